@@ -1,0 +1,288 @@
+"""Install Shebao Desk's system packages and virtual environment, then run the demo or the tests."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".shebao-installed"
+DEMO_DB = VENV / "demo-office.db"
+IS_WINDOWS = os.name == "nt"
+
+QT_PACKAGES = (
+    "libglib2.0-0", "libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
+    "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0",
+    "libxcb-render-util0", "libxcb-image0", "libxcb-randr0", "libxcb-xinerama0", "libxcb-xkb1",
+)
+BASE_PACKAGES = (*QT_PACKAGES, "fonts-wqy-microhei", "poppler-utils")
+X_PACKAGES = ("xvfb", "xauth")
+USAGE = """usage: python3 -m desktop.bootstrap COMMAND
+  install [--test]     install system packages and .venv (with --test: test extras too)
+  demo                 install, create the demo office database and open the window on it
+  test [PYTEST ARGS]   install with test extras and PostgreSQL, run the whole test suite"""
+
+
+def say(message: str) -> None:
+    """Print one progress line."""
+    print(f"[bootstrap] {message}", flush=True)
+
+
+def venv_python() -> Path:
+    """Path of the virtual environment's interpreter."""
+    return VENV / ("Scripts/python.exe" if IS_WINDOWS else "bin/python")
+
+
+def is_headless() -> bool:
+    """True on Linux without an X11 or Wayland display."""
+    return sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def postgres_present() -> bool:
+    """True when initdb and pg_ctl are on PATH or in a Debian PostgreSQL bin directory."""
+    if shutil.which("initdb") and shutil.which("pg_ctl"):
+        return True
+    return any(
+        os.path.exists(f"{path}/initdb") and os.path.exists(f"{path}/pg_ctl")
+        for path in glob.glob("/usr/lib/postgresql/*/bin")
+    )
+
+
+def wanted_packages(mode: str) -> list[str]:
+    """Debian packages the given mode needs."""
+    packages = list(BASE_PACKAGES)
+    if importlib.util.find_spec("venv") is None or importlib.util.find_spec("ensurepip") is None:
+        packages += ["python3-venv", "python3-pip"]
+    if mode == "test" or (mode == "demo" and is_headless()):
+        packages += X_PACKAGES
+    if mode == "test" and not postgres_present():
+        packages.append("postgresql")
+    return packages
+
+
+def missing_packages(packages: list[str]) -> list[str]:
+    """Packages among `packages` that dpkg does not show as installed (one dpkg-query call)."""
+    proc = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package}\t${db:Status-Abbrev}\n", *packages],
+        capture_output=True, text=True, check=False,
+    )
+    installed = set()
+    for line in proc.stdout.splitlines():
+        name, _, status = line.partition("\t")
+        if status.startswith("ii"):
+            installed.add(name.split(":")[0])
+    return [package for package in packages if package not in installed]
+
+
+def run_apt(command: list[str]) -> bool:
+    """Run one non-interactive apt-get command; True when it succeeded."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(command, env=env, stdin=subprocess.DEVNULL, check=False).returncode == 0
+
+
+def install_system_packages(mode: str) -> None:
+    """Install the missing Debian packages through apt-get (as root, or via sudo)."""
+    if IS_WINDOWS or not shutil.which("apt-get"):
+        say("no apt-get here: skipping system packages (install Qt's runtime libraries yourself)")
+        return
+    missing = missing_packages(wanted_packages(mode))
+    if not missing:
+        say("system packages: all present")
+        return
+    update = ["apt-get", "update", "-q"]
+    install = ["apt-get", "install", "-y", "-q", *missing]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        prefix: list[str] = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo", "env", "DEBIAN_FRONTEND=noninteractive"]
+    else:
+        say("not root and no sudo: as root, run")
+        say(f"  DEBIAN_FRONTEND=noninteractive {shlex.join(update)} && {shlex.join(install)}")
+        return
+    say(f"apt-get install {' '.join(missing)}")
+    began = time.monotonic()
+    if not run_apt([*prefix, *update]):
+        say("apt-get update failed; trying the install anyway")
+    if not run_apt([*prefix, *install]):
+        say(f"apt-get install failed; run it yourself: {shlex.join(install)}")
+        return
+    say(f"system packages installed in {time.monotonic() - began:.0f} s")
+
+
+def stamp_line(extras: str) -> str:
+    """The stamp recording that pyproject.toml's current content is installed with `extras`."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return f"{digest} {extras}"
+
+
+def read_stamp() -> list[str]:
+    """Lines of the stamp file, or none."""
+    try:
+        return STAMP.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return []
+
+
+def create_venv() -> None:
+    """Create .venv with the running interpreter when it has no working interpreter."""
+    python = venv_python()
+    if python.exists():
+        return
+    if sys.version_info < (3, 11):  # noqa: UP036
+        say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+        sys.exit(1)
+    say(f"creating {VENV.name} with Python {sys.version.split()[0]}")
+    if subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=False).returncode != 0:
+        say("could not create the virtual environment (Debian: apt-get install python3-venv)")
+        sys.exit(1)
+
+
+def install_python_packages(extras: str) -> None:
+    """pip-install the project in editable mode with `extras`, unless the stamp says it is done."""
+    create_venv()
+    line = stamp_line(extras)
+    lines = read_stamp()
+    if line in lines:
+        say(f"Python packages [{extras}]: up to date")
+        return
+    python = str(venv_python())
+    pip_check = [python, "-m", "pip", "--version"]
+    if subprocess.run(pip_check, capture_output=True, check=False).returncode != 0:
+        subprocess.run([python, "-m", "ensurepip", "--upgrade"], check=False)
+    say(f"pip install -e .[{extras}] (first time takes a few minutes)")
+    began = time.monotonic()
+    command = [
+        python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", f".[{extras}]",
+    ]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        say("pip install failed")
+        sys.exit(1)
+    digest = line.split()[0]
+    kept = [old for old in lines if old.startswith(digest + " ") and old != line]
+    STAMP.write_text("\n".join([*kept, line]) + "\n", encoding="utf-8")
+    say(f"Python packages installed in {time.monotonic() - began:.0f} s")
+
+
+def install(mode: str) -> None:
+    """The whole install step for `mode` (install, demo or test)."""
+    began = time.monotonic()
+    install_system_packages(mode)
+    install_python_packages("test" if mode == "test" else "postgres")
+    say(f"install step done in {time.monotonic() - began:.1f} s")
+
+
+def start_xvfb() -> subprocess.Popen[bytes] | None:
+    """Start Xvfb on the first free display from :99 and point DISPLAY at it."""
+    if not shutil.which("Xvfb"):
+        say("no display and no Xvfb (apt-get install xvfb): Qt will probably fail to start")
+        return None
+    number = 99
+    while os.path.exists(f"/tmp/.X{number}-lock") or os.path.exists(f"/tmp/.X11-unix/X{number}"):
+        number += 1
+    process = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"/tmp/.X11-unix/X{number}") and time.monotonic() < deadline:
+        if process.poll() is not None:
+            say("Xvfb exited at once")
+            return None
+        time.sleep(0.1)
+    os.environ["DISPLAY"] = f":{number}"
+    say(f"no display found: started Xvfb :{number}; the window opens there, invisible")
+    return process
+
+
+def create_demo_database() -> None:
+    """Create the demo office database unless it already exists."""
+    if DEMO_DB.exists():
+        say(f"demo database: {DEMO_DB} (exists)")
+        return
+    say(f"creating the demo office database {DEMO_DB}")
+    command = [str(venv_python()), "-m", "desktop.cli", "demo", "--db", str(DEMO_DB)]
+    code = subprocess.run(command, cwd=ROOT, check=False).returncode
+    if code != 0:
+        for leftover in (DEMO_DB, Path(f"{DEMO_DB}-wal"), Path(f"{DEMO_DB}-shm")):
+            leftover.unlink(missing_ok=True)
+        say(f"creating the demo database failed ({code})")
+        sys.exit(code)
+
+
+def run_demo() -> int:
+    """Install, create the demo database and open the application window on it."""
+    install("demo")
+    create_demo_database()
+    xvfb = start_xvfb() if is_headless() else None
+    python = str(venv_python())
+    command = [python, "-m", "desktop", "--db", str(DEMO_DB)]
+    say("opening Shebao Desk")
+    if xvfb is None and not IS_WINDOWS:
+        os.chdir(ROOT)
+        os.execv(python, command)
+    try:
+        return subprocess.run(command, cwd=ROOT, check=False).returncode
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+
+
+def sets_workers(args: list[str]) -> bool:
+    """True when the pytest arguments already choose xdist workers or disable xdist."""
+    for arg in args:
+        if arg in ("-n", "--numprocesses", "no:xdist", "-pno:xdist"):
+            return True
+        if arg.startswith("--numprocesses=") or (arg.startswith("-n") and arg[2:].isalnum()):
+            return True
+    return False
+
+
+def run_tests(args: list[str]) -> int:
+    """Install with test extras and run the whole test suite; return pytest's exit code."""
+    install("test")
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("SHEBAO_TEST_POSTGRES", "required")
+    command = [str(venv_python()), "-m", "pytest"]
+    if not sets_workers(args):
+        command += ["-n", "2"]
+    command += args
+    say(f"running {shlex.join(['python', *command[1:]])}")
+    code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    if code == 5:
+        say("pytest collected no tests: failing")
+        return 1
+    return code
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch the command line."""
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "install":
+        install("test" if "--test" in rest else "install")
+        return 0
+    if command == "demo":
+        return run_demo()
+    if command == "test":
+        return run_tests(rest)
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

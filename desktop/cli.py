@@ -1,0 +1,341 @@
+"""The `shebao` command line: a stable public interface over the same services as the window.
+
+Global options --db, --json and --lang may stand before or after the subcommand.
+Exit codes: 0 done, 2 invalid input, 3 refused by a rule, 4 conflict or integrity, 5 not allowed,
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from desktop.core.errors import ShebaoError
+from desktop.core.ledger import Ledger
+from desktop.core.money import fmt
+from desktop.core.refdata import schemes
+from desktop.core.regions import name_of
+
+_T = {
+    "zh": {"sex.M": "男", "sex.F": "女", "urban": "城镇", "rural": "农村", "done": "完成"},
+    "en": {"sex.M": "male", "sex.F": "female", "urban": "urban", "rural": "rural", "done": "done"},
+}
+
+
+@dataclass
+class Globals:
+    """The options every command accepts."""
+
+    db: str | None
+    json: bool
+    lang: str
+
+
+def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
+    """Take --db, --json and --lang out of argv wherever they stand."""
+    rest: list[str] = []
+    db = os.environ.get("SHEBAO_DB")
+    as_json = False
+    lang = "zh"
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest.extend(args[i:])
+            break
+        if a == "--json":
+            as_json = True
+        elif a in ("--db", "--lang") and i + 1 < len(args):
+            if a == "--db":
+                db = args[i + 1]
+            else:
+                lang = args[i + 1]
+            i += 1
+        elif a.startswith("--db="):
+            db = a[5:]
+        elif a.startswith("--lang="):
+            lang = a[7:]
+        else:
+            rest.append(a)
+        i += 1
+    if lang not in ("zh", "en"):
+        lang = "zh"
+    return Globals(db, as_json, lang), rest
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (global options are handled by split_globals)."""
+    p = argparse.ArgumentParser(prog="shebao", description="社保经办桌面 Shebao Desk")
+    p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: SHEBAO_DB or the user data dir)")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("init", help="create the database and this office's identity")
+    c.add_argument("--office", required=True)
+    c.add_argument("--office-name", required=True)
+    c.add_argument("--region", required=True)
+
+    c = sub.add_parser("demo", help="create a demo office with people and contributions")
+    c.add_argument("--people", type=int, default=200)
+    c.add_argument("--months", type=int, default=36)
+
+    for name, helptext in (("wage", "average wages"), ("rate", "contribution rates"),
+                           ("limit", "base limit ratios"), ("interest", "crediting rates")):
+        grp = sub.add_parser(name, help=helptext).add_subparsers(dest="action", required=True)
+        c = grp.add_parser("set")
+        if name == "wage":
+            c.add_argument("--region", required=True)
+            c.add_argument("--year", required=True)
+            c.add_argument("--monthly", required=True)
+        elif name == "rate":
+            c.add_argument("--region", required=True)
+            c.add_argument("--scheme", required=True)
+            c.add_argument("--from", dest="start", required=True)
+            c.add_argument("--to", dest="end")
+            c.add_argument("--employer", required=True)
+            c.add_argument("--employee", required=True)
+            c.add_argument("--account")
+            c.add_argument("--risk-class")
+        elif name == "limit":
+            c.add_argument("--region", required=True)
+            c.add_argument("--from", dest="start", required=True)
+            c.add_argument("--to", dest="end")
+            c.add_argument("--floor", required=True)
+            c.add_argument("--ceiling", required=True)
+        else:
+            c.add_argument("--year", required=True)
+            c.add_argument("--rate", required=True)
+
+    grp = sub.add_parser("employer", help="employers").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("register")
+    c.add_argument("--uscc", required=True)
+    c.add_argument("--name", required=True)
+    c.add_argument("--region")
+    c.add_argument("--risk-class")
+
+    grp = sub.add_parser("worker", help="insured people").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("register")
+    c.add_argument("--id-number")
+    c.add_argument("--name", required=True)
+    c.add_argument("--hukou-region")
+    c.add_argument("--hukou-type")
+    c.add_argument("--phone")
+    c.add_argument("--nationality")
+    c.add_argument("--passport")
+    c.add_argument("--sex")
+    c.add_argument("--birth-date")
+    c = grp.add_parser("show")
+    c.add_argument("key")
+    c = grp.add_parser("find")
+    c.add_argument("text")
+    c.add_argument("--limit", type=int, default=50)
+
+    grp = sub.add_parser("contrib", help="contributions").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("record")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--employer", required=True)
+    c.add_argument("--month", required=True)
+    c.add_argument("--wage", required=True)
+    c.add_argument("--schemes")
+    c.add_argument("--arrears", action="store_true", help="declared but not paid")
+    c.add_argument("--preview", action="store_true", help="compute only, write nothing")
+    c = grp.add_parser("import")
+    c.add_argument("file")
+
+    c = sub.add_parser("account", help="a person's contribution statement and individual account")
+    c.add_argument("worker")
+
+    grp = sub.add_parser("resident", help="residents' schemes").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("record")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"])
+    c.add_argument("--year", required=True)
+    c.add_argument("--grade", required=True)
+    return p
+
+
+def _worker_json(w: Any) -> dict[str, Any]:
+    return {"id_number": w.id_number, "ssn": w.ssn, "name": w.name, "sex": w.sex,
+            "birth_date": w.birth_date.isoformat(), "hukou_region": w.hukou_region,
+            "hukou_type": w.hukou_type, "nationality": w.nationality, "passport": w.passport,
+            "phone": w.phone}
+
+
+def _money(d: Decimal) -> str:
+    return fmt(d)
+
+
+def run(g: Globals, a: argparse.Namespace) -> dict[str, Any]:
+    """Run one command; returns the JSON result (human output is derived from it)."""
+    if a.command == "demo":
+        from desktop.core.demo import build_demo
+
+        ledger = Ledger.open(g.db)
+        return build_demo(ledger, people=a.people, months=a.months)
+    ledger = Ledger.open(g.db)
+    try:
+        return _dispatch(ledger, a)
+    finally:
+        ledger.close()
+
+
+def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    cmd = a.command
+    act = getattr(a, "action", None)
+    if cmd == "init":
+        o = ledger.office.init(a.office, a.office_name, a.region)
+        return {"office": {"code": o.code, "name": o.name, "region": o.region,
+                           "region_name": o.region_name, "fingerprint": o.fingerprint}}
+    if cmd == "wage":
+        region, year, monthly = ledger.reference.set_wage(a.region, a.year, a.monthly)
+        return {"region": region, "year": year, "monthly": _money(monthly)}
+    if cmd == "rate":
+        r = ledger.reference.set_rate(a.region, a.scheme, a.start, a.employer, a.employee,
+                                      a.end, a.account, a.risk_class)
+        return {"region": r.region, "scheme": r.scheme, "from": r.start, "to": r.end,
+                "employer": str(r.employer), "employee": str(r.employee),
+                "account": str(r.account) if r.account is not None else None}
+    if cmd == "limit":
+        ledger.reference.set_limits(a.region, a.start, a.floor, a.ceiling, a.end)
+        return {"region": a.region, "from": a.start, "floor": a.floor, "ceiling": a.ceiling}
+    if cmd == "interest":
+        ledger.reference.set_interest(a.year, a.rate)
+        return {"year": int(a.year), "rate": a.rate}
+    if cmd == "employer":
+        e = ledger.employers.register(a.uscc, a.name, a.region, a.risk_class)
+        return {"employer": {"uscc": e.uscc, "name": e.name, "region": e.region,
+                             "risk_class": e.risk_class}}
+    if cmd == "worker" and act == "register":
+        if a.id_number:
+            w = ledger.workers.register_citizen(a.id_number, a.name, a.hukou_region or "",
+                                                a.hukou_type or "", a.phone)
+        else:
+            w = ledger.workers.register_foreigner(a.nationality or "", a.passport or "", a.name,
+                                                  a.sex or "", a.birth_date or "", a.phone)
+        return {"worker": _worker_json(w)}
+    if cmd == "worker" and act == "show":
+        w = ledger.workers.get(a.key)
+        st = ledger.accounts.statement(w.key)
+        return {"worker": _worker_json(w),
+                "enrolments": [{"scheme": r.scheme, "months_paid": r.months_paid,
+                                "regions": [p.region for p in r.regions]} for r in st.schemes]}
+    if cmd == "worker" and act == "find":
+        return {"workers": [_worker_json(w) for w in ledger.workers.find(a.text, a.limit)]}
+    if cmd == "contrib" and act == "record":
+        m = ledger.contributions.record(a.worker, a.employer, a.month, a.wage, a.schemes,
+                                        arrears=a.arrears, preview=a.preview)
+        return {"month": str(m.month), "wage": _money(m.wage), "base": _money(m.base),
+                "floor": _money(m.floor), "ceiling": _money(m.ceiling), "kind": m.kind,
+                "status": m.status, "recorded": not a.preview,
+                "lines": [{"scheme": ln.scheme, "employer": _money(ln.employer),
+                           "employee": _money(ln.employee),
+                           "individual_account": _money(ln.individual_account),
+                           "pooling": _money(ln.pooling)} for ln in m.lines]}
+    if cmd == "contrib" and act == "import":
+        r = ledger.contributions.import_file(a.file)
+        return {"rows": r.rows, "recorded": r.recorded, "already_recorded": r.already_recorded,
+                "lines": r.lines, "months": list(r.months)}
+    if cmd == "account":
+        return statement_json(ledger.accounts.statement(a.worker))
+    if cmd == "resident":
+        rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
+        return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
+                "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
+    raise SystemExit(2)
+
+
+def statement_json(st: Any) -> dict[str, Any]:
+    """The account statement as the CLI's JSON."""
+    out: dict[str, Any] = {}
+    for r in st.schemes:
+        entry: dict[str, Any] = {
+            "months_paid": r.months_paid, "months_in_arrears": r.months_in_arrears,
+            "regions": [{"region": p.region, "months_paid": p.months_paid,
+                         "first_month": p.first_month, "last_month": p.last_month}
+                        for p in r.regions]}
+        if r.scheme == "pension":
+            entry["individual_account_balance"] = _money(st.individual_account_balance)
+            entry["interest_complete"] = st.interest_complete
+            entry["years"] = [{"year": y.year, "months": y.months, "base_total": _money(y.base_total),
+                               "opening": _money(y.opening),
+                               "rate": str(y.rate) if y.rate is not None else None,
+                               "interest": _money(y.interest) if y.interest is not None else None,
+                               "credited": _money(y.credited), "closing": _money(y.closing)}
+                              for y in st.account_years]
+        out[r.scheme] = entry
+    resident = [{"scheme": s, "year": y, "personal": _money(p), "subsidy": _money(sub)}
+                for s, y, p, sub in st.resident_years]
+    return {"worker": _worker_json(st.worker), "schemes": out, "resident": resident}
+
+
+def human(result: dict[str, Any], lang: str) -> str:
+    """A readable rendering of a JSON result for people at a terminal."""
+    t = _T[lang]
+    lines: list[str] = []
+    if "worker" in result and "schemes" not in result:
+        w = result["worker"]
+        lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
+                     + (f"  {name_of(w['hukou_region'])} {t[w['hukou_type']]}" if w["hukou_region"] else
+                        f"  {w['nationality']} {w['passport']}"))
+        for e in result.get("enrolments", []):
+            lines.append(f"  {schemes()[e['scheme']].name(lang)}: {e['months_paid']}")
+    elif "workers" in result:
+        for w in result["workers"]:
+            lines.append(f"{w['id_number'] or w['ssn']}  {w['name']}  {w['birth_date']}")
+    elif "lines" in result and "base" in result:
+        lines.append(f"{result['month']}  base {result['base']}  ({result['floor']} .. {result['ceiling']})  {result['kind']} {result['status']}")
+        for ln in result["lines"]:
+            lines.append(f"  {schemes()[ln['scheme']].name(lang)}: {ln['employer']} + {ln['employee']}"
+                         f"  (account {ln['individual_account']}, pooling {ln['pooling']})")
+    elif "schemes" in result:
+        w = result["worker"]
+        lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}")
+        for sid, e in result["schemes"].items():
+            lines.append(f"  {schemes()[sid].name(lang)}: {e['months_paid']}")
+            for p in e["regions"]:
+                lines.append(f"    {p['region']} {name_of(p['region'])}: {p['months_paid']}  {p['first_month']} .. {p['last_month']}")
+            for y in e.get("years", []):
+                lines.append(f"    {y['year']}: {y['opening']} + {y['interest'] or '-'} + {y['credited']} = {y['closing']}")
+            if "individual_account_balance" in e:
+                lines.append(f"    = {e['individual_account_balance']}")
+    else:
+        lines.append(json.dumps(result, ensure_ascii=False))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `shebao` console script."""
+    g, rest = split_globals(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(rest)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        result = run(g, args)
+    except ShebaoError as err:
+        print(err.message(g.lang), file=sys.stderr)
+        for row in getattr(err, "rows", [])[:200]:
+            print(f"  {row.line}: {row.field} {row.message(g.lang)}", file=sys.stderr)
+        if g.json:
+            print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 1
+    if g.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(human(result, g.lang))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The headless core: domain rules, storage and services. Never imports Qt."""

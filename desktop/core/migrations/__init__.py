@@ -1,0 +1,1 @@
+"""Alembic migrations of the office database, applied automatically on open."""

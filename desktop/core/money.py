@@ -1,0 +1,52 @@
+"""Money as Decimal yuan, exact to the fen; rates as Decimal fractions."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from desktop.core.errors import InvalidInput
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_fen(value: Decimal) -> Decimal:
+    """Round to the fen, half up (the rounding used on contribution bills)."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: object, field: str = "amount") -> Decimal:
+    """Parse a yuan amount given as text or number; more than two decimals is refused, not rounded."""
+    raw = str(text).strip().replace(",", "").replace("，", "")
+    if raw.startswith("¥") or raw.startswith("￥"):
+        raw = raw[1:].strip()
+    if not raw:
+        raise InvalidInput("required", field)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInput("amount.format", field, value=raw) from None
+    if not value.is_finite():
+        raise InvalidInput("amount.format", field, value=raw)
+    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise InvalidInput("amount.fen", field, value=raw)
+    return value.quantize(FEN)
+
+
+def parse_rate(text: object, field: str = "rate") -> Decimal:
+    """Parse a rate given as a fraction between 0 and 1 (0.16 for 16%)."""
+    raw = str(text).strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInput("rate.format", field, value=raw) from None
+    if not value.is_finite():
+        raise InvalidInput("rate.format", field, value=raw)
+    if value < 0 or value > 1:
+        raise InvalidInput("rate.range", field, value=raw)
+    return value
+
+
+def fmt(value: Decimal) -> str:
+    """Money as the CLI prints it: two decimals, no grouping."""
+    return f"{to_fen(value):.2f}"

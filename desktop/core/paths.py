@@ -1,0 +1,26 @@
+"""Where the application finds its reference data and keeps the office database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    """The resources/ folder (SHEBAO_RESOURCES overrides, for an office's edited copy)."""
+    env = os.environ.get("SHEBAO_RESOURCES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def forms_dir() -> Path:
+    """The forms/ folder with the official printable forms."""
+    return Path(__file__).resolve().parents[2] / "forms"
+
+
+def default_database() -> Path:
+    """The office database in the user data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("shebao-desk", appauthor=False)) / "office.db"

@@ -1,0 +1,154 @@
+"""Region codes (GB/T 2260): names, validity years and the province/prefecture of a code.
+
+The table lives in resources/regions.csv. It is built from python-stdnum's cn/loc data (which
+records every code ever assigned, with the years it was in use) by `build_regions_csv`; the
+office may add rows to resources/regions-local.csv for codes the table does not know yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from desktop.core.errors import InvalidInput
+from desktop.core.paths import resources_dir
+
+_CODE_RE = re.compile(r"^\d{6}$")
+NATIONAL = "000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One use of a region code: its name and the years it was in use (None = open)."""
+
+    code: str
+    name: str
+    from_year: int | None
+    to_year: int | None
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[Region, ...]]:
+    table: dict[str, list[Region]] = {}
+    for name in ("regions.csv", "regions-local.csv"):
+        path = resources_dir() / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+                region = Region(
+                    row["code"],
+                    row["name"],
+                    int(row["from_year"]) if row["from_year"] else None,
+                    int(row["to_year"]) if row["to_year"] else None,
+                )
+                table.setdefault(region.code, []).append(region)
+    return {code: tuple(uses) for code, uses in table.items()}
+
+
+def province_of(code: str) -> str:
+    """The province code XX0000 of a region code."""
+    return code[:2] + "0000"
+
+
+def prefecture_of(code: str) -> str:
+    """The prefecture code XXXX00 of a region code."""
+    return code[:4] + "00"
+
+
+def ever_valid(code: str) -> bool:
+    """Whether the code is, or ever was, an assigned region code."""
+    return code in _table()
+
+
+def name_of(code: str) -> str:
+    """The current (or last) name of a region, with its province and prefecture."""
+    uses = _table().get(code)
+    if not uses:
+        return code
+    own = max(uses, key=lambda r: r.to_year or 9999).name
+    parts: list[str] = []
+    for parent in (province_of(code), prefecture_of(code)):
+        if parent != code and parent in _table():
+            pname = name_of_plain(parent)
+            if pname not in ("市辖区", "县") and pname not in parts:
+                parts.append(pname)
+    parts.append(own)
+    return "".join(parts)
+
+
+def name_of_plain(code: str) -> str:
+    """The region's own current name, without its parents."""
+    uses = _table().get(code)
+    if not uses:
+        return code
+    return max(uses, key=lambda r: r.to_year or 9999).name
+
+
+def validate_region(text: object, field: str = "region") -> str:
+    """A 6-digit region code that is or was assigned; otherwise InvalidInput naming the field."""
+    code = str(text).strip()
+    if not code:
+        raise InvalidInput("required", field)
+    if not _CODE_RE.match(code):
+        raise InvalidInput("region.format", field)
+    if not ever_valid(code):
+        raise InvalidInput("region.unknown", field, code=code)
+    return code
+
+
+def fallback_chain(code: str) -> list[str]:
+    """Where reference values for a region are looked up, most specific first, ending national."""
+    chain = [code]
+    for parent in (prefecture_of(code), province_of(code), NATIONAL):
+        if parent not in chain:
+            chain.append(parent)
+    return chain
+
+
+_USE_RE = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
+
+
+def build_regions_csv(out: Path) -> int:
+    """Write resources/regions.csv from python-stdnum's cn/loc data; returns the row count."""
+    import stdnum.cn
+
+    source = Path(stdnum.cn.__file__).parent / "loc.dat"
+    rows: list[tuple[str, str, str, str]] = []
+    province = ""
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, prop = line.strip().partition(" ")
+        value = prop.split("=", 1)[1].strip('"')
+        if not line.startswith(" "):
+            province = key
+            rows.append((province + "0000", value, "", ""))
+            continue
+        code = province + key
+        if code.endswith("0000"):
+            continue
+        for use in value.split(","):
+            match = _USE_RE.match(use)
+            if match:
+                rows.append((code, match.group(3), match.group(1), match.group(2)))
+            else:
+                rows.append((code, use, "", ""))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# Region codes (GB/T 2260) with the years each was in use. Source: python-stdnum "
+            "cn/loc.dat (compiled from the Chinese Wikipedia lists of administrative division "
+            "codes). Rebuild: python -m desktop.core.regions\n"
+        )
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["code", "name", "from_year", "to_year"])
+        writer.writerows(rows)
+    return len(rows)
+
+
+if __name__ == "__main__":
+    print(build_regions_csv(resources_dir() / "regions.csv"))

@@ -1,0 +1,1 @@
+"""Services: each public method takes plain values, runs one transaction, returns dataclasses."""

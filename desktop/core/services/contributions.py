@@ -1,0 +1,382 @@
+"""Monthly contributions: one month at the counter, or an employer's declaration file.
+
+Both paths share `MonthCalculator`, so a month costs the same whichever way it arrives.
+Amounts are computed in whole fen with exact integer arithmetic (see calc.rate_times_fen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import column, insert, select, table, update
+from sqlalchemy.orm import Session
+
+from desktop.core.calc import fen_of, rate_times_fen
+from desktop.core.errors import Conflict, InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
+from desktop.core.ids import clean, parse_citizen_id, validate_uscc
+from desktop.core.messages import render
+from desktop.core.money import parse_amount
+from desktop.core.month import Month
+from desktop.core.refdata import Reference, employee_schemes, schemes
+from desktop.core.services.declaration import DeclarationRow, read_declaration
+from desktop.core.services.office import load_office
+from desktop.core.services.workers import find_worker_row
+from desktop.core.store.models import Contribution, Employer, ImportBatch, Worker
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+_CONTRIB = table(
+    "contribution", column("worker_id"), column("employer_id"), column("region"),
+    column("month"), column("scheme"), column("wage"), column("base"),
+    column("employer_amount"), column("employee_amount"), column("account_amount"),
+    column("kind"), column("status"), column("recorded_on"), column("batch_id"),
+)
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One scheme's amounts for a month."""
+
+    scheme: str
+    employer: Decimal
+    employee: Decimal
+    individual_account: Decimal
+
+    @property
+    def pooling(self) -> Decimal:
+        """What goes to the pooling fund."""
+        return self.employer + self.employee - self.individual_account
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    """A month as computed (and, unless previewed, recorded)."""
+
+    month: Month
+    wage: Decimal
+    base: Decimal
+    floor: Decimal
+    ceiling: Decimal
+    kind: str
+    status: str
+    lines: tuple[LineResult, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a declaration import did."""
+
+    rows: int
+    recorded: int
+    already_recorded: int
+    lines: int
+    months: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Rates:
+    scheme: str
+    employer: tuple[int, int]
+    employee: tuple[int, int]
+    account: tuple[int, int] | None
+
+
+class MonthCalculator:
+    """Computes months for one office region within one transaction, caching reference look-ups."""
+
+    def __init__(self, ref: Reference, region: str, today: dt.date) -> None:
+        self.ref = ref
+        self.region = region
+        self.today = today
+        self.current = Month.of(today)
+        self._limits: dict[Month, tuple[int, int]] = {}
+        self._rates: dict[tuple[Month, tuple[str, ...], int | None], list[_Rates]] = {}
+
+    def limits_fen(self, month: Month) -> tuple[int, int]:
+        """Floor and ceiling in fen for the month; refused when the average wage is unknown."""
+        hit = self._limits.get(month)
+        if hit is not None:
+            return hit
+        wage = self.ref.average_wage(self.region, month.year)
+        if wage is None:
+            raise RefusedByRule("wage.missing", "month", region=self.region, year=month.year)
+        lim = self.ref.limits(self.region, month)
+        if lim is None:
+            raise RefusedByRule("limits.missing", "month", region=self.region, month=str(month))
+        avg = fen_of(wage[1])
+        floor = rate_times_fen(avg, lim.floor.as_integer_ratio())
+        ceiling = rate_times_fen(avg, lim.ceiling.as_integer_ratio())
+        self._limits[month] = (floor, ceiling)
+        return floor, ceiling
+
+    def rates(self, month: Month, wanted: tuple[str, ...], risk_class: int | None) -> list[_Rates]:
+        """The rates of each scheme for the month; refused when a scheme has none."""
+        key = (month, wanted, risk_class)
+        hit = self._rates.get(key)
+        if hit is not None:
+            return hit
+        out: list[_Rates] = []
+        all_schemes = schemes()
+        explicit = wanted != ()
+        for sid in (wanted or tuple(employee_schemes())):
+            scheme = all_schemes[sid]
+            if not scheme.collected_in(month):
+                if explicit:
+                    raise RefusedByRule("scheme.not_in_force", "schemes", scheme=scheme.name_zh,
+                                        month=str(month), note=scheme.note_zh or "-")
+                continue
+            if sid == "injury" and risk_class is None:
+                raise RefusedByRule("employer.no_risk_class", "employer")
+            row = self.ref.rate(self.region, sid, month, risk_class if sid == "injury" else None)
+            if row is None:
+                raise RefusedByRule("rate.missing", "month", region=self.region, month=str(month),
+                                    scheme=scheme.name_zh)
+            account = row.account.as_integer_ratio() if (scheme.individual_account and row.account is not None) else None
+            out.append(_Rates(sid, row.employer.as_integer_ratio(), row.employee.as_integer_ratio(), account))
+        self._rates[key] = out
+        return out
+
+    def compute(self, birth_date: dt.date, risk_class: int | None, month: Month,
+                wage_fen: int, wanted: tuple[str, ...]) -> tuple[int, int, int, str, list[tuple[str, int, int, int]]]:
+        """(base, floor, ceiling, kind, [(scheme, employer, employee, account)]) in fen, or an error."""
+        if month > self.current:
+            raise InvalidInput("month.future", "month", value=str(month), current=str(self.current))
+        if month < Month(birth_date.year + 16, birth_date.month):
+            raise InvalidInput("contrib.before_birth", "month", month=str(month))
+        if wage_fen <= 0:
+            raise InvalidInput("amount.positive", "wage")
+        floor, ceiling = self.limits_fen(month)
+        if wage_fen > 100 * ceiling:
+            raise InvalidInput("amount.too_large", "wage", value=f"{wage_fen / 100:.2f}",
+                               ceiling=f"{ceiling / 100:.2f}")
+        base = floor if wage_fen < floor else ceiling if wage_fen > ceiling else wage_fen
+        lines = [
+            (r.scheme, rate_times_fen(base, r.employer), rate_times_fen(base, r.employee),
+             rate_times_fen(base, r.account) if r.account else 0)
+            for r in self.rates(month, wanted, risk_class)
+        ]
+        kind = "back_payment" if month < self.current.add(-1) else "regular"
+        return base, floor, ceiling, kind, lines
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def parse_schemes(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Scheme ids from 'a,b' or a list; () means every employees' scheme collected that month."""
+    if value in (None, "", ()):
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        if item not in schemes():
+            raise InvalidInput("scheme.unknown", "schemes", value=item, known=", ".join(employee_schemes()))
+        if schemes()[item].kind != "employee":
+            raise InvalidInput("scheme.not_employee", "schemes", value=item)
+        if item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+class ContributionService:
+    """Record months of contributions, one at a time or from a declaration."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def record(self, worker: str, employer: str, month: object, wage: object,
+               schemes_wanted: str | Sequence[str] | None = None, arrears: bool = False,
+               preview: bool = False) -> MonthResult:
+        """Record (or with preview=True only compute) one month for one person at one employer.
+
+        A month already recorded is a conflict; a month recorded as arrears is paid by recording it.
+        """
+        m = Month.parse(month, "month")
+        wage_amount = parse_amount(wage, "wage")
+        wanted = parse_schemes(schemes_wanted)
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            w = find_worker_row(s, worker)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
+            if e is None:
+                validate_uscc(employer, "employer")
+                raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+            calc = MonthCalculator(Reference(s), office.region, today)
+            base, floor, ceiling, kind, lines = calc.compute(
+                w.birth_date, e.risk_class, m, fen_of(wage_amount), wanted)
+            status = "arrears" if arrears else "paid"
+            if not preview:
+                existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
+                    Contribution.worker_id == w.id, Contribution.employer_id == e.id,
+                    Contribution.month == m.as_int()))}
+                for sid, er, ee, acc in lines:
+                    old = existing.get(sid)
+                    if old is not None and not (old.status == "arrears" and not arrears):
+                        raise Conflict("contrib.exists", "month", month=str(m),
+                                       scheme=schemes()[sid].name_zh, employer=e.uscc)
+                for sid, er, ee, acc in lines:
+                    values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
+                                  employee_amount=_yuan(ee), account_amount=_yuan(acc),
+                                  recorded_on=today, status=status)
+                    old = existing.get(sid)
+                    if old is not None:
+                        s.execute(update(Contribution).where(Contribution.id == old.id).values(
+                            kind="back_payment" if m < Month.of(today) else kind, **values))
+                    else:
+                        s.add(Contribution(worker_id=w.id, employer_id=e.id, region=office.region,
+                                           month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
+                                           **values))
+            return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
+                               status, tuple(LineResult(sid, _yuan(er), _yuan(ee), _yuan(acc))
+                                             for sid, er, ee, acc in lines))
+
+    def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
+        """Import an employer's declaration: every row or none; bad rows listed with their lines."""
+        p = Path(path)
+        rows = read_declaration(p)
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        return self.import_rows(rows, p.name, digest, progress)
+
+    def import_rows(self, rows: list[DeclarationRow], filename: str = "", digest: str = "",
+                    progress: Progress | None = None) -> ImportResult:
+        """Validate and record parsed declaration rows in one transaction."""
+        today = self._ledger.today()
+        problems: list[RowProblem] = []
+        with self._ledger.write() as s:
+            office = load_office(s)
+            calc = MonthCalculator(Reference(s), office.region, today)
+            workers = _load_by(s, Worker, Worker.id_number, {r.id_number for r in rows})
+            employers = _load_by(s, Employer, Employer.uscc, {r.employer_uscc for r in rows})
+            planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[tuple[str, int, int, int]]]] = []
+            seen: dict[tuple[str, str, Month], int] = {}
+            month_cache: dict[str, Month] = {}
+            total = len(rows)
+            for i, row in enumerate(rows):
+                if progress and i % 5000 == 0 and not progress(i, total * 2):
+                    raise ImportCancelled()
+                try:
+                    planned.append(_check_row(row, workers, employers, calc, seen, month_cache))
+                except ShebaoError as err:
+                    problems.append(RowProblem(row.line, err.field or "", err.key, err.params))
+            if problems:
+                raise InvalidRows(problems)
+            existing = _existing(s, [p[1].id for p in planned], {p[3].as_int() for p in planned})
+            batch = ImportBatch(sha256=digest, filename=filename[:400], rows=total, recorded=0,
+                                created_at=dt.datetime.now())
+            s.add(batch)
+            s.flush()
+            inserts: list[dict[str, object]] = []
+            recorded = already = 0
+            for i, (row, w, e, m, wage, base, kind, lines) in enumerate(planned):
+                key = (w.id, e.id, m.as_int())
+                old = existing.get(key)
+                if old is not None:
+                    if old != wage:
+                        problems.append(RowProblem(row.line, "wage", "contrib.exists_other",
+                                                   {"month": str(m), "wage": f"{old / 100:.2f}"}))
+                    already += 1
+                    continue
+                recorded += 1
+                for sid, er, ee, acc in lines:
+                    inserts.append({
+                        "worker_id": w.id, "employer_id": e.id, "region": office.region,
+                        "month": m.as_int(), "scheme": sid, "wage": wage, "base": base,
+                        "employer_amount": er, "employee_amount": ee, "account_amount": acc,
+                        "kind": kind, "status": "paid", "recorded_on": today, "batch_id": batch.id,
+                    })
+                if len(inserts) >= 20000:
+                    s.execute(insert(_CONTRIB), inserts)
+                    inserts.clear()
+                    if progress and not progress(total + i, total * 2):
+                        raise ImportCancelled()
+            if problems:
+                raise InvalidRows(problems)
+            if inserts:
+                s.execute(insert(_CONTRIB), inserts)
+            batch.recorded = recorded
+            n_lines = sum(len(p[7]) for p in planned if (p[1].id, p[2].id, p[3].as_int()) not in existing)
+            if progress:
+                progress(total * 2, total * 2)
+            return ImportResult(total, recorded, already, n_lines,
+                                tuple(sorted({str(p[3]) for p in planned})))
+
+
+class ImportCancelled(ShebaoError):
+    """The clerk cancelled an import; nothing was written."""
+
+    exit_code = 1
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("import.cancelled")
+
+
+def _load_by(session: Session, model: type, col: object, keys: set[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    items = sorted(k for k in keys if k)
+    for i in range(0, len(items), _CHUNK):
+        for obj in session.scalars(select(model).where(col.in_(items[i:i + _CHUNK]))):  # type: ignore[attr-defined]
+            out[getattr(obj, col.key)] = obj  # type: ignore[attr-defined]
+    return out
+
+
+def _existing(session: Session, worker_ids: list[int], months: set[int]) -> dict[tuple[int, int, int], int]:
+    """Wages (fen) already recorded per (worker, employer, month) for the given people and months."""
+    out: dict[tuple[int, int, int], int] = {}
+    ids = sorted(set(worker_ids))
+    c = _CONTRIB.c
+    for i in range(0, len(ids), _CHUNK):
+        stmt = (select(c.worker_id, c.employer_id, c.month, c.wage)
+                .where(c.worker_id.in_(ids[i:i + _CHUNK]), c.month.in_(sorted(months))))
+        for wid, eid, month, wage in session.execute(stmt):
+            out[(wid, eid, month)] = int(wage)
+    return out
+
+
+def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[str, object],
+               calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
+               month_cache: dict[str, Month]) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[tuple[str, int, int, int]]]:
+    e = employers.get(row.employer_uscc)
+    if e is None:
+        validate_uscc(row.employer_uscc, "employer_uscc")
+        raise InvalidInput("employer.unknown", "employer_uscc", value=row.employer_uscc)
+    w = workers.get(row.id_number)
+    if w is None:
+        parse_citizen_id(row.id_number, "id_number", calc.today)
+        raise InvalidInput("worker.unknown", "id_number", value=row.id_number)
+    assert isinstance(w, Worker) and isinstance(e, Employer)
+    if row.name and row.name != w.name:
+        raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
+    m = month_cache.get(row.month)
+    if m is None:
+        m = Month.parse(row.month, "month")
+        month_cache[row.month] = m
+    wage = fen_of(parse_amount(row.wage, "wage"))
+    key = (row.id_number, row.employer_uscc, m)
+    other = seen.get(key)
+    if other is not None:
+        raise InvalidInput("contrib.duplicate_row", "month", other=other)
+    seen[key] = row.line
+    base, _floor, _ceiling, kind, lines = calc.compute(w.birth_date, e.risk_class, m, wage, ())
+    return row, w, e, m, wage, base, kind, lines
+
+
+def describe(result: MonthResult, lang: str = "zh") -> str:
+    """A one-line summary of a recorded month for messages."""
+    return render("contrib.recorded", lang, month=str(result.month), base=f"{result.base:.2f}")

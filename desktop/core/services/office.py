@@ -1,0 +1,217 @@
+"""The office's identity and its reference values (average wages, rates, limits, crediting rates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
+from desktop.core.money import parse_amount, parse_rate
+from desktop.core.month import Month
+from desktop.core.refdata import Reference, schemes
+from desktop.core.regions import name_of, validate_region
+from desktop.core.store.models import (
+    AverageWage,
+    InterestOverride,
+    LimitOverride,
+    Office,
+    RateOverride,
+)
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+_CODE_RE = re.compile(r"^[A-Za-z0-9]{1,20}$")
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """This database's office."""
+
+    code: str
+    name: str
+    region: str
+    region_name: str
+    fingerprint: str
+
+
+def _fingerprint(public_pem: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(public_pem.encode()).hexdigest()[:20].upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 20, 4))
+
+
+def load_office(session: Session) -> Office:
+    """The office row; refused when the database was never initialised."""
+    office = session.scalars(select(Office)).first()
+    if office is None:
+        raise RefusedByRule("office.missing")
+    return office
+
+
+class OfficeService:
+    """Create and read the office identity."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def init(self, code: str, name: str, region: str) -> OfficeInfo:
+        """Give a new database its office identity and a fresh Ed25519 key pair."""
+        code = code.strip()
+        if not _CODE_RE.match(code):
+            raise InvalidInput("office.code", "office")
+        name = name.strip()
+        if not name:
+            raise InvalidInput("required", "office_name")
+        region = validate_region(region, "region")
+        key = Ed25519PrivateKey.generate()
+        private = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        public = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo,
+        ).decode()
+        with self._ledger.write() as s:
+            existing = s.scalars(select(Office)).first()
+            if existing is not None:
+                raise Conflict("office.exists", "office", code=existing.code, name=existing.name)
+            s.add(Office(code=code, name=name, region=region, public_key=public,
+                         private_key=private, created_at=dt.datetime.now()))
+        return self.get()
+
+    def get(self) -> OfficeInfo:
+        """The office of this database."""
+        with self._ledger.read() as s:
+            o = load_office(s)
+            return OfficeInfo(o.code, o.name, o.region, name_of(o.region), _fingerprint(o.public_key))
+
+    def exists(self) -> bool:
+        """Whether the database has been initialised."""
+        with self._ledger.read() as s:
+            return s.scalars(select(Office)).first() is not None
+
+
+@dataclass(frozen=True)
+class RateInfo:
+    """A rate as set by the office."""
+
+    region: str
+    scheme: str
+    start: str
+    end: str | None
+    employer: Decimal
+    employee: Decimal
+    account: Decimal | None
+
+
+class ReferenceService:
+    """The office's own reference values, which override the shipped ones."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def lookup(self) -> Reference:
+        """A reference snapshot for read-only use outside a write transaction."""
+        with self._ledger.read() as s:
+            return Reference(s)
+
+    def set_wage(self, region: str, year: object, monthly: object) -> tuple[str, int, Decimal]:
+        """Set the previous-year average monthly wage used for base limits in the year."""
+        region = validate_region(region, "region")
+        y = _year(year)
+        amount = parse_amount(monthly, "monthly")
+        if amount <= 0:
+            raise InvalidInput("amount.positive", "monthly")
+        with self._ledger.write() as s:
+            row = s.scalars(select(AverageWage).where(
+                AverageWage.region == region, AverageWage.year == y)).first()
+            if row is None:
+                s.add(AverageWage(region=region, year=y, monthly=amount, created_at=dt.datetime.now()))
+            else:
+                row.monthly = amount
+        return region, y, amount
+
+    def set_rate(
+        self, region: str, scheme: str, start: object, employer: object, employee: object,
+        end: object | None = None, account: object | None = None, risk_class: object | None = None,
+    ) -> RateInfo:
+        """Set a scheme's rates for a region from a month (optionally to a month)."""
+        region = validate_region(region, "region")
+        if scheme not in schemes() or schemes()[scheme].kind != "employee":
+            raise InvalidInput("scheme.unknown", "scheme", value=scheme,
+                               known=", ".join(s for s in schemes() if schemes()[s].kind == "employee"))
+        first = Month.parse(start, "from")
+        last = Month.parse(end, "to") if end not in (None, "") else None
+        if last is not None and last < first:
+            raise InvalidInput("month.order", "to")
+        er = parse_rate(employer, "employer_rate")
+        ee = parse_rate(employee, "employee_rate")
+        acc = parse_rate(account, "rate") if account not in (None, "") else None
+        if scheme == "pension" and acc is None:
+            acc = ee
+        rc = _risk_class(risk_class) if risk_class not in (None, "") else None
+        with self._ledger.write() as s:
+            s.add(RateOverride(region=region, scheme=scheme, from_month=first.as_int(),
+                               to_month=last.as_int() if last else None, employer=er, employee=ee,
+                               account=acc, risk_class=rc, created_at=dt.datetime.now()))
+        return RateInfo(region, scheme, str(first), str(last) if last else None, er, ee, acc)
+
+    def set_limits(self, region: str, start: object, floor: object, ceiling: object,
+                   end: object | None = None) -> None:
+        """Set the base floor and ceiling ratios for a region from a month."""
+        region = validate_region(region, "region")
+        first = Month.parse(start, "from")
+        last = Month.parse(end, "to") if end not in (None, "") else None
+        lo = _ratio(floor, "floor")
+        hi = _ratio(ceiling, "ceiling")
+        with self._ledger.write() as s:
+            s.add(LimitOverride(region=region, from_month=first.as_int(),
+                                to_month=last.as_int() if last else None, floor=lo, ceiling=hi,
+                                created_at=dt.datetime.now()))
+
+    def set_interest(self, year: object, rate: object) -> None:
+        """Set the individual-account crediting rate of a year."""
+        y = _year(year)
+        r = parse_rate(rate, "rate")
+        with self._ledger.write() as s:
+            row = s.get(InterestOverride, y)
+            if row is None:
+                s.add(InterestOverride(year=y, rate=r, created_at=dt.datetime.now()))
+            else:
+                row.rate = r
+
+
+def _year(value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1950 <= int(text) <= 2999:
+        raise InvalidInput("year.format", "year", value=text)
+    return int(text)
+
+
+def _ratio(value: object, field: str) -> Decimal:
+    from decimal import InvalidOperation
+
+    try:
+        r = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidInput("ratio.format", field, value=value) from None
+    if not r.is_finite() or r <= 0 or r > 10:
+        raise InvalidInput("ratio.format", field, value=value)
+    return r
+
+
+def _risk_class(value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 8:
+        raise InvalidInput("risk_class.range", "risk_class")
+    return int(text)

@@ -1,0 +1,203 @@
+"""Insured people: registration, look-up by any of their numbers, and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from desktop.core.errors import Conflict, InvalidInput
+from desktop.core.ids import (
+    clean,
+    foreign_ssn,
+    parse_citizen_id,
+    validate_country,
+    validate_passport,
+)
+from desktop.core.regions import validate_region
+from desktop.core.services.office import load_office
+from desktop.core.store.models import Worker
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
+_NAME_BAD = re.compile(r"[\x00-\x1f<>{}\[\]\\/|@#$%^*=+;:\"?!~`]")
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """An insured person as the CLI and the window show them."""
+
+    id: int
+    id_number: str | None
+    ssn: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    hukou_region: str | None
+    hukou_type: str | None
+    nationality: str
+    passport: str | None
+    phone: str | None
+
+    @property
+    def key(self) -> str:
+        """The number a clerk knows the person by."""
+        return self.id_number or self.ssn
+
+
+def worker_info(w: Worker) -> WorkerInfo:
+    """The plain view of a stored person."""
+    return WorkerInfo(w.id, w.id_number, w.ssn, w.name, w.sex, w.birth_date, w.hukou_region,
+                      w.hukou_type, w.nationality, w.passport, w.phone)
+
+
+def name_initials(name: str) -> str:
+    """Lower-case initials of a name: pinyin initials for Chinese (张三 -> zs), word initials otherwise."""
+    from pypinyin import Style, lazy_pinyin
+
+    if name.isascii():
+        return "".join(part[0] for part in re.split(r"[\s\-\.]+", name.lower()) if part)
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(letters).lower()
+
+
+def _name(text: str) -> str:
+    name = " ".join(str(text).split())
+    if not name:
+        raise InvalidInput("required", "name")
+    if _NAME_BAD.search(name) or len(name) > 100:
+        raise InvalidInput("name.format", "name")
+    return name
+
+
+def _phone(text: str | None) -> str | None:
+    if text in (None, ""):
+        return None
+    phone = str(text).strip()
+    if not _PHONE_RE.match(phone):
+        raise InvalidInput("phone.format", "phone", value=phone)
+    return phone
+
+
+def find_worker_row(session: Session, key: str) -> Worker | None:
+    """A person by ID number, social security number or passport number."""
+    k = clean(key)
+    return session.scalars(
+        select(Worker).where(or_(Worker.id_number == k, Worker.ssn == k, Worker.passport == k))
+    ).first()
+
+
+def _prefix_range(column: object, prefix: str) -> object:
+    """An index-friendly `column starts with prefix` condition."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (column >= prefix) & (column < upper)  # type: ignore[operator]
+
+
+class WorkerService:
+    """Register, fetch and search insured people."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def register_citizen(self, id_number: str, name: str, hukou_region: str, hukou_type: str,
+                         phone: str | None = None) -> WorkerInfo:
+        """Register a Chinese citizen; sex and birth date come from the ID number."""
+        cid = parse_citizen_id(id_number, "id_number", self._ledger.today())
+        clean_name = _name(name)
+        region = validate_region(hukou_region, "hukou_region")
+        kind = str(hukou_type).strip().lower()
+        if kind not in ("urban", "rural"):
+            raise InvalidInput("hukou_type.format", "hukou_type")
+        tel = _phone(phone)
+        with self._ledger.write() as s:
+            load_office(s)
+            existing = s.scalars(select(Worker).where(Worker.id_number == cid.number)).first()
+            if existing is not None:
+                raise Conflict("worker.exists", "id_number", name=existing.name, number=existing.ssn)
+            w = Worker(id_number=cid.number, ssn=cid.number, nationality="CN", passport=None,
+                       name=clean_name, initials=name_initials(clean_name), sex=cid.sex,
+                       birth_date=cid.birth_date, hukou_region=region, hukou_type=kind,
+                       phone=tel, created_at=dt.datetime.now())
+            s.add(w)
+            s.flush()
+            return worker_info(w)
+
+    def register_foreigner(self, nationality: str, passport: str, name: str, sex: str,
+                           birth_date: object, phone: str | None = None) -> WorkerInfo:
+        """Register a foreign national and assign a social security number."""
+        country = validate_country(nationality)
+        number = validate_passport(passport)
+        clean_name = _name(name)
+        sx = str(sex).strip().upper()
+        if sx not in ("M", "F"):
+            raise InvalidInput("sex.format", "sex")
+        try:
+            born = dt.date.fromisoformat(str(birth_date).strip())
+        except ValueError:
+            raise InvalidInput("date.format", "birth_date", value=birth_date) from None
+        if born > self._ledger.today() or born.year < 1880:
+            raise InvalidInput("id.birth_future", "birth_date", value=born.isoformat())
+        tel = _phone(phone)
+        with self._ledger.write() as s:
+            office = load_office(s)
+            existing = s.scalars(select(Worker).where(
+                Worker.nationality == country, Worker.passport == number)).first()
+            if existing is not None:
+                raise Conflict("worker.exists", "passport", name=existing.name, number=existing.ssn)
+            serial = (s.scalar(select(func.count()).select_from(Worker).where(
+                Worker.nationality != "CN")) or 0) + 1
+            ssn = foreign_ssn(office.region, serial)
+            while s.scalars(select(Worker.id).where(Worker.ssn == ssn)).first() is not None:
+                serial += 1
+                ssn = foreign_ssn(office.region, serial)
+            w = Worker(id_number=None, ssn=ssn, nationality=country, passport=number,
+                       name=clean_name, initials=name_initials(clean_name), sex=sx,
+                       birth_date=born, hukou_region=None, hukou_type=None, phone=tel,
+                       created_at=dt.datetime.now())
+            s.add(w)
+            s.flush()
+            return worker_info(w)
+
+    def get(self, key: str) -> WorkerInfo:
+        """A person by ID number, social security number or passport number."""
+        with self._ledger.read() as s:
+            w = find_worker_row(s, key)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=clean(key))
+            return worker_info(w)
+
+    def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
+        """Search by ID number (or its beginning), name, or pinyin initials."""
+        q = " ".join(str(text).split())
+        if not q:
+            return []
+        found: dict[int, WorkerInfo] = {}
+        with self._ledger.read() as s:
+            number = clean(q)
+            conditions: list[object] = []
+            if re.fullmatch(r"[0-9]{1,17}[0-9X]?", number) or re.fullmatch(r"F[0-9]*", number):
+                conditions += [_prefix_range(Worker.id_number, number),
+                               _prefix_range(Worker.ssn, number)]
+            if re.fullmatch(r"[A-Za-z0-9]{5,20}", q):
+                conditions.append(Worker.passport == number)
+            if q.isascii() and q.isalpha():
+                conditions.append(_prefix_range(Worker.initials, q.lower().replace(" ", "")))
+            conditions.append(_prefix_range(Worker.name, q))
+            for cond in conditions:
+                rows = s.scalars(select(Worker).where(cond).order_by(Worker.name).limit(limit))  # type: ignore[arg-type]
+                for w in rows:
+                    found.setdefault(w.id, worker_info(w))
+                if len(found) >= limit:
+                    break
+            if len(found) < limit and not q.isascii():
+                rows = s.scalars(select(Worker).where(Worker.name.contains(q, autoescape=True))
+                                 .order_by(Worker.name).limit(limit))
+                for w in rows:
+                    found.setdefault(w.id, worker_info(w))
+        return list(found.values())[:limit]

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, opening a database, migrations."""

@@ -1,0 +1,137 @@
+"""Opening an office database (SQLite file or PostgreSQL URL), migrating older schemas first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from desktop.core.errors import IntegrityFailure, InvalidInput
+from desktop.core.paths import default_database
+
+log = logging.getLogger(__name__)
+
+# The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
+SCHEMA_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+
+Progress = Callable[[str], None]
+
+
+def database_url(target: str | os.PathLike[str] | None) -> str:
+    """The SQLAlchemy URL for a --db target: a URL as given, else a SQLite file path."""
+    if target is None or str(target) == "":
+        target = os.environ.get("SHEBAO_DB") or default_database()
+    raw = str(target)
+    if "://" in raw:
+        return raw
+    path = Path(raw).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty database."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def known_revisions() -> list[str]:
+    """Every revision the migration scripts know, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def backup_sqlite_file(database: Path, revision: str) -> Path:
+    """Copy a SQLite database consistently (online backup API) beside itself before migrating."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = database.with_name(f"{database.name}.before-{revision}-{stamp}.bak")
+    src = sqlite3.connect(str(database))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, progress: Progress | None = None) -> Path | None:
+    """Bring the schema to SCHEMA_REVISION; an older SQLite file is backed up first.
+
+    Returns the backup path when one was made. A database newer than this program is refused.
+    """
+    found = current_revision(engine)
+    if found == SCHEMA_REVISION:
+        return None
+    if found is not None and found not in known_revisions():
+        raise IntegrityFailure("db.newer", "db", found=found)
+    backup: Path | None = None
+    if found is not None and engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        if progress:
+            progress("backup")
+        backup = backup_sqlite_file(Path(engine.url.database), found)
+        log.info("database backed up before migration to %s", backup)
+    if progress:
+        progress("migrate")
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), "head")
+    return backup
+
+
+def open_engine(
+    target: str | os.PathLike[str] | None, progress: Progress | None = None
+) -> Engine:
+    """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
+    url = database_url(target)
+    try:
+        engine = make_engine(url)
+        migrate(engine, progress)
+    except OperationalError as exc:
+        raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
+    return engine

@@ -1,0 +1,219 @@
+"""The database schema as SQLAlchemy 2 typed models. Money is stored as whole fen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+FEN_PER_YUAN = 100
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal yuan in Python, an exact integer number of fen in the database."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return int(Decimal(value).scaleb(2).to_integral_exact())
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-2)
+
+
+class Rate(TypeDecorator[Decimal]):
+    """A Decimal fraction stored as its exact text."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return str(Decimal(value).normalize())
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (needed for migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Office(Base):
+    """This database's office: its code, name, pooling region and signing key pair."""
+
+    __tablename__ = "office"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(6))
+    public_key: Mapped[str] = mapped_column(Text)
+    private_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Employer(Base):
+    """An employer (用人单位) by unified social credit code."""
+
+    __tablename__ = "employer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(6))
+    risk_class: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Worker(Base):
+    """An insured person: a citizen by ID number, or a foreign national by passport."""
+
+    __tablename__ = "worker"
+    __table_args__ = (UniqueConstraint("nationality", "passport"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    ssn: Mapped[str] = mapped_column(String(20), unique=True)
+    nationality: Mapped[str] = mapped_column(String(2))
+    passport: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    initials: Mapped[str] = mapped_column(String(100), index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    hukou_region: Mapped[str | None] = mapped_column(String(6))
+    hukou_type: Mapped[str | None] = mapped_column(String(5))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RateOverride(Base):
+    """A contribution rate the office set for a region and period (overrides resources/rates.csv)."""
+
+    __tablename__ = "rate_override"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(6))
+    scheme: Mapped[str] = mapped_column(String(20))
+    from_month: Mapped[int] = mapped_column(Integer)
+    to_month: Mapped[int | None] = mapped_column(Integer)
+    employer: Mapped[Decimal] = mapped_column(Rate)
+    employee: Mapped[Decimal] = mapped_column(Rate)
+    account: Mapped[Decimal | None] = mapped_column(Rate)
+    risk_class: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LimitOverride(Base):
+    """Base floor and ceiling ratios the office set for a region and period."""
+
+    __tablename__ = "limit_override"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(6))
+    from_month: Mapped[int] = mapped_column(Integer)
+    to_month: Mapped[int | None] = mapped_column(Integer)
+    floor: Mapped[Decimal] = mapped_column(Rate)
+    ceiling: Mapped[Decimal] = mapped_column(Rate)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AverageWage(Base):
+    """The previous-year average monthly wage used for base limits in a year, per region."""
+
+    __tablename__ = "average_wage"
+    __table_args__ = (UniqueConstraint("region", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(6))
+    year: Mapped[int] = mapped_column(Integer)
+    monthly: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class InterestOverride(Base):
+    """An individual-account crediting rate the office set for a year."""
+
+    __tablename__ = "interest_override"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Rate)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ImportBatch(Base):
+    """One imported employer declaration file."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(400))
+    rows: Mapped[int] = mapped_column(Integer)
+    recorded: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Contribution(Base):
+    """One scheme's contribution of one person for one month, as collected by a region."""
+
+    __tablename__ = "contribution"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "month", "scheme", "employer_id"),
+        Index("ix_contribution_employer_month", "employer_id", "month"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
+    region: Mapped[str] = mapped_column(String(6))
+    month: Mapped[int] = mapped_column(Integer)
+    scheme: Mapped[str] = mapped_column(String(20))
+    wage: Mapped[Decimal] = mapped_column(Money)
+    base: Mapped[Decimal] = mapped_column(Money)
+    employer_amount: Mapped[Decimal] = mapped_column(Money)
+    employee_amount: Mapped[Decimal] = mapped_column(Money)
+    account_amount: Mapped[Decimal] = mapped_column(Money)
+    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment
+    status: Mapped[str] = mapped_column(String(8))  # paid | arrears
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class ResidentContribution(Base):
+    """A yearly contribution to a residents' scheme: the chosen grade and the subsidy."""
+
+    __tablename__ = "resident_contribution"
+    __table_args__ = (UniqueConstraint("worker_id", "scheme", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    scheme: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(6))
+    personal: Mapped[Decimal] = mapped_column(Money)
+    subsidy: Mapped[Decimal] = mapped_column(Money)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
