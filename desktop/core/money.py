@@ -8,6 +8,7 @@ from desktop.core.errors import InvalidInput
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("1e13")  # far beyond any wage or fund balance; keeps quantize exact
 
 
 def to_fen(value: Decimal) -> Decimal:
@@ -26,7 +27,7 @@ def parse_amount(text: object, field: str = "amount") -> Decimal:
         value = Decimal(raw)
     except InvalidOperation:
         raise InvalidInput("amount.format", field, value=raw) from None
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
         raise InvalidInput("amount.format", field, value=raw)
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
         raise InvalidInput("amount.fen", field, value=raw)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, func, literal_column, select, type_coerce
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ids import clean
@@ -117,12 +117,13 @@ class AccountService:
                        func.min(c.month), func.max(c.month))
                 .where(c.worker_id == w.id).group_by(c.scheme, c.region, c.status)
             ).all()
+            year_of = c.month // literal_column("100")
             pension_years = s.execute(
-                select(c.month / 100, func.count(func.distinct(c.month)),
+                select(year_of, func.count(func.distinct(c.month)),
                        func.sum(type_coerce(c.base, BigInteger)),
                        func.sum(type_coerce(c.account_amount, BigInteger)))
                 .where(c.worker_id == w.id, c.scheme == "pension", c.status == "paid")
-                .group_by(c.month / 100)
+                .group_by(year_of)
             ).all()
             resident = s.execute(
                 select(ResidentContribution.scheme, ResidentContribution.year,

@@ -1,0 +1,117 @@
+"""Shared fixtures: a real SQLite file per test (copied from a migrated template) and, for the
+storage tests, a real PostgreSQL database per test on a loopback server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pgserver import PostgresServer, create_database, drop_database  # noqa: E402
+
+from desktop.core.ledger import Ledger  # noqa: E402
+from desktop.core.store.engine import make_engine, migrate  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+REGION = "360100"
+PROVINCE = "360000"
+
+_counter = itertools.count()
+
+
+def _uscc(body17: str) -> str:
+    from desktop.core.ids import uscc_check_char
+
+    return body17 + uscc_check_char(body17)
+
+
+EMPLOYER = _uscc("91360100MA35F7Q10")
+EMPLOYER_2 = _uscc("91360100MA35F8A2X")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite database file, made once per test process."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(sqlite_template: Path, tmp_path: Path) -> Path:
+    """A fresh migrated SQLite file for this test."""
+    path = tmp_path / "office.db"
+    shutil.copy(sqlite_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One loopback PostgreSQL server per test process, with a migrated template database."""
+    try:
+        server = PostgresServer().start()
+    except Exception as exc:  # noqa: BLE001 - any failure to start is reported the same way
+        if os.environ.get("SHEBAO_TEST_POSTGRES") == "required":
+            pytest.fail(f"PostgreSQL could not start: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    url = create_database(server, "shebao_template")
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """A fresh database for this test: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(db_path)
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"t_{os.getpid()}_{next(_counter)}"
+    url = create_database(server, name, template="shebao_template")
+    yield url
+    drop_database(server, name)
+
+
+def _office(ledger: Ledger) -> Ledger:
+    ledger.office.init("OFF01", "南昌市社保局", REGION)
+    for year in range(1998, 2027):
+        ledger.reference.set_wage(PROVINCE, year, "6000")
+    ledger.employers.register(EMPLOYER, "南昌赣江机械制造有限公司", REGION, 2)
+    return ledger
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    """An office ledger on SQLite: office 360100, wage 6000 a month every year, one employer."""
+    led = _office(Ledger.open(db_path, clock=lambda: TODAY))
+    yield led
+    led.close()
+
+
+@pytest.fixture
+def any_ledger(db_target: str) -> Iterator[Ledger]:
+    """The same office ledger on SQLite and on PostgreSQL."""
+    led = _office(Ledger.open(db_target, clock=lambda: TODAY))
+    yield led
+    led.close()
+
+
+@pytest.fixture
+def person(ledger: Ledger) -> str:
+    """A registered citizen (man born 1985-11-11, hukou Chengdu Wuhou) on the SQLite ledger."""
+    return ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural").key

@@ -1,0 +1,129 @@
+"""Storage on a real SQLite file and a real PostgreSQL server: schema, migrations, services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import EMPLOYER, TODAY
+from sqlalchemy import text
+
+from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
+from desktop.core.ledger import Ledger
+from desktop.core.store.engine import (
+    SCHEMA_REVISION,
+    _alembic_config,
+    current_revision,
+    known_revisions,
+    make_engine,
+    open_engine,
+)
+from desktop.core.store.models import Base
+
+
+def test_schema_revision_is_the_newest_migration() -> None:
+    assert known_revisions()[-1] == SCHEMA_REVISION
+
+
+def test_migrations_match_the_models(db_target: str) -> None:
+    engine = open_engine(db_target)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+
+
+def test_ledger_round_trip(any_ledger: Ledger) -> None:
+    w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural", "13800000000")
+    assert any_ledger.workers.get("510107198511113215").name == "张三"
+    with pytest.raises(Conflict) as err:
+        any_ledger.workers.register_citizen("510107198511113215", "张三丰", "510107", "rural")
+    assert "张三" in err.value.message("zh")
+    f = any_ledger.workers.register_foreigner("DE", "C01X00T47", "Anna Schmidt", "F", "1990-04-01")
+    assert f.ssn.startswith("F360100") and any_ledger.workers.get(f.ssn).passport == "C01X00T47"
+    m = any_ledger.contributions.record(w.key, EMPLOYER, "2026-10", "8000")
+    assert m.base == Decimal("8000.00")
+    pension = next(ln for ln in m.lines if ln.scheme == "pension")
+    assert (pension.employer, pension.employee, pension.individual_account) == (
+        Decimal("1280.00"), Decimal("640.00"), Decimal("640.00"))
+    st = any_ledger.accounts.statement(w.key)
+    assert st.individual_account_balance == Decimal("640.00")
+    assert [s.scheme for s in st.schemes] == ["pension", "medical", "unemployment", "injury"]
+    assert [x.name for x in any_ledger.workers.find("zs")] == ["张三"]
+    assert [x.name for x in any_ledger.workers.find("5101071985")] == ["张三"]
+
+
+def test_a_failed_operation_writes_nothing(any_ledger: Ledger) -> None:
+    w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
+    any_ledger.contributions.record(w.key, EMPLOYER, "2026-09", "8000")
+    with pytest.raises(Conflict):
+        any_ledger.contributions.record(w.key, EMPLOYER, "2026-09", "9000")
+    with any_ledger.read() as s:
+        assert s.execute(text("SELECT count(*) FROM contribution")).scalar() == 4
+        assert s.execute(text("SELECT sum(base) FROM contribution")).scalar() == 4 * 800000
+
+
+def test_office_is_required_and_unique(db_target: str) -> None:
+    led = Ledger.open(db_target, clock=lambda: TODAY)
+    with pytest.raises(RefusedByRule):
+        led.employers.register(EMPLOYER, "x")
+    led.office.init("A1", "甲", "360100")
+    with pytest.raises(Conflict):
+        led.office.init("A2", "乙", "360100")
+    led.close()
+
+
+def test_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(_alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
+            "VALUES ('OLD', '旧库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
+    engine.dispose()
+    seen: list[str] = []
+    engine = open_engine(path, progress=seen.append)
+    assert seen == ["backup", "migrate"]
+    assert current_revision(engine) == SCHEMA_REVISION
+    backups = list(tmp_path.glob("old.db.before-0001-*.bak"))
+    assert len(backups) == 1
+    old = make_engine(f"sqlite:///{backups[0]}")
+    assert current_revision(old) == "0001"
+    with old.connect() as conn:
+        assert conn.execute(text("SELECT name FROM office")).scalar() == "旧库"
+    old.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM office")).scalar() == "旧库"
+        names = {r[1] for r in conn.execute(text("PRAGMA index_list('contribution')"))}
+        assert "ix_contribution_region_month" in names
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    engine = open_engine(path)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(IntegrityFailure) as err:
+        open_engine(path)
+    assert "9999" in err.value.message("en") and "upgrade" in err.value.message("en")
+
+
+def test_money_is_stored_as_whole_fen(any_ledger: Ledger) -> None:
+    w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
+    any_ledger.contributions.record(w.key, EMPLOYER, "2026-10", "7777.77")
+    with any_ledger.read() as s:
+        wage = s.execute(text("SELECT wage FROM contribution LIMIT 1")).scalar()
+    assert wage == 777777 and isinstance(wage, int)
+
+
+def test_clock_is_the_ledgers(any_ledger: Ledger) -> None:
+    assert any_ledger.today() == dt.date(2026, 11, 23)
