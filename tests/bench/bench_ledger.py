@@ -1,0 +1,398 @@
+"""County-scale benchmark of the Ledger against plain sqlite3 doing the same work in the same run.
+
+Run on demand (pytest does not collect tests/bench):
+
+    cd /work/main && PYTHONPATH=. .venv/bin/python -m tests.bench.bench_ledger \
+        [--people 100000] [--months 60] [--out result.json] [--tmpdir DIR] [--profile FILE.prof]
+
+The machine is shared and noisy, so each operation is reported as a RATIO to plain sqlite3 doing
+the same work on the same data in the same run (absolute times drift, ratios are what to quote):
+
+* import: `ledger.contributions.import_file` of one declaration CSV per month (N rows each, months
+  ending 2026-10, so 4 schemes: maternity is not collected after 2019) versus sqlite3
+  `executemany` of exactly the rows the ledger wrote (read back after each month, untimed), one
+  transaction per month with the same PRAGMAs, into a copy of the database taken after setup
+  (sqlite3 backup API: identical tables, indexes, people and employers, so foreign keys hold).
+  Ledger month k and raw month k alternate, so both see the same machine conditions. Target <= 3x.
+* lookup: 2000 random `ledger.workers.get(id_number)` versus `SELECT <all worker columns> FROM
+  worker WHERE id_number=?` on one open connection to the same file; best of 3 rounds. Target <= 2x.
+  `ledger.workers.find(...)` by ID prefix, name prefix and pinyin initials is shown for information.
+* statement: `ledger.accounts.statement` of 20 people with 360 months (1996-11..2026-10; pension
+  rates and base limits for 1996-11..1997-12 are set as office overrides because resources/ has
+  none before 1998-01) versus the same aggregate queries in sqlite3. Target: median < 20 ms.
+* peak RSS (getrusage) and database size. Temporary files are deleted at the end.
+
+--profile FILE writes cProfile stats of the ledger imports only (view with `python -m pstats`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import insert
+
+from desktop.core.demo import GIVEN, HUKOU, SURNAMES, citizen_id, demo_uscc
+from desktop.core.ledger import Ledger
+from desktop.core.month import Month
+from desktop.core.services.workers import name_initials
+from desktop.core.store.models import Worker
+
+TODAY = dt.date(2026, 11, 23)
+LAST = Month(2026, 10)
+REGION = "360100"
+PROVINCE = "360000"
+EMPLOYERS = 50
+LONG_PEOPLE = 20
+LONG_MONTHS = 360
+LOOKUPS = 2000
+CONTRIB_COLS = ("worker_id, employer_id, region, month, scheme, wage, base, employer_amount, "
+                "employee_amount, account_amount, kind, status, recorded_on, batch_id")
+WORKER_COLS = ("id, id_number, ssn, nationality, passport, name, initials, sex, birth_date, "
+               "hukou_region, hukou_type, phone, created_at")
+Person = tuple[str, str, str, dt.date, str, str]  # id_number, name, sex, born, place, hukou_type
+
+
+def months_ending(last: Month, count: int) -> list[Month]:
+    """The count months ending with last, oldest first."""
+    return [last.add(-i) for i in reversed(range(count))]
+
+
+def make_people(rng: random.Random, count: int, years: tuple[int, int], seen: set[str]) -> list[Person]:
+    """Made-up citizens with valid, distinct ID numbers born in the given years (inclusive)."""
+    out: list[Person] = []
+    while len(out) < count:
+        female = rng.random() < 0.45
+        born = dt.date(rng.randint(*years), rng.randint(1, 12), rng.randint(1, 28))
+        place = rng.choice(HUKOU)
+        number = citizen_id(rng, place, born, female)
+        if number in seen:
+            continue
+        seen.add(number)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        out.append((number, name, "F" if female else "M", born, place,
+                    "urban" if place.startswith("3601") else "rural"))
+    return out
+
+
+def setup(ledger: Ledger, people: list[Person]) -> list[str]:
+    """Office, wages, early-year overrides, employers via the services; people by bulk insert."""
+    ledger.office.init("BENCH", "基准测试经办机构", REGION)
+    for year in range(LAST.add(1 - LONG_MONTHS).year, LAST.year + 1):
+        ledger.reference.set_wage(PROVINCE, year, "6000")
+    ledger.reference.set_rate(PROVINCE, "pension", "1996-11", "0.20", "0.08", end="1997-12",
+                              account="0.11")
+    ledger.reference.set_limits(PROVINCE, "1996-11", "0.60", "3.00", end="1997-12")
+    codes = []
+    for i in range(1, EMPLOYERS + 1):
+        codes.append(ledger.employers.register(demo_uscc(i), f"基准测试{i:02d}有限公司", REGION,
+                                               (i - 1) % 8 + 1).uscc)
+    initials: dict[str, str] = {}
+    now = dt.datetime.now()
+    rows = [{"id_number": n, "ssn": n, "nationality": "CN", "passport": None, "name": name,
+             "initials": initials.get(name) or initials.setdefault(name, name_initials(name)),
+             "sex": sex, "birth_date": born, "hukou_region": place, "hukou_type": kind,
+             "phone": None, "created_at": now} for n, name, sex, born, place, kind in people]
+    with ledger.engine.begin() as conn:
+        conn.execute(insert(Worker.__table__), rows)
+    return codes
+
+
+def wage_text(base_fen: int, month: Month, first: Month) -> str:
+    """A person's declared wage in yuan: 4% more each calendar year after the first month's."""
+    fen = base_fen * 104 ** (month.year - first.year) // 100 ** (month.year - first.year)
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def write_declarations(folder: Path, people: list[Person], employer: Sequence[str],
+                       months: list[Month], rng: random.Random) -> list[Path]:
+    """One declaration CSV per month (employer_uscc,id_number,name,month,wage), written to disk."""
+    wages = [rng.randrange(260000, 1600000) for _ in people]
+    paths = []
+    for m in months:
+        path = folder / f"decl-{m}.csv"
+        lines = ["employer_uscc,id_number,name,month,wage"]
+        lines += [f"{employer[i]},{p[0]},{p[1]},{m},{wage_text(wages[i], m, months[0])}"
+                  for i, p in enumerate(people)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def raw_connect(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection in autocommit mode with the ledger's PRAGMAs."""
+    con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+        con.execute(f"PRAGMA {pragma}")
+    return con
+
+
+def db_bytes(path: Path) -> int:
+    """Size of a SQLite database with its WAL and shared-memory files."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
+
+
+def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
+                 profiler: cProfile.Profile | None) -> dict[str, Any]:
+    """Ledger import of each month file alternating with raw executemany of the same rows."""
+    reader, raw = raw_connect(src), raw_connect(dst)
+    led_times: list[float] = []
+    raw_times: list[float] = []
+    rows_total = 0
+    for k, path in enumerate(files):
+        last_id = reader.execute("SELECT coalesce(max(id), 0) FROM contribution").fetchone()[0]
+        if profiler:
+            profiler.enable()
+        t0 = time.perf_counter()
+        result = ledger.contributions.import_file(path)
+        led_times.append(time.perf_counter() - t0)
+        if profiler:
+            profiler.disable()
+        batch = reader.execute("SELECT id, sha256, filename, rows, recorded, created_at "
+                               "FROM import_batch ORDER BY id DESC LIMIT 1").fetchone()
+        rows = reader.execute(f"SELECT {CONTRIB_COLS} FROM contribution WHERE id > ? ORDER BY id",
+                              (last_id,)).fetchall()
+        assert len(rows) == result.lines == 4 * result.rows, (len(rows), result)
+        rows_total += len(rows)
+        marks = ",".join("?" * 14)
+        t0 = time.perf_counter()
+        raw.execute("BEGIN")
+        raw.execute("INSERT INTO import_batch (id, sha256, filename, rows, recorded, created_at) "
+                    "VALUES (?,?,?,?,?,?)", batch)
+        raw.executemany(f"INSERT INTO contribution ({CONTRIB_COLS}) VALUES ({marks})", rows)
+        raw.execute("COMMIT")
+        raw_times.append(time.perf_counter() - t0)
+        del rows
+        if k % 10 == 9 or k == len(files) - 1:
+            print(f"  month {k + 1}/{len(files)}: ledger {sum(led_times):.1f}s "
+                  f"raw {sum(raw_times):.1f}s", file=sys.stderr, flush=True)
+    sizes = []
+    for con, path in ((reader, src), (raw, dst)):
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        sizes.append(db_bytes(path))
+    led, base = sum(led_times), sum(raw_times)
+    return {"ledger_s": led, "raw_s": base, "ratio": led / base, "rows": rows_total,
+            "ledger_rows_per_s": rows_total / led, "raw_rows_per_s": rows_total / base,
+            "median_month_ratio": statistics.median(a / b for a, b in zip(led_times, raw_times)),
+            "first_month_ratio": led_times[0] / raw_times[0],
+            "last_month_ratio": led_times[-1] / raw_times[-1],
+            "ledger_db_bytes": sizes[0], "raw_db_bytes": sizes[1]}
+
+
+def timed(fn: Callable[[], None]) -> float:
+    """Seconds one call of fn takes."""
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def bench_lookup(ledger: Ledger, path: Path, keys: list[str]) -> dict[str, Any]:
+    """workers.get versus an indexed raw SELECT of the same columns, alternating, best of 3."""
+    con = raw_connect(path)
+    sql = f"SELECT {WORKER_COLS} FROM worker WHERE id_number=?"
+
+    def led() -> None:
+        for key in keys:
+            ledger.workers.get(key)
+
+    def raw() -> None:
+        for key in keys:
+            assert con.execute(sql, (key,)).fetchone() is not None
+
+    rounds = [(timed(led), timed(raw)) for _ in range(3)]
+    led_s, raw_s = min(r[0] for r in rounds), min(r[1] for r in rounds)
+    con.close()
+    return {"lookups": len(keys), "ledger_us": led_s / len(keys) * 1e6,
+            "raw_us": raw_s / len(keys) * 1e6, "ratio": led_s / raw_s}
+
+
+def bench_find(ledger: Ledger, people: list[Person], rng: random.Random) -> dict[str, Any]:
+    """Mean time of workers.find by ID-number prefix, name prefix and pinyin initials."""
+    sample = rng.sample(people, 100)
+    queries = {"id_prefix_10": [p[0][:10] for p in sample], "name_prefix": [p[1][:2] for p in sample],
+               "initials": [name_initials(p[1])[:2] for p in sample]}
+    out: dict[str, Any] = {}
+    for label, qs in queries.items():
+        found = 0
+        t0 = time.perf_counter()
+        for q in qs:
+            found += len(ledger.workers.find(q))
+        out[label + "_ms"] = (time.perf_counter() - t0) / len(qs) * 1e3
+        out[label + "_mean_hits"] = found / len(qs)
+    return out
+
+
+def raw_statement(con: sqlite3.Connection, key: str) -> tuple[list[Any], ...]:
+    """The statement's queries in plain SQL: the person, months by scheme/region, pension years."""
+    wid = con.execute(f"SELECT {WORKER_COLS} FROM worker WHERE id_number=?", (key,)).fetchone()[0]
+    per_region = con.execute(
+        "SELECT scheme, region, status, count(DISTINCT month), min(month), max(month) "
+        "FROM contribution WHERE worker_id=? GROUP BY scheme, region, status", (wid,)).fetchall()
+    years = con.execute(
+        "SELECT month / 100, count(DISTINCT month), sum(base), sum(account_amount) FROM contribution "
+        "WHERE worker_id=? AND scheme='pension' AND status='paid' GROUP BY month / 100",
+        (wid,)).fetchall()
+    resident = con.execute("SELECT scheme, year, personal, subsidy FROM resident_contribution "
+                           "WHERE worker_id=? ORDER BY scheme, year", (wid,)).fetchall()
+    return per_region, years, resident
+
+
+def bench_statement(ledger: Ledger, path: Path, keys: list[str], repeats: int = 10) -> dict[str, Any]:
+    """Median and p95 of accounts.statement over repeats versus the raw aggregate queries."""
+    con = raw_connect(path)
+    first = ledger.accounts.statement(keys[0])
+    pension = next(r for r in first.schemes if r.scheme == "pension")
+    led: list[float] = []
+    raw: list[float] = []
+    for _ in range(repeats):
+        for key in keys:
+            t0 = time.perf_counter()
+            ledger.accounts.statement(key)
+            led.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            raw_statement(con, key)
+            raw.append(time.perf_counter() - t0)
+    con.close()
+    q = statistics.quantiles
+    return {"calls": len(led), "pension_months": pension.months_paid,
+            "account_years": len(first.account_years),
+            "ledger_median_ms": statistics.median(led) * 1e3,
+            "ledger_p95_ms": q(led, n=20)[-1] * 1e3,
+            "raw_median_ms": statistics.median(raw) * 1e3, "raw_p95_ms": q(raw, n=20)[-1] * 1e3,
+            "ratio": statistics.median(led) / statistics.median(raw)}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Build the databases, run every measurement and return the results."""
+    rng = random.Random(20261123)
+    months = months_ending(LAST, args.months)
+    t0 = time.perf_counter()
+    ledger_path, raw_path = tmp / "ledger.sqlite", tmp / "raw.sqlite"
+    ledger = Ledger.open(ledger_path, clock=lambda: TODAY)
+    seen: set[str] = set()
+    people = make_people(rng, args.people, (1960, 2000), seen)
+    veterans = make_people(rng, LONG_PEOPLE, (1960, 1975), seen)
+    codes = setup(ledger, people + veterans)
+    employer = [rng.choice(codes) for _ in people]
+    files = write_declarations(tmp, people, employer, months, rng)
+    long_file = write_long_declaration(tmp / "veterans.csv", veterans, codes[0], rng)
+    ledger.engine.dispose()
+    with sqlite3.connect(str(ledger_path)) as src, sqlite3.connect(str(raw_path)) as dst:
+        src.backup(dst)
+    setup_s = time.perf_counter() - t0
+    print(f"setup: {setup_s:.1f}s ({args.people} people, {len(files)} month files written)",
+          file=sys.stderr, flush=True)
+    profiler = cProfile.Profile() if args.profile else None
+    result: dict[str, Any] = {
+        "people": args.people, "months": args.months, "first_month": str(months[0]),
+        "last_month": str(months[-1]), "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version, "sqlalchemy": sqlalchemy.__version__,
+        "machine": f"{platform.machine()} x{os.cpu_count()}", "setup_s": setup_s,
+    }
+    result["import"] = bench_import(ledger, ledger_path, raw_path, files, profiler)
+    if profiler:
+        profiler.dump_stats(args.profile)
+    for f in files:
+        f.unlink()
+    t0 = time.perf_counter()
+    done = ledger.contributions.import_file(long_file)
+    result["long_import"] = {"rows": done.rows, "lines": done.lines,
+                             "seconds": time.perf_counter() - t0}
+    keys = [p[0] for p in rng.sample(people, min(LOOKUPS, len(people)))]
+    result["lookup"] = bench_lookup(ledger, ledger_path, keys)
+    result["find"] = bench_find(ledger, people, rng)
+    result["statement"] = bench_statement(ledger, ledger_path, [p[0] for p in veterans])
+    ledger.close()
+    result["peak_rss_mb"] = peak_rss_mb()
+    result["db_bytes"] = db_bytes(ledger_path)
+    result["targets"] = {"import_within_3x": result["import"]["ratio"] <= 3,
+                         "lookup_within_2x": result["lookup"]["ratio"] <= 2,
+                         "statement_under_20ms": result["statement"]["ledger_median_ms"] < 20}
+    return result
+
+
+def write_long_declaration(path: Path, people: list[Person], code: str, rng: random.Random) -> Path:
+    """A declaration of LONG_MONTHS months (1996-11..2026-10) for a few people, at one employer."""
+    months = months_ending(LAST, LONG_MONTHS)
+    lines = ["employer_uscc,id_number,name,month,wage"]
+    for number, name, *_ in people:
+        base = rng.randrange(300000, 900000)
+        lines += [f"{code},{number},{name},{m},{wage_text(base, m, months[0])}" for m in months]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def report(r: dict[str, Any]) -> str:
+    """A compact table of the results."""
+    imp, look, st, fnd = r["import"], r["lookup"], r["statement"], r["find"]
+    rows = [
+        ("operation", "ledger", "raw sqlite3", "ratio", "target"),
+        (f"import {r['months']} x {r['people']} ({imp['rows']:,} rows)", f"{imp['ledger_s']:.1f} s",
+         f"{imp['raw_s']:.1f} s", f"{imp['ratio']:.2f}x", "<= 3x"),
+        ("  rows/s", f"{imp['ledger_rows_per_s']:,.0f}", f"{imp['raw_rows_per_s']:,.0f}",
+         f"med/month {imp['median_month_ratio']:.2f}x", ""),
+        (f"workers.get x{look['lookups']}", f"{look['ledger_us']:.0f} us", f"{look['raw_us']:.0f} us",
+         f"{look['ratio']:.2f}x", "<= 2x"),
+        (f"statement median ({st['pension_months']} months)", f"{st['ledger_median_ms']:.2f} ms",
+         f"{st['raw_median_ms']:.2f} ms", f"{st['ratio']:.2f}x", "< 20 ms"),
+        ("statement p95", f"{st['ledger_p95_ms']:.2f} ms", f"{st['raw_p95_ms']:.2f} ms", "", ""),
+        ("workers.find id prefix / name / initials",
+         f"{fnd['id_prefix_10_ms']:.1f} / {fnd['name_prefix_ms']:.1f} / {fnd['initials_ms']:.1f} ms",
+         "", "", "info"),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"setup {r['setup_s']:.1f} s; long import {r['long_import']['lines']} lines in "
+                 f"{r['long_import']['seconds']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MiB; "
+                 f"db {r['db_bytes'] / 2**20:.0f} MiB at the end; after the imports "
+                 f"{imp['ledger_db_bytes'] / 2**20:.0f} MiB (raw copy {imp['raw_db_bytes'] / 2**20:.0f} MiB)")
+    lines.append(f"Python {r['python']}, SQLite {r['sqlite']}, SQLAlchemy {r['sqlalchemy']}, "
+                 f"{r['machine']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the benchmark in a temporary directory, print and save the results."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_ledger", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=100000)
+    parser.add_argument("--months", type=int, default=60, help="1..82, ending 2026-10")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--tmpdir", type=Path, help="where the temporary databases go")
+    parser.add_argument("--profile", type=Path, help="cProfile the ledger imports into this file")
+    args = parser.parse_args(argv)
+    if not 1 <= args.months <= 82:
+        parser.error("--months must be 1..82 so every month is after 2019 (four schemes)")
+    if args.people < 100:
+        parser.error("--people must be at least 100")
+    with tempfile.TemporaryDirectory(prefix="shebao-bench-", dir=args.tmpdir) as tmp:
+        result = run(args, Path(tmp))
+    print(report(result))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
