@@ -10,10 +10,11 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from stdnum.cn import ric
+
 from desktop.core.ids import uscc_check_char
 from desktop.core.month import Month
 from desktop.core.services.declaration import DeclarationRow
-from stdnum.cn import ric
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from desktop.core.messages import field_label, render
@@ -15,7 +16,7 @@ class RowProblem:
     line: int
     field: str
     key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
         """The reason in the given language."""

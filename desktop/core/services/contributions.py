@@ -18,7 +18,14 @@ from sqlalchemy import column, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from desktop.core.calc import fen_of, rate_times_fen
-from desktop.core.errors import Conflict, InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
+from desktop.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidRows,
+    RefusedByRule,
+    RowProblem,
+    ShebaoError,
+)
 from desktop.core.ids import clean, parse_citizen_id, validate_uscc
 from desktop.core.messages import render
 from desktop.core.money import parse_amount
@@ -331,7 +338,8 @@ def _load_by(session: Session, model: type, col: object, keys: set[str]) -> dict
     out: dict[str, object] = {}
     items = sorted(k for k in keys if k)
     for i in range(0, len(items), _CHUNK):
-        for obj in session.scalars(select(model).where(col.in_(items[i:i + _CHUNK]))):  # type: ignore[attr-defined]
+        found: list[object] = list(session.scalars(select(model).where(col.in_(items[i:i + _CHUNK]))))  # type: ignore[attr-defined]
+        for obj in found:
             out[getattr(obj, col.key)] = obj  # type: ignore[attr-defined]
     return out
 
