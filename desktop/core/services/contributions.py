@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import column, insert, select, table, update
 from sqlalchemy.orm import Session
 
-from desktop.core.calc import fen_of, rate_times_fen
+from desktop.core.calc import Line, fen_of, rate_times_fen
 from desktop.core.errors import (
     Conflict,
     InvalidInput,
@@ -51,21 +51,6 @@ _CHUNK = 500
 
 
 @dataclass(frozen=True)
-class LineResult:
-    """One scheme's amounts for a month."""
-
-    scheme: str
-    employer: Decimal
-    employee: Decimal
-    individual_account: Decimal
-
-    @property
-    def pooling(self) -> Decimal:
-        """What goes to the pooling fund."""
-        return self.employer + self.employee - self.individual_account
-
-
-@dataclass(frozen=True)
 class MonthResult:
     """A month as computed (and, unless previewed, recorded)."""
 
@@ -76,7 +61,7 @@ class MonthResult:
     ceiling: Decimal
     kind: str
     status: str
-    lines: tuple[LineResult, ...]
+    lines: tuple[Line, ...]
 
 
 @dataclass(frozen=True)
@@ -250,7 +235,7 @@ class ContributionService:
                                            month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
                                            **values))
             return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
-                               status, tuple(LineResult(sid, _yuan(er), _yuan(ee), _yuan(acc))
+                               status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc))
                                              for sid, er, ee, acc in lines))
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
