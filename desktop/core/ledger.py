@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +30,9 @@ class Ledger:
         self.engine = engine
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._local = threading.local()
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._compile_lock = threading.Lock()
         self.office = OfficeService(self)
         self.reference = ReferenceService(self)
         self.employers = EmployerService(self)
@@ -56,10 +61,41 @@ class Ledger:
         with self._sessions() as session, session.begin():
             yield session
 
+    def quick_rows(self, name: str, build: Callable[[], Any], params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Rows of a small, hot, read-only query (compiled once) on this thread's own connection.
+
+        For look-ups that run on every keystroke or every scanned card: it skips the session and
+        statement machinery, so it costs little more than the driver itself. Values come back as
+        the driver gives them (no type processing); callers convert.
+        """
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            with self._compile_lock:
+                c = build().compile(dialect=self.engine.dialect)
+                compiled = (str(c), tuple(c.positiontup) if c.positional and c.positiontup else None)
+                self._compiled[name] = compiled
+        sql, order = compiled
+        conn = getattr(self._local, "driver", None)
+        if conn is None:
+            self._local.conn = self.engine.raw_connection()
+            conn = self._local.driver = self._local.conn.driver_connection
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, tuple(params[k] for k in order) if order is not None else dict(params))
+            rows: list[tuple[Any, ...]] = cur.fetchall()
+        finally:
+            cur.close()
+            conn.rollback()
+        return rows
+
     def today(self) -> dt.date:
         """Today by the ledger's clock (tests set it)."""
         return self.clock()
 
     def close(self) -> None:
         """Release the database connections."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = self._local.driver = None
         self.engine.dispose()

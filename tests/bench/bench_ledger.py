@@ -109,7 +109,7 @@ def setup(ledger: Ledger, people: list[Person]) -> list[str]:
              "sex": sex, "birth_date": born, "hukou_region": place, "hukou_type": kind,
              "phone": None, "created_at": now} for n, name, sex, born, place, kind in people]
     with ledger.engine.begin() as conn:
-        conn.execute(insert(Worker.__table__), rows)
+        conn.execute(insert(Worker.metadata.tables["worker"]), rows)
     return codes
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desktop.core.errors import Conflict, InvalidInput
@@ -29,9 +29,8 @@ _PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
 _NAME_BAD = re.compile(r"[\x00-\x1f<>{}\[\]\\/|@#$%^*=+;:\"?!~`]")
 
 
-@dataclass(frozen=True)
-class WorkerInfo:
-    """An insured person as the CLI and the window show them."""
+class WorkerInfo(NamedTuple):
+    """An insured person as the CLI and the window show them (immutable; cheap to build)."""
 
     id: int
     id_number: str | None
@@ -86,11 +85,33 @@ def _phone(text: str | None) -> str | None:
 
 
 def find_worker_row(session: Session, key: str) -> Worker | None:
-    """A person by ID number, social security number or passport number."""
+    """A person by ID number, social security number or passport number (each an indexed look-up)."""
     k = clean(key)
-    return session.scalars(
-        select(Worker).where(or_(Worker.id_number == k, Worker.ssn == k, Worker.passport == k))
-    ).first()
+    for col in (Worker.id_number, Worker.ssn, Worker.passport):
+        w = session.scalars(select(Worker).where(col == k)).first()
+        if w is not None:
+            return w
+    return None
+
+
+_INFO_COLS = (Worker.id, Worker.id_number, Worker.ssn, Worker.name, Worker.sex, Worker.birth_date,
+              Worker.hukou_region, Worker.hukou_type, Worker.nationality, Worker.passport, Worker.phone)
+
+
+def _by_column(col: Any) -> Callable[[], Any]:
+    return lambda: select(*_INFO_COLS).where(col == bindparam("k"))
+
+
+_GET_QUERIES = tuple((f"worker.get.{c.key}", _by_column(c))
+                     for c in (Worker.id_number, Worker.ssn, Worker.passport))
+
+
+def _info_from_row(row: tuple[object, ...]) -> WorkerInfo:
+    born = row[5]
+    if isinstance(born, str):
+        born = dt.date.fromisoformat(born[:10])
+    return WorkerInfo(row[0], row[1], row[2], row[3], row[4], born, row[6], row[7],  # type: ignore[arg-type]
+                      row[8], row[9], row[10])  # type: ignore[arg-type]
 
 
 def _prefix_range(column: object, prefix: str) -> object:
@@ -165,12 +186,15 @@ class WorkerService:
             return worker_info(w)
 
     def get(self, key: str) -> WorkerInfo:
-        """A person by ID number, social security number or passport number."""
-        with self._ledger.read() as s:
-            w = find_worker_row(s, key)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(key))
-            return worker_info(w)
+        """A person by ID number, social security number or passport number (the hot look-up of
+        a scanned ID card: indexed, compiled once, no session)."""
+        k = key if key.isalnum() and key.isupper() or key.isdigit() else clean(key)
+        params = {"k": k}
+        for name, build in _GET_QUERIES:
+            rows = self._ledger.quick_rows(name, build, params)
+            if rows:
+                return _info_from_row(rows[0])
+        raise InvalidInput("worker.unknown", "worker", value=k)
 
     def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
         """Search by ID number (or its beginning), name, or pinyin initials."""

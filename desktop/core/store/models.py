@@ -106,7 +106,7 @@ class Worker(Base):
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
     ssn: Mapped[str] = mapped_column(String(20), unique=True)
     nationality: Mapped[str] = mapped_column(String(2))
-    passport: Mapped[str | None] = mapped_column(String(20))
+    passport: Mapped[str | None] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
     initials: Mapped[str] = mapped_column(String(100), index=True)
     sex: Mapped[str] = mapped_column(String(1))
