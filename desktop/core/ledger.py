@@ -22,7 +22,9 @@ class Ledger:
     def __init__(self, engine: Engine, clock: Callable[[], dt.date] = dt.date.today) -> None:
         from desktop.core.services.accounts import AccountService
         from desktop.core.services.contributions import ContributionService
+        from desktop.core.services.documents import DocumentService
         from desktop.core.services.employers import EmployerService
+        from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.residents import ResidentService
         from desktop.core.services.workers import WorkerService
@@ -40,6 +42,8 @@ class Ledger:
         self.contributions = ContributionService(self)
         self.accounts = AccountService(self)
         self.residents = ResidentService(self)
+        self.documents = DocumentService(self)
+        self.history = HistoryService(self)
 
     @classmethod
     def open(

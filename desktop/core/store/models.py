@@ -218,3 +218,34 @@ class ResidentContribution(Base):
     personal: Mapped[Decimal] = mapped_column(Money)
     subsidy: Mapped[Decimal] = mapped_column(Money)
     recorded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Document(Base):
+    """An issued document: its number, what it states (for reprints) and its verification code."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"), index=True)
+    form_id: Mapped[str] = mapped_column(String(60))
+    form_version: Mapped[str] = mapped_column(String(20))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    data_json: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(Text)
+    prints: Mapped[int] = mapped_column(Integer)
+    voided_on: Mapped[dt.date | None] = mapped_column(Date)
+    void_reason: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TrustedOffice(Base):
+    """Another office whose public identity this office trusts (documents, sync files)."""
+
+    __tablename__ = "trusted_office"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(6))
+    public_key: Mapped[str] = mapped_column(Text)
+    trusted_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,1 @@
+"""Printable official forms: declarative form files in forms/, rendered to PDF with reportlab."""

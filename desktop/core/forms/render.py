@@ -1,0 +1,268 @@
+"""Drawing a loaded form with its data onto A4 pages: data in, PDF bytes out."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Group, Rect
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop.core.forms.fonts import cjk_font
+from desktop.core.forms.spec import PAGE_H, Column, Element, FormSpec, fill
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    """What a document says: text values by path, and the rows of its lists."""
+
+    values: dict[str, str]
+    lists: dict[str, list[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document."""
+
+    pdf: bytes
+    pages: int
+
+
+def _y(top_mm: float) -> float:
+    return (PAGE_H - top_mm) * mm
+
+
+class _Pen:
+    """Text drawing that shrinks a string to fit its width rather than overflow."""
+
+    def __init__(self, canvas: Canvas, font: str, base_size: float) -> None:
+        self.c, self.font, self.base = canvas, font, base_size
+
+    def text(self, x_mm: float, y_mm: float, text: str, size: float = 0, align: str = "left",
+             width_mm: float = 0, bold: bool = False) -> None:
+        size = size or self.base
+        if width_mm:
+            limit = width_mm * mm
+            while size > 5 and stringWidth(text, self.font, size) > limit:
+                size -= 0.5
+            while text and stringWidth(text, self.font, size) > limit:
+                text = text[:-2] + "…"
+        x = x_mm * mm
+        width = stringWidth(text, self.font, size)
+        if align == "center":
+            x += (width_mm * mm - width) / 2
+        elif align == "right":
+            x += width_mm * mm - width
+        obj = self.c.beginText(x, _y(y_mm))
+        obj.setFont(self.font, size)
+        if bold:  # fill and stroke: the embedded font has one weight
+            obj.setTextRenderMode(2)
+        obj.textOut(text)
+        self.c.drawText(obj)
+
+
+Op = tuple[str, int, int, int, float]  # ("table", index, first row, end row, top) / ("after", 0, 0, 0, top)
+
+
+def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = False) -> Rendered:
+    """Render the form with the data; code is the verification code, copy marks a reprint."""
+    font = cjk_font().name
+    tables = spec.tables
+    rows = [data.lists.get(t.source, []) for t in tables]
+    layout = paginate(spec, [len(r) for r in rows])
+    pages = len(layout)
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=font, initialFontSize=spec.font_size)
+    c.setTitle(f"{spec.title} {data.values.get('doc.number', '')}")
+    c.setAuthor(data.values.get("office.name", ""))
+    c.setCreator("Shebao Desk")
+    c.setSubject(spec.id + " " + spec.version)
+    if code:
+        c.setKeywords("shebao-verification:" + code)
+    pen = _Pen(c, font, spec.font_size)
+    for page_no, ops in enumerate(layout, start=1):
+        values = {**data.values, "page": str(page_no), "pages": str(pages)}
+        for el in spec.elements:
+            if el.type != "table" and not el.after_table and (el.every_page or page_no == 1):
+                _draw(c, pen, spec, el, values, code, 0.0)
+        for op, index, first, end, top in ops:
+            if op == "table":
+                if first == 0 and tables[index].text:
+                    pen.text(tables[index].x, top - 2.5, fill(tables[index].text, values),
+                             spec.font_size, bold=True)
+                _draw_table(c, pen, spec, tables[index], rows[index][first:end], top)
+            else:
+                for el in spec.elements:
+                    if el.after_table:
+                        _draw(c, pen, spec, el, values, code, top)
+        if copy:
+            _copy_mark(c, font)
+        c.showPage()
+    c.save()
+    return Rendered(buf.getvalue(), pages)
+
+
+def _header_height(spec: FormSpec, table: Element) -> float:
+    return table.row_height * (2 if spec.bilingual and any(c.title_en for c in table.columns) else 1)
+
+
+def _after_height(spec: FormSpec) -> float:
+    return max((el.y + max(el.h, el.w if el.type in ("qr", "seal") else 0, 5) for el in spec.elements
+                if el.after_table), default=0.0)
+
+
+def paginate(spec: FormSpec, row_counts: list[int]) -> list[list[Op]]:
+    """What goes on each page: table slices (header repeated on every page) and the closing block."""
+    bottom = PAGE_H - spec.margin_bottom
+    pages: list[list[Op]] = [[]]
+    cursor = 0.0
+    for index, table in enumerate(spec.tables):
+        header = _header_height(spec, table)
+        top = table.y if index == 0 else cursor + table.y
+        row, n = 0, row_counts[index]
+        while True:
+            if top + header + (table.row_height if n else 0) > bottom:
+                pages.append([])
+                top = spec.margin_top
+            fits = int((bottom - top - header) // table.row_height)
+            end = min(n, row + fits)
+            pages[-1].append(("table", index, row, end, top))
+            cursor = top + header + (end - row) * table.row_height
+            if end >= n:
+                break
+            row = end
+            pages.append([])
+            top = spec.margin_top
+    if any(el.after_table for el in spec.elements):
+        if cursor + _after_height(spec) > bottom:
+            pages.append([])
+            cursor = spec.margin_top
+        pages[-1].append(("after", 0, 0, 0, cursor))
+    return pages
+
+
+def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, str], code: str,
+          dy: float) -> None:
+    y = el.y + dy
+    size = el.size or spec.font_size
+    if el.type == "text":
+        pen.text(el.x, y, fill(el.text, values), size, el.align, el.w, el.bold)
+        if spec.bilingual and el.text_en:
+            pen.text(el.x, y + size * 0.45, fill(el.text_en, values), size * 0.7, el.align, el.w)
+    elif el.type == "field":
+        label = fill(el.text, values)
+        if spec.bilingual and el.text_en:
+            pen.text(el.x, y + size * 0.42, fill(el.text_en, values), size * 0.65, "left", el.h or 0)
+        pen.text(el.x, y, label, size)
+        lx = el.x + (stringWidth(label, pen.font, size) / mm) + 1.5
+        width = max(10.0, el.w - (lx - el.x)) if el.w else 0
+        pen.text(lx, y, fill(el.value, values), size, el.align, width)
+        if el.w:
+            c.setLineWidth(0.3)
+            c.line(lx * mm, _y(y + 1.2), (el.x + el.w) * mm, _y(y + 1.2))
+    elif el.type == "line":
+        c.setLineWidth(0.6)
+        c.line(el.x * mm, _y(y), (el.x + el.w) * mm, _y(y))
+    elif el.type == "box":
+        c.setLineWidth(0.5)
+        c.rect(el.x * mm, _y(y + el.h), el.w * mm, el.h * mm)
+    elif el.type == "seal":
+        c.saveState()
+        c.setDash(2, 2)
+        c.setStrokeGray(0.55)
+        r = el.w / 2
+        c.circle((el.x + r) * mm, _y(y + r), r * mm)
+        c.setFillGray(0.55)
+        pen.text(el.x, y + r + 1.5, fill(el.text or "（盖章）", values), size * 0.8, "center", el.w)
+        c.restoreState()
+    elif el.type == "signature":
+        label = fill(el.text, values)
+        pen.text(el.x, y, label, size)
+        lx = el.x + stringWidth(label, pen.font, size) / mm + 1
+        c.setLineWidth(0.3)
+        c.line(lx * mm, _y(y + 1.2), (el.x + (el.w or 50)) * mm, _y(y + 1.2))
+        if el.value:
+            pen.text(lx + 1, y, fill(el.value, values), size)
+    elif el.type == "qr" and code:
+        side = el.w * mm
+        widget = QrCodeWidget(code, barLevel="M", barWidth=side, barHeight=side)
+        c.saveState()
+        c.setFillGray(0)
+        _draw_shapes(c, widget.draw(), el.x * mm, _y(y + el.w))
+        c.restoreState()
+    elif el.type == "code" and code:
+        width = (el.w or 150) * mm
+        line, lines = fill(el.text, values), []
+        for group in code.split("-"):
+            piece = group if line.endswith(("：", ":")) or not line else "-" + group
+            if stringWidth(line + piece, pen.font, size) > width:
+                lines.append(line + "-")
+                piece = group
+                line = ""
+            line += piece
+        lines.append(line)
+        for n, text in enumerate(lines):
+            pen.text(el.x, y + n * size * 0.42, text, size)
+
+
+def _draw_shapes(c: Canvas, group: Group, x0: float, y0: float) -> None:
+    """Draw a QR widget's squares straight onto the canvas (its own renderer selects Helvetica,
+    which would be a font the PDF does not embed)."""
+    for shape in group.contents:
+        if isinstance(shape, Group):
+            _draw_shapes(c, shape, x0, y0)
+        elif isinstance(shape, Rect) and shape.fillColor is not None and shape.fillColor.red == 0:
+            c.rect(x0 + shape.x, y0 + shape.y, shape.width, shape.height, stroke=0, fill=1)
+
+
+def _draw_table(c: Canvas, pen: _Pen, spec: FormSpec, table: Element, rows: list[dict[str, str]],
+                top: float) -> None:
+    x0 = table.x
+    widths = [col.width for col in table.columns]
+    header = _header_height(spec, table)
+    total_w = sum(widths)
+    c.setLineWidth(0.4)
+    c.setFillGray(0.92)
+    c.rect(x0 * mm, _y(top + header), total_w * mm, header * mm, fill=1, stroke=1)
+    c.setFillGray(0)
+    x = x0
+    size = spec.font_size * 0.9
+    for col in table.columns:
+        ty = top + table.row_height * 0.68
+        pen.text(x + 1, ty, col.title, size, "center", col.width - 2)
+        if header > table.row_height:
+            pen.text(x + 1, ty + table.row_height, col.title_en, size * 0.75, "center", col.width - 2)
+        x += col.width
+    y = top + header
+    for row in rows:
+        x = x0
+        for col in table.columns:
+            _cell(pen, col, row.get(col.key, ""), x, y + table.row_height * 0.68, size)
+            x += col.width
+        y += table.row_height
+        c.line(x0 * mm, _y(y), (x0 + total_w) * mm, _y(y))
+    x = x0
+    for w in [0.0, *widths]:
+        x += w
+        c.line(x * mm, _y(top), x * mm, _y(y))
+    c.rect(x0 * mm, _y(y), total_w * mm, (y - top) * mm)
+
+
+def _cell(pen: _Pen, col: Column, text: str, x: float, y: float, size: float) -> None:
+    pen.text(x + 1, y, text, size, col.align, col.width - 2)
+
+
+def _copy_mark(c: Canvas, font: str) -> None:
+    c.saveState()
+    c.setFillGray(0.82)
+    c.setFont(font, 60)
+    c.translate(105 * mm, 150 * mm)
+    c.rotate(35)
+    c.drawCentredString(0, 0, "副本 COPY")
+    c.restoreState()
+    c.setFont(font, 11)
+    c.drawRightString(200 * mm, _y(10), "副本 COPY")

@@ -1,0 +1,310 @@
+"""Issued documents: statements and certificates rendered from forms/, numbered, signed, verifiable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
+from desktop.core.forms.render import DocumentData, render
+from desktop.core.forms.spec import FormFileError, FormSpec, load_form
+from desktop.core.money import fmt
+from desktop.core.paths import forms_dir
+from desktop.core.refdata import schemes
+from desktop.core.regions import name_of
+from desktop.core.services.office import load_office
+from desktop.core.services.workers import find_worker_row
+from desktop.core.store.models import Contribution, Document, Employer, Office, TrustedOffice, Worker
+from desktop.core.verification import BadCode, decode, make_code, signature_valid
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions"),
+         "transfer-certificate": ("PZ", "参保缴费凭证", "contribution certificate")}
+_COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
+           "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
+_PERSON = {"person.name", "person.sex", "person.birth_date", "person.id_number", "person.ssn",
+           "person.hukou", "person.phone", "person.nationality", "person.passport"}
+_YEARS = {"years[]"} | {f"years[].{k}" for k in ("year", "months", "base_total", "opening", "rate",
+                                                  "interest", "credited", "closing")}
+DATA_PATHS: dict[str, frozenset[str]] = {
+    "statement": frozenset(_COMMON | _PERSON | _YEARS | {"account.balance", "account.note"}
+                           | {"periods[]"} | {f"periods[].{k}" for k in (
+                               "scheme_name", "region", "region_name", "first_month", "last_month",
+                               "months", "arrears")}),
+    "transfer-certificate": frozenset(_COMMON | _PERSON | _YEARS | {
+        "account.balance", "cert.period_from", "cert.period_to", "cert.months_paid", "cert.region",
+        "cert.region_name", "cert.last_employer"}),
+}
+
+
+@lru_cache(maxsize=4)
+def _forms(folder: str) -> dict[str, FormSpec]:
+    latest: dict[str, FormSpec] = {}
+    for path in sorted(Path(folder).glob("*.toml")):
+        spec = load_form(path, DATA_PATHS)
+        if spec.kind not in latest or spec.version > latest[spec.kind].version:
+            latest[spec.kind] = spec
+    return latest
+
+
+def forms() -> dict[str, FormSpec]:
+    """The newest form of each kind in forms/; a bad form file raises FormFileError naming its line."""
+    return _forms(str(forms_dir()))
+
+
+def check_forms(folder: Path | None = None) -> list[str]:
+    """Every problem in every form file of the folder, as 'file:line: reason'."""
+    problems = []
+    for path in sorted((folder or forms_dir()).glob("*.toml")):
+        try:
+            load_form(path, DATA_PATHS)
+        except FormFileError as err:
+            problems.append(str(err))
+    return problems
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A rendered document."""
+
+    kind: str
+    number: str
+    code: str
+    pdf: bytes
+    pages: int
+    copy: bool
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document in the register."""
+
+    kind: str
+    number: str
+    issued_on: dt.date
+    prints: int
+    voided: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `verify` found."""
+
+    valid: bool
+    kind: str | None
+    number: str | None
+    issued_by: str | None
+    person: str | None
+    name: str | None
+    date: str | None
+    reason: str
+    void: bool = False
+
+
+def _money(value: Decimal | None) -> str:
+    return fmt(value) if value is not None else "—"
+
+
+class DocumentService:
+    """Issue, reprint, void and verify documents."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def issue(self, kind: str, worker: str, clerk: str = "") -> Issued:
+        """Issue a new document of the kind for the person: numbered, signed, registered."""
+        if kind not in KINDS:
+            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(KINDS))
+        spec = forms()[kind]
+        st = self._ledger.accounts.statement(worker)
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            w = find_worker_row(s, worker)
+            assert w is not None  # statement() already refused an unknown person
+            if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
+                raise RefusedByRule("document.no_pension", "worker")
+            prefix = KINDS[kind][0]
+            count = s.scalar(select(func.count()).select_from(Document).where(
+                Document.kind == kind, Document.number.like(f"{office.code}-{prefix}{today.year}%"))) or 0
+            number = f"{office.code}-{prefix}{today.year}{count + 1:06d}"
+            data = self._data(s, kind, office, w, st, number, today, clerk)
+            fields = {"k": kind, "n": number, "o": office.code, "d": today.isoformat(),
+                      "p": w.id_number or w.ssn, "m": w.name, "x": data.values.get("doc.essential", "")}
+            code = make_code(fields, office.private_key)
+            s.add(Document(kind=kind, number=number, worker_id=w.id, form_id=spec.id,
+                           form_version=spec.version, issued_on=today,
+                           data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),
+                           code=code, prints=1, voided_on=None, void_reason=None,
+                           created_at=dt.datetime.now()))
+        out = render(spec, data, code)
+        return Issued(kind, number, code, out.pdf, out.pages, False)
+
+    def reprint(self, number: str) -> Issued:
+        """Print an issued document again, exactly as issued, marked as a copy (副本)."""
+        with self._ledger.write() as s:
+            doc = s.scalars(select(Document).where(Document.number == number.strip())).first()
+            if doc is None:
+                raise InvalidInput("document.unknown", "number", value=number)
+            if doc.voided_on is not None:
+                raise RefusedByRule("document.void", "number", number=doc.number, reason=doc.void_reason or "")
+            doc.prints += 1
+            stored = json.loads(doc.data_json)
+            kind, code, form_version = doc.kind, doc.code, doc.form_version
+        spec = self._form_version(kind, form_version)
+        out = render(spec, DocumentData(stored["values"], stored["lists"]), code, copy=True)
+        return Issued(kind, number, code, out.pdf, out.pages, True)
+
+    def void(self, number: str, reason: str) -> None:
+        """Record that a document is void; verify reports it from then on."""
+        if not reason.strip():
+            raise InvalidInput("required", "reason")
+        with self._ledger.write() as s:
+            doc = s.scalars(select(Document).where(Document.number == number.strip())).first()
+            if doc is None:
+                raise InvalidInput("document.unknown", "number", value=number)
+            if doc.voided_on is not None:
+                raise Conflict("document.void", "number", number=doc.number, reason=doc.void_reason or "")
+            doc.voided_on = self._ledger.today()
+            doc.void_reason = reason.strip()[:400]
+
+    def list_for(self, worker: str) -> list[DocumentInfo]:
+        """The documents issued for a person, newest first."""
+        with self._ledger.read() as s:
+            w = find_worker_row(s, worker)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=worker)
+            return [DocumentInfo(d.kind, d.number, d.issued_on, d.prints, d.voided_on is not None)
+                    for d in s.scalars(select(Document).where(Document.worker_id == w.id)
+                                       .order_by(Document.id.desc()))]
+
+    def batch(self, kind: str, workers: Iterable[str], out_dir: Path, clerk: str = "",
+              progress: Callable[[int, int], bool] | None = None) -> list[Path]:
+        """Issue one document per person into out_dir, reporting progress; stops when told to."""
+        keys = list(workers)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        for i, key in enumerate(keys):
+            if progress and not progress(i, len(keys)):
+                break
+            issued = self.issue(kind, key, clerk)
+            path = out_dir / f"{issued.number}.pdf"
+            path.write_bytes(issued.pdf)
+            written.append(path)
+        if progress:
+            progress(len(written), len(keys))
+        return written
+
+    def verify(self, text: str, lang: str = "zh") -> Verdict:
+        """Check a verification code (or a PDF file carrying one) against trusted identities."""
+        from desktop.core.messages import render as msg
+
+        code = _code_from(text)
+        try:
+            decoded = decode(code)
+        except BadCode:
+            return Verdict(False, None, None, None, None, None, None, msg("verify.malformed", lang))
+        f = decoded.fields
+        kind, number, office_code = f.get("k"), f.get("n"), f.get("o")
+        base = dict(kind=kind, number=number, issued_by=office_code, person=f.get("p"),
+                    name=f.get("m"), date=f.get("d"))
+        with self._ledger.read() as s:
+            own = s.scalars(select(Office)).first()
+            keys = {t.code: t.public_key for t in s.scalars(select(TrustedOffice))}
+            if own is not None:
+                keys[own.code] = own.public_key
+            public = keys.get(str(office_code))
+            if public is None:
+                return Verdict(False, **base, reason=msg("verify.untrusted", lang, office=office_code))
+            if not signature_valid(decoded, public):
+                return Verdict(False, **base, reason=msg("verify.bad_signature", lang))
+            doc = s.scalars(select(Document).where(Document.number == str(number))).first()
+            if doc is not None and doc.code != code:
+                return Verdict(False, **base, reason=msg("verify.not_registered", lang))
+            if doc is not None and doc.voided_on is not None:
+                return Verdict(False, **base, reason=msg("verify.void", lang, date=doc.voided_on.isoformat(),
+                                                         reason=doc.void_reason or ""), void=True)
+        return Verdict(True, **base, reason=msg("verify.ok", lang))
+
+    def _form_version(self, kind: str, version: str) -> FormSpec:
+        spec = forms()[kind]
+        if spec.version == version:
+            return spec
+        for path in sorted(forms_dir().glob("*.toml")):
+            older = load_form(path, DATA_PATHS)
+            if older.kind == kind and older.version == version:
+                return older
+        return spec
+
+    def _data(self, s: Any, kind: str, office: Office, w: Worker, st: Any, number: str,
+              today: dt.date, clerk: str) -> DocumentData:
+        sex = {"M": "男", "F": "女"}.get(w.sex, w.sex)
+        hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
+                 if w.hukou_region else w.nationality)
+        values = {
+            "office.name": office.name, "office.code": office.code, "office.region": office.region,
+            "office.region_name": name_of(office.region), "doc.number": number,
+            "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1], "doc.clerk": clerk,
+            "person.name": w.name, "person.sex": sex, "person.birth_date": w.birth_date.isoformat(),
+            "person.id_number": w.id_number or "—", "person.ssn": w.ssn, "person.hukou": hukou,
+            "person.phone": w.phone or "—", "person.nationality": w.nationality,
+            "person.passport": w.passport or "—", "account.balance": _money(st.individual_account_balance),
+        }
+        notes = []
+        if not st.interest_complete:
+            notes.append("部分年度记账利率未设置，该年度未计利息。")
+        if st.account_years and st.account_years[-1].year == today.year:
+            notes.append(f"{today.year}年利息于年末计入。")
+        values["account.note"] = "".join(notes)
+        years = [{"year": str(y.year), "months": str(y.months), "base_total": _money(y.base_total),
+                  "opening": _money(y.opening),
+                  "rate": f"{y.rate * 100:.2f}%" if y.rate is not None else "未设置",
+                  "interest": _money(y.interest), "credited": _money(y.credited),
+                  "closing": _money(y.closing)} for y in st.account_years]
+        pension = next((r for r in st.schemes if r.scheme == "pension"), None)
+        if kind == "statement":
+            periods = []
+            for r in st.schemes:
+                for i, p in enumerate(r.regions):
+                    periods.append({"scheme_name": schemes()[r.scheme].name_zh, "region": p.region,
+                                    "region_name": f"{p.region} {name_of(p.region)}",
+                                    "first_month": p.first_month, "last_month": p.last_month,
+                                    "months": str(p.months_paid),
+                                    "arrears": str(r.months_in_arrears) if i == 0 and r.months_in_arrears else ""})
+            values["doc.essential"] = f"pension:{pension.months_paid if pension else 0};balance:{values['account.balance']}"
+            return DocumentData(values, {"periods": periods, "years": years})
+        here = [p for p in (pension.regions if pension else ()) if p.region == office.region]
+        last = s.execute(select(Employer.name).join(Contribution, Contribution.employer_id == Employer.id)
+                         .where(Contribution.worker_id == w.id, Contribution.scheme == "pension")
+                         .order_by(Contribution.month.desc()).limit(1)).scalar()
+        values.update({
+            "cert.period_from": here[0].first_month if here else "—",
+            "cert.period_to": here[-1].last_month if here else "—",
+            "cert.months_paid": str(sum(p.months_paid for p in here)),
+            "cert.region": office.region, "cert.region_name": name_of(office.region),
+            "cert.last_employer": last or "—",
+        })
+        values["doc.essential"] = f"months:{values['cert.months_paid']};{values['cert.period_from']}..{values['cert.period_to']}"
+        return DocumentData(values, {"years": years})
+
+
+def _code_from(text: str) -> str:
+    """The code itself, or the code a PDF file carries in its metadata."""
+    path = Path(text)
+    if text.lower().endswith(".pdf") and path.is_file():
+        from pypdf import PdfReader
+
+        keywords = (PdfReader(path).metadata or {}).get("/Keywords", "")
+        prefix = "shebao-verification:"
+        return str(keywords)[len(prefix):] if str(keywords).startswith(prefix) else ""
+    return text

@@ -1,0 +1,98 @@
+"""Verification codes: an issuing office's Ed25519 signature over a document's essential fields.
+
+The code carries the fields and the signature, so any office that trusts the issuer can check it
+offline, from the printed text or the QR code. Layout before encoding: one byte giving the length of
+the fields (compact JSON, UTF-8), the fields, the 64-byte signature, then zero bytes to a multiple of
+five, so that the Base32 text has no unused bits and changing any character changes the bytes.
+Printed as "SB1-" and groups of five characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PREFIX = "SB1"
+SIGNATURE_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """The fields and signature read from a code (not yet checked)."""
+
+    fields: dict[str, Any]
+    message: bytes
+    signature: bytes
+
+
+class BadCode(ValueError):
+    """The text is not a verification code of this application."""
+
+
+def _canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def make_code(fields: dict[str, Any], private_pem: str) -> str:
+    """Sign the fields with the office's private key and encode them as a printable code."""
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    message = _canonical(fields)
+    if len(message) > 255:
+        raise ValueError("document fields too long for a verification code")
+    raw = bytes([len(message)]) + message + key.sign(message)
+    raw += b"\0" * (-len(raw) % 5)
+    text = base64.b32encode(raw).decode()
+    return PREFIX + "-" + "-".join(text[i:i + 5] for i in range(0, len(text), 5))
+
+
+def normalise(code: str) -> str:
+    """The code without spaces, dashes and line breaks, upper case."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def decode(code: str) -> Decoded:
+    """Split a code into fields and signature; BadCode when it is not well formed."""
+    text = normalise(code)
+    if not text.startswith(PREFIX):
+        raise BadCode("prefix")
+    body = text[len(PREFIX):]
+    if len(body) % 8:
+        raise BadCode("length")
+    try:
+        raw = base64.b32decode(body)
+    except (binascii.Error, ValueError):
+        raise BadCode("characters") from None
+    if not raw:
+        raise BadCode("empty")
+    n = raw[0]
+    message = raw[1:1 + n]
+    signature = raw[1 + n:1 + n + SIGNATURE_BYTES]
+    padding = raw[1 + n + SIGNATURE_BYTES:]
+    if len(message) != n or len(signature) != SIGNATURE_BYTES or padding != b"\0" * len(padding) or len(padding) > 4:
+        raise BadCode("layout")
+    try:
+        fields = json.loads(message.decode())
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadCode("fields") from None
+    if not isinstance(fields, dict) or _canonical(fields) != message:
+        raise BadCode("fields")
+    return Decoded(fields, message, signature)
+
+
+def signature_valid(decoded: Decoded, public_pem: str) -> bool:
+    """Whether the signature was made by the key whose public half is given."""
+    key = serialization.load_pem_public_key(public_pem.encode())
+    assert isinstance(key, Ed25519PublicKey)
+    try:
+        key.verify(decoded.signature, decoded.message)
+    except InvalidSignature:
+        return False
+    return True
