@@ -14,9 +14,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import ShebaoError
+from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.money import fmt
 from desktop.core.refdata import schemes
@@ -26,6 +27,14 @@ _T = {
     "zh": {"sex.M": "男", "sex.F": "女", "urban": "城镇", "rural": "农村", "done": "完成"},
     "en": {"sex.M": "male", "sex.F": "female", "urban": "urban", "rural": "rural", "done": "done"},
 }
+
+
+class FormsInvalid(InvalidInput):
+    """One or more form files cannot be used."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("forms.invalid", None, problems="\n".join(problems))
 
 
 @dataclass
@@ -153,6 +162,36 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("account", help="a person's contribution statement and individual account")
     c.add_argument("worker")
 
+    grp = sub.add_parser("office", help="office identity").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("identity")
+    c.add_argument("--out", required=True)
+    c = grp.add_parser("trust")
+    c.add_argument("file")
+
+    c = sub.add_parser("print", help="print a document to PDF")
+    c.add_argument("kind", choices=["statement", "transfer-certificate", "contact-letter",
+                                    "information-table", "coverage-certificate"])
+    c.add_argument("id")
+    c.add_argument("--out", required=True)
+
+    c = sub.add_parser("verify", help="check a document's verification code offline")
+    c.add_argument("code", help="the code, or a PDF file this application printed")
+
+    grp = sub.add_parser("transfer", help="pension transfers").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("certificate", help="the contribution certificate (参保缴费凭证) on leaving")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--out")
+
+    grp = sub.add_parser("document", help="the register of issued documents").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("list")
+    c.add_argument("worker")
+    c = grp.add_parser("void")
+    c.add_argument("number")
+    c.add_argument("--reason", required=True)
+
+    grp = sub.add_parser("forms", help="the printable forms").add_subparsers(dest="action", required=True)
+    grp.add_parser("check")
+
     grp = sub.add_parser("resident", help="residents' schemes").add_subparsers(dest="action", required=True)
     c = grp.add_parser("record")
     c.add_argument("--worker", required=True)
@@ -173,8 +212,31 @@ def _money(d: Decimal) -> str:
     return fmt(d)
 
 
+_LANG = ["zh"]
+
+
+class _Verdict(Exception):
+    """A verification that failed: the result is printed and the exit code is 4."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__(result["reason"])
+        self.result = result
+
+
+def _clerk() -> str:
+    return os.environ.get("SHEBAO_USER", "")
+
+
 def run(g: Globals, a: argparse.Namespace) -> dict[str, Any]:
     """Run one command; returns the JSON result (human output is derived from it)."""
+    _LANG[0] = g.lang
+    if a.command == "forms":
+        from desktop.core.services.documents import check_forms
+
+        problems = check_forms()
+        if problems:
+            raise FormsInvalid(problems)
+        return {"forms": "ok"}
     if a.command == "demo":
         from desktop.core.demo import build_demo
 
@@ -245,6 +307,47 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                 "lines": r.lines, "months": list(r.months)}
     if cmd == "account":
         return statement_json(ledger.accounts.statement(a.worker))
+    if cmd == "office" and act == "identity":
+        identity = ledger.office.identity()
+        Path(a.out).write_text(json.dumps(identity, ensure_ascii=False, indent=2), encoding="utf-8")
+        return {"file": a.out, "code": identity["code"], "fingerprint": identity["fingerprint"]}
+    if cmd == "office" and act == "trust":
+        try:
+            data = json.loads(Path(a.file).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise InvalidInput("identity.format", "file") from None
+        o = ledger.office.trust(data if isinstance(data, dict) else {})
+        return {"trusted": {"code": o.code, "name": o.name, "region": o.region, "fingerprint": o.fingerprint}}
+    if cmd == "print":
+        if a.kind == "statement":
+            issued = ledger.documents.issue("statement", a.id, _clerk())
+        elif a.kind == "transfer-certificate":
+            issued = ledger.documents.reprint(a.id)
+        else:
+            raise RefusedByRule("document.not_yet", "kind", value=a.kind)
+        Path(a.out).write_bytes(issued.pdf)
+        return {"pdf": a.out, "pages": issued.pages, "verification_code": issued.code,
+                "number": issued.number, "copy": issued.copy}
+    if cmd == "verify":
+        v = ledger.documents.verify(a.code, _LANG[0])
+        result = {"valid": v.valid, "kind": v.kind, "number": v.number, "issued_by": v.issued_by,
+                  "person": v.person, "name": v.name, "date": v.date, "void": v.void, "reason": v.reason}
+        if not v.valid:
+            raise _Verdict(result)
+        return result
+    if cmd == "transfer" and act == "certificate":
+        issued = ledger.documents.issue("transfer-certificate", a.worker, _clerk())
+        out = a.out or f"{issued.number}.pdf"
+        Path(out).write_bytes(issued.pdf)
+        return {"case": None, "certificate_no": issued.number, "status": "issued", "pdf": out,
+                "verification_code": issued.code}
+    if cmd == "document" and act == "list":
+        return {"documents": [{"kind": d.kind, "number": d.number, "issued_on": d.issued_on.isoformat(),
+                               "prints": d.prints, "void": d.voided}
+                              for d in ledger.documents.list_for(a.worker)]}
+    if cmd == "document" and act == "void":
+        ledger.documents.void(a.number, a.reason)
+        return {"number": a.number, "void": True}
     if cmd == "resident":
         rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
@@ -328,6 +431,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if g.json:
             print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
         return err.exit_code
+    except _Verdict as bad:
+        print(bad.result["reason"], file=sys.stderr)
+        if g.json:
+            print(json.dumps(bad.result, ensure_ascii=False))
+        return 4
     except KeyboardInterrupt:
         return 1
     if g.json:

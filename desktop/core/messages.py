@@ -32,6 +32,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "from": ("起始月份", "from month"),
     "to": ("截止月份", "to month"),
     "office": ("经办机构代码", "office code"),
+    "kind": ("文书种类", "document kind"),
+    "number": ("文书编号", "document number"),
+    "reason": ("原因", "reason"),
     "office_name": ("经办机构名称", "office name"),
     "file": ("文件", "file"),
     "header": ("表头", "header row"),
@@ -128,6 +131,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.void": ("该文书已于{date}作废：{reason}", "the document was voided on {date}: {reason}"),
     "identity.format": ("不是有效的经办机构身份文件", "not a valid office identity file"),
     "identity.own": ("这是本机构自己的身份", "this is this office's own identity"),
+    "document.not_yet": ("{value}尚不能打印（相关业务尚未开放）", "{value} cannot be printed yet (that procedure is not available yet)"),
+    "forms.invalid": ("表单文件有误：\n{problems}", "form files with problems:\n{problems}"),
     "interest.missing": ("{year}年记账利率未设置", "no crediting rate is set for {year}"),
 }
 

@@ -53,7 +53,7 @@ def _configured() -> list[tuple[str, int]]:
 def cjk_font() -> FontInfo:
     """Register and return the first usable font in the search order."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     tried: list[str] = []
     for path, index in (*_configured(), *CANDIDATES):

@@ -33,7 +33,7 @@ class Rendered:
 
 
 def _y(top_mm: float) -> float:
-    return (PAGE_H - top_mm) * mm
+    return float((PAGE_H - top_mm) * mm)
 
 
 class _Pen:

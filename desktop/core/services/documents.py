@@ -22,8 +22,15 @@ from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
-from desktop.core.store.models import Contribution, Document, Employer, Office, TrustedOffice, Worker
-from desktop.core.verification import BadCode, decode, make_code, signature_valid
+from desktop.core.store.models import (
+    Contribution,
+    Document,
+    Employer,
+    Office,
+    TrustedOffice,
+    Worker,
+)
+from desktop.core.verification import BadCode, decode, make_code, normalise, signature_valid
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -216,8 +223,10 @@ class DocumentService:
             return Verdict(False, None, None, None, None, None, None, msg("verify.malformed", lang))
         f = decoded.fields
         kind, number, office_code = f.get("k"), f.get("n"), f.get("o")
-        base = dict(kind=kind, number=number, issued_by=office_code, person=f.get("p"),
-                    name=f.get("m"), date=f.get("d"))
+        def verdict(valid: bool, reason: str, void: bool = False) -> Verdict:
+            return Verdict(valid, _opt(kind), _opt(number), _opt(office_code), _opt(f.get("p")),
+                           _opt(f.get("m")), _opt(f.get("d")), reason, void)
+
         with self._ledger.read() as s:
             own = s.scalars(select(Office)).first()
             keys = {t.code: t.public_key for t in s.scalars(select(TrustedOffice))}
@@ -225,16 +234,16 @@ class DocumentService:
                 keys[own.code] = own.public_key
             public = keys.get(str(office_code))
             if public is None:
-                return Verdict(False, **base, reason=msg("verify.untrusted", lang, office=office_code))
+                return verdict(False, msg("verify.untrusted", lang, office=office_code))
             if not signature_valid(decoded, public):
-                return Verdict(False, **base, reason=msg("verify.bad_signature", lang))
+                return verdict(False, msg("verify.bad_signature", lang))
             doc = s.scalars(select(Document).where(Document.number == str(number))).first()
-            if doc is not None and doc.code != code:
-                return Verdict(False, **base, reason=msg("verify.not_registered", lang))
+            if doc is not None and normalise(doc.code) != normalise(code):
+                return verdict(False, msg("verify.not_registered", lang))
             if doc is not None and doc.voided_on is not None:
-                return Verdict(False, **base, reason=msg("verify.void", lang, date=doc.voided_on.isoformat(),
-                                                         reason=doc.void_reason or ""), void=True)
-        return Verdict(True, **base, reason=msg("verify.ok", lang))
+                return verdict(False, msg("verify.void", lang, date=doc.voided_on.isoformat(),
+                                         reason=doc.void_reason or ""), void=True)
+        return verdict(True, msg("verify.ok", lang))
 
     def _form_version(self, kind: str, version: str) -> FormSpec:
         spec = forms()[kind]
@@ -298,13 +307,18 @@ class DocumentService:
         return DocumentData(values, {"years": years})
 
 
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 def _code_from(text: str) -> str:
     """The code itself, or the code a PDF file carries in its metadata."""
     path = Path(text)
     if text.lower().endswith(".pdf") and path.is_file():
         from pypdf import PdfReader
 
-        keywords = (PdfReader(path).metadata or {}).get("/Keywords", "")
+        meta = PdfReader(path).metadata
+        keywords = meta.get("/Keywords", "") if meta is not None else ""
         prefix = "shebao-verification:"
         return str(keywords)[len(prefix):] if str(keywords).startswith(prefix) else ""
     return text

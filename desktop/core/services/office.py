@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -94,6 +94,40 @@ class OfficeService:
         with self._ledger.read() as s:
             o = load_office(s)
             return OfficeInfo(o.code, o.name, o.region, name_of(o.region), _fingerprint(o.public_key))
+
+    def identity(self) -> dict[str, str]:
+        """This office's public identity, to give to other offices (no private key)."""
+        with self._ledger.read() as s:
+            o = load_office(s)
+            return {"format": "shebao-office-identity/1", "code": o.code, "name": o.name,
+                    "region": o.region, "public_key": o.public_key,
+                    "fingerprint": _fingerprint(o.public_key)}
+
+    def trust(self, identity: dict[str, Any]) -> OfficeInfo:
+        """Trust another office's public identity (after checking its fingerprint by phone)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        from desktop.core.store.models import TrustedOffice
+
+        try:
+            key = serialization.load_pem_public_key(str(identity["public_key"]).encode())
+            code, name = str(identity["code"]), str(identity["name"])
+            region = validate_region(identity["region"], "region")
+        except (KeyError, ValueError, TypeError):
+            raise InvalidInput("identity.format", "file") from None
+        if identity.get("format") != "shebao-office-identity/1" or not isinstance(key, Ed25519PublicKey):
+            raise InvalidInput("identity.format", "file")
+        with self._ledger.write() as s:
+            own = load_office(s)
+            if own.code == code:
+                raise Conflict("identity.own", "file")
+            row = s.scalars(select(TrustedOffice).where(TrustedOffice.code == code)).first()
+            if row is None:
+                s.add(TrustedOffice(code=code, name=name, region=region,
+                                    public_key=str(identity["public_key"]), trusted_at=dt.datetime.now()))
+            else:
+                row.name, row.region, row.public_key = name, region, str(identity["public_key"])
+        return OfficeInfo(code, name, region, name_of(region), _fingerprint(str(identity["public_key"])))
 
     def exists(self) -> bool:
         """Whether the database has been initialised."""
