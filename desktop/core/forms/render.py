@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Group, Rect
+import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -188,12 +188,7 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
         if el.value:
             pen.text(lx + 1, y, fill(el.value, values), size)
     elif el.type == "qr" and code:
-        side = el.w * mm
-        widget = QrCodeWidget(code, barLevel="M", barWidth=side, barHeight=side)
-        c.saveState()
-        c.setFillGray(0)
-        _draw_shapes(c, widget.draw(), el.x * mm, _y(y + el.w))
-        c.restoreState()
+        draw_qr(c, qr_matrix(code), el.x * mm, _y(y + el.w), el.w * mm)
     elif el.type == "code" and code:
         width = (el.w or 150) * mm
         line, lines = fill(el.text, values), []
@@ -209,14 +204,28 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
             pen.text(el.x, y + n * size * 0.42, text, size)
 
 
-def _draw_shapes(c: Canvas, group: Group, x0: float, y0: float) -> None:
-    """Draw a QR widget's squares straight onto the canvas (its own renderer selects Helvetica,
-    which would be a font the PDF does not embed)."""
-    for shape in group.contents:
-        if isinstance(shape, Group):
-            _draw_shapes(c, shape, x0, y0)
-        elif isinstance(shape, Rect) and shape.fillColor is not None and shape.fillColor.red == 0:
-            c.rect(x0 + shape.x, y0 + shape.y, shape.width, shape.height, stroke=0, fill=1)
+@lru_cache(maxsize=64)
+def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR modules of a code (error correction M; the quiet zone is left to the page)."""
+    return tuple(tuple(bool(v) for v in row) for row in segno.make(code, error="m", micro=False).matrix)
+
+
+def draw_qr(c: Canvas, matrix: tuple[tuple[bool, ...], ...], x: float, y: float, side: float) -> None:
+    """Draw the dark modules, one rectangle per horizontal run, with (x, y) the lower-left corner."""
+    n = len(matrix)
+    cell = side / n
+    c.saveState()
+    c.setFillGray(0)
+    for r, row in enumerate(matrix):
+        start = None
+        for col in range(n + 1):
+            dark = col < n and row[col]
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                c.rect(x + start * cell, y + (n - 1 - r) * cell, (col - start) * cell, cell, stroke=0, fill=1)
+                start = None
+    c.restoreState()
 
 
 def _draw_table(c: Canvas, pen: _Pen, spec: FormSpec, table: Element, rows: list[dict[str, str]],
