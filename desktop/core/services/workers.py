@@ -196,6 +196,12 @@ class WorkerService:
                 return _info_from_row(rows[0])
         raise InvalidInput("worker.unknown", "worker", value=k)
 
+    def all_keys(self) -> list[str]:
+        """The number of every registered person (ID number, or social security number), by name."""
+        with self._ledger.read() as s:
+            return [r[0] or r[1] for r in s.execute(
+                select(Worker.id_number, Worker.ssn).order_by(Worker.name, Worker.id))]
+
     def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
         """Search by ID number (or its beginning), name, or pinyin initials."""
         q = " ".join(str(text).split())
