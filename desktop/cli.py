@@ -189,6 +189,52 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("number")
     c.add_argument("--reason", required=True)
 
+    grp = sub.add_parser("exemption", help="certificates of coverage (bilateral agreements)").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("issue", help="certificate of coverage for a worker posted abroad")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--country", required=True)
+    c.add_argument("--employer", required=True)
+    c.add_argument("--host-employer", required=True)
+    c.add_argument("--from", dest="start", required=True)
+    c.add_argument("--to", dest="end", required=True)
+    c.add_argument("--extension", action="store_true", help="extend the certificate ending the day before --from")
+    c.add_argument("--self-employed", action="store_true")
+    c.add_argument("--special", action="store_true", help="special-case extension where the agreement has one")
+    c.add_argument("--passport")
+    c.add_argument("--out")
+    c = grp.add_parser("inbound", help="record a foreign worker's home certificate")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--country", required=True)
+    c.add_argument("--certificate", required=True)
+    c.add_argument("--from", dest="start", required=True)
+    c.add_argument("--to", dest="end", required=True)
+    c = grp.add_parser("end", help="record an early end of a posting")
+    c.add_argument("number")
+    c.add_argument("--on", required=True)
+    c = grp.add_parser("withdraw", help="withdraw a certificate")
+    c.add_argument("number")
+    c.add_argument("--reason", required=True)
+    c = grp.add_parser("list", help="the register of issued certificates")
+    c.add_argument("--country")
+    c.add_argument("--worker")
+    c.add_argument("--year", type=int)
+
+    grp = sub.add_parser("agreement", help="what each bilateral agreement offers").add_subparsers(dest="action", required=True)
+    grp.add_parser("list")
+    c = grp.add_parser("show")
+    c.add_argument("country")
+    c = grp.add_parser("set", help="correct one value of an agreement (recorded with who and when)")
+    c.add_argument("--country", required=True)
+    c.add_argument("--field", required=True)
+    c.add_argument("--value", required=True)
+    c.add_argument("--reason", required=True)
+
+    grp = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("exemptions", help="certificates of coverage issued per year and country")
+    c.add_argument("--year", type=int)
+    c.add_argument("--csv")
+    c.add_argument("--pdf")
+
     grp = sub.add_parser("forms", help="the printable forms").add_subparsers(dest="action", required=True)
     grp.add_parser("check")
 
@@ -300,7 +346,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                 "lines": [{"scheme": ln.scheme, "employer": _money(ln.employer),
                            "employee": _money(ln.employee),
                            "individual_account": _money(ln.individual_account),
-                           "pooling": _money(ln.pooling)} for ln in m.lines]}
+                           "pooling": _money(ln.pooling), "exempt": ln.exempt or None} for ln in m.lines]}
     if cmd == "contrib" and act == "import":
         r = ledger.contributions.import_file(a.file)
         return {"rows": r.rows, "recorded": r.recorded, "already_recorded": r.already_recorded,
@@ -321,7 +367,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "print":
         if a.kind == "statement":
             issued = ledger.documents.issue("statement", a.id, _clerk())
-        elif a.kind == "transfer-certificate":
+        elif a.kind in ("transfer-certificate", "coverage-certificate"):
             issued = ledger.documents.reprint(a.id)
         else:
             raise RefusedByRule("document.not_yet", "kind", value=a.kind)
@@ -341,6 +387,23 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         Path(out).write_bytes(issued.pdf)
         return {"case": None, "certificate_no": issued.number, "status": "issued", "pdf": out,
                 "verification_code": issued.code}
+    if cmd == "exemption":
+        return _exemption(ledger, a)
+    if cmd == "agreement":
+        if act == "list":
+            return {"agreements": [agreement_json(x) for x in ledger.exemptions.agreements().values()]}
+        if act == "set":
+            changed = ledger.exemptions.correct(a.country, a.field, a.value, a.reason, _clerk())
+            return {"agreement": agreement_json(changed)}
+        return {"agreement": agreement_json(ledger.exemptions.agreement(a.country)),
+                "corrections": [{"field": f, "value": v, "reason": r, "by": b, "at": t.isoformat(timespec="seconds")}
+                                for f, v, r, b, t in ledger.exemptions.corrections(a.country)]}
+    if cmd == "report" and act == "exemptions":
+        if a.csv:
+            Path(a.csv).write_text(ledger.exemptions.statistics_csv(a.year), encoding="utf-8")
+        if a.pdf:
+            Path(a.pdf).write_bytes(ledger.exemptions.statistics_document(a.year))
+        return {"rows": ledger.exemptions.statistics(a.year), "csv": a.csv, "pdf": a.pdf}
     if cmd == "document" and act == "list":
         return {"documents": [{"kind": d.kind, "number": d.number, "issued_on": d.issued_on.isoformat(),
                                "prints": d.prints, "void": d.voided}
@@ -353,6 +416,43 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
                 "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
     raise SystemExit(2)
+
+
+def agreement_json(x: Any) -> dict[str, Any]:
+    """An agreement as the CLI's JSON."""
+    return {"country": x.country, "partner": x.partner_zh, "partner_en": x.partner_en, "name": x.name_zh,
+            "in_force": x.in_force.isoformat() if x.in_force else None, "schemes_exempted": list(x.schemes),
+            "partner_schemes": x.partner_schemes, "first_posting_months": x.first_posting_months,
+            "extendable": x.extendable, "max_total_months": x.max_total_months,
+            "employees": x.employees, "self_employed": x.self_employed, "family": x.family,
+            "certificate": x.certificate_zh, "certificate_partner": x.certificate_partner,
+            "source": x.source, "checked": x.checked, "disputed": list(x.disputed), "note": x.note}
+
+
+def _exemption(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    act = a.action
+    if act == "issue":
+        r = ledger.exemptions.issue(a.worker, a.country, a.employer, a.host_employer, a.start, a.end,
+                                    a.extension, a.self_employed, a.special, _clerk(), a.passport)
+        out = a.out or f"{r.number}.pdf"
+        Path(out).write_bytes(r.pdf)
+        return {"certificate_no": r.number, "country": r.country, "schemes_exempted": list(r.schemes),
+                "valid_from": r.valid_from.isoformat(), "valid_to": r.valid_to.isoformat(),
+                "extension": r.extension, "pdf": out, "verification_code": r.code}
+    if act == "inbound":
+        return ledger.exemptions.record_inbound(a.worker, a.country, a.certificate, a.start, a.end)
+    if act == "end":
+        ledger.exemptions.end_early(a.number, a.on)
+        return {"certificate_no": a.number, "ended_on": a.on}
+    if act == "withdraw":
+        ledger.exemptions.withdraw(a.number, a.reason)
+        return {"certificate_no": a.number, "withdrawn": True}
+    return {"certificates": [
+        {"certificate_no": c.number, "worker": c.worker, "name": c.name, "country": c.country,
+         "valid_from": c.valid_from.isoformat(), "valid_to": c.valid_to.isoformat(),
+         "ended_on": c.ended_on.isoformat() if c.ended_on else None, "withdrawn": c.withdrawn,
+         "self_employed": c.self_employed, "extension": c.extension, "issued_on": c.issued_on.isoformat()}
+        for c in ledger.exemptions.register_list(a.country, a.worker, a.year)]}
 
 
 def statement_json(st: Any) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def test_register_show_find_record_account(office: str, capsys: pytest.CaptureFi
     assert data["month"] == "2026-10" and data["base"] == "3600.00"
     pension = next(ln for ln in data["lines"] if ln["scheme"] == "pension")
     assert pension == {"scheme": "pension", "employer": "576.00", "employee": "288.00",
-                       "individual_account": "288.00", "pooling": "576.00"}
+                       "individual_account": "288.00", "pooling": "576.00", "exempt": None}
     code, data, _ = run(capsys, "--json", "--db", office, "account", "510107198511113215")
     assert code == 0
     p = data["schemes"]["pension"]

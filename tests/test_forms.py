@@ -53,7 +53,7 @@ def long_history(ledger: Ledger, person: str) -> str:
 
 def test_shipped_forms_load() -> None:
     assert check_forms() == []
-    assert set(forms()) == {"statement", "transfer-certificate"}
+    assert set(forms()) == {"statement", "transfer-certificate", "coverage-certificate", "exemption-statistics"}
 
 
 BAD_FORMS = [
@@ -210,15 +210,23 @@ def _golden_data(kind: str) -> DocumentData:
                    "person.ssn": "510107198511113215", "person.hukou": "四川省成都市武侯区（农村）",
                    "person.phone": "13800000000", "account.balance": "12345.67", "account.note": "",
                    "cert.period_from": "2015-01", "cert.period_to": "2026-10", "cert.months_paid": "142",
-                   "cert.region": "360100", "cert.region_name": "江西省南昌市", "cert.last_employer": "南昌赣江机械制造有限公司"})
+                   "cert.region": "360100", "cert.region_name": "江西省南昌市", "cert.last_employer": "南昌赣江机械制造有限公司",
+                   "agreement.name_zh": "中华人民共和国和日本国社会保障协定",
+                   "agreement.name_en": "Agreement between the People's Republic of China and Japan on Social Security",
+                   "partner.name_zh": "日本", "partner.name_en": "Japan", "cert.name_zh": "参保证明",
+                   "cert.name_partner": "適用証明書", "cert.from": "2027-01-01", "cert.to": "2031-12-31",
+                   "cert.kind_zh": "派遣人员", "cert.kind_en": "posted employee", "person.sex_en": "Male",
+                   "person.nationality": "中国 CN", "person.passport": "EA1234567", "employer.name": "南昌赣江机械制造有限公司",
+                   "employer.uscc": "91360100MA35F7Q108", "host.name": "Muster KK, Tokyo"})
     years = [{"year": str(y), "months": "12", "base_total": "72000.00", "opening": "1000.00", "rate": "6.12%",
               "interest": "61.20", "credited": "5760.00", "closing": "6821.20"} for y in range(2015, 2027)]
     periods = [{"scheme_name": n, "region": "360100", "region_name": "360100 江西省南昌市", "first_month": "2015-01",
                 "last_month": "2026-10", "months": "142", "arrears": ""} for n in ("职工基本养老保险", "失业保险")]
-    return DocumentData(values, {"years": years, "periods": periods})
+    schemes = [{"name_zh": "职工基本养老保险", "name_en": "Basic Pension Insurance for Urban Employees"}]
+    return DocumentData(values, {"years": years, "periods": periods, "schemes": schemes})
 
 
-@pytest.mark.parametrize("kind", ["statement", "transfer-certificate"])
+@pytest.mark.parametrize("kind", ["statement", "transfer-certificate", "coverage-certificate"])
 def test_golden_rendering(kind: str, tmp_path: Path) -> None:
     code = "SB1-" + "-".join(["ABCDE"] * 56)
     pdf = render(forms()[kind], _golden_data(kind), code).pdf

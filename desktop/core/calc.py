@@ -16,6 +16,7 @@ class Line:
     employer: Decimal
     employee: Decimal
     individual_account: Decimal
+    exempt: str = ""  # why the line is zero (an agreement exemption), when it is
 
     @property
     def pooling(self) -> Decimal:

@@ -24,6 +24,7 @@ class Ledger:
         from desktop.core.services.contributions import ContributionService
         from desktop.core.services.documents import DocumentService
         from desktop.core.services.employers import EmployerService
+        from desktop.core.services.exemptions import ExemptionService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.residents import ResidentService
@@ -43,6 +44,7 @@ class Ledger:
         self.accounts = AccountService(self)
         self.residents = ResidentService(self)
         self.documents = DocumentService(self)
+        self.exemptions = ExemptionService(self)
         self.history = HistoryService(self)
 
     @classmethod

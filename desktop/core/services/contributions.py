@@ -26,7 +26,7 @@ from desktop.core.errors import (
     RowProblem,
     ShebaoError,
 )
-from desktop.core.ids import clean, parse_citizen_id, validate_uscc
+from desktop.core.ids import clean, is_foreign_ssn, parse_citizen_id, validate_uscc
 from desktop.core.messages import render
 from desktop.core.money import parse_amount
 from desktop.core.month import Month
@@ -45,8 +45,9 @@ _CONTRIB = table(
     "contribution", column("worker_id"), column("employer_id"), column("region"),
     column("month"), column("scheme"), column("wage"), column("base"),
     column("employer_amount"), column("employee_amount"), column("account_amount"),
-    column("kind"), column("status"), column("recorded_on"), column("batch_id"),
+    column("kind"), column("status"), column("recorded_on"), column("batch_id"), column("exemption_id"),
 )
+ComputedLine = tuple[str, int, int, int, int | None]  # scheme, employer, employee, account (fen), exemption
 _CHUNK = 500
 
 
@@ -92,6 +93,8 @@ class MonthCalculator:
         self.today = today
         self.current = Month.of(today)
         self._limits: dict[Month, tuple[int, int]] = {}
+        self._exempt: dict[int, list[tuple[int, dt.date, dt.date, frozenset[str], str]]] = {}
+        self.notes: dict[int, str] = {}
         self._rates: dict[tuple[Month, tuple[str, ...], int | None], list[_Rates]] = {}
 
     def limits_fen(self, month: Month) -> tuple[int, int]:
@@ -138,9 +141,33 @@ class MonthCalculator:
         self._rates[key] = out
         return out
 
+    def load_exemptions(self, session: Session, worker_ids: list[int]) -> None:
+        """Read the home-country certificates of these people (foreign nationals) once."""
+        from desktop.core.services.exemptions import inbound_exemptions
+
+        found = inbound_exemptions(session, worker_ids)
+        self._exempt.update(found)
+        for items in found.values():
+            for ex_id, _a, _b, _s, note in items:
+                self.notes[ex_id] = note
+
+    def _exempt_in(self, worker_id: int | None, month: Month) -> dict[str, int]:
+        """scheme -> exemption id for the month (a month any day of which the certificate covers)."""
+        items = self._exempt.get(worker_id or -1)
+        if not items:
+            return {}
+        first = month.first_day()
+        last = month.add(1).first_day() - dt.timedelta(days=1)
+        return {scheme: ex_id for ex_id, start, end, covered, _n in items
+                if start <= last and first <= end for scheme in covered}
+
     def compute(self, birth_date: dt.date, risk_class: int | None, month: Month,
-                wage_fen: int, wanted: tuple[str, ...]) -> tuple[int, int, int, str, list[tuple[str, int, int, int]]]:
-        """(base, floor, ceiling, kind, [(scheme, employer, employee, account)]) in fen, or an error."""
+                wage_fen: int, wanted: tuple[str, ...], worker_id: int | None = None,
+                ) -> tuple[int, int, int, str, list[ComputedLine]]:
+        """(base, floor, ceiling, kind, [(scheme, employer, employee, account, exemption)]) in fen.
+
+        A scheme exempted by a recorded home-country certificate gets a zero line with its exemption.
+        """
         if month > self.current:
             raise InvalidInput("month.future", "month", value=str(month), current=str(self.current))
         if month < Month(birth_date.year + 16, birth_date.month):
@@ -152,9 +179,11 @@ class MonthCalculator:
             raise InvalidInput("amount.too_large", "wage", value=f"{wage_fen / 100:.2f}",
                                ceiling=f"{ceiling / 100:.2f}")
         base = floor if wage_fen < floor else ceiling if wage_fen > ceiling else wage_fen
-        lines = [
+        exempt = self._exempt_in(worker_id, month)
+        lines: list[ComputedLine] = [
+            (r.scheme, 0, 0, 0, exempt[r.scheme]) if r.scheme in exempt else
             (r.scheme, rate_times_fen(base, r.employer), rate_times_fen(base, r.employee),
-             rate_times_fen(base, r.account) if r.account else 0)
+             rate_times_fen(base, r.account) if r.account else 0, None)
             for r in self.rates(month, wanted, risk_class)
         ]
         kind = "back_payment" if month < self.current.add(-1) else "regular"
@@ -210,22 +239,25 @@ class ContributionService:
                 validate_uscc(employer, "employer")
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
             calc = MonthCalculator(Reference(s), office.region, today)
+            if w.nationality != "CN":
+                calc.load_exemptions(s, [w.id])
             base, floor, ceiling, kind, lines = calc.compute(
-                w.birth_date, e.risk_class, m, fen_of(wage_amount), wanted)
+                w.birth_date, e.risk_class, m, fen_of(wage_amount), wanted, w.id)
             status = "arrears" if arrears else "paid"
             if not preview:
                 existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
                     Contribution.worker_id == w.id, Contribution.employer_id == e.id,
                     Contribution.month == m.as_int()))}
-                for sid, er, ee, acc in lines:
+                for sid, er, ee, acc, _ex in lines:
                     old = existing.get(sid)
                     if old is not None and not (old.status == "arrears" and not arrears):
                         raise Conflict("contrib.exists", "month", month=str(m),
                                        scheme=schemes()[sid].name_zh, employer=e.uscc)
-                for sid, er, ee, acc in lines:
+                for sid, er, ee, acc, ex in lines:
                     values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
                                   employee_amount=_yuan(ee), account_amount=_yuan(acc),
-                                  recorded_on=today, status=status)
+                                  recorded_on=today, status="exempt" if ex else status,
+                                  exemption_id=ex)
                     old = existing.get(sid)
                     if old is not None:
                         s.execute(update(Contribution).where(Contribution.id == old.id).values(
@@ -235,8 +267,9 @@ class ContributionService:
                                            month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
                                            **values))
             return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
-                               status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc))
-                                             for sid, er, ee, acc in lines))
+                               status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+                                                  calc.notes.get(ex, "") if ex else "")
+                                             for sid, er, ee, acc, ex in lines))
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
         """Import an employer's declaration: every row or none; bad rows listed with their lines."""
@@ -253,9 +286,15 @@ class ContributionService:
         with self._ledger.write() as s:
             office = load_office(s)
             calc = MonthCalculator(Reference(s), office.region, today)
-            workers = _load_by(s, Worker, Worker.id_number, {r.id_number for r in rows})
+            keys = {r.id_number for r in rows}
+            workers = _load_by(s, Worker, Worker.id_number, keys)
+            foreign = keys - workers.keys()  # foreign nationals are declared by social security number
+            if foreign:
+                workers.update(_load_by(s, Worker, Worker.ssn, foreign))
             employers = _load_by(s, Employer, Employer.uscc, {r.employer_uscc for r in rows})
-            planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[tuple[str, int, int, int]]]] = []
+            calc.load_exemptions(s, [w.id for w in workers.values()  # type: ignore[attr-defined]
+                                     if w.nationality != "CN"])  # type: ignore[attr-defined]
+            planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]] = []
             seen: dict[tuple[str, str, Month], int] = {}
             month_cache: dict[str, Month] = {}
             total = len(rows)
@@ -285,12 +324,13 @@ class ContributionService:
                     already += 1
                     continue
                 recorded += 1
-                for sid, er, ee, acc in lines:
+                for sid, er, ee, acc, ex in lines:
                     inserts.append({
                         "worker_id": w.id, "employer_id": e.id, "region": office.region,
                         "month": m.as_int(), "scheme": sid, "wage": wage, "base": base,
                         "employer_amount": er, "employee_amount": ee, "account_amount": acc,
-                        "kind": kind, "status": "paid", "recorded_on": today, "batch_id": batch.id,
+                        "kind": kind, "status": "exempt" if ex else "paid", "recorded_on": today,
+                        "batch_id": batch.id, "exemption_id": ex,
                     })
                 if len(inserts) >= 20000:
                     s.execute(insert(_CONTRIB), inserts)
@@ -344,14 +384,15 @@ def _existing(session: Session, worker_ids: list[int], months: set[int]) -> dict
 
 def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[str, object],
                calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
-               month_cache: dict[str, Month]) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[tuple[str, int, int, int]]]:
+               month_cache: dict[str, Month]) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
     e = employers.get(row.employer_uscc)
     if e is None:
         validate_uscc(row.employer_uscc, "employer_uscc")
         raise InvalidInput("employer.unknown", "employer_uscc", value=row.employer_uscc)
     w = workers.get(row.id_number)
     if w is None:
-        parse_citizen_id(row.id_number, "id_number", calc.today)
+        if not is_foreign_ssn(row.id_number):
+            parse_citizen_id(row.id_number, "id_number", calc.today)
         raise InvalidInput("worker.unknown", "id_number", value=row.id_number)
     assert isinstance(w, Worker) and isinstance(e, Employer)
     if row.name and row.name != w.name:
@@ -366,7 +407,7 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
     if other is not None:
         raise InvalidInput("contrib.duplicate_row", "month", other=other)
     seen[key] = row.line
-    base, _floor, _ceiling, kind, lines = calc.compute(w.birth_date, e.risk_class, m, wage, ())
+    base, _floor, _ceiling, kind, lines = calc.compute(w.birth_date, e.risk_class, m, wage, (), w.id)
     return row, w, e, m, wage, base, kind, lines
 
 

@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
 KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions"),
-         "transfer-certificate": ("PZ", "参保缴费凭证", "contribution certificate")}
+         "transfer-certificate": ("PZ", "参保缴费凭证", "contribution certificate"),
+         "coverage-certificate": ("CB", "参保证明", "certificate of coverage"),
+         "exemption-statistics": ("TJ", "参保证明统计表", "certificates of coverage by year and country")}
+ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
 _PERSON = {"person.name", "person.sex", "person.birth_date", "person.id_number", "person.ssn",
@@ -48,6 +51,13 @@ DATA_PATHS: dict[str, frozenset[str]] = {
                            | {"periods[]"} | {f"periods[].{k}" for k in (
                                "scheme_name", "region", "region_name", "first_month", "last_month",
                                "months", "arrears")}),
+    "exemption-statistics": frozenset(_COMMON | {"report.scope", "rows[]"} | {
+        f"rows[].{k}" for k in ("year", "country", "partner", "employees", "self_employed", "total")}),
+    "coverage-certificate": frozenset(_COMMON | _PERSON | {
+        "agreement.name_zh", "agreement.name_en", "partner.name_zh", "partner.name_en",
+        "cert.name_zh", "cert.name_partner", "cert.from", "cert.to", "cert.kind_zh", "cert.kind_en",
+        "cert.extension", "person.sex_en", "employer.name", "employer.uscc", "host.name",
+        "schemes[]", "schemes[].name_zh", "schemes[].name_en"}),
     "transfer-certificate": frozenset(_COMMON | _PERSON | _YEARS | {
         "account.balance", "cert.period_from", "cert.period_to", "cert.months_paid", "cert.region",
         "cert.region_name", "cert.last_employer"}),
@@ -130,8 +140,8 @@ class DocumentService:
 
     def issue(self, kind: str, worker: str, clerk: str = "") -> Issued:
         """Issue a new document of the kind for the person: numbered, signed, registered."""
-        if kind not in KINDS:
-            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(KINDS))
+        if kind not in ISSUED_HERE:
+            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
         spec = forms()[kind]
         st = self._ledger.accounts.statement(worker)
         today = self._ledger.today()
@@ -141,19 +151,9 @@ class DocumentService:
             assert w is not None  # statement() already refused an unknown person
             if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
                 raise RefusedByRule("document.no_pension", "worker")
-            prefix = KINDS[kind][0]
-            count = s.scalar(select(func.count()).select_from(Document).where(
-                Document.kind == kind, Document.number.like(f"{office.code}-{prefix}{today.year}%"))) or 0
-            number = f"{office.code}-{prefix}{today.year}{count + 1:06d}"
+            number = next_number(s, office, kind, today)
             data = self._data(s, kind, office, w, st, number, today, clerk)
-            fields = {"k": kind, "n": number, "o": office.code, "d": today.isoformat(),
-                      "p": w.id_number or w.ssn, "m": w.name, "x": data.values.get("doc.essential", "")}
-            code = make_code(fields, office.private_key)
-            s.add(Document(kind=kind, number=number, worker_id=w.id, form_id=spec.id,
-                           form_version=spec.version, issued_on=today,
-                           data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),
-                           code=code, prints=1, voided_on=None, void_reason=None,
-                           created_at=dt.datetime.now()))
+            code = register(s, kind, office, w, data, number, today)
         out = render(spec, data, code)
         return Issued(kind, number, code, out.pdf, out.pages, False)
 
@@ -305,6 +305,28 @@ class DocumentService:
         })
         values["doc.essential"] = f"months:{values['cert.months_paid']};{values['cert.period_from']}..{values['cert.period_to']}"
         return DocumentData(values, {"years": years})
+
+
+def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:
+    """The next document number of the kind this year: OFFICE-PREFIXYYYYNNNNNN."""
+    prefix = KINDS[kind][0]
+    count = s.scalar(select(func.count()).select_from(Document).where(
+        Document.kind == kind, Document.number.like(f"{office.code}-{prefix}{today.year}%"))) or 0
+    return f"{office.code}-{prefix}{today.year}{count + 1:06d}"
+
+
+def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, number: str,
+             today: dt.date) -> str:
+    """Sign a document's essential fields and add it to the register; returns its code."""
+    spec = forms()[kind]
+    fields = {"k": kind, "n": number, "o": office.code, "d": today.isoformat(),
+              "p": w.id_number or w.ssn, "m": w.name, "x": data.values.get("doc.essential", "")}
+    code = make_code(fields, office.private_key)
+    s.add(Document(kind=kind, number=number, worker_id=w.id, form_id=spec.id,
+                   form_version=spec.version, issued_on=today,
+                   data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),
+                   code=code, prints=1, voided_on=None, void_reason=None, created_at=dt.datetime.now()))
+    return code
 
 
 def _opt(value: object) -> str | None:

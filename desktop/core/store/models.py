@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -203,6 +204,7 @@ class Contribution(Base):
     status: Mapped[str] = mapped_column(String(8))  # paid | arrears
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    exemption_id: Mapped[int | None] = mapped_column(Integer)  # inbound_exemption.id when status = exempt
 
 
 class ResidentContribution(Base):
@@ -249,3 +251,52 @@ class TrustedOffice(Base):
     region: Mapped[str] = mapped_column(String(6))
     public_key: Mapped[str] = mapped_column(Text)
     trusted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AgreementOverride(Base):
+    """An office's correction of one value of an agreement, with who made it, when and why."""
+
+    __tablename__ = "agreement_override"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    value_json: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(400))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CoverageCertificate(Base):
+    """A certificate of coverage issued for a worker posted abroad (outbound)."""
+
+    __tablename__ = "coverage_certificate"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
+    country: Mapped[str] = mapped_column(String(2))
+    host_employer: Mapped[str] = mapped_column(String(200))
+    schemes: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdraw_reason: Mapped[str | None] = mapped_column(String(400))
+    self_employed: Mapped[bool] = mapped_column(Boolean)
+    extends_id: Mapped[int | None] = mapped_column(ForeignKey("coverage_certificate.id"))
+    special: Mapped[bool] = mapped_column(Boolean)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class InboundExemption(Base):
+    """A foreign worker's home-country certificate: listed schemes are not charged in the period."""
+
+    __tablename__ = "inbound_exemption"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    certificate: Mapped[str] = mapped_column(String(60))
+    schemes: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
