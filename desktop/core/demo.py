@@ -85,7 +85,8 @@ def build_demo(ledger: Ledger, people_count: int = 200, months: int = 36, people
     for number, name, _place, _kind in persons:
         code = rng.choice(codes)
         wage = Decimal(rng.randrange(2600, 16000))
-        start = first.add(rng.randrange(0, months // 2))
+        born = dt.date.fromisoformat(f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+        start = max(first.add(rng.randrange(0, months // 2)), Month(born.year + 16, born.month).add(1))
         m = start
         while m < current:
             line += 1

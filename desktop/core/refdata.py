@@ -141,6 +141,11 @@ def _shipped_interest() -> dict[int, Decimal]:
     return {int(r["year"]): Decimal(r["rate"]) for r in _rows("interest.csv")}
 
 
+def shipped_interest(year: int) -> Decimal | None:
+    """The shipped crediting rate of a year (resources/interest.csv), or None."""
+    return _shipped_interest().get(year)
+
+
 @lru_cache(maxsize=1)
 def _shipped_grades() -> tuple[tuple[str, str, int, int | None, Grade], ...]:
     return tuple(

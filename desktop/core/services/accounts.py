@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, func, literal_column, select, type_coerce
+from sqlalchemy import bindparam, column, select, table
 
-from desktop.core.errors import InvalidInput
-from desktop.core.ids import clean
 from desktop.core.money import ZERO, to_fen
 from desktop.core.month import Month
-from desktop.core.refdata import schemes
-from desktop.core.services.workers import WorkerInfo, find_worker_row, worker_info
-from desktop.core.store.models import Contribution, ResidentContribution
+from desktop.core.refdata import schemes, shipped_interest
+from desktop.core.services.workers import WorkerInfo
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -104,49 +101,59 @@ class AccountService:
         self._ledger = ledger
 
     def statement(self, worker: str) -> Statement:
-        """The person's months by scheme and region and the individual account by year."""
-        ref = self._ledger.reference.lookup()
+        """The person's months by scheme and region and the individual account by year.
+
+        One indexed pass over the person's contribution lines, aggregated here: a person's lines
+        lie scattered through a large table, so each extra query would visit them all again.
+        """
+        info = self._ledger.workers.get(worker)
         this_year = self._ledger.today().year
-        with self._ledger.read() as s:
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
-            c = Contribution
-            per_region = s.execute(
-                select(c.scheme, c.region, c.status, func.count(func.distinct(c.month)),
-                       func.min(c.month), func.max(c.month))
-                .where(c.worker_id == w.id).group_by(c.scheme, c.region, c.status)
-            ).all()
-            year_of = c.month // literal_column("100")
-            pension_years = s.execute(
-                select(year_of, func.count(func.distinct(c.month)),
-                       func.sum(type_coerce(c.base, BigInteger)),
-                       func.sum(type_coerce(c.account_amount, BigInteger)))
-                .where(c.worker_id == w.id, c.scheme == "pension", c.status == "paid")
-                .group_by(year_of)
-            ).all()
-            resident = s.execute(
-                select(ResidentContribution.scheme, ResidentContribution.year,
-                       ResidentContribution.personal, ResidentContribution.subsidy)
-                .where(ResidentContribution.worker_id == w.id)
-                .order_by(ResidentContribution.scheme, ResidentContribution.year)
-            ).all()
-            info = worker_info(w)
+        lines = self._ledger.quick_rows("accounts.lines", _lines_query, {"w": info.id})
+        resident = self._ledger.quick_rows("accounts.resident", _resident_query, {"w": info.id})
+        overrides = {int(y): Decimal(r) for y, r in self._ledger.quick_rows("accounts.interest", _interest_query, {})}
+        periods: dict[tuple[str, str, str], set[int]] = {}
+        by_year: dict[int, tuple[set[int], int, int]] = {}
+        for scheme, region, status, month, base, account in lines:
+            periods.setdefault((scheme, region, status), set()).add(month)
+            if scheme == "pension" and status == "paid":
+                months, base_sum, account_sum = by_year.get(month // 100, (set(), 0, 0))
+                months.add(month)
+                by_year[month // 100] = (months, base_sum + int(base), account_sum + int(account))
         records: list[SchemeRecord] = []
         for sid in schemes():
-            rows = [r for r in per_region if r[0] == sid]
-            if not rows:
+            keys = [k for k in periods if k[0] == sid]
+            if not keys:
                 continue
-            paid = [r for r in rows if r[2] == "paid"]
-            regions = tuple(
-                RegionPeriod(r[1], r[3], str(Month.from_int(r[4])), str(Month.from_int(r[5])))
-                for r in sorted(paid, key=lambda r: r[4])
-            )
-            records.append(SchemeRecord(sid, sum(r[3] for r in paid),
-                                        sum(r[3] for r in rows if r[2] == "arrears"), regions))
-        credited = {int(y): (int(n), Decimal(int(b)).scaleb(-2), Decimal(int(a)).scaleb(-2))
-                    for y, n, b, a in pension_years}
-        years, complete = roll_account(credited, ref.interest, this_year)
+            paid = sorted((k for k in keys if k[2] == "paid"), key=lambda k: min(periods[k]))
+            regions = tuple(RegionPeriod(k[1], len(periods[k]), str(Month.from_int(min(periods[k]))),
+                                         str(Month.from_int(max(periods[k])))) for k in paid)
+            records.append(SchemeRecord(sid, sum(len(periods[k]) for k in paid),
+                                        sum(len(periods[k]) for k in keys if k[2] == "arrears"), regions))
+        credited = {y: (len(m), Decimal(b).scaleb(-2), Decimal(a).scaleb(-2)) for y, (m, b, a) in by_year.items()}
+        years, complete = roll_account(credited, lambda y: overrides.get(y, shipped_interest(y)), this_year)
         balance = years[-1].closing if years else ZERO
         return Statement(info, tuple(records), tuple(years), balance, complete,
-                         tuple((r[0], int(r[1]), r[2], r[3]) for r in resident))
+                         tuple((sch, int(y), Decimal(p).scaleb(-2), Decimal(sub).scaleb(-2))
+                               for sch, y, p, sub in sorted(resident)))
+
+
+_C = table("contribution", column("worker_id"), column("scheme"), column("region"), column("status"),
+           column("month"), column("base"), column("account_amount"))
+_R = table("resident_contribution", column("worker_id"), column("scheme"), column("year"),
+           column("personal"), column("subsidy"))
+
+
+def _lines_query() -> Any:
+    return select(_C.c.scheme, _C.c.region, _C.c.status, _C.c.month, _C.c.base,
+                  _C.c.account_amount).where(_C.c.worker_id == bindparam("w"))
+
+
+def _resident_query() -> Any:
+    return select(_R.c.scheme, _R.c.year, _R.c.personal, _R.c.subsidy).where(_R.c.worker_id == bindparam("w"))
+
+
+_I = table("interest_override", column("year"), column("rate"))
+
+
+def _interest_query() -> Any:
+    return select(_I.c.year, _I.c.rate)
