@@ -17,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from desktop import cli_security
 from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.money import fmt
+from desktop.core.privacy import mask_id
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 
@@ -158,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--preview", action="store_true", help="compute only, write nothing")
     c = grp.add_parser("import")
     c.add_argument("file")
+    cli_security.add_correct_parser(grp)
 
     c = sub.add_parser("account", help="a person's contribution statement and individual account")
     c.add_argument("worker")
@@ -244,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"])
     c.add_argument("--year", required=True)
     c.add_argument("--grade", required=True)
+    cli_security.add_parsers(sub)
     return p
 
 
@@ -287,9 +291,15 @@ def run(g: Globals, a: argparse.Namespace) -> dict[str, Any]:
         from desktop.core.demo import build_demo
 
         ledger = Ledger.open(g.db)
+        cli_security.sign_in(ledger, a)
         return build_demo(ledger, people=a.people, months=a.months)
+    if a.command == "restore":  # a damaged backup is refused before the target is even created
+        cli_security.check_backup(a.file, a.key)
+    if a.command == "init":  # so is an unacceptable first administrator
+        cli_security.check_first_admin()
     ledger = Ledger.open(g.db)
     try:
+        cli_security.sign_in(ledger, a)
         return _dispatch(ledger, a)
     finally:
         ledger.close()
@@ -300,8 +310,10 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     act = getattr(a, "action", None)
     if cmd == "init":
         o = ledger.office.init(a.office, a.office_name, a.region)
+        admin = cli_security.first_admin(ledger)
         return {"office": {"code": o.code, "name": o.name, "region": o.region,
-                           "region_name": o.region_name, "fingerprint": o.fingerprint}}
+                           "region_name": o.region_name, "fingerprint": o.fingerprint},
+                **({"admin": admin} if admin else {})}
     if cmd == "wage":
         region, year, monthly = ledger.reference.set_wage(a.region, a.year, a.monthly)
         return {"region": region, "year": year, "monthly": _money(monthly)}
@@ -336,7 +348,20 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                 "enrolments": [{"scheme": r.scheme, "months_paid": r.months_paid,
                                 "regions": [p.region for p in r.regions]} for r in st.schemes]}
     if cmd == "worker" and act == "find":
-        return {"workers": [_worker_json(w) for w in ledger.workers.find(a.text, a.limit)]}
+        found = [_worker_json(w) for w in ledger.workers.find(a.text, a.limit)]
+        if ledger.guarded():  # a list: numbers masked; `worker show` opens the person
+            found = [cli_security.masked_worker(w) for w in found]
+        return {"workers": found}
+    if cmd == "contrib" and act == "correct":
+        if ledger.approvals.needed():
+            p = ledger.approvals.request_correction(a.worker, a.employer, a.month, a.wage, a.reason)
+            return cli_security.pending_json(p, _LANG[0], month=a.month)
+        m = ledger.contributions.correct(a.worker, a.employer, a.month, a.wage, a.reason)
+        return {"month": str(m.month), "wage": _money(m.wage), "base": _money(m.base), "status": "corrected",
+                "lines": [{"scheme": ln.scheme, "employer": _money(ln.employer),
+                           "employee": _money(ln.employee),
+                           "individual_account": _money(ln.individual_account),
+                           "pooling": _money(ln.pooling), "exempt": ln.exempt or None} for ln in m.lines]}
     if cmd == "contrib" and act == "record":
         m = ledger.contributions.record(a.worker, a.employer, a.month, a.wage, a.schemes,
                                         arrears=a.arrears, preview=a.preview)
@@ -409,12 +434,18 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                                "prints": d.prints, "void": d.voided}
                               for d in ledger.documents.list_for(a.worker)]}
     if cmd == "document" and act == "void":
+        if ledger.approvals.needed():
+            p = ledger.approvals.request_void(a.number, a.reason)
+            return cli_security.pending_json(p, _LANG[0], number=a.number, void=False)
         ledger.documents.void(a.number, a.reason)
         return {"number": a.number, "void": True}
     if cmd == "resident":
         rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
                 "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
+    done = cli_security.dispatch(ledger, a, _LANG[0])
+    if done is not None:
+        return done
     raise SystemExit(2)
 
 
@@ -431,6 +462,10 @@ def agreement_json(x: Any) -> dict[str, Any]:
 
 def _exemption(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     act = a.action
+    if act == "issue" and ledger.approvals.needed():
+        p = ledger.approvals.request_certificate(a.worker, a.country, a.employer, a.host_employer, a.start,
+                                                 a.end, a.extension, a.self_employed, a.special, a.passport)
+        return cli_security.pending_json(p, _LANG[0], certificate_no=None)
     if act == "issue":
         r = ledger.exemptions.issue(a.worker, a.country, a.employer, a.host_employer, a.start, a.end,
                                     a.extension, a.self_employed, a.special, _clerk(), a.passport)
@@ -447,8 +482,10 @@ def _exemption(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if act == "withdraw":
         ledger.exemptions.withdraw(a.number, a.reason)
         return {"certificate_no": a.number, "withdrawn": True}
+    masked = ledger.guarded()  # a list: numbers masked once the office has accounts
     return {"certificates": [
-        {"certificate_no": c.number, "worker": c.worker, "name": c.name, "country": c.country,
+        {"certificate_no": c.number, "worker": mask_id(c.worker) if masked else c.worker, "name": c.name,
+         "country": c.country,
          "valid_from": c.valid_from.isoformat(), "valid_to": c.valid_to.isoformat(),
          "ended_on": c.ended_on.isoformat() if c.ended_on else None, "withdrawn": c.withdrawn,
          "self_employed": c.self_employed, "extension": c.extension, "issued_on": c.issued_on.isoformat()}
@@ -514,9 +551,24 @@ def human(result: dict[str, Any], lang: str) -> str:
     return "\n".join(lines)
 
 
+def _protect_logs() -> None:
+    """Warnings go to stderr with ID numbers and phones masked."""
+    import logging
+
+    from desktop.core.privacy import protect_logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        root.addHandler(handler)
+    protect_logging(root)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `shebao` console script."""
     g, rest = split_globals(sys.argv[1:] if argv is None else argv)
+    _protect_logs()
     parser = build_parser()
     try:
         args = parser.parse_args(rest)
@@ -531,12 +583,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if g.json:
             print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
         return err.exit_code
-    except _Verdict as bad:
+    except (_Verdict, cli_security.Failed) as bad:
         print(bad.result["reason"], file=sys.stderr)
         if g.json:
             print(json.dumps(bad.result, ensure_ascii=False))
         return 4
     except KeyboardInterrupt:
+        return 1
+    except Exception as exc:  # reported without personal data (SHEBAO_DEBUG=1 re-raises)
+        if os.environ.get("SHEBAO_DEBUG"):
+            raise
+        from desktop.core.privacy import error_report
+
+        print(error_report(exc), file=sys.stderr)
         return 1
     if g.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -5,22 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.core.errors import NotAllowed
+from desktop.core.messages import role_names
+from desktop.core.security import ROLES, Actor, counter_name
 from desktop.core.store.engine import Progress, open_engine
+from desktop.core.store.models import UserAccount
+
+if TYPE_CHECKING:
+    from desktop.core.services.users import AccountInfo
+
+_GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
 
 
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
-    contributions, accounts, residents."""
+    contributions, accounts, residents, documents, exemptions, users, approvals, audit, backups.
+
+    While the office has no accounts ("open mode") every call runs as before, unsigned. Once one
+    exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
+    """
 
     def __init__(self, engine: Engine, clock: Callable[[], dt.date] = dt.date.today) -> None:
+        from desktop.core import audit
         from desktop.core.services.accounts import AccountService
+        from desktop.core.services.approvals import ApprovalService
+        from desktop.core.services.audit_trail import AuditService
+        from desktop.core.services.backups import BackupService
         from desktop.core.services.contributions import ContributionService
         from desktop.core.services.documents import DocumentService
         from desktop.core.services.employers import EmployerService
@@ -28,11 +47,17 @@ class Ledger:
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.residents import ResidentService
+        from desktop.core.services.users import UserService
         from desktop.core.services.workers import WorkerService
 
         self.engine = engine
         self.clock = clock
+        self.now: Callable[[], dt.datetime] = dt.datetime.now
+        self.actor: Actor | None = None
+        self.counter = counter_name()
+        self._guarded: tuple[bool, float] = (False, 0.0)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        audit.install(self, self._sessions)
         self._local = threading.local()
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
@@ -46,6 +71,10 @@ class Ledger:
         self.documents = DocumentService(self)
         self.exemptions = ExemptionService(self)
         self.history = HistoryService(self)
+        self.users = UserService(self)
+        self.approvals = ApprovalService(self)
+        self.audit = AuditService(self)
+        self.backups = BackupService(self)
 
     @classmethod
     def open(
@@ -55,17 +84,144 @@ class Ledger:
         """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path."""
         return cls(open_engine(target, progress), clock)
 
+    # -- who acts --------------------------------------------------------------------------
+
+    def sign_in(self, name: str, password: str) -> AccountInfo:
+        """Sign in as an account; from then on every call acts (and is audited) as it."""
+        return self.users.sign_in(name, password)
+
+    def actor_name(self) -> str:
+        """The signed-in account's name, or "" in open mode."""
+        return self.actor.name if self.actor else ""
+
+    def sign_out(self) -> None:
+        """Forget the signed-in account."""
+        self.actor = None
+
+    def guarded(self, fresh: bool = False) -> bool:
+        """Whether the office has accounts (then every call needs a signed-in actor)."""
+        known, when = self._guarded
+        if known or (not fresh and time.monotonic() - when < _GUARD_TTL):
+            return known
+        with self._sessions() as s:
+            found = s.execute(select(UserAccount.id).limit(1)).first() is not None
+        self._guarded = (found, time.monotonic())
+        return found
+
+    def mark_guarded(self) -> None:
+        """Note that the office now has accounts (accounts are never deleted, only disabled)."""
+        self._guarded = (True, time.monotonic())
+
+    def reset_guard(self) -> None:
+        """Forget what is known about accounts (after a restore replaced the database)."""
+        self._guarded = (False, 0.0)
+
+    def require(self, roles: frozenset[str]) -> None:
+        """Refuse (NotAllowed) unless open mode, or the signed-in account has one of the roles."""
+        if getattr(self._local, "elevated", False):
+            return
+        actor = self.actor
+        if actor is None:
+            if self.guarded():
+                raise NotAllowed("auth.required")
+            return
+        if actor.must_change:
+            raise NotAllowed("password.must_change")
+        if actor.role not in roles:
+            raise NotAllowed("role.refused", role=role_names([actor.role]),
+                             needed=role_names([r for r in ROLES if r in roles]))
+
+    def _check_reader(self) -> None:
+        actor = self.actor
+        if actor is None:
+            if self.guarded():
+                raise NotAllowed("auth.required")
+        elif actor.must_change:
+            raise NotAllowed("password.must_change")
+
+    def _check_writer(self, session: Session) -> None:
+        """Inside the transaction: the actor still exists, is active, and has the role it had."""
+        actor = self.actor
+        if actor is None:
+            if session.execute(select(UserAccount.id).limit(1)).first() is not None:
+                self.mark_guarded()
+                raise NotAllowed("auth.required")
+            return
+        row = session.execute(select(UserAccount.role, UserAccount.active)
+                              .where(UserAccount.id == actor.id)).first()
+        if row is None or not row[1]:
+            self.actor = None
+            raise NotAllowed("auth.disabled")
+        if row[0] != actor.role:
+            self.actor = Actor(actor.id, actor.name, str(row[0]), actor.must_change)
+
+    # -- sessions ---------------------------------------------------------------------------
+
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading."""
+    def read(self, checked: bool = True) -> Iterator[Session]:
+        """A session for reading (inside a write on this thread: that write's session)."""
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        if checked:
+            self._check_reader()
         with self._sessions() as session:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session in one transaction: committed when the block ends, rolled back on error."""
-        with self._sessions() as session, session.begin():
+    def write(self, checked: bool = True) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back on error.
+
+        A write inside a write on the same thread joins the outer transaction, so an approval and
+        the action it approves commit together. Inside `dry_run` the outermost write rolls back.
+        """
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        session = self._sessions()
+        self._local.session = session
+        try:
+            session.begin()
+            if checked:
+                self._check_writer(session)
             yield session
+            if getattr(self._local, "dry", False):
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self._local.session = None
+            session.close()
+
+    @contextmanager
+    def dry_run(self, elevated: bool = False) -> Iterator[None]:
+        """Run service calls with every check but write nothing (the outermost write rolls back).
+
+        elevated: skip role checks for the calls inside (a clerk's request is checked as the
+        supervisor's action would be, without being performed).
+        """
+        if getattr(self._local, "session", None) is not None:
+            raise RuntimeError("dry_run inside a write")
+        self._local.dry, self._local.elevated = True, elevated
+        try:
+            yield
+        finally:
+            self._local.dry = self._local.elevated = False
+
+    @contextmanager
+    def elevated(self) -> Iterator[None]:
+        """Skip role checks for the calls inside (an approved action performed for its requester)."""
+        before = getattr(self._local, "elevated", False)
+        self._local.elevated = True
+        try:
+            yield
+        finally:
+            self._local.elevated = before
 
     def quick_rows(self, name: str, build: Callable[[], Any], params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Rows of a small, hot, read-only query (compiled once) on this thread's own connection.
@@ -81,6 +237,8 @@ class Ledger:
                 compiled = (str(c), tuple(c.positiontup) if c.positional and c.positiontup else None)
                 self._compiled[name] = compiled
         sql, order = compiled
+        if self.actor is None or self.actor.must_change:
+            self._check_reader()
         conn = getattr(self._local, "driver", None)
         if conn is None:
             self._local.conn = self.engine.raw_connection()

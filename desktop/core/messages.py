@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 FIELDS: dict[str, tuple[str, str]] = {
     "id_number": ("身份证号码", "ID number"),
@@ -48,6 +48,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "db": ("数据库", "database"),
     "floor": ("下限比例", "floor ratio"),
     "ceiling": ("上限比例", "ceiling ratio"),
+    "user": ("账号", "account"),
+    "password": ("密码", "password"),
+    "role": ("角色", "role"),
+    "approval": ("审批申请", "approval request"),
+    "key": ("备份密钥", "backup key"),
+    "out": ("输出文件", "output file"),
+    "keep": ("保留份数", "copies to keep"),
+    "anchor": ("核对点", "anchor"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -162,7 +170,91 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exemption.citizen": ("中国公民不能以外国参保证明免缴", "a Chinese citizen cannot be exempted on a foreign certificate"),
     "exemption.inbound_overlap": ("与已登记的外方参保证明{certificate}期间重叠", "overlaps the home certificate {certificate} already recorded"),
     "interest.missing": ("{year}年记账利率未设置", "no crediting rate is set for {year}"),
+    "auth.required": ("请先登录（本机构已设置账号）", "sign in first (this office has accounts)"),
+    "auth.cli": ("本机构已设置账号：请用环境变量 SHEBAO_USER 和 SHEBAO_PASSWORD（或 SHEBAO_PASSWORD_FILE）登录", "this office has accounts: sign in with the environment variables SHEBAO_USER and SHEBAO_PASSWORD (or SHEBAO_PASSWORD_FILE)"),
+    "auth.failed": ("账号或密码错误", "wrong account name or password"),
+    "auth.locked": ("账号因连续输错密码已锁定，请于{until}后再试，或请管理员解锁", "the account is locked after repeated wrong passwords: try again after {until} or ask an administrator to unlock it"),
+    "auth.disabled": ("账号已停用", "the account is disabled"),
+    "password.must_change": ("首次登录或密码被重置后须先修改密码（命令行：shebao user passwd）", "change your password first (after a first or reset password; command line: shebao user passwd)"),
+    "password.short": ("至少{minimum}个字符", "must have at least {minimum} characters"),
+    "password.has_name": ("不能包含账号名", "must not contain the account name"),
+    "password.common": ("过于简单或常见", "is too simple or too common"),
+    "password.same": ("新密码不能与原密码相同", "the new password must differ from the current one"),
+    "password.wrong_old": ("原密码错误", "the current password is wrong"),
+    "password.mismatch": ("两次输入的新密码不一致", "the two new passwords differ"),
+    "password.missing": ("请用环境变量 SHEBAO_NEW_PASSWORD 提供密码，或在终端中输入", "give the password in SHEBAO_NEW_PASSWORD or type it at a terminal"),
+    "role.refused": ("当前账号的角色（{role}）无权执行此操作，需要：{needed}", "your role ({role}) may not do this; it needs: {needed}"),
+    "role.unknown": ("{value}不是有效角色（{known}）", "{value} is not a role ({known})"),
+    "user.name_format": ("应为2到60个字母、数字、汉字或 . _ -", "must be 2 to 60 letters, digits, Chinese characters or . _ -"),
+    "user.exists": ("账号{name}已存在", "the account {name} already exists"),
+    "user.unknown": ("没有账号{value}", "no account {value}"),
+    "user.first_admin": ("本机构的第一个账号必须是管理员（admin）", "the office's first account must be an administrator (admin)"),
+    "user.not_first": ("本机构已有账号，请由管理员用 shebao user add 添加", "the office already has accounts: an administrator adds more with shebao user add"),
+    "user.last_admin": ("不能停用或降级最后一个管理员", "the last administrator cannot be disabled or given another role"),
+    "user.self": ("不能停用自己的账号或更改自己的角色", "you cannot disable your own account or change your own role"),
+    "approval.own": ("不能批准自己提交的申请，须由另一位主管批准", "you cannot approve your own request: another supervisor must"),
+    "approval.unknown": ("没有编号为{value}的审批申请", "no approval request {value}"),
+    "approval.decided": ("申请#{id}已处理（{status}，{by}）", "request #{id} has been decided ({status}, {by})"),
+    "approval.duplicate": ("已有相同的待审批申请#{id}（{by}提交）", "the same request is already waiting: #{id} (filed by {by})"),
+    "approval.filed": ("已提交审批申请#{id}，等待主管批准", "request #{id} filed: waiting for a supervisor's approval"),
+    "approval.document.void": ("作废文书{number}（原因：{reason}）", "void document {number} (reason: {reason})"),
+    "approval.contribution.correct": ("更正{name}（{person}）{month}的缴费工资：{old} → {wage}（原因：{reason}）", "correct the {month} wage of {name} ({person}): {old} -> {wage} (reason: {reason})"),
+    "approval.exemption.issue": ("为{name}（{person}）出具{country}参保证明：{start}至{end}", "issue a {country} certificate of coverage for {name} ({person}): {start} to {end}"),
+    "contrib.not_recorded": ("{month}在单位{employer}没有缴费记录，无法更正", "nothing is recorded for {month} at employer {employer} to correct"),
+    "contrib.same_wage": ("与已记录的缴费工资{wage}相同", "equals the recorded wage {wage}"),
+    "audit.ok": ("审计记录完整，共{entries}条", "the audit trail is intact: {entries} entries"),
+    "audit.edited": ("第{seq}条审计记录被改动（哈希不符）", "audit entry {seq} was altered (its hash does not match)"),
+    "audit.missing": ("第{seq}条审计记录缺失（被删除）", "audit entry {seq} is missing (deleted)"),
+    "audit.extra": ("第{seq}条审计记录重复（被插入）", "audit entry {seq} is repeated (inserted)"),
+    "audit.link": ("第{seq}条审计记录与前一条不相连（被插入、删除或调换了顺序）", "audit entry {seq} does not link to the one before (inserted, deleted or reordered)"),
+    "audit.head": ("审计记录的末尾与链头不符（自第{seq}条起被删除或追加）", "the end of the audit trail does not match its head (entries deleted or appended from {seq})"),
+    "audit.anchor": ("第{seq}条审计记录与先前记下的核对点不符（记录被整体改写）", "audit entry {seq} does not match the anchor noted earlier (the trail was rewritten)"),
+    "audit.anchor_format": ("应为“序号:哈希”", "must be SEQ:HASH"),
+    "backup.cancelled": ("已取消，未写入任何数据", "cancelled; nothing was written"),
+    "backup.no_key": ("找不到备份密钥文件{path}", "backup key file {path} not found"),
+    "backup.bad_key": ("{path}不是有效的备份密钥文件", "{path} is not a backup key file"),
+    "backup.not_backup": ("{path}不是社保经办桌面的备份文件", "{path} is not a Shebao Desk backup"),
+    "backup.unreadable": ("无法读取{path}：{reason}", "cannot read {path}: {reason}"),
+    "backup.header": ("备份文件头已损坏，拒绝恢复", "the backup's header is damaged: refused"),
+    "backup.version": ("备份文件格式版本{found}不受支持（本程序支持{known}），请升级程序", "backup format {found} is not supported (this program reads {known}): upgrade the program"),
+    "backup.wrong_key": ("密钥不符：此备份需要指纹为{needed}的密钥，所给密钥的指纹为{given}", "wrong key: this backup needs the key with fingerprint {needed}, the key given has {given}"),
+    "backup.damaged": ("备份文件第{chunk}块校验失败：文件已损坏或被改动，拒绝恢复", "block {chunk} of the backup fails its check: the file is damaged or was altered; refused"),
+    "backup.truncated": ("备份文件不完整（在第{chunk}块处中断），拒绝恢复", "the backup is incomplete (cut off at block {chunk}); refused"),
+    "backup.checksum": ("备份内容的校验（SHA-256、数据库完整性）不符，拒绝恢复", "the backup's content fails its check (SHA-256, database integrity); refused"),
+    "backup.source_damaged": ("数据库完整性检查未通过，未写入备份", "the database fails its integrity check; no backup was written"),
+    "backup.no_pg_tool": ("找不到{tool}：请安装PostgreSQL客户端，或将 SHEBAO_PG_BIN 设为其所在目录", "{tool} not found: install the PostgreSQL client or set SHEBAO_PG_BIN to its folder"),
+    "backup.pg_failed": ("{tool}失败：{reason}", "{tool} failed: {reason}"),
+    "backup.dialect": ("备份来自{found}数据库，不能恢复到{here}数据库", "the backup is of a {found} database and cannot be restored into {here}"),
+    "backup.memory": ("内存数据库不能备份", "an in-memory database cannot be backed up"),
+    "backup.is_dir": ("{path}是文件夹，请给出文件名（或用 --daily）", "{path} is a folder: give a file name (or use --daily)"),
+    "backup.keep": ("应至少保留1份", "must keep at least 1"),
+    "restore.not_empty": ("目标数据库已有经办机构{office}的数据；确要覆盖请加 --force（原数据库会先另存一份）", "the target database holds office {office}'s data; add --force to replace it (a copy is kept first)"),
 }
+
+
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "clerk": ("经办员", "clerk"),
+    "supervisor": ("审核主管", "supervisor"),
+    "admin": ("系统管理员", "administrator"),
+}
+
+
+class Bilingual(str):
+    """A message parameter that has its own Chinese and English forms (str() is the Chinese)."""
+
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Self:
+        """A parameter shown as zh in Chinese messages and as en in English ones."""
+        obj = super().__new__(cls, zh)
+        obj.en = en
+        return obj
+
+
+def role_names(roles: list[str] | tuple[str, ...]) -> Bilingual:
+    """Role names for a message, e.g. 经办员、审核主管 / clerk, supervisor."""
+    pairs = [ROLE_NAMES.get(r, (r, r)) for r in roles]
+    return Bilingual("、".join(p[0] for p in pairs), ", ".join(p[1] for p in pairs))
 
 
 def render(key: str, lang: str = "zh", **params: Any) -> str:
@@ -171,6 +263,8 @@ def render(key: str, lang: str = "zh", **params: Any) -> str:
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
+    if lang == "en":
+        params = {k: v.en if isinstance(v, Bilingual) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

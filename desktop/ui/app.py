@@ -1,155 +1,155 @@
-"""The counter window: find a person as you type, see their record. Chinese first, keyboard first."""
+"""Starting the application: the Qt application and the counter window at once, then the office
+database opened behind it on the runner (migrated after a backup, with progress shown; created
+on first run). The window takes keys at once; a search typed meanwhile runs when the database is
+open."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.cli import human, statement_json
 from desktop.core.errors import ShebaoError
-from desktop.core.ledger import Ledger
+from desktop.ui import i18n
 from desktop.ui.runner import Runner
+from desktop.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+__all__ = ["MainWindow", "Startup", "main", "make_app"]
+
+FONT_FAMILIES = ["Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC"]
 
 
-class MainWindow(QMainWindow):
-    """Search box with focus, results list, and the chosen person's contribution record."""
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The Qt application with its names, a CJK font and the saved language."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName("ShebaoDesk")
+    app.setApplicationName("ShebaoDesk")
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    i18n.apply(i18n.saved_language(), remember=False)
+    return app
 
-    def __init__(self, ledger: Ledger) -> None:
+
+class Startup(QObject):
+    """Opens the database on the runner, asks for the office on first run, then shows the window."""
+
+    window_ready = Signal(object)
+    failed = Signal(int)
+
+    def __init__(self, target: str | os.PathLike[str] | None, runner: Runner,
+                 ledger_factory: Callable[..., Ledger] | None = None) -> None:
         super().__init__()
+        self.target = target
+        self.runner = runner
+        self.ledger_factory = ledger_factory
+        self.ledger: Ledger | None = None
+        self.window: MainWindow | None = None
+        self.dialog: Any = None
+        self.stages: list[str] = []
+
+    def start(self) -> None:
+        """Open (back up, migrate) the database in the background and show the window meanwhile."""
+        labels = {"backup": self.tr("正在备份数据库（升级前的副本）…"),
+                  "migrate": self.tr("正在升级数据库结构…")}
+        factory = self.ledger_factory
+
+        def open_ledger(task: Any) -> Ledger:
+            """Open the ledger, reporting backup and migration steps."""
+            def progress(stage: str) -> None:
+                """Show a named step of opening."""
+                self.stages.append(stage)
+                task.stage(labels.get(stage, stage))
+
+            if factory is not None:
+                return factory(self.target, progress=progress)
+            from desktop.core.ledger import Ledger
+
+            return Ledger.open(self.target, progress=progress)
+
+        task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
+                                    cancellable=False, quiet=True)
+        self.window = MainWindow(None, self.runner)
+        self.window.ready.connect(lambda: self.window_ready.emit(self.window))
+        task.dialog_parent = self.window  # a backup or migration is shown over the window
+        self.window.show()
+        self.window.focus_search()
+
+    def _opened(self, ledger: Any, error: BaseException | None) -> None:
+        """The database is open: check that it has an office."""
+        if error is not None:
+            self._fail(error)
+            return
         self.ledger = ledger
-        self.runner = Runner(self)
-        self._query_serial = 0
-        office = ledger.office.get()
-        self.setWindowTitle(self.tr("社保经办桌面") + f" — {office.name}（{office.region_name}）")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("身份证号码、姓名或拼音首字母，回车打开"))
-        self.search.setClearButtonEnabled(True)
-        self.results = QListWidget()
-        self.detail = QPlainTextEdit()
-        self.detail.setReadOnly(True)
-        self.status = QLabel(self.tr("就绪"))
-        left = QWidget()
-        lay = QVBoxLayout(left)
-        lay.addWidget(QLabel(self.tr("查找参保人")))
-        lay.addWidget(self.search)
-        lay.addWidget(self.results)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setStretchFactor(1, 2)
-        central = QWidget()
-        root = QVBoxLayout(central)
-        root.addWidget(split, 1)
-        bar = QHBoxLayout()
-        bar.addWidget(self.status)
-        root.addLayout(bar)
-        self.setCentralWidget(central)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.returnPressed.connect(self._open_first)
-        self.results.itemActivated.connect(self._open_item)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-        QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
-        settings = QSettings("ShebaoDesk", "ShebaoDesk")
-        geometry = settings.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1000, 640)
-        self.focus_search()
+        self.runner.run(ledger.office.exists, self._checked)
 
-    def focus_search(self) -> None:
-        """Put the cursor in the search box, text selected, ready for the next person."""
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _run_search(self) -> None:
-        text = self.search.text()
-        self._query_serial += 1
-        serial = self._query_serial
-        self.runner.run(lambda: self.ledger.workers.find(text, 50),
-                        lambda result, error: self._show_results(serial, result, error))
-
-    def _show_results(self, serial: int, result: Any, error: BaseException | None) -> None:
-        if serial != self._query_serial:
-            return  # an older keystroke's answer
+    def _checked(self, exists: Any, error: BaseException | None) -> None:
+        """Attach the database to the window, asking for the office first on a new one."""
         if error is not None:
-            self._show_error(error)
+            self._fail(error)
             return
-        self.results.clear()
-        for w in result:
-            item = QListWidgetItem(f"{w.name}    {w.key}    {w.birth_date.isoformat()}")
-            item.setData(Qt.ItemDataRole.UserRole, w.key)
-            self.results.addItem(item)
-        self.status.setText(self.tr("找到 %n 人", "", len(result)))
-        if result:
-            self.results.setCurrentRow(0)
-
-    def _open_first(self) -> None:
-        if self._debounce.isActive():
-            self._debounce.stop()
-            self._run_search()
-            QTimer.singleShot(150, self._open_first)
+        if exists:
+            self._show_window()
             return
-        item = self.results.currentItem() or self.results.item(0)
-        if item is not None:
-            self._open_item(item)
+        from desktop.core.store.engine import database_url
+        from desktop.ui.office_dialog import OfficeDialog
 
-    def _open_item(self, item: QListWidgetItem) -> None:
-        key = item.data(Qt.ItemDataRole.UserRole)
-        self.runner.run(lambda: self.ledger.accounts.statement(key), self._show_statement)
+        assert self.ledger is not None
+        self.dialog = OfficeDialog(self.ledger, self.runner, database_url(self.target), self.window)
+        self.dialog.succeeded.connect(lambda _office: self._show_window())
+        self.dialog.rejected.connect(lambda: self.failed.emit(1))
+        self.dialog.open()
 
-    def _show_statement(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self._show_error(error)
-            return
-        self.detail.setPlainText(human(statement_json(result), "zh"))
-        self.status.setText(self.tr("已打开 ") + result.worker.name)
-        self.focus_search()
+    def _show_window(self) -> None:
+        """Let the window work on the open database."""
+        assert self.ledger is not None and self.window is not None
+        self.window.attach(self.ledger)
 
-    def _show_error(self, error: BaseException) -> None:
-        message = error.message("zh") if isinstance(error, ShebaoError) else str(error)
-        QMessageBox.warning(self, self.tr("无法完成"), message)
-
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self.runner.wait()
-        QSettings("ShebaoDesk", "ShebaoDesk").setValue("main/geometry", self.saveGeometry())
-        super().closeEvent(event)
+    def _fail(self, error: BaseException) -> None:
+        """Say why the database could not be opened and end the application."""
+        QMessageBox.critical(self.window, self.tr("社保经办桌面"), i18n.message(error))
+        self.failed.emit(error.exit_code if isinstance(error, ShebaoError) else 1)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None,
+         on_ready: Callable[[MainWindow], None] | None = None) -> int:
     """Open the window on the office database (--db, SHEBAO_DB or the default)."""
     parser = argparse.ArgumentParser(prog="python -m desktop")
-    parser.add_argument("--db")
+    parser.add_argument("--db", help="SQLite file or database URL")
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
-    app.setFont(QFont(["Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC"], 11))
-    try:
-        ledger = Ledger.open(args.db)
-        window = MainWindow(ledger)
-    except ShebaoError as err:
-        QMessageBox.critical(None, "社保经办桌面", err.message("zh"))
-        return err.exit_code
-    window.show()
-    return int(app.exec())
+    app = make_app([sys.argv[0], *qt_args])
+    if args.lang:
+        i18n.apply(args.lang)
+    runner = Runner()
+    startup = Startup(Path(args.db).expanduser() if args.db and "://" not in args.db else args.db,
+                      runner)
+    exit_code = [0]
+
+    def failed(code: int) -> None:
+        """Remember the exit code and leave the event loop."""
+        exit_code[0] = code
+        app.exit(code)
+
+    startup.failed.connect(failed)
+    if on_ready is not None:
+        startup.window_ready.connect(on_ready)
+    startup.start()
+    code = app.exec()
+    if startup.ledger is not None:
+        runner.run(startup.ledger.close)  # on the worker, so its own connection is closed too
+    runner.wait()
+    return exit_code[0] or int(code)

@@ -37,6 +37,7 @@ import random
 import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +54,7 @@ from desktop.core.month import Month
 from desktop.core.services.workers import name_initials
 from desktop.core.store.models import Worker
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
 LAST = Month(2026, 10)
 REGION = "360100"
@@ -61,10 +63,8 @@ EMPLOYERS = 50
 LONG_PEOPLE = 20
 LONG_MONTHS = 360
 LOOKUPS = 2000
-CONTRIB_COLS = ("worker_id, employer_id, region, month, scheme, wage, base, employer_amount, "
-                "employee_amount, account_amount, kind, status, recorded_on, batch_id")
-WORKER_COLS = ("id, id_number, ssn, nationality, passport, name, initials, sex, birth_date, "
-               "hukou_region, hukou_type, phone, created_at")
+WORKER_COLS = ("id, id_number, ssn, name, sex, birth_date, hukou_region, hukou_type, nationality, "
+               "passport, phone")  # what workers.get returns
 Person = tuple[str, str, str, dt.date, str, str]  # id_number, name, sex, born, place, hukou_type
 
 
@@ -119,19 +119,14 @@ def wage_text(base_fen: int, month: Month, first: Month) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def write_declarations(folder: Path, people: list[Person], employer: Sequence[str],
-                       months: list[Month], rng: random.Random) -> list[Path]:
-    """One declaration CSV per month (employer_uscc,id_number,name,month,wage), written to disk."""
-    wages = [rng.randrange(260000, 1600000) for _ in people]
-    paths = []
-    for m in months:
-        path = folder / f"decl-{m}.csv"
-        lines = ["employer_uscc,id_number,name,month,wage"]
-        lines += [f"{employer[i]},{p[0]},{p[1]},{m},{wage_text(wages[i], m, months[0])}"
-                  for i, p in enumerate(people)]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+def write_declaration(path: Path, people: list[Person], employer: Sequence[str],
+                      wages: Sequence[int], months: list[Month], first: Month) -> Path:
+    """A declaration CSV (employer_uscc,id_number,name,month,wage): every person, every month."""
+    lines = ["employer_uscc,id_number,name,month,wage"]
+    lines += [f"{employer[i]},{p[0]},{p[1]},{m},{wage_text(wages[i], m, first)}"
+              for i, p in enumerate(people) for m in months]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def raw_connect(path: Path) -> sqlite3.Connection:
@@ -154,6 +149,8 @@ def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
     led_times: list[float] = []
     raw_times: list[float] = []
     rows_total = 0
+    names = [r[1] for r in reader.execute("PRAGMA table_info(contribution)") if r[1] != "id"]
+    cols, marks = ", ".join(names), ",".join("?" * len(names))
     for k, path in enumerate(files):
         last_id = reader.execute("SELECT coalesce(max(id), 0) FROM contribution").fetchone()[0]
         if profiler:
@@ -165,16 +162,15 @@ def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
             profiler.disable()
         batch = reader.execute("SELECT id, sha256, filename, rows, recorded, created_at "
                                "FROM import_batch ORDER BY id DESC LIMIT 1").fetchone()
-        rows = reader.execute(f"SELECT {CONTRIB_COLS} FROM contribution WHERE id > ? ORDER BY id",
+        rows = reader.execute(f"SELECT {cols} FROM contribution WHERE id > ? ORDER BY id",
                               (last_id,)).fetchall()
         assert len(rows) == result.lines == 4 * result.rows, (len(rows), result)
         rows_total += len(rows)
-        marks = ",".join("?" * 14)
         t0 = time.perf_counter()
         raw.execute("BEGIN")
         raw.execute("INSERT INTO import_batch (id, sha256, filename, rows, recorded, created_at) "
                     "VALUES (?,?,?,?,?,?)", batch)
-        raw.executemany(f"INSERT INTO contribution ({CONTRIB_COLS}) VALUES ({marks})", rows)
+        raw.executemany(f"INSERT INTO contribution ({cols}) VALUES ({marks})", rows)
         raw.execute("COMMIT")
         raw_times.append(time.perf_counter() - t0)
         del rows
@@ -283,8 +279,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def git_commit() -> str:
+    """The commit measured; '+dirty' when tracked files in desktop/core or resources/ changed."""
+    def git(*a: str) -> str:
+        return subprocess.run(["git", *a], check=False, capture_output=True, text=True,
+                              cwd=ROOT).stdout.strip()
+    dirty = git("status", "--porcelain", "--untracked-files=no", "desktop/core", "resources")
+    return git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
+
+
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Build the databases, run every measurement and return the results."""
+    commit = git_commit()  # before the code can change under a long run
     rng = random.Random(20261123)
     months = months_ending(LAST, args.months)
     t0 = time.perf_counter()
@@ -295,8 +301,13 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     veterans = make_people(rng, LONG_PEOPLE, (1960, 1975), seen)
     codes = setup(ledger, people + veterans)
     employer = [rng.choice(codes) for _ in people]
-    files = write_declarations(tmp, people, employer, months, rng)
-    long_file = write_long_declaration(tmp / "veterans.csv", veterans, codes[0], rng)
+    wages = [rng.randrange(260000, 1600000) for _ in people]
+    files = [write_declaration(tmp / f"decl-{m}.csv", people, employer, wages, [m], months[0])
+             for m in months]
+    long_months = months_ending(LAST, LONG_MONTHS)
+    long_file = write_declaration(tmp / "veterans.csv", veterans, [codes[0]] * LONG_PEOPLE,
+                                  [rng.randrange(300000, 900000) for _ in veterans], long_months,
+                                  long_months[0])
     ledger.engine.dispose()
     with sqlite3.connect(str(ledger_path)) as src, sqlite3.connect(str(raw_path)) as dst:
         src.backup(dst)
@@ -309,6 +320,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "last_month": str(months[-1]), "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version, "sqlalchemy": sqlalchemy.__version__,
         "machine": f"{platform.machine()} x{os.cpu_count()}", "setup_s": setup_s,
+        "commit": commit,
     }
     result["import"] = bench_import(ledger, ledger_path, raw_path, files, profiler)
     if profiler:
@@ -330,17 +342,6 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                          "lookup_within_2x": result["lookup"]["ratio"] <= 2,
                          "statement_under_20ms": result["statement"]["ledger_median_ms"] < 20}
     return result
-
-
-def write_long_declaration(path: Path, people: list[Person], code: str, rng: random.Random) -> Path:
-    """A declaration of LONG_MONTHS months (1996-11..2026-10) for a few people, at one employer."""
-    months = months_ending(LAST, LONG_MONTHS)
-    lines = ["employer_uscc,id_number,name,month,wage"]
-    for number, name, *_ in people:
-        base = rng.randrange(300000, 900000)
-        lines += [f"{code},{number},{name},{m},{wage_text(base, m, months[0])}" for m in months]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def report(r: dict[str, Any]) -> str:
@@ -367,8 +368,8 @@ def report(r: dict[str, Any]) -> str:
                  f"{r['long_import']['seconds']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MiB; "
                  f"db {r['db_bytes'] / 2**20:.0f} MiB at the end; after the imports "
                  f"{imp['ledger_db_bytes'] / 2**20:.0f} MiB (raw copy {imp['raw_db_bytes'] / 2**20:.0f} MiB)")
-    lines.append(f"Python {r['python']}, SQLite {r['sqlite']}, SQLAlchemy {r['sqlalchemy']}, "
-                 f"{r['machine']}")
+    lines.append(f"commit {r['commit']}; Python {r['python']}, SQLite {r['sqlite']}, "
+                 f"SQLAlchemy {r['sqlalchemy']}, {r['machine']}")
     return "\n".join(lines)
 
 

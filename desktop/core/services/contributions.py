@@ -14,9 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import column, insert, select, table, update
+from sqlalchemy import column, insert, select, table
 from sqlalchemy.orm import Session
 
+from desktop.core import audit
 from desktop.core.calc import Line, fen_of, rate_times_fen
 from desktop.core.errors import (
     Conflict,
@@ -31,6 +32,7 @@ from desktop.core.messages import render
 from desktop.core.money import parse_amount
 from desktop.core.month import Month
 from desktop.core.refdata import Reference, employee_schemes, schemes
+from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import DeclarationRow, read_declaration
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
@@ -225,6 +227,7 @@ class ContributionService:
 
         A month already recorded is a conflict; a month recorded as arrears is paid by recording it.
         """
+        self._ledger.require(ANY if preview else COUNTER)
         m = Month.parse(month, "month")
         wage_amount = parse_amount(wage, "wage")
         wanted = parse_schemes(schemes_wanted)
@@ -259,9 +262,10 @@ class ContributionService:
                                   recorded_on=today, status="exempt" if ex else status,
                                   exemption_id=ex)
                     old = existing.get(sid)
-                    if old is not None:
-                        s.execute(update(Contribution).where(Contribution.id == old.id).values(
-                            kind="back_payment" if m < Month.of(today) else kind, **values))
+                    if old is not None:  # an arrears month being paid: changed in place (audited)
+                        old.kind = "back_payment" if m < Month.of(today) else kind
+                        for name, value in values.items():
+                            setattr(old, name, value)
                     else:
                         s.add(Contribution(worker_id=w.id, employer_id=e.id, region=office.region,
                                            month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
@@ -270,6 +274,56 @@ class ContributionService:
                                status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
                                                   calc.notes.get(ex, "") if ex else "")
                                              for sid, er, ee, acc, ex in lines))
+
+    def correct(self, worker: str, employer: str, month: object, wage: object, reason: str) -> MonthResult:
+        """Correct the wage of a recorded month: base and every line are computed again.
+
+        Needs a supervisor (a clerk files `ledger.approvals.request_correction`); the recorded
+        schemes, status and exemptions stay; the reason goes into the audit trail.
+        """
+        self._ledger.require(SUPERVISE)
+        m = Month.parse(month, "month")
+        wage_amount = parse_amount(wage, "wage")
+        if not reason.strip():
+            raise InvalidInput("required", "reason")
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            load_office(s)
+            w = find_worker_row(s, worker)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
+            if e is None:
+                raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+            rows = {c.scheme: c for c in s.scalars(select(Contribution).where(
+                Contribution.worker_id == w.id, Contribution.employer_id == e.id,
+                Contribution.month == m.as_int()))}
+            if not rows:
+                raise InvalidInput("contrib.not_recorded", "month", month=str(m), employer=e.uscc)
+            first = next(iter(rows.values()))
+            if first.wage == wage_amount:
+                raise InvalidInput("contrib.same_wage", "wage", wage=f"{wage_amount:.2f}")
+            calc = MonthCalculator(Reference(s), first.region, today)
+            if w.nationality != "CN":
+                calc.load_exemptions(s, [w.id])
+            order = tuple(sid for sid in schemes() if sid in rows)
+            base, floor, ceiling, _kind, lines = calc.compute(
+                w.birth_date, e.risk_class, m, fen_of(wage_amount), order, w.id)
+            audit.note(s, f"correction: {reason.strip()[:400]}")
+            for sid, er, ee, acc, ex in lines:
+                row = rows[sid]
+                row.wage, row.base = wage_amount, _yuan(base)
+                row.employer_amount, row.employee_amount, row.account_amount = _yuan(er), _yuan(ee), _yuan(acc)
+                row.exemption_id = ex
+                if ex:
+                    row.status = "exempt"
+                elif row.status == "exempt":
+                    row.status = "paid"
+            kind, status = first.kind, first.status
+            return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind, status,
+                               tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+                                          calc.notes.get(ex, "") if ex else "")
+                                     for sid, er, ee, acc, ex in lines))
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
         """Import an employer's declaration: every row or none; bad rows listed with their lines."""
@@ -280,7 +334,12 @@ class ContributionService:
 
     def import_rows(self, rows: list[DeclarationRow], filename: str = "", digest: str = "",
                     progress: Progress | None = None) -> ImportResult:
-        """Validate and record parsed declaration rows in one transaction."""
+        """Validate and record parsed declaration rows in one transaction.
+
+        The rows go in with bulk INSERTs (fast); the audit trail gets one entry for the batch with
+        its row count and the file's SHA-256, besides the entry for the import_batch row.
+        """
+        self._ledger.require(COUNTER)
         today = self._ledger.today()
         problems: list[RowProblem] = []
         with self._ledger.write() as s:
@@ -341,6 +400,9 @@ class ContributionService:
                 raise InvalidRows(problems)
             if inserts:
                 s.execute(insert(_CONTRIB), inserts)
+            audit.record_bulk(self._ledger, s, "contribution",
+                              {"batch": batch.id, "file": filename[:400], "sha256": digest,
+                               "people_months": recorded})
             batch.recorded = recorded
             n_lines = sum(len(p[7]) for p in planned if (p[1].id, p[2].id, p[3].as_int()) not in existing)
             if progress:

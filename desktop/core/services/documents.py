@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from desktop.core import audit
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
@@ -20,6 +21,7 @@ from desktop.core.money import fmt
 from desktop.core.paths import forms_dir
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
+from desktop.core.security import COUNTER, SUPERVISE
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import (
@@ -140,6 +142,8 @@ class DocumentService:
 
     def issue(self, kind: str, worker: str, clerk: str = "") -> Issued:
         """Issue a new document of the kind for the person: numbered, signed, registered."""
+        self._ledger.require(COUNTER)
+        clerk = clerk or self._ledger.actor_name()
         if kind not in ISSUED_HERE:
             raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
         spec = forms()[kind]
@@ -159,6 +163,7 @@ class DocumentService:
 
     def reprint(self, number: str) -> Issued:
         """Print an issued document again, exactly as issued, marked as a copy (副本)."""
+        self._ledger.require(COUNTER)
         with self._ledger.write() as s:
             doc = s.scalars(select(Document).where(Document.number == number.strip())).first()
             if doc is None:
@@ -173,7 +178,11 @@ class DocumentService:
         return Issued(kind, number, code, out.pdf, out.pages, True)
 
     def void(self, number: str, reason: str) -> None:
-        """Record that a document is void; verify reports it from then on."""
+        """Record that a document is void; verify reports it from then on.
+
+        Needs a supervisor; a clerk files `ledger.approvals.request_void` instead.
+        """
+        self._ledger.require(SUPERVISE)
         if not reason.strip():
             raise InvalidInput("required", "reason")
         with self._ledger.write() as s:
@@ -182,6 +191,7 @@ class DocumentService:
                 raise InvalidInput("document.unknown", "number", value=number)
             if doc.voided_on is not None:
                 raise Conflict("document.void", "number", number=doc.number, reason=doc.void_reason or "")
+            audit.note(s, f"void: {reason.strip()[:400]}")
             doc.voided_on = self._ledger.today()
             doc.void_reason = reason.strip()[:400]
 

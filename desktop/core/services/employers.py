@@ -11,6 +11,7 @@ from sqlalchemy import select
 from desktop.core.errors import Conflict, InvalidInput
 from desktop.core.ids import clean, validate_uscc
 from desktop.core.regions import validate_region
+from desktop.core.security import COUNTER
 from desktop.core.services.office import _risk_class, load_office
 from desktop.core.store.models import Employer
 
@@ -42,6 +43,7 @@ class EmployerService:
     def register(self, uscc: str, name: str, region: str | None = None,
                  risk_class: object | None = None) -> EmployerInfo:
         """Register an employer; a second registration of the same code is refused."""
+        self._ledger.require(COUNTER)
         code = validate_uscc(uscc, "uscc")
         name = name.strip()
         if not name:

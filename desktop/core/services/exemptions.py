@@ -26,6 +26,7 @@ from desktop.core.ids import clean, validate_country, validate_passport
 from desktop.core.month import Month
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
+from desktop.core.security import ADMIN, COUNTER, SUPERVISE
 from desktop.core.services.documents import forms, next_number, register
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
@@ -111,6 +112,8 @@ class ExemptionService:
 
     def correct(self, country: str, field: str, value: str, reason: str, changed_by: str) -> Agreement:
         """Record an office correction of one agreement value (JSON text, e.g. 48 or "2016-10-18")."""
+        self._ledger.require(ADMIN)
+        changed_by = changed_by or self._ledger.actor_name()
         code = validate_country(country, "country")
         if field not in EDITABLE:
             raise InvalidInput("agreement.field", "field", value=field)
@@ -141,7 +144,12 @@ class ExemptionService:
     def issue(self, worker: str, country: str, employer: str, host_employer: str, start: object,
               end: object, extension: bool = False, self_employed: bool = False, special: bool = False,
               clerk: str = "", passport: str | None = None) -> CertificateResult:
-        """Issue a certificate of coverage (or an extension) after every rule has been checked."""
+        """Issue a certificate of coverage (or an extension) after every rule has been checked.
+
+        Needs a supervisor; a clerk files `ledger.approvals.request_certificate` instead.
+        """
+        self._ledger.require(SUPERVISE)
+        clerk = clerk or self._ledger.actor_name()
         code = validate_country(country, "country")
         first, last = _day(start, "from"), _day(end, "to")
         host = " ".join(host_employer.split())
@@ -247,6 +255,7 @@ class ExemptionService:
 
     def end_early(self, number: str, on: object) -> None:
         """Record that a posting ended before the certificate's last day."""
+        self._ledger.require(COUNTER)
         day = _day(on, "to")
         with self._ledger.write() as s:
             c = self._get(s, number)
@@ -256,14 +265,18 @@ class ExemptionService:
             c.ended_on = day
 
     def withdraw(self, number: str, reason: str) -> None:
-        """Withdraw a certificate: it never applied; its document is voided too."""
+        """Withdraw a certificate: it never applied; its document is voided too (one transaction).
+
+        Needs a supervisor, as voiding does.
+        """
+        self._ledger.require(SUPERVISE)
         if not reason.strip():
             raise InvalidInput("required", "reason")
         with self._ledger.write() as s:
             c = self._get(s, number)
             c.withdrawn_on = self._ledger.today()
             c.withdraw_reason = reason.strip()[:400]
-        self._ledger.documents.void(number, reason)
+            self._ledger.documents.void(number, reason)
 
     def _get(self, s: Any, number: str) -> CoverageCertificate:
         c = s.scalars(select(CoverageCertificate).where(CoverageCertificate.number == number.strip())).first()
@@ -330,6 +343,7 @@ class ExemptionService:
 
     def record_inbound(self, worker: str, country: str, certificate: str, start: object, end: object) -> dict[str, Any]:
         """Record a foreign worker's home certificate; the listed schemes are not charged then."""
+        self._ledger.require(COUNTER)
         code = validate_country(country, "country")
         first, last = _day(start, "from"), _day(end, "to")
         if last < first:

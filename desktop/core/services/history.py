@@ -17,7 +17,7 @@ from desktop.core.errors import InvalidInput
 from desktop.core.ids import clean
 from desktop.core.month import Month
 from desktop.core.refdata import _shipped_interest, _shipped_limits, _shipped_rates, _shipped_wages
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import WorkerInfo, find_worker_row, worker_info
 from desktop.core.store.models import (
     AverageWage,
     Contribution,
@@ -25,6 +25,7 @@ from desktop.core.store.models import (
     InterestOverride,
     LimitOverride,
     RateOverride,
+    Worker,
 )
 
 if TYPE_CHECKING:
@@ -128,6 +129,7 @@ class ReferenceValues:
 
 
 def _month_or_none(value: int | None) -> Month | None:
+    """A stored month, or None."""
     return Month.from_int(value) if value else None
 
 
@@ -165,7 +167,8 @@ class HistoryService:
         )
         out: dict[RowKey, HistoryRow] = {}
         with self._ledger.read() as s:
-            for month, eid, uscc, name, scheme, wage, base, er, ee, acc, kind, status in s.execute(stmt):
+            for (month, eid, uscc, name, scheme, wage, base, er, ee, acc, kind,
+                 status) in s.execute(stmt):
                 key = (int(month), int(eid))
                 if key not in wanted:
                     continue
@@ -174,6 +177,27 @@ class HistoryService:
                     row = out[key] = HistoryRow(Month.from_int(int(month)), uscc, name, wage, base)
                 row.cells[scheme] = SchemeCell(er, ee, acc, kind, status)
         return out
+
+    def find_by_number(self, prefix: str, limit: int = 50) -> list[WorkerInfo]:
+        """People whose ID number or social security number starts with prefix, in number order.
+
+        Ordering by the number lets the database walk its index and stop at `limit`, so the first
+        digits typed cost as little as the last (ordering by name would sort every match).
+        """
+        number = clean(prefix)
+        if not number:
+            return []
+        upper = number[:-1] + chr(ord(number[-1]) + 1)
+        found: dict[int, WorkerInfo] = {}
+        with self._ledger.read() as s:
+            for col in (Worker.id_number, Worker.ssn):
+                rows = s.scalars(select(Worker).where(col >= number, col < upper)
+                                 .order_by(col).limit(limit))
+                for w in rows:
+                    found.setdefault(w.id, worker_info(w))
+                if len(found) >= limit:
+                    break
+        return list(found.values())[:limit]
 
     def reference_values(self) -> ReferenceValues:
         """Average wages, rates, base limits and crediting rates: the office's, then the shipped."""

@@ -18,6 +18,7 @@ from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month
 from desktop.core.refdata import Reference, schemes
 from desktop.core.regions import name_of, validate_region
+from desktop.core.security import ADMIN
 from desktop.core.store.models import (
     AverageWage,
     InterestOverride,
@@ -66,6 +67,7 @@ class OfficeService:
 
     def init(self, code: str, name: str, region: str) -> OfficeInfo:
         """Give a new database its office identity and a fresh Ed25519 key pair."""
+        self._ledger.require(ADMIN)
         code = code.strip()
         if not _CODE_RE.match(code):
             raise InvalidInput("office.code", "office")
@@ -105,6 +107,7 @@ class OfficeService:
 
     def trust(self, identity: dict[str, Any]) -> OfficeInfo:
         """Trust another office's public identity (after checking its fingerprint by phone)."""
+        self._ledger.require(ADMIN)
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
         from desktop.core.store.models import TrustedOffice
@@ -130,8 +133,8 @@ class OfficeService:
         return OfficeInfo(code, name, region, name_of(region), _fingerprint(str(identity["public_key"])))
 
     def exists(self) -> bool:
-        """Whether the database has been initialised."""
-        with self._ledger.read() as s:
+        """Whether the database has been initialised (asked before anyone signs in)."""
+        with self._ledger.read(checked=False) as s:
             return s.scalars(select(Office)).first() is not None
 
 
@@ -161,6 +164,7 @@ class ReferenceService:
 
     def set_wage(self, region: str, year: object, monthly: object) -> tuple[str, int, Decimal]:
         """Set the previous-year average monthly wage used for base limits in the year."""
+        self._ledger.require(ADMIN)
         region = validate_region(region, "region")
         y = _year(year)
         amount = parse_amount(monthly, "monthly")
@@ -180,6 +184,7 @@ class ReferenceService:
         end: object | None = None, account: object | None = None, risk_class: object | None = None,
     ) -> RateInfo:
         """Set a scheme's rates for a region from a month (optionally to a month)."""
+        self._ledger.require(ADMIN)
         region = validate_region(region, "region")
         if scheme not in schemes() or schemes()[scheme].kind != "employee":
             raise InvalidInput("scheme.unknown", "scheme", value=scheme,
@@ -203,6 +208,7 @@ class ReferenceService:
     def set_limits(self, region: str, start: object, floor: object, ceiling: object,
                    end: object | None = None) -> None:
         """Set the base floor and ceiling ratios for a region from a month."""
+        self._ledger.require(ADMIN)
         region = validate_region(region, "region")
         first = Month.parse(start, "from")
         last = Month.parse(end, "to") if end not in (None, "") else None
@@ -215,6 +221,7 @@ class ReferenceService:
 
     def set_interest(self, year: object, rate: object) -> None:
         """Set the individual-account crediting rate of a year."""
+        self._ledger.require(ADMIN)
         y = _year(year)
         r = parse_rate(rate, "rate")
         with self._ledger.write() as s:

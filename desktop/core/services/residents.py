@@ -12,6 +12,7 @@ from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.ids import clean
 from desktop.core.money import parse_amount
 from desktop.core.refdata import Reference, schemes
+from desktop.core.security import COUNTER
 from desktop.core.services.office import _year, load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import Contribution, ResidentContribution
@@ -49,6 +50,7 @@ class ResidentService:
 
     def record(self, worker: str, scheme: str, year: object, grade: object) -> ResidentResult:
         """Record a year's contribution at a grade; the subsidy comes from the grade table."""
+        self._ledger.require(COUNTER)
         if scheme not in schemes():
             raise InvalidInput("scheme.unknown", "scheme", value=scheme,
                                known="resident_pension, resident_medical")

@@ -19,6 +19,7 @@ from desktop.core.ids import (
     validate_passport,
 )
 from desktop.core.regions import validate_region
+from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.store.models import Worker
 
@@ -129,6 +130,7 @@ class WorkerService:
     def register_citizen(self, id_number: str, name: str, hukou_region: str, hukou_type: str,
                          phone: str | None = None) -> WorkerInfo:
         """Register a Chinese citizen; sex and birth date come from the ID number."""
+        self._ledger.require(COUNTER)
         cid = parse_citizen_id(id_number, "id_number", self._ledger.today())
         clean_name = _name(name)
         region = validate_region(hukou_region, "hukou_region")
@@ -152,6 +154,7 @@ class WorkerService:
     def register_foreigner(self, nationality: str, passport: str, name: str, sex: str,
                            birth_date: object, phone: str | None = None) -> WorkerInfo:
         """Register a foreign national and assign a social security number."""
+        self._ledger.require(COUNTER)
         country = validate_country(nationality)
         number = validate_passport(passport)
         clean_name = _name(name)

@@ -20,7 +20,7 @@ from desktop.core.paths import default_database
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 Progress = Callable[[str], None]
@@ -47,16 +47,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    SQL parameters are never put into error messages or logs (they hold ID numbers and wages).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -300,3 +300,69 @@ class InboundExemption(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date] = mapped_column(Date)
     recorded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class UserAccount(Base):
+    """A clerk, supervisor or administrator who signs in; the password only as a scrypt hash."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(12))  # clerk | supervisor | admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    failed_attempts: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_sign_in: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One change in the audit trail: who, when, where, what before and after; hash-chained."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(60), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    counter: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # insert | update | delete | bulk_insert | event
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_id: Mapped[str | None] = mapped_column(String(40))
+    worker_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The newest entry of the audit chain (one row), so that a removed last entry is noticed."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class PendingAction(Base):
+    """An action a clerk asked for that waits for a supervisor's approval (or refusal)."""
+
+    __tablename__ = "pending_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(String(120))
+    params_json: Mapped[str] = mapped_column(Text)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # pending | approved | refused
+    requested_by: Mapped[str] = mapped_column(String(60))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    counter: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(400))
+    result_json: Mapped[str | None] = mapped_column(Text)

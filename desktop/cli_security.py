@@ -1,0 +1,257 @@
+"""The command line's accounts, approvals, audit and backup commands, and signing in.
+
+Once the office has accounts every command runs as SHEBAO_USER with SHEBAO_PASSWORD (or the first
+line of the file SHEBAO_PASSWORD_FILE, for scheduled tasks) and is audited under that account.
+Part of the `shebao` command line (desktop/cli.py); no Qt here either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import InvalidInput, NotAllowed
+from desktop.core.ledger import Ledger
+from desktop.core.privacy import mask_id, mask_phone
+from desktop.core.security import ROLES, check_name, check_password
+from desktop.core.services.approvals import PendingInfo
+from desktop.core.services.users import AccountInfo
+
+
+class Failed(Exception):
+    """A check that found a problem: its result is printed and the exit code is 4."""
+
+    def __init__(self, result: dict[str, Any], reason: str) -> None:
+        super().__init__(reason)
+        self.result = result
+        self.reason = reason
+
+
+def add_parsers(sub: Any) -> None:
+    """The user, audit, approvals, backup and restore commands, and `contrib correct`."""
+    grp = sub.add_parser("user", help="accounts (administrators)").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("add", help="a new account; first password from SHEBAO_NEW_PASSWORD or a prompt")
+    c.add_argument("name")
+    c.add_argument("--role", required=True, choices=list(ROLES))
+    grp.add_parser("list")
+    for action in ("unlock", "disable", "enable"):
+        grp.add_parser(action).add_argument("name")
+    c = grp.add_parser("role")
+    c.add_argument("name")
+    c.add_argument("--role", required=True, choices=list(ROLES))
+    c = grp.add_parser("passwd", help="change your password, or (admin) reset another account's")
+    c.add_argument("name", nargs="?")
+
+    grp = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("verify", help="check the hash chain")
+    c.add_argument("--expect", help="SEQ:HASH noted earlier (e.g. from a backup or a printout)")
+    c = grp.add_parser("search")
+    c.add_argument("--person")
+    c.add_argument("--clerk")
+    c.add_argument("--from", dest="start")
+    c.add_argument("--to", dest="end")
+    c.add_argument("--table")
+    c.add_argument("--limit", type=int, default=200)
+    c.add_argument("--reveal", action="store_true", help="show ID numbers unmasked")
+
+    grp = sub.add_parser("approvals", help="requests waiting for a supervisor").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("list")
+    c.add_argument("--all", action="store_true", help="decided requests too")
+    c = grp.add_parser("approve")
+    c.add_argument("id", type=int)
+    c.add_argument("--out", help="where to save an issued certificate's PDF")
+    c = grp.add_parser("refuse")
+    c.add_argument("id", type=int)
+    c.add_argument("--reason", required=True)
+
+    c = sub.add_parser("backup", help="an encrypted, verified backup of the office database")
+    where = c.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out")
+    where.add_argument("--daily", metavar="DIR", help="today's file in DIR, older ones rotated")
+    c.add_argument("--keep", type=int, default=14)
+    c.add_argument("--key", help="key file (default SHEBAO_BACKUP_KEY or the user data folder)")
+    c = sub.add_parser("restore", help="restore a backup into this database")
+    c.add_argument("file")
+    c.add_argument("--key")
+    c.add_argument("--force", action="store_true", help="replace an office's data (a copy is kept)")
+
+
+def add_correct_parser(grp: Any) -> None:
+    """`contrib correct`: a recorded month's wage corrected (a clerk's becomes a request)."""
+    c = grp.add_parser("correct", help="correct a recorded month's wage (needs a supervisor)")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--employer", required=True)
+    c.add_argument("--month", required=True)
+    c.add_argument("--wage", required=True)
+    c.add_argument("--reason", required=True)
+
+
+def _password_from_env() -> str | None:
+    password = os.environ.get("SHEBAO_PASSWORD")
+    path = os.environ.get("SHEBAO_PASSWORD_FILE")
+    if password is None and path:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            raise NotAllowed("auth.cli") from None
+        password = lines[0] if lines else ""
+    return password
+
+
+def sign_in(ledger: Ledger, a: argparse.Namespace) -> None:
+    """Sign in from SHEBAO_USER / SHEBAO_PASSWORD when the office has accounts (exit 5 if not)."""
+    if not ledger.users.has_accounts():
+        return
+    name = os.environ.get("SHEBAO_USER", "").strip()
+    password = _password_from_env()
+    if not name or password is None:
+        raise NotAllowed("auth.cli")
+    account = ledger.sign_in(name, password)
+    if account.must_change and not (a.command == "user" and a.action == "passwd" and not a.name):
+        raise NotAllowed("password.must_change")
+
+
+def check_backup(file: str, key_file: str | None) -> None:
+    """Decrypt and check a whole backup file; refused with the reason (exit 4) when damaged."""
+    from desktop.core import backup as fmt
+
+    key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
+    fmt.decrypt_file(Path(file), key, None)
+
+
+def first_admin(ledger: Ledger) -> dict[str, Any] | None:
+    """After `init`: the first administrator from SHEBAO_USER / SHEBAO_PASSWORD, when both are set."""
+    name = os.environ.get("SHEBAO_USER", "").strip()
+    password = _password_from_env()
+    if not name or not password or ledger.users.has_accounts():
+        return None
+    return user_json(ledger.users.create_first_admin(name, password))
+
+
+def check_first_admin() -> None:
+    """Before `init` writes anything: the administrator's name and password are acceptable."""
+    name = os.environ.get("SHEBAO_USER", "").strip()
+    password = _password_from_env()
+    if name and password:
+        check_password(password, check_name(name))
+
+
+def new_password(name: str) -> str:
+    """A new password from SHEBAO_NEW_PASSWORD, else typed twice at a terminal."""
+    given = os.environ.get("SHEBAO_NEW_PASSWORD")
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise InvalidInput("password.missing", "password")
+    first = getpass.getpass(f"{name} 新密码 new password: ")
+    if getpass.getpass("再输入一次 again: ") != first:
+        raise InvalidInput("password.mismatch", "password")
+    return first
+
+
+def user_json(u: AccountInfo) -> dict[str, Any]:
+    """An account as JSON."""
+    return {"name": u.name, "role": u.role, "active": u.active, "must_change": u.must_change,
+            "locked_until": u.locked_until.isoformat(timespec="seconds") if u.locked_until else None,
+            "last_sign_in": u.last_sign_in.isoformat(timespec="seconds") if u.last_sign_in else None}
+
+
+def request_json(p: PendingInfo, lang: str) -> dict[str, Any]:
+    """A request for approval as JSON (the person's number masked)."""
+    return {"id": p.id, "kind": p.kind, "status": p.status, "summary": p.describe(lang),
+            "requested_by": p.requested_by, "requested_at": p.requested_at.isoformat(timespec="seconds"),
+            "counter": p.counter, "decided_by": p.decided_by,
+            "decided_at": p.decided_at.isoformat(timespec="seconds") if p.decided_at else None,
+            "note": p.decision_note, "result": p.result}
+
+
+def pending_json(p: PendingInfo, lang: str, **extra: Any) -> dict[str, Any]:
+    """What a clerk's command returns when it filed a request instead of acting."""
+    from desktop.core.messages import render
+
+    return {**extra, "status": "pending", "approval": p.id,
+            "message": render("approval.filed", lang, id=p.id), "request": request_json(p, lang)}
+
+
+def masked_worker(w: dict[str, Any]) -> dict[str, Any]:
+    """A person in a list with their numbers and phone masked."""
+    return {**w, "id_number": mask_id(w["id_number"]) or None, "ssn": mask_id(w["ssn"]),
+            "passport": mask_id(w["passport"]) or None, "phone": mask_phone(w["phone"]) or None}
+
+
+def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any] | None:
+    """Run one of this module's commands; None when the command is not one of them."""
+    cmd, act = a.command, getattr(a, "action", None)
+    if cmd == "user":
+        return _user(ledger, a)
+    if cmd == "audit" and act == "verify":
+        anchor = None
+        if a.expect:
+            seq, _, digest = a.expect.partition(":")
+            if not seq.strip().isdigit() or len(digest.strip()) != 64:
+                raise InvalidInput("audit.anchor_format", "anchor")
+            anchor = (int(seq), digest.strip().lower())
+        v = ledger.audit.verify(anchor)
+        result = {"valid": v.valid, "entries": v.entries, "first_bad": v.first_bad,
+                  "reason": v.message(lang), "head": {"seq": v.head_seq, "hash": v.head_hash}}
+        if not v.valid:
+            raise Failed(result, v.message(lang))
+        return result
+    if cmd == "audit":
+        items = ledger.audit.search(a.person, a.clerk, a.start, a.end, a.table, a.limit, a.reveal)
+        return {"entries": [{"seq": e.seq, "at": e.at.isoformat(sep=" ", timespec="seconds"),
+                             "actor": e.actor, "role": e.role, "counter": e.counter,
+                             "action": e.action, "table": e.table, "row_id": e.row_id,
+                             "before": e.before, "after": e.after, "note": e.note} for e in items]}
+    if cmd == "approvals":
+        return _approvals(ledger, a, lang)
+    if cmd == "backup":
+        r = (ledger.backups.daily(a.daily, a.keep, a.key) if a.daily else ledger.backups.backup(a.out, a.key))
+        return {"file": str(r.file), "size": r.size, "sha256": r.sha256, "verified": True,
+                "key_file": str(r.key_file), "key_fingerprint": r.key_fingerprint,
+                "key_created": r.key_created, "removed": [str(p) for p in r.removed]}
+    if cmd == "restore":
+        rr = ledger.backups.restore(a.file, a.key, a.force)
+        return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
+                "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}
+    return None
+
+
+def _user(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    users = ledger.users
+    if a.action == "add":
+        return {"user": user_json(users.add(a.name, a.role, new_password(a.name)))}
+    if a.action == "list":
+        return {"users": [user_json(u) for u in users.list()]}
+    if a.action == "passwd":
+        if a.name:
+            return {"user": user_json(users.reset_password(a.name, new_password(a.name)))}
+        actor = ledger.actor
+        if actor is None:
+            raise NotAllowed("auth.cli")
+        current = _password_from_env() or ""
+        return {"user": user_json(users.change_password(current, new_password(actor.name)))}
+    if a.action == "role":
+        return {"user": user_json(users.set_role(a.name, a.role))}
+    if a.action == "unlock":
+        return {"user": user_json(users.unlock(a.name))}
+    return {"user": user_json(users.set_active(a.name, a.action == "enable"))}
+
+
+def _approvals(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.action == "list":
+        return {"requests": [request_json(p, lang) for p in ledger.approvals.list(None if a.all else "pending")]}
+    if a.action == "refuse":
+        return {"request": request_json(ledger.approvals.refuse(a.id, a.reason), lang)}
+    done = ledger.approvals.approve(a.id)
+    out: dict[str, Any] = {"request": request_json(done.request, lang), "pdf": None}
+    pdf = getattr(done.result, "pdf", None)
+    if isinstance(pdf, bytes):
+        path = a.out or f"{done.result.number}.pdf"
+        Path(path).write_bytes(pdf)
+        out["pdf"] = path
+    return out

@@ -1,0 +1,209 @@
+"""The audit trail in the window: whether its hash chain is intact, and a search by person, clerk
+and date (ID numbers and phones masked, as in every list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from desktop.core.ledger import Ledger
+from desktop.core.services.audit_trail import AuditItem, AuditVerdict
+from desktop.ui import i18n
+from desktop.ui.layout import ERROR_STYLE, error_label, hbox, line_edit, vbox
+from desktop.ui.runner import Runner
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = 7
+OK_STYLE = "color: #1b5e20;"
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What to look for: a person's number, a clerk, a date range (YYYY-MM-DD, either may be empty)."""
+
+    person: str
+    clerk: str
+    start: str
+    end: str
+
+
+class AuditModel(QAbstractTableModel):
+    """Entries of the trail: number, time, clerk, counter, action, table, what changed."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[AuditItem] = []
+
+    def set_items(self, items: list[AuditItem]) -> None:
+        """Show another list."""
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """How many entries."""
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """The seven columns."""
+        return 0 if parent.isValid() else COLUMNS
+
+    def action_name(self, action: str) -> str:
+        """An entry's kind in words."""
+        return {"insert": self.tr("新增"), "update": self.tr("修改"), "delete": self.tr("删除"),
+                "bulk_insert": self.tr("批量新增"), "event": self.tr("事件")}.get(action, action)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text."""
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        e = self.items[index.row()]
+        changes = e.changes(4000 if role == Qt.ItemDataRole.ToolTipRole else 1000)
+        if e.note:
+            changes += f"  [{e.note}]"
+        return [str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.counter,
+                self.action_name(e.action), e.table, changes][index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return [self.tr("序号"), self.tr("时间"), self.tr("经办人"), self.tr("窗口"), self.tr("操作"),
+                self.tr("数据表"), self.tr("变更内容")][section]
+
+    def retranslate(self) -> None:
+        """Refresh after a language change."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
+        if self.items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, COLUMNS - 1))
+
+
+class AuditDialog(QDialog):
+    """Checks the chain when opened (red when an entry was edited, deleted, inserted or moved) and
+    searches the trail. Supervisors and administrators only: the core refuses others."""
+
+    def __init__(self, ledger: Ledger, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ledger, self.runner = ledger, runner
+        self.verdict: AuditVerdict | None = None
+        self.banner = QLabel()
+        self.banner.setObjectName("audit_banner")
+        self.banner.setWordWrap(True)
+        self.verify_button = QPushButton()
+        self.verify_button.clicked.connect(self.verify)
+        self.person, self.clerk = line_edit(20, 20), line_edit(60, 10)
+        self.start, self.end = line_edit(10, 11), line_edit(10, 11)
+        self.labels = [QLabel() for _ in range(4)]
+        for label, editor in zip(self.labels, (self.person, self.clerk, self.start, self.end), strict=True):
+            label.setBuddy(editor)
+            editor.returnPressed.connect(self.search)
+        self.search_button = QPushButton()
+        self.search_button.clicked.connect(self.search)
+        self.model = AuditModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
+        self.error = error_label()
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.reject)
+        fields: list[Any] = []
+        for label, editor in zip(self.labels, (self.person, self.clerk, self.start, self.end), strict=True):
+            fields += [label, editor]
+        self.setLayout(vbox(hbox(self.banner, 1, self.verify_button), hbox(*fields, self.search_button, 1),
+                            self.table, self.error, hbox(1, self.close_button), margin=12))
+        self.resize(1100, 600)
+        self.retranslate()
+        self.verify()
+        self.search()
+
+    def collect(self) -> AuditQuery:
+        """The search fields."""
+        return AuditQuery(self.person.text().strip(), self.clerk.text().strip(), self.start.text().strip(),
+                          self.end.text().strip())
+
+    def verify(self) -> None:
+        """Walk the chain in the background and show the finding."""
+        self.verify_button.setEnabled(False)
+        self.banner.setText(self.tr("正在核验审计记录…"))
+        self.banner.setStyleSheet("")
+        self.runner.run(self.ledger.audit.verify, self._verified)
+
+    def _verified(self, verdict: object, error: BaseException | None) -> None:
+        self.verify_button.setEnabled(True)
+        if error is not None:
+            self.banner.setText(i18n.message(error))
+            self.banner.setStyleSheet(ERROR_STYLE)
+            return
+        assert isinstance(verdict, AuditVerdict)
+        self.verdict = verdict
+        self._show_verdict()
+
+    def _show_verdict(self) -> None:
+        v = self.verdict
+        if v is None:
+            return
+        if v.valid:
+            self.banner.setText(v.message(i18n.lang()))
+            self.banner.setStyleSheet(OK_STYLE)
+        else:
+            self.banner.setText(self.tr("审计记录被改动：{reason}。请立即报告主管，并从备份核对。").format(
+                reason=v.message(i18n.lang())))
+            self.banner.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+
+    def search(self) -> None:
+        """Run the search in the background (newest entries first)."""
+        q = self.collect()
+        self.error.clear()
+        self.runner.run(lambda: self.ledger.audit.search(q.person or None, q.clerk or None, q.start or None,
+                                                         q.end or None, limit=1000), self._found)
+
+    def _found(self, items: object, error: BaseException | None) -> None:
+        if error is not None:
+            self.error.setText(i18n.message(error))
+            return
+        assert isinstance(items, list)
+        self.model.set_items(items)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        self.setWindowTitle(self.tr("审计记录"))
+        self.verify_button.setText(self.tr("重新核验(&V)"))
+        for label, text in zip(self.labels, (self.tr("参保人(&P)"), self.tr("经办人(&C)"), self.tr("从(&F)"),
+                                             self.tr("至(&T)")), strict=True):
+            label.setText(text)
+        self.person.setPlaceholderText(self.tr("身份证号码"))
+        self.start.setPlaceholderText(dt.date.today().replace(day=1).isoformat())
+        self.end.setPlaceholderText(self.tr("年-月-日"))
+        self.search_button.setText(self.tr("查询(&Q)"))
+        self.close_button.setText(self.tr("关闭"))
+        self.model.retranslate()
+        self._show_verdict()
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

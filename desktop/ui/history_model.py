@@ -1,0 +1,217 @@
+"""A person's contribution history as months x schemes: a lazy table model over row keys.
+
+The model holds only the (month, employer) keys of the person's rows; the rows themselves are
+read a page at a time on the runner when the view first asks for them (Anki's browser model).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.core.month import Month
+from desktop.ui import i18n
+from desktop.ui.runner import Runner
+
+if TYPE_CHECKING:  # the core's storage is imported on the worker, so the window opens at once
+    from desktop.core.ledger import Ledger
+    from desktop.core.services.history import HistoryRow, RowKey, SchemeCell
+
+EMPLOYEE_SCHEMES = ("pension", "medical", "unemployment", "injury", "maternity")
+
+ARREARS_BG = QColor("#fde2e1")
+ARREARS_FG = QColor("#a4161a")
+BACK_PAYMENT_BG = QColor("#fff1cc")
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def money(value: Any) -> str:
+    """An amount with thousands separators and two decimals."""
+    return f"{value:,.2f}"
+
+
+class HistoryModel(QAbstractTableModel):
+    """Months x schemes of one person; rows are filled on demand, a page per background call."""
+
+    PAGE = 50
+    FIXED = 3  # month, employer, base; then one column per scheme, then the status
+
+    def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ledger: Ledger | None = None
+        self.runner = runner
+        self.schemes: list[str] = [s for s in EMPLOYEE_SCHEMES if s != "maternity"]
+        self._worker_id = 0
+        self._keys: list[RowKey] = []
+        self._rows: dict[int, HistoryRow | None] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+
+    def reset(self, worker_id: int, keys: list[RowKey]) -> None:
+        """Show another person's history (keys newest first); nothing is read yet."""
+        self.beginResetModel()
+        self._generation += 1
+        self._worker_id = worker_id
+        self._keys = list(keys)
+        self.schemes = self.schemes_for(self._keys)
+        self._rows.clear()
+        self._pending.clear()
+        self.endResetModel()
+
+    @staticmethod
+    def schemes_for(keys: list[RowKey]) -> list[str]:
+        """The employees' schemes collected at some time in the span of the months shown."""
+        from desktop.core.refdata import employee_schemes, schemes
+
+        if not keys:
+            return [sid for sid in employee_schemes() if schemes()[sid].collected_to is None]
+        first, last = Month.from_int(keys[-1][0]), Month.from_int(keys[0][0])
+        return [sid for sid in employee_schemes()
+                if schemes()[sid].collected_from <= last
+                and (schemes()[sid].collected_to is None or first <= schemes()[sid].collected_to)]
+
+    def loaded_rows(self) -> int:
+        """How many rows have been read so far."""
+        return len(self._rows)
+
+    def row_at(self, row: int) -> HistoryRow | None:
+        """The row if it has been read."""
+        return self._rows.get(row)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """The number of months (a table: valid parents have no children)."""
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """Month, employer, base, one column per scheme, status."""
+        return 0 if parent.isValid() else self.FIXED + len(self.schemes) + 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text, colour, alignment or tooltip; asks for the row's page when not read."""
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if row >= len(self._keys):
+            return None
+        if row not in self._rows:
+            self._request(row)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(Month.from_int(self._keys[row][0])) if col == 0 else "…"
+            return None
+        item = self._rows[row]
+        if item is None:
+            return None
+        cell = self._cell(item, col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(item, col, cell)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(RIGHT)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            status = self._status(item, cell, col)
+            if status == "arrears":
+                return QBrush(ARREARS_BG)
+            if status == "back_payment":
+                return QBrush(BACK_PAYMENT_BG)
+        if role == Qt.ItemDataRole.ForegroundRole and self._status(item, cell, col) == "arrears":
+            return QBrush(ARREARS_FG)
+        if role == Qt.ItemDataRole.ToolTipRole and cell is not None:
+            return self.tr("单位 {employer}，个人 {employee}，记入个人账户 {account}").format(
+                employer=money(cell.employer), employee=money(cell.employee),
+                account=money(cell.account))
+        return None
+
+    def _cell(self, item: HistoryRow, col: int) -> SchemeCell | None:
+        """The scheme cell under a column, if the column is a scheme's."""
+        k = col - self.FIXED
+        return item.cells.get(self.schemes[k]) if 0 <= k < len(self.schemes) else None
+
+    def _status(self, item: HistoryRow, cell: SchemeCell | None, col: int) -> str:
+        """arrears, back_payment or '' for colouring a cell."""
+        if cell is not None:
+            return "arrears" if cell.status == "arrears" else cell.kind
+        if col == self.columnCount() - 1 or col < self.FIXED:
+            return "arrears" if item.arrears else "back_payment" if item.back_payment else ""
+        return ""
+
+    def _text(self, item: HistoryRow, col: int, cell: SchemeCell | None) -> str:
+        """A cell's text."""
+        if col == 0:
+            return str(item.month)
+        if col == 1:
+            return item.employer_name
+        if col == 2:
+            return money(item.base)
+        if col == self.columnCount() - 1:
+            if item.arrears:
+                return self.tr("欠缴")
+            return self.tr("补缴") if item.back_payment else self.tr("正常")
+        if cell is None:
+            return ""
+        return money(cell.total)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles in the interface language."""
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        k = section - self.FIXED
+        if role == Qt.ItemDataRole.ToolTipRole and 0 <= k < len(self.schemes):
+            from desktop.core.refdata import schemes
+
+            return schemes()[self.schemes[k]].name(i18n.lang())
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        fixed = [self.tr("所属期"), self.tr("用人单位"), self.tr("缴费基数")]
+        if section < self.FIXED:
+            return fixed[section]
+        if k < len(self.schemes):
+            return self.short_names().get(self.schemes[k], self.schemes[k])
+        return self.tr("状态")
+
+    def short_names(self) -> dict[str, str]:
+        """Short column titles of the employees' schemes."""
+        return {"pension": self.tr("养老"), "medical": self.tr("医疗"), "unemployment": self.tr("失业"),
+                "injury": self.tr("工伤"), "maternity": self.tr("生育")}
+
+    def _request(self, row: int) -> None:
+        """Read the page holding row on the worker, once."""
+        page = row // self.PAGE
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        first = page * self.PAGE
+        keys = self._keys[first:first + self.PAGE]
+        worker_id, generation, ledger = self._worker_id, self._generation, self.ledger
+        if ledger is None:
+            return
+        self.runner.run(lambda: ledger.history.rows(worker_id, keys),
+                        lambda result, error: self._filled(generation, page, keys, result, error))
+
+    def _filled(self, generation: int, page: int, keys: list[RowKey], result: Any,
+                error: BaseException | None) -> None:
+        """Store a page read in the background and repaint its rows."""
+        if generation != self._generation:
+            return  # another person is shown now
+        self._pending.discard(page)
+        first = page * self.PAGE
+        for i, key in enumerate(keys):  # a failed page stays empty rather than being retried
+            self._rows[first + i] = result.get(key) if error is None else None
+        last = first + len(keys) - 1
+        self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+
+    def retranslate(self) -> None:
+        """Refresh titles and status words after a language change."""
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._keys:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._keys) - 1, self.columnCount() - 1))

@@ -1,0 +1,294 @@
+"""The person page: identity and hukou, enrolments, contribution history, individual account,
+documents issued, and the actions a clerk takes for the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop.core.regions import name_of
+from desktop.ui import i18n
+from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, money
+from desktop.ui.layout import hbox, heading, vbox
+from desktop.ui.runner import Runner
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+    from desktop.core.services.accounts import Statement
+    from desktop.core.services.documents import DocumentInfo
+    from desktop.core.services.history import RowKey
+    from desktop.core.services.workers import WorkerInfo
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """Everything the page shows, read in one background call."""
+
+    statement: Statement
+    worker_id: int
+    keys: list[RowKey]
+    documents: list[DocumentInfo]
+    titles: dict[str, tuple[str, str]]
+
+
+def document_titles() -> dict[str, tuple[str, str]]:
+    """Chinese and English titles of each kind of document, from the form files."""
+    from desktop.core.forms.spec import FormFileError
+    from desktop.core.services.documents import forms
+
+    try:
+        return {kind: (spec.title, spec.title_en) for kind, spec in forms().items()}
+    except FormFileError:
+        return {}  # a broken form file must not stop the clerk from seeing the person
+
+
+def load_person(ledger: Ledger, key: str) -> PersonRecord:
+    """A person's statement, history keys and documents (runs on the worker)."""
+    statement = ledger.accounts.statement(key)
+    worker_id, keys = ledger.history.month_keys(statement.worker.key)
+    documents = ledger.documents.list_for(statement.worker.key)
+    return PersonRecord(statement, worker_id, keys, documents, document_titles())
+
+
+def read_only_table(columns: int) -> QTableWidget:
+    """A small table the clerk reads but does not edit."""
+    table = QTableWidget(0, columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setMinimumSectionSize(64)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def set_row(table: QTableWidget, row: int, values: list[str], right_from: int = 99) -> None:
+    """Fill one row of a small table."""
+    for col, text in enumerate(values):
+        item = QTableWidgetItem(text)
+        if col >= right_from:
+            item.setTextAlignment(RIGHT)
+        table.setItem(row, col, item)
+
+
+class PersonPage(QWidget):
+    """Everything about one insured person, keyboard reachable."""
+
+    record_requested = Signal()
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.statement: Statement | None = None
+        self.record: PersonRecord | None = None
+        self.worker: WorkerInfo | None = None
+        self.person_name = heading(5)
+        self.person_name.setObjectName("person_name")
+        self.identity = QGridLayout()
+        self.identity.setHorizontalSpacing(16)
+        self.identity_labels: list[QLabel] = []
+        self.identity_values: list[QLabel] = []
+        for i in range(6):
+            label, value = QLabel(), QLabel()
+            label.setStyleSheet("color: #555;")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.identity.addWidget(label, i // 3, (i % 3) * 2)
+            self.identity.addWidget(value, i // 3, (i % 3) * 2 + 1)
+            self.identity_labels.append(label)
+            self.identity_values.append(value)
+        self.identity.setColumnStretch(5, 1)
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("record_month")
+        self.record_button.setShortcut(QKeySequence("Ctrl+M"))
+        self.record_button.clicked.connect(self.record_requested)
+        self.transfer_button = QPushButton()
+        self.exemption_button = QPushButton()
+        self.print_button = QPushButton()
+        self.not_yet = (self.transfer_button, self.exemption_button, self.print_button)
+        for button in self.not_yet:
+            button.setEnabled(False)
+        self.tabs = QTabWidget()
+        self.enrolments = read_only_table(6)
+        self.history_model = HistoryModel(runner, self)
+        self.history = QTableView()
+        self.history.setObjectName("history")
+        self.history.setModel(self.history_model)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.verticalHeader().hide()
+        self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self._size_history_columns()
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.account = read_only_table(8)
+        self.balance = QLabel()
+        self.balance.setObjectName("balance")
+        self.document_table = read_only_table(5)
+        self.document_table.setObjectName("documents")
+        self.documents = QLabel()
+        self.documents.setObjectName("documents_empty")
+        self.documents.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.documents.setStyleSheet("color: #666;")
+        history_tab, account_tab, documents_tab = QWidget(), QWidget(), QWidget()
+        history_tab.setLayout(vbox(self.history, self.legend, margin=6))
+        account_tab.setLayout(vbox(self.account, self.balance, margin=6))
+        self.documents_title = heading(1)
+        documents_tab.setLayout(vbox(self.documents_title, self.document_table, self.documents, 1,
+                                     margin=12))
+        self.tabs.addTab(self.enrolments, "")
+        self.tabs.addTab(history_tab, "")
+        self.tabs.addTab(account_tab, "")
+        self.tabs.addTab(documents_tab, "")
+        actions = hbox(self.record_button, *self.not_yet, 1)
+        self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
+                            spacing=10))
+        self.retranslate()
+
+    def _size_history_columns(self) -> None:
+        """Fixed widths from the font: measuring contents would read every row of the history."""
+        metrics = self.history.fontMetrics()
+        model = self.history_model
+        amount = metrics.horizontalAdvance("00,000.00") + 24
+        widths = [metrics.horizontalAdvance("0000-00") + 28,
+                  metrics.horizontalAdvance("中" * 13) + 16,
+                  metrics.horizontalAdvance("000,000.00") + 24]
+        widths += [amount] * len(model.schemes)
+        for col, width in enumerate(widths):
+            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            self.history.setColumnWidth(col, max(width, metrics.horizontalAdvance(title) + 24))
+
+    def show_person(self, record: PersonRecord) -> None:
+        """Show a person's statement, documents and (lazily) their month-by-month history."""
+        self.record = record
+        self.statement = record.statement
+        self.worker = record.statement.worker
+        self.history_model.reset(record.worker_id, record.keys)
+        self.retranslate()
+
+    def last_employer(self) -> str | None:
+        """The employer of the newest history row, when it has been read."""
+        row = self.history_model.row_at(0)
+        return row.employer_uscc if row is not None else None
+
+    def _fill(self) -> None:
+        """Fill identity, enrolments, account and documents from the statement."""
+        st = self.statement
+        if st is None:
+            return
+        w = st.worker
+        self.person_name.setText(w.name)
+        sex = self.tr("男") if w.sex == "M" else self.tr("女")
+        if w.hukou_region:
+            hukou = name_of(w.hukou_region)
+            kind = self.tr("城镇") if w.hukou_type == "urban" else self.tr("农村")
+            where, what = f"{hukou}（{w.hukou_region}）", kind
+        else:
+            where, what = w.nationality, w.passport or ""
+        values = [w.id_number or w.ssn, sex, w.birth_date.isoformat(), where, what, w.phone or "—"]
+        for label, text in zip(self.identity_values, values, strict=True):
+            label.setText(text)
+        from desktop.core.refdata import schemes
+
+        lang = i18n.lang()
+        self.enrolments.setRowCount(0)
+        for record in st.schemes:
+            periods = record.regions or ()
+            for k, period in enumerate(periods or (None,)):
+                row = self.enrolments.rowCount()
+                self.enrolments.insertRow(row)
+                scheme = schemes()[record.scheme].name(lang) if k == 0 else ""
+                if period is None:
+                    set_row(self.enrolments, row,
+                            [scheme, "", "", "0", "", str(record.months_in_arrears)], 3)
+                    continue
+                set_row(self.enrolments, row, [
+                    scheme, f"{name_of(period.region)}（{period.region}）",
+                    f"{period.first_month} — {period.last_month}", str(period.months_paid),
+                    str(record.months_paid) if k == 0 else "",
+                    str(record.months_in_arrears) if k == 0 else ""], 3)
+        self.account.setRowCount(len(st.account_years))
+        for row, y in enumerate(reversed(st.account_years)):
+            set_row(self.account, row, [
+                str(y.year), str(y.months), money(y.base_total), money(y.opening),
+                f"{y.rate * 100:.2f}%" if y.rate is not None else "—",
+                money(y.interest) if y.interest is not None else "—",
+                money(y.credited), money(y.closing)], 1)
+        self._fill_documents()
+        note = "" if st.interest_complete else self.tr("（部分年度记账利率未设置，利息不完整）")
+        self.balance.setText(self.tr("个人账户余额：{balance} 元").format(
+            balance=money(st.individual_account_balance)) + note)
+
+    def _fill_documents(self) -> None:
+        """List the documents issued, or say there are none."""
+        record = self.record
+        docs = record.documents if record is not None else []
+        self.document_table.setVisible(bool(docs))
+        self.documents.setVisible(not docs)
+        self.document_table.setRowCount(len(docs))
+        english = i18n.lang() == "en"
+        for row, d in enumerate(docs):
+            title = record.titles.get(d.kind, (d.kind, d.kind)) if record else (d.kind, d.kind)
+            set_row(self.document_table, row, [
+                d.number, title[1] if english else title[0], d.issued_on.isoformat(), str(d.prints),
+                self.tr("已作废") if d.voided else self.tr("有效")])
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        titles = [self.tr("证件号码"), self.tr("性别"), self.tr("出生日期"), self.tr("户籍地"),
+                  self.tr("户籍性质"), self.tr("联系电话")]
+        if self.worker is not None and not self.worker.hukou_region:
+            titles[3:5] = [self.tr("国籍"), self.tr("护照号码")]
+        for label, text in zip(self.identity_labels, titles, strict=True):
+            label.setText(text)
+        self.record_button.setText(self.tr("记录缴费(&M)"))
+        self.record_button.setToolTip(self.tr("记录一个月的缴费（Ctrl+M）"))
+        self.transfer_button.setText(self.tr("发起转移(&T)"))
+        self.exemption_button.setText(self.tr("免缴证明(&X)"))
+        self.print_button.setText(self.tr("打印(&D)"))
+        for button in self.not_yet:
+            button.setToolTip(self.tr("尚未开放"))
+        for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),
+                                  self.tr("已出具文书")]):
+            self.tabs.setTabText(i, text)
+        self.enrolments.setHorizontalHeaderLabels([
+            self.tr("险种"), self.tr("参保地"), self.tr("缴费期间"), self.tr("本地缴费月数"),
+            self.tr("累计缴费月数"), self.tr("欠缴月数")])
+        self.account.setHorizontalHeaderLabels([
+            self.tr("年度"), self.tr("缴费月数"), self.tr("缴费基数合计"), self.tr("年初余额"),
+            self.tr("记账利率"), self.tr("当年利息"), self.tr("当年记入"), self.tr("年末余额")])
+        self.legend.setText(self.tr(
+            "<span style='background:{arrears}'>&nbsp;欠缴&nbsp;</span> 已申报未缴费　"
+            "<span style='background:{back}'>&nbsp;补缴&nbsp;</span> 逾期补缴").format(
+                arrears=ARREARS_BG.name(), back=BACK_PAYMENT_BG.name()))
+        self.documents_title.setText(self.tr("已出具文书"))
+        self.document_table.setHorizontalHeaderLabels([
+            self.tr("文书编号"), self.tr("文书种类"), self.tr("出具日期"), self.tr("打印次数"),
+            self.tr("状态")])
+        self.documents.setText(self.tr("尚未为此人出具任何文书。"))
+        self.history_model.retranslate()
+        self._size_history_columns()
+        self._fill()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,242 @@
+"""Find a person as you type: ID number (typed or scanned), name, or pinyin initials."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
+
+from desktop.ui import i18n
+from desktop.ui.layout import vbox
+from desktop.ui.runner import Runner
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+    from desktop.core.services.workers import WorkerInfo
+
+Index = QModelIndex | QPersistentModelIndex
+LIMIT = 50
+FULL_NUMBER = re.compile(r"^([0-9]{17}[0-9X]|F[0-9]{14}[0-9X])$")
+NUMBER_PREFIX = re.compile(r"^([0-9]{1,17}[0-9X]?|F[0-9]{1,14}[0-9X]?)$")
+
+
+def find_people(ledger: Ledger, text: str) -> list[WorkerInfo]:
+    """The search behind the box (worker thread): a number's beginning in number order (fast at
+    the first digit), anything else (name, pinyin initials, passport) by the ledger's search."""
+    number = text.replace(" ", "").replace("-", "").upper()
+    if NUMBER_PREFIX.match(number):
+        return ledger.history.find_by_number(number, LIMIT)
+    return ledger.workers.find(text, LIMIT)
+
+
+class SearchModel(QAbstractTableModel):
+    """At most LIMIT people found by the last search."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.people: list[WorkerInfo] = []
+
+    def set_people(self, people: list[WorkerInfo]) -> None:
+        """Show another result."""
+        self.beginResetModel()
+        self.people = list(people)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """How many people were found."""
+        return 0 if parent.isValid() else len(self.people)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        """Name, number, sex, birth date."""
+        return 0 if parent.isValid() else 4
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text."""
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        w = self.people[index.row()]
+        col = index.column()
+        if col == 0:
+            return w.name
+        if col == 1:
+            return w.key
+        if col == 2:
+            return self.tr("男") if w.sex == "M" else self.tr("女")
+        return w.birth_date.isoformat()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return [self.tr("姓名"), self.tr("证件号码"), self.tr("性别"), self.tr("出生日期")][section]
+
+    def retranslate(self) -> None:
+        """Refresh titles and words after a language change."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        if self.people:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.people) - 1, 3))
+
+
+class SearchPanel(QWidget):
+    """The search box and its results; the newest keystroke wins, older answers are dropped."""
+
+    open_requested = Signal(str)
+    results_shown = Signal(str, int)
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ledger: Ledger | None = None
+        self.runner = runner
+        self.title = QLabel()
+        self.box = QLineEdit()
+        self.box.setObjectName("search")
+        self.box.setClearButtonEnabled(True)
+        self.box.setMaxLength(60)
+        self.model = SearchModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("results")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setTabKeyNavigation(False)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: #555;")
+        self.setLayout(vbox(self.title, self.box, self.view, self.count, spacing=6))
+        self.shown_text: str | None = ""
+        self._in_flight: str | None = None
+        self._open_when_ready = False
+        self.box.textChanged.connect(self._text_changed)
+        self.box.returnPressed.connect(self.open_current)
+        self.box.installEventFilter(self)
+        self.view.activated.connect(lambda index: self._open_row(index.row()))
+        self.retranslate()
+
+    def attach(self, ledger: Ledger) -> None:
+        """Search this ledger; whatever was typed while it opened is searched now."""
+        self.ledger = ledger
+        if self._in_flight is None and self.text():
+            self._start(self.text())
+
+    def text(self) -> str:
+        """The search text, trimmed."""
+        return self.box.text().strip()
+
+    def _text_changed(self, _text: str) -> None:
+        """Search at once unless a search is running (its answer starts the next one)."""
+        if self._in_flight is None:
+            self._start(self.text())
+
+    def _start(self, text: str) -> None:
+        """Run a search for text on the worker."""
+        if not text:
+            self._in_flight = None
+            self._show(text, [])
+            return
+        ledger = self.ledger
+        if ledger is None:
+            return  # still opening: attach() searches what was typed
+        self._in_flight = text
+        self.runner.run(lambda: find_people(ledger, text),
+                        lambda result, error: self._answered(text, result, error))
+
+    def _answered(self, text: str, result: Any, error: BaseException | None) -> None:
+        """Show an answer if it is for the current text, else search the current text."""
+        self._in_flight = None
+        current = self.text()
+        if text != current:
+            self._start(current)  # the clerk typed on: only the newest text matters
+            return
+        self._show(text, [] if error is not None else result)
+        if error is not None:
+            self.count.setText(i18n.message(error))
+
+    def _show(self, text: str, people: list[WorkerInfo]) -> None:
+        """Put people in the list, select the first, and open it if Enter was waiting."""
+        self.model.set_people(people)
+        self.shown_text = text
+        if people:
+            self.view.selectRow(0)
+        self._show_count()
+        self.results_shown.emit(text, len(people))
+        if self._open_when_ready:
+            self._open_when_ready = False
+            self.open_current()
+
+    def _show_count(self) -> None:
+        """Say how many were found, or what Enter does."""
+        n = self.model.rowCount()
+        if not self.shown_text:
+            self.count.setText(self.tr("回车打开所选人员；Esc 回到查找框"))
+        elif n >= LIMIT:
+            self.count.setText(self.tr("仅显示前 %n 人，请输入更多", "", n))
+        else:
+            self.count.setText(self.tr("找到 %n 人", "", n))
+
+    def open_current(self) -> None:
+        """Enter: open the selected person (a complete ID number opens directly)."""
+        text = self.text().upper()
+        if self.ledger is None:
+            self._open_when_ready = True
+            return
+        if FULL_NUMBER.match(text):
+            self._open_when_ready = False
+            self.open_requested.emit(text)
+            return
+        if self.shown_text != self.text() or self._in_flight is not None:
+            self._open_when_ready = True
+            return
+        rows = self.view.selectionModel().selectedRows()
+        self._open_row(rows[0].row() if rows else 0)
+
+    def _open_row(self, row: int) -> None:
+        """Ask for the person on a row to be opened."""
+        if 0 <= row < len(self.model.people):
+            self.open_requested.emit(self.model.people[row].key)
+
+    def focus(self) -> None:
+        """Put the cursor in the search box with its text selected, ready for the next person."""
+        self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.box.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up and Down in the search box move through the results."""
+        if watched is self.box and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.people:
+                rows = self.view.selectionModel().selectedRows()
+                row = rows[0].row() if rows else -1
+                row += 1 if key == Qt.Key.Key_Down else -1
+                self.view.selectRow(max(0, min(row, len(self.model.people) - 1)))
+                return True
+        return super().eventFilter(watched, event)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        self.title.setText(self.tr("查找参保人(&F)"))
+        self.title.setBuddy(self.box)
+        self.box.setPlaceholderText(self.tr("身份证号码、姓名或拼音首字母，回车打开"))
+        self.model.retranslate()
+        self._show_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

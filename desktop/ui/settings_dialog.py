@@ -1,0 +1,231 @@
+"""Office settings: reference values by region and period, the office's identity, the language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop.core.ledger import Ledger
+from desktop.core.month import Month
+from desktop.core.services.office import OfficeInfo
+from desktop.ui import i18n
+from desktop.ui.layout import error_label, hbox, vbox
+from desktop.ui.reference_model import (
+    KINDS,
+    ReferenceChange,
+    ReferenceModel,
+    SchemeDelegate,
+    apply_change,
+    rows_of,
+)
+from desktop.ui.runner import Runner
+
+Saved = tuple[int, ReferenceChange | None, BaseException | None]
+
+
+def save_changes(ledger: Ledger, changes: list[ReferenceChange]) -> Saved:
+    """Store rows one by one (worker thread); stops at the first refused row and says which."""
+    done = 0
+    for change in changes:
+        try:
+            apply_change(ledger, change)
+        except Exception as exc:  # noqa: BLE001 - reported beside the table with the row number
+            return done, change, exc
+        done += 1
+    return done, None, None
+
+
+class SettingsDialog(QDialog):
+    """Reference values in editable tables with effective dates; office identity; language."""
+
+    language_chosen = Signal(str)
+
+    def __init__(self, ledger: Ledger, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.runner = runner
+        self.office: OfficeInfo | None = None
+        self.tabs = QTabWidget()
+        self.reference_tabs = QTabWidget()
+        self.models: dict[str, ReferenceModel] = {}
+        self.views: dict[str, QTableView] = {}
+        for kind in KINDS:
+            model = ReferenceModel(kind, self)
+            view = QTableView()
+            view.setObjectName(f"reference_{kind}")
+            view.setModel(model)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                 | QAbstractItemView.EditTrigger.EditKeyPressed
+                                 | QAbstractItemView.EditTrigger.AnyKeyPressed)
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+            if "scheme" in model.columns:
+                view.setItemDelegateForColumn(model.columns.index("scheme"), SchemeDelegate(view))
+            self.models[kind] = model
+            self.views[kind] = view
+            self.reference_tabs.addTab(view, "")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add_row)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("save_reference")
+        self.save_button.clicked.connect(self.save)
+        self.reference_error = error_label()
+        self.reference_status = QLabel()
+        reference_page = QWidget()
+        buttons = hbox(self.add_button, self.save_button, self.reference_status, 1)
+        reference_page.setLayout(vbox(self.hint, self.reference_tabs, buttons,
+                                      self.reference_error, margin=8))
+        self.office_form = QFormLayout()
+        self.office_labels = [QLabel() for _ in range(4)]
+        self.office_values = [QLabel() for _ in range(4)]
+        for label, value in zip(self.office_labels, self.office_values, strict=True):
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.office_form.addRow(label, value)
+        self.office_values[3].setObjectName("fingerprint")
+        office_page = QWidget()
+        office_page.setLayout(vbox(self.office_form, 1, margin=16))
+        self.language_label = QLabel()
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.lang()), 0))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.language_label.setBuddy(self.language)
+        language_page = QWidget()
+        language_page.setLayout(vbox(hbox(self.language_label, self.language, 1), 1, margin=16))
+        self.tabs.addTab(reference_page, "")
+        self.tabs.addTab(office_page, "")
+        self.tabs.addTab(language_page, "")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        self.setLayout(vbox(self.tabs, self.buttons, margin=12))
+        self.resize(980, 600)
+        self.retranslate()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the office and the reference values in the background."""
+        self.runner.run(lambda: (self.ledger.office.get(), self.ledger.history.reference_values()),
+                        self._loaded)
+
+    def _loaded(self, result: Any, error: BaseException | None) -> None:
+        """Show the office and the reference values read in the background."""
+        if error is not None:
+            self.reference_error.setText(i18n.message(error))
+            return
+        self.office, values = result
+        for kind, model in self.models.items():
+            model.set_rows(rows_of(values, kind))
+        self._show_office()
+
+    def _show_office(self) -> None:
+        """Fill the office identity labels."""
+        o = self.office
+        if o is None:
+            return
+        for label, text in zip(self.office_values,
+                               (o.code, o.name, f"{o.region_name}（{o.region}）", o.fingerprint),
+                               strict=True):
+            label.setText(text)
+
+    def current_kind(self) -> str:
+        """The kind of value on the visible tab."""
+        return list(KINDS)[self.reference_tabs.currentIndex()]
+
+    def add_row(self) -> None:
+        """Add a blank row on the visible tab, prefilled with sensible defaults, and edit it."""
+        kind = self.current_kind()
+        today = self.ledger.today()
+        region = self.office.region if self.office else ""
+        defaults = {"region": region, "year": str(today.year), "start": str(Month(today.year, 1)),
+                    "scheme": "pension"}
+        row = self.models[kind].add_row(defaults)
+        view = self.views[kind]
+        column = 0 if kind == "interest" else 1
+        view.setCurrentIndex(self.models[kind].index(row, column))
+        view.scrollToBottom()
+        view.setFocus()
+
+    def save(self) -> None:
+        """Store every edited or new row; on a refused row, say which row and why."""
+        changes = [c for model in self.models.values() for c in model.changes()]
+        self.reference_error.clear()
+        if not changes:
+            self.reference_status.setText(self.tr("没有需要保存的更改"))
+            return
+        self.save_button.setEnabled(False)
+        self.runner.run(lambda: save_changes(self.ledger, changes), self._saved)
+
+    def _saved(self, result: Any, error: BaseException | None) -> None:
+        """Report what was stored, or which row was refused and why."""
+        self.save_button.setEnabled(True)
+        if error is not None:
+            self.reference_error.setText(i18n.message(error))
+            return
+        done, failed, problem = result
+        if failed is not None and problem is not None:
+            kind_index = list(KINDS).index(failed.kind)
+            self.reference_tabs.setCurrentIndex(kind_index)
+            self.views[failed.kind].selectRow(failed.row)
+            self.reference_error.setText(self.tr("第 {row} 行：{message}").format(
+                row=failed.row + 1, message=i18n.message(problem)))
+            self.reference_status.setText(self.tr("已保存 {count} 行").format(count=done))
+            return
+        self.reference_status.setText(self.tr("已保存 {count} 行").format(count=done))
+        self.reload()
+
+    def _language_changed(self, _index: int) -> None:
+        """Switch the interface language when another one is chosen."""
+        code = str(self.language.currentData())
+        if code != i18n.lang():
+            i18n.apply(code)
+            self.language_chosen.emit(code)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        self.setWindowTitle(self.tr("机构设置"))
+        for i, text in enumerate([self.tr("费率与工资"), self.tr("本机构"), self.tr("语言")]):
+            self.tabs.setTabText(i, text)
+        for i, text in enumerate([self.tr("社会平均工资"), self.tr("费率"), self.tr("基数上下限"),
+                                  self.tr("记账利率")]):
+            self.reference_tabs.setTabText(i, text)
+        self.hint.setText(self.tr(
+            "按地区和起止月份设定；本机构设定的值优先于内置值。修改或新增后按“保存更改”，"
+            "比例和费率写小数（如 0.16 表示 16%）。"))
+        self.add_button.setText(self.tr("新增一行(&A)"))
+        self.save_button.setText(self.tr("保存更改(&S)"))
+        for label, text in zip(self.office_labels, [self.tr("经办机构代码"), self.tr("经办机构名称"),
+                                                    self.tr("统筹区"), self.tr("密钥指纹")], strict=True):
+            label.setText(text)
+        self.language_label.setText(self.tr("界面语言(&L)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        for model in self.models.values():
+            model.retranslate()
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.lang()), 0))
+        self.language.blockSignals(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,368 @@
+"""The counter window: find a person, see their record, act on it. Chinese first, keyboard first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.ui import i18n
+from desktop.ui.layout import heading, vbox
+from desktop.ui.runner import Runner
+from desktop.ui.search import SearchPanel
+
+if TYPE_CHECKING:  # the core's storage is imported on the worker while the window opens
+    from desktop.core.ledger import Ledger
+    from desktop.core.services.contributions import MonthResult
+    from desktop.core.services.office import OfficeInfo
+    from desktop.ui.person_page import PersonPage
+
+
+Message = str | Callable[[], str]
+
+
+class MainWindow(QMainWindow):
+    """Search box (focused at start and after every task), results, and the person page."""
+
+    ready = Signal()
+    person_shown = Signal(str)
+
+    def __init__(self, ledger: Ledger | None = None, runner: Runner | None = None) -> None:
+        super().__init__()
+        self.ledger: Ledger | None = None
+        self.runner = runner or Runner(self)
+        self.office: OfficeInfo | None = None
+        self.active_dialog: QDialog | None = None
+        self.search = SearchPanel(self.runner)
+        self._page: PersonPage | None = None  # made when the first person is opened
+        self._saved_tab = 0
+        self.welcome_title = heading(4)
+        self.welcome = QLabel()
+        self.welcome.setWordWrap(True)
+        self.welcome.setStyleSheet("color: #555;")
+        welcome_page = QWidget()
+        welcome_page.setLayout(vbox(1, self.welcome_title, self.welcome, 2, margin=40))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(welcome_page)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left.setLayout(vbox(self.search, margin=8))
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([380, 900])
+        self.setCentralWidget(self.splitter)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self._status: Callable[[], str] | None = None
+        self.statusBar().addWidget(self.status, 1)
+        self.office_label = QLabel()
+        self.statusBar().addPermanentWidget(self.office_label)
+        self._build_menus()
+        self.search.open_requested.connect(self.open_person)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
+        for i in range(4):  # Ctrl+1..4: the person page's sections
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self._tab(i))
+        self._restore()
+        self.retranslate()
+        self._enable_ledger_actions(False)
+        self.focus_search()
+        if ledger is not None:
+            self.attach(ledger)
+
+    @property
+    def page(self) -> PersonPage:
+        """The person page (made on first use, so the window opens sooner)."""
+        if self._page is None:
+            from desktop.ui.person_page import PersonPage
+
+            self._page = PersonPage(self.runner)
+            self._page.history_model.ledger = self.ledger
+            self._page.record_requested.connect(self.record_month)
+            self._page.tabs.setCurrentIndex(self._saved_tab)
+            self.stack.addWidget(self._page)
+        return self._page
+
+    def _tab(self, index: int) -> None:
+        """Show a section of the person page, when a person is open."""
+        if self._page is not None:
+            self._page.tabs.setCurrentIndex(index)
+
+    def attach(self, ledger: Ledger) -> None:
+        """Work on this (open) ledger: load the office, then enable everything."""
+        self.ledger = ledger
+        if self._page is not None:
+            self._page.history_model.ledger = ledger
+        self.runner.run(ledger.office.get, self._office_loaded)
+
+    def need_ledger(self) -> Ledger:
+        """The open ledger (the actions that need it are disabled until it is open)."""
+        if self.ledger is None:
+            raise RuntimeError("the office database is still opening")
+        return self.ledger
+
+    def _enable_ledger_actions(self, enabled: bool) -> None:
+        """Enable the actions that need the open database."""
+        for act in (self.import_action, self.settings_action, self.register_action,
+                    self.foreigner_action, self.employer_action):
+            act.setEnabled(enabled)
+
+    def _build_menus(self) -> None:
+        """Menus and their keyboard shortcuts (texts are set in retranslate)."""
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.register_menu = bar.addMenu("")
+        self.person_menu = bar.addMenu("")
+        self.language_menu = bar.addMenu("")
+
+        def action(menu: Any, slot: Any, shortcut: str | None = None, name: str = "") -> QAction:
+            """A menu action calling slot, with an optional shortcut."""
+            act = QAction(self)
+            act.setObjectName(name)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _checked=False: slot())
+            menu.addAction(act)
+            return act
+
+        self.import_action = action(self.file_menu, self.choose_import_file, "Ctrl+I", "import")
+        self.settings_action = action(self.file_menu, self.open_settings, "Ctrl+,", "settings")
+        self.file_menu.addSeparator()
+        self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
+        self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
+        self.foreigner_action = action(self.register_menu, self.open_foreigner, None, "foreigner")
+        self.employer_action = action(self.register_menu, self.open_employer, "Ctrl+E", "employer")
+        self.record_action = action(self.person_menu, self.record_month, "Ctrl+M", "record")
+        self.record_action.setEnabled(False)
+        self.languages = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in i18n.LANGUAGES.items():
+            act = QAction(name, self, checkable=True)
+            act.setObjectName(f"language_{code}")
+            act.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.languages.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+
+    def _office_loaded(self, result: Any, error: BaseException | None) -> None:
+        """The database is open: enable everything and search what was typed meanwhile."""
+        if error is not None:
+            self.show_status(lambda: i18n.message(error), error=True)
+            return
+        self.office = result
+        assert self.ledger is not None
+        self.search.attach(self.ledger)
+        self._enable_ledger_actions(True)
+        self.show_status(lambda: self.tr("就绪"))
+        self.retranslate()
+        if QApplication.activeModalWidget() is None:
+            self.focus_search()
+        self.ready.emit()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, text selected, ready for the next person."""
+        self.activateWindow()
+        self.search.focus()
+
+    def show_status(self, text: Message, error: bool = False) -> None:
+        """A one-line message at the bottom of the window (a function of no arguments is asked
+        again for its text when the language changes)."""
+        self._status = text if callable(text) else (lambda: str(text))
+        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setText(self._status())
+
+    def open_person(self, key: str, status: Message | None = None) -> None:
+        """Read a person's record in the background and show it; status says what was done."""
+        ledger = self.ledger
+        if ledger is None:
+            return
+        from desktop.ui.person_page import load_person
+
+        self.show_status(lambda: self.tr("正在打开…"))
+        self.runner.run(lambda: load_person(ledger, key),
+                        lambda result, error: self._person_loaded(result, error, status))
+
+    def _person_loaded(self, result: Any, error: BaseException | None,
+                       status: Message | None = None) -> None:
+        """Show a person read in the background, then return to the search box."""
+        if error is not None:
+            self.show_status(lambda: i18n.message(error), error=True)
+            self.focus_search()
+            return
+        statement = result.statement
+        self.page.show_person(result)
+        self.stack.setCurrentWidget(self.page)
+        self.record_action.setEnabled(True)
+        name = statement.worker.name
+        self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
+        self.focus_search()
+        self.person_shown.emit(statement.worker.key)
+
+    def _open_dialog(self, dialog: QDialog) -> QDialog:
+        """Open a dialog window-modal; the search box gets the focus when it closes."""
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _code: self.focus_search())
+        dialog.open()
+        return dialog
+
+    def open_register(self) -> QDialog:
+        """Register a citizen; the new person is opened."""
+        from desktop.ui.register_dialog import RegisterDialog
+
+        dialog = RegisterDialog(self.need_ledger(), self.runner, self)
+        dialog.succeeded.connect(lambda w: self.open_person(w.key))
+        return self._open_dialog(dialog)
+
+    def open_foreigner(self) -> QDialog:
+        """Register a foreign national; the new person is opened."""
+        from desktop.ui.foreigner_dialog import ForeignerDialog
+
+        dialog = ForeignerDialog(self.need_ledger(), self.runner, self)
+        dialog.succeeded.connect(lambda w: self.open_person(w.key))
+        return self._open_dialog(dialog)
+
+    def open_employer(self) -> QDialog:
+        """Register an employer."""
+        from desktop.ui.employer_dialog import EmployerDialog
+
+        dialog = EmployerDialog(self.need_ledger(), self.runner, self)
+        dialog.succeeded.connect(lambda e: self.show_status(
+            lambda: self.tr("已登记用人单位 {name}").format(name=e.name)))
+        return self._open_dialog(dialog)
+
+    def record_month(self) -> QDialog | None:
+        """Record a month for the person shown."""
+        from desktop.ui.record_month_dialog import RecordMonthDialog
+
+        if self._page is None or self._page.worker is None \
+                or self.stack.currentWidget() is not self._page:
+            return None
+        worker = self._page.worker
+        dialog = RecordMonthDialog(self.need_ledger(), self.runner, worker,
+                                   self.page.last_employer(), self)
+        dialog.succeeded.connect(lambda r: self._recorded(worker.key, r))
+        return self._open_dialog(dialog)
+
+    def _recorded(self, key: str, result: MonthResult) -> None:
+        """Refresh the person after a month was recorded and say what was stored."""
+        self.open_person(key, lambda: self.tr("已记录 {month}，缴费基数 {base}").format(
+            month=result.month, base=f"{result.base:,.2f}"))
+
+    def choose_import_file(self) -> QDialog | None:
+        """Pick a declaration file and import it."""
+        folder = str(i18n.settings().value("import/folder", str(Path.home())))
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择单位申报文件"), folder,
+                                              self.tr("申报文件 (*.csv *.xlsx *.txt)"))
+        if not name:
+            self.focus_search()
+            return None
+        i18n.settings().setValue("import/folder", str(Path(name).parent))
+        return self.import_declaration(Path(name))
+
+    def import_declaration(self, path: Path) -> QDialog:
+        """Import a declaration with progress and cancel; the result lists every bad row."""
+        from desktop.ui.import_dialog import ImportDialog, ImportRequest
+
+        dialog = ImportDialog(self.need_ledger(), self.runner, ImportRequest(path), self)
+        self._open_dialog(dialog)
+        dialog.finished.connect(lambda _code: self._refresh_after_import(dialog))
+        dialog.start()
+        return dialog
+
+    def _refresh_after_import(self, dialog: Any) -> None:
+        """Refresh the person shown after a declaration was imported."""
+        if dialog.result_value is not None and self._page is not None \
+                and self._page.worker is not None:
+            self.open_person(self._page.worker.key)
+
+    def open_settings(self) -> QDialog:
+        """Reference values, office identity and language."""
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        return self._open_dialog(SettingsDialog(self.need_ledger(), self.runner, self))
+
+    def set_language(self, code: str) -> None:
+        """Switch the interface language now."""
+        i18n.apply(code)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        title = self.tr("社保经办桌面")
+        if self.office is not None:
+            title += f" — {self.office.name}"
+            self.office_label.setText(self.tr("经办机构 {code}　统筹区 {region}").format(
+                code=self.office.code, region=self.office.region_name))
+        self.setWindowTitle(title)
+        self.file_menu.setTitle(self.tr("文件(&F)"))
+        self.register_menu.setTitle(self.tr("登记(&R)"))
+        self.person_menu.setTitle(self.tr("参保人(&P)"))
+        self.language_menu.setTitle(self.tr("语言(&L)"))
+        self.import_action.setText(self.tr("导入单位申报(&I)…"))
+        self.settings_action.setText(self.tr("机构设置(&S)…"))
+        self.quit_action.setText(self.tr("退出(&Q)"))
+        self.register_action.setText(self.tr("登记参保人(&P)…"))
+        self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))
+        self.employer_action.setText(self.tr("登记用人单位(&E)…"))
+        self.record_action.setText(self.tr("记录缴费(&M)…"))
+        self.language_actions[i18n.lang()].setChecked(True)
+        self.welcome_title.setText(self.tr("请查找参保人"))
+        self.welcome.setText(self.tr(
+            "在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。\n\n"
+            "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　"
+            "Ctrl+I 导入单位申报　Ctrl+1…4 切换参保人页面　Esc 回到查找框"))
+        if self._status is None:
+            self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
+        else:
+            self.status.setText(self._status())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _restore(self) -> None:
+        """Restore geometry, layout and the person page's tab from the settings."""
+        settings = i18n.settings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 780)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = settings.value("main/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        tab = settings.value("person/tab", 0)
+        self._saved_tab = int(tab) if str(tab).isdigit() else 0
+
+    def save_state(self) -> None:
+        """Remember geometry, layout and the person page's tab."""
+        settings = i18n.settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        if self._page is not None:
+            settings.setValue("person/tab", self._page.tabs.currentIndex())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's state and let queued work finish."""
+        self.save_state()
+        self.runner.wait()
+        super().closeEvent(event)

@@ -1,0 +1,272 @@
+"""Backups: consistent, encrypted, verified; restored whole into a fresh install; damage refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EMPLOYER, TODAY
+from pgserver import PostgresServer, create_database, drop_database
+from sqlalchemy import inspect, text
+from test_cli import run
+from test_security_support import PASSWORD, PERSON, as_, fast_hashing, staffed, staffed_template
+
+from desktop.core import backup as fmt
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, NotAllowed
+from desktop.core.ledger import Ledger
+
+__all__ = ["fast_hashing", "staffed", "staffed_template"]
+
+
+def _tables(led: Ledger) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with led.engine.connect() as conn:
+        for name in sorted(inspect(conn).get_table_names()):
+            out[name] = [tuple(r) for r in conn.execute(text(f"SELECT * FROM {name} ORDER BY 1"))]
+    return out
+
+
+@pytest.fixture
+def backed_up(staffed: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Path, Path]]:
+    """The staffed office with a void and a correction, backed up by admin1: (ledger, file, key)."""
+    as_(staffed, "sup1").documents.void("OFF01-ZM2026000001", "打印错误")
+    staffed.contributions.correct(PERSON, EMPLOYER, "2026-10", "9100", "更正")
+    key = tmp_path / "keys" / "office.key"
+    result = as_(staffed, "admin1").backups.backup(tmp_path / "out" / "office.sbk", key)
+    assert result.key_created and result.file.exists() and key.exists()
+    yield staffed, result.file, key
+
+
+def test_backup_and_restore_into_a_fresh_install(backed_up: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
+    source, file, key = backed_up
+    header = source.backups.inspect(file)
+    assert header["format"] == 1 and header["office"] == "OFF01" and header["schema"] == "0006"
+    assert header["key_fingerprint"] == fmt.fingerprint(fmt.load_key(key)) and header["dialect"] == "sqlite"
+    assert header["audit_head"]["seq"] == source.audit.head()[0]
+    raw = file.read_bytes()
+    assert PERSON.encode() not in raw and "张三".encode() not in raw and b"SQLite format" not in raw
+    expected = _tables(source)
+    fresh = Ledger.open(tmp_path / "new" / "office.db", clock=lambda: TODAY)
+    restored = fresh.backups.restore(file, key)
+    assert restored.office == "OFF01" and restored.kept is None
+    got = _tables(fresh)
+    assert got.keys() == expected.keys()
+    for name in expected:
+        if name in ("audit_entry", "audit_head"):
+            continue
+        assert got[name] == expected[name], name
+    assert got["audit_entry"][:-1] == expected["audit_entry"]  # plus one entry: the restore itself
+    assert json.loads(got["audit_entry"][-1][11])["file"] == "office.sbk"
+    with pytest.raises(NotAllowed):
+        fresh.workers.get(PERSON)  # the restored office has accounts: sign in first
+    assert as_(fresh, "sup1").audit.verify().valid
+    assert fresh.workers.get(PERSON).name == "张三"
+    assert [d.voided for d in fresh.documents.list_for(PERSON)] == [True]
+    fresh.close()
+
+
+def test_a_backup_is_a_consistent_snapshot(staffed: Ledger, tmp_path: Path) -> None:
+    as_(staffed, "admin1")
+    writer = sqlite3.connect(staffed.engine.url.database or "")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE employer SET name = '未提交的名称'")
+    file = staffed.backups.backup(tmp_path / "b.sbk", tmp_path / "k.key").file
+    writer.commit()
+    writer.close()
+    fresh = Ledger.open(tmp_path / "fresh.db")
+    fresh.backups.restore(file, tmp_path / "k.key")
+    with fresh.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM employer")).scalar() == "南昌赣江机械制造有限公司"
+    fresh.close()
+
+
+def _expect_refused(file: Path, key: Path, target: Path, key_name: str) -> IntegrityFailure | InvalidInput:
+    fresh = Ledger.open(target)
+    before = _tables(fresh)
+    with pytest.raises((IntegrityFailure, InvalidInput)) as err:
+        fresh.backups.restore(file, key)
+    assert err.value.key == key_name, err.value.message("en")
+    assert _tables(fresh) == before  # nothing written
+    fresh.close()
+    return err.value
+
+
+def test_damaged_backups_are_refused_with_the_reason(backed_up: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
+    _source, file, key = backed_up
+    data = file.read_bytes()
+    target = tmp_path / "target.db"
+    flipped = tmp_path / "flipped.sbk"
+    flipped.write_bytes(data[:-200] + bytes([data[-200] ^ 1]) + data[-199:])
+    err = _expect_refused(flipped, key, target, "backup.damaged")
+    assert err.message() == "文件：备份文件第1块校验失败：文件已损坏或被改动，拒绝恢复"
+    cut = tmp_path / "cut.sbk"
+    cut.write_bytes(data[:-100])
+    assert "incomplete" in _expect_refused(cut, key, target, "backup.truncated").message("en")
+    other_key = tmp_path / "other.key"
+    fmt.load_or_create_key(other_key)
+    err = _expect_refused(file, other_key, target, "backup.wrong_key")
+    assert fmt.fingerprint(fmt.load_key(key)) in err.message() and fmt.fingerprint(fmt.load_key(other_key)) in err.message()
+    _header, head, start = fmt.read_header(file)
+    edited = tmp_path / "edited.sbk"  # same length, another office code: the header is authenticated
+    new_head = head.replace(b'"office": "OFF01"', b'"office": "OFF02"')
+    edited.write_bytes(data[:12] + new_head + data[start:])
+    _expect_refused(edited, key, target, "backup.damaged")
+    newer = tmp_path / "newer.sbk"
+    new_head = head.replace(b'"format": 1', b'"format": 9')
+    newer.write_bytes(data[:12] + new_head + data[start:])
+    assert "upgrade" in _expect_refused(newer, key, target, "backup.version").message("en")
+    junk = tmp_path / "junk.sbk"
+    junk.write_bytes(b"PK\x03\x04 not a backup at all")
+    _expect_refused(junk, key, target, "backup.not_backup")
+    _expect_refused(file, tmp_path / "missing.key", target, "backup.no_key")
+
+
+def _chunks(data: bytes, start: int) -> list[bytes]:
+    out, pos = [], start
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        out.append(data[pos:pos + 4 + length])
+        pos += 4 + length
+    return out
+
+
+def test_chunks_cannot_be_dropped_reordered_or_appended(staffed: Ledger, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "CHUNK", 4096)
+    file = as_(staffed, "admin1").backups.backup(tmp_path / "b.sbk", tmp_path / "k.key").file
+    key = fmt.load_key(tmp_path / "k.key")
+    data = file.read_bytes()
+    _h, _raw, start = fmt.read_header(file)
+    chunks = _chunks(data, start)
+    assert len(chunks) > 3
+    fmt.decrypt_file(file, key, None)
+    variants = {
+        "swapped": chunks[1] + chunks[0] + b"".join(chunks[2:]),
+        "dropped": chunks[0] + b"".join(chunks[2:]),
+        "no_last": b"".join(chunks[:-1]),
+        "appended": b"".join(chunks) + chunks[0],
+    }
+    expected = {"swapped": "backup.damaged", "dropped": "backup.damaged", "no_last": "backup.truncated",
+                "appended": "backup.damaged"}
+    for name, body in variants.items():
+        bad = tmp_path / f"{name}.sbk"
+        bad.write_bytes(data[:start] + body)
+        with pytest.raises(IntegrityFailure) as err:
+            fmt.decrypt_file(bad, key, None)
+        assert err.value.key == expected[name], name
+
+
+def test_restore_over_an_office_needs_force_and_an_administrator(backed_up: tuple[Ledger, Path, Path]) -> None:
+    source, file, key = backed_up
+    source.reference.set_wage("360000", 2027, "7000")  # a change after the backup
+    as_(source, "sup1")
+    with pytest.raises(NotAllowed):
+        source.backups.restore(file, key, force=True)
+    as_(source, "admin1")
+    with pytest.raises(Conflict) as err:
+        source.backups.restore(file, key)
+    assert err.value.key == "restore.not_empty"
+    restored = source.backups.restore(file, key, force=True)
+    assert restored.kept is not None and restored.kept.exists() and source.actor is None
+    kept = sqlite3.connect(restored.kept)
+    assert kept.execute("SELECT count(*) FROM average_wage WHERE year = 2027").fetchone() == (1,)
+    kept.close()
+    with as_(source, "admin1").read() as s:
+        assert s.execute(text("SELECT count(*) FROM average_wage WHERE year = 2027")).scalar() == 0
+    assert as_(source, "sup1").audit.verify().valid
+
+
+def test_daily_backups_are_named_by_date_and_rotated(staffed: Ledger, tmp_path: Path) -> None:
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    (folder / "shebao-OTHER-2026-01-01.sbk").write_bytes(b"another office's")
+    as_(staffed, "admin1")
+    removed: list[Path] = []
+    for day in range(1, 6):
+        staffed.clock = lambda day=day: dt.date(2026, 11, day)  # type: ignore[misc]
+        removed += staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key").removed
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["notes.txt", "shebao-OFF01-2026-11-03.sbk", "shebao-OFF01-2026-11-04.sbk",
+                     "shebao-OFF01-2026-11-05.sbk", "shebao-OTHER-2026-01-01.sbk"]
+    assert sorted(p.name for p in removed) == ["shebao-OFF01-2026-11-01.sbk", "shebao-OFF01-2026-11-02.sbk"]
+    again = staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key")  # same day: replaced
+    assert again.file.name == "shebao-OFF01-2026-11-05.sbk" and not again.removed
+    assert not any(p.name.endswith(".partial") for p in folder.iterdir())
+    if os.name == "posix":
+        assert (tmp_path / "k.key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_backup_and_restore(pg_server: PostgresServer, tmp_path: Path) -> None:
+    from conftest import _office
+    from test_security_support import add_staff
+
+    source_url = create_database(pg_server, f"bk_src_{os.getpid()}", template="shebao_template")
+    target_name = f"bk_dst_{os.getpid()}"
+    target_url = create_database(pg_server, target_name)
+    try:
+        source = _office(Ledger.open(source_url, clock=lambda: TODAY))
+        source.workers.register_citizen(PERSON, "张三", "510107", "rural")
+        source.contributions.record(PERSON, EMPLOYER, "2026-10", "8000")
+        add_staff(source)
+        file = as_(source, "admin1").backups.backup(tmp_path / "pg.sbk", tmp_path / "k.key").file
+        assert source.backups.inspect(file)["dialect"] == "postgresql"
+        expected = _tables(source)
+        source.close()
+        fresh = Ledger.open(target_url, clock=lambda: TODAY)
+        fresh.backups.restore(file, tmp_path / "k.key")
+        got = _tables(fresh)
+        for name in expected:
+            if name not in ("audit_entry", "audit_head"):
+                assert got[name] == expected[name], name
+        assert got["audit_entry"][:-1] == expected["audit_entry"]
+        assert as_(fresh, "sup1").audit.verify().valid
+        assert fresh.workers.get(PERSON).name == "张三"
+        again = as_(fresh, "admin1").backups.restore(file, tmp_path / "k.key", force=True)
+        assert again.kept is not None and fresh.backups.inspect(again.kept)["dialect"] == "postgresql"
+        assert _tables(fresh)["worker"] == expected["worker"]
+        sqlite_target = Ledger.open(tmp_path / "s.db")
+        with pytest.raises(Conflict) as err:
+            sqlite_target.backups.restore(file, tmp_path / "k.key")
+        assert err.value.key == "backup.dialect"
+        sqlite_target.close()
+        fresh.close()
+    finally:
+        drop_database(pg_server, f"bk_src_{os.getpid()}")
+        drop_database(pg_server, target_name)
+
+
+def test_cli_backup_restore_and_a_damaged_file(staffed: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    db = staffed.engine.url.database or ""
+    staffed.close()
+    monkeypatch.setenv("SHEBAO_BACKUP_KEY", str(tmp_path / "office.key"))
+    monkeypatch.setenv("SHEBAO_USER", "clerk1")
+    monkeypatch.setenv("SHEBAO_PASSWORD", PASSWORD)
+    code, data, _ = run(capsys, "--db", db, "--json", "backup", "--out", str(tmp_path / "b.sbk"))
+    assert code == 5 and not (tmp_path / "b.sbk").exists()
+    monkeypatch.setenv("SHEBAO_USER", "admin1")
+    code, data, _ = run(capsys, "--db", db, "--json", "backup", "--out", str(tmp_path / "b.sbk"))
+    assert code == 0 and data["verified"] and data["key_created"] and data["key_file"] == str(tmp_path / "office.key")
+    code, data, _ = run(capsys, "--db", db, "--json", "backup", "--daily", str(tmp_path / "daily"), "--keep", "2")
+    assert code == 0 and Path(data["file"]).name.startswith("shebao-OFF01-") and Path(data["file"]).exists()
+    new_db = tmp_path / "fresh" / "office.db"
+    monkeypatch.delenv("SHEBAO_USER")
+    code, data, _ = run(capsys, "--db", str(new_db), "--json", "restore", str(tmp_path / "b.sbk"))
+    assert code == 0 and data["office"] == "OFF01"
+    raw = bytearray((tmp_path / "b.sbk").read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    (tmp_path / "bad.sbk").write_bytes(bytes(raw))
+    other = tmp_path / "other" / "office.db"
+    code, data, err = run(capsys, "--db", str(other), "--json", "restore", str(tmp_path / "bad.sbk"))
+    assert code == 4 and data["error"]["code"] == "integrity" and "拒绝恢复" in err
+    assert not other.exists()  # refused before anything was created

@@ -1,0 +1,144 @@
+"""Starting: first run, migration with a backup, `python -m desktop`, complete translations."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import PySide6
+from conftest import TODAY
+from PySide6.QtCore import Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
+from test_ui_support import patient_waits, private_settings, type_keys
+
+from desktop.core.ledger import Ledger
+from desktop.core.store.engine import _alembic_config, make_engine
+from desktop.ui.app import Startup, main
+from desktop.ui.office_dialog import OfficeDialog
+from desktop.ui.progress import ProgressDialog
+from desktop.ui.runner import Runner
+from desktop.ui.window import MainWindow
+
+__all__ = ["patient_waits", "private_settings"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def opener(target: Any, progress: Any = None) -> Ledger:
+    """Ledger.open with the tests' fixed date."""
+    return Ledger.open(target, progress=progress, clock=lambda: TODAY)
+
+
+def finish(startup: Startup, qtbot: Any) -> MainWindow:
+    """Wait for the window with its office, and clean up with the test."""
+    qtbot.waitUntil(lambda: startup.window is not None and startup.window.office is not None)
+    win = startup.window
+    assert win is not None
+    qtbot.addWidget(win)
+    return win
+
+
+def test_first_run_asks_for_the_office(tmp_path: Path, qtbot: Any) -> None:
+    target = tmp_path / "new-office.db"
+    runner = Runner()
+    startup = Startup(target, runner, ledger_factory=opener)
+    startup.start()
+    qtbot.waitUntil(lambda: isinstance(startup.dialog, OfficeDialog))
+    dialog = startup.dialog
+    qtbot.addWidget(dialog)
+    assert str(target) in dialog.location.text()
+    qtbot.keyClicks(dialog.code, "360100001")
+    type_keys(dialog.office_name, "南昌市社会保险事业管理局")
+    qtbot.keyClicks(dialog.region, "3601")
+    assert dialog.fields["region"].error.text() == "应为6位数字"
+    qtbot.keyClicks(dialog.region, "00")
+    qtbot.keyClick(dialog.region, Qt.Key.Key_Return)
+    win = finish(startup, qtbot)
+    assert win.windowTitle() == "社保经办桌面 — 南昌市社会保险事业管理局"
+    assert QApplication.focusWidget() is win.search.box
+    assert startup.ledger is not None and startup.ledger.office.get().region == "360100"
+    win.close()
+    runner.wait()
+    startup.ledger.close()
+
+
+def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path, qtbot: Any) -> None:
+    from alembic import command
+
+    path = tmp_path / "office.db"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(_alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
+            "VALUES ('OLD01', '老数据库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
+    engine.dispose()
+    runner = Runner()
+    startup = Startup(path, runner, ledger_factory=opener)
+    startup.start()
+    win = finish(startup, qtbot)
+    assert startup.stages == ["backup", "migrate"]
+    assert len(list(tmp_path.glob("office.db.before-0002-*.bak"))) == 1
+    assert win.office is not None and win.office.code == "OLD01"
+    win.close()
+    runner.wait()
+    assert startup.ledger is not None
+    startup.ledger.close()
+
+
+def test_a_named_step_shows_the_progress_dialog_at_once(qtbot: Any) -> None:
+    dialog = ProgressDialog("正在打开数据库…", False, None)
+    qtbot.addWidget(dialog)
+    assert not dialog.isVisible()
+    dialog.set_stage("正在升级数据库结构…")
+    assert dialog.isVisible() and dialog.labelText() == "正在升级数据库结构…"
+    dialog.finish()
+    assert not dialog.isVisible()
+
+
+def test_python_m_desktop_opens_the_window(ledger: Ledger, db_path: Path, qtbot: Any) -> None:
+    shown: list[MainWindow] = []
+    app = QApplication.instance()
+    assert app is not None
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(app.quit)
+    guard.start(10000)
+
+    def ready(win: MainWindow) -> None:
+        """Close the window once it is usable."""
+        shown.append(win)
+        QTimer.singleShot(0, win.close)  # the last window closed ends app.exec()
+
+    assert main(["--db", str(db_path)], on_ready=ready) == 0
+    assert guard.isActive(), "the window did not close the application"
+    guard.stop()  # a stray quit would end every later nested event loop at once
+    assert shown and shown[0].office is not None and shown[0].office.code == "OFF01"
+
+
+def test_every_visible_string_has_an_english_translation(tmp_path: Path) -> None:
+    tool = Path(PySide6.__path__[0])
+    ts = tmp_path / "shebao_en.ts"
+    ts.write_bytes((ROOT / "resources/i18n/shebao_en.ts").read_bytes())
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop/ui").glob("*.py"))
+    subprocess.run([str(tool / "lupdate"), "-no-obsolete", *sources, "-ts", str(ts)], cwd=ROOT,
+                   capture_output=True, text=True, timeout=60, check=True)
+    untranslated = [m.findtext("source") for m in ElementTree.parse(ts).iter("message")
+                    if m.find("translation[@type='unfinished']") is not None]
+    assert untranslated == [], (
+        "strings without English: run pyside6-lupdate desktop/ui/*.py -ts "
+        "resources/i18n/shebao_en.ts, translate them (pyside6-linguist), then pyside6-lrelease "
+        "resources/i18n/shebao_en.ts")
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "resources/i18n/shebao_en.qm"))
+    stale = []
+    for context in ElementTree.parse(ROOT / "resources/i18n/shebao_en.ts").iter("context"):
+        name = context.findtext("name")
+        for m in context.iter("message"):
+            if m.get("numerus") != "yes" and translator.translate(
+                    name, m.findtext("source"), None) != m.findtext("translation"):
+                stale.append(m.findtext("source"))
+    assert stale == [], "resources/i18n/shebao_en.qm is older than the .ts: run pyside6-lrelease"
