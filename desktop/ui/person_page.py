@@ -92,6 +92,8 @@ class PersonPage(QWidget):
     """Everything about one insured person, keyboard reachable."""
 
     record_requested = Signal()
+    exemption_requested = Signal()
+    print_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,8 +121,14 @@ class PersonPage(QWidget):
         self.record_button.clicked.connect(self.record_requested)
         self.transfer_button = QPushButton()
         self.exemption_button = QPushButton()
+        self.exemption_button.setObjectName("exemption")
+        self.exemption_button.setShortcut(QKeySequence("Ctrl+X"))
+        self.exemption_button.clicked.connect(self.exemption_requested)
         self.print_button = QPushButton()
-        self.not_yet = (self.transfer_button, self.exemption_button, self.print_button)
+        self.print_button.setObjectName("print_statement")
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.clicked.connect(self.print_requested)
+        self.not_yet = (self.transfer_button,)
         for button in self.not_yet:
             button.setEnabled(False)
         self.tabs = QTabWidget()
@@ -263,6 +271,8 @@ class PersonPage(QWidget):
         self.transfer_button.setText(self.tr("发起转移(&T)"))
         self.exemption_button.setText(self.tr("免缴证明(&X)"))
         self.print_button.setText(self.tr("打印(&D)"))
+        self.print_button.setToolTip(self.tr("出具参保缴费证明并预览（Ctrl+P）"))
+        self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+X）"))
         for button in self.not_yet:
             button.setToolTip(self.tr("尚未开放"))
         for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or Runner(self)
         self.office: OfficeInfo | None = None
         self.active_dialog: QDialog | None = None
+        self.last_preview: QDialog | None = None
         self.search = SearchPanel(self.runner)
         self._page: PersonPage | None = None  # made when the first person is opened
         self._saved_tab = 0
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
             self._page = PersonPage(self.runner)
             self._page.history_model.ledger = self.ledger
             self._page.record_requested.connect(self.record_month)
+            self._page.exemption_requested.connect(self.open_exemption)
+            self._page.print_requested.connect(self.print_statement)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -117,7 +120,7 @@ class MainWindow(QMainWindow):
 
     def _enable_ledger_actions(self, enabled: bool) -> None:
         """Enable the actions that need the open database."""
-        for act in (self.import_action, self.settings_action, self.register_action,
+        for act in (self.import_action, self.settings_action, self.batch_action, self.register_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
 
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
 
         self.import_action = action(self.file_menu, self.choose_import_file, "Ctrl+I", "import")
         self.settings_action = action(self.file_menu, self.open_settings, "Ctrl+,", "settings")
+        self.batch_action = action(self.file_menu, self.open_batch_print, None, "batch_print")
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -257,6 +261,58 @@ class MainWindow(QMainWindow):
         dialog.succeeded.connect(lambda r: self._recorded(worker.key, r))
         return self._open_dialog(dialog)
 
+    def open_exemption(self) -> QDialog | None:
+        """Issue a certificate of coverage for the person shown, then preview it."""
+        from desktop.ui.exemption_dialog import ExemptionDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = ExemptionDialog(self.need_ledger(), self.runner, worker, self.page.last_employer(), self)
+        dialog.succeeded.connect(lambda r: self._certificate_done(worker.key, r))
+        return self._open_dialog(dialog)
+
+    def _certificate_done(self, key: str, result: Any) -> None:
+        """Preview an issued certificate, or say that the request waits for a supervisor."""
+        from desktop.core.services.documents import Issued
+
+        if hasattr(result, "pdf"):
+            self.preview(Issued("coverage-certificate", result.number, result.code, result.pdf,
+                                result.pages, False))
+        else:
+            self.show_status(lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
+        self.open_person(key)
+
+    def print_statement(self) -> None:
+        """Issue the person's contribution statement in the background and preview it."""
+        if self._page is None or self._page.worker is None:
+            return
+        ledger, key = self.need_ledger(), self._page.worker.key
+        self.show_status(lambda: self.tr("正在出具参保缴费证明…"))
+        self.runner.run(lambda: ledger.documents.issue("statement", key),
+                        lambda result, error: self._statement_done(key, result, error))
+
+    def _statement_done(self, key: str, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.show_status(lambda: i18n.message(error), error=True)
+            return
+        self.preview(result)
+        self.open_person(key)
+
+    def preview(self, issued: Any) -> QDialog:
+        """Show an issued document in the print preview."""
+        from desktop.ui.documents import DocumentPreviewDialog
+
+        dialog = DocumentPreviewDialog(issued, self)
+        self.last_preview = dialog
+        return self._open_dialog(dialog)
+
+    def open_batch_print(self) -> QDialog:
+        """Print statements for many people with progress."""
+        from desktop.ui.documents import BatchPrintDialog
+
+        return self._open_dialog(BatchPrintDialog(self.need_ledger(), self.runner, self))
+
     def _recorded(self, key: str, result: MonthResult) -> None:
         """Refresh the person after a month was recorded and say what was stored."""
         self.open_person(key, lambda: self.tr("已记录 {month}，缴费基数 {base}").format(
@@ -313,6 +369,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("语言(&L)"))
         self.import_action.setText(self.tr("导入单位申报(&I)…"))
         self.settings_action.setText(self.tr("机构设置(&S)…"))
+        self.batch_action.setText(self.tr("批量打印参保缴费证明(&B)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))

@@ -4,67 +4,67 @@
 <context>
     <name>ApprovalsDialog</name>
     <message>
-        <location filename="../../desktop/ui/approvals_dialog.py" line="+198"/>
+        <location filename="../../desktop/ui/approvals_dialog.py" line="+198" />
         <source>已批准申请#{id}：{what}</source>
         <translation>Approved request #{id}: {what}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+12" />
         <source>请填写退回原因</source>
         <translation>Enter the reason for sending it back</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+14" />
         <source>已退回申请#{id}</source>
         <translation>Sent back request #{id}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+11" />
         <source>审批申请</source>
         <translation>Approve requests</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>待审批的申请</source>
         <translation>Requests waiting for approval</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>我提交的申请</source>
         <translation>My requests</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>只看待审批</source>
         <translation>Waiting only</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>退回原因</source>
         <translation>Reason for sending back</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>批准(&amp;A)</source>
         <translation>&amp;Approve</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>退回(&amp;R)</source>
         <translation>Send &amp;back</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>刷新(&amp;F)</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -72,67 +72,67 @@
 <context>
     <name>ApprovalsModel</name>
     <message>
-        <location line="-180"/>
+        <location line="-180" />
         <source>作废文书</source>
         <translation>Void a document</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>更正缴费工资</source>
         <translation>Correct a contribution wage</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>出具参保证明</source>
         <translation>Issue a certificate of coverage</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+5" />
         <source>已批准（{by}）</source>
         <translation>Approved ({by})</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>已退回（{by}：{note}）</source>
         <translation>Sent back ({by}: {note})</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>待审批</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+15" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>事项</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>申请人</source>
         <translation>Requested by</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>窗口</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -140,62 +140,62 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+150"/>
+        <location filename="../../desktop/ui/audit_dialog.py" line="+150" />
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+22" />
         <source>审计记录被改动：{reason}。请立即报告主管，并从备份核对。</source>
         <translation>The audit trail was altered: {reason}. Report it to a supervisor at once and compare it with a backup.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+20" />
         <source>审计记录</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>重新核验(&amp;V)</source>
         <translation>&amp;Verify again</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>参保人(&amp;P)</source>
         <translation>&amp;Person</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>经办人(&amp;C)</source>
         <translation>&amp;Clerk</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>从(&amp;F)</source>
         <translation>&amp;From</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>至(&amp;T)</source>
         <translation>&amp;To</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>年-月-日</source>
         <translation>yyyy-mm-dd</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>查询(&amp;Q)</source>
         <translation>&amp;Query</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -203,62 +203,62 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location line="-129"/>
+        <location line="-129" />
         <source>新增</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>修改</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>删除</source>
         <translation>Deleted</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>批量新增</source>
         <translation>Added in bulk</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+18" />
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>经办人</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>窗口</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>数据表</source>
         <translation>Table</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>变更内容</source>
         <translation>Changes</translation>
     </message>
@@ -266,57 +266,57 @@
 <context>
     <name>BatchPrintDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="+102"/>
+        <location filename="../../desktop/ui/documents.py" line="+102" />
         <source>批量打印参保缴费证明</source>
         <translation>Print contribution statements in bulk</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>全部参保人(&amp;A)</source>
         <translation>&amp;All insured people</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>每行一个身份证号码或社会保障号码</source>
         <translation>One ID number or social security number per line</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>选择(&amp;B)…</source>
         <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>开始(&amp;S)</source>
         <translation>&amp;Start</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+5" />
         <source>保存到：</source>
         <translation>Save to:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+6" />
         <source>保存到</source>
         <translation>Save to</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+11" />
         <source>请填写参保人，或选择全部参保人</source>
         <translation>Enter the people, or choose all insured people</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+8" />
         <source>正在打印参保缴费证明…</source>
         <translation>Printing contribution statements…</translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+8" />
         <source>已生成 %n 份，保存在 </source>
         <translation>
             <numerusform>%n document made, saved in </numerusform>
@@ -327,17 +327,17 @@
 <context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location line="-113"/>
+        <location line="-113" />
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>（副本）</source>
         <translation> (copy)</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+10" />
         <source>共 %n 页</source>
         <translation>
             <numerusform>%n page</numerusform>
@@ -345,32 +345,32 @@
         </translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>验证码已打印在每页底部</source>
         <translation>The verification code is printed at the foot of every page</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>打印(&amp;P)…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>另存为PDF(&amp;S)…</source>
         <translation>&amp;Save as PDF…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+40" />
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
@@ -378,103 +378,151 @@
 <context>
     <name>EmployerDialog</name>
     <message>
-        <location filename="../../desktop/ui/employer_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/employer_dialog.py" line="+69" />
         <source>登记用人单位</source>
         <translation>Register an employer</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>统一社会信用代码(&amp;U)</source>
         <translation>&amp;Unified social credit code</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>单位名称(&amp;N)</source>
         <translation>Employer &amp;name</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>行政区划代码(&amp;R)</source>
         <translation>&amp;Region code</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>工伤风险类别(&amp;K)</source>
         <translation>Injury ris&amp;k class</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>未设定</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>默认为本机构统筹区</source>
-        <translation>Default: the office&apos;s pooling region</translation>
+        <translation>Default: the office's pooling region</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/i18n.py" line="+90"/>
+        <location filename="../../desktop/ui/i18n.py" line="+90" />
         <source>意外错误：{error}</source>
         <translation>Unexpected error: {error}</translation>
     </message>
 </context>
 <context>
-    <name>ForeignerDialog</name>
+    <name>ExemptionDialog</name>
     <message>
-        <location filename="../../desktop/ui/foreigner_dialog.py" line="+77"/>
-        <source>登记外籍人员</source>
-        <translation>Register a foreign national</translation>
+        <location filename="../../desktop/ui/exemption_dialog.py" line="+127" />
+        <source>出具参保证明（双边协定）</source>
+        <translation>Certificate of coverage (bilateral agreement)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>国籍(&amp;C)</source>
-        <translation>&amp;Country</translation>
+        <location line="+1" />
+        <source>派往国家(&amp;C)</source>
+        <translation>&amp;Country of posting</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
+        <source>派出单位信用代码(&amp;U)</source>
+        <translation>Sending employer credit code (&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>境外工作单位(&amp;H)</source>
+        <translation>&amp;Host employer abroad</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>起始日期(&amp;F)</source>
+        <translation>&amp;From</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>截止日期(&amp;T)</source>
+        <translation>&amp;To</translation>
+    </message>
+    <message>
+        <location line="+0" />
         <source>护照号码(&amp;P)</source>
         <translation>&amp;Passport number</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5" />
+        <source>延期申请（接续截止于起始日前一天的证明）(&amp;E)</source>
+        <translation>&amp;Extension (continues the certificate ending the day before)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>自雇人员(&amp;Z)</source>
+        <translation>Self-employed (&amp;Z)</translation>
+    </message>
+</context>
+<context>
+    <name>ForeignerDialog</name>
+    <message>
+        <location filename="../../desktop/ui/foreigner_dialog.py" line="+77" />
+        <source>登记外籍人员</source>
+        <translation>Register a foreign national</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>国籍(&amp;C)</source>
+        <translation>&amp;Country</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>护照号码(&amp;P)</source>
+        <translation>&amp;Passport number</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>姓名(&amp;N)</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>性别(&amp;X)</source>
         <translation>Se&amp;x</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>出生日期(&amp;B)</source>
         <translation>&amp;Birth date</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>两位国家代码，如DE</source>
         <translation>Two-letter country code, e.g. DE</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>如1990-05-17</source>
         <translation>e.g. 1990-05-17</translation>
     </message>
@@ -482,12 +530,12 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../desktop/ui/layout.py" line="+245"/>
+        <location filename="../../desktop/ui/layout.py" line="+245" />
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -495,67 +543,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop/ui/history_model.py" line="+127"/>
+        <location filename="../../desktop/ui/history_model.py" line="+127" />
         <source>单位 {employer}，个人 {employee}，记入个人账户 {account}</source>
         <translation>Employer {employer}, employee {employee}, to the individual account {account}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+28" />
         <source>欠缴</source>
         <translation>Arrears</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>补缴</source>
         <translation>Back-payment</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>正常</source>
         <translation>Regular</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+17" />
         <source>所属期</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>用人单位</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>缴费基数</source>
         <translation>Base</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+5" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+4" />
         <source>养老</source>
         <translation>Pension</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>医疗</source>
         <translation>Medical</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>失业</source>
         <translation>Unemployment</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>工伤</source>
         <translation>Injury</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>生育</source>
         <translation>Maternity</translation>
     </message>
@@ -563,57 +611,57 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+154"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="+154" />
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+19" />
         <source>正在导入，请稍候…</source>
         <translation>Importing, please wait…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+5" />
         <source>已导入 {rows} 行：新记录 {recorded} 人月（{lines} 条险种明细），{already} 人月此前已记录、未重复记录。所属期：{months}。</source>
         <translation>Imported {rows} rows: {recorded} person-months recorded ({lines} scheme lines); {already} person-months were already recorded and were not recorded again. Months: {months}.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+14" />
         <source>保存错误清单</source>
         <translation>Save the list of bad rows</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+9" />
         <source>无法保存：{reason}</source>
         <translation>Could not save: {reason}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>错误清单已保存到 {path}</source>
         <translation>The list of bad rows was saved to {path}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+4" />
         <source>导入单位申报</source>
         <translation>Import an employer declaration</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>单位申报导入结果</source>
         <translation>Employer declaration import</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>保存错误清单(&amp;S)…</source>
         <translation>&amp;Save the list of bad rows…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -621,155 +669,170 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+195"/>
+        <location filename="../../desktop/ui/window.py" line="+199" />
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+16" />
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+33" />
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+35" />
+        <source>已提交审批申请 {id}，等待审核主管批准</source>
+        <translation>Request {id} filed; it waits for a supervisor's approval</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>正在出具参保缴费证明…</source>
+        <translation>Issuing the statement of contributions…</translation>
+    </message>
+    <message>
+        <location line="+27" />
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+6" />
         <source>选择单位申报文件</source>
         <translation>Choose an employer declaration file</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>申报文件 (*.csv *.xlsx *.txt)</source>
         <translation>Declaration files (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+35" />
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>经办机构 {code}&#x3000;统筹区 {region}</source>
+        <location line="+3" />
+        <source>经办机构 {code}　统筹区 {region}</source>
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>登记(&amp;R)</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>参保人(&amp;P)</source>
         <translation>&amp;Person</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>语言(&amp;L)</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>导入单位申报(&amp;I)…</source>
         <translation>&amp;Import an employer declaration…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>机构设置(&amp;S)…</source>
         <translation>Office &amp;settings…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
+        <source>批量打印参保缴费证明(&amp;B)…</source>
+        <translation>&amp;Batch print statements…</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>登记参保人(&amp;P)…</source>
         <translation>Register a &amp;person…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>登记外籍人员(&amp;F)…</source>
         <translation>Register a &amp;foreign national…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>登记用人单位(&amp;E)…</source>
         <translation>Register an &amp;employer…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记录缴费(&amp;M)…</source>
         <translation>Record a &amp;month…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>请查找参保人</source>
         <translation>Find an insured person</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…4 切换参保人页面&#x3000;Esc 回到查找框</source>
+Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　Ctrl+I 导入单位申报　Ctrl+1…4 切换参保人页面　Esc 回到查找框</source>
         <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…4 the person page&apos;s sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…4 the person page's sections   Esc back to the search box</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+4" />
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-158"/>
-        <location line="+158"/>
+        <location line="-211" />
+        <location line="+211" />
         <source>就绪</source>
-        <translation>Ready!</translation>
+        <translation>Ready</translation>
     </message>
 </context>
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../desktop/ui/office_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/office_dialog.py" line="+69" />
         <source>新建经办机构数据库</source>
         <translation>New office database</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>这是一个新的数据库。请填写本经办机构的代码、名称和统筹区，之后即可登记参保人和单位。</source>
-        <translation>This is a new database. Enter this office&apos;s code, name and pooling region; then you can register people and employers.</translation>
+        <translation>This is a new database. Enter this office's code, name and pooling region; then you can register people and employers.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>经办机构代码(&amp;C)</source>
         <translation>Office &amp;code</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>经办机构名称(&amp;N)</source>
         <translation>Office &amp;name</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>统筹区代码(&amp;R)</source>
         <translation>Pooling &amp;region code</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>6位行政区划代码，如360100</source>
         <translation>6-digit region code, e.g. 360100</translation>
     </message>
@@ -777,238 +840,248 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+198"/>
+        <location filename="../../desktop/ui/person_page.py" line="+206" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>城镇</source>
         <translation>Urban</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>农村</source>
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+34" />
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>个人账户余额：{balance} 元</source>
         <translation>Individual account balance: {balance} yuan</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+15" />
         <source>已作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+4" />
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>户籍地</source>
         <translation>Hukou</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>户籍性质</source>
         <translation>Hukou type</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>国籍</source>
         <translation>Nationality</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>护照号码</source>
         <translation>Passport number</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>记录缴费(&amp;M)</source>
         <translation>&amp;Record a month</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记录一个月的缴费（Ctrl+M）</source>
         <translation>Record one month of contributions (Ctrl+M)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>发起转移(&amp;T)</source>
         <translation>Start a &amp;transfer</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>免缴证明(&amp;X)</source>
         <translation>E&amp;xemption certificate</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>打印(&amp;D)</source>
         <translation>Pri&amp;nt</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1" />
+        <source>出具参保缴费证明并预览（Ctrl+P）</source>
+        <translation>Issue the statement of contributions and preview it (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>出具双边协定参保证明（Ctrl+X）</source>
+        <translation>Issue a certificate of coverage under a bilateral agreement (Ctrl+X)</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>尚未开放</source>
         <translation>Not available yet</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>参保情况</source>
         <translation>Enrolments</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>缴费记录</source>
         <translation>Contributions</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>个人账户</source>
         <translation>Individual account</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+12"/>
+        <location line="+1" />
+        <location line="+12" />
         <source>已出具文书</source>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-9" />
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>参保地</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>缴费期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>本地缴费月数</source>
         <translation>Months here</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>累计缴费月数</source>
         <translation>Months in total</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>欠缴月数</source>
         <translation>Months in arrears</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>缴费月数</source>
         <translation>Months</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>缴费基数合计</source>
         <translation>Base total</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>年初余额</source>
         <translation>Opening balance</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>当年利息</source>
         <translation>Interest</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>当年记入</source>
         <translation>Credited</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>年末余额</source>
         <translation>Closing balance</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>&lt;span style=&apos;background:{arrears}&apos;&gt;&amp;nbsp;欠缴&amp;nbsp;&lt;/span&gt; 已申报未缴费&#x3000;&lt;span style=&apos;background:{back}&apos;&gt;&amp;nbsp;补缴&amp;nbsp;&lt;/span&gt; 逾期补缴</source>
-        <translation>&lt;span style=&apos;background:{arrears}&apos;&gt;&amp;nbsp;Arrears&amp;nbsp;&lt;/span&gt; declared, not paid&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&apos;background:{back}&apos;&gt;&amp;nbsp;Back-payment&amp;nbsp;&lt;/span&gt; paid late</translation>
+        <location line="+2" />
+        <source>&lt;span style='background:{arrears}'&gt;&amp;nbsp;欠缴&amp;nbsp;&lt;/span&gt; 已申报未缴费　&lt;span style='background:{back}'&gt;&amp;nbsp;补缴&amp;nbsp;&lt;/span&gt; 逾期补缴</source>
+        <translation>&lt;span style='background:{arrears}'&gt;&amp;nbsp;Arrears&amp;nbsp;&lt;/span&gt; declared, not paid&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style='background:{back}'&gt;&amp;nbsp;Back-payment&amp;nbsp;&lt;/span&gt; paid late</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+5" />
         <source>文书编号</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>文书种类</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>出具日期</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>打印次数</source>
         <translation>Prints</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>尚未为此人出具任何文书。</source>
         <translation>No documents have been issued for this person yet.</translation>
     </message>
@@ -1016,17 +1089,17 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProblemModel</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="-128"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="-128" />
         <source>行号</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>错误原因</source>
         <translation>Reason</translation>
     </message>
@@ -1034,17 +1107,17 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/progress.py" line="+14"/>
+        <location filename="../../desktop/ui/progress.py" line="+14" />
         <source>请稍候</source>
         <translation>Please wait</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+11" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+18" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -1052,92 +1125,92 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+168"/>
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+168" />
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>补缴</source>
         <translation>Back-payment</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>正常缴费</source>
         <translation>regular</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>缴费基数 {base}（下限 {floor}，上限 {ceiling}），{kind}</source>
         <translation>Base {base} (floor {floor}, ceiling {ceiling}), {kind}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+9" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+19" />
         <source>记录缴费</source>
         <translation>Record a month</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>参保人</source>
         <translation>Insured person</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>用人单位(&amp;E)</source>
         <translation>&amp;Employer</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>所属期(&amp;M)</source>
         <translation>&amp;Month</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>缴费工资(&amp;W)</source>
         <translation>&amp;Wage</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>仅申报未缴费（记为欠缴）(&amp;A)</source>
         <translation>Declared but not paid (record as &amp;arrears)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>如2026-10</source>
         <translation>e.g. 2026-10</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>元，精确到分</source>
         <translation>yuan, exact to the fen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>单位缴费</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>个人缴费</source>
         <translation>Employee</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记入个人账户</source>
         <translation>To the individual account</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>小计</source>
         <translation>Subtotal</translation>
     </message>
@@ -1145,92 +1218,92 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ReferenceModel</name>
     <message>
-        <location filename="../../desktop/ui/reference_model.py" line="+157"/>
+        <location filename="../../desktop/ui/reference_model.py" line="+157" />
         <source>本机构设定</source>
         <translation>Set by the office</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>内置</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>内置：{source}</source>
         <translation>Shipped: {source}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+24" />
         <source>地区代码</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>上年度月平均工资</source>
         <translation>Previous-year average monthly wage</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>起始月份</source>
         <translation>From</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>截止月份</source>
         <translation>To</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>单位费率</source>
         <translation>Employer rate</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>个人费率</source>
         <translation>Employee rate</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记入个人账户比例</source>
         <translation>Individual account rate</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>风险类别</source>
         <translation>Risk class</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>基数下限比例</source>
         <translation>Base floor ratio</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>基数上限比例</source>
         <translation>Base ceiling ratio</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
@@ -1238,72 +1311,72 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>RegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/register_dialog.py" line="+113"/>
+        <location filename="../../desktop/ui/register_dialog.py" line="+113" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+25" />
         <source>登记参保人</source>
         <translation>Register an insured person</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>身份证号码(&amp;I)</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>姓名(&amp;N)</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>户籍地区划代码(&amp;R)</source>
         <translation>Hukou &amp;region code</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>户籍性质(&amp;T)</source>
         <translation>Hukou &amp;type</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>联系电话(&amp;P)</source>
         <translation>&amp;Phone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>城镇</source>
         <translation>Urban</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>农村</source>
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>18位，可刷身份证</source>
         <translation>18 characters; an ID card reader works</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>6位数字</source>
         <translation>6 digits</translation>
     </message>
@@ -1311,32 +1384,32 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SearchModel</name>
     <message>
-        <location filename="../../desktop/ui/search.py" line="+75"/>
+        <location filename="../../desktop/ui/search.py" line="+75" />
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+8" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
@@ -1344,12 +1417,12 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SearchPanel</name>
     <message>
-        <location line="+102"/>
+        <location line="+102" />
         <source>回车打开所选人员；Esc 回到查找框</source>
         <translation>Enter opens the selected person; Esc returns to the search box</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>仅显示前 %n 人，请输入更多</source>
         <translation>
             <numerusform>Showing the first %n person only; type more</numerusform>
@@ -1357,7 +1430,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>找到 %n 人</source>
         <translation>
             <numerusform>%n person found</numerusform>
@@ -1365,12 +1438,12 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         </translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+43" />
         <source>查找参保人(&amp;F)</source>
         <translation>&amp;Find an insured person</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>身份证号码、姓名或拼音首字母，回车打开</source>
         <translation>ID number, name or pinyin initials; Enter opens</translation>
     </message>
@@ -1378,103 +1451,103 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+174"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+173" />
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+16" />
         <source>第 {row} 行：{message}</source>
         <translation>Row {row}: {message}</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+2"/>
+        <location line="+2" />
+        <location line="+2" />
         <source>已保存 {count} 行</source>
         <translation>{count} rows saved</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+12" />
         <source>机构设置</source>
         <translation>Office settings</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>费率与工资</source>
         <translation>Rates and wages</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>本机构</source>
         <translation>This office</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>社会平均工资</source>
         <translation>Average wages</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>费率</source>
         <translation>Rates</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>基数上下限</source>
         <translation>Base limits</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+3" />
         <source>按地区和起止月份设定；本机构设定的值优先于内置值。修改或新增后按“保存更改”，比例和费率写小数（如 0.16 表示 16%）。</source>
-        <translation>Values are set per region and period; values set by the office win over the shipped ones. Edit or add rows, then press &quot;Save changes&quot;. Write ratios and rates as fractions (0.16 for 16%).</translation>
+        <translation>Values are set per region and period; values set by the office win over the shipped ones. Edit or add rows, then press "Save changes". Write ratios and rates as fractions (0.16 for 16%).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>新增一行(&amp;A)</source>
         <translation>&amp;Add a row</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>保存更改(&amp;S)</source>
         <translation>&amp;Save changes</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>经办机构代码</source>
         <translation>Office code</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>经办机构名称</source>
         <translation>Office name</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>统筹区</source>
         <translation>Pooling region</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>密钥指纹</source>
         <translation>Key fingerprint</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>界面语言(&amp;L)</source>
         <translation>Interface &amp;language</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1482,62 +1555,62 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin_dialog.py" line="+116"/>
+        <location filename="../../desktop/ui/signin_dialog.py" line="+116" />
         <source>请输入账号</source>
         <translation>Enter the account name</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+63" />
         <source>登录 — 社保经办桌面</source>
         <translation>Sign in — Shebao Desk</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>修改密码</source>
         <translation>Change the password</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>请登录</source>
         <translation>Please sign in</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>账号(&amp;U)</source>
         <translation>&amp;User</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>密码(&amp;P)</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>这是首次登录，或密码已被管理员重置。请设置只有您知道的新密码（至少8个字符，不含账号名）。</source>
         <translation>This is the first sign-in, or an administrator reset the password. Set a new password only you know (at least 8 characters, not containing the account name).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>新密码(&amp;N)</source>
         <translation>&amp;New password</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>再次输入(&amp;A)</source>
         <translation>&amp;Again</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+2" />
         <source>修改并登录(&amp;S)</source>
         <translation>Change and &amp;sign in</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+0" />
         <source>登录(&amp;S)</source>
         <translation>&amp;Sign in</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -1545,22 +1618,22 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+66"/>
+        <location filename="../../desktop/ui/app.py" line="+66" />
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+1" />
         <source>正在升级数据库结构…</source>
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+16" />
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+40" />
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>

@@ -1,0 +1,63 @@
+"""From the person page: issue a certificate of coverage and preview it; print a statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import EMPLOYER
+from test_ui_support import open_by_search, patient_waits, private_settings, window
+
+from desktop.core.ledger import Ledger
+from desktop.ui.documents import DocumentPreviewDialog
+from desktop.ui.exemption_dialog import ExemptionDialog
+from desktop.ui.window import MainWindow
+
+__all__ = ["patient_waits", "private_settings", "window"]
+
+
+def _posted(ledger: Ledger, person: str) -> None:
+    for month in range(8, 12):
+        ledger.contributions.record(person, EMPLOYER, f"2026-{month:02d}", "8000")
+
+
+def test_issue_a_certificate_from_the_person_page_and_preview_it(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any) -> None:
+    _posted(ledger, person)
+    open_by_search(window, qtbot, "510107198511113215", "张三")
+    assert window.page.exemption_button.isEnabled()
+    window.page.exemption_button.click()
+    qtbot.waitUntil(lambda: isinstance(window.active_dialog, ExemptionDialog))
+    dialog = window.active_dialog
+    assert isinstance(dialog, ExemptionDialog)
+    assert dialog.country.findData("US") == -1  # no agreement: not offered
+    dialog.country.setCurrentIndex(dialog.country.findData("JP"))
+    assert "日本" in dialog.help.text() and "60" in dialog.help.text()
+    dialog.employer.clear()
+    qtbot.keyClicks(dialog.employer, EMPLOYER)
+    qtbot.keyClicks(dialog.host, "Muster KK")
+    qtbot.keyClicks(dialog.start, "2027-01-01")
+    qtbot.keyClicks(dialog.end, "2032-01-01")  # one day too long: refused, naming the last day
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.fields["to"].error.text() != "", timeout=20000)
+    assert "2031-12-31" in dialog.fields["to"].error.text()
+    assert dialog.isVisible()
+    dialog.end.setText("2031-12-31")
+    dialog.accept()
+    qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog), timeout=20000)
+    preview = window.last_preview
+    assert isinstance(preview, DocumentPreviewDialog)
+    assert preview.document.pageCount() == 1 and "CB2026" in preview.windowTitle()
+    [cert] = ledger.exemptions.register_list(worker=person)
+    assert cert.country == "JP" and cert.number in preview.windowTitle()
+    assert ledger.documents.verify(preview.issued.code).valid
+
+
+def test_print_a_statement_from_the_person_page(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any) -> None:
+    _posted(ledger, person)
+    open_by_search(window, qtbot, "510107198511113215", "张三")
+    window.page.print_button.click()
+    qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog), timeout=20000)
+    assert "ZM2026" in window.last_preview.windowTitle()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.page.record is not None and len(window.page.record.documents) == 1,
+                    timeout=20000)
