@@ -94,7 +94,24 @@ class Startup(QObject):
             self._fail(error)
             return
         self.ledger = ledger
-        self.runner.run(ledger.office.exists, self._checked)
+        self.runner.run(ledger.users.has_accounts, self._accounts_checked)
+
+    def _accounts_checked(self, has_accounts: Any, error: BaseException | None) -> None:
+        """Once the office has accounts, nobody works without signing in first."""
+        if error is not None:
+            self._fail(error)
+            return
+        assert self.ledger is not None
+        if not has_accounts:
+            self.runner.run(self.ledger.office.exists, self._checked)
+            return
+        from desktop.ui.signin_dialog import SignInDialog
+
+        ledger = self.ledger
+        self.dialog = SignInDialog(ledger, self.runner, self.window)
+        self.dialog.signed_in.connect(lambda _account: self.runner.run(ledger.office.exists, self._checked))
+        self.dialog.rejected.connect(lambda: self.failed.emit(5))
+        self.dialog.open()
 
     def _checked(self, exists: Any, error: BaseException | None) -> None:
         """Attach the database to the window, asking for the office first on a new one."""

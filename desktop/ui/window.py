@@ -120,7 +120,8 @@ class MainWindow(QMainWindow):
 
     def _enable_ledger_actions(self, enabled: bool) -> None:
         """Enable the actions that need the open database."""
-        for act in (self.import_action, self.settings_action, self.batch_action, self.register_action,
+        for act in (self.import_action, self.settings_action, self.batch_action, self.approvals_action,
+                    self.audit_action, self.register_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
 
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         self.import_action = action(self.file_menu, self.choose_import_file, "Ctrl+I", "import")
         self.settings_action = action(self.file_menu, self.open_settings, "Ctrl+,", "settings")
         self.batch_action = action(self.file_menu, self.open_batch_print, None, "batch_print")
+        self.approvals_action = action(self.file_menu, self.open_approvals, None, "approvals")
+        self.audit_action = action(self.file_menu, self.open_audit, None, "audit")
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -307,6 +310,28 @@ class MainWindow(QMainWindow):
         self.last_preview = dialog
         return self._open_dialog(dialog)
 
+    def open_approvals(self) -> QDialog:
+        """A supervisor's list of requests waiting for a second person; an approved certificate
+        is previewed."""
+        from desktop.ui.approvals_dialog import ApprovalsDialog
+
+        dialog = ApprovalsDialog(self.need_ledger(), self.runner, self)
+        dialog.approved.connect(self._approved)
+        return self._open_dialog(dialog)
+
+    def _approved(self, pending: Any) -> None:
+        from desktop.core.services.documents import Issued
+
+        r = getattr(pending, "result", None)
+        if r is not None and hasattr(r, "pdf"):
+            self.preview(Issued("coverage-certificate", r.number, r.code, r.pdf, r.pages, False))
+
+    def open_audit(self) -> QDialog:
+        """The audit trail with its chain check (supervisors and administrators)."""
+        from desktop.ui.audit_dialog import AuditDialog
+
+        return self._open_dialog(AuditDialog(self.need_ledger(), self.runner, self))
+
     def open_batch_print(self) -> QDialog:
         """Print statements for many people with progress."""
         from desktop.ui.documents import BatchPrintDialog
@@ -370,6 +395,8 @@ class MainWindow(QMainWindow):
         self.import_action.setText(self.tr("导入单位申报(&I)…"))
         self.settings_action.setText(self.tr("机构设置(&S)…"))
         self.batch_action.setText(self.tr("批量打印参保缴费证明(&B)…"))
+        self.approvals_action.setText(self.tr("审批申请(&A)…"))
+        self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))

@@ -669,7 +669,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+199" />
+        <location filename="../../desktop/ui/window.py" line="+202" />
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -694,7 +694,7 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+27" />
+        <location line="+49" />
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -755,6 +755,16 @@
     </message>
     <message>
         <location line="+1" />
+        <source>审批申请(&amp;A)…</source>
+        <translation>&amp;Approval requests…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>审计记录(&amp;U)…</source>
+        <translation>A&amp;udit trail…</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -798,8 +808,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-211" />
-        <location line="+211" />
+        <location line="-235" />
+        <location line="+235" />
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1633,7 +1643,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+57" />
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
