@@ -8,8 +8,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from conftest import EMPLOYER  # noqa: E402
-from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 
 from desktop.core.ledger import Ledger  # noqa: E402
 from desktop.ui.documents import BatchPrintDialog, DocumentPreviewDialog  # noqa: E402
