@@ -14,12 +14,13 @@ the same work on the same data in the same run (absolute times drift, ratios are
   transaction per month with the same PRAGMAs, into a copy of the database taken after setup
   (sqlite3 backup API: identical tables, indexes, people and employers, so foreign keys hold).
   Ledger month k and raw month k alternate, so both see the same machine conditions. Target <= 3x.
-* lookup: 2000 random `ledger.workers.get(id_number)` versus `SELECT <all worker columns> FROM
-  worker WHERE id_number=?` on one open connection to the same file; best of 3 rounds. Target <= 2x.
+* lookup: 2000 random `ledger.workers.get(id_number)` versus `SELECT <the 11 columns get returns>
+  FROM worker WHERE id_number=?` on one open connection to the same file; best of 3. Target <= 2x.
   `ledger.workers.find(...)` by ID prefix, name prefix and pinyin initials is shown for information.
 * statement: `ledger.accounts.statement` of 20 people with 360 months (1996-11..2026-10; pension
   rates and base limits for 1996-11..1997-12 are set as office overrides because resources/ has
-  none before 1998-01) versus the same aggregate queries in sqlite3. Target: median < 20 ms.
+  none before 1998-01) versus sqlite3 running the person's look-up and the GROUP BY queries that
+  give the same figures (interleaved call by call). Target: median < 20 ms.
 * peak RSS (getrusage) and database size. Temporary files are deleted at the end.
 
 --profile FILE writes cProfile stats of the ledger imports only (view with `python -m pstats`).
