@@ -20,6 +20,7 @@ from typing import Any
 from desktop import cli_security
 from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
+from desktop.core.messages import field_label
 from desktop.core.money import fmt
 from desktop.core.privacy import mask_id
 from desktop.core.refdata import schemes
@@ -579,7 +580,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ShebaoError as err:
         print(err.message(g.lang), file=sys.stderr)
         for row in getattr(err, "rows", [])[:200]:
-            print(f"  {row.line}: {row.field} {row.message(g.lang)}", file=sys.stderr)
+            label = field_label(row.field, g.lang) if row.field else ""
+            print(f"  {row.line}: {label}{'：' if label and g.lang == 'zh' else ': ' if label else ''}"
+                  f"{row.message(g.lang)}", file=sys.stderr)
         if g.json:
             print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
         return err.exit_code

@@ -106,7 +106,7 @@ def test_python_m_desktop_opens_the_window(ledger: Ledger, db_path: Path, qtbot:
     guard = QTimer()
     guard.setSingleShot(True)
     guard.timeout.connect(app.quit)
-    guard.start(10000)
+    guard.start(60000)
 
     def ready(win: MainWindow) -> None:
         """Close the window once it is usable."""
