@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from conftest import EMPLOYER
 from test_ui_support import open_by_search, patient_waits, private_settings, window
 
 from desktop.core.ledger import Ledger
+from desktop.ui.coverage_register_dialog import CoverageRegisterDialog
 from desktop.ui.documents import DocumentPreviewDialog
 from desktop.ui.exemption_dialog import ExemptionDialog
 from desktop.ui.window import MainWindow
@@ -61,3 +63,23 @@ def test_print_a_statement_from_the_person_page(
     assert "ZM2026" in window.last_preview.windowTitle()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.page.record is not None and len(window.page.record.documents) == 1,
                     timeout=20000)
+
+
+def test_register_and_statistics_on_screen(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, tmp_path: Path) -> None:
+    _posted(ledger, person)
+    ledger.exemptions.issue(person, "KR", EMPLOYER, "Hanil Co.", "2027-01-01", "2027-12-31", self_employed=True)
+    ledger.exemptions.issue(person, "DE", EMPLOYER, "Muster GmbH", "2028-01-01", "2028-12-31")
+    window.coverage_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, CoverageRegisterDialog)
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.register.rowCount() == 2, timeout=20000)
+    assert dialog.register.item(0, 2).text() == "德国"
+    assert {dialog.stats.item(r, 1).text() for r in range(dialog.stats.rowCount())} == {"德国", "韩国"}
+    dialog.country.setCurrentIndex(dialog.country.findData("KR"))
+    qtbot.waitUntil(lambda: dialog.register.rowCount() == 1 and dialog.stats.rowCount() == 1, timeout=20000)
+    assert dialog.stats.item(0, 3).text() == "1"  # self-employed
+    dialog.save_csv(tmp_path / "s.csv")
+    dialog.save_pdf(tmp_path / "s.pdf")
+    assert "韩国" in (tmp_path / "s.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")

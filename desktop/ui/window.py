@@ -120,7 +120,8 @@ class MainWindow(QMainWindow):
 
     def _enable_ledger_actions(self, enabled: bool) -> None:
         """Enable the actions that need the open database."""
-        for act in (self.import_action, self.settings_action, self.batch_action, self.approvals_action,
+        for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
+                    self.approvals_action,
                     self.audit_action, self.register_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self.import_action = action(self.file_menu, self.choose_import_file, "Ctrl+I", "import")
         self.settings_action = action(self.file_menu, self.open_settings, "Ctrl+,", "settings")
         self.batch_action = action(self.file_menu, self.open_batch_print, None, "batch_print")
+        self.coverage_action = action(self.file_menu, self.open_coverage_register, None, "coverage_register")
         self.approvals_action = action(self.file_menu, self.open_approvals, None, "approvals")
         self.audit_action = action(self.file_menu, self.open_audit, None, "audit")
         self.file_menu.addSeparator()
@@ -326,6 +328,12 @@ class MainWindow(QMainWindow):
         if r is not None and hasattr(r, "pdf"):
             self.preview(Issued("coverage-certificate", r.number, r.code, r.pdf, r.pages, False))
 
+    def open_coverage_register(self) -> QDialog:
+        """The register of certificates of coverage and the statistics by year and country."""
+        from desktop.ui.coverage_register_dialog import CoverageRegisterDialog
+
+        return self._open_dialog(CoverageRegisterDialog(self.need_ledger(), self.runner, self))
+
     def open_audit(self) -> QDialog:
         """The audit trail with its chain check (supervisors and administrators)."""
         from desktop.ui.audit_dialog import AuditDialog
@@ -395,6 +403,7 @@ class MainWindow(QMainWindow):
         self.import_action.setText(self.tr("导入单位申报(&I)…"))
         self.settings_action.setText(self.tr("机构设置(&S)…"))
         self.batch_action.setText(self.tr("批量打印参保缴费证明(&B)…"))
+        self.coverage_action.setText(self.tr("参保证明登记簿与统计(&G)…"))
         self.approvals_action.setText(self.tr("审批申请(&A)…"))
         self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))

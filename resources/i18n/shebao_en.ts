@@ -325,9 +325,180 @@
     </message>
 </context>
 <context>
+    <name>CoverageRegisterDialog</name>
+    <message>
+        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+32" />
+        <source>参保证明登记簿与统计</source>
+        <translation>Certificates of coverage: register and statistics</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>全部国家</source>
+        <translation>All countries</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>全部年度</source>
+        <translation>All years</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>证明编号</source>
+        <translation>Certificate No.</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>国家</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>起始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>截止</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>出具日期</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>协定国</source>
+        <translation>Partner country</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>受雇人员</source>
+        <translation>Employees</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>自雇人员</source>
+        <translation>Self-employed</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>登记簿(&amp;R)</source>
+        <translation>&amp;Register</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>统计(&amp;S)</source>
+        <translation>&amp;Statistics</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出CSV(&amp;C)…</source>
+        <translation>Save &amp;CSV…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出PDF(&amp;P)…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>国家：</source>
+        <translation>Country:</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>年度：</source>
+        <translation>Year:</translation>
+    </message>
+    <message>
+        <location line="+22" />
+        <source>已撤销</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>提前终止 </source>
+        <translation>ended early </translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>有效</source>
+        <translation>valid</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>自雇</source>
+        <translation>self-employed</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>受雇</source>
+        <translation>employee</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>（延期）</source>
+        <translation> (extension)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10" />
+        <source>共 %n 份证明</source>
+        <translation>
+            <numerusform>%n certificate(s)</numerusform>
+            <numerusform>%n certificate(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出统计</source>
+        <translation>Save statistics</translation>
+    </message>
+</context>
+<context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location line="-113" />
+        <location filename="../../desktop/ui/documents.py" line="-113" />
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
@@ -669,7 +840,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+202" />
+        <location filename="../../desktop/ui/window.py" line="+204" />
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -694,7 +865,7 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+49" />
+        <location line="+55" />
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -755,6 +926,11 @@
     </message>
     <message>
         <location line="+1" />
+        <source>参保证明登记簿与统计(&amp;G)…</source>
+        <translation>Certificates of covera&amp;ge…</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>审批申请(&amp;A)…</source>
         <translation>&amp;Approval requests…</translation>
     </message>
@@ -808,8 +984,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-235" />
-        <location line="+235" />
+        <location line="-242" />
+        <location line="+242" />
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
