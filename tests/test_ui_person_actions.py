@@ -26,7 +26,8 @@ def test_issue_a_certificate_from_the_person_page_and_preview_it(
         window: MainWindow, ledger: Ledger, person: str, qtbot: Any) -> None:
     _posted(ledger, person)
     open_by_search(window, qtbot, "510107198511113215", "张三")
-    assert window.page.exemption_button.isEnabled()
+    assert window.page.exemption_button.isEnabled() and window.page.exemption_button.isVisible()
+    assert window.page.print_button.isVisible()
     window.page.exemption_button.click()
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, ExemptionDialog))
     dialog = window.active_dialog

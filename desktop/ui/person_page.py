@@ -165,7 +165,7 @@ class PersonPage(QWidget):
         self.tabs.addTab(history_tab, "")
         self.tabs.addTab(account_tab, "")
         self.tabs.addTab(documents_tab, "")
-        actions = hbox(self.record_button, *self.not_yet, 1)
+        actions = hbox(self.record_button, self.print_button, self.exemption_button, *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
