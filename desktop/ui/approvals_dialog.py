@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -31,32 +27,25 @@ from desktop.core.security import SUPERVISE
 from desktop.core.services.approvals import Approval, PendingInfo
 from desktop.ui import i18n
 from desktop.ui.layout import error_label, hbox, heading, line_edit, vbox
+from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = 7
 
 
-class ApprovalsModel(QAbstractTableModel):
+class ApprovalsModel(ListTableModel):
     """Requests: number, what, details (numbers masked), who asked, where, when, status."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.requests: list[PendingInfo] = []
+    column_count = COLUMNS
+
+    @property
+    def requests(self) -> list[PendingInfo]:
+        """The requests shown."""
+        return self.rows
 
     def set_requests(self, requests: list[PendingInfo]) -> None:
         """Show another list."""
-        self.beginResetModel()
-        self.requests = list(requests)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """How many requests."""
-        return 0 if parent.isValid() else len(self.requests)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """The seven columns."""
-        return 0 if parent.isValid() else COLUMNS
+        self.set_rows(requests)
 
     def kind_name(self, kind: str) -> str:
         """What a request asks for, in words."""

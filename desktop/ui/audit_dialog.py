@@ -8,11 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -29,9 +25,9 @@ from desktop.core.ledger import Ledger
 from desktop.core.services.audit_trail import AuditItem, AuditVerdict
 from desktop.ui import i18n
 from desktop.ui.layout import ERROR_STYLE, error_label, hbox, line_edit, vbox
+from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = 7
 OK_STYLE = "color: #1b5e20;"
 
@@ -46,26 +42,19 @@ class AuditQuery:
     end: str
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(ListTableModel):
     """Entries of the trail: number, time, clerk, counter, action, table, what changed."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[AuditItem] = []
+    column_count = COLUMNS
+
+    @property
+    def items(self) -> list[AuditItem]:
+        """The items shown."""
+        return self.rows
 
     def set_items(self, items: list[AuditItem]) -> None:
         """Show another list."""
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """How many entries."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """The seven columns."""
-        return 0 if parent.isValid() else COLUMNS
+        self.set_rows(items)
 
     def action_name(self, action: str) -> str:
         """An entry's kind in words."""

@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -33,9 +29,8 @@ from desktop.core.messages import field_label
 from desktop.core.services.contributions import ImportCancelled, ImportResult
 from desktop.ui import i18n
 from desktop.ui.layout import ERROR_STYLE, heading, vbox
+from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner, Task
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -45,26 +40,14 @@ class ImportRequest:
     path: Path
 
 
-class ProblemModel(QAbstractTableModel):
+class ProblemModel(ListTableModel):
     """The bad rows of a refused declaration: line, field, reason."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RowProblem] = []
+    column_count = 3
 
-    def set_rows(self, rows: list[RowProblem]) -> None:
-        """Show another list."""
-        self.beginResetModel()
-        self.rows = sorted(rows, key=lambda r: r.line)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """How many bad rows."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """Line, field, reason."""
-        return 0 if parent.isValid() else 3
+    def order(self, rows: list[Any]) -> list[Any]:
+        """By line in the file."""
+        return sorted(rows, key=lambda r: r.line)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text."""

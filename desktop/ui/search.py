@@ -6,11 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -19,13 +16,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from desktop.ui import i18n
 from desktop.ui.layout import vbox
+from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
     from desktop.core.services.workers import WorkerInfo
 
-Index = QModelIndex | QPersistentModelIndex
 LIMIT = 50
 FULL_NUMBER = re.compile(r"^([0-9]{17}[0-9X]|F[0-9]{14}[0-9X])$")
 NUMBER_PREFIX = re.compile(r"^([0-9]{1,17}[0-9X]?|F[0-9]{1,14}[0-9X]?)$")
@@ -40,26 +37,19 @@ def find_people(ledger: Ledger, text: str) -> list[WorkerInfo]:
     return ledger.workers.find(text, LIMIT)
 
 
-class SearchModel(QAbstractTableModel):
+class SearchModel(ListTableModel):
     """At most LIMIT people found by the last search."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.people: list[WorkerInfo] = []
+    column_count = 4
+
+    @property
+    def people(self) -> list[WorkerInfo]:
+        """The people shown."""
+        return self.rows
 
     def set_people(self, people: list[WorkerInfo]) -> None:
-        """Show another result."""
-        self.beginResetModel()
-        self.people = list(people)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """How many people were found."""
-        return 0 if parent.isValid() else len(self.people)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        """Name, number, sex, birth date."""
-        return 0 if parent.isValid() else 4
+        """Show another list."""
+        self.set_rows(people)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text."""

@@ -16,7 +16,13 @@ from sqlalchemy import select
 from desktop.core.errors import InvalidInput
 from desktop.core.ids import clean
 from desktop.core.month import Month
-from desktop.core.refdata import _shipped_interest, _shipped_limits, _shipped_rates, _shipped_wages
+from desktop.core.refdata import (
+    RateRow,
+    _shipped_interest,
+    _shipped_limits,
+    _shipped_rates,
+    _shipped_wages,
+)
 from desktop.core.services.workers import WorkerInfo, find_worker_row, worker_info
 from desktop.core.store.models import (
     AverageWage,
@@ -83,21 +89,6 @@ class WageValue:
 
 
 @dataclass(frozen=True, slots=True)
-class RateValue:
-    """A scheme's rates for a region and period."""
-
-    region: str
-    scheme: str
-    start: Month
-    end: Month | None
-    employer: Decimal
-    employee: Decimal
-    account: Decimal | None
-    risk_class: int | None
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
 class LimitValue:
     """Base floor and ceiling ratios for a region and period."""
 
@@ -123,7 +114,7 @@ class ReferenceValues:
     """The office's own reference values (newest first) followed by the shipped ones."""
 
     wages: tuple[WageValue, ...]
-    rates: tuple[RateValue, ...]
+    rates: tuple[RateRow, ...]
     limits: tuple[LimitValue, ...]
     interest: tuple[InterestValue, ...]
 
@@ -205,9 +196,9 @@ class HistoryService:
             wages = [WageValue(w.region, w.year, w.monthly, "office")
                      for w in s.scalars(select(AverageWage).order_by(AverageWage.region,
                                                                      AverageWage.year.desc()))]
-            rates = [RateValue(o.region, o.scheme, Month.from_int(o.from_month),
-                               _month_or_none(o.to_month), o.employer, o.employee, o.account,
-                               o.risk_class, "office")
+            rates = [RateRow(o.region, o.scheme, Month.from_int(o.from_month),
+                             _month_or_none(o.to_month), o.employer, o.employee, o.account,
+                             o.risk_class, "office")
                      for o in s.scalars(select(RateOverride).order_by(RateOverride.id.desc()))]
             limits = [LimitValue(o.region, Month.from_int(o.from_month), _month_or_none(o.to_month),
                                  o.floor, o.ceiling, "office")
@@ -218,8 +209,7 @@ class HistoryService:
         wages += [WageValue(region, year, monthly, "shipped")
                   for (region, year), monthly in sorted(_shipped_wages().items(),
                                                         key=lambda kv: (kv[0][0], -kv[0][1]))]
-        rates += [RateValue(r.region, r.scheme, r.start, r.end, r.employer, r.employee, r.account,
-                            r.risk_class, r.source) for r in _shipped_rates()]
+        rates += list(_shipped_rates())
         limits += [LimitValue(region, start, end, lim.floor, lim.ceiling, lim.source)
                    for region, start, end, lim in _shipped_limits()]
         interest += [InterestValue(year, rate, "shipped")
