@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_security
+from desktop import cli_security, cli_sync
 from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", required=True)
     c.add_argument("--grade", required=True)
     cli_security.add_parsers(sub)
+    cli_sync.add_parsers(sub)
     return p
 
 
@@ -444,7 +445,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
                 "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
-    done = cli_security.dispatch(ledger, a, _LANG[0])
+    done = cli_security.dispatch(ledger, a, _LANG[0]) or cli_sync.dispatch(ledger, a)
     if done is not None:
         return done
     raise SystemExit(2)

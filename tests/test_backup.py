@@ -21,6 +21,7 @@ from test_security_support import PASSWORD, PERSON, as_, fast_hashing, staffed, 
 from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
+from desktop.core.store.engine import SCHEMA_REVISION
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
 
@@ -48,7 +49,7 @@ def backed_up(staffed: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Path, P
 def test_backup_and_restore_into_a_fresh_install(backed_up: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
     source, file, key = backed_up
     header = source.backups.inspect(file)
-    assert header["format"] == 1 and header["office"] == "OFF01" and header["schema"] == "0006"
+    assert header["format"] == 1 and header["office"] == "OFF01" and header["schema"] == SCHEMA_REVISION
     assert header["key_fingerprint"] == fmt.fingerprint(fmt.load_key(key)) and header["dialect"] == "sqlite"
     assert header["audit_head"]["seq"] == source.audit.head()[0]
     raw = file.read_bytes()

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 AUDIT_TABLES = frozenset({"audit_entry", "audit_head"})
+# Sync bookkeeping: copies of changes already audited where they were applied, and clocks.
+# (Conflicts and their review are audited.)
+NOT_AUDITED = AUDIT_TABLES | {"sync_state", "sync_change", "sync_segment", "sync_held", "sync_peer", "sync_file"}
 # Values never copied into the trail (the trail is readable by supervisors).
 REDACTED = frozenset({("user_account", "password_hash"), ("office", "private_key")})
 _ENTRY: Table = AuditEntry.__table__  # type: ignore[assignment]
@@ -111,7 +114,7 @@ def _count_bulk(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     name = str(getattr(table, "name", ""))
-    if name in AUDIT_TABLES:
+    if name in NOT_AUDITED:
         return
     if not state.is_insert:
         raise UnauditedChange(f"bulk UPDATE/DELETE of {name} bypasses the audit trail; change ORM objects")
@@ -154,7 +157,7 @@ def _flush_changes(session: Session) -> Iterator[dict[str, Any]]:
                             ("delete", session.deleted)):
         for obj in objects:
             table = str(inspect(obj).mapper.local_table.name)
-            if table in AUDIT_TABLES:
+            if table in NOT_AUDITED:
                 continue
             before: dict[str, Any] | None = None
             after: dict[str, Any] | None = None

@@ -47,8 +47,10 @@ class Ledger:
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.residents import ResidentService
+        from desktop.core.services.sync import SyncService
         from desktop.core.services.users import UserService
         from desktop.core.services.workers import WorkerService
+        from desktop.core.sync import capture
 
         self.engine = engine
         self.clock = clock
@@ -58,6 +60,7 @@ class Ledger:
         self._guarded: tuple[bool, float] = (False, 0.0)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         audit.install(self, self._sessions)
+        capture.install(self, self._sessions)
         self._local = threading.local()
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
@@ -75,6 +78,7 @@ class Ledger:
         self.approvals = ApprovalService(self)
         self.audit = AuditService(self)
         self.backups = BackupService(self)
+        self.sync = SyncService(self)
 
     @classmethod
     def open(

@@ -37,6 +37,8 @@ from desktop.core.services.declaration import DeclarationRow, read_declaration
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Worker
+from desktop.core.sync import capture
+from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -180,7 +182,7 @@ class MonthCalculator:
         if wage_fen > 100 * ceiling:
             raise InvalidInput("amount.too_large", "wage", value=f"{wage_fen / 100:.2f}",
                                ceiling=f"{ceiling / 100:.2f}")
-        base = floor if wage_fen < floor else ceiling if wage_fen > ceiling else wage_fen
+        base = floor if wage_fen < floor else min(wage_fen, ceiling)
         exempt = self._exempt_in(worker_id, month)
         lines: list[ComputedLine] = [
             (r.scheme, 0, 0, 0, exempt[r.scheme]) if r.scheme in exempt else
@@ -372,6 +374,8 @@ class ContributionService:
             s.add(batch)
             s.flush()
             inserts: list[dict[str, object]] = []
+            worker_keys = {w.id: worker_key(w.id_number, w.nationality, w.passport) for w in workers.values()}  # type: ignore[attr-defined]
+            employer_keys = {e.id: e.uscc for e in employers.values()}  # type: ignore[attr-defined]
             recorded = already = 0
             for i, (row, w, e, m, wage, base, kind, lines) in enumerate(planned):
                 key = (w.id, e.id, m.as_int())
@@ -393,6 +397,7 @@ class ContributionService:
                     })
                 if len(inserts) >= 20000:
                     s.execute(insert(_CONTRIB), inserts)
+                    capture.capture_rows(s, "contribution", inserts, worker_keys, employer_keys)
                     inserts.clear()
                     if progress and not progress(total + i, total * 2):
                         raise ImportCancelled()
@@ -400,6 +405,7 @@ class ContributionService:
                 raise InvalidRows(problems)
             if inserts:
                 s.execute(insert(_CONTRIB), inserts)
+                capture.capture_rows(s, "contribution", inserts, worker_keys, employer_keys)
             audit.record_bulk(self._ledger, s, "contribution",
                               {"batch": batch.id, "file": filename[:400], "sha256": digest,
                                "people_months": recorded})

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions"),
          "transfer-certificate": ("PZ", "参保缴费凭证", "contribution certificate"),
          "coverage-certificate": ("CB", "参保证明", "certificate of coverage"),
-         "exemption-statistics": ("TJ", "参保证明统计表", "certificates of coverage by year and country")}
+         "exemption-statistics": ("TJ", "参保证明统计表", "certificates of coverage by year and country"),
+         "contact-letter": ("LX", "基本养老保险关系转移接续联系函", "pension transfer contact letter"),
+         "information-table": ("XX", "基本养老保险参保缴费信息表", "pension contribution information table")}
 ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
@@ -63,6 +65,19 @@ DATA_PATHS: dict[str, frozenset[str]] = {
     "transfer-certificate": frozenset(_COMMON | _PERSON | _YEARS | {
         "account.balance", "cert.period_from", "cert.period_to", "cert.months_paid", "cert.region",
         "cert.region_name", "cert.last_employer"}),
+    "contact-letter": frozenset(_COMMON | _PERSON | {
+        "case.number", "case.from_region", "case.from_region_name", "case.to_region",
+        "case.to_region_name", "to.office_name", "letter.office_name", "letter.address",
+        "letter.bank_account_name", "letter.bank", "letter.bank_account", "letter.phone",
+        "letter.basis"}),
+    "information-table": frozenset(_COMMON | _PERSON | {
+        "case.number", "case.from_region", "case.from_region_name", "case.to_region",
+        "case.to_region_name", "table.first_month", "table.account_opened", "table.period_from",
+        "table.period_to", "table.months_paid", "table.account_type", "money.pre1998",
+        "money.to_last_year_end", "money.this_year_principal", "money.account", "money.pooling",
+        "money.total", "rows[]"} | {f"rows[].{k}" for k in (
+            "year", "base", "months", "employer_rate", "account_rate", "personal_rate", "credited",
+            "interest", "closing")}),
 }
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,10 +27,12 @@ from desktop.core.store.models import (
     Office,
     RateOverride,
 )
+from desktop.core.sync.container import new_encryption_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
+IDENTITY_FORMAT = "shebao-office-identity/2"
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 
 
@@ -83,27 +86,43 @@ class OfficeService:
         public = key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo,
         ).decode()
+        enc_public, enc_private = new_encryption_key()
         with self._ledger.write() as s:
             existing = s.scalars(select(Office)).first()
             if existing is not None:
                 raise Conflict("office.exists", "office", code=existing.code, name=existing.name)
             s.add(Office(code=code, name=name, region=region, public_key=public,
-                         private_key=private, created_at=dt.datetime.now()))
+                         private_key=private, created_at=dt.datetime.now(),
+                         enc_public_key=enc_public, enc_private_key=enc_private))
         return self.get()
 
     def get(self) -> OfficeInfo:
         """The office of this database."""
         with self._ledger.read() as s:
             o = load_office(s)
-            return OfficeInfo(o.code, o.name, o.region, name_of(o.region), _fingerprint(o.public_key))
+            return OfficeInfo(o.code, o.name, o.region, name_of(o.region),
+                              _fingerprint(o.public_key + (o.enc_public_key or "")))
 
     def identity(self) -> dict[str, str]:
-        """This office's public identity, to give to other offices (no private key)."""
+        """This office's public identity, to give to other offices (no private key).
+
+        It carries the signing key (documents, sync files) and the key sync files are encrypted
+        to; an office set up before sync existed gets its encryption key pair now.
+        """
         with self._ledger.read() as s:
             o = load_office(s)
-            return {"format": "shebao-office-identity/1", "code": o.code, "name": o.name,
-                    "region": o.region, "public_key": o.public_key,
-                    "fingerprint": _fingerprint(o.public_key)}
+            enc = o.enc_public_key
+        if enc is None:
+            with self._ledger.write() as s:
+                o = load_office(s)
+                if o.enc_public_key is None:
+                    o.enc_public_key, o.enc_private_key = new_encryption_key()
+                enc = o.enc_public_key
+        with self._ledger.read() as s:
+            o = load_office(s)
+            return {"format": IDENTITY_FORMAT, "code": o.code, "name": o.name,
+                    "region": o.region, "public_key": o.public_key, "encryption_key": str(enc),
+                    "fingerprint": _fingerprint(o.public_key + str(enc))}
 
     def trust(self, identity: dict[str, Any]) -> OfficeInfo:
         """Trust another office's public identity (after checking its fingerprint by phone)."""
@@ -118,8 +137,16 @@ class OfficeService:
             region = validate_region(identity["region"], "region")
         except (KeyError, ValueError, TypeError):
             raise InvalidInput("identity.format", "file") from None
-        if identity.get("format") != "shebao-office-identity/1" or not isinstance(key, Ed25519PublicKey):
+        if identity.get("format") not in (IDENTITY_FORMAT, "shebao-office-identity/1") \
+                or not isinstance(key, Ed25519PublicKey):
             raise InvalidInput("identity.format", "file")
+        enc = identity.get("encryption_key")
+        if enc is not None:
+            try:
+                if not isinstance(serialization.load_pem_public_key(str(enc).encode()), X25519PublicKey):
+                    raise ValueError("not X25519")
+            except ValueError:
+                raise InvalidInput("identity.format", "file") from None
         with self._ledger.write() as s:
             own = load_office(s)
             if own.code == code:
@@ -127,10 +154,13 @@ class OfficeService:
             row = s.scalars(select(TrustedOffice).where(TrustedOffice.code == code)).first()
             if row is None:
                 s.add(TrustedOffice(code=code, name=name, region=region,
-                                    public_key=str(identity["public_key"]), trusted_at=dt.datetime.now()))
+                                    public_key=str(identity["public_key"]), trusted_at=dt.datetime.now(),
+                                    enc_public_key=str(enc) if enc else None))
             else:
                 row.name, row.region, row.public_key = name, region, str(identity["public_key"])
-        return OfficeInfo(code, name, region, name_of(region), _fingerprint(str(identity["public_key"])))
+                row.enc_public_key = str(enc) if enc else row.enc_public_key
+        return OfficeInfo(code, name, region, name_of(region),
+                          _fingerprint(str(identity["public_key"]) + (str(enc) if enc else "")))
 
     def exists(self) -> bool:
         """Whether the database has been initialised (asked before anyone signs in)."""

@@ -188,6 +188,32 @@ class WorkerService:
             s.flush()
             return worker_info(w)
 
+    def update(self, key: str, name: str | None = None, phone: str | None = None,
+               hukou_region: str | None = None, hukou_type: str | None = None) -> WorkerInfo:
+        """Change a person's name, phone or hukou (only the values given); the ID number stays."""
+        self._ledger.require(COUNTER)
+        values: dict[str, object] = {}
+        if name is not None:
+            values["name"] = _name(name)
+            values["initials"] = name_initials(str(values["name"]))
+        if phone is not None:
+            values["phone"] = _phone(phone)
+        if hukou_region is not None:
+            values["hukou_region"] = validate_region(hukou_region, "hukou_region")
+        if hukou_type is not None:
+            kind = str(hukou_type).strip().lower()
+            if kind not in ("urban", "rural"):
+                raise InvalidInput("hukou_type.format", "hukou_type")
+            values["hukou_type"] = kind
+        with self._ledger.write() as s:
+            w = find_worker_row(s, key)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=clean(key))
+            for attr, value in values.items():
+                setattr(w, attr, value)
+            s.flush()
+            return worker_info(w)
+
     def get(self, key: str) -> WorkerInfo:
         """A person by ID number, social security number or passport number (the hot look-up of
         a scanned ID card: indexed, compiled once, no session)."""

@@ -20,7 +20,7 @@ from desktop.core.paths import default_database
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 Progress = Callable[[str], None]

@@ -84,6 +84,8 @@ class Office(Base):
     public_key: Mapped[str] = mapped_column(Text)
     private_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    enc_public_key: Mapped[str | None] = mapped_column(Text)  # X25519, for sync files sent here
+    enc_private_key: Mapped[str | None] = mapped_column(Text)
 
 
 class Employer(Base):
@@ -116,6 +118,9 @@ class Worker(Base):
     hukou_type: Mapped[str | None] = mapped_column(String(5))
     phone: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The pooling region holding the pension relationship (None: never moved; the collecting region).
+    insured_region: Mapped[str | None] = mapped_column(String(6))
+    pension_since: Mapped[dt.date | None] = mapped_column(Date)  # drawing a pension since
 
 
 class RateOverride(Base):
@@ -251,6 +256,7 @@ class TrustedOffice(Base):
     region: Mapped[str] = mapped_column(String(6))
     public_key: Mapped[str] = mapped_column(Text)
     trusted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    enc_public_key: Mapped[str | None] = mapped_column(Text)
 
 
 class AgreementOverride(Base):
@@ -366,3 +372,136 @@ class PendingAction(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str | None] = mapped_column(String(400))
     result_json: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncState(Base):
+    """This office's sync clocks (one row): Lamport clock, own change sequence, sealed up to."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lamport: Mapped[int] = mapped_column(BigInteger)
+    own_seq: Mapped[int] = mapped_column(BigInteger)
+    sealed_seq: Mapped[int] = mapped_column(BigInteger)
+    baseline_done: Mapped[bool] = mapped_column(Boolean)
+
+
+class SyncChange(Base):
+    """One change of one record, made here or at another office: the record's state after it."""
+
+    __tablename__ = "sync_change"
+    __table_args__ = (UniqueConstraint("origin", "seq"), Index("ix_sync_change_tbl_key", "tbl", "key"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    lamport: Mapped[int] = mapped_column(BigInteger)
+    tbl: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(200))
+    base: Mapped[str | None] = mapped_column(String(40))  # "origin:seq" of the version it replaced
+    data: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(26))
+
+
+class SyncSegment(Base):
+    """A run of one origin's changes sealed with its signature (kept to relay them unchanged)."""
+
+    __tablename__ = "sync_segment"
+    __table_args__ = (UniqueConstraint("origin", "first_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(20))
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    sealed_at: Mapped[str] = mapped_column(String(26))
+
+
+class SyncPeer(Base):
+    """What is known of another office: changes applied from it, what it has of ours, last files."""
+
+    __tablename__ = "sync_peer"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    applied_seq: Mapped[int] = mapped_column(BigInteger)
+    has_json: Mapped[str] = mapped_column(Text)  # {origin: seq} the office has (told or sent)
+    last_import_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_export_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SyncHeld(Base):
+    """A verified segment that arrived before the changes preceding it: applied when the gap fills."""
+
+    __tablename__ = "sync_held"
+    __table_args__ = (UniqueConstraint("origin", "first_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(20))
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SyncConflict(Base):
+    """Two edits of one record made at two offices between syncs: the losing one, for review."""
+
+    __tablename__ = "sync_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(200))
+    winner: Mapped[str] = mapped_column(String(40))
+    loser: Mapped[str] = mapped_column(String(40))
+    winner_data: Mapped[str] = mapped_column(Text)
+    loser_data: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(60))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+
+class SyncFile(Base):
+    """A sync file made or read here (the register behind "last sync per office")."""
+
+    __tablename__ = "sync_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    peer: Mapped[str] = mapped_column(String(200))
+    changes: Mapped[int] = mapped_column(Integer)
+    applied: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class OfficeSetting(Base):
+    """A setting of this office's installation (e.g. the sync outbox folder)."""
+
+    __tablename__ = "office_setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class TransferCase(Base):
+    """A pension transfer between pooling regions, from application to receipt."""
+
+    __tablename__ = "transfer_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    from_region: Mapped[str] = mapped_column(String(6))
+    to_region: Mapped[str] = mapped_column(String(6))
+    from_office: Mapped[str | None] = mapped_column(String(20))
+    to_office: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(8))  # sync | paper
+    status: Mapped[str] = mapped_column(String(12), index=True)  # requested | settled | received
+    temporary: Mapped[bool] = mapped_column(Boolean)
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    letter_number: Mapped[str] = mapped_column(String(40))
+    letter_json: Mapped[str] = mapped_column(Text)
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+    table_number: Mapped[str | None] = mapped_column(String(40))
+    table_json: Mapped[str | None] = mapped_column(Text)
+    account: Mapped[Decimal | None] = mapped_column(Money)
+    pooling: Mapped[Decimal | None] = mapped_column(Money)
+    total: Mapped[Decimal | None] = mapped_column(Money)
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    received_amount: Mapped[Decimal | None] = mapped_column(Money)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_estimated: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,705 @@
+"""Offline sync between offices: export sealed files, import them safely, relay, conflicts to review.
+
+Import checks everything before it applies anything: the file's shape, the sender (trusted, and its
+signature over the whole file), the body (decrypted with this office's key), every segment (its
+origin trusted, its digest and the origin's signature), and the manifest against the segments.
+Then one transaction applies the changes no one applied here before, in per-origin sequence
+order. A segment that starts after a gap is kept (held) until the missing changes arrive; it is
+never applied with a hole. See README "Sync between offices" for who owns what.
+
+Concurrent edits of one record at two offices: the change with the higher (Lamport time, origin
+code) wins at every office, whatever order the files arrive in; when neither edit had seen the
+other, the losing one is kept in `sync_conflict` for a clerk to review, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.core import audit
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
+from desktop.core.security import ADMIN, COUNTER, SUPERVISE
+from desktop.core.services.office import load_office
+from desktop.core.store.engine import SCHEMA_REVISION, known_revisions
+from desktop.core.store.models import (
+    Contribution,
+    OfficeSetting,
+    SyncConflict,
+    SyncFile,
+    SyncHeld,
+    SyncPeer,
+    SyncSegment,
+    TrustedOffice,
+    Worker,
+)
+from desktop.core.sync import capture, container
+from desktop.core.sync.container import Change, Segment
+from desktop.core.sync.tables import (
+    TABLES,
+    Keys,
+    MissingReference,
+    bulk_values_of,
+    data_of,
+    dumps,
+    existing_contributions,
+    find_local,
+    record_key,
+    values_of,
+)
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+FIRST_SYNC_SCHEMA = "0007"
+Progress = Callable[[int, int], bool]
+_CHANGE = capture.CHANGE
+_STATE = capture.STATE
+_IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A sync file written."""
+
+    file: str
+    changes: int
+    segments: int
+    sha256: str
+    to: tuple[str, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Changes of an origin that have not arrived, while later ones wait (held)."""
+
+    origin: str
+    first_missing: int
+    last_missing: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    sender: str
+    applied: int
+    already_applied: int
+    conflicts: int
+    held: int
+    gaps: tuple[Gap, ...]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    """Sync state with one other office."""
+
+    code: str
+    name: str
+    applied_seq: int
+    last_import: dt.datetime | None
+    last_export: dt.datetime | None
+    can_receive: bool
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    """A losing edit kept for review."""
+
+    id: int
+    table: str
+    key: str
+    winner: str
+    loser: str
+    winner_data: dict[str, Any]
+    loser_data: dict[str, Any]
+    detected_at: dt.datetime
+    reviewed_by: str | None
+    resolution: str | None
+
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """(field, winning value, losing value) for every field that differs."""
+        names = sorted(set(self.winner_data) | set(self.loser_data))
+        return [(n, self.winner_data.get(n), self.loser_data.get(n)) for n in names
+                if self.winner_data.get(n) != self.loser_data.get(n) and n not in _IGNORED_IN_CONFLICTS]
+
+
+@dataclass
+class _Incoming:
+    origin: str
+    seq: int
+    lamport: int
+    tbl: str
+    key: str
+    base: str | None
+    data: str
+    at: str
+    parsed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def vid(self) -> str:
+        return f"{self.origin}:{self.seq}"
+
+
+def _version_id(v: tuple[int, str, int]) -> str:
+    return f"{v[1]}:{v[2]}"
+
+
+class SyncService:
+    """Export and import sync files; peers, gaps and conflicts."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export(self, out: str | os.PathLike[str], to: str | None = None, full: bool = False,
+               progress: Progress | None = None) -> ExportResult:
+        """Write a sync file with every change the destination(s) may not have yet.
+
+        Without `to`, the file is for every trusted office (each can open it). `full` sends every
+        change from the start (a snapshot to seed a new office or a reinstalled machine).
+        A destination's "has" is only what it told us in its own files, so a lost file is sent
+        again in the next one: nothing is lost, and the importer skips what it already has.
+        """
+        self._ledger.require(COUNTER)
+        target = Path(out)
+        if not target.parent.exists():
+            raise InvalidInput("path.folder", "out", path=str(target.parent))
+        with self._ledger.write() as s:
+            office = load_office(s)
+            self._ensure_baseline(s)
+            self._seal(s, office.code, office.private_key)
+            trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
+            if to is not None:
+                if to.strip() not in trusted:
+                    raise RefusedByRule("sync.unknown_office", "to", office=to)
+                dests = [trusted[to.strip()]]
+            else:
+                dests = list(trusted.values())
+            if not dests:
+                raise RefusedByRule("sync.no_offices", "to")
+            missing_key = [d.code for d in dests if not d.enc_public_key]
+            if missing_key:
+                raise RefusedByRule("sync.no_key", "to", office=", ".join(missing_key))
+            peers = {p.code: p for p in s.scalars(select(SyncPeer))}
+            has = {d.code: ({} if full or d.code not in peers else json.loads(peers[d.code].has_json))
+                   for d in dests}
+            origins = [o for (o,) in s.execute(select(SyncSegment.origin).distinct())]
+            segments: list[Segment] = []
+            for origin in sorted(origins):
+                start = min(int(h.get(origin, 0)) for h in has.values())
+                for seg in s.scalars(select(SyncSegment).where(
+                        SyncSegment.origin == origin, SyncSegment.last_seq > start).order_by(SyncSegment.first_seq)):
+                    rows = s.execute(select(_CHANGE.c.seq, _CHANGE.c.lamport, _CHANGE.c.tbl, _CHANGE.c.key,
+                                            _CHANGE.c.base, _CHANGE.c.data, _CHANGE.c.at)
+                                     .where(_CHANGE.c.origin == origin, _CHANGE.c.seq >= seg.first_seq,
+                                            _CHANGE.c.seq <= seg.last_seq).order_by(_CHANGE.c.seq))
+                    segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
+                                            seg.sealed_at, [list(r) for r in rows]))
+            vector = self._vector(s, office.code)
+            now = self._ledger.now().replace(tzinfo=None)
+            manifest = {
+                "kind": "shebao-sync", "schema": SCHEMA_REVISION, "app_version": _app_version(),
+                "sender": office.code, "sender_name": office.name, "sender_region": office.region,
+                "to": sorted(d.code for d in dests), "created": now.isoformat(sep=" ", timespec="seconds"),
+                "full": full, "has": vector,
+                "ranges": _ranges(segments),
+                "counts": {"segments": len(segments), "changes": sum(len(x.changes) for x in segments)},
+            }
+            if progress:
+                progress(1, 3)
+            raw = container.pack(manifest, segments,
+                                 {d.code: str(d.enc_public_key) for d in dests}, office.private_key)
+            digest = hashlib.sha256(raw).hexdigest()
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(raw)
+            os.replace(tmp, target)
+            for d in dests:
+                peer = peers.get(d.code) or self._new_peer(s, d.code)
+                peer.last_export_at = now
+            n = sum(len(x.changes) for x in segments)
+            s.add(SyncFile(sha256=digest, direction="out", peer=",".join(sorted(d.code for d in dests)),
+                           changes=n, applied=0, at=now))
+        if progress:
+            progress(3, 3)
+        return ExportResult(str(target), n, len(segments), digest, tuple(sorted(d.code for d in dests)), len(raw))
+
+    def _new_peer(self, s: Session, code: str) -> SyncPeer:
+        peer = SyncPeer(code=code, applied_seq=0, has_json="{}")
+        s.add(peer)
+        return peer
+
+    def _vector(self, s: Session, own: str) -> dict[str, int]:
+        vector = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer)) if p.applied_seq}
+        sealed = s.execute(select(_STATE.c.sealed_seq).where(_STATE.c.id == 1)).scalar_one()
+        if sealed:
+            vector[own] = int(sealed)
+        return vector
+
+    def _seal(self, s: Session, origin: str, private_pem: str) -> None:
+        _lamport, own_seq, sealed = capture.lock_state(s)
+        if own_seq <= sealed:
+            return
+        rows = s.execute(select(_CHANGE.c.seq, _CHANGE.c.lamport, _CHANGE.c.tbl, _CHANGE.c.key, _CHANGE.c.base,
+                                _CHANGE.c.data, _CHANGE.c.at)
+                         .where(_CHANGE.c.origin == origin, _CHANGE.c.seq > sealed).order_by(_CHANGE.c.seq))
+        changes = [list(r) for r in rows]
+        at = self._ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        seg = container.seal(origin, changes, private_pem, at)
+        s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last, digest=seg.digest,
+                          signature=seg.signature, sealed_at=at))
+        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(sealed_seq=seg.last))
+
+    def _ensure_baseline(self, s: Session) -> None:
+        """Capture, once, every record that existed before change capture (an upgraded office)."""
+        done = s.execute(select(_STATE.c.baseline_done).where(_STATE.c.id == 1)).scalar_one()
+        if done:
+            return
+        keys = Keys(s.connection())
+        queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = s.info.setdefault("sync_queue", {})
+        for spec in sorted(TABLES.values(), key=lambda t: t.rank):
+            table: Any = spec.model.__table__
+            for row in s.connection().execute(select(table)):
+                data = data_of(spec, row, keys)
+                queue[(spec.name, record_key(spec, data))] = (data, True)
+        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(baseline_done=True))
+        capture.write_queued(self._ledger, s)
+
+    # -- import ---------------------------------------------------------------------------
+
+    def import_file(self, path: str | os.PathLike[str], progress: Progress | None = None) -> ImportResult:
+        """Verify a sync file completely, then apply what is new in one transaction."""
+        self._ledger.require(COUNTER)
+        p = Path(path)
+        try:
+            raw = p.read_bytes()
+        except OSError:
+            raise InvalidInput("file.unreadable", "file", path=str(p)) from None
+        digest = hashlib.sha256(raw).hexdigest()
+        opened = container.open_file(raw)
+        h = opened.header
+        self._check_version(h)
+        with self._ledger.read() as s:
+            office = load_office(s)
+            trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
+            seen = s.execute(select(SyncFile.at).where(SyncFile.sha256 == digest,
+                                                       SyncFile.direction == "in")).scalar()
+        sender = str(h.get("sender", ""))
+        if sender == office.code:
+            raise Conflict("sync.own_file", "file")
+        if sender not in trusted:
+            raise IntegrityFailure("sync.untrusted", "file", office=sender)
+        container.check_signature(opened, trusted[sender].public_key)
+        if not office.enc_private_key:
+            raise IntegrityFailure("sync.not_for_us", "file", to=", ".join(map(str, h.get("to", []))))
+        if seen is not None:
+            raise Conflict("sync.already_imported", "file", when=seen.strftime("%Y-%m-%d %H:%M"))
+        segments = container.decrypt(opened, office.code, office.enc_private_key)
+        if progress:
+            progress(1, 4)
+        if _ranges(segments) != h.get("ranges") or sum(len(x.changes) for x in segments) != \
+                h.get("counts", {}).get("changes"):
+            raise IntegrityFailure("sync.manifest", "file")
+        for seg in segments:
+            if seg.origin == office.code:
+                seg.verify(office.public_key)
+            elif seg.origin in trusted:
+                seg.verify(trusted[seg.origin].public_key)
+            else:
+                raise IntegrityFailure("sync.untrusted_origin", "file", office=seg.origin)
+        if progress:
+            progress(2, 4)
+        result = self._apply(segments, h, digest, office.code)
+        if progress:
+            progress(4, 4)
+        return result
+
+    def _check_version(self, h: dict[str, Any]) -> None:
+        fmt, schema = h.get("format"), str(h.get("schema", ""))
+        known = known_revisions()
+        if not isinstance(fmt, int) or fmt > container.FORMAT or (schema and schema not in known):
+            raise IntegrityFailure("sync.newer", "file", version=str(h.get("app_version", "?")))
+        if schema not in known or known.index(schema) < known.index(FIRST_SYNC_SCHEMA):
+            raise IntegrityFailure("sync.not_ours", "file")
+        if h.get("kind") != "shebao-sync":
+            raise IntegrityFailure("sync.not_ours", "file")
+
+    def _apply(self, segments: list[Segment], h: dict[str, Any], digest: str, own: str) -> ImportResult:
+        now = self._ledger.now().replace(tzinfo=None)
+        sender = str(h["sender"])
+        with self._ledger.write() as s:
+            capture.applying(s)
+            audit.note(s, f"sync import from {sender}: {digest[:16]}")
+            lamport, own_seq, _sealed = capture.lock_state(s)
+            peers = {p.code: p for p in s.scalars(select(SyncPeer))}
+            applied_to = {code: p.applied_seq for code, p in peers.items()}
+            applied_to[own] = own_seq
+            held = {(x.origin, x.first_seq): x for x in s.scalars(select(SyncHeld))}
+            pool: dict[str, dict[int, tuple[Segment, SyncHeld | None]]] = {}
+            for seg in segments:
+                if seg.origin == own and seg.last > own_seq:
+                    raise IntegrityFailure("sync.own_ahead", "file", seq=seg.last, own=own_seq)
+                pool.setdefault(seg.origin, {})[seg.first] = (seg, None)
+            for (origin, first), row in held.items():
+                if first not in pool.get(origin, {}):
+                    pool.setdefault(origin, {})[first] = (Segment.from_json(json.loads(row.body)), row)
+            incoming: list[_Incoming] = []
+            already = newly_held = 0
+            for origin, by_first in sorted(pool.items()):
+                done = applied_to.get(origin, 0)
+                for first in sorted(by_first):
+                    seg, held_row = by_first[first]
+                    if seg.last <= done:
+                        if held_row is None:
+                            already += len(seg.changes)
+                        else:
+                            s.delete(held_row)
+                        continue
+                    if seg.first > done + 1:
+                        if held_row is None and (origin, seg.first) not in held:
+                            s.add(SyncHeld(origin=origin, first_seq=seg.first, last_seq=seg.last,
+                                           body=json.dumps(seg.as_json(), ensure_ascii=False), received_at=now))
+                            newly_held += len(seg.changes)
+                        continue
+                    if held_row is None:
+                        already += done - seg.first + 1
+                    else:
+                        s.delete(held_row)
+                    incoming.extend(_Incoming(origin, int(c[0]), int(c[1]), str(c[2]), str(c[3]),
+                                              c[4], str(c[5]), str(c[6]))
+                                    for c in seg.changes if int(c[0]) > done)
+                    done = seg.last
+                    if origin != own and s.execute(select(SyncSegment.id).where(
+                            SyncSegment.origin == origin, SyncSegment.first_seq == seg.first)).first() is None:
+                        s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last,
+                                          digest=seg.digest, signature=seg.signature, sealed_at=seg.sealed_at))
+                applied_to[origin] = done
+            if not incoming and not newly_held and segments:
+                raise Conflict("sync.nothing_new", "file")
+            conflicts = self._apply_changes(s, incoming, now, digest)
+            rows = [{"origin": c.origin, "seq": c.seq, "lamport": c.lamport, "tbl": c.tbl, "key": c.key,
+                     "base": c.base, "data": c.data, "at": c.at} for c in incoming]
+            for i in range(0, len(rows), 20000):
+                s.connection().execute(insert(_CHANGE), rows[i:i + 20000])
+            top = max((c.lamport for c in incoming), default=0)
+            if top > lamport:
+                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=top))
+            for origin, seq in applied_to.items():
+                if origin == own:
+                    continue
+                peer = peers.get(origin) or self._new_peer(s, origin)
+                peers[origin] = peer
+                peer.applied_seq = seq
+            sp = peers.get(sender) or self._new_peer(s, sender)
+            told = {str(k): int(v) for k, v in dict(h.get("has", {})).items()}
+            mine = json.loads(sp.has_json or "{}")
+            sp.has_json = json.dumps({k: max(int(mine.get(k, 0)), told.get(k, 0)) for k in set(mine) | set(told)},
+                                     sort_keys=True)
+            sp.last_import_at = now
+            s.add(SyncFile(sha256=digest, direction="in", peer=sender, changes=sum(len(x.changes) for x in segments),
+                           applied=len(incoming), at=now))
+            s.flush()
+            gaps = self._gaps(s, own)
+        return ImportResult(sender, len(incoming), already, conflicts, newly_held, tuple(gaps), digest)
+
+    def _apply_changes(self, s: Session, incoming: list[_Incoming], now: dt.datetime, digest: str) -> int:
+        """Apply changes (last writer wins by Lamport time, then origin); returns conflicts recorded."""
+        if not incoming:
+            return 0
+        conn = s.connection()
+        keys = Keys(conn)
+        incoming.sort(key=lambda c: (TABLES[c.tbl].rank if c.tbl in TABLES else 99, c.lamport, c.origin, c.seq))
+        versions = self._versions(s, incoming)
+        by_id = {c.vid: c for c in incoming}
+        for c in incoming:
+            if c.tbl not in TABLES:
+                raise IntegrityFailure("sync.unknown_table", "file", table=c.tbl)
+            try:
+                c.parsed = json.loads(c.data)
+            except ValueError:
+                raise IntegrityFailure("sync.damaged", "file") from None
+        keys.load_workers(str(c.parsed["worker"]) for c in incoming if "worker" in c.parsed)
+        keys.load_workers(c.key for c in incoming if c.tbl == "worker")
+        conflicts = 0
+        bulk: list[dict[str, Any]] = []
+        new_contribs = self._new_contributions(conn, keys, incoming, versions)
+        try:
+            for c in incoming:
+                spec = TABLES[c.tbl]
+                cur = versions.get((c.tbl, c.key))
+                wins = cur is None or (c.lamport, c.origin) > (cur[0], cur[1])
+                if cur is not None and not self._related(s, by_id, c, cur):
+                    loser_id, winner_id = (_version_id(cur), c.vid) if wins else (c.vid, _version_id(cur))
+                    loser = self._data_of(s, by_id, cur) if wins else c.parsed
+                    winner = c.parsed if wins else self._data_of(s, by_id, cur)
+                    if {k: v for k, v in loser.items() if k not in _IGNORED_IN_CONFLICTS} != \
+                            {k: v for k, v in winner.items() if k not in _IGNORED_IN_CONFLICTS}:
+                        s.add(SyncConflict(tbl=c.tbl, key=c.key, winner=winner_id, loser=loser_id,
+                                           winner_data=dumps(winner), loser_data=dumps(loser), detected_at=now))
+                        conflicts += 1
+                if not wins:
+                    continue
+                versions[(c.tbl, c.key)] = (c.lamport, c.origin, c.seq)
+                if c.tbl == "contribution" and (c.tbl, c.key) in new_contribs:
+                    new_contribs.discard((c.tbl, c.key))
+                    bulk.append(bulk_values_of(spec, c.parsed, keys))
+                    continue
+                self._upsert(s, conn, spec, c.parsed, keys)
+        except MissingReference as err:
+            raise IntegrityFailure("sync.missing_ref", "file", kind=err.kind, ref=err.key) from None
+        for i in range(0, len(bulk), 20000):
+            s.execute(insert(Contribution.__table__), bulk[i:i + 20000])  # type: ignore[arg-type]
+        if bulk:
+            audit.record_bulk(self._ledger, s, "contribution", {"sync": digest, "rows_from_sync": len(bulk)})
+        return conflicts
+
+    def _new_contributions(self, conn: Any, keys: Keys, incoming: list[_Incoming],
+                           versions: dict[tuple[str, str], tuple[int, str, int]]) -> set[tuple[str, str]]:
+        """Contribution keys with no version here and no local row: inserted in bulk."""
+        cands: dict[tuple[int, int, int, str], tuple[str, str]] = {}
+        for c in incoming:
+            if c.tbl != "contribution" or (c.tbl, c.key) in versions:
+                continue
+            d = c.parsed
+            wid, eid = keys.worker(str(d["worker"])), keys.employer(str(d["employer"]))
+            if wid is None or eid is None:
+                continue  # the person or employer arrives in this file: checked on insert
+            cands[(wid, eid, int(d["month"]), str(d["scheme"]))] = (c.tbl, c.key)
+        found = existing_contributions(conn, list(cands))
+        return {v for k, v in cands.items() if k not in found}
+
+    def _upsert(self, s: Session, conn: Any, spec: Any, data: dict[str, Any], keys: Keys) -> None:
+        values = values_of(spec, data, keys)
+        local = find_local(conn, spec, data, keys)
+        if local is None:
+            obj = spec.model(**values, **_local_defaults(spec.name))
+            s.add(obj)
+            s.flush()
+            if spec.name == "worker":
+                keys.worker_id[record_key(spec, data)] = obj.id
+            elif spec.name == "employer":
+                keys.employer_id[str(data["uscc"])] = obj.id
+            return
+        obj = s.get(spec.model, local)
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+
+    def _versions(self, s: Session, incoming: list[_Incoming]) -> dict[tuple[str, str], tuple[int, str, int]]:
+        """The winning version of every record the changes touch, as stored here."""
+        out: dict[tuple[str, str], tuple[int, str, int]] = {}
+        by_table: dict[str, set[str]] = {}
+        for c in incoming:
+            by_table.setdefault(c.tbl, set()).add(c.key)
+        for tbl, wanted in by_table.items():
+            ordered = sorted(wanted)
+            for i in range(0, len(ordered), 500):
+                for key, lam, origin, seq in s.execute(
+                        select(_CHANGE.c.key, _CHANGE.c.lamport, _CHANGE.c.origin, _CHANGE.c.seq)
+                        .where(_CHANGE.c.tbl == tbl, _CHANGE.c.key.in_(ordered[i:i + 500]))):
+                    v = (int(lam), str(origin), int(seq))
+                    if (tbl, key) not in out or (v[0], v[1]) > out[(tbl, key)][:2]:
+                        out[(tbl, key)] = v
+        return out
+
+    def _related(self, s: Session, by_id: dict[str, _Incoming], c: _Incoming, cur: tuple[int, str, int]) -> bool:
+        """Whether one of the two versions had seen the other (so they do not conflict)."""
+        cur_id = _version_id(cur)
+        return self._descends(s, by_id, c.vid, cur_id) or self._descends(s, by_id, cur_id, c.vid)
+
+    def _descends(self, s: Session, by_id: dict[str, _Incoming], child: str, ancestor: str) -> bool:
+        node: str | None = child
+        for _ in range(200):
+            if node is None:
+                return False
+            if node == ancestor:
+                return True
+            node = self._base_of(s, by_id, node)
+        return False
+
+    def _base_of(self, s: Session, by_id: dict[str, _Incoming], vid: str) -> str | None:
+        if vid in by_id:
+            return by_id[vid].base
+        origin, _, seq = vid.rpartition(":")
+        row = s.execute(select(_CHANGE.c.base).where(_CHANGE.c.origin == origin,
+                                                     _CHANGE.c.seq == int(seq))).first()
+        return row[0] if row else None
+
+    def _data_of(self, s: Session, by_id: dict[str, _Incoming], v: tuple[int, str, int]) -> dict[str, Any]:
+        vid = _version_id(v)
+        if vid in by_id:
+            return by_id[vid].parsed or json.loads(by_id[vid].data)
+        text = s.execute(select(_CHANGE.c.data).where(_CHANGE.c.origin == v[1], _CHANGE.c.seq == v[2])).scalar_one()
+        parsed: dict[str, Any] = json.loads(text)
+        return parsed
+
+    def _gaps(self, s: Session, own: str) -> list[Gap]:
+        applied = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer))}
+        gaps: list[Gap] = []
+        done: dict[str, int] = {}
+        for row in s.scalars(select(SyncHeld).order_by(SyncHeld.origin, SyncHeld.first_seq)):
+            start = done.get(row.origin, applied.get(row.origin, 0))
+            if row.first_seq > start + 1:
+                gaps.append(Gap(row.origin, start + 1, row.first_seq - 1))
+            done[row.origin] = row.last_seq
+        return gaps
+
+    # -- review ---------------------------------------------------------------------------
+
+    def gaps(self) -> list[Gap]:
+        """Changes still missing while later ones are held."""
+        with self._ledger.read() as s:
+            return self._gaps(s, load_office(s).code)
+
+    def peers(self) -> list[PeerStatus]:
+        """Every trusted office with what was last exchanged with it."""
+        with self._ledger.read() as s:
+            peers = {p.code: p for p in s.scalars(select(SyncPeer))}
+            out = []
+            for t in s.scalars(select(TrustedOffice).order_by(TrustedOffice.code)):
+                p = peers.get(t.code)
+                out.append(PeerStatus(t.code, t.name, p.applied_seq if p else 0,
+                                      p.last_import_at if p else None, p.last_export_at if p else None,
+                                      bool(t.enc_public_key)))
+            return out
+
+    def conflicts(self, include_reviewed: bool = False) -> list[ConflictInfo]:
+        """Losing edits, newest first (only those not reviewed yet unless asked)."""
+        with self._ledger.read() as s:
+            q = select(SyncConflict).order_by(SyncConflict.id.desc())
+            if not include_reviewed:
+                q = q.where(SyncConflict.reviewed_at.is_(None))
+            return [ConflictInfo(c.id, c.tbl, c.key, c.winner, c.loser, json.loads(c.winner_data),
+                                 json.loads(c.loser_data), c.detected_at, c.reviewed_by, c.resolution)
+                    for c in s.scalars(q)]
+
+    def resolve(self, conflict_id: int, take: str) -> ConflictInfo:
+        """Review a conflict: keep the winning edit, or take the losing one (a new edit here).
+
+        Taking the losing edit writes it as this office's newest change, which then wins
+        everywhere in the next sync.
+        """
+        self._ledger.require(SUPERVISE)
+        if take not in ("winner", "loser"):
+            raise InvalidInput("sync.take", "take", value=take)
+        with self._ledger.write() as s:
+            c = s.get(SyncConflict, conflict_id)
+            if c is None:
+                raise InvalidInput("sync.conflict_unknown", "conflict", value=conflict_id)
+            if c.reviewed_at is not None:
+                raise Conflict("sync.conflict_reviewed", "conflict", by=c.reviewed_by or "-")
+            if take == "loser":
+                spec = TABLES[c.tbl]
+                keys = Keys(s.connection())
+                data = json.loads(c.loser_data)
+                values = values_of(spec, data, keys)
+                local = find_local(s.connection(), spec, data, keys)
+                obj = s.get(spec.model, local) if local is not None else None
+                if obj is None:
+                    raise RefusedByRule("sync.conflict_gone", "conflict")
+                for name, value in values.items():
+                    if name not in _IGNORED_IN_CONFLICTS and getattr(obj, name) != value:
+                        setattr(obj, name, value)
+            c.reviewed_by = self._ledger.actor_name() or "-"
+            c.reviewed_at = self._ledger.now().replace(tzinfo=None)
+            c.resolution = take
+            return ConflictInfo(c.id, c.tbl, c.key, c.winner, c.loser, json.loads(c.winner_data),
+                                json.loads(c.loser_data), c.detected_at, c.reviewed_by, c.resolution)
+
+    def duplicate_months(self, worker: str | None = None) -> list[tuple[str, str, int, tuple[str, ...]]]:
+        """Months of pension paid in two or more regions for one person: (key, name, month, regions)."""
+        with self._ledger.read() as s:
+            c = Contribution
+            q = (select(c.worker_id, c.month).where(c.scheme == "pension", c.status == "paid")
+                 .group_by(c.worker_id, c.month).having(func.count(func.distinct(c.region)) > 1))
+            if worker is not None:
+                w = self._ledger.workers.get(worker)
+                q = q.where(c.worker_id == w.id)
+            dup = s.execute(q.order_by(c.worker_id, c.month)).all()
+            out = []
+            keys = Keys(s.connection())
+            for wid, month in dup:
+                regions = tuple(sorted(r for (r,) in s.execute(select(c.region).distinct().where(
+                    c.worker_id == wid, c.month == month, c.scheme == "pension", c.status == "paid"))))
+                name = s.execute(select(Worker.name).where(Worker.id == wid)).scalar_one()
+                out.append((keys.of_worker(wid), name, int(month), regions))
+            return out
+
+    def outbox(self) -> str | None:
+        """The folder `sync outbox` writes files into (None: not set)."""
+        with self._ledger.read() as s:
+            row = s.get(OfficeSetting, "sync.outbox")
+            return row.value if row else None
+
+    def set_outbox(self, folder: str | None) -> str | None:
+        """Set (or with None/"" clear) the outbox folder; it must exist."""
+        self._ledger.require(ADMIN)
+        value = str(folder or "").strip()
+        if value and not Path(value).is_dir():
+            raise InvalidInput("path.folder", "outbox", path=value)
+        with self._ledger.write() as s:
+            row = s.get(OfficeSetting, "sync.outbox")
+            if not value:
+                if row is not None:
+                    s.delete(row)
+                return None
+            if row is None:
+                s.add(OfficeSetting(key="sync.outbox", value=value))
+            else:
+                row.value = value
+        return value
+
+    def export_to_outbox(self, folder: str | None = None) -> ExportResult:
+        """Export for every trusted office into the outbox folder, named by office and time."""
+        target = folder or self.outbox()
+        if not target:
+            raise InvalidInput("sync.no_outbox", "outbox")
+        if not Path(target).is_dir():
+            raise InvalidInput("path.folder", "outbox", path=target)
+        code = self._ledger.office.get().code
+        stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
+        return self.export(Path(target) / f"{code}-{stamp}.sync")
+
+    def pending_changes(self) -> int:
+        """This office's changes not yet in any exported file."""
+        with self._ledger.read() as s:
+            row = s.execute(select(_STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).one()
+            return int(row[0]) - int(row[1])
+
+
+def _local_defaults(table: str) -> dict[str, Any]:
+    return {"batch_id": None, "exemption_id": None} if table == "contribution" else {}
+
+
+def _ranges(segments: Iterable[Segment]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for seg in segments:
+        r = out.setdefault(seg.origin, [seg.first, seg.last])
+        r[0], r[1] = min(r[0], seg.first), max(r[1], seg.last)
+    return out
+
+
+def _app_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("shebao-desk")
+    except PackageNotFoundError:
+        return "0"
+
+
+def changes_of(segments: Iterable[Segment]) -> list[Change]:
+    """Every change of the segments, in order (for tests and tools)."""
+    return [c for seg in segments for c in seg.changes]

@@ -1,0 +1,1 @@
+"""Offline sync between offices: change capture, sealed files, import and relay."""

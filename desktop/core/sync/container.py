@@ -1,0 +1,259 @@
+"""The sync file: a readable manifest, an encrypted compressed body, and the sender's signature.
+
+Layout (all lengths big-endian):
+
+    MAGIC (12 bytes) | header length (4) | header (UTF-8 JSON) | body length (8) | body | signature (64)
+
+- The header is the manifest (format, schema revision and program version, sender, recipients,
+  per-origin sequence ranges, counts, creation time) plus, for each recipient office, the body key
+  wrapped to that office: X25519 with a fresh key pair, HKDF-SHA256, AES-256-GCM.
+- The body is the zlib-compressed JSON of the sealed segments, encrypted with AES-256-GCM under a
+  random key, the header as associated data (so no manifest value can be changed either).
+- The signature is the sender's Ed25519 signature over everything before it. It is checked before
+  anything is decrypted, so a damaged or forged file is refused without touching its content.
+
+Each segment inside is signed by the office where its changes were made (its origin), so a
+prefecture can relay it unchanged: whoever reads it checks the origin's own signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import struct
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from desktop.core.errors import IntegrityFailure
+
+MAGIC = b"SHEBAO-SYNC\n"
+FORMAT = 1
+_HKDF_INFO = b"shebao-sync/1 body key"
+_SEGMENT_CONTEXT = b"shebao-segment/1\n"
+
+
+def b64(data: bytes) -> str:
+    """Bytes as base64 text."""
+    return base64.b64encode(data).decode()
+
+
+def unb64(text: str) -> bytes:
+    """Base64 text as bytes (a malformed value is a damaged file)."""
+    try:
+        return base64.b64decode(text.encode(), validate=True)
+    except (ValueError, TypeError):
+        raise IntegrityFailure("sync.damaged", "file") from None
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+def new_encryption_key() -> tuple[str, str]:
+    """A new X25519 key pair as (public, private) PEM text."""
+    key = X25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return public, private
+
+
+def load_signing_key(pem: str) -> Ed25519PrivateKey:
+    """The office's Ed25519 private key."""
+    key = serialization.load_pem_private_key(pem.encode(), None)
+    assert isinstance(key, Ed25519PrivateKey)
+    return key
+
+
+def load_verify_key(pem: str) -> Ed25519PublicKey:
+    """An office's Ed25519 public key."""
+    key = serialization.load_pem_public_key(pem.encode())
+    assert isinstance(key, Ed25519PublicKey)
+    return key
+
+
+def _x_public(pem: str) -> X25519PublicKey:
+    key = serialization.load_pem_public_key(pem.encode())
+    if not isinstance(key, X25519PublicKey):
+        raise ValueError("not an X25519 key")
+    return key
+
+
+def _x_private(pem: str) -> X25519PrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), None)
+    assert isinstance(key, X25519PrivateKey)
+    return key
+
+
+def _wrap_key(shared: bytes, salt: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt, _HKDF_INFO).derive(shared)
+
+
+# -- segments -------------------------------------------------------------------------------
+
+Change = list[Any]  # [seq, lamport, tbl, key, base, data (JSON text), at]
+
+
+def change_line(origin: str, change: Sequence[Any]) -> bytes:
+    """The bytes a change contributes to its segment's digest."""
+    return json.dumps([origin, *change], ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def segment_digest(origin: str, changes: Sequence[Sequence[Any]]) -> str:
+    """SHA-256 over the segment's changes in order."""
+    h = hashlib.sha256()
+    for change in changes:
+        h.update(change_line(origin, change))
+    return h.hexdigest()
+
+
+def segment_message(origin: str, first: int, last: int, digest: str, sealed_at: str) -> bytes:
+    """What the origin office signs for a segment."""
+    return _SEGMENT_CONTEXT + json.dumps([origin, first, last, digest, sealed_at],
+                                         separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of one origin's changes (sequence first..last) with the origin's signature."""
+
+    origin: str
+    first: int
+    last: int
+    digest: str
+    signature: str
+    sealed_at: str
+    changes: list[Change]
+
+    def as_json(self) -> dict[str, Any]:
+        """The segment as it travels."""
+        return {"origin": self.origin, "first": self.first, "last": self.last, "digest": self.digest,
+                "signature": self.signature, "sealed_at": self.sealed_at, "changes": self.changes}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Segment:
+        """A segment read from a file (shape checked; signatures are checked by `verify`)."""
+        try:
+            seg = cls(str(d["origin"]), int(d["first"]), int(d["last"]), str(d["digest"]),
+                      str(d["signature"]), str(d["sealed_at"]), [list(c) for c in d["changes"]])
+        except (KeyError, TypeError, ValueError):
+            raise IntegrityFailure("sync.damaged", "file") from None
+        if seg.last - seg.first + 1 != len(seg.changes) or any(
+                len(c) != 7 or c[0] != seg.first + i for i, c in enumerate(seg.changes)):
+            raise IntegrityFailure("sync.segment_broken", "file", origin=seg.origin)
+        return seg
+
+    def verify(self, public_pem: str) -> None:
+        """Refuse (IntegrityFailure) unless the digest matches and the origin signed it."""
+        if segment_digest(self.origin, self.changes) != self.digest:
+            raise IntegrityFailure("sync.segment_broken", "file", origin=self.origin)
+        try:
+            load_verify_key(public_pem).verify(
+                unb64(self.signature),
+                segment_message(self.origin, self.first, self.last, self.digest, self.sealed_at))
+        except InvalidSignature:
+            raise IntegrityFailure("sync.segment_signature", "file", origin=self.origin) from None
+
+
+def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str) -> Segment:
+    """Sign a run of this office's own changes."""
+    first, last = int(changes[0][0]), int(changes[-1][0])
+    digest = segment_digest(origin, changes)
+    signature = load_signing_key(signing_pem).sign(segment_message(origin, first, last, digest, sealed_at))
+    return Segment(origin, first, last, digest, b64(signature), sealed_at, changes)
+
+
+# -- the file -------------------------------------------------------------------------------
+
+def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapping[str, str],
+         signing_pem: str) -> bytes:
+    """Build a sync file for the recipients ({office code: X25519 public PEM})."""
+    body_key = AESGCM.generate_key(256)
+    wrapped = []
+    for code, pem in sorted(recipients.items()):
+        eph = X25519PrivateKey.generate()
+        eph_pub = eph.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        kek = _wrap_key(eph.exchange(_x_public(pem)), eph_pub)
+        nonce = os.urandom(12)
+        wrapped.append({"office": code, "epk": b64(eph_pub), "nonce": b64(nonce),
+                        "key": b64(AESGCM(kek).encrypt(nonce, body_key, code.encode()))})
+    nonce = os.urandom(12)
+    header = {**manifest, "format": FORMAT, "recipients": wrapped, "nonce": b64(nonce)}
+    header_bytes = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    plain = json.dumps({"segments": [s.as_json() for s in segments]}, ensure_ascii=False,
+                       separators=(",", ":")).encode()
+    body = AESGCM(body_key).encrypt(nonce, zlib.compress(plain, 6), header_bytes)
+    signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + struct.pack(">Q", len(body)) + body
+    return signed + load_signing_key(signing_pem).sign(signed)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A sync file split into its parts (nothing checked yet but the shape)."""
+
+    header: dict[str, Any]
+    header_bytes: bytes
+    body: bytes
+    signed: bytes
+    signature: bytes
+
+
+def open_file(raw: bytes) -> Opened:
+    """Split a file; refuse what is not a sync file or is cut short."""
+    if not raw.startswith(MAGIC):
+        raise IntegrityFailure("sync.not_ours", "file")
+    try:
+        pos = len(MAGIC)
+        (hlen,) = struct.unpack_from(">I", raw, pos)
+        pos += 4
+        header_bytes = raw[pos:pos + hlen]
+        pos += hlen
+        (blen,) = struct.unpack_from(">Q", raw, pos)
+        pos += 8
+        body = raw[pos:pos + blen]
+        pos += blen
+        signature = raw[pos:]
+        if len(header_bytes) != hlen or len(body) != blen or len(signature) != 64:
+            raise IntegrityFailure("sync.truncated", "file")
+        header = json.loads(header_bytes.decode())
+        if not isinstance(header, dict):
+            raise ValueError("header")
+    except (struct.error, ValueError, UnicodeDecodeError):
+        raise IntegrityFailure("sync.truncated", "file") from None
+    return Opened(header, header_bytes, body, raw[:pos], signature)
+
+
+def check_signature(opened: Opened, sender_pem: str) -> None:
+    """Refuse unless the sender's signature covers the file exactly."""
+    try:
+        load_verify_key(sender_pem).verify(opened.signature, opened.signed)
+    except InvalidSignature:
+        raise IntegrityFailure("sync.bad_signature", "file", office=str(opened.header.get("sender"))) from None
+
+
+def decrypt(opened: Opened, office: str, private_pem: str) -> list[Segment]:
+    """Unwrap the body key with this office's X25519 key and read the segments."""
+    entry = next((r for r in opened.header.get("recipients", []) if r.get("office") == office), None)
+    if entry is None:
+        raise IntegrityFailure("sync.not_for_us", "file",
+                               to=", ".join(str(r.get("office")) for r in opened.header.get("recipients", [])))
+    try:
+        eph_pub = unb64(entry["epk"])
+        kek = _wrap_key(_x_private(private_pem).exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub)
+        body_key = AESGCM(kek).decrypt(unb64(entry["nonce"]), unb64(entry["key"]), office.encode())
+        plain = zlib.decompress(AESGCM(body_key).decrypt(unb64(opened.header["nonce"]), opened.body,
+                                                         opened.header_bytes))
+        data = json.loads(plain.decode())
+        return [Segment.from_json(s) for s in data["segments"]]
+    except (InvalidTag, ValueError, KeyError, TypeError, zlib.error, UnicodeDecodeError):
+        raise IntegrityFailure("sync.damaged", "file") from None

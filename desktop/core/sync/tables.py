@@ -1,0 +1,289 @@
+"""The records that travel between offices, each identified by a natural key, never a local id.
+
+A change carries the record's whole state after the change ("data"): its columns, with references
+to other records written as their natural keys (a person by ID number, or nationality and
+passport; an employer by credit code). Money is whole fen, dates ISO text, so the data is the same
+text at every office. Local-only columns (import batch, local exemption id) do not travel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select, tuple_
+
+from desktop.core.store.models import (
+    Base,
+    Contribution,
+    Employer,
+    ResidentContribution,
+    TransferCase,
+    Worker,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column that travels: its name in the data, its kind, and the value an older file lacks."""
+
+    name: str
+    kind: str  # str | int | money | date | datetime | bool | worker | employer
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One synced table: its model, apply order, fields and the fields forming its natural key."""
+
+    name: str
+    model: type[Base]
+    rank: int
+    fields: tuple[Field, ...]
+    key_fields: tuple[str, ...]
+
+    def column(self, f: Field) -> str:
+        """The model attribute a field is stored in."""
+        return {"worker": "worker_id", "employer": "employer_id"}.get(f.kind, f.name)
+
+
+def _f(spec: str) -> tuple[Field, ...]:
+    out = []
+    for item in spec.split():
+        name, _, kind = item.partition(":")
+        out.append(Field(name, kind or "str"))
+    return tuple(out)
+
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    TableSpec("employer", Employer, 0, _f("uscc name region risk_class:int created_at:datetime"), ("uscc",)),
+    TableSpec("worker", Worker, 1, _f(
+        "id_number ssn nationality passport name initials sex birth_date:date hukou_region hukou_type "
+        "phone created_at:datetime insured_region pension_since:date"), ("id_number",)),
+    TableSpec("contribution", Contribution, 2, _f(
+        "worker:worker employer:employer region month:int scheme wage:money base:money "
+        "employer_amount:money employee_amount:money account_amount:money kind status recorded_on:date"),
+        ("worker", "employer", "month", "scheme")),
+    TableSpec("resident_contribution", ResidentContribution, 2, _f(
+        "worker:worker scheme year:int region personal:money subsidy:money recorded_on:date"),
+        ("worker", "scheme", "year")),
+    TableSpec("transfer_case", TransferCase, 3, _f(
+        "number worker:worker from_region to_region from_office to_office channel status temporary:bool "
+        "applied_on:date letter_number letter_json settled_on:date table_number table_json account:money "
+        "pooling:money total:money received_on:date received_amount:money due_on:date "
+        "due_estimated:bool created_at:datetime"), ("number",)),
+)}
+SYNCED = frozenset(TABLES)
+
+
+def worker_key(id_number: str | None, nationality: str, passport: str | None) -> str:
+    """A person's key at every office: the ID number, or nationality and passport for foreigners."""
+    return id_number if id_number else f"{nationality}:{passport}"
+
+
+def record_key(spec: TableSpec, data: Mapping[str, Any]) -> str:
+    """The natural key of a record's data."""
+    if spec.name == "worker":
+        return worker_key(data.get("id_number"), str(data["nationality"]), data.get("passport"))
+    return "|".join(str(data[k]) for k in spec.key_fields)
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """A record's data as canonical JSON text (sorted keys, no spaces, UTF-8 characters kept)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _plain(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return int(Decimal(value).scaleb(2).to_integral_exact()) if isinstance(value, Decimal) else int(value)
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == "datetime":
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "int":
+        return int(value)
+    return value
+
+
+def _stored(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return Decimal(int(value)).scaleb(-2)
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "int":
+        return int(value)
+    return value
+
+
+class Keys:
+    """Translates local ids to natural keys and back, with a cache for one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.worker_key: dict[int, str] = {}
+        self.worker_id: dict[str, int] = {}
+        self.employer_key: dict[int, str] = {}
+        self.employer_id: dict[str, int] = {}
+
+    def of_worker(self, wid: int) -> str:
+        """The key of a local person."""
+        if wid not in self.worker_key:
+            row = self.conn.execute(select(Worker.id_number, Worker.nationality, Worker.passport)
+                                    .where(Worker.id == wid)).one()
+            self.worker_key[wid] = worker_key(row[0], row[1], row[2])
+        return self.worker_key[wid]
+
+    def of_employer(self, eid: int) -> str:
+        """The credit code of a local employer."""
+        if eid not in self.employer_key:
+            self.employer_key[eid] = str(self.conn.execute(
+                select(Employer.uscc).where(Employer.id == eid)).scalar_one())
+        return self.employer_key[eid]
+
+    def load_workers(self, keys: Iterable[str]) -> None:
+        """Look up the local ids of many people at once."""
+        wanted = sorted({k for k in keys if k not in self.worker_id})
+        citizens = [k for k in wanted if ":" not in k]
+        for i in range(0, len(citizens), 500):
+            for wid, number in self.conn.execute(select(Worker.id, Worker.id_number)
+                                                 .where(Worker.id_number.in_(citizens[i:i + 500]))):
+                self.worker_id[str(number)] = int(wid)
+                self.worker_key[int(wid)] = str(number)
+        for k in (k for k in wanted if ":" in k):
+            nat, _, passport = k.partition(":")
+            found = self.conn.execute(select(Worker.id).where(
+                Worker.nationality == nat, Worker.passport == passport)).scalar()
+            if found is not None:
+                self.worker_id[k] = int(found)
+                self.worker_key[int(found)] = k
+
+    def worker(self, key: str) -> int | None:
+        """The local id of a person by key (None: not known here)."""
+        if key not in self.worker_id:
+            self.load_workers([key])
+        return self.worker_id.get(key)
+
+    def employer(self, uscc: str) -> int | None:
+        """The local id of an employer by credit code (None: not known here)."""
+        if uscc not in self.employer_id:
+            eid = self.conn.execute(select(Employer.id).where(Employer.uscc == uscc)).scalar()
+            if eid is None:
+                return None
+            self.employer_id[uscc] = eid
+            self.employer_key[eid] = uscc
+        return self.employer_id[uscc]
+
+
+def data_of(spec: TableSpec, obj: Any, keys: Keys) -> dict[str, Any]:
+    """A local ORM row as change data."""
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.kind == "worker":
+            out[f.name] = keys.of_worker(obj.worker_id)
+        elif f.kind == "employer":
+            out[f.name] = keys.of_employer(obj.employer_id)
+        else:
+            out[f.name] = _plain(f.kind, getattr(obj, f.name))
+    return out
+
+
+def data_of_row(spec: TableSpec, row: Mapping[str, Any], worker: str, employer: str | None) -> dict[str, Any]:
+    """A row as inserted in bulk (money already in fen) as change data."""
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.kind == "worker":
+            out[f.name] = worker
+        elif f.kind == "employer":
+            out[f.name] = employer
+        else:
+            out[f.name] = _plain(f.kind, row[f.name])
+    return out
+
+
+class MissingReference(LookupError):
+    """Change data names a person or employer this office does not know."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key}")
+        self.kind, self.key = kind, key
+
+
+def values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str, Any]:
+    """Change data as model attribute values for this office (references resolved to local ids).
+
+    A field the data lacks (a file from an older version) takes the field's default.
+    """
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        value = data.get(f.name, f.default)
+        if f.kind == "worker":
+            wid = keys.worker(str(value))
+            if wid is None:
+                raise MissingReference("worker", str(value))
+            out["worker_id"] = wid
+        elif f.kind == "employer":
+            eid = keys.employer(str(value))
+            if eid is None:
+                raise MissingReference("employer", str(value))
+            out["employer_id"] = eid
+        else:
+            out[f.name] = _stored(f.kind, value)
+    return out
+
+
+def bulk_values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str, Any]:
+    """Like values_of, but money as whole fen for a Core INSERT into the bare table."""
+    out = values_of(spec, data, keys)
+    for f in spec.fields:
+        if f.kind == "money" and out.get(f.name) is not None:
+            out[f.name] = int(data[f.name])
+    return out
+
+
+def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> int | None:
+    """The local row id of the record the data is about, or None."""
+    m: Any = spec.model
+    if spec.name == "employer":
+        return keys.employer(str(data["uscc"]))
+    if spec.name == "worker":
+        return keys.worker(record_key(spec, data))
+    if spec.name == "transfer_case":
+        return conn.execute(select(m.id).where(m.number == data["number"])).scalar()
+    wid = keys.worker(str(data["worker"]))
+    if wid is None:
+        return None
+    if spec.name == "contribution":
+        eid = keys.employer(str(data["employer"]))
+        if eid is None:
+            return None
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.employer_id == eid, m.month == int(data["month"]),
+            m.scheme == data["scheme"])).scalar()
+    return conn.execute(select(m.id).where(m.worker_id == wid, m.scheme == data["scheme"],
+                                           m.year == int(data["year"]))).scalar()
+
+
+def existing_contributions(conn: Connection, wanted: list[tuple[int, int, int, str]]) -> set[tuple[int, int, int, str]]:
+    """Which (worker_id, employer_id, month, scheme) of many already exist here."""
+    found: set[tuple[int, int, int, str]] = set()
+    c = Contribution
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i:i + 400]
+        rows = conn.execute(select(c.worker_id, c.employer_id, c.month, c.scheme).where(
+            tuple_(c.worker_id, c.employer_id, c.month, c.scheme).in_(chunk)))
+        found.update((int(a), int(b), int(m), str(s)) for a, b, m, s in rows)
+    return found
