@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_security, cli_sync
+from desktop import cli_security, cli_sync, cli_transfer
 from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = grp.add_parser("certificate", help="the contribution certificate (参保缴费凭证) on leaving")
     c.add_argument("--worker", required=True)
     c.add_argument("--out")
+    cli_transfer.add_parsers(sub, grp)
 
     grp = sub.add_parser("document", help="the register of issued documents").add_subparsers(dest="action", required=True)
     c = grp.add_parser("list")
@@ -234,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--reason", required=True)
 
     grp = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
+    cli_transfer.add_report_parser(grp)
     c = grp.add_parser("exemptions", help="certificates of coverage issued per year and country")
     c.add_argument("--year", type=int)
     c.add_argument("--csv")
@@ -397,7 +399,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         elif a.kind in ("transfer-certificate", "coverage-certificate"):
             issued = ledger.documents.reprint(a.id)
         else:
-            raise RefusedByRule("document.not_yet", "kind", value=a.kind)
+            issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
         Path(a.out).write_bytes(issued.pdf)
         return {"pdf": a.out, "pages": issued.pages, "verification_code": issued.code,
                 "number": issued.number, "copy": issued.copy}
@@ -445,7 +447,8 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
                 "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
-    done = cli_security.dispatch(ledger, a, _LANG[0]) or cli_sync.dispatch(ledger, a)
+    done = (cli_security.dispatch(ledger, a, _LANG[0]) or cli_sync.dispatch(ledger, a)
+            or cli_transfer.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)

@@ -60,7 +60,7 @@ def test_transfer_certificate_and_reprint(office: str, tmp_path: Path, capsys: p
     code, listing = run(capsys, "--db", office, "document", "list", "510107198511113215")
     assert listing["documents"][0]["prints"] == 2
     code, err = run(capsys, "--db", office, "print", "contact-letter", "X", "--out", "x.pdf")
-    assert code == 3 and err["error"]["field"] == "kind"
+    assert code == 2 and err["error"]["field"] == "number"  # neither a case nor a document number
     code, err = run(capsys, "--db", office, "print", "transfer-certificate", "NC01-PZ2026999999", "--out", "x.pdf")
     assert code == 2 and err["error"]["field"] == "number"
 

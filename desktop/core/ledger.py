@@ -48,6 +48,7 @@ class Ledger:
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.residents import ResidentService
         from desktop.core.services.sync import SyncService
+        from desktop.core.services.transfers import TransferService
         from desktop.core.services.users import UserService
         from desktop.core.services.workers import WorkerService
         from desktop.core.sync import capture
@@ -79,6 +80,7 @@ class Ledger:
         self.audit = AuditService(self)
         self.backups = BackupService(self)
         self.sync = SyncService(self)
+        self.transfers = TransferService(self)
 
     @classmethod
     def open(

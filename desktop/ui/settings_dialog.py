@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -10,9 +11,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -23,7 +26,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.office import OfficeInfo
 from desktop.ui import i18n
-from desktop.ui.layout import error_label, hbox, vbox
+from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.reference_model import (
     KINDS,
     ReferenceChange,
@@ -112,9 +115,31 @@ class SettingsDialog(QDialog):
         self.language_label.setBuddy(self.language)
         language_page = QWidget()
         language_page.setLayout(vbox(hbox(self.language_label, self.language, 1), 1, margin=16))
+        self.outbox_label = QLabel()
+        self.outbox = QLineEdit()
+        self.outbox.setObjectName("sync_outbox")
+        self.outbox.setReadOnly(True)
+        self.outbox_label.setBuddy(self.outbox)
+        self.outbox_button = QPushButton()
+        self.outbox_button.setObjectName("choose_outbox")
+        self.outbox_button.clicked.connect(lambda: self.choose_outbox())
+        self.outbox_clear = QPushButton()
+        self.outbox_clear.setObjectName("clear_outbox")
+        self.outbox_clear.clicked.connect(lambda: self.choose_outbox(""))
+        self.outbox_hint = QLabel()
+        self.outbox_hint.setWordWrap(True)
+        self.outbox_hint.setStyleSheet("color: #555;")
+        self.outbox_status = QLabel()
+        self.outbox_status.setObjectName("outbox_status")
+        self.outbox_error = error_label()
+        self.outbox_error.setObjectName("outbox_error")
+        sync_page = QWidget()
+        sync_page.setLayout(vbox(hbox(self.outbox_label, self.outbox, self.outbox_button, self.outbox_clear),
+                                 self.outbox_hint, self.outbox_status, self.outbox_error, 1, margin=16))
         self.tabs.addTab(reference_page, "")
         self.tabs.addTab(office_page, "")
         self.tabs.addTab(language_page, "")
+        self.tabs.addTab(sync_page, "")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         self.setLayout(vbox(self.tabs, self.buttons, margin=12))
@@ -124,18 +149,19 @@ class SettingsDialog(QDialog):
 
     def reload(self) -> None:
         """Read the office and the reference values in the background."""
-        self.runner.run(lambda: (self.ledger.office.get(), self.ledger.history.reference_values()),
-                        self._loaded)
+        self.runner.run(lambda: (self.ledger.office.get(), self.ledger.history.reference_values(),
+                                 self.ledger.sync.outbox()), self._loaded)
 
     def _loaded(self, result: Any, error: BaseException | None) -> None:
         """Show the office and the reference values read in the background."""
         if error is not None:
             self.reference_error.setText(i18n.message(error))
             return
-        self.office, values = result
+        self.office, values, outbox = result
         for kind, model in self.models.items():
             model.set_rows(rows_of(values, kind))
         self._show_office()
+        self.outbox.setText(outbox or "")
 
     def _show_office(self) -> None:
         """Fill the office identity labels."""
@@ -193,6 +219,30 @@ class SettingsDialog(QDialog):
         self.reference_status.setText(self.tr("已保存 {count} 行").format(count=done))
         self.reload()
 
+    def choose_outbox(self, folder: str | None = None) -> None:
+        """Ask for the sync outbox folder (unless given; "" clears it), then store it."""
+        if folder is None:
+            start = self.outbox.text() or str(Path.home())
+            folder = QFileDialog.getExistingDirectory(self, self.tr("选择同步发件文件夹"), start)
+            if not folder:
+                return
+        self.outbox_error.clear()
+        self.outbox_status.clear()
+        self.outbox_button.setEnabled(False)
+        self.outbox_clear.setEnabled(False)
+        self.runner.run(lambda: self.ledger.sync.set_outbox(folder), self._outbox_saved)
+
+    def _outbox_saved(self, result: Any, error: BaseException | None) -> None:
+        """Show the folder stored, or why it was refused."""
+        self.outbox_button.setEnabled(True)
+        self.outbox_clear.setEnabled(True)
+        if error is not None:
+            self.outbox_error.setText(short_message(error))
+            return
+        self.outbox.setText(result or "")
+        self.outbox_status.setText(self.tr("已保存同步发件文件夹") if result
+                                   else self.tr("已清除同步发件文件夹"))
+
     def _language_changed(self, _index: int) -> None:
         """Switch the interface language when another one is chosen."""
         code = str(self.language.currentData())
@@ -203,7 +253,8 @@ class SettingsDialog(QDialog):
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
         self.setWindowTitle(self.tr("机构设置"))
-        for i, text in enumerate([self.tr("费率与工资"), self.tr("本机构"), self.tr("语言")]):
+        for i, text in enumerate([self.tr("费率与工资"), self.tr("本机构"), self.tr("语言"),
+                                  self.tr("同步")]):
             self.tabs.setTabText(i, text)
         for i, text in enumerate([self.tr("社会平均工资"), self.tr("费率"), self.tr("基数上下限"),
                                   self.tr("记账利率")]):
@@ -217,6 +268,13 @@ class SettingsDialog(QDialog):
                                                     self.tr("统筹区"), self.tr("密钥指纹")], strict=True):
             label.setText(text)
         self.language_label.setText(self.tr("界面语言(&L)"))
+        self.outbox_label.setText(self.tr("同步发件文件夹(&O)"))
+        self.outbox.setPlaceholderText(self.tr("未设置"))
+        self.outbox_button.setText(self.tr("浏览(&B)…"))
+        self.outbox_clear.setText(self.tr("清除"))
+        self.outbox_hint.setText(self.tr(
+            "计划任务运行 shebao sync outbox 时，会把发给全部受信任机构的同步文件写到这个文件夹"
+            "（文件名为机构代码和时间）。只有管理员可以修改。"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         for model in self.models.values():
             model.retranslate()

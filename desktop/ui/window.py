@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
     def _enable_ledger_actions(self, enabled: bool) -> None:
         """Enable the actions that need the open database."""
         for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
-                    self.approvals_action,
+                    self.approvals_action, self.sync_action,
                     self.audit_action, self.register_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.coverage_action = action(self.file_menu, self.open_coverage_register, None, "coverage_register")
         self.approvals_action = action(self.file_menu, self.open_approvals, None, "approvals")
         self.audit_action = action(self.file_menu, self.open_audit, None, "audit")
+        self.sync_action = action(self.file_menu, self.open_sync, "Ctrl+Shift+S", "sync")
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -340,6 +341,20 @@ class MainWindow(QMainWindow):
 
         return self._open_dialog(AuditDialog(self.need_ledger(), self.runner, self))
 
+    def open_sync(self) -> QDialog:
+        """Export and import sync files, missing changes, conflicts to review."""
+        from desktop.ui.sync_dialog import SyncDialog
+
+        dialog = SyncDialog(self.need_ledger(), self.runner, self)
+        self._open_dialog(dialog)
+        dialog.finished.connect(lambda _code: self._refresh_after_sync(dialog))
+        return dialog
+
+    def _refresh_after_sync(self, dialog: Any) -> None:
+        """Refresh the person shown when an import or a resolved conflict changed records."""
+        if dialog.records_changed and self._page is not None and self._page.worker is not None:
+            self.open_person(self._page.worker.key)
+
     def open_batch_print(self) -> QDialog:
         """Print statements for many people with progress."""
         from desktop.ui.documents import BatchPrintDialog
@@ -406,6 +421,7 @@ class MainWindow(QMainWindow):
         self.coverage_action.setText(self.tr("参保证明登记簿与统计(&G)…"))
         self.approvals_action.setText(self.tr("审批申请(&A)…"))
         self.audit_action.setText(self.tr("审计记录(&U)…"))
+        self.sync_action.setText(self.tr("同步(&Y)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))

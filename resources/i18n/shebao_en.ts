@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalsDialog</name>
     <message>
-        <location filename="../../desktop/ui/approvals_dialog.py" line="+198" />
+        <location filename="../../desktop/ui/approvals_dialog.py" line="+187" />
         <source>已批准申请#{id}：{what}</source>
         <translation>Approved request #{id}: {what}</translation>
     </message>
@@ -140,7 +140,7 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+150" />
+        <location filename="../../desktop/ui/audit_dialog.py" line="+139" />
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
@@ -325,6 +325,64 @@
     </message>
 </context>
 <context>
+    <name>ConflictsModel</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+172" />
+        <source>参保人</source>
+        <translation>Insured person</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>缴费记录</source>
+        <translation>Contribution</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>城乡居民缴费</source>
+        <translation>Resident contribution</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>转移接续</source>
+        <translation>Transfer case</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>记录类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>胜出方</source>
+        <translation>Winner</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>落选方</source>
+        <translation>Loser</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>发现时间</source>
+        <translation>Found</translation>
+    </message>
+</context>
+<context>
     <name>CoverageRegisterDialog</name>
     <message>
         <location filename="../../desktop/ui/coverage_register_dialog.py" line="+32" />
@@ -493,6 +551,39 @@
         <location line="+1" />
         <source>导出统计</source>
         <translation>Save statistics</translation>
+    </message>
+</context>
+<context>
+    <name>DifferencesModel</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+26" />
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>胜出的值</source>
+        <translation>Winning value</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>落选的值</source>
+        <translation>Losing value</translation>
     </message>
 </context>
 <context>
@@ -712,6 +803,24 @@
     </message>
 </context>
 <context>
+    <name>GapsModel</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="-99" />
+        <source>第 {first}–{last} 条变更</source>
+        <translation>Changes {first}–{last}</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>来源机构</source>
+        <translation>From office</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>缺少的变更</source>
+        <translation>Missing changes</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <location filename="../../desktop/ui/history_model.py" line="+127" />
@@ -782,7 +891,7 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+154" />
+        <location filename="../../desktop/ui/import_dialog.py" line="+137" />
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
@@ -840,7 +949,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+204" />
+        <location filename="../../desktop/ui/window.py" line="+205" />
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -865,7 +974,7 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+55" />
+        <location line="+69" />
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -941,6 +1050,11 @@
     </message>
     <message>
         <location line="+1" />
+        <source>同步(&amp;Y)…</source>
+        <translation>S&amp;ync…</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -984,8 +1098,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-242" />
-        <location line="+242" />
+        <location line="-257" />
+        <location line="+257" />
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1021,6 +1135,54 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+3" />
         <source>6位行政区划代码，如360100</source>
         <translation>6-digit region code, e.g. 360100</translation>
+    </message>
+</context>
+<context>
+    <name>PeersModel</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="-44" />
+        <source>从未</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>否（需重新交换身份文件）</source>
+        <translation>No (exchange identity files again)</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>机构代码</source>
+        <translation>Office code</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>机构名称</source>
+        <translation>Office name</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>最近导入</source>
+        <translation>Last import</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>最近导出</source>
+        <translation>Last export</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>已应用其变更（条）</source>
+        <translation>Its changes applied</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>可接收加密文件</source>
+        <translation>Can receive encrypted files</translation>
     </message>
 </context>
 <context>
@@ -1570,7 +1732,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SearchModel</name>
     <message>
-        <location filename="../../desktop/ui/search.py" line="+75" />
+        <location filename="../../desktop/ui/search.py" line="+65" />
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1637,7 +1799,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+173" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="+199" />
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
@@ -1653,7 +1815,22 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>{count} rows saved</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+7" />
+        <source>选择同步发件文件夹</source>
+        <translation>Choose the sync outbox folder</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>已保存同步发件文件夹</source>
+        <translation>Sync outbox folder saved</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>已清除同步发件文件夹</source>
+        <translation>Sync outbox folder cleared</translation>
+    </message>
+    <message>
+        <location line="+11" />
         <source>机构设置</source>
         <translation>Office settings</translation>
     </message>
@@ -1671,6 +1848,11 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+0" />
         <source>语言</source>
         <translation>Language</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>同步</source>
+        <translation>Sync</translation>
     </message>
     <message>
         <location line="+2" />
@@ -1734,6 +1916,31 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1" />
+        <source>同步发件文件夹(&amp;O)</source>
+        <translation>Sync &amp;outbox folder</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>未设置</source>
+        <translation>Not set</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>浏览(&amp;B)…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>计划任务运行 shebao sync outbox 时，会把发给全部受信任机构的同步文件写到这个文件夹（文件名为机构代码和时间）。只有管理员可以修改。</source>
+        <translation>A scheduled task running shebao sync outbox writes a sync file for every trusted office into this folder (named by office code and time). Only an administrator may change it.</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1822,6 +2029,218 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+57" />
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+295" />
+        <source>机构(&amp;O)</source>
+        <translation>&amp;Offices</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>待补缺口（{count}）(&amp;G)</source>
+        <translation>Missing &amp;gaps ({count})</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>待补缺口(&amp;G)</source>
+        <translation>Missing &amp;gaps</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>冲突（{count}）(&amp;C)</source>
+        <translation>&amp;Conflicts ({count})</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>冲突(&amp;C)</source>
+        <translation>&amp;Conflicts</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>本机构 {code} 有 {count} 条变更尚未导出。</source>
+        <translation>This office ({code}) has {count} changes not exported yet.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>本机构 {code} 的变更都已导出。</source>
+        <translation>Every change of this office ({code}) has been exported.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>同步发件文件夹：{folder}（计划任务运行 shebao sync outbox 会把发给全部受信任机构的文件写到这里）</source>
+        <translation>Sync outbox folder: {folder} (a scheduled task running shebao sync outbox writes the file for every trusted office there)</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>尚未设置同步发件文件夹（机构设置 → 同步）。</source>
+        <translation>No sync outbox folder is set (Office settings → Sync).</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>这些变更还没有收到，其后的变更已暂存、暂不应用。请向来源机构索取包含这些变更的同步文件（或完整快照），导入后暂存的变更随之应用。</source>
+        <translation>These changes have not arrived; the later ones are held and not applied yet. Ask the office they come from for a sync file with them (or a full snapshot): once it is imported, the held changes are applied too.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>没有缺少的变更。</source>
+        <translation>No changes are missing.</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>保存同步文件</source>
+        <translation>Save sync file</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>同步文件 (*.sync)</source>
+        <translation>Sync files (*.sync)</translation>
+    </message>
+    <message>
+        <location line="+11" />
+        <source>正在导出同步文件…</source>
+        <translation>Exporting a sync file…</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>已导出 {changes} 条变更，发给 {to}。
+文件：{file}
+SHA-256：{sha}</source>
+        <translation>Exported {changes} changes for {to}.
+File: {file}
+SHA-256: {sha}</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>选择同步文件</source>
+        <translation>Choose a sync file</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>同步文件 (*.sync);;所有文件 (*)</source>
+        <translation>Sync files (*.sync);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>正在导入 {name}…</source>
+        <translation>Importing {name}…</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>已导入 {sender} 的同步文件：已应用 {applied} 条，已有 {already} 条，冲突 {conflicts} 条，暂存 {held} 条。</source>
+        <translation>Imported the sync file from {sender}: {applied} applied, {already} already here, {conflicts} conflicts, {held} held.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>缺少 {origin} 的第 {first}–{last} 条变更，已暂存后续文件。</source>
+        <translation>Changes {first}–{last} of {origin} are missing; the later ones are held.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>请在“冲突”页核对被覆盖的修改。</source>
+        <translation>Review the overridden edits on the Conflicts tab.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>SHA-256：{sha}</source>
+        <translation>SHA-256: {sha}</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>正在处理，请稍候…</source>
+        <translation>Working, please wait…</translation>
+    </message>
+    <message>
+        <location line="+27" />
+        <source>没有待处理的冲突。</source>
+        <translation>No conflicts to review.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>请选择一条冲突。</source>
+        <translation>Select a conflict.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>两个机构在互不知情时修改了同一记录。现行数据采用 {winner} 的修改；{loser} 的修改落选，保存在此待核对。改用落选的修改会把它作为本机构的新修改，下次同步时发给其他机构。</source>
+        <translation>Two offices changed the same record unaware of each other. The record now holds the edit made at {winner}; the edit made at {loser} lost and is kept here for review. Taking the losing edit stores it as a new edit of this office, sent to the other offices with the next sync.</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>冲突#{id}：已改用落选的修改。</source>
+        <translation>Conflict #{id}: the losing edit was taken.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>冲突#{id}：已保留胜出的修改。</source>
+        <translation>Conflict #{id}: the winning edit was kept.</translation>
+    </message>
+    <message>
+        <location line="+20" />
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>与其他经办机构同步</source>
+        <translation>Sync with other offices</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>发给(&amp;T)</source>
+        <translation>&amp;To</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>全部受信任机构</source>
+        <translation>Every trusted office</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>完整快照(&amp;F)</source>
+        <translation>&amp;Full snapshot</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>发送本机构已有的全部变更，用于新建或重装的机构</source>
+        <translation>Send every change held here, to seed a new or reinstalled office</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出(&amp;E)…</source>
+        <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导入(&amp;I)…</source>
+        <translation>&amp;Import…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>保留胜出的修改(&amp;K)</source>
+        <translation>&amp;Keep the winning edit</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>改用落选的修改(&amp;L)</source>
+        <translation>Take the &amp;losing edit</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>刷新(&amp;R)</source>
+        <translation>&amp;Refresh</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 </TS>

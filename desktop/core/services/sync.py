@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import column, func, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
@@ -65,6 +65,9 @@ Progress = Callable[[int, int], bool]
 _CHANGE = capture.CHANGE
 _STATE = capture.STATE
 _IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
+# The contribution table without column types: bulk rows carry money as whole fen already.
+_CONTRIB = table("contribution", *(column(TABLES["contribution"].column(f))
+                                    for f in TABLES["contribution"].fields))
 
 
 @dataclass(frozen=True)
@@ -433,11 +436,17 @@ class SyncService:
         keys.load_workers(str(c.parsed["worker"]) for c in incoming if "worker" in c.parsed)
         keys.load_workers(c.key for c in incoming if c.tbl == "worker")
         conflicts = 0
-        bulk: list[dict[str, Any]] = []
-        new_contribs = self._new_contributions(conn, keys, incoming, versions)
+        # New contribution rows go in with one bulk INSERT at the end (the last winning state of
+        # each). Which are new is decided once the people and employers (lower rank) are applied,
+        # so the contributions of people arriving in the same file take the bulk path too.
+        bulk: dict[tuple[str, str], dict[str, Any]] = {}
+        new_contribs: set[tuple[str, str]] | None = None
+        contribution_rank = TABLES["contribution"].rank
         try:
             for c in incoming:
                 spec = TABLES[c.tbl]
+                if new_contribs is None and spec.rank >= contribution_rank:
+                    new_contribs = self._new_contributions(conn, keys, incoming, versions)
                 cur = versions.get((c.tbl, c.key))
                 wins = cur is None or (c.lamport, c.origin) > (cur[0], cur[1])
                 if cur is not None and not self._related(s, by_id, c, cur):
@@ -452,15 +461,16 @@ class SyncService:
                 if not wins:
                     continue
                 versions[(c.tbl, c.key)] = (c.lamport, c.origin, c.seq)
-                if c.tbl == "contribution" and (c.tbl, c.key) in new_contribs:
-                    new_contribs.discard((c.tbl, c.key))
-                    bulk.append(bulk_values_of(spec, c.parsed, keys))
+                if c.tbl == "contribution" and new_contribs is not None and (
+                        (c.tbl, c.key) in new_contribs or (c.tbl, c.key) in bulk):
+                    bulk[(c.tbl, c.key)] = bulk_values_of(spec, c.parsed, keys)
                     continue
                 self._upsert(s, conn, spec, c.parsed, keys)
         except MissingReference as err:
             raise IntegrityFailure("sync.missing_ref", "file", kind=err.kind, ref=err.key) from None
-        for i in range(0, len(bulk), 20000):
-            s.execute(insert(Contribution.__table__), bulk[i:i + 20000])  # type: ignore[arg-type]
+        rows = list(bulk.values())
+        for i in range(0, len(rows), 20000):
+            s.execute(insert(_CONTRIB), rows[i:i + 20000])
         if bulk:
             audit.record_bulk(self._ledger, s, "contribution", {"sync": digest, "rows_from_sync": len(bulk)})
         return conflicts

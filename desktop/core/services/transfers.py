@@ -1,0 +1,612 @@
+"""Pension transfer between pooling regions: the case from application to receipt, its documents.
+
+Steps (国办发〔2009〕66号, each with 15 working days, 45 in all):
+  1. old office: the contribution certificate (参保缴费凭证), `documents.issue("transfer-certificate")`;
+  2.-3. new office: `request` opens the case and issues the contact letter (联系函);
+  4. old office: `settle` issues the information table (信息表), records the funds out, closes the
+     local relationship;
+  5. new office: `receive` checks the money received against the table, continues the history.
+Between offices the case travels as data in sync files; on paper, the old office types in a
+letter that arrived by post (`enter_letter`) and the new office types in the table (`enter_table`),
+both checked before anything is written. Every refusal says why and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.core import transfer_rules as tr
+from desktop.core.errors import InvalidInput, RefusedByRule
+from desktop.core.forms.render import DocumentData, render
+from desktop.core.ids import clean
+from desktop.core.money import fmt, parse_amount
+from desktop.core.month import Month
+from desktop.core.refdata import Reference
+from desktop.core.regions import name_of, validate_region
+from desktop.core.security import ANY, COUNTER
+from desktop.core.services.documents import forms, next_number, register
+from desktop.core.services.office import load_office
+from desktop.core.services.workers import find_worker_row
+from desktop.core.store.models import Contribution, Office, TransferCase, TrustedOffice, Worker
+
+if TYPE_CHECKING:
+    from desktop.core.ledger import Ledger
+
+STATUSES = {"requested": ("已申请，待转出地办理", "requested, waiting for the old office"),
+            "settled": ("已转出，待转入地接收", "settled, waiting for the new office"),
+            "received": ("已办结", "done")}
+LETTER_FIELDS = ("bank_account_name", "bank", "bank_account", "address", "phone")
+_ROW_FIELDS = ("year", "months", "base", "credited", "interest", "closing")
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen).scaleb(-2)
+
+
+def _fen(amount: Decimal) -> int:
+    return int(amount.scaleb(2).to_integral_exact())
+
+
+def _pct(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{(rate * 100).quantize(Decimal('0.01')).normalize():f}%"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a transfer would move, and where the pension would be paid (nothing written)."""
+
+    worker: str
+    from_region: str
+    to_region: str
+    months_counted: int
+    individual_account: Decimal
+    pooling_fund: Decimal
+    total: Decimal
+    temporary_account: bool
+    temporary_rule: str
+    place_region: str
+    place_rule: str
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A transfer case as a clerk sees it."""
+
+    number: str
+    worker: str
+    name: str
+    from_region: str
+    to_region: str
+    channel: str
+    status: str
+    applied_on: dt.date
+    due: dt.date | None
+    due_estimated: bool
+    overdue: bool
+    account: Decimal | None
+    pooling: Decimal | None
+    total: Decimal | None
+    received_amount: Decimal | None
+    rows: tuple[dict[str, Any], ...]
+    rural: bool
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A step done: the case after it and the document it issued."""
+
+    case: CaseInfo
+    document_number: str | None
+    pdf: bytes | None
+
+
+_DIRECTIONS = {"in": "转入", "out": "转出"}
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """Transfers of one direction in one month (month 0: the whole year)."""
+
+    direction: str
+    month: int
+    people: int
+    rural: int
+    account: Decimal
+    pooling: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class TransferReport:
+    """Transfers in and out of a year at this office."""
+
+    year: int
+    office: str
+    office_name: str
+    lines: tuple[ReportLine, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON (money as text)."""
+        return {"year": self.year, "office": self.office,
+                "lines": [{"direction": x.direction, "month": x.month or None, "people": x.people,
+                           "rural_migrant_workers": x.rural, "individual_account": f"{x.account:.2f}",
+                           "pooling_fund": f"{x.pooling:.2f}", "total": f"{x.total:.2f}"} for x in self.lines]}
+
+
+class TransferService:
+    """Plan, open, settle and receive pension transfers; the work list and the yearly report."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    # -- counter tools --------------------------------------------------------------------
+
+    def _months_here(self, s: Session, w: Worker, region: str) -> list[tr.PaidMonth]:
+        key = tr.pooling_key(region)
+        rows = s.execute(select(Contribution.region, Contribution.month, Contribution.base,
+                                Contribution.account_amount, Contribution.employer_amount,
+                                Contribution.employee_amount)
+                         .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
+                                Contribution.status == "paid").order_by(Contribution.month))
+        return [tr.PaidMonth(r, Month.from_int(int(m)), _fen(b), _fen(a), _fen(er), _fen(ee))
+                for r, m, b, a, er, ee in rows if tr.pooling_key(str(r)) == key]
+
+    def _amounts(self, s: Session, months: list[tr.PaidMonth], today: dt.date) -> tuple[tr.AccountTransfer, tr.TransferYears]:
+        ref = Reference(s)
+        account = tr.account_transfer(months, ref.interest, today.year)
+        return account, tr.pooling_transfer(months)
+
+    def plan(self, worker: str, to_region: str, on: object | None = None) -> Plan:
+        """What would move if the person left this office's region for to_region, and who pays."""
+        self._ledger.require(ANY)
+        target = validate_region(to_region, "to_region")
+        day = _date(on, "on") if on not in (None, "") else self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            w = _worker(s, worker)
+            months = self._months_here(s, w, office.region)
+            account, pooling = self._amounts(s, months, day)
+            decision = tr.needs_temporary_account(w.sex, w.birth_date, day, w.hukou_region or office.region,
+                                                  office.region, target)
+            place = self._place(s, w, target)
+        return Plan(_key(w), office.region, target, len(tr.unique_months(m for m in months if m.month >= Month(1998, 1))),
+                    Decimal(account.account_fen).scaleb(-2), Decimal(pooling.total_fen).scaleb(-2),
+                    Decimal(account.account_fen + pooling.total_fen).scaleb(-2), decision.temporary,
+                    decision.rule, place.region, place.rule)
+
+    def _place(self, s: Session, w: Worker, current: str | None = None) -> tr.PlaceDecision:
+        rows = s.execute(select(Contribution.region, func.count(func.distinct(Contribution.month)),
+                                func.min(Contribution.month))
+                         .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
+                                Contribution.status == "paid").group_by(Contribution.region)).all()
+        history = [(str(r), int(n)) for r, n, _first in sorted(rows, key=lambda x: int(x[2]))]
+        here = current or w.insured_region or (history[-1][0] if history else load_office(s).region)
+        return tr.pension_place(w.hukou_region or here, history, here)
+
+    def pension_place(self, worker: str, on: object | None = None) -> tr.PlaceDecision:
+        """Where the pension would be paid if claimed now, and the rule that decided it."""
+        self._ledger.require(ANY)
+        if on not in (None, ""):
+            _date(on, "on")
+        with self._ledger.read() as s:
+            return self._place(s, _worker(s, worker))
+
+    # -- the case -------------------------------------------------------------------------
+
+    def request(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
+                channel: str = "sync", clerk: str = "") -> StepResult:
+        """At the new office: open the case and issue the contact letter (联系函)."""
+        self._ledger.require(COUNTER)
+        source = validate_region(from_region, "from_region")
+        if channel not in ("sync", "paper"):
+            raise InvalidInput("transfer.channel", "channel", value=channel)
+        details = {k: str((letter or {}).get(k, "")).strip() for k in LETTER_FIELDS}
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            if tr.pooling_key(source) == tr.pooling_key(office.region):
+                raise InvalidInput("transfer.same_region", "from_region", region=source)
+            w = _worker(s, worker)
+            self._check_open(s, w)
+            decision = tr.needs_temporary_account(w.sex, w.birth_date, today, w.hukou_region or office.region,
+                                                  source, office.region)
+            if decision.temporary:
+                raise RefusedByRule("transfer.temporary", "worker", **decision.params())
+            due = tr.step_due(today)
+            number = _case_number(s, office, today)
+            peer = next((t.code for t in s.scalars(select(TrustedOffice))
+                         if tr.pooling_key(t.region) == tr.pooling_key(source)), None)
+            case = TransferCase(number=number, worker_id=w.id, from_region=source, to_region=office.region,
+                                from_office=peer, to_office=office.code, channel=channel, status="requested",
+                                temporary=False, applied_on=today, letter_number="",
+                                letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
+                                due_on=due.date, due_estimated=due.estimated, created_at=dt.datetime.now())
+            s.add(case)
+            doc_no, pdf = self._issue_letter(s, office, w, case, details, today, clerk)
+            case.letter_number = doc_no
+            s.flush()
+            return StepResult(self._info(s, case), doc_no, pdf)
+
+    def enter_letter(self, number: str, worker: str, to_region: str, to_office: str,
+                     applied_on: object, letter: dict[str, str] | None = None) -> CaseInfo:
+        """At the old office: type in a contact letter that arrived by post (the paper way)."""
+        self._ledger.require(COUNTER)
+        number = str(number).strip()
+        if not number:
+            raise InvalidInput("required", "case")
+        target = validate_region(to_region, "to_region")
+        day = _date(applied_on, "applied_on")
+        details = {k: str((letter or {}).get(k, "")).strip() for k in LETTER_FIELDS}
+        if not details["bank_account"]:
+            raise InvalidInput("required", "bank_account")
+        with self._ledger.write() as s:
+            office = load_office(s)
+            w = _worker(s, worker)
+            if s.scalars(select(TransferCase).where(TransferCase.number == number)).first() is not None:
+                raise RefusedByRule("transfer.case_exists", "case", case=number)
+            self._check_open(s, w)
+            due = tr.step_due(day)
+            case = TransferCase(number=number, worker_id=w.id, from_region=office.region, to_region=target,
+                                from_office=office.code, to_office=str(to_office).strip() or "-", channel="paper",
+                                status="requested", temporary=False, applied_on=day, letter_number=number,
+                                letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
+                                due_on=due.date, due_estimated=due.estimated, created_at=dt.datetime.now())
+            s.add(case)
+            s.flush()
+            return self._info(s, case)
+
+    def settle(self, number: str, clerk: str = "") -> StepResult:
+        """At the old office: information table, funds out, local relationship closed."""
+        self._ledger.require(COUNTER)
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            case = _case(s, number)
+            if tr.pooling_key(case.from_region) != tr.pooling_key(office.region):
+                raise RefusedByRule("transfer.not_ours", "case", case=case.number, region=case.from_region)
+            if case.status != "requested":
+                raise RefusedByRule("transfer.already_settled", "case", case=case.number,
+                                    status=STATUSES[case.status][0])
+            w = s.get(Worker, case.worker_id)
+            assert w is not None
+            if w.pension_since is not None:
+                raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
+            months = self._months_here(s, w, office.region)
+            if not months:
+                raise RefusedByRule("transfer.nothing_here", "worker", region=office.region)
+            account, pooling = self._amounts(s, months, today)
+            lines = tr.information_lines(account, pooling)
+            pool_by_year = {y.year: y for y in pooling.years}
+            rows = [{"year": y.year, "months": y.months, "base": y.base_total_fen,
+                     "employer_rate": _pct(y.employer_rate), "account_rate": _pct(y.account_rate),
+                     "personal_rate": _pct(y.personal_rate), "credited": y.credited_fen,
+                     "interest": y.interest_fen or 0, "closing": y.closing_fen,
+                     "pooling": pool_by_year[y.year].pooling_fen if y.year in pool_by_year else 0}
+                    for y in account.years]
+            paid = sorted(m.month for m in months)
+            table = {"first_month": str(paid[0]), "period_from": str(paid[0]), "period_to": str(paid[-1]),
+                     "months_paid": len(tr.unique_months(months)), "account_type": "normal",
+                     "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
+                     "this_year_principal": lines.this_year_principal_fen, "rows": rows}
+            due = tr.step_due(today)
+            case.status, case.settled_on = "settled", today
+            case.account, case.pooling = _yuan(lines.account_fen), _yuan(lines.pooling_fen)
+            case.total = _yuan(lines.total_fen)
+            case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
+            case.due_on, case.due_estimated = due.date, due.estimated
+            w.insured_region = case.to_region
+            doc_no, pdf = self._issue_table(s, office, w, case, table, lines, today, clerk)
+            case.table_number = doc_no
+            s.flush()
+            return StepResult(self._info(s, case), doc_no, pdf)
+
+    def enter_table(self, number: str, pre1998: object, to_last_year_end: object, this_year_principal: object,
+                    account: object, pooling: object, total: object, rows: list[dict[str, object]],
+                    table_number: str = "", months_paid: object | None = None) -> CaseInfo:
+        """At the new office: type in an information table that arrived by post, checked first.
+
+        The account line must be the sum of its three parts, the total the sum of account and
+        pooling; the rows' credited money and interest must add up to the account line, and each
+        row's year-end balance must follow from the one before.
+        """
+        self._ledger.require(COUNTER)
+        money = {name: _fen(parse_amount(value, name)) for name, value in (
+            ("pre1998", pre1998), ("to_last_year_end", to_last_year_end),
+            ("this_year_principal", this_year_principal), ("account", account), ("pooling", pooling),
+            ("total", total))}
+        parsed = [_table_row(i, r) for i, r in enumerate(rows, 1)]
+        lines = tr.InfoLines(money["pre1998"], money["to_last_year_end"], money["this_year_principal"],
+                             money["account"], money["pooling"], money["total"])
+        if lines.pre1998_fen + lines.to_last_year_end_fen + lines.this_year_principal_fen != lines.account_fen:
+            raise InvalidInput("transfer.account_parts", "account")
+        if lines.account_fen + lines.pooling_fen != lines.total_fen:
+            raise InvalidInput("transfer.total_sum", "total")
+        balance = lines.pre1998_fen
+        for r in sorted(parsed, key=lambda r: r["year"]):
+            balance += r["credited"] + r["interest"]
+            if balance != r["closing"]:
+                raise InvalidInput("transfer.row_balance", "rows", year=r["year"])
+        if parsed and balance != lines.account_fen:
+            raise InvalidInput("transfer.rows_total", "rows", rows=fmt(Decimal(balance).scaleb(-2)),
+                               account=fmt(Decimal(lines.account_fen).scaleb(-2)))
+        with self._ledger.write() as s:
+            office = load_office(s)
+            case = _case(s, number)
+            if case.to_region != office.region:
+                raise RefusedByRule("transfer.not_ours", "case", case=case.number, region=case.to_region)
+            if case.status != "requested":
+                raise RefusedByRule("transfer.already_settled", "case", case=case.number,
+                                    status=STATUSES[case.status][0])
+            table = {"rows": parsed, "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
+                     "this_year_principal": lines.this_year_principal_fen, "entered": True,
+                     "months_paid": int(str(months_paid)) if months_paid not in (None, "") else
+                     sum(int(r["months"]) for r in parsed)}
+            case.status, case.settled_on = "settled", self._ledger.today()
+            case.account, case.pooling, case.total = (_yuan(lines.account_fen), _yuan(lines.pooling_fen),
+                                                      _yuan(lines.total_fen))
+            case.table_number = str(table_number).strip() or None
+            case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
+            due = tr.step_due(self._ledger.today())
+            case.due_on, case.due_estimated = due.date, due.estimated
+            s.flush()
+            return self._info(s, case)
+
+    def receive(self, number: str, amount: object) -> CaseInfo:
+        """At the new office: the money received must equal the table's total; then the case is done."""
+        self._ledger.require(COUNTER)
+        received = parse_amount(amount, "amount")
+        with self._ledger.write() as s:
+            office = load_office(s)
+            case = _case(s, number)
+            if case.to_region != office.region:
+                raise RefusedByRule("transfer.not_ours", "case", case=case.number, region=case.to_region)
+            if case.status == "received":
+                raise RefusedByRule("transfer.already_received", "case", case=case.number)
+            if case.status != "settled" or case.total is None:
+                raise RefusedByRule("transfer.not_settled", "case", case=case.number)
+            if received != case.total:
+                raise RefusedByRule("transfer.amount_differs", "amount", expected=fmt(case.total),
+                                    received=fmt(received))
+            w = s.get(Worker, case.worker_id)
+            assert w is not None
+            case.status, case.received_on, case.received_amount = "received", self._ledger.today(), received
+            case.due_on, case.due_estimated = None, False
+            w.insured_region = office.region
+            s.flush()
+            return self._info(s, case)
+
+    def _check_open(self, s: Session, w: Worker) -> None:
+        if w.pension_since is not None:
+            raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
+        open_case = s.scalars(select(TransferCase).where(TransferCase.worker_id == w.id,
+                                                         TransferCase.status != "received")).first()
+        if open_case is not None:
+            raise RefusedByRule("transfer.open_case", "worker", case=open_case.number)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def show(self, number: str) -> CaseInfo:
+        """A case with its step, due date and whether it is overdue."""
+        self._ledger.require(ANY)
+        with self._ledger.read() as s:
+            return self._info(s, _case(s, number))
+
+    def list(self, status: str | None = None, overdue: bool = False, worker: str | None = None) -> list[CaseInfo]:
+        """Cases here, overdue ones first, then by due date."""
+        self._ledger.require(ANY)
+        if status not in (None, "") and status not in STATUSES:
+            raise InvalidInput("transfer.status", "status", value=status, known=", ".join(STATUSES))
+        with self._ledger.read() as s:
+            q = select(TransferCase)
+            if status:
+                q = q.where(TransferCase.status == status)
+            if worker:
+                q = q.where(TransferCase.worker_id == _worker(s, worker).id)
+            out = [self._info(s, c) for c in s.scalars(q)]
+        if overdue:
+            out = [c for c in out if c.overdue]
+        return sorted(out, key=lambda c: (not c.overdue, c.due or dt.date.max, c.number))
+
+    def _info(self, s: Session, c: TransferCase) -> CaseInfo:
+        w = s.get(Worker, c.worker_id)
+        assert w is not None
+        table = json.loads(c.table_json) if c.table_json else {}
+        overdue = c.status != "received" and c.due_on is not None and c.due_on < self._ledger.today()
+        return CaseInfo(c.number, _key(w), w.name, c.from_region, c.to_region, c.channel, c.status,
+                        c.applied_on, c.due_on, c.due_estimated, overdue, c.account, c.pooling, c.total,
+                        c.received_amount, tuple(table.get("rows", [])), w.hukou_type == "rural")
+
+    def document_number(self, kind: str, ident: str) -> str:
+        """The number of a case's contact letter or information table (ident: case or document number)."""
+        with self._ledger.read() as s:
+            case = s.scalars(select(TransferCase).where(TransferCase.number == str(ident).strip())).first()
+        if case is None:
+            return str(ident).strip()
+        number = case.letter_number if kind == "contact-letter" else case.table_number
+        if not number:
+            raise RefusedByRule("transfer.no_document", "id", case=case.number)
+        return number
+
+    # -- the yearly report ----------------------------------------------------------------
+
+    def report(self, year: object) -> TransferReport:
+        """Transfers in (received here) and out (settled here) in a year, by month, with totals."""
+        self._ledger.require(ANY)
+        text = str(year).strip()
+        if not text.isdigit() or not 1990 <= int(text) <= 2999:
+            raise InvalidInput("year.format", "year", value=text)
+        y = int(text)
+        first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
+        with self._ledger.read() as s:
+            office = load_office(s)
+            here = tr.pooling_key(office.region)
+            rows = s.execute(select(TransferCase.from_region, TransferCase.to_region, TransferCase.status,
+                                    TransferCase.settled_on, TransferCase.received_on, TransferCase.account,
+                                    TransferCase.pooling, TransferCase.total, Worker.hukou_type)
+                             .join(Worker, Worker.id == TransferCase.worker_id)
+                             .where(((TransferCase.settled_on >= first) & (TransferCase.settled_on <= last))
+                                    | ((TransferCase.received_on >= first) & (TransferCase.received_on <= last))))
+            cells: dict[tuple[str, int], list[Any]] = {}
+            for src, dst, status, settled, received, account, pooling, total, hukou in rows:
+                moves = []
+                if tr.pooling_key(dst) == here and status == "received" and received and received.year == y:
+                    moves.append(("in", received.month))
+                if tr.pooling_key(src) == here and settled and settled.year == y and status != "requested":
+                    moves.append(("out", settled.month))
+                for direction, month in moves:
+                    for key in ((direction, month), (direction, 0)):
+                        c = cells.setdefault(key, [0, 0, Decimal(0), Decimal(0), Decimal(0)])
+                        c[0] += 1
+                        c[1] += 1 if hukou == "rural" else 0
+                        c[2] += account or 0
+                        c[3] += pooling or 0
+                        c[4] += total or 0
+            lines = [ReportLine(d, m, *cells[(d, m)]) for d in ("in", "out") for m in range(13) if (d, m) in cells]
+            return TransferReport(y, office.code, office.name, tuple(lines))
+
+    def report_csv(self, report: TransferReport) -> str:
+        """The report as CSV (UTF-8 with BOM when written, for spreadsheet programs)."""
+        out = ["方向,月份,人数,其中农民工,个人账户,统筹基金,合计金额"]
+        for line in report.lines:
+            out.append(",".join([_DIRECTIONS[line.direction], str(line.month) if line.month else "全年",
+                                 str(line.people), str(line.rural), fmt(line.account), fmt(line.pooling),
+                                 fmt(line.total)]))
+        return "\n".join(out) + "\n"
+
+    def report_pdf(self, report: TransferReport) -> bytes:
+        """The report as a PDF table (a report, not a certificate: no verification code)."""
+        values = {"office.name": report.office_name, "office.code": report.office,
+                  "doc.date": self._ledger.today().isoformat(), "report.scope": f"{report.year}年"}
+        rows = [{"direction": _DIRECTIONS[x.direction], "month": f"{x.month}月" if x.month else "全年",
+                 "people": str(x.people), "rural": str(x.rural), "account": fmt(x.account),
+                 "pooling": fmt(x.pooling), "total": fmt(x.total)} for x in report.lines]
+        return render(forms()["transfer-report"], DocumentData(values, {"rows": rows})).pdf
+
+    # -- documents ------------------------------------------------------------------------
+
+    def _person(self, w: Worker) -> dict[str, str]:
+        hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
+                 if w.hukou_region else w.nationality)
+        return {"person.name": w.name, "person.sex": {"M": "男", "F": "女"}.get(w.sex, w.sex),
+                "person.birth_date": w.birth_date.isoformat(), "person.id_number": w.id_number or "—",
+                "person.ssn": w.ssn, "person.hukou": hukou, "person.phone": w.phone or "—",
+                "person.nationality": w.nationality, "person.passport": w.passport or "—"}
+
+    def _common(self, office: Office, kind: str, number: str, today: dt.date, clerk: str,
+                case: TransferCase) -> dict[str, str]:
+        from desktop.core.services.documents import KINDS
+
+        return {"office.name": office.name, "office.code": office.code, "office.region": office.region,
+                "office.region_name": name_of(office.region), "doc.number": number,
+                "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1],
+                "doc.clerk": clerk or self._ledger.actor_name() or "—", "case.number": case.number,
+                "case.from_region": case.from_region, "case.from_region_name": name_of(case.from_region),
+                "case.to_region": case.to_region, "case.to_region_name": name_of(case.to_region)}
+
+    def _issue_letter(self, s: Session, office: Office, w: Worker, case: TransferCase,
+                      details: dict[str, str], today: dt.date, clerk: str) -> tuple[str, bytes]:
+        kind = "contact-letter"
+        number = next_number(s, office, kind, today)
+        peer = s.scalars(select(TrustedOffice).where(TrustedOffice.code == case.from_office)).first() \
+            if case.from_office else None
+        values = {**self._common(office, kind, number, today, clerk, case), **self._person(w),
+                  "to.office_name": peer.name if peer else f"{name_of(case.from_region)}社会保险经办机构",
+                  "letter.office_name": office.name, "letter.address": details["address"] or "—",
+                  "letter.bank_account_name": details["bank_account_name"] or office.name,
+                  "letter.bank": details["bank"] or "—", "letter.bank_account": details["bank_account"] or "—",
+                  "letter.phone": details["phone"] or "—",
+                  "letter.basis": "根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号），"
+                                  "请办理该参保人员的基本养老保险关系转移手续。",
+                  "doc.essential": f"case:{case.number};from:{case.from_region};to:{case.to_region}"}
+        data = DocumentData(values, {})
+        code = register(s, kind, office, w, data, number, today)
+        return number, render(forms()[kind], data, code).pdf
+
+    def _issue_table(self, s: Session, office: Office, w: Worker, case: TransferCase, table: dict[str, Any],
+                     lines: tr.InfoLines, today: dt.date, clerk: str) -> tuple[str, bytes]:
+        kind = "information-table"
+        number = next_number(s, office, kind, today)
+
+        def yuan(fen: int) -> str:
+            return fmt(Decimal(fen).scaleb(-2))
+
+        values = {**self._common(office, kind, number, today, clerk, case), **self._person(w),
+                  "table.first_month": table["first_month"], "table.account_opened": table["first_month"],
+                  "table.period_from": table["period_from"], "table.period_to": table["period_to"],
+                  "table.months_paid": str(table["months_paid"]),
+                  "table.account_type": "普通账户" if table["account_type"] == "normal" else "临时缴费账户",
+                  "money.pre1998": yuan(lines.pre1998_fen), "money.to_last_year_end": yuan(lines.to_last_year_end_fen),
+                  "money.this_year_principal": yuan(lines.this_year_principal_fen),
+                  "money.account": yuan(lines.account_fen), "money.pooling": yuan(lines.pooling_fen),
+                  "money.total": yuan(lines.total_fen),
+                  "doc.essential": f"case:{case.number};total:{yuan(lines.total_fen)}"}
+        rows = [{"year": str(r["year"]), "base": yuan(r["base"]), "months": str(r["months"]),
+                 "employer_rate": r["employer_rate"], "account_rate": r["account_rate"],
+                 "personal_rate": r["personal_rate"], "credited": yuan(r["credited"]),
+                 "interest": yuan(r["interest"]), "closing": yuan(r["closing"])} for r in table["rows"]]
+        data = DocumentData(values, {"rows": rows})
+        code = register(s, kind, office, w, data, number, today)
+        return number, render(forms()[kind], data, code).pdf
+
+
+def _key(w: Worker) -> str:
+    return w.id_number or w.ssn
+
+
+def _worker(s: Session, key: str) -> Worker:
+    w = find_worker_row(s, key)
+    if w is None:
+        raise InvalidInput("worker.unknown", "worker", value=clean(key))
+    return w
+
+
+def _case(s: Session, number: str) -> TransferCase:
+    case = s.scalars(select(TransferCase).where(TransferCase.number == str(number).strip())).first()
+    if case is None:
+        raise InvalidInput("transfer.unknown", "case", value=number)
+    return case
+
+
+def _case_number(s: Session, office: Office, today: dt.date) -> str:
+    prefix = f"{office.code}-ZY{today.year}"
+    count = s.scalar(select(func.count()).select_from(TransferCase).where(
+        TransferCase.number.like(f"{prefix}%"))) or 0
+    return f"{prefix}{count + 1:06d}"
+
+
+def _date(value: object, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput("date.format", field, value=value) from None
+
+
+def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:
+    try:
+        out: dict[str, Any] = {"year": int(str(row["year"])), "months": int(str(row["months"]))}
+        for name in ("base", "credited", "interest", "closing"):
+            out[name] = _fen(parse_amount(row[name], name))
+    except KeyError as err:
+        raise InvalidInput("transfer.row_field", "rows", line=line, name=str(err)) from None
+    except ValueError:
+        raise InvalidInput("transfer.row_field", "rows", line=line, name="year/months") from None
+    for name in ("employer_rate", "account_rate", "personal_rate"):
+        out[name] = str(row.get(name, "—"))
+    return out
+
+
+def due_calendar_note(due: dt.date | None, estimated: bool) -> str:
+    """A due date as shown to a clerk, marked when it lies beyond the known holiday calendar."""
+    if due is None:
+        return "—"
+    return f"{due.isoformat()}{'（估算）' if estimated else ''}"
+

@@ -1,0 +1,667 @@
+"""Offline sync between offices on real SQLite files: round trip, idempotence, every bad input,
+out-of-order files, concurrent edits, the same person at two offices, duplicate months."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, select, text
+from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust_all, uscc
+
+from desktop.core import audit
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, ShebaoError
+from desktop.core.ledger import Ledger
+from desktop.core.services.sync import Gap, ImportResult
+from desktop.core.store.models import Contribution, Employer, Office, Worker
+from desktop.core.sync import container
+from desktop.core.sync.capture import UncapturedChange
+from desktop.core.sync.container import Segment
+
+ID_1 = "510107198511113215"
+ID_2 = "110105199003071239"
+ID_3 = "360102197806150019"
+COUNTED = ("worker", "employer", "contribution", "sync_change", "sync_segment", "sync_held",
+           "sync_conflict", "sync_file", "sync_peer", "audit_entry")
+OFFICES = {"A": ("NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司"),
+           "B": ("BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司"),
+           "C": ("SH01", "上海市浦东新区社保中心", "310115", EMP_SH, "上海浦东贸易有限公司")}
+
+
+# -- offices --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def office_files(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Three office databases that trust each other, made once and copied for every test."""
+    folder = tmp_path_factory.mktemp("offices")
+    ledgers = {k: make_office(sqlite_template, folder, *v) for k, v in OFFICES.items()}
+    trust_all(*ledgers.values())
+    for led in ledgers.values():
+        led.close()
+    return {k: folder / f"{v[0]}.db" for k, v in OFFICES.items()}
+
+
+class Offices:
+    """Opens copies of the three offices in a folder (the same office may be opened twice)."""
+
+    def __init__(self, files: dict[str, Path], folder: Path) -> None:
+        self.files, self.folder, self.opened = files, folder, []
+
+    def open(self, which: str, copy: str = "") -> Ledger:
+        path = self.folder / f"{which}{copy}.db"
+        shutil.copy(self.files[which], path)
+        led = Ledger.open(str(path), clock=lambda: TODAY)
+        self.opened.append(led)
+        return led
+
+    def close(self) -> None:
+        for led in self.opened:
+            led.close()
+
+
+@pytest.fixture
+def offices(office_files: dict[str, Path], tmp_path: Path) -> Iterator[Offices]:
+    o = Offices(office_files, tmp_path)
+    yield o
+    o.close()
+
+
+@pytest.fixture
+def abc(offices: Offices) -> tuple[Ledger, Ledger, Ledger]:
+    return offices.open("A"), offices.open("B"), offices.open("C")
+
+
+def code(led: Ledger) -> str:
+    return led.office.get().code
+
+
+def employer(led: Ledger) -> str:
+    return next(uscc(v[3]) for v in OFFICES.values() if v[0] == code(led))
+
+
+def export(src: Ledger, dst: Ledger | str, folder: Path, name: str, full: bool = False) -> Path:
+    path = folder / name
+    src.sync.export(path, to=dst if isinstance(dst, str) else code(dst), full=full)
+    return path
+
+
+def register(led: Ledger, id_number: str, name: str = "张三", months: tuple[str, ...] = ()) -> str:
+    key = led.workers.register_citizen(id_number, name, "510107", "rural").key
+    for m in months:
+        led.contributions.record(key, employer(led), m, "5000")
+    return key
+
+
+def state(led: Ledger) -> dict[str, Any]:
+    """Row counts and sync clocks: what must not move when a file is refused."""
+    with led.read() as s:
+        out: dict[str, Any] = {t: s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COUNTED}
+        out["state"] = tuple(s.execute(text("SELECT lamport, own_seq, sealed_seq FROM sync_state")).one())
+        out["peers"] = sorted(tuple(r) for r in s.execute(text("SELECT code, applied_seq, has_json FROM sync_peer")))
+    return out
+
+
+def workers(led: Ledger) -> list[tuple[Any, ...]]:
+    """Every person as stored, without the local id."""
+    cols = [c for c in Worker.__table__.columns if c.name != "id"]
+    with led.read() as s:
+        return [tuple(r) for r in s.execute(select(*cols).order_by(Worker.id_number, Worker.passport))]
+
+
+def contributions(led: Ledger) -> list[tuple[Any, ...]]:
+    c = Contribution
+    with led.read() as s:
+        return sorted(tuple(r) for r in s.execute(
+            select(Worker.id_number, Employer.uscc, c.region, c.month, c.scheme, c.wage, c.base,
+                   c.employer_amount, c.employee_amount, c.account_amount, c.kind, c.status, c.recorded_on)
+            .join(Worker, Worker.id == c.worker_id).join(Employer, Employer.id == c.employer_id)))
+
+
+def changes(led: Ledger) -> set[tuple[Any, ...]]:
+    with led.read() as s:
+        return {tuple(r) for r in s.execute(text("SELECT origin, seq, lamport, tbl, key, base, data FROM sync_change"))}
+
+
+def count_id(led: Ledger, id_number: str) -> int:
+    with led.read() as s:
+        return int(s.execute(select(text("count(*)")).select_from(Worker).where(Worker.id_number == id_number))
+                   .scalar_one())
+
+
+def refused(led: Ledger, path: Path, key: str) -> ShebaoError:
+    """Import a bad file: refused with exit code 4 and the given reason, nothing changed."""
+    before = state(led)
+    with pytest.raises((IntegrityFailure, Conflict)) as info:
+        led.sync.import_file(path)
+    err = info.value
+    assert err.exit_code == 4
+    assert err.key == key, err.message("en")
+    assert err.message("en") and err.message("zh")
+    assert state(led) == before
+    return err
+
+
+def office_row(led: Ledger) -> Office:
+    with led.read() as s:
+        return s.scalars(select(Office)).one()
+
+
+def opened_segments(raw: bytes, reader: Ledger) -> tuple[dict[str, Any], list[Segment]]:
+    """A file's manifest and segments, read with the receiving office's key."""
+    opened = container.open_file(raw)
+    o = office_row(reader)
+    return opened.header, container.decrypt(opened, o.code, str(o.enc_private_key))
+
+
+def repack(header: dict[str, Any], segments: list[Segment], signer: Ledger, reader: Ledger,
+           **manifest: Any) -> bytes:
+    """A sync file from given segments, signed with the signer's own key, for the reader."""
+    base = {k: v for k, v in header.items() if k not in ("format", "recipients", "nonce")}
+    ranges: dict[str, list[int]] = {}
+    for seg in segments:
+        r = ranges.setdefault(seg.origin, [seg.first, seg.last])
+        r[0], r[1] = min(r[0], seg.first), max(r[1], seg.last)
+    base.update(ranges=ranges, counts={"segments": len(segments), "changes": sum(len(x.changes) for x in segments)})
+    base.update(manifest)
+    r = office_row(reader)
+    return container.pack(base, segments, {r.code: str(r.enc_public_key)}, office_row(signer).private_key)
+
+
+def statement_view(led: Ledger, key: str) -> tuple[Any, ...]:
+    st_ = led.accounts.statement(key)
+    return (st_.worker._replace(id=0), st_.schemes, st_.account_years, st_.individual_account_balance,
+            st_.interest_complete)
+
+
+# -- round trip and idempotence -------------------------------------------------------------
+
+def test_round_trip_statement_and_audit(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    key = register(a, ID_1, months=tuple(f"2025-{m:02d}" for m in range(1, 13)))
+    r = send(a, b, tmp_path)
+    assert isinstance(r, ImportResult)
+    assert r.sender == "NC01" and r.applied == 1 + 1 + 12 * 4 and r.already_applied == 0
+    assert r.conflicts == 0 and r.held == 0 and r.gaps == ()
+    assert statement_view(b, key) == statement_view(a, key)
+    assert b.accounts.statement(key).individual_account_balance == a.accounts.statement(key).individual_account_balance
+    assert contributions(b) == contributions(a)
+    verdict = b.audit.verify()
+    assert verdict.valid and verdict.reason == "audit.ok" and verdict.entries > 0
+    assert a.audit.verify().valid
+    assert b.sync.peers()[0].code == "NC01" and b.sync.peers()[0].applied_seq == r.applied
+
+
+def test_same_file_twice_and_overlapping_files(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1, months=("2025-01", "2025-02"))
+    f1 = export(a, b, tmp_path, "f1.sync")
+    first = b.sync.import_file(f1)
+    assert first.applied == 2 + 2 * 4
+    err = refused(b, f1, "sync.already_imported")
+    assert isinstance(err, Conflict)
+    a.contributions.record(ID_1, uscc(EMP_NC), "2025-03", "5000")
+    f2 = export(a, b, tmp_path, "f2.sync")
+    second = b.sync.import_file(f2)
+    assert (second.applied, second.already_applied) == (4, first.applied + 1)
+    assert contributions(b) == contributions(a)
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+def _good(a: Ledger, b: Ledger, folder: Path, id_number: str = ID_3) -> None:
+    """After a refused file, the next good file imports."""
+    register(a, id_number, "李四")
+    r = b.sync.import_file(export(a, b, folder, f"good-{id_number}.sync"))
+    assert r.applied > 0
+    assert b.workers.get(id_number).name == "李四"
+
+
+def _flip(raw: bytes, where: str) -> bytes:
+    hlen = int.from_bytes(raw[len(container.MAGIC):len(container.MAGIC) + 4], "big")
+    start = len(container.MAGIC) + 4
+    body_start = start + hlen + 8
+    pos = {"header": raw.index(b'"created":"', start) + 14,
+           "body": (body_start + len(raw) - 64) // 2,
+           "signature": len(raw) - 10,
+           "length": len(container.MAGIC) + 3}[where]
+    out = bytearray(raw)
+    out[pos] ^= 0x01
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("where", "key"), [("header", "sync.bad_signature"), ("body", "sync.bad_signature"),
+                                            ("signature", "sync.bad_signature"), ("length", "sync.truncated")])
+def test_flipped_bit(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path, where: str, key: str) -> None:
+    a, b, _ = abc
+    register(a, ID_1, months=("2025-01",))
+    raw = export(a, b, tmp_path, "f.sync").read_bytes()
+    bad = tmp_path / "flipped.sync"
+    bad.write_bytes(_flip(raw, where))
+    assert isinstance(refused(b, bad, key), IntegrityFailure)
+    with pytest.raises(InvalidInput):
+        b.workers.get(ID_1)
+    _good(a, b, tmp_path)
+    assert b.workers.get(ID_1).name == "张三"
+
+
+@pytest.mark.parametrize("cut", ["in-length", "in-header", "in-body", "no-signature", "last-byte"])
+def test_truncated(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path, cut: str) -> None:
+    a, b, _ = abc
+    register(a, ID_1, months=("2025-01",))
+    raw = export(a, b, tmp_path, "f.sync").read_bytes()
+    hlen = int.from_bytes(raw[len(container.MAGIC):len(container.MAGIC) + 4], "big")
+    body_start = len(container.MAGIC) + 4 + hlen + 8
+    at = {"in-length": len(container.MAGIC) + 2, "in-header": len(container.MAGIC) + 4 + hlen // 2,
+          "in-body": (body_start + len(raw) - 64) // 2, "no-signature": len(raw) - 64,
+          "last-byte": len(raw) - 1}[cut]
+    bad = tmp_path / "cut.sync"
+    bad.write_bytes(raw[:at])
+    refused(b, bad, "sync.truncated")
+    _good(a, b, tmp_path)
+
+
+def test_file_for_another_office(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, c = abc
+    register(a, ID_1)
+    for_c = export(a, c, tmp_path, "for-c.sync")
+    err = refused(b, for_c, "sync.not_for_us")
+    assert "SH01" in err.message("en")
+    _good(a, b, tmp_path)
+    assert c.sync.import_file(for_c).applied > 0
+
+
+def test_untrusted_sender(abc: tuple[Ledger, Ledger, Ledger], sqlite_template: Path, tmp_path: Path) -> None:
+    a, b, _ = abc
+    d = make_office(sqlite_template, tmp_path, "GZ01", "广州市社保局", "440100", "91440101MA59ABCD1", "广州公司")
+    try:
+        d.office.trust(b.office.identity())
+        register(d, ID_1)
+        err = refused(b, export(d, b, tmp_path, "from-d.sync"), "sync.untrusted")
+        assert "GZ01" in err.message("en")
+    finally:
+        d.close()
+    _good(a, b, tmp_path)
+
+
+def test_segment_from_untrusted_origin(abc: tuple[Ledger, Ledger, Ledger], sqlite_template: Path,
+                                       tmp_path: Path) -> None:
+    """A relays changes made at D, which B does not trust: the whole file is refused."""
+    a, b, _ = abc
+    register(a, ID_3, "李四")
+    good = export(a, b, tmp_path, "good.sync")
+    d = make_office(sqlite_template, tmp_path, "GZ01", "广州市社保局", "440100", "91440101MA59ABCD1", "广州公司")
+    try:
+        trust_all(a, d)
+        register(d, ID_1)
+        assert a.sync.import_file(export(d, a, tmp_path, "d-to-a.sync")).applied > 0
+    finally:
+        d.close()
+    relayed = export(a, b, tmp_path, "relayed.sync")
+    err = refused(b, relayed, "sync.untrusted_origin")
+    assert "GZ01" in err.message("en")
+    r = b.sync.import_file(good)
+    assert r.applied > 0 and b.workers.get(ID_3).name == "李四"
+    with pytest.raises(InvalidInput):
+        b.workers.get(ID_1)
+
+
+def test_replayed_old_file(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1)
+    old = export(a, b, tmp_path, "old.sync")
+    a.workers.update(ID_1, phone="13800000001")
+    newer = export(a, b, tmp_path, "newer.sync")
+    b.sync.import_file(newer)
+    assert b.workers.get(ID_1).phone == "13800000001"
+    refused(b, old, "sync.nothing_new")
+    assert b.workers.get(ID_1).phone == "13800000001"
+    _good(a, b, tmp_path)
+
+
+def test_file_from_newer_version(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1)
+    header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
+    bad = tmp_path / "newer.sync"
+    bad.write_bytes(repack(header, segments, a, b, schema="9999", app_version="9.0"))
+    container.check_signature(container.open_file(bad.read_bytes()), office_row(a).public_key)
+    err = refused(b, bad, "sync.newer")
+    assert "9.0" in err.message("en") and "upgrade to version 9.0" in err.message("en")
+    assert "9.0" in err.message("zh")
+    _good(a, b, tmp_path)
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(random.Random(7).randbytes(4096), id="random"),
+    pytest.param(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+                 id="pdf"),
+    pytest.param(b"", id="empty"),
+    pytest.param(b'{"kind": "shebao-sync"}', id="json"),
+])
+def test_file_not_ours(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path, content: bytes) -> None:
+    a, b, _ = abc
+    bad = tmp_path / "x.sync"
+    bad.write_bytes(content)
+    refused(b, bad, "sync.not_ours")
+    _good(a, b, tmp_path)
+
+
+def test_missing_file_is_invalid_input(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    _, b, _ = abc
+    with pytest.raises(InvalidInput) as info:
+        b.sync.import_file(tmp_path / "nowhere.sync")
+    assert info.value.key == "file.unreadable" and info.value.exit_code == 2
+
+
+def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1, months=("2025-01",))
+    header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
+    key = office_row(a).private_key
+    resealed = []
+    for seg in segments:
+        rows = []
+        for c in seg.changes:
+            if c[2] == "worker":
+                data = json.loads(c[5])
+                del data["pension_since"], data["insured_region"]
+                c = [*c[:5], json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), c[6]]
+            rows.append(c)
+        resealed.append(container.seal(seg.origin, rows, key, seg.sealed_at) if seg.origin == "NC01" else seg)
+    older = tmp_path / "older.sync"
+    older.write_bytes(repack(header, resealed, a, b, schema="0007", app_version="0.9"))
+    r = b.sync.import_file(older)
+    assert r.applied == 2 + 4
+    w = b.workers.get(ID_1)
+    assert w.name == "张三" and w.birth_date.isoformat() == "1985-11-11"
+    with b.read() as s:
+        row = s.scalars(select(Worker).where(Worker.id_number == ID_1)).one()
+        assert row.insured_region is None and row.pension_since is None
+    assert contributions(b) == contributions(a)
+
+
+def test_forged_segment_inside_a_signed_file(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    """The sender re-signs the file, but a change in A's segment no longer matches A's signature."""
+    a, b, c = abc
+    register(a, ID_1)
+    header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
+    forged = [Segment(s.origin, s.first, s.last, s.digest, s.signature, s.sealed_at,
+                      [[*ch[:5], ch[5].replace("张三", "王五"), ch[6]] for ch in s.changes]) for s in segments]
+    bad = tmp_path / "forged.sync"
+    bad.write_bytes(repack(header, forged, a, b))
+    refused(b, bad, "sync.segment_broken")
+    resigned = [container.seal(s.origin, s.changes, office_row(c).private_key, s.sealed_at) for s in forged]
+    bad.write_bytes(repack(header, resigned, a, b))
+    refused(b, bad, "sync.segment_signature")
+    _good(a, b, tmp_path)
+
+
+# -- out of order ---------------------------------------------------------------------------
+
+def test_out_of_order_files_are_held_until_the_gap_fills(offices: Offices, tmp_path: Path) -> None:
+    a, b = offices.open("A"), offices.open("B")
+    late = offices.open("B", copy="-late")  # the same office, receiving the files in another order
+    files = []
+    for i, id_number in enumerate((ID_1, ID_2, ID_3)):
+        register(a, id_number, f"张{'一二三'[i]}", months=(f"2025-0{i + 1}",))
+        files.append(export(a, b, tmp_path, f"f{i + 1}.sync"))
+        b.sync.import_file(files[-1])
+        a.sync.import_file(export(b, a, tmp_path, f"ack{i + 1}.sync"))  # B tells A what it has
+    sizes = [len(changes_of(f, late)) for f in files]
+    assert sizes == [1 + 1 + 4, 1 + 4, 1 + 4]  # each file starts where B said it was
+
+    before = state(late)
+    r3 = late.sync.import_file(files[2])
+    assert (r3.applied, r3.held) == (0, sizes[2])
+    assert r3.gaps == (Gap("NC01", 1, sizes[0] + sizes[1]),)
+    after = state(late)
+    assert after["sync_held"] == 1
+    assert {k: v for k, v in after.items() if k not in ("sync_held", "sync_file", "audit_entry", "peers")} == \
+        {k: v for k, v in before.items() if k not in ("sync_held", "sync_file", "audit_entry", "peers")}
+    with pytest.raises(InvalidInput):
+        late.workers.get(ID_3)
+
+    r1 = late.sync.import_file(files[0])
+    assert (r1.applied, r1.held) == (sizes[0], 0)
+    assert r1.gaps == (Gap("NC01", sizes[0] + 1, sizes[0] + sizes[1]),)
+    assert late.sync.gaps() == list(r1.gaps)
+    assert late.workers.get(ID_1).name == "张一"
+    for hidden in (ID_2, ID_3):
+        with pytest.raises(InvalidInput):
+            late.workers.get(hidden)
+
+    r2 = late.sync.import_file(files[1])
+    assert r2.applied == sizes[1] + sizes[2] and r2.held == 0 and r2.gaps == ()
+    assert late.sync.gaps() == []
+    assert state(late)["sync_held"] == 0
+    assert workers(late) == workers(a) == workers(b)
+    assert contributions(late) == contributions(a)
+    refused(late, files[2], "sync.already_imported")
+
+
+def changes_of(path: Path, reader: Ledger) -> list[Any]:
+    return [c for seg in opened_segments(path.read_bytes(), reader)[1] for c in seg.changes]
+
+
+# -- concurrent edits -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_concurrent_edits_converge_and_keep_the_loser(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path,
+                                                      first: str) -> None:
+    a, b, _ = abc
+    register(a, ID_1)
+    send(a, b, tmp_path, "seed.sync")
+    send(b, a, tmp_path, "seed-ack.sync")
+    a.workers.update(ID_1, phone="13800000001")
+    b.workers.update(ID_1, phone="13900000002")
+    one, other = (a, b) if first == "A" else (b, a)
+    r1 = send(other, one, tmp_path, "x1.sync")
+    r2 = send(one, other, tmp_path, "x2.sync")
+    assert isinstance(r1, ImportResult) and isinstance(r2, ImportResult)
+    assert r1.conflicts == 1 and r2.conflicts == 1
+    assert a.workers.get(ID_1).phone == b.workers.get(ID_1).phone
+    assert workers(a) == workers(b)
+    winner_phone = a.workers.get(ID_1).phone
+    loser_phone = ({"13800000001", "13900000002"} - {winner_phone}).pop()
+    for led in (a, b):
+        found = led.sync.conflicts()
+        assert len(found) == 1
+        assert found[0].table == "worker" and found[0].key == ID_1
+        assert found[0].differences() == [("phone", winner_phone, loser_phone)]
+    assert a.sync.conflicts()[0].winner == b.sync.conflicts()[0].winner
+    assert a.sync.conflicts()[0].loser == b.sync.conflicts()[0].loser
+    for name in ("y1.sync", "y2.sync"):  # more rounds: the conflict is not reported again
+        for src, dst in ((a, b), (b, a)):
+            send(src, dst, tmp_path, f"{code(src)}-{name}")
+    assert len(a.sync.conflicts()) == len(b.sync.conflicts()) == 1
+
+    resolver, peer = (a, b) if first == "A" else (b, a)
+    cid = resolver.sync.conflicts()[0].id
+    done = resolver.sync.resolve(cid, "loser")
+    assert done.resolution == "loser" and done.reviewed_by == "-"
+    assert resolver.workers.get(ID_1).phone == loser_phone
+    r = send(resolver, peer, tmp_path, "resolved.sync")
+    assert isinstance(r, ImportResult) and r.applied == 1 and r.conflicts == 0
+    send(peer, resolver, tmp_path, "resolved-ack.sync")
+    assert a.workers.get(ID_1).phone == b.workers.get(ID_1).phone == loser_phone
+    assert workers(a) == workers(b)
+    assert resolver.sync.conflicts() == []
+    reviewed = resolver.sync.conflicts(include_reviewed=True)
+    assert [(c.id, c.resolution) for c in reviewed] == [(cid, "loser")]
+    assert len(peer.sync.conflicts()) == 1
+    with pytest.raises(Conflict) as info:
+        resolver.sync.resolve(cid, "winner")
+    assert info.value.key == "sync.conflict_reviewed"
+    with pytest.raises(InvalidInput):
+        resolver.sync.resolve(cid, "both")
+
+
+def test_edit_after_seeing_the_other_is_no_conflict(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1)
+    send(a, b, tmp_path, "1.sync")
+    b.workers.update(ID_1, phone="13900000002")
+    send(b, a, tmp_path, "2.sync")
+    a.workers.update(ID_1, phone="13800000001")
+    r = send(a, b, tmp_path, "3.sync")
+    assert isinstance(r, ImportResult) and r.conflicts == 0
+    assert b.workers.get(ID_1).phone == "13800000001"
+    assert a.sync.conflicts() == b.sync.conflicts() == []
+
+
+# -- the same person at two offices, duplicate months ------------------------------------------
+
+def test_same_person_registered_at_two_offices(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1, "张三")
+    register(b, ID_1, "张三")
+    send(a, b, tmp_path, "1.sync")
+    send(b, a, tmp_path, "2.sync")
+    for led in (a, b):
+        assert count_id(led, ID_1) == 1
+        assert led.sync.conflicts() == []
+    assert workers(a) == workers(b)
+
+
+def test_same_person_registered_with_different_names(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1, "张三")
+    register(b, ID_1, "张叁")
+    send(a, b, tmp_path, "1.sync")
+    send(b, a, tmp_path, "2.sync")
+    for led in (a, b):
+        assert count_id(led, ID_1) == 1
+        assert len(led.sync.conflicts()) == 1
+    assert a.workers.get(ID_1).name == b.workers.get(ID_1).name
+    assert a.sync.conflicts()[0].winner == b.sync.conflicts()[0].winner
+    assert workers(a) == workers(b)
+    names = {a.sync.conflicts()[0].winner_data["name"], a.sync.conflicts()[0].loser_data["name"]}
+    assert names == {"张三", "张叁"}
+
+
+def test_months_paid_in_two_regions(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, b, _ = abc
+    register(a, ID_1, months=tuple(f"2024-{m:02d}" for m in range(1, 7)))
+    register(b, ID_1, months=tuple(f"2024-{m:02d}" for m in range(4, 10)))
+    send(a, b, tmp_path, "1.sync")
+    send(b, a, tmp_path, "2.sync")
+    expected = [(ID_1, "张三", m, ("110105", "360100")) for m in (202404, 202405, 202406)]
+    assert a.sync.duplicate_months() == expected
+    assert b.sync.duplicate_months() == expected
+    assert b.sync.duplicate_months(ID_1) == expected
+    assert contributions(a) == contributions(b)
+    assert statement_view(a, ID_1) == statement_view(b, ID_1)
+
+
+# -- snapshot, relay, capture ------------------------------------------------------------------
+
+def test_full_snapshot_to_a_brand_new_office(offices: Offices, tmp_path: Path) -> None:
+    a, b = offices.open("A"), offices.open("B")
+    register(a, ID_1, months=("2025-01", "2025-02"))
+    register(b, ID_2, "李四", months=("2025-03",))
+    send(b, a, tmp_path, "b-to-a.sync")
+    a.workers.update(ID_2, phone="13800000001")
+    c = offices.open("C")
+    r = c.sync.import_file(export(a, c, tmp_path, "full.sync", full=True))
+    assert r.applied == len(changes(a) - changes(c)) and r.conflicts == 0
+    assert workers(c) == workers(a)
+    assert contributions(c) == contributions(a)
+    assert {x[:2] for x in changes(c)} >= {x[:2] for x in changes(a)}
+    origins = {x[0] for x in changes(c)}
+    assert origins == {"NC01", "BJ01", "SH01"}
+    assert statement_view(c, ID_1) == statement_view(a, ID_1)
+
+
+def test_relay_keeps_origin_and_applies_once(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    a, hub, c = abc
+    register(a, ID_1, months=("2025-01",))
+    send(a, c, tmp_path, "direct.sync")
+    send(a, hub, tmp_path, "to-hub.sync")
+    r = send(hub, c, tmp_path, "relayed.sync")
+    assert isinstance(r, ImportResult)
+    assert r.applied == 1 and r.already_applied == 6  # the hub's employer; A's changes only once
+    assert count_id(c, ID_1) == 1 and contributions(c) == contributions(a)
+    with c.read() as s:
+        assert {o for (o,) in s.execute(text(
+            "SELECT DISTINCT origin FROM sync_change WHERE tbl IN ('worker', 'contribution')"))} == {"NC01"}
+
+
+def test_bulk_insert_without_capture_is_refused(abc: tuple[Ledger, Ledger, Ledger]) -> None:
+    a, _, _ = abc
+    register(a, ID_1)
+    before = state(a)
+    with a.read() as s:
+        wid = s.execute(select(Worker.id)).scalar_one()
+        eid = s.execute(select(Employer.id)).scalar_one()
+    row = {"worker_id": wid, "employer_id": eid, "region": "360100", "month": 202501, "scheme": "pension",
+           "wage": 500000, "base": 500000, "employer_amount": 80000, "employee_amount": 40000,
+           "account_amount": 40000, "kind": "normal", "status": "paid", "recorded_on": TODAY,
+           "batch_id": None, "exemption_id": None}
+    with pytest.raises(UncapturedChange), a.write() as s:
+        s.execute(insert(Contribution.__table__), [row])
+        audit.record_bulk(a, s, "contribution", {"source": "test"})  # audited, but not captured
+    assert state(a) == before
+
+
+# -- convergence under any interleaving --------------------------------------------------------
+
+_STEP = st.one_of(
+    st.tuples(st.just("edit"), st.sampled_from("AB"), st.sampled_from((ID_1, ID_2)), st.integers(0, 9)),
+    st.tuples(st.just("export"), st.sampled_from("AB")),
+    st.tuples(st.just("deliver"), st.integers(0, 50)),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(_STEP, min_size=1, max_size=12), order=st.randoms(use_true_random=False))
+def test_any_interleaving_converges(office_files: dict[str, Path], steps: list[tuple[Any, ...]],
+                                    order: random.Random) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        offices = Offices(office_files, folder)
+        try:
+            side = {"A": offices.open("A"), "B": offices.open("B")}
+            a, b = side["A"], side["B"]
+            register(a, ID_1)
+            register(a, ID_2, "李四")
+            send(a, b, folder, "seed.sync")
+            files: list[tuple[Path, str]] = []
+            for step in steps:
+                if step[0] == "edit":
+                    side[step[1]].workers.update(step[2], phone=f"1380000000{step[3]}")
+                elif step[0] == "export":
+                    dst = "B" if step[1] == "A" else "A"
+                    files.append((export(side[step[1]], side[dst], folder, f"{len(files)}.sync"), dst))
+                elif files:
+                    path, dst = files[step[1] % len(files)]
+                    _import_tolerant(side[dst], path)
+            pending = files[:]
+            order.shuffle(pending)
+            for path, dst in pending:
+                _import_tolerant(side[dst], path)
+            for i in range(2):
+                for src, dst in ((a, b), (b, a)):
+                    _import_tolerant(dst, export(src, dst, folder, f"final-{i}-{code(src)}.sync"))
+            assert workers(a) == workers(b)
+            assert changes(a) == changes(b)
+            assert a.sync.gaps() == b.sync.gaps() == []
+            opened = [(c.key, c.winner, c.loser) for c in a.sync.conflicts()]
+            assert len(opened) == len(set(opened))
+        finally:
+            offices.close()
+
+
+def _import_tolerant(led: Ledger, path: Path) -> None:
+    try:
+        led.sync.import_file(path)
+    except Conflict as err:
+        assert err.key in ("sync.already_imported", "sync.nothing_new"), err.key
+

@@ -1,0 +1,264 @@
+"""A sync import killed at a random moment (SIGKILL, like a power cut) leaves all of the file or none.
+
+Office A (Nanchang) has 300 people with six months of contributions in every employee scheme; its
+sync file for office B (Beijing) is imported with the real command line (`shebao --db B sync
+import FILE`) into fresh copies of B's database, each killed after a random delay over the whole
+run (start-up, checks, apply, commit, exit). Each copy must then hold either none of A's changes or
+all of them, with an intact audit trail, and importing the same file again must finish the job
+(or be refused as already imported) with the same figures as at A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
+
+from desktop.core.demo import HUKOU, citizen_id
+from desktop.core.ledger import Ledger
+from desktop.core.messages import render
+
+SEED = 20261123
+TRIALS = 52
+RUNNERS = 2  # trials run two at a time (each is mostly waiting for its subprocess)
+PEOPLE = 300
+MONTHS = [f"2019-{m:02d}" for m in range(1, 7)]  # before 2020: five schemes a month (maternity too)
+SCHEMES_PER_MONTH = 5
+ROOT = Path(__file__).resolve().parents[1]
+A_CODE, B_CODE = "NC01", "BJ01"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """B's database before the import, A's sync file for B, and what A holds."""
+
+    folder: Path
+    pristine: Path
+    file: Path
+    changes: int  # changes in the file (A's every change)
+    own_seq: int  # A's last sequence number
+    contributions: int
+    people: frozenset[str]
+    employer: str
+    sample: dict[str, tuple[Decimal, int]]  # person -> (individual account balance, pension months)
+
+
+@dataclass(frozen=True)
+class State:
+    """What of A's changes a database holds."""
+
+    contributions: int
+    people: int
+    employer: int
+    changes: int
+    applied_seq: int
+    files_in: int
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One killed import: when, what was found after it, and the second import."""
+
+    index: int
+    delay: float
+    killed: bool
+    wal_bytes: int
+    outcome: str  # "none" or "all"
+    second_exit: int
+
+
+def _cli(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "desktop.cli", "--db", str(db), "--json", "--lang", "en", *args]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SHEBAO_DB", "SHEBAO_USER", "SHEBAO_DEBUG")}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _copy_pristine(sc: Scenario, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        stale = Path(f"{target}{suffix}")
+        stale.unlink(missing_ok=True)
+        src = Path(f"{sc.pristine}{suffix}")
+        if src.exists():
+            shutil.copyfile(src, stale)
+
+
+def _people(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
+    out: dict[str, tuple[str, str, str, str]] = {}
+    while len(out) < count:
+        born = dt.date(rng.randrange(1966, 1996), rng.randrange(1, 13), rng.randrange(1, 29))
+        place = rng.choice(HUKOU)
+        number = citizen_id(rng, place, born, rng.random() < 0.45)
+        out.setdefault(number, (number, f"测试{len(out):03d}", place,
+                                "urban" if place.startswith("3601") else "rural"))
+    return list(out.values())
+
+
+@pytest.fixture(scope="module")
+def scenario(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+    folder = tmp_path_factory.mktemp("sync-crash")
+    a = make_office(sqlite_template, folder, A_CODE, "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司")
+    b = make_office(sqlite_template, folder, B_CODE, "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
+    trust_all(a, b)
+    rng = random.Random(SEED)
+    people = _people(rng, PEOPLE)
+    for number, name, place, kind in people:
+        a.workers.register_citizen(number, name, place, kind)
+    employer = uscc(EMP_NC)
+    lines = ["employer_uscc,id_number,name,month,wage"]
+    lines += [f"{employer},{number},{name},{month},{rng.randrange(3000, 30000)}"
+              for number, name, _p, _k in people for month in MONTHS]
+    declaration = folder / "declaration.csv"
+    declaration.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = a.contributions.import_file(declaration)
+    assert done.lines == PEOPLE * len(MONTHS) * SCHEMES_PER_MONTH
+    file = folder / "NC01-to-BJ01.sync"
+    exported = a.sync.export(file, to=B_CODE)
+    with a.read() as s:
+        contributions = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
+        own_seq = int(s.execute(text("SELECT own_seq FROM sync_state WHERE id = 1")).scalar_one())
+    sample = {}
+    for number, *_rest in rng.sample(people, 3):
+        st = a.accounts.statement(number)
+        pension = next(r for r in st.schemes if r.scheme == "pension")
+        sample[number] = (st.individual_account_balance, pension.months_paid)
+    assert contributions == done.lines and exported.changes == own_seq == PEOPLE + 1 + contributions
+    a.close()
+    b.close()  # the last connection checkpoints B's WAL into the file
+    yield Scenario(folder, folder / f"{B_CODE}.db", file, exported.changes, own_seq, contributions,
+                   frozenset(p[0] for p in people), employer, sample)
+
+
+def _state(db: Path, sc: Scenario) -> tuple[State, bool]:
+    """What of A's changes the database holds, and whether its audit trail verifies."""
+    led = Ledger.open(db, clock=lambda: TODAY)
+    try:
+        with led.read() as s:
+            def one(sql: str, **params: object) -> int:
+                return int(s.execute(text(sql), params).scalar() or 0)
+
+            ids = {str(r[0]) for r in s.execute(text("SELECT id_number FROM worker"))}
+            state = State(
+                contributions=one("SELECT count(*) FROM contribution"),
+                people=len(ids & sc.people),
+                employer=one("SELECT count(*) FROM employer WHERE uscc = :u", u=sc.employer),
+                changes=one("SELECT count(*) FROM sync_change WHERE origin = :o", o=A_CODE),
+                applied_seq=one("SELECT applied_seq FROM sync_peer WHERE code = :o", o=A_CODE),
+                files_in=one("SELECT count(*) FROM sync_file WHERE direction = 'in'"),
+            )
+        return state, led.audit.verify().valid
+    finally:
+        led.close()
+
+
+def _figures(db: Path, sc: Scenario) -> tuple[int, dict[str, tuple[Decimal, int]]]:
+    led = Ledger.open(db, clock=lambda: TODAY)
+    try:
+        with led.read() as s:
+            count = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
+        sample = {}
+        for number in sc.sample:
+            st = led.accounts.statement(number)
+            pension = next(r for r in st.schemes if r.scheme == "pension")
+            sample[number] = (st.individual_account_balance, pension.months_paid)
+        return count, sample
+    finally:
+        led.close()
+
+
+def _measure(sc: Scenario) -> float:
+    """Seconds a whole import takes here: two at once (as the trials run), the slower one."""
+    def one(i: int) -> float:
+        db = sc.folder / f"measure-{i}.db"
+        _copy_pristine(sc, db)
+        t0 = time.monotonic()
+        proc = subprocess.run(_cli(db, "sync", "import", str(sc.file)), capture_output=True, text=True,
+                              env=_env(), timeout=300)
+        seconds = time.monotonic() - t0
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["applied"] == sc.changes
+        return seconds
+
+    with ThreadPoolExecutor(RUNNERS) as pool:
+        return max(pool.map(one, range(RUNNERS)))
+
+
+def _trial(sc: Scenario, index: int, delay: float) -> Trial:
+    db = sc.folder / f"trial-{index:03d}.db"
+    _copy_pristine(sc, db)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(_cli(db, "sync", "import", str(sc.file)), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=_env())
+    try:
+        proc.wait(timeout=max(0.0, delay - (time.monotonic() - t0)))
+        killed = False
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        killed = True
+    wal = Path(f"{db}-wal")
+    wal_bytes = wal.stat().st_size if wal.exists() else 0
+    where = f"trial {index} (seed {SEED}, kill after {delay:.3f}s, killed={killed})"
+
+    state, audit_ok = _state(db, sc)
+    none = State(0, 0, 0, 0, 0, 0)
+    every = State(sc.contributions, len(sc.people), 1, sc.changes, sc.own_seq, 1)
+    assert state in (none, every), f"{where}: part of the file is in the database: {state}"
+    assert audit_ok, f"{where}: the audit trail does not verify after the kill"
+    outcome = "none" if state == none else "all"
+
+    again = subprocess.run(_cli(db, "sync", "import", str(sc.file)), capture_output=True, text=True,
+                           env=_env(), timeout=300)
+    if outcome == "none":
+        assert again.returncode == 0, f"{where}: the import after the kill failed: {again.stderr}"
+        assert json.loads(again.stdout)["applied"] == sc.changes, where
+    else:
+        assert again.returncode == 4, f"{where}: a second import was not refused: {again.stdout}"
+        error = json.loads(again.stdout)["error"]
+        assert error["code"] == "conflict", where
+        assert error["message"] == render("sync.nothing_new", "en") or \
+            "already imported" in error["message"], f"{where}: {error['message']}"
+    after, audit_ok = _state(db, sc)
+    assert after == every and audit_ok, f"{where}: after the second import: {after}"
+    assert _figures(db, sc) == (sc.contributions, sc.sample), f"{where}: figures differ from A's"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return Trial(index, delay, killed, wal_bytes, outcome, again.returncode)
+
+
+def test_killed_import_applies_all_or_nothing(scenario: Scenario) -> None:
+    duration = _measure(scenario)
+    rng = random.Random(SEED)
+    delays = [rng.uniform(0, 1.2 * duration) for _ in range(TRIALS)]
+    with ThreadPoolExecutor(RUNNERS) as pool:
+        trials = list(pool.map(lambda i: _trial(scenario, i, delays[i]), range(TRIALS)))
+    # before: nothing written yet; during: the transaction had written pages (then rolled back);
+    # after: committed (killed while closing, or finished before the kill).
+    phase = Counter("after" if t.outcome == "all" else "during" if t.wal_bytes else "before" for t in trials)
+    summary = (f"seed {SEED}, {TRIALS} trials, import {duration:.2f}s, kills over 0..{1.2 * duration:.2f}s: "
+               f"none applied {phase['before'] + phase['during']} (before any write {phase['before']}, "
+               f"during the transaction {phase['during']}), all applied {phase['after']} "
+               f"({sum(1 for t in trials if t.outcome == 'all' and not t.killed)} finished before the kill)")
+    print(summary)
+    assert phase["after"] >= 3, f"too few kills after the commit: {summary}"
+    assert phase["before"] + phase["during"] >= 3, f"too few kills before the commit: {summary}"
+    assert phase["during"] >= 3, f"too few kills inside the apply transaction: {summary}"
