@@ -59,10 +59,13 @@ class _Pen:
             x += width_mm * mm - width
         obj = self.c.beginText(x, _y(y_mm))
         obj.setFont(self.font, size)
-        if bold:  # fill and stroke: the embedded font has one weight
+        if bold:  # fill and stroke (the embedded font has one weight), without leaking to later text
+            self.c.saveState()
             obj.setTextRenderMode(2)
         obj.textOut(text)
         self.c.drawText(obj)
+        if bold:
+            self.c.restoreState()
 
 
 Op = tuple[str, int, int, int, float]  # ("table", index, first row, end row, top) / ("after", 0, 0, 0, top)
