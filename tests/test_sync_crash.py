@@ -31,6 +31,7 @@ from sqlalchemy import text
 from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
 
 from desktop.core.demo import HUKOU, citizen_id
+from desktop.core.errors import Conflict
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 
@@ -73,23 +74,83 @@ class State:
 
 @dataclass(frozen=True)
 class Trial:
-    """One killed import: when, what was found after it, and the second import."""
+    """One killed import: when, how far it had got, and what was found after it."""
 
     index: int
     delay: float
     killed: bool
+    phase: str  # before | during | commit | after (see PHASES)
     wal_bytes: int
-    outcome: str  # "none" or "all"
-    second_exit: int
+    outcome: str  # none | all
+
+
+PHASES = {
+    "before": "before the import's first write (start-up, reading, checking, decrypting)",
+    "during": "inside the write transaction, before COMMIT",
+    "commit": "inside COMMIT",
+    "after": "after COMMIT (closing down, or finished before the kill)",
+}
+
+
+def _phase(marks: dict[str, float]) -> str:
+    if "committed" in marks:
+        return "after"
+    if "commit" in marks:
+        return "commit"
+    return "during" if "write" in marks else "before"
+
+
+# The command line exactly as `python -m desktop.cli ...` runs it, with SQLAlchemy listeners that
+# note (one line each, written before the next statement runs) the first write of the import's
+# transaction, the start of its COMMIT and the end of it, so each kill can be placed precisely.
+_PROBE = r"""
+import os, sys, time
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+_out = open(os.environ["SHEBAO_CRASH_MARKS"], "a", buffering=1)
+_seen = set()
+def _mark(what):
+    if what not in _seen:
+        _seen.add(what)
+        _out.write(f"{what} {time.monotonic():.6f}\n")
+@event.listens_for(Engine, "before_cursor_execute")
+def _write(conn, cursor, statement, parameters, context, executemany):
+    if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        _mark("write")
+@event.listens_for(Engine, "commit")
+def _commit(conn):
+    if "write" in _seen:
+        _mark("commit")
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    if "write" in _seen:
+        _mark("committed")
+from desktop.cli import main
+sys.exit(main())
+"""
 
 
 def _cli(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "desktop.cli", "--db", str(db), "--json", "--lang", "en", *args]
+    return [sys.executable, "-c", _PROBE, "--db", str(db), "--json", "--lang", "en", *args]
 
 
-def _env() -> dict[str, str]:
+def _marks(path: Path, t0: float) -> dict[str, float]:
+    """The marks a run wrote: seconds after its start."""
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text().splitlines():
+        what, _, at = line.partition(" ")
+        if at:
+            out[what] = float(at) - t0
+    return out
+
+
+def _env(marks: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("SHEBAO_DB", "SHEBAO_USER", "SHEBAO_DEBUG")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env["SHEBAO_CRASH_MARKS"] = str(marks)
     return env
 
 
@@ -116,8 +177,10 @@ def _people(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
 @pytest.fixture(scope="module")
 def scenario(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     folder = tmp_path_factory.mktemp("sync-crash")
-    a = make_office(sqlite_template, folder, A_CODE, "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司")
-    b = make_office(sqlite_template, folder, B_CODE, "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
+    a = make_office(sqlite_template, folder, A_CODE, "南昌市社保局", "360100", EMP_NC,
+                    "南昌赣江机械制造有限公司")
+    b = make_office(sqlite_template, folder, B_CODE, "北京市朝阳区社保中心", "110105", EMP_BJ,
+                    "北京朝阳科技有限公司")
     trust_all(a, b)
     rng = random.Random(SEED)
     people = _people(rng, PEOPLE)
@@ -136,11 +199,7 @@ def scenario(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     with a.read() as s:
         contributions = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
         own_seq = int(s.execute(text("SELECT own_seq FROM sync_state WHERE id = 1")).scalar_one())
-    sample = {}
-    for number, *_rest in rng.sample(people, 3):
-        st = a.accounts.statement(number)
-        pension = next(r for r in st.schemes if r.scheme == "pension")
-        sample[number] = (st.individual_account_balance, pension.months_paid)
+    sample = {number: _pension(a, number) for number, *_rest in rng.sample(people, 3)}
     assert contributions == done.lines and exported.changes == own_seq == PEOPLE + 1 + contributions
     a.close()
     b.close()  # the last connection checkpoints B's WAL into the file
@@ -148,66 +207,52 @@ def scenario(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
                    frozenset(p[0] for p in people), employer, sample)
 
 
-def _state(db: Path, sc: Scenario) -> tuple[State, bool]:
-    """What of A's changes the database holds, and whether its audit trail verifies."""
-    led = Ledger.open(db, clock=lambda: TODAY)
-    try:
-        with led.read() as s:
-            def one(sql: str, **params: object) -> int:
-                return int(s.execute(text(sql), params).scalar() or 0)
-
-            ids = {str(r[0]) for r in s.execute(text("SELECT id_number FROM worker"))}
-            state = State(
-                contributions=one("SELECT count(*) FROM contribution"),
-                people=len(ids & sc.people),
-                employer=one("SELECT count(*) FROM employer WHERE uscc = :u", u=sc.employer),
-                changes=one("SELECT count(*) FROM sync_change WHERE origin = :o", o=A_CODE),
-                applied_seq=one("SELECT applied_seq FROM sync_peer WHERE code = :o", o=A_CODE),
-                files_in=one("SELECT count(*) FROM sync_file WHERE direction = 'in'"),
-            )
-        return state, led.audit.verify().valid
-    finally:
-        led.close()
+def _pension(led: Ledger, number: str) -> tuple[Decimal, int]:
+    st = led.accounts.statement(number)
+    return st.individual_account_balance, next(r for r in st.schemes if r.scheme == "pension").months_paid
 
 
-def _figures(db: Path, sc: Scenario) -> tuple[int, dict[str, tuple[Decimal, int]]]:
-    led = Ledger.open(db, clock=lambda: TODAY)
-    try:
-        with led.read() as s:
-            count = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
-        sample = {}
-        for number in sc.sample:
-            st = led.accounts.statement(number)
-            pension = next(r for r in st.schemes if r.scheme == "pension")
-            sample[number] = (st.individual_account_balance, pension.months_paid)
-        return count, sample
-    finally:
-        led.close()
+def _state(led: Ledger, sc: Scenario) -> State:
+    """What of A's changes the database holds."""
+    with led.read() as s:
+        def one(sql: str, **params: object) -> int:
+            return int(s.execute(text(sql), params).scalar() or 0)
+
+        ids = {str(r[0]) for r in s.execute(text("SELECT id_number FROM worker"))}
+        return State(
+            contributions=one("SELECT count(*) FROM contribution"),
+            people=len(ids & sc.people),
+            employer=one("SELECT count(*) FROM employer WHERE uscc = :u", u=sc.employer),
+            changes=one("SELECT count(*) FROM sync_change WHERE origin = :o", o=A_CODE),
+            applied_seq=one("SELECT applied_seq FROM sync_peer WHERE code = :o", o=A_CODE),
+            files_in=one("SELECT count(*) FROM sync_file WHERE direction = 'in'"),
+        )
 
 
-def _measure(sc: Scenario) -> float:
-    """Seconds a whole import takes here: two at once (as the trials run), the slower one."""
-    def one(i: int) -> float:
-        db = sc.folder / f"measure-{i}.db"
+def _measure(sc: Scenario) -> tuple[float, dict[str, float]]:
+    """Seconds a whole import takes here, run two at once as the trials are (the slower one),
+    and when its transaction wrote first, began COMMIT and finished it."""
+    def one(i: int) -> tuple[float, dict[str, float]]:
+        db, marks = sc.folder / f"measure-{i}.db", sc.folder / f"measure-{i}.marks"
         _copy_pristine(sc, db)
         t0 = time.monotonic()
-        proc = subprocess.run(_cli(db, "sync", "import", str(sc.file)), capture_output=True, text=True,
-                              env=_env(), timeout=300)
+        proc = subprocess.run(_cli(db, "sync", "import", str(sc.file)), check=False, capture_output=True,
+                              text=True, env=_env(marks), timeout=300)
         seconds = time.monotonic() - t0
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["applied"] == sc.changes
-        return seconds
+        return seconds, _marks(marks, t0)
 
     with ThreadPoolExecutor(RUNNERS) as pool:
         return max(pool.map(one, range(RUNNERS)))
 
 
 def _trial(sc: Scenario, index: int, delay: float) -> Trial:
-    db = sc.folder / f"trial-{index:03d}.db"
+    db, marks = sc.folder / f"trial-{index:03d}.db", sc.folder / f"trial-{index:03d}.marks"
     _copy_pristine(sc, db)
     t0 = time.monotonic()
     proc = subprocess.Popen(_cli(db, "sync", "import", str(sc.file)), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=_env())
+                            stderr=subprocess.DEVNULL, env=_env(marks))
     try:
         proc.wait(timeout=max(0.0, delay - (time.monotonic() - t0)))
         killed = False
@@ -215,50 +260,62 @@ def _trial(sc: Scenario, index: int, delay: float) -> Trial:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         killed = True
+    phase = _phase(_marks(marks, t0))
     wal = Path(f"{db}-wal")
     wal_bytes = wal.stat().st_size if wal.exists() else 0
-    where = f"trial {index} (seed {SEED}, kill after {delay:.3f}s, killed={killed})"
+    where = (f"trial {index} (seed {SEED}, kill after {delay:.3f}s, "
+             f"{'killed' if killed else 'finished'} {phase})")
 
-    state, audit_ok = _state(db, sc)
     none = State(0, 0, 0, 0, 0, 0)
     every = State(sc.contributions, len(sc.people), 1, sc.changes, sc.own_seq, 1)
-    assert state in (none, every), f"{where}: part of the file is in the database: {state}"
-    assert audit_ok, f"{where}: the audit trail does not verify after the kill"
-    outcome = "none" if state == none else "all"
-
-    again = subprocess.run(_cli(db, "sync", "import", str(sc.file)), capture_output=True, text=True,
-                           env=_env(), timeout=300)
-    if outcome == "none":
-        assert again.returncode == 0, f"{where}: the import after the kill failed: {again.stderr}"
-        assert json.loads(again.stdout)["applied"] == sc.changes, where
-    else:
-        assert again.returncode == 4, f"{where}: a second import was not refused: {again.stdout}"
-        error = json.loads(again.stdout)["error"]
-        assert error["code"] == "conflict", where
-        assert error["message"] == render("sync.nothing_new", "en") or \
-            "already imported" in error["message"], f"{where}: {error['message']}"
-    after, audit_ok = _state(db, sc)
-    assert after == every and audit_ok, f"{where}: after the second import: {after}"
-    assert _figures(db, sc) == (sc.contributions, sc.sample), f"{where}: figures differ from A's"
+    led = Ledger.open(db, clock=lambda: TODAY)
+    try:
+        state = _state(led, sc)
+        assert state in (none, every), f"{where}: part of the file is in the database: {state}"
+        assert led.audit.verify().valid, f"{where}: the audit trail does not verify after the kill"
+        outcome = "none" if state == none else "all"
+        if phase in ("before", "during"):
+            assert outcome == "none", f"{where}: changes present without a COMMIT"
+        elif phase == "after":
+            assert outcome == "all", f"{where}: a committed import is missing"
+        # The clerk imports the same file again.
+        if outcome == "none":
+            again = led.sync.import_file(sc.file)
+            assert (again.applied, again.already_applied) == (sc.changes, 0), f"{where}: {again}"
+        else:
+            with pytest.raises(Conflict) as refused:
+                led.sync.import_file(sc.file)
+            assert refused.value.exit_code == 4, where
+            assert refused.value.message("en").startswith("file: this sync file was already imported") or \
+                refused.value.message("en").endswith(render("sync.nothing_new", "en")), where
+        assert _state(led, sc) == every, f"{where}: after the second import"
+        assert led.audit.verify().valid, f"{where}: the audit trail does not verify after the second import"
+        with led.read() as s:
+            count = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
+        assert (count, {n: _pension(led, n) for n in sc.sample}) == (sc.contributions, sc.sample), \
+            f"{where}: figures differ from A's"
+    finally:
+        led.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    return Trial(index, delay, killed, wal_bytes, outcome, again.returncode)
+    return Trial(index, delay, killed, phase, wal_bytes, outcome)
 
 
 def test_killed_import_applies_all_or_nothing(scenario: Scenario) -> None:
-    duration = _measure(scenario)
+    duration, marks = _measure(scenario)
     rng = random.Random(SEED)
     delays = [rng.uniform(0, 1.2 * duration) for _ in range(TRIALS)]
     with ThreadPoolExecutor(RUNNERS) as pool:
         trials = list(pool.map(lambda i: _trial(scenario, i, delays[i]), range(TRIALS)))
-    # before: nothing written yet; during: the transaction had written pages (then rolled back);
-    # after: committed (killed while closing, or finished before the kill).
-    phase = Counter("after" if t.outcome == "all" else "during" if t.wal_bytes else "before" for t in trials)
-    summary = (f"seed {SEED}, {TRIALS} trials, import {duration:.2f}s, kills over 0..{1.2 * duration:.2f}s: "
-               f"none applied {phase['before'] + phase['during']} (before any write {phase['before']}, "
-               f"during the transaction {phase['during']}), all applied {phase['after']} "
-               f"({sum(1 for t in trials if t.outcome == 'all' and not t.killed)} finished before the kill)")
+    phases = Counter(t.phase for t in trials)
+    outcomes = Counter(t.outcome for t in trials)
+    timeline = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
+    summary = (f"seed {SEED}; {TRIALS} trials; import {duration:.2f}s ({timeline}); kills over "
+               f"0..{1.2 * duration:.2f}s; killed " + ", ".join(f"{p} {phases[p]}" for p in PHASES)
+               + f"; outcomes: none applied {outcomes['none']}, all applied {outcomes['all']}; "
+               f"finished before the kill {sum(not t.killed for t in trials)}; kills inside the "
+               f"transaction that had already written pages to the WAL "
+               f"{sum(t.phase == 'during' and t.wal_bytes > 0 for t in trials)}")
     print(summary)
-    assert phase["after"] >= 3, f"too few kills after the commit: {summary}"
-    assert phase["before"] + phase["during"] >= 3, f"too few kills before the commit: {summary}"
-    assert phase["during"] >= 3, f"too few kills inside the apply transaction: {summary}"
+    assert outcomes["none"] >= 3 and outcomes["all"] >= 3, f"both outcomes expected: {summary}"
+    assert phases["during"] >= 3, f"too few kills inside the import's transaction: {summary}"

@@ -94,6 +94,7 @@ class PersonPage(QWidget):
     record_requested = Signal()
     exemption_requested = Signal()
     print_requested = Signal()
+    transfer_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +121,9 @@ class PersonPage(QWidget):
         self.record_button.setShortcut(QKeySequence("Ctrl+M"))
         self.record_button.clicked.connect(self.record_requested)
         self.transfer_button = QPushButton()
+        self.transfer_button.setObjectName("transfer")
+        self.transfer_button.setShortcut(QKeySequence("Ctrl+T"))
+        self.transfer_button.clicked.connect(self.transfer_requested)
         self.exemption_button = QPushButton()
         self.exemption_button.setObjectName("exemption")
         self.exemption_button.setShortcut(QKeySequence("Ctrl+X"))
@@ -128,7 +132,7 @@ class PersonPage(QWidget):
         self.print_button.setObjectName("print_statement")
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_button.clicked.connect(self.print_requested)
-        self.not_yet = (self.transfer_button,)
+        self.not_yet: tuple[QPushButton, ...] = ()
         for button in self.not_yet:
             button.setEnabled(False)
         self.tabs = QTabWidget()
@@ -165,7 +169,8 @@ class PersonPage(QWidget):
         self.tabs.addTab(history_tab, "")
         self.tabs.addTab(account_tab, "")
         self.tabs.addTab(documents_tab, "")
-        actions = hbox(self.record_button, self.print_button, self.exemption_button, *self.not_yet, 1)
+        actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
+                       *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
@@ -273,6 +278,7 @@ class PersonPage(QWidget):
         self.print_button.setText(self.tr("打印(&D)"))
         self.print_button.setToolTip(self.tr("出具参保缴费证明并预览（Ctrl+P）"))
         self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+X）"))
+        self.transfer_button.setToolTip(self.tr("养老保险关系转移：测算、申请转入（Ctrl+T）"))
         for button in self.not_yet:
             button.setToolTip(self.tr("尚未开放"))
         for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),

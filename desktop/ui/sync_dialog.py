@@ -390,9 +390,7 @@ class SyncDialog(QDialog):
         self.gaps.set_rows(result.gaps)
         self.conflicts.set_rows(result.conflicts)
         self._fill_targets()
-        if selected is not None:
-            self.select_conflict(selected.id)
-        elif result.conflicts:
+        if not (selected is not None and self.select_conflict(selected.id)) and result.conflicts:
             self.conflicts_view.selectRow(0)
         self._conflict_selected()
         self._show_state()
@@ -602,6 +600,8 @@ class SyncDialog(QDialog):
         self.setWindowTitle(self.tr("同步"))
         self.title.setText(self.tr("与其他经办机构同步"))
         self.to_label.setText(self.tr("发给(&T)"))
+        plain = self.to_label.text().replace("&", "")  # room for a last glyph wider than its advance
+        self.to_label.setMinimumWidth(self.to_label.fontMetrics().boundingRect(plain).width() + 4)
         self.to.setItemText(0, self.tr("全部受信任机构"))
         self.full.setText(self.tr("完整快照(&F)"))
         self.full.setToolTip(self.tr("发送本机构已有的全部变更，用于新建或重装的机构"))

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             self._page.record_requested.connect(self.record_month)
             self._page.exemption_requested.connect(self.open_exemption)
             self._page.print_requested.connect(self.print_statement)
+            self._page.transfer_requested.connect(self.open_transfer)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
     def _enable_ledger_actions(self, enabled: bool) -> None:
         """Enable the actions that need the open database."""
         for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
+                    self.transfers_action, self.transfer_report_action,
                     self.approvals_action, self.sync_action,
                     self.audit_action, self.register_action,
                     self.foreigner_action, self.employer_action):
@@ -148,6 +150,9 @@ class MainWindow(QMainWindow):
         self.settings_action = action(self.file_menu, self.open_settings, "Ctrl+,", "settings")
         self.batch_action = action(self.file_menu, self.open_batch_print, None, "batch_print")
         self.coverage_action = action(self.file_menu, self.open_coverage_register, None, "coverage_register")
+        self.transfers_action = action(self.file_menu, self.open_transfers, "Ctrl+Shift+T", "transfers")
+        self.transfer_report_action = action(self.file_menu, lambda: self.open_transfers(report=True), None,
+                                             "transfer_report")
         self.approvals_action = action(self.file_menu, self.open_approvals, None, "approvals")
         self.audit_action = action(self.file_menu, self.open_audit, None, "audit")
         self.sync_action = action(self.file_menu, self.open_sync, "Ctrl+Shift+S", "sync")
@@ -335,6 +340,34 @@ class MainWindow(QMainWindow):
 
         return self._open_dialog(CoverageRegisterDialog(self.need_ledger(), self.runner, self))
 
+    def open_transfer(self) -> QDialog | None:
+        """Plan a pension transfer for the person shown and request it; the contact letter is previewed."""
+        from desktop.ui.transfer_dialog import TransferDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = TransferDialog(self.need_ledger(), self.runner, worker, self)
+        dialog.succeeded.connect(lambda r: self._transfer_requested(worker.key, r))
+        return self._open_dialog(dialog)
+
+    def _transfer_requested(self, key: str, result: Any) -> None:
+        from desktop.core.services.documents import Issued
+
+        number = result.case.number
+        self.open_person(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
+        if result.pdf is not None and result.document_number:
+            self.preview(Issued("contact-letter", result.document_number, "", result.pdf, 0, False))
+
+    def open_transfers(self, report: bool = False) -> QDialog:
+        """The transfer work list (settle, confirm the money received) and the yearly report."""
+        from desktop.ui.transfer_list_dialog import TransferListDialog
+
+        dialog = TransferListDialog(self.need_ledger(), self.runner, self)
+        if report:
+            dialog.tabs.setCurrentIndex(1)
+        return self._open_dialog(dialog)
+
     def open_audit(self) -> QDialog:
         """The audit trail with its chain check (supervisors and administrators)."""
         from desktop.ui.audit_dialog import AuditDialog
@@ -419,6 +452,8 @@ class MainWindow(QMainWindow):
         self.settings_action.setText(self.tr("机构设置(&S)…"))
         self.batch_action.setText(self.tr("批量打印参保缴费证明(&B)…"))
         self.coverage_action.setText(self.tr("参保证明登记簿与统计(&G)…"))
+        self.transfers_action.setText(self.tr("转移业务工作清单(&T)…"))
+        self.transfer_report_action.setText(self.tr("转移业务年度统计(&N)…"))
         self.approvals_action.setText(self.tr("审批申请(&A)…"))
         self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.sync_action.setText(self.tr("同步(&Y)…"))

@@ -325,6 +325,64 @@
     </message>
 </context>
 <context>
+    <name>CaseModel</name>
+    <message>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+101" />
+        <source>（估算）</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>　已超期</source>
+        <translation>  overdue</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>纸质办理</source>
+        <translation>On paper</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>同步文件办理</source>
+        <translation>Through sync files</translation>
+    </message>
+    <message>
+        <location line="+18" />
+        <source>编号</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>转出地</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>转入地</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>办理时限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <location filename="../../desktop/ui/sync_dialog.py" line="+172" />
@@ -949,7 +1007,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+205" />
+        <location filename="../../desktop/ui/window.py" line="+210" />
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -974,7 +1032,12 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+69" />
+        <location line="+56" />
+        <source>已申请转入，转移业务编号 {case}</source>
+        <translation>Transfer requested: case {case}</translation>
+    </message>
+    <message>
+        <location line="+41" />
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -1040,6 +1103,16 @@
     </message>
     <message>
         <location line="+1" />
+        <source>转移业务工作清单(&amp;T)…</source>
+        <translation>&amp;Transfer work list…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>转移业务年度统计(&amp;N)…</source>
+        <translation>Yearly tra&amp;nsfer report…</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>审批申请(&amp;A)…</source>
         <translation>&amp;Approval requests…</translation>
     </message>
@@ -1098,8 +1171,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-257" />
-        <location line="+257" />
+        <location line="-287" />
+        <location line="+287" />
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1188,7 +1261,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+206" />
+        <location filename="../../desktop/ui/person_page.py" line="+211" />
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1301,6 +1374,11 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+1" />
         <source>出具双边协定参保证明（Ctrl+X）</source>
         <translation>Issue a certificate of coverage under a bilateral agreement (Ctrl+X)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>养老保险关系转移：测算、申请转入（Ctrl+T）</source>
+        <translation>Pension transfer: plan it, request a transfer in (Ctrl+T)</translation>
     </message>
     <message>
         <location line="+2" />
@@ -1468,6 +1546,36 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+18" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiveDialog</name>
+    <message>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+38" />
+        <source>确认到账</source>
+        <translation>Confirm the money received</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>{name}（{worker}）自{source}转入。信息表转移总额：{total} 元。
+请按银行到账通知输入实际到账金额，与信息表一致方可办结。</source>
+        <translation>{name} ({worker}) moves in from {source}. Total on the information table: {total} yuan.
+Enter the amount the bank actually credited; the case closes only when it equals the table's total.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>到账金额(&amp;A)</source>
+        <translation>&amp;Amount received</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>确认到账(&amp;S)</source>
+        <translation>&amp;Confirm receipt</translation>
     </message>
 </context>
 <context>
@@ -2034,7 +2142,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+295" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="+293" />
         <source>机构(&amp;O)</source>
         <translation>&amp;Offices</translation>
     </message>
@@ -2198,7 +2306,7 @@ SHA-256: {sha}</translation>
         <translation>&amp;To</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+3" />
         <source>全部受信任机构</source>
         <translation>Every trusted office</translation>
     </message>
@@ -2241,6 +2349,482 @@ SHA-256: {sha}</translation>
         <location line="+1" />
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+268" />
+        <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
+        <translation>The relationship is in the hukou place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>在现参保地累计缴费满{years}年，由现参保地负责办理待遇领取手续</source>
+        <translation>{years} years or more paid at the current place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>在现参保地累计缴费不满{years}年，由最近一个累计缴费满{years}年的参保地负责办理待遇领取手续</source>
+        <translation>Under {years} years at the current place: the most recent place with {years} years or more handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>在各参保地累计缴费均不满{years}年，养老保险关系和相应资金转回户籍所在地，由户籍所在地负责办理待遇领取手续</source>
+        <translation>Under {years} years at every place: the relationship and its funds go back to the hukou place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>转入户籍所在省份，不受年龄限制，正常转移</source>
+        <translation>Moving to the hukou province: no age limit, a normal transfer</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>经批准的转移，不受年龄限制，正常转移</source>
+        <translation>An approved transfer: no age limit, a normal transfer</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>在同一省份内转移，不属于跨省流动，正常转移</source>
+        <translation>A move within one province, not across provinces: a normal transfer</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>男未满{men}周岁、女未满{women}周岁，正常转移</source>
+        <translation>Men under {men}, women under {women}: a normal transfer</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>男年满{men}周岁、女年满{women}周岁，且转入地不是户籍所在省份：养老保险关系不转移，在转入地建立临时基本养老保险缴费账户</source>
+        <translation>Men of {men} or more, women of {women} or more, moving outside the hukou province: the relationship stays where it is and the new place opens a temporary pension contribution account</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>国办发〔2009〕66号第六条</source>
+        <translation>Guobanfa [2009] No. 66, article 6</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>国办发〔2009〕66号第五条</source>
+        <translation>Guobanfa [2009] No. 66, article 5</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>{text}（{source}）</source>
+        <translation>{text} ({source})</translation>
+    </message>
+    <message>
+        <location line="+23" />
+        <source>输入6位行政区划代码后显示测算结果。</source>
+        <translation>Type a 6-digit region code to see what would move.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>{amount} 元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>{months} 个月（本统筹地区1998年1月起实际缴费月数）</source>
+        <translation>{months} months (paid in this pooling region since January 1998)</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>{months} 个月（本机构所记录的在转出地实际缴费月数）</source>
+        <translation>{months} months (paid at the old place, as recorded here)</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>是：建立临时基本养老保险缴费账户</source>
+        <translation>Yes: a temporary pension contribution account</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location line="+11" />
+        <source>以上为测算，不写入任何数据。转入地申请后，在“转移业务工作清单”中办理转出并出具信息表。</source>
+        <translation>A plan only: nothing is written. Once the new office has requested the transfer, settle it in the transfer work list, which issues the information table.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>转移金额由转出地计算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。</source>
+        <translation>The old office computes the amounts; its information table is what counts. Confirm the money in the transfer work list once it has arrived.</translation>
+    </message>
+    <message>
+        <location line="+34" />
+        <source>正在出具联系函…</source>
+        <translation>Issuing the contact letter…</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>养老保险关系转移</source>
+        <translation>Pension transfer</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>转入本地：本机构为转入地，申请转入(&amp;I)</source>
+        <translation>Moving &amp;in: this office is the new one, request the transfer</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>转出本地：本机构为转出地，测算转出(&amp;O)</source>
+        <translation>Moving &amp;out: this office is the old one, plan the transfer</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>转出地(&amp;R)</source>
+        <translation>F&amp;rom region</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>转入地(&amp;R)</source>
+        <translation>To &amp;region</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>6位行政区划代码</source>
+        <translation>6-digit region code</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>转移测算</source>
+        <translation>What would move</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>个人账户</source>
+        <translation>Individual account</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>统筹基金</source>
+        <translation>Pooling fund</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>计算月数</source>
+        <translation>Months counted</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>临时缴费账户</source>
+        <translation>Temporary account</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>待遇领取地</source>
+        <translation>Pension paid by</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>申请转入（联系函上的本机构收款信息）</source>
+        <translation>Request the transfer (this office's account, for the contact letter)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>开户名称(&amp;N)</source>
+        <translation>Account &amp;name</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>开户银行(&amp;B)</source>
+        <translation>&amp;Bank</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>银行账号(&amp;A)</source>
+        <translation>Bank &amp;account</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>地址(&amp;D)</source>
+        <translation>A&amp;ddress</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>联系电话(&amp;P)</source>
+        <translation>&amp;Phone</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>空白时为本机构名称</source>
+        <translation>blank: the office's name</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>纸质办理（联系函邮寄转出地，不经同步文件）(&amp;Z)</source>
+        <translation>On paper: the letter goes by pos&amp;t, not in a sync file</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>申请转入并出具联系函(&amp;S)</source>
+        <translation>&amp;Submit the request and issue the letter</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TransferListDialog</name>
+    <message>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+123" />
+        <source>共 {count} 件，其中超期 {overdue} 件</source>
+        <translation>Cases: {count}, overdue: {overdue}</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>请选择一件转移业务。</source>
+        <translation>Select a case.</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>没有转移业务。</source>
+        <translation>No transfer cases.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>纸质</source>
+        <translation>on paper</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>同步文件</source>
+        <translation>sync files</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>{name}　{worker}　申请日期 {applied}　办理方式：{channel}</source>
+        <translation>{name}   {worker}   applied {applied}   channel: {channel}</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>个人账户 {account} 元　统筹基金 {pooling} 元　合计 {total} 元</source>
+        <translation>individual account {account}   pooling fund {pooling}   total {total} yuan</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>已到账 {amount} 元</source>
+        <translation>received {amount} yuan</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>下一步：本机构转出办理，出具参保缴费信息表。</source>
+        <translation>Next: this office settles the case and issues the information table.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>下一步：资金到账后本机构确认到账。</source>
+        <translation>Next: this office confirms the money once it has arrived.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>等待对方经办机构办理。</source>
+        <translation>Waiting for the other office.</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>正在出具参保缴费信息表…</source>
+        <translation>Issuing the information table…</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>已转出办理 {case}，信息表 {number}，转移总额 {total} 元</source>
+        <translation>Settled {case}: information table {number}, total {total} yuan</translation>
+    </message>
+    <message>
+        <location line="+33" />
+        <source>已确认到账 {amount} 元，转移业务 {case} 已办结</source>
+        <translation>Received {amount} yuan: case {case} is done</translation>
+    </message>
+    <message>
+        <location line="+25" />
+        <source>转入</source>
+        <translation>In</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>转出</source>
+        <translation>Out</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>{month}月</source>
+        <translation>Month {month}</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>全年</source>
+        <translation>Whole year</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>{year}年没有转入或转出的转移业务。</source>
+        <translation>No transfers in or out in {year}.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>转入按确认到账日期、转出按转出办理日期统计；“其中农民工”为农村户籍人员。</source>
+        <translation>Transfers in count on the day the money was confirmed, transfers out on the day they were settled; "of whom rural" counts people with a rural hukou (migrant workers).</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>转移业务统计{year}</source>
+        <translation>transfers-{year}</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出统计</source>
+        <translation>Save the report</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>正在导出统计…</source>
+        <translation>Saving the report…</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>无法写入文件：{reason}</source>
+        <translation>Cannot write the file: {reason}</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>已导出：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>转移业务工作清单</source>
+        <translation>Transfer work list</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>工作清单(&amp;W)</source>
+        <translation>&amp;Work list</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>年度统计(&amp;T)</source>
+        <translation>Yearly repor&amp;t</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>显示(&amp;V)：</source>
+        <translation>&amp;Show:</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>待本机构办理</source>
+        <translation>To do here</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>转出办理(&amp;O)</source>
+        <translation>Settle (money &amp;out)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>本机构为转出地：出具参保缴费信息表，转出资金</source>
+        <translation>This office is the old one: issue the information table and send the money</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>确认到账(&amp;R)</source>
+        <translation>Confirm money &amp;received</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>本机构为转入地：核对到账金额，办结转移</source>
+        <translation>This office is the new one: check the amount received and close the case</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>刷新(&amp;F)</source>
+        <translation>Re&amp;fresh</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>年度(&amp;Y)：</source>
+        <translation>&amp;Year:</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>其中农民工</source>
+        <translation>Of whom rural</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>个人账户</source>
+        <translation>Individual account</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>统筹基金</source>
+        <translation>Pooling fund</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>合计金额</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出CSV(&amp;C)…</source>
+        <translation>Save &amp;CSV…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>导出PDF(&amp;P)…</source>
+        <translation>Save &amp;PDF…</translation>
     </message>
 </context>
 </TS>

@@ -210,7 +210,7 @@ class SyncService:
                                      .where(_CHANGE.c.origin == origin, _CHANGE.c.seq >= seg.first_seq,
                                             _CHANGE.c.seq <= seg.last_seq).order_by(_CHANGE.c.seq))
                     segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
-                                            seg.sealed_at, [list(r) for r in rows]))
+                                            seg.sealed_at, [list(r) for r in rows.all()]))
             vector = self._vector(s, office.code)
             now = self._ledger.now().replace(tzinfo=None)
             manifest = {
@@ -258,7 +258,7 @@ class SyncService:
         rows = s.execute(select(_CHANGE.c.seq, _CHANGE.c.lamport, _CHANGE.c.tbl, _CHANGE.c.key, _CHANGE.c.base,
                                 _CHANGE.c.data, _CHANGE.c.at)
                          .where(_CHANGE.c.origin == origin, _CHANGE.c.seq > sealed).order_by(_CHANGE.c.seq))
-        changes = [list(r) for r in rows]
+        changes = [list(r) for r in rows.all()]
         at = self._ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         seg = container.seal(origin, changes, private_pem, at)
         s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last, digest=seg.digest,
@@ -389,8 +389,11 @@ class SyncService:
                         s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last,
                                           digest=seg.digest, signature=seg.signature, sealed_at=seg.sealed_at))
                 applied_to[origin] = done
-            if not incoming and not newly_held and segments:
-                raise Conflict("sync.nothing_new", "file")
+            told = {str(k): int(v) for k, v in dict(h.get("has", {})).items()}
+            mine = json.loads(peers[sender].has_json or "{}") if sender in peers else {}
+            if not incoming and not newly_held and segments and \
+                    any(told.get(k, 0) < int(v) for k, v in mine.items()):
+                raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
             rows = [{"origin": c.origin, "seq": c.seq, "lamport": c.lamport, "tbl": c.tbl, "key": c.key,
                      "base": c.base, "data": c.data, "at": c.at} for c in incoming]
@@ -406,8 +409,6 @@ class SyncService:
                 peers[origin] = peer
                 peer.applied_seq = seq
             sp = peers.get(sender) or self._new_peer(s, sender)
-            told = {str(k): int(v) for k, v in dict(h.get("has", {})).items()}
-            mine = json.loads(sp.has_json or "{}")
             sp.has_json = json.dumps({k: max(int(mine.get(k, 0)), told.get(k, 0)) for k in set(mine) | set(told)},
                                      sort_keys=True)
             sp.last_import_at = now
@@ -426,6 +427,7 @@ class SyncService:
         incoming.sort(key=lambda c: (TABLES[c.tbl].rank if c.tbl in TABLES else 99, c.lamport, c.origin, c.seq))
         versions = self._versions(s, incoming)
         by_id = {c.vid: c for c in incoming}
+        replaced = {c.base for c in incoming if c.base}  # versions a later change in the file builds on
         for c in incoming:
             if c.tbl not in TABLES:
                 raise IntegrityFailure("sync.unknown_table", "file", table=c.tbl)
@@ -434,7 +436,10 @@ class SyncService:
             except ValueError:
                 raise IntegrityFailure("sync.damaged", "file") from None
         keys.load_workers(str(c.parsed["worker"]) for c in incoming if "worker" in c.parsed)
-        keys.load_workers(c.key for c in incoming if c.tbl == "worker")
+        worker_spec = TABLES["worker"]
+        arriving = {record_key(worker_spec, c.parsed) for c in incoming if c.tbl == "worker"}
+        keys.load_workers(arriving)
+        absent = arriving - keys.worker_id.keys()  # people not stored here before this import
         conflicts = 0
         # New contribution rows go in with one bulk INSERT at the end (the last winning state of
         # each). Which are new is decided once the people and employers (lower rank) are applied,
@@ -442,14 +447,21 @@ class SyncService:
         bulk: dict[tuple[str, str], dict[str, Any]] = {}
         new_contribs: set[tuple[str, str]] | None = None
         contribution_rank = TABLES["contribution"].rank
+        # New rows of a rank are flushed together before the next rank (which refers to them).
+        pending: dict[tuple[str, str], Any] = {}
+        fresh: set[int] = set()  # ids of the people this import stores for the first time
+        rank: int | None = None
         try:
             for c in incoming:
                 spec = TABLES[c.tbl]
+                if spec.rank != rank:
+                    self._flush_new(s, pending, keys, fresh)
+                    rank = spec.rank
                 if new_contribs is None and spec.rank >= contribution_rank:
-                    new_contribs = self._new_contributions(conn, keys, incoming, versions)
+                    new_contribs = self._new_contributions(conn, keys, incoming, versions, fresh)
                 cur = versions.get((c.tbl, c.key))
                 wins = cur is None or (c.lamport, c.origin) > (cur[0], cur[1])
-                if cur is not None and not self._related(s, by_id, c, cur):
+                if cur is not None and (wins or c.vid not in replaced) and not self._related(s, by_id, c, cur):
                     loser_id, winner_id = (_version_id(cur), c.vid) if wins else (c.vid, _version_id(cur))
                     loser = self._data_of(s, by_id, cur) if wins else c.parsed
                     winner = c.parsed if wins else self._data_of(s, by_id, cur)
@@ -465,7 +477,8 @@ class SyncService:
                         (c.tbl, c.key) in new_contribs or (c.tbl, c.key) in bulk):
                     bulk[(c.tbl, c.key)] = bulk_values_of(spec, c.parsed, keys)
                     continue
-                self._upsert(s, conn, spec, c.parsed, keys)
+                self._upsert(s, conn, spec, c.parsed, keys, pending, absent)
+            self._flush_new(s, pending, keys, fresh)
         except MissingReference as err:
             raise IntegrityFailure("sync.missing_ref", "file", kind=err.kind, ref=err.key) from None
         rows = list(bulk.values())
@@ -476,8 +489,12 @@ class SyncService:
         return conflicts
 
     def _new_contributions(self, conn: Any, keys: Keys, incoming: list[_Incoming],
-                           versions: dict[tuple[str, str], tuple[int, str, int]]) -> set[tuple[str, str]]:
-        """Contribution keys with no version here and no local row: inserted in bulk."""
+                           versions: dict[tuple[str, str], tuple[int, str, int]],
+                           fresh: set[int]) -> set[tuple[str, str]]:
+        """Contribution keys with no version here and no local row: inserted in bulk.
+
+        A person first stored by this import (fresh) has no rows yet: not looked up.
+        """
         cands: dict[tuple[int, int, int, str], tuple[str, str]] = {}
         for c in incoming:
             if c.tbl != "contribution" or (c.tbl, c.key) in versions:
@@ -487,25 +504,41 @@ class SyncService:
             if wid is None or eid is None:
                 continue  # the person or employer arrives in this file: checked on insert
             cands[(wid, eid, int(d["month"]), str(d["scheme"]))] = (c.tbl, c.key)
-        found = existing_contributions(conn, list(cands))
+        found = existing_contributions(conn, [k for k in cands if k[0] not in fresh])
         return {v for k, v in cands.items() if k not in found}
 
-    def _upsert(self, s: Session, conn: Any, spec: Any, data: dict[str, Any], keys: Keys) -> None:
+    def _upsert(self, s: Session, conn: Any, spec: Any, data: dict[str, Any], keys: Keys,
+                pending: dict[tuple[str, str], Any], absent: set[str]) -> None:
+        """Store a record's winning state: a new row (flushed with its rank), or an update."""
         values = values_of(spec, data, keys)
-        local = find_local(conn, spec, data, keys)
-        if local is None:
-            obj = spec.model(**values, **_local_defaults(spec.name))
-            s.add(obj)
-            s.flush()
-            if spec.name == "worker":
-                keys.worker_id[record_key(spec, data)] = obj.id
-            elif spec.name == "employer":
-                keys.employer_id[str(data["uscc"])] = obj.id
-            return
-        obj = s.get(spec.model, local)
+        key = record_key(spec, data)
+        obj = pending.get((spec.name, key))
+        if obj is None:
+            if spec.name == "worker" and key in absent:  # looked up once for the whole file
+                local = keys.worker_id.get(key)
+            else:
+                local = find_local(conn, spec, data, keys)
+            if local is None:
+                pending[(spec.name, key)] = spec.model(**values, **_local_defaults(spec.name))
+                s.add(pending[(spec.name, key)])
+                return
+            obj = s.get(spec.model, local)
         for name, value in values.items():
             if getattr(obj, name) != value:
                 setattr(obj, name, value)
+
+    def _flush_new(self, s: Session, pending: dict[tuple[str, str], Any], keys: Keys, fresh: set[int]) -> None:
+        """Insert the new rows added so far and note the local ids of new people and employers."""
+        if not pending:
+            return
+        s.flush()
+        for (tbl, key), obj in pending.items():
+            if tbl == "worker":
+                keys.worker_id[key] = obj.id
+                fresh.add(obj.id)
+            elif tbl == "employer":
+                keys.employer_id[key] = obj.id
+        pending.clear()
 
     def _versions(self, s: Session, incoming: list[_Incoming]) -> dict[tuple[str, str], tuple[int, str, int]]:
         """The winning version of every record the changes touch, as stored here."""

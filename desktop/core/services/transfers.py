@@ -149,14 +149,18 @@ class TransferService:
     # -- counter tools --------------------------------------------------------------------
 
     def _months_here(self, s: Session, w: Worker, region: str) -> list[tr.PaidMonth]:
-        key = tr.pooling_key(region)
+        """The pension months whose money this office holds: paid here, or received by a transfer."""
+        here = tr.pooling_key(region)
+        keys = {here} | {tr.pooling_key(src) for src, dst in s.execute(
+            select(TransferCase.from_region, TransferCase.to_region).where(
+                TransferCase.worker_id == w.id, TransferCase.status == "received")) if tr.pooling_key(dst) == here}
         rows = s.execute(select(Contribution.region, Contribution.month, Contribution.base,
                                 Contribution.account_amount, Contribution.employer_amount,
                                 Contribution.employee_amount)
                          .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
                                 Contribution.status == "paid").order_by(Contribution.month))
         return [tr.PaidMonth(r, Month.from_int(int(m)), _fen(b), _fen(a), _fen(er), _fen(ee))
-                for r, m, b, a, er, ee in rows if tr.pooling_key(str(r)) == key]
+                for r, m, b, a, er, ee in rows if tr.pooling_key(str(r)) in keys]
 
     def _amounts(self, s: Session, months: list[tr.PaidMonth], today: dt.date) -> tuple[tr.AccountTransfer, tr.TransferYears]:
         ref = Reference(s)
@@ -181,11 +185,14 @@ class TransferService:
                     Decimal(account.account_fen + pooling.total_fen).scaleb(-2), decision.temporary,
                     decision.rule, place.region, place.rule)
 
-    def _place(self, s: Session, w: Worker, current: str | None = None) -> tr.PlaceDecision:
-        rows = s.execute(select(Contribution.region, func.count(func.distinct(Contribution.month)),
-                                func.min(Contribution.month))
-                         .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
-                                Contribution.status == "paid").group_by(Contribution.region)).all()
+    def _place(self, s: Session, w: Worker, current: str | None = None,
+               until: dt.date | None = None) -> tr.PlaceDecision:
+        q = (select(Contribution.region, func.count(func.distinct(Contribution.month)), func.min(Contribution.month))
+             .where(Contribution.worker_id == w.id, Contribution.scheme == "pension", Contribution.status == "paid")
+             .group_by(Contribution.region))
+        if until is not None:
+            q = q.where(Contribution.month <= until.year * 100 + until.month)
+        rows = s.execute(q).all()
         history = [(str(r), int(n)) for r, n, _first in sorted(rows, key=lambda x: int(x[2]))]
         here = current or w.insured_region or (history[-1][0] if history else load_office(s).region)
         return tr.pension_place(w.hukou_region or here, history, here)
@@ -193,10 +200,9 @@ class TransferService:
     def pension_place(self, worker: str, on: object | None = None) -> tr.PlaceDecision:
         """Where the pension would be paid if claimed now, and the rule that decided it."""
         self._ledger.require(ANY)
-        if on not in (None, ""):
-            _date(on, "on")
+        day = _date(on, "on") if on not in (None, "") else None
         with self._ledger.read() as s:
-            return self._place(s, _worker(s, worker))
+            return self._place(s, _worker(s, worker), until=day)
 
     # -- the case -------------------------------------------------------------------------
 
@@ -385,10 +391,11 @@ class TransferService:
     def _check_open(self, s: Session, w: Worker) -> None:
         if w.pension_since is not None:
             raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
-        open_case = s.scalars(select(TransferCase).where(TransferCase.worker_id == w.id,
-                                                         TransferCase.status != "received")).first()
-        if open_case is not None:
-            raise RefusedByRule("transfer.open_case", "worker", case=open_case.number)
+        here = tr.pooling_key(load_office(s).region)
+        for c in s.scalars(select(TransferCase).where(TransferCase.worker_id == w.id,
+                                                      TransferCase.status != "received")):
+            if _waits_here(c, here):
+                raise RefusedByRule("transfer.open_case", "worker", case=c.number)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -418,7 +425,8 @@ class TransferService:
         w = s.get(Worker, c.worker_id)
         assert w is not None
         table = json.loads(c.table_json) if c.table_json else {}
-        overdue = c.status != "received" and c.due_on is not None and c.due_on < self._ledger.today()
+        here = tr.pooling_key(load_office(s).region)
+        overdue = _waits_here(c, here) and c.due_on is not None and c.due_on < self._ledger.today()
         return CaseInfo(c.number, _key(w), w.name, c.from_region, c.to_region, c.channel, c.status,
                         c.applied_on, c.due_on, c.due_estimated, overdue, c.account, c.pooling, c.total,
                         c.received_amount, tuple(table.get("rows", [])), w.hukou_type == "rural")
@@ -554,6 +562,18 @@ class TransferService:
         data = DocumentData(values, {"rows": rows})
         code = register(s, kind, office, w, data, number, today)
         return number, render(forms()[kind], data, code).pdf
+
+
+def _waits_here(c: TransferCase, here: str) -> bool:
+    """Whether the case is still open as this office sees it.
+
+    A settled case is done for the old office (the money is out); on paper it never hears of the
+    receipt, so only the new office keeps it open until the money arrives.
+    """
+    if c.status == "received":
+        return False
+    return not (c.status == "settled" and tr.pooling_key(c.from_region) == here
+                and tr.pooling_key(c.to_region) != here)
 
 
 def _key(w: Worker) -> str:

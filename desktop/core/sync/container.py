@@ -104,9 +104,12 @@ def _wrap_key(shared: bytes, salt: bytes) -> bytes:
 Change = list[Any]  # [seq, lamport, tbl, key, base, data (JSON text), at]
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: it is used per change
+
+
 def change_line(origin: str, change: Sequence[Any]) -> bytes:
     """The bytes a change contributes to its segment's digest."""
-    return json.dumps([origin, *change], ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _LINE.encode([origin, *change]).encode() + b"\n"
 
 
 def segment_digest(origin: str, changes: Sequence[Sequence[Any]]) -> str:

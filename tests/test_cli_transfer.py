@@ -1,0 +1,221 @@
+"""The transfer, pension place and transfer report commands, between two office databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from sync_support import EMP_BJ, EMP_NC, make_office, trust_all, uscc
+
+from desktop import cli
+
+WORKER = "360102198503121012"  # rural hukou in Nanchang
+OTHER = "510107198511113215"  # rural hukou in Chengdu
+LETTER = ("--bank-account-name", "北京市朝阳区社保中心养老保险基金收入户", "--bank", "中国工商银行北京朝阳支行",
+          "--bank-account", "0200001234567890123", "--address", "北京市朝阳区工体北路1号",
+          "--phone", "010-65000000")
+
+
+def run(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> tuple[int, Any]:
+    code = cli.main(["--db", db, "--json", *args])
+    out, _err = capsys.readouterr()
+    return code, json.loads(out) if out.strip() else None
+
+
+def ok(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> Any:
+    code, data = run(capsys, db, *args)
+    assert code == 0, data
+    return data
+
+
+def pdf_text(path: str | Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+
+
+@pytest.fixture(scope="module")
+def office_files(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Nanchang (NC01) and Beijing Chaoyang (BJ01) trusting each other, made once."""
+    folder = tmp_path_factory.mktemp("cli-offices")
+    a = make_office(sqlite_template, folder, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司")
+    b = make_office(sqlite_template, folder, "BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
+    trust_all(a, b)
+    a.close()
+    b.close()
+    return folder
+
+
+@pytest.fixture
+def offices(office_files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+            monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Copies of both offices; WORKER with 2024 paid at A, OTHER registered at A."""
+    for name in ("SHEBAO_DB", "SHEBAO_USER", "SHEBAO_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    for name in ("NC01.db", "BJ01.db"):
+        shutil.copy(office_files / name, tmp_path / name)
+    db_a, db_b = str(tmp_path / "NC01.db"), str(tmp_path / "BJ01.db")
+    for key, name, hukou in ((WORKER, "王五", "360102"), (OTHER, "张三", "510107")):
+        ok(capsys, db_a, "worker", "register", "--id-number", key, "--name", name, "--hukou-region", hukou,
+           "--hukou-type", "rural")
+    decl = tmp_path / "decl.csv"
+    decl.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{uscc(EMP_NC)},{WORKER},王五,2024-{m:02d},6000\n" for m in range(1, 13)), encoding="utf-8")
+    imported = ok(capsys, db_a, "contrib", "import", str(decl))
+    assert (imported["rows"], imported["recorded"]) == (12, 12)
+    return db_a, db_b
+
+
+def sync(capsys: pytest.CaptureFixture[str], src: str, dst: str, to: str, tmp_path: Path) -> dict[str, Any]:
+    path = tmp_path / f"{Path(src).stem}-{len(list(tmp_path.glob('*.sync')))}.sync"
+    assert ok(capsys, src, "sync", "export", "--out", str(path), "--to", to)["file"] == str(path)
+    return ok(capsys, dst, "sync", "import", str(path))
+
+
+def test_case_through_sync_files(offices: tuple[str, str], tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = offices
+    today = dt.date.today()
+    plan = ok(capsys, a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
+    assert {"individual_account", "pooling_fund", "total", "months_counted", "temporary_account", "rule"} <= set(plan)
+    assert plan["pooling_fund"] == "8640.00" and plan["months_counted"] == 12  # 12% of 12 x 6000.00
+    assert Decimal(plan["individual_account"]) >= Decimal("5760.00")  # 8% of 12 x 6000.00, with interest
+    assert Decimal(plan["total"]) == Decimal(plan["individual_account"]) + Decimal("8640.00")
+    assert (plan["temporary_account"], plan["rule"]) == (False, "place.back_to_hukou")
+    assert ok(capsys, a, "pension", "place", "--worker", WORKER) == {
+        **ok(capsys, a, "pension", "place", "--worker", WORKER, "--on", today.isoformat()),
+        "region": "360100", "rule": "place.hukou"}  # his relationship is in his hukou province
+
+    assert sync(capsys, a, b, "BJ01", tmp_path)["applied"] > 0
+    letter_pdf = tmp_path / "letter.pdf"
+    req = ok(capsys, b, "transfer", "request", "--worker", WORKER, "--from-region", "360100", *LETTER,
+             "--out", str(letter_pdf))
+    case = req["case"]
+    assert (req["status"], req["pdf"], req["channel"]) == ("requested", str(letter_pdf), "sync")
+    assert req["certificate_no"].startswith("BJ01-LX")
+    assert case in pdf_text(letter_pdf) and "联系函" in pdf_text(letter_pdf)
+    shown = ok(capsys, b, "transfer", "show", case)
+    assert {"case", "status", "due", "overdue"} <= set(shown)
+    assert (shown["case"], shown["status"], shown["overdue"]) == (case, "requested", False)
+    assert dt.date.fromisoformat(shown["due"]) > today
+
+    sync(capsys, b, a, "NC01", tmp_path)
+    table_pdf = tmp_path / "table.pdf"
+    settled = ok(capsys, a, "transfer", "settle", "--case", case, "--out", str(table_pdf))
+    assert (settled["case"], settled["status"], settled["pdf"]) == (case, "settled", str(table_pdf))
+    assert settled["certificate_no"].startswith("NC01-XX")
+    assert (settled["individual_account"], settled["pooling_fund"], settled["total"]) == (
+        plan["individual_account"], plan["pooling_fund"], plan["total"])
+    assert f"转移总额 {plan['total']}" in pdf_text(table_pdf)
+
+    code, err = run(capsys, a, "transfer", "settle", "--case", case)
+    assert code == 3 and err["error"]["code"] == "refused" and "不能重复办理" in err["error"]["message"]
+
+    sync(capsys, a, b, "BJ01", tmp_path)
+    code, err = run(capsys, b, "transfer", "receive", "--case", case, "--amount", "1.00")
+    assert code == 3 and "1.00" in err["error"]["message"] and plan["total"] in err["error"]["message"]
+    assert ok(capsys, b, "transfer", "show", case)["status"] == "settled"
+    got = ok(capsys, b, "transfer", "receive", "--case", case, "--amount", plan["total"])
+    assert (got["case"], got["status"], got["received_amount"], got["due"]) == (case, "received", plan["total"],
+                                                                                 None)
+    sync(capsys, b, a, "NC01", tmp_path)
+    assert ok(capsys, a, "transfer", "show", case)["status"] == "received"
+    account = ok(capsys, b, "account", WORKER)["schemes"]["pension"]
+    assert account["regions"] == [{"region": "360100", "months_paid": 12, "first_month": "2024-01",
+                                   "last_month": "2024-12"}]
+
+    copy_letter = ok(capsys, b, "print", "contact-letter", case, "--out", str(tmp_path / "l2.pdf"))
+    assert (copy_letter["copy"], copy_letter["number"], copy_letter["pages"]) == (True, req["certificate_no"], 1)
+    assert "副本" in pdf_text(tmp_path / "l2.pdf") and case in pdf_text(tmp_path / "l2.pdf")
+    copy_table = ok(capsys, a, "print", "information-table", case, "--out", str(tmp_path / "t2.pdf"))
+    assert (copy_table["copy"], copy_table["number"]) == (True, settled["certificate_no"])
+    assert "副本" in pdf_text(tmp_path / "t2.pdf") and plan["total"] in pdf_text(tmp_path / "t2.pdf")
+    code, err = run(capsys, b, "print", "information-table", case, "--out", str(tmp_path / "t3.pdf"))
+    assert code == 2 and settled["certificate_no"] in err["error"]["message"]  # issued at the old office
+
+    csv_path, pdf_path = tmp_path / "r.csv", tmp_path / "r.pdf"
+    rep = ok(capsys, a, "report", "transfers", "--year", str(today.year), "--csv", str(csv_path),
+             "--pdf", str(pdf_path))
+    assert rep["lines"][0] == {"direction": "out", "month": None, "people": 1, "rural_migrant_workers": 1,
+                               "individual_account": plan["individual_account"],
+                               "pooling_fund": plan["pooling_fund"], "total": plan["total"]}
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "方向,月份,人数,其中农民工,个人账户,统筹基金,合计金额"
+    assert lines[1] == f"转出,全年,1,1,{plan['individual_account']},{plan['pooling_fund']},{plan['total']}"
+    assert "转出" in pdf_text(pdf_path) and plan["total"] in pdf_text(pdf_path)
+    rep_b = ok(capsys, b, "report", "transfers", "--year", str(today.year))
+    assert (rep_b["lines"][0]["direction"], rep_b["lines"][0]["total"]) == ("in", plan["total"])
+
+
+def _typed_table(pdf: Path) -> dict[str, Any]:
+    """The money lines and yearly rows as a clerk types them in from the printed table."""
+    text = pdf_text(pdf)
+    money = {}
+    for key, label in (("pre1998", "1998年前个人缴费累计本息"), ("to_last_year_end", "1998年至上年末个人账户累计储存额"),
+                       ("this_year_principal", "当年个人账户记账本金"), ("account", "个人账户转移额"),
+                       ("pooling", "统筹基金转移额"), ("total", "转移总额")):
+        found = re.search(rf"(?<![\u4e00-\u9fff\d]){label} (\d+\.\d\d)", text)
+        assert found, label
+        money[key] = found.group(1)
+    rows = [dict(zip(("year", "base", "months", "employer_rate", "account_rate", "personal_rate", "credited",
+                      "interest", "closing"), m.groups(), strict=True))
+            for m in re.finditer(r"^(\d{4}) (\S+) (\d+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+)$", text, re.MULTILINE)]
+    return {**money, "rows": rows}
+
+
+def test_case_on_paper_and_the_overdue_list(offices: tuple[str, str], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = offices
+    today = dt.date.today()
+    ok(capsys, b, "worker", "register", "--id-number", WORKER, "--name", "王五", "--hukou-region", "360102",
+       "--hukou-type", "rural")
+    req = ok(capsys, b, "transfer", "request", "--worker", WORKER, "--from-region", "360100", "--paper", *LETTER)
+    case = req["case"]
+    assert req["channel"] == "paper"
+    code, err = run(capsys, a, "transfer", "enter-letter", "--case", case, "--worker", WORKER, "--to-region",
+                    "110105", "--applied-on", today.isoformat())
+    assert code == 2 and err["error"]["field"] == "bank_account"
+    entered = ok(capsys, a, "transfer", "enter-letter", "--case", case, "--worker", WORKER, "--to-region", "110105",
+                 "--to-office", "BJ01", "--applied-on", today.isoformat(), *LETTER)
+    assert (entered["case"], entered["status"], entered["channel"]) == (case, "requested", "paper")
+    table_pdf = tmp_path / "table.pdf"
+    settled = ok(capsys, a, "transfer", "settle", "--case", case, "--out", str(table_pdf))
+
+    typed = _typed_table(table_pdf)
+    assert typed["total"] == settled["total"] and [r["year"] for r in typed["rows"]][:1] == ["2024"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**typed, "total": "1.00"}, ensure_ascii=False), encoding="utf-8")
+    code, err = run(capsys, b, "transfer", "enter-table", "--case", case, "--file", str(bad))
+    assert code == 2 and err["error"]["field"] == "total"
+    good = tmp_path / "table.json"
+    good.write_text(json.dumps(typed, ensure_ascii=False), encoding="utf-8")
+    got = ok(capsys, b, "transfer", "enter-table", "--case", case, "--file", str(good))
+    assert (got["status"], got["total"]) == ("settled", settled["total"])
+    done = ok(capsys, b, "transfer", "receive", "--case", case)  # the amount: the table's total
+    assert (done["status"], done["received_amount"]) == ("received", settled["total"])
+    assert (done["individual_account"], done["pooling_fund"]) == (settled["individual_account"],
+                                                                  settled["pooling_fund"])
+
+    # a letter that arrived long ago and was typed in late: its 15 working days are over
+    old = ok(capsys, a, "transfer", "enter-letter", "--case", "BJ01-ZY-OLD-1", "--worker", OTHER, "--to-region",
+             "110105", "--applied-on", (today - dt.timedelta(days=60)).isoformat(), *LETTER)
+    assert old["overdue"] is True
+    listed = ok(capsys, a, "transfer", "list", "--overdue")["cases"]
+    assert [(c["case"], c["overdue"]) for c in listed] == [("BJ01-ZY-OLD-1", True)]
+    everything = ok(capsys, a, "transfer", "list")["cases"]
+    assert everything[0]["case"] == "BJ01-ZY-OLD-1" and {c["case"] for c in everything} == {case, "BJ01-ZY-OLD-1"}
+    assert ok(capsys, a, "transfer", "list", "--status", "requested")["cases"][0]["case"] == "BJ01-ZY-OLD-1"
+
+    code, err = run(capsys, b, "transfer", "request", "--worker", WORKER, "--from-region", "110108")
+    assert code == 2 and err["error"]["field"] == "from_region"
+    code, err = run(capsys, b, "transfer", "show", "NOPE")
+    assert code == 2 and "NOPE" in err["error"]["message"]
