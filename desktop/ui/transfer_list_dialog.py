@@ -41,7 +41,7 @@ from desktop.ui.runner import Runner
 
 OVERDUE_FG = QColor("#b00020")
 COLUMNS = 7
-ALL, TODO, OVERDUE = "all", "todo", "overdue"
+ALL, PENDING, OVERDUE = "all", "pending", "overdue"
 
 
 def region_text(code: str) -> str:
@@ -62,7 +62,7 @@ def load_cases(ledger: Ledger, shown: str) -> WorkList:
     """The cases for a filter: all, this office's next steps, or overdue (runs on the worker)."""
     region = ledger.office.get().region
     cases = ledger.transfers.list(overdue=shown == OVERDUE)
-    if shown == TODO:
+    if shown == PENDING:
         cases = [c for c in cases if can_settle(c, region) or can_receive(c, region)]
     return WorkList(region, cases)
 
@@ -193,7 +193,7 @@ class TransferListDialog(QDialog):
         self.tabs = QTabWidget()
         self.show_filter = QComboBox()
         self.show_filter.setObjectName("show_filter")
-        for value in (ALL, TODO, OVERDUE):
+        for value in (ALL, PENDING, OVERDUE):
             self.show_filter.addItem("", value)
         self.show_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.filter_label = QLabel()

@@ -285,17 +285,11 @@ class DocumentService:
 
     def _data(self, s: Any, kind: str, office: Office, w: Worker, st: Any, number: str,
               today: dt.date, clerk: str) -> DocumentData:
-        sex = {"M": "男", "F": "女"}.get(w.sex, w.sex)
-        hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
-                 if w.hukou_region else w.nationality)
         values = {
             "office.name": office.name, "office.code": office.code, "office.region": office.region,
             "office.region_name": name_of(office.region), "doc.number": number,
             "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1], "doc.clerk": clerk,
-            "person.name": w.name, "person.sex": sex, "person.birth_date": w.birth_date.isoformat(),
-            "person.id_number": w.id_number or "—", "person.ssn": w.ssn, "person.hukou": hukou,
-            "person.phone": w.phone or "—", "person.nationality": w.nationality,
-            "person.passport": w.passport or "—", "account.balance": _money(st.individual_account_balance),
+            **person_values(w), "account.balance": _money(st.individual_account_balance),
         }
         notes = []
         if not st.interest_complete:
@@ -333,6 +327,16 @@ class DocumentService:
         })
         values["doc.essential"] = f"months:{values['cert.months_paid']};{values['cert.period_from']}..{values['cert.period_to']}"
         return DocumentData(values, {"years": years})
+
+
+def person_values(w: Worker) -> dict[str, str]:
+    """A person's fields as the forms print them (person.*)."""
+    hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
+             if w.hukou_region else w.nationality)
+    return {"person.name": w.name, "person.sex": {"M": "男", "F": "女"}.get(w.sex, w.sex),
+            "person.birth_date": w.birth_date.isoformat(), "person.id_number": w.id_number or "—",
+            "person.ssn": w.ssn, "person.hukou": hukou, "person.phone": w.phone or "—",
+            "person.nationality": w.nationality, "person.passport": w.passport or "—"}
 
 
 def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:

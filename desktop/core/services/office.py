@@ -111,18 +111,15 @@ class OfficeService:
         """
         with self._ledger.read() as s:
             o = load_office(s)
-            enc = o.enc_public_key
-        if enc is None:
-            with self._ledger.write() as s:
-                o = load_office(s)
-                if o.enc_public_key is None:
-                    o.enc_public_key, o.enc_private_key = new_encryption_key()
-                enc = o.enc_public_key
-        with self._ledger.read() as s:
-            o = load_office(s)
+            if o.enc_public_key is None:  # made once; a write only then
+                with self._ledger.write() as w:
+                    o = load_office(w)
+                    if o.enc_public_key is None:
+                        o.enc_public_key, o.enc_private_key = new_encryption_key()
+            enc = str(o.enc_public_key)
             return {"format": IDENTITY_FORMAT, "code": o.code, "name": o.name,
-                    "region": o.region, "public_key": o.public_key, "encryption_key": str(enc),
-                    "fingerprint": _fingerprint(o.public_key + str(enc))}
+                    "region": o.region, "public_key": o.public_key, "encryption_key": enc,
+                    "fingerprint": _fingerprint(o.public_key + enc)}
 
     def trust(self, identity: dict[str, Any]) -> OfficeInfo:
         """Trust another office's public identity (after checking its fingerprint by phone)."""

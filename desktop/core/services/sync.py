@@ -43,7 +43,7 @@ from desktop.core.store.models import (
     Worker,
 )
 from desktop.core.sync import capture, container
-from desktop.core.sync.container import Change, Segment
+from desktop.core.sync.container import Segment
 from desktop.core.sync.tables import (
     TABLES,
     Keys,
@@ -742,7 +742,3 @@ def _app_version() -> str:
     except PackageNotFoundError:
         return "0"
 
-
-def changes_of(segments: Iterable[Segment]) -> list[Change]:
-    """Every change of the segments, in order (for tests and tools)."""
-    return [c for seg in segments for c in seg.changes]

@@ -31,7 +31,7 @@ from desktop.core.month import Month
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ANY, COUNTER
-from desktop.core.services.documents import forms, next_number, register
+from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import Contribution, Office, TransferCase, TrustedOffice, Worker
@@ -499,18 +499,8 @@ class TransferService:
 
     # -- documents ------------------------------------------------------------------------
 
-    def _person(self, w: Worker) -> dict[str, str]:
-        hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
-                 if w.hukou_region else w.nationality)
-        return {"person.name": w.name, "person.sex": {"M": "男", "F": "女"}.get(w.sex, w.sex),
-                "person.birth_date": w.birth_date.isoformat(), "person.id_number": w.id_number or "—",
-                "person.ssn": w.ssn, "person.hukou": hukou, "person.phone": w.phone or "—",
-                "person.nationality": w.nationality, "person.passport": w.passport or "—"}
-
     def _common(self, office: Office, kind: str, number: str, today: dt.date, clerk: str,
                 case: TransferCase) -> dict[str, str]:
-        from desktop.core.services.documents import KINDS
-
         return {"office.name": office.name, "office.code": office.code, "office.region": office.region,
                 "office.region_name": name_of(office.region), "doc.number": number,
                 "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1],
@@ -524,7 +514,7 @@ class TransferService:
         number = next_number(s, office, kind, today)
         peer = s.scalars(select(TrustedOffice).where(TrustedOffice.code == case.from_office)).first() \
             if case.from_office else None
-        values = {**self._common(office, kind, number, today, clerk, case), **self._person(w),
+        values = {**self._common(office, kind, number, today, clerk, case), **person_values(w),
                   "to.office_name": peer.name if peer else f"{name_of(case.from_region)}社会保险经办机构",
                   "letter.office_name": office.name, "letter.address": details["address"] or "—",
                   "letter.bank_account_name": details["bank_account_name"] or office.name,
@@ -545,7 +535,7 @@ class TransferService:
         def yuan(fen: int) -> str:
             return fmt(Decimal(fen).scaleb(-2))
 
-        values = {**self._common(office, kind, number, today, clerk, case), **self._person(w),
+        values = {**self._common(office, kind, number, today, clerk, case), **person_values(w),
                   "table.first_month": table["first_month"], "table.account_opened": table["first_month"],
                   "table.period_from": table["period_from"], "table.period_to": table["period_to"],
                   "table.months_paid": str(table["months_paid"]),
@@ -622,11 +612,4 @@ def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:
     for name in ("employer_rate", "account_rate", "personal_rate"):
         out[name] = str(row.get(name, "—"))
     return out
-
-
-def due_calendar_note(due: dt.date | None, estimated: bool) -> str:
-    """A due date as shown to a clerk, marked when it lies beyond the known holiday calendar."""
-    if due is None:
-        return "—"
-    return f"{due.isoformat()}{'（估算）' if estimated else ''}"
 
