@@ -119,9 +119,15 @@ def _count_bulk(state: ORMExecuteState) -> None:
     if not state.is_insert:
         raise UnauditedChange(f"bulk UPDATE/DELETE of {name} bypasses the audit trail; change ORM objects")
     params = state.parameters
-    rows = len(params) if isinstance(params, list) else 1
-    pending: dict[str, int] = state.session.info.setdefault("audit_bulk", {})
-    pending[name] = pending.get(name, 0) + rows
+    count_bulk(state.session, name, len(params) if isinstance(params, list) else 1)
+
+
+def count_bulk(session: Session, table: str, rows: int) -> None:
+    """Count rows INSERTed in bulk into an audited table (the commit fails until record_bulk)."""
+    if table in NOT_AUDITED:
+        return
+    pending: dict[str, int] = session.info.setdefault("audit_bulk", {})
+    pending[table] = pending.get(table, 0) + rows
 
 
 def _check_bulk_recorded(session: Session) -> None:

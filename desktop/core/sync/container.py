@@ -7,13 +7,18 @@ Layout (all lengths big-endian):
 - The header is the manifest (format, schema revision and program version, sender, recipients,
   per-origin sequence ranges, counts, creation time) plus, for each recipient office, the body key
   wrapped to that office: X25519 with a fresh key pair, HKDF-SHA256, AES-256-GCM.
-- The body is the zlib-compressed JSON of the sealed segments, encrypted with AES-256-GCM under a
-  random key, the header as associated data (so no manifest value can be changed either).
+- The body is zlib-compressed and encrypted with AES-256-GCM under a random key, the header as
+  associated data (so no manifest value can be changed either). Inside (format 2): one line of
+  JSON describing the sealed segments, each with the length of its changes, then each segment's
+  changes as one JSON array (UTF-8), one after the other. Format 1 (the first version's files, still
+  read) was one JSON document with the changes inside the segments.
 - The signature is the sender's Ed25519 signature over everything before it. It is checked before
   anything is decrypted, so a damaged or forged file is refused without touching its content.
 
 Each segment inside is signed by the office where its changes were made (its origin), so a
-prefecture can relay it unchanged: whoever reads it checks the origin's own signature.
+prefecture can relay it unchanged: whoever reads it checks the origin's own signature. The signed
+digest is SHA-256 over the segment's changes as one JSON array ("sha256-list:" and the hash in
+base64url); a digest in plain hex is the first version's, over the changes one line each.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import os
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -38,7 +43,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from desktop.core.errors import IntegrityFailure
 
 MAGIC = b"SHEBAO-SYNC\n"
-FORMAT = 1
+FORMAT = 2
+FORMATS = (1, 2)  # the file formats this version reads
 _HKDF_INFO = b"shebao-sync/1 body key"
 _SEGMENT_CONTEXT = b"shebao-segment/1\n"
 
@@ -102,21 +108,31 @@ def _wrap_key(shared: bytes, salt: bytes) -> bytes:
 # -- segments -------------------------------------------------------------------------------
 
 Change = list[Any]  # [seq, lamport, tbl, key, base, data (JSON text), at]
+_LIST_DIGEST = "sha256-list:"
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# The types a change's fields may have (base is None for a record's first change).
+_CHANGE_TYPES = frozenset({(int, int, str, str, str, str, str), (int, int, str, str, type(None), str, str)})
 
 
-_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: it is used per change
+def changes_blob(changes: Sequence[Sequence[Any]]) -> bytes:
+    """A segment's changes as they travel and are hashed: one JSON array, UTF-8.
+
+    The same changes always give the same bytes, so an office relaying a segment from its own
+    records sends exactly what the origin signed.
+    """
+    return _LINE.encode(changes).encode()
 
 
-def change_line(origin: str, change: Sequence[Any]) -> bytes:
-    """The bytes a change contributes to its segment's digest."""
-    return _LINE.encode([origin, *change]).encode() + b"\n"
+def list_digest(blob: bytes) -> str:
+    """The digest of a segment's changes blob."""
+    return _LIST_DIGEST + base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=").decode()
 
 
-def segment_digest(origin: str, changes: Sequence[Sequence[Any]]) -> str:
-    """SHA-256 over the segment's changes in order."""
+def lines_digest(origin: str, changes: Sequence[Sequence[Any]]) -> str:
+    """The first version's digest: SHA-256 over the changes one JSON line each, origin first."""
     h = hashlib.sha256()
     for change in changes:
-        h.update(change_line(origin, change))
+        h.update(_LINE.encode([origin, *change]).encode() + b"\n")
     return h.hexdigest()
 
 
@@ -128,7 +144,10 @@ def segment_message(origin: str, first: int, last: int, digest: str, sealed_at: 
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of one origin's changes (sequence first..last) with the origin's signature."""
+    """A run of one origin's changes (sequence first..last) with the origin's signature.
+
+    `blob` is the changes as read from a file or made at sealing (None: made again when needed).
+    """
 
     origin: str
     first: int
@@ -137,28 +156,44 @@ class Segment:
     signature: str
     sealed_at: str
     changes: list[Change]
+    blob: bytes | None = field(default=None, repr=False, compare=False)
+
+    def meta(self) -> dict[str, Any]:
+        """Everything but the changes."""
+        return {"origin": self.origin, "first": self.first, "last": self.last, "digest": self.digest,
+                "signature": self.signature, "sealed_at": self.sealed_at}
 
     def as_json(self) -> dict[str, Any]:
-        """The segment as it travels."""
-        return {"origin": self.origin, "first": self.first, "last": self.last, "digest": self.digest,
-                "signature": self.signature, "sealed_at": self.sealed_at, "changes": self.changes}
+        """The segment as one JSON object (format 1, and held segments)."""
+        return {**self.meta(), "changes": self.changes}
+
+    def the_blob(self) -> bytes:
+        """The changes blob (the one read or sealed, else made from the changes)."""
+        return self.blob if self.blob is not None else changes_blob(self.changes)
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Segment:
+    def from_json(cls, d: Mapping[str, Any], blob: bytes | None = None) -> Segment:
         """A segment read from a file (shape checked; signatures are checked by `verify`)."""
         try:
+            changes = d["changes"]
+            if type(changes) is not list or set(map(type, changes)) - {list}:
+                raise TypeError("changes")
             seg = cls(str(d["origin"]), int(d["first"]), int(d["last"]), str(d["digest"]),
-                      str(d["signature"]), str(d["sealed_at"]), [list(c) for c in d["changes"]])
+                      str(d["signature"]), str(d["sealed_at"]), changes, blob)
         except (KeyError, TypeError, ValueError):
             raise IntegrityFailure("sync.damaged", "file") from None
-        if seg.last - seg.first + 1 != len(seg.changes) or any(
-                len(c) != 7 or c[0] != seg.first + i for i, c in enumerate(seg.changes)):
+        if seg.last - seg.first + 1 != len(changes) or set(map(_types, changes)) - _CHANGE_TYPES or \
+                [c[0] for c in changes] != list(range(seg.first, seg.last + 1)):
             raise IntegrityFailure("sync.segment_broken", "file", origin=seg.origin)
         return seg
 
     def verify(self, public_pem: str) -> None:
         """Refuse (IntegrityFailure) unless the digest matches and the origin signed it."""
-        if segment_digest(self.origin, self.changes) != self.digest:
+        if self.digest.startswith(_LIST_DIGEST):
+            found = list_digest(self.the_blob())
+        else:
+            found = lines_digest(self.origin, self.changes)
+        if found != self.digest:
             raise IntegrityFailure("sync.segment_broken", "file", origin=self.origin)
         try:
             load_verify_key(public_pem).verify(
@@ -168,19 +203,27 @@ class Segment:
             raise IntegrityFailure("sync.segment_signature", "file", origin=self.origin) from None
 
 
-def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str) -> Segment:
-    """Sign a run of this office's own changes."""
+def _types(change: Sequence[Any]) -> tuple[type, ...]:
+    return tuple(map(type, change))
+
+
+def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str, lines: bool = False) -> Segment:
+    """Sign a run of this office's own changes (`lines`: with the first version's digest)."""
     first, last = int(changes[0][0]), int(changes[-1][0])
-    digest = segment_digest(origin, changes)
+    blob = None if lines else changes_blob(changes)
+    digest = lines_digest(origin, changes) if blob is None else list_digest(blob)
     signature = load_signing_key(signing_pem).sign(segment_message(origin, first, last, digest, sealed_at))
-    return Segment(origin, first, last, digest, b64(signature), sealed_at, changes)
+    return Segment(origin, first, last, digest, b64(signature), sealed_at, changes, blob)
 
 
 # -- the file -------------------------------------------------------------------------------
 
 def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapping[str, str],
-         signing_pem: str) -> bytes:
-    """Build a sync file for the recipients ({office code: X25519 public PEM})."""
+         signing_pem: str, fmt: int = FORMAT) -> bytes:
+    """Build a sync file for the recipients ({office code: X25519 public PEM}).
+
+    `fmt` 1 writes the first version's layout (to test that files from it are still read).
+    """
     body_key = AESGCM.generate_key(256)
     wrapped = []
     for code, pem in sorted(recipients.items()):
@@ -191,10 +234,16 @@ def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapp
         wrapped.append({"office": code, "epk": b64(eph_pub), "nonce": b64(nonce),
                         "key": b64(AESGCM(kek).encrypt(nonce, body_key, code.encode()))})
     nonce = os.urandom(12)
-    header = {**manifest, "format": FORMAT, "recipients": wrapped, "nonce": b64(nonce)}
+    header = {**manifest, "format": fmt, "recipients": wrapped, "nonce": b64(nonce)}
     header_bytes = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    plain = json.dumps({"segments": [s.as_json() for s in segments]}, ensure_ascii=False,
-                       separators=(",", ":")).encode()
+    if fmt == 1:
+        plain = json.dumps({"segments": [s.as_json() for s in segments]}, ensure_ascii=False,
+                           separators=(",", ":")).encode()
+    else:
+        blobs = [s.the_blob() for s in segments]
+        index = [{**s.meta(), "size": len(b)} for s, b in zip(segments, blobs)]
+        plain = b"".join([json.dumps({"segments": index}, ensure_ascii=False, separators=(",", ":")).encode(),
+                          b"\n", *blobs])
     body = AESGCM(body_key).encrypt(nonce, zlib.compress(plain, 6), header_bytes)
     signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + struct.pack(">Q", len(body)) + body
     return signed + load_signing_key(signing_pem).sign(signed)
@@ -256,7 +305,20 @@ def decrypt(opened: Opened, office: str, private_pem: str) -> list[Segment]:
         body_key = AESGCM(kek).decrypt(unb64(entry["nonce"]), unb64(entry["key"]), office.encode())
         plain = zlib.decompress(AESGCM(body_key).decrypt(unb64(opened.header["nonce"]), opened.body,
                                                          opened.header_bytes))
-        data = json.loads(plain.decode())
-        return [Segment.from_json(s) for s in data["segments"]]
+        if opened.header.get("format") == 1:
+            data = json.loads(plain.decode())
+            return [Segment.from_json(s) for s in data["segments"]]
+        end = plain.index(b"\n")
+        segments, pos = [], end + 1
+        for meta in json.loads(plain[:end].decode())["segments"]:
+            size = int(meta["size"])
+            blob = plain[pos:pos + size]
+            if size < 0 or len(blob) != size:
+                raise ValueError("segment size")
+            pos += size
+            segments.append(Segment.from_json({**meta, "changes": json.loads(blob.decode())}, blob))
+        if pos != len(plain):
+            raise ValueError("trailing bytes")
+        return segments
     except (InvalidTag, ValueError, KeyError, TypeError, zlib.error, UnicodeDecodeError):
         raise IntegrityFailure("sync.damaged", "file") from None

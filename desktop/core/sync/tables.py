@@ -227,16 +227,10 @@ def values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str,
 
     A field the data lacks (a file from an older version) takes the field's default.
     """
-    return _values(spec, data, keys, fen=False)
-
-
-def _values(spec: TableSpec, data: Mapping[str, Any], keys: Keys, fen: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in spec.fields:
         value = data.get(f.name, f.default)
-        if fen and f.kind == "money":
-            out[f.name] = None if value is None else int(value)
-        elif f.kind == "worker":
+        if f.kind == "worker":
             wid = keys.worker(str(value))
             if wid is None:
                 raise MissingReference("worker", str(value))
@@ -249,11 +243,6 @@ def _values(spec: TableSpec, data: Mapping[str, Any], keys: Keys, fen: bool) -> 
         else:
             out[f.name] = _stored(f.kind, value)
     return out
-
-
-def bulk_values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str, Any]:
-    """Like values_of, but money as whole fen for a Core INSERT into the bare table."""
-    return _values(spec, data, keys, fen=True)
 
 
 def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> int | None:
