@@ -31,6 +31,7 @@ import struct
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -110,8 +111,8 @@ def _wrap_key(shared: bytes, salt: bytes) -> bytes:
 Change = list[Any]  # [seq, lamport, tbl, key, base, data (JSON text), at]
 _LIST_DIGEST = "sha256-list:"
 _LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-# The types a change's fields may have (base is None for a record's first change).
-_CHANGE_TYPES = frozenset({(int, int, str, str, str, str, str), (int, int, str, str, type(None), str, str)})
+# The types each field of a change may have (base is None for a record's first change).
+_FIELD_TYPES: tuple[set[type], ...] = ({int}, {int}, {str}, {str}, {str, type(None)}, {str}, {str})
 
 
 def changes_blob(changes: Sequence[Sequence[Any]]) -> bytes:
@@ -182,8 +183,8 @@ class Segment:
                       str(d["signature"]), str(d["sealed_at"]), changes, blob)
         except (KeyError, TypeError, ValueError):
             raise IntegrityFailure("sync.damaged", "file") from None
-        if seg.last - seg.first + 1 != len(changes) or set(map(_types, changes)) - _CHANGE_TYPES or \
-                [c[0] for c in changes] != list(range(seg.first, seg.last + 1)):
+        if seg.last - seg.first + 1 != len(changes) or not _well_formed(changes) or \
+                list(map(_first, changes)) != list(range(seg.first, seg.last + 1)):
             raise IntegrityFailure("sync.segment_broken", "file", origin=seg.origin)
         return seg
 
@@ -203,8 +204,15 @@ class Segment:
             raise IntegrityFailure("sync.segment_signature", "file", origin=self.origin) from None
 
 
-def _types(change: Sequence[Any]) -> tuple[type, ...]:
-    return tuple(map(type, change))
+_first = itemgetter(0)
+
+
+def _well_formed(changes: list[Any]) -> bool:
+    """Every change has its seven fields, each of its type (checked field by field, in C)."""
+    if set(map(len, changes)) - {7}:
+        return False
+    columns = list(zip(*changes))
+    return all(set(map(type, col)) <= allowed for col, allowed in zip(columns, _FIELD_TYPES))
 
 
 def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str, lines: bool = False) -> Segment:
