@@ -25,6 +25,7 @@ from desktop.core.store.models import Contribution, Employer, Office, Worker
 from desktop.core.sync import container
 from desktop.core.sync.capture import UncapturedChange
 from desktop.core.sync.container import Segment
+from desktop.core.sync.tables import TABLES
 
 ID_1 = "510107198511113215"
 ID_2 = "110105199003071239"
@@ -164,7 +165,7 @@ def opened_segments(raw: bytes, reader: Ledger) -> tuple[dict[str, Any], list[Se
 
 
 def repack(header: dict[str, Any], segments: list[Segment], signer: Ledger, reader: Ledger,
-           **manifest: Any) -> bytes:
+           fmt: int = container.FORMAT, **manifest: Any) -> bytes:
     """A sync file from given segments, signed with the signer's own key, for the reader."""
     base = {k: v for k, v in header.items() if k not in ("format", "recipients", "nonce")}
     ranges: dict[str, list[int]] = {}
@@ -174,7 +175,8 @@ def repack(header: dict[str, Any], segments: list[Segment], signer: Ledger, read
     base.update(ranges=ranges, counts={"segments": len(segments), "changes": sum(len(x.changes) for x in segments)})
     base.update(manifest)
     to = office_row(reader)
-    return container.pack(base, segments, {to.code: str(to.enc_public_key)}, office_row(signer).private_key)
+    return container.pack(base, segments, {to.code: str(to.enc_public_key)}, office_row(signer).private_key,
+                          fmt)
 
 
 def statement_view(led: Ledger, key: str) -> tuple[Any, ...]:
@@ -376,7 +378,14 @@ def test_missing_file_is_invalid_input(abc: tuple[Ledger, Ledger, Ledger], tmp_p
     assert info.value.key == "file.unreadable" and info.value.exit_code == 2
 
 
-def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+@pytest.mark.parametrize("first_version", [True, False], ids=["format-1-objects", "shorter-arrays"])
+def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path,
+                                                  first_version: bool) -> None:
+    """A file from an older version: its people lack the last two fields, which take their defaults.
+
+    The first version wrote file format 1, hashed segments line by line and sent data as objects
+    by field name; a later one sends shorter arrays.
+    """
     a, b, _ = abc
     register(a, ID_1, months=("2025-01",))
     header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
@@ -385,14 +394,21 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
     for seg in segments:
         rows = []
         for c in seg.changes:
+            data = json.loads(c[5])
+            assert isinstance(data, list)
+            spec = TABLES[c[2]]
             if c[2] == "worker":
-                data = json.loads(c[5])
-                del data["pension_since"], data["insured_region"]
-                c = [*c[:5], json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), c[6]]
+                assert spec.names[-2:] == ("insured_region", "pension_since")
+                data = data[:-2]
+            if first_version:
+                data = dict(zip(spec.names, data))
+            c = [*c[:5], json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), c[6]]
             rows.append(c)
-        resealed.append(container.seal(seg.origin, rows, key, seg.sealed_at) if seg.origin == "NC01" else seg)
+        resealed.append(container.seal(seg.origin, rows, key, seg.sealed_at, lines=first_version)
+                        if seg.origin == "NC01" else seg)
     older = tmp_path / "older.sync"
-    older.write_bytes(repack(header, resealed, a, b, schema="0007", app_version="0.9"))
+    older.write_bytes(repack(header, resealed, a, b, fmt=1 if first_version else container.FORMAT,
+                             schema="0007", app_version="0.9"))
     r = b.sync.import_file(older)
     assert r.applied == 2 + 4
     w = b.workers.get(ID_1)

@@ -465,7 +465,7 @@ class SyncService:
         if unknown:
             raise IntegrityFailure("sync.unknown_table", "file", table=", ".join(sorted(unknown)))
         for c in incoming:
-            c.parsed = parse_data(c.data)
+            c.parsed = parse_data(TABLES[c.tbl], c.data)
         keys.load_workers({str(c.parsed["worker"]) for c in incoming if "worker" in c.parsed})
         worker_spec = TABLES["worker"]
         try:
@@ -666,10 +666,11 @@ class SyncService:
     def _data_of(self, s: Session, by_id: dict[str, _Incoming], v: tuple[int, str, int]) -> dict[str, Any]:
         vid = _version_id(v)
         if vid in by_id:
-            return by_id[vid].parsed or json.loads(by_id[vid].data)
-        text = s.execute(select(_CHANGE.c.data).where(_CHANGE.c.origin == v[1], _CHANGE.c.seq == v[2])).scalar_one()
-        parsed: dict[str, Any] = json.loads(text)
-        return parsed
+            c = by_id[vid]
+            return c.parsed or parse_data(TABLES[c.tbl], c.data)
+        tbl, text = s.execute(select(_CHANGE.c.tbl, _CHANGE.c.data)
+                              .where(_CHANGE.c.origin == v[1], _CHANGE.c.seq == v[2])).one()
+        return parse_data(TABLES[tbl], text)
 
     def _gaps(self, s: Session, own: str) -> list[Gap]:
         applied = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer))}

@@ -19,7 +19,15 @@ from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
-from desktop.core.sync.tables import SYNCED, TABLES, Keys, data_of, data_of_row, dumps, record_key
+from desktop.core.sync.tables import (
+    SYNCED,
+    TABLES,
+    Keys,
+    data_of,
+    data_of_row,
+    encode_data,
+    record_key,
+)
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -160,7 +168,7 @@ def write_queued(ledger: Ledger, session: Session) -> None:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
         rows.append({"origin": origin, "seq": seq, "lamport": lamport, "tbl": table, "key": key,
-                     "base": base, "data": dumps(data), "at": at})
+                     "base": base, "data": encode_data(TABLES[table], data), "at": at})
         if len(rows) >= 20000:
             conn.execute(insert(CHANGE), rows)
             rows.clear()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
-from desktop.core.sync.tables import Keys, MissingReference, TableSpec
+from desktop.core.sync.tables import Keys, MissingReference, TableSpec, decode_data
 
 _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
@@ -66,15 +66,15 @@ def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[
         cursor.close()
 
 
-def parse_data(text: Any) -> dict[str, Any]:
-    """One change's data text as a dict (anything else is a damaged file)."""
+def parse_data(spec: TableSpec, text: Any) -> dict[str, Any]:
+    """One change's data text as a dict by field name (anything else is a damaged file)."""
     try:
         value, end = _scan(text, 0)
+        if end != len(text):
+            raise ValueError("trailing text")
+        return decode_data(spec, value)
     except (StopIteration, TypeError, ValueError):
         raise IntegrityFailure("sync.damaged", "file") from None
-    if end != len(text) or not isinstance(value, dict):
-        raise IntegrityFailure("sync.damaged", "file")
-    return value
 
 
 _TYPES = {"str": str, "int": int, "money": int, "date": str, "datetime": str, "bool": bool,
