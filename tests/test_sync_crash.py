@@ -4,7 +4,8 @@ Office A (Nanchang) has 300 people with six months of contributions in every emp
 sync file for office B (Beijing) is imported with the command line (`shebao --db B --json sync
 import FILE`, run as `python -c` with listeners that note when the import's transaction first
 writes, starts COMMIT and finishes it) into fresh copies of B's database, each killed after a
-random delay over the whole run measured once (start-up, checks, apply, commit, exit). Each copy
+random delay: half of them over the whole run measured once (start-up, checks, apply, commit,
+exit), half over the time its transaction was open in that run (a short part of it). Each copy
 must then hold either none of A's changes or all of them (none whenever the kill came before
 COMMIT, all whenever after), with an intact audit trail, and importing the same file again must
 finish the job (or be refused as already imported, exit code 4) with the same figures as at A.
@@ -304,7 +305,10 @@ def _trial(sc: Scenario, index: int, delay: float) -> Trial:
 def test_killed_import_applies_all_or_nothing(scenario: Scenario) -> None:
     duration, marks = _measure(scenario)
     rng = random.Random(SEED)
-    delays = [rng.uniform(0, 1.2 * duration) for _ in range(TRIALS)]
+    first, last = marks["write"], marks["committed"]
+    margin = 0.25 * (last - first)
+    delays = [rng.uniform(0, 1.2 * duration) if i % 2 else rng.uniform(first - margin, last + margin)
+              for i in range(TRIALS)]
     with ThreadPoolExecutor(RUNNERS) as pool:
         trials = list(pool.map(lambda i: _trial(scenario, i, delays[i]), range(TRIALS)))
     phases = Counter(t.phase for t in trials)
@@ -312,7 +316,7 @@ def test_killed_import_applies_all_or_nothing(scenario: Scenario) -> None:
     by_phase = Counter((t.phase, t.outcome) for t in trials)
     timeline = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
     summary = (f"seed {SEED}; {TRIALS} trials; import {duration:.2f}s ({timeline}); kills over "
-               f"0..{1.2 * duration:.2f}s; killed "
+               f"0..{1.2 * duration:.2f}s and {first - margin:.2f}..{last + margin:.2f}s; killed "
                + ", ".join(f"{p} {phases[p]} (none {by_phase[p, 'none']}, all {by_phase[p, 'all']})"
                            for p in PHASES)
                + f"; outcomes: none applied {outcomes['none']}, all applied {outcomes['all']}; "
