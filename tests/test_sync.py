@@ -419,6 +419,58 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
     assert contributions(b) == contributions(a)
 
 
+def _resigned_with(a: Ledger, b: Ledger, tmp_path: Path, table: str, field: str, value: Any) -> Path:
+    """A's file for B with one field of every `table` change set to `value`, properly signed by A."""
+    header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
+    spec = TABLES[table]
+    resealed = []
+    for seg in segments:
+        rows = []
+        for c in seg.changes:
+            if c[2] == table:
+                data = json.loads(c[5])
+                data[spec.names.index(field)] = value
+                c = [*c[:5], json.dumps(data, ensure_ascii=False, separators=(",", ":")), c[6]]
+            rows.append(c)
+        resealed.append(container.seal(seg.origin, rows, office_row(a).private_key, seg.sealed_at))
+    bad = tmp_path / f"bad-{table}-{field}.sync"
+    bad.write_bytes(repack(header, resealed, a, b))
+    return bad
+
+
+@pytest.mark.parametrize(("table", "field", "value"), [
+    ("contribution", "wage", "多少"),
+    ("contribution", "base", 12.5),
+    ("contribution", "recorded_on", "2026-13-45"),
+    ("contribution", "month", None),
+    ("worker", "birth_date", "not a date"),
+    ("worker", "created_at", 20261123),
+])
+def test_signed_but_malformed_values_are_refused(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path,
+                                                 table: str, field: str, value: Any) -> None:
+    """Values of the wrong kind are a damaged file even when the origin signed them: nothing applied."""
+    a, b, _ = abc
+    register(a, ID_1, months=("2025-01", "2025-02"))
+    refused(b, _resigned_with(a, b, tmp_path, table, field, value), "sync.damaged")
+    _good(a, b, tmp_path)
+
+
+def test_bulk_rows_are_in_the_audit_trail(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
+    """Rows inserted in bulk by an import are counted in the audit trail, which still verifies."""
+    a, b, _ = abc
+    register(a, ID_1, months=tuple(f"2025-{m:02d}" for m in range(1, 7)))
+    register(a, ID_2, name="李四", months=("2025-01",))
+    send(a, b, tmp_path)
+    with b.read() as s:
+        entries = {str(t): json.loads(j) for t, j in s.execute(text(
+            "SELECT table_name, after_json FROM audit_entry WHERE action = 'bulk_insert'"))}
+        stored = int(s.execute(text("SELECT count(*) FROM contribution")).scalar_one())
+    assert stored == 7 * 4
+    assert entries["contribution"]["rows"] == stored
+    assert entries["worker"]["rows"] == 2 and entries["worker"]["new_records_from_sync"] == 2
+    assert b.audit.verify().valid
+
+
 def test_forged_segment_inside_a_signed_file(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
     """The sender re-signs the file, but a change in A's segment no longer matches A's signature."""
     a, b, c = abc

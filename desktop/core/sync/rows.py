@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
-from desktop.core.sync.tables import Keys, MissingReference, TableSpec, decode_data
+from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
 
 _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
@@ -166,17 +165,20 @@ class BulkRows:
         return found
 
     def _converted(self, data: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The slow path: each field converted on its own, a missing field taking its default."""
+        """The slow path: each field checked and converted on its own, a missing one taking its default."""
         out: list[Any] = []
         for f in self.spec.fields:
-            value = data.get(f.name, f.default)
+            try:
+                value = checked(self.spec, f, data.get(f.name, f.default))
+            except ValueError:
+                raise IntegrityFailure("sync.damaged", "file") from None
             if f.kind in ("worker", "employer"):
                 out.append(self._ref(f.kind, str(value)))
-                continue
-            try:
-                out.append(_stored(f.kind, value, self._as_text))
-            except (ValueError, TypeError, InvalidOperation):
-                raise IntegrityFailure("sync.damaged", "file") from None
+            elif value is not None and f.kind in ("date", "datetime"):
+                parsed = dt.date.fromisoformat(value) if f.kind == "date" else dt.datetime.fromisoformat(value)
+                out.append(_date_value(parsed, self._as_text))
+            else:
+                out.append(value)  # text, whole numbers and money in fen, true/false: stored as they are
         return tuple(out)
 
 
@@ -187,24 +189,3 @@ def _date_value(value: dt.date, as_text: bool) -> Any:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
     return value.isoformat()
-
-
-def _stored(kind: str, value: Any, as_text: bool) -> Any:
-    if value is None:
-        return None
-    if kind == "money":
-        amount = Decimal(value)
-        if amount != amount.to_integral_value():
-            raise ValueError("money in fen is a whole number")
-        return int(amount)
-    if kind == "int":
-        return int(value)
-    if kind == "bool":
-        return bool(value)
-    if kind == "date":
-        return _date_value(dt.date.fromisoformat(str(value)), as_text)
-    if kind == "datetime":
-        return _date_value(dt.datetime.fromisoformat(str(value)), as_text)
-    if not isinstance(value, str):
-        raise TypeError("text expected")
-    return value

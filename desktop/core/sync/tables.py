@@ -18,8 +18,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, select, tuple_
@@ -52,6 +52,12 @@ class TableSpec:
     rank: int
     fields: tuple[Field, ...]
     key_fields: tuple[str, ...]
+
+    @cached_property
+    def required(self) -> frozenset[str]:
+        """The fields whose column may not be empty."""
+        columns = self.model.__table__.c
+        return frozenset(f.name for f in self.fields if not columns[self.column(f)].nullable)
 
     @cached_property
     def names(self) -> tuple[str, ...]:
@@ -256,14 +262,37 @@ class MissingReference(LookupError):
         self.kind, self.key = kind, key
 
 
+# The JSON types a field's value may have as it travels (None aside).
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "int": (int,), "money": (int,), "date": (str,), "datetime": (str,), "bool": (bool,),
+    "worker": (str,), "employer": (str,)}
+
+
+def checked(spec: TableSpec, f: Field, value: Any) -> Any:
+    """A field's value as it travels, checked: its JSON type, a real date or time, and present
+    unless its column may be empty. Raises ValueError naming the field otherwise."""
+    if value is None:
+        if f.name in spec.required:
+            raise ValueError(f"{spec.name}.{f.name}: missing")
+        return None
+    if type(value) not in _PLAIN_TYPES[f.kind]:
+        raise ValueError(f"{spec.name}.{f.name}: {type(value).__name__} where {f.kind} is expected")
+    if f.kind == "date":
+        dt.date.fromisoformat(value)
+    elif f.kind == "datetime":
+        dt.datetime.fromisoformat(value)
+    return value
+
+
 def values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str, Any]:
     """Change data as model attribute values for this office (references resolved to local ids).
 
-    A field the data lacks (a file from an older version) takes the field's default.
+    A field the data lacks (a file from an older version) takes the field's default. A value of
+    the wrong kind raises ValueError (see `checked`).
     """
     out: dict[str, Any] = {}
     for f in spec.fields:
-        value = data.get(f.name, f.default)
+        value = checked(spec, f, data.get(f.name, f.default))
         if f.kind == "worker":
             wid = keys.worker(str(value))
             if wid is None:
