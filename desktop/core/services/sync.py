@@ -168,8 +168,8 @@ _R = TypeVar("_R")
 def _without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run a bulk step with the cyclic garbage collector paused.
 
-    A file of 100,000 changes makes a million small objects, none in a reference cycle; the
-    collector's passes over them cost more than a tenth of the import and find nothing.
+    A file of 100,000 changes makes about a million small objects, and the collector's repeated
+    passes over them while they are made cost time without freeing them (they are all in use).
     """
 
     @functools.wraps(fn)
