@@ -28,6 +28,9 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c = transfer.add_parser("settle", help="at the old office: information table (信息表), funds out")
     c.add_argument("--case", required=True)
     c.add_argument("--out", help="save the information table PDF here")
+    c.add_argument("--without-interest", action="store_true",
+                   help="supervisor: settle although a past year's crediting rate is not entered "
+                        "(that year earns no interest; the table says so)")
     c = transfer.add_parser("receive", help="at the new office: check the money received, continue the history")
     c.add_argument("--case", required=True)
     c.add_argument("--amount", help="the amount received (default: the table's total)")
@@ -105,13 +108,14 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
                 "individual_account": _money(p.individual_account), "pooling_fund": _money(p.pooling_fund),
                 "total": _money(p.total), "months_counted": p.months_counted,
                 "temporary_account": p.temporary_account, "temporary_rule": p.temporary_rule,
-                "payment_place": p.place_region, "rule": p.place_rule}
+                "payment_place": p.place_region, "rule": p.place_rule,
+                "years_without_interest": list(p.years_without_interest)}
     letter = {k: getattr(a, k, None) or "" for k in LETTER_FIELDS}
     if act == "request":
         r = ledger.transfers.request(a.worker, a.from_region, letter, "paper" if a.paper else "sync")
         return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
     if act == "settle":
-        r = ledger.transfers.settle(a.case)
+        r = ledger.transfers.settle(a.case, without_interest=a.without_interest)
         return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
     if act == "receive":
         amount = a.amount if a.amount is not None else ledger.transfers.show(a.case).total

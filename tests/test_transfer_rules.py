@@ -33,6 +33,7 @@ from desktop.core.transfer_rules import (
     step_due,
     temporary_account_total,
     unemployment_benefit_months,
+    years_text,
 )
 from desktop.core.workdays import WorkCalendar
 
@@ -392,3 +393,9 @@ def test_account_properties(months: list[PaidMonth], pre1998: int,
     assert all(y.closing_fen >= 0 and (y.interest_fen or 0) >= 0 for y in result.years)
     temp = temporary_account_total(months, table.get, 2024)
     assert temp >= 0
+
+
+def test_years_text_runs_as_ranges() -> None:
+    assert years_text([2025]) == "2025"
+    assert years_text([2001, 1999, 2000, 2025, 2003]) == "1999-2001, 2003, 2025"
+    assert years_text([]) == ""

@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 from stdnum.cn import ric
 from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, send, trust_all, uscc
 
-from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
+from desktop.core.errors import InvalidInput, NotAllowed, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.paths import resources_dir
@@ -48,11 +48,17 @@ def half_up(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# The offices here enter 2025's crediting rate themselves (a figure for the tests, not the published
+# one): the shipped table ends at 2024, and a settle needs every past year's rate.
+RATE_2025 = Decimal("0.0250")
+
+
 def crediting_rate(year: int) -> Decimal | None:
-    """The crediting rate of a year as shipped in resources/interest.csv."""
+    """The crediting rate of a year as shipped in resources/interest.csv, or entered here (2025)."""
     with (resources_dir() / "interest.csv").open(encoding="utf-8") as fh:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return next((Decimal(r["rate"]) for r in rows if int(r["year"]) == year), None)
+        shipped = next((Decimal(r["rate"]) for r in rows if int(r["year"]) == year), None)
+    return RATE_2025 if shipped is None and year == 2025 else shipped
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -118,6 +124,7 @@ def office_files(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
     ledgers = {k: make_office(sqlite_template, folder, *v) for k, v in OFFICES.items()}
     trust_all(*ledgers.values())
     for led in ledgers.values():
+        led.reference.set_interest(2025, RATE_2025)
         led.close()
     return {k: folder / f"{v[0]}.db" for k, v in OFFICES.items()}
 
@@ -201,8 +208,9 @@ def test_sync_case_both_offices_agree_to_the_fen(synced: SyncCase) -> None:
     assert rate_2024 is not None
     interest_2024 = half_up(credited * rate_2024)  # on the 2023 closing; 2024's own money earns none
     balance = credited + interest_2024 + credited
-    rate_2025 = crediting_rate(2025)  # not shipped yet: a year without a rate earns nothing
-    balance += half_up(balance * rate_2025) if rate_2025 is not None else Decimal(0)
+    rate_2025 = crediting_rate(2025)  # entered by the office
+    assert rate_2025 == RATE_2025
+    balance += half_up(balance * rate_2025)
     # 2026 is the year of the transfer: no interest yet
     pooling = Decimal("6000.00") * 24 * Decimal("0.12")
     assert pooling == Decimal("17280.00")
@@ -599,3 +607,42 @@ def test_plan_amounts_month_by_month_equal_the_settled_table(offices: Offices) -
     a.workers.register_citizen(other, "孙七", "360102", "urban")
     a.transfers.enter_letter("BJ01-ZY2026000078", other, "110105", "BJ01", TODAY, BANK)
     refused(a, RefusedByRule, "transfer.nothing_here", a.transfers.settle, "BJ01-ZY2026000078")
+
+
+def test_settle_needs_every_past_years_crediting_rate(sqlite_template: Path, tmp_path: Path) -> None:
+    """A past year without a crediting rate would move the account short of that year's interest:
+    refused, naming the year; a supervisor may settle anyway, and the table says so."""
+    a = make_office(sqlite_template, tmp_path, *OFFICES["A"])  # 2025's rate not entered here
+    try:
+        a.workers.register_citizen(WANG, "王五", "360102", "rural")
+        declare(a, EMP_NC, WANG, "王五", span("2024-01", "2024-12"), "6000")
+        plan = a.transfers.plan(WANG, "110105")
+        assert plan.years_without_interest == (2025,)
+        number = "BJ01-ZY2026000091"
+        a.transfers.enter_letter(number, WANG, "110105", "BJ01", TODAY, BANK)
+        err = refused(a, RefusedByRule, "transfer.interest_unknown", a.transfers.settle, number)
+        assert "2025 年的记账利率尚未录入" in err.message("zh")
+        assert "shebao interest set --year 2025" in err.message("en")
+
+        a.users.add("admin1", "admin", "Admin-pass-2026", must_change=False)
+        a.sign_in("admin1", "Admin-pass-2026")
+        a.users.add("clerk1", "clerk", "Clerk-pass-2026", must_change=False)
+        a.users.add("chief1", "supervisor", "Chief-pass-2026", must_change=False)
+        a.sign_in("clerk1", "Clerk-pass-2026")
+        with pytest.raises(NotAllowed):
+            a.transfers.settle(number, without_interest=True)
+        a.sign_in("chief1", "Chief-pass-2026")
+        table = a.transfers.settle(number, without_interest=True)
+        credited = Decimal("5760.00")  # 8% of 12 x 6000.00 in 2024; no interest in 2025
+        assert table.case.account == credited and table.case.status == "settled"
+        text = pdf_text(table.pdf or b"")
+        assert "注：2025年记账利率未录入，该年个人账户未计利息（chief1确认结算）。" in text
+        assert "2025 0.00 0 — — — 0.00 0.00 5760.00" in text
+
+        # With the rate entered, the next person's transfer earns 2025's interest and carries no note.
+        a.sign_in("admin1", "Admin-pass-2026")
+        a.reference.set_interest(2025, RATE_2025)
+        a.sign_in("clerk1", "Clerk-pass-2026")
+        assert a.transfers.plan(WANG, "110105").years_without_interest == ()
+    finally:
+        a.close()

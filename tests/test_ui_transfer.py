@@ -119,8 +119,9 @@ def test_the_old_office_sees_what_would_move(offices: Offices, qtbot: Any) -> No
         assert values["temporary"].startswith("否") and "男未满50周岁、女未满40周岁" in values["temporary"]
         assert values["place"].startswith("510107 四川省成都市武侯区")
         assert "均不满10年" in values["place"] and "第六条" in values["place"]
+        assert "2025 年的记账利率尚未录入" in dialog.plan_note.text()  # so 2025 earns nothing yet: said
         plan = offices.a.transfers.plan(PERSON, "110105")
-        assert plan.total.to_eng_string() == "38400.00"
+        assert plan.total.to_eng_string() == "38400.00" and plan.years_without_interest == (2025,)
         dialog.direction_in.click()  # the other way round: the region typed is where money comes from
         assert dialog.fields["region"].label.text() == "转出地(&R)"
         qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.direction == "in")
@@ -210,7 +211,18 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         work_a.show_filter.setCurrentIndex(1)  # this office's next steps
         qtbot.waitUntil(lambda: work_a.loaded and len(work_a.model.cases) == 1)
         work_a.table.setFocus()
+        # 2025's crediting rate is not entered: refused with the reason; a supervisor (open mode
+        # here) is offered to settle without it, and declines.
+        offered: list[str] = []
+        work_a.confirm_without_interest = lambda years: offered.append(years) is not None  # type: ignore[method-assign]
         qtbot.keyClick(work_a.table, Qt.Key.Key_Return)  # Enter settles the selected case
+        qtbot.waitUntil(lambda: work_a.error.text() != "")
+        assert offered == ["2025"] and "2025 年的记账利率尚未录入" in work_a.error.text()
+        assert a.transfers.show(case.number).status == "requested"
+        a.reference.set_interest(2025, "0.025")  # the published rate, entered in the settings
+        qtbot.waitUntil(lambda: work_a.loaded and work_a.settle_button.isEnabled())
+        work_a.table.setFocus()
+        qtbot.keyClick(work_a.table, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: isinstance(work_a.last_preview, DocumentPreviewDialog))
         table = work_a.last_preview
         assert isinstance(table, DocumentPreviewDialog) and "NC01-XX2026" in table.windowTitle()
@@ -219,12 +231,12 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         work_a.show_filter.setCurrentIndex(0)
         qtbot.waitUntil(lambda: work_a.loaded and len(work_a.model.cases) == 1)
         work_a.table.selectRow(0)
-        assert _row(work_a, case.number)[4:] == ["已转出，待转入地接收", "2026-12-14", "38,400.00"]
+        assert _row(work_a, case.number)[4:] == ["已转出，待转入地接收", "2026-12-14", "38,592.00"]
         assert not work_a.settle_button.isEnabled() and "等待对方经办机构办理" in work_a.details.text()
         work_a.tabs.setCurrentIndex(1)
         qtbot.waitUntil(lambda: work_a.report_table.rowCount() == 2)
         assert [work_a.report_table.item(1, c).text() for c in range(7)] == [
-            "转出", "11月", "1", "1", "15,360.00", "23,040.00", "38,400.00"]
+            "转出", "11月", "1", "1", "15,552.00", "23,040.00", "38,592.00"]
         assert work_a.report_table.item(0, 1).text() == "全年"  # the year first, as in the CSV and PDF
         assert work_a.report_table.item(0, 1).font().bold()
         qtbot.keyClick(work_a, Qt.Key.Key_Escape)
@@ -258,14 +270,14 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         assert not _row(work_b, case.number)[5].endswith("已超期")
         work_b.receive_button.click()
         receive = work_b.active_dialog
-        assert isinstance(receive, ReceiveDialog) and "38,400.00" in receive.about.text()
+        assert isinstance(receive, ReceiveDialog) and "38,592.00" in receive.about.text()
         qtbot.keyClicks(receive.amount, "38000")
         qtbot.keyClick(receive.amount, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: receive.fields["amount"].error.text() != "")
-        assert "到账金额38000.00元与信息表转移总额38400.00元不符" in receive.fields["amount"].error.text()
+        assert "到账金额38000.00元与信息表转移总额38592.00元不符" in receive.fields["amount"].error.text()
         assert receive.isVisible() and b.transfers.show(case.number).status == "settled"
         receive.amount.clear()
-        qtbot.keyClicks(receive.amount, "38,400.00")
+        qtbot.keyClicks(receive.amount, "38,592.00")
         qtbot.keyClick(receive.amount, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not receive.isVisible())
         qtbot.waitUntil(lambda: work_b.loaded and _row(work_b, case.number)[4] == "已办结")
@@ -276,13 +288,13 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         work_b.tabs.setCurrentIndex(1)
         qtbot.waitUntil(lambda: work_b.report_table.rowCount() == 2)
         assert [work_b.report_table.item(1, c).text() for c in range(7)] == [
-            "转入", "11月", "1", "1", "15,360.00", "23,040.00", "38,400.00"]
+            "转入", "11月", "1", "1", "15,552.00", "23,040.00", "38,592.00"]
         work_b.save_report("csv", tmp_path / "transfers.csv")
         work_b.save_report("pdf", tmp_path / "transfers.pdf")
         qtbot.waitUntil(lambda: (tmp_path / "transfers.pdf").exists() and "已导出" in work_b.status.text()
                         and str(tmp_path / "transfers.pdf") in work_b.status.text())
         csv = (tmp_path / "transfers.csv").read_text(encoding="utf-8-sig").splitlines()
-        assert csv[1:] == ["转入,全年,1,1,15360.00,23040.00,38400.00", "转入,11,1,1,15360.00,23040.00,38400.00"]
+        assert csv[1:] == ["转入,全年,1,1,15552.00,23040.00,38592.00", "转入,11,1,1,15552.00,23040.00,38592.00"]
         assert (tmp_path / "transfers.pdf").read_bytes().startswith(b"%PDF")
         work_b.resize(1100, 520)
         qtbot.wait(100)

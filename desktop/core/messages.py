@@ -149,6 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfer.not_ours": ("转移业务{case}不由本机构办理这一步（地区{region}）", "this step of case {case} is not this office's (region {region})"),
     "transfer.already_settled": ("转移业务{case}已经转出（当前状态：{status}），不能重复办理", "case {case} was already settled (now: {status}); it cannot be done twice"),
     "transfer.drawing_pension": ("该参保人自{since}起已领取养老金，不能办理转移", "the person draws a pension since {since}: no transfer"),
+    "transfer.interest_unknown": ("个人账户 {years} 年的记账利率尚未录入，该年利息无法计算：请先录入该年记账利率（机构设置 → 费率与工资 → 记账利率，或 shebao interest set --year {year} --rate 利率）；利率尚未公布而参保人不能等待的，由主管确认后不计该年利息结算", "the crediting rate of {years} is not entered, so that year's interest on the individual account cannot be computed: enter it first (Office settings → Rates and wages → Crediting rate, or shebao interest set --year {year} --rate RATE); if it is not published yet and the person cannot wait, a supervisor may settle without that year's interest"),
     "transfer.nothing_here": ("该参保人在本统筹地区（{region}）没有实际缴费的养老保险月份，无可转出", "the person has no paid pension months in this pooling region ({region}): nothing to transfer"),
     "transfer.open_case": ("该参保人已有未办结的转移业务{case}，不能再申请", "the person already has an open transfer case {case}"),
     "transfer.already_received": ("转移业务{case}已经办结", "case {case} is already done"),

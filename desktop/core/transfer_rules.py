@@ -302,6 +302,23 @@ def account_transfer(
                            last_end + this_year, tuple(rows), complete)
 
 
+def years_without_interest(account: AccountTransfer, through_year: int) -> tuple[int, ...]:
+    """Past years in which the account held money but earned no interest: their rate is unknown."""
+    return tuple(r.year for r in account.years
+                 if r.year < through_year and r.interest_fen is None and r.opening_fen)
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as short text: runs of consecutive years as ranges ("1999-2015, 2025")."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def temporary_account_total(
     months: Iterable[PaidMonth], interest_of: Callable[[int], Decimal | None], through_year: int,
 ) -> int:

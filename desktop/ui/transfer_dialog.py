@@ -67,6 +67,7 @@ class TransferPreview:
     temporary_rule: str
     place_region: str
     place_rule: str
+    years_without_interest: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str
     if direction == OUT:
         p = ledger.transfers.plan(worker.key, region)
         return TransferPreview(OUT, region, same, p.months_counted, p.individual_account, p.pooling_fund,
-                               p.total, p.temporary_account, p.temporary_rule, p.place_region, p.place_rule)
+                               p.total, p.temporary_account, p.temporary_rule, p.place_region, p.place_rule,
+                               p.years_without_interest)
     place = ledger.transfers.pension_place(worker.key)
     decision = tr.needs_temporary_account(worker.sex, worker.birth_date, ledger.today(),
                                           worker.hukou_region or office.region, region, office.region)
@@ -329,7 +331,12 @@ class TransferDialog(FormDialog):
             self.plan_note.setStyleSheet("color: #b00020;")
             return
         self.plan_note.setStyleSheet("color: #555;")
-        if preview.direction == OUT:
+        if preview.direction == OUT and preview.years_without_interest:
+            self.plan_note.setStyleSheet("color: #b00020;")
+            self.plan_note.setText(self.tr(
+                "{years} 年的记账利率尚未录入，个人账户未计该年利息，转出办理将被拒绝：请先在“机构设置 → 费率与工资 → "
+                "记账利率”中录入。").format(years=tr.years_text(preview.years_without_interest)))
+        elif preview.direction == OUT:
             self.plan_note.setText(self.tr(
                 "以上为测算，不写入任何数据。转入地申请后，在“转移业务工作清单”中办理转出并出具信息表。"))
         else:

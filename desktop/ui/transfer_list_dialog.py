@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -30,6 +31,7 @@ from desktop.core import transfer_rules as tr
 from desktop.core.ledger import Ledger
 from desktop.core.money import parse_amount
 from desktop.core.regions import name_of
+from desktop.core.security import SUPERVISE
 from desktop.core.services.documents import Issued
 from desktop.core.services.transfers import STATUSES, CaseInfo, StepResult, TransferReport
 from desktop.ui import i18n
@@ -336,7 +338,7 @@ class TransferListDialog(QDialog):
         if not busy:
             self._update_buttons()
 
-    def settle_selected(self) -> None:
+    def settle_selected(self, without_interest: bool = False) -> None:
         """Settle the selected case: information table, funds out; then preview the table."""
         c = self.selected()
         if c is None or not self.settle_button.isEnabled():
@@ -345,13 +347,29 @@ class TransferListDialog(QDialog):
         self.status.clear()
         self._busy(True)
         ledger, number = self.ledger, c.number
-        self.runner.run_task(lambda _task: ledger.transfers.settle(number), self._settled,
-                             self.tr("正在出具参保缴费信息表…"), self, cancellable=False)
+        self.runner.run_task(lambda _task: ledger.transfers.settle(number, without_interest=without_interest),
+                             self._settled, self.tr("正在出具参保缴费信息表…"), self, cancellable=False)
+
+    def confirm_without_interest(self, years: str) -> bool:
+        """A supervisor's explicit yes to settle without the interest of years whose rate is missing."""
+        answer = QMessageBox.warning(
+            self, self.tr("记账利率未录入"),
+            self.tr("{years} 年的记账利率尚未录入，个人账户将不计该年利息转出，信息表上会注明。\n"
+                    "仅在利率尚未公布、参保人不能等待时这样办理。确认转出吗？").format(years=years),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _settled(self, result: Any, error: BaseException | None) -> None:
         self._busy(False)
         if error is not None:
             self.error.setText(i18n.message(error))
+            actor = self.ledger.actor
+            if getattr(error, "key", "") == "transfer.interest_unknown" and (
+                    actor is None or actor.role in SUPERVISE) and \
+                    self.confirm_without_interest(str(getattr(error, "params", {}).get("years", ""))):
+                self.error.clear()
+                self.settle_selected(without_interest=True)
+                return
             self.reload()
             return
         assert isinstance(result, StepResult)

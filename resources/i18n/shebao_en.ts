@@ -4,67 +4,67 @@
 <context>
     <name>ApprovalsDialog</name>
     <message>
-        <location filename="../../desktop/ui/approvals_dialog.py" line="+187" />
+        <location filename="../../desktop/ui/approvals_dialog.py" line="+187"/>
         <source>已批准申请#{id}：{what}</source>
         <translation>Approved request #{id}: {what}</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>请填写退回原因</source>
         <translation>Enter the reason for sending it back</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>已退回申请#{id}</source>
         <translation>Sent back request #{id}</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>审批申请</source>
         <translation>Approve requests</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>待审批的申请</source>
         <translation>Requests waiting for approval</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>我提交的申请</source>
         <translation>My requests</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>只看待审批</source>
         <translation>Waiting only</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>退回原因</source>
         <translation>Reason for sending back</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>批准(&amp;A)</source>
         <translation>&amp;Approve</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>退回(&amp;R)</source>
         <translation>Send &amp;back</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>刷新(&amp;F)</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -72,67 +72,67 @@
 <context>
     <name>ApprovalsModel</name>
     <message>
-        <location line="-180" />
+        <location line="-180"/>
         <source>作废文书</source>
         <translation>Void a document</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>更正缴费工资</source>
         <translation>Correct a contribution wage</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>出具参保证明</source>
         <translation>Issue a certificate of coverage</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>已批准（{by}）</source>
         <translation>Approved ({by})</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>已退回（{by}：{note}）</source>
         <translation>Sent back ({by}: {note})</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>待审批</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>事项</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>申请人</source>
         <translation>Requested by</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>窗口</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -140,62 +140,62 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+139" />
+        <location filename="../../desktop/ui/audit_dialog.py" line="+139"/>
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>审计记录被改动：{reason}。请立即报告主管，并从备份核对。</source>
         <translation>The audit trail was altered: {reason}. Report it to a supervisor at once and compare it with a backup.</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+20"/>
         <source>审计记录</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>重新核验(&amp;V)</source>
         <translation>&amp;Verify again</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>参保人(&amp;P)</source>
         <translation>&amp;Person</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>经办人(&amp;C)</source>
         <translation>&amp;Clerk</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>从(&amp;F)</source>
         <translation>&amp;From</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>至(&amp;T)</source>
         <translation>&amp;To</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>年-月-日</source>
         <translation>yyyy-mm-dd</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>查询(&amp;Q)</source>
         <translation>&amp;Query</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -203,62 +203,62 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location line="-129" />
+        <location line="-129"/>
         <source>新增</source>
         <translation>Added</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>修改</source>
         <translation>Changed</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>删除</source>
         <translation>Deleted</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>批量新增</source>
         <translation>Added in bulk</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>经办人</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>窗口</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>数据表</source>
         <translation>Table</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>变更内容</source>
         <translation>Changes</translation>
     </message>
@@ -266,57 +266,57 @@
 <context>
     <name>BatchPrintDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="+102" />
+        <location filename="../../desktop/ui/documents.py" line="+102"/>
         <source>批量打印参保缴费证明</source>
         <translation>Print contribution statements in bulk</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>全部参保人(&amp;A)</source>
         <translation>&amp;All insured people</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>每行一个身份证号码或社会保障号码</source>
         <translation>One ID number or social security number per line</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>选择(&amp;B)…</source>
         <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>开始(&amp;S)</source>
         <translation>&amp;Start</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>保存到：</source>
         <translation>Save to:</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>保存到</source>
         <translation>Save to</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>请填写参保人，或选择全部参保人</source>
         <translation>Enter the people, or choose all insured people</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>正在打印参保缴费证明…</source>
         <translation>Printing contribution statements…</translation>
     </message>
     <message numerus="yes">
-        <location line="+8" />
+        <location line="+8"/>
         <source>已生成 %n 份，保存在 </source>
         <translation>
             <numerusform>%n document made, saved in </numerusform>
@@ -327,57 +327,57 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+101" />
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+103"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>　已超期</source>
+        <location line="+2"/>
+        <source>&#x3000;已超期</source>
         <translation>  overdue</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>纸质办理</source>
         <translation>On paper</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>同步文件办理</source>
         <translation>Through sync files</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>编号</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>转出地</source>
         <translation>From</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>转入地</source>
         <translation>To</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>办理时限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
@@ -385,57 +385,57 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+172" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="+172"/>
         <source>参保人</source>
         <translation>Insured person</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>用人单位</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>缴费记录</source>
         <translation>Contribution</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>城乡居民缴费</source>
         <translation>Resident contribution</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转移接续</source>
         <translation>Transfer case</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+21"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>记录类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>胜出方</source>
         <translation>Winner</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>落选方</source>
         <translation>Loser</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>发现时间</source>
         <translation>Found</translation>
     </message>
@@ -443,152 +443,152 @@
 <context>
     <name>CoverageRegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+32" />
+        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+32"/>
         <source>参保证明登记簿与统计</source>
         <translation>Certificates of coverage: register and statistics</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>全部国家</source>
         <translation>All countries</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>全部年度</source>
         <translation>All years</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>证明编号</source>
         <translation>Certificate No.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>国家</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>起始</source>
         <translation>From</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>截止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>类别</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>出具日期</source>
         <translation>Issued</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>协定国</source>
         <translation>Partner country</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>受雇人员</source>
         <translation>Employees</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>自雇人员</source>
         <translation>Self-employed</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>登记簿(&amp;R)</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>统计(&amp;S)</source>
         <translation>&amp;Statistics</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出CSV(&amp;C)…</source>
         <translation>Save &amp;CSV…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出PDF(&amp;P)…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>国家：</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>年度：</source>
         <translation>Year:</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>已撤销</source>
         <translation>withdrawn</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>提前终止 </source>
         <translation>ended early </translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>有效</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>自雇</source>
         <translation>self-employed</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>受雇</source>
         <translation>employee</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>（延期）</source>
         <translation> (extension)</translation>
     </message>
     <message numerus="yes">
-        <location line="+10" />
+        <location line="+10"/>
         <source>共 %n 份证明</source>
         <translation>
             <numerusform>%n certificate(s)</numerusform>
@@ -596,17 +596,17 @@
         </translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出统计</source>
         <translation>Save statistics</translation>
     </message>
@@ -614,32 +614,32 @@
 <context>
     <name>DifferencesModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+26" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="+26"/>
         <source>（空）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>胜出的值</source>
         <translation>Winning value</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>落选的值</source>
         <translation>Losing value</translation>
     </message>
@@ -647,17 +647,17 @@
 <context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="-113" />
+        <location filename="../../desktop/ui/documents.py" line="-113"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>（副本）</source>
         <translation> (copy)</translation>
     </message>
     <message numerus="yes">
-        <location line="+10" />
+        <location line="+10"/>
         <source>共 %n 页</source>
         <translation>
             <numerusform>%n page</numerusform>
@@ -665,32 +665,32 @@
         </translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>验证码已打印在每页底部</source>
         <translation>The verification code is printed at the foot of every page</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>打印(&amp;P)…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>另存为PDF(&amp;S)…</source>
         <translation>&amp;Save as PDF…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+40"/>
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
@@ -698,45 +698,45 @@
 <context>
     <name>EmployerDialog</name>
     <message>
-        <location filename="../../desktop/ui/employer_dialog.py" line="+69" />
+        <location filename="../../desktop/ui/employer_dialog.py" line="+69"/>
         <source>登记用人单位</source>
         <translation>Register an employer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>统一社会信用代码(&amp;U)</source>
         <translation>&amp;Unified social credit code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>单位名称(&amp;N)</source>
         <translation>Employer &amp;name</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>行政区划代码(&amp;R)</source>
         <translation>&amp;Region code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>工伤风险类别(&amp;K)</source>
         <translation>Injury ris&amp;k class</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>未设定</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>默认为本机构统筹区</source>
-        <translation>Default: the office's pooling region</translation>
+        <translation>Default: the office&apos;s pooling region</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/i18n.py" line="+90" />
+        <location filename="../../desktop/ui/i18n.py" line="+90"/>
         <source>意外错误：{error}</source>
         <translation>Unexpected error: {error}</translation>
     </message>
@@ -744,47 +744,47 @@
 <context>
     <name>ExemptionDialog</name>
     <message>
-        <location filename="../../desktop/ui/exemption_dialog.py" line="+127" />
+        <location filename="../../desktop/ui/exemption_dialog.py" line="+127"/>
         <source>出具参保证明（双边协定）</source>
         <translation>Certificate of coverage (bilateral agreement)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>派往国家(&amp;C)</source>
         <translation>&amp;Country of posting</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>派出单位信用代码(&amp;U)</source>
         <translation>Sending employer credit code (&amp;U)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>境外工作单位(&amp;H)</source>
         <translation>&amp;Host employer abroad</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>起始日期(&amp;F)</source>
         <translation>&amp;From</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>截止日期(&amp;T)</source>
         <translation>&amp;To</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>护照号码(&amp;P)</source>
         <translation>&amp;Passport number</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>延期申请（接续截止于起始日前一天的证明）(&amp;E)</source>
         <translation>&amp;Extension (continues the certificate ending the day before)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>自雇人员(&amp;Z)</source>
         <translation>Self-employed (&amp;Z)</translation>
     </message>
@@ -792,57 +792,57 @@
 <context>
     <name>ForeignerDialog</name>
     <message>
-        <location filename="../../desktop/ui/foreigner_dialog.py" line="+77" />
+        <location filename="../../desktop/ui/foreigner_dialog.py" line="+77"/>
         <source>登记外籍人员</source>
         <translation>Register a foreign national</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>国籍(&amp;C)</source>
         <translation>&amp;Country</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>护照号码(&amp;P)</source>
         <translation>&amp;Passport number</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>姓名(&amp;N)</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>性别(&amp;X)</source>
         <translation>Se&amp;x</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>出生日期(&amp;B)</source>
         <translation>&amp;Birth date</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>两位国家代码，如DE</source>
         <translation>Two-letter country code, e.g. DE</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>如1990-05-17</source>
         <translation>e.g. 1990-05-17</translation>
     </message>
@@ -850,12 +850,12 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../desktop/ui/layout.py" line="+245" />
+        <location filename="../../desktop/ui/layout.py" line="+245"/>
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -863,17 +863,17 @@
 <context>
     <name>GapsModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="-99" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="-99"/>
         <source>第 {first}–{last} 条变更</source>
         <translation>Changes {first}–{last}</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>来源机构</source>
         <translation>From office</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缺少的变更</source>
         <translation>Missing changes</translation>
     </message>
@@ -881,67 +881,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop/ui/history_model.py" line="+127" />
+        <location filename="../../desktop/ui/history_model.py" line="+127"/>
         <source>单位 {employer}，个人 {employee}，记入个人账户 {account}</source>
         <translation>Employer {employer}, employee {employee}, to the individual account {account}</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+28"/>
         <source>欠缴</source>
         <translation>Arrears</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>补缴</source>
         <translation>Back-payment</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>正常</source>
         <translation>Regular</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>所属期</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>用人单位</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缴费基数</source>
         <translation>Base</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>养老</source>
         <translation>Pension</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>医疗</source>
         <translation>Medical</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>失业</source>
         <translation>Unemployment</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>工伤</source>
         <translation>Injury</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>生育</source>
         <translation>Maternity</translation>
     </message>
@@ -949,57 +949,57 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+137" />
+        <location filename="../../desktop/ui/import_dialog.py" line="+137"/>
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>正在导入，请稍候…</source>
         <translation>Importing, please wait…</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>已导入 {rows} 行：新记录 {recorded} 人月（{lines} 条险种明细），{already} 人月此前已记录、未重复记录。所属期：{months}。</source>
         <translation>Imported {rows} rows: {recorded} person-months recorded ({lines} scheme lines); {already} person-months were already recorded and were not recorded again. Months: {months}.</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>保存错误清单</source>
         <translation>Save the list of bad rows</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>无法保存：{reason}</source>
         <translation>Could not save: {reason}</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>错误清单已保存到 {path}</source>
         <translation>The list of bad rows was saved to {path}</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>导入单位申报</source>
         <translation>Import an employer declaration</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>单位申报导入结果</source>
         <translation>Employer declaration import</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>保存错误清单(&amp;S)…</source>
         <translation>&amp;Save the list of bad rows…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1007,172 +1007,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+210" />
+        <location filename="../../desktop/ui/window.py" line="+210"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+33"/>
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+35"/>
         <source>已提交审批申请 {id}，等待审核主管批准</source>
-        <translation>Request {id} filed; it waits for a supervisor's approval</translation>
+        <translation>Request {id} filed; it waits for a supervisor&apos;s approval</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>正在出具参保缴费证明…</source>
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+56" />
+        <location line="+56"/>
         <source>已申请转入，转移业务编号 {case}</source>
         <translation>Transfer requested: case {case}</translation>
     </message>
     <message>
-        <location line="+41" />
+        <location line="+41"/>
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>选择单位申报文件</source>
         <translation>Choose an employer declaration file</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>申报文件 (*.csv *.xlsx *.txt)</source>
         <translation>Declaration files (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+35"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>经办机构 {code}　统筹区 {region}</source>
+        <location line="+3"/>
+        <source>经办机构 {code}&#x3000;统筹区 {region}</source>
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>登记(&amp;R)</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>参保人(&amp;P)</source>
         <translation>&amp;Person</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>语言(&amp;L)</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导入单位申报(&amp;I)…</source>
         <translation>&amp;Import an employer declaration…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>机构设置(&amp;S)…</source>
         <translation>Office &amp;settings…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>批量打印参保缴费证明(&amp;B)…</source>
         <translation>&amp;Batch print statements…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>参保证明登记簿与统计(&amp;G)…</source>
         <translation>Certificates of covera&amp;ge…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转移业务工作清单(&amp;T)…</source>
         <translation>&amp;Transfer work list…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转移业务年度统计(&amp;N)…</source>
         <translation>Yearly tra&amp;nsfer report…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>审批申请(&amp;A)…</source>
         <translation>&amp;Approval requests…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>审计记录(&amp;U)…</source>
         <translation>A&amp;udit trail…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>同步(&amp;Y)…</source>
         <translation>S&amp;ync…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>登记参保人(&amp;P)…</source>
         <translation>Register a &amp;person…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>登记外籍人员(&amp;F)…</source>
         <translation>Register a &amp;foreign national…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>登记用人单位(&amp;E)…</source>
         <translation>Register an &amp;employer…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记录缴费(&amp;M)…</source>
         <translation>Record a &amp;month…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>请查找参保人</source>
         <translation>Find an insured person</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　Ctrl+I 导入单位申报　Ctrl+1…4 切换参保人页面　Esc 回到查找框</source>
+Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…4 切换参保人页面&#x3000;Esc 回到查找框</source>
         <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…4 the person page's sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…4 the person page&apos;s sections   Esc back to the search box</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-287" />
-        <location line="+287" />
+        <location line="-287"/>
+        <location line="+287"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1180,32 +1180,32 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../desktop/ui/office_dialog.py" line="+69" />
+        <location filename="../../desktop/ui/office_dialog.py" line="+69"/>
         <source>新建经办机构数据库</source>
         <translation>New office database</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>这是一个新的数据库。请填写本经办机构的代码、名称和统筹区，之后即可登记参保人和单位。</source>
-        <translation>This is a new database. Enter this office's code, name and pooling region; then you can register people and employers.</translation>
+        <translation>This is a new database. Enter this office&apos;s code, name and pooling region; then you can register people and employers.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>经办机构代码(&amp;C)</source>
         <translation>Office &amp;code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>经办机构名称(&amp;N)</source>
         <translation>Office &amp;name</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>统筹区代码(&amp;R)</source>
         <translation>Pooling &amp;region code</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>6位行政区划代码，如360100</source>
         <translation>6-digit region code, e.g. 360100</translation>
     </message>
@@ -1213,47 +1213,47 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PeersModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="-44" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="-44"/>
         <source>从未</source>
         <translation>Never</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>否（需重新交换身份文件）</source>
         <translation>No (exchange identity files again)</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>机构代码</source>
         <translation>Office code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>机构名称</source>
         <translation>Office name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>最近导入</source>
         <translation>Last import</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>最近导出</source>
         <translation>Last export</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>已应用其变更（条）</source>
         <translation>Its changes applied</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>可接收加密文件</source>
         <translation>Can receive encrypted files</translation>
     </message>
@@ -1261,253 +1261,253 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+211" />
+        <location filename="../../desktop/ui/person_page.py" line="+211"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>城镇</source>
         <translation>Urban</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>农村</source>
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>个人账户余额：{balance} 元</source>
         <translation>Individual account balance: {balance} yuan</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>已作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>有效</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>户籍地</source>
         <translation>Hukou</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>户籍性质</source>
         <translation>Hukou type</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>国籍</source>
         <translation>Nationality</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>护照号码</source>
         <translation>Passport number</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>记录缴费(&amp;M)</source>
         <translation>&amp;Record a month</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记录一个月的缴费（Ctrl+M）</source>
         <translation>Record one month of contributions (Ctrl+M)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>发起转移(&amp;T)</source>
         <translation>Start a &amp;transfer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>免缴证明(&amp;X)</source>
         <translation>E&amp;xemption certificate</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>打印(&amp;D)</source>
         <translation>Pri&amp;nt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>出具参保缴费证明并预览（Ctrl+P）</source>
         <translation>Issue the statement of contributions and preview it (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>出具双边协定参保证明（Ctrl+X）</source>
         <translation>Issue a certificate of coverage under a bilateral agreement (Ctrl+X)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>养老保险关系转移：测算、申请转入（Ctrl+T）</source>
         <translation>Pension transfer: plan it, request a transfer in (Ctrl+T)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>尚未开放</source>
         <translation>Not available yet</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>参保情况</source>
         <translation>Enrolments</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缴费记录</source>
         <translation>Contributions</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>个人账户</source>
         <translation>Individual account</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+12" />
+        <location line="+1"/>
+        <location line="+12"/>
         <source>已出具文书</source>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location line="-9" />
+        <location line="-9"/>
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>参保地</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缴费期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>本地缴费月数</source>
         <translation>Months here</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>累计缴费月数</source>
         <translation>Months in total</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>欠缴月数</source>
         <translation>Months in arrears</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缴费月数</source>
         <translation>Months</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>缴费基数合计</source>
         <translation>Base total</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>年初余额</source>
         <translation>Opening balance</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>当年利息</source>
         <translation>Interest</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>当年记入</source>
         <translation>Credited</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>年末余额</source>
         <translation>Closing balance</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>&lt;span style='background:{arrears}'&gt;&amp;nbsp;欠缴&amp;nbsp;&lt;/span&gt; 已申报未缴费　&lt;span style='background:{back}'&gt;&amp;nbsp;补缴&amp;nbsp;&lt;/span&gt; 逾期补缴</source>
-        <translation>&lt;span style='background:{arrears}'&gt;&amp;nbsp;Arrears&amp;nbsp;&lt;/span&gt; declared, not paid&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style='background:{back}'&gt;&amp;nbsp;Back-payment&amp;nbsp;&lt;/span&gt; paid late</translation>
+        <location line="+2"/>
+        <source>&lt;span style=&apos;background:{arrears}&apos;&gt;&amp;nbsp;欠缴&amp;nbsp;&lt;/span&gt; 已申报未缴费&#x3000;&lt;span style=&apos;background:{back}&apos;&gt;&amp;nbsp;补缴&amp;nbsp;&lt;/span&gt; 逾期补缴</source>
+        <translation>&lt;span style=&apos;background:{arrears}&apos;&gt;&amp;nbsp;Arrears&amp;nbsp;&lt;/span&gt; declared, not paid&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&apos;background:{back}&apos;&gt;&amp;nbsp;Back-payment&amp;nbsp;&lt;/span&gt; paid late</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>文书编号</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>文书种类</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>出具日期</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>打印次数</source>
         <translation>Prints</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>尚未为此人出具任何文书。</source>
         <translation>No documents have been issued for this person yet.</translation>
     </message>
@@ -1515,17 +1515,17 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProblemModel</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="-128" />
+        <location filename="../../desktop/ui/import_dialog.py" line="-128"/>
         <source>行号</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>错误原因</source>
         <translation>Reason</translation>
     </message>
@@ -1533,17 +1533,17 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProgressDialog</name>
     <message>
-        <location filename="../../desktop/ui/progress.py" line="+14" />
+        <location filename="../../desktop/ui/progress.py" line="+14"/>
         <source>请稍候</source>
         <translation>Please wait</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -1551,29 +1551,29 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+38" />
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+38"/>
         <source>确认到账</source>
         <translation>Confirm the money received</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>{name}（{worker}）自{source}转入。信息表转移总额：{total} 元。
 请按银行到账通知输入实际到账金额，与信息表一致方可办结。</source>
         <translation>{name} ({worker}) moves in from {source}. Total on the information table: {total} yuan.
-Enter the amount the bank actually credited; the case closes only when it equals the table's total.</translation>
+Enter the amount the bank actually credited; the case closes only when it equals the table&apos;s total.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>到账金额(&amp;A)</source>
         <translation>&amp;Amount received</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>确认到账(&amp;S)</source>
         <translation>&amp;Confirm receipt</translation>
     </message>
@@ -1581,92 +1581,92 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+168" />
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+168"/>
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>补缴</source>
         <translation>Back-payment</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>正常缴费</source>
         <translation>regular</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>缴费基数 {base}（下限 {floor}，上限 {ceiling}），{kind}</source>
         <translation>Base {base} (floor {floor}, ceiling {ceiling}), {kind}</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>记录缴费</source>
         <translation>Record a month</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>参保人</source>
         <translation>Insured person</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>用人单位(&amp;E)</source>
         <translation>&amp;Employer</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>所属期(&amp;M)</source>
         <translation>&amp;Month</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>缴费工资(&amp;W)</source>
         <translation>&amp;Wage</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>仅申报未缴费（记为欠缴）(&amp;A)</source>
         <translation>Declared but not paid (record as &amp;arrears)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>如2026-10</source>
         <translation>e.g. 2026-10</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>元，精确到分</source>
         <translation>yuan, exact to the fen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>单位缴费</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>个人缴费</source>
         <translation>Employee</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记入个人账户</source>
         <translation>To the individual account</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>小计</source>
         <translation>Subtotal</translation>
     </message>
@@ -1674,92 +1674,92 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>ReferenceModel</name>
     <message>
-        <location filename="../../desktop/ui/reference_model.py" line="+157" />
+        <location filename="../../desktop/ui/reference_model.py" line="+157"/>
         <source>本机构设定</source>
         <translation>Set by the office</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>内置</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>内置：{source}</source>
         <translation>Shipped: {source}</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+24"/>
         <source>地区代码</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>上年度月平均工资</source>
         <translation>Previous-year average monthly wage</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>起始月份</source>
         <translation>From</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>截止月份</source>
         <translation>To</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>单位费率</source>
         <translation>Employer rate</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>个人费率</source>
         <translation>Employee rate</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记入个人账户比例</source>
         <translation>Individual account rate</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>风险类别</source>
         <translation>Risk class</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>基数下限比例</source>
         <translation>Base floor ratio</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>基数上限比例</source>
         <translation>Base ceiling ratio</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
@@ -1767,72 +1767,72 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/register_dialog.py" line="+113" />
+        <location filename="../../desktop/ui/register_dialog.py" line="+113"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+25"/>
         <source>登记参保人</source>
         <translation>Register an insured person</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>身份证号码(&amp;I)</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>姓名(&amp;N)</source>
         <translation>&amp;Name</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>户籍地区划代码(&amp;R)</source>
         <translation>Hukou &amp;region code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>户籍性质(&amp;T)</source>
         <translation>Hukou &amp;type</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>联系电话(&amp;P)</source>
         <translation>&amp;Phone</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>城镇</source>
         <translation>Urban</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>农村</source>
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>18位，可刷身份证</source>
         <translation>18 characters; an ID card reader works</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>6位数字</source>
         <translation>6 digits</translation>
     </message>
@@ -1840,32 +1840,32 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SearchModel</name>
     <message>
-        <location filename="../../desktop/ui/search.py" line="+65" />
+        <location filename="../../desktop/ui/search.py" line="+65"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>女</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>性别</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>出生日期</source>
         <translation>Birth date</translation>
     </message>
@@ -1873,12 +1873,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SearchPanel</name>
     <message>
-        <location line="+102" />
+        <location line="+102"/>
         <source>回车打开所选人员；Esc 回到查找框</source>
         <translation>Enter opens the selected person; Esc returns to the search box</translation>
     </message>
     <message numerus="yes">
-        <location line="+2" />
+        <location line="+2"/>
         <source>仅显示前 %n 人，请输入更多</source>
         <translation>
             <numerusform>Showing the first %n person only; type more</numerusform>
@@ -1886,7 +1886,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2" />
+        <location line="+2"/>
         <source>找到 %n 人</source>
         <translation>
             <numerusform>%n person found</numerusform>
@@ -1894,12 +1894,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
         </translation>
     </message>
     <message>
-        <location line="+43" />
+        <location line="+43"/>
         <source>查找参保人(&amp;F)</source>
         <translation>&amp;Find an insured person</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>身份证号码、姓名或拼音首字母，回车打开</source>
         <translation>ID number, name or pinyin initials; Enter opens</translation>
     </message>
@@ -1907,148 +1907,148 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+199" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="+199"/>
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>第 {row} 行：{message}</source>
         <translation>Row {row}: {message}</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+2" />
+        <location line="+2"/>
+        <location line="+2"/>
         <source>已保存 {count} 行</source>
         <translation>{count} rows saved</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>选择同步发件文件夹</source>
         <translation>Choose the sync outbox folder</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>已保存同步发件文件夹</source>
         <translation>Sync outbox folder saved</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>已清除同步发件文件夹</source>
         <translation>Sync outbox folder cleared</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>机构设置</source>
         <translation>Office settings</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>费率与工资</source>
         <translation>Rates and wages</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>本机构</source>
         <translation>This office</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>社会平均工资</source>
         <translation>Average wages</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>费率</source>
         <translation>Rates</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>基数上下限</source>
         <translation>Base limits</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>记账利率</source>
         <translation>Crediting rate</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>按地区和起止月份设定；本机构设定的值优先于内置值。修改或新增后按“保存更改”，比例和费率写小数（如 0.16 表示 16%）。</source>
-        <translation>Values are set per region and period; values set by the office win over the shipped ones. Edit or add rows, then press "Save changes". Write ratios and rates as fractions (0.16 for 16%).</translation>
+        <translation>Values are set per region and period; values set by the office win over the shipped ones. Edit or add rows, then press &quot;Save changes&quot;. Write ratios and rates as fractions (0.16 for 16%).</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>新增一行(&amp;A)</source>
         <translation>&amp;Add a row</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>保存更改(&amp;S)</source>
         <translation>&amp;Save changes</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>经办机构代码</source>
         <translation>Office code</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>经办机构名称</source>
         <translation>Office name</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>统筹区</source>
         <translation>Pooling region</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>密钥指纹</source>
         <translation>Key fingerprint</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>界面语言(&amp;L)</source>
         <translation>Interface &amp;language</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>同步发件文件夹(&amp;O)</source>
         <translation>Sync &amp;outbox folder</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>未设置</source>
         <translation>Not set</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>浏览(&amp;B)…</source>
         <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>计划任务运行 shebao sync outbox 时，会把发给全部受信任机构的同步文件写到这个文件夹（文件名为机构代码和时间）。只有管理员可以修改。</source>
         <translation>A scheduled task running shebao sync outbox writes a sync file for every trusted office into this folder (named by office code and time). Only an administrator may change it.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2056,62 +2056,62 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin_dialog.py" line="+116" />
+        <location filename="../../desktop/ui/signin_dialog.py" line="+116"/>
         <source>请输入账号</source>
         <translation>Enter the account name</translation>
     </message>
     <message>
-        <location line="+63" />
+        <location line="+63"/>
         <source>登录 — 社保经办桌面</source>
         <translation>Sign in — Shebao Desk</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>修改密码</source>
         <translation>Change the password</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>请登录</source>
         <translation>Please sign in</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>账号(&amp;U)</source>
         <translation>&amp;User</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>密码(&amp;P)</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>这是首次登录，或密码已被管理员重置。请设置只有您知道的新密码（至少8个字符，不含账号名）。</source>
         <translation>This is the first sign-in, or an administrator reset the password. Set a new password only you know (at least 8 characters, not containing the account name).</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>新密码(&amp;N)</source>
         <translation>&amp;New password</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>再次输入(&amp;A)</source>
         <translation>&amp;Again</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>修改并登录(&amp;S)</source>
         <translation>Change and &amp;sign in</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>登录(&amp;S)</source>
         <translation>&amp;Sign in</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -2119,22 +2119,22 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+66" />
+        <location filename="../../desktop/ui/app.py" line="+66"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>正在升级数据库结构…</source>
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+57" />
+        <location line="+57"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -2142,82 +2142,82 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+293" />
+        <location filename="../../desktop/ui/sync_dialog.py" line="+293"/>
         <source>机构(&amp;O)</source>
         <translation>&amp;Offices</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>待补缺口（{count}）(&amp;G)</source>
         <translation>Missing &amp;gaps ({count})</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>待补缺口(&amp;G)</source>
         <translation>Missing &amp;gaps</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>冲突（{count}）(&amp;C)</source>
         <translation>&amp;Conflicts ({count})</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>冲突(&amp;C)</source>
         <translation>&amp;Conflicts</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>本机构 {code} 有 {count} 条变更尚未导出。</source>
         <translation>This office ({code}) has {count} changes not exported yet.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>本机构 {code} 的变更都已导出。</source>
         <translation>Every change of this office ({code}) has been exported.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>同步发件文件夹：{folder}（计划任务运行 shebao sync outbox 会把发给全部受信任机构的文件写到这里）</source>
         <translation>Sync outbox folder: {folder} (a scheduled task running shebao sync outbox writes the file for every trusted office there)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>尚未设置同步发件文件夹（机构设置 → 同步）。</source>
         <translation>No sync outbox folder is set (Office settings → Sync).</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>这些变更还没有收到，其后的变更已暂存、暂不应用。请向来源机构索取包含这些变更的同步文件（或完整快照），导入后暂存的变更随之应用。</source>
         <translation>These changes have not arrived; the later ones are held and not applied yet. Ask the office they come from for a sync file with them (or a full snapshot): once it is imported, the held changes are applied too.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>没有缺少的变更。</source>
         <translation>No changes are missing.</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+21"/>
         <source>保存同步文件</source>
         <translation>Save sync file</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>同步文件 (*.sync)</source>
         <translation>Sync files (*.sync)</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>正在导出同步文件…</source>
         <translation>Exporting a sync file…</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>已导出 {changes} 条变更，发给 {to}。
 文件：{file}
 SHA-256：{sha}</source>
@@ -2226,127 +2226,127 @@ File: {file}
 SHA-256: {sha}</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>选择同步文件</source>
         <translation>Choose a sync file</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>同步文件 (*.sync);;所有文件 (*)</source>
         <translation>Sync files (*.sync);;All files (*)</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>已导入 {sender} 的同步文件：已应用 {applied} 条，已有 {already} 条，冲突 {conflicts} 条，暂存 {held} 条。</source>
         <translation>Imported the sync file from {sender}: {applied} applied, {already} already here, {conflicts} conflicts, {held} held.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>缺少 {origin} 的第 {first}–{last} 条变更，已暂存后续文件。</source>
         <translation>Changes {first}–{last} of {origin} are missing; the later ones are held.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>请在“冲突”页核对被覆盖的修改。</source>
         <translation>Review the overridden edits on the Conflicts tab.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>SHA-256：{sha}</source>
         <translation>SHA-256: {sha}</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>正在处理，请稍候…</source>
         <translation>Working, please wait…</translation>
     </message>
     <message>
-        <location line="+27" />
+        <location line="+27"/>
         <source>没有待处理的冲突。</source>
         <translation>No conflicts to review.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>请选择一条冲突。</source>
         <translation>Select a conflict.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>两个机构在互不知情时修改了同一记录。现行数据采用 {winner} 的修改；{loser} 的修改落选，保存在此待核对。改用落选的修改会把它作为本机构的新修改，下次同步时发给其他机构。</source>
         <translation>Two offices changed the same record unaware of each other. The record now holds the edit made at {winner}; the edit made at {loser} lost and is kept here for review. Taking the losing edit stores it as a new edit of this office, sent to the other offices with the next sync.</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+21"/>
         <source>冲突#{id}：已改用落选的修改。</source>
         <translation>Conflict #{id}: the losing edit was taken.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>冲突#{id}：已保留胜出的修改。</source>
         <translation>Conflict #{id}: the winning edit was kept.</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+20"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>与其他经办机构同步</source>
         <translation>Sync with other offices</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>发给(&amp;T)</source>
         <translation>&amp;To</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>全部受信任机构</source>
         <translation>Every trusted office</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>完整快照(&amp;F)</source>
         <translation>&amp;Full snapshot</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>发送本机构已有的全部变更，用于新建或重装的机构</source>
         <translation>Send every change held here, to seed a new or reinstalled office</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出(&amp;E)…</source>
         <translation>&amp;Export…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导入(&amp;I)…</source>
         <translation>&amp;Import…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>保留胜出的修改(&amp;K)</source>
         <translation>&amp;Keep the winning edit</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>改用落选的修改(&amp;L)</source>
         <translation>Take the &amp;losing edit</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>刷新(&amp;R)</source>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2354,222 +2354,227 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+268" />
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+270"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>在现参保地累计缴费满{years}年，由现参保地负责办理待遇领取手续</source>
         <translation>{years} years or more paid at the current place, which handles the pension claim</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>在现参保地累计缴费不满{years}年，由最近一个累计缴费满{years}年的参保地负责办理待遇领取手续</source>
         <translation>Under {years} years at the current place: the most recent place with {years} years or more handles the pension claim</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>在各参保地累计缴费均不满{years}年，养老保险关系和相应资金转回户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>Under {years} years at every place: the relationship and its funds go back to the hukou place, which handles the pension claim</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>转入户籍所在省份，不受年龄限制，正常转移</source>
         <translation>Moving to the hukou province: no age limit, a normal transfer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>经批准的转移，不受年龄限制，正常转移</source>
         <translation>An approved transfer: no age limit, a normal transfer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>在同一省份内转移，不属于跨省流动，正常转移</source>
         <translation>A move within one province, not across provinces: a normal transfer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>男未满{men}周岁、女未满{women}周岁，正常转移</source>
         <translation>Men under {men}, women under {women}: a normal transfer</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>男年满{men}周岁、女年满{women}周岁，且转入地不是户籍所在省份：养老保险关系不转移，在转入地建立临时基本养老保险缴费账户</source>
         <translation>Men of {men} or more, women of {women} or more, moving outside the hukou province: the relationship stays where it is and the new place opens a temporary pension contribution account</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>国办发〔2009〕66号第六条</source>
         <translation>Guobanfa [2009] No. 66, article 6</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>国办发〔2009〕66号第五条</source>
         <translation>Guobanfa [2009] No. 66, article 5</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>{text}（{source}）</source>
         <translation>{text} ({source})</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>输入6位行政区划代码后显示测算结果。</source>
         <translation>Type a 6-digit region code to see what would move.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>{months} 个月（本统筹地区1998年1月起实际缴费月数）</source>
         <translation>{months} months (paid in this pooling region since January 1998)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>{months} 个月（本机构所记录的在转出地实际缴费月数）</source>
         <translation>{months} months (paid at the old place, as recorded here)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>是：建立临时基本养老保险缴费账户</source>
         <translation>Yes: a temporary pension contribution account</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>否</source>
         <translation>No</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+12"/>
+        <source>{years} 年的记账利率尚未录入，个人账户未计该年利息，转出办理将被拒绝：请先在“机构设置 → 费率与工资 → 记账利率”中录入。</source>
+        <translation>The crediting rate of {years} is not entered, so the individual account earns no interest for that year and settling the transfer will be refused: enter it first in Office settings → Rates and wages → Crediting rate.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>以上为测算，不写入任何数据。转入地申请后，在“转移业务工作清单”中办理转出并出具信息表。</source>
         <translation>A plan only: nothing is written. Once the new office has requested the transfer, settle it in the transfer work list, which issues the information table.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>转移金额由转出地计算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。</source>
         <translation>The old office computes the amounts; its information table is what counts. Confirm the money in the transfer work list once it has arrived.</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>正在出具联系函…</source>
         <translation>Issuing the contact letter…</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>养老保险关系转移</source>
         <translation>Pension transfer</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>转入本地：本机构为转入地，申请转入(&amp;I)</source>
         <translation>Moving &amp;in: this office is the new one, request the transfer</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转出本地：本机构为转出地，测算转出(&amp;O)</source>
         <translation>Moving &amp;out: this office is the old one, plan the transfer</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>转出地(&amp;R)</source>
         <translation>F&amp;rom region</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>转入地(&amp;R)</source>
         <translation>To &amp;region</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>6位行政区划代码</source>
         <translation>6-digit region code</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转移测算</source>
         <translation>What would move</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>个人账户</source>
         <translation>Individual account</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>统筹基金</source>
         <translation>Pooling fund</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>计算月数</source>
         <translation>Months counted</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>临时缴费账户</source>
         <translation>Temporary account</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>待遇领取地</source>
         <translation>Pension paid by</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>申请转入（联系函上的本机构收款信息）</source>
-        <translation>Request the transfer (this office's account, for the contact letter)</translation>
+        <translation>Request the transfer (this office&apos;s account, for the contact letter)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>开户名称(&amp;N)</source>
         <translation>Account &amp;name</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>开户银行(&amp;B)</source>
         <translation>&amp;Bank</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>银行账号(&amp;A)</source>
         <translation>Bank &amp;account</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>地址(&amp;D)</source>
         <translation>A&amp;ddress</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>联系电话(&amp;P)</source>
         <translation>&amp;Phone</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>空白时为本机构名称</source>
-        <translation>blank: the office's name</translation>
+        <translation>blank: the office&apos;s name</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>纸质办理（联系函邮寄转出地，不经同步文件）(&amp;Z)</source>
         <translation>On paper: the letter goes by pos&amp;t, not in a sync file</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>申请转入并出具联系函(&amp;S)</source>
         <translation>&amp;Submit the request and issue the letter</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2577,252 +2582,264 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferListDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+123" />
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+123"/>
         <source>共 {count} 件，其中超期 {overdue} 件</source>
         <translation>Cases: {count}, overdue: {overdue}</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>请选择一件转移业务。</source>
         <translation>Select a case.</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>没有转移业务。</source>
         <translation>No transfer cases.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>纸质</source>
         <translation>on paper</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>同步文件</source>
         <translation>sync files</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>{name}　{worker}　申请日期 {applied}　办理方式：{channel}</source>
+        <location line="+1"/>
+        <source>{name}&#x3000;{worker}&#x3000;申请日期 {applied}&#x3000;办理方式：{channel}</source>
         <translation>{name}   {worker}   applied {applied}   channel: {channel}</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>个人账户 {account} 元　统筹基金 {pooling} 元　合计 {total} 元</source>
+        <location line="+3"/>
+        <source>个人账户 {account} 元&#x3000;统筹基金 {pooling} 元&#x3000;合计 {total} 元</source>
         <translation>individual account {account}   pooling fund {pooling}   total {total} yuan</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>已到账 {amount} 元</source>
         <translation>received {amount} yuan</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>下一步：本机构转出办理，出具参保缴费信息表。</source>
         <translation>Next: this office settles the case and issues the information table.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>下一步：资金到账后本机构确认到账。</source>
         <translation>Next: this office confirms the money once it has arrived.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>等待对方经办机构办理。</source>
         <translation>Waiting for the other office.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>正在出具参保缴费信息表…</source>
         <translation>Issuing the information table…</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+5"/>
+        <source>记账利率未录入</source>
+        <translation>Crediting rate not entered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{years} 年的记账利率尚未录入，个人账户将不计该年利息转出，信息表上会注明。
+仅在利率尚未公布、参保人不能等待时这样办理。确认转出吗？</source>
+        <translation>The crediting rate of {years} is not entered: the individual account will move without that year's interest, and the information table will say so.
+Do this only when the rate is not published yet and the person cannot wait. Settle the transfer?</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>已转出办理 {case}，信息表 {number}，转移总额 {total} 元</source>
         <translation>Settled {case}: information table {number}, total {total} yuan</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+33"/>
         <source>已确认到账 {amount} 元，转移业务 {case} 已办结</source>
         <translation>Received {amount} yuan: case {case} is done</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+25"/>
         <source>转入</source>
         <translation>In</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>转出</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>{month}月</source>
         <translation>Month {month}</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>全年</source>
         <translation>Whole year</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>{year}年没有转入或转出的转移业务。</source>
         <translation>No transfers in or out in {year}.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>转入按确认到账日期、转出按转出办理日期统计；“其中农民工”为农村户籍人员。</source>
-        <translation>Transfers in count on the day the money was confirmed, transfers out on the day they were settled; "of whom rural" counts people with a rural hukou (migrant workers).</translation>
+        <translation>Transfers in count on the day the money was confirmed, transfers out on the day they were settled; &quot;of whom rural&quot; counts people with a rural hukou (migrant workers).</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>转移业务统计{year}</source>
         <translation>transfers-{year}</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出统计</source>
         <translation>Save the report</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>正在导出统计…</source>
         <translation>Saving the report…</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>无法写入文件：{reason}</source>
         <translation>Cannot write the file: {reason}</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>已导出：{path}</source>
         <translation>Saved: {path}</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>转移业务工作清单</source>
         <translation>Transfer work list</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>工作清单(&amp;W)</source>
         <translation>&amp;Work list</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>年度统计(&amp;T)</source>
         <translation>Yearly repor&amp;t</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>显示(&amp;V)：</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>待本机构办理</source>
         <translation>To do here</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>转出办理(&amp;O)</source>
         <translation>Settle (money &amp;out)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>本机构为转出地：出具参保缴费信息表，转出资金</source>
         <translation>This office is the old one: issue the information table and send the money</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>确认到账(&amp;R)</source>
         <translation>Confirm money &amp;received</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>本机构为转入地：核对到账金额，办结转移</source>
         <translation>This office is the new one: check the amount received and close the case</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>刷新(&amp;F)</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>年度(&amp;Y)：</source>
         <translation>&amp;Year:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>人数</source>
         <translation>People</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>其中农民工</source>
         <translation>Of whom rural</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>个人账户</source>
         <translation>Individual account</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>统筹基金</source>
         <translation>Pooling fund</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>合计金额</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出CSV(&amp;C)…</source>
         <translation>Save &amp;CSV…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>导出PDF(&amp;P)…</source>
         <translation>Save &amp;PDF…</translation>
     </message>

@@ -76,7 +76,7 @@ DATA_PATHS: dict[str, frozenset[str]] = {
     "information-table": frozenset(_COMMON | _PERSON | {
         "case.number", "case.from_region", "case.from_region_name", "case.to_region",
         "case.to_region_name", "table.first_month", "table.account_opened", "table.period_from",
-        "table.period_to", "table.months_paid", "table.account_type", "money.pre1998",
+        "table.period_to", "table.months_paid", "table.account_type", "table.note", "money.pre1998",
         "money.to_last_year_end", "money.this_year_principal", "money.account", "money.pooling",
         "money.total", "rows[]"} | {f"rows[].{k}" for k in (
             "year", "base", "months", "employer_rate", "account_rate", "personal_rate", "credited",

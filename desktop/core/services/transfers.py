@@ -30,7 +30,7 @@ from desktop.core.money import fmt, parse_amount
 from desktop.core.month import Month
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
-from desktop.core.security import ANY, COUNTER
+from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
@@ -73,6 +73,7 @@ class Plan:
     temporary_rule: str
     place_region: str
     place_rule: str
+    years_without_interest: tuple[int, ...] = ()  # past years whose crediting rate is not entered
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ class TransferService:
         return Plan(_key(w), office.region, target, len(tr.unique_months(m for m in months if m.month >= Month(1998, 1))),
                     Decimal(account.account_fen).scaleb(-2), Decimal(pooling.total_fen).scaleb(-2),
                     Decimal(account.account_fen + pooling.total_fen).scaleb(-2), decision.temporary,
-                    decision.rule, place.region, place.rule)
+                    decision.rule, place.region, place.rule, tr.years_without_interest(account, day.year))
 
     def _place(self, s: Session, w: Worker, current: str | None = None,
                until: dt.date | None = None) -> tr.PlaceDecision:
@@ -268,9 +269,15 @@ class TransferService:
             s.flush()
             return self._info(s, case)
 
-    def settle(self, number: str, clerk: str = "") -> StepResult:
-        """At the old office: information table, funds out, local relationship closed."""
-        self._ledger.require(COUNTER)
+    def settle(self, number: str, clerk: str = "", without_interest: bool = False) -> StepResult:
+        """At the old office: information table, funds out, local relationship closed.
+
+        A past year whose crediting rate is not entered would move the account without that
+        year's interest: refused, naming the years, until the rate is entered. Only a supervisor
+        may settle anyway (`without_interest`, when the rate is not published yet and the person
+        cannot wait); the table then says which years earned no interest and who decided.
+        """
+        self._ledger.require(SUPERVISE if without_interest else COUNTER)
         today = self._ledger.today()
         with self._ledger.write() as s:
             office = load_office(s)
@@ -288,6 +295,10 @@ class TransferService:
             if not months:
                 raise RefusedByRule("transfer.nothing_here", "worker", region=office.region)
             account, pooling = self._amounts(s, months, today)
+            missing = tr.years_without_interest(account, today.year)
+            if missing and not without_interest:
+                raise RefusedByRule("transfer.interest_unknown", "interest", years=tr.years_text(missing),
+                                    year=missing[0])
             lines = tr.information_lines(account, pooling)
             pool_by_year = {y.year: y for y in pooling.years}
             rows = [{"year": y.year, "months": y.months, "base": y.base_total_fen,
@@ -301,6 +312,9 @@ class TransferService:
                      "months_paid": len(tr.unique_months(months)), "account_type": "normal",
                      "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
                      "this_year_principal": lines.this_year_principal_fen, "rows": rows}
+            if missing:
+                table["note"] = (f"注：{tr.years_text(missing)}年记账利率未录入，该年个人账户未计利息"
+                                 f"（{self._ledger.actor_name() or '主管'}确认结算）。")
             due = tr.step_due(today)
             case.status, case.settled_on = "settled", today
             case.account, case.pooling = _yuan(lines.account_fen), _yuan(lines.pooling_fen)
@@ -543,7 +557,7 @@ class TransferService:
                   "money.pre1998": yuan(lines.pre1998_fen), "money.to_last_year_end": yuan(lines.to_last_year_end_fen),
                   "money.this_year_principal": yuan(lines.this_year_principal_fen),
                   "money.account": yuan(lines.account_fen), "money.pooling": yuan(lines.pooling_fen),
-                  "money.total": yuan(lines.total_fen),
+                  "money.total": yuan(lines.total_fen), "table.note": str(table.get("note", "")),
                   "doc.essential": f"case:{case.number};total:{yuan(lines.total_fen)}"}
         rows = [{"year": str(r["year"]), "base": yuan(r["base"]), "months": str(r["months"]),
                  "employer_rate": r["employer_rate"], "account_rate": r["account_rate"],
