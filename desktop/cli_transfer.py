@@ -17,6 +17,8 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c = transfer.add_parser("plan", help="what a transfer would move and where the pension is paid (writes nothing)")
     c.add_argument("--worker", required=True)
     c.add_argument("--to-region", required=True)
+    c.add_argument("--from-region", help="where the person leaves (default: this office's region; "
+                                         "another region gives an estimate from the months recorded here)")
     c.add_argument("--on")
     c = transfer.add_parser("request", help="at the new office: open a case and its contact letter (联系函)")
     c.add_argument("--worker", required=True)
@@ -103,7 +105,7 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
     if cmd != "transfer" or act == "certificate":
         return None
     if act == "plan":
-        p = ledger.transfers.plan(a.worker, a.to_region, a.on)
+        p = ledger.transfers.plan(a.worker, a.to_region, a.on, a.from_region)
         return {"worker": p.worker, "from_region": p.from_region, "to_region": p.to_region,
                 "individual_account": _money(p.individual_account), "pooling_fund": _money(p.pooling_fund),
                 "total": _money(p.total), "months_counted": p.months_counted,

@@ -94,6 +94,9 @@ def test_case_through_sync_files(offices: tuple[str, str], tmp_path: Path,
         "region": "360100", "rule": "place.hukou"}  # his relationship is in his hukou province
 
     assert sync(capsys, a, b, "BJ01", tmp_path)["applied"] > 0
+    estimate = ok(capsys, b, "transfer", "plan", "--worker", WORKER, "--to-region", "110105",
+                  "--from-region", "360100")  # at the new office: from the months synced there
+    assert (estimate["from_region"], estimate["pooling_fund"]) == ("360100", "8640.00")
     letter_pdf = tmp_path / "letter.pdf"
     req = ok(capsys, b, "transfer", "request", "--worker", WORKER, "--from-region", "360100", *LETTER,
              "--out", str(letter_pdf))

@@ -219,6 +219,9 @@ def test_sync_case_both_offices_agree_to_the_fen(synced: SyncCase) -> None:
     settled = synced.table.case
     assert (settled.account, settled.pooling, settled.total) == (balance, pooling, total)
     assert synced.plan_total == total
+    # the new office's estimate from the months it holds for the old region: the same, to the fen
+    estimate = b.transfers.plan(WANG, "110105", from_region="360100")
+    assert (estimate.from_region, estimate.months_counted, estimate.total) == ("360100", 24, total)
     table = pdf_text(synced.table.pdf or b"")
     assert "基本养老保险参保缴费信息表" in table and number in table
     for label, amount in (("1998年前个人缴费累计本息", Decimal(0)), ("1998年至上年末个人账户累计储存额", balance),

@@ -171,7 +171,9 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.region == "360100")
         values = {name: label.text() for name, label in dialog.plan_values.items()}
         assert values["months"].startswith("24 个月")  # A's months, as synced to B
-        assert values["total"] == "—" and "以转出地出具的参保缴费信息表为准" in dialog.plan_note.text()
+        # an estimate from A's months as synced here (no 2025 interest: not entered at B either)
+        assert values["total"] == "38,400.00 元" and "测算" in dialog.plan_note.text()
+        assert "以转出地出具的参保缴费信息表为准" in dialog.plan_note.text()
         assert values["temporary"].startswith("否") and "正常转移" in values["temporary"]
         assert "四川省成都市武侯区" in values["place"]
         dialog.letter["bank"].clear()

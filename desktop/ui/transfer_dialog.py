@@ -89,8 +89,8 @@ def load_context(ledger: Ledger, worker: WorkerInfo) -> TransferContext:
 def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str) -> TransferPreview:
     """The plan for leaving this region (out), or what is known here of a move in (runs on the worker).
 
-    Out: the core's plan, amounts included. In: the amounts are the old office's to compute (they
-    come with its information table); the months there as recorded here, the temporary-account rule
+    Out: the core's plan, amounts included. In: the months there as recorded here, an estimate of
+    the amounts from them (the old office's information table decides), the temporary-account rule
     as `request` will apply it, and the pension place if claimed now.
     """
     office = ledger.office.get()
@@ -103,7 +103,12 @@ def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str
     place = ledger.transfers.pension_place(worker.key)
     decision = tr.needs_temporary_account(worker.sex, worker.birth_date, ledger.today(),
                                           worker.hukou_region or office.region, region, office.region)
-    return TransferPreview(IN, region, same, place.months.get(tr.pooling_key(region), 0), None, None, None,
+    months = place.months.get(tr.pooling_key(region), 0)
+    account = pooling = total = None
+    if months and not same:
+        p = ledger.transfers.plan(worker.key, office.region, from_region=region)
+        account, pooling, total = p.individual_account, p.pooling_fund, p.total
+    return TransferPreview(IN, region, same, months, account, pooling, total,
                            decision.temporary, decision.rule, place.region, place.rule)
 
 
@@ -341,6 +346,8 @@ class TransferDialog(FormDialog):
                 "以上为测算，不写入任何数据。转入地申请后，在“转移业务工作清单”中办理转出并出具信息表。"))
         else:
             self.plan_note.setText(self.tr(
+                "金额为按本机构所记录的转出地缴费测算，以转出地出具的参保缴费信息表为准；"
+                "到账后在“转移业务工作清单”中确认。") if preview.total is not None else self.tr(
                 "转移金额由转出地计算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。"))
 
     # -- the request --------------------------------------------------------------------------

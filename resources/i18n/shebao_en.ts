@@ -2354,7 +2354,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+270"/>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+275"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -2455,6 +2455,11 @@ SHA-256: {sha}</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>金额为按本机构所记录的转出地缴费测算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。</source>
+        <translation>The amounts are an estimate from the contributions recorded here for the old region; the old office's information table decides. Confirm the money in the transfer work list when it arrives.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>转移金额由转出地计算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。</source>
         <translation>The old office computes the amounts; its information table is what counts. Confirm the money in the transfer work list once it has arrived.</translation>
     </message>
@@ -2650,7 +2655,7 @@ SHA-256: {sha}</translation>
         <location line="+1"/>
         <source>{years} 年的记账利率尚未录入，个人账户将不计该年利息转出，信息表上会注明。
 仅在利率尚未公布、参保人不能等待时这样办理。确认转出吗？</source>
-        <translation>The crediting rate of {years} is not entered: the individual account will move without that year's interest, and the information table will say so.
+        <translation>The crediting rate of {years} is not entered: the individual account will move without that year&apos;s interest, and the information table will say so.
 Do this only when the rate is not published yet and the person cannot wait. Settle the transfer?</translation>
     </message>
     <message>

@@ -168,20 +168,25 @@ class TransferService:
         account = tr.account_transfer(months, ref.interest, today.year)
         return account, tr.pooling_transfer(months)
 
-    def plan(self, worker: str, to_region: str, on: object | None = None) -> Plan:
-        """What would move if the person left this office's region for to_region, and who pays."""
+    def plan(self, worker: str, to_region: str, on: object | None = None, from_region: str | None = None) -> Plan:
+        """What would move if the person left from_region (default: this office's) for to_region, and who pays.
+
+        From another region (at the new office, before the old one settles) the amounts are an
+        estimate from the months recorded here for that region; the old office's table decides.
+        """
         self._ledger.require(ANY)
         target = validate_region(to_region, "to_region")
         day = _date(on, "on") if on not in (None, "") else self._ledger.today()
         with self._ledger.read() as s:
             office = load_office(s)
+            source = validate_region(from_region, "from_region") if from_region else office.region
             w = _worker(s, worker)
-            months = self._months_here(s, w, office.region)
+            months = self._months_here(s, w, source)
             account, pooling = self._amounts(s, months, day)
             decision = tr.needs_temporary_account(w.sex, w.birth_date, day, w.hukou_region or office.region,
-                                                  office.region, target)
+                                                  source, target)
             place = self._place(s, w, target)
-        return Plan(_key(w), office.region, target, len(tr.unique_months(m for m in months if m.month >= Month(1998, 1))),
+        return Plan(_key(w), source, target, len(tr.unique_months(m for m in months if m.month >= Month(1998, 1))),
                     Decimal(account.account_fen).scaleb(-2), Decimal(pooling.total_fen).scaleb(-2),
                     Decimal(account.account_fen + pooling.total_fen).scaleb(-2), decision.temporary,
                     decision.rule, place.region, place.rule, tr.years_without_interest(account, day.year))
