@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
@@ -38,6 +38,7 @@ from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Worker
 from desktop.core.sync import capture
+from desktop.core.sync.rows import insert_dicts
 from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:
@@ -396,7 +397,7 @@ class ContributionService:
                         "batch_id": batch.id, "exemption_id": ex,
                     })
                 if len(inserts) >= 20000:
-                    s.execute(insert(_CONTRIB), inserts)
+                    insert_dicts(s, "contribution", inserts)
                     capture.capture_rows(s, "contribution", inserts, worker_keys, employer_keys)
                     inserts.clear()
                     if progress and not progress(total + i, total * 2):
@@ -404,7 +405,7 @@ class ContributionService:
             if problems:
                 raise InvalidRows(problems)
             if inserts:
-                s.execute(insert(_CONTRIB), inserts)
+                insert_dicts(s, "contribution", inserts)
                 capture.capture_rows(s, "contribution", inserts, worker_keys, employer_keys)
             audit.record_bulk(self._ledger, s, "contribution",
                               {"batch": batch.id, "file": filename[:400], "sha256": digest,

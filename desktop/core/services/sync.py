@@ -68,7 +68,7 @@ Progress = Callable[[int, int], bool]
 _CHANGE = capture.CHANGE
 _STATE = capture.STATE
 _IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
-_CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
+_CHANGE_COLUMNS = capture.CHANGE_COLUMNS
 _CHANGE_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
 
 

@@ -12,20 +12,21 @@ Changes applied from another office's file are not captured again: they keep the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, event, insert, inspect, select, update
+from sqlalchemy import Table, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
+from desktop.core.sync.rows import count_uncaptured, insert_many
 from desktop.core.sync.tables import (
     SYNCED,
     TABLES,
     Keys,
     data_of,
-    data_of_row,
     encode_data,
+    encode_rows,
     record_key,
 )
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
 STATE: Table = SyncState.__table__  # type: ignore[assignment]
+CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
 
 
 class UncapturedChange(RuntimeError):
@@ -97,27 +99,19 @@ def _count_bulk(state: ORMExecuteState) -> None:
     if not state.is_insert or state.session.info.get("sync_applying"):
         return
     name = str(getattr(getattr(state.statement, "table", None), "name", ""))
-    if name in SYNCED:
-        params = state.parameters
-        rows = len(params) if isinstance(params, list) else 1
-        pending: dict[str, int] = state.session.info.setdefault("sync_bulk", {})
-        pending[name] = pending.get(name, 0) + rows
+    params = state.parameters
+    count_uncaptured(state.session, name, len(params) if isinstance(params, list) else 1)
 
 
-def capture_rows(session: Session, table: str, rows: Iterable[Mapping[str, Any]],
+def capture_rows(session: Session, table: str, rows: Sequence[Mapping[str, Any]],
                  worker_keys: Mapping[int, str], employer_keys: Mapping[int, str]) -> None:
     """Capture rows just inserted in bulk (money in fen; worker_id/employer_id local ids)."""
     spec = TABLES[table]
-    queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = session.info.setdefault("sync_queue", {})
-    n = 0
-    for row in rows:
-        eid = row.get("employer_id")
-        data = data_of_row(spec, row, worker_keys[int(row["worker_id"])],
-                           employer_keys[int(eid)] if eid is not None else None)
-        queue[(table, record_key(spec, data))] = (data, False)
-        n += 1
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.setdefault("sync_queue", {})
+    for key, text in encode_rows(spec, rows, worker_keys, employer_keys):
+        queue[(table, key)] = (text, False)
     pending: dict[str, int] = session.info.setdefault("sync_bulk", {})
-    pending[table] = pending.get(table, 0) - n
+    pending[table] = pending.get(table, 0) - len(rows)
 
 
 def office_code(ledger: Ledger, session: Session) -> str:
@@ -150,7 +144,7 @@ def lock_state(session: Session) -> tuple[int, int, int]:
 
 def write_queued(ledger: Ledger, session: Session) -> None:
     """Number the transaction's changes after this office's last one and store them."""
-    queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = session.info.pop("sync_queue", {})
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.pop("sync_queue", {})
     if not queue:
         return
     origin = office_code(ledger, session)
@@ -160,18 +154,14 @@ def write_queued(ledger: Ledger, session: Session) -> None:
     lamport += 1
     at = ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     conn = session.connection()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for (table, key), (data, known_before) in sorted(queue.items(), key=lambda kv: TABLES[kv[0][0]].rank):
         seq += 1
         base = None
         if known_before:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
-        rows.append({"origin": origin, "seq": seq, "lamport": lamport, "tbl": table, "key": key,
-                     "base": base, "data": encode_data(TABLES[table], data), "at": at})
-        if len(rows) >= 20000:
-            conn.execute(insert(CHANGE), rows)
-            rows.clear()
-    if rows:
-        conn.execute(insert(CHANGE), rows)
+        text = data if isinstance(data, str) else encode_data(TABLES[table], data)
+        rows.append((origin, seq, lamport, table, key, base, text, at))
+    insert_many(session, "sync_change", CHANGE_COLUMNS, rows)
     conn.execute(update(STATE).where(STATE.c.id == 1).values(lamport=lamport, own_seq=seq))

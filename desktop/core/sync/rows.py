@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
-from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
+from desktop.core.sync.tables import SYNCED, Keys, MissingReference, TableSpec, checked, decode_data
 
 _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
@@ -50,6 +50,33 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
     for i in range(0, len(rows), _CHUNK):
         conn.exec_driver_sql(sql, list(rows[i:i + _CHUNK]))
     audit.count_bulk(session, table, len(rows))
+
+
+def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT rows given as dicts of stored values (all with the same keys) via `insert_many`.
+
+    Dates and times become what the database keeps (SQLite: the text SQLAlchemy writes), column by
+    column. Rows of a synced table count as inserted in bulk: `capture.capture_rows` must follow.
+    """
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    values: list[Any] = list(zip(*map(itemgetter(*columns), rows)))
+    as_text = session.connection().dialect.name == "sqlite"
+    for i, col in enumerate(values):
+        kinds = set(map(type, col))
+        if as_text and kinds & {dt.date, dt.datetime}:
+            values[i] = [_date_value(v, True) if isinstance(v, dt.date) else v for v in col]
+    insert_many(session, table, columns, list(zip(*values)))
+    count_uncaptured(session, table, len(rows))
+
+
+def count_uncaptured(session: Session, table: str, rows: int) -> None:
+    """Count rows INSERTed in bulk into a synced table; `capture.capture_rows` takes them off again
+    (a commit with rows left uncounted is refused). Changes being applied from a file are not counted."""
+    if table in SYNCED and not session.info.get("sync_applying"):
+        pending: dict[str, int] = session.info.setdefault("sync_bulk", {})
+        pending[table] = pending.get(table, 0) + rows
 
 
 def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

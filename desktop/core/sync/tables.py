@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -96,6 +96,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "due_estimated:bool created_at:datetime"), ("number",)),
 )}
 SYNCED = frozenset(TABLES)
+TABLES_KIND = {t.name: {f.name: f.kind for f in t.fields} for t in TABLES.values()}
 
 
 def worker_key(id_number: str | None, nationality: str, passport: str | None) -> str:
@@ -116,6 +117,51 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def encode_data(spec: TableSpec, data: Mapping[str, Any]) -> str:
     """A record's data as stored and sent: its fields' values as a JSON array, in field order."""
     return _COMPACT.encode([data.get(f.name) for f in spec.fields])
+
+
+_QUOTE = json.encoder.encode_basestring  # the C function the encoder above uses for text
+
+
+def _text_column(kind: str, values: Sequence[Any]) -> list[str] | None:
+    """One field's values as JSON text, in one C-level pass (None: not of one plain type)."""
+    types = set(map(type, values))
+    if kind in ("int", "money") and types == {int}:
+        return list(map(str, values))
+    if kind == "date" and types == {dt.date}:
+        return list(map(_QUOTE, map(dt.date.isoformat, values)))
+    if kind in ("str", "worker", "employer", "date") and types == {str}:
+        return list(map(_QUOTE, values))
+    return None
+
+
+def encode_rows(spec: TableSpec, rows: Sequence[Mapping[str, Any]], worker_keys: Mapping[int, str],
+                employer_keys: Mapping[int, str]) -> list[tuple[str, str]]:
+    """(key, data text) of many rows inserted in bulk, column by column (money already in fen).
+
+    The same text `encode_data` gives each row's data (tested), at a fraction of the cost per row.
+    """
+    columns: list[list[Any]] = []
+    for f in spec.fields:
+        if f.kind == "worker":
+            columns.append(list(map(worker_keys.__getitem__, (r["worker_id"] for r in rows))))
+        elif f.kind == "employer":
+            columns.append(list(map(employer_keys.__getitem__, (r["employer_id"] for r in rows))))
+        else:
+            columns.append([r[f.name] for r in rows])
+    texts = [_text_column(f.kind, col) for f, col in zip(spec.fields, columns)]
+    if not rows or any(t is None for t in texts):  # an empty or unusual value: one row at a time
+        out = []
+        for r in rows:
+            data = data_of_row(spec, r, worker_keys[int(r["worker_id"])],
+                               employer_keys[int(r["employer_id"])] if r.get("employer_id") is not None else None)
+            out.append((record_key(spec, data), encode_data(spec, data)))
+        return out
+    datas = list(map("[{}]".format, map(",".join, zip(*texts))))
+    by_name = dict(zip(spec.names, columns))
+    key_columns = [by_name[k] if TABLES_KIND[spec.name][k] in ("str", "worker", "employer")
+                   else list(map(str, by_name[k])) for k in spec.key_fields]
+    keys = list(map("|".join, zip(*key_columns)))
+    return list(zip(keys, datas))
 
 
 def decode_data(spec: TableSpec, value: Any) -> dict[str, Any]:

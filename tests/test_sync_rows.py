@@ -1,0 +1,93 @@
+"""Bulk paths of sync: rows encoded column by column, data turned into rows, data parsed.
+
+Each quick path must give exactly what the one-record path gives, and refuse what it refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from desktop.core.errors import IntegrityFailure
+from desktop.core.sync.rows import BulkRows, parse_data
+from desktop.core.sync.tables import TABLES, data_of_row, decode_data, encode_data, encode_rows, record_key
+
+SPEC = TABLES["contribution"]
+WORKERS = {1: "510107198511113215", 2: "US:X1234567"}
+EMPLOYERS = {7: "91360100MA35F7Q108"}
+
+
+def row(worker: int = 1, month: int = 202401, scheme: str = "pension", **extra: Any) -> dict[str, Any]:
+    r = {"worker_id": worker, "employer_id": 7, "region": "360100", "month": month, "scheme": scheme,
+         "wage": 600000, "base": 600000, "employer_amount": 96000, "employee_amount": 48000,
+         "account_amount": 48000, "kind": "regular", "status": "paid", "recorded_on": dt.date(2026, 11, 23),
+         "batch_id": 3, "exemption_id": None}
+    r.update(extra)
+    return r
+
+
+def one_by_one(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    out = []
+    for r in rows:
+        data = data_of_row(SPEC, r, WORKERS[r["worker_id"]], EMPLOYERS[r["employer_id"]])
+        out.append((record_key(SPEC, data), encode_data(SPEC, data)))
+    return out
+
+
+@pytest.mark.parametrize("rows", [
+    [row(), row(2, 202402, "medical"), row(1, 202403, "unemployment", kind="back_payment")],
+    [row(status="引号\"与\\反斜杠")],  # text that JSON must escape
+    [row(recorded_on="2026-11-23")],  # a date already as text
+    [row(wage=None)],  # an empty value: the row-by-row path
+    [row(month=True)],  # not a plain int: the row-by-row path
+    [],
+])
+def test_encode_rows_gives_the_text_of_one_record_at_a_time(rows: list[dict[str, Any]]) -> None:
+    assert encode_rows(SPEC, rows, WORKERS, EMPLOYERS) == one_by_one(rows)
+
+
+class _Keys:
+    """Keys with every person and employer known (the BulkRows interface)."""
+
+    def __init__(self) -> None:
+        self.worker_id = {v: k for k, v in WORKERS.items()}
+        self.employer_id = {v: k for k, v in EMPLOYERS.items()}
+
+    def load_workers(self, keys: Any) -> None:
+        pass
+
+    def worker(self, key: str) -> int | None:
+        return self.worker_id.get(key)
+
+    def employer(self, key: str) -> int | None:
+        return self.employer_id.get(key)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_bulk_rows_column_by_column_equal_row_by_row(dialect: str) -> None:
+    datas = [decode_data(SPEC, json.loads(text))
+             for _k, text in one_by_one([row(), row(2, 202402, "medical")])]
+    builder = BulkRows(SPEC, _Keys(), dialect)  # type: ignore[arg-type]
+    quick = builder.rows(datas)
+    slow = [builder._converted(d) for d in datas]
+    assert quick == slow
+    assert quick[0][:5] == (1, 7, "360100", 202401, "pension")
+    assert quick[0][-1] == ("2026-11-23" if dialect == "sqlite" else dt.date(2026, 11, 23))
+    older = {k: v for k, v in datas[0].items() if k != "recorded_on"}  # a field missing: its default
+    with pytest.raises(IntegrityFailure):  # recorded_on may not be empty
+        builder.rows([older])
+
+
+@pytest.mark.parametrize("text", ['{"a":1} ', "[1,2", '"text"', "[" + ",".join(["1"] * 14) + "]", "", "null"])
+def test_parse_data_refuses_what_is_not_one_record(text: str) -> None:
+    with pytest.raises(IntegrityFailure) as info:
+        parse_data(SPEC, text)
+    assert info.value.key == "sync.damaged"
+
+
+def test_parse_data_reads_arrays_and_the_first_versions_objects() -> None:
+    assert parse_data(SPEC, '["w","e"]') == {"worker": "w", "employer": "e"}
+    assert parse_data(SPEC, '{"worker":"w"}') == {"worker": "w"}
