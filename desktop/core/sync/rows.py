@@ -65,7 +65,11 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
     as_text = session.connection().dialect.name == "sqlite"
     for i, col in enumerate(values):
         kinds = set(map(type, col))
-        if as_text and kinds & {dt.date, dt.datetime}:
+        if not as_text or not kinds & {dt.date, dt.datetime}:
+            continue
+        if kinds == {dt.date}:
+            values[i] = list(map(dt.date.isoformat, col))
+        else:
             values[i] = [_date_value(v, True) if isinstance(v, dt.date) else v for v in col]
     insert_many(session, table, columns, list(zip(*values)))
     count_uncaptured(session, table, len(rows))
