@@ -338,6 +338,14 @@ def test_paper_case_both_offices_agree_to_the_fen(offices: Offices) -> None:
         (r["credited"], r["interest"], r["closing"]) for r in settled.rows]
     assert insured_region(a, WANG) == insured_region(b, WANG) == "110105"
     assert state(b)["counts"]["sync_file"] == b_files == 0
+    # B's statement now holds the years of the table it received: the same account, to the fen
+    st_a, st_b = a.accounts.statement(WANG), b.accounts.statement(WANG)
+    assert st_b.individual_account_balance == settled.account == st_a.individual_account_balance
+    assert [(y.year, y.months, y.credited, y.closing) for y in st_b.account_years] == [
+        (y.year, y.months, y.credited, y.closing) for y in st_a.account_years]
+    [pension_b] = [r for r in st_b.schemes if r.scheme == "pension"]
+    assert (pension_b.months_paid, [(p.region, p.months_paid) for p in pension_b.regions]) == (27, [("360100", 27)])
+    assert (pension_b.regions[0].first_month, pension_b.regions[0].last_month) == ("2023", "2026")
 
 
 # -- refusals: the reason given, nothing written -----------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -129,8 +130,16 @@ class AccountService:
                                          str(Month.from_int(max(periods[k])))) for k in paid)
             records.append(SchemeRecord(sid, sum(len(periods[k]) for k in paid),
                                         sum(len(periods[k]) for k in keys if k[2] == "arrears"), regions))
-        credited = {y: (len(m), Decimal(b).scaleb(-2), Decimal(a).scaleb(-2)) for y, (m, b, a) in by_year.items()}
-        years, complete = roll_account(credited, lambda y: overrides.get(y, shipped_interest(y)), this_year)
+        counts = {y: len(m) for y, (m, _b, _a) in by_year.items()}
+        sums = {y: (b, a) for y, (_m, b, a) in by_year.items()}
+        received, opening = _received_tables(
+            self._ledger.quick_rows("accounts.received", _received_query, {"w": info.id, "st": "received"}),
+            {str(region) for _s, region, *_rest in lines}, counts, sums)
+        if received:
+            records = _with_received(records, received)
+        credited = {y: (counts[y], Decimal(sums[y][0]).scaleb(-2), Decimal(sums[y][1]).scaleb(-2)) for y in sums}
+        years, complete = roll_account(credited, lambda y: overrides.get(y, shipped_interest(y)), this_year,
+                                       opening)
         balance = years[-1].closing if years else ZERO
         return Statement(info, tuple(records), tuple(years), balance, complete,
                          tuple((sch, int(y), Decimal(p).scaleb(-2), Decimal(sub).scaleb(-2))
@@ -150,6 +159,60 @@ def _lines_query() -> Any:
 
 def _resident_query() -> Any:
     return select(_R.c.scheme, _R.c.year, _R.c.personal, _R.c.subsidy).where(_R.c.worker_id == bindparam("w"))
+
+
+_T = table("transfer_case", column("worker_id"), column("status"), column("from_region"), column("table_json"))
+
+
+def _received_query() -> Any:
+    return select(_T.c.from_region, _T.c.table_json).where(_T.c.worker_id == bindparam("w"),
+                                                            _T.c.status == bindparam("st"))
+
+
+def _received_tables(cases: list[tuple[Any, ...]], regions_here: set[str], counts: dict[int, int],
+                     sums: dict[int, tuple[int, int]]) -> tuple[list[RegionPeriod], Decimal]:
+    """Add the years of information tables received here on paper to the account (in place).
+
+    A transfer received by sync brought the old region's contribution lines with it; one received
+    on paper brought only its information table, whose rows (months, bases and money credited each
+    year) stand in for those lines. A region with lines here is never counted twice. Returns the
+    old regions' pension periods and the balance from before 1998 they carried.
+    """
+    from desktop.core.transfer_rules import pooling_key  # (transfer_rules builds on roll_account)
+
+    pools_here = {pooling_key(r) for r in regions_here}
+    periods: list[RegionPeriod] = []
+    opening = ZERO
+    for from_region, text in cases:
+        if not text or pooling_key(str(from_region)) in pools_here:
+            continue
+        t = json.loads(text)
+        years = []
+        for r in t.get("rows", []):
+            year, months, base, credited = int(r["year"]), int(r["months"]), int(r["base"]), int(r["credited"])
+            if not months and not credited:
+                continue
+            years.append(year)
+            counts[year] = counts.get(year, 0) + months
+            b, a = sums.get(year, (0, 0))
+            sums[year] = (b + base, a + credited)
+        opening += Decimal(int(t.get("pre1998", 0))).scaleb(-2)
+        if years:
+            paid = int(t.get("months_paid") or sum(int(r["months"]) for r in t.get("rows", [])))
+            periods.append(RegionPeriod(str(from_region), paid, str(t.get("period_from") or min(years)),
+                                        str(t.get("period_to") or max(years))))
+    return periods, opening
+
+
+def _with_received(records: list[SchemeRecord], received: list[RegionPeriod]) -> list[SchemeRecord]:
+    """The pension record with the old regions' periods first (they came before)."""
+    extra = sum(p.months_paid for p in received)
+    for i, r in enumerate(records):
+        if r.scheme == "pension":
+            records[i] = SchemeRecord(r.scheme, r.months_paid + extra, r.months_in_arrears,
+                                      tuple(received) + r.regions)
+            return records
+    return [SchemeRecord("pension", extra, 0, tuple(received)), *records]
 
 
 _I = table("interest_override", column("year"), column("rate"))
