@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -657,3 +658,59 @@ def test_settle_needs_every_past_years_crediting_rate(sqlite_template: Path, tmp
         assert a.transfers.plan(WANG, "110105").years_without_interest == ()
     finally:
         a.close()
+
+
+def _report_by_hand(cases: list[TransferCase], rural: dict[int, bool], here: str, year: int) -> list[tuple[Any, ...]]:
+    """The yearly report computed case by case (what the grouped SQL must give)."""
+    cells: dict[tuple[str, int], list[Any]] = {}
+    for c in cases:
+        moves = []
+        if c.to_region[:4] == here and c.status == "received" and c.received_on and c.received_on.year == year:
+            moves.append(("in", c.received_on.month))
+        if c.from_region[:4] == here and c.status != "requested" and c.settled_on and c.settled_on.year == year:
+            moves.append(("out", c.settled_on.month))
+        for direction, month in moves:
+            for key in ((direction, month), (direction, 0)):
+                cell = cells.setdefault(key, [0, 0, Decimal(0), Decimal(0), Decimal(0)])
+                cell[0] += 1
+                cell[1] += rural[c.worker_id]
+                cell[2] += c.account or 0
+                cell[3] += c.pooling or 0
+                cell[4] += c.total or 0
+    return [(d, m, *cells[(d, m)]) for d in ("in", "out") for m in range(13) if (d, m) in cells]
+
+
+def test_yearly_report_equals_the_cases_counted_one_by_one(offices: Offices) -> None:
+    """Many cases in every state, route and month: the grouped report equals counting them one by one."""
+    a = offices.open("A")
+    people = {a.workers.register_citizen(citizen("360102", dt.date(1980 + i, 1 + i, 1 + i), i), f"工人{i}",
+                                         "360102", "rural" if i % 3 else "urban").key: i % 3 != 0
+              for i in range(1, 7)}
+    rng = random.Random(20261123)
+    regions = ["360100", "360102", "110105", "440106"]  # Nanchang (here, two districts), Beijing, Guangzhou
+    cases: list[TransferCase] = []
+    with a.write() as s:
+        ids = {w.id_number: w.id for w in s.scalars(select(Worker))}
+        for i in range(160):
+            src, dst = rng.sample(regions, 2)
+            status = rng.choice(["requested", "settled", "received"])
+            settled = None if status == "requested" else dt.date(rng.choice([2025, 2026]), rng.randrange(1, 13), 1)
+            received = dt.date(2026, rng.randrange(1, 13), rng.randrange(1, 28)) if status == "received" else None
+            money = [Decimal(rng.randrange(0, 10**7)).scaleb(-2) for _ in range(2)]
+            if rng.random() < 0.1:
+                money = [None, None]  # a case with no amounts recorded
+            case = TransferCase(
+                number=f"T{i:04d}", worker_id=ids[rng.choice(list(people))], from_region=src, to_region=dst,
+                to_office="X", channel="paper", status=status, temporary=False, applied_on=dt.date(2025, 1, 1),
+                letter_number="", letter_json="{}", settled_on=settled, received_on=received,
+                account=money[0], pooling=money[1],
+                total=None if money[0] is None else money[0] + money[1], due_estimated=False,
+                created_at=dt.datetime(2025, 1, 1))
+            s.add(case)
+            cases.append(case)
+        s.flush()
+        rural = {ids[k]: v for k, v in people.items()}
+        expected = _report_by_hand(cases, rural, "3601", 2026)
+    got = [(x.direction, x.month, x.people, x.rural, x.account, x.pooling, x.total) for x in a.transfers.report(2026).lines]
+    assert got == expected
+    assert {d for d, *_ in got} == {"in", "out"} and len(got) > 12

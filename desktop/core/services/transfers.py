@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
 from desktop.core import transfer_rules as tr
@@ -474,24 +474,31 @@ class TransferService:
         with self._ledger.read() as s:
             office = load_office(s)
             here = tr.pooling_key(office.region)
-            rows = s.execute(select(TransferCase.from_region, TransferCase.to_region, TransferCase.status,
-                                    TransferCase.settled_on, TransferCase.received_on, TransferCase.account,
-                                    TransferCase.pooling, TransferCase.total, Worker.hukou_type)
-                             .join(Worker, Worker.id == TransferCase.worker_id)
-                             .where(((TransferCase.settled_on >= first) & (TransferCase.settled_on <= last))
-                                    | ((TransferCase.received_on >= first) & (TransferCase.received_on <= last))))
+            # Grouped in SQL by route, status, month settled and month received in the year, and
+            # whether the person is a rural migrant worker; the few groups are then sorted into
+            # in/out here by pooling region (a rule SQL does not know).
+            tc = TransferCase
+            settled_m = case((tc.settled_on.between(first, last), extract("month", tc.settled_on)), else_=None)
+            received_m = case((tc.received_on.between(first, last), extract("month", tc.received_on)), else_=None)
+            rural = case((Worker.hukou_type == "rural", 1), else_=0)
+            groups = s.execute(
+                select(tc.from_region, tc.to_region, tc.status, settled_m, received_m, rural, func.count(),
+                       func.sum(tc.account), func.sum(tc.pooling), func.sum(tc.total))
+                .join(Worker, Worker.id == tc.worker_id)
+                .where(tc.settled_on.between(first, last) | tc.received_on.between(first, last))
+                .group_by(tc.from_region, tc.to_region, tc.status, settled_m, received_m, rural))
             cells: dict[tuple[str, int], list[Any]] = {}
-            for src, dst, status, settled, received, account, pooling, total, hukou in rows:
+            for src, dst, status, settled, received, is_rural, people, account, pooling, total in groups:
                 moves = []
-                if tr.pooling_key(dst) == here and status == "received" and received and received.year == y:
-                    moves.append(("in", received.month))
-                if tr.pooling_key(src) == here and settled and settled.year == y and status != "requested":
-                    moves.append(("out", settled.month))
+                if tr.pooling_key(dst) == here and status == "received" and received:
+                    moves.append(("in", int(received)))
+                if tr.pooling_key(src) == here and settled and status != "requested":
+                    moves.append(("out", int(settled)))
                 for direction, month in moves:
                     for key in ((direction, month), (direction, 0)):
                         c = cells.setdefault(key, [0, 0, Decimal(0), Decimal(0), Decimal(0)])
-                        c[0] += 1
-                        c[1] += 1 if hukou == "rural" else 0
+                        c[0] += people
+                        c[1] += people if is_rural else 0
                         c[2] += account or 0
                         c[3] += pooling or 0
                         c[4] += total or 0
