@@ -6,14 +6,16 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pgserver import PostgresServer, create_database, drop_database
 from sqlalchemy import text
-from sync_support import EMP_NC, EMP_SH, make_office, trust_all, uscc
+from sync_support import EMP_NC, EMP_SH, TODAY, make_office, trust_all, uscc
 
+from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.services.sync import ImportResult
 
@@ -147,3 +149,23 @@ def test_the_hub_seeds_a_new_office_with_a_full_file(three: tuple[Ledger, Ledger
     r = c.sync.import_file(path)
     assert r.applied == 1 + 2 + 4 and r.held == 0  # the hub's employer, A's employer, person, months and r.gaps == ()
     assert contributions(c, ID_A) == contributions(a, ID_A)
+
+
+def test_a_transfer_settled_at_the_hub_and_its_yearly_report(three: tuple[Ledger, Ledger, Ledger]) -> None:
+    """On PostgreSQL too: a settle that needs every past year's crediting rate, then the grouped report."""
+    _a, hub, _c = three
+    hub.workers.register_citizen(ID_A, "张三", "510107", "rural")
+    for month in range(1, 13):
+        hub.contributions.record(ID_A, uscc(EMP_HUB), f"2024-{month:02d}", "6000")
+    number = "NC01-ZY2026000001"
+    hub.transfers.enter_letter(number, ID_A, "360100", "NC01", TODAY, {"bank_account": "3602001209200123456"})
+    with pytest.raises(RefusedByRule) as refused:
+        hub.transfers.settle(number)
+    assert refused.value.key == "transfer.interest_unknown" and "2025" in refused.value.message("en")
+    hub.reference.set_interest(2025, "0.025")
+    done = hub.transfers.settle(number).case
+    # 8% of 12 x 6000.00 credited in 2024, 2.5% interest on it in 2025; 12% of every base pooled
+    assert (done.account, done.pooling) == (Decimal("5904.00"), Decimal("8640.00"))
+    report = hub.transfers.report(2026)
+    assert [(x.direction, x.month, x.people, x.rural, x.total) for x in report.lines] == [
+        ("out", 0, 1, 1, done.total), ("out", 11, 1, 1, done.total)]
