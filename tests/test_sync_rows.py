@@ -10,10 +10,19 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from desktop.core.errors import IntegrityFailure
-from desktop.core.sync.rows import BulkRows, parse_data
-from desktop.core.sync.tables import TABLES, data_of_row, decode_data, encode_data, encode_rows, record_key
+from desktop.core.sync.rows import BulkRows, insert_many, parse_data, select_rows
+from desktop.core.sync.tables import (
+    TABLES,
+    data_of_row,
+    decode_data,
+    encode_data,
+    encode_rows,
+    record_key,
+)
 
 SPEC = TABLES["contribution"]
 WORKERS = {1: "510107198511113215", 2: "US:X1234567"}
@@ -91,3 +100,17 @@ def test_parse_data_refuses_what_is_not_one_record(text: str) -> None:
 def test_parse_data_reads_arrays_and_the_first_versions_objects() -> None:
     assert parse_data(SPEC, '["w","e"]') == {"worker": "w", "employer": "e"}
     assert parse_data(SPEC, '{"worker":"w"}') == {"worker": "w"}
+
+
+@pytest.mark.parametrize("style", ["qmark", "named", "numeric"])
+def test_driver_rows_in_each_parameter_style(style: str) -> None:
+    """insert_many and select_rows speak the driver's own parameter style (real SQLite, each style)."""
+    engine = create_engine("sqlite://", paramstyle=style)
+    with Session(engine) as s:
+        s.connection().exec_driver_sql("CREATE TABLE sync_peer_t (code TEXT, seq INTEGER, note TEXT)")
+        insert_many(s, "sync_peer_t", ("code", "seq", "note"), [("NC01", 1, "100%"), ("BJ01", 2, None)])
+        conn = s.connection()
+        assert select_rows(conn, "SELECT code, seq, note FROM sync_peer_t WHERE seq >= ? AND code <> ? ORDER BY seq",
+                           (1, "XX")) == [("NC01", 1, "100%"), ("BJ01", 2, None)]
+        assert select_rows(conn, "SELECT count(*) FROM sync_peer_t WHERE note LIKE '%\\%' ESCAPE '\\'") == [(1,)]
+    engine.dispose()

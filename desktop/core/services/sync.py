@@ -68,7 +68,6 @@ Progress = Callable[[int, int], bool]
 _CHANGE = capture.CHANGE
 _STATE = capture.STATE
 _IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
-_CHANGE_COLUMNS = capture.CHANGE_COLUMNS
 _CHANGE_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
 
 
@@ -157,7 +156,7 @@ class _Incoming:
         return f"{self.origin}:{self.seq}"
 
     def row(self) -> tuple[Any, ...]:
-        """The change as a sync_change row (columns _CHANGE_COLUMNS)."""
+        """The change as a sync_change row (columns capture.CHANGE_COLUMNS)."""
         return (self.origin, self.seq, self.lamport, self.tbl, self.key, self.base, self.data, self.at)
 
 
@@ -431,7 +430,7 @@ class SyncService:
                     any(told.get(k, 0) < int(v) for k, v in mine.items()):
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
-            insert_many(s, "sync_change", _CHANGE_COLUMNS, [c.row() for c in incoming])
+            insert_many(s, "sync_change", capture.CHANGE_COLUMNS, [c.row() for c in incoming])
             top = max((c.lamport for c in incoming), default=0)
             if top > lamport:
                 s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=top))

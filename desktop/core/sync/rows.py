@@ -29,13 +29,26 @@ _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
 
 
-def _mark(conn: Connection) -> str:
+def _marks(conn: Connection, n: int) -> list[str]:
+    """The driver's placeholders for n positional parameters, in any DB-API parameter style.
+
+    "named" gets :p0, :p1, ... and its parameters are passed as a dict (see `_params`).
+    """
     style = conn.dialect.paramstyle
     if style == "qmark":
-        return "?"
+        return ["?"] * n
     if style in ("format", "pyformat"):
-        return "%s"
-    raise NotImplementedError(f"driver parameter style {style}")
+        return ["%s"] * n
+    if style == "numeric":
+        return [f":{i}" for i in range(1, n + 1)]
+    return [f":p{i}" for i in range(n)]
+
+
+def _params(conn: Connection, values: Sequence[Any]) -> Sequence[Any] | dict[str, Any]:
+    """Positional values as the driver takes them (a dict for the "named" style)."""
+    if conn.dialect.paramstyle == "named":
+        return {f"p{i}": v for i, v in enumerate(values)}
+    return tuple(values)
 
 
 def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -47,10 +60,11 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
     if not rows:
         return
     conn = session.connection()
-    mark = _mark(conn)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(_marks(conn, len(columns)))})"
+    named = conn.dialect.paramstyle == "named"
     for i in range(0, len(rows), _CHUNK):
-        conn.exec_driver_sql(sql, list(rows[i:i + _CHUNK]))
+        chunk = rows[i:i + _CHUNK]
+        conn.exec_driver_sql(sql, [_params(conn, r) for r in chunk] if named else list(chunk))
     audit.count_bulk(session, table, len(rows))
 
 
@@ -87,12 +101,14 @@ def count_uncaptured(session: Session, table: str, rows: int) -> None:
 
 def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Rows of a query written with `?` marks, as the driver's plain tuples (same transaction)."""
-    mark = _mark(conn)
-    if mark != "?":
-        sql = sql.replace("%", "%%").replace("?", mark)
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        sql = sql.replace("%", "%%")
+    pieces = sql.split("?")
+    marks = _marks(conn, len(pieces) - 1)
+    sql = pieces[0] + "".join(m + p for m, p in zip(marks, pieces[1:]))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(sql, tuple(params))
+        cursor.execute(sql, _params(conn, params))
         return list(cursor.fetchall())
     finally:
         cursor.close()

@@ -96,7 +96,6 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "due_estimated:bool created_at:datetime"), ("number",)),
 )}
 SYNCED = frozenset(TABLES)
-TABLES_KIND = {t.name: {f.name: f.kind for f in t.fields} for t in TABLES.values()}
 
 
 def worker_key(id_number: str | None, nationality: str, passport: str | None) -> str:
@@ -157,9 +156,9 @@ def encode_rows(spec: TableSpec, rows: Sequence[Mapping[str, Any]], worker_keys:
             out.append((record_key(spec, data), encode_data(spec, data)))
         return out
     datas = list(map("[{}]".format, map(",".join, zip(*texts))))
-    by_name = dict(zip(spec.names, columns))
-    key_columns = [by_name[k] if TABLES_KIND[spec.name][k] in ("str", "worker", "employer")
-                   else list(map(str, by_name[k])) for k in spec.key_fields]
+    by_name = {f.name: (f, col) for f, col in zip(spec.fields, columns)}
+    key_columns = [col if f.kind in ("str", "worker", "employer") else list(map(str, col))
+                   for f, col in (by_name[k] for k in spec.key_fields)]
     keys = list(map("|".join, zip(*key_columns)))
     return list(zip(keys, datas))
 
