@@ -26,10 +26,19 @@ QT_PACKAGES = (
 )
 BASE_PACKAGES = (*QT_PACKAGES, "fonts-wqy-microhei", "poppler-utils")
 X_PACKAGES = ("xvfb", "xauth")
+TEST_PACKAGES = ("faketime",)
+# libfaketime builds that run the suite at another date, tried in this order: the one the PyPI
+# package `libfaketime` (a test extra) carries, then Debian's. Debian 12's 0.9.10 breaks Python
+# 3.11's time.sleep (EINVAL with the monotonic clock left alone, a hang otherwise; libfaketime
+# upstream issue 426), so each candidate is checked before it is used.
+DEBIAN_FAKETIME = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                   "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1")
 USAGE = """usage: python3 -m desktop.bootstrap COMMAND
   install [--test]     install system packages and .venv (with --test: test extras too)
   demo                 install, create the demo office database and open the window on it
-  test [PYTEST ARGS]   install with test extras and PostgreSQL, run the whole test suite"""
+  test [--at "YYYY-MM-DD HH:MM"] [PYTEST ARGS]
+                       install with test extras and PostgreSQL, run the whole test suite;
+                       with --at, under libfaketime with the system clock moved to that local time"""
 
 
 def say(message: str) -> None:
@@ -66,6 +75,8 @@ def wanted_packages(mode: str) -> list[str]:
         packages += ["python3-venv", "python3-pip"]
     if mode == "test" or (mode == "demo" and is_headless()):
         packages += X_PACKAGES
+    if mode == "test":
+        packages += TEST_PACKAGES
     if mode == "test" and not postgres_present():
         packages.append("postgresql")
     return packages
@@ -249,17 +260,78 @@ def sets_workers(args: list[str]) -> bool:
     return False
 
 
+def split_at(args: list[str]) -> tuple[str | None, list[str]]:
+    """The --at value (or None) and the remaining pytest arguments."""
+    rest: list[str] = []
+    at: str | None = None
+    items = iter(args)
+    for arg in items:
+        if arg == "--at":
+            at = next(items, None)
+            if at is None:
+                raise SystemExit("--at needs a local date and time, e.g. --at '2028-02-29 10:00'")
+        elif arg.startswith("--at="):
+            at = arg[len("--at="):]
+        else:
+            rest.append(arg)
+    return at, rest
+
+
+def faketime_candidates() -> list[str]:
+    """libfaketime shared libraries present here, in the order they are tried."""
+    found: list[str] = []
+    probe = ("import importlib.util, pathlib; spec = importlib.util.find_spec('libfaketime'); "
+             "print(pathlib.Path(spec.origin).parent / 'vendor/libfaketime/src/libfaketime.so.1' "
+             "if spec and spec.origin else '')")
+    out = subprocess.run([str(venv_python()), "-c", probe], capture_output=True, text=True, check=False)
+    path = out.stdout.strip()
+    if path and os.path.exists(path):
+        found.append(path)
+    found += [path for path in DEBIAN_FAKETIME if os.path.exists(path)]
+    return found
+
+
+def faketime_env(at: str) -> dict[str, str]:
+    """Environment entries that move the clock of every process started with them to local time
+    `at` (all processes share one shifted timeline; the monotonic clock and timers stay real)."""
+    from datetime import datetime
+
+    try:
+        target = datetime.strptime(at, "%Y-%m-%d %H:%M")
+    except ValueError:
+        try:
+            target = datetime.strptime(at, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise SystemExit(f"--at {at!r}: expected a local date and time as YYYY-MM-DD HH:MM") from None
+    offset = round(time.mktime(target.timetuple()) - time.time())
+    for library in faketime_candidates():
+        env = {"LD_PRELOAD": library, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+        check = subprocess.run(
+            [str(venv_python()), "-c", ("import time, datetime; time.sleep(0.01); "
+                                        "print(datetime.datetime.now().isoformat(sep=' ', timespec='seconds'))")],
+            env={**os.environ, **env}, capture_output=True, text=True, timeout=30, check=False)
+        if check.returncode == 0:
+            say(f"libfaketime {library}: the clock reads {check.stdout.strip()} (offset {offset:+d} s)")
+            return env
+        say(f"libfaketime {library} fails Python's time.sleep here: skipped")
+    raise SystemExit("no working libfaketime: install the test extras (pip package libfaketime)")
+
+
 def run_tests(args: list[str]) -> int:
     """Install with test extras and run the whole test suite; return pytest's exit code."""
     install("test")
+    at, args = split_at(args)
     env = dict(os.environ)
+    if at is not None:
+        env.update(faketime_env(at))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("SHEBAO_TEST_POSTGRES", "required")
     command = [str(venv_python()), "-m", "pytest"]
     if not sets_workers(args):
         command += ["-n", "2"]
     command += args
-    say(f"running {shlex.join(['python', *command[1:]])}")
+    shifted = f" at {at} local time (libfaketime)" if at is not None else ""
+    say(f"running {shlex.join(['python', *command[1:]])}{shifted}")
     code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
     if code == 5:
         say("pytest collected no tests: failing")

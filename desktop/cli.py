@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import cli_security, cli_sync, cli_transfer
+from desktop.core.clock import Clock
 from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
@@ -281,8 +282,9 @@ def _clerk() -> str:
     return os.environ.get("SHEBAO_USER", "")
 
 
-def run(g: Globals, a: argparse.Namespace) -> dict[str, Any]:
-    """Run one command; returns the JSON result (human output is derived from it)."""
+def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[str, Any]:
+    """Run one command; returns the JSON result (human output is derived from it). Every date
+    the command uses comes from `clock` (the wall clock when None)."""
     _LANG[0] = g.lang
     if a.command == "forms":
         from desktop.core.services.documents import check_forms
@@ -294,14 +296,14 @@ def run(g: Globals, a: argparse.Namespace) -> dict[str, Any]:
     if a.command == "demo":
         from desktop.core.demo import build_demo
 
-        ledger = Ledger.open(g.db)
+        ledger = Ledger.open(g.db, clock=clock)
         cli_security.sign_in(ledger, a)
         return build_demo(ledger, people=a.people, months=a.months)
     if a.command == "restore":  # a damaged backup is refused before the target is even created
         cli_security.check_backup(a.file, a.key)
     if a.command == "init":  # so is an unacceptable first administrator
         cli_security.check_first_admin()
-    ledger = Ledger.open(g.db)
+    ledger = Ledger.open(g.db, clock=clock)
     try:
         cli_security.sign_in(ledger, a)
         return _dispatch(ledger, a)
@@ -570,8 +572,8 @@ def _protect_logs() -> None:
     protect_logging(root)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `shebao` console script."""
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Entry point of the `shebao` console script (`clock` pins the date for embedding and tests)."""
     g, rest = split_globals(sys.argv[1:] if argv is None else argv)
     _protect_logs()
     parser = build_parser()
@@ -580,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        result = run(g, args)
+        result = run(g, args, clock)
     except ShebaoError as err:
         print(err.message(g.lang), file=sys.stderr)
         for row in getattr(err, "rows", [])[:200]:

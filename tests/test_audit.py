@@ -57,7 +57,7 @@ def _sql(led: Ledger, statement: str, **params: object) -> list[tuple[object, ..
 
 def test_every_change_says_who_where_when_before_and_after(staffed: Ledger) -> None:
     staffed.counter = "窗口3"
-    staffed.now = lambda: dt.datetime(2026, 11, 23, 10, 30)
+    staffed.clock = dt.datetime(2026, 11, 23, 10, 30)
     as_(staffed, "clerk1").workers.register_citizen("36010219900101123X", "李四", "360102", "urban", "13812345678")
     entry = as_(staffed, "sup1").audit.search(clerk="clerk1", table="worker", reveal=True)[0]
     assert (entry.action, entry.actor, entry.role, entry.counter) == ("insert", "clerk1", "clerk", "窗口3")
@@ -74,7 +74,7 @@ def test_every_change_says_who_where_when_before_and_after(staffed: Ledger) -> N
 
 
 def test_search_by_person_clerk_and_date(staffed: Ledger) -> None:
-    staffed.now = lambda: dt.datetime(2026, 11, 24, 9, 0)
+    staffed.clock = dt.datetime(2026, 11, 24, 9, 0)
     as_(staffed, "clerk2").contributions.record(PERSON, EMPLOYER, "2025-12", "7000")
     as_(staffed, "sup1")
     by_person = staffed.audit.search(person=PERSON)

@@ -193,7 +193,7 @@ def test_daily_backups_are_named_by_date_and_rotated(staffed: Ledger, tmp_path: 
     as_(staffed, "admin1")
     removed: list[Path] = []
     for day in range(1, 6):
-        staffed.clock = lambda day=day: dt.date(2026, 11, day)  # type: ignore[misc]
+        staffed.clock = dt.date(2026, 11, day)
         removed += staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key").removed
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["notes.txt", "shebao-OFF01-2026-11-03.sbk", "shebao-OFF01-2026-11-04.sbk",

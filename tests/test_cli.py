@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMPLOYER
+from conftest import EMPLOYER, TODAY
 
 from desktop import cli
+from desktop.core.clock import Clock
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
-    code = cli.main(list(args))
+    code = cli.main(list(args), clock=Clock(day=lambda: TODAY))
     out, err = capsys.readouterr()
     data = json.loads(out) if "--json" in args and out.strip() else out
     return code, data, err

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMPLOYER
+from conftest import EMPLOYER, TODAY
 
 from desktop import cli
+from desktop.core.clock import Clock
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
-    code = cli.main([*args, "--json"])
+    code = cli.main([*args, "--json"], clock=Clock(day=lambda: TODAY))
     out = capsys.readouterr().out
     return code, json.loads(out) if out.strip() else None
 

@@ -14,13 +14,14 @@ import pytest
 from sync_support import EMP_BJ, EMP_NC, TODAY, uscc
 
 from desktop import cli
+from desktop.core.clock import Clock
 from desktop.core.ledger import Ledger
 
 ID_1 = "510107198511113215"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
-    code = cli.main(list(args))
+    code = cli.main(list(args), clock=Clock(day=lambda: TODAY))
     out, err = capsys.readouterr()
     data = json.loads(out) if "--json" in args and out.strip() else out
     return code, data, err
@@ -35,7 +36,7 @@ def ok(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 def _cli_json(*args: str) -> Any:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([*args, "--json"])
+        code = cli.main([*args, "--json"], clock=Clock(day=lambda: TODAY))
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 

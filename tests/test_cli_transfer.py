@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sync_support import EMP_BJ, EMP_NC, make_office, trust_all, uscc
+from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
 
 from desktop import cli
+from desktop.core.clock import Clock
 
 WORKER = "360102198503121012"  # rural hukou in Nanchang
 OTHER = "510107198511113215"  # rural hukou in Chengdu
@@ -25,7 +26,7 @@ LETTER = ("--bank-account-name", "北京市朝阳区社保中心养老保险基�
 
 
 def run(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> tuple[int, Any]:
-    code = cli.main(["--db", db, "--json", *args])
+    code = cli.main(["--db", db, "--json", *args], clock=Clock(day=lambda: TODAY))
     out, _err = capsys.readouterr()
     return code, json.loads(out) if out.strip() else None
 
@@ -82,7 +83,7 @@ def sync(capsys: pytest.CaptureFixture[str], src: str, dst: str, to: str, tmp_pa
 def test_case_through_sync_files(offices: tuple[str, str], tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     a, b = offices
-    today = dt.date.today()
+    today = TODAY
     plan = ok(capsys, a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
     assert {"individual_account", "pooling_fund", "total", "months_counted", "temporary_account", "rule"} <= set(plan)
     assert plan["pooling_fund"] == "8640.00" and plan["months_counted"] == 12  # 12% of 12 x 6000.00
@@ -190,7 +191,7 @@ def _typed_table(pdf: Path) -> dict[str, Any]:
 def test_case_on_paper_and_the_overdue_list(offices: tuple[str, str], tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     a, b = offices
-    today = dt.date.today()
+    today = TODAY
     ok(capsys, b, "worker", "register", "--id-number", WORKER, "--name", "王五", "--hukou-region", "360102",
        "--hukou-type", "rural")
     req = ok(capsys, b, "transfer", "request", "--worker", WORKER, "--from-region", "360100", "--paper", *LETTER)

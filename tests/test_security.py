@@ -80,7 +80,7 @@ def test_a_second_ledger_sees_the_accounts_in_its_next_write(db_path: Path, ledg
 def test_sign_in_wrong_password_and_lockout(ledger: Ledger) -> None:
     add_staff(ledger)
     start = dt.datetime(2026, 11, 23, 9, 0)
-    ledger.now = lambda: start
+    ledger.clock = start
     for attempt in range(1, 5):
         with pytest.raises(NotAllowed) as err:
             ledger.sign_in("clerk1", "wrong-password")
@@ -95,7 +95,7 @@ def test_sign_in_wrong_password_and_lockout(ledger: Ledger) -> None:
         ledger.sign_in("clerk1", PASSWORD)  # the right password does not help while locked
     assert err.value.key == "auth.locked"
     assert ledger.actor is None
-    ledger.now = lambda: start + dt.timedelta(minutes=16)
+    ledger.clock = start + dt.timedelta(minutes=16)
     assert ledger.sign_in("clerk1", PASSWORD).failed_attempts == 0
     assert ledger.actor is not None and ledger.actor.name == "clerk1"
     ledger.sign_out()

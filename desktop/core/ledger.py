@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.core.clock import Clock, as_clock
 from desktop.core.errors import NotAllowed
 from desktop.core.messages import role_names
 from desktop.core.security import ROLES, Actor, counter_name
@@ -22,6 +23,8 @@ from desktop.core.store.models import UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.services.users import AccountInfo
+
+ClockLike = Clock | Callable[[], dt.date] | dt.date | dt.datetime | None
 
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
 
@@ -34,7 +37,7 @@ class Ledger:
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
     """
 
-    def __init__(self, engine: Engine, clock: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(self, engine: Engine, clock: ClockLike = None) -> None:
         from desktop.core import audit
         from desktop.core.services.accounts import AccountService
         from desktop.core.services.approvals import ApprovalService
@@ -54,8 +57,7 @@ class Ledger:
         from desktop.core.sync import capture
 
         self.engine = engine
-        self.clock = clock
-        self.now: Callable[[], dt.datetime] = dt.datetime.now
+        self._clock = as_clock(clock)
         self.actor: Actor | None = None
         self.counter = counter_name()
         self._guarded: tuple[bool, float] = (False, 0.0)
@@ -85,10 +87,11 @@ class Ledger:
     @classmethod
     def open(
         cls, target: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-        clock: Callable[[], dt.date] = dt.date.today,
+        clock: ClockLike = None,
     ) -> Ledger:
         """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path."""
-        return cls(open_engine(target, progress), clock)
+        chosen = as_clock(clock)
+        return cls(open_engine(target, progress, chosen), chosen)
 
     # -- who acts --------------------------------------------------------------------------
 
@@ -258,9 +261,22 @@ class Ledger:
             conn.rollback()
         return rows
 
+    @property
+    def clock(self) -> Clock:
+        """The ledger's clock: every date and timestamp the services write or compare."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, value: ClockLike) -> None:
+        self._clock = as_clock(value)
+
     def today(self) -> dt.date:
-        """Today by the ledger's clock (tests set it)."""
-        return self.clock()
+        """Today by the ledger's clock (tests pin it)."""
+        return self._clock.today()
+
+    def now(self) -> dt.datetime:
+        """The moment by the ledger's clock, local and naive (tests pin it)."""
+        return self._clock.now()
 
     def close(self) -> None:
         """Release the database connections."""

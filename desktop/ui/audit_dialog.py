@@ -3,7 +3,6 @@ and date (ID numbers and phones masked, as in every list)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,7 +183,7 @@ class AuditDialog(QDialog):
                                              self.tr("至(&T)")), strict=True):
             label.setText(text)
         self.person.setPlaceholderText(self.tr("身份证号码"))
-        self.start.setPlaceholderText(dt.date.today().replace(day=1).isoformat())
+        self.start.setPlaceholderText(self.ledger.today().replace(day=1).isoformat())
         self.end.setPlaceholderText(self.tr("年-月-日"))
         self.search_button.setText(self.tr("查询(&Q)"))
         self.close_button.setText(self.tr("关闭"))

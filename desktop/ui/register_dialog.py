@@ -86,7 +86,7 @@ class RegisterDialog(FormDialog):
 
     def _check_id(self, text: str) -> None:
         """Check an ID number as the service will."""
-        parse_citizen_id(text, "id_number", self.ledger.today())
+        parse_citizen_id(text, "id_number", today=self.ledger.today())
 
     def _check_region(self, text: str) -> None:
         """Check a hukou region code."""
@@ -95,7 +95,7 @@ class RegisterDialog(FormDialog):
     def _derive(self, text: str) -> None:
         """Fill sex and birth date from a valid ID number; suggest the hukou region."""
         try:
-            cid = parse_citizen_id(text, "id_number", self.ledger.today())
+            cid = parse_citizen_id(text, "id_number", today=self.ledger.today())
         except ShebaoError:
             self.sex.setText("—")
             self.birth_date.setText("—")

@@ -127,6 +127,9 @@ class TransferDialog(FormDialog):
         self._asked = itertools.count(1)
         self._latest = 0
         self._direction_chosen = False
+        self._fit_timer = QTimer(self)  # owned by the dialog: it dies with it, never fires after
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self._fit_height)
         self.person = heading(2)
         self.direction_in = QRadioButton()
         self.direction_out = QRadioButton()
@@ -296,7 +299,7 @@ class TransferDialog(FormDialog):
 
     def _show_preview(self, preview: TransferPreview | None) -> None:
         self._fill_preview(preview)
-        QTimer.singleShot(0, self._fit_height)
+        self._fit_timer.start(0)
 
     def _fit_height(self) -> None:
         """Grow to show every wrapped line of the plan (its texts differ by region and language)."""

@@ -173,12 +173,12 @@ class BackupService:
                 database = self._sqlite_path()
                 self._ledger.close()
                 if existing is not None:
-                    kept = backup_sqlite_file(database, "restore")
+                    kept = backup_sqlite_file(database, "restore", self._ledger.now())
                 fmt.sqlite_load(dump, database)
             else:
                 self._ledger.close()
                 fmt.pg_load(dump, self._ledger.engine.url.render_as_string(hide_password=False))
-        migrate(self._ledger.engine)
+        migrate(self._ledger.engine, clock=self._ledger.clock)
         self._ledger.sign_out()
         self._ledger.reset_guard()
         with self._ledger.write(checked=False) as s:

@@ -371,7 +371,7 @@ class ContributionService:
                 raise InvalidRows(problems)
             existing = _existing(s, [p[1].id for p in planned], {p[3].as_int() for p in planned})
             batch = ImportBatch(sha256=digest, filename=filename[:400], rows=total, recorded=0,
-                                created_at=dt.datetime.now())
+                                created_at=self._ledger.now())
             s.add(batch)
             s.flush()
             inserts: list[dict[str, object]] = []
@@ -461,7 +461,7 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
     w = workers.get(row.id_number)
     if w is None:
         if not is_foreign_ssn(row.id_number):
-            parse_citizen_id(row.id_number, "id_number", calc.today)
+            parse_citizen_id(row.id_number, "id_number", today=calc.today)
         raise InvalidInput("worker.unknown", "id_number", value=row.id_number)
     assert isinstance(w, Worker) and isinstance(e, Employer)
     if row.name and row.name != w.name:

@@ -175,7 +175,7 @@ class DocumentService:
                 raise RefusedByRule("document.no_pension", "worker")
             number = next_number(s, office, kind, today)
             data = self._data(s, kind, office, w, st, number, today, clerk)
-            code = register(s, kind, office, w, data, number, today)
+            code = register(s, kind, office, w, data, number, today, self._ledger.now())
         out = render(spec, data, code)
         return Issued(kind, number, code, out.pdf, out.pages, False)
 
@@ -348,7 +348,7 @@ def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:
 
 
 def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, number: str,
-             today: dt.date) -> str:
+             today: dt.date, created_at: dt.datetime) -> str:
     """Sign a document's essential fields and add it to the register; returns its code."""
     spec = forms()[kind]
     fields = {"k": kind, "n": number, "o": office.code, "d": today.isoformat(),
@@ -357,7 +357,7 @@ def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, n
     s.add(Document(kind=kind, number=number, worker_id=w.id, form_id=spec.id,
                    form_version=spec.version, issued_on=today,
                    data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),
-                   code=code, prints=1, voided_on=None, void_reason=None, created_at=dt.datetime.now()))
+                   code=code, prints=1, voided_on=None, void_reason=None, created_at=created_at))
     return code
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,7 +55,7 @@ class EmployerService:
             if existing is not None:
                 raise Conflict("employer.exists", "uscc", name=existing.name)
             e = Employer(uscc=code, name=name, region=reg or office.region, risk_class=rc,
-                         created_at=dt.datetime.now())
+                         created_at=self._ledger.now())
             s.add(e)
             s.flush()
             return employer_info(e)

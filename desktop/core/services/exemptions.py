@@ -131,7 +131,7 @@ class ExemptionService:
         with self._ledger.write() as s:
             s.add(AgreementOverride(country=code, field=field, value_json=json.dumps(parsed, ensure_ascii=False),
                                     reason=reason.strip()[:400], changed_by=changed_by or "-",
-                                    changed_at=dt.datetime.now()))
+                                    changed_at=self._ledger.now()))
         return self.agreement(code)
 
     def corrections(self, country: str) -> list[tuple[str, str, str, str, dt.datetime]]:
@@ -190,7 +190,8 @@ class ExemptionService:
                               extension, number, today, clerk)
             if travel:
                 data.values["person.passport"] = travel
-            verification = register(s, "coverage-certificate", office, w, data, number, today)
+            verification = register(s, "coverage-certificate", office, w, data, number, today,
+                                    self._ledger.now())
             s.add(CoverageCertificate(number=number, worker_id=w.id, employer_id=e.id, country=code,
                                       host_employer=host[:200], schemes=",".join(covered),
                                       valid_from=first, valid_to=last, ended_on=None, withdrawn_on=None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -92,7 +91,7 @@ class OfficeService:
             if existing is not None:
                 raise Conflict("office.exists", "office", code=existing.code, name=existing.name)
             s.add(Office(code=code, name=name, region=region, public_key=public,
-                         private_key=private, created_at=dt.datetime.now(),
+                         private_key=private, created_at=self._ledger.now(),
                          enc_public_key=enc_public, enc_private_key=enc_private))
         return self.get()
 
@@ -151,7 +150,7 @@ class OfficeService:
             row = s.scalars(select(TrustedOffice).where(TrustedOffice.code == code)).first()
             if row is None:
                 s.add(TrustedOffice(code=code, name=name, region=region,
-                                    public_key=str(identity["public_key"]), trusted_at=dt.datetime.now(),
+                                    public_key=str(identity["public_key"]), trusted_at=self._ledger.now(),
                                     enc_public_key=str(enc) if enc else None))
             else:
                 row.name, row.region, row.public_key = name, region, str(identity["public_key"])
@@ -201,7 +200,7 @@ class ReferenceService:
             row = s.scalars(select(AverageWage).where(
                 AverageWage.region == region, AverageWage.year == y)).first()
             if row is None:
-                s.add(AverageWage(region=region, year=y, monthly=amount, created_at=dt.datetime.now()))
+                s.add(AverageWage(region=region, year=y, monthly=amount, created_at=self._ledger.now()))
             else:
                 row.monthly = amount
         return region, y, amount
@@ -229,7 +228,7 @@ class ReferenceService:
         with self._ledger.write() as s:
             s.add(RateOverride(region=region, scheme=scheme, from_month=first.as_int(),
                                to_month=last.as_int() if last else None, employer=er, employee=ee,
-                               account=acc, risk_class=rc, created_at=dt.datetime.now()))
+                               account=acc, risk_class=rc, created_at=self._ledger.now()))
         return RateInfo(region, scheme, str(first), str(last) if last else None, er, ee, acc)
 
     def set_limits(self, region: str, start: object, floor: object, ceiling: object,
@@ -244,7 +243,7 @@ class ReferenceService:
         with self._ledger.write() as s:
             s.add(LimitOverride(region=region, from_month=first.as_int(),
                                 to_month=last.as_int() if last else None, floor=lo, ceiling=hi,
-                                created_at=dt.datetime.now()))
+                                created_at=self._ledger.now()))
 
     def set_interest(self, year: object, rate: object) -> None:
         """Set the individual-account crediting rate of a year."""
@@ -254,7 +253,7 @@ class ReferenceService:
         with self._ledger.write() as s:
             row = s.get(InterestOverride, y)
             if row is None:
-                s.add(InterestOverride(year=y, rate=r, created_at=dt.datetime.now()))
+                s.add(InterestOverride(year=y, rate=r, created_at=self._ledger.now()))
             else:
                 row.rate = r
 

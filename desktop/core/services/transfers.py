@@ -239,7 +239,7 @@ class TransferService:
                                 from_office=peer, to_office=office.code, channel=channel, status="requested",
                                 temporary=False, applied_on=today, letter_number="",
                                 letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
-                                due_on=due.date, due_estimated=due.estimated, created_at=dt.datetime.now())
+                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now())
             s.add(case)
             doc_no, pdf = self._issue_letter(s, office, w, case, details, today, clerk)
             case.letter_number = doc_no
@@ -269,7 +269,7 @@ class TransferService:
                                 from_office=office.code, to_office=str(to_office).strip() or "-", channel="paper",
                                 status="requested", temporary=False, applied_on=day, letter_number=number,
                                 letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
-                                due_on=due.date, due_estimated=due.estimated, created_at=dt.datetime.now())
+                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now())
             s.add(case)
             s.flush()
             return self._info(s, case)
@@ -550,7 +550,7 @@ class TransferService:
                                   "请办理该参保人员的基本养老保险关系转移手续。",
                   "doc.essential": f"case:{case.number};from:{case.from_region};to:{case.to_region}"}
         data = DocumentData(values, {})
-        code = register(s, kind, office, w, data, number, today)
+        code = register(s, kind, office, w, data, number, today, self._ledger.now())
         return number, render(forms()[kind], data, code).pdf
 
     def _issue_table(self, s: Session, office: Office, w: Worker, case: TransferCase, table: dict[str, Any],
@@ -576,7 +576,7 @@ class TransferService:
                  "personal_rate": r["personal_rate"], "credited": yuan(r["credited"]),
                  "interest": yuan(r["interest"]), "closing": yuan(r["closing"])} for r in table["rows"]]
         data = DocumentData(values, {"rows": rows})
-        code = register(s, kind, office, w, data, number, today)
+        code = register(s, kind, office, w, data, number, today, self._ledger.now())
         return number, render(forms()[kind], data, code).pdf
 
 

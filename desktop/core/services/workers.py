@@ -131,7 +131,7 @@ class WorkerService:
                          phone: str | None = None) -> WorkerInfo:
         """Register a Chinese citizen; sex and birth date come from the ID number."""
         self._ledger.require(COUNTER)
-        cid = parse_citizen_id(id_number, "id_number", self._ledger.today())
+        cid = parse_citizen_id(id_number, "id_number", today=self._ledger.today())
         clean_name = _name(name)
         region = validate_region(hukou_region, "hukou_region")
         kind = str(hukou_type).strip().lower()
@@ -146,7 +146,7 @@ class WorkerService:
             w = Worker(id_number=cid.number, ssn=cid.number, nationality="CN", passport=None,
                        name=clean_name, initials=name_initials(clean_name), sex=cid.sex,
                        birth_date=cid.birth_date, hukou_region=region, hukou_type=kind,
-                       phone=tel, created_at=dt.datetime.now())
+                       phone=tel, created_at=self._ledger.now())
             s.add(w)
             s.flush()
             return worker_info(w)
@@ -183,7 +183,7 @@ class WorkerService:
             w = Worker(id_number=None, ssn=ssn, nationality=country, passport=number,
                        name=clean_name, initials=name_initials(clean_name), sex=sx,
                        birth_date=born, hukou_region=None, hukou_type=None, phone=tel,
-                       created_at=dt.datetime.now())
+                       created_at=self._ledger.now())
             s.add(w)
             s.flush()
             return worker_info(w)

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
+from desktop.core.clock import SYSTEM, Clock
 from desktop.core.errors import IntegrityFailure, InvalidInput
 from desktop.core.paths import default_database
 
@@ -87,9 +88,10 @@ def known_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def backup_sqlite_file(database: Path, revision: str) -> Path:
-    """Copy a SQLite database consistently (online backup API) beside itself before migrating."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+def backup_sqlite_file(database: Path, revision: str, at: dt.datetime) -> Path:
+    """Copy a SQLite database consistently (online backup API) beside itself before migrating;
+    the copy's name carries the moment `at`."""
+    stamp = at.strftime("%Y%m%d-%H%M%S")
     target = database.with_name(f"{database.name}.before-{revision}-{stamp}.bak")
     src = sqlite3.connect(str(database))
     try:
@@ -103,8 +105,9 @@ def backup_sqlite_file(database: Path, revision: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, progress: Progress | None = None) -> Path | None:
-    """Bring the schema to SCHEMA_REVISION; an older SQLite file is backed up first.
+def migrate(engine: Engine, progress: Progress | None = None, clock: Clock = SYSTEM) -> Path | None:
+    """Bring the schema to SCHEMA_REVISION; an older SQLite file is backed up first (named by
+    `clock`'s time).
 
     Returns the backup path when one was made. A database newer than this program is refused.
     """
@@ -117,7 +120,7 @@ def migrate(engine: Engine, progress: Progress | None = None) -> Path | None:
     if found is not None and engine.url.get_backend_name() == "sqlite" and engine.url.database:
         if progress:
             progress("backup")
-        backup = backup_sqlite_file(Path(engine.url.database), found)
+        backup = backup_sqlite_file(Path(engine.url.database), found, clock.now())
         log.info("database backed up before migration to %s", backup)
     if progress:
         progress("migrate")
@@ -128,13 +131,13 @@ def migrate(engine: Engine, progress: Progress | None = None) -> Path | None:
 
 
 def open_engine(
-    target: str | os.PathLike[str] | None, progress: Progress | None = None
+    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM
 ) -> Engine:
     """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
     url = database_url(target)
     try:
         engine = make_engine(url)
-        migrate(engine, progress)
+        migrate(engine, progress, clock)
     except OperationalError as exc:
         raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
     return engine
