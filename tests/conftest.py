@@ -12,8 +12,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Property tests: "ci" (the default) draws the same examples on every run and has no deadline (the
+# machine is shared; timing is not what they test); SHEBAO_HYPOTHESIS=thorough draws ten times as
+# many, at random, for a run on demand.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("thorough", derandomize=False, deadline=None, print_blob=True, max_examples=1000)
+HYPOTHESIS_PROFILE = os.environ.get("SHEBAO_HYPOTHESIS", "ci")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many examples a property test draws: n in CI, ten times n in the thorough profile."""
+    return n * 10 if HYPOTHESIS_PROFILE == "thorough" else n
 
 from pgserver import PostgresServer, create_database, drop_database  # noqa: E402
 
@@ -115,3 +129,35 @@ def any_ledger(db_target: str) -> Iterator[Ledger]:
 def person(ledger: Ledger) -> str:
     """A registered citizen (man born 1985-11-11, hukou Chengdu Wuhou) on the SQLite ledger."""
     return ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural").key
+
+
+@pytest.fixture(autouse=True)
+def _no_qt_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A window test leaves nothing behind: after qtbot has closed its widgets, the posted events and
+    due timers are run here, and any exception they raise (a timer firing on a deleted dialog) or any
+    top-level widget still shown fails this test instead of a later one."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    request.getfixturevalue("qtbot")  # set up first, so torn down (widgets closed) before the check
+    yield
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    raised: list[BaseException] = []
+    hook = sys.excepthook
+    sys.excepthook = lambda _type, value, _tb: raised.append(value)
+    try:
+        for _ in range(3):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            app.processEvents()
+    finally:
+        sys.excepthook = hook
+    shown = sorted(type(w).__name__ for w in app.topLevelWidgets() if w.isVisible())
+    for widget in app.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    assert not raised, f"Qt raised after the test ended: {raised!r}"
+    assert not shown, f"widgets still shown after the test: {', '.join(shown)}"

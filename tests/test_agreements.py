@@ -163,6 +163,25 @@ def test_serbia_allows_one_extension_and_spain_wants_notice(ledger: Ledger, post
     assert err.value.key == "agreement.late_extension" and "2026-10-31" in err.value.message("zh")
 
 
+@pytest.mark.parametrize(("day", "accepted"), [
+    (dt.date(2026, 10, 30), True), (dt.date(2026, 10, 31), True), (dt.date(2026, 11, 1), False)])
+def test_the_spanish_extension_deadline_to_the_day(ledger: Ledger, posted: str, day: dt.date,
+                                                    accepted: bool) -> None:
+    """Spain wants an extension applied for at least 3 months before the posting ends: for a posting
+    ending 2027-01-31 the last day to apply is 2026-10-31 (31 January less three months, by hand)."""
+    ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2021-02-01", "2027-01-31")
+    ledger.exemptions.correct("ES", "max_total_months", "120", "partner institution agreed", "测试员")
+    ledger.clock = day
+    if accepted:
+        ext = ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True)
+        assert ext.number.startswith("OFF01-")
+        return
+    with pytest.raises(RefusedByRule) as err:
+        ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True)
+    assert (err.value.key, err.value.field) == ("agreement.late_extension", "from")
+    assert "最晚2026-10-31" in err.value.message("zh")
+
+
 def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
     changed = ledger.exemptions.correct("DE", "first_posting_months", "48", "German liaison office letter", "李科长")
     assert changed.first_posting_months == 48

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -115,6 +116,20 @@ def test_month_refusals(ledger: Ledger, person: str) -> None:
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-01", "6000", "pension,nope")
     assert err.value.key == "scheme.unknown"
+
+
+@pytest.mark.parametrize(("today", "month", "kind"), [
+    (dt.date(2026, 11, 23), "2026-11", "regular"), (dt.date(2026, 11, 23), "2026-10", "regular"),
+    (dt.date(2026, 11, 23), "2026-09", "back_payment"),
+    (dt.date(2027, 1, 1), "2026-12", "regular"), (dt.date(2027, 1, 1), "2026-11", "back_payment"),
+    (dt.date(2026, 11, 30), "2026-10", "regular"), (dt.date(2026, 12, 1), "2026-10", "back_payment"),
+])
+def test_back_payment_begins_two_months_before_the_current_one(ledger: Ledger, person: str, today: dt.date,
+                                                               month: str, kind: str) -> None:
+    """This month and last month are regular; the month before last and older are back payments
+    (补缴), on either side of a month's and a year's end."""
+    ledger.clock = today
+    assert ledger.contributions.record(person, EMPLOYER, month, "6000").kind == kind
 
 
 def test_regular_back_payment_and_arrears(ledger: Ledger, person: str) -> None:

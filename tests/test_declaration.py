@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EMPLOYER
+from conftest import EMPLOYER, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -155,7 +155,7 @@ def test_other_file_types_and_damaged_xlsx(ledger: Ledger, tmp_path: Path) -> No
     assert err.value.key == "import.unreadable"
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_parser_never_crashes_on_arbitrary_bytes(data: bytes) -> None:
     try:
@@ -169,7 +169,7 @@ cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_ch
                max_size=12)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.lists(st.tuples(cell, cell, cell, cell, cell), min_size=1, max_size=8),
        st.sampled_from(["utf-8", "gb18030"]))
 def test_parser_round_trips_written_csv(rows: list[tuple[str, ...]], encoding: str) -> None:

@@ -13,6 +13,7 @@ from conftest import EMPLOYER, TODAY
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from desktop.core.errors import RefusedByRule
 from desktop.core.forms import fonts
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, load_form
@@ -153,8 +154,11 @@ def test_copies_and_voiding(ledger: Ledger, person: str, tmp_path: Path) -> None
     ledger.documents.void(issued.number, "信息有误，重新出具")
     verdict = ledger.documents.verify(issued.code)
     assert not verdict.valid and verdict.void and "信息有误" in verdict.reason
-    with pytest.raises(Exception):
+    with pytest.raises(RefusedByRule) as err:  # refused with the reason, and no print counted
         ledger.documents.reprint(issued.number)
+    assert (err.value.key, err.value.field) == ("document.void", "number")
+    assert issued.number in err.value.message("zh") and "信息有误，重新出具" in err.value.message("zh")
+    assert [d.prints for d in ledger.documents.list_for(person)] == [2]
 
 
 def test_another_offices_code_needs_trust(ledger: Ledger, person: str, tmp_path: Path) -> None:

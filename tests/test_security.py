@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,17 @@ from desktop.core.security import ScryptCost, hash_password, needs_rehash, verif
 from desktop.core.store.models import UserAccount
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
+
+
+def test_the_shipped_scrypt_cost_is_the_documented_one() -> None:
+    """Read in a fresh process, where no test has made hashing cheap: N = 2**15, r = 8, p = 3
+    (README, accounts), at least 32 MiB of memory per hash."""
+    probe = ("from desktop.core import security as s; h = s.hash_password('Counter-2026!'); "
+             "print(h.split('$')[:4], (s.SCRYPT.log2_n, s.SCRYPT.r, s.SCRYPT.p))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    assert out == "['scrypt', '15', '8', '3'] (15, 8, 3)"
+    assert 128 * 2 ** 15 * 8 == 32 * 1024 * 1024  # scrypt's memory: 128 bytes x N x r
 
 
 def test_passwords_are_hashed_with_scrypt_and_the_documented_parameters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Table, insert, select, text
@@ -471,6 +472,27 @@ def test_bulk_rows_are_in_the_audit_trail(abc: tuple[Ledger, Ledger, Ledger], tm
     assert b.audit.verify().valid
 
 
+@pytest.mark.parametrize("lie", ["ranges", "changes", "segments"])
+def test_manifest_that_disagrees_with_its_segments(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path,
+                                                   lie: str) -> None:
+    """Signed by a trusted sender, yet the manifest names other ranges or counts than the body holds
+    (a sender's bug, or a body put in after the manifest was written): refused whole."""
+    a, b, _c = abc
+    register(a, ID_1, months=("2026-09", "2026-10"))
+    header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
+    total = sum(len(x.changes) for x in segments)
+    wrong: dict[str, Any] = {
+        "ranges": {"ranges": {x.origin: [x.first, x.last + 1] for x in segments}},
+        "changes": {"counts": {"segments": len(segments), "changes": total - 1}},
+        "segments": {"counts": {"segments": len(segments) + 1, "changes": total}},
+    }[lie]
+    bad = tmp_path / "lying.sync"
+    bad.write_bytes(repack(header, segments, a, b, **wrong))
+    refused(b, bad, "sync.manifest")
+    bad.write_bytes(repack(header, segments, a, b))  # the same content with a true manifest imports
+    assert b.sync.import_file(bad).applied == total
+
+
 def test_forged_segment_inside_a_signed_file(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
     """The sender re-signs the file, but a change in A's segment no longer matches A's signature."""
     a, b, c = abc
@@ -734,7 +756,7 @@ def seeded_files(office_files: dict[str, Path], tmp_path_factory: pytest.TempPat
     return {"A": folder / "A.db", "B": folder / "B.db"}
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(_STEP, min_size=1, max_size=10), order=st.randoms(use_true_random=False))
 def test_any_interleaving_converges(seeded_files: dict[str, Path], steps: list[tuple[Any, ...]],
                                     order: random.Random) -> None:

@@ -10,6 +10,7 @@ from fractions import Fraction
 from math import floor
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -369,7 +370,7 @@ _months = st.lists(
     max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(_months)
 def test_pooling_properties(months: list[PaidMonth]) -> None:
     result = pooling_transfer(months)
@@ -380,7 +381,7 @@ def test_pooling_properties(months: list[PaidMonth]) -> None:
         assert y.pooling_fen >= 0 and y.year >= 1998
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(_months, st.integers(0, 1_000_000),
        st.dictionaries(st.integers(1998, 2024), st.decimals("0", "0.1", places=4)))
 def test_account_properties(months: list[PaidMonth], pre1998: int,

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
 from test_ui_support import commit_text, open_by_search, patient_waits, private_settings
@@ -144,6 +145,26 @@ def test_the_old_office_sees_what_would_move(offices: Offices, qtbot: Any) -> No
         qtbot.waitUntil(lambda: not dialog.isVisible())
     finally:
         _close(win)
+
+
+def test_a_dialog_deleted_right_after_its_plan_leaves_no_timer_behind(offices: Offices, qtbot: Any) -> None:
+    """Showing a plan fits the dialog's height a moment later; when the dialog is deleted first,
+    that pending fit must die with it (a timer outliving it would call into a deleted object)."""
+    runner = Runner()
+    worker = offices.a.workers.get(PERSON)
+    dialog = TransferDialog(offices.a, runner, worker)  # not given to qtbot: the test deletes it
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.context is not None)
+    dialog.region.setText("110105")
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    runner.wait()
+    fit_timers = [t for t in dialog.findChildren(QTimer) if t.isActive()]
+    dialog._show_preview(dialog.preview)  # the fit is pending again
+    assert len([t for t in dialog.findChildren(QTimer) if t.isActive()]) == len(fit_timers) + 1
+    dialog.hide()
+    shiboken6.delete(dialog)
+    qtbot.wait(50)  # a stray timer would fire here, and pytest-qt would fail the test with its error
+    assert not shiboken6.isValid(dialog)
 
 
 def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: Path) -> None:

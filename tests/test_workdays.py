@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,7 +131,7 @@ def test_csv_rows(tmp_path: Path) -> None:
     assert read_rows(tmp_path / "absent.csv") == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(st.dates(min_value=D(2015, 1, 1), max_value=D(2026, 9, 30)), st.integers(1, 60))
 def test_add_and_count_agree(start: dt.date, n: int) -> None:
     cal = default_calendar()

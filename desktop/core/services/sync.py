@@ -346,8 +346,9 @@ class SyncService:
         segments = container.decrypt(opened, office.code, office.enc_private_key)
         if progress:
             progress(1, 4)
-        if _ranges(segments) != h.get("ranges") or sum(len(x.changes) for x in segments) != \
-                h.get("counts", {}).get("changes"):
+        counts = h.get("counts") if isinstance(h.get("counts"), dict) else {}
+        if _ranges(segments) != h.get("ranges") or counts.get("segments") != len(segments) or \
+                counts.get("changes") != sum(len(x.changes) for x in segments):
             raise IntegrityFailure("sync.manifest", "file")
         for seg in segments:
             if seg.origin == office.code:
