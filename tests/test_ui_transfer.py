@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
+from test_any_day import LETTER, calendar_knows, nth_workday
 from test_ui_support import commit_text, open_by_search, patient_waits, private_settings
 
 from desktop.core.ledger import Ledger
@@ -165,6 +166,25 @@ def test_a_dialog_deleted_right_after_its_plan_leaves_no_timer_behind(offices: O
     shiboken6.delete(dialog)
     qtbot.wait(50)  # a stray timer would fire here, and pytest-qt would fail the test with its error
     assert not shiboken6.isValid(dialog)
+
+
+def test_the_work_list_marks_a_due_date_beyond_the_holiday_calendar(offices: Offices, qtbot: Any) -> None:
+    """On the wall clock, whatever day the suite runs: a due date that reaches a year no holiday
+    calendar covers is shown with （估算）, one inside the calendar without it."""
+    led = Ledger.open(str(offices.folder / "BJ01.db"))  # the real clock, not the tests' pinned day
+    offices.opened.append(led)
+    case = led.transfers.request(PERSON, "360100", LETTER, channel="paper").case
+    assert case.due == nth_workday(case.applied_on, 15)
+    estimated = not all(calendar_knows(y) for y in range(case.applied_on.year, case.due.year + 1))
+    win = _window(led, qtbot)
+    try:
+        dialog = _list(win, qtbot)
+        due = _row(dialog, case.number)[[dialog.model.headerData(c, Qt.Orientation.Horizontal)
+                                         for c in range(dialog.model.columnCount())].index("办理时限")]
+        assert due == case.due.isoformat() + ("（估算）" if estimated else "")
+        dialog.close()
+    finally:
+        _close(win)
 
 
 def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: Path) -> None:
