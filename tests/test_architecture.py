@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,3 +20,19 @@ def test_import_contract_holds() -> None:
 def test_no_pyside_import_in_core_source() -> None:
     offenders = [p for p in (ROOT / "desktop" / "core").rglob("*.py") if "PySide6" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+WALL_CLOCK = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.time|time\.localtime"
+                        r"|QDate\.currentDate|QDateTime\.currentDateTime)\s*\(")
+
+
+def test_only_the_clock_module_reads_the_wall_clock() -> None:
+    """Every date and time the program uses comes from the ledger's clock (desktop/core/clock.py);
+    the bootstrap script, which installs and starts things, is not part of the program."""
+    allowed = {ROOT / "desktop" / "core" / "clock.py", ROOT / "desktop" / "bootstrap.py"}
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+             for p in sorted((ROOT / "desktop").rglob("*.py")) if p not in allowed
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if WALL_CLOCK.search(line)]
+    assert found == []
+    assert WALL_CLOCK.search("x = dt.date.today()") and WALL_CLOCK.search("QDateTime.currentDateTime()")
