@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import importlib.util
+import math
 import os
 import shlex
 import shutil
@@ -303,7 +304,7 @@ def faketime_env(at: str) -> dict[str, str]:
             target = datetime.strptime(at, "%Y-%m-%d %H:%M:%S")
         except ValueError:
             raise SystemExit(f"--at {at!r}: expected a local date and time as YYYY-MM-DD HH:MM") from None
-    offset = round(time.mktime(target.timetuple()) - time.time())
+    offset = math.ceil(time.mktime(target.timetuple()) - time.time())
     for library in faketime_candidates():
         env = {"LD_PRELOAD": library, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
         check = subprocess.run(
