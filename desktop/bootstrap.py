@@ -297,13 +297,14 @@ def faketime_env(at: str) -> dict[str, str]:
     `at` (all processes share one shifted timeline; the monotonic clock and timers stay real)."""
     from datetime import datetime
 
-    try:
-        target = datetime.strptime(at, "%Y-%m-%d %H:%M")
-    except ValueError:
+    for layout in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
-            target = datetime.strptime(at, "%Y-%m-%d %H:%M:%S")
+            target = datetime.strptime(at, layout)
+            break
         except ValueError:
-            raise SystemExit(f"--at {at!r}: expected a local date and time as YYYY-MM-DD HH:MM") from None
+            continue
+    else:
+        raise SystemExit(f"--at {at!r}: expected a local date and time as YYYY-MM-DD HH:MM")
     offset = math.ceil(time.mktime(target.timetuple()) - time.time())
     for library in faketime_candidates():
         env = {"LD_PRELOAD": library, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}

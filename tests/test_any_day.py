@@ -52,11 +52,8 @@ def shipped_rate_years() -> set[int]:
 
 def calendar_knows(year: int) -> bool:
     """Whether the holiday package or resources/workdays.csv covers the year (read directly)."""
-    try:
-        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    if year in {day.year for day in chinese_calendar.holidays}:
         return True
-    except NotImplementedError:
-        pass
     with (RESOURCES / "workdays.csv").open(encoding="utf-8") as fh:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
         return any(r["date"].startswith(f"{year}-") for r in rows)

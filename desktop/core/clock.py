@@ -43,16 +43,14 @@ class Clock:
             raise ValueError("only a clock pinned with at= can be advanced")
         self._at += delta
 
-    @property
-    def pinned(self) -> bool:
-        """True when the date does not come from the wall clock."""
-        return self._at is not None or self._day is not None
-
 
 SYSTEM = Clock()
 
+# What callers may pass where a clock is wanted.
+ClockLike = Clock | Callable[[], dt.date] | dt.date | dt.datetime | None
 
-def as_clock(value: Clock | Callable[[], dt.date] | dt.date | dt.datetime | None) -> Clock:
+
+def as_clock(value: ClockLike) -> Clock:
     """A Clock from what callers pass: a Clock, a function giving the date, a fixed date or moment,
     or None for the wall clock."""
     if value is None:

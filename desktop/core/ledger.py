@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.core.clock import Clock, as_clock
+from desktop.core.clock import Clock, ClockLike, as_clock
 from desktop.core.errors import NotAllowed
 from desktop.core.messages import role_names
 from desktop.core.security import ROLES, Actor, counter_name
@@ -23,8 +23,6 @@ from desktop.core.store.models import UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.services.users import AccountInfo
-
-ClockLike = Clock | Callable[[], dt.date] | dt.date | dt.datetime | None
 
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
 

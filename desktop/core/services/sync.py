@@ -346,7 +346,8 @@ class SyncService:
         segments = container.decrypt(opened, office.code, office.enc_private_key)
         if progress:
             progress(1, 4)
-        counts = h.get("counts") if isinstance(h.get("counts"), dict) else {}
+        stated = h.get("counts")
+        counts: dict[str, Any] = stated if isinstance(stated, dict) else {}
         if _ranges(segments) != h.get("ranges") or counts.get("segments") != len(segments) or \
                 counts.get("changes") != sum(len(x.changes) for x in segments):
             raise IntegrityFailure("sync.manifest", "file")
