@@ -32,6 +32,33 @@ TEST_PACKAGES = ("faketime",)
 # package `libfaketime` (a test extra) carries, then Debian's. Debian 12's 0.9.10 breaks Python
 # 3.11's time.sleep (EINVAL with the monotonic clock left alone, a hang otherwise; libfaketime
 # upstream issue 426), so each candidate is checked before it is used.
+#
+# With glibc 2.30 and later libfaketime by default "fixes" pthread_cond_timedwait on the monotonic
+# clock by rebasing the deadline, even though that clock is not faked here: every such timed wait
+# then returns at once. Python's GIL and Qt's wait conditions use those waits; a worker thread next
+# to a Qt event loop ran 250 to 500 times slower, and window tests waiting on it timed out.
+# FAKETIME_FORCE_MONOTONIC_FIX=0 passes the deadline through unchanged, and the check below times a
+# real 50 ms wait on a monotonic condition variable to prove it.
+FAKETIME_CHECK = """
+import ctypes, datetime, time
+time.sleep(0.01)
+libc = ctypes.CDLL(None)
+class TS(ctypes.Structure):
+    _fields_ = [("s", ctypes.c_long), ("ns", ctypes.c_long)]
+attr, cond, mutex = (ctypes.create_string_buffer(128) for _ in range(3))
+libc.pthread_condattr_init(attr)
+libc.pthread_condattr_setclock(attr, time.CLOCK_MONOTONIC)
+libc.pthread_cond_init(cond, attr)
+libc.pthread_mutex_init(mutex, None)
+libc.pthread_mutex_lock(mutex)
+end = time.clock_gettime(time.CLOCK_MONOTONIC) + 0.05
+start = time.monotonic()
+libc.pthread_cond_timedwait(cond, mutex, ctypes.byref(TS(int(end), int(end % 1 * 1e9))))
+waited = time.monotonic() - start
+if not 0.04 <= waited < 2:
+    raise SystemExit(f"a 50 ms timed wait took {waited * 1000:.0f} ms")
+print(datetime.datetime.now().isoformat(sep=" ", timespec="seconds"))
+"""
 DEBIAN_FAKETIME = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
                    "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1")
 USAGE = """usage: python3 -m desktop.bootstrap COMMAND
@@ -307,15 +334,19 @@ def faketime_env(at: str) -> dict[str, str]:
         raise SystemExit(f"--at {at!r}: expected a local date and time as YYYY-MM-DD HH:MM")
     offset = math.ceil(time.mktime(target.timetuple()) - time.time())
     for library in faketime_candidates():
-        env = {"LD_PRELOAD": library, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
-        check = subprocess.run(
-            [str(venv_python()), "-c", ("import time, datetime; time.sleep(0.01); "
-                                        "print(datetime.datetime.now().isoformat(sep=' ', timespec='seconds'))")],
-            env={**os.environ, **env}, capture_output=True, text=True, timeout=30, check=False)
+        env = {"LD_PRELOAD": library, "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+               "FAKETIME_FORCE_MONOTONIC_FIX": "0"}
+        try:
+            check = subprocess.run([str(venv_python()), "-c", FAKETIME_CHECK], env={**os.environ, **env},
+                                   capture_output=True, text=True, timeout=30, check=False)
+        except subprocess.TimeoutExpired:
+            say(f"libfaketime {library} hangs Python's timed waits here: skipped")
+            continue
         if check.returncode == 0:
             say(f"libfaketime {library}: the clock reads {check.stdout.strip()} (offset {offset:+d} s)")
             return env
-        say(f"libfaketime {library} fails Python's time.sleep here: skipped")
+        why = (check.stderr.strip().splitlines() or ["no reason given"])[-1]
+        say(f"libfaketime {library} breaks Python's sleeps or timed waits here ({why}): skipped")
     raise SystemExit("no working libfaketime: install the test extras (pip package libfaketime)")
 
 

@@ -46,7 +46,10 @@ def test_batch_print_everyone(ledger: Ledger, person: str, qtbot: object, tmp_pa
     assert "请填写" in dialog.error.text()
     dialog.everyone.setChecked(True)
     dialog.run_batch()
-    qtbot.waitUntil(lambda: len(dialog.written) == 2, timeout=20000)  # type: ignore[attr-defined]
+    assert not dialog.start.isEnabled()  # until the batch is over, with or without an error
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=20000)  # type: ignore[attr-defined]
+    assert dialog.error.text() == ""
+    assert len(dialog.written) == 2
     assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == sorted(p.name for p in dialog.written)
     assert "2" in dialog.result.text()
     runner.wait()
