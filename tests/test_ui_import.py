@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from conftest import EMPLOYER
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 from test_ui_support import patient_waits, private_settings, window
 
 from desktop.core.ledger import Ledger
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.window import MainWindow
 
@@ -35,7 +35,7 @@ def test_import_a_declaration_with_a_bad_row_and_see_it_listed(
     path = declaration(tmp_path, f"{EMPLOYER},{person},张三,2026-09,7000",
                        f"{EMPLOYER},{person},李四,2026-10,7000",
                        f"{EMPLOYER},{person},张三,2026-1x,7000")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(files, "open_file_name", lambda *a, **k: str(path))
     qtbot.keyClick(window.search.box, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, ImportDialog))
     dialog = window.active_dialog
@@ -49,7 +49,7 @@ def test_import_a_declaration_with_a_bad_row_and_see_it_listed(
     assert dialog.table.isVisible() and dialog.save_button.isVisible()
     assert ledger.history.month_keys(person)[1] == []
     target = tmp_path / "错误清单.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(files, "save_file_name", lambda *a, **k: str(target))
     dialog.save_button.click()
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")

@@ -42,3 +42,5 @@ def test_the_window_opens_with_a_sign_in(staffed: Ledger, qtbot: Any) -> None:
     win.close()
     runner.wait()
     startup.ledger.close()
+    assert startup.ledger.check_locks()["guarded"]  # the window held its locks in a guard process
+    startup.ledger.release_locks()

@@ -63,6 +63,8 @@ def test_first_run_asks_for_the_office(tmp_path: Path, qtbot: Any) -> None:
     win.close()
     runner.wait()
     startup.ledger.close()
+    assert startup.ledger.check_locks()["guarded"]  # the window held its locks in a guard process
+    startup.ledger.release_locks()
 
 
 def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path, qtbot: Any) -> None:
@@ -87,6 +89,8 @@ def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path, qtbot: Any
     runner.wait()
     assert startup.ledger is not None
     startup.ledger.close()
+    assert startup.ledger.check_locks()["guarded"]  # the window held its locks in a guard process
+    startup.ledger.release_locks()
 
 
 def test_a_named_step_shows_the_progress_dialog_at_once(qtbot: Any) -> None:

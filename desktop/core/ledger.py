@@ -18,8 +18,9 @@ from desktop.core.clock import Clock, ClockLike, as_clock
 from desktop.core.errors import NotAllowed
 from desktop.core.messages import role_names
 from desktop.core.security import ROLES, Actor, counter_name
-from desktop.core.store.engine import Progress, open_engine
-from desktop.core.store.models import UserAccount
+from desktop.core.store.engine import Progress, open_engine, sqlite_path
+from desktop.core.store.guard import LockGuard, locks_held
+from desktop.core.store.models import AuditHead, UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.services.users import AccountInfo
@@ -65,6 +66,7 @@ class Ledger:
         self._local = threading.local()
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
+        self._lock_guard: LockGuard | None = None
         self.office = OfficeService(self)
         self.reference = ReferenceService(self)
         self.employers = EmployerService(self)
@@ -187,6 +189,8 @@ class Ledger:
         if current is not None:
             yield current
             return
+        if self._lock_guard is not None:
+            self._lock_guard.ensure()
         session = self._sessions()
         self._local.session = session
         try:
@@ -275,6 +279,53 @@ class Ledger:
     def now(self) -> dt.datetime:
         """The moment by the ledger's clock, local and naive (tests pin it)."""
         return self._clock.now()
+
+    # -- other users of the database ------------------------------------------------------------
+
+    def hold_locks(self) -> bool:
+        """Keep this SQLite database's locks in a guard process while it is open here (the window
+        does this: Qt may open the file and so drop this process's own locks; see store/guard.py).
+        False for PostgreSQL and in-memory databases, which need none."""
+        path = sqlite_path(self.engine)
+        if path is None or self._lock_guard is not None:
+            return False
+        guard = LockGuard(path)
+        guard.start()
+        self._lock_guard = guard
+        return True
+
+    @property
+    def guard_process(self) -> Any:
+        """The lock guard's process (a subprocess.Popen), when there is one."""
+        return self._lock_guard.process if self._lock_guard is not None else None
+
+    def release_locks(self) -> None:
+        """End the guard (after close(), when nothing here uses the database any more)."""
+        guard, self._lock_guard = self._lock_guard, None
+        if guard is not None:
+            guard.stop()
+
+    def check_locks(self) -> dict[str, Any]:
+        """Start the guard again if it ended; then whether it holds its locks and whether this
+        process still holds its own (None where that cannot be seen: PostgreSQL, no guard, not
+        Linux)."""
+        path = sqlite_path(self.engine)
+        guard = self._lock_guard
+        if guard is not None:
+            guard.ensure()
+        return {
+            "guarded": guard is not None and guard.alive,
+            "guard_pid": guard.process.pid if guard and guard.process else None,
+            "guard_locks": locks_held(path, guard.process.pid) if path and guard and guard.process else None,
+            "own_locks": locks_held(path) if path else None,
+            "guard_restarts": guard.restarts if guard else 0,
+        }
+
+    def change_mark(self) -> int:
+        """A number that grows with every change committed to the database by anyone (the audit
+        trail's head), so a window can see that another window or the command line changed data."""
+        with self._sessions() as s:
+            return int(s.execute(select(AuditHead.seq)).scalar() or 0)
 
     def close(self) -> None:
         """Release the database connections."""

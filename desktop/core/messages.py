@@ -130,6 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "import.cells": ("第{line}行的列数为{found}，应为{expected}", "line {line} has {found} cells, expected {expected}"),
     "db.newer": ("数据库版本{found}比本程序新，请升级程序", "the database version {found} is newer than this program: upgrade the program"),
+    "db.network": ("数据库文件{path}位于网络共享（{fs}）上，SQLite在网络文件系统上无法可靠加锁，可能损坏数据，因此拒绝打开。请把数据库放在本机磁盘上；两个窗口共用一个数据库请用本机的同一文件，或改用本机构的PostgreSQL（见README“多人同时使用”）", "the database file {path} is on a network share ({fs}): SQLite cannot lock reliably there and the data could be damaged, so it is not opened. Keep the database on a local disk; for two counters use one file on the same PC or the office's PostgreSQL (README, \"Several users at once\")"),
     "db.open": ("无法打开数据库：{reason}", "cannot open the database: {reason}"),
     "font.missing": ("找不到可嵌入的中文TrueType字体。请安装 fonts-wqy-microhei（Debian: apt-get install fonts-wqy-microhei），或将环境变量 SHEBAO_FONT 设为 .ttf/.ttc 字体文件路径。已尝试：{tried}", "no embeddable Chinese TrueType font found. Install fonts-wqy-microhei (Debian: apt-get install fonts-wqy-microhei) or set SHEBAO_FONT to a .ttf/.ttc file. Tried: {tried}"),
     "document.kind": ("{value}不是可打印的文书种类（{known}）", "{value} is not a printable kind ({known})"),

@@ -20,7 +20,16 @@ def forms_dir() -> Path:
 
 
 def default_database() -> Path:
-    """The office database in the user data directory."""
+    """The office database, in a folder of its own in the user data directory (`database/`):
+    file dialogs never start there, and nothing else is kept beside it. A database from before that
+    folder existed (directly in the data directory) is still used where it is."""
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("shebao-desk", appauthor=False)) / "office.db"
+    data = Path(user_data_dir("shebao-desk", appauthor=False))
+    legacy = data / "office.db"
+    return legacy if legacy.exists() else data / "database" / "office.db"
+
+
+def database_folder(database: Path) -> Path:
+    """The folder holding a SQLite database and its -wal and -shm files."""
+    return database.resolve().parent

@@ -75,10 +75,13 @@ class Startup(QObject):
                 task.stage(labels.get(stage, stage))
 
             if factory is not None:
-                return factory(self.target, progress=progress)
-            from desktop.core.ledger import Ledger
+                ledger = factory(self.target, progress=progress)
+            else:
+                from desktop.core.ledger import Ledger
 
-            return Ledger.open(self.target, progress=progress)
+                ledger = Ledger.open(self.target, progress=progress)
+            ledger.hold_locks()  # before any file dialog can make this process lose its own
+            return ledger
 
         task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
                                     cancellable=False, quiet=True)
@@ -169,4 +172,6 @@ def main(argv: list[str] | None = None,
     if startup.ledger is not None:
         runner.run(startup.ledger.close)  # on the worker, so its own connection is closed too
     runner.wait()
+    if startup.ledger is not None:
+        startup.ledger.release_locks()  # last: after every connection of this process is closed
     return exit_code[0] or int(code)

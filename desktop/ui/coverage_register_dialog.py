@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.agreements import shipped
 from desktop.core.ledger import Ledger
+from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.person_page import read_only_table, set_row
 from desktop.ui.runner import Runner
@@ -108,6 +108,6 @@ class CoverageRegisterDialog(QDialog):
     def _save(self, kind: str) -> None:
         name = f"参保证明统计.{kind}"
         filters = self.tr("CSV 文件 (*.csv)") if kind == "csv" else self.tr("PDF 文件 (*.pdf)")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计"), name, filters)
+        path = files.save_file_name(self, self.tr("导出统计"), name, filters)
         if path:
             (self.save_csv if kind == "csv" else self.save_pdf)(path)

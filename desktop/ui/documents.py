@@ -14,7 +14,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.ledger import Ledger
 from desktop.core.services.documents import Issued
+from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.runner import Runner, Task
 
@@ -87,8 +87,8 @@ class DocumentPreviewDialog(QDialog):
             self.print_to(printer)
 
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为PDF"), f"{self.issued.number}.pdf",
-                                              self.tr("PDF 文件 (*.pdf)"))
+        path = files.save_file_name(self, self.tr("另存为PDF"), f"{self.issued.number}.pdf",
+                                    self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.save_to(path)
 
@@ -120,7 +120,7 @@ class BatchPrintDialog(QDialog):
         self.resize(520, 420)
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("保存到"), self.folder.text())
+        path = files.existing_directory(self, self.tr("保存到"), self.folder.text())
         if path:
             self.folder.setText(path)
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -27,7 +26,7 @@ from desktop.core.errors import InvalidRows, RowProblem
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
 from desktop.core.services.contributions import ImportCancelled, ImportResult
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.layout import ERROR_STYLE, heading, vbox
 from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner, Task
@@ -172,8 +171,7 @@ class ImportDialog(QDialog):
         """Ask where to save the list of bad rows, then save it."""
         folder = str(i18n.settings().value("import/folder", str(self.request.path.parent)))
         suggested = str(Path(folder) / (self.request.path.stem + "-错误清单.csv"))
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存错误清单"), suggested,
-                                              self.tr("CSV 文件 (*.csv)"))
+        name = files.save_file_name(self, self.tr("保存错误清单"), suggested, self.tr("CSV 文件 (*.csv)"))
         if name:
             self.save_problems(Path(name))
 

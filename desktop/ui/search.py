@@ -123,6 +123,12 @@ class SearchPanel(QWidget):
         if self._in_flight is None and self.text():
             self._start(self.text())
 
+    def refresh(self) -> None:
+        """Search the current text again (the database changed); a running search is answered
+        for the newest text anyway."""
+        if self._in_flight is None and self.text():
+            self._start(self.text())
+
     def text(self) -> str:
         """The search text, trimmed."""
         return self.box.text().strip()
@@ -157,11 +163,16 @@ class SearchPanel(QWidget):
             self.count.setText(i18n.message(error))
 
     def _show(self, text: str, people: list[WorkerInfo]) -> None:
-        """Put people in the list, select the first, and open it if Enter was waiting."""
+        """Put people in the list, select the first (or, for the same text again, the person that
+        was selected), and open it if Enter was waiting."""
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        was = self.model.people[rows[0].row()].key if rows and text == self.shown_text \
+            and rows[0].row() < len(self.model.people) else None
         self.model.set_people(people)
         self.shown_text = text
         if people:
-            self.view.selectRow(0)
+            keys = [p.key for p in people]
+            self.view.selectRow(keys.index(was) if was in keys else 0)
         self._show_count()
         self.results_shown.emit(text, len(people))
         if self._open_when_ready:

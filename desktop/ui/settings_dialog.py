@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.office import OfficeInfo
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.reference_model import (
     KINDS,
@@ -223,7 +222,7 @@ class SettingsDialog(QDialog):
         """Ask for the sync outbox folder (unless given; "" clears it), then store it."""
         if folder is None:
             start = self.outbox.text() or str(Path.home())
-            folder = QFileDialog.getExistingDirectory(self, self.tr("选择同步发件文件夹"), start)
+            folder = files.existing_directory(self, self.tr("选择同步发件文件夹"), start)
             if not folder:
                 return
         self.outbox_error.clear()

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -31,7 +30,7 @@ from desktop.core.refdata import schemes
 from desktop.core.services.office import OfficeInfo
 from desktop.core.services.sync import ConflictInfo, ExportResult, Gap, ImportResult, PeerStatus
 from desktop.core.sync.tables import TABLES
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.layout import error_label, hbox, heading, short_message, vbox
 from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner, Task
@@ -449,7 +448,7 @@ class SyncDialog(QDialog):
         if self.running:
             return None
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
+            name = files.save_file_name(
                 self, self.tr("保存同步文件"), str(Path(self._folder()) / self.suggested_name()),
                 self.tr("同步文件 (*.sync)"))
             if not name:
@@ -481,7 +480,7 @@ class SyncDialog(QDialog):
         if self.running:
             return None
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(
+            name = files.open_file_name(
                 self, self.tr("选择同步文件"), self._folder(),
                 self.tr("同步文件 (*.sync);;所有文件 (*)"))
             if not name:

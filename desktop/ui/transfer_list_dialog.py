@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -34,7 +33,7 @@ from desktop.core.regions import name_of
 from desktop.core.security import SUPERVISE
 from desktop.core.services.documents import Issued
 from desktop.core.services.transfers import STATUSES, CaseInfo, StepResult, TransferReport
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import FormDialog, error_label, hbox, line_edit, vbox
 from desktop.ui.list_model import Index, ListTableModel
@@ -454,7 +453,7 @@ class TransferListDialog(QDialog):
         if path is None:
             name = self.tr("转移业务统计{year}").format(year=year) + f".{kind}"
             filters = self.tr("CSV 文件 (*.csv)") if kind == "csv" else self.tr("PDF 文件 (*.pdf)")
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计"), name, filters)
+            chosen = files.save_file_name(self, self.tr("导出统计"), name, filters)
             if not chosen:
                 return
             path = chosen

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui import i18n
+from desktop.ui import files, i18n
 from desktop.ui.layout import heading, vbox
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the core's storage is imported on the worker while the wind
     from desktop.core.services.office import OfficeInfo
     from desktop.ui.person_page import PersonPage
 
+log = logging.getLogger(__name__)
+
 
 Message = str | Callable[[], str]
 
@@ -39,6 +41,8 @@ class MainWindow(QMainWindow):
 
     ready = Signal()
     person_shown = Signal(str)
+    changed_elsewhere = Signal()  # another window, the command line or a sync import changed data
+    WATCH_MS = 1500  # how often the window asks whether the database changed
 
     def __init__(self, ledger: Ledger | None = None, runner: Runner | None = None) -> None:
         super().__init__()
@@ -50,6 +54,12 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(self.runner)
         self._page: PersonPage | None = None  # made when the first person is opened
         self._saved_tab = 0
+        self._mark: int | None = None  # the database's change mark the window last showed
+        self._watching = False
+        self._lock_loss_logged = False
+        self.watch = QTimer(self)
+        self.watch.setInterval(self.WATCH_MS)
+        self.watch.timeout.connect(self.check_for_changes)
         self.welcome_title = heading(4)
         self.welcome = QLabel()
         self.welcome.setWordWrap(True)
@@ -111,7 +121,14 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         if self._page is not None:
             self._page.history_model.ledger = ledger
+        from desktop.core.store.engine import sqlite_path
+
+        database = sqlite_path(ledger.engine)
+        if database is not None:
+            files.protect(database)
+        self._mark = None
         self.runner.run(ledger.office.get, self._office_loaded)
+        self.runner.run(ledger.change_mark, self._first_mark)
 
     def need_ledger(self) -> Ledger:
         """The open ledger (the actions that need it are disabled until it is open)."""
@@ -186,7 +203,63 @@ class MainWindow(QMainWindow):
         self.retranslate()
         if QApplication.activeModalWidget() is None:
             self.focus_search()
+        self.watch.start()
         self.ready.emit()
+
+    # -- changes made elsewhere ---------------------------------------------------------------
+
+    def _first_mark(self, result: Any, error: BaseException | None) -> None:
+        """Remember the database's change mark as the window first shows it."""
+        if error is None and self._mark is None:
+            self._mark = int(result)
+
+    def check_for_changes(self) -> None:
+        """Ask (on the worker, when it is idle) whether anyone changed the database."""
+        ledger = self.ledger
+        if ledger is None or self._watching or self.runner.busy:
+            return
+        self._watching = True
+        self.runner.run(lambda: (ledger.change_mark(), ledger.check_locks()), self._mark_read)
+
+    def _mark_read(self, result: Any, error: BaseException | None) -> None:
+        """Refresh what is shown when the change mark moved since the last look."""
+        self._watching = False
+        if error is not None:
+            log.warning("could not check the database for changes: %s", error)
+            return
+        mark, locks = result
+        if locks.get("own_locks") == 0 and locks.get("guarded") and not self._lock_loss_logged:
+            self._lock_loss_logged = True
+            log.warning("this window lost its own SQLite locks on the database; the lock guard "
+                        "(pid %s) still holds the office's", locks.get("guard_pid"))
+        if self._mark is None:
+            self._mark = mark
+        elif mark != self._mark:
+            self._mark = mark
+            self.refresh_from_database()
+
+    def refresh_from_database(self) -> None:
+        """Show the database as it is now: the search results, the person shown and the open
+        list or register, without moving the clerk's cursor."""
+        self.search.refresh()
+        if self._page is not None and self._page.worker is not None and self.stack.currentWidget() is self._page:
+            ledger = self.need_ledger()
+            key = self._page.worker.key
+            from desktop.ui.person_page import load_person
+
+            self.runner.run(lambda: load_person(ledger, key), self._person_refreshed)
+        dialog = self.active_dialog
+        reload = getattr(dialog, "refresh_from_database", None) if dialog is not None and dialog.isVisible() \
+            else None
+        if callable(reload):
+            reload()
+        self.changed_elsewhere.emit()
+
+    def _person_refreshed(self, result: Any, error: BaseException | None) -> None:
+        """Show the person again as stored now (nothing else changes: focus, status, tab)."""
+        if error is None and self._page is not None and self._page.worker is not None \
+                and result.statement.worker.key == self._page.worker.key:
+            self.page.show_person(result)
 
     def focus_search(self) -> None:
         """Put the cursor in the search box, text selected, ready for the next person."""
@@ -402,8 +475,8 @@ class MainWindow(QMainWindow):
     def choose_import_file(self) -> QDialog | None:
         """Pick a declaration file and import it."""
         folder = str(i18n.settings().value("import/folder", str(Path.home())))
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择单位申报文件"), folder,
-                                              self.tr("申报文件 (*.csv *.xlsx *.txt)"))
+        name = files.open_file_name(self, self.tr("选择单位申报文件"), folder,
+                                    self.tr("申报文件 (*.csv *.xlsx *.txt)"))
         if not name:
             self.focus_search()
             return None
@@ -507,6 +580,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's state and let queued work finish."""
+        self.watch.stop()
         self.save_state()
         self.runner.wait()
         super().closeEvent(event)

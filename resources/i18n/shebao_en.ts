@@ -140,7 +140,7 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+139"/>
+        <location filename="../../desktop/ui/audit_dialog.py" line="+138"/>
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
@@ -327,7 +327,7 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+103"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+102"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -385,7 +385,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+172"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+171"/>
         <source>参保人</source>
         <translation>Insured person</translation>
     </message>
@@ -949,7 +949,7 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+137"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="+136"/>
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
@@ -969,7 +969,7 @@
         <translation>Save the list of bad rows</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
@@ -1007,7 +1007,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+210"/>
+        <location filename="../../desktop/ui/window.py" line="+277"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -1171,8 +1171,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-287"/>
-        <location line="+287"/>
+        <location line="-338"/>
+        <location line="+338"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1515,7 +1515,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProblemModel</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="-128"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="-127"/>
         <source>行号</source>
         <translation>Line</translation>
     </message>
@@ -1873,7 +1873,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SearchPanel</name>
     <message>
-        <location line="+102"/>
+        <location line="+113"/>
         <source>回车打开所选人员；Esc 回到查找框</source>
         <translation>Enter opens the selected person; Esc returns to the search box</translation>
     </message>
@@ -1907,7 +1907,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+199"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+198"/>
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
@@ -2129,7 +2129,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
@@ -2354,7 +2354,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+275"/>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+278"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -2456,7 +2456,7 @@ SHA-256: {sha}</translation>
     <message>
         <location line="+3"/>
         <source>金额为按本机构所记录的转出地缴费测算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。</source>
-        <translation>The amounts are an estimate from the contributions recorded here for the old region; the old office's information table decides. Confirm the money in the transfer work list when it arrives.</translation>
+        <translation>The amounts are an estimate from the contributions recorded here for the old region; the old office&apos;s information table decides. Confirm the money in the transfer work list when it arrives.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2847,6 +2847,34 @@ Do this only when the rate is not published yet and the person cannot wait. Sett
         <location line="+1"/>
         <source>导出PDF(&amp;P)…</source>
         <translation>Save &amp;PDF…</translation>
+    </message>
+</context>
+<context>
+    <name>files</name>
+    <message>
+        <location filename="../../desktop/ui/files.py" line="+66"/>
+        <source>文件夹</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{suffix} 文件</source>
+        <translation>{suffix} file</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>不能使用此文件夹</source>
+        <translation>This folder cannot be used</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{path} 是数据库所在的文件夹，只存放数据库本身。请选择其他文件夹。</source>
+        <translation>{path} is the database&apos;s folder, which holds the database alone. Choose another folder.</translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from desktop.core.clock import SYSTEM, Clock
 from desktop.core.errors import IntegrityFailure, InvalidInput
 from desktop.core.paths import default_database
+from desktop.core.store.guard import network_filesystem
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,14 @@ def database_url(target: str | os.PathLike[str] | None) -> str:
         return raw
     path = Path(raw).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The database file of a SQLite engine; None for PostgreSQL and in-memory databases."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -135,6 +144,11 @@ def open_engine(
 ) -> Engine:
     """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
     url = database_url(target)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        share = network_filesystem(Path(parsed.database).parent)
+        if share is not None:
+            raise InvalidInput("db.network", "db", fs=share, path=parsed.database)
     try:
         engine = make_engine(url)
         migrate(engine, progress, clock)
