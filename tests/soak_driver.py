@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import EMPLOYER, TODAY  # noqa: E402
-from test_any_day import id_number  # noqa: E402
+from conftest import EMPLOYER, TODAY
+from test_any_day import id_number
 
-from desktop import cli  # noqa: E402
-from desktop.core.clock import Clock  # noqa: E402
+from desktop import cli
+from desktop.core.clock import Clock
 
 
 def shebao(db: str, *args: str) -> int:
