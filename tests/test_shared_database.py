@@ -239,3 +239,45 @@ def test_a_database_on_a_network_share_is_refused(tmp_path: Path, monkeypatch: p
         Ledger.open(tmp_path / "office.db")
     assert refused.value.key == "db.network" and "nfs4" in str(refused.value.params)
     assert not (tmp_path / "office.db").exists()
+
+
+def test_the_program_itself_never_opens_the_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's audit hook sees every open() of Python code (ours and the libraries'); SQLite's own
+    opens happen in C and are not seen. A whole working day runs under it: opening, registering,
+    recording, a statement, a backup and its check, a sync file out and in, a daily backup."""
+    monkeypatch.setenv("SHEBAO_BACKUP_KEY", str(tmp_path / "backup.key"))
+    db = tmp_path / "database" / "office.db"
+    watched = {str(db) + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    opened: list[str] = []
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
+            name = os.fsdecode(args[0])
+            if name in watched or os.path.abspath(name) in watched:
+                opened.append(f"{event} {name}")
+
+    sys.addaudithook(hook)  # hooks cannot be removed: it only records, and only these paths
+    other = Ledger.open(tmp_path / "bj" / "office.db", clock=lambda: TODAY)
+    other.office.init("BJ01", "北京市朝阳区社保中心", "110105")
+    led = _office(Ledger.open(db, clock=lambda: TODAY))
+    try:
+        from sync_support import trust_all
+
+        trust_all(led, other)
+        assert led.hold_locks()
+        key = led.workers.register_citizen("510107198511113215", "张三", "510107", "rural").key
+        led.contributions.record(key, EMPLOYER, "2026-10", "6000")
+        led.documents.issue("statement", key)
+        backup = led.backups.backup(tmp_path / "b.sbk").file
+        led.backups.check(backup)
+        led.backups.daily(tmp_path / "daily")
+        led.sync.export(tmp_path / "out.sync", to="BJ01")
+        other.sync.export(tmp_path / "back.sync", to="OFF01")
+        led.sync.import_file(tmp_path / "back.sync")
+        led.check_locks()
+        led.change_mark()
+    finally:
+        led.close()
+        led.release_locks()
+        other.close()
+    assert opened == []

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import shiboken6
+from conftest import TODAY
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
@@ -365,4 +366,18 @@ def test_the_report_from_the_menu_and_english(offices: Offices, qtbot: Any) -> N
         assert dialog.report_note.text() == "No transfers in or out in 2026."
         assert win.transfers_action.text() == "&Transfer work list…"
     finally:
+        _close(win)
+
+
+def test_the_open_work_list_shows_a_case_requested_at_another_counter(offices: Offices, qtbot: Any) -> None:
+    win = _window(offices.b, qtbot)
+    try:
+        dialog = _list(win, qtbot)
+        assert dialog.model.cases == []
+        second = offices.later(offices.b, TODAY)  # the second counter: its own connection to the file
+        case = second.transfers.request(PERSON, "360100", LETTER, channel="paper").case
+        qtbot.waitUntil(lambda: [c.number for c in dialog.model.cases] == [case.number], timeout=20000)
+        dialog.close()
+    finally:
+        win.watch.stop()
         _close(win)

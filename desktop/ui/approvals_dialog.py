@@ -147,6 +147,10 @@ class ApprovalsDialog(QDialog):
                 return True
         return False
 
+    def refresh_from_database(self) -> None:
+        """The database changed elsewhere (the window noticed): read it again."""
+        self.reload()
+
     def reload(self) -> None:
         """Read the list again in the background."""
         status = self.show_all.currentData()

@@ -65,6 +65,10 @@ class CoverageRegisterDialog(QDialog):
         self.loaded = False
         self.refresh()
 
+    def refresh_from_database(self) -> None:
+        """The database changed elsewhere (the window noticed): read it again."""
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the register and the statistics for the chosen country and year."""
         country, year = self.country.currentData(), self.year.value() or None

@@ -282,6 +282,10 @@ class TransferListDialog(QDialog):
                 return True
         return False
 
+    def refresh_from_database(self) -> None:
+        """The database changed elsewhere (the window noticed): read it again."""
+        self.reload()
+
     def reload(self) -> None:
         """Read the cases for the filter again in the background."""
         self.loaded = False
