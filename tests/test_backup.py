@@ -271,3 +271,27 @@ def test_cli_backup_restore_and_a_damaged_file(staffed: Ledger, tmp_path: Path, 
     code, data, err = run(capsys, "--db", str(other), "--json", "restore", str(tmp_path / "bad.sbk"))
     assert code == 4 and data["error"]["code"] == "integrity" and "拒绝恢复" in err
     assert not other.exists()  # refused before anything was created
+
+
+def test_restore_in_the_window_while_its_lock_guard_holds_the_database(backed_up: tuple[Ledger, Path, Path]) -> None:
+    source, file, key = backed_up
+    source.reference.set_wage("360000", 2027, "7000")  # a change after the backup
+    assert source.hold_locks()
+    try:
+        as_(source, "admin1")
+        source.backups.restore(file, key, force=True)
+        with as_(source, "admin1").read() as s:
+            assert s.execute(text("SELECT count(*) FROM average_wage WHERE year = 2027")).scalar() == 0
+        assert as_(source, "sup1").audit.verify().valid
+        assert source.check_locks()["guard_locks"]
+    finally:
+        source.close()
+        source.release_locks()
+    database = source.engine.url.database
+    assert database is not None
+    conn = sqlite3.connect(database)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM average_wage WHERE year = 2027").fetchone()[0] == 0
+    finally:
+        conn.close()
