@@ -47,7 +47,7 @@ CHECK_ON_OPEN_BYTES = 64 * 2**20
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
     contributions, accounts, residents, documents, exemptions, users, approvals, audit, backups,
-    sync, transfers.
+    sync, transfers, recovery.
 
     While the office has no accounts ("open mode") every call runs as before, unsigned. Once one
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
@@ -65,6 +65,7 @@ class Ledger:
         from desktop.core.services.exemptions import ExemptionService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
+        from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
         from desktop.core.services.sync import SyncService
         from desktop.core.services.transfers import TransferService
@@ -100,6 +101,7 @@ class Ledger:
         self.backups = BackupService(self)
         self.sync = SyncService(self)
         self.transfers = TransferService(self)
+        self.recovery = RecoveryService(self)
 
     @classmethod
     def open(
