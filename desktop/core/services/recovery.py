@@ -300,7 +300,8 @@ class RecoveryService:
         From the import register when it can be read; else every sync file found for this office
         made after the backup (importing one that was already in the backup changes nothing)."""
         since = backup.created_at if backup else dt.datetime.min
-        where = _unique([self._ledger.sync.received_folder(), *folders])
+        kept = self._ledger.sync.received_folder()
+        where = _unique([*([kept] if kept else []), *folders])
         by_sha: dict[str, Path] = {}
         manifests: dict[Path, dict[str, Any]] = {}
         for folder in where:

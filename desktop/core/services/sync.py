@@ -377,20 +377,21 @@ class SyncService:
             progress(4, 4)
         return result
 
-    def received_folder(self) -> Path:
-        """Where every imported sync file is kept (a recovery imports them again): beside a
-        SQLite database (`office.db.sync-received`), else in the user data directory."""
+    def received_folder(self) -> Path | None:
+        """Where every imported sync file is kept, beside a SQLite database (`office.db.sync-received`),
+        so that a recovery from a backup can import them again. None on PostgreSQL: the server's
+        own backups and replication are the hub's recovery, and its counters share no folder."""
         database = self._ledger.engine.url.database
         if self._ledger.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
             db = Path(database)
             return db.with_name(f"{db.name}.sync-received")
-        from platformdirs import user_data_dir
-
-        return Path(user_data_dir("shebao-desk", appauthor=False)) / "sync-received"
+        return None
 
     def _keep_received(self, raw: bytes, sender: str, digest: str) -> None:
         """Keep a copy of an imported file, named by sender, time and hash (it stays encrypted)."""
         folder = self.received_folder()
+        if folder is None:
+            return
         stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{sender}-{stamp}-{digest[:12]}.sync"
         try:
