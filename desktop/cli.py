@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_security, cli_sync, cli_transfer
+from desktop import cli_recovery, cli_security, cli_sync, cli_transfer
 from desktop.core.clock import Clock
-from desktop.core.errors import InvalidInput, RefusedByRule, ShebaoError
+from desktop.core.errors import DatabaseDamaged, InvalidInput, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
 from desktop.core.money import fmt
@@ -253,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--grade", required=True)
     cli_security.add_parsers(sub)
     cli_sync.add_parsers(sub)
+    cli_recovery.add_parsers(sub)
     return p
 
 
@@ -299,13 +300,23 @@ def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[s
         ledger = Ledger.open(g.db, clock=clock)
         cli_security.sign_in(ledger, a)
         return build_demo(ledger, people=a.people, months=a.months)
-    if a.command == "restore":  # a damaged backup is refused before the target is even created
-        cli_security.check_backup(a.file, a.key)
+    if a.command == "restore":
+        if bool(a.file) + a.plan + a.recover != 1:
+            raise InvalidInput("restore.what", "file")
+        if a.file:  # a damaged backup is refused before the target is even created
+            cli_security.check_backup(a.file, a.key)
     if a.command == "init":  # so is an unacceptable first administrator
         cli_security.check_first_admin()
-    ledger = Ledger.open(g.db, clock=clock)
+    recovering = cli_recovery.is_recovery(a)
+    # `check` runs its own check; a restore checks first, whatever CHECK_ON_OPEN says.
+    ledger = Ledger.open(g.db, clock=clock, check=False if a.command == "check" else (recovering or None))
     try:
-        cli_security.sign_in(ledger, a)
+        if a.command != "check":  # a check reads no records: anyone may run it
+            try:
+                cli_security.sign_in(ledger, a)
+            except DatabaseDamaged:
+                if not recovering:
+                    raise  # the accounts cannot be read: only a restore goes on (the backup key decides)
         return _dispatch(ledger, a)
     finally:
         ledger.close()
@@ -449,8 +460,8 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
         return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
                 "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
-    done = (cli_security.dispatch(ledger, a, _LANG[0]) or cli_sync.dispatch(ledger, a)
-            or cli_transfer.dispatch(ledger, a))
+    done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
+            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)
@@ -592,7 +603,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         if g.json:
             print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
         return err.exit_code
-    except (_Verdict, cli_security.Failed) as bad:
+    except (_Verdict, cli_security.Failed, cli_recovery.Damaged) as bad:
         print(bad.result["reason"], file=sys.stderr)
         if g.json:
             print(json.dumps(bad.result, ensure_ascii=False))

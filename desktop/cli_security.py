@@ -74,10 +74,13 @@ def add_parsers(sub: Any) -> None:
     where.add_argument("--daily", metavar="DIR", help="today's file in DIR, older ones rotated")
     c.add_argument("--keep", type=int, default=14)
     c.add_argument("--key", help="key file (default SHEBAO_BACKUP_KEY or the user data folder)")
-    c = sub.add_parser("restore", help="restore a backup into this database")
-    c.add_argument("file")
+    c = sub.add_parser("restore", help="restore a backup into this database (or recover: --plan, --recover)")
+    c.add_argument("file", nargs="?")
     c.add_argument("--key")
     c.add_argument("--force", action="store_true", help="replace an office's data (a copy is kept)")
+    from desktop import cli_recovery
+
+    cli_recovery.add_restore_options(c)
 
 
 def add_correct_parser(grp: Any) -> None:
@@ -214,7 +217,7 @@ def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
         return {"file": str(r.file), "size": r.size, "sha256": r.sha256, "verified": True,
                 "key_file": str(r.key_file), "key_fingerprint": r.key_fingerprint,
                 "key_created": r.key_created, "removed": [str(p) for p in r.removed]}
-    if cmd == "restore":
+    if cmd == "restore" and a.file:
         rr = ledger.backups.restore(a.file, a.key, a.force)
         return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
                 "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}

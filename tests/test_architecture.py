@@ -36,3 +36,17 @@ def test_only_the_clock_module_reads_the_wall_clock() -> None:
              if WALL_CLOCK.search(line)]
     assert found == []
     assert WALL_CLOCK.search("x = dt.date.today()") and WALL_CLOCK.search("QDateTime.currentDateTime()")
+
+
+FILE_SNIFFERS = re.compile(r"\b(?:QFileDialog|QMimeDatabase|QFileSystemModel|QFileIconProvider|QAbstractFileIconProvider)\b")
+
+
+def test_only_the_files_module_shows_files() -> None:
+    """Qt's file dialogs, models and icon providers open files to sniff them, which drops SQLite's
+    locks when the file is the database: only desktop/ui/files.py, which never lets them, uses them."""
+    allowed = {ROOT / "desktop" / "ui" / "files.py"}
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+             for p in sorted((ROOT / "desktop").rglob("*.py")) if p not in allowed
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if FILE_SNIFFERS.search(line)]
+    assert found == []

@@ -258,6 +258,22 @@ def sqlite_dump(database: Path, out: Path, progress: Progress | None = None) -> 
         src.close()
 
 
+def sqlite_marks(dump: Path) -> dict[str, Any]:
+    """Where a dump stands: its audit head and this office's sync clocks (for the backup header,
+    so that a recovery knows exactly which entries and changes came after it)."""
+    conn = sqlite3.connect(str(dump))
+    try:
+        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        sync = conn.execute("SELECT lamport, own_seq, sealed_seq FROM sync_state WHERE id = 1").fetchone()
+    finally:
+        conn.close()
+    marks: dict[str, Any] = {"audit_head": {"seq": int(head[0]), "hash": str(head[1])} if head
+                             else {"seq": 0, "hash": "0" * 64}}
+    if sync:
+        marks["sync"] = {"lamport": int(sync[0]), "own_seq": int(sync[1]), "sealed_seq": int(sync[2])}
+    return marks
+
+
 def sqlite_check(path: Path) -> str | None:
     """The schema revision of a restored SQLite file after an integrity check (refused if damaged)."""
     conn = sqlite3.connect(str(path))

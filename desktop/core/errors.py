@@ -97,3 +97,13 @@ class NotAllowed(ShebaoError):
 
     exit_code = 5
     code = "not_allowed"
+
+
+class DatabaseDamaged(IntegrityFailure):
+    """The database file is damaged: nothing is written until it is restored from a backup; what
+    SQLite can still read is read."""
+
+    code = "damaged"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__("db.damaged", None, problem=problem)

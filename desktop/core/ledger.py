@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -12,31 +13,48 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.core.clock import Clock, ClockLike, as_clock
-from desktop.core.errors import NotAllowed
+from desktop.core.errors import DatabaseDamaged, NotAllowed
 from desktop.core.messages import role_names
 from desktop.core.security import ROLES, Actor, counter_name
-from desktop.core.store.engine import Progress, open_engine, sqlite_path
+from desktop.core.store.engine import Progress, open_checked, sqlite_file
 from desktop.core.store.guard import LockGuard, locks_held
+from desktop.core.store.health import (
+    FULL,
+    QUICK,
+    Cancelled,
+    Health,
+    check_sqlite,
+    damage_of,
+    is_corruption,
+)
 from desktop.core.store.models import AuditHead, UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.services.users import AccountInfo
 
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
+# Ledger.open runs SQLite's quick_check before anything else on a SQLite file up to this size
+# (the command line; the window opens without it and runs it on the runner with progress). It
+# reads every page, about 3.3 s a GB here: 0.04 s for the demo office, 0.74 s at 236 MiB, 8.1 s
+# for a county office of 2.4 GB, where every command would wait that long (README, "When the
+# database is damaged"). Bigger files are checked by the window, `shebao check` and a restore.
+CHECK_ON_OPEN_BYTES = 64 * 2**20
 
 
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
-    contributions, accounts, residents, documents, exemptions, users, approvals, audit, backups.
+    contributions, accounts, residents, documents, exemptions, users, approvals, audit, backups,
+    sync, transfers, recovery.
 
     While the office has no accounts ("open mode") every call runs as before, unsigned. Once one
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
     """
 
-    def __init__(self, engine: Engine, clock: ClockLike = None) -> None:
+    def __init__(self, engine: Engine, clock: ClockLike = None, damage: Health | None = None) -> None:
         from desktop.core import audit
         from desktop.core.services.accounts import AccountService
         from desktop.core.services.approvals import ApprovalService
@@ -48,6 +66,7 @@ class Ledger:
         from desktop.core.services.exemptions import ExemptionService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
+        from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
         from desktop.core.services.sync import SyncService
         from desktop.core.services.transfers import TransferService
@@ -57,6 +76,7 @@ class Ledger:
 
         self.engine = engine
         self._clock = as_clock(clock)
+        self.damage: Health | None = damage  # what a check found wrong: then nothing is written
         self.actor: Actor | None = None
         self.counter = counter_name()
         self._guarded: tuple[bool, float] = (False, 0.0)
@@ -83,15 +103,63 @@ class Ledger:
         self.backups = BackupService(self)
         self.sync = SyncService(self)
         self.transfers = TransferService(self)
+        self.recovery = RecoveryService(self)
 
     @classmethod
     def open(
         cls, target: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-        clock: ClockLike = None,
+        clock: ClockLike = None, check: bool | None = None,
     ) -> Ledger:
-        """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path."""
+        """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path.
+
+        check: run SQLite's quick_check first (default: when the file is at most
+        CHECK_ON_OPEN_BYTES). A damaged file is opened all the same, without migrating it, and the
+        ledger refuses every write (`damage`).
+        """
         chosen = as_clock(clock)
-        return cls(open_engine(target, progress, chosen), chosen)
+        engine, damage = open_checked(target, progress, chosen,
+                                      check if check is not None else CHECK_ON_OPEN_BYTES)
+        return cls(engine, chosen, damage)
+
+    # -- damage ---------------------------------------------------------------------------
+
+    def check(self, full: bool = False, cancelled: Cancelled | None = None) -> Health:
+        """SQLite's quick_check (integrity_check when full); damage found stops every write.
+
+        PostgreSQL: always ok. The server keeps its own data consistent (WAL, checksums when the
+        cluster has them) and has no cheap page check to offer; its damage shows as errors.
+        """
+        path = sqlite_file(self.engine)
+        if path is None:
+            return Health(True, FULL if full else QUICK)
+        health = check_sqlite(path, full, cancelled)
+        if not health.ok:
+            self.mark_damaged(health)
+        return health
+
+    def mark_damaged(self, health: Health) -> None:
+        """Note damage: from now on every write is refused (DatabaseDamaged)."""
+        if self.damage is None or self.damage.ok:
+            self.damage = health
+
+    def clear_damage(self) -> None:
+        """Forget the damage (a backup replaced the file and its check passed)."""
+        self.damage = None
+
+    def _refuse_if_damaged(self) -> None:
+        if self.damage is not None:
+            raise DatabaseDamaged(self.damage.summary)
+
+    @contextmanager
+    def _noting_damage(self) -> Iterator[None]:
+        """Turn SQLite's "malformed" / "not a database" into DatabaseDamaged, and remember it."""
+        try:
+            yield
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            if not is_corruption(exc):
+                raise
+            self.mark_damaged(damage_of(exc, "read"))
+            raise DatabaseDamaged(damage_of(exc).summary) from None
 
     # -- who acts --------------------------------------------------------------------------
 
@@ -112,7 +180,7 @@ class Ledger:
         known, when = self._guarded
         if known or (not fresh and time.monotonic() - when < _GUARD_TTL):
             return known
-        with self._sessions() as s:
+        with self._noting_damage(), self._sessions() as s:
             found = s.execute(select(UserAccount.id).limit(1)).first() is not None
         self._guarded = (found, time.monotonic())
         return found
@@ -173,10 +241,11 @@ class Ledger:
         if current is not None:
             yield current
             return
-        if checked:
-            self._check_reader()
-        with self._sessions() as session:
-            yield session
+        with self._noting_damage():
+            if checked:
+                self._check_reader()
+            with self._sessions() as session:
+                yield session
 
     @contextmanager
     def write(self, checked: bool = True) -> Iterator[Session]:
@@ -184,27 +253,32 @@ class Ledger:
 
         A write inside a write on the same thread joins the outer transaction, so an approval and
         the action it approves commit together. Inside `dry_run` the outermost write rolls back.
+        Once the database is known to be damaged every write is refused (DatabaseDamaged), and
+        damage met during a write rolls it back whole and refuses the next ones too.
         """
         current: Session | None = getattr(self._local, "session", None)
         if current is not None:
             yield current
             return
+        self._refuse_if_damaged()
         if self._lock_guard is not None:
             self._lock_guard.ensure()
         session = self._sessions()
         self._local.session = session
         try:
-            session.begin()
-            if checked:
-                self._check_writer(session)
-            yield session
-            if getattr(self._local, "dry", False):
-                session.rollback()
-            else:
-                session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+            with self._noting_damage():
+                try:
+                    session.begin()
+                    if checked:
+                        self._check_writer(session)
+                    yield session
+                    if getattr(self._local, "dry", False):
+                        session.rollback()
+                    else:
+                        session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
         finally:
             self._local.session = None
             session.close()
@@ -252,12 +326,14 @@ class Ledger:
             self._check_reader()
         conn = getattr(self._local, "driver", None)
         if conn is None:
-            self._local.conn = self.engine.raw_connection()
+            with self._noting_damage():
+                self._local.conn = self.engine.raw_connection()
             conn = self._local.driver = self._local.conn.driver_connection
         cur = conn.cursor()
         try:
-            cur.execute(sql, tuple(params[k] for k in order) if order is not None else dict(params))
-            rows: list[tuple[Any, ...]] = cur.fetchall()
+            with self._noting_damage():
+                cur.execute(sql, tuple(params[k] for k in order) if order is not None else dict(params))
+                rows: list[tuple[Any, ...]] = cur.fetchall()
         finally:
             cur.close()
             conn.rollback()
@@ -286,7 +362,7 @@ class Ledger:
         """Keep this SQLite database's locks in a guard process while it is open here (the window
         does this: Qt may open the file and so drop this process's own locks; see store/guard.py).
         False for PostgreSQL and in-memory databases, which need none."""
-        path = sqlite_path(self.engine)
+        path = sqlite_file(self.engine)
         if path is None or self._lock_guard is not None:
             return False
         guard = LockGuard(path)
@@ -309,7 +385,7 @@ class Ledger:
         """Start the guard again if it ended; then whether it holds its locks and whether this
         process still holds its own (None where that cannot be seen: PostgreSQL, no guard, not
         Linux)."""
-        path = sqlite_path(self.engine)
+        path = sqlite_file(self.engine)
         guard = self._lock_guard
         if guard is not None:
             guard.ensure()

@@ -277,6 +277,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.memory": ("内存数据库不能备份", "an in-memory database cannot be backed up"),
     "backup.is_dir": ("{path}是文件夹，请给出文件名（或用 --daily）", "{path} is a folder: give a file name (or use --daily)"),
     "backup.keep": ("应至少保留1份", "must keep at least 1"),
+    "db.damaged": ("数据库文件已损坏（{problem}）。为免损坏扩大，本程序不再向其写入任何数据，能读出的数据仍可查看。请从备份恢复：命令行 shebao restore --plan 查看恢复方案，shebao restore --recover 执行；或在窗口中选 文件 → 从备份恢复…", "the database file is damaged ({problem}). So that the damage does not spread, nothing more is written to it; what can still be read is shown. Restore it from a backup: shebao restore --plan shows the plan, shebao restore --recover carries it out; in the window, File → Restore from backup…"),
+    "db.healthy": ("数据库检查未发现损坏；确要用备份替换现有数据，请加 --force（原数据库会先另存一份）", "the database check found no damage; to replace the data by a backup anyway, add --force (a copy is kept first)"),
+    "recovery.no_backup": ("在{folders}中没有找到本机构的备份文件（*.sbk）：请用 --from 指定存放备份的文件夹", "no backup of this office (*.sbk) was found in {folders}: name the folder that holds the backups with --from"),
+    "recovery.nowhere": ("不知道备份存放在哪里（本机构还没有用 shebao backup --daily 做过每日备份）：请用 --from 指定存放备份的文件夹", "it is not known where the backups are (this office has not run shebao backup --daily yet): name the folder that holds them with --from"),
+    "restore.what": ("请给出备份文件，或用 --plan 查看恢复方案、--recover 执行恢复（三者选一）", "give a backup file, or --plan to see the recovery plan, or --recover to carry it out (one of the three)"),
+    "recovery.unknown": ("无法得知：{reason}", "cannot be known: {reason}"),
     "restore.not_empty": ("目标数据库已有经办机构{office}的数据；确要覆盖请加 --force（原数据库会先另存一份）", "the target database holds office {office}'s data; add --force to replace it (a copy is kept first)"),
 }
 

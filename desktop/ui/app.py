@@ -1,7 +1,8 @@
 """Starting the application: the Qt application and the counter window at once, then the office
 database opened behind it on the runner (migrated after a backup, with progress shown; created
-on first run). The window takes keys at once; a search typed meanwhile runs when the database is
-open."""
+on first run) and checked for damage (SQLite's quick_check, with progress; a damaged database
+offers the restore or a read-only start). The window takes keys at once; a search typed meanwhile
+runs when the database is open."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.core.errors import ShebaoError
+from desktop.core.errors import DatabaseDamaged, ShebaoError
+from desktop.core.store.health import CheckCancelled, Health
 from desktop.ui import i18n
 from desktop.ui.runner import Runner
 from desktop.ui.window import MainWindow
@@ -60,6 +62,8 @@ class Startup(QObject):
         self.window: MainWindow | None = None
         self.dialog: Any = None
         self.stages: list[str] = []
+        self.health: Health | None = None  # the startup check's finding (None: cancelled)
+        self._restore_connected = False
 
     def start(self) -> None:
         """Open (back up, migrate) the database in the background and show the window meanwhile."""
@@ -79,8 +83,9 @@ class Startup(QObject):
             else:
                 from desktop.core.ledger import Ledger
 
-                ledger = Ledger.open(self.target, progress=progress)
-            ledger.hold_locks()  # before any file dialog can make this process lose its own
+                ledger = Ledger.open(self.target, progress=progress, check=False)  # checked next, with progress
+            if ledger.damage is None:
+                ledger.hold_locks()  # before any file dialog can make this process lose its own
             return ledger
 
         task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
@@ -92,32 +97,83 @@ class Startup(QObject):
         self.window.focus_search()
 
     def _opened(self, ledger: Any, error: BaseException | None) -> None:
-        """The database is open: check that it has an office."""
+        """The database is open: check it for damage on the runner (progress after half a second)."""
         if error is not None:
             self._fail(error)
             return
         self.ledger = ledger
-        self.runner.run(ledger.users.has_accounts, self._accounts_checked)
+        if ledger.damage is not None:  # SQLite refused it while opening ("not a database")
+            self._health_known(ledger.damage, None)
+            return
+
+        def check(task: Any) -> Health:
+            """SQLite's quick_check, stopped when the clerk cancels."""
+            return ledger.check(cancelled=lambda: task.cancelled)
+
+        task = self.runner.run_task(check, self._health_known, self.tr("正在检查数据库…"))
+        task.dialog_parent = self.window
+
+    def _health_known(self, health: Any, error: BaseException | None) -> None:
+        """Checked (or the check cancelled: the office works as before): on to signing in."""
+        if error is not None and not isinstance(error, CheckCancelled):
+            self._fail(error)
+            return
+        self.health = health
+        self._ask_accounts()
+
+    def _ask_accounts(self) -> None:
+        assert self.ledger is not None
+        self.runner.run(self.ledger.users.has_accounts, self._accounts_checked)
 
     def _accounts_checked(self, has_accounts: Any, error: BaseException | None) -> None:
         """Once the office has accounts, nobody works without signing in first."""
+        if isinstance(error, DatabaseDamaged):  # the accounts cannot be read: nobody can sign in
+            self._signed_in()
+            return
         if error is not None:
             self._fail(error)
             return
         assert self.ledger is not None
-        if not has_accounts:
-            self.runner.run(self.ledger.office.exists, self._checked)
+        if not has_accounts or self.ledger.actor is not None:
+            self._signed_in()
             return
         from desktop.ui.signin_dialog import SignInDialog
 
-        ledger = self.ledger
-        self.dialog = SignInDialog(ledger, self.runner, self.window)
-        self.dialog.signed_in.connect(lambda _account: self.runner.run(ledger.office.exists, self._checked))
+        self.dialog = SignInDialog(self.ledger, self.runner, self.window)
+        self.dialog.signed_in.connect(lambda _account: self._signed_in())
         self.dialog.rejected.connect(lambda: self.failed.emit(5))
         self.dialog.open()
 
+    def _signed_in(self) -> None:
+        """Signed in (or no accounts): a damaged database first asks what to do."""
+        assert self.ledger is not None
+        if self.ledger.damage is not None:
+            from desktop.ui.damage_dialog import DamageDialog
+
+            self.dialog = DamageDialog(self.ledger, self.runner, self.ledger.damage, self.window)
+            self.dialog.restored.connect(lambda _result: self._restored())
+            self.dialog.read_only.connect(self._look_for_office)
+            self.dialog.open()
+            return
+        self._look_for_office()
+
+    def _restored(self) -> None:
+        """Restored: the restored data's accounts apply (the restorer goes on when it has one);
+        the sound database's locks are now held by a guard, as on a normal start."""
+        ledger = self.ledger
+        assert ledger is not None
+        self.runner.run(lambda: ledger.hold_locks() if ledger.damage is None else False)
+        self._ask_accounts()
+
+    def _look_for_office(self) -> None:
+        assert self.ledger is not None
+        self.runner.run(self.ledger.office.exists, self._checked)
+
     def _checked(self, exists: Any, error: BaseException | None) -> None:
         """Attach the database to the window, asking for the office first on a new one."""
+        if isinstance(error, DatabaseDamaged):  # opened read-only, and not even the office reads
+            self._show_window()
+            return
         if error is not None:
             self._fail(error)
             return
@@ -134,8 +190,11 @@ class Startup(QObject):
         self.dialog.open()
 
     def _show_window(self) -> None:
-        """Let the window work on the open database."""
+        """Let the window work on the open database (again after a restore from its menu)."""
         assert self.ledger is not None and self.window is not None
+        if not self._restore_connected:
+            self.window.database_restored.connect(lambda _result: self._restored())
+            self._restore_connected = True
         self.window.attach(self.ledger)
 
     def _fail(self, error: BaseException) -> None:

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
     ready = Signal()
     person_shown = Signal(str)
     changed_elsewhere = Signal()  # another window, the command line or a sync import changed data
+    database_restored = Signal(object)  # a damaged database was restored from its backup (File menu)
     WATCH_MS = 1500  # how often the window asks whether the database changed
 
     def __init__(self, ledger: Ledger | None = None, runner: Runner | None = None) -> None:
@@ -121,14 +122,42 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         if self._page is not None:
             self._page.history_model.ledger = ledger
-        from desktop.core.store.engine import sqlite_path
+        from desktop.core.store.engine import sqlite_file
 
-        database = sqlite_path(ledger.engine)
+        database = sqlite_file(ledger.engine)
         if database is not None:
             files.protect(database)
         self._mark = None
+        self.recovery_action.setEnabled(ledger.damage is not None)
         self.runner.run(ledger.office.get, self._office_loaded)
         self.runner.run(ledger.change_mark, self._first_mark)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the database is damaged (then nothing is written; File → 从备份恢复)."""
+        return self.ledger is not None and self.ledger.damage is not None
+
+    def _damage_status(self) -> str:
+        return self.tr("数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…")
+
+    def open_recovery(self) -> QDialog | None:
+        """The damage found and the recovery plan; restore from the newest backup."""
+        from desktop.ui.damage_dialog import DamageDialog
+
+        ledger = self.need_ledger()
+        if ledger.damage is None:
+            return None
+        dialog = DamageDialog(ledger, self.runner, ledger.damage, self)
+        dialog.restored.connect(self._recovered)
+        return self._open_dialog(dialog)
+
+    def _recovered(self, result: Any) -> None:
+        """Restored: everything waits for the restored office (signing in again when it asks)."""
+        self.recovery_action.setEnabled(False)
+        self._enable_ledger_actions(False)
+        self.show_status(lambda: self.tr("已从备份恢复"))
+        self.retranslate()
+        self.database_restored.emit(result)
 
     def need_ledger(self) -> Ledger:
         """The open ledger (the actions that need it are disabled until it is open)."""
@@ -173,6 +202,8 @@ class MainWindow(QMainWindow):
         self.approvals_action = action(self.file_menu, self.open_approvals, None, "approvals")
         self.audit_action = action(self.file_menu, self.open_audit, None, "audit")
         self.sync_action = action(self.file_menu, self.open_sync, "Ctrl+Shift+S", "sync")
+        self.recovery_action = action(self.file_menu, self.open_recovery, None, "recovery")
+        self.recovery_action.setEnabled(False)
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -199,7 +230,10 @@ class MainWindow(QMainWindow):
         assert self.ledger is not None
         self.search.attach(self.ledger)
         self._enable_ledger_actions(True)
-        self.show_status(lambda: self.tr("就绪"))
+        if self.read_only:
+            self.show_status(self._damage_status, error=True)
+        else:
+            self.show_status(lambda: self.tr("就绪"))
         self.retranslate()
         if QApplication.activeModalWidget() is None:
             self.focus_search()
@@ -514,6 +548,8 @@ class MainWindow(QMainWindow):
         title = self.tr("社保经办桌面")
         if self.office is not None:
             title += f" — {self.office.name}"
+        if self.read_only:
+            title += " — " + self.tr("只读（数据库已损坏）")
             self.office_label.setText(self.tr("经办机构 {code}　统筹区 {region}").format(
                 code=self.office.code, region=self.office.region_name))
         self.setWindowTitle(title)
@@ -530,6 +566,7 @@ class MainWindow(QMainWindow):
         self.approvals_action.setText(self.tr("审批申请(&A)…"))
         self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.sync_action.setText(self.tr("同步(&Y)…"))
+        self.recovery_action.setText(self.tr("从备份恢复(&R)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))

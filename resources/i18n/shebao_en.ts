@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalsDialog</name>
     <message>
-        <location filename="../../desktop/ui/approvals_dialog.py" line="+187"/>
+        <location filename="../../desktop/ui/approvals_dialog.py" line="+191"/>
         <source>已批准申请#{id}：{what}</source>
         <translation>Approved request #{id}: {what}</translation>
     </message>
@@ -72,7 +72,7 @@
 <context>
     <name>ApprovalsModel</name>
     <message>
-        <location line="-180"/>
+        <location line="-184"/>
         <source>作废文书</source>
         <translation>Void a document</translation>
     </message>
@@ -558,7 +558,7 @@
         <translation>Year:</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>已撤销</source>
         <translation>withdrawn</translation>
     </message>
@@ -609,6 +609,195 @@
         <location line="+1"/>
         <source>导出统计</source>
         <translation>Save statistics</translation>
+    </message>
+</context>
+<context>
+    <name>DamageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/damage_dialog.py" line="+109"/>
+        <source>选择存放备份的文件夹</source>
+        <translation>Choose the folder that holds the backups</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>正在查找备份和同步文件…</source>
+        <translation>Looking for backups and sync files…</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>没有找到本机构的备份：请在上面选择存放备份的文件夹。</source>
+        <translation>No backup of this office was found: choose the folder that holds the backups above.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>制作于 {when}</source>
+        <translation>made {when}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>找不到与此备份相符的备份密钥：{key}</source>
+        <translation>No backup key matching this backup: {key}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>（{n} 项变更）</source>
+        <translation>({n} changes)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>恢复后重新导入的同步文件（{n} 个）</source>
+        <translation>Sync files imported again after the restore ({n})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>同步文件的导入记录已无法读取：以上是在保存的同步文件中找到的、备份之后制作的文件。</source>
+        <translation>The register of imported sync files cannot be read: these are the kept sync files made after the backup.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备份之后本机构已通过同步文件发往 {offices} 的 {n} 项修改不会丢失：恢复后请对方发送完整同步文件（shebao sync export --full --to {office}），导入即可取回。</source>
+        <translation>The {n} changes this office sent to {offices} in sync files after the backup are not lost: after the restore, ask for a full sync file (shebao sync export --full --to {office}) and import it to get them back.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>将会丢失：备份之后在本机记录、没有通过同步文件发出的修改</source>
+        <translation>Would be lost: changes recorded here after the backup that no sync file carried away</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>无法得知（数据库中的相关记录已无法读取：{reason}）</source>
+        <translation>Cannot be known (the records that would tell cannot be read: {reason})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>共 {n} 项：{kinds}</source>
+        <translation>{n} in all: {kinds}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>涉及 {n} 人：{people}</source>
+        <translation>{n} people: {people}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>审计记录已无法读取，其他种类的修改无法得知：{reason}</source>
+        <translation>The audit trail cannot be read, so other kinds of changes cannot be known: {reason}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+7"/>
+        <source>正在从备份恢复…</source>
+        <translation>Restoring from the backup…</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>正在重新导入同步文件…</source>
+        <translation>Importing the sync files again…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已从备份恢复</source>
+        <translation>Restored from the backup</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>已恢复备份 {file}（制作于 {when}）。</source>
+        <translation>Restored the backup {file} (made {when}).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>损坏的数据库另存为 {path}</source>
+        <translation>The damaged database is kept as {path}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>已重新导入 {name}：{n} 项变更</source>
+        <translation>Imported {name} again: {n} changes</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name} 未导入：{reason}</source>
+        <translation>{name} not imported: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>恢复后的数据中没有您的账号，同步文件尚未导入：请以恢复后的账号登录后在 文件 → 同步 中导入。</source>
+        <translation>The restored data has no account of yours, so the sync files were not imported: sign in with a restored account and import them in File → Sync.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>有 {n} 个同步文件未找到：请向发件机构索取完整同步文件。</source>
+        <translation>{n} sync files were not found: ask the offices that sent them for a full sync file.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本机构已发出的修改（序号 {first}–{last}）请对方发送完整同步文件取回。</source>
+        <translation>This office&apos;s changes that were sent out (numbers {first}–{last}) come back in a full sync file from the office that received them.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>数据库已损坏 — 社保经办桌面</source>
+        <translation>Database damaged — Shebao Desk</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>数据库文件已损坏</source>
+        <translation>The database file is damaged</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查发现数据库文件有损坏。为免损坏扩大，本程序不再向其写入任何数据。可以从最近的备份恢复，再重新导入此后收到的同步文件；也可以只读打开，查看仍能读出的数据。</source>
+        <translation>The check found damage in the database file. So that the damage does not spread, nothing more is written to it. You can restore the newest backup and import the sync files received since, or open it read-only to look at what can still be read.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>……另有 {n} 处</source>
+        <translation>… and {n} more</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SQLite 报告：</source>
+        <translation>SQLite reports:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备份文件夹(&amp;F)</source>
+        <translation>Backup &amp;folder</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>重新查找</source>
+        <translation>Look again</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>恢复(&amp;R)</source>
+        <translation>&amp;Restore</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>只读打开(&amp;O)</source>
+        <translation>&amp;Open read-only</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>继续(&amp;C)</source>
+        <translation>&amp;Continue</translation>
     </message>
 </context>
 <context>
@@ -1007,7 +1196,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+277"/>
+        <location filename="../../desktop/ui/window.py" line="+141"/>
+        <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
+        <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>已从备份恢复</source>
+        <translation>Restored from the backup</translation>
+    </message>
+    <message>
+        <location line="+159"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -1057,7 +1256,12 @@
         <translation>Shebao Desk</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>只读（数据库已损坏）</source>
+        <translation>read-only (database damaged)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>经办机构 {code}&#x3000;统筹区 {region}</source>
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
@@ -1128,6 +1332,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>从备份恢复(&amp;R)…</source>
+        <translation>&amp;Restore from backup…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -1171,8 +1380,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-338"/>
-        <location line="+338"/>
+        <location line="-346"/>
+        <location line="+346"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -2119,7 +2328,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+66"/>
+        <location filename="../../desktop/ui/app.py" line="+70"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
@@ -2129,12 +2338,17 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+22"/>
+        <source>正在检查数据库…</source>
+        <translation>Checking the database…</translation>
+    </message>
+    <message>
+        <location line="+89"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -2587,7 +2801,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferListDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+123"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+127"/>
         <source>共 {count} 件，其中超期 {overdue} 件</source>
         <translation>Cases: {count}, overdue: {overdue}</translation>
     </message>

@@ -8,7 +8,10 @@ file gets its final name. A restore checks the file completely before it touches
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +21,17 @@ from sqlalchemy import select
 
 from desktop.core import audit
 from desktop.core import backup as fmt
-from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
+from desktop.core.errors import Conflict, DatabaseDamaged, IntegrityFailure, InvalidInput
 from desktop.core.security import ADMIN
 from desktop.core.store.engine import SCHEMA_REVISION, backup_sqlite_file, known_revisions, migrate
-from desktop.core.store.models import Office, UserAccount
+from desktop.core.store.health import check_sqlite, is_corruption
+from desktop.core.store.models import Office, OfficeSetting, SyncState, UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
 DAILY_RE = re.compile(r"^shebao-(?P<office>[A-Za-z0-9]+)-(?P<date>\d{4}-\d{2}-\d{2})\.sbk$")
+FOLDER_SETTING = "backup.folder"  # where `backup --daily` last wrote (a recovery looks there)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class RestoreResult:
     created: str
     schema: str
     kept: Path | None  # the copy of the database kept before it was replaced (--force)
+    # this office's own sync changes that went out in files after the backup: (first, last), to
+    # be received back from the offices that have them (SyncService.after_restore)
+    own_missing: tuple[int, int] | None = None
 
 
 class BackupService:
@@ -85,16 +93,22 @@ class BackupService:
         key, created = fmt.load_or_create_key(key_path)
         with self._ledger.read() as s:
             office = s.scalars(select(Office.code)).first()
+            sync = s.execute(select(SyncState.lamport, SyncState.own_seq, SyncState.sealed_seq)
+                             .where(SyncState.id == 1)).first()
         head = self._ledger.audit.head()
-        meta = {"dialect": self.dialect, "office": office, "schema": SCHEMA_REVISION,
-                "created": self._ledger.now().isoformat(timespec="seconds"),
-                "audit_head": {"seq": head[0], "hash": head[1]}, "program": "shebao-desk"}
+        meta: dict[str, Any] = {
+            "dialect": self.dialect, "office": office, "schema": SCHEMA_REVISION,
+            "created": self._ledger.now().isoformat(timespec="seconds"),
+            "audit_head": {"seq": head[0], "hash": head[1]}, "program": "shebao-desk"}
+        if sync is not None:
+            meta["sync"] = {"lamport": int(sync[0]), "own_seq": int(sync[1]), "sealed_seq": int(sync[2])}
         target.parent.mkdir(parents=True, exist_ok=True)
         # The unencrypted dump stays beside the database (never on the backup medium).
         with tempfile.TemporaryDirectory(prefix="shebao-backup-", dir=self._work_dir()) as tmp:
             dump = Path(tmp) / "dump"
             if self.dialect == "sqlite":
                 fmt.sqlite_dump(self._sqlite_path(), dump, progress)
+                meta.update(fmt.sqlite_marks(dump))  # exactly where the copy stands
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
             header = fmt.encrypt_file(dump, target, key, meta, progress)
@@ -115,6 +129,7 @@ class BackupService:
         base = Path(folder)
         base.mkdir(parents=True, exist_ok=True)
         name = f"shebao-{office}-{self._ledger.today().isoformat()}.sbk"
+        self._remember_folder(base)  # before the copy, so that the copy knows it too
         result = self.backup(base / name, key_file, progress)
         ours = sorted((p for p in base.iterdir()
                        if (m := DAILY_RE.match(p.name)) and m.group("office") == office),
@@ -125,6 +140,25 @@ class BackupService:
             removed.append(old)
         return BackupResult(result.file, result.size, result.sha256, result.key_file,
                             result.key_fingerprint, result.key_created, tuple(removed))
+
+    def _remember_folder(self, folder: Path) -> None:
+        """Note where the daily backups go, so that a recovery finds them (written when it changes)."""
+        value = str(folder.resolve())
+        with self._ledger.write() as s:
+            row = s.get(OfficeSetting, FOLDER_SETTING)
+            if row is None:
+                s.add(OfficeSetting(key=FOLDER_SETTING, value=value))
+            elif row.value != value:
+                row.value = value
+
+    def folder(self) -> Path | None:
+        """The folder the daily backups go to, as last used (None: never, or it cannot be read)."""
+        try:
+            with self._ledger.read(checked=False) as s:
+                row = s.get(OfficeSetting, FOLDER_SETTING)
+                return Path(row.value) if row else None
+        except DatabaseDamaged:
+            return None
 
     def inspect(self, file: str | Path) -> dict[str, Any]:
         """A backup's header (no key needed): when, which office, schema, key fingerprint."""
@@ -144,6 +178,11 @@ class BackupService:
         administrator with force=True, and the current data is kept first (SQLite: a copy beside
         the file, like before a migration; PostgreSQL: an encrypted backup beside the restored one).
         Afterwards nobody is signed in: the restored accounts apply.
+
+        Over a damaged database: what can be read of it decides as above; when its accounts cannot
+        be read, nobody can be checked and the backup key is what authorises the restore. A file
+        SQLite cannot open at all is set aside under another name instead of copied. This office's
+        sync numbering goes on after the last change it ever sent (SyncService.after_restore).
         """
         path = Path(file)
         key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
@@ -152,16 +191,24 @@ class BackupService:
             raise Conflict("backup.dialect", "file", found=header.get("dialect"), here=self.dialect)
         if str(header.get("schema")) not in known_revisions():
             raise IntegrityFailure("db.newer", "file", found=header.get("schema"))
-        with self._ledger.read(checked=False) as s:
-            existing = s.scalars(select(Office.code)).first()
-            accounts = s.execute(select(UserAccount.id).limit(1)).first() is not None
-        if accounts or existing is not None:
+        readable = True
+        try:
+            with self._ledger.read(checked=False) as s:
+                existing = s.scalars(select(Office.code)).first()
+                accounts = s.execute(select(UserAccount.id).limit(1)).first() is not None
+        except DatabaseDamaged:
+            readable, existing, accounts = False, "?", False
+        if readable and (accounts or existing is not None):
             self._ledger.require(ADMIN)
         if existing is not None and not force:
             raise Conflict("restore.not_empty", "db", office=existing)
+        # (lamport, last change sent) of the data being replaced, when it is this office's
+        before = self._ledger.sync.state_now() if existing == header.get("office") else None
         restorer = self._ledger.actor
+        damaged = self._ledger.damage is not None
         kept: Path | None = None
-        stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
+        now = self._ledger.now()
+        stamp = now.strftime("%Y%m%d-%H%M%S")
         if existing is not None and self.dialect != "sqlite":  # the current data, kept encrypted
             kept = self.backup(path.with_name(f"{path.stem}.before-restore-{stamp}.sbk"), key_file).file
         with tempfile.TemporaryDirectory(prefix="shebao-restore-", dir=self._work_dir()) as tmp:
@@ -173,11 +220,16 @@ class BackupService:
                 database = self._sqlite_path()
                 self._ledger.close()
                 if existing is not None:
-                    kept = backup_sqlite_file(database, "restore", self._ledger.now())
+                    kept = _keep_sqlite(database, now, damaged)
                 fmt.sqlite_load(dump, database)
+                if damaged:
+                    health = check_sqlite(database)
+                    if not health.ok:
+                        raise IntegrityFailure("backup.checksum", "file")
             else:
                 self._ledger.close()
                 fmt.pg_load(dump, self._ledger.engine.url.render_as_string(hide_password=False))
+        self._ledger.clear_damage()
         migrate(self._ledger.engine, clock=self._ledger.clock)
         self._ledger.sign_out()
         self._ledger.reset_guard()
@@ -186,5 +238,26 @@ class BackupService:
             audit.record_event(self._ledger, s, "backup", "restored", {
                 "file": path.name, "created": header.get("created"), "sha256": header.get("plaintext_sha256"),
                 "restored_at": self._ledger.now().isoformat(timespec="seconds")})
+        missing = self._ledger.sync.after_restore(*before) if before is not None else None
         return RestoreResult(path, header.get("office"), str(header.get("created")),
-                             str(header.get("schema")), kept)
+                             str(header.get("schema")), kept, missing)
+
+
+def _keep_sqlite(database: Path, at: dt.datetime, damaged: bool) -> Path:
+    """Keep the data a restore replaces: a copy through SQLite's backup API (damaged pages are
+    copied as they are). A file SQLite cannot open as a database at all cannot be copied that way;
+    it is renamed out of the way with its WAL (nothing opens it), its shared-memory file removed."""
+    try:
+        return backup_sqlite_file(database, "restore", at)
+    except sqlite3.DatabaseError as exc:
+        if not (damaged and is_corruption(exc)):
+            raise
+    stamp = at.strftime("%Y%m%d-%H%M%S")
+    aside = database.with_name(f"{database.name}.damaged-{stamp}")
+    database.with_name(f"{database.name}.before-restore-{stamp}.bak").unlink(missing_ok=True)
+    os.replace(database, aside)
+    wal = Path(f"{database}-wal")
+    if wal.exists():
+        os.replace(wal, Path(f"{aside}-wal"))
+    Path(f"{database}-shm").unlink(missing_ok=True)
+    return aside

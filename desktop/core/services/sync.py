@@ -19,6 +19,7 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
+from desktop.core.errors import (
+    Conflict,
+    DatabaseDamaged,
+    IntegrityFailure,
+    InvalidInput,
+    RefusedByRule,
+)
 from desktop.core.security import ADMIN, COUNTER, SUPERVISE
 from desktop.core.services.office import load_office
 from desktop.core.store.engine import SCHEMA_REVISION, known_revisions
@@ -63,7 +70,11 @@ from desktop.core.sync.tables import (
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
+log = logging.getLogger(__name__)
+
 FIRST_SYNC_SCHEMA = "0007"
+# This office's own changes it sent out but lost in a restore: "first-last", to be received back.
+OWN_MISSING = "sync.own_missing"
 Progress = Callable[[int, int], bool]
 _CHANGE = capture.CHANGE
 _STATE = capture.STATE
@@ -360,10 +371,36 @@ class SyncService:
                 raise IntegrityFailure("sync.untrusted_origin", "file", office=seg.origin)
         if progress:
             progress(2, 4)
-        result = self._apply(segments, h, digest, office.code)
+        result = self._apply(segments, h, digest, office.code, p.name)
+        self._keep_received(raw, sender, digest)
         if progress:
             progress(4, 4)
         return result
+
+    def received_folder(self) -> Path | None:
+        """Where every imported sync file is kept, beside a SQLite database (`office.db.sync-received`),
+        so that a recovery from a backup can import them again. None on PostgreSQL: the server's
+        own backups and replication are the hub's recovery, and its counters share no folder."""
+        database = self._ledger.engine.url.database
+        if self._ledger.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            db = Path(database)
+            return db.with_name(f"{db.name}.sync-received")
+        return None
+
+    def _keep_received(self, raw: bytes, sender: str, digest: str) -> None:
+        """Keep a copy of an imported file, named by sender, time and hash (it stays encrypted)."""
+        folder = self.received_folder()
+        if folder is None:
+            return
+        stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{sender}-{stamp}-{digest[:12]}.sync"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(raw)
+            os.replace(tmp, target)
+        except OSError as exc:  # the import itself is done; a recovery would name the file
+            log.warning("could not keep a copy of the imported sync file: %s", exc)
 
     def _check_version(self, h: dict[str, Any]) -> None:
         fmt, schema = h.get("format"), str(h.get("schema", ""))
@@ -377,16 +414,19 @@ class SyncService:
         if h.get("kind") != "shebao-sync":
             raise IntegrityFailure("sync.not_ours", "file")
 
-    def _apply(self, segments: list[Segment], h: dict[str, Any], digest: str, own: str) -> ImportResult:
+    def _apply(self, segments: list[Segment], h: dict[str, Any], digest: str, own: str,
+               name: str = "") -> ImportResult:
         now = self._ledger.now().replace(tzinfo=None)
         sender = str(h["sender"])
         with self._ledger.write() as s:
             capture.applying(s)
-            audit.note(s, f"sync import from {sender}: {digest[:16]}")
+            audit.note(s, f"sync import from {sender}: {digest[:16]}" + (f" ({name})" if name else ""))
             lamport, own_seq, _sealed = capture.lock_state(s)
             peers = {p.code: p for p in s.scalars(select(SyncPeer))}
             applied_to = {code: p.applied_seq for code, p in peers.items()}
-            applied_to[own] = own_seq
+            missing = _own_missing(s)
+            # Own changes lost in a restore come back like another office's, from the first missing.
+            applied_to[own] = missing[0] - 1 if missing else own_seq
             held = {(x.origin, x.first_seq): x for x in s.scalars(select(SyncHeld))}
             pool: dict[str, dict[int, tuple[Segment, SyncHeld | None]]] = {}
             for seg in segments:
@@ -400,9 +440,10 @@ class SyncService:
             already = newly_held = 0
             for origin, by_first in sorted(pool.items()):
                 done = applied_to.get(origin, 0)
+                limit = missing[1] if origin == own and missing else None  # own: only what was lost
                 for first in sorted(by_first):
                     seg, held_row = by_first[first]
-                    if seg.last <= done:
+                    if seg.last <= done or (limit is not None and seg.first > limit):
                         if held_row is None:
                             already += len(seg.changes)
                         else:
@@ -419,9 +460,12 @@ class SyncService:
                     else:
                         s.delete(held_row)
                     # (each change's field types were checked when the segment was read)
-                    incoming.extend(_Incoming(origin, *c) for c in seg.changes[done - seg.first + 1:])
-                    done = seg.last
-                    if origin != own and s.execute(select(SyncSegment.id).where(
+                    fresh = seg.changes[done - seg.first + 1:]
+                    if limit is not None:
+                        fresh = fresh[:limit - done]
+                    incoming.extend(_Incoming(origin, *c) for c in fresh)
+                    done = seg.last if limit is None else min(seg.last, limit)
+                    if (origin != own or missing) and s.execute(select(SyncSegment.id).where(
                             SyncSegment.origin == origin, SyncSegment.first_seq == seg.first)).first() is None:
                         s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last,
                                           digest=seg.digest, signature=seg.signature, sealed_at=seg.sealed_at))
@@ -436,6 +480,8 @@ class SyncService:
             top = max((c.lamport for c in incoming), default=0)
             if top > lamport:
                 s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=top))
+            if missing:
+                _set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
                 if origin == own:
                     continue
@@ -676,6 +722,9 @@ class SyncService:
     def _gaps(self, s: Session, own: str) -> list[Gap]:
         applied = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer))}
         gaps: list[Gap] = []
+        missing = _own_missing(s)
+        if missing:
+            gaps.append(Gap(own, *missing))
         done: dict[str, int] = {}
         for row in s.scalars(select(SyncHeld).order_by(SyncHeld.origin, SyncHeld.first_seq)):
             start = done.get(row.origin, applied.get(row.origin, 0))
@@ -800,11 +849,66 @@ class SyncService:
         stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
         return self.export(Path(target) / f"{code}-{stamp}.sync")
 
+    def state_now(self) -> tuple[int, int] | None:
+        """(Lamport time, last change sent out) of this office, or None when it cannot be read."""
+        try:
+            with self._ledger.read(checked=False) as s:
+                row = s.execute(select(_STATE.c.lamport, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).first()
+        except DatabaseDamaged:
+            return None
+        return (int(row[0]), int(row[1])) if row else None
+
+    def after_restore(self, lamport: int, sealed: int) -> tuple[int, int] | None:
+        """After a restore: number this office's next changes after `sealed`, the last it had sent
+        out before (other offices hold those numbers), and its clock at least at `lamport`.
+
+        Returns the range of its own changes the restored data lacks (sent after the backup was
+        made), or None. They are received back from an office that has them (a full file,
+        `sync export --full --to` this office); `sync status` shows them as missing meanwhile.
+        """
+        with self._ledger.write(checked=False) as s:
+            now_lamport, own_seq, _sealed = capture.lock_state(s)
+            values: dict[str, int] = {}
+            if lamport > now_lamport:
+                values["lamport"] = lamport
+            missing: tuple[int, int] | None = None
+            if sealed > own_seq:
+                missing = (own_seq + 1, sealed)
+                values.update(own_seq=sealed, sealed_seq=sealed)
+                known = _own_missing(s)
+                if known:
+                    missing = (min(known[0], missing[0]), sealed)
+                _set_own_missing(s, missing)
+            if values:
+                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(**values))
+            return missing
+
     def pending_changes(self) -> int:
         """This office's changes not yet in any exported file."""
         with self._ledger.read() as s:
             row = s.execute(select(_STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).one()
             return int(row[0]) - int(row[1])
+
+
+def _own_missing(s: Session) -> tuple[int, int] | None:
+    row = s.get(OfficeSetting, OWN_MISSING)
+    if row is None:
+        return None
+    first, _, last = row.value.partition("-")
+    return int(first), int(last)
+
+
+def _set_own_missing(s: Session, missing: tuple[int, int] | None) -> None:
+    row = s.get(OfficeSetting, OWN_MISSING)
+    if missing is None:
+        if row is not None:
+            s.delete(row)
+        return
+    value = f"{missing[0]}-{missing[1]}"
+    if row is None:
+        s.add(OfficeSetting(key=OWN_MISSING, value=value))
+    else:
+        row.value = value
 
 
 def _ranges(segments: Iterable[Segment]) -> dict[str, list[int]]:

@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from desktop.core.clock import SYSTEM, Clock
 from desktop.core.errors import IntegrityFailure, InvalidInput
 from desktop.core.paths import default_database
 from desktop.core.store.guard import network_filesystem
+from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,6 @@ def database_url(target: str | os.PathLike[str] | None) -> str:
         return raw
     path = Path(raw).expanduser().resolve()
     return f"sqlite:///{path}"
-
-
-def sqlite_path(engine: Engine) -> Path | None:
-    """The database file of a SQLite engine; None for PostgreSQL and in-memory databases."""
-    database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return None
-    return Path(database)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -70,6 +63,14 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None: PostgreSQL, or SQLite in memory)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -139,19 +140,63 @@ def migrate(engine: Engine, progress: Progress | None = None, clock: Clock = SYS
     return backup
 
 
-def open_engine(
-    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM
-) -> Engine:
-    """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
-    url = database_url(target)
+def refuse_network_share(url: str) -> None:
+    """Refuse a SQLite file on a network file system (its locks are not reliable there)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         share = network_filesystem(Path(parsed.database).parent)
         if share is not None:
             raise InvalidInput("db.network", "db", fs=share, path=parsed.database)
+
+
+def open_engine(
+    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM
+) -> Engine:
+    """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
+    url = database_url(target)
+    refuse_network_share(url)
     try:
         engine = make_engine(url)
         migrate(engine, progress, clock)
     except OperationalError as exc:
         raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
     return engine
+
+
+def sqlite_bytes(path: Path) -> int:
+    """The size of a SQLite database with its WAL (from the directory, without opening them)."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def open_checked(
+    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM,
+    check: bool | int = False,
+) -> tuple[Engine, Health | None]:
+    """Like open_engine, but a damaged SQLite file is still opened, not migrated, and its damage
+    returned: what quick_check found, or the error SQLite gave while opening it ("file is not a
+    database", "database disk image is malformed").
+
+    check: True / False, or a size in bytes: checked when the file is at most that big.
+    """
+    url = database_url(target)
+    refuse_network_share(url)
+    try:
+        engine = make_engine(url)
+    except OperationalError as exc:
+        raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
+    path = sqlite_file(engine)
+    if path is not None and not isinstance(check, bool):
+        check = sqlite_bytes(path) <= check
+    if check and path is not None:
+        health = check_sqlite(path)
+        if not health.ok:
+            return engine, health
+    try:
+        migrate(engine, progress, clock)
+    except DBAPIError as exc:
+        if is_corruption(exc):
+            return engine, damage_of(exc)
+        if isinstance(exc, OperationalError):
+            raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
+        raise
+    return engine, None

@@ -1,0 +1,149 @@
+"""The command line's database check and recovery: `shebao check [--full]`, `shebao restore --plan`
+and `shebao restore --recover` (part of the `shebao` command line, desktop/cli.py; no Qt here)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop.core.errors import DatabaseDamaged, InvalidInput
+from desktop.core.ledger import Ledger
+from desktop.core.messages import render
+from desktop.core.privacy import mask_id
+from desktop.core.services.recovery import (
+    BackupFound,
+    Lost,
+    RecoveryPlan,
+    RecoveryResult,
+    SentAway,
+    SyncFileToImport,
+    kind_name,
+)
+from desktop.core.store.health import Health
+
+
+class Damaged(Exception):
+    """A check that found damage: its result is printed and the exit code is 4."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__(result["reason"])
+        self.result = result
+
+
+def add_parsers(sub: Any) -> None:
+    """`shebao check`; the recovery options of `shebao restore` are added in cli_security."""
+    c = sub.add_parser("check", help="check the database file for damage (SQLite quick_check)")
+    c.add_argument("--full", action="store_true", help="the full check (integrity_check: slower, also indexes)")
+
+
+def add_restore_options(c: Any) -> None:
+    """--plan / --recover / --from on `shebao restore`."""
+    c.add_argument("--plan", action="store_true",
+                   help="show what a recovery would restore from where, and what would be lost")
+    c.add_argument("--recover", action="store_true",
+                   help="restore the newest backup, then import the sync files received since")
+    c.add_argument("--from", dest="folders", action="append", default=[], metavar="FOLDER",
+                   help="also look for backups and sync files here (may be repeated)")
+
+
+def is_recovery(a: argparse.Namespace) -> bool:
+    """Whether the command may run on a damaged database without a readable sign-in."""
+    return a.command in ("check", "restore")
+
+
+def health_json(h: Health) -> dict[str, Any]:
+    """A check's result as JSON: {"ok", "kind", "problems"}."""
+    return {"ok": h.ok, "kind": h.kind, "problems": list(h.problems)}
+
+
+def _masking(ledger: Ledger) -> bool:
+    try:
+        return ledger.guarded()
+    except DatabaseDamaged:
+        return True  # the accounts cannot be read: mask, as for an office that has them
+
+
+def _backup_json(b: BackupFound | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    return {"file": str(b.file), "created": b.created, "office": b.office, "schema": b.schema,
+            "size": b.size, "key_fingerprint": b.key_fingerprint}
+
+
+def _file_json(f: SyncFileToImport) -> dict[str, Any]:
+    return {"sender": f.sender, "received": f.received, "sha256": f.sha256, "changes": f.changes,
+            "file": str(f.path) if f.path else None, "name": f.name, "found": f.path is not None}
+
+
+def _kinds(kinds: tuple[tuple[str, int], ...], lang: str) -> list[dict[str, Any]]:
+    return [{"kind": k, "name": kind_name(k, lang), "count": n} for k, n in kinds]
+
+
+def _lost_json(lost: Lost, masked: bool, lang: str) -> dict[str, Any]:
+    if not lost.known:
+        return {"known": False, "reason": render("recovery.unknown", lang, reason=lost.reason),
+                "total": None, "kinds": [], "people": [], "people_count": None}
+    return {"known": True, "reason": None, "total": lost.total, "kinds": _kinds(lost.kinds, lang),
+            "people": [{"id": mask_id(k) if masked else k, "name": n} for k, n in lost.people],
+            "people_count": lost.people_count,
+            "unreadable": render("recovery.unknown", lang, reason=lost.partly) if lost.partly else None}
+
+
+def _sent_json(sent: SentAway | None, lang: str) -> dict[str, Any] | None:
+    if sent is None:
+        return None
+    return {"first": sent.first, "last": sent.last, "changes": sent.count, "offices": list(sent.offices),
+            "kinds": _kinds(sent.kinds, lang)}
+
+
+def plan_json(p: RecoveryPlan, masked: bool, lang: str) -> dict[str, Any]:
+    """A recovery plan as JSON."""
+    return {
+        "damaged": p.health is not None and not p.health.ok,
+        "problems": list(p.health.problems) if p.health else [],
+        "office": p.office,
+        "searched": [str(f) for f in p.searched],
+        "backup": _backup_json(p.backup),
+        "older_backups": [_backup_json(b) for b in p.older],
+        "key_file": str(p.key_file), "key_ok": p.key_ok,
+        "sync_files": [_file_json(f) for f in p.sync_files],
+        "import_records_readable": p.records_readable,
+        "missing_files": len(p.missing_files),
+        "lost": _lost_json(p.lost, masked, lang),
+        "sent": _sent_json(p.sent, lang),
+    }
+
+
+def result_json(r: RecoveryResult, masked: bool, lang: str) -> dict[str, Any]:
+    """What a recovery did, as JSON."""
+    return {
+        "restored": {"file": str(r.restored.file), "created": r.restored.created, "office": r.restored.office,
+                     "kept": str(r.restored.kept) if r.restored.kept else None},
+        "imported": [{**_file_json(i.file), "applied": i.applied,
+                      "error": i.error.message(lang) if i.error else None} for i in r.imported],
+        "not_imported": [_file_json(f) for f in r.plan.sync_files
+                         if f.path is None or (r.not_signed_in and f.path is not None)],
+        "not_signed_in": r.not_signed_in,
+        "own_missing": {"first": r.own_missing[0], "last": r.own_missing[1]} if r.own_missing else None,
+        "lost": _lost_json(r.plan.lost, masked, lang),
+        "sent": _sent_json(r.plan.sent, lang),
+    }
+
+
+def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any] | None:
+    """Run `check` or `restore --plan/--recover` (None: another command)."""
+    if a.command == "check":
+        h = ledger.check(full=a.full)
+        result = health_json(h)
+        if not h.ok:
+            reason = DatabaseDamaged(h.summary).message(lang)
+            raise Damaged({**result, "reason": "\n".join([reason, *h.problems])})
+        return result
+    if a.command != "restore" or not (a.plan or a.recover):
+        return None
+    if a.plan and a.recover:
+        raise InvalidInput("restore.what", "file")
+    if a.plan:
+        return plan_json(ledger.recovery.plan(a.folders, a.key), _masking(ledger), lang)
+    done = ledger.recovery.recover(a.folders, a.key, force=a.force)
+    return result_json(done, _masking(ledger), lang)
