@@ -69,15 +69,25 @@ def test_window_and_two_processes_lose_nothing(tmp_path: Path, qtbot: Any, monke
     deadline = time.monotonic() + SECONDS
     turn = 0
     while time.monotonic() < deadline:
-        number = window_people[turn % len(window_people)]
-        month = months[(turn // len(window_people)) % len(months)]
+        if turn < len(window_people) * len(months):  # the people registered before: a month each turn
+            number = window_people[turn % len(window_people)]
+            month = months[(turn // len(window_people)) % len(months)]
+            register = False
+        else:  # then someone new at the counter each turn, and their month
+            number = id_number(f"5101071990{turn // 1000 % 12 + 1:02d}{turn // 100 % 10 + 10:02d}{turn % 1000:03d}")
+            month, register = "2026-10", True
         turn += 1
         done: list[Any] = []
-        runner.run(lambda n=number, m=month: ledger.contributions.record(n, EMPLOYER, m, "6000"),
-                   lambda _result, error, done=done: done.append(error))
+
+        def work(n: str = number, m: str = month, new: bool = register) -> None:
+            if new:
+                ledger.workers.register_citizen(n, "窗口", "510107", "rural")
+            ledger.contributions.record(n, EMPLOYER, m, "6000")
+
+        runner.run(work, lambda _result, error, done=done: done.append(error))
         qtbot.waitUntil(lambda done=done: bool(done), timeout=60000)
-        if done[0] is None:
-            recorded.append((number, month))
+        assert done[0] is None, done[0]
+        recorded.append((number, month))
         if turn % 5 == 0:  # what a clerk's file dialog does on the database's folder
             dialog = files.make_dialog(win, "另存为", db.parent)
             dialog.setDirectory(str(db.parent))
