@@ -29,7 +29,3 @@ def default_database() -> Path:
     legacy = data / "office.db"
     return legacy if legacy.exists() else data / "database" / "office.db"
 
-
-def database_folder(database: Path) -> Path:
-    """The folder holding a SQLite database and its -wal and -shm files."""
-    return database.resolve().parent
