@@ -143,6 +143,7 @@ class Runner(QObject):
         self._signals = _Signals()
         self._signals.done.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self._jobs: dict[int, _Job] = {}
+        self._looks: set[int] = set()  # jobs that only look (the window's change watch): not "busy"
         self._results: dict[int, tuple[Any, BaseException | None]] = {}
         self._lock = threading.Lock()
         self.active_task: Task | None = None
@@ -150,13 +151,18 @@ class Runner(QObject):
 
     @property
     def busy(self) -> bool:
-        """Whether any job is queued or running."""
-        return bool(self._callbacks)
+        """Whether any job is queued or running (a background look, see run(), does not count)."""
+        return any(job_id not in self._looks for job_id in self._callbacks)
 
-    def run(self, fn: Callable[[], Any], on_done: Done | None = None) -> None:
-        """Run fn on the worker; on_done(result, error) runs afterwards on the GUI thread."""
+    def run(self, fn: Callable[[], Any], on_done: Done | None = None, look: bool = False) -> None:
+        """Run fn on the worker; on_done(result, error) runs afterwards on the GUI thread.
+
+        look: a read the window makes on its own (whether the database changed); it queues like
+        any job but does not make the runner busy, which means "the clerk's work is running"."""
         job_id = next(self._ids)
         self._callbacks[job_id] = on_done
+        if look:
+            self._looks.add(job_id)
         job = _Job(job_id, fn, self._signals, self._results, self._lock)
         self._jobs[job_id] = job
         self.pool.start(job)
@@ -203,6 +209,7 @@ class Runner(QObject):
         with self._lock:
             result, error = self._results.pop(job_id, (None, None))
         self._jobs.pop(job_id, None)
+        self._looks.discard(job_id)
         callback = self._callbacks.pop(job_id, None)
         if callback is not None:
             callback(result, error)

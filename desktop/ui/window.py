@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self._mark = None
         self.recovery_action.setEnabled(ledger.damage is not None)
         self.runner.run(ledger.office.get, self._office_loaded)
-        self.runner.run(ledger.change_mark, self._first_mark)
+        self.runner.run(ledger.change_mark, self._first_mark, look=True)
 
     @property
     def read_only(self) -> bool:
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         if ledger is None or self._watching or self.runner.busy:
             return
         self._watching = True
-        self.runner.run(lambda: (ledger.change_mark(), ledger.check_locks()), self._mark_read)
+        self.runner.run(lambda: (ledger.change_mark(), ledger.check_locks()), self._mark_read, look=True)
 
     def _mark_read(self, result: Any, error: BaseException | None) -> None:
         """Refresh what is shown when the change mark moved since the last look."""
