@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from desktop.core.clock import SYSTEM, Clock
-from desktop.core.errors import IntegrityFailure, InvalidInput
+from desktop.core.errors import DatabaseDamaged, IntegrityFailure, InvalidInput
 from desktop.core.paths import default_database
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
@@ -152,14 +152,12 @@ def refuse_network_share(url: str) -> None:
 def open_engine(
     target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM
 ) -> Engine:
-    """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB."""
-    url = database_url(target)
-    refuse_network_share(url)
-    try:
-        engine = make_engine(url)
-        migrate(engine, progress, clock)
-    except OperationalError as exc:
-        raise InvalidInput("db.open", "db", reason=str(exc.orig)) from None
+    """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB; a file
+    SQLite finds damaged while migrating is refused (the Ledger opens it read-only instead)."""
+    engine, damage = open_checked(target, progress, clock, check=False)
+    if damage is not None:
+        engine.dispose()
+        raise DatabaseDamaged(damage.summary)
     return engine
 
 
@@ -172,8 +170,8 @@ def open_checked(
     target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM,
     check: bool | int = False,
 ) -> tuple[Engine, Health | None]:
-    """Like open_engine, but a damaged SQLite file is still opened, not migrated, and its damage
-    returned: what quick_check found, or the error SQLite gave while opening it ("file is not a
+    """Open (creating if needed) and migrate the office database; a damaged SQLite file is still
+    opened, not migrated, and its damage returned: what quick_check found, or the error SQLite gave while opening it ("file is not a
     database", "database disk image is malformed").
 
     check: True / False, or a size in bytes: checked when the file is at most that big.
