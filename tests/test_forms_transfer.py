@@ -122,7 +122,11 @@ def table_data(first_year: int = 1992, last_year: int = 2026) -> DocumentData:
               "money.pre1998": f"{pre1998:.2f}", "money.to_last_year_end": f"{to_last_year_end:.2f}",
               "money.this_year_principal": f"{this_year:.2f}", "money.account": f"{account:.2f}",
               "money.pooling": f"{pooling:.2f}", "money.total": f"{account + pooling:.2f}"}
-    return DocumentData(values, {"rows": rows})
+    periods = [{"kind": "视同缴费", "region": "440100", "region_name": "广东省广州市", "first": "1990-01",
+                "last": f"{first_year - 1}-12", "months": str((first_year - 1990) * 12), "source": "穗档案〔1998〕12号"},
+               {"kind": "实际缴费", "region": "360100", "region_name": "江西省南昌市", "first": f"{first_year}-01",
+                "last": f"{last_year}-10", "months": str(months_paid), "source": "NC0791"}]
+    return DocumentData(values, {"rows": rows, "periods": periods})
 
 
 def test_transfer_forms_load_with_their_kinds() -> None:
@@ -133,9 +137,10 @@ def test_transfer_forms_load_with_their_kinds() -> None:
     assert KINDS["information-table"][:2] == ("XX", "基本养老保险参保缴费信息表")
     for kind in TRANSFER_KINDS:
         spec = shipped[kind]
-        assert spec.kind == kind and spec.version == "2026.1" and spec.data_paths == DATA_PATHS[kind]
+        version = "2026.2" if kind == "information-table" else "2026.1"  # 2026.2: the periods table
+        assert spec.kind == kind and spec.version == version and spec.data_paths == DATA_PATHS[kind]
         assert spec.title == KINDS[kind][1]
-    assert [t.source for t in shipped["information-table"].tables] == ["rows"]
+    assert [t.source for t in shipped["information-table"].tables] == ["rows", "periods"]
     assert shipped["contact-letter"].tables == ()
 
 
@@ -173,12 +178,15 @@ def test_information_table_reads_back(tmp_path: Path) -> None:
     data = table_data(2018, 2026)
     out = render(forms()["information-table"], data, CODE)
     reader = PdfReader(io.BytesIO(out.pdf))
-    assert out.pages == len(reader.pages) == 1
+    # nine years and two periods: the periods table and the office's seal go on to a second page
+    assert out.pages == len(reader.pages) == 2
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     fonts_used = _embedded_fonts(out.pdf, tmp_path)
     assert fonts_used and all(" yes yes " in line for line in fonts_used)
-    text = _pages(out.pdf)[0]
+    text = "\n".join(_pages(out.pdf))
+    for period in data.lists["periods"]:  # what the next office types in: one line per period
+        assert " ".join(period[k] for k in ("kind", "region", "region_name", "first", "last", "months")) in text
     v = data.values
     for expected in ("基本养老保险参保缴费信息表", "NC0791-XX2026000007", "ZY2026000317", "张三",
                      "510107197203143219", "首次参保缴费时间", "2018-01", "个人账户建立时间",

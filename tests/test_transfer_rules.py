@@ -254,7 +254,8 @@ def test_tonghe_worker_ten_years_in_beijing() -> None:
     # 5 years in Liaoning, then 10 full years (120 months) in Beijing: Beijing pays.
     d = pension_place(TONGHE, [(SHENYANG, 60), (BEIJING, 120)], BEIJING)
     assert (d.region, d.rule) == (BEIJING, "place.current_10_years")
-    assert d.years == {"210100": Decimal("5.00"), "110000": Decimal("10.00")}
+    # places are provinces (人社部规〔2016〕5号): Shenyang's years count for Liaoning, 210000
+    assert d.years == {"210000": Decimal("5.00"), "110000": Decimal("10.00")}
 
 
 def test_tonghe_worker_one_month_short() -> None:

@@ -172,6 +172,7 @@ class SyncCase:
     letter: StepResult
     table: StepResult
     plan_total: Decimal
+    estimate: Any
 
 
 @pytest.fixture(scope="module")
@@ -184,13 +185,14 @@ def synced(office_files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
     plan_total = a.transfers.plan(WANG, "110105").total
     send(a, b, o.folder)
     letter = b.transfers.request(WANG, "360100", letter=BANK)
+    estimate = b.transfers.plan(WANG, "110105", from_region="360100")
     send(b, a, o.folder)
     table = a.transfers.settle(letter.case.number)
     send(a, b, o.folder)
     b.transfers.receive(letter.case.number, table.case.total)
     send(b, a, o.folder)
     send(a, b, o.folder)
-    yield SyncCase(a, b, letter.case.number, letter, table, plan_total)
+    yield SyncCase(a, b, letter.case.number, letter, table, plan_total, estimate)
     o.close()
 
 
@@ -220,9 +222,12 @@ def test_sync_case_both_offices_agree_to_the_fen(synced: SyncCase) -> None:
     settled = synced.table.case
     assert (settled.account, settled.pooling, settled.total) == (balance, pooling, total)
     assert synced.plan_total == total
-    # the new office's estimate from the months it holds for the old region: the same, to the fen
-    estimate = b.transfers.plan(WANG, "110105", from_region="360100")
+    # the new office's estimate, before the settle, from the months it knows for the old region:
+    # the same, to the fen; once moved, the old region holds nothing more of him
+    estimate = synced.estimate
     assert (estimate.from_region, estimate.months_counted, estimate.total) == ("360100", 24, total)
+    gone = b.transfers.plan(WANG, "110105", from_region="360100")
+    assert (gone.months_counted, gone.total, gone.periods) == (0, 0, ())
     table = pdf_text(synced.table.pdf or b"")
     assert "基本养老保险参保缴费信息表" in table and number in table
     for label, amount in (("1998年前个人缴费累计本息", Decimal(0)), ("1998年至上年末个人账户累计储存额", balance),
@@ -346,7 +351,8 @@ def test_paper_case_both_offices_agree_to_the_fen(offices: Offices) -> None:
         (y.year, y.months, y.credited, y.closing) for y in st_a.account_years]
     [pension_b] = [r for r in st_b.schemes if r.scheme == "pension"]
     assert (pension_b.months_paid, [(p.region, p.months_paid) for p in pension_b.regions]) == (27, [("360100", 27)])
-    assert (pension_b.regions[0].first_month, pension_b.regions[0].last_month) == ("2023", "2026")
+    # typed in without its periods: each row's months count in the old region, by year
+    assert (pension_b.regions[0].first_month, pension_b.regions[0].last_month) == ("2023-01", "2026-12")
 
 
 # -- refusals: the reason given, nothing written -----------------------------------------------
@@ -551,13 +557,13 @@ def test_tonghe_worker_five_years_liaoning_then_beijing(offices: Offices) -> Non
 
     place = beijing.transfers.pension_place(worker)  # 9 years 11 months in Beijing
     assert (place.region, place.rule) == ("230128", "place.back_to_hukou")
-    assert dict(place.months) == {"210100": 60, "110000": 119}
-    assert dict(place.years) == {"210100": Decimal("5.00"), "110000": Decimal("9.91")}
+    assert dict(place.months) == {"210000": 60, "110000": 119}  # by province (人社部规〔2016〕5号)
+    assert dict(place.years) == {"210000": Decimal("5.00"), "110000": Decimal("9.91")}
 
     beijing.contributions.record(worker, uscc(EMP_BJ), "2016-11", "9000")
     place = beijing.transfers.pension_place(worker, on=TODAY)  # 10 years
     assert (place.region, place.rule) == ("110105", "place.current_10_years")
-    assert dict(place.months) == {"210100": 60, "110000": 120}
+    assert dict(place.months) == {"210000": 60, "110000": 120}
     # asked at the old office, which knows only its own five years and sees him in Beijing
     assert shenyang.transfers.pension_place(worker).rule == "place.back_to_hukou"
     assert shenyang.transfers.plan(worker, "110105").place_rule == "place.back_to_hukou"

@@ -66,6 +66,7 @@ class Ledger:
         from desktop.core.services.exemptions import ExemptionService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.office import OfficeService, ReferenceService
+        from desktop.core.services.record import RecordService
         from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
         from desktop.core.services.sync import SyncService
@@ -93,6 +94,7 @@ class Ledger:
         self.workers = WorkerService(self)
         self.contributions = ContributionService(self)
         self.accounts = AccountService(self)
+        self.records = RecordService(self)
         self.residents = ResidentService(self)
         self.documents = DocumentService(self)
         self.exemptions = ExemptionService(self)

@@ -54,6 +54,10 @@ class TransferRules:
     medical_old_office_working_days: int
     medical_new_office_working_days: int
     municipalities: tuple[str, ...]
+    place_level: str
+    provincial_pooling_by: dt.date
+    back_payment_document_years: int
+    back_payment_notice_working_days: int
     sources: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -65,6 +69,8 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "unemployment_steps": lambda v: tuple(sorted((int(s["min_years"]), int(s["months"]))
                                                  for s in v)),
     "municipalities": lambda v: tuple(str(p) for p in v),
+    "place_level": str,
+    "provincial_pooling_by": lambda v: dt.date.fromisoformat(str(v)),
 }
 
 
@@ -80,8 +86,9 @@ def parse_rules(data: Mapping[str, Any]) -> TransferRules:
             raise ValueError(f"{RULES_FILE}: [{f.name}] needs a value and a source")
         values[f.name] = _CONVERT.get(f.name, int)(table["value"])
         sources[f.name] = str(table["source"])
-    if values["hukou_level"] not in ("province", "pooling"):
-        raise ValueError(f"{RULES_FILE}: hukou_level must be province or pooling")
+    for name in ("hukou_level", "place_level"):
+        if values[name] not in ("province", "pooling"):
+            raise ValueError(f"{RULES_FILE}: {name} must be province or pooling")
     return TransferRules(**values, sources=MappingProxyType(sources))
 
 
@@ -113,6 +120,38 @@ def pooling_key(region: str) -> str:
     if region[:2] in rules().municipalities:
         return region[:2] + "0000"
     return region[:4] + "00"
+
+
+def place_key(region: str) -> str:
+    """The "place" of the pension-place rules: a province (人社部规〔2016〕5号), or a pooling region."""
+    return province(region) if rules().place_level == "province" else pooling_key(region)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolingUnits:
+    """Which pooling unit a region belongs to on a day: its prefecture before the province's
+    provincial-pooling date, the province from it (the municipalities are one unit throughout).
+
+    provincial: the office's dates by province code XX0000; a province without one pools
+    provincially from rules().provincial_pooling_by.
+    """
+
+    provincial: Mapping[str, dt.date] = field(default_factory=dict)
+
+    def since(self, province_code: str) -> dt.date:
+        """The day the province pools as one unit."""
+        return self.provincial.get(province_code, rules().provincial_pooling_by)
+
+    def unit(self, region: str, on: dt.date) -> str:
+        """The pooling unit of a region on a day: XX0000 (province or municipality) or XXXX00."""
+        home = province(region)
+        if region[:2] in rules().municipalities or on >= self.since(home):
+            return home
+        return pooling_key(region)
+
+    def same(self, a: str, b: str, on: dt.date) -> bool:
+        """Whether two regions are in one pooling unit on a day (a move between them moves no funds)."""
+        return self.unit(a, on) == self.unit(b, on)
 
 
 def _hukou_matches(hukou_region: str, region: str) -> bool:
@@ -425,7 +464,7 @@ def needs_temporary_account(
 
 @dataclass(frozen=True, slots=True)
 class PlaceDecision:
-    """Where the pension will be paid: the region, the rule, and months/years by pooling region."""
+    """Where the pension will be paid: the region, the rule, and months/years by place."""
 
     region: str
     rule: str
@@ -440,9 +479,10 @@ def pension_place(
     """The place that pays the pension (待遇领取地).
 
     Source: 国办发〔2009〕66号 第六条. history is the person's places in order as (region, months
-    paid there), the current place normally last; months add up by pooling region over all visits;
-    deemed months (视同缴费) count for the region given (where the person worked then; a place known
-    only from them counts as the earliest). In order:
+    paid there), the current place normally last; months add up by place over all visits (a place
+    is a province, 人社部规〔2016〕5号, or a pooling region: rules().place_level); deemed months
+    (视同缴费) count for the region given (where the person worked then; a place known only from
+    them counts as the earliest). In order:
     (1) the relationship is in the hukou place (hukou_level: province, as the measures define it,
         or pooling region) -> the current place, being the hukou place, pays ("place.hukou");
     (2) >= 10 years at the current place -> the current place ("place.current_10_years");
@@ -452,17 +492,17 @@ def pension_place(
     years is months / 12, cut (not rounded) to two decimals; decisions use whole months.
     """
     _check_region(hukou_region, "hukou_region")
-    current = pooling_key(current_region)
+    current = place_key(current_region)
     months: dict[str, int] = {}
     last_code: dict[str, str] = {}
     order: list[str] = []
     for region, n in (deemed or {}).items():
-        key = pooling_key(region)
+        key = place_key(region)
         months[key] = months.get(key, 0) + _non_negative(n, "month")
         last_code.setdefault(key, region)
-    order.extend(k for k in months if all(pooling_key(r) != k for r, _ in history))
+    order.extend(k for k in months if all(place_key(r) != k for r, _ in history))
     for region, n in history:
-        key = pooling_key(region)
+        key = place_key(region)
         months[key] = months.get(key, 0) + _non_negative(n, "month")
         last_code[key] = region
         order.append(key)

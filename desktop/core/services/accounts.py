@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -101,11 +100,44 @@ class AccountService:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
+    def _pension_record(self, info: WorkerInfo, this_year: int, overrides: dict[int, Decimal],
+                        ) -> tuple[list[AccountYear], Decimal, bool, SchemeRecord | None]:
+        """The pension record where the person is insured: its account by year and its periods.
+
+        The same record a transfer would move (services.record.gather): months paid in the pooling
+        unit, parts received by any route at their received values, opening entries.
+        """
+        from desktop.core.services.record import gather, home_region  # (it builds on this module)
+        from desktop.core.store.models import Worker
+
+        with self._ledger.read() as s:
+            w = s.get(Worker, info.id)
+            assert w is not None
+            held = gather(s, w, home_region(s, w), self._ledger.today(), in_transit=True)
+        money = held.money(lambda y: overrides.get(y, shipped_interest(y)), this_year)
+        years = [AccountYear(y.year, y.months, Decimal(y.base_total_fen).scaleb(-2), Decimal(y.opening_fen).scaleb(-2),
+                             y.interest_rate, None if y.interest_fen is None else Decimal(y.interest_fen).scaleb(-2),
+                             Decimal(y.credited_fen).scaleb(-2), Decimal(y.closing_fen).scaleb(-2))
+                 for y in money.years]
+        periods = [p for p in held.periods if p.kind == "paid"]
+        pension = None
+        if periods or held.held_back:
+            by_region: dict[str, list[Any]] = {}
+            for p in periods:
+                acc = by_region.setdefault(p.region, [0, p.first, p.last])
+                acc[0] += p.months
+                acc[1], acc[2] = min(acc[1], p.first), max(acc[2], p.last)
+            regions = tuple(RegionPeriod(r, n, str(a), str(b))
+                            for r, (n, a, b) in sorted(by_region.items(), key=lambda x: x[1][1]))
+            pension = SchemeRecord("pension", sum(r.months_paid for r in regions), 0, regions)
+        return years, ZERO if not years else Decimal(money.account_fen).scaleb(-2), money.complete, pension
+
     def statement(self, worker: str) -> Statement:
         """The person's months by scheme and region and the individual account by year.
 
         One indexed pass over the person's contribution lines, aggregated here: a person's lines
-        lie scattered through a large table, so each extra query would visit them all again.
+        lie scattered through a large table, so each extra query would visit them all again. The
+        pension record is the one a transfer would move (see `_pension_record`).
         """
         info = self._ledger.workers.get(worker)
         this_year = self._ledger.today().year
@@ -113,13 +145,8 @@ class AccountService:
         resident = self._ledger.quick_rows("accounts.resident", _resident_query, {"w": info.id})
         overrides = {int(y): Decimal(r) for y, r in self._ledger.quick_rows("accounts.interest", _interest_query, {})}
         periods: dict[tuple[str, str, str], set[int]] = {}
-        by_year: dict[int, tuple[set[int], int, int]] = {}
-        for scheme, region, status, month, base, account in lines:
+        for scheme, region, status, month, _base, _account in lines:
             periods.setdefault((scheme, region, status), set()).add(month)
-            if scheme == "pension" and status == "paid":
-                months, base_sum, account_sum = by_year.get(month // 100, (set(), 0, 0))
-                months.add(month)
-                by_year[month // 100] = (months, base_sum + int(base), account_sum + int(account))
         records: list[SchemeRecord] = []
         for sid in schemes():
             keys = [k for k in periods if k[0] == sid]
@@ -130,17 +157,12 @@ class AccountService:
                                          str(Month.from_int(max(periods[k])))) for k in paid)
             records.append(SchemeRecord(sid, sum(len(periods[k]) for k in paid),
                                         sum(len(periods[k]) for k in keys if k[2] == "arrears"), regions))
-        counts = {y: len(m) for y, (m, _b, _a) in by_year.items()}
-        sums = {y: (b, a) for y, (_m, b, a) in by_year.items()}
-        received, opening = _received_tables(
-            self._ledger.quick_rows("accounts.received", _received_query, {"w": info.id, "st": "received"}),
-            {str(region) for _s, region, *_rest in lines}, counts, sums)
-        if received:
-            records = _with_received(records, received)
-        credited = {y: (counts[y], Decimal(sums[y][0]).scaleb(-2), Decimal(sums[y][1]).scaleb(-2)) for y in sums}
-        years, complete = roll_account(credited, lambda y: overrides.get(y, shipped_interest(y)), this_year,
-                                       opening)
-        balance = years[-1].closing if years else ZERO
+        years, balance, complete, pension = self._pension_record(info, this_year, overrides)
+        arrears = next((r.months_in_arrears for r in records if r.scheme == "pension"), 0)
+        records = [r for r in records if r.scheme != "pension"]
+        if pension is not None or arrears:
+            pension = pension or SchemeRecord("pension", 0, 0, ())
+            records.insert(0, SchemeRecord("pension", pension.months_paid, arrears, pension.regions))
         return Statement(info, tuple(records), tuple(years), balance, complete,
                          tuple((sch, int(y), Decimal(p).scaleb(-2), Decimal(sub).scaleb(-2))
                                for sch, y, p, sub in sorted(resident)))
@@ -161,58 +183,6 @@ def _resident_query() -> Any:
     return select(_R.c.scheme, _R.c.year, _R.c.personal, _R.c.subsidy).where(_R.c.worker_id == bindparam("w"))
 
 
-_T = table("transfer_case", column("worker_id"), column("status"), column("from_region"), column("table_json"))
-
-
-def _received_query() -> Any:
-    return select(_T.c.from_region, _T.c.table_json).where(_T.c.worker_id == bindparam("w"),
-                                                            _T.c.status == bindparam("st"))
-
-
-def _received_tables(cases: list[tuple[Any, ...]], regions_here: set[str], counts: dict[int, int],
-                     sums: dict[int, tuple[int, int]]) -> tuple[list[RegionPeriod], Decimal]:
-    """Add the years of information tables received here on paper to the account (in place).
-
-    A transfer received by sync brought the old region's contribution lines with it; one received
-    on paper brought only its information table, whose rows (months, bases and money credited each
-    year) stand in for those lines. A region with lines here is never counted twice. Returns the
-    old regions' pension periods and the balance from before 1998 they carried.
-    """
-    from desktop.core.transfer_rules import pooling_key  # (transfer_rules builds on roll_account)
-
-    pools_here = {pooling_key(r) for r in regions_here}
-    periods: list[RegionPeriod] = []
-    opening = ZERO
-    for from_region, text in cases:
-        if not text or pooling_key(str(from_region)) in pools_here:
-            continue
-        t = json.loads(text)
-        years = []
-        for r in t.get("rows", []):
-            year, months, base, credited = int(r["year"]), int(r["months"]), int(r["base"]), int(r["credited"])
-            if not months and not credited:
-                continue
-            years.append(year)
-            counts[year] = counts.get(year, 0) + months
-            b, a = sums.get(year, (0, 0))
-            sums[year] = (b + base, a + credited)
-        opening += Decimal(int(t.get("pre1998", 0))).scaleb(-2)
-        if years:
-            paid = int(t.get("months_paid") or sum(int(r["months"]) for r in t.get("rows", [])))
-            periods.append(RegionPeriod(str(from_region), paid, str(t.get("period_from") or min(years)),
-                                        str(t.get("period_to") or max(years))))
-    return periods, opening
-
-
-def _with_received(records: list[SchemeRecord], received: list[RegionPeriod]) -> list[SchemeRecord]:
-    """The pension record with the old regions' periods first (they came before)."""
-    extra = sum(p.months_paid for p in received)
-    for i, r in enumerate(records):
-        if r.scheme == "pension":
-            records[i] = SchemeRecord(r.scheme, r.months_paid + extra, r.months_in_arrears,
-                                      tuple(received) + r.regions)
-            return records
-    return [SchemeRecord("pension", extra, 0, tuple(received)), *records]
 
 
 _I = table("interest_override", column("year"), column("rate"))

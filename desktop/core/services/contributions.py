@@ -247,36 +247,41 @@ class ContributionService:
             calc = MonthCalculator(Reference(s), office.region, today)
             if w.nationality != "CN":
                 calc.load_exemptions(s, [w.id])
-            base, floor, ceiling, kind, lines = calc.compute(
-                w.birth_date, e.risk_class, m, fen_of(wage_amount), wanted, w.id)
-            status = "arrears" if arrears else "paid"
-            if not preview:
-                existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
-                    Contribution.worker_id == w.id, Contribution.employer_id == e.id,
-                    Contribution.month == m.as_int()))}
-                for sid, er, ee, acc, _ex in lines:
-                    old = existing.get(sid)
-                    if old is not None and not (old.status == "arrears" and not arrears):
-                        raise Conflict("contrib.exists", "month", month=str(m),
-                                       scheme=schemes()[sid].name_zh, employer=e.uscc)
-                for sid, er, ee, acc, ex in lines:
-                    values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
-                                  employee_amount=_yuan(ee), account_amount=_yuan(acc),
-                                  recorded_on=today, status="exempt" if ex else status,
-                                  exemption_id=ex)
-                    old = existing.get(sid)
-                    if old is not None:  # an arrears month being paid: changed in place (audited)
-                        old.kind = "back_payment" if m < Month.of(today) else kind
-                        for name, value in values.items():
-                            setattr(old, name, value)
-                    else:
-                        s.add(Contribution(worker_id=w.id, employer_id=e.id, region=office.region,
-                                           month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
-                                           **values))
-            return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
-                               status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
-                                                  calc.notes.get(ex, "") if ex else "")
-                                             for sid, er, ee, acc, ex in lines))
+            return _record_month(s, office.region, w, e, calc, m, wage_amount, wanted, arrears, preview, today)
+
+    def back_pay(self, worker: str, employer: str, first: object, last: object, wage: object,
+                 schemes_wanted: str | Sequence[str] | None = "pension") -> list[MonthResult]:
+        """A lump-sum back payment (一次性补缴) of the months first..last, all in one transaction.
+
+        The months are marked as one lump sum: one of 3 years or more moves with a transfer only
+        with its document (人社厅发〔2019〕94号; `records.add_back_payment_document`).
+        """
+        self._ledger.require(COUNTER)
+        start, end = Month.parse(first, "from"), Month.parse(last, "to")
+        if end < start:
+            raise InvalidInput("month.order", "to")
+        wage_amount = parse_amount(wage, "wage")
+        wanted = parse_schemes(schemes_wanted)
+        today = self._ledger.today()
+        if end >= Month.of(today):
+            raise InvalidInput("contrib.lump_sum_current", "to", value=str(end))
+        with self._ledger.write() as s:
+            office = load_office(s)
+            w = find_worker_row(s, worker)
+            if w is None:
+                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
+            if e is None:
+                validate_uscc(employer, "employer")
+                raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+            calc = MonthCalculator(Reference(s), office.region, today)
+            out = []
+            m = start
+            while m <= end:
+                out.append(_record_month(s, office.region, w, e, calc, m, wage_amount, wanted, False, False, today,
+                                         lump_sum=True))
+                m = m.add(1)
+            return out
 
     def correct(self, worker: str, employer: str, month: object, wage: object, reason: str) -> MonthResult:
         """Correct the wage of a recorded month: base and every line are computed again.
@@ -483,3 +488,40 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
 def describe(result: MonthResult, lang: str = "zh") -> str:
     """A one-line summary of a recorded month for messages."""
     return render("contrib.recorded", lang, month=str(result.month), base=f"{result.base:.2f}")
+
+
+def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCalculator, m: Month,
+                  wage_amount: Decimal, wanted: tuple[str, ...], arrears: bool, preview: bool, today: dt.date,
+                  lump_sum: bool = False) -> MonthResult:
+    """Compute one month and (unless preview) record it in the session; see `record`."""
+    base, floor, ceiling, kind, lines = calc.compute(w.birth_date, e.risk_class, m, fen_of(wage_amount), wanted, w.id)
+    if lump_sum:
+        kind = "lump_sum"
+    status = "arrears" if arrears else "paid"
+    if not preview:
+        existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
+            Contribution.worker_id == w.id, Contribution.employer_id == e.id,
+            Contribution.month == m.as_int()))}
+        for sid, er, ee, acc, _ex in lines:
+            old = existing.get(sid)
+            if old is not None and not (old.status == "arrears" and not arrears):
+                raise Conflict("contrib.exists", "month", month=str(m),
+                               scheme=schemes()[sid].name_zh, employer=e.uscc)
+        for sid, er, ee, acc, ex in lines:
+            values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
+                          employee_amount=_yuan(ee), account_amount=_yuan(acc),
+                          recorded_on=today, status="exempt" if ex else status,
+                          exemption_id=ex)
+            old = existing.get(sid)
+            if old is not None:  # an arrears month being paid: changed in place (audited)
+                old.kind = kind if lump_sum else "back_payment" if m < Month.of(today) else kind
+                for name, value in values.items():
+                    setattr(old, name, value)
+            else:
+                s.add(Contribution(worker_id=w.id, employer_id=e.id, region=region,
+                                   month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
+                                   **values))
+    return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
+                       status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+                                          calc.notes.get(ex, "") if ex else "")
+                                     for sid, er, ee, acc, ex in lines))

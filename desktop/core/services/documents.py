@@ -80,7 +80,8 @@ DATA_PATHS: dict[str, frozenset[str]] = {
         "money.to_last_year_end", "money.this_year_principal", "money.account", "money.pooling",
         "money.total", "rows[]"} | {f"rows[].{k}" for k in (
             "year", "base", "months", "employer_rate", "account_rate", "personal_rate", "credited",
-            "interest", "closing")}),
+            "interest", "closing")} | {"periods[]"} | {f"periods[].{k}" for k in (
+            "kind", "region", "region_name", "first", "last", "months", "source")}),
 }
 
 

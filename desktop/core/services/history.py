@@ -47,7 +47,7 @@ class SchemeCell:
     employer: Decimal
     employee: Decimal
     account: Decimal
-    kind: str  # regular | back_payment
+    kind: str  # regular | back_payment | lump_sum
     status: str  # paid | arrears
 
     @property
@@ -75,7 +75,7 @@ class HistoryRow:
     @property
     def back_payment(self) -> bool:
         """Whether the month was paid late (a back-payment)."""
-        return any(c.kind == "back_payment" for c in self.cells.values())
+        return any(c.kind in ("back_payment", "lump_sum") for c in self.cells.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,13 +18,14 @@ from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month
 from desktop.core.refdata import Reference, schemes
-from desktop.core.regions import name_of, validate_region
+from desktop.core.regions import name_of, province_of, validate_region
 from desktop.core.security import ADMIN
 from desktop.core.store.models import (
     AverageWage,
     InterestOverride,
     LimitOverride,
     Office,
+    OfficeSetting,
     RateOverride,
 )
 from desktop.core.sync.container import new_encryption_key
@@ -244,6 +246,27 @@ class ReferenceService:
             s.add(LimitOverride(region=region, from_month=first.as_int(),
                                 to_month=last.as_int() if last else None, floor=lo, ceiling=hi,
                                 created_at=self._ledger.now()))
+
+    def set_provincial_pooling(self, province: str, since: object) -> dt.date:
+        """The day a province began pooling pensions as one unit (default: rules().provincial_pooling_by).
+
+        Before it, the prefectures pool separately and a move between them is a fund transfer;
+        from it, a move inside the province is a change of registration.
+        """
+        from desktop.core.services.record import POOLING_SETTING
+        self._ledger.require(ADMIN)
+        code = province_of(validate_region(province, "region"))
+        try:
+            day = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since).strip())
+        except ValueError:
+            raise InvalidInput("date.format", "from", value=since) from None
+        with self._ledger.write() as s:
+            row = s.get(OfficeSetting, POOLING_SETTING + code)
+            if row is None:
+                s.add(OfficeSetting(key=POOLING_SETTING + code, value=day.isoformat()))
+            else:
+                row.value = day.isoformat()
+        return day
 
     def set_interest(self, year: object, rate: object) -> None:
         """Set the individual-account crediting rate of a year."""

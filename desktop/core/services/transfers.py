@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
+from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
@@ -33,8 +34,16 @@ from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
+from desktop.core.services.record import (
+    HeldBack,
+    HeldRecord,
+    gather,
+    home_region,
+    opening_key,
+    pooling_units,
+)
 from desktop.core.services.workers import find_worker_row
-from desktop.core.store.models import Contribution, Office, TransferCase, TrustedOffice, Worker
+from desktop.core.store.models import Office, TransferCase, TrustedOffice, Worker
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -74,6 +83,11 @@ class Plan:
     place_region: str
     place_rule: str
     years_without_interest: tuple[int, ...] = ()  # past years whose crediting rate is not entered
+    kind: str = "transfer"  # transfer | registration (inside one pooling unit) | temporary
+    funds_move: bool = True
+    periods: tuple[pr.Period, ...] = ()  # the whole record by place: received, deemed, pre-1998, own
+    held_back: tuple[HeldBack, ...] = ()  # back payments of 3 years or more without their document
+    place_years: tuple[tuple[str, Decimal], ...] = ()  # years counted by place for the pension place
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ class CaseInfo:
     received_amount: Decimal | None
     rows: tuple[dict[str, Any], ...]
     rural: bool
+    kind: str = "transfer"  # transfer | registration
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,30 +165,13 @@ class TransferService:
 
     # -- counter tools --------------------------------------------------------------------
 
-    def _months_here(self, s: Session, w: Worker, region: str) -> list[tr.PaidMonth]:
-        """The pension months whose money this office holds: paid here, or received by a transfer."""
-        here = tr.pooling_key(region)
-        keys = {here} | {tr.pooling_key(src) for src, dst in s.execute(
-            select(TransferCase.from_region, TransferCase.to_region).where(
-                TransferCase.worker_id == w.id, TransferCase.status == "received")) if tr.pooling_key(dst) == here}
-        rows = s.execute(select(Contribution.region, Contribution.month, Contribution.base,
-                                Contribution.account_amount, Contribution.employer_amount,
-                                Contribution.employee_amount)
-                         .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
-                                Contribution.status == "paid").order_by(Contribution.month))
-        return [tr.PaidMonth(r, Month.from_int(int(m)), _fen(b), _fen(a), _fen(er), _fen(ee))
-                for r, m, b, a, er, ee in rows if tr.pooling_key(str(r)) in keys]
-
-    def _amounts(self, s: Session, months: list[tr.PaidMonth], today: dt.date) -> tuple[tr.AccountTransfer, tr.TransferYears]:
-        ref = Reference(s)
-        account = tr.account_transfer(months, ref.interest, today.year)
-        return account, tr.pooling_transfer(months)
-
     def plan(self, worker: str, to_region: str, on: object | None = None, from_region: str | None = None) -> Plan:
         """What would move if the person left from_region (default: this office's) for to_region, and who pays.
 
-        From another region (at the new office, before the old one settles) the amounts are an
-        estimate from the months recorded here for that region; the old office's table decides.
+        The whole record held in from_region's pooling unit moves: months paid there, parts received
+        there by any route, opening entries. From another region (at the new office, before the old
+        one settles) the amounts are an estimate from what is known here; the old office's table
+        decides. A move inside one pooling unit is a change of registration: no funds move.
         """
         self._ledger.require(ANY)
         target = validate_region(to_region, "to_region")
@@ -181,40 +180,45 @@ class TransferService:
             office = load_office(s)
             source = validate_region(from_region, "from_region") if from_region else office.region
             w = _worker(s, worker)
-            months = self._months_here(s, w, source)
-            account, pooling = self._amounts(s, months, day)
+            held = gather(s, w, source, day)
+            money = held.money(Reference(s).interest, day.year)
             decision = tr.needs_temporary_account(w.sex, w.birth_date, day, w.hukou_region or office.region,
                                                   source, target)
-            place = self._place(s, w, target)
-        return Plan(_key(w), source, target, len(tr.unique_months(m for m in months if m.month >= Month(1998, 1))),
-                    Decimal(account.account_fen).scaleb(-2), Decimal(pooling.total_fen).scaleb(-2),
-                    Decimal(account.account_fen + pooling.total_fen).scaleb(-2), decision.temporary,
-                    decision.rule, place.region, place.rule, tr.years_without_interest(account, day.year))
+            inside = pooling_units(s).same(source, target, day)
+            periods = held.periods
+            place = pr.place_of(w.hukou_region or office.region, held.place_periods, target)
+        kind = "registration" if inside else "temporary" if decision.temporary else "transfer"
+        return Plan(_key(w), source, target, money.months_counted, _yuan(money.account_fen) or Decimal(0),
+                    _yuan(money.pooling_fen) or Decimal(0), _yuan(money.total_fen) or Decimal(0),
+                    decision.temporary and not inside, decision.rule, place.region, place.rule,
+                    money.years_without_interest(day.year), kind, kind == "transfer", periods, held.held_back,
+                    tuple(sorted(place.years.items())))
 
-    def _place(self, s: Session, w: Worker, current: str | None = None,
-               until: dt.date | None = None) -> tr.PlaceDecision:
-        q = (select(Contribution.region, func.count(func.distinct(Contribution.month)), func.min(Contribution.month))
-             .where(Contribution.worker_id == w.id, Contribution.scheme == "pension", Contribution.status == "paid")
-             .group_by(Contribution.region))
-        if until is not None:
-            q = q.where(Contribution.month <= until.year * 100 + until.month)
-        rows = s.execute(q).all()
-        history = [(str(r), int(n)) for r, n, _first in sorted(rows, key=lambda x: int(x[2]))]
-        here = current or w.insured_region or (history[-1][0] if history else load_office(s).region)
-        return tr.pension_place(w.hukou_region or here, history, here)
+    def _held_here(self, s: Session, w: Worker, until: dt.date | None = None) -> tuple[str, HeldRecord]:
+        where = home_region(s, w)
+        return where, gather(s, w, where, self._ledger.today(), in_transit=True)
 
     def pension_place(self, worker: str, on: object | None = None) -> tr.PlaceDecision:
-        """Where the pension would be paid if claimed now, and the rule that decided it."""
+        """Where the pension would be paid if claimed now (or with the record up to a day), and the rule."""
         self._ledger.require(ANY)
         day = _date(on, "on") if on not in (None, "") else None
         with self._ledger.read() as s:
-            return self._place(s, _worker(s, worker), until=day)
+            w = _worker(s, worker)
+            where, held = self._held_here(s, w)
+            return pr.place_of(w.hukou_region or where, held.place_periods, where,
+                               Month.of(day) if day is not None else None)
 
     # -- the case -------------------------------------------------------------------------
 
     def request(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
                 channel: str = "sync", clerk: str = "") -> StepResult:
-        """At the new office: open the case and issue the contact letter (联系函)."""
+        """At the new office: open the case and issue the contact letter (联系函).
+
+        From a region in this office's pooling unit (provincial pooling) nothing moves: the case is
+        a change of registration, with no letter. By sync the record is here already and the case
+        is done at once; on paper it is done when the old office's certificate is typed in
+        (`enter_table`).
+        """
         self._ledger.require(COUNTER)
         source = validate_region(from_region, "from_region")
         if channel not in ("sync", "paper"):
@@ -227,9 +231,10 @@ class TransferService:
                 raise InvalidInput("transfer.same_region", "from_region", region=source)
             w = _worker(s, worker)
             self._check_open(s, w)
+            inside = pooling_units(s).same(source, office.region, today)
             decision = tr.needs_temporary_account(w.sex, w.birth_date, today, w.hukou_region or office.region,
                                                   source, office.region)
-            if decision.temporary:
+            if decision.temporary and not inside:
                 raise RefusedByRule("transfer.temporary", "worker", **decision.params())
             due = tr.step_due(today)
             number = _case_number(s, office, today)
@@ -239,12 +244,46 @@ class TransferService:
                                 from_office=peer, to_office=office.code, channel=channel, status="requested",
                                 temporary=False, applied_on=today, letter_number="",
                                 letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
-                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now())
+                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now(),
+                                kind="registration" if inside else "transfer")
             s.add(case)
+            if inside:
+                if channel == "sync":
+                    case.status, case.settled_on, case.received_on = "received", today, today
+                    case.due_on, case.due_estimated = None, False
+                    w.insured_region = office.region
+                s.flush()
+                return StepResult(self._info(s, case), None, None)
             doc_no, pdf = self._issue_letter(s, office, w, case, details, today, clerk)
             case.letter_number = doc_no
             s.flush()
             return StepResult(self._info(s, case), doc_no, pdf)
+
+    def leave(self, worker: str, to_region: str, clerk: str = "") -> StepResult:
+        """At the old office, a move inside the pooling unit on paper: the certificate on leaving.
+
+        No funds and no contact letter: the table states the whole record, which the new office
+        types in to continue it.
+        """
+        self._ledger.require(COUNTER)
+        target = validate_region(to_region, "to_region")
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            if tr.pooling_key(target) == tr.pooling_key(office.region):
+                raise InvalidInput("transfer.same_region", "to_region", region=target)
+            if not pooling_units(s).same(target, office.region, today):
+                raise RefusedByRule("transfer.leave_not_inside", "to_region", region=target)
+            w = _worker(s, worker)
+            self._check_open(s, w)
+            case = TransferCase(number=_case_number(s, office, today), worker_id=w.id, from_region=office.region,
+                                to_region=target, from_office=office.code, to_office="-", channel="paper",
+                                status="requested", temporary=False, applied_on=today, letter_number="",
+                                letter_json="{}", due_on=None, due_estimated=False, created_at=self._ledger.now(),
+                                kind="registration")
+            s.add(case)
+            s.flush()
+            return self._settle(s, office, case, today, clerk, False)
 
     def enter_letter(self, number: str, worker: str, to_region: str, to_office: str,
                      applied_on: object, letter: dict[str, str] | None = None) -> CaseInfo:
@@ -277,6 +316,9 @@ class TransferService:
     def settle(self, number: str, clerk: str = "", without_interest: bool = False) -> StepResult:
         """At the old office: information table, funds out, local relationship closed.
 
+        The whole record held in this pooling unit moves (months paid here, parts received by any
+        route, opening entries), except lump-sum back payments of 3 years or more without their
+        document: the table names them and the day by which the person is told.
         A past year whose crediting rate is not entered would move the account without that
         year's interest: refused, naming the years, until the rate is entered. Only a supervisor
         may settle anyway (`without_interest`, when the rate is not published yet and the person
@@ -287,59 +329,71 @@ class TransferService:
         with self._ledger.write() as s:
             office = load_office(s)
             case = _case(s, number)
-            if tr.pooling_key(case.from_region) != tr.pooling_key(office.region):
+            units = pooling_units(s)
+            if not units.same(case.from_region, office.region, today):
                 raise RefusedByRule("transfer.not_ours", "case", case=case.number, region=case.from_region)
             if case.status != "requested":
                 raise RefusedByRule("transfer.already_settled", "case", case=case.number,
                                     status=STATUSES[case.status][0])
-            w = s.get(Worker, case.worker_id)
-            assert w is not None
-            if w.pension_since is not None:
-                raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
-            months = self._months_here(s, w, office.region)
-            if not months:
-                raise RefusedByRule("transfer.nothing_here", "worker", region=office.region)
-            account, pooling = self._amounts(s, months, today)
-            missing = tr.years_without_interest(account, today.year)
-            if missing and not without_interest:
-                raise RefusedByRule("transfer.interest_unknown", "interest", years=tr.years_text(missing),
-                                    year=missing[0])
-            lines = tr.information_lines(account, pooling)
-            pool_by_year = {y.year: y for y in pooling.years}
-            rows = [{"year": y.year, "months": y.months, "base": y.base_total_fen,
-                     "employer_rate": _pct(y.employer_rate), "account_rate": _pct(y.account_rate),
-                     "personal_rate": _pct(y.personal_rate), "credited": y.credited_fen,
-                     "interest": y.interest_fen or 0, "closing": y.closing_fen,
-                     "pooling": pool_by_year[y.year].pooling_fen if y.year in pool_by_year else 0}
-                    for y in account.years]
-            paid = sorted(m.month for m in months)
-            table = {"first_month": str(paid[0]), "period_from": str(paid[0]), "period_to": str(paid[-1]),
-                     "months_paid": len(tr.unique_months(months)), "account_type": "normal",
-                     "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
-                     "this_year_principal": lines.this_year_principal_fen, "rows": rows}
-            if missing:
-                table["note"] = (f"注：{tr.years_text(missing)}年记账利率未录入，该年个人账户未计利息"
-                                 f"（{self._ledger.actor_name() or '主管'}确认结算）。")
-            due = tr.step_due(today)
-            case.status, case.settled_on = "settled", today
-            case.account, case.pooling = _yuan(lines.account_fen), _yuan(lines.pooling_fen)
-            case.total = _yuan(lines.total_fen)
-            case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
-            case.due_on, case.due_estimated = due.date, due.estimated
-            w.insured_region = case.to_region
-            doc_no, pdf = self._issue_table(s, office, w, case, table, lines, today, clerk)
-            case.table_number = doc_no
-            s.flush()
-            return StepResult(self._info(s, case), doc_no, pdf)
+            if units.same(case.from_region, case.to_region, today):
+                case.kind = "registration"
+            return self._settle(s, office, case, today, clerk, without_interest)
+
+    def _settle(self, s: Session, office: Office, case: TransferCase, today: dt.date, clerk: str,
+                without_interest: bool) -> StepResult:
+        w = s.get(Worker, case.worker_id)
+        assert w is not None
+        if w.pension_since is not None:
+            raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
+        held = gather(s, w, office.region, today)
+        if not (held.own or held.parts or held.opening):
+            raise RefusedByRule("transfer.nothing_here", "worker", region=office.region)
+        money = held.money(Reference(s).interest, today.year)
+        missing = money.years_without_interest(today.year)
+        if missing and not without_interest:
+            raise RefusedByRule("transfer.interest_unknown", "interest", years=tr.years_text(missing),
+                                year=missing[0])
+        lines = money.lines()
+        table = _table_of(held, money, case.kind)
+        notes = []
+        if case.kind == "registration":
+            notes.append("注：同一统筹单位内转移，只办理参保登记变更，基金不转移；参保缴费记录由转入地接续。")
+        for h in held.held_back:
+            notes.append(f"注：{h.months[0]}至{h.months[-1]}于{h.paid_on.isoformat()}一次性补缴{len(h.months)}个月，"
+                         f"未提供法院、审计、劳动保障监察或仲裁机构在补缴前作出的文书，相应缴费年限及资金不予转移"
+                         f"（人社厅发〔2019〕94号），应于{h.notify_by.isoformat()}前书面告知本人。")
+        if missing:
+            notes.append(f"注：{tr.years_text(missing)}年记账利率未录入，该年个人账户未计利息"
+                         f"（{self._ledger.actor_name() or '主管'}确认结算）。")
+        if notes:
+            table["note"] = "".join(notes)
+        inside = case.kind == "registration"
+        due = tr.step_due(today)
+        case.status, case.settled_on = "settled", today
+        case.account, case.pooling = _yuan(lines.account_fen), _yuan(lines.pooling_fen)
+        case.total = _yuan(lines.total_fen)
+        case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
+        case.due_on, case.due_estimated = (None, False) if inside else (due.date, due.estimated)
+        w.insured_region = case.to_region
+        doc_no, pdf = self._issue_table(s, office, w, case, table, lines, today, clerk)
+        case.table_number = doc_no
+        s.flush()
+        return StepResult(self._info(s, case), doc_no, pdf)
 
     def enter_table(self, number: str, pre1998: object, to_last_year_end: object, this_year_principal: object,
                     account: object, pooling: object, total: object, rows: list[dict[str, object]],
-                    table_number: str = "", months_paid: object | None = None) -> CaseInfo:
+                    table_number: str = "", months_paid: object | None = None,
+                    periods: list[dict[str, object]] | None = None, settled_on: object | None = None) -> CaseInfo:
         """At the new office: type in an information table that arrived by post, checked first.
 
         The account line must be the sum of its three parts, the total the sum of account and
         pooling; the rows' credited money and interest must add up to the account line, and each
-        row's year-end balance must follow from the one before.
+        row's year-end balance must follow from the one before. periods: the table's periods by
+        place (kind paid/deemed/pre1998, region, first, last, months, source); without them each
+        row's months count in the old region. settled_on: the table's date (default today): its
+        year's balances are where this office's interest takes over.
+        For a change of registration inside the pooling unit the typed certificate completes the
+        case: nothing is received.
         """
         self._ledger.require(COUNTER)
         money = {name: _fen(parse_amount(value, name)) for name, value in (
@@ -347,6 +401,10 @@ class TransferService:
             ("this_year_principal", this_year_principal), ("account", account), ("pooling", pooling),
             ("total", total))}
         parsed = [_table_row(i, r) for i, r in enumerate(rows, 1)]
+        typed_periods = [pr.Period.from_json(p) for p in periods or []]
+        dated = _date(settled_on, "settled_on") if settled_on not in (None, "") else self._ledger.today()
+        if dated > self._ledger.today():
+            raise InvalidInput("date.future", "settled_on", value=dated.isoformat())
         lines = tr.InfoLines(money["pre1998"], money["to_last_year_end"], money["this_year_principal"],
                              money["account"], money["pooling"], money["total"])
         if lines.pre1998_fen + lines.to_last_year_end_fen + lines.this_year_principal_fen != lines.account_fen:
@@ -369,17 +427,30 @@ class TransferService:
             if case.status != "requested":
                 raise RefusedByRule("transfer.already_settled", "case", case=case.number,
                                     status=STATUSES[case.status][0])
-            table = {"rows": parsed, "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
-                     "this_year_principal": lines.this_year_principal_fen, "entered": True,
-                     "months_paid": int(str(months_paid)) if months_paid not in (None, "") else
-                     sum(int(r["months"]) for r in parsed)}
-            case.status, case.settled_on = "settled", self._ledger.today()
+            table: dict[str, Any] = {
+                "rows": parsed, "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
+                "this_year_principal": lines.this_year_principal_fen, "entered": True,
+                "months_paid": int(str(months_paid)) if months_paid not in (None, "") else
+                sum(int(r["months"]) for r in parsed)}
+            if typed_periods:
+                table["periods"] = [{**p.as_json(), "source": p.source or table_number or case.number}
+                                    for p in typed_periods]
+                paid = [p for p in typed_periods if p.kind == "paid"]
+                if paid:
+                    table["period_from"] = str(min(p.first for p in paid))
+                    table["period_to"] = str(max(p.last for p in paid))
+            case.status, case.settled_on = "settled", dated
+            if case.kind == "registration":
+                case.status, case.received_on, case.received_amount = "received", self._ledger.today(), Decimal(0)
+                w = s.get(Worker, case.worker_id)
+                assert w is not None
+                w.insured_region = office.region
             case.account, case.pooling, case.total = (_yuan(lines.account_fen), _yuan(lines.pooling_fen),
                                                       _yuan(lines.total_fen))
             case.table_number = str(table_number).strip() or None
             case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
             due = tr.step_due(self._ledger.today())
-            case.due_on, case.due_estimated = due.date, due.estimated
+            case.due_on, case.due_estimated = (None, False) if case.status == "received" else (due.date, due.estimated)
             s.flush()
             return self._info(s, case)
 
@@ -396,7 +467,10 @@ class TransferService:
                 raise RefusedByRule("transfer.already_received", "case", case=case.number)
             if case.status != "settled" or case.total is None:
                 raise RefusedByRule("transfer.not_settled", "case", case=case.number)
-            if received != case.total:
+            if case.kind == "registration":
+                if received != 0:
+                    raise RefusedByRule("transfer.registration_no_funds", "amount", case=case.number)
+            elif received != case.total:
                 raise RefusedByRule("transfer.amount_differs", "amount", expected=fmt(case.total),
                                     received=fmt(received))
             w = s.get(Worker, case.worker_id)
@@ -448,7 +522,8 @@ class TransferService:
         overdue = _waits_here(c, here) and c.due_on is not None and c.due_on < self._ledger.today()
         return CaseInfo(c.number, _key(w), w.name, c.from_region, c.to_region, c.channel, c.status,
                         c.applied_on, c.due_on, c.due_estimated, overdue, c.account, c.pooling, c.total,
-                        c.received_amount, tuple(table.get("rows", [])), w.hukou_type == "rural")
+                        c.received_amount, tuple(table.get("rows", [])), w.hukou_type == "rural",
+                        c.kind or "transfer", str(table.get("note", "")))
 
     def document_number(self, kind: str, ident: str) -> str:
         """The number of a case's contact letter or information table (ident: case or document number)."""
@@ -486,6 +561,7 @@ class TransferService:
                        func.sum(tc.account), func.sum(tc.pooling), func.sum(tc.total))
                 .join(Worker, Worker.id == tc.worker_id)
                 .where(tc.settled_on.between(first, last) | tc.received_on.between(first, last))
+                .where(tc.kind != "registration")
                 .group_by(tc.from_region, tc.to_region, tc.status, settled_m, received_m, rural))
             cells: dict[tuple[str, int], list[Any]] = {}
             for src, dst, status, settled, received, is_rural, people, account, pooling, total in groups:
@@ -565,7 +641,8 @@ class TransferService:
                   "table.first_month": table["first_month"], "table.account_opened": table["first_month"],
                   "table.period_from": table["period_from"], "table.period_to": table["period_to"],
                   "table.months_paid": str(table["months_paid"]),
-                  "table.account_type": "普通账户" if table["account_type"] == "normal" else "临时缴费账户",
+                  "table.account_type": ("普通账户" if table["account_type"] == "normal" else "临时缴费账户")
+                  + ("（统筹单位内登记变更，基金不转移）" if table.get("kind") == "registration" else ""),
                   "money.pre1998": yuan(lines.pre1998_fen), "money.to_last_year_end": yuan(lines.to_last_year_end_fen),
                   "money.this_year_principal": yuan(lines.this_year_principal_fen),
                   "money.account": yuan(lines.account_fen), "money.pooling": yuan(lines.pooling_fen),
@@ -575,9 +652,36 @@ class TransferService:
                  "employer_rate": r["employer_rate"], "account_rate": r["account_rate"],
                  "personal_rate": r["personal_rate"], "credited": yuan(r["credited"]),
                  "interest": yuan(r["interest"]), "closing": yuan(r["closing"])} for r in table["rows"]]
-        data = DocumentData(values, {"rows": rows})
+        periods = [{"kind": pr.KIND_NAMES[p["kind"]][0], "region": p["region"], "region_name": name_of(p["region"]),
+                    "first": p["first"], "last": p["last"], "months": str(p["months"]),
+                    "source": p.get("source") or office.code} for p in table.get("periods", [])]
+        data = DocumentData(values, {"rows": rows, "periods": periods})
         code = register(s, kind, office, w, data, number, today, self._ledger.now())
         return number, render(forms()[kind], data, code).pdf
+
+
+def _table_of(held: HeldRecord, money: pr.HeldMoney, kind: str) -> dict[str, Any]:
+    """The information table's content for the whole record held here (amounts in fen)."""
+    periods = held.periods
+    paid = [p for p in periods if p.kind == "paid"]
+    own = sorted(m.month for m in held.own)
+    first = min((p.first for p in periods if p.kind in ("paid", "pre1998")), default=None)
+    local_from = own[0] if own else min((p.first for p in paid), default=first)
+    local_to = own[-1] if own else max((p.last for p in paid), default=first)
+    counted = pr.months_by_place(periods)
+    rows = [{"year": y.year, "months": y.months, "base": y.base_total_fen, "employer_rate": y.rates[0],
+             "account_rate": y.rates[1], "personal_rate": y.rates[2], "credited": y.credited_fen,
+             "interest": y.interest_fen or 0, "closing": y.closing_fen, "pooling": y.pooling_fen}
+            for y in money.years]
+    return {"first_month": str(first) if first else "—", "period_from": str(local_from) if local_from else "—",
+            "period_to": str(local_to) if local_to else "—",
+            "months_paid": sum(x.by_kind.get("paid", 0) + x.by_kind.get("pre1998", 0) for x in counted),
+            "account_type": "normal", "kind": kind, "pre1998": money.pre1998_fen,
+            "to_last_year_end": money.to_last_year_end_fen, "this_year_principal": money.this_year_principal_fen,
+            "rows": rows, "periods": [p.as_json() for p in periods],
+            "opening": [opening_key(e.kind, e.region, e.first.as_int()) for e in held.opening],
+            "held_back": [{"paid_on": h.paid_on.isoformat(), "first": str(h.months[0]), "last": str(h.months[-1]),
+                           "months": len(h.months), "notify_by": h.notify_by.isoformat()} for h in held.held_back]}
 
 
 def _waits_here(c: TransferCase, here: str) -> bool:

@@ -205,7 +205,7 @@ class Contribution(Base):
     employer_amount: Mapped[Decimal] = mapped_column(Money)
     employee_amount: Mapped[Decimal] = mapped_column(Money)
     account_amount: Mapped[Decimal] = mapped_column(Money)
-    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment
+    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment | lump_sum (一次性补缴)
     status: Mapped[str] = mapped_column(String(8))  # paid | arrears
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
@@ -504,4 +504,50 @@ class TransferCase(Base):
     received_amount: Mapped[Decimal | None] = mapped_column(Money)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     due_estimated: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # transfer: funds move between pooling units | registration: a move inside one pooling unit
+    kind: Mapped[str] = mapped_column(String(12), default="transfer", server_default="transfer")
+
+
+class OpeningEntry(Base):
+    """A period from the person's old paper file (建账前历史), entered with the document it comes from.
+
+    kind deemed: deemed contribution years (视同缴费年限) where the person worked then; kind pre1998:
+    months actually paid before the individual account (from 1992 or the local start) with their
+    average monthly base, and optionally the account balance at 1997-12-31. held_region: the office
+    region that holds the entry (it moves with the person's record when a transfer is settled).
+    """
+
+    __tablename__ = "opening_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # deemed | pre1998
+    region: Mapped[str] = mapped_column(String(6))
+    first_month: Mapped[int] = mapped_column(Integer)
+    last_month: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    base: Mapped[Decimal | None] = mapped_column(Money)
+    balance: Mapped[Decimal | None] = mapped_column(Money)
+    document: Mapped[str] = mapped_column(String(400))
+    held_region: Mapped[str] = mapped_column(String(6))
+    entered_on: Mapped[dt.date] = mapped_column(Date)
+    entered_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class BackPaymentDocument(Base):
+    """The document behind a lump-sum back payment of three years or more (人社厅发〔2019〕94号).
+
+    paid_on: the day the back payment was recorded; the document must be dated before it.
+    """
+
+    __tablename__ = "back_payment_document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))  # court | audit | inspection | arbitration | undertaking
+    issuer: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    entered_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

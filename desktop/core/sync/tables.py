@@ -25,9 +25,11 @@ from typing import Any
 from sqlalchemy import Connection, select, tuple_
 
 from desktop.core.store.models import (
+    BackPaymentDocument,
     Base,
     Contribution,
     Employer,
+    OpeningEntry,
     ResidentContribution,
     TransferCase,
     Worker,
@@ -93,7 +95,13 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "number worker:worker from_region to_region from_office to_office channel status temporary:bool "
         "applied_on:date letter_number letter_json settled_on:date table_number table_json account:money "
         "pooling:money total:money received_on:date received_amount:money due_on:date "
-        "due_estimated:bool created_at:datetime"), ("number",)),
+        "due_estimated:bool created_at:datetime") + (Field("kind", "str", "transfer"),), ("number",)),
+    TableSpec("opening_entry", OpeningEntry, 2, _f(
+        "worker:worker kind region first_month:int last_month:int months:int base:money balance:money document "
+        "held_region entered_on:date entered_by created_at:datetime"), ("worker", "kind", "region", "first_month")),
+    TableSpec("back_payment_document", BackPaymentDocument, 2, _f(
+        "worker:worker paid_on:date kind issuer number issued_on:date entered_by created_at:datetime"),
+        ("worker", "paid_on", "number")),
 )}
 SYNCED = frozenset(TABLES)
 
@@ -365,6 +373,14 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
     wid = keys.worker(str(data["worker"]))
     if wid is None:
         return None
+    if spec.name == "opening_entry":
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.kind == data["kind"], m.region == data["region"],
+            m.first_month == int(data["first_month"]))).scalar()
+    if spec.name == "back_payment_document":
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.paid_on == dt.date.fromisoformat(str(data["paid_on"])),
+            m.number == data["number"])).scalar()
     if spec.name == "contribution":
         eid = keys.employer(str(data["employer"]))
         if eid is None:
