@@ -154,6 +154,8 @@ def test_the_hub_seeds_a_new_office_with_a_full_file(three: tuple[Ledger, Ledger
 def test_a_transfer_settled_at_the_hub_and_its_yearly_report(three: tuple[Ledger, Ledger, Ledger]) -> None:
     """On PostgreSQL too: a settle that needs every past year's crediting rate, then the grouped report."""
     _a, hub, _c = three
+    # Ganzhou to Nanchang is inside Jiangxi: a fund transfer only while the prefectures pool apart
+    hub.reference.set_provincial_pooling("360000", "2027-01-01")
     hub.workers.register_citizen(ID_A, "张三", "510107", "rural")
     for month in range(1, 13):
         hub.contributions.record(ID_A, uscc(EMP_HUB), f"2024-{month:02d}", "6000")

@@ -172,11 +172,14 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     last_out = max(outs, key=lambda c: (c.settled_on, c.id)) if outs else None
     cutoff: Month | None = None
     moved_opening: set[str] = set()
+    kept_back: set[dt.date] = set()  # lump sums the last transfer out left here
     for c in outs:
         t = _table(c)
         moved_opening.update(t.get("opening", []))
-        if c is last_out and t.get("period_to"):
-            cutoff = Month.parse(str(t["period_to"]))
+        if c is last_out:
+            if t.get("period_to") and t["period_to"] != "—":
+                cutoff = Month.parse(str(t["period_to"]))
+            kept_back = {dt.date.fromisoformat(h["paid_on"]) for h in t.get("held_back", [])}
     if last_out is not None and cutoff is None:
         cutoff = Month.of(last_out.settled_on or today)
 
@@ -186,7 +189,8 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
                      .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
                             Contribution.status == "paid").order_by(Contribution.month)).all()
     mine = [r for r in rows if unit_of(str(r[0])) == unit
-            and (cutoff is None or Month.from_int(int(r[1])) > cutoff)]
+            and (cutoff is None or Month.from_int(int(r[1])) > cutoff
+                 or (r[6] == "lump_sum" and r[7] in kept_back))]
     held_back, kept = _held_back(s, w, mine)
     taken = {(str(r[0]), int(r[1])) for r in mine}
     elsewhere = tuple(replace(p, source="elsewhere") for p in pr.runs(
