@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = grp.add_parser("import")
     c.add_argument("file")
     cli_security.add_correct_parser(grp)
+    cli_transfer.add_back_pay_parser(grp)
 
     c = sub.add_parser("account", help="a person's contribution statement and individual account")
     c.add_argument("worker")

@@ -1,14 +1,17 @@
-"""The `shebao transfer ...`, `shebao pension place` and `shebao report transfers` commands."""
+"""The `shebao transfer ...`, `shebao history ...`, `shebao pooling set`, `shebao contrib back-pay`,
+`shebao pension place` and `shebao report transfers` commands."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
+from desktop.core.services.record import DOCUMENT_KINDS
 from desktop.core.services.transfers import LETTER_FIELDS, STATUSES, CaseInfo
 
 
@@ -52,11 +55,53 @@ def add_parsers(sub: Any, transfer: Any) -> None:
         c.add_argument(f"--{name.replace('_', '-')}")
     c = transfer.add_parser("enter-table", help="at the new office: type in an information table received by post")
     c.add_argument("--case", required=True)
-    c.add_argument("--file", required=True, help="JSON: the six money lines and the yearly rows")
+    c.add_argument("--file", required=True, help="JSON: the six money lines, the yearly rows and the periods "
+                                                 "(kind, region, first, last, months), the table's date (settled_on)")
+    c = transfer.add_parser("leave", help="at the old office, a move inside the pooling unit on paper: "
+                                          "the certificate on leaving (no funds, no contact letter)")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--to-region", required=True)
+    c.add_argument("--out", help="save the certificate (information table, no funds) PDF here")
+    h = sub.add_parser("history", help="a person's whole pension record and its opening entries (建账前历史)"
+                       ).add_subparsers(dest="action", required=True)
+    c = h.add_parser("add", help="supervisor: deemed years or months before 1998 from the old paper file")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--kind", required=True, choices=("deemed", "pre1998"))
+    c.add_argument("--region", required=True, help="where the person worked then")
+    c.add_argument("--from", dest="start", required=True, help="YYYY-MM")
+    c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
+    c.add_argument("--base", help="pre1998: the average monthly base of those months")
+    c.add_argument("--balance", help="pre1998: the individual account balance at 1997-12-31")
+    c.add_argument("--document", help="the document the entry comes from (required)")
+    c = h.add_parser("show", help="the record by place: periods, opening entries, held-back months, money")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--region", help="the pooling unit to read (default: where the person is insured)")
+    c = h.add_parser("document", help="supervisor: the document behind a lump-sum back payment (人社厅发〔2019〕94号)")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--paid-on", required=True, help="the day the back payment was recorded")
+    c.add_argument("--kind", required=True, choices=sorted(DOCUMENT_KINDS))
+    c.add_argument("--issuer", required=True)
+    c.add_argument("--number", required=True)
+    c.add_argument("--issued-on", required=True, help="must be before the payment")
+    g = sub.add_parser("pooling", help="pooling units").add_subparsers(dest="action", required=True)
+    c = g.add_parser("set", help="admin: the day a province began pooling pensions as one unit")
+    c.add_argument("--region", required=True, help="the province (XX0000) or any region in it")
+    c.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
     c = sub.add_parser("pension", help="pension claims").add_subparsers(dest="action", required=True)
     p = c.add_parser("place", help="where the pension would be paid, and the rule that decided it")
     p.add_argument("--worker", required=True)
     p.add_argument("--on")
+
+
+def add_back_pay_parser(contrib: Any) -> None:
+    """Add `contrib back-pay` (a lump-sum back payment) to the `contrib` group."""
+    c = contrib.add_parser("back-pay", help="a lump-sum back payment (一次性补缴) of past months, in one go")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--employer", required=True)
+    c.add_argument("--from", dest="start", required=True, help="YYYY-MM")
+    c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
+    c.add_argument("--wage", required=True)
+    c.add_argument("--schemes", default="pension")
 
 
 def add_report_parser(report: Any) -> None:
@@ -78,7 +123,8 @@ def case_json(c: CaseInfo) -> dict[str, Any]:
             "status_name": STATUSES[c.status][0], "applied_on": c.applied_on.isoformat(),
             "due": c.due.isoformat() if c.due else None, "due_estimated": c.due_estimated,
             "overdue": c.overdue, "individual_account": _money(c.account), "pooling_fund": _money(c.pooling),
-            "total": _money(c.total), "received_amount": _money(c.received_amount)}
+            "total": _money(c.total), "received_amount": _money(c.received_amount), "kind": c.kind,
+            "note": c.note or None}
 
 
 def _save(pdf: bytes | None, out: str | None) -> str | None:
@@ -102,6 +148,17 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         if a.pdf:
             Path(a.pdf).write_bytes(ledger.transfers.report_pdf(rep))
         return {**rep.as_json(), "csv": a.csv, "pdf": a.pdf}
+    if cmd == "history":
+        return _history(ledger, a)
+    if cmd == "pooling" and act == "set":
+        day = ledger.reference.set_provincial_pooling(a.region, a.start)
+        return {"province": a.region[:2] + "0000", "provincial_from": day.isoformat()}
+    if cmd == "contrib" and act == "back-pay":
+        months = ledger.contributions.back_pay(a.worker, a.employer, a.start, a.end, a.wage, a.schemes)
+        return {"months": len(months), "from": str(months[0].month), "to": str(months[-1].month),
+                "kind": "lump_sum", "base": _money(months[0].base),
+                "individual_account": _money(sum((ln.individual_account for m in months for ln in m.lines
+                                                  if ln.scheme == "pension"), start=Decimal(0)))}
     if cmd != "transfer" or act == "certificate":
         return None
     if act == "plan":
@@ -111,7 +168,14 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
                 "total": _money(p.total), "months_counted": p.months_counted,
                 "temporary_account": p.temporary_account, "temporary_rule": p.temporary_rule,
                 "payment_place": p.place_region, "rule": p.place_rule,
-                "years_without_interest": list(p.years_without_interest)}
+                "years_without_interest": list(p.years_without_interest), "kind": p.kind,
+                "funds_move": p.funds_move, "periods": [{**x.as_json(), "received": x.received} for x in p.periods],
+                "place_years": {k: str(v) for k, v in p.place_years},
+                "held_back": [{"paid_on": h.paid_on.isoformat(), "months": len(h.months), "first": str(h.months[0]),
+                               "last": str(h.months[-1]), "notify_by": h.notify_by.isoformat()} for h in p.held_back]}
+    if act == "leave":
+        r = ledger.transfers.leave(a.worker, a.to_region)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
     letter = {k: getattr(a, k, None) or "" for k in LETTER_FIELDS}
     if act == "request":
         r = ledger.transfers.request(a.worker, a.from_region, letter, "paper" if a.paper else "sync")
@@ -141,5 +205,17 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         return case_json(ledger.transfers.enter_table(
             a.case, t.get("pre1998", "0"), t.get("to_last_year_end", "0"), t.get("this_year_principal", "0"),
             t.get("account", "0"), t.get("pooling", "0"), t.get("total", "0"), list(t.get("rows", [])),
-            str(t.get("table_number", "")), t.get("months_paid")))
+            str(t.get("table_number", "")), t.get("months_paid"), list(t.get("periods", [])), t.get("settled_on")))
     return None
+
+
+def _history(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    if a.action == "add":
+        e = ledger.records.add_opening(a.worker, a.kind, a.region, a.start, a.end, a.document or "",
+                                       base=a.base, balance=a.balance)
+        return {"id": e.id, "kind": e.kind, "region": e.region, "from": str(e.first), "to": str(e.last),
+                "months": e.months, "base": _money(e.base), "balance": _money(e.balance), "document": e.document}
+    if a.action == "document":
+        ledger.records.add_back_payment_document(a.worker, a.paid_on, a.kind, a.issuer, a.number, a.issued_on)
+        return {"worker": a.worker, "paid_on": a.paid_on, "kind": a.kind, "number": a.number}
+    return ledger.records.view(a.worker, a.region).as_json()

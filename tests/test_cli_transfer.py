@@ -241,3 +241,69 @@ def test_case_on_paper_and_the_overdue_list(offices: tuple[str, str], tmp_path: 
     assert code == 2 and err["error"]["field"] == "from_region"
     code, err = run(capsys, b, "transfer", "show", "NOPE")
     assert code == 2 and "NOPE" in err["error"]["message"]
+
+
+# -- the whole record: opening entries, lump sums, pooling units -----------------------------------
+
+def test_history_entries_change_the_plan_and_show_by_place(offices: tuple[str, str], capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    db_a, _db_b = offices
+    before = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
+    assert (before["kind"], before["funds_move"], before["rule"]) == ("transfer", True, "place.back_to_hukou")
+    assert [(p["kind"], p["region"], p["first"], p["last"], p["months"]) for p in before["periods"]] == [
+        ("paid", "360100", "2024-01", "2024-12", 12)]
+    code, refused = run(capsys, db_a, "history", "add", "--worker", WORKER, "--kind", "deemed", "--region", "360100",
+                        "--from", "1995-01", "--to", "1997-12")
+    assert code == 2 and refused["error"]["field"] == "document"
+    added = ok(capsys, db_a, "history", "add", "--worker", WORKER, "--kind", "pre1998", "--region", "360100",
+               "--from", "1996-01", "--to", "1997-12", "--base", "600", "--balance", "1500.00",
+               "--document", "南昌市1997年个人账户对账单")
+    assert (added["months"], added["balance"]) == (24, "1500.00")
+    ok(capsys, db_a, "history", "add", "--worker", WORKER, "--kind", "deemed", "--region", "360102",
+       "--from", "1989-01", "--to", "1995-12", "--document", "视同缴费年限认定表")
+    shown = ok(capsys, db_a, "history", "show", "--worker", WORKER)
+    assert [(x["place"], x["months"], x["by_kind"]) for x in shown["places"]] == [
+        ("360000", 84 + 24 + 12, {"deemed": 84, "pre1998": 24, "paid": 12})]
+    assert shown["pre1998"] == "1500.00" and len(shown["opening"]) == 2
+    after = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
+    assert Decimal(after["individual_account"]) > Decimal(before["individual_account"]) + Decimal("1500.00")
+    assert after["pooling_fund"] == before["pooling_fund"]  # nothing before 1998 in the pooling part
+    # deemed years and the months before 1998 make ten years in Jiangxi: it pays, not the hukou place
+    assert after["place_years"] == {"110000": "0.00", "360000": "10.00"}
+    assert (after["payment_place"], after["rule"]) == ("360100", "place.previous_10_years")
+
+
+def test_lump_sum_back_pay_and_its_document(offices: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    db_a, _db_b = offices
+    paid = ok(capsys, db_a, "contrib", "back-pay", "--worker", WORKER, "--employer", uscc(EMP_NC),
+              "--from", "2020-01", "--to", "2022-12", "--wage", "6000")
+    assert (paid["months"], paid["kind"], paid["individual_account"]) == (36, "lump_sum", "17280.00")
+    plan = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
+    assert [(h["months"], h["first"], h["last"]) for h in plan["held_back"]] == [(36, "2020-01", "2022-12")]
+    assert plan["months_counted"] == 12
+    code, late = run(capsys, db_a, "history", "document", "--worker", WORKER, "--paid-on", TODAY.isoformat(),
+                     "--kind", "court", "--issuer", "南昌市东湖区人民法院", "--number", "(2026)赣0102民初9号",
+                     "--issued-on", TODAY.isoformat())
+    assert code == 3 and late["error"]["key"] == "record.document_after"
+    ok(capsys, db_a, "history", "document", "--worker", WORKER, "--paid-on", TODAY.isoformat(), "--kind", "court",
+       "--issuer", "南昌市东湖区人民法院", "--number", "(2026)赣0102民初9号", "--issued-on", "2026-10-09")
+    plan = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
+    assert plan["held_back"] == [] and plan["months_counted"] == 48
+
+
+def test_pooling_date_decides_a_move_inside_the_province(offices: tuple[str, str],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    db_a, _db_b = offices
+    inside = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "360702")
+    assert (inside["kind"], inside["funds_move"]) == ("registration", False)
+    assert ok(capsys, db_a, "pooling", "set", "--region", "360000", "--from", "2027-01-01") == {
+        "province": "360000", "provincial_from": "2027-01-01"}
+    apart = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "360702")
+    assert (apart["kind"], apart["funds_move"]) == ("transfer", True)
+    code, refused = run(capsys, db_a, "transfer", "leave", "--worker", WORKER, "--to-region", "360702")
+    assert code == 3 and refused["error"]["key"] == "transfer.leave_not_inside"
+    ok(capsys, db_a, "pooling", "set", "--region", "360100", "--from", "2021-01-01")
+    ok(capsys, db_a, "interest", "set", "--year", "2025", "--rate", "0.025")
+    left = ok(capsys, db_a, "transfer", "leave", "--worker", WORKER, "--to-region", "360702", "--out", "leave.pdf")
+    assert (left["kind"], left["status"], left["pooling_fund"]) == ("registration", "settled", "8640.00")
+    assert "基金不转移" in pdf_text("leave.pdf")

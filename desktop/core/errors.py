@@ -44,8 +44,8 @@ class ShebaoError(Exception):
         return text
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
-        """The error as the CLI's JSON object."""
-        return {"code": self.code, "field": self.field, "message": self.message(lang)}
+        """The error as the CLI's JSON object; key names the rule or check (stable, for programs)."""
+        return {"code": self.code, "field": self.field, "key": self.key, "message": self.message(lang)}
 
 
 class InvalidInput(ShebaoError):
