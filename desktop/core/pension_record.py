@@ -102,20 +102,25 @@ class Period:
 
 def runs(months: Iterable[tr.PaidMonth]) -> list[Period]:
     """Months paid here as periods: runs of consecutive months in one region, in order."""
-    by_region: dict[str, set[Month]] = {}
+    by_region: dict[str, set[int]] = {}
     for m in months:
-        by_region.setdefault(m.region, set()).add(m.month)
+        by_region.setdefault(m.region, set()).add(m.month.index())
     out: list[Period] = []
     for region, found in by_region.items():
         ordered = sorted(found)
         start = prev = ordered[0]
-        for month in ordered[1:]:
-            if month.index() != prev.index() + 1:
-                out.append(Period("paid", region, start, prev, prev.index() - start.index() + 1))
-                start = month
-            prev = month
-        out.append(Period("paid", region, start, prev, prev.index() - start.index() + 1))
-    return sorted(out, key=lambda p: (p.first, p.region))
+        for index in ordered[1:]:
+            if index != prev + 1:
+                out.append(_run(region, start, prev))
+                start = index
+            prev = index
+        out.append(_run(region, start, prev))
+    return sorted(out, key=lambda p: (p.first.index(), p.region))
+
+
+def _run(region: str, first: int, last: int) -> Period:
+    return Period("paid", region, Month(first // 12, first % 12 + 1), Month(last // 12, last % 12 + 1),
+                  last - first + 1)
 
 
 @dataclass(frozen=True, slots=True)

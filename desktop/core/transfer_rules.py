@@ -110,6 +110,7 @@ def province(region: str) -> str:
     return province_of(_check_region(region))
 
 
+@lru_cache(maxsize=8192)
 def pooling_key(region: str) -> str:
     """The pooling region a code belongs to: XX0000 for a province-level municipality, else XXXX00.
 
@@ -175,6 +176,16 @@ class PaidMonth:
         _check_region(self.region)
         for name in ("base_fen", "account_fen", "employer_fen", "employee_fen"):
             _non_negative(getattr(self, name), name)
+
+    @classmethod
+    def stored(cls, region: str, month: Month, base_fen: int, account_fen: int, employer_fen: int,
+               employee_fen: int) -> PaidMonth:
+        """A month read back from the database, checked when it was recorded: not checked again."""
+        out = object.__new__(cls)
+        for name, value in zip(("region", "month", "base_fen", "account_fen", "employer_fen", "employee_fen"),
+                               (region, month, base_fen, account_fen, employer_fen, employee_fen), strict=True):
+            object.__setattr__(out, name, value)
+        return out
 
 
 def _non_negative(amount: int, name: str = "amount") -> int:

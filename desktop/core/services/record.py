@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from desktop.core import pension_record as pr
@@ -163,8 +163,13 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     units = pooling_units(s)
     unit = units.unit(region, today)
 
+    seen: dict[str, str] = {}
+
     def unit_of(r: str) -> str:
-        return units.unit(r, today)
+        found = seen.get(r)
+        if found is None:
+            found = seen[r] = units.unit(r, today)
+        return found
 
     cases = list(s.scalars(select(TransferCase).where(TransferCase.worker_id == w.id).order_by(TransferCase.id)))
     outs = [c for c in cases if c.status in ("settled", "received") and c.settled_on is not None
@@ -182,22 +187,21 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
             kept_back = {dt.date.fromisoformat(h["paid_on"]) for h in t.get("held_back", [])}
     if last_out is not None and cutoff is None:
         cutoff = Month.of(last_out.settled_on or today)
+    cut = cutoff.as_int() if cutoff is not None else None
 
-    rows = s.execute(select(Contribution.region, Contribution.month, Contribution.base,
-                            Contribution.account_amount, Contribution.employer_amount,
-                            Contribution.employee_amount, Contribution.kind, Contribution.recorded_on)
-                     .where(Contribution.worker_id == w.id, Contribution.scheme == "pension",
-                            Contribution.status == "paid").order_by(Contribution.month)).all()
+    col = _LINES.c  # money as stored, whole fen
+    rows = s.execute(select(col.region, col.month, col.base, col.account_amount, col.employer_amount,
+                            col.employee_amount, col.kind, col.recorded_on)
+                     .where(col.worker_id == w.id, col.scheme == "pension", col.status == "paid")
+                     .order_by(col.month)).all()
     mine = [r for r in rows if unit_of(str(r[0])) == unit
-            and (cutoff is None or Month.from_int(int(r[1])) > cutoff
-                 or (r[6] == "lump_sum" and r[7] in kept_back))]
+            and (cut is None or r[1] > cut or (r[6] == "lump_sum" and _day(r[7]) in kept_back))]
     held_back, kept = _held_back(s, w, mine)
     taken = {(str(r[0]), int(r[1])) for r in mine}
     elsewhere = tuple(replace(p, source="elsewhere") for p in pr.runs(
         tr.PaidMonth(str(r[0]), Month.from_int(int(r[1])), 0, 0, 0, 0) for r in rows
         if (str(r[0]), int(r[1])) not in taken))
-    own = tuple(tr.PaidMonth(str(r[0]), Month.from_int(int(r[1])), _fen(r[2]), _fen(r[3]), _fen(r[4]), _fen(r[5]))
-                for r in kept)
+    own = tuple(tr.PaidMonth.stored(r[0], Month.from_int(r[1]), r[2], r[3], r[4], r[5]) for r in kept)
     own_regions = {tr.pooling_key(str(r[0])) for r in mine}
 
     parts: list[pr.ReceivedPart] = []
@@ -222,8 +226,14 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere)
 
 
-def _fen(amount: Decimal) -> int:
-    return int(Decimal(amount).scaleb(2).to_integral_exact())
+_LINES = table("contribution", column("worker_id"), column("scheme"), column("status"), column("region"),
+               column("month"), column("base"), column("account_amount"), column("employer_amount"),
+               column("employee_amount"), column("kind"), column("recorded_on"))
+
+
+def _day(value: Any) -> dt.date:
+    """A date column read through the lightweight table (text in SQLite, a date elsewhere)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _held_back(s: Session, w: Worker, rows: list[Any]) -> tuple[tuple[HeldBack, ...], list[Any]]:
@@ -231,7 +241,7 @@ def _held_back(s: Session, w: Worker, rows: list[Any]) -> tuple[tuple[HeldBack, 
     lumps: dict[dt.date, list[Any]] = {}
     for r in rows:
         if r[6] == "lump_sum":
-            lumps.setdefault(r[7], []).append(r)
+            lumps.setdefault(_day(r[7]), []).append(r)
     need = tr.rules().back_payment_document_years * tr.MONTHS_IN_YEAR
     documented = {d.paid_on for d in s.scalars(select(BackPaymentDocument).where(
         BackPaymentDocument.worker_id == w.id)) if d.issued_on < d.paid_on}
@@ -244,8 +254,7 @@ def _held_back(s: Session, w: Worker, rows: list[Any]) -> tuple[tuple[HeldBack, 
             continue
         dropped.update((int(r[1]), str(r[0])) for r in lump)
         notify = cal.add_workdays(paid_on, tr.rules().back_payment_notice_working_days).date
-        out.append(HeldBack(paid_on, tuple(months), sum(_fen(r[2]) for r in lump), sum(_fen(r[3]) for r in lump),
-                            notify))
+        out.append(HeldBack(paid_on, tuple(months), sum(r[2] for r in lump), sum(r[3] for r in lump), notify))
     return tuple(out), [r for r in rows if (int(r[1]), str(r[0])) not in dropped]
 
 
