@@ -521,6 +521,8 @@ def statement_json(st: Any) -> dict[str, Any]:
                          "first_month": p.first_month, "last_month": p.last_month}
                         for p in r.regions]}
         if r.scheme == "pension":
+            entry["earlier"] = [{"kind": k, "region": reg, "first_month": a, "last_month": b, "months": n}
+                                for k, reg, a, b, n in st.earlier]
             entry["individual_account_balance"] = _money(st.individual_account_balance)
             entry["interest_complete"] = st.interest_complete
             entry["years"] = [{"year": y.year, "months": y.months, "base_total": _money(y.base_total),

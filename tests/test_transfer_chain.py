@@ -265,12 +265,14 @@ def run_chain(o: Offices, routes: tuple[str, str, str]) -> Chain:
     view = nc.records.view(LIU)
     place = nc.transfers.pension_place(LIU)
     plan = nc.transfers.plan(LIU, "110105")  # were he to leave again: everything moves once more
+    printed = pdf_text(nc.documents.issue("statement", LIU).pdf)
     chain.final = {"balance": st.individual_account_balance,
                    "years": tuple((y.year, y.closing) for y in st.account_years),
                    "places": tuple((x.place, x.months, tuple(sorted(x.by_kind.items()))) for x in view.places),
                    "periods": tuple((p.kind, p.region, str(p.first), str(p.last), p.months) for p in view.periods),
                    "place": (place.region, place.rule), "plan": (plan.individual_account, plan.pooling_fund),
-                   "months_counted": plan.months_counted}
+                   "months_counted": plan.months_counted,
+                   "printed": [line for line in printed.splitlines() if line.startswith("养老保险")]}
     return chain
 
 
@@ -314,6 +316,9 @@ def test_four_offices_on_paper_and_by_sync_end_with_the_same_money(offices: Offi
         ("deemed", "210200", "1993-01", "1995-12", 36), ("pre1998", "210100", "1996-01", "1997-12", 24),
         ("paid", "210100", "2008-03", "2013-02", 60), ("paid", "110105", "2013-03", "2018-01", 59),
         ("paid", "330100", "2018-02", "2023-02", 61), ("paid", "360100", "2023-03", "2026-10", 44))
+    # the printed statement (参保缴费证明) shows the deemed years and the months before 1998 too
+    assert [" ".join(line.split()[:4]) for line in first.final["printed"] if "（" in line.split()[0]] == [
+        "养老保险（视同缴费年限） 210200 辽宁省大连市 1993-01", "养老保险（1998年前缴费） 210100 辽宁省沈阳市 1996-01"]
     # the statement at each step lists the paid periods so far, oldest first
     assert first.steps[-1].regions_after == (("210100", 60, "2008-03", "2013-02"), ("110105", 59, "2013-03", "2018-01"),
                                              ("330100", 61, "2018-02", "2023-02"))
@@ -356,7 +361,7 @@ def test_the_same_move_before_the_pooling_date_is_a_fund_transfer(offices: Offic
     declare(nc, "NC", WU, span("2025-01", "2026-05"), "6000")
     plan = nc.transfers.plan(WU, "360702")
     assert (plan.kind, plan.funds_move) == ("transfer", True)
-    assert plan.pooling_fund == Decimal("6000") * 17 * Decimal("0.12")
+    assert plan.pooling_fund == Decimal(6000) * 17 * Decimal("0.12")
     send(nc, ga, offices.folder)
     letter = ga.transfers.request(WU, "360100", letter=BANK)
     assert letter.case.kind == "transfer" and letter.pdf and letter.case.status == "requested"
@@ -471,7 +476,7 @@ def test_a_lump_sum_of_three_years_moves_only_with_its_document(offices: Offices
     assert (len(held.months), held.paid_on) == (36, day)
     assert held.notify_by == dt.date(2026, 3, 16)  # 10 working days
     assert plan.months_counted == 14
-    assert plan.pooling_fund == Decimal("9000") * 14 * Decimal("0.12")
+    assert plan.pooling_fund == Decimal(9000) * 14 * Decimal("0.12")
     with pytest.raises(RefusedByRule) as info:  # a document made after the payment does not count
         bj.records.add_back_payment_document(ZHAO, day, "court", "北京市朝阳区人民法院", "(2026)京0105民初1号",
                                              "2026-03-05")
@@ -480,7 +485,18 @@ def test_a_lump_sum_of_three_years_moves_only_with_its_document(offices: Offices
                                          "京朝劳人仲字〔2025〕第88号", "2025-12-20")
     plan = bj.transfers.plan(ZHAO, "330100")
     assert plan.held_back == () and plan.months_counted == 50
-    assert plan.pooling_fund == Decimal("9000") * 50 * Decimal("0.12")
+    assert plan.pooling_fund == Decimal(9000) * 50 * Decimal("0.12")
+    hz = offices.at("HZ", day)  # and with its document the lump sum moves
+    send(bj, hz, offices.folder)
+    letter = hz.transfers.request(ZHAO, "110105", letter=BANK)
+    send(hz, bj, offices.folder)
+    table = bj.transfers.settle(letter.case.number)
+    assert (table.case.account, table.case.pooling) == (plan.individual_account, plan.pooling_fund)
+    assert "不予转移" not in pdf_text(table.pdf or b"")
+    send(bj, hz, offices.folder)
+    hz.transfers.receive(letter.case.number, table.case.total)
+    assert [(p.first, p.last) for p in hz.records.view(ZHAO).periods] == [
+        (Month(2020, 1), Month(2022, 12)), (Month(2025, 1), Month(2026, 2))]
 
 
 def test_held_back_months_are_named_on_the_table(offices: Offices) -> None:
@@ -493,7 +509,7 @@ def test_held_back_months_are_named_on_the_table(offices: Offices) -> None:
     letter = hz.transfers.request(ZHAO, "110105", letter=BANK)
     send(hz, bj, offices.folder)
     table = bj.transfers.settle(letter.case.number)
-    assert table.case.pooling == Decimal("9000") * 14 * Decimal("0.12")
+    assert table.case.pooling == Decimal(9000) * 14 * Decimal("0.12")
     text = pdf_text(table.pdf or b"")
     assert "2019-01至2022-12" in text and "不予转移" in text and "2026-03-16" in text
     # the held-back months stay here: a later document lets them follow

@@ -62,6 +62,8 @@ class Statement:
     individual_account_balance: Decimal
     interest_complete: bool
     resident_years: tuple[tuple[str, int, Decimal, Decimal], ...]
+    # the pension record's deemed years and months before 1998: (kind, region, first, last, months)
+    earlier: tuple[tuple[str, str, str, str, int], ...] = ()
 
 
 def roll_account(
@@ -101,7 +103,8 @@ class AccountService:
         self._ledger = ledger
 
     def _pension_record(self, info: WorkerInfo, this_year: int, overrides: dict[int, Decimal],
-                        ) -> tuple[list[AccountYear], Decimal, bool, SchemeRecord | None]:
+                        ) -> tuple[list[AccountYear], Decimal, bool, SchemeRecord | None,
+                                   tuple[tuple[str, str, str, str, int], ...]]:
         """The pension record where the person is insured: its account by year and its periods.
 
         The same record a transfer would move (services.record.gather): months paid in the pooling
@@ -130,7 +133,9 @@ class AccountService:
             regions = tuple(RegionPeriod(r, n, str(a), str(b))
                             for r, (n, a, b) in sorted(by_region.items(), key=lambda x: x[1][1]))
             pension = SchemeRecord("pension", sum(r.months_paid for r in regions), 0, regions)
-        return years, ZERO if not years else Decimal(money.account_fen).scaleb(-2), money.complete, pension
+        earlier = tuple((p.kind, p.region, str(p.first), str(p.last), p.months)
+                        for p in held.periods if p.kind != "paid")
+        return years, ZERO if not years else Decimal(money.account_fen).scaleb(-2), money.complete, pension, earlier
 
     def statement(self, worker: str) -> Statement:
         """The person's months by scheme and region and the individual account by year.
@@ -157,7 +162,7 @@ class AccountService:
                                          str(Month.from_int(max(periods[k])))) for k in paid)
             records.append(SchemeRecord(sid, sum(len(periods[k]) for k in paid),
                                         sum(len(periods[k]) for k in keys if k[2] == "arrears"), regions))
-        years, balance, complete, pension = self._pension_record(info, this_year, overrides)
+        years, balance, complete, pension, earlier = self._pension_record(info, this_year, overrides)
         arrears = next((r.months_in_arrears for r in records if r.scheme == "pension"), 0)
         records = [r for r in records if r.scheme != "pension"]
         if pension is not None or arrears:
@@ -165,7 +170,7 @@ class AccountService:
             records.insert(0, SchemeRecord("pension", pension.months_paid, arrears, pension.regions))
         return Statement(info, tuple(records), tuple(years), balance, complete,
                          tuple((sch, int(y), Decimal(p).scaleb(-2), Decimal(sub).scaleb(-2))
-                               for sch, y, p, sub in sorted(resident)))
+                               for sch, y, p, sub in sorted(resident)), earlier)
 
 
 _C = table("contribution", column("worker_id"), column("scheme"), column("region"), column("status"),

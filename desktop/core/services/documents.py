@@ -313,6 +313,11 @@ class DocumentService:
                                     "first_month": p.first_month, "last_month": p.last_month,
                                     "months": str(p.months_paid),
                                     "arrears": str(r.months_in_arrears) if i == 0 and r.months_in_arrears else ""})
+            names = {"deemed": "养老保险（视同缴费年限）", "pre1998": "养老保险（1998年前缴费）"}
+            for kind_, region, first, last, months in st.earlier:
+                periods.append({"scheme_name": names[kind_], "region": region,
+                                "region_name": f"{region} {name_of(region)}", "first_month": first,
+                                "last_month": last, "months": str(months), "arrears": ""})
             values["doc.essential"] = f"pension:{pension.months_paid if pension else 0};balance:{values['account.balance']}"
             return DocumentData(values, {"periods": periods, "years": years})
         here = [p for p in (pension.regions if pension else ()) if p.region == office.region]
