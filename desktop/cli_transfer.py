@@ -73,6 +73,10 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c.add_argument("--base", help="pre1998: the average monthly base of those months")
     c.add_argument("--balance", help="pre1998: the individual account balance at 1997-12-31")
     c.add_argument("--document", help="the document the entry comes from (required)")
+    c = h.add_parser("remove", help="supervisor: take back an opening entry entered by mistake")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--id", required=True, type=int, help="the entry's id (history show)")
+    c.add_argument("--reason", required=True)
     c = h.add_parser("show", help="the record by place: periods, opening entries, held-back months, money")
     c.add_argument("--worker", required=True)
     c.add_argument("--region", help="the pooling unit to read (default: where the person is insured)")
@@ -215,6 +219,9 @@ def _history(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                                        base=a.base, balance=a.balance)
         return {"id": e.id, "kind": e.kind, "region": e.region, "from": str(e.first), "to": str(e.last),
                 "months": e.months, "base": _money(e.base), "balance": _money(e.balance), "document": e.document}
+    if a.action == "remove":
+        ledger.records.remove_opening(a.worker, a.id, a.reason)
+        return {"id": a.id, "removed": True}
     if a.action == "document":
         ledger.records.add_back_payment_document(a.worker, a.paid_on, a.kind, a.issuer, a.number, a.issued_on)
         return {"worker": a.worker, "paid_on": a.paid_on, "kind": a.kind, "number": a.number}

@@ -265,6 +265,16 @@ def test_history_entries_change_the_plan_and_show_by_place(offices: tuple[str, s
     assert [(x["place"], x["months"], x["by_kind"]) for x in shown["places"]] == [
         ("360000", 84 + 24 + 12, {"deemed": 84, "pre1998": 24, "paid": 12})]
     assert shown["pre1998"] == "1500.00" and len(shown["opening"]) == 2
+    wrong = ok(capsys, db_a, "history", "add", "--worker", WORKER, "--kind", "deemed", "--region", "360102",
+               "--from", "1988-01", "--to", "1988-12", "--document", "误录")
+    code, refused = run(capsys, db_a, "history", "remove", "--worker", WORKER, "--id", str(wrong["id"]),
+                        "--reason", " ")
+    assert code == 2 and refused["error"]["field"] == "reason"
+    assert ok(capsys, db_a, "history", "remove", "--worker", WORKER, "--id", str(wrong["id"]),
+              "--reason", "录入错误：年份") == {"id": wrong["id"], "removed": True}
+    code, again = run(capsys, db_a, "history", "remove", "--worker", WORKER, "--id", str(wrong["id"]),
+                      "--reason", "再次")
+    assert code == 3 and again["error"]["key"] == "record.entry_void"
     after = ok(capsys, db_a, "transfer", "plan", "--worker", WORKER, "--to-region", "110105")
     assert Decimal(after["individual_account"]) > Decimal(before["individual_account"]) + Decimal("1500.00")
     assert after["pooling_fund"] == before["pooling_fund"]  # nothing before 1998 in the pooling part

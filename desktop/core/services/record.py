@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
+from desktop.core import audit
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
@@ -221,7 +222,7 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
         parts.append(pr.part_from_table(c.number, c.from_region, year, _table(c), funds=not inside))
 
     entries = s.scalars(select(OpeningEntry).where(OpeningEntry.worker_id == w.id).order_by(OpeningEntry.id))
-    opening = tuple(_opening_info(e) for e in entries if unit_of(e.held_region) == unit
+    opening = tuple(_opening_info(e) for e in entries if unit_of(e.held_region) == unit and e.voided_on is None
                     and opening_key(e.kind, e.region, e.first_month) not in moved_opening)
     return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere)
 
@@ -359,13 +360,48 @@ class RecordService:
                                     region=clash.region)
             if money is not None and (held.pre1998_fen or any(p.pre1998_fen for p in held.parts)):
                 raise RefusedByRule("record.balance_twice", "balance")
-            e = OpeningEntry(worker_id=w.id, kind=kind, region=place, first_month=start.as_int(),
-                             last_month=end.as_int(), months=new.months, base=amount, balance=money,
-                             document=doc, held_region=office.region, entered_on=today,
-                             entered_by=self._ledger.actor_name() or "—", created_at=self._ledger.now())
-            s.add(e)
+            values = {"last_month": end.as_int(), "months": new.months, "base": amount, "balance": money,
+                      "document": doc, "held_region": office.region, "entered_on": today,
+                      "entered_by": self._ledger.actor_name() or "—", "voided_on": None, "void_reason": None}
+            # an entry taken back earlier with the same kind, place and first month is the same record
+            # between offices (its sync key): it is entered again in place
+            e = s.scalars(select(OpeningEntry).where(
+                OpeningEntry.worker_id == w.id, OpeningEntry.kind == kind, OpeningEntry.region == place,
+                OpeningEntry.first_month == start.as_int())).first()
+            if e is None:
+                e = OpeningEntry(worker_id=w.id, kind=kind, region=place, first_month=start.as_int(),
+                                 created_at=self._ledger.now(), **values)
+                s.add(e)
+            else:
+                for name, value in values.items():
+                    setattr(e, name, value)
             s.flush()
             return _opening_info(e)
+
+    def remove_opening(self, worker: str, entry_id: int, reason: str) -> None:
+        """Take back an opening entry entered by mistake (a supervisor, with the reason): it is kept,
+        marked void, so the change reaches other offices; it no longer counts anywhere.
+
+        Only while this office still holds it: an entry a transfer has taken is part of the table
+        the next office received, and is corrected there.
+        """
+        self._ledger.require(SUPERVISE)
+        why = str(reason or "").strip()
+        if not why:
+            raise InvalidInput("required", "reason")
+        with self._ledger.write() as s:
+            office = load_office(s)
+            w = _worker(s, worker)
+            e = s.get(OpeningEntry, int(entry_id))
+            if e is None or e.worker_id != w.id:
+                raise InvalidInput("record.no_entry", "id", value=entry_id)
+            if e.voided_on is not None:
+                raise RefusedByRule("record.entry_void", "id", value=entry_id, on=e.voided_on.isoformat())
+            held = gather(s, w, office.region, self._ledger.today())
+            if all(x.id != e.id for x in held.opening):
+                raise RefusedByRule("record.entry_moved", "id", value=entry_id)
+            audit.note(s, f"opening entry taken back: {why[:400]}")
+            e.voided_on, e.void_reason = self._ledger.today(), why[:400]
 
     def add_back_payment_document(self, worker: str, paid_on: object, kind: str, issuer: str, number: str,
                                   issued_on: object) -> None:

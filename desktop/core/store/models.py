@@ -533,6 +533,8 @@ class OpeningEntry(Base):
     entered_on: Mapped[dt.date] = mapped_column(Date)
     entered_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    voided_on: Mapped[dt.date | None] = mapped_column(Date)  # taken back, entered by mistake (kept: it travels)
+    void_reason: Mapped[str | None] = mapped_column(String(400))
 
 
 class BackPaymentDocument(Base):

@@ -98,7 +98,8 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "due_estimated:bool created_at:datetime") + (Field("kind", "str", "transfer"),), ("number",)),
     TableSpec("opening_entry", OpeningEntry, 2, _f(
         "worker:worker kind region first_month:int last_month:int months:int base:money balance:money document "
-        "held_region entered_on:date entered_by created_at:datetime"), ("worker", "kind", "region", "first_month")),
+        "held_region entered_on:date entered_by created_at:datetime voided_on:date void_reason"),
+        ("worker", "kind", "region", "first_month")),
     TableSpec("back_payment_document", BackPaymentDocument, 2, _f(
         "worker:worker paid_on:date kind issuer number issued_on:date entered_by created_at:datetime"),
         ("worker", "paid_on", "number")),

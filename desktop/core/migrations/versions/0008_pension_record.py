@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column("entered_on", sa.Date(), nullable=False),
         sa.Column("entered_by", sa.String(length=60), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("voided_on", sa.Date(), nullable=True),
+        sa.Column("void_reason", sa.String(length=400), nullable=True),
         sa.ForeignKeyConstraint(["worker_id"], ["worker.id"], name=op.f("fk_opening_entry_worker_id_worker")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_entry")),
     )
