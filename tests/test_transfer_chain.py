@@ -442,8 +442,8 @@ def test_a_pre_1998_balance_moves_with_its_interest(offices: Offices) -> None:
     bj.workers.register_citizen(ZHAO, "赵大成", "360102", "urban")
     declare(bj, "BJ", ZHAO, span("2025-01", "2025-12"), "9000")
     before = bj.transfers.plan(ZHAO, "330100")
-    bj.records.add_opening(ZHAO, "pre1998", "110105", "1995-01", "1997-12", "北京市个人账户对账单", base="700",
-                           balance="2000.00")
+    entry = bj.records.add_opening(ZHAO, "pre1998", "110105", "1995-01", "1997-12", "北京市个人账户对账单",
+                                   base="700", balance="2000.00")
     after = bj.transfers.plan(ZHAO, "330100")
     grown = Decimal("2000.00")
     for year in range(1998, 2026):  # Beijing's own rate to 2015, then the national ones
@@ -457,6 +457,9 @@ def test_a_pre_1998_balance_moves_with_its_interest(offices: Offices) -> None:
     send(hz, bj, offices.folder)
     table = bj.transfers.settle(letter.case.number)
     assert table.case.account == after.individual_account
+    with pytest.raises(RefusedByRule) as moved:  # it left with the table: corrected where it is now
+        bj.records.remove_opening(ZHAO, entry.id, "录入错误")
+    assert moved.value.key == "record.entry_moved"
     assert "1998年前个人缴费累计本息 2000.00" in pdf_text(table.pdf or b"")
     send(bj, hz, offices.folder)
     hz.transfers.receive(letter.case.number, table.case.total)
