@@ -41,15 +41,16 @@ SETTINGS_KEY = "transfer/letter_"
 
 @dataclass(frozen=True)
 class TransferContext:
-    """The office and how many months the person has paid in each pooling region (known here)."""
+    """The office and how many months of the person's record each place counts (known here; a place is a
+    province, 人社部规〔2016〕5号)."""
 
     office_region: str
     months: dict[str, int]
 
     @property
     def months_here(self) -> int:
-        """Months paid in this office's pooling region."""
-        return self.months.get(tr.pooling_key(self.office_region), 0)
+        """Months counted in this office's place."""
+        return self.months.get(tr.place_key(self.office_region), 0)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str
     place = ledger.transfers.pension_place(worker.key)
     decision = tr.needs_temporary_account(worker.sex, worker.birth_date, ledger.today(),
                                           worker.hukou_region or office.region, region, office.region)
-    months = place.months.get(tr.pooling_key(region), 0)
+    months = place.months.get(tr.place_key(region), 0)
     account = pooling = total = None
     if months and not same:
         p = ledger.transfers.plan(worker.key, office.region, from_region=region)
@@ -207,12 +208,12 @@ class TransferDialog(FormDialog):
         self._direction_chosen = True
 
     def _context_loaded(self, result: Any, error: BaseException | None) -> None:
-        """Start in the direction that fits: out when every month paid is here, else in."""
+        """Start in the direction that fits: out when every month known is in this office's place, else in."""
         if error is not None:
             self.general_error.setText(i18n.message(error))
             return
         self.context = result
-        elsewhere = sum(n for k, n in result.months.items() if k != tr.pooling_key(result.office_region))
+        elsewhere = sum(n for k, n in result.months.items() if k != tr.place_key(result.office_region))
         if not self._direction_chosen and result.months_here and not elsewhere:
             self.direction_out.setChecked(True)
         self._refresh()
@@ -328,7 +329,7 @@ class TransferDialog(FormDialog):
             values["months"].setText(self.tr("{months} 个月（本统筹地区1998年1月起实际缴费月数）").format(
                 months=preview.months))
         else:
-            values["months"].setText(self.tr("{months} 个月（本机构所记录的在转出地实际缴费月数）").format(
+            values["months"].setText(self.tr("{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）").format(
                 months=preview.months))
         answer = self.tr("是：建立临时基本养老保险缴费账户") if preview.temporary else self.tr("否")
         values["temporary"].setText(f"{answer} — {self.rule_text(preview.temporary_rule)}")
