@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTabWidget,
     QWidget,
 )
@@ -160,6 +161,8 @@ class TransferDialog(FormDialog):
         self.direction_out = QRadioButton()
         self.direction_in.setObjectName("direction_in")
         self.direction_out.setObjectName("direction_out")
+        for button in (self.direction_in, self.direction_out):  # never cut short: the dialog widens
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.directions = QButtonGroup(self)
         self.directions.addButton(self.direction_in)
         self.directions.addButton(self.direction_out)
@@ -357,15 +360,17 @@ class TransferDialog(FormDialog):
         self._fit_timer.start(0)
 
     def _fit_height(self) -> None:
-        """Grow to show every wrapped line of the plan (its texts differ by region and language)."""
+        """Grow to show every wrapped line of the plan and the whole of each direction's text (the
+        texts differ by region and language; the dialog's set minimum width keeps Qt from doing it)."""
         layout = self.layout()
         if layout is None:
             return
         layout.activate()
-        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+        wide = max(self.width(), layout.totalMinimumSize().width())
+        need = layout.totalHeightForWidth(wide) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
-        if need > self.height():
-            self.resize(self.width(), need)
+        if need > self.height() or wide > self.width():
+            self.resize(wide, max(need, self.height()))
 
     def _fill_preview(self, preview: TransferPreview | None) -> None:
         self.preview = preview
