@@ -14,6 +14,7 @@ from test_security_support import PERSON, as_, fast_hashing, staffed, staffed_te
 from test_ui_support import commit_text, open_by_search, patient_waits, private_settings
 
 from desktop.core.ledger import Ledger
+from desktop.ui import i18n
 from desktop.ui.opening_dialog import OpeningDialog
 from desktop.ui.transfer_dialog import TransferDialog
 from desktop.ui.window import MainWindow
@@ -157,6 +158,11 @@ def test_a_supervisor_enters_deemed_years_and_the_pension_place_follows(staffed:
                                                    ["360000 江西省", "84", "36", "0", "120", "10.00 年"]]
         qtbot.keyClick(plan, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: not plan.isVisible())
+
+        i18n.apply("en", remember=False)
+        qtbot.waitUntil(lambda: page.tabs.tabText(4) == "Pension record")
+        assert _rows(page.pension_record.period_table)[0][0::4] == ["deemed years", f"Entered from the file ({DOCUMENT})"]
+        assert page.pension_record.place_table.horizontalHeaderItem(2).text() == "Deemed"
     finally:
         _close(win)
 
