@@ -111,6 +111,10 @@ class OpeningDialog(FormDialog):
         ledger, key = self.ledger, self.worker.key
         self.runner.run(lambda: ledger.records.view(key).opening, self._entries_loaded)
 
+    def refresh_from_database(self) -> None:
+        """List the entries again (another counter may have added one)."""
+        self.reload()
+
     def _entries_loaded(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
             self.general_error.setText(i18n.message(error))

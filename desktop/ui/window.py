@@ -498,9 +498,8 @@ class MainWindow(QMainWindow):
         kind, first, last, months = entry.kind, entry.first, entry.last, entry.months
         self.open_person(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
             kind=RecordPanel.kind_name(kind), first=first, last=last, months=months), focus=over is None)
-        transfer = over if over is not None else self.active_dialog
-        reload = getattr(transfer, "refresh_from_database", None)
-        if transfer is not None and transfer.isVisible() and callable(reload):
+        reload = getattr(over, "refresh_from_database", None)  # from the page, no plan can be open
+        if over is not None and over.isVisible() and callable(reload):
             reload()
 
     def _transfer_requested(self, key: str, result: Any) -> None:
