@@ -1,13 +1,14 @@
 """The person page: identity and hukou, enrolments, contribution history, individual account,
-documents issued, and the actions a clerk takes for the person."""
+documents issued, the pension record by place, and the actions a clerk takes for the person."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -25,6 +26,7 @@ from desktop.core.regions import name_of
 from desktop.ui import i18n
 from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, money
 from desktop.ui.layout import hbox, heading, vbox
+from desktop.ui.record_panel import RecordPanel, place_rows, region_text
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from desktop.core.services.accounts import Statement
     from desktop.core.services.documents import DocumentInfo
     from desktop.core.services.history import RowKey
+    from desktop.core.services.record import RecordView
     from desktop.core.services.workers import WorkerInfo
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -46,6 +49,8 @@ class PersonRecord:
     keys: list[RowKey]
     documents: list[DocumentInfo]
     titles: dict[str, tuple[str, str]]
+    pension: RecordView | None = None  # the pension record by place
+    pension_error: BaseException | None = None  # why it could not be read
 
 
 def document_titles() -> dict[str, tuple[str, str]]:
@@ -60,11 +65,24 @@ def document_titles() -> dict[str, tuple[str, str]]:
 
 
 def load_person(ledger: Ledger, key: str) -> PersonRecord:
-    """A person's statement, history keys and documents (runs on the worker)."""
+    """A person's statement, history keys, documents and pension record (runs on the worker)."""
+    from desktop.core.errors import ShebaoError
+
     statement = ledger.accounts.statement(key)
     worker_id, keys = ledger.history.month_keys(statement.worker.key)
     documents = ledger.documents.list_for(statement.worker.key)
-    return PersonRecord(statement, worker_id, keys, documents, document_titles())
+    pension: RecordView | None = None
+    problem: BaseException | None = None
+    try:
+        pension = ledger.records.view(statement.worker.key)
+    except ShebaoError as exc:  # the rest of the page is still worth showing
+        problem = exc
+    return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem)
+
+
+def yuan(fen: int) -> Decimal:
+    """An amount in fen as yuan."""
+    return Decimal(fen).scaleb(-2)
 
 
 def read_only_table(columns: int) -> QTableWidget:
@@ -95,6 +113,7 @@ class PersonPage(QWidget):
     exemption_requested = Signal()
     print_requested = Signal()
     transfer_requested = Signal()
+    opening_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,20 +137,25 @@ class PersonPage(QWidget):
         self.identity.setColumnStretch(5, 1)
         self.record_button = QPushButton()
         self.record_button.setObjectName("record_month")
-        self.record_button.setShortcut(QKeySequence("Ctrl+M"))
+        # Ctrl+M is the window's 参保人 → 记录缴费 action
         self.record_button.clicked.connect(self.record_requested)
         self.transfer_button = QPushButton()
         self.transfer_button.setObjectName("transfer")
-        self.transfer_button.setShortcut(QKeySequence("Ctrl+T"))
+        self._ctrl("Ctrl+T", self.transfer_button)
         self.transfer_button.clicked.connect(self.transfer_requested)
         self.exemption_button = QPushButton()
         self.exemption_button.setObjectName("exemption")
-        self.exemption_button.setShortcut(QKeySequence("Ctrl+X"))
+        self._ctrl("Ctrl+X", self.exemption_button)
         self.exemption_button.clicked.connect(self.exemption_requested)
         self.print_button = QPushButton()
         self.print_button.setObjectName("print_statement")
-        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self._ctrl("Ctrl+P", self.print_button)
         self.print_button.clicked.connect(self.print_requested)
+        self.opening_button = QPushButton()
+        self.opening_button.setObjectName("opening")
+        self._ctrl("Ctrl+H", self.opening_button)
+        self.opening_button.clicked.connect(self.opening_requested)
+        self.opening_button.setVisible(False)  # supervisors only: set_supervisor
         self.not_yet: tuple[QPushButton, ...] = ()
         for button in self.not_yet:
             button.setEnabled(False)
@@ -159,7 +183,23 @@ class PersonPage(QWidget):
         self.documents.setObjectName("documents_empty")
         self.documents.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.documents.setStyleSheet("color: #666;")
+        self.pension_title = heading(1)
+        self.pension_where = QLabel()
+        self.pension_where.setObjectName("pension_where")
+        self.pension_where.setStyleSheet("color: #555;")
+        self.pension_record = RecordPanel(self)
+        self.pension_record.setObjectName("pension_record")
+        self.pension_place = QLabel()
+        self.pension_place.setObjectName("pension_place")
+        self.pension_place.setWordWrap(True)
+        self.pension_place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pension_money = QLabel()
+        self.pension_money.setObjectName("pension_money")
+        self.pension_money.setWordWrap(True)
         history_tab, account_tab, documents_tab = QWidget(), QWidget(), QWidget()
+        pension_tab = QWidget()
+        pension_tab.setLayout(vbox(hbox(self.pension_title, 1, self.pension_where), self.pension_record,
+                                   self.pension_money, self.pension_place, 1, margin=12))
         history_tab.setLayout(vbox(self.history, self.legend, margin=6))
         account_tab.setLayout(vbox(self.account, self.balance, margin=6))
         self.documents_title = heading(1)
@@ -169,11 +209,21 @@ class PersonPage(QWidget):
         self.tabs.addTab(history_tab, "")
         self.tabs.addTab(account_tab, "")
         self.tabs.addTab(documents_tab, "")
+        self.tabs.addTab(pension_tab, "")
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
-                       *self.not_yet, 1)
+                       self.opening_button, *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
+
+    def _ctrl(self, keys: str, button: QPushButton) -> None:
+        """A Ctrl shortcut for a button while the page shows (its text's &-mnemonic replaces any
+        shortcut set on the button itself); a hidden or disabled button is not pressed."""
+        def press() -> None:
+            if button.isVisible() and button.isEnabled():
+                button.click()
+
+        QShortcut(QKeySequence(keys), self).activated.connect(press)
 
     def _size_history_columns(self) -> None:
         """Fixed widths from the font: measuring contents would read every row of the history."""
@@ -195,6 +245,11 @@ class PersonPage(QWidget):
         self.worker = record.statement.worker
         self.history_model.reset(record.worker_id, record.keys)
         self.retranslate()
+
+    def set_supervisor(self, supervisor: bool) -> None:
+        """Offer the supervisors' actions (entering the history before the record began) or not."""
+        self.opening_button.setVisible(supervisor)
+        self.opening_button.setEnabled(supervisor)
 
     def last_employer(self) -> str | None:
         """The employer of the newest history row, when it has been read."""
@@ -245,6 +300,7 @@ class PersonPage(QWidget):
                 money(y.interest) if y.interest is not None else "—",
                 money(y.credited), money(y.closing)], 1)
         self._fill_documents()
+        self._fill_pension()
         note = "" if st.interest_complete else self.tr("（部分年度记账利率未设置，利息不完整）")
         self.balance.setText(self.tr("个人账户余额：{balance} 元").format(
             balance=money(st.individual_account_balance)) + note)
@@ -263,6 +319,45 @@ class PersonPage(QWidget):
                 d.number, title[1] if english else title[0], d.issued_on.isoformat(), str(d.prints),
                 self.tr("已作废") if d.voided else self.tr("有效")])
 
+    def _fill_pension(self) -> None:
+        """The pension record by place, its money, and where the pension would be paid now."""
+        record = self.record
+        view = record.pension if record is not None else None
+        if view is None:
+            problem = record.pension_error if record is not None else None
+            text = i18n.message(problem) if problem is not None else ""
+            self.pension_record.show_record((), (), (), text)
+            for label in (self.pension_where, self.pension_money, self.pension_place):
+                label.clear()
+            return
+        self.pension_where.setText(self.tr("参保关系所在地：{region}").format(region=region_text(view.region)))
+        self.pension_record.show_record(view.periods, place_rows(view.places, view.place.years),
+                                        view.held_back)
+        m = view.money
+        self.pension_money.setText(self.tr(
+            "个人账户 {account} 元（其中1998年前 {pre1998} 元），统筹基金 {pooling} 元，"
+            "1998年起计算月数 {months}").format(
+                account=money(yuan(m.account_fen)), pre1998=money(yuan(m.pre1998_fen)),
+                pooling=money(yuan(m.pooling_fen)), months=m.months_counted))
+        self.pension_place.setText(self.tr("如现在申领，待遇领取地：{region}（{rule}）").format(
+            region=region_text(view.place.region), rule=self.place_rule(view.place.rule)))
+
+    def place_rule(self, rule: str) -> str:
+        """A pension-place rule in words (国办发〔2009〕66号第六条)."""
+        from desktop.core import transfer_rules as tr
+
+        years = tr.rules().pension_place_years
+        texts = {
+            "place.hukou": self.tr("基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续"),
+            "place.current_10_years": self.tr("在现参保地累计缴费满{years}年，由现参保地负责办理待遇领取手续"),
+            "place.previous_10_years": self.tr(
+                "在现参保地累计缴费不满{years}年，由最近一个累计缴费满{years}年的参保地负责办理待遇领取手续"),
+            "place.back_to_hukou": self.tr(
+                "在各参保地累计缴费均不满{years}年，养老保险关系和相应资金转回户籍所在地，"
+                "由户籍所在地负责办理待遇领取手续"),
+        }
+        return texts.get(rule, rule).format(years=years)
+
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
         titles = [self.tr("证件号码"), self.tr("性别"), self.tr("出生日期"), self.tr("户籍地"),
@@ -279,10 +374,12 @@ class PersonPage(QWidget):
         self.print_button.setToolTip(self.tr("出具参保缴费证明并预览（Ctrl+P）"))
         self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+X）"))
         self.transfer_button.setToolTip(self.tr("养老保险关系转移：测算、申请转入（Ctrl+T）"))
+        self.opening_button.setText(self.tr("建账前历史(&H)"))
+        self.opening_button.setToolTip(self.tr("录入视同缴费年限和1998年前缴费（审核主管，Ctrl+H）"))
         for button in self.not_yet:
             button.setToolTip(self.tr("尚未开放"))
         for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),
-                                  self.tr("已出具文书")]):
+                                  self.tr("已出具文书"), self.tr("养老保险参保记录")]):
             self.tabs.setTabText(i, text)
         self.enrolments.setHorizontalHeaderLabels([
             self.tr("险种"), self.tr("参保地"), self.tr("缴费期间"), self.tr("本地缴费月数"),
@@ -299,6 +396,7 @@ class PersonPage(QWidget):
             self.tr("文书编号"), self.tr("文书种类"), self.tr("出具日期"), self.tr("打印次数"),
             self.tr("状态")])
         self.documents.setText(self.tr("尚未为此人出具任何文书。"))
+        self.pension_title.setText(self.tr("养老保险参保记录（按参保地）"))
         self.history_model.retranslate()
         self._size_history_columns()
         self._fill()

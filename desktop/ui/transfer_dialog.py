@@ -1,6 +1,8 @@
-"""Moving the person shown between pooling regions (养老保险关系转移): what would move, whether a
-temporary account is needed, where the pension would be paid, each with its rule in words; at the
-new office, the request that opens the case and issues the contact letter (联系函)."""
+"""Moving the person shown between pooling regions (养老保险关系转移): what would move (the whole record
+by place: months paid, received, deemed years, months before 1998), whether funds move at all (a move
+inside one pooling unit is a change of registration), whether a temporary account is needed, where the
+pension would be paid and the years per place that decide it, each with its rule in words; at the new
+office, the request that opens the case and issues the contact letter (联系函)."""
 
 from __future__ import annotations
 
@@ -10,28 +12,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialogButtonBox,
     QGridLayout,
-    QGroupBox,
     QLabel,
+    QPushButton,
     QRadioButton,
+    QSizePolicy,
+    QTabWidget,
     QWidget,
 )
 
+from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 from desktop.core.regions import name_of, validate_region
+from desktop.core.services.record import HeldBack
 from desktop.core.services.transfers import LETTER_FIELDS, StepResult
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import FormDialog, hbox, heading, line_edit, short_message
+from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
+from desktop.ui.record_panel import RecordPanel, plan_place_rows
 from desktop.ui.register_dialog import optional_phone, required
 from desktop.ui.runner import Runner
 
@@ -41,15 +48,16 @@ SETTINGS_KEY = "transfer/letter_"
 
 @dataclass(frozen=True)
 class TransferContext:
-    """The office and how many months the person has paid in each pooling region (known here)."""
+    """The office and how many months of the person's record each place counts (known here; a place is a
+    province, 人社部规〔2016〕5号)."""
 
     office_region: str
     months: dict[str, int]
 
     @property
     def months_here(self) -> int:
-        """Months paid in this office's pooling region."""
-        return self.months.get(tr.pooling_key(self.office_region), 0)
+        """Months counted in this office's place."""
+        return self.months.get(tr.place_key(self.office_region), 0)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,15 @@ class TransferPreview:
     place_region: str
     place_rule: str
     years_without_interest: tuple[int, ...] = ()
+    kind: str = "transfer"  # transfer | registration (inside one pooling unit: no funds) | temporary
+    periods: tuple[pr.Period, ...] = ()  # the record that would move, by place
+    held_back: tuple[HeldBack, ...] = ()  # lump sums of 3 years or more without their document
+    place_years: tuple[tuple[str, Decimal], ...] = ()  # years by place that decide the pension place
+
+    @property
+    def registration(self) -> bool:
+        """A move inside one pooling unit: a change of registration, no funds, no letter."""
+        return self.kind == "registration" and not self.same_region
 
 
 @dataclass(frozen=True)
@@ -89,9 +106,10 @@ def load_context(ledger: Ledger, worker: WorkerInfo) -> TransferContext:
 def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str) -> TransferPreview:
     """The plan for leaving this region (out), or what is known here of a move in (runs on the worker).
 
-    Out: the core's plan, amounts included. In: the months there as recorded here, an estimate of
-    the amounts from them (the old office's information table decides), the temporary-account rule
-    as `request` will apply it, and the pension place if claimed now.
+    Out: the core's plan, amounts and the record by place included. In: the months known here in the
+    old region's place, an estimate of the amounts and of the record that would come from what is
+    known here (the old office's information table decides), the temporary-account rule as `request`
+    will apply it, and the pension place if claimed now with the years by place behind it.
     """
     office = ledger.office.get()
     same = tr.pooling_key(region) == tr.pooling_key(office.region)
@@ -99,27 +117,34 @@ def load_preview(ledger: Ledger, worker: WorkerInfo, direction: str, region: str
         p = ledger.transfers.plan(worker.key, region)
         return TransferPreview(OUT, region, same, p.months_counted, p.individual_account, p.pooling_fund,
                                p.total, p.temporary_account, p.temporary_rule, p.place_region, p.place_rule,
-                               p.years_without_interest)
+                               p.years_without_interest, p.kind, p.periods, p.held_back, p.place_years)
     place = ledger.transfers.pension_place(worker.key)
     decision = tr.needs_temporary_account(worker.sex, worker.birth_date, ledger.today(),
                                           worker.hukou_region or office.region, region, office.region)
-    months = place.months.get(tr.pooling_key(region), 0)
-    account = pooling = total = None
-    if months and not same:
-        p = ledger.transfers.plan(worker.key, office.region, from_region=region)
-        account, pooling, total = p.individual_account, p.pooling_fund, p.total
-    return TransferPreview(IN, region, same, months, account, pooling, total,
-                           decision.temporary, decision.rule, place.region, place.rule)
+    months = place.months.get(tr.place_key(region), 0)
+    years = tuple(sorted(place.years.items()))
+    if same:
+        return TransferPreview(IN, region, same, months, None, None, None, decision.temporary, decision.rule,
+                               place.region, place.rule, place_years=years)
+    p = ledger.transfers.plan(worker.key, office.region, from_region=region)
+    known = months and p.funds_move
+    return TransferPreview(IN, region, same, months, p.individual_account if known else None,
+                           p.pooling_fund if known else None, p.total if known else None,
+                           decision.temporary, decision.rule, place.region, place.rule, (), p.kind, p.periods,
+                           p.held_back, years)
 
 
 class TransferDialog(FormDialog):
     """Plan a move and, at the new office, request the transfer; refusals keep the dialog open.
 
-    succeeded(StepResult) is emitted with the case and its contact letter.
+    succeeded(StepResult) is emitted with the case and its contact letter; opening_requested when a
+    supervisor (history=True) asks to enter the history before the record began.
     """
 
+    opening_requested = Signal()
+
     def __init__(self, ledger: Ledger, runner: Runner, worker: WorkerInfo,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, history: bool = False) -> None:
         super().__init__(runner, parent)
         self.ledger, self.worker = ledger, worker
         self.context: TransferContext | None = None
@@ -127,6 +152,7 @@ class TransferDialog(FormDialog):
         self._asked = itertools.count(1)
         self._latest = 0
         self._direction_chosen = False
+        self._started = False  # the direction was set from the first context read
         self._fit_timer = QTimer(self)  # owned by the dialog: it dies with it, never fires after
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self._fit_height)
@@ -135,6 +161,8 @@ class TransferDialog(FormDialog):
         self.direction_out = QRadioButton()
         self.direction_in.setObjectName("direction_in")
         self.direction_out.setObjectName("direction_out")
+        for button in (self.direction_in, self.direction_out):  # never cut short: the dialog widens
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.directions = QButtonGroup(self)
         self.directions.addButton(self.direction_in)
         self.directions.addButton(self.direction_out)
@@ -147,14 +175,17 @@ class TransferDialog(FormDialog):
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")
         self.grid.addWidget(self.region_name, self.grid.rowCount(), 1, 1, 2)
-        self.plan_box = QGroupBox()
+        self.plan_tabs = QTabWidget()
+        self.plan_tabs.setObjectName("plan_tabs")
+        self.plan_box = QWidget()
         plan = QGridLayout(self.plan_box)
         plan.setHorizontalSpacing(14)
         plan.setVerticalSpacing(6)
         plan.setColumnStretch(1, 1)
         self.plan_labels: dict[str, QLabel] = {}
         self.plan_values: dict[str, QLabel] = {}
-        for row, name in enumerate(("account", "pooling", "total", "months", "temporary", "place")):
+        for row, name in enumerate(("kind", "account", "pooling", "total", "months", "temporary", "place",
+                                    "years", "held_back")):
             label, value = QLabel(), QLabel("—")
             label.setStyleSheet("color: #555;")
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -169,7 +200,18 @@ class TransferDialog(FormDialog):
         self.plan_note.setWordWrap(True)
         self.plan_note.setStyleSheet("color: #555;")
         plan.addWidget(self.plan_note, plan.rowCount(), 0, 1, 2)
-        self.grid.addWidget(self.plan_box, self.grid.rowCount(), 0, 1, 3)
+        plan.setRowStretch(plan.rowCount(), 1)
+        self.plan_values["held_back"].setStyleSheet(ERROR_STYLE)
+        self.record = RecordPanel(most_rows=5, margin=8)
+        self.record.setObjectName("plan_record")
+        self.plan_tabs.addTab(self.plan_box, "")
+        self.plan_tabs.addTab(self.record, "")
+        self.opening_button = QPushButton()
+        self.opening_button.setObjectName("opening")
+        self.opening_button.clicked.connect(self.opening_requested)
+        self.opening_button.setVisible(history)
+        self.plan_tabs.setCornerWidget(self.opening_button)
+        self.grid.addWidget(self.plan_tabs, self.grid.rowCount(), 0, 1, 3)
         self.request_title = heading(1)
         self.grid.addWidget(self.request_title, self.grid.rowCount(), 0, 1, 3)
         self.letter = {name: line_edit(200 if name in ("bank_account_name", "bank", "address") else 40,
@@ -207,26 +249,42 @@ class TransferDialog(FormDialog):
         self._direction_chosen = True
 
     def _context_loaded(self, result: Any, error: BaseException | None) -> None:
-        """Start in the direction that fits: out when every month paid is here, else in."""
+        """Start in the direction that fits: out when every month known is in this office's place, else in."""
         if error is not None:
             self.general_error.setText(i18n.message(error))
             return
         self.context = result
-        elsewhere = sum(n for k, n in result.months.items() if k != tr.pooling_key(result.office_region))
-        if not self._direction_chosen and result.months_here and not elsewhere:
+        elsewhere = sum(n for k, n in result.months.items() if k != tr.place_key(result.office_region))
+        if not self._started and not self._direction_chosen and result.months_here and not elsewhere:
             self.direction_out.setChecked(True)
+        self._started = True
         self._refresh()
 
+    def refresh_from_database(self) -> None:
+        """Read the person's record and the plan again (an entry was added, or another counter changed it)."""
+        ledger, worker = self.ledger, self.worker
+        self.runner.run(lambda: load_context(ledger, worker), self._context_loaded)
+
     def _direction_changed(self) -> None:
-        incoming = self.direction == IN
-        for name in LETTER_FIELDS:
-            self.fields[name].editor.setEnabled(incoming)
-            self.fields[name].label.setEnabled(incoming)
-        self.paper.setEnabled(incoming)
-        self.request_title.setEnabled(incoming)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(incoming)
+        self._enable_request()
         self.retranslate()
         self._refresh()
+
+    @property
+    def registration(self) -> bool:
+        """Whether the plan shown is a change of registration inside the pooling unit (no letter)."""
+        return self.preview is not None and self.preview.registration
+
+    def _enable_request(self) -> None:
+        """The letter's fields serve a request here (in) that moves funds (not a registration change)."""
+        incoming = self.direction == IN
+        letter = incoming and not self.registration
+        for name in LETTER_FIELDS:
+            self.fields[name].editor.setEnabled(letter)
+            self.fields[name].label.setEnabled(letter)
+        self.paper.setEnabled(letter)
+        self.request_title.setEnabled(incoming)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(incoming)
 
     def _check_region(self, text: str) -> None:
         validate_region(text, "region")
@@ -302,45 +360,65 @@ class TransferDialog(FormDialog):
         self._fit_timer.start(0)
 
     def _fit_height(self) -> None:
-        """Grow to show every wrapped line of the plan (its texts differ by region and language)."""
+        """Grow to show every wrapped line of the plan and the whole of each direction's text (the
+        texts differ by region and language; the dialog's set minimum width keeps Qt from doing it)."""
         layout = self.layout()
         if layout is None:
             return
         layout.activate()
-        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+        wide = max(self.width(), layout.totalMinimumSize().width())
+        need = layout.totalHeightForWidth(wide) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
-        if need > self.height():
-            self.resize(self.width(), need)
+        if need > self.height() or wide > self.width():
+            self.resize(wide, max(need, self.height()))
 
     def _fill_preview(self, preview: TransferPreview | None) -> None:
         self.preview = preview
+        self._enable_request()
+        self._request_texts()
         values = self.plan_values
+        self._fill_record(preview)
         if preview is None:
             for value in values.values():
                 value.setText("—")
+            self._show_line("held_back", False)
+            self.plan_note.setStyleSheet("color: #555;")
             self.plan_note.setText(self.tr("输入6位行政区划代码后显示测算结果。"))
             return
+        values["kind"].setText(self.kind_text(preview))
         yuan = self.tr("{amount} 元")
         for name, amount in (("account", preview.account), ("pooling", preview.pooling),
                              ("total", preview.total)):
-            values[name].setText(yuan.format(amount=money(amount)) if amount is not None else "—")
+            if preview.registration:
+                values[name].setText(self.tr("资金不转移"))
+            else:
+                values[name].setText(yuan.format(amount=money(amount)) if amount is not None else "—")
         if preview.direction == OUT:
             values["months"].setText(self.tr("{months} 个月（本统筹地区1998年1月起实际缴费月数）").format(
                 months=preview.months))
         else:
-            values["months"].setText(self.tr("{months} 个月（本机构所记录的在转出地实际缴费月数）").format(
+            values["months"].setText(self.tr(
+                "{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）").format(
                 months=preview.months))
         answer = self.tr("是：建立临时基本养老保险缴费账户") if preview.temporary else self.tr("否")
         values["temporary"].setText(f"{answer} — {self.rule_text(preview.temporary_rule)}")
         place = f"{preview.place_region} {name_of(preview.place_region)}"
         values["place"].setText(f"{place} — {self.rule_text(preview.place_rule)}")
+        values["years"].setText(self.years_text(preview))
+        values["held_back"].setText("\n".join(self.record.held_text(h) for h in preview.held_back))
+        self._show_line("held_back", bool(preview.held_back))
         if preview.same_region:
             self.plan_note.setText(render("transfer.same_region", i18n.lang(), region=preview.region))
-            self.plan_note.setStyleSheet("color: #b00020;")
+            self.plan_note.setStyleSheet(ERROR_STYLE)
             return
         self.plan_note.setStyleSheet("color: #555;")
-        if preview.direction == OUT and preview.years_without_interest:
-            self.plan_note.setStyleSheet("color: #b00020;")
+        if preview.registration:
+            self.plan_note.setText(self.tr(
+                "{region}与本机构同属{unit}统筹单位（省级统筹）：这是统筹单位内的参保登记变更，养老保险关系"
+                "和参保缴费记录接续，资金不转移，不出具联系函和参保缴费信息表。").format(
+                    region=preview.region, unit=name_of(tr.province(preview.region))))
+        elif preview.direction == OUT and preview.years_without_interest:
+            self.plan_note.setStyleSheet(ERROR_STYLE)
             self.plan_note.setText(self.tr(
                 "{years} 年的记账利率尚未录入，个人账户未计该年利息，转出办理将被拒绝：请先在“机构设置 → 费率与工资 → "
                 "记账利率”中录入。").format(years=tr.years_text(preview.years_without_interest)))
@@ -352,6 +430,44 @@ class TransferDialog(FormDialog):
                 "金额为按本机构所记录的转出地缴费测算，以转出地出具的参保缴费信息表为准；"
                 "到账后在“转移业务工作清单”中确认。") if preview.total is not None else self.tr(
                 "转移金额由转出地计算，以转出地出具的参保缴费信息表为准；到账后在“转移业务工作清单”中确认。"))
+
+    def _show_line(self, name: str, shown: bool) -> None:
+        self.plan_labels[name].setVisible(shown)
+        self.plan_values[name].setVisible(shown)
+
+    def _fill_record(self, preview: TransferPreview | None) -> None:
+        """The record that would move, by place, in the plan's second tab."""
+        if preview is None or preview.same_region:
+            self.record.show_record((), (), (), self.tr("输入6位行政区划代码后显示。") if preview is None
+                                    else self.tr("同一统筹地区，无需转移。"))
+        else:
+            empty = self.tr("本机构没有该参保人在此统筹单位的参保记录。") if preview.direction == IN \
+                else self.tr("本统筹单位没有该参保人的参保记录。")
+            self.record.show_record(preview.periods, plan_place_rows(preview.periods, preview.place_years),
+                                    preview.held_back, empty)
+        count = len(preview.periods) if preview is not None and not preview.same_region else 0
+        title = self.tr("参保记录（按参保地）(&J)")
+        self.plan_tabs.setTabText(1, self.tr("{title}　{count}段").format(title=title, count=count) if count
+                                  else title)
+
+    def kind_text(self, preview: TransferPreview) -> str:
+        """How the move is handled: a transfer with its funds, a registration change, a temporary account."""
+        if preview.same_region:
+            return self.tr("同一统筹地区，无需转移")
+        if preview.registration:
+            return self.tr("统筹单位内登记变更，资金不转移")
+        if preview.kind == "temporary":
+            return self.tr("临时基本养老保险缴费账户：养老保险关系不转移")
+        return self.tr("转移：养老保险关系和资金一并转移")
+
+    def years_text(self, preview: TransferPreview) -> str:
+        """The years counted by place for the pension place (deemed years and years before 1998 included)."""
+        if not preview.place_years:
+            return "—"
+        parts = [self.tr("{place} {years} 年").format(place=name_of(place), years=f"{years:.2f}")
+                 for place, years in preview.place_years]
+        return self.tr("{places}（按省计算，含视同缴费年限和1998年前缴费年限，人社部规〔2016〕5号）").format(
+            places="；".join(parts))
 
     # -- the request --------------------------------------------------------------------------
 
@@ -370,7 +486,7 @@ class TransferDialog(FormDialog):
                              "paper" if self.paper.isChecked() else "sync")
 
     def operation(self, data: Any) -> Callable[[], Any]:
-        """Open the case and issue the contact letter."""
+        """Open the case and issue the contact letter (none for a registration change)."""
         ledger, key = self.ledger, self.worker.key
         return lambda: ledger.transfers.request(key, data.from_region, data.letter, data.channel)
 
@@ -379,17 +495,19 @@ class TransferDialog(FormDialog):
         if self.direction != IN or self.runner_busy_here():
             return
         self.clear_errors()
-        if not self.validate_all():
+        registration = self.registration
+        valid = self.validate("region", show_empty=True) if registration else self.validate_all()
+        if not valid:
             self.focus_first_error()
             return
         data = self.collect()
         self.set_busy(True)
         work = self.operation(data)
-        self.runner.run_task(lambda _task: work(), self._requested, self.tr("正在出具联系函…"), self,
-                             cancellable=False)
+        label = self.tr("正在办理登记变更…") if registration else self.tr("正在出具联系函…")
+        self.runner.run_task(lambda _task: work(), self._requested, label, self, cancellable=False)
 
     def _requested(self, result: Any, error: BaseException | None) -> None:
-        if error is None and isinstance(result, StepResult):
+        if error is None and isinstance(result, StepResult) and result.document_number:
             saved = i18n.settings()
             for name, edit in self.letter.items():
                 saved.setValue(SETTINGS_KEY + name, edit.text().strip())
@@ -411,12 +529,15 @@ class TransferDialog(FormDialog):
         incoming = self.direction == IN
         self.fields["region"].label.setText(self.tr("转出地(&R)") if incoming else self.tr("转入地(&R)"))
         self.region.setPlaceholderText(self.tr("6位行政区划代码"))
-        self.plan_box.setTitle(self.tr("转移测算"))
-        for name, text in (("account", self.tr("个人账户")), ("pooling", self.tr("统筹基金")),
-                           ("total", self.tr("合计")), ("months", self.tr("计算月数")),
-                           ("temporary", self.tr("临时缴费账户")), ("place", self.tr("待遇领取地"))):
+        self.plan_tabs.setTabText(0, self.tr("转移测算(&C)"))
+        self.opening_button.setText(self.tr("建账前历史(&H)…"))
+        self.opening_button.setToolTip(self.tr("录入视同缴费年限和1998年前缴费（审核主管）"))
+        for name, text in (("kind", self.tr("办理方式")), ("account", self.tr("个人账户")),
+                           ("pooling", self.tr("统筹基金")), ("total", self.tr("合计")),
+                           ("months", self.tr("计算月数")), ("temporary", self.tr("临时缴费账户")),
+                           ("place", self.tr("待遇领取地")), ("years", self.tr("各地累计年限")),
+                           ("held_back", self.tr("暂不转移"))):
             self.plan_labels[name].setText(text)
-        self.request_title.setText(self.tr("申请转入（联系函上的本机构收款信息）"))
         labels = {"bank_account_name": self.tr("开户名称(&N)"), "bank": self.tr("开户银行(&B)"),
                   "bank_account": self.tr("银行账号(&A)"), "address": self.tr("地址(&D)"),
                   "phone": self.tr("联系电话(&P)")}
@@ -424,6 +545,15 @@ class TransferDialog(FormDialog):
             self.fields[name].label.setText(text)
         self.letter["bank_account_name"].setPlaceholderText(self.tr("空白时为本机构名称"))
         self.paper.setText(self.tr("纸质办理（联系函邮寄转出地，不经同步文件）(&Z)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("申请转入并出具联系函(&S)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
         self._show_preview(self.preview)
+
+    def _request_texts(self) -> None:
+        """The request's title and button: a transfer with its letter, or a registration change."""
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if self.registration:
+            self.request_title.setText(self.tr("统筹单位内登记变更（不出具联系函，资金不转移）"))
+            save.setText(self.tr("办理登记变更(&S)"))
+        else:
+            self.request_title.setText(self.tr("申请转入（联系函上的本机构收款信息）"))
+            save.setText(self.tr("申请转入并出具联系函(&S)"))

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.office: OfficeInfo | None = None
         self.active_dialog: QDialog | None = None
         self.last_preview: QDialog | None = None
+        self.nested_dialog: QDialog | None = None  # a dialog opened over the active one
         self.search = SearchPanel(self.runner)
         self._page: PersonPage | None = None  # made when the first person is opened
         self._saved_tab = 0
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.search.open_requested.connect(self.open_person)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
-        for i in range(4):  # Ctrl+1..4: the person page's sections
+        for i in range(5):  # Ctrl+1..5: the person page's sections
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self._tab(i))
         self._restore()
         self.retranslate()
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
             self._page.exemption_requested.connect(self.open_exemption)
             self._page.print_requested.connect(self.print_statement)
             self._page.transfer_requested.connect(self.open_transfer)
+            self._page.opening_requested.connect(self.open_opening)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -158,6 +160,15 @@ class MainWindow(QMainWindow):
         self.show_status(lambda: self.tr("已从备份恢复"))
         self.retranslate()
         self.database_restored.emit(result)
+
+    @property
+    def supervisor(self) -> bool:
+        """Whether the one signed in may take a supervisor's steps (anyone while the office has no
+        accounts: the core decides then)."""
+        from desktop.core.security import SUPERVISE
+
+        actor = self.ledger.actor if self.ledger is not None else None
+        return actor is None or actor.role in SUPERVISE
 
     def need_ledger(self) -> Ledger:
         """The open ledger (the actions that need it are disabled until it is open)."""
@@ -293,6 +304,7 @@ class MainWindow(QMainWindow):
         """Show the person again as stored now (nothing else changes: focus, status, tab)."""
         if error is None and self._page is not None and self._page.worker is not None \
                 and result.statement.worker.key == self._page.worker.key:
+            self.page.set_supervisor(self.supervisor)
             self.page.show_person(result)
 
     def focus_search(self) -> None:
@@ -307,8 +319,9 @@ class MainWindow(QMainWindow):
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setText(self._status())
 
-    def open_person(self, key: str, status: Message | None = None) -> None:
-        """Read a person's record in the background and show it; status says what was done."""
+    def open_person(self, key: str, status: Message | None = None, focus: bool = True) -> None:
+        """Read a person's record in the background and show it; status says what was done; focus:
+        the search box gets the cursor afterwards (not while a dialog stays open over the window)."""
         ledger = self.ledger
         if ledger is None:
             return
@@ -316,22 +329,25 @@ class MainWindow(QMainWindow):
 
         self.show_status(lambda: self.tr("正在打开…"))
         self.runner.run(lambda: load_person(ledger, key),
-                        lambda result, error: self._person_loaded(result, error, status))
+                        lambda result, error: self._person_loaded(result, error, status, focus))
 
     def _person_loaded(self, result: Any, error: BaseException | None,
-                       status: Message | None = None) -> None:
+                       status: Message | None = None, focus: bool = True) -> None:
         """Show a person read in the background, then return to the search box."""
         if error is not None:
             self.show_status(lambda: i18n.message(error), error=True)
-            self.focus_search()
+            if focus:
+                self.focus_search()
             return
         statement = result.statement
+        self.page.set_supervisor(self.supervisor)
         self.page.show_person(result)
         self.stack.setCurrentWidget(self.page)
         self.record_action.setEnabled(True)
         name = statement.worker.name
         self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
-        self.focus_search()
+        if focus:
+            self.focus_search()
         self.person_shown.emit(statement.worker.key)
 
     def _open_dialog(self, dialog: QDialog) -> QDialog:
@@ -454,14 +470,46 @@ class MainWindow(QMainWindow):
         if self._page is None or self._page.worker is None:
             return None
         worker = self._page.worker
-        dialog = TransferDialog(self.need_ledger(), self.runner, worker, self)
+        dialog = TransferDialog(self.need_ledger(), self.runner, worker, self, history=self.supervisor)
         dialog.succeeded.connect(lambda r: self._transfer_requested(worker.key, r))
+        dialog.opening_requested.connect(lambda: self.open_opening(dialog))
         return self._open_dialog(dialog)
+
+    def open_opening(self, over: QDialog | None = None) -> QDialog | None:
+        """A supervisor enters the history before the record began (deemed years, months before
+        1998) for the person shown; over: the transfer dialog it is opened from, which stays open."""
+        from desktop.ui.opening_dialog import OpeningDialog
+
+        if self._page is None or self._page.worker is None or not self.supervisor:
+            return None
+        worker = self._page.worker
+        dialog = OpeningDialog(self.need_ledger(), self.runner, worker, over or self)
+        dialog.succeeded.connect(lambda entry: self._opening_saved(worker.key, entry, over))
+        if over is None:
+            return self._open_dialog(dialog)
+        self.nested_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _opening_saved(self, key: str, entry: Any, over: QDialog | None) -> None:
+        """Show the record with the new entry, in the page and in the transfer plan it came from."""
+        from desktop.ui.record_panel import RecordPanel
+
+        kind, first, last, months = entry.kind, entry.first, entry.last, entry.months
+        self.open_person(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
+            kind=RecordPanel.kind_name(kind), first=first, last=last, months=months), focus=over is None)
+        reload = getattr(over, "refresh_from_database", None)  # from the page, no plan can be open
+        if over is not None and over.isVisible() and callable(reload):
+            reload()
 
     def _transfer_requested(self, key: str, result: Any) -> None:
         from desktop.core.services.documents import Issued
 
         number = result.case.number
+        if result.case.kind == "registration":
+            self.open_person(key, lambda: self.tr(
+                "已办理统筹单位内登记变更（资金不转移），业务编号 {case}").format(case=number))
+            return
         self.open_person(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
         if result.pdf is not None and result.document_number:
             self.preview(Issued("contact-letter", result.document_number, "", result.pdf, 0, False))
@@ -577,7 +625,7 @@ class MainWindow(QMainWindow):
         self.welcome.setText(self.tr(
             "在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。\n\n"
             "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　"
-            "Ctrl+I 导入单位申报　Ctrl+1…4 切换参保人页面　Esc 回到查找框"))
+            "Ctrl+I 导入单位申报　Ctrl+1…5 切换参保人页面　Esc 回到查找框"))
         if self._status is None:
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:

@@ -614,7 +614,7 @@
 <context>
     <name>DamageDialog</name>
     <message>
-        <location filename="../../desktop/ui/damage_dialog.py" line="+109"/>
+        <location filename="../../desktop/ui/damage_dialog.py" line="+108"/>
         <source>选择存放备份的文件夹</source>
         <translation>Choose the folder that holds the backups</translation>
     </message>
@@ -1196,7 +1196,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+141"/>
+        <location filename="../../desktop/ui/window.py" line="+143"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1206,17 +1206,17 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+170"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
@@ -1231,7 +1231,17 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+74"/>
+        <source>已录入{kind} {first}至{last}（{months}个月）</source>
+        <translation>Entered {kind} {first} to {last} ({months} months)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已办理统筹单位内登记变更（资金不转移），业务编号 {case}</source>
+        <translation>Registration changed inside the pooling unit (no funds move): case {case}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>已申请转入，转移业务编号 {case}</source>
         <translation>Transfer requested: case {case}</translation>
     </message>
@@ -1369,10 +1379,10 @@
         <location line="+2"/>
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…4 切换参保人页面&#x3000;Esc 回到查找框</source>
+Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…5 切换参保人页面&#x3000;Esc 回到查找框</source>
         <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…4 the person page&apos;s sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…5 the person page&apos;s sections   Esc back to the search box</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1380,8 +1390,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-346"/>
-        <location line="+346"/>
+        <location line="-384"/>
+        <location line="+384"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1417,6 +1427,155 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+3"/>
         <source>6位行政区划代码，如360100</source>
         <translation>6-digit region code, e.g. 360100</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningDialog</name>
+    <message>
+        <location filename="../../desktop/ui/opening_dialog.py" line="+134"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>尚未录入建账前历史。</source>
+        <translation>Nothing entered yet from before the record began.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>共 {months} 个月（{years} 年）</source>
+        <translation>{months} months ({years} years)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>建账前历史（视同缴费、1998年前缴费）</source>
+        <translation>History before the record (deemed years, months before 1998)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>视同缴费年限（无缴费基数、无账户余额）</source>
+        <translation>Deemed years (no base, no account balance)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1998年前缴费（有月平均缴费基数）</source>
+        <translation>Paid before 1998 (with an average monthly base)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>种类(&amp;K)</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>当时所在地区(&amp;R)</source>
+        <translation>&amp;Region then</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>起始月份(&amp;F)</source>
+        <translation>&amp;From month</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>截止月份(&amp;T)</source>
+        <translation>&amp;To month</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>月平均缴费基数(&amp;B)</source>
+        <translation>Average monthly &amp;base</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1997年末账户余额(&amp;L)</source>
+        <translation>Account ba&amp;lance at end of 1997</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>依据文书(&amp;D)</source>
+        <translation>&amp;Document</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>6位行政区划代码</source>
+        <translation>6-digit region code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>如1990-01</source>
+        <translation>e.g. 1990-01</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>如1997-12</source>
+        <translation>e.g. 1997-12</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>元，精确到分</source>
+        <translation>yuan, exact to the fen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+1"/>
+        <source>视同缴费不填</source>
+        <translation>none for deemed years</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>元，可不填</source>
+        <translation>yuan, optional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>档案材料名称和编号，如 招工审批表 赣劳〔1990〕12号</source>
+        <translation>the file document and its number, e.g. 招工审批表 赣劳〔1990〕12号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已录入的建账前历史</source>
+        <translation>Entered so far</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>种类</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>月均基数</source>
+        <translation>Average base</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1997年末余额</source>
+        <translation>Balance end of 1997</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>录入</source>
+        <translation>Entered by</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>依据文书</source>
+        <translation>Document</translation>
     </message>
 </context>
 <context>
@@ -1470,7 +1629,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+211"/>
+        <location filename="../../desktop/ui/person_page.py" line="+266"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1490,7 +1649,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
@@ -1510,7 +1669,42 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Valid</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>参保关系所在地：{region}</source>
+        <translation>Insured at: {region}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>个人账户 {account} 元（其中1998年前 {pre1998} 元），统筹基金 {pooling} 元，1998年起计算月数 {months}</source>
+        <translation>Individual account {account} yuan (of which before 1998: {pre1998} yuan), pooling fund {pooling} yuan, months counted since 1998: {months}</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>如现在申领，待遇领取地：{region}（{rule}）</source>
+        <translation>Claimed now, the pension would be paid by {region} ({rule})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
+        <translation>The relationship is in the hukou place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在现参保地累计缴费满{years}年，由现参保地负责办理待遇领取手续</source>
+        <translation>{years} years or more paid at the current place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>在现参保地累计缴费不满{years}年，由最近一个累计缴费满{years}年的参保地负责办理待遇领取手续</source>
+        <translation>Under {years} years at the current place: the most recent place with {years} years or more handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>在各参保地累计缴费均不满{years}年，养老保险关系和相应资金转回户籍所在地，由户籍所在地负责办理待遇领取手续</source>
+        <translation>Under {years} years at every place: the relationship and its funds go back to the hukou place, which handles the pension claim</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
@@ -1590,6 +1784,16 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Pension transfer: plan it, request a transfer in (Ctrl+T)</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>建账前历史(&amp;H)</source>
+        <translation>&amp;History before the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>录入视同缴费年限和1998年前缴费（审核主管，Ctrl+H）</source>
+        <translation>Enter deemed years and months paid before 1998 (supervisors, Ctrl+H)</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>尚未开放</source>
         <translation>Not available yet</translation>
@@ -1616,7 +1820,12 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-12"/>
+        <source>养老保险参保记录</source>
+        <translation>Pension record</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>险种</source>
         <translation>Scheme</translation>
     </message>
@@ -1719,6 +1928,11 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+1"/>
         <source>尚未为此人出具任何文书。</source>
         <translation>No documents have been issued for this person yet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养老保险参保记录（按参保地）</source>
+        <translation>Pension record by place</translation>
     </message>
 </context>
 <context>
@@ -1878,6 +2092,104 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <location line="+0"/>
         <source>小计</source>
         <translation>Subtotal</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <location filename="../../desktop/ui/record_panel.py" line="+155"/>
+        <source>转入（{source}）</source>
+        <translation>Received ({source})</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>转入</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本地缴费</source>
+        <translation>Paid here</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>建账录入（{document}）</source>
+        <translation>Entered from the file ({document})</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>没有养老保险参保缴费记录。</source>
+        <translation>No pension record.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{years} 年</source>
+        <translation>{years} years</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>一次性补缴{first}至{last}共{months}个月（{paid_on}缴纳，记入个人账户{account}元）暂不计入、不转移：一次性补缴{years}年以上的，须有法院、审计、劳动保障监察或劳动人事争议仲裁文书（人社厅发〔2019〕94号）；须在{notify_by}前书面告知本人原因。</source>
+        <translation>The lump-sum back payment of {first} to {last}, {months} months (paid {paid_on}, {account} yuan to the individual account), is held back: it neither counts nor moves. A lump sum of {years} years or more needs a document from a court, an audit office, the labour inspectorate or a labour arbitration committee (人社厅发〔2019〕94号); the person must be told why in writing by {notify_by}.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>种类</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>各参保地（省）累计，决定待遇领取地</source>
+        <translation>Totals by place (province): they decide where the pension is paid</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>参保地</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>实际缴费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>视同缴费</source>
+        <translation>Deemed</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>1998年前缴费</source>
+        <translation>Before 1998</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>合计月数</source>
+        <translation>Months in all</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>折合年数</source>
+        <translation>Years</translation>
     </message>
 </context>
 <context>
@@ -2568,7 +2880,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+278"/>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+336"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -2628,27 +2940,27 @@ SHA-256: {sha}</translation>
         <translation>{text} ({source})</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>输入6位行政区划代码后显示测算结果。</source>
         <translation>Type a 6-digit region code to see what would move.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
+        <source>资金不转移</source>
+        <translation>no funds move</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{months} 个月（本统筹地区1998年1月起实际缴费月数）</source>
         <translation>{months} months (paid in this pooling region since January 1998)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{months} 个月（本机构所记录的在转出地实际缴费月数）</source>
-        <translation>{months} months (paid at the old place, as recorded here)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>是：建立临时基本养老保险缴费账户</source>
         <translation>Yes: a temporary pension contribution account</translation>
     </message>
@@ -2658,7 +2970,12 @@ SHA-256: {sha}</translation>
         <translation>No</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
+        <source>{region}与本机构同属{unit}统筹单位（省级统筹）：这是统筹单位内的参保登记变更，养老保险关系和参保缴费记录接续，资金不转移，不出具联系函和参保缴费信息表。</source>
+        <translation>{region} and this office are in the same pooling unit, {unit} (provincial pooling): this is a change of registration inside the unit. The relationship and the record continue, no funds move, and no contact letter or information table is issued.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{years} 年的记账利率尚未录入，个人账户未计该年利息，转出办理将被拒绝：请先在“机构设置 → 费率与工资 → 记账利率”中录入。</source>
         <translation>The crediting rate of {years} is not entered, so the individual account earns no interest for that year and settling the transfer will be refused: enter it first in Office settings → Rates and wages → Crediting rate.</translation>
     </message>
@@ -2678,9 +2995,74 @@ SHA-256: {sha}</translation>
         <translation>The old office computes the amounts; its information table is what counts. Confirm the money in the transfer work list once it has arrived.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+9"/>
+        <source>输入6位行政区划代码后显示。</source>
+        <translation>Shown once a 6-digit region code is entered.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>同一统筹地区，无需转移。</source>
+        <translation>The same pooling region: nothing to transfer.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机构没有该参保人在此统筹单位的参保记录。</source>
+        <translation>This office knows no record of the person in that pooling unit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本统筹单位没有该参保人的参保记录。</source>
+        <translation>The person has no record in this pooling unit.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>参保记录（按参保地）(&amp;J)</source>
+        <translation>Re&amp;cord by place</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{title}&#x3000;{count}段</source>
+        <translation>{title}  {count} periods</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>同一统筹地区，无需转移</source>
+        <translation>The same pooling region: nothing to transfer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>统筹单位内登记变更，资金不转移</source>
+        <translation>Registration change inside the pooling unit, no funds move</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>临时基本养老保险缴费账户：养老保险关系不转移</source>
+        <translation>Temporary contribution account: the relationship does not move</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>转移：养老保险关系和资金一并转移</source>
+        <translation>Transfer: the relationship and its funds move together</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{place} {years} 年</source>
+        <translation>{place} {years} years</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{places}（按省计算，含视同缴费年限和1998年前缴费年限，人社部规〔2016〕5号）</source>
+        <translation>{places} (by province, deemed years and years before 1998 included, 人社部规〔2016〕5号)</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>正在出具联系函…</source>
         <translation>Issuing the contact letter…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>正在办理登记变更…</source>
+        <translation>Changing the registration…</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -2713,52 +3095,82 @@ SHA-256: {sha}</translation>
         <translation>6-digit region code</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>转移测算</source>
-        <translation>What would move</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>个人账户</source>
         <translation>Individual account</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>统筹基金</source>
         <translation>Pooling fund</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>计算月数</source>
         <translation>Months counted</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>临时缴费账户</source>
         <translation>Temporary account</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>待遇领取地</source>
         <translation>Pension paid by</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+20"/>
         <source>申请转入（联系函上的本机构收款信息）</source>
         <translation>Request the transfer (this office&apos;s account, for the contact letter)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-17"/>
         <source>开户名称(&amp;N)</source>
         <translation>Account &amp;name</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-140"/>
+        <source>{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）</source>
+        <translation>{months} months (known here in the old region&apos;s province, deemed months and months before 1998 included)</translation>
+    </message>
+    <message>
+        <location line="+131"/>
+        <source>转移测算(&amp;C)</source>
+        <translation>&amp;What would move</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>建账前历史(&amp;H)…</source>
+        <translation>&amp;History before the record…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>录入视同缴费年限和1998年前缴费（审核主管）</source>
+        <translation>Enter deemed years and months paid before 1998 (supervisors)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办理方式</source>
+        <translation>Handled as</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>各地累计年限</source>
+        <translation>Years by place</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>暂不转移</source>
+        <translation>Held back</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>开户银行(&amp;B)</source>
         <translation>&amp;Bank</translation>
     </message>
@@ -2788,12 +3200,22 @@ SHA-256: {sha}</translation>
         <translation>On paper: the letter goes by pos&amp;t, not in a sync file</translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>统筹单位内登记变更（不出具联系函，资金不转移）</source>
+        <translation>Registration change inside the pooling unit (no contact letter, no funds)</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>办理登记变更(&amp;S)</source>
+        <translation>&amp;Submit the registration change</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>申请转入并出具联系函(&amp;S)</source>
         <translation>&amp;Submit the request and issue the letter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-11"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
