@@ -431,6 +431,9 @@ def test_deemed_years_decide_the_pension_place(offices: Offices) -> None:
     with pytest.raises(RefusedByRule) as info:  # the same months cannot be entered twice
         bj.records.add_opening(ZHAO, "deemed", "110108", "1995-06", "1996-06", "重复")
     assert info.value.key == "record.overlap"
+    with pytest.raises(RefusedByRule) as info:  # nor deemed years where months were paid
+        bj.records.add_opening(ZHAO, "deemed", "330100", "2018-12", "2019-02", "重复")
+    assert info.value.key == "record.overlap"
     with pytest.raises(InvalidInput) as bad:
         bj.records.add_opening(ZHAO, "pre1998", "110108", "1996-01", "1998-06", "档案", base="500")
     assert (bad.value.key, bad.value.field) == ("record.pre1998_after", "to")

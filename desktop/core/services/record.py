@@ -354,7 +354,7 @@ class RecordService:
                 raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
             held = gather(s, w, office.region, today)
             new = pr.Period(kind, place, start, end, end.index() - start.index() + 1, doc)
-            clash = next((p for p in held.periods if _overlaps(p, new)), None)
+            clash = next((p for p in held.place_periods if _overlaps(p, new)), None)
             if clash is not None:
                 raise RefusedByRule("record.overlap", "from", first=str(clash.first), last=str(clash.last),
                                     region=clash.region)

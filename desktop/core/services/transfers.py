@@ -191,7 +191,8 @@ class TransferService:
         return Plan(_key(w), source, target, money.months_counted, _yuan(money.account_fen) or Decimal(0),
                     _yuan(money.pooling_fen) or Decimal(0), _yuan(money.total_fen) or Decimal(0),
                     decision.temporary and not inside, decision.rule, place.region, place.rule,
-                    money.years_without_interest(day.year), kind, kind == "transfer", periods, held.held_back,
+                    money.years_without_interest(day.year), kind, kind == "transfer", periods,
+                    () if inside else held.held_back,
                     tuple(sorted(place.years.items())))
 
     def _held_here(self, s: Session, w: Worker, until: dt.date | None = None) -> tuple[str, HeldRecord]:
