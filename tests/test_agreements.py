@@ -18,9 +18,10 @@ from desktop.core.ledger import Ledger
 
 D = Decimal
 HOST = "Muster GmbH"
-# Chinese schemes each agreement exempts, and its first posting period in months (domain.md table).
+# Chinese schemes each agreement exempts, and its first posting period in months (domain.md table;
+# Germany: the agreement's text, BGBl. 2002 II S. 82 art. 4, says the first 48 calendar months).
 EXPECTED = {
-    "DE": (("pension", "unemployment"), 60), "KR": (("pension", "resident_pension", "unemployment"), 60),
+    "DE": (("pension", "unemployment"), 48), "KR": (("pension", "resident_pension", "unemployment"), 60),
     "DK": (("pension",), 60), "FI": (("pension", "unemployment"), 60),
     "CA": (("pension", "resident_pension"), 72), "CH": (("pension", "resident_pension", "unemployment"), 72),
     "NL": (("pension", "unemployment"), 60), "FR": (("pension", "unemployment"), 60),
@@ -120,18 +121,18 @@ def test_self_employed_and_prior_employment(ledger: Ledger, posted: str) -> None
 
 
 def test_overlap_extension_end_and_withdrawal(ledger: Ledger, posted: str) -> None:
-    first = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+    first = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2030-12-31")  # 48 months
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2031-06-01", "2031-12-31")
+        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2030-06-01", "2030-12-31")
     assert err.value.key == "exemption.overlap" and first.number in err.value.message("zh")
-    with pytest.raises(RefusedByRule) as err:  # not asked as an extension: the first period is the limit
+    with pytest.raises(RefusedByRule) as err:  # an extension starts the day after the certificate it extends
         ledger.exemptions.issue(
-            posted, "DE", EMPLOYER, HOST, "2032-01-02", "2033-12-31", extension=True)
+            posted, "DE", EMPLOYER, HOST, "2031-01-02", "2033-12-31", extension=True)
     assert err.value.key == "exemption.no_previous"
     with pytest.raises(RefusedByRule) as err:  # 96 months in all: the last day is 2034-12-31
-        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2032-01-01", "2035-01-01", extension=True)
+        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2035-01-01", extension=True)
     assert err.value.key == "agreement.total_too_long" and "2034-12-31" in err.value.message("zh")
-    ext = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2032-01-01", "2034-12-31", extension=True)
+    ext = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2034-12-31", extension=True)
     assert ext.extension
     listing = ledger.exemptions.register_list(worker=posted)
     assert [c.number for c in listing] == [ext.number, first.number] and listing[0].extension
@@ -145,7 +146,7 @@ def test_overlap_extension_end_and_withdrawal(ledger: Ledger, posted: str) -> No
     assert not verdict.valid and verdict.void
     with pytest.raises(Conflict):
         ledger.exemptions.withdraw(ext.number, "again")
-    assert ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2032-01-01", "2033-12-31", extension=True)
+    assert ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2033-12-31", extension=True)
 
 
 def test_serbia_allows_one_extension_and_spain_wants_notice(ledger: Ledger, posted: str) -> None:
@@ -183,13 +184,16 @@ def test_the_spanish_extension_deadline_to_the_day(ledger: Ledger, posted: str, 
 
 
 def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
-    changed = ledger.exemptions.correct("DE", "first_posting_months", "48", "German liaison office letter", "李科长")
-    assert changed.first_posting_months == 48
-    with pytest.raises(RefusedByRule) as err:
+    with pytest.raises(RefusedByRule) as err:  # 48 months as shipped (the agreement's text)
         ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
     assert "48" in err.value.message("zh")
+    changed = ledger.exemptions.correct("DE", "first_posting_months", "60", "provincial notice (60 months)", "李科长")
+    assert changed.first_posting_months == 60
+    german = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+    assert german.valid_to == dt.date(2031, 12, 31)
+    ledger.exemptions.withdraw(german.number, "测试：另行派遣")
     [(field, value, reason, by, when)] = ledger.exemptions.corrections("DE")
-    assert (field, value, by) == ("first_posting_months", "48", "李科长") and reason
+    assert (field, value, by) == ("first_posting_months", "60", "李科长") and reason
     with pytest.raises(InvalidInput):
         ledger.exemptions.correct("DE", "colour", "1", "x", "y")
     ledger.exemptions.correct("KG", "first_posting_months", "36", "notice", "李科长")
@@ -270,3 +274,48 @@ def test_statistics_by_year_country_and_kind(ledger: Ledger, posted: str, tmp_pa
     pdf = ledger.exemptions.statistics_document(2026)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "韩国" in text and "德国" in text and "2026" in text
+
+
+# -- an agreement in phases: Korea's interim exchange of notes (2003) before the 2013 agreement -------
+
+def test_korea_before_the_agreement_pension_only(ledger: Ledger) -> None:
+    """A Korean worker's home certificate from 2010: the 2003 interim arrangement, pension only."""
+    kr = shipped()["KR"]
+    assert [(p.start, p.until, p.schemes, p.time_limit) for p in kr.phases] == [
+        (dt.date(2003, 5, 23), dt.date(2013, 1, 15), ("pension",), False)]
+    f = ledger.workers.register_foreigner("KR", "M12345678", "KIM MINJUN", "M", "1978-02-03")
+    with pytest.raises(RefusedByRule) as err:  # before 2003-05-23 nothing was in force
+        ledger.exemptions.record_inbound(f.ssn, "KR", "KR-2002", "2002-01-01", "2002-12-31")
+    assert err.value.key == "agreement.not_in_force" and "2003-05-23" in err.value.message("zh")
+    done = ledger.exemptions.record_inbound(f.ssn, "KR", "KR-2010", "2010-03-01", "2010-12-31")
+    assert done["schemes_exempted"] == ["pension"]
+    month = {ln.scheme: ln for ln in ledger.contributions.record(f.ssn, EMPLOYER, "2010-05", "5000").lines}
+    assert (month["pension"].employer, month["pension"].employee) == (D("0.00"), D("0.00"))
+    assert "KR-2010" in month["pension"].exempt
+    assert month["unemployment"].employer > 0 and not month["unemployment"].exempt  # charged then
+
+
+def test_korea_certificate_across_the_agreement_date(ledger: Ledger) -> None:
+    f = ledger.workers.register_foreigner("KR", "M87654321", "LEE JIHO", "F", "1985-07-07")
+    done = ledger.exemptions.record_inbound(f.ssn, "KR", "KR-2012", "2012-06-01", "2014-06-30")
+    assert done["schemes_exempted"] == ["pension", "unemployment"]
+    before = {ln.scheme: ln for ln in ledger.contributions.record(f.ssn, EMPLOYER, "2012-10", "5000").lines}
+    after = {ln.scheme: ln for ln in ledger.contributions.record(f.ssn, EMPLOYER, "2014-03", "5000").lines}
+    assert before["pension"].exempt and not before["unemployment"].exempt
+    assert after["pension"].exempt and after["unemployment"].exempt  # the 2013 agreement adds unemployment
+    g = ledger.workers.register_foreigner("KR", "M11112222", "PARK SEO", "M", "1990-01-01")
+    later = ledger.exemptions.record_inbound(g.ssn, "KR", "KR-2014", "2014-01-01", "2014-12-31")
+    assert later["schemes_exempted"] == ["pension", "unemployment"]
+
+
+def test_posting_to_korea_under_the_interim_arrangement(ledger: Ledger, posted: str) -> None:
+    """A certificate for a posting that began in 2010: pension only, no time limit, until 2013-01-15."""
+    with pytest.raises(RefusedByRule) as err:
+        ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-06-30")
+    assert err.value.key == "agreement.phase_ends" and "2013-01-15" in err.value.message("zh")
+    cert = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-01-15")  # 8 years: no limit
+    assert cert.schemes == ("pension",)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(cert.pdf)).pages)
+    assert "互免养老保险缴费临时措施" in text
+    now = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+    assert now.schemes == ("pension", "resident_pension", "unemployment")

@@ -20,8 +20,26 @@ from desktop.core.paths import resources_dir
 
 
 @dataclass(frozen=True)
+class Phase:
+    """An arrangement in force before the agreement itself, with its own schemes and limits.
+
+    Korea: the 2003 exchange of notes on mutual pension exemption (pension only, no time limit)
+    applied from 2003-05-23 until the 2013 agreement.
+    """
+
+    start: dt.date
+    until: dt.date
+    name_zh: str
+    name_en: str
+    schemes: tuple[str, ...]
+    time_limit: bool
+    self_employed: bool
+    source: str
+
+
+@dataclass(frozen=True)
 class Agreement:
-    """One agreement's terms as far as a counter needs them."""
+    """One agreement's terms as far as a counter needs them (phases: earlier arrangements)."""
 
     country: str
     partner_zh: str
@@ -49,14 +67,51 @@ class Agreement:
     checked: str
     disputed: tuple[str, ...]
     note: str
+    phases: tuple[Phase, ...] = ()
+    no_time_limit: bool = False  # set on the terms of a phase without a time limit
+    phase_until: dt.date | None = None  # the last day of the phase these terms belong to
 
     def partner(self, lang: str = "zh") -> str:
         """The partner country's name."""
         return self.partner_en if lang == "en" else self.partner_zh
 
     def in_force_on(self, day: dt.date) -> bool:
-        """Whether the agreement applies on the day."""
-        return self.in_force is not None and self.in_force <= day
+        """Whether the agreement, or an arrangement before it, applies on the day."""
+        return (self.in_force is not None and self.in_force <= day) or self._phase(day) is not None
+
+    def first_in_force(self) -> dt.date | None:
+        """The first day anything of it applied (an earlier phase, or the agreement)."""
+        days = [p.start for p in self.phases] + ([self.in_force] if self.in_force else [])
+        return min(days) if days else None
+
+    def _phase(self, day: dt.date) -> Phase | None:
+        if self.in_force is not None and day >= self.in_force:
+            return None
+        return next((p for p in self.phases if p.start <= day <= p.until), None)
+
+    def terms_on(self, day: dt.date) -> Agreement:
+        """The terms in force on the day: the agreement's, or those of the phase then in force."""
+        phase = self._phase(day)
+        if phase is None:
+            return self
+        return replace(self, name_zh=phase.name_zh, name_en=phase.name_en, in_force=phase.start,
+                       schemes=phase.schemes, self_employed=phase.self_employed, self_employed_schemes=None,
+                       first_posting_months=None, extendable=False, max_total_months=None,
+                       no_time_limit=not phase.time_limit, phase_until=phase.until, phases=())
+
+    def periods(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date, Agreement]]:
+        """first..last cut where the terms change, each part with its terms (days before anything
+        was in force are left out)."""
+        cuts = sorted({d for p in self.phases for d in (p.start, p.until + dt.timedelta(days=1))}
+                      | ({self.in_force} if self.in_force else set()))
+        out: list[tuple[dt.date, dt.date, Agreement]] = []
+        start = first
+        for cut in [c for c in cuts if first < c <= last] + [last + dt.timedelta(days=1)]:
+            end = cut - dt.timedelta(days=1)
+            if self.in_force_on(start):
+                out.append((start, end, self.terms_on(start)))
+            start = cut
+        return out
 
     def schemes_for(self, self_employed: bool) -> tuple[str, ...]:
         """The Chinese schemes a certificate covers for an employee or a self-employed person."""
@@ -65,7 +120,7 @@ class Agreement:
         return self.schemes
 
 
-EDITABLE = {f.name for f in fields(Agreement)} - {"country"}
+EDITABLE = {f.name for f in fields(Agreement)} - {"country", "phases", "no_time_limit", "phase_until"}
 
 
 def _date(value: Any) -> dt.date | None:
@@ -86,7 +141,17 @@ def _from_dict(d: dict[str, Any]) -> Agreement:
         bool(d.get("family", False)), d.get("certificate_zh", "参保证明"), d.get("certificate_partner", ""),
         _date(d.get("signed")), d.get("source", ""), str(d.get("checked", "")),
         tuple(d.get("disputed", ())), d.get("note", ""),
+        tuple(Phase(_day(p["from"]), _day(p["until"]), p["name_zh"], p["name_en"], tuple(p["schemes"]),
+                    bool(p.get("time_limit", True)), bool(p.get("self_employed", False)), p.get("source", ""))
+              for p in d.get("phase", ())),
     )
+
+
+def _day(value: Any) -> dt.date:
+    day = _date(value)
+    if day is None:
+        raise ValueError("agreements.toml: a phase needs its from and until days")
+    return day
 
 
 @lru_cache(maxsize=1)
@@ -148,12 +213,20 @@ def check_posting(a: Agreement, start: dt.date, end: dt.date, self_employed: boo
     if end < start:
         raise RefusedByRule("exemption.order", "to")
     if not a.in_force_on(start):
+        since = a.first_in_force()
         raise RefusedByRule("agreement.not_in_force", "from", partner=a.partner_zh,
-                            since=a.in_force.isoformat() if a.in_force else "未生效")
+                            since=since.isoformat() if since else "未生效")
+    a = a.terms_on(start)
+    if a.phase_until is not None and end > a.phase_until:
+        raise RefusedByRule("agreement.phase_ends", "to", name=a.name_zh, last=a.phase_until.isoformat())
     if self_employed and not a.self_employed:
         raise RefusedByRule("agreement.no_self_employed", "worker", partner=a.partner_zh)
     if not self_employed and not a.employees:
         raise RefusedByRule("agreement.no_employees", "worker", partner=a.partner_zh)
+    if a.no_time_limit:
+        if prior_chain_start is not None:
+            raise RefusedByRule("agreement.no_extension", "from", partner=a.partner_zh)
+        return
     if a.first_posting_months is None:
         raise RefusedByRule("agreement.no_period", "country", partner=a.partner_zh)
     if prior_chain_start is None:

@@ -232,6 +232,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agreement.no_maximum": ("与{partner}的协定的延期须经双方经办机构同意，最长期限未记录，请先用 shebao agreement set 记录", "extensions under the agreement with {partner} need both institutions' consent and no maximum is recorded: record it with shebao agreement set"),
     "agreement.late_extension": ("与{partner}的协定要求至少在期满前{months}个月申请延期（最晚{deadline}）", "the agreement with {partner} requires applying at least {months} months before expiry (by {deadline})"),
     "agreement.total_too_long": ("含延期在内超过与{partner}的协定最长派遣期限{months}个月（最晚至{last}）", "with extensions, longer than the {months} months allowed under the agreement with {partner} (last day {last})"),
+    "agreement.phase_ends": ("{name}到{last}为止，之后适用正式协定：证明最晚至{last}，之后另行出具", "{name} applied until {last}, the agreement after it: the certificate ends by {last}, a new one follows"),
     "agreement.field": ("{value}不是可修改的协定项目", "{value} is not an editable agreement value"),
     "agreement.value": ("{value}不是该项目的有效值", "{value} is not a valid value for this item"),
     "exemption.order": ("截止日期早于起始日期", "ends before it starts"),

@@ -102,9 +102,7 @@ class ExemptionService:
             return self._agreements(s)
 
     def _agreements(self, s: Any) -> dict[str, Agreement]:
-        rows = s.execute(select(AgreementOverride.country, AgreementOverride.field, AgreementOverride.value_json)
-                         .order_by(AgreementOverride.id)).all()
-        return with_overrides(shipped(), [tuple(r) for r in rows])
+        return office_agreements(s)
 
     def agreement(self, country: str) -> Agreement:
         """What the agreement with a country offers; refused with the reason when there is none."""
@@ -183,10 +181,11 @@ class ExemptionService:
                 if overlaps(c.valid_from, _end(c), first, last):
                     raise RefusedByRule("exemption.overlap", "from", number=c.number,
                                         start=c.valid_from.isoformat(), end=_end(c).isoformat())
-            covered = a.schemes_for(self_employed)
-            self._check_insured(s, w, e, a, covered, first, today)
+            terms = a.terms_on(first)  # an earlier arrangement's, where one was in force then
+            covered = terms.schemes_for(self_employed)
+            self._check_insured(s, w, e, terms, covered, first, today)
             number = next_number(s, office, "coverage-certificate", today)
-            data = self._data(office, w, e, a, host, first, last, covered, self_employed,
+            data = self._data(office, w, e, terms, host, first, last, covered, self_employed,
                               extension, number, today, clerk)
             if travel:
                 data.values["person.passport"] = travel
@@ -361,12 +360,17 @@ class ExemptionService:
             if w.nationality == "CN":
                 raise RefusedByRule("exemption.citizen", "worker")
             if not a.in_force_on(first):
+                since = a.first_in_force()
                 raise RefusedByRule("agreement.not_in_force", "from", partner=a.partner_zh,
-                                    since=a.in_force.isoformat() if a.in_force else "未生效")
+                                    since=since.isoformat() if since else "未生效")
             for other in s.scalars(select(InboundExemption).where(InboundExemption.worker_id == w.id)):
                 if overlaps(other.valid_from, other.valid_to, first, last):
                     raise RefusedByRule("exemption.inbound_overlap", "from", certificate=other.certificate)
-            exempt = [c for c in a.schemes if schemes()[c].kind == "employee"]
+            # every scheme exempted on some day of the period; each month is exempted only from the
+            # schemes of the terms in force then (see inbound_exemptions)
+            wanted = {c for _a, _b, terms in a.periods(first, last) for c in terms.schemes}
+            exempt = [c for c in a.schemes + tuple(sorted(wanted - set(a.schemes)))
+                      if c in wanted and schemes()[c].kind == "employee"]
             s.add(InboundExemption(worker_id=w.id, country=code, certificate=number[:60],
                                    schemes=",".join(exempt), valid_from=first, valid_to=last,
                                    recorded_on=self._ledger.today()))
@@ -379,10 +383,25 @@ def inbound_exemptions(s: Any, worker_ids: list[int]) -> dict[int, list[tuple[in
     out: dict[int, list[tuple[int, dt.date, dt.date, frozenset[str], str]]] = {}
     if not worker_ids:
         return out
+    agreements: dict[str, Agreement] | None = None
     for chunk in range(0, len(worker_ids), 500):
         for ex in s.scalars(select(InboundExemption).where(
                 InboundExemption.worker_id.in_(worker_ids[chunk:chunk + 500]))):
             note = f"{ex.country}协定免缴（证明{ex.certificate}）"
-            out.setdefault(ex.worker_id, []).append(
-                (ex.id, ex.valid_from, ex.valid_to, frozenset(ex.schemes.split(",")), note))
+            recorded = frozenset(ex.schemes.split(","))
+            if agreements is None:
+                agreements = office_agreements(s)
+            a = agreements.get(ex.country)
+            parts = a.periods(ex.valid_from, ex.valid_to) if a is not None and a.phases else \
+                [(ex.valid_from, ex.valid_to, None)]
+            for start, end, terms in parts:  # the schemes of the terms in force on each day
+                covered = recorded if terms is None else recorded & frozenset(terms.schemes)
+                out.setdefault(ex.worker_id, []).append((ex.id, start, end, covered, note))
     return out
+
+
+def office_agreements(s: Any) -> dict[str, Agreement]:
+    """Every agreement with this office's corrections applied."""
+    rows = s.execute(select(AgreementOverride.country, AgreementOverride.field, AgreementOverride.value_json)
+                     .order_by(AgreementOverride.id)).all()
+    return with_overrides(shipped(), [tuple(r) for r in rows])
