@@ -252,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"])
     c.add_argument("--year", required=True)
     c.add_argument("--grade", required=True)
+    c.add_argument("--residence-permit", help="residents' medical outside the hukou place, where the office allows it")
+    c = grp.add_parser("years", help="a person's residents' years, employee months in them and refunds due")
+    c.add_argument("--worker", required=True)
+    c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' medical scheme")
+    c.add_argument("--allow", choices=["yes", "no"], required=True)
     cli_security.add_parsers(sub)
     cli_sync.add_parsers(sub)
     cli_recovery.add_parsers(sub)
@@ -457,15 +462,24 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
             return cli_security.pending_json(p, _LANG[0], number=a.number, void=False)
         ledger.documents.void(a.number, a.reason)
         return {"number": a.number, "void": True}
+    if cmd == "resident" and act == "permits":
+        ledger.residents.allow_residence_permit(a.allow == "yes")
+        return {"residence_permit_holders": a.allow == "yes"}
+    if cmd == "resident" and act == "years":
+        return {"years": [_resident_json(r) for r in ledger.residents.years(a.worker)]}
     if cmd == "resident":
-        rr = ledger.residents.record(a.worker, a.scheme, a.year, a.grade)
-        return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
-                "subsidy": _money(rr.subsidy), "total": _money(rr.total)}
+        return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
     done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
             or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)
+
+
+def _resident_json(rr: Any) -> dict[str, Any]:
+    return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
+            "subsidy": _money(rr.subsidy), "total": _money(rr.total), "employee_months": rr.employee_months,
+            "refund": _money(rr.refund)}
 
 
 def agreement_json(x: Any) -> dict[str, Any]:

@@ -317,3 +317,21 @@ def test_pooling_date_decides_a_move_inside_the_province(offices: tuple[str, str
     left = ok(capsys, db_a, "transfer", "leave", "--worker", WORKER, "--to-region", "360702", "--out", "leave.pdf")
     assert (left["kind"], left["status"], left["pooling_fund"]) == ("registration", "settled", "8640.00")
     assert "基金不转移" in pdf_text("leave.pdf")
+
+
+def test_residents_years_at_the_hukou_place(offices: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    db_a, _db_b = offices  # WORKER's hukou is Nanchang, OTHER's Chengdu; the office is Nanchang's
+    code, whole = run(capsys, db_a, "resident", "record", "--worker", WORKER, "--scheme", "resident_pension",
+                      "--year", "2024", "--grade", "600")
+    assert code == 3 and whole["error"]["key"] == "resident.whole_year_employee"  # 2024: all employee time
+    year = ok(capsys, db_a, "resident", "record", "--worker", WORKER, "--scheme", "resident_pension",
+              "--year", "2025", "--grade", "600")
+    assert (year["employee_months"], year["refund"]) == (0, "0.00")
+    code, refused = run(capsys, db_a, "resident", "record", "--worker", OTHER, "--scheme", "resident_medical",
+                        "--year", "2024", "--grade", "400")
+    assert code == 3 and refused["error"]["key"] == "resident.not_hukou"
+    assert ok(capsys, db_a, "resident", "permits", "--allow", "yes") == {"residence_permit_holders": True}
+    med = ok(capsys, db_a, "resident", "record", "--worker", OTHER, "--scheme", "resident_medical", "--year", "2024",
+             "--grade", "400", "--residence-permit", "赣居字0001")
+    assert med["subsidy"] == "670.00"
+    assert [y["year"] for y in ok(capsys, db_a, "resident", "years", "--worker", WORKER)["years"]] == [2025]
