@@ -87,6 +87,26 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c.add_argument("--issuer", required=True)
     c.add_argument("--number", required=True)
     c.add_argument("--issued-on", required=True, help="must be before the payment")
+    g = sub.add_parser("insured", help="medical years and unemployment time across regions"
+                       ).add_subparsers(dest="action", required=True)
+    for name, text in (("medical", "medical years in every region, and the retiree minimum here"),
+                       ("unemployment", "unemployment time since the last claim, and the benefit months")):
+        c = g.add_parser(name, help=text)
+        c.add_argument("--worker", required=True)
+    c = g.add_parser("carry", help="type in insured time from another region's certificate")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--scheme", required=True, choices=("medical", "unemployment"))
+    c.add_argument("--region", required=True)
+    c.add_argument("--from", dest="start", required=True, help="YYYY-MM")
+    c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
+    c.add_argument("--months", help="when the certificate counts fewer months than the span")
+    c.add_argument("--document", help="the certificate (required)")
+    c = g.add_parser("claim", help="record a claim for unemployment benefit (the time then starts again)")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--on", required=True)
+    c = g.add_parser("minimum", help="admin: the retiree minimum medical years here (office data)")
+    c.add_argument("--men", required=True)
+    c.add_argument("--women", required=True)
     g = sub.add_parser("pooling", help="pooling units").add_subparsers(dest="action", required=True)
     c = g.add_parser("set", help="admin: the day a province began pooling pensions as one unit")
     c.add_argument("--region", required=True, help="the province (XX0000) or any region in it")
@@ -154,6 +174,8 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         return {**rep.as_json(), "csv": a.csv, "pdf": a.pdf}
     if cmd == "history":
         return _history(ledger, a)
+    if cmd == "insured":
+        return _insured(ledger, a)
     if cmd == "pooling" and act == "set":
         day = ledger.reference.set_provincial_pooling(a.region, a.start)
         return {"province": a.region[:2] + "0000", "provincial_from": day.isoformat()}
@@ -226,3 +248,22 @@ def _history(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         ledger.records.add_back_payment_document(a.worker, a.paid_on, a.kind, a.issuer, a.number, a.issued_on)
         return {"worker": a.worker, "paid_on": a.paid_on, "kind": a.kind, "number": a.number}
     return ledger.records.view(a.worker, a.region).as_json()
+
+
+def _insured(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    if a.action == "carry":
+        r = ledger.insured.carry(a.worker, a.scheme, a.region, a.start, a.end, a.document or "", a.months)
+        return {"scheme": a.scheme, "region": r.region, "from": str(r.first), "to": str(r.last), "months": r.months}
+    if a.action == "claim":
+        c = ledger.insured.claim(a.worker, a.on)
+        return {"claimed_on": c.claimed_on.isoformat(), "insured_months": c.insured_months,
+                "benefit_months": c.benefit_months}
+    if a.action == "minimum":
+        men, women = ledger.insured.set_medical_minimum(a.men, a.women)
+        return {"men_years": men, "women_years": women}
+    t = ledger.insured.medical(a.worker) if a.action == "medical" else ledger.insured.unemployment(a.worker)
+    return {"scheme": t.scheme, "months": t.months, "years": str(t.years),
+            "regions": [{"region": r.region, "months": r.months, "first_month": str(r.first),
+                         "last_month": str(r.last), "carried": r.carried} for r in t.regions],
+            "since": str(t.since) if t.since else None, "minimum_months": t.minimum_months,
+            "meets_minimum": t.meets_minimum, "benefit_months": t.benefit_months}

@@ -335,3 +335,17 @@ def test_residents_years_at_the_hukou_place(offices: tuple[str, str], capsys: py
              "--grade", "400", "--residence-permit", "赣居字0001")
     assert med["subsidy"] == "670.00"
     assert [y["year"] for y in ok(capsys, db_a, "resident", "years", "--worker", WORKER)["years"]] == [2025]
+
+
+def test_insured_time_commands(offices: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    db_a, _db_b = offices  # WORKER: 12 months of 2024 here, every employee scheme
+    ok(capsys, db_a, "insured", "carry", "--worker", WORKER, "--scheme", "unemployment", "--region", "420100",
+       "--from", "2019-01", "--to", "2023-12", "--document", "武汉市失业保险缴费证明")
+    time = ok(capsys, db_a, "insured", "unemployment", "--worker", WORKER)
+    assert (time["months"], time["benefit_months"]) == (72, 18)
+    assert ok(capsys, db_a, "insured", "claim", "--worker", WORKER, "--on", "2025-02-01") == {
+        "claimed_on": "2025-02-01", "insured_months": 72, "benefit_months": 18}
+    assert ok(capsys, db_a, "insured", "unemployment", "--worker", WORKER)["months"] == 0
+    ok(capsys, db_a, "insured", "minimum", "--men", "25", "--women", "20")
+    medical = ok(capsys, db_a, "insured", "medical", "--worker", WORKER)
+    assert (medical["months"], medical["minimum_months"], medical["meets_minimum"]) == (12, 300, False)

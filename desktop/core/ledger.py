@@ -65,6 +65,7 @@ class Ledger:
         from desktop.core.services.employers import EmployerService
         from desktop.core.services.exemptions import ExemptionService
         from desktop.core.services.history import HistoryService
+        from desktop.core.services.insured_time import InsuredTimeService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.record import RecordService
         from desktop.core.services.recovery import RecoveryService
@@ -95,6 +96,7 @@ class Ledger:
         self.contributions = ContributionService(self)
         self.accounts = AccountService(self)
         self.records = RecordService(self)
+        self.insured = InsuredTimeService(self)
         self.residents = ResidentService(self)
         self.documents = DocumentService(self)
         self.exemptions = ExemptionService(self)

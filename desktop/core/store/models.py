@@ -537,6 +537,38 @@ class OpeningEntry(Base):
     void_reason: Mapped[str | None] = mapped_column(String(400))
 
 
+class CarriedPeriod(Base):
+    """Medical or unemployment insured time from another region, typed in from its certificate
+    (医保发〔2021〕43号 for medical insurance; 失业保险条例 for unemployment insurance)."""
+
+    __tablename__ = "carried_period"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(20))  # medical | unemployment
+    region: Mapped[str] = mapped_column(String(6))
+    first_month: Mapped[int] = mapped_column(Integer)
+    last_month: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(String(400))
+    entered_on: Mapped[dt.date] = mapped_column(Date)
+    entered_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UnemploymentClaim(Base):
+    """A claim for unemployment benefit: the insured time before it no longer counts for the next one
+    (失业保险条例 第十七条: 重新就业后再次失业的，缴费时间重新计算)."""
+
+    __tablename__ = "unemployment_claim"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    claimed_on: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(6))
+    insured_months: Mapped[int] = mapped_column(Integer)
+    benefit_months: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class BackPaymentDocument(Base):
     """The document behind a lump-sum back payment of three years or more (人社厅发〔2019〕94号).
 

@@ -27,11 +27,13 @@ from sqlalchemy import Connection, select, tuple_
 from desktop.core.store.models import (
     BackPaymentDocument,
     Base,
+    CarriedPeriod,
     Contribution,
     Employer,
     OpeningEntry,
     ResidentContribution,
     TransferCase,
+    UnemploymentClaim,
     Worker,
 )
 
@@ -103,6 +105,12 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("back_payment_document", BackPaymentDocument, 2, _f(
         "worker:worker paid_on:date kind issuer number issued_on:date entered_by created_at:datetime"),
         ("worker", "paid_on", "number")),
+    TableSpec("carried_period", CarriedPeriod, 2, _f(
+        "worker:worker scheme region first_month:int last_month:int months:int document entered_on:date "
+        "entered_by created_at:datetime"), ("worker", "scheme", "region", "first_month")),
+    TableSpec("unemployment_claim", UnemploymentClaim, 2, _f(
+        "worker:worker claimed_on:date region insured_months:int benefit_months:int created_at:datetime"),
+        ("worker", "claimed_on")),
 )}
 SYNCED = frozenset(TABLES)
 
@@ -378,6 +386,13 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.kind == data["kind"], m.region == data["region"],
             m.first_month == int(data["first_month"]))).scalar()
+    if spec.name == "carried_period":
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.scheme == data["scheme"], m.region == data["region"],
+            m.first_month == int(data["first_month"]))).scalar()
+    if spec.name == "unemployment_claim":
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.claimed_on == dt.date.fromisoformat(str(data["claimed_on"])))).scalar()
     if spec.name == "back_payment_document":
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.paid_on == dt.date.fromisoformat(str(data["paid_on"])),
