@@ -1,5 +1,6 @@
 """The person page: identity and hukou, enrolments, contribution history, individual account,
-documents issued, the pension record by place, and the actions a clerk takes for the person."""
+documents issued, the pension record by place, medical and unemployment time with the residents'
+years, and the actions a clerk takes for the person."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.regions import name_of
 from desktop.ui import i18n
 from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, money
+from desktop.ui.insured_panel import InsuredPanel
 from desktop.ui.layout import hbox, heading, vbox
 from desktop.ui.record_panel import RecordPanel, place_rows, region_text
 from desktop.ui.runner import Runner
@@ -34,7 +37,9 @@ if TYPE_CHECKING:
     from desktop.core.services.accounts import Statement
     from desktop.core.services.documents import DocumentInfo
     from desktop.core.services.history import RowKey
+    from desktop.core.services.insured_time import InsuredTime
     from desktop.core.services.record import RecordView
+    from desktop.core.services.residents import ResidentResult
     from desktop.core.services.workers import WorkerInfo
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -51,6 +56,11 @@ class PersonRecord:
     titles: dict[str, tuple[str, str]]
     pension: RecordView | None = None  # the pension record by place
     pension_error: BaseException | None = None  # why it could not be read
+    medical: InsuredTime | None = None  # medical years in every region
+    unemployment: InsuredTime | None = None  # unemployment time since the last claim
+    residents: tuple[ResidentResult, ...] = ()  # the residents' scheme years
+    office_region: str = ""  # this office's region: months paid here, the rest known by sync
+    insured_error: BaseException | None = None  # why the insured time could not be read
 
 
 def document_titles() -> dict[str, tuple[str, str]]:
@@ -65,7 +75,8 @@ def document_titles() -> dict[str, tuple[str, str]]:
 
 
 def load_person(ledger: Ledger, key: str) -> PersonRecord:
-    """A person's statement, history keys, documents and pension record (runs on the worker)."""
+    """A person's statement, history keys, documents, pension record, medical and unemployment time and
+    residents' years (runs on the worker)."""
     from desktop.core.errors import ShebaoError
 
     statement = ledger.accounts.statement(key)
@@ -77,7 +88,19 @@ def load_person(ledger: Ledger, key: str) -> PersonRecord:
         pension = ledger.records.view(statement.worker.key)
     except ShebaoError as exc:  # the rest of the page is still worth showing
         problem = exc
-    return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem)
+    medical = unemployment = None
+    residents: tuple[ResidentResult, ...] = ()
+    region = ""
+    insured_problem: BaseException | None = None
+    try:
+        medical = ledger.insured.medical(statement.worker.key)
+        unemployment = ledger.insured.unemployment(statement.worker.key)
+        residents = tuple(ledger.residents.years(statement.worker.key))
+        region = ledger.office.get().region
+    except ShebaoError as exc:
+        insured_problem = exc
+    return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem,
+                        medical, unemployment, residents, region, insured_problem)
 
 
 def yuan(fen: int) -> Decimal:
@@ -196,6 +219,12 @@ class PersonPage(QWidget):
         self.pension_money = QLabel()
         self.pension_money.setObjectName("pension_money")
         self.pension_money.setWordWrap(True)
+        self.insured = InsuredPanel(margin=12)
+        self.insured.setObjectName("insured")
+        insured_tab = QScrollArea()
+        insured_tab.setWidgetResizable(True)
+        insured_tab.setFrameShape(QScrollArea.Shape.NoFrame)
+        insured_tab.setWidget(self.insured)
         history_tab, account_tab, documents_tab = QWidget(), QWidget(), QWidget()
         pension_tab = QWidget()
         pension_tab.setLayout(vbox(hbox(self.pension_title, 1, self.pension_where), self.pension_record,
@@ -210,6 +239,7 @@ class PersonPage(QWidget):
         self.tabs.addTab(account_tab, "")
         self.tabs.addTab(documents_tab, "")
         self.tabs.addTab(pension_tab, "")
+        self.tabs.addTab(insured_tab, "")
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
                        self.opening_button, *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
@@ -301,6 +331,7 @@ class PersonPage(QWidget):
                 money(y.credited), money(y.closing)], 1)
         self._fill_documents()
         self._fill_pension()
+        self._fill_insured()
         note = "" if st.interest_complete else self.tr("（部分年度记账利率未设置，利息不完整）")
         self.balance.setText(self.tr("个人账户余额：{balance} 元").format(
             balance=money(st.individual_account_balance)) + note)
@@ -342,6 +373,16 @@ class PersonPage(QWidget):
         self.pension_place.setText(self.tr("如现在申领，待遇领取地：{region}（{rule}）").format(
             region=region_text(view.place.region), rule=self.place_rule(view.place.rule)))
 
+    def _fill_insured(self) -> None:
+        """Medical years, unemployment time and the residents' years."""
+        record = self.record
+        if record is None:
+            self.insured.show_insured(None, None, ())
+            return
+        problem = i18n.message(record.insured_error) if record.insured_error is not None else ""
+        self.insured.show_insured(record.medical, record.unemployment, record.residents, record.office_region,
+                                  problem)
+
     def place_rule(self, rule: str) -> str:
         """A pension-place rule in words (国办发〔2009〕66号第六条)."""
         from desktop.core import transfer_rules as tr
@@ -379,7 +420,8 @@ class PersonPage(QWidget):
         for button in self.not_yet:
             button.setToolTip(self.tr("尚未开放"))
         for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),
-                                  self.tr("已出具文书"), self.tr("养老保险参保记录")]):
+                                  self.tr("已出具文书"), self.tr("养老保险参保记录"),
+                                  self.tr("医疗·失业·居民")]):
             self.tabs.setTabText(i, text)
         self.enrolments.setHorizontalHeaderLabels([
             self.tr("险种"), self.tr("参保地"), self.tr("缴费期间"), self.tr("本地缴费月数"),

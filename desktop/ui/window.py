@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.search.open_requested.connect(self.open_person)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
-        for i in range(5):  # Ctrl+1..5: the person page's sections
+        for i in range(6):  # Ctrl+1..6: the person page's sections
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self._tab(i))
         self._restore()
         self.retranslate()
@@ -625,7 +625,7 @@ class MainWindow(QMainWindow):
         self.welcome.setText(self.tr(
             "在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。\n\n"
             "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　"
-            "Ctrl+I 导入单位申报　Ctrl+1…5 切换参保人页面　Esc 回到查找框"))
+            "Ctrl+I 导入单位申报　Ctrl+1…6 切换参保人页面　Esc 回到查找框"))
         if self._status is None:
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:

@@ -1194,6 +1194,164 @@
     </message>
 </context>
 <context>
+    <name>InsuredPanel</name>
+    <message>
+        <location filename="../../desktop/ui/insured_panel.py" line="+87"/>
+        <source>转入凭证</source>
+        <translation>Certificate (carried in)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本地缴费</source>
+        <translation>Paid here</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>同步</source>
+        <translation>Known by sync</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>城乡居民养老保险</source>
+        <translation>Residents&apos; pension</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>城乡居民医疗保险</source>
+        <translation>Residents&apos; medical</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>人社部发〔2014〕17号：与职工养老保险重复的月份按职工缴费计算，居民个人缴费按月退还</source>
+        <translation>人社部发〔2014〕17号: months that are also employee pension time count as employee contributions; the residents&apos; personal contribution for them is refunded month by month</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{months} 个月（{years} 年）</source>
+        <translation>{months} months ({years} years)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>累计缴费 {time}</source>
+        <translation>Contributed in all: {time}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本地区退休最低缴费年限未设置（shebao insured minimum）</source>
+        <translation>The minimum years for retirees in this region are not set (shebao insured minimum)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>退休时需累计满{years}年：已满足</source>
+        <translation>{years} years needed at retirement: met</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>退休时需累计满{years}年：尚差{months}个月</source>
+        <translation>{years} years needed at retirement: {months} months short</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>计算缴费时间 {time}</source>
+        <translation>Insured time counted: {time}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>，自{month}起（上次领取失业保险金后重新计算）</source>
+        <translation>, from {month} (counted anew after the last unemployment benefit claim)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>可领取失业保险金最长{months}个月</source>
+        <translation>Unemployment benefit for up to {months} months</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>不满1年，不能领取失业保险金</source>
+        <translation>Under 1 year: no unemployment benefit</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>医疗保险累计缴费年限</source>
+        <translation>Medical insurance: contribution years</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>失业保险累计缴费时间</source>
+        <translation>Unemployment insurance: insured time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>城乡居民保险</source>
+        <translation>Residents&apos; schemes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>参保地</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有职工医疗保险缴费时间。</source>
+        <translation>No employees&apos; medical insurance time.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有计算中的失业保险缴费时间。</source>
+        <translation>No unemployment insurance time counted.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>个人缴费</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>政府补贴</source>
+        <translation>Subsidy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>当年职工缴费月数</source>
+        <translation>Employee months in the year</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>应退个人缴费</source>
+        <translation>Refund due</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有城乡居民保险缴费记录。</source>
+        <translation>No residents&apos; scheme contributions.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/window.py" line="+143"/>
@@ -1236,7 +1394,7 @@
         <translation>Entered {kind} {first} to {last} ({months} months)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>已办理统筹单位内登记变更（资金不转移），业务编号 {case}</source>
         <translation>Registration changed inside the pooling unit (no funds move): case {case}</translation>
     </message>
@@ -1379,10 +1537,10 @@
         <location line="+2"/>
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…5 切换参保人页面&#x3000;Esc 回到查找框</source>
+Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…6 切换参保人页面&#x3000;Esc 回到查找框</source>
         <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…5 the person page&apos;s sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…6 the person page&apos;s sections   Esc back to the search box</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1390,8 +1548,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-384"/>
-        <location line="+384"/>
+        <location line="-383"/>
+        <location line="+383"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1432,7 +1590,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>OpeningDialog</name>
     <message>
-        <location filename="../../desktop/ui/opening_dialog.py" line="+134"/>
+        <location filename="../../desktop/ui/opening_dialog.py" line="+138"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -1629,7 +1787,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+266"/>
+        <location filename="../../desktop/ui/person_page.py" line="+296"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1649,7 +1807,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
@@ -1684,7 +1842,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Claimed now, the pension would be paid by {region} ({rule})</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+19"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -1815,14 +1973,19 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1"/>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>已出具文书</source>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-13"/>
         <source>养老保险参保记录</source>
         <translation>Pension record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>医疗·失业·居民</source>
+        <translation>Medical · unemployment · residents</translation>
     </message>
     <message>
         <location line="+3"/>
