@@ -401,3 +401,33 @@ def test_years_text_runs_as_ranges() -> None:
     assert years_text([2025]) == "2025"
     assert years_text([2001, 1999, 2000, 2025, 2003]) == "1999-2001, 2003, 2025"
     assert years_text([]) == ""
+
+
+@settings(max_examples=examples(40))
+@given(_months, st.integers(0, 1_000_000),
+       st.dictionaries(st.integers(1998, 2024), st.decimals("0", "0.1", places=4)),
+       st.integers(1999, 2024).flatmap(lambda y: st.integers(1, 12).map(lambda m: M(y * 100 + m))))
+def test_the_held_record_moves_what_the_rules_say_whatever_the_route(
+        months: list[PaidMonth], pre1998: int, table: dict[int, Decimal], split: Month) -> None:
+    """The settle reads pension_record.held_money: it equals the rules above for one office's months,
+    and a part received as its table (settled in the split month) continues to the same fen."""
+    from desktop.core.pension_record import ReceivedPart, ReceivedYear, held_money
+
+    whole = held_money(months, [], pre1998, table.get, 2024)
+    account, pooling = account_transfer(months, table.get, 2024, pre1998), pooling_transfer(months)
+    assert (whole.pre1998_fen, whole.to_last_year_end_fen, whole.this_year_principal_fen, whole.account_fen) == (
+        account.pre1998_fen, account.to_last_year_end_fen, account.this_year_principal_fen, account.account_fen)
+    assert [(y.year, y.credited_fen, y.interest_fen, y.closing_fen) for y in whole.years] == [
+        (y.year, y.credited_fen, y.interest_fen, y.closing_fen) for y in account.years]
+    assert whole.pooling_fen == pooling.total_fen
+
+    early = [m for m in months if m.month < split]
+    before = held_money(early, [], pre1998, table.get, split.year)
+    part = ReceivedPart("case", SHENYANG, split.year, before.pre1998_fen, before.to_last_year_end_fen,
+                        before.this_year_principal_fen,
+                        tuple(ReceivedYear(y.year, y.months, y.base_total_fen, y.credited_fen, y.interest_fen or 0,
+                                           y.closing_fen) for y in before.years), ())
+    after = held_money([m for m in months if m.month >= split], [part] if before.years else [], 0, table.get, 2024)
+    assert (after.account_fen, after.pooling_fen) == (whole.account_fen, whole.pooling_fen)
+    assert [(y.year, y.closing_fen) for y in after.years if y.year >= split.year] == [
+        (y.year, y.closing_fen) for y in whole.years if y.year >= split.year]

@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region.unknown": ("{code}不是已知的行政区划代码", "{code} is not a known region code"),
     "date.format": ("{value}不是有效日期（格式YYYY-MM-DD）", "{value} is not a valid date (YYYY-MM-DD)"),
     "month.format": ("{value}不是有效月份（格式YYYY-MM）", "{value} is not a valid month (YYYY-MM)"),
+    "date.future": ("{value}晚于今天", "{value} is later than today"),
     "month.future": ("{value}晚于当前月份{current}", "{value} is after the current month {current}"),
     "month.order": ("截止月份早于起始月份", "ends before it starts"),
     "year.format": ("{value}不是有效年度", "{value} is not a valid year"),

@@ -11,6 +11,16 @@ from desktop.core.errors import InvalidInput
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?\s*$")
 
 
+def parse_date(value: object, field: str) -> dt.date:
+    """A day given as a date or ISO text; a clear refusal naming the field otherwise."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput("date.format", field, value=value) from None
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Month:
     """A month of a year; ordering and arithmetic by month, never by day."""

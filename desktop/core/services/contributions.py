@@ -36,7 +36,7 @@ from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import DeclarationRow, read_declaration
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
-from desktop.core.store.models import Contribution, Employer, ImportBatch, Worker
+from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
 from desktop.core.sync import capture
 from desktop.core.sync.rows import insert_dicts
 from desktop.core.sync.tables import worker_key
@@ -236,17 +236,7 @@ class ContributionService:
         wanted = parse_schemes(schemes_wanted)
         today = self._ledger.today()
         with self._ledger.write() as s:
-            office = load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
-            e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
-            if e is None:
-                validate_uscc(employer, "employer")
-                raise InvalidInput("employer.unknown", "employer", value=clean(employer))
-            calc = MonthCalculator(Reference(s), office.region, today)
-            if w.nationality != "CN":
-                calc.load_exemptions(s, [w.id])
+            office, w, e, calc = _prepare(s, worker, employer, today)
             return _record_month(s, office.region, w, e, calc, m, wage_amount, wanted, arrears, preview, today)
 
     def back_pay(self, worker: str, employer: str, first: object, last: object, wage: object,
@@ -266,15 +256,7 @@ class ContributionService:
         if end >= Month.of(today):
             raise InvalidInput("contrib.lump_sum_current", "to", value=str(end))
         with self._ledger.write() as s:
-            office = load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
-            e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
-            if e is None:
-                validate_uscc(employer, "employer")
-                raise InvalidInput("employer.unknown", "employer", value=clean(employer))
-            calc = MonthCalculator(Reference(s), office.region, today)
+            office, w, e, calc = _prepare(s, worker, employer, today)
             out = []
             m = start
             while m <= end:
@@ -488,6 +470,24 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
 def describe(result: MonthResult, lang: str = "zh") -> str:
     """A one-line summary of a recorded month for messages."""
     return render("contrib.recorded", lang, month=str(result.month), base=f"{result.base:.2f}")
+
+
+def _prepare(s: Session, worker: str, employer: str, today: dt.date,
+             ) -> tuple[Office, Worker, Employer, MonthCalculator]:
+    """The office, the person, the employer (each refused by name when unknown) and a calculator that
+    knows the person's inbound exemptions."""
+    office = load_office(s)
+    w = find_worker_row(s, worker)
+    if w is None:
+        raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+    e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
+    if e is None:
+        validate_uscc(employer, "employer")
+        raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+    calc = MonthCalculator(Reference(s), office.region, today)
+    if w.nationality != "CN":
+        calc.load_exemptions(s, [w.id])
+    return office, w, e, calc
 
 
 def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCalculator, m: Month,

@@ -22,12 +22,11 @@ from sqlalchemy.orm import Session
 
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
-from desktop.core.ids import clean
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.regions import validate_region
 from desktop.core.security import ADMIN, ANY, COUNTER
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     CarriedPeriod,
     Contribution,
@@ -107,7 +106,7 @@ class InsuredTimeService:
         if end >= Month.of(today):
             raise InvalidInput("month.future", "to", value=str(end), current=str(Month.of(today)))
         with self._ledger.write() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             if s.scalars(select(CarriedPeriod.id).where(
                     CarriedPeriod.worker_id == w.id, CarriedPeriod.scheme == scheme,
                     CarriedPeriod.region == place, CarriedPeriod.first_month == start.as_int())).first():
@@ -139,7 +138,7 @@ class InsuredTimeService:
         """Medical contribution time in every region, and whether the retiree minimum here is met."""
         self._ledger.require(ANY)
         with self._ledger.read() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             regions, months = _time(s, w, "medical", None)
             row = s.get(OfficeSetting, MINIMUM_SETTING + w.sex)
             minimum = int(row.value) * 12 if row is not None else None
@@ -149,7 +148,7 @@ class InsuredTimeService:
         """Unemployment insured time since the last claim, and the longest benefit for it."""
         self._ledger.require(ANY)
         with self._ledger.read() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             since = _since(s, w)
             regions, months = _time(s, w, "unemployment", since)
         return InsuredTime("unemployment", regions, months, since, None, tr.unemployment_benefit_months(months))
@@ -158,12 +157,12 @@ class InsuredTimeService:
         """Record a claim for unemployment benefit: its duration from the time counted so far; the time
         then starts again (a year of insured time at the least, 失业保险条例 第十四条)."""
         self._ledger.require(COUNTER)
-        day = _date(on, "on")
+        day = parse_date(on, "on")
         if day > self._ledger.today():
             raise InvalidInput("date.future", "on", value=day.isoformat())
         with self._ledger.write() as s:
             office = load_office(s)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             since = _since(s, w)
             if since is not None and Month.of(day) < since:
                 raise RefusedByRule("insured.claim_order", "on", since=str(since))
@@ -231,19 +230,3 @@ def _time(s: Session, w: Worker, scheme: str, since: Month | None,
         out.append(RegionTime(key[0], len(found) + extra.get(key, 0), Month(lo // 12, lo % 12 + 1),
                               Month(hi // 12, hi % 12 + 1), key[1]))
     return tuple(out), len(every) + sum(extra.values())
-
-
-def _worker(s: Session, key: str) -> Worker:
-    w = find_worker_row(s, key)
-    if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(key))
-    return w
-
-
-def _date(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None

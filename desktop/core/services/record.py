@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, replace
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +24,13 @@ from desktop.core import audit
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
-from desktop.core.ids import clean
 from desktop.core.money import parse_amount
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import validate_region
 from desktop.core.security import ANY, SUPERVISE
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     BackPaymentDocument,
     Contribution,
@@ -112,7 +112,7 @@ class HeldRecord:
         """The account balance at 1997-12-31 entered from the old file here."""
         return sum(int(e.balance.scaleb(2)) for e in self.opening if e.balance is not None)
 
-    @property
+    @cached_property
     def periods(self) -> tuple[pr.Period, ...]:
         """Every period of the record: received, opening entries, months paid here."""
         out = [p for part in self.parts for p in part.periods]
@@ -200,7 +200,7 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     held_back, kept = _held_back(s, w, mine)
     taken = {(str(r[0]), int(r[1])) for r in mine}
     elsewhere = tuple(replace(p, source="elsewhere") for p in pr.runs(
-        tr.PaidMonth(str(r[0]), Month.from_int(int(r[1])), 0, 0, 0, 0) for r in rows
+        tr.PaidMonth.stored(r[0], Month.from_int(r[1]), 0, 0, 0, 0) for r in rows
         if (str(r[0]), int(r[1])) not in taken))
     own = tuple(tr.PaidMonth.stored(r[0], Month.from_int(r[1]), r[2], r[3], r[4], r[5]) for r in kept)
     own_regions = {tr.pooling_key(str(r[0])) for r in mine}
@@ -305,7 +305,7 @@ class RecordService:
         self._ledger.require(ANY)
         today = self._ledger.today()
         with self._ledger.read() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             where = validate_region(region, "region") if region else home_region(s, w)
             held = gather(s, w, where, today, in_transit=True)
             money = held.money(Reference(s).interest, today.year)
@@ -349,7 +349,7 @@ class RecordService:
             raise InvalidInput("month.future", "from", value=str(start), current=str(Month.of(today)))
         with self._ledger.write() as s:
             office = load_office(s)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             if w.pension_since is not None:
                 raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
             held = gather(s, w, office.region, today)
@@ -391,7 +391,7 @@ class RecordService:
             raise InvalidInput("required", "reason")
         with self._ledger.write() as s:
             office = load_office(s)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             e = s.get(OpeningEntry, int(entry_id))
             if e is None or e.worker_id != w.id:
                 raise InvalidInput("record.no_entry", "id", value=entry_id)
@@ -410,7 +410,7 @@ class RecordService:
         self._ledger.require(SUPERVISE)
         if kind not in DOCUMENT_KINDS:
             raise InvalidInput("record.document_kind", "kind", value=kind, known=", ".join(DOCUMENT_KINDS))
-        paid, issued = _date(paid_on, "paid_on"), _date(issued_on, "issued_on")
+        paid, issued = parse_date(paid_on, "paid_on"), parse_date(issued_on, "issued_on")
         if issued >= paid:
             raise RefusedByRule("record.document_after", "issued_on", issued=issued.isoformat(),
                                 paid=paid.isoformat())
@@ -420,7 +420,7 @@ class RecordService:
         if not no:
             raise InvalidInput("required", "number")
         with self._ledger.write() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             found = s.scalars(select(Contribution.id).where(
                 Contribution.worker_id == w.id, Contribution.kind == "back_payment",
                 Contribution.recorded_on == paid)).first()
@@ -433,19 +433,3 @@ class RecordService:
 
 def _overlaps(a: pr.Period, b: pr.Period) -> bool:
     return a.first <= b.last and b.first <= a.last
-
-
-def _worker(s: Session, key: str) -> Worker:
-    w = find_worker_row(s, key)
-    if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(key))
-    return w
-
-
-def _date(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None

@@ -26,9 +26,8 @@ from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
-from desktop.core.ids import clean
 from desktop.core.money import fmt, parse_amount
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ANY, COUNTER, SUPERVISE
@@ -42,7 +41,7 @@ from desktop.core.services.record import (
     opening_key,
     pooling_units,
 )
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Office, TransferCase, TrustedOffice, Worker
 
 if TYPE_CHECKING:
@@ -61,10 +60,6 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 def _fen(amount: Decimal) -> int:
     return int(amount.scaleb(2).to_integral_exact())
-
-
-def _pct(rate: Decimal | None) -> str:
-    return "—" if rate is None else f"{(rate * 100).quantize(Decimal('0.01')).normalize():f}%"
 
 
 @dataclass(frozen=True)
@@ -175,11 +170,11 @@ class TransferService:
         """
         self._ledger.require(ANY)
         target = validate_region(to_region, "to_region")
-        day = _date(on, "on") if on not in (None, "") else self._ledger.today()
+        day = parse_date(on, "on") if on not in (None, "") else self._ledger.today()
         with self._ledger.read() as s:
             office = load_office(s)
             source = validate_region(from_region, "from_region") if from_region else office.region
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             held = gather(s, w, source, day)
             money = held.money(Reference(s).interest, day.year)
             decision = tr.needs_temporary_account(w.sex, w.birth_date, day, w.hukou_region or office.region,
@@ -195,16 +190,16 @@ class TransferService:
                     () if inside else held.held_back,
                     tuple(sorted(place.years.items())))
 
-    def _held_here(self, s: Session, w: Worker, until: dt.date | None = None) -> tuple[str, HeldRecord]:
+    def _held_here(self, s: Session, w: Worker) -> tuple[str, HeldRecord]:
         where = home_region(s, w)
         return where, gather(s, w, where, self._ledger.today(), in_transit=True)
 
     def pension_place(self, worker: str, on: object | None = None) -> tr.PlaceDecision:
         """Where the pension would be paid if claimed now (or with the record up to a day), and the rule."""
         self._ledger.require(ANY)
-        day = _date(on, "on") if on not in (None, "") else None
+        day = parse_date(on, "on") if on not in (None, "") else None
         with self._ledger.read() as s:
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             where, held = self._held_here(s, w)
             return pr.place_of(w.hukou_region or where, held.place_periods, where,
                                Month.of(day) if day is not None else None)
@@ -230,7 +225,7 @@ class TransferService:
             office = load_office(s)
             if tr.pooling_key(source) == tr.pooling_key(office.region):
                 raise InvalidInput("transfer.same_region", "from_region", region=source)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             self._check_open(s, w)
             inside = pooling_units(s).same(source, office.region, today)
             decision = tr.needs_temporary_account(w.sex, w.birth_date, today, w.hukou_region or office.region,
@@ -275,7 +270,7 @@ class TransferService:
                 raise InvalidInput("transfer.same_region", "to_region", region=target)
             if not pooling_units(s).same(target, office.region, today):
                 raise RefusedByRule("transfer.leave_not_inside", "to_region", region=target)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             self._check_open(s, w)
             case = TransferCase(number=_case_number(s, office, today), worker_id=w.id, from_region=office.region,
                                 to_region=target, from_office=office.code, to_office="-", channel="paper",
@@ -294,13 +289,13 @@ class TransferService:
         if not number:
             raise InvalidInput("required", "case")
         target = validate_region(to_region, "to_region")
-        day = _date(applied_on, "applied_on")
+        day = parse_date(applied_on, "applied_on")
         details = {k: str((letter or {}).get(k, "")).strip() for k in LETTER_FIELDS}
         if not details["bank_account"]:
             raise InvalidInput("required", "bank_account")
         with self._ledger.write() as s:
             office = load_office(s)
-            w = _worker(s, worker)
+            w = require_worker(s, worker)
             if s.scalars(select(TransferCase).where(TransferCase.number == number)).first() is not None:
                 raise RefusedByRule("transfer.case_exists", "case", case=number)
             self._check_open(s, w)
@@ -403,7 +398,7 @@ class TransferService:
             ("total", total))}
         parsed = [_table_row(i, r) for i, r in enumerate(rows, 1)]
         typed_periods = [pr.Period.from_json(p) for p in periods or []]
-        dated = _date(settled_on, "settled_on") if settled_on not in (None, "") else self._ledger.today()
+        dated = parse_date(settled_on, "settled_on") if settled_on not in (None, "") else self._ledger.today()
         if dated > self._ledger.today():
             raise InvalidInput("date.future", "settled_on", value=dated.isoformat())
         lines = tr.InfoLines(money["pre1998"], money["to_last_year_end"], money["this_year_principal"],
@@ -509,7 +504,7 @@ class TransferService:
             if status:
                 q = q.where(TransferCase.status == status)
             if worker:
-                q = q.where(TransferCase.worker_id == _worker(s, worker).id)
+                q = q.where(TransferCase.worker_id == require_worker(s, worker).id)
             out = [self._info(s, c) for c in s.scalars(q)]
         if overdue:
             out = [c for c in out if c.overdue]
@@ -701,13 +696,6 @@ def _key(w: Worker) -> str:
     return w.id_number or w.ssn
 
 
-def _worker(s: Session, key: str) -> Worker:
-    w = find_worker_row(s, key)
-    if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(key))
-    return w
-
-
 def _case(s: Session, number: str) -> TransferCase:
     case = s.scalars(select(TransferCase).where(TransferCase.number == str(number).strip())).first()
     if case is None:
@@ -720,15 +708,6 @@ def _case_number(s: Session, office: Office, today: dt.date) -> str:
     count = s.scalar(select(func.count()).select_from(TransferCase).where(
         TransferCase.number.like(f"{prefix}%"))) or 0
     return f"{prefix}{count + 1:06d}"
-
-
-def _date(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None
 
 
 def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:

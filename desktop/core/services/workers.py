@@ -85,6 +85,14 @@ def _phone(text: str | None) -> str | None:
     return phone
 
 
+def require_worker(session: Session, key: str) -> Worker:
+    """A person by any of their numbers, or the refusal naming the number given."""
+    w = find_worker_row(session, key)
+    if w is None:
+        raise InvalidInput("worker.unknown", "worker", value=clean(key))
+    return w
+
+
 def find_worker_row(session: Session, key: str) -> Worker | None:
     """A person by ID number, social security number or passport number (each an indexed look-up)."""
     k = clean(key)
