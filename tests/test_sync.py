@@ -382,7 +382,7 @@ def test_missing_file_is_invalid_input(abc: tuple[Ledger, Ledger, Ledger], tmp_p
 @pytest.mark.parametrize("first_version", [True, False], ids=["format-1-objects", "shorter-arrays"])
 def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path,
                                                   first_version: bool) -> None:
-    """A file from an older version: its people lack the last two fields, which take their defaults.
+    """A file from an older version: its people lack the last three fields, which take their defaults.
 
     The first version wrote file format 1, hashed segments line by line and sent data as objects
     by field name; a later one sends shorter arrays.
@@ -399,8 +399,8 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
             assert isinstance(data, list)
             spec = TABLES[c[2]]
             if c[2] == "worker":
-                assert spec.names[-2:] == ("insured_region", "pension_since")
-                data = data[:-2]
+                assert spec.names[-3:] == ("insured_region", "pension_since", "retirement_group")
+                data = data[:-3]
             if first_version:
                 data = dict(zip(spec.names, data))
             c = [*c[:5], json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), c[6]]
@@ -416,7 +416,7 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
     assert w.name == "张三" and w.birth_date.isoformat() == "1985-11-11"
     with b.read() as s:
         row = s.scalars(select(Worker).where(Worker.id_number == ID_1)).one()
-        assert row.insured_region is None and row.pension_since is None
+        assert row.insured_region is None and row.pension_since is None and row.retirement_group is None
     assert contributions(b) == contributions(a)
 
 

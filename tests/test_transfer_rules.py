@@ -14,6 +14,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput
 from desktop.core.month import Month
 from desktop.core.transfer_rules import (
@@ -431,3 +432,28 @@ def test_the_held_record_moves_what_the_rules_say_whatever_the_route(
     assert (after.account_fen, after.pooling_fen) == (whole.account_fen, whole.pooling_fen)
     assert [(y.year, y.closing_fen) for y in after.years if y.year >= split.year] == [
         (y.year, y.closing_fen) for y in whole.years if y.year >= split.year]
+
+
+@pytest.mark.parametrize(("sex", "group", "born", "expected"), [
+    ("M", None, "1964-12-15", "2024-12-15"),   # before the rise: 60
+    ("M", None, "1965-01-31", "2025-02-28"),   # first month delayed: 60 and 1 month, month end
+    ("M", None, "1965-04-10", "2025-05-10"),   # births 1965-01..04 share the 1-month delay
+    ("M", None, "1965-05-10", "2025-07-10"),   # 2 months
+    ("M", None, "1976-09-01", "2039-09-01"),   # 63 reached
+    ("M", "55", "1980-01-01", "2043-01-01"),   # capped at 63; a man is never in a women's group
+    ("F", None, "1975-02-28", "2025-03-28"),   # women workers 50: 1 month per 2 birth months
+    ("F", "50", "1984-11-03", "2039-11-03"),   # 55 reached
+    ("F", "55", "1969-12-20", "2024-12-20"),   # women cadres before the rise: 55
+    ("F", "55", "1971-05-05", "2026-10-05"),   # 16 birth months in: 5 months
+])
+def test_retirement_date_follows_the_2024_decision_table(sex: str, group: str | None, born: str,
+                                                         expected: str) -> None:
+    """Figures from the decision's annex (men 1965-01 -> 60y1m, 1976-09 -> 63; women 50 1984-11 -> 55)."""
+    g = tr.retirement_group(sex, group)
+    assert tr.retirement_date(g, dt.date.fromisoformat(born)) == dt.date.fromisoformat(expected)
+
+
+def test_retirement_group_refuses_an_unknown_code() -> None:
+    with pytest.raises(InvalidInput) as err:
+        tr.retirement_group("F", "45")
+    assert err.value.key == "retirement.group"

@@ -321,6 +321,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "restore.what": ("请给出备份文件，或用 --plan 查看恢复方案、--recover 执行恢复（三者选一）", "give a backup file, or --plan to see the recovery plan, or --recover to carry it out (one of the three)"),
     "recovery.unknown": ("无法得知：{reason}", "cannot be known: {reason}"),
     "restore.not_empty": ("目标数据库已有经办机构{office}的数据；确要覆盖请加 --force（原数据库会先另存一份）", "the target database holds office {office}'s data; add --force to replace it (a copy is kept first)"),
+    # temporary contribution accounts
+    "retirement.group": ("退休年龄类别{value}不存在（可选：60、55、50）", "no retirement age group {value} (known: 60, 55, 50)"),
+    # scheme switch (employees' <-> residents' pension)
 }
 
 

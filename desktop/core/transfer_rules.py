@@ -12,6 +12,7 @@ sum. Input months are deduplicated: the same month twice in the same pooling reg
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import tomllib
@@ -38,6 +39,17 @@ _HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
+class RetirementGroup:
+    """A statutory retirement age and its rise: years, the first birth month delayed, births-months
+    per month of delay, the most months of delay."""
+
+    years: int
+    from_birth: Month
+    step: int
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
 class TransferRules:
     """The parameters of resources/transfer_rules.toml; `sources` names where each comes from."""
 
@@ -58,6 +70,7 @@ class TransferRules:
     provincial_pooling_by: dt.date
     back_payment_document_years: int
     back_payment_notice_working_days: int
+    retirement_groups: Mapping[str, RetirementGroup]
     sources: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -71,6 +84,8 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "municipalities": lambda v: tuple(str(p) for p in v),
     "place_level": str,
     "provincial_pooling_by": lambda v: dt.date.fromisoformat(str(v)),
+    "retirement_groups": lambda v: MappingProxyType({str(g["group"]): RetirementGroup(
+        int(g["years"]), Month.parse(str(g["from_birth"])), int(g["step"]), int(g["cap"])) for g in v}),
 }
 
 
@@ -620,3 +635,38 @@ def step_due(start: dt.date, steps: int = 1, calendar: WorkCalendar | None = Non
     """The due date after so many office steps of 15 working days each (国办发〔2009〕66号 第八条)."""
     cal = calendar or default_calendar()
     return cal.add_workdays(start, steps * rules().step_working_days)
+
+
+RETIREMENT_GROUPS = ("60", "55", "50")
+
+
+def retirement_group(sex: str, stored: str | None = None) -> str:
+    """The retirement group of a person: men at 60; women at 55 (cadres, flexible workers) or 50
+    (workers, the default) as stored for the person."""
+    if sex not in ("M", "F"):
+        raise InvalidInput("sex.format", "sex")
+    if stored not in (None, "", *RETIREMENT_GROUPS):
+        raise InvalidInput("retirement.group", "retirement_group", value=stored)
+    if sex == "M":
+        return "male"
+    return "female55" if stored == "55" else "female50"
+
+
+def retirement_date(group: str, birth_date: dt.date) -> dt.date:
+    """The day a person reaches the statutory retirement age, with the rise from 2025.
+
+    Source: the NPC Standing Committee decision of 2024-09-13 and its 办法 第一条: a birth month
+    from the group's first delayed month on retires floor(months since it / step) + 1 months later,
+    capped (men 60 -> 63, women 55 -> 58 by 4 birth-months a month; women 50 -> 55 by 2). The day
+    is the birthday of that age and month (a month-end birthday falls on the month's last day).
+    """
+    g = rules().retirement_groups.get(group)
+    if g is None:
+        raise InvalidInput("retirement.group", "group", value=group)
+    born = Month.of(birth_date)
+    delay = 0
+    if born >= g.from_birth:
+        delay = min((born.index() - g.from_birth.index()) // g.step + 1, g.cap)
+    total = birth_date.year * MONTHS_IN_YEAR + birth_date.month - 1 + g.years * MONTHS_IN_YEAR + delay
+    year, month = divmod(total, MONTHS_IN_YEAR)
+    return dt.date(year, month + 1, min(birth_date.day, calendar.monthrange(year, month + 1)[1]))

@@ -121,6 +121,9 @@ class Worker(Base):
     # The pooling region holding the pension relationship (None: never moved; the collecting region).
     insured_region: Mapped[str | None] = mapped_column(String(6))
     pension_since: Mapped[dt.date | None] = mapped_column(Date)  # drawing a pension since
+    # the original statutory retirement age group: 60 (men), 55 (women cadres, women flexible
+    # workers), 50 (women workers); empty: men 60, women 50
+    retirement_group: Mapped[str | None] = mapped_column(String(2))
 
 
 class RateOverride(Base):
@@ -584,4 +587,58 @@ class BackPaymentDocument(Base):
     number: Mapped[str] = mapped_column(String(100))
     issued_on: Mapped[dt.date] = mapped_column(Date)
     entered_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TemporaryAccount(Base):
+    """A temporary pension contribution account (临时基本养老保险缴费账户) held at region.
+
+    Opened for a man of 50+ or a woman of 40+ whose new insured place is outside the hukou province
+    (国办发〔2009〕66号 第五条, 人社部规〔2016〕5号): the relationship stays at relationship_region;
+    every month paid here from first_month goes in whole (employer and employee, with interest).
+    Sealed (封存) where it is on the next cross-province move; gathered by the office holding the
+    relationship when the person reaches pension conditions (a transfer case of kind "gather").
+    """
+
+    __tablename__ = "temporary_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    region: Mapped[str] = mapped_column(String(6))
+    relationship_region: Mapped[str] = mapped_column(String(6))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    first_month: Mapped[int] = mapped_column(Integer)
+    age: Mapped[int] = mapped_column(Integer)
+    age_limit: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sealed_on: Mapped[dt.date | None] = mapped_column(Date)
+    sealed_to: Mapped[str | None] = mapped_column(String(6))  # the region the person left for
+    sealed_document: Mapped[str | None] = mapped_column(String(40))
+
+
+class SchemeSwitch(Base):
+    """A move between the employees' and the residents' pension at retirement age (人社部发〔2014〕17号).
+
+    direction to_resident: under 15 employee years; the individual account moves, the years merge.
+    to_employee: 15 years or more; the residents' account moves, its years do not count. Overlapping
+    months count once, as employee time; the residents' personal contribution for them is refunded
+    (refund, per year in refunds_json). One per person: no double pension.
+    """
+
+    __tablename__ = "scheme_switch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), unique=True)
+    direction: Mapped[str] = mapped_column(String(12))  # to_resident | to_employee
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(6))
+    retirement_on: Mapped[dt.date] = mapped_column(Date)
+    employee_months: Mapped[int] = mapped_column(Integer)
+    resident_years: Mapped[int] = mapped_column(Integer)
+    overlap_months: Mapped[int] = mapped_column(Integer)
+    counted_months: Mapped[int] = mapped_column(Integer)
+    account_moved: Mapped[Decimal] = mapped_column(Money)
+    refund: Mapped[Decimal] = mapped_column(Money)
+    refunds_json: Mapped[str] = mapped_column(Text)
+    notice_number: Mapped[str | None] = mapped_column(String(40))
+    decided_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

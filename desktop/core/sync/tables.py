@@ -32,6 +32,8 @@ from desktop.core.store.models import (
     Employer,
     OpeningEntry,
     ResidentContribution,
+    SchemeSwitch,
+    TemporaryAccount,
     TransferCase,
     UnemploymentClaim,
     Worker,
@@ -85,7 +87,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("employer", Employer, 0, _f("uscc name region risk_class:int created_at:datetime"), ("uscc",)),
     TableSpec("worker", Worker, 1, _f(
         "id_number ssn nationality passport name initials sex birth_date:date hukou_region hukou_type "
-        "phone created_at:datetime insured_region pension_since:date"), ("id_number",)),
+        "phone created_at:datetime insured_region pension_since:date retirement_group"), ("id_number",)),
     TableSpec("contribution", Contribution, 2, _f(
         "worker:worker employer:employer region month:int scheme wage:money base:money "
         "employer_amount:money employee_amount:money account_amount:money kind status recorded_on:date"),
@@ -111,6 +113,13 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("unemployment_claim", UnemploymentClaim, 2, _f(
         "worker:worker claimed_on:date region insured_months:int benefit_months:int created_at:datetime"),
         ("worker", "claimed_on")),
+    TableSpec("temporary_account", TemporaryAccount, 2, _f(
+        "worker:worker region relationship_region opened_on:date first_month:int age:int age_limit:int "
+        "opened_by created_at:datetime sealed_on:date sealed_to sealed_document"), ("worker", "region", "opened_on")),
+    TableSpec("scheme_switch", SchemeSwitch, 2, _f(
+        "worker:worker direction decided_on:date region retirement_on:date employee_months:int "
+        "resident_years:int overlap_months:int counted_months:int account_moved:money refund:money "
+        "refunds_json notice_number decided_by created_at:datetime"), ("worker",)),
 )}
 SYNCED = frozenset(TABLES)
 
@@ -393,6 +402,12 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
     if spec.name == "unemployment_claim":
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.claimed_on == dt.date.fromisoformat(str(data["claimed_on"])))).scalar()
+    if spec.name == "temporary_account":
+        return conn.execute(select(m.id).where(
+            m.worker_id == wid, m.region == data["region"],
+            m.opened_on == dt.date.fromisoformat(str(data["opened_on"])))).scalar()
+    if spec.name == "scheme_switch":
+        return conn.execute(select(m.id).where(m.worker_id == wid)).scalar()
     if spec.name == "back_payment_document":
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.paid_on == dt.date.fromisoformat(str(data["paid_on"])),
