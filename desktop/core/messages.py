@@ -10,6 +10,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "sex": ("性别", "sex"),
     "birth_date": ("出生日期", "birth date"),
     "hukou_region": ("户籍地区划代码", "hukou region"),
+    "relationship": ("基本养老保险关系所在地", "pension relationship region"),
     "hukou_type": ("户籍性质", "hukou type"),
     "phone": ("联系电话", "phone"),
     "nationality": ("国籍", "nationality"),
@@ -322,6 +323,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recovery.unknown": ("无法得知：{reason}", "cannot be known: {reason}"),
     "restore.not_empty": ("目标数据库已有经办机构{office}的数据；确要覆盖请加 --force（原数据库会先另存一份）", "the target database holds office {office}'s data; add --force to replace it (a copy is kept first)"),
     # temporary contribution accounts
+    "temporary.exists": ("该参保人在{region}已有临时基本养老保险缴费账户（{opened}建立），仍在使用", "the person already has an open temporary contribution account in {region}, opened {opened}"),
+    "temporary.none_open": ("该参保人在{region}没有未封存的临时基本养老保险缴费账户", "the person has no open temporary contribution account in {region}"),
+    "temporary.none_here": ("业务{case}：本地（{region}）没有该参保人的临时基本养老保险缴费账户缴费记录", "case {case}: this office ({region}) holds no months of a temporary contribution account for the person"),
+    "temporary.not_relationship": ("临时基本养老保险缴费账户由基本养老保险关系所在地归集：该参保人的关系在{region}，不在本机构", "a temporary account is gathered by the office holding the pension relationship: the person's relationship is in {region}, not here"),
+    "temporary.not_yet": ("临时基本养老保险缴费账户在参保人员达到待遇领取条件时归集（人社部规〔2016〕5号）：该参保人{on}达到法定退休年龄；此前只有经批准的转移才可归集（请填写批准文号）", "a temporary account is gathered when the person reaches pension conditions (人社部规〔2016〕5号): the person reaches the statutory retirement age on {on}; before that only an approved transfer gathers it (give the approval's reference)"),
+    "temporary.gathered": ("{region}的临时基本养老保险缴费账户已由业务{case}归集", "the temporary account in {region} was gathered by case {case}"),
+    "transfer.letter_kind": ("联系函种类{value}不存在（可选：transfer 转移、gather 临时账户归集）", "no letter kind {value} (known: transfer, gather)"),
     "retirement.group": ("退休年龄类别{value}不存在（可选：60、55、50）", "no retirement age group {value} (known: 60, 55, 50)"),
     # scheme switch (employees' <-> residents' pension)
 }

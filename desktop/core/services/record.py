@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, replace
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column, select, table
@@ -36,6 +36,7 @@ from desktop.core.store.models import (
     Contribution,
     OfficeSetting,
     OpeningEntry,
+    TemporaryAccount,
     TransferCase,
     Worker,
 )
@@ -101,6 +102,7 @@ class HeldRecord:
     opening: tuple[OpeningInfo, ...]
     held_back: tuple[HeldBack, ...]
     elsewhere: tuple[pr.Period, ...] = ()  # months known here that this unit does not hold
+    temporary: tuple[tr.PaidMonth, ...] = ()  # months in a temporary account held in the unit
 
     @property
     def place_periods(self) -> tuple[pr.Period, ...]:
@@ -127,7 +129,89 @@ class HeldRecord:
     @property
     def empty(self) -> bool:
         """Whether the unit holds nothing of the person."""
-        return not (self.own or self.parts or self.opening or self.held_back)
+        return not (self.own or self.parts or self.opening or self.held_back or self.temporary)
+
+    def temporary_money(self, interest_of: Any, through_year: int) -> TemporaryMoney:
+        """The temporary account held in the unit: all employer and employee money with interest."""
+        return temporary_money(self.temporary, interest_of, through_year)
+
+
+@dataclass(frozen=True)
+class TemporaryMoney:
+    """A temporary account's money (国办发〔2009〕66号 第五条: 全部缴费本息), in fen.
+
+    account: its individual-account part as a normal record would credit it (8% with interest);
+    total: every employer and employee contribution with interest; rest: total less account. The
+    information table of its gathering states account, rest (as the pooling line) and total.
+    """
+
+    money: pr.HeldMoney
+    total_fen: int
+
+    @property
+    def account_fen(self) -> int:
+        """The individual-account part."""
+        return self.money.account_fen
+
+    @property
+    def rest_fen(self) -> int:
+        """Everything else the account holds: the employer contributions and their interest."""
+        return self.total_fen - self.money.account_fen
+
+    def lines(self) -> tr.InfoLines:
+        """The information table's six money lines."""
+        m = self.money
+        return tr.InfoLines(m.pre1998_fen, m.to_last_year_end_fen, m.this_year_principal_fen, m.account_fen,
+                            self.rest_fen, self.total_fen)
+
+
+def temporary_money(months: tuple[tr.PaidMonth, ...], interest_of: Any, through_year: int) -> TemporaryMoney:
+    """The money of a temporary account's months."""
+    return TemporaryMoney(pr.held_money(months, (), 0, interest_of, through_year),
+                          tr.temporary_account_total(months, interest_of, through_year))
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryInfo:
+    """A temporary account as known here, with its state: open, sealed or gathered."""
+
+    region: str
+    relationship_region: str
+    opened_on: dt.date
+    first_month: Month
+    age: int
+    age_limit: int
+    sealed_on: dt.date | None
+    sealed_to: str | None
+    sealed_document: str | None
+    gathered_by: str | None  # the case that gathers it
+
+    @property
+    def state(self) -> str:
+        """open | sealed | gathered."""
+        return "gathered" if self.gathered_by else "sealed" if self.sealed_on else "open"
+
+
+def temporary_accounts(s: Session, w: Worker) -> list[TemporaryInfo]:
+    """The person's temporary accounts known here (opened here or learnt by sync), oldest first."""
+    gathers = [c for c in s.scalars(select(TransferCase).where(
+        TransferCase.worker_id == w.id, TransferCase.kind == "gather")) if c.status in ("settled", "received")]
+    out = []
+    for t in s.scalars(select(TemporaryAccount).where(TemporaryAccount.worker_id == w.id)
+                       .order_by(TemporaryAccount.opened_on, TemporaryAccount.id)):
+        by = next((c.number for c in gathers if tr.pooling_key(c.from_region) == tr.pooling_key(t.region)
+                   and (c.settled_on or t.opened_on) >= t.opened_on), None)
+        out.append(TemporaryInfo(t.region, t.relationship_region, t.opened_on, Month.from_int(t.first_month),
+                                 t.age, t.age_limit, t.sealed_on, t.sealed_to, t.sealed_document, by))
+    # an account known only from the table of its gathering (typed in from paper)
+    for c in gathers:
+        if any(x.gathered_by == c.number for x in out):
+            continue
+        first = _table(c).get("period_from") or ""
+        month = Month.parse(first) if first and first != "—" else Month.of(c.applied_on)
+        out.append(TemporaryInfo(c.from_region, c.to_region, month.first_day(), month, 0, 0, None, None, None,
+                                 c.number))
+    return sorted(out, key=lambda t: (t.opened_on, t.region))
 
 
 def home_region(s: Session, w: Worker) -> str:
@@ -174,7 +258,7 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
 
     cases = list(s.scalars(select(TransferCase).where(TransferCase.worker_id == w.id).order_by(TransferCase.id)))
     outs = [c for c in cases if c.status in ("settled", "received") and c.settled_on is not None
-            and unit_of(c.from_region) == unit and unit_of(c.to_region) != unit]
+            and c.kind != "temporary" and unit_of(c.from_region) == unit and unit_of(c.to_region) != unit]
     last_out = max(outs, key=lambda c: (c.settled_on, c.id)) if outs else None
     cutoff: Month | None = None
     moved_opening: set[str] = set()
@@ -197,6 +281,14 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
                      .order_by(col.month)).all()
     mine = [r for r in rows if unit_of(str(r[0])) == unit
             and (cut is None or r[1] > cut or (r[6] == "lump_sum" and _day(r[7]) in kept_back))]
+    # months paid into a temporary account held in the unit are not the record's: they are
+    # gathered whole, by the office holding the relationship, when the person reaches pension age
+    temp_from = [Month.from_int(t.first_month).as_int() for t in s.scalars(select(TemporaryAccount).where(
+        TemporaryAccount.worker_id == w.id)) if unit_of(t.region) == unit]
+    first_temp = min(temp_from) if temp_from else None
+    in_temp = [r for r in mine if first_temp is not None and r[1] >= first_temp]
+    mine = [r for r in mine if first_temp is None or r[1] < first_temp]
+    temporary = tuple(tr.PaidMonth.stored(r[0], Month.from_int(r[1]), r[2], r[3], r[4], r[5]) for r in in_temp)
     held_back, kept = _held_back(s, w, mine)
     taken = {(str(r[0]), int(r[1])) for r in mine}
     elsewhere = tuple(replace(p, source="elsewhere") for p in pr.runs(
@@ -207,7 +299,7 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
 
     parts: list[pr.ReceivedPart] = []
     for c in cases:
-        if unit_of(c.to_region) != unit or c is last_out:
+        if unit_of(c.to_region) != unit or c is last_out or c.kind == "temporary":
             continue
         arrived = c.status == "received" or (in_transit and c.status == "settled")
         if not arrived or not c.table_json:
@@ -224,7 +316,7 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     entries = s.scalars(select(OpeningEntry).where(OpeningEntry.worker_id == w.id).order_by(OpeningEntry.id))
     opening = tuple(_opening_info(e) for e in entries if unit_of(e.held_region) == unit and e.voided_on is None
                     and opening_key(e.kind, e.region, e.first_month) not in moved_opening)
-    return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere)
+    return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere, temporary)
 
 
 _LINES = table("contribution", column("worker_id"), column("scheme"), column("status"), column("region"),

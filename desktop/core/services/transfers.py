@@ -36,13 +36,16 @@ from desktop.core.services.office import load_office
 from desktop.core.services.record import (
     HeldBack,
     HeldRecord,
+    TemporaryInfo,
+    TemporaryMoney,
     gather,
     home_region,
     opening_key,
     pooling_units,
+    temporary_accounts,
 )
 from desktop.core.services.workers import require_worker
-from desktop.core.store.models import Office, TransferCase, TrustedOffice, Worker
+from desktop.core.store.models import Office, TemporaryAccount, TransferCase, TrustedOffice, Worker
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -106,8 +109,19 @@ class CaseInfo:
     received_amount: Decimal | None
     rows: tuple[dict[str, Any], ...]
     rural: bool
-    kind: str = "transfer"  # transfer | registration
+    kind: str = "transfer"  # transfer | registration | temporary (an account opened here) | gather
     note: str = ""
+
+
+@dataclass(frozen=True)
+class TemporaryView:
+    """A temporary account as the counter shows it; held here: its months and money so far."""
+
+    info: TemporaryInfo
+    months: int | None = None
+    account: Decimal | None = None
+    total: Decimal | None = None
+    years_without_interest: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,9 @@ class StepResult:
 
 
 _DIRECTIONS = {"in": "转入", "out": "转出"}
+_GATHER_BASIS = ("根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号）第五条和人社部规〔2016〕5号，"
+                 "该参保人员基本养老保险关系在我地，请将其在贵地临时基本养老保险缴费账户中的单位和个人全部缴费本息"
+                 "转移归集至我地。")
 
 
 @dataclass(frozen=True)
@@ -204,16 +221,39 @@ class TransferService:
             return pr.place_of(w.hukou_region or where, held.place_periods, where,
                                Month.of(day) if day is not None else None)
 
+    def temporary(self, worker: str) -> list[TemporaryView]:
+        """The person's temporary contribution accounts known here, each with its money where held here."""
+        self._ledger.require(ANY)
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            w = require_worker(s, worker)
+            out = []
+            for t in temporary_accounts(s, w):
+                view = TemporaryView(t)
+                if pooling_units(s).same(t.region, office.region, today) and t.state != "gathered":
+                    held = gather(s, w, office.region, today)
+                    if held.temporary:
+                        money = held.temporary_money(Reference(s).interest, today.year)
+                        view = TemporaryView(t, len({m.month for m in held.temporary}), _yuan(money.account_fen),
+                                             _yuan(money.total_fen), money.money.years_without_interest(today.year))
+                out.append(view)
+            return out
+
     # -- the case -------------------------------------------------------------------------
 
     def request(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
-                channel: str = "sync", clerk: str = "") -> StepResult:
+                channel: str = "sync", clerk: str = "", relationship: str | None = None) -> StepResult:
         """At the new office: open the case and issue the contact letter (联系函).
 
         From a region in this office's pooling unit (provincial pooling) nothing moves: the case is
         a change of registration, with no letter. By sync the record is here already and the case
         is done at once; on paper it is done when the old office's certificate is typed in
         (`enter_table`).
+        A man of 50+ or a woman of 40+ from another province that is not the hukou province: the
+        relationship stays where it is (relationship: its region, from the person's certificate;
+        default where this office knows it to be, else from_region) and this office opens a
+        temporary contribution account (case kind "temporary", done at once, no letter).
         """
         self._ledger.require(COUNTER)
         source = validate_region(from_region, "from_region")
@@ -231,7 +271,7 @@ class TransferService:
             decision = tr.needs_temporary_account(w.sex, w.birth_date, today, w.hukou_region or office.region,
                                                   source, office.region)
             if decision.temporary and not inside:
-                raise RefusedByRule("transfer.temporary", "worker", **decision.params())
+                return self._open_temporary(s, office, w, source, channel, decision, relationship, today)
             due = tr.step_due(today)
             number = _case_number(s, office, today)
             peer = next((t.code for t in s.scalars(select(TrustedOffice))
@@ -250,6 +290,164 @@ class TransferService:
                     w.insured_region = office.region
                 s.flush()
                 return StepResult(self._info(s, case), None, None)
+            doc_no, pdf = self._issue_letter(s, office, w, case, details, today, clerk)
+            case.letter_number = doc_no
+            s.flush()
+            return StepResult(self._info(s, case), doc_no, pdf)
+
+    def _open_temporary(self, s: Session, office: Office, w: Worker, source: str, channel: str,
+                        decision: tr.Decision, relationship: str | None, today: dt.date) -> StepResult:
+        """Open a temporary contribution account here: the relationship stays where it is."""
+        units = pooling_units(s)
+        if relationship:
+            where = validate_region(relationship, "relationship")
+        elif w.insured_region and not units.same(w.insured_region, office.region, today):
+            where = w.insured_region
+        else:
+            where = source
+        if units.same(where, office.region, today):
+            raise InvalidInput("transfer.same_region", "relationship", region=where)
+        for t in temporary_accounts(s, w):
+            if units.same(t.region, office.region, today) and t.state == "open":
+                raise RefusedByRule("temporary.exists", "worker", region=t.region, opened=t.opened_on.isoformat())
+        s.add(TemporaryAccount(worker_id=w.id, region=office.region, relationship_region=where, opened_on=today,
+                               first_month=Month.of(today).as_int(), age=decision.age, age_limit=decision.age_limit,
+                               opened_by=self._ledger.actor_name() or "—", created_at=self._ledger.now(),
+                               sealed_on=None, sealed_to=None, sealed_document=None))
+        note = (f"该参保人{decision.age}岁（男{tr.rules().temporary_age_men}岁、女{tr.rules().temporary_age_women}岁及以上），"
+                f"户籍在{name_of(w.hukou_region) if w.hukou_region else '—'}，转入地不在户籍省份：基本养老保险关系仍在"
+                f"{name_of(where)}（{where}），本地自{Month.of(today)}起为其建立临时基本养老保险缴费账户，"
+                f"单位和个人全部缴费记入该账户（国办发〔2009〕66号第五条、人社部规〔2016〕5号）。")
+        case = TransferCase(number=_case_number(s, office, today), worker_id=w.id, from_region=source,
+                            to_region=office.region, from_office=None, to_office=office.code, channel=channel,
+                            status="received", temporary=True, applied_on=today, letter_number="",
+                            letter_json="{}", settled_on=None, received_on=today, due_on=None, due_estimated=False,
+                            table_json=json.dumps({"note": note}, ensure_ascii=False), created_at=self._ledger.now(),
+                            kind="temporary")
+        s.add(case)
+        w.insured_region = where
+        s.flush()
+        return StepResult(self._info(s, case), None, None)
+
+    def seal_temporary(self, worker: str, to_region: str, clerk: str = "") -> StepResult:
+        """At the office holding an open temporary account, the person leaving for another province:
+        the account is sealed (封存) where it is, and the certificate on leaving names it with its
+        money (人社部规〔2016〕5号). Nothing moves until the person reaches pension conditions."""
+        self._ledger.require(COUNTER)
+        target = validate_region(to_region, "to_region")
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            units = pooling_units(s)
+            if units.same(target, office.region, today):
+                raise InvalidInput("transfer.same_region", "to_region", region=target)
+            w = require_worker(s, worker)
+            row = next((t for t in s.scalars(select(TemporaryAccount).where(TemporaryAccount.worker_id == w.id))
+                        if units.same(t.region, office.region, today) and t.sealed_on is None), None)
+            info = next((t for t in temporary_accounts(s, w) if row is not None and t.opened_on == row.opened_on
+                         and t.region == row.region), None)
+            if row is None or info is None or info.state != "open":
+                raise RefusedByRule("temporary.none_open", "worker", region=office.region)
+            held = gather(s, w, office.region, today)
+            money = held.temporary_money(Reference(s).interest, today.year)
+            missing = money.money.years_without_interest(today.year)
+            if missing:
+                raise RefusedByRule("transfer.interest_unknown", "interest", years=tr.years_text(missing),
+                                    year=missing[0])
+            kind = "temporary-account"
+            number = next_number(s, office, kind, today)
+            row.sealed_on, row.sealed_to, row.sealed_document = today, target, number
+            data = self._temporary_data(s, office, w, row, held, money, number, today, clerk)
+            code = register(s, kind, office, w, data, number, today, self._ledger.now())
+            case = TransferCase(number=_case_number(s, office, today), worker_id=w.id, from_region=office.region,
+                                to_region=target, from_office=office.code, to_office="-", channel="paper",
+                                status="received", temporary=True, applied_on=today, letter_number="",
+                                letter_json="{}", settled_on=None, received_on=today, due_on=None,
+                                due_estimated=False, table_number=number, created_at=self._ledger.now(),
+                                table_json=json.dumps({"note": data.values["temp.note"]}, ensure_ascii=False),
+                                kind="temporary")
+            s.add(case)
+            s.flush()
+            return StepResult(self._info(s, case), number, render(forms()[kind], data, code).pdf)
+
+    def _temporary_data(self, s: Session, office: Office, w: Worker, row: TemporaryAccount, held: HeldRecord,
+                        money: TemporaryMoney, number: str, today: dt.date, clerk: str) -> DocumentData:
+        months = sorted({m.month for m in held.temporary})
+        per_year: dict[int, list[int]] = {}
+        for m in tr.unique_months(held.temporary):
+            acc = per_year.setdefault(m.month.year, [0, 0, 0])
+            acc[0], acc[1], acc[2] = acc[0] + 1, acc[1] + m.base_fen, acc[2] + m.employer_fen + m.employee_fen
+
+        def yuan(fen: int) -> str:
+            return fmt(Decimal(fen).scaleb(-2))
+
+        rows = [{"year": str(y), "months": str(v[0]), "base": yuan(v[1]), "paid": yuan(v[2])}
+                for y, v in sorted(per_year.items())]
+        note = (f"该临时基本养老保险缴费账户于{today.isoformat()}封存，资金不转移；参保人员达到待遇领取条件时，"
+                f"由基本养老保险关系所在地{name_of(row.relationship_region)}（{row.relationship_region}）"
+                f"经办机构归集全部缴费本息（人社部规〔2016〕5号）。")
+        values = {"office.name": office.name, "office.code": office.code, "office.region": office.region,
+                  "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),
+                  "doc.kind_name": KINDS["temporary-account"][1],
+                  "doc.clerk": clerk or self._ledger.actor_name() or "—", **person_values(w),
+                  "temp.region": row.region, "temp.region_name": name_of(row.region),
+                  "temp.relationship": row.relationship_region,
+                  "temp.relationship_name": name_of(row.relationship_region),
+                  "temp.opened": row.opened_on.isoformat(),
+                  "temp.first_month": str(months[0]) if months else "—",
+                  "temp.last_month": str(months[-1]) if months else "—", "temp.months": str(len(months)),
+                  "temp.sealed_on": today.isoformat(), "temp.to_region": row.sealed_to or "—",
+                  "temp.to_region_name": name_of(row.sealed_to) if row.sealed_to else "—",
+                  "temp.paid": yuan(sum(v[2] for v in per_year.values())),
+                  "temp.account": yuan(money.account_fen), "temp.total": yuan(money.total_fen), "temp.note": note,
+                  "doc.essential": f"temporary:{row.region};total:{yuan(money.total_fen)}"}
+        return DocumentData(values, {"rows": rows})
+
+    def gather_temporary(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
+                         channel: str = "sync", approved: str = "", clerk: str = "") -> StepResult:
+        """At the office holding the relationship: gather a temporary account held in from_region.
+
+        When the person reaches pension conditions (the statutory retirement age of the person's
+        group), or with an approved transfer (approved: the approval's reference), the relationship's
+        office gathers every temporary account, all employer and employee money with interest
+        (人社部规〔2016〕5号). The same steps as a transfer: contact letter, the holding office's
+        information table (account type temporary), the money received checked against it.
+        """
+        self._ledger.require(COUNTER)
+        source = validate_region(from_region, "from_region")
+        if channel not in ("sync", "paper"):
+            raise InvalidInput("transfer.channel", "channel", value=channel)
+        details = {k: str((letter or {}).get(k, "")).strip() for k in LETTER_FIELDS}
+        reason = str(approved or "").strip()
+        today = self._ledger.today()
+        with self._ledger.write() as s:
+            office = load_office(s)
+            units = pooling_units(s)
+            if units.same(source, office.region, today):
+                raise InvalidInput("transfer.same_region", "from_region", region=source)
+            w = require_worker(s, worker)
+            where = home_region(s, w)
+            if not units.same(where, office.region, today):
+                raise RefusedByRule("temporary.not_relationship", "worker", region=where)
+            self._check_open(s, w)
+            due_age = tr.retirement_date(tr.retirement_group(w.sex, w.retirement_group), w.birth_date)
+            if today < due_age and not reason:
+                raise RefusedByRule("temporary.not_yet", "worker", on=due_age.isoformat())
+            known = [t for t in temporary_accounts(s, w) if units.same(t.region, source, today)]
+            if known and all(t.state == "gathered" for t in known):
+                raise RefusedByRule("temporary.gathered", "from_region", region=source, case=known[-1].gathered_by)
+            due = tr.step_due(today)
+            peer = next((t.code for t in s.scalars(select(TrustedOffice))
+                         if tr.pooling_key(t.region) == tr.pooling_key(source)), None)
+            details["approved"] = reason
+            case = TransferCase(number=_case_number(s, office, today), worker_id=w.id, from_region=source,
+                                to_region=office.region, from_office=peer, to_office=office.code, channel=channel,
+                                status="requested", temporary=True, applied_on=today, letter_number="",
+                                letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
+                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now(),
+                                kind="gather")
+            s.add(case)
+            s.flush()
             doc_no, pdf = self._issue_letter(s, office, w, case, details, today, clerk)
             case.letter_number = doc_no
             s.flush()
@@ -282,8 +480,13 @@ class TransferService:
             return self._settle(s, office, case, today, clerk, False)
 
     def enter_letter(self, number: str, worker: str, to_region: str, to_office: str,
-                     applied_on: object, letter: dict[str, str] | None = None) -> CaseInfo:
-        """At the old office: type in a contact letter that arrived by post (the paper way)."""
+                     applied_on: object, letter: dict[str, str] | None = None, kind: str = "transfer") -> CaseInfo:
+        """At the old office: type in a contact letter that arrived by post (the paper way).
+
+        kind gather: the letter asks for the temporary account held here (all its money moves).
+        """
+        if kind not in ("transfer", "gather"):
+            raise InvalidInput("transfer.letter_kind", "kind", value=kind)
         self._ledger.require(COUNTER)
         number = str(number).strip()
         if not number:
@@ -304,7 +507,8 @@ class TransferService:
                                 from_office=office.code, to_office=str(to_office).strip() or "-", channel="paper",
                                 status="requested", temporary=False, applied_on=day, letter_number=number,
                                 letter_json=json.dumps(details, ensure_ascii=False, sort_keys=True),
-                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now())
+                                due_on=due.date, due_estimated=due.estimated, created_at=self._ledger.now(),
+                                kind=kind)
             s.add(case)
             s.flush()
             return self._info(s, case)
@@ -342,16 +546,28 @@ class TransferService:
         if w.pension_since is not None:
             raise RefusedByRule("transfer.drawing_pension", "worker", since=w.pension_since.isoformat())
         held = gather(s, w, office.region, today)
-        if not (held.own or held.parts or held.opening):
+        temp: TemporaryMoney | None = None
+        if case.kind == "gather":
+            if not held.temporary:
+                raise RefusedByRule("temporary.none_here", "case", case=case.number, region=office.region)
+            temp = held.temporary_money(Reference(s).interest, today.year)
+            money = temp.money
+            held = HeldRecord(held.region, held.unit, held.temporary, (), (), ())
+        elif not (held.own or held.parts or held.opening):
             raise RefusedByRule("transfer.nothing_here", "worker", region=office.region)
-        money = held.money(Reference(s).interest, today.year)
+        else:
+            money = held.money(Reference(s).interest, today.year)
         missing = money.years_without_interest(today.year)
         if missing and not without_interest:
             raise RefusedByRule("transfer.interest_unknown", "interest", years=tr.years_text(missing),
                                 year=missing[0])
-        lines = money.lines()
+        lines = temp.lines() if temp is not None else money.lines()
         table = _table_of(held, money, case.kind)
         notes = []
+        if case.kind == "gather":
+            table["account_type"] = "temporary"
+            notes.append("注：临时基本养老保险缴费账户归集，转移单位和个人全部缴费本息；统筹基金转移额为单位缴费及其利息"
+                         "（个人账户部分以外的全部金额）。")
         if case.kind == "registration":
             notes.append("注：同一统筹单位内转移，只办理参保登记变更，基金不转移；参保缴费记录由转入地接续。")
         for h in held.held_back:
@@ -426,6 +642,7 @@ class TransferService:
             table: dict[str, Any] = {
                 "rows": parsed, "pre1998": lines.pre1998_fen, "to_last_year_end": lines.to_last_year_end_fen,
                 "this_year_principal": lines.this_year_principal_fen, "entered": True,
+                "account_type": "temporary" if case.kind == "gather" else "normal",
                 "months_paid": int(str(months_paid)) if months_paid not in (None, "") else
                 sum(int(r["months"]) for r in parsed)}
             if typed_periods:
@@ -557,7 +774,7 @@ class TransferService:
                        func.sum(tc.account), func.sum(tc.pooling), func.sum(tc.total))
                 .join(Worker, Worker.id == tc.worker_id)
                 .where(tc.settled_on.between(first, last) | tc.received_on.between(first, last))
-                .where(tc.kind != "registration")
+                .where(tc.kind.notin_(("registration", "temporary")))
                 .group_by(tc.from_region, tc.to_region, tc.status, settled_m, received_m, rural))
             cells: dict[tuple[str, int], list[Any]] = {}
             for src, dst, status, settled, received, is_rural, people, account, pooling, total in groups:
@@ -618,8 +835,9 @@ class TransferService:
                   "letter.bank_account_name": details["bank_account_name"] or office.name,
                   "letter.bank": details["bank"] or "—", "letter.bank_account": details["bank_account"] or "—",
                   "letter.phone": details["phone"] or "—",
-                  "letter.basis": "根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号），"
-                                  "请办理该参保人员的基本养老保险关系转移手续。",
+                  "letter.basis": _GATHER_BASIS if case.kind == "gather" else
+                  "根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号），"
+                  "请办理该参保人员的基本养老保险关系转移手续。",
                   "doc.essential": f"case:{case.number};from:{case.from_region};to:{case.to_region}"}
         data = DocumentData(values, {})
         code = register(s, kind, office, w, data, number, today, self._ledger.now())
