@@ -34,7 +34,8 @@ CENT = Decimal("0.01")
 EMP = {"NC": "91360100MA35F7Q10", "HZ": "91330100MA2H3K4L5", "FZ": "91350100MA2Y3K4L9"}
 OFFICES = {"NC": ("NC01", "南昌市社保局", "360100"), "HZ": ("HZ01", "杭州市社会保险管理服务中心", "330100"),
            "FZ": ("FZ01", "福州市社会保险中心", "350100")}
-XU = (lambda body: body + ric.calc_check_digit(body + "0"))("36010219740610024")  # a woman (even 17th digit): 50 on 2024-06-10
+_BODY = "36010219740610024"  # a woman (even 17th digit): 50 on 2024-06-10
+XU = _BODY + ric.calc_check_digit(_BODY + "0")
 STINTS = {"NC": ("2012-01", "2016-06", "3000"), "HZ": ("2016-07", "2019-12", "5000"), "FZ": ("2020-01", "2024-05", "6000")}
 EARLY_RATE = Decimal("0.0300")
 TO_HZ, TO_FZ, GATHER = dt.date(2016, 7, 1), dt.date(2020, 1, 2), dt.date(2024, 7, 1)
@@ -149,7 +150,7 @@ def life(o: Offices, route: str) -> dict[str, Any]:
     assert hz.transfers.plan(XU, "350100").months_counted == 0
     sealed = hz.transfers.seal_temporary(XU, "350100")
     page = pdf_text(sealed.pdf or b"")
-    hz_total, hz_account = by_hand(hz_paid, TO_FZ.year)
+    hz_total, _ = by_hand(hz_paid, TO_FZ.year)
     assert f"全部缴费本息： {hz_total:.2f}" in page.replace("：", "： ").replace("：  ", "： ")
     assert "基本养老保险关系所在地： 360100" in page.replace("：", "： ").replace("：  ", "： ")
     with pytest.raises(RefusedByRule) as err:
@@ -226,7 +227,7 @@ def test_a_woman_of_42_from_jiangxi_gathers_two_temporary_accounts_to_the_fen(
     assert by_sync["places"] == (("360000", 54), ("330000", 42), ("350000", 53))
     assert by_sync["place"] == ("360100", "place.hukou")
     # Nanchang's record: its own account plus both accounts' individual-account parts
-    nc_total, nc_account = by_hand(by_sync["nc_paid"], GATHER.year)
+    _, nc_account = by_hand(by_sync["nc_paid"], GATHER.year)
     hz_acc = by_hand(by_sync["hz_paid"], 2024)[1]
     fz_acc = by_hand(by_sync["fz_paid"], 2024)[1]
     assert Decimal(by_sync["account"]).scaleb(-2) == nc_account + hz_acc + fz_acc
