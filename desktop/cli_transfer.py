@@ -12,7 +12,7 @@ from typing import Any
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.services.record import DOCUMENT_KINDS
-from desktop.core.services.transfers import LETTER_FIELDS, STATUSES, CaseInfo
+from desktop.core.services.transfers import LETTER_FIELDS, STATUSES, CaseInfo, TemporaryView
 
 
 def add_parsers(sub: Any, transfer: Any) -> None:
@@ -30,6 +30,24 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     for name in LETTER_FIELDS:
         c.add_argument(f"--{name.replace('_', '-')}")
     c.add_argument("--out", help="save the contact letter PDF here")
+    c.add_argument("--relationship", help="a temporary account opened here: the region holding the pension "
+                                          "relationship, from the person's certificate (default: as known here)")
+    c = transfer.add_parser("seal", help="at the office holding an open temporary account, the person moving to "
+                                         "another province: seal it (封存) and print its certificate")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--to-region", required=True)
+    c.add_argument("--out", help="save the certificate PDF here")
+    c = transfer.add_parser("gather", help="at the office holding the relationship: gather a temporary account "
+                                           "(at pension age, or an approved transfer); issues the contact letter")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--from-region", required=True, help="where the temporary account is held")
+    c.add_argument("--paper", action="store_true", help="the holding office is reached by post")
+    c.add_argument("--approved", help="before pension age: the approval's reference (批准文号)")
+    for name in LETTER_FIELDS:
+        c.add_argument(f"--{name.replace('_', '-')}")
+    c.add_argument("--out", help="save the contact letter PDF here")
+    c = transfer.add_parser("temporary", help="a person's temporary contribution accounts known here")
+    c.add_argument("--worker", required=True)
     c = transfer.add_parser("settle", help="at the old office: information table (信息表), funds out")
     c.add_argument("--case", required=True)
     c.add_argument("--out", help="save the information table PDF here")
@@ -51,6 +69,7 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c.add_argument("--to-region", required=True)
     c.add_argument("--to-office", default="-")
     c.add_argument("--applied-on", required=True)
+    c.add_argument("--gather", action="store_true", help="the letter asks for the temporary account held here")
     for name in LETTER_FIELDS:
         c.add_argument(f"--{name.replace('_', '-')}")
     c = transfer.add_parser("enter-table", help="at the new office: type in an information table received by post")
@@ -151,6 +170,17 @@ def case_json(c: CaseInfo) -> dict[str, Any]:
             "note": c.note or None}
 
 
+def temporary_json(t: TemporaryView) -> dict[str, Any]:
+    """A temporary account as JSON: where, its state, and its money where held here."""
+    i = t.info
+    return {"region": i.region, "relationship_region": i.relationship_region, "opened_on": i.opened_on.isoformat(),
+            "first_month": str(i.first_month), "state": i.state,
+            "sealed_on": i.sealed_on.isoformat() if i.sealed_on else None, "sealed_to": i.sealed_to,
+            "certificate_no": i.sealed_document, "gathered_by": i.gathered_by, "months": t.months,
+            "individual_account": _money(t.account), "total": _money(t.total),
+            "years_without_interest": list(t.years_without_interest)}
+
+
 def _save(pdf: bytes | None, out: str | None) -> str | None:
     if pdf is None or not out:
         return None
@@ -202,9 +232,19 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
     if act == "leave":
         r = ledger.transfers.leave(a.worker, a.to_region)
         return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    if act == "seal":
+        r = ledger.transfers.seal_temporary(a.worker, a.to_region)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    if act == "temporary":
+        return {"worker": a.worker, "accounts": [temporary_json(t) for t in ledger.transfers.temporary(a.worker)]}
     letter = {k: getattr(a, k, None) or "" for k in LETTER_FIELDS}
     if act == "request":
-        r = ledger.transfers.request(a.worker, a.from_region, letter, "paper" if a.paper else "sync")
+        r = ledger.transfers.request(a.worker, a.from_region, letter, "paper" if a.paper else "sync",
+                                     relationship=a.relationship)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    if act == "gather":
+        r = ledger.transfers.gather_temporary(a.worker, a.from_region, letter, "paper" if a.paper else "sync",
+                                              a.approved or "")
         return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
     if act == "settle":
         r = ledger.transfers.settle(a.case, without_interest=a.without_interest)
@@ -220,7 +260,7 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         return {"cases": [case_json(c) for c in ledger.transfers.list(a.status, a.overdue, a.worker)]}
     if act == "enter-letter":
         return case_json(ledger.transfers.enter_letter(a.case, a.worker, a.to_region, a.to_office,
-                                                       a.applied_on, letter))
+                                                       a.applied_on, letter, "gather" if a.gather else "transfer"))
     if act == "enter-table":
         try:
             t = json.loads(Path(a.file).read_text(encoding="utf-8"))

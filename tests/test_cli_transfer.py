@@ -349,3 +349,44 @@ def test_insured_time_commands(offices: tuple[str, str], capsys: pytest.CaptureF
     ok(capsys, db_a, "insured", "minimum", "--men", "25", "--women", "20")
     medical = ok(capsys, db_a, "insured", "medical", "--worker", WORKER)
     assert (medical["months"], medical["minimum_months"], medical["meets_minimum"]) == (12, 300, False)
+
+
+def test_temporary_account_commands(offices: tuple[str, str], capsys: pytest.CaptureFixture[str],
+                                    tmp_path: Path) -> None:
+    """A woman of 46 with hukou in Chengdu moves from Nanchang to Beijing: Beijing opens a temporary
+    account (the relationship stays in Nanchang), seals it when she leaves for Shanghai; Nanchang may
+    gather it only at pension age or with an approval."""
+    db_a, db_b = offices
+    woman = "510107198003034422"
+    ok(capsys, db_a, "worker", "register", "--id-number", woman, "--name", "李梅", "--hukou-region", "510107",
+       "--hukou-type", "rural")
+    decl = tmp_path / "w.csv"
+    decl.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{uscc(EMP_NC)},{woman},李梅,2025-{m:02d},5000\n" for m in range(1, 13)), encoding="utf-8")
+    ok(capsys, db_a, "contrib", "import", str(decl))
+    sync(capsys, db_a, db_b, "BJ01", tmp_path)
+    plan = ok(capsys, db_b, "transfer", "plan", "--worker", woman, "--to-region", "110105", "--from-region", "360100")
+    assert (plan["kind"], plan["funds_move"], plan["temporary_account"]) == ("temporary", False, True)
+    opened = ok(capsys, db_b, "transfer", "request", "--worker", woman, "--from-region", "360100", *LETTER)
+    assert (opened["kind"], opened["status"], opened["certificate_no"]) == ("temporary", "received", None)
+    assert "46岁" in opened["note"] and "360100" in opened["note"]
+    [acct] = ok(capsys, db_b, "transfer", "temporary", "--worker", woman)["accounts"]
+    assert (acct["region"], acct["relationship_region"], acct["state"], acct["months"]) == ("110105", "360100",
+                                                                                        "open", None)
+    sealed = ok(capsys, db_b, "transfer", "seal", "--worker", woman, "--to-region", "310115",
+                "--out", str(tmp_path / "seal.pdf"))
+    assert sealed["certificate_no"].startswith("BJ01-LS2026")
+    assert "临时基本养老保险缴费账户封存凭证" in pdf_text(tmp_path / "seal.pdf")
+    [acct] = ok(capsys, db_b, "transfer", "temporary", "--worker", woman)["accounts"]
+    assert (acct["state"], acct["sealed_to"], acct["certificate_no"]) == ("sealed", "310115",
+                                                                         sealed["certificate_no"])
+    code, err = run(capsys, db_b, "transfer", "seal", "--worker", woman, "--to-region", "310115")
+    assert code != 0 and err["error"]["key"] == "temporary.none_open"
+    # Nanchang holds the relationship: before pension age only an approved transfer gathers
+    code, err = run(capsys, db_a, "transfer", "gather", "--worker", woman, "--from-region", "110105", *LETTER)
+    assert code != 0 and err["error"]["key"] == "temporary.not_yet"
+    assert "2032-11-03" in err["error"]["message"]  # a woman worker born 1980-03: 50 and 32 months (62 // 2 + 1)
+    letter = ok(capsys, db_a, "transfer", "gather", "--worker", woman, "--from-region", "110105", "--paper",
+                "--approved", "赣人社函〔2026〕8号", *LETTER, "--out", str(tmp_path / "letter.pdf"))
+    assert (letter["kind"], letter["status"]) == ("gather", "requested")
+    assert "临时基本养老保险缴费账户" in pdf_text(tmp_path / "letter.pdf")
