@@ -136,6 +136,7 @@ class PersonPage(QWidget):
     exemption_requested = Signal()
     print_requested = Signal()
     transfer_requested = Signal()
+    temporary_requested = Signal()
     opening_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
@@ -166,6 +167,10 @@ class PersonPage(QWidget):
         self.transfer_button.setObjectName("transfer")
         self._ctrl("Ctrl+T", self.transfer_button)
         self.transfer_button.clicked.connect(self.transfer_requested)
+        self.temporary_button = QPushButton()
+        self.temporary_button.setObjectName("temporary")
+        self._ctrl("Ctrl+L", self.temporary_button)
+        self.temporary_button.clicked.connect(self.temporary_requested)
         self.exemption_button = QPushButton()
         self.exemption_button.setObjectName("exemption")
         self._ctrl("Ctrl+X", self.exemption_button)
@@ -241,7 +246,7 @@ class PersonPage(QWidget):
         self.tabs.addTab(pension_tab, "")
         self.tabs.addTab(insured_tab, "")
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
-                       self.opening_button, *self.not_yet, 1)
+                       self.temporary_button, self.opening_button, *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
@@ -415,6 +420,8 @@ class PersonPage(QWidget):
         self.print_button.setToolTip(self.tr("出具参保缴费证明并预览（Ctrl+P）"))
         self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+X）"))
         self.transfer_button.setToolTip(self.tr("养老保险关系转移：测算、申请转入（Ctrl+T）"))
+        self.temporary_button.setText(self.tr("临时缴费账户(&L)"))
+        self.temporary_button.setToolTip(self.tr("临时基本养老保险缴费账户：查看、封存、归集（Ctrl+L）"))
         self.opening_button.setText(self.tr("建账前历史(&H)"))
         self.opening_button.setToolTip(self.tr("录入视同缴费年限和1998年前缴费（审核主管，Ctrl+H）"))
         for button in self.not_yet:

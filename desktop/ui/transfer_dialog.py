@@ -86,6 +86,11 @@ class TransferPreview:
         """A move inside one pooling unit: a change of registration, no funds, no letter."""
         return self.kind == "registration" and not self.same_region
 
+    @property
+    def opens_temporary(self) -> bool:
+        """A request here opens a temporary account: the relationship stays, no funds, no letter."""
+        return self.direction == IN and self.kind == "temporary" and not self.same_region
+
 
 @dataclass(frozen=True)
 class TransferInput:
@@ -275,10 +280,15 @@ class TransferDialog(FormDialog):
         """Whether the plan shown is a change of registration inside the pooling unit (no letter)."""
         return self.preview is not None and self.preview.registration
 
+    @property
+    def temporary(self) -> bool:
+        """Whether a request here opens a temporary contribution account (no letter)."""
+        return self.preview is not None and self.preview.opens_temporary
+
     def _enable_request(self) -> None:
         """The letter's fields serve a request here (in) that moves funds (not a registration change)."""
         incoming = self.direction == IN
-        letter = incoming and not self.registration
+        letter = incoming and not self.registration and not self.temporary
         for name in LETTER_FIELDS:
             self.fields[name].editor.setEnabled(letter)
             self.fields[name].label.setEnabled(letter)
@@ -389,7 +399,7 @@ class TransferDialog(FormDialog):
         yuan = self.tr("{amount} 元")
         for name, amount in (("account", preview.account), ("pooling", preview.pooling),
                              ("total", preview.total)):
-            if preview.registration:
+            if preview.registration or preview.opens_temporary:
                 values[name].setText(self.tr("资金不转移"))
             else:
                 values[name].setText(yuan.format(amount=money(amount)) if amount is not None else "—")
@@ -417,6 +427,11 @@ class TransferDialog(FormDialog):
                 "{region}与本机构同属{unit}统筹单位（省级统筹）：这是统筹单位内的参保登记变更，养老保险关系"
                 "和参保缴费记录接续，资金不转移，不出具联系函和参保缴费信息表。").format(
                     region=preview.region, unit=name_of(tr.province(preview.region))))
+        elif preview.opens_temporary:
+            self.plan_note.setText(self.tr(
+                "养老保险关系留在原参保地，不出具联系函，资金不转移；本机构建立临时基本养老保险缴费账户，此后在本地的"
+                "单位和个人全部缴费记入该账户。参保人再跨省流动时封存，达到待遇领取条件时由养老保险关系所在地归集"
+                "（人社部规〔2016〕5号）。"))
         elif preview.direction == OUT and preview.years_without_interest:
             self.plan_note.setStyleSheet(ERROR_STYLE)
             self.plan_note.setText(self.tr(
@@ -496,14 +511,15 @@ class TransferDialog(FormDialog):
             return
         self.clear_errors()
         registration = self.registration
-        valid = self.validate("region", show_empty=True) if registration else self.validate_all()
+        valid = self.validate("region", show_empty=True) if registration or self.temporary else self.validate_all()
         if not valid:
             self.focus_first_error()
             return
         data = self.collect()
         self.set_busy(True)
         work = self.operation(data)
-        label = self.tr("正在办理登记变更…") if registration else self.tr("正在出具联系函…")
+        label = self.tr("正在办理登记变更…") if registration else \
+            self.tr("正在建立临时缴费账户…") if self.temporary else self.tr("正在出具联系函…")
         self.runner.run_task(lambda _task: work(), self._requested, label, self, cancellable=False)
 
     def _requested(self, result: Any, error: BaseException | None) -> None:
@@ -554,6 +570,9 @@ class TransferDialog(FormDialog):
         if self.registration:
             self.request_title.setText(self.tr("统筹单位内登记变更（不出具联系函，资金不转移）"))
             save.setText(self.tr("办理登记变更(&S)"))
+        elif self.temporary:
+            self.request_title.setText(self.tr("建立临时基本养老保险缴费账户（养老保险关系不转移，不出具联系函）"))
+            save.setText(self.tr("建立临时缴费账户(&S)"))
         else:
             self.request_title.setText(self.tr("申请转入（联系函上的本机构收款信息）"))
             save.setText(self.tr("申请转入并出具联系函(&S)"))

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
             self._page.exemption_requested.connect(self.open_exemption)
             self._page.print_requested.connect(self.print_statement)
             self._page.transfer_requested.connect(self.open_transfer)
+            self._page.temporary_requested.connect(self.open_temporary)
             self._page.opening_requested.connect(self.open_opening)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
@@ -475,6 +476,31 @@ class MainWindow(QMainWindow):
         dialog.opening_requested.connect(lambda: self.open_opening(dialog))
         return self._open_dialog(dialog)
 
+    def open_temporary(self) -> QDialog | None:
+        """The person's temporary contribution accounts: seal the one held here, gather one held elsewhere."""
+        from desktop.ui.temporary_dialog import TemporaryDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = TemporaryDialog(self.need_ledger(), self.runner, worker, self)
+        dialog.succeeded.connect(lambda r: self._temporary_done(worker.key, r))
+        return self._open_dialog(dialog)
+
+    def _temporary_done(self, key: str, result: Any) -> None:
+        from desktop.core.services.documents import Issued
+
+        number = result.document_number
+        if result.case.kind == "gather":
+            self.open_person(key, lambda: self.tr("已申请归集临时缴费账户，转移业务编号 {case}").format(
+                case=result.case.number))
+            kind = "contact-letter"
+        else:
+            self.open_person(key, lambda: self.tr("临时缴费账户已封存，凭证编号 {number}").format(number=number))
+            kind = "temporary-account"
+        if result.pdf is not None and number:
+            self.preview(Issued(kind, number, "", result.pdf, 0, False))
+
     def open_opening(self, over: QDialog | None = None) -> QDialog | None:
         """A supervisor enters the history before the record began (deemed years, months before
         1998) for the person shown; over: the transfer dialog it is opened from, which stays open."""
@@ -509,6 +535,10 @@ class MainWindow(QMainWindow):
         if result.case.kind == "registration":
             self.open_person(key, lambda: self.tr(
                 "已办理统筹单位内登记变更（资金不转移），业务编号 {case}").format(case=number))
+            return
+        if result.case.kind == "temporary":
+            self.open_person(key, lambda: self.tr(
+                "已建立临时基本养老保险缴费账户（养老保险关系不转移），业务编号 {case}").format(case=number))
             return
         self.open_person(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
         if result.pdf is not None and result.document_number:
