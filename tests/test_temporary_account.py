@@ -148,9 +148,12 @@ def life(o: Offices, route: str) -> dict[str, Any]:
     hz_paid = paid(hz, "330100")
     # the months are the temporary account's, not a record Hangzhou could transfer
     assert hz.transfers.plan(XU, "350100").months_counted == 0
+    hz_total, _ = by_hand(hz_paid, TO_FZ.year)
+    statement = "".join(pdf_text(hz.documents.issue("statement", XU).pdf).split())
+    assert f"另有临时基本养老保险缴费账户：330100浙江省杭州市，使用中，42个月，单位和个人全部缴费本息{hz_total:.2f}元" \
+        in statement
     sealed = hz.transfers.seal_temporary(XU, "350100")
     page = pdf_text(sealed.pdf or b"")
-    hz_total, _ = by_hand(hz_paid, TO_FZ.year)
     assert f"全部缴费本息： {hz_total:.2f}" in page.replace("：", "： ").replace("：  ", "： ")
     assert "基本养老保险关系所在地： 360100" in page.replace("：", "： ").replace("：  ", "： ")
     with pytest.raises(RefusedByRule) as err:

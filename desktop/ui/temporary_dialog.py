@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDialogButtonBox, QLabel, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialogButtonBox,
+    QLabel,
+    QRadioButton,
+    QWidget,
+)
 
 from desktop.core.ledger import Ledger
 from desktop.core.regions import name_of, validate_region

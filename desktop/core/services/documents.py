@@ -302,6 +302,7 @@ class DocumentService:
             notes.append("部分年度记账利率未设置，该年度未计利息。")
         if st.account_years and st.account_years[-1].year == today.year:
             notes.append(f"{today.year}年利息于年末计入。")
+        notes += _temporary_notes(s, w, office, today)
         values["account.note"] = "".join(notes)
         years = [{"year": str(y.year), "months": str(y.months), "base_total": _money(y.base_total),
                   "opening": _money(y.opening),
@@ -370,6 +371,29 @@ def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, n
                    data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),
                    code=code, prints=1, voided_on=None, void_reason=None, created_at=created_at))
     return code
+
+
+def _temporary_notes(s: Any, w: Worker, office: Office, today: dt.date) -> list[str]:
+    """The person's temporary accounts not yet gathered, each in a sentence (with its money when
+    held here): they are outside the individual account shown above."""
+    from desktop.core.refdata import Reference
+    from desktop.core.services.record import gather, pooling_units, temporary_accounts
+
+    out = []
+    units = pooling_units(s)
+    for t in temporary_accounts(s, w):
+        if t.state == "gathered":
+            continue
+        state = f"{t.sealed_on.isoformat()}封存" if t.sealed_on else "使用中"
+        text = f"另有临时基本养老保险缴费账户：{t.region} {name_of(t.region)}，{state}"
+        if units.same(t.region, office.region, today):
+            held = gather(s, w, office.region, today)
+            if held.temporary:
+                money = held.temporary_money(Reference(s).interest, today.year)
+                text += (f"，{len({m.month for m in held.temporary})}个月，"
+                         f"单位和个人全部缴费本息{fmt(Decimal(money.total_fen).scaleb(-2))}元")
+        out.append(text + f"，待养老保险关系所在地{t.relationship_region}归集。")
+    return out
 
 
 def _opt(value: object) -> str | None:
