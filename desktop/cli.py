@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("print", help="print a document to PDF")
     c.add_argument("kind", choices=["statement", "transfer-certificate", "contact-letter",
-                                    "information-table", "coverage-certificate"])
+                                    "information-table", "coverage-certificate", "scheme-switch-notice"])
     c.add_argument("id")
     c.add_argument("--out", required=True)
 
@@ -420,7 +420,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "print":
         if a.kind == "statement":
             issued = ledger.documents.issue("statement", a.id, _clerk())
-        elif a.kind in ("transfer-certificate", "coverage-certificate"):
+        elif a.kind in ("transfer-certificate", "coverage-certificate", "scheme-switch-notice"):
             issued = ledger.documents.reprint(a.id)
         else:
             issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))

@@ -67,3 +67,5 @@ def test_plan_decide_and_refuse_again(office: str, tmp_path: Path, capsys: pytes
     assert code == 0 and (refused["allowed"], refused["refusal"]) == (False, "switch.done")
     docs = run(capsys, "--db", office, "document", "list", MAN)[1]["documents"]
     assert [d["number"] for d in docs] == [done["notice"]]
+    code, copy = run(capsys, "--db", office, "print", "scheme-switch-notice", done["notice"], "--out", "copy.pdf")
+    assert code == 0 and copy["copy"] is True and copy["verification_code"] == done["verification_code"]
