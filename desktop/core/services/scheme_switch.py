@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from desktop.core.security import ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
 from desktop.core.services.record import HeldRecord, gather, home_region
+from desktop.core.services.residents import refund_for
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Office, ResidentContribution, SchemeSwitch, Worker
 
@@ -146,11 +147,6 @@ class SwitchRecord:
     refunds: tuple[tuple[int, int, Decimal], ...]  # year, overlapping months, amount
     notice: str
     decided_by: str
-
-
-def refund_for(personal: Decimal, months: int) -> Decimal:
-    """The residents' personal contribution refunded for months that are employee time (第七条)."""
-    return (personal * months / tr.MONTHS_IN_YEAR).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 def _months(held: HeldRecord) -> tuple[set[Month], int]:
