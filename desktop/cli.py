@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("print", help="print a document to PDF")
     c.add_argument("kind", choices=["statement", "transfer-certificate", "contact-letter",
-                                    "information-table", "coverage-certificate"])
+                                    "information-table", "coverage-certificate", "scheme-switch-notice"])
     c.add_argument("id")
     c.add_argument("--out", required=True)
 
@@ -257,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--worker", required=True)
     c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' medical scheme")
     c.add_argument("--allow", choices=["yes", "no"], required=True)
+    c = grp.add_parser("switch", help="the switch between the employees' and the residents' pension at retirement "
+                                      "age (人社部发〔2014〕17号): decide it and write the notice PDF, or --plan")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--plan", action="store_true", help="only show what the switch would do")
+    c.add_argument("--pdf", help="where to write the notice (default: NUMBER.pdf)")
     cli_security.add_parsers(sub)
     cli_sync.add_parsers(sub)
     cli_recovery.add_parsers(sub)
@@ -415,7 +420,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "print":
         if a.kind == "statement":
             issued = ledger.documents.issue("statement", a.id, _clerk())
-        elif a.kind in ("transfer-certificate", "coverage-certificate"):
+        elif a.kind in ("transfer-certificate", "coverage-certificate", "scheme-switch-notice"):
             issued = ledger.documents.reprint(a.id)
         else:
             issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
@@ -465,6 +470,14 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident" and act == "permits":
         ledger.residents.allow_residence_permit(a.allow == "yes")
         return {"residence_permit_holders": a.allow == "yes"}
+    if cmd == "resident" and act == "switch":
+        if a.plan:
+            return switch_json(ledger.switches.plan(a.worker))
+        done = ledger.switches.decide(a.worker, _clerk())
+        out = a.pdf or f"{done.notice}.pdf"
+        Path(out).write_bytes(done.pdf)
+        return {**switch_json(done.plan), "notice": done.notice, "decided_on": done.decided_on.isoformat(),
+                "pdf": out, "verification_code": done.code}
     if cmd == "resident" and act == "years":
         return {"years": [_resident_json(r) for r in ledger.residents.years(a.worker)]}
     if cmd == "resident":
@@ -480,6 +493,17 @@ def _resident_json(rr: Any) -> dict[str, Any]:
     return {"scheme": rr.scheme, "year": rr.year, "personal": _money(rr.personal),
             "subsidy": _money(rr.subsidy), "total": _money(rr.total), "employee_months": rr.employee_months,
             "refund": _money(rr.refund)}
+
+
+def switch_json(p: Any) -> dict[str, Any]:
+    """A scheme switch plan as the CLI's JSON (amounts as yuan text)."""
+    return {"worker": p.worker, "direction": p.direction, "allowed": p.allowed, "rule": p.rule,
+            "refusal": p.refusal or None, "retirement_date": p.retirement_on.isoformat(), "reached": p.reached,
+            "employee_months": p.employee_months, "resident_years": p.resident_years,
+            "overlap_months": p.overlap_months, "counted_months": p.counted_months,
+            "account_moved": _money(p.account_moved), "refund": _money(p.refund),
+            "refunds": [{"year": y.year, "months": y.overlap, "amount": _money(y.refund)} for y in p.refunds],
+            "notice": None}
 
 
 def agreement_json(x: Any) -> dict[str, Any]:

@@ -70,6 +70,7 @@ class Ledger:
         from desktop.core.services.record import RecordService
         from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
+        from desktop.core.services.scheme_switch import SchemeSwitchService
         from desktop.core.services.sync import SyncService
         from desktop.core.services.transfers import TransferService
         from desktop.core.services.users import UserService
@@ -98,6 +99,7 @@ class Ledger:
         self.records = RecordService(self)
         self.insured = InsuredTimeService(self)
         self.residents = ResidentService(self)
+        self.switches = SchemeSwitchService(self)
         self.documents = DocumentService(self)
         self.exemptions = ExemptionService(self)
         self.history = HistoryService(self)

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             self._page.transfer_requested.connect(self.open_transfer)
             self._page.temporary_requested.connect(self.open_temporary)
             self._page.opening_requested.connect(self.open_opening)
+            self._page.switch_requested.connect(self.open_switch)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -500,6 +501,26 @@ class MainWindow(QMainWindow):
             kind = "temporary-account"
         if result.pdf is not None and number:
             self.preview(Issued(kind, number, "", result.pdf, 0, False))
+
+    def open_switch(self) -> QDialog | None:
+        """The switch between the employees' and the residents' pension for the person shown; the
+        notice is previewed once it is decided."""
+        from desktop.ui.switch_dialog import SwitchDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = SwitchDialog(self.need_ledger(), self.runner, worker, self)
+        dialog.succeeded.connect(lambda r: self._switch_decided(worker.key, r))
+        return self._open_dialog(dialog)
+
+    def _switch_decided(self, key: str, result: Any) -> None:
+        from desktop.core.services.documents import Issued
+        from desktop.core.services.scheme_switch import NOTICE
+
+        number = result.notice
+        self.open_person(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
+        self.preview(Issued(NOTICE, number, result.code, result.pdf, 0, False))
 
     def open_opening(self, over: QDialog | None = None) -> QDialog | None:
         """A supervisor enters the history before the record began (deemed years, months before

@@ -44,7 +44,8 @@ KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions")
          "contact-letter": ("LX", "基本养老保险关系转移接续联系函", "pension transfer contact letter"),
          "information-table": ("XX", "基本养老保险参保缴费信息表", "pension contribution information table"),
          "transfer-report": ("ZT", "养老保险关系转移接续情况统计表", "pension transfers in and out"),
-         "temporary-account": ("LS", "临时基本养老保险缴费账户封存凭证", "temporary contribution account sealed")}
+         "temporary-account": ("LS", "临时基本养老保险缴费账户封存凭证", "temporary contribution account sealed"),
+         "scheme-switch-notice": ("XJ", "城乡养老保险制度衔接告知书", "notice of the switch between pension schemes")}
 ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
@@ -87,6 +88,10 @@ DATA_PATHS: dict[str, frozenset[str]] = {
             "year", "base", "months", "employer_rate", "account_rate", "personal_rate", "credited",
             "interest", "closing")} | {"periods[]"} | {f"periods[].{k}" for k in (
             "kind", "region", "region_name", "first", "last", "months", "source")}),
+    "scheme-switch-notice": frozenset(_COMMON | _PERSON | {f"switch.{k}" for k in (
+        "direction", "retirement_on", "employee_months", "resident_years", "overlap_months", "counted",
+        "account_moved", "account_note", "refund")} | {"years[]"} | {f"years[].{k}" for k in (
+            "year", "personal", "subsidy", "overlap", "refund")}),
 }
 
 
