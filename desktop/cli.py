@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_recovery, cli_security, cli_sync, cli_transfer
+from desktop import cli_pension, cli_recovery, cli_security, cli_sync, cli_transfer
 from desktop.core.clock import Clock
 from desktop.core.errors import DatabaseDamaged, InvalidInput, ShebaoError
 from desktop.core.ledger import Ledger
@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--passport")
     c.add_argument("--sex")
     c.add_argument("--birth-date")
+    c.add_argument("--retirement-group", choices=("60", "55", "50"),
+                   help="the original retirement age group (default: men 60, women 50; women flexible workers 55)")
     c = grp.add_parser("show")
     c.add_argument("key")
     c = grp.add_parser("find")
@@ -265,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_security.add_parsers(sub)
     cli_sync.add_parsers(sub)
     cli_recovery.add_parsers(sub)
+    cli_pension.add_parsers(sub)
     return p
 
 
@@ -368,6 +371,9 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
         else:
             w = ledger.workers.register_foreigner(a.nationality or "", a.passport or "", a.name,
                                                   a.sex or "", a.birth_date or "", a.phone)
+        if a.retirement_group:
+            return {"worker": {**_worker_json(w),
+                               "retirement_group": ledger.retirement.set_group(w.key, a.retirement_group)}}
         return {"worker": _worker_json(w)}
     if cmd == "worker" and act == "show":
         w = ledger.workers.get(a.key)
@@ -483,7 +489,7 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident":
         return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
     done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
-            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a))
+            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a) or cli_pension.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)

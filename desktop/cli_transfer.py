@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from desktop import cli_pension
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.services.record import DOCUMENT_KINDS
@@ -134,6 +135,7 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     p = c.add_parser("place", help="where the pension would be paid, and the rule that decided it")
     p.add_argument("--worker", required=True)
     p.add_argument("--on")
+    cli_pension.add_pension_parsers(c)
 
 
 def add_back_pay_parser(contrib: Any) -> None:

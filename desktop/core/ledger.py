@@ -70,6 +70,7 @@ class Ledger:
         from desktop.core.services.record import RecordService
         from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
+        from desktop.core.services.retirement import RetirementService
         from desktop.core.services.scheme_switch import SchemeSwitchService
         from desktop.core.services.sync import SyncService
         from desktop.core.services.transfers import TransferService
@@ -97,6 +98,7 @@ class Ledger:
         self.contributions = ContributionService(self)
         self.accounts = AccountService(self)
         self.records = RecordService(self)
+        self.retirement = RetirementService(self)
         self.insured = InsuredTimeService(self)
         self.residents = ResidentService(self)
         self.switches = SchemeSwitchService(self)

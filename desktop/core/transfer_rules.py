@@ -71,6 +71,8 @@ class TransferRules:
     back_payment_document_years: int
     back_payment_notice_working_days: int
     retirement_groups: Mapping[str, RetirementGroup]
+    minimum_months: Mapping[str, int]
+    flexible_retirement_months: Mapping[str, int]
     sources: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -84,6 +86,8 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "municipalities": lambda v: tuple(str(p) for p in v),
     "place_level": str,
     "provincial_pooling_by": lambda v: dt.date.fromisoformat(str(v)),
+    "minimum_months": lambda v: MappingProxyType({str(k): int(n) for k, n in v.items()}),
+    "flexible_retirement_months": lambda v: MappingProxyType({str(k): int(n) for k, n in v.items()}),
     "retirement_groups": lambda v: MappingProxyType({str(g["group"]): RetirementGroup(
         int(g["years"]), Month.parse(str(g["from_birth"])), int(g["step"]), int(g["cap"])) for g in v}),
 }
@@ -667,6 +671,35 @@ def retirement_date(group: str, birth_date: dt.date) -> dt.date:
     delay = 0
     if born >= g.from_birth:
         delay = min((born.index() - g.from_birth.index()) // g.step + 1, g.cap)
-    total = birth_date.year * MONTHS_IN_YEAR + birth_date.month - 1 + g.years * MONTHS_IN_YEAR + delay
-    year, month = divmod(total, MONTHS_IN_YEAR)
-    return dt.date(year, month + 1, min(birth_date.day, calendar.monthrange(year, month + 1)[1]))
+    return _add_months(birth_date, g.years * MONTHS_IN_YEAR + delay)
+
+
+def original_retirement_date(group: str, birth_date: dt.date) -> dt.date:
+    """The day a person reaches the group's original retirement age (60, 55 or 50), before the rise."""
+    g = rules().retirement_groups.get(group)
+    if g is None:
+        raise InvalidInput("retirement.group", "group", value=group)
+    return _add_months(birth_date, g.years * MONTHS_IN_YEAR)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * MONTHS_IN_YEAR + day.month - 1 + months, MONTHS_IN_YEAR)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def flexible_range(group: str, birth_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and latest day the person may choose to retire (办法 第三条、第四条): up to the
+    configured months before the statutory day, never before the original age; up to so many after."""
+    statutory = retirement_date(group, birth_date)
+    r = rules().flexible_retirement_months
+    earliest = max(_add_months(statutory, -r["early"]), original_retirement_date(group, birth_date))
+    return earliest, _add_months(statutory, r["late"])
+
+
+def minimum_months(retirement_year: int) -> int:
+    """The minimum contribution months for a monthly pension starting in the year (办法 第二条):
+    180 until 2029, then 6 more each year from 2030, at most 240 (2039 on)."""
+    m = rules().minimum_months
+    if retirement_year < m["from_year"]:
+        return m["base"]
+    return min(m["base"] + m["step"] * (retirement_year - m["from_year"] + 1), m["cap"])
