@@ -55,7 +55,7 @@ def long_history(ledger: Ledger, person: str) -> str:
 def test_shipped_forms_load() -> None:
     assert check_forms() == []
     assert set(forms()) == {"statement", "transfer-certificate", "coverage-certificate", "exemption-statistics", "transfer-report",
-                            "contact-letter", "information-table"}
+                            "contact-letter", "information-table", "medical-certificate"}
 
 
 BAD_FORMS = [
