@@ -152,6 +152,11 @@ def test_receipt_at_the_new_office_and_its_due_date(ledger: Ledger, person: str)
     assert (later.received_on, later.due) == (TODAY, dt.date(2026, 11, 30))
     assert [(r.certificate, r.due) for r in ledger.insured.medical_receipts(person)] == [
         ("WH01-YB2026000007", dt.date(2026, 11, 30)), ("SH01-YB2026000042", dt.date(2026, 10, 13))]
+    # an unemployment certificate may carry a number too; no time limit is set for it
+    jobless = ledger.insured.carry(person, "unemployment", "420100", "2015-01", "2019-06", "", None,
+                                   "WH01-SY2026000001", "2026-11-20")
+    assert (jobless.certificate, jobless.due) == ("WH01-SY2026000001", None)
+    assert len(ledger.insured.medical_receipts(person)) == 2
     before = stored(ledger)
     with pytest.raises(Conflict) as conflict:  # the same certificate twice
         ledger.insured.carry(person, "medical", "310115", "2005-01", "2009-12", "", certificate="SH01-YB2026000042",
