@@ -120,7 +120,16 @@ def add_parsers(sub: Any, transfer: Any) -> None:
     c.add_argument("--from", dest="start", required=True, help="YYYY-MM")
     c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
     c.add_argument("--months", help="when the certificate counts fewer months than the span")
-    c.add_argument("--document", help="the certificate (required)")
+    c.add_argument("--document", help="the certificate (required unless --certificate is given)")
+    c.add_argument("--certificate", help="medical: the transfer certificate's number (its receipt here)")
+    c.add_argument("--issued-on", help="the certificate's issue date (with --certificate)")
+    c.add_argument("--received-on", help="the day the certificate was received (default: today)")
+    c = g.add_parser("medical-certificate", help="at the old office: issue the medical transfer certificate "
+                                                 "(基本医疗保险参保（合）凭证)")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--to-region", required=True)
+    c.add_argument("--applied-on", help="the day the person applied (default: today)")
+    c.add_argument("--pdf", help="write the certificate to this file")
     c = g.add_parser("claim", help="record a claim for unemployment benefit (the time then starts again)")
     c.add_argument("--worker", required=True)
     c.add_argument("--on", required=True)
@@ -294,8 +303,20 @@ def _history(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
 
 def _insured(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if a.action == "carry":
-        r = ledger.insured.carry(a.worker, a.scheme, a.region, a.start, a.end, a.document or "", a.months)
-        return {"scheme": a.scheme, "region": r.region, "from": str(r.first), "to": str(r.last), "months": r.months}
+        r = ledger.insured.carry(a.worker, a.scheme, a.region, a.start, a.end, a.document or "", a.months,
+                                 a.certificate or "", a.issued_on, a.received_on)
+        out: dict[str, Any] = {"scheme": a.scheme, "region": r.region, "from": str(r.first), "to": str(r.last),
+                               "months": r.months}
+        if r.certificate:
+            out.update({k: v for k, v in r.as_json().items() if k not in ("worker", "scheme", "region")})
+        return out
+    if a.action == "medical-certificate":
+        c = ledger.insured.medical_certificate(a.worker, a.to_region, a.applied_on)
+        if a.pdf:
+            Path(a.pdf).write_bytes(c.pdf)
+        return {"certificate_no": c.number, "to_region": c.to_region, "applied_on": c.applied_on.isoformat(),
+                "due": c.due.isoformat(), "due_estimated": c.due_estimated, "months_here": c.months_here,
+                "months": c.months, "years": str(c.years), "pdf": a.pdf}
     if a.action == "claim":
         c = ledger.insured.claim(a.worker, a.on)
         return {"claimed_on": c.claimed_on.isoformat(), "insured_months": c.insured_months,

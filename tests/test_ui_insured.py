@@ -2,20 +2,24 @@
 tab shows each region's months (paid here or carried from another region's certificate), the retiree
 minimum medical years here, the time counted since the last unemployment claim with the longest
 benefit, and the residents' pension refund for employee months; it follows a month recorded at
-another counter."""
+another counter. The medical transfer certificate is issued from the tab, with its due date."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from conftest import EMPLOYER, TODAY
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget
 from stdnum.cn import ric
 from test_ui_support import open_by_search, patient_waits, private_settings
 
 from desktop.core.ledger import Ledger
+from desktop.ui.documents import DocumentPreviewDialog
+from desktop.ui.medical_certificate_dialog import MedicalCertificateDialog
 from desktop.ui.window import MainWindow
 
 __all__ = ["patient_waits", "private_settings"]
@@ -131,5 +135,58 @@ def test_without_the_office_minimum_or_enough_unemployment_time(ledger: Ledger, 
         assert not panel.residents_table.isVisible()
         assert panel.residents_empty.isVisible() and panel.residents_empty.text() == "没有城乡居民保险缴费记录。"
         assert not panel.refund_note.isVisible()
+    finally:
+        _close(win)
+
+
+def test_issue_the_medical_transfer_certificate_from_the_tab(ledger: Ledger, qtbot: Any) -> None:
+    worker = _local(ledger)
+    ledger.insured.carry(worker, "medical", "310115", "2005-01", "2014-12", SHANGHAI)  # 120 months
+    for month in range(1, 13):
+        ledger.contributions.record(worker, EMPLOYER, f"2025-{month:02d}", "6000")  # 12 months here
+    win = MainWindow(ledger)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: win.office is not None)
+        open_by_search(win, qtbot, worker, "李四")
+        page = win.page
+        panel = page.insured
+        qtbot.waitUntil(lambda: page.record is not None and page.record.medical is not None)
+        qtbot.keyClick(win.search.box, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        button = panel.medical_certificate_button
+        assert button.isVisible() and button.text() == "开具医保转移凭证"
+        assert not panel.medical_moves.isVisible()
+        button.click()
+        qtbot.waitUntil(lambda: isinstance(win.active_dialog, MedicalCertificateDialog))
+        dialog = win.active_dialog
+        assert isinstance(dialog, MedicalCertificateDialog)
+        assert dialog.fields["to_region"].label.text() == "转入地区划代码(&R)"
+        assert "10个工作日" in dialog.rule.text() and "5个工作日" in dialog.rule.text()
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        # a Nanchang district is the office's own pooling region: refused, the dialog stays open
+        qtbot.keyClicks(dialog.region, "360102")
+        save.click()
+        qtbot.waitUntil(lambda: dialog.fields["to_region"].error.text() != "")
+        assert "同一医保统筹地区" in dialog.fields["to_region"].error.text() and dialog.isVisible()
+        dialog.region.clear()
+        qtbot.keyClicks(dialog.region, "110105")
+        assert dialog.region_name.text() == "转入地：北京市朝阳区"
+        qtbot.keyClicks(dialog.applied_on, "2026-09-28")
+        save.click()
+        qtbot.waitUntil(lambda: isinstance(win.active_dialog, DocumentPreviewDialog))
+        preview = win.active_dialog
+        assert isinstance(preview, DocumentPreviewDialog)
+        issued = preview.issued
+        assert issued.kind == "medical-certificate" and issued.number == "OFF01-YB2026000001"
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(issued.pdf)).pages)
+        # 120 carried + 12 here = 132 months (11.00 years); 2026-09-28 + 10 working days over National Day
+        assert "132 个月（11.00 年）" in text and "本地实际缴费月数： 12" in text and "2026-10-16" in text
+        assert not dialog.isVisible()
+        qtbot.waitUntil(lambda: panel.medical_moves.isVisible())
+        assert panel.medical_moves.text() == (
+            "已开具医保转移凭证 OFF01-YB2026000001，转往110105 北京市朝阳区：转出地办结时限2026-10-16，"
+            "转入地收到后5个工作日内办结")
+        assert [c.number for c in ledger.insured.medical_certificates(worker)] == ["OFF01-YB2026000001"]
     finally:
         _close(win)

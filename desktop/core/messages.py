@@ -70,6 +70,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "out": ("输出文件", "output file"),
     "keep": ("保留份数", "copies to keep"),
     "anchor": ("核对点", "anchor"),
+    "to_region": ("转入地区划代码", "destination region"),
+    "applied_on": ("申请日期", "application date"),
+    "received_on": ("收到日期", "date received"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -190,6 +193,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "insured.carried_exists": ("{region}自{first}起的转入记录已经录入过", "the carried period from {region} starting {first} is already entered"),
     "insured.claim_order": ("上次领取失业保险金之后的缴费时间自{since}起计算，申领日期不能更早", "insured time counts from {since}, after the last claim: the claim cannot be earlier"),
     "insured.too_short": ("失业保险累计缴费{months}个月，不满1年，不能领取失业保险金（失业保险条例第十四条）", "{months} months of unemployment insurance, under a year: no benefit (Unemployment Insurance Regulations art. 14)"),
+    "insured.medical_same_region": ("转入地{region}与本机构属于同一医保统筹地区，无需转移医疗保险关系", "{region} is in this office's own medical pooling region: no transfer is needed"),
+    "insured.medical_nothing_here": ("此人在本统筹地区（{region}）没有职工医疗保险实际缴费月份，不能出具医保转移凭证", "this person has no medical insurance month paid in this pooling region ({region}): no transfer certificate can be issued"),
+    "insured.certificate_format": ("凭证编号{value}过长（最多40个字符）", "certificate number {value} is too long (40 characters at most)"),
+    "insured.received_before_issue": ("收到日期{received}早于凭证出具日期{issued}", "received on {received}, before the certificate was issued on {issued}"),
+    "insured.certificate_received": ("医保转移凭证{number}已经接收过", "medical transfer certificate {number} has already been received"),
+    "insured.certificate_other": ("编号{number}不是此人的医保转移凭证", "{number} is not this person's medical transfer certificate"),
+    "insured.certificate_date": ("凭证{number}的出具日期是{date}", "certificate {number} was issued on {date}"),
     "record.kind": ("种类{value}不存在（可选：{known}）", "no kind {value} (known: {known})"),
     "record.months": ("月数{months}应在1到{span}之间", "the months, {months}, must be between 1 and {span}"),
     "record.period": ("参保缴费分段有误：{value}（需要地区、起止月份和月数）", "a period is wrong: {value} (region, first and last month, months needed)"),

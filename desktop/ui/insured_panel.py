@@ -9,16 +9,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
 from desktop.ui.history_model import money
-from desktop.ui.layout import ERROR_STYLE, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, hbox, heading, vbox
 from desktop.ui.record_panel import fill_row, fit_rows, region_text, small_table
 
 if TYPE_CHECKING:
-    from desktop.core.services.insured_time import InsuredTime, RegionTime
+    from desktop.core.services.insured_time import (
+        Carried,
+        InsuredTime,
+        MedicalCertificate,
+        RegionTime,
+    )
     from desktop.core.services.residents import ResidentResult
 
 REFUND_COLOR = QColor("#b00020")
@@ -37,7 +42,10 @@ def _label(name: str, style: str = "") -> QLabel:
 
 
 class InsuredPanel(QWidget):
-    """Read-only: medical years, unemployment time, residents' years of one person."""
+    """Medical years, unemployment time, residents' years of one person; the medical transfer
+    certificates issued and received with their due dates, and the button that issues one."""
+
+    medical_certificate_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, most_rows: int = 8, margin: int = 0) -> None:
         super().__init__(parent)
@@ -54,6 +62,12 @@ class InsuredPanel(QWidget):
         self.medical_empty = _label("medical_empty", NOTE_STYLE)
         self.medical_total = _label("medical_total")
         self.medical_minimum = _label("medical_minimum")
+        self.certificates: tuple[MedicalCertificate, ...] = ()
+        self.receipts: tuple[Carried, ...] = ()
+        self.medical_moves = _label("medical_moves")
+        self.medical_certificate_button = QPushButton()
+        self.medical_certificate_button.setObjectName("medical_certificate")
+        self.medical_certificate_button.clicked.connect(self.medical_certificate_requested)
         self.unemployment_title = heading(1)
         self.unemployment_table = small_table(4, stretch=False)
         self.unemployment_table.setObjectName("unemployment_regions")
@@ -68,6 +82,7 @@ class InsuredPanel(QWidget):
         self.setLayout(vbox(
             self.error,
             self.medical_title, self.medical_table, self.medical_empty, self.medical_total, self.medical_minimum,
+            self.medical_moves, hbox(self.medical_certificate_button, 1),
             self.unemployment_title, self.unemployment_table, self.unemployment_empty, self.unemployment_total,
             self.unemployment_benefit,
             self.residents_title, self.residents_table, self.residents_empty, self.refund_note, 1,
@@ -75,9 +90,12 @@ class InsuredPanel(QWidget):
         self.retranslate()
 
     def show_insured(self, medical: InsuredTime | None, unemployment: InsuredTime | None,
-                     residents: Sequence[ResidentResult], office_region: str = "", problem: str = "") -> None:
-        """Show a person's insured time (problem: why it could not be read)."""
+                     residents: Sequence[ResidentResult], office_region: str = "", problem: str = "",
+                     certificates: Sequence[MedicalCertificate] = (), receipts: Sequence[Carried] = ()) -> None:
+        """Show a person's insured time (problem: why it could not be read), and the medical transfer
+        certificates issued here and received here."""
         self.medical, self.unemployment, self.residents = medical, unemployment, tuple(residents)
+        self.certificates, self.receipts = tuple(certificates), tuple(receipts)
         self.office_region, self.problem = office_region, problem
         self._fill()
 
@@ -151,7 +169,37 @@ class InsuredPanel(QWidget):
                 self.unemployment_benefit.setText(self.tr("不满1年，不能领取失业保险金"))
                 self.unemployment_benefit.setStyleSheet(NOTE_STYLE)
             self.unemployment_benefit.setVisible(True)
+        self._fill_moves()
         self._fill_residents()
+
+    def _fill_moves(self) -> None:
+        """Each certificate with its due date: the old office's when issued here, the new office's when
+        received here."""
+        lines = []
+        for c in self.certificates:
+            text = self.tr("已开具医保转移凭证 {number}，转往{region}：转出地办结时限{due}{estimate}，"
+                           "转入地收到后{days}个工作日内办结").format(
+                number=c.number, region=region_text(c.to_region), due=c.due.isoformat(),
+                estimate=self.tr("（预计）") if c.due_estimated else "", days=self.new_office_days())
+            lines.append(text + (self.tr("（已作废）") if c.voided else ""))
+        for r in self.receipts:
+            if r.due is None or r.issued_on is None:
+                continue
+            text = self.tr("已接收医保转移凭证 {number}（{issued}出具）：转入地办结时限{due}{estimate}").format(
+                number=r.certificate, issued=r.issued_on.isoformat(), due=r.due.isoformat(),
+                estimate=self.tr("（预计）") if r.due_estimated else "")
+            if r.old_office_due is not None:
+                text += self.tr("；转出地办结时限{due}").format(due=r.old_office_due.isoformat())
+            lines.append(text)
+        self.medical_moves.setText("\n".join(lines))
+        self.medical_moves.setVisible(bool(lines))
+        self.medical_certificate_button.setVisible(self.medical is not None)
+
+    def new_office_days(self) -> int:
+        """The new office's working days (医保发〔2021〕43号)."""
+        from desktop.core import transfer_rules as tr
+
+        return tr.rules().medical_new_office_working_days
 
     def _fill_residents(self) -> None:
         table = self.residents_table
@@ -176,6 +224,8 @@ class InsuredPanel(QWidget):
         self.medical_title.setText(self.tr("医疗保险累计缴费年限"))
         self.unemployment_title.setText(self.tr("失业保险累计缴费时间"))
         self.residents_title.setText(self.tr("城乡居民保险"))
+        self.medical_certificate_button.setText(self.tr("开具医保转移凭证"))
+        self.medical_certificate_button.setToolTip(self.tr("转出：开具基本医疗保险参保（合）凭证（医保发〔2021〕43号）"))
         for table in (self.medical_table, self.unemployment_table):
             table.setHorizontalHeaderLabels([self.tr("参保地"), self.tr("期间"), self.tr("月数"), self.tr("来源")])
         self.medical_empty.setText(self.tr("没有职工医疗保险缴费时间。"))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from desktop.core.services.accounts import Statement
     from desktop.core.services.documents import DocumentInfo
     from desktop.core.services.history import RowKey
-    from desktop.core.services.insured_time import InsuredTime
+    from desktop.core.services.insured_time import Carried, InsuredTime, MedicalCertificate
     from desktop.core.services.record import RecordView
     from desktop.core.services.residents import ResidentResult
     from desktop.core.services.workers import WorkerInfo
@@ -61,6 +61,8 @@ class PersonRecord:
     residents: tuple[ResidentResult, ...] = ()  # the residents' scheme years
     office_region: str = ""  # this office's region: months paid here, the rest known by sync
     insured_error: BaseException | None = None  # why the insured time could not be read
+    medical_certificates: tuple[MedicalCertificate, ...] = ()  # medical transfer certificates issued here
+    medical_receipts: tuple[Carried, ...] = ()  # medical transfer certificates received here
 
 
 def document_titles() -> dict[str, tuple[str, str]]:
@@ -92,15 +94,19 @@ def load_person(ledger: Ledger, key: str) -> PersonRecord:
     residents: tuple[ResidentResult, ...] = ()
     region = ""
     insured_problem: BaseException | None = None
+    certificates: tuple[MedicalCertificate, ...] = ()
+    receipts: tuple[Carried, ...] = ()
     try:
         medical = ledger.insured.medical(statement.worker.key)
         unemployment = ledger.insured.unemployment(statement.worker.key)
         residents = tuple(ledger.residents.years(statement.worker.key))
         region = ledger.office.get().region
+        certificates = tuple(ledger.insured.medical_certificates(statement.worker.key))
+        receipts = tuple(ledger.insured.medical_receipts(statement.worker.key))
     except ShebaoError as exc:
         insured_problem = exc
     return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem,
-                        medical, unemployment, residents, region, insured_problem)
+                        medical, unemployment, residents, region, insured_problem, certificates, receipts)
 
 
 def yuan(fen: int) -> Decimal:
@@ -391,7 +397,7 @@ class PersonPage(QWidget):
             return
         problem = i18n.message(record.insured_error) if record.insured_error is not None else ""
         self.insured.show_insured(record.medical, record.unemployment, record.residents, record.office_region,
-                                  problem)
+                                  problem, record.medical_certificates, record.medical_receipts)
 
     def place_rule(self, rule: str) -> str:
         """A pension-place rule in words (国办发〔2009〕66号第六条)."""

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             self._page.temporary_requested.connect(self.open_temporary)
             self._page.opening_requested.connect(self.open_opening)
             self._page.switch_requested.connect(self.open_switch)
+            self._page.insured.medical_certificate_requested.connect(self.open_medical_certificate)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -521,6 +522,24 @@ class MainWindow(QMainWindow):
         number = result.notice
         self.open_person(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
         self.preview(Issued(NOTICE, number, result.code, result.pdf, 0, False))
+
+    def open_medical_certificate(self) -> QDialog | None:
+        """Issue the medical transfer certificate for the person shown; it is previewed."""
+        from desktop.ui.medical_certificate_dialog import MedicalCertificateDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = MedicalCertificateDialog(self.need_ledger(), self.runner, worker, self)
+        dialog.succeeded.connect(lambda c: self._medical_certificate_done(worker.key, c))
+        return self._open_dialog(dialog)
+
+    def _medical_certificate_done(self, key: str, cert: Any) -> None:
+        from desktop.core.services.documents import Issued
+
+        self.preview(Issued("medical-certificate", cert.number, cert.code, cert.pdf, cert.pages, False))
+        self.open_person(key, lambda: self.tr("已开具医保转移凭证 {number}，转出地办结时限{due}").format(
+            number=cert.number, due=cert.due.isoformat()), focus=False)
 
     def open_opening(self, over: QDialog | None = None) -> QDialog | None:
         """A supervisor enters the history before the record began (deemed years, months before

@@ -45,7 +45,8 @@ KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions")
          "information-table": ("XX", "基本养老保险参保缴费信息表", "pension contribution information table"),
          "transfer-report": ("ZT", "养老保险关系转移接续情况统计表", "pension transfers in and out"),
          "temporary-account": ("LS", "临时基本养老保险缴费账户封存凭证", "temporary contribution account sealed"),
-         "scheme-switch-notice": ("XJ", "城乡养老保险制度衔接告知书", "notice of the switch between pension schemes")}
+         "scheme-switch-notice": ("XJ", "城乡养老保险制度衔接告知书", "notice of the switch between pension schemes"),
+         "medical-certificate": ("YB", "基本医疗保险参保（合）凭证", "medical insurance transfer certificate")}
 ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
@@ -58,6 +59,11 @@ DATA_PATHS: dict[str, frozenset[str]] = {
         "region", "region_name", "relationship", "relationship_name", "opened", "first_month", "last_month",
         "months", "sealed_on", "to_region", "to_region_name", "paid", "account", "total", "note")}
         | {"rows[]"} | {f"rows[].{k}" for k in ("year", "months", "base", "paid")}),
+    "medical-certificate": frozenset(_COMMON | _PERSON | {
+        "cert.region", "cert.region_name", "cert.to_region", "cert.to_region_name", "cert.months_here",
+        "cert.months", "cert.years", "cert.applied_on", "cert.due", "cert.due_note", "cert.new_office_note",
+        "cert.basis", "periods[]", "periods[].first", "periods[].last", "periods[].months", "regions[]"}
+        | {f"regions[].{k}" for k in ("region", "region_name", "first", "last", "months", "source")}),
     "transfer-report": frozenset(_COMMON | {"report.scope", "rows[]"} | {
         f"rows[].{k}" for k in ("direction", "month", "people", "rural", "account", "pooling", "total")}),
     "statement": frozenset(_COMMON | _PERSON | _YEARS | {"account.balance", "account.note"}

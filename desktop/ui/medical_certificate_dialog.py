@@ -1,0 +1,88 @@
+"""At the old office: issue the medical insurance transfer certificate (基本医疗保险参保（合）凭证,
+医保发〔2021〕43号) for the person shown, to the region the person moves to; the certificate is then
+previewed like every other document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
+
+from desktop.core import transfer_rules as tr
+from desktop.core.ledger import Ledger
+from desktop.core.month import parse_date
+from desktop.core.regions import name_of, validate_region
+from desktop.core.services.workers import WorkerInfo
+from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.runner import Runner
+
+
+@dataclass(frozen=True)
+class MedicalCertificateInput:
+    """What the clerk entered: the destination region and the application day (empty: today)."""
+
+    to_region: str
+    applied_on: str
+
+
+def check_region(text: str) -> object:
+    """A known region code of six digits."""
+    return validate_region(text.strip(), "to_region")
+
+
+def check_day(text: str) -> object:
+    """A date YYYY-MM-DD, or nothing (today)."""
+    return parse_date(text, "applied_on") if text.strip() else None
+
+
+class MedicalCertificateDialog(FormDialog):
+    """The region the person moves to and the application day; refusals keep the dialog open."""
+
+    def __init__(self, ledger: Ledger, runner: Runner, worker: WorkerInfo, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        self.ledger, self.worker = ledger, worker
+        self.region = line_edit(6, 10)
+        self.region.setObjectName("to_region")
+        self.applied_on = line_edit(10, 12)
+        self.applied_on.setObjectName("applied_on")
+        self.region_name = QLabel()
+        self.region_name.setObjectName("region_name")
+        self.rule = QLabel()
+        self.rule.setWordWrap(True)
+        self.add_field("to_region", self.region, check_region)
+        self.add_field("applied_on", self.applied_on, check_day)
+        self.body.addWidget(self.region_name)
+        self.body.addWidget(self.rule)
+        self.region.textChanged.connect(self._show_name)
+        self.retranslate()
+        self.region.setFocus()
+
+    def _show_name(self, text: str) -> None:
+        code = text.strip()
+        name = name_of(code) if len(code) == 6 and code.isdigit() else ""
+        self.region_name.setText(self.tr("转入地：{name}").format(name=name) if name and name != code else "")
+
+    def collect(self) -> MedicalCertificateInput:
+        """The entered values."""
+        return MedicalCertificateInput(self.region.text().strip(), self.applied_on.text().strip())
+
+    def operation(self, data: Any) -> Callable[[], Any]:
+        """Issue the certificate (runs on the worker)."""
+        key = self.worker.key
+        return lambda: self.ledger.insured.medical_certificate(key, data.to_region, data.applied_on or None)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        super().retranslate()
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("开具(&I)"))
+        self.setWindowTitle(self.tr("开具医保转移凭证") + f" — {self.worker.name}")
+        self.fields["to_region"].label.setText(self.tr("转入地区划代码(&R)"))
+        self.fields["applied_on"].label.setText(self.tr("申请日期(&D)"))
+        self.applied_on.setPlaceholderText(self.tr("YYYY-MM-DD，空为今天"))
+        rules = tr.rules()
+        self.rule.setText(self.tr("医保发〔2021〕43号：转出地自申请之日起{old}个工作日内出具凭证，"
+                                  "转入地自收到凭证之日起{new}个工作日内办结；缴费年限累计计算。").format(
+            old=rules.medical_old_office_working_days, new=rules.medical_new_office_working_days))
+        self._show_name(self.region.text())
