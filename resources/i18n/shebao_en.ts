@@ -1196,7 +1196,7 @@
 <context>
     <name>InsuredPanel</name>
     <message>
-        <location filename="../../desktop/ui/insured_panel.py" line="+87"/>
+        <location filename="../../desktop/ui/insured_panel.py" line="+105"/>
         <source>转入凭证</source>
         <translation>Certificate (carried in)</translation>
     </message>
@@ -1271,7 +1271,33 @@
         <translation>Under 1 year: no unemployment benefit</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+11"/>
+        <source>已开具医保转移凭证 {number}，转往{region}：转出地办结时限{due}{estimate}，转入地收到后{days}个工作日内办结</source>
+        <translation>Medical transfer certificate {number} issued, to {region}: the old office is due by {due}{estimate}; the new office has {days} working days from receipt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+7"/>
+        <source>（预计）</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>（已作废）</source>
+        <translation> (void)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已接收医保转移凭证 {number}（{issued}出具）：转入地办结时限{due}{estimate}</source>
+        <translation>Medical transfer certificate {number} received (issued {issued}): the new office is due by {due}{estimate}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>；转出地办结时限{due}</source>
+        <translation>; the old office was due by {due}</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>医疗保险累计缴费年限</source>
         <translation>Medical insurance: contribution years</translation>
     </message>
@@ -1284,6 +1310,16 @@
         <location line="+1"/>
         <source>城乡居民保险</source>
         <translation>Residents&apos; schemes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开具医保转移凭证</source>
+        <translation>Issue medical transfer certificate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>转出：开具基本医疗保险参保（合）凭证（医保发〔2021〕43号）</source>
+        <translation>Leaving: issue the medical insurance transfer certificate (医保发〔2021〕43号)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1354,7 +1390,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+143"/>
+        <location filename="../../desktop/ui/window.py" line="+146"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1389,7 +1425,27 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+69"/>
+        <source>已申请归集临时缴费账户，转移业务编号 {case}</source>
+        <translation>Asked to gather the temporary account, case {case}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>临时缴费账户已封存，凭证编号 {number}</source>
+        <translation>Temporary account sealed, certificate {number}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>已办理城乡养老保险制度衔接，告知书编号 {number}</source>
+        <translation>Scheme switch done, notice {number}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已开具医保转移凭证 {number}，转出地办结时限{due}</source>
+        <translation>Medical transfer certificate {number} issued, the old office is due by {due}</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>已录入{kind} {first}至{last}（{months}个月）</source>
         <translation>Entered {kind} {first} to {last} ({months} months)</translation>
     </message>
@@ -1397,6 +1453,11 @@
         <location line="+12"/>
         <source>已办理统筹单位内登记变更（资金不转移），业务编号 {case}</source>
         <translation>Registration changed inside the pooling unit (no funds move): case {case}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已建立临时基本养老保险缴费账户（养老保险关系不转移），业务编号 {case}</source>
+        <translation>Temporary pension contribution account opened (the relationship does not move), case {case}</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1548,10 +1609,48 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-383"/>
-        <location line="+383"/>
+        <location line="-450"/>
+        <location line="+450"/>
         <source>就绪</source>
         <translation>Ready</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalCertificateDialog</name>
+    <message>
+        <location filename="../../desktop/ui/medical_certificate_dialog.py" line="+65"/>
+        <source>转入地：{name}</source>
+        <translation>To: {name}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>开具(&amp;I)</source>
+        <translation>&amp;Issue</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开具医保转移凭证</source>
+        <translation>Issue medical transfer certificate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>转入地区划代码(&amp;R)</source>
+        <translation>Destination &amp;region</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>申请日期(&amp;D)</source>
+        <translation>Application &amp;date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>YYYY-MM-DD，空为今天</source>
+        <translation>YYYY-MM-DD, blank for today</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>医保发〔2021〕43号：转出地自申请之日起{old}个工作日内出具凭证，转入地自收到凭证之日起{new}个工作日内办结；缴费年限累计计算。</source>
+        <translation>医保发〔2021〕43号: the old office issues the certificate within {old} working days of the application, the new office finishes within {new} working days of receiving it; contribution years add up.</translation>
     </message>
 </context>
 <context>
@@ -1787,7 +1886,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+296"/>
+        <location filename="../../desktop/ui/person_page.py" line="+312"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1940,6 +2039,26 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+1"/>
         <source>养老保险关系转移：测算、申请转入（Ctrl+T）</source>
         <translation>Pension transfer: plan it, request a transfer in (Ctrl+T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>临时缴费账户(&amp;L)</source>
+        <translation>Temporary account (&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>临时基本养老保险缴费账户：查看、封存、归集（Ctrl+L）</source>
+        <translation>Temporary pension contribution accounts: view, seal, gather (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>制度衔接(&amp;J)</source>
+        <translation>Scheme switch (&amp;J)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>职工养老保险与城乡居民养老保险制度衔接（达到退休年龄时，Ctrl+J）</source>
+        <translation>Switch between the employees&apos; and the residents&apos; pension (at retirement age, Ctrl+J)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2829,6 +2948,161 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
 </context>
 <context>
+    <name>SwitchDialog</name>
+    <message>
+        <location filename="../../desktop/ui/switch_dialog.py" line="+123"/>
+        <source>{months} 个月（{years}年{rest}个月）</source>
+        <translation>{months} months ({years} years {rest} months)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>从城乡居民养老保险转入职工养老保险</source>
+        <translation>From the residents&apos; pension to the employees&apos; pension</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>从职工养老保险转入城乡居民养老保险</source>
+        <translation>From the employees&apos; pension to the residents&apos; pension</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已达到</source>
+        <translation>reached</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未达到</source>
+        <translation>not reached</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{years} 年</source>
+        <translation>{years} years</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{months} 个月</source>
+        <translation>{months} months</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>，城乡居民养老保险缴费年限不合并计算</source>
+        <translation>; the residents&apos; years are not added</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>{amount} 元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>城乡居民养老保险的利息由其基金另计。</source>
+        <translation>The residents&apos; fund adds its own interest.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>个人账户储存额含至本年度已知的记账利息；统筹基金不转移。</source>
+        <translation>The individual account includes the interest known up to this year; the pooling fund does not move.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>重复缴费月份只计算职工养老保险缴费年限，居民个人缴费按月退还（个人缴费×月数÷12）。</source>
+        <translation>Months paid to both count once, as employee time; the residents&apos; personal contribution for them is refunded (personal × months ÷ 12).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已于{date}办理，告知书编号 {number}</source>
+        <translation>Done on {date}, notice {number}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>城乡养老保险制度衔接</source>
+        <translation>Switch between the employees&apos; and the residents&apos; pension</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>确认办理(&amp;S)</source>
+        <translation>Confirm the &amp;switch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>衔接方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>适用规定</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>法定退休年龄日期</source>
+        <translation>Statutory retirement day</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>职工养老保险缴费</source>
+        <translation>Employees&apos; pension paid</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>城乡居民养老保险缴费</source>
+        <translation>Residents&apos; pension paid</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+7"/>
+        <source>重复缴费月数</source>
+        <translation>Months paid to both</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>计算的缴费年限</source>
+        <translation>Contribution time counted</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>转移个人账户储存额</source>
+        <translation>Individual account moved</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>退还居民个人缴费合计</source>
+        <translation>Residents&apos; personal contributions refunded</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>城乡居民养老保险缴费及退还（按年度）</source>
+        <translation>Residents&apos; pension years and refunds</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>个人缴费</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>政府补贴</source>
+        <translation>Subsidy</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>退还个人缴费</source>
+        <translation>Refunded</translation>
+    </message>
+</context>
+<context>
     <name>SyncDialog</name>
     <message>
         <location filename="../../desktop/ui/sync_dialog.py" line="+293"/>
@@ -3041,9 +3315,107 @@ SHA-256: {sha}</translation>
     </message>
 </context>
 <context>
+    <name>TemporaryDialog</name>
+    <message>
+        <location filename="../../desktop/ui/temporary_dialog.py" line="+110"/>
+        <source>使用中</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{on}封存（转往{to}，凭证{number}）</source>
+        <translation>sealed on {on} (moved to {to}, certificate {number})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已归集（业务{case}）</source>
+        <translation>gathered (case {case})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{region} {name}：{opened}建立，养老保险关系在{relationship} {rname}；{state}</source>
+        <translation>{region} {name}: opened {opened}, the relationship is in {relationship} {rname}; {state}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>；{months}个月，全部缴费本息 {total} 元（其中个人账户部分 {account} 元）</source>
+        <translation>; {months} months, all contributions with interest {total} yuan (individual account part {account} yuan)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机构没有该参保人的临时基本养老保险缴费账户记录。</source>
+        <translation>This office knows no temporary contribution account of the person.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>临时基本养老保险缴费账户</source>
+        <translation>Temporary pension contribution accounts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>封存本地账户：参保人转往外省(&amp;F)</source>
+        <translation>Seal the account held here: the person moves to another province (&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>归集外地账户：本机构为养老保险关系所在地(&amp;G)</source>
+        <translation>&amp;Gather an account held elsewhere: this office holds the relationship</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>转往地区(&amp;R)</source>
+        <translation>Moving to &amp;region</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>临时账户所在地(&amp;R)</source>
+        <translation>Account held in &amp;region</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>6位行政区划代码</source>
+        <translation>6-digit region code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>批准文号(&amp;A)</source>
+        <translation>&amp;Approval reference</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未达到待遇领取条件时，经批准转移的文号</source>
+        <translation>before pension age: the approved transfer&apos;s reference</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>纸质办理（联系函邮寄，不经同步文件）(&amp;Z)</source>
+        <translation>On paper: the letter goes by pos&amp;t, not in a sync file</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>封存并出具凭证(&amp;S)</source>
+        <translation>&amp;Seal and issue the certificate</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>申请归集并出具联系函(&amp;S)</source>
+        <translation>A&amp;sk to gather and issue the contact letter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+336"/>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+346"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -3138,6 +3510,11 @@ SHA-256: {sha}</translation>
         <translation>{region} and this office are in the same pooling unit, {unit} (provincial pooling): this is a change of registration inside the unit. The relationship and the record continue, no funds move, and no contact letter or information table is issued.</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>养老保险关系留在原参保地，不出具联系函，资金不转移；本机构建立临时基本养老保险缴费账户，此后在本地的单位和个人全部缴费记入该账户。参保人再跨省流动时封存，达到待遇领取条件时由养老保险关系所在地归集（人社部规〔2016〕5号）。</source>
+        <translation>The relationship stays at the old place: no contact letter, no funds move. This office opens a temporary pension contribution account and every employer and employee contribution here goes into it. It is sealed when the person moves to another province, and gathered by the office holding the relationship when the person reaches pension conditions (人社部规〔2016〕5号).</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>{years} 年的记账利率尚未录入，个人账户未计该年利息，转出办理将被拒绝：请先在“机构设置 → 费率与工资 → 记账利率”中录入。</source>
         <translation>The crediting rate of {years} is not entered, so the individual account earns no interest for that year and settling the transfer will be refused: enter it first in Office settings → Rates and wages → Crediting rate.</translation>
@@ -3218,17 +3595,17 @@ SHA-256: {sha}</translation>
         <translation>{places} (by province, deemed years and years before 1998 included, 人社部规〔2016〕5号)</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>正在出具联系函…</source>
         <translation>Issuing the contact letter…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-1"/>
         <source>正在办理登记变更…</source>
         <translation>Changing the registration…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>养老保险关系转移</source>
         <translation>Pension transfer</translation>
     </message>
@@ -3288,22 +3665,27 @@ SHA-256: {sha}</translation>
         <translation>Pension paid by</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>申请转入（联系函上的本机构收款信息）</source>
         <translation>Request the transfer (this office&apos;s account, for the contact letter)</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-20"/>
         <source>开户名称(&amp;N)</source>
         <translation>Account &amp;name</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-146"/>
         <source>{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）</source>
         <translation>{months} months (known here in the old region&apos;s province, deemed months and months before 1998 included)</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+111"/>
+        <source>正在建立临时缴费账户…</source>
+        <translation>Opening the temporary account…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>转移测算(&amp;C)</source>
         <translation>&amp;What would move</translation>
     </message>
@@ -3373,12 +3755,22 @@ SHA-256: {sha}</translation>
         <translation>&amp;Submit the registration change</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>建立临时基本养老保险缴费账户（养老保险关系不转移，不出具联系函）</source>
+        <translation>Open a temporary pension contribution account (the relationship does not move, no contact letter)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>建立临时缴费账户(&amp;S)</source>
+        <translation>Open the temporary account (&amp;S)</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>申请转入并出具联系函(&amp;S)</source>
         <translation>&amp;Submit the request and issue the letter</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="-14"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
