@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_recovery, cli_security, cli_sync, cli_transfer
+from desktop import cli_flexible, cli_recovery, cli_security, cli_sync, cli_transfer
 from desktop.core.clock import Clock
 from desktop.core.errors import DatabaseDamaged, InvalidInput, ShebaoError
 from desktop.core.ledger import Ledger
@@ -265,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_security.add_parsers(sub)
     cli_sync.add_parsers(sub)
     cli_recovery.add_parsers(sub)
+    cli_flexible.add_parsers(sub)
     return p
 
 
@@ -483,7 +484,8 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident":
         return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
     done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
-            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a))
+            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a)
+            or cli_flexible.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)
