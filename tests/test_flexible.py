@@ -248,3 +248,51 @@ def test_flexible_months_sync_and_transfer_exactly(sqlite_template: Path, tmp_pa
     finally:
         a.close()
         b.close()
+
+
+# -- command line -----------------------------------------------------------------------------
+
+def test_cli_flexible_pay(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from desktop import cli
+    from desktop.core.clock import Clock
+
+    monkeypatch.delenv("SHEBAO_DB", raising=False)
+    db = str(tmp_path / "cli.db")
+
+    def run(*args: str) -> tuple[int, Any]:
+        code = cli.main(["--db", db, "--json", *args], clock=Clock(day=lambda: TODAY))
+        out = capsys.readouterr().out
+        return code, json.loads(out) if out.strip() else None
+
+    assert run("init", "--office", "NC01", "--office-name", "南昌", "--region", "360100")[0] == 0
+    assert run("wage", "set", "--region", "360000", "--year", "2026", "--monthly", "7017.50")[0] == 0
+    assert run("worker", "register", "--id-number", "510107198511113215", "--name", "张三",
+               "--hukou-region", "510107", "--hukou-type", "rural")[0] == 0
+    args = ("flexible", "pay", "--worker", "510107198511113215", "--from", "2026-01", "--to", "2026-03",
+            "--base-ratio", "0.60")
+    code, data = run(*args, "--preview")
+    # 7017.50 x 0.60 = 4210.50; 20% = 842.10 a month, 3 months 2526.30; 8% = 336.84, 3 months 1010.52
+    month = {"average_wage": "7017.50", "base": "4210.50", "amount": "842.10",
+             "individual_account": "336.84", "pooling": "505.26"}
+    assert code == 0
+    assert data == {"worker": "510107198511113215",
+                    "months": [{"month": f"2026-0{i}", **month} for i in (1, 2, 3)],
+                    "base": "4210.50", "ratio": "0.60", "total": "2526.30", "individual_account": "1010.52",
+                    "recorded": False}
+    code, data = run(*args)
+    assert code == 0 and data["recorded"] is True and data["total"] == "2526.30"
+    code, data = run("account", "510107198511113215")
+    assert data["schemes"]["pension"]["individual_account_balance"] == "1010.52"
+    code, data = run(*args)  # the months are paid now
+    assert code != 0 and data["error"]["key"] == "flexible.month_paid"
+    code, data = run("flexible", "pay", "--worker", "510107198511113215", "--from", "2026-04", "--to", "2026-04",
+                     "--base-ratio", "3.5")
+    assert code != 0 and data["error"]["key"] == "flexible.ratio_range" and data["error"]["field"] == "ratio"
+    code = cli.main(["--db", db, *args[:-1], "1", "--preview"], clock=Clock(day=lambda: TODAY))
+    assert code != 0 and "2026-01已有职工基本养老保险缴费记录" in capsys.readouterr().err
+    code = cli.main(["--db", db, "flexible", "pay", "--worker", "510107198511113215", "--from", "2026-04",
+                     "--to", "2026-04", "--base-ratio", "1", "--preview"], clock=Clock(day=lambda: TODAY))
+    assert code == 0 and "7017.50" in capsys.readouterr().out
