@@ -581,7 +581,9 @@ def human(result: dict[str, Any], lang: str) -> str:
     """A readable rendering of a JSON result for people at a terminal."""
     t = _T[lang]
     lines: list[str] = []
-    if "worker" in result and "schemes" not in result:
+    if "ratio" in result and "months" in result:
+        lines += cli_flexible.human_lines(result)
+    elif "worker" in result and "schemes" not in result:
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
                      + (f"  {name_of(w['hukou_region'])} {t[w['hukou_type']]}" if w["hukou_region"] else

@@ -34,6 +34,16 @@ def payment_json(p: FlexiblePayment) -> dict[str, Any]:
             "recorded": p.recorded}
 
 
+def human_lines(result: dict[str, Any]) -> list[str]:
+    """A payment for people at a terminal: one line a month, then the totals."""
+    lines = [f"{result['worker']}  x{result['ratio']}" + ("" if result["recorded"] else "  (preview)")]
+    for m in result["months"]:
+        lines.append(f"  {m['month']}  base {m['base']} ({m['average_wage']} x {result['ratio']})  "
+                     f"{m['amount']}  (account {m['individual_account']}, pooling {m['pooling']})")
+    lines.append(f"  = {result['total']}  (account {result['individual_account']})")
+    return lines
+
+
 def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
     """Run a flexible-worker command (None: not one)."""
     if a.command != "flexible":
