@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_pension, cli_recovery, cli_security, cli_sync, cli_transfer
+from desktop import cli_flexible, cli_pension, cli_recovery, cli_security, cli_sync, cli_transfer
 from desktop.core.clock import Clock
 from desktop.core.errors import DatabaseDamaged, InvalidInput, ShebaoError
 from desktop.core.ledger import Ledger
@@ -268,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.add_parsers(sub)
     cli_recovery.add_parsers(sub)
     cli_pension.add_parsers(sub)
+    cli_flexible.add_parsers(sub)
     return p
 
 
@@ -489,7 +490,8 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident":
         return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
     done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
-            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a) or cli_pension.dispatch(ledger, a))
+            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a) or cli_pension.dispatch(ledger, a)
+            or cli_flexible.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)
@@ -585,7 +587,9 @@ def human(result: dict[str, Any], lang: str) -> str:
     """A readable rendering of a JSON result for people at a terminal."""
     t = _T[lang]
     lines: list[str] = []
-    if "worker" in result and "schemes" not in result:
+    if "ratio" in result and "months" in result:
+        lines += cli_flexible.human_lines(result)
+    elif "worker" in result and "schemes" not in result:
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
                      + (f"  {name_of(w['hukou_region'])} {t[w['hukou_type']]}" if w["hukou_region"] else

@@ -47,8 +47,8 @@ CHECK_ON_OPEN_BYTES = 64 * 2**20
 
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
-    contributions, accounts, residents, documents, exemptions, users, approvals, audit, backups,
-    sync, transfers, recovery.
+    contributions, flexible workers' months, accounts, residents, documents, exemptions, users,
+    approvals, audit, backups, sync, transfers, recovery.
 
     While the office has no accounts ("open mode") every call runs as before, unsigned. Once one
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
@@ -64,6 +64,7 @@ class Ledger:
         from desktop.core.services.documents import DocumentService
         from desktop.core.services.employers import EmployerService
         from desktop.core.services.exemptions import ExemptionService
+        from desktop.core.services.flexible import FlexibleService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.insured_time import InsuredTimeService
         from desktop.core.services.office import OfficeService, ReferenceService
@@ -96,6 +97,7 @@ class Ledger:
         self.employers = EmployerService(self)
         self.workers = WorkerService(self)
         self.contributions = ContributionService(self)
+        self.flexible = FlexibleService(self)
         self.accounts = AccountService(self)
         self.records = RecordService(self)
         self.retirement = RetirementService(self)

@@ -145,6 +145,7 @@ class PersonPage(QWidget):
     temporary_requested = Signal()
     opening_requested = Signal()
     switch_requested = Signal()
+    flexible_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +191,10 @@ class PersonPage(QWidget):
         self.switch_button.setObjectName("scheme_switch")
         self._ctrl("Ctrl+J", self.switch_button)
         self.switch_button.clicked.connect(self.switch_requested)
+        self.flexible_button = QPushButton()
+        self.flexible_button.setObjectName("flexible")
+        self._ctrl("Ctrl+G", self.flexible_button)
+        self.flexible_button.clicked.connect(self.flexible_requested)
         self.opening_button = QPushButton()
         self.opening_button.setObjectName("opening")
         self._ctrl("Ctrl+H", self.opening_button)
@@ -257,7 +262,8 @@ class PersonPage(QWidget):
         self.tabs.addTab(pension_tab, "")
         self.tabs.addTab(insured_tab, "")
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
-                       self.temporary_button, self.switch_button, self.opening_button, *self.not_yet, 1)
+                       self.temporary_button, self.switch_button, self.flexible_button, self.opening_button,
+                       *self.not_yet, 1)
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
@@ -433,6 +439,8 @@ class PersonPage(QWidget):
         self.transfer_button.setToolTip(self.tr("养老保险关系转移：测算、申请转入（Ctrl+T）"))
         self.temporary_button.setText(self.tr("临时缴费账户(&L)"))
         self.temporary_button.setToolTip(self.tr("临时基本养老保险缴费账户：查看、封存、归集（Ctrl+L）"))
+        self.flexible_button.setText(self.tr("灵活就业缴费(&G)"))
+        self.flexible_button.setToolTip(self.tr("灵活就业人员按月、季或年缴纳职工基本养老保险（Ctrl+G）"))
         self.switch_button.setText(self.tr("制度衔接(&J)"))
         self.switch_button.setToolTip(self.tr("职工养老保险与城乡居民养老保险制度衔接（达到退休年龄时，Ctrl+J）"))
         self.opening_button.setText(self.tr("建账前历史(&H)"))

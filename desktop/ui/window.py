@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
             self._page.opening_requested.connect(self.open_opening)
             self._page.switch_requested.connect(self.open_switch)
             self._page.insured.medical_certificate_requested.connect(self.open_medical_certificate)
+            self._page.flexible_requested.connect(self.open_flexible)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -502,6 +503,18 @@ class MainWindow(QMainWindow):
             kind = "temporary-account"
         if result.pdf is not None and number:
             self.preview(Issued(kind, number, "", result.pdf, 0, False))
+
+    def open_flexible(self) -> QDialog | None:
+        """A flexible worker pays months of the employees' pension; the person is shown again."""
+        from desktop.ui.flexible_dialog import FlexibleDialog
+
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = FlexibleDialog(self.need_ledger(), self.runner, worker, self)
+        dialog.succeeded.connect(lambda r: self.open_person(worker.key, lambda: self.tr(
+            "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(months=len(r.months), total=f"{r.total:,.2f}")))
+        return self._open_dialog(dialog)
 
     def open_switch(self) -> QDialog | None:
         """The switch between the employees' and the residents' pension for the person shown; the

@@ -34,6 +34,7 @@ from desktop.core.month import Month
 from desktop.core.refdata import Reference, employee_schemes, schemes
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import DeclarationRow, read_declaration
+from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import find_worker_row
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
@@ -285,6 +286,8 @@ class ContributionService:
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+            if e.uscc == FLEXIBLE_USCC:
+                raise InvalidInput("flexible.system_employer", "employer", value=e.uscc)
             rows = {c.scheme: c for c in s.scalars(select(Contribution).where(
                 Contribution.worker_id == w.id, Contribution.employer_id == e.id,
                 Contribution.month == m.as_int()))}
@@ -451,6 +454,8 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
             parse_citizen_id(row.id_number, "id_number", today=calc.today)
         raise InvalidInput("worker.unknown", "id_number", value=row.id_number)
     assert isinstance(w, Worker) and isinstance(e, Employer)
+    if e.uscc == FLEXIBLE_USCC:
+        raise InvalidInput("flexible.system_employer", "employer_uscc", value=e.uscc)
     if row.name and row.name != w.name:
         raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
     m = month_cache.get(row.month)
@@ -484,6 +489,8 @@ def _prepare(s: Session, worker: str, employer: str, today: dt.date,
     if e is None:
         validate_uscc(employer, "employer")
         raise InvalidInput("employer.unknown", "employer", value=clean(employer))
+    if e.uscc == FLEXIBLE_USCC:
+        raise InvalidInput("flexible.system_employer", "employer", value=e.uscc)
     calc = MonthCalculator(Reference(s), office.region, today)
     if w.nationality != "CN":
         calc.load_exemptions(s, [w.id])

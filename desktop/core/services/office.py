@@ -214,7 +214,7 @@ class ReferenceService:
         """Set a scheme's rates for a region from a month (optionally to a month)."""
         self._ledger.require(ADMIN)
         region = validate_region(region, "region")
-        if scheme not in schemes() or schemes()[scheme].kind != "employee":
+        if scheme != "flexible" and (scheme not in schemes() or schemes()[scheme].kind != "employee"):
             raise InvalidInput("scheme.unknown", "scheme", value=scheme,
                                known=", ".join(s for s in schemes() if schemes()[s].kind == "employee"))
         first = Month.parse(start, "from")
@@ -226,6 +226,8 @@ class ReferenceService:
         acc = parse_rate(account, "rate") if account not in (None, "") else None
         if scheme == "pension" and acc is None:
             acc = ee
+        if scheme == "flexible" and acc is None:  # the person's rate is not all credited
+            raise InvalidInput("required", "rate")
         rc = _risk_class(risk_class) if risk_class not in (None, "") else None
         with self._ledger.write() as s:
             s.add(RateOverride(region=region, scheme=scheme, from_month=first.as_int(),

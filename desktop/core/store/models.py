@@ -208,7 +208,7 @@ class Contribution(Base):
     employer_amount: Mapped[Decimal] = mapped_column(Money)
     employee_amount: Mapped[Decimal] = mapped_column(Money)
     account_amount: Mapped[Decimal] = mapped_column(Money)
-    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment | lump_sum (一次性补缴)
+    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment | lump_sum (一次性补缴) | flexible
     status: Mapped[str] = mapped_column(String(8))  # paid | arrears
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
