@@ -219,3 +219,11 @@ def test_cli_pension_base_estimate(capsys: pytest.CaptureFixture[str], office: s
     assert pdf.exists() and data["verification_code"]
     code, data, _ = run(capsys, "--db", db, "--json", "pension", "estimate", "--worker", WANG, "--base-ratio", "5")
     assert code == 2 and data["error"]["field"] == "base_ratio"
+
+
+def test_cli_pension_determine_refused_before_the_day(capsys: pytest.CaptureFixture[str], office: str) -> None:
+    assert run(capsys, "--db", office, "worker", "register", "--id-number", WANG, "--name", "王建国",
+               "--hukou-region", "360102", "--hukou-type", "urban")[0] == 0
+    code, data, _ = run(capsys, "--db", office, "--json", "pension", "determine", "--worker", WANG)
+    assert code == 3 and data["error"]["key"] == "pension.not_reached"
+    assert "2028-01-10" in data["error"]["message"]
