@@ -490,8 +490,8 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident":
         return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
     done = (cli_recovery.dispatch(ledger, a, _LANG[0]) or cli_security.dispatch(ledger, a, _LANG[0])
-            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a) or cli_pension.dispatch(ledger, a)
-            or cli_flexible.dispatch(ledger, a))
+            or cli_sync.dispatch(ledger, a) or cli_transfer.dispatch(ledger, a)
+            or cli_pension.dispatch(ledger, a, _LANG[0]) or cli_flexible.dispatch(ledger, a))
     if done is not None:
         return done
     raise SystemExit(2)

@@ -4,9 +4,12 @@ minimum and what is missing) and the `pension` actions other than `pension place
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from desktop.core.ledger import Ledger
+from desktop.core.money import fmt
+from desktop.core.services.pension import Determination, Estimate
 
 
 def add_parsers(sub: Any) -> None:
@@ -21,14 +24,110 @@ def add_parsers(sub: Any) -> None:
 
 
 def add_pension_parsers(pension: Any) -> None:
-    """Add the pension actions (estimate, determination) to the `pension` group."""
+    """Add the pension actions (estimate, determination, office data) to the `pension` group."""
+    c = pension.add_parser("base", help="admin: the province's published calculation base (计发基数)")
+    g = c.add_subparsers(dest="base_action", required=True)
+    b = g.add_parser("set", help="the calculation base for pensions starting in YEAR")
+    b.add_argument("--region", required=True)
+    b.add_argument("--year", required=True)
+    b.add_argument("--monthly", required=True)
+    c = pension.add_parser("transitional", help="admin: the province's transitional-pension coefficient")
+    g = c.add_subparsers(dest="transitional_action", required=True)
+    t = g.add_parser("set", help="the coefficient (过渡性养老金计发系数) as a fraction, e.g. 0.012")
+    t.add_argument("--region", required=True)
+    t.add_argument("--rate", required=True)
+    t.add_argument("--with-pre1998", action="store_true",
+                   help="the province also counts months paid before 1998 in the transitional pension")
+    c = pension.add_parser("divisor", help="admin: the province's divisor for an age with extra months")
+    g = c.add_subparsers(dest="divisor_action", required=True)
+    d = g.add_parser("set", help="e.g. --age 60 --months 1 --value 138.4")
+    d.add_argument("--age", required=True)
+    d.add_argument("--months", required=True)
+    d.add_argument("--value", required=True)
+    e = pension.add_parser("estimate", help="the pension estimate (测算, for reference) with its scenarios")
+    e.add_argument("--worker", required=True)
+    e.add_argument("--retire-on", help="a day in the flexible range (default the statutory day)")
+    e.add_argument("--growth", help="yearly growth of the average wage and the calculation base (e.g. 0.03)")
+    e.add_argument("--interest", help="the crediting rate from this year on (default the latest known)")
+    e.add_argument("--base-ratio", help="future base as a share of the average wage (0.6 .. 3.0)")
+    e.add_argument("--move-to", help="the region of the move scenario (default: another province)")
+    e.add_argument("--pdf", help="print the estimate sheet (养老金测算表) to this file")
+    m = pension.add_parser("determine", help="the pension determination at the pension place (supervisor; a "
+                                              "clerk's call files a request), printed as 基本养老金核定表")
+    m.add_argument("--worker", required=True)
+    m.add_argument("--starts-on", help="a flexible early or late day in range (default the statutory day)")
+    m.add_argument("--pdf", help="the determination's file (default NUMBER.pdf)")
 
 
-def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
+def estimate_json(e: Estimate) -> dict[str, Any]:
+    """An estimate as the CLI's JSON (amounts as yuan text)."""
+    return {"worker": e.worker, "region": e.region, "retirement_date": e.retirement_date.isoformat(),
+            "retirement_age_months": e.retirement_age_months, "months_counted": e.months_counted,
+            "record_months": e.record_months, "projected_months": e.projected_months,
+            "minimum_months": e.minimum_months, "calc_base": fmt(e.calc_base), "calc_base_year": e.calc_base_year,
+            "calc_base_projected": e.calc_base_projected, "average_index": str(e.average_index),
+            "indexed_wage": fmt(e.indexed_wage), "basic": fmt(e.basic), "account_balance_now": fmt(e.account_balance_now),
+            "account_balance": fmt(e.account_balance), "divisor": str(e.divisor), "divisor_source": e.divisor_source,
+            "account_pension": fmt(e.account_pension), "transitional_months": e.transitional_months,
+            "transitional": fmt(e.transitional), "total": fmt(e.total),
+            "assumptions": {"growth": str(e.growth), "interest": str(e.interest), "base_ratio": str(e.base_ratio)},
+            "notes": list(e.notes),
+            "scenarios": [{"name": x.name, "label": x.label, "months_counted": x.months_counted,
+                           "basic": fmt(x.basic), "account_pension": fmt(x.account_pension),
+                           "transitional": fmt(x.transitional), "total": fmt(x.total),
+                           "account_balance": fmt(x.account_balance), "qualifies": x.qualifies,
+                           "monthly_contribution": fmt(x.monthly_contribution), "place_region": x.place_region,
+                           "place_rule": x.place_rule or None,
+                           "balance_path": [[y, fmt(b)] for y, b in x.balance_path]} for x in e.scenarios]}
+
+
+def determination_json(d: Determination) -> dict[str, Any]:
+    """A determination as the CLI's JSON (amounts as yuan text)."""
+    return {"worker": d.worker, "region": d.region, "starts_on": d.starts_on.isoformat(),
+            "first_month": str(d.first_month), "age_months": d.age_months, "months_counted": d.months_counted,
+            "transitional_months": d.transitional_months, "calc_base": fmt(d.calc_base),
+            "average_index": str(d.average_index), "indexed_wage": fmt(d.indexed_wage), "basic": fmt(d.basic),
+            "account_balance": fmt(d.account_balance), "divisor": str(d.divisor),
+            "account_pension": fmt(d.account_pension), "transitional": fmt(d.transitional), "total": fmt(d.total),
+            "number": d.number, "decided_on": d.decided_on.isoformat(), "decided_by": d.decided_by,
+            "status": "determined"}
+
+
+def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str = "zh") -> dict[str, Any] | None:
     """Run a retirement or pension command (None: not one of these)."""
-    cmd = a.command
+    cmd, act = a.command, getattr(a, "action", None)
     if cmd == "retirement":
         if a.set_group:
             ledger.retirement.set_group(a.worker, a.set_group)
         return ledger.retirement.check(a.worker, a.on).as_json()
+    if cmd != "pension":
+        return None
+    if act == "base":
+        region, year, amount = ledger.pensions.set_base(a.region, a.year, a.monthly)
+        return {"region": region, "year": year, "monthly": fmt(amount)}
+    if act == "transitional":
+        province, rate, pre1998 = ledger.pensions.set_transitional(a.region, a.rate, a.with_pre1998)
+        return {"province": province, "rate": str(rate), "pre1998": pre1998}
+    if act == "divisor":
+        age, value = ledger.pensions.set_divisor(a.age, a.months, a.value)
+        return {"age_months": age, "divisor": str(value)}
+    if act == "estimate":
+        if a.pdf:
+            sheet = ledger.pensions.estimate_pdf(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
+                                                 a.move_to)
+            Path(a.pdf).write_bytes(sheet.pdf)
+            return {**estimate_json(sheet.estimate), "number": sheet.number, "pdf": a.pdf,
+                    "verification_code": sheet.code}
+        return estimate_json(ledger.pensions.estimate(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
+                                                      a.move_to))
+    if act == "determine":
+        if ledger.approvals.needed():
+            from desktop.cli_security import pending_json
+
+            p = ledger.approvals.request_determination(a.worker, a.starts_on)
+            return pending_json(p, lang, number=None)
+        d = ledger.pensions.determine(a.worker, a.starts_on)
+        out = a.pdf or f"{d.number}.pdf"
+        Path(out).write_bytes(d.pdf)
+        return {**determination_json(d), "pdf": out, "verification_code": d.code}
     return None

@@ -56,7 +56,8 @@ def test_shipped_forms_load() -> None:
     assert check_forms() == []
     assert set(forms()) == {"statement", "transfer-certificate", "coverage-certificate", "exemption-statistics", "transfer-report",
                             "contact-letter", "information-table", "temporary-account",
-                            "scheme-switch-notice", "medical-certificate"}
+                            "scheme-switch-notice", "medical-certificate", "pension-estimate",
+                            "pension-determination"}
 
 
 BAD_FORMS = [

@@ -48,7 +48,7 @@ CHECK_ON_OPEN_BYTES = 64 * 2**20
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
     contributions, flexible workers' months, accounts, residents, documents, exemptions, users,
-    approvals, audit, backups, sync, transfers, recovery.
+    approvals, audit, backups, sync, transfers, recovery, retirement, pensions.
 
     While the office has no accounts ("open mode") every call runs as before, unsigned. Once one
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
@@ -68,6 +68,7 @@ class Ledger:
         from desktop.core.services.history import HistoryService
         from desktop.core.services.insured_time import InsuredTimeService
         from desktop.core.services.office import OfficeService, ReferenceService
+        from desktop.core.services.pension import PensionService
         from desktop.core.services.record import RecordService
         from desktop.core.services.recovery import RecoveryService
         from desktop.core.services.residents import ResidentService
@@ -101,6 +102,7 @@ class Ledger:
         self.accounts = AccountService(self)
         self.records = RecordService(self)
         self.retirement = RetirementService(self)
+        self.pensions = PensionService(self)
         self.insured = InsuredTimeService(self)
         self.residents = ResidentService(self)
         self.switches = SchemeSwitchService(self)

@@ -4,7 +4,8 @@ A request is checked in full when it is filed (the action runs with every rule i
 that is rolled back), so a clerk learns of a refusal at once. A supervisor other than the requester
 approves it, which performs the action and marks the request approved in one transaction, or
 refuses it with a reason. What needs approval: voiding a document, correcting a recorded month,
-issuing a certificate of coverage (settling a transfer will join when transfers exist).
+issuing a certificate of coverage, determining a pension (settling a transfer will join when transfers
+exist).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from desktop.core.ledger import Ledger
 
-KINDS = ("document.void", "contribution.correct", "exemption.issue")
+KINDS = ("document.void", "contribution.correct", "exemption.issue", "pension.determine")
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,18 @@ class ApprovalService:
             "end": cert.valid_to.isoformat(), "extension": extension, "self_employed": self_employed,
             "special": special, "passport": passport})
 
+    def request_determination(self, worker: str, starts_on: object | None = None) -> PendingInfo:
+        """Ask for a pension to be determined (checked against every rule now, decided on approval)."""
+        self._ledger.require(COUNTER)
+        with self._ledger.dry_run(elevated=True):
+            d = self._ledger.pensions.determine(worker, starts_on)
+        with self._ledger.read() as s:
+            w = find_worker_row(s, worker)
+            assert w is not None
+            key, name, wid = w.id_number or w.ssn, w.name, w.id
+        return self._file("pension.determine", key, wid, {
+            "worker": key, "name": name, "starts_on": d.starts_on.isoformat(), "total": f"{d.total:.2f}"})
+
     def _file(self, kind: str, target: str, worker_id: int | None, params: dict[str, Any]) -> PendingInfo:
         actor = self._ledger.actor
         with self._ledger.write() as s:
@@ -217,6 +230,7 @@ class ApprovalService:
             "document.void": lambda: self._void(a),
             "contribution.correct": lambda: self._correct(a),
             "exemption.issue": lambda: self._issue(a, requested_by),
+            "pension.determine": lambda: self._determine(a, requested_by),
         }
         return actions[kind]()
 
@@ -233,3 +247,8 @@ class ApprovalService:
                                           a["start"], a["end"], a["extension"], a["self_employed"],
                                           a["special"], clerk, a["passport"])
         return c, {"certificate_no": c.number, "verification_code": c.code}
+
+    def _determine(self, a: dict[str, Any], clerk: str) -> tuple[Any, dict[str, Any]]:
+        d = self._ledger.pensions.determine(a["worker"], a["starts_on"], clerk)
+        return d, {"number": d.number, "verification_code": d.code, "total": f"{d.total:.2f}",
+                   "starts_on": d.starts_on.isoformat()}

@@ -46,7 +46,9 @@ KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions")
          "transfer-report": ("ZT", "养老保险关系转移接续情况统计表", "pension transfers in and out"),
          "temporary-account": ("LS", "临时基本养老保险缴费账户封存凭证", "temporary contribution account sealed"),
          "scheme-switch-notice": ("XJ", "城乡养老保险制度衔接告知书", "notice of the switch between pension schemes"),
-         "medical-certificate": ("YB", "基本医疗保险参保（合）凭证", "medical insurance transfer certificate")}
+         "medical-certificate": ("YB", "基本医疗保险参保（合）凭证", "medical insurance transfer certificate"),
+         "pension-estimate": ("CS", "养老金测算表", "pension estimate (for reference only)"),
+         "pension-determination": ("HD", "基本养老金核定表", "basic pension determination")}
 ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
@@ -98,6 +100,17 @@ DATA_PATHS: dict[str, frozenset[str]] = {
         "direction", "retirement_on", "employee_months", "resident_years", "overlap_months", "counted",
         "account_moved", "account_note", "refund")} | {"years[]"} | {f"years[].{k}" for k in (
             "year", "personal", "subsidy", "overlap", "refund")}),
+    "pension-estimate": frozenset(_COMMON | _PERSON | {f"est.{k}" for k in (
+        "region", "retirement_date", "statutory_date", "age", "months_counted", "record_months",
+        "projected_months", "minimum_months", "calc_base", "calc_base_note", "average_index", "indexed_wage",
+        "basic", "account_now", "account_balance", "divisor", "divisor_note", "account_pension",
+        "transitional_months", "transitional_rate", "transitional", "total", "assumptions")}
+        | {"scenarios[]", "notes[]", "notes[].text"} | {f"scenarios[].{k}" for k in (
+            "label", "months", "basic", "account_pension", "transitional", "total", "cost")}),
+    "pension-determination": frozenset(_COMMON | _PERSON | {f"det.{k}" for k in (
+        "region", "starts_on", "first_month", "age", "months_counted", "transitional_months", "calc_base",
+        "average_index", "indexed_wage", "basic", "account_balance", "divisor", "account_pension",
+        "transitional", "total", "supervisor")}),
 }
 
 

@@ -23,7 +23,7 @@ from desktop.core.store.health import Health, check_sqlite, damage_of, is_corrup
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 Progress = Callable[[str], None]

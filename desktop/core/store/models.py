@@ -642,3 +642,35 @@ class SchemeSwitch(Base):
     notice_number: Mapped[str | None] = mapped_column(String(40))
     decided_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PensionDetermination(Base):
+    """A person's basic pension as determined at the pension place (基本养老金核定, 国发〔2005〕38号).
+
+    The first monthly pension by component on the record as held on the day decided; average_index
+    and divisor as printed (text, exact). One per person: the person draws a pension from starts_on.
+    """
+
+    __tablename__ = "pension_determination"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), unique=True)
+    region: Mapped[str] = mapped_column(String(6))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    first_month: Mapped[int] = mapped_column(Integer)  # YYYYMM of the first monthly payment
+    age_months: Mapped[int] = mapped_column(Integer)
+    months_counted: Mapped[int] = mapped_column(Integer)
+    transitional_months: Mapped[int] = mapped_column(Integer)
+    calc_base: Mapped[Decimal] = mapped_column(Money)
+    average_index: Mapped[str] = mapped_column(String(12))
+    indexed_wage: Mapped[Decimal] = mapped_column(Money)
+    basic: Mapped[Decimal] = mapped_column(Money)
+    account_balance: Mapped[Decimal] = mapped_column(Money)
+    divisor: Mapped[str] = mapped_column(String(12))
+    account_pension: Mapped[Decimal] = mapped_column(Money)
+    transitional: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    document_number: Mapped[str | None] = mapped_column(String(40))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(60))
+    decided_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

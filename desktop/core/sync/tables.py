@@ -31,6 +31,7 @@ from desktop.core.store.models import (
     Contribution,
     Employer,
     OpeningEntry,
+    PensionDetermination,
     ResidentContribution,
     SchemeSwitch,
     TemporaryAccount,
@@ -120,6 +121,11 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "worker:worker direction decided_on:date region retirement_on:date employee_months:int "
         "resident_years:int overlap_months:int counted_months:int account_moved:money refund:money "
         "refunds_json notice_number decided_by created_at:datetime"), ("worker",)),
+    TableSpec("pension_determination", PensionDetermination, 2, _f(
+        "worker:worker region starts_on:date first_month:int age_months:int months_counted:int "
+        "transitional_months:int calc_base:money average_index indexed_wage:money basic:money "
+        "account_balance:money divisor account_pension:money transitional:money total:money document_number "
+        "decided_on:date requested_by decided_by created_at:datetime"), ("worker",)),
 )}
 SYNCED = frozenset(TABLES)
 
@@ -406,7 +412,7 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.region == data["region"],
             m.opened_on == dt.date.fromisoformat(str(data["opened_on"])))).scalar()
-    if spec.name == "scheme_switch":
+    if spec.name in ("scheme_switch", "pension_determination"):
         return conn.execute(select(m.id).where(m.worker_id == wid)).scalar()
     if spec.name == "back_payment_document":
         return conn.execute(select(m.id).where(
