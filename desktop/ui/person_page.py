@@ -30,6 +30,7 @@ from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, 
 from desktop.ui.insured_panel import InsuredPanel
 from desktop.ui.layout import hbox, heading, vbox
 from desktop.ui.record_panel import RecordPanel, place_rows, region_text
+from desktop.ui.retirement_panel import RetirementPanel
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from desktop.core.services.insured_time import Carried, InsuredTime, MedicalCertificate
     from desktop.core.services.record import RecordView
     from desktop.core.services.residents import ResidentResult
+    from desktop.core.services.retirement import RetirementInfo
     from desktop.core.services.workers import WorkerInfo
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -63,6 +65,8 @@ class PersonRecord:
     insured_error: BaseException | None = None  # why the insured time could not be read
     medical_certificates: tuple[MedicalCertificate, ...] = ()  # medical transfer certificates issued here
     medical_receipts: tuple[Carried, ...] = ()  # medical transfer certificates received here
+    retirement: RetirementInfo | None = None  # the retirement day, the minimum and what is missing
+    retirement_error: BaseException | None = None  # why it could not be read
 
 
 def document_titles() -> dict[str, tuple[str, str]]:
@@ -105,8 +109,15 @@ def load_person(ledger: Ledger, key: str) -> PersonRecord:
         receipts = tuple(ledger.insured.medical_receipts(statement.worker.key))
     except ShebaoError as exc:
         insured_problem = exc
+    retirement: RetirementInfo | None = None
+    retirement_problem: BaseException | None = None
+    try:
+        retirement = ledger.retirement.check(statement.worker.key)
+    except ShebaoError as exc:
+        retirement_problem = exc
     return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem,
-                        medical, unemployment, residents, region, insured_problem, certificates, receipts)
+                        medical, unemployment, residents, region, insured_problem, certificates, receipts,
+                        retirement, retirement_problem)
 
 
 def yuan(fen: int) -> Decimal:
@@ -246,6 +257,13 @@ class PersonPage(QWidget):
         insured_tab.setWidgetResizable(True)
         insured_tab.setFrameShape(QScrollArea.Shape.NoFrame)
         insured_tab.setWidget(self.insured)
+        self.retirement = RetirementPanel(margin=12)
+        self.retirement.setObjectName("retirement")
+        self.retirement.bind(runner, lambda: self.history_model.ledger)
+        retirement_tab = QScrollArea()
+        retirement_tab.setWidgetResizable(True)
+        retirement_tab.setFrameShape(QScrollArea.Shape.NoFrame)
+        retirement_tab.setWidget(self.retirement)
         history_tab, account_tab, documents_tab = QWidget(), QWidget(), QWidget()
         pension_tab = QWidget()
         pension_tab.setLayout(vbox(hbox(self.pension_title, 1, self.pension_where), self.pension_record,
@@ -261,6 +279,7 @@ class PersonPage(QWidget):
         self.tabs.addTab(documents_tab, "")
         self.tabs.addTab(pension_tab, "")
         self.tabs.addTab(insured_tab, "")
+        self.tabs.addTab(retirement_tab, "")
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
                        self.temporary_button, self.switch_button, self.flexible_button, self.opening_button,
                        *self.not_yet, 1)
@@ -354,6 +373,7 @@ class PersonPage(QWidget):
         self._fill_documents()
         self._fill_pension()
         self._fill_insured()
+        self._fill_retirement()
         note = "" if st.interest_complete else self.tr("（部分年度记账利率未设置，利息不完整）")
         self.balance.setText(self.tr("个人账户余额：{balance} 元").format(
             balance=money(st.individual_account_balance)) + note)
@@ -405,6 +425,15 @@ class PersonPage(QWidget):
         self.insured.show_insured(record.medical, record.unemployment, record.residents, record.office_region,
                                   problem, record.medical_certificates, record.medical_receipts)
 
+    def _fill_retirement(self) -> None:
+        """The retirement day, the minimum, and the estimate (read afresh for a new person)."""
+        record = self.record
+        if record is None:
+            self.retirement.show_retirement(None)
+            return
+        problem = i18n.message(record.retirement_error) if record.retirement_error is not None else ""
+        self.retirement.show_retirement(record.retirement, problem, record.statement.worker.key)
+
     def place_rule(self, rule: str) -> str:
         """A pension-place rule in words (国办发〔2009〕66号第六条)."""
         from desktop.core import transfer_rules as tr
@@ -449,7 +478,7 @@ class PersonPage(QWidget):
             button.setToolTip(self.tr("尚未开放"))
         for i, text in enumerate([self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"),
                                   self.tr("已出具文书"), self.tr("养老保险参保记录"),
-                                  self.tr("医疗·失业·居民")]):
+                                  self.tr("医疗·失业·居民"), self.tr("退休")]):
             self.tabs.setTabText(i, text)
         self.enrolments.setHorizontalHeaderLabels([
             self.tr("险种"), self.tr("参保地"), self.tr("缴费期间"), self.tr("本地缴费月数"),

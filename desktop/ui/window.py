@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.search.open_requested.connect(self.open_person)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
-        for i in range(6):  # Ctrl+1..6: the person page's sections
+        for i in range(7):  # Ctrl+1..7: the person page's sections
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self._tab(i))
         self._restore()
         self.retranslate()
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
             self._page.switch_requested.connect(self.open_switch)
             self._page.insured.medical_certificate_requested.connect(self.open_medical_certificate)
             self._page.flexible_requested.connect(self.open_flexible)
+            self._page.retirement.print_requested.connect(self.print_estimate)
             self._page.tabs.setCurrentIndex(self._saved_tab)
             self.stack.addWidget(self._page)
         return self._page
@@ -437,6 +438,24 @@ class MainWindow(QMainWindow):
         self.preview(result)
         self.open_person(key)
 
+    def print_estimate(self, params: dict[str, Any]) -> None:
+        """Issue the pension estimate sheet with the assumptions of the retirement tab, and preview it."""
+        if self._page is None or self._page.worker is None:
+            return
+        ledger, key = self.need_ledger(), self._page.worker.key
+        self.show_status(lambda: self.tr("正在出具养老金测算表…"))
+        self.runner.run(lambda: ledger.pensions.estimate_pdf(key, **params),
+                        lambda result, error: self._estimate_printed(key, result, error))
+
+    def _estimate_printed(self, key: str, result: Any, error: BaseException | None) -> None:
+        from desktop.core.services.documents import Issued
+
+        if error is not None:
+            self.show_status(lambda: i18n.message(error), error=True)
+            return
+        self.preview(Issued("pension-estimate", result.number, result.code, result.pdf, 0, False))
+        self.show_status(lambda: self.tr("已出具养老金测算表 {number}").format(number=result.number))
+
     def preview(self, issued: Any) -> QDialog:
         """Show an issued document in the print preview."""
         from desktop.ui.documents import DocumentPreviewDialog
@@ -708,7 +727,7 @@ class MainWindow(QMainWindow):
         self.welcome.setText(self.tr(
             "在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。\n\n"
             "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　"
-            "Ctrl+I 导入单位申报　Ctrl+1…6 切换参保人页面　Esc 回到查找框"))
+            "Ctrl+I 导入单位申报　Ctrl+1…7 切换参保人页面　Esc 回到查找框"))
         if self._status is None:
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:
