@@ -589,7 +589,7 @@ def human(result: dict[str, Any], lang: str) -> str:
     lines: list[str] = []
     if "ratio" in result and "months" in result:
         lines += cli_flexible.human_lines(result)
-    elif "worker" in result and "schemes" not in result:
+    elif isinstance(result.get("worker"), dict) and "schemes" not in result:
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
                      + (f"  {name_of(w['hukou_region'])} {t[w['hukou_type']]}" if w["hukou_region"] else
@@ -604,7 +604,7 @@ def human(result: dict[str, Any], lang: str) -> str:
         for ln in result["lines"]:
             lines.append(f"  {schemes()[ln['scheme']].name(lang)}: {ln['employer']} + {ln['employee']}"
                          f"  (account {ln['individual_account']}, pooling {ln['pooling']})")
-    elif "schemes" in result:
+    elif "schemes" in result and isinstance(result.get("worker"), dict):
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}")
         for sid, e in result["schemes"].items():

@@ -1,13 +1,14 @@
-"""The `shebao flexible pay` command: a flexible worker's employees' pension months, paid alone."""
+"""The `shebao flexible pay|import|cost` commands: a flexible worker's employees' pension months, paid alone."""
 
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from typing import Any
 
 from desktop.core.ledger import Ledger
 from desktop.core.money import fmt
-from desktop.core.services.flexible import FlexiblePayment
+from desktop.core.services.flexible import FlexiblePayment, read_flexible
 
 
 def add_parsers(sub: Any) -> None:
@@ -21,6 +22,13 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
     c.add_argument("--base-ratio", required=True, help="0.60 to 3.00 (the office's base limits)")
     c.add_argument("--preview", action="store_true", help="compute only, write nothing")
+    c = grp.add_parser("import", help="a file of flexible workers' payments (the tax office's list): columns "
+                                      "id_number,name,from,to,ratio (or 身份证号码,姓名,起始月份,截止月份,缴费基数比例); "
+                                      "all rows or none")
+    c.add_argument("file")
+    c = grp.add_parser("cost", help="what a month costs a flexible worker here (default the lowest base, this month)")
+    c.add_argument("--base-ratio")
+    c.add_argument("--month")
 
 
 def payment_json(p: FlexiblePayment) -> dict[str, Any]:
@@ -50,4 +58,13 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         return None
     if a.action == "pay":
         return payment_json(ledger.flexible.pay(a.worker, a.start, a.end, a.base_ratio, preview=a.preview))
+    if a.action == "import":
+        done = ledger.flexible.import_rows(read_flexible(a.file))
+        return {"file": a.file, "rows": len(done), "months": sum(len(p.months) for p in done),
+                "total": fmt(sum((p.total for p in done), Decimal(0))),
+                "payments": [payment_json(p) for p in done]}
+    if a.action == "cost":
+        m = ledger.flexible.month_cost(a.base_ratio, a.month)
+        return {"month": str(m.month), "average_wage": fmt(m.average_wage), "base": fmt(m.base),
+                "amount": fmt(m.amount), "individual_account": fmt(m.individual_account)}
     return None

@@ -296,3 +296,41 @@ def test_cli_flexible_pay(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code = cli.main(["--db", db, "flexible", "pay", "--worker", "510107198511113215", "--from", "2026-04",
                      "--to", "2026-04", "--base-ratio", "1", "--preview"], clock=Clock(day=lambda: TODAY))
     assert code == 0 and "7017.50" in capsys.readouterr().out
+
+
+# -- the tax office's list of payments ------------------------------------------------------------
+
+def test_a_payment_file_is_imported_whole_or_not_at_all(ledger: Ledger, person: str, tmp_path: Path) -> None:
+    ledger.reference.set_wage(PROVINCE, 2025, "7017.50")
+    other = ledger.workers.register_citizen(citizen("360102", dt.date(1980, 5, 6)), "李四", "360102", "urban").key
+    bad = tmp_path / "flex.csv"
+    bad.write_text("身份证号码,姓名,起始月份,截止月份,缴费基数比例\n"
+                   f"{person},张三,2025-01,2025-03,0.60\n"
+                   f"{other},李四,2025-01,2025-12,3.5\n"  # above 300%
+                   f"{person},张三,2025-03,2025-03,1.00\n", encoding="gbk")  # March twice
+    before = counts(ledger)
+    from desktop.core.services.flexible import read_flexible
+
+    with pytest.raises(InvalidRows) as err:
+        ledger.flexible.import_rows(read_flexible(bad))
+    assert [(r.line, r.field, r.key) for r in err.value.rows] == [
+        (3, "ratio", "flexible.ratio_range"), (4, "from", "flexible.twice_in_file")]
+    assert counts(ledger) == before
+    good = tmp_path / "flex.xlsx"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id_number", "name", "from", "to", "ratio"])
+    sheet.append([person, "张三", "2025-01", "2025-03", "0.60"])
+    sheet.append([other, "李四", "2025-01", "2025-12", "3"])
+    book.save(good)
+    done = ledger.flexible.import_rows(read_flexible(good))
+    # 7017.50 x 0.60 = 4210.50 -> 842.10 a month, 3 months; x 3 = 21052.50 -> 4210.50 a month, 12
+    assert [(p.worker, len(p.months), p.total) for p in done] == [
+        (person, 3, D("2526.30")), (other, 12, D("50526.00"))]
+    assert len(rows(ledger, person)) == 3 and len(rows(ledger, other)) == 12
+    # what a month costs at the lowest base the office allows (60%), for extended payment
+    cost = ledger.flexible.month_cost(month="2025-06")
+    assert (cost.base, cost.amount) == (D("4210.50"), D("842.10"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EMPLOYER, TODAY
@@ -82,6 +84,9 @@ def test_the_record_against_the_minimum(ledger: Ledger) -> None:
     assert (info.group, info.retirement_date, info.retirement_age_months) == ("50", dt.date(2022, 3, 8), 600)
     assert info.reached and info.minimum_months == 180
     assert info.months_counted == paid + 36 == 168 and info.missing_months == 12
+    # extended payment as a flexible worker at the lowest base: 60% of the 6000 average = 3600, 20% = 720
+    # a month, 12 months = 8640.00 (today's figures)
+    assert (info.monthly_cost, info.extended_cost) == (Decimal("720.00"), Decimal("8640.00"))
     # as a cadre (group 55) she retires in 2027-03 + delay: 1972-03 is 26 birth months after 1970-01,
     # 26 // 4 + 1 = 7 months: 2027-10-08, not reached on the test day
     assert ledger.retirement.set_group(woman, "55") == "55"
@@ -99,7 +104,7 @@ def test_retirement_command(db_path: Path, ledger: Ledger, capsys: pytest.Captur
     _declare(ledger, man, "2001-01", "2020-12")  # 240 months
     ledger.close()
 
-    def run(*args: str) -> tuple[int, dict[str, object]]:
+    def run(*args: str) -> tuple[int, dict[str, Any]]:
         code = cli.main(["--db", str(db_path), "--json", *args], clock=Clock(day=lambda: TODAY))
         out, _err = capsys.readouterr()
         return code, json.loads(out)
@@ -110,9 +115,14 @@ def test_retirement_command(db_path: Path, ledger: Ledger, capsys: pytest.Captur
     assert out == {"worker": man, "retirement_group": "60", "retirement_date": "2039-09-20",
                    "retirement_age_months": 756, "retirement_age": "63岁0个月", "earliest_date": "2036-09-20",
                    "latest_date": "2042-09-20", "minimum_months": 240, "months_counted": 240,
-                   "missing_months": 0, "reached": False}
+                   "missing_months": 0, "reached": False, "extended_monthly": "720.00", "extended_cost": "0.00",
+                   "extended_basis": out["extended_basis"]}
+    assert out["extended_basis"].startswith("2026-11，缴费基数3600.00元")
     code, out = run("retirement", "--worker", man, "--on", "2039-09-20")
     assert code == 0 and out["reached"] is True
+    code = cli.main(["--db", str(db_path), "retirement", "--worker", man], clock=Clock(day=lambda: TODAY))
+    text, _err = capsys.readouterr()
+    assert code == 0 and "2039-09-20" in text  # for people at a terminal too
     woman = person("360102", dt.date(1984, 11, 2), female=True, seq=2)
     code, out = run("worker", "register", "--id-number", woman, "--name", "李红", "--hukou-region", "360102",
                     "--hukou-type", "rural", "--retirement-group", "55")

@@ -192,6 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfer.leave_not_inside": ("转入地{region}与本机构不在同一统筹单位：请按跨统筹单位转移办理（联系函、信息表、资金转移）", "{region} is not in this office's pooling unit: this is a fund transfer (contact letter, information table, funds)"),
     "contrib.lump_sum_current": ("一次性补缴只能补缴以前的月份，{value}不是", "a lump-sum back payment covers past months only, not {value}"),
     # flexible workers paying the employees' pension alone (灵活就业人员)
+    "flexible.twice_in_file": ("{month}在文件第{line}行已经缴费，同一个月不能缴两次", "{month} is paid on line {line} of the file already: a month is paid once"),
     "flexible.ratio_range": ("{value}超出允许范围：{month}可在上年度全口径城镇单位就业人员月平均工资的{floor}至{ceiling}倍之间选择", "{value} is out of range: in {month} it may be {floor} to {ceiling} times the previous year's all-urban average monthly wage"),
     "flexible.no_average_wage": ("{name}（{region}）没有{year}年使用的上年度全口径城镇单位就业人员月平均工资，无法确定灵活就业人员缴费基数（请先用 shebao wage set 设置）", "{name} ({region}) has no previous-year all-urban average monthly wage for {year}, so a flexible worker's base is unknown (set it with shebao wage set)"),
     "flexible.month_paid": ("{month}已有职工基本养老保险缴费记录（{employer}），不能再按灵活就业人员缴费", "{month} already has an employees' pension month recorded ({employer}): it cannot be paid again as a flexible worker"),

@@ -260,6 +260,9 @@ class RetirementPanel(QWidget):
                            "还差 {missing} 个月：可延长缴费或一次性补缴").format(
                 year=info.retirement_date.year, need_y=need_y, need_m=need_m, need=info.minimum_months,
                 have=info.months_counted, missing=info.missing_months)
+            if info.extended_cost is not None:
+                text += self.tr("；按灵活就业最低缴费基数延长缴费，每月 {monthly} 元，共约 {cost} 元（按{basis}）").format(
+                    monthly=money(info.monthly_cost), cost=money(info.extended_cost), basis=info.cost_basis)
             self.minimum.setStyleSheet(ERROR_STYLE)
         else:
             text = self.tr("{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月，已满足").format(

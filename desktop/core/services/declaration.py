@@ -145,6 +145,37 @@ def parse_xlsx(path: Path) -> list[DeclarationRow]:
     return rows_from_table(table)
 
 
+def cell_text(value: object) -> str:
+    """A cell as text, the way declaration cells are read (dates as their month)."""
+    return _cell(value)
+
+
+def read_table(path: object) -> list[list[object]]:
+    """The header row and data rows of a .csv (UTF-8 or GBK) or .xlsx file's first sheet."""
+    from openpyxl import load_workbook
+
+    file = Path(str(path))
+    suffix = file.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx"):
+        raise InvalidInput("import.format", "file", suffix=suffix or "(none)")
+    try:
+        if suffix != ".xlsx":
+            text = decode_csv(file.read_bytes())
+            sample = text[:2048]
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+            return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        try:
+            book = load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
+        try:
+            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except OSError as exc:
+        raise InvalidInput("import.unreadable", "file", reason=exc.strerror or str(exc)) from None
+
+
 def read_declaration(path: Path) -> list[DeclarationRow]:
     """Declaration rows from a .csv or .xlsx file."""
     suffix = path.suffix.lower()

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.core.calc import fen_of, rate_times_fen
-from desktop.core.errors import InvalidInput, RefusedByRule
+from desktop.core.errors import InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
 from desktop.core.ids import clean
 from desktop.core.month import Month
 from desktop.core.refdata import Reference
@@ -53,6 +53,59 @@ class FlexibleMonth:
     amount: Decimal  # paid by the person
     individual_account: Decimal
     pooling: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FlexibleRow:
+    """One row of a flexible workers' payment file, with its line (header = line 1)."""
+
+    line: int
+    id_number: str
+    name: str
+    first: str
+    last: str
+    ratio: str
+
+
+FLEXIBLE_COLUMNS = ("id_number", "name", "first", "last", "ratio")
+FLEXIBLE_HEADERS = {"id_number": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number",
+                    "name": "name", "姓名": "name", "from": "first", "起始月份": "first", "缴费起始": "first",
+                    "to": "last", "截止月份": "last", "缴费截止": "last", "ratio": "ratio",
+                    "base_ratio": "ratio", "缴费基数比例": "ratio", "档次": "ratio"}
+
+
+def flexible_rows(table: list[list[object]]) -> list[FlexibleRow]:
+    """The rows of a payment file from its header row and data rows (blank rows skipped)."""
+    from desktop.core.services.declaration import cell_text
+
+    if not table or not any(cell_text(c) for c in table[0]):
+        raise InvalidInput("import.empty", "file")
+    names = [cell_text(c).lstrip("\ufeff").strip().lower() for c in table[0]]
+    mapped = [FLEXIBLE_HEADERS.get(n) for n in names]
+    unknown = [str(table[0][i]).strip() for i, m in enumerate(mapped) if m is None and names[i]]
+    if unknown:
+        raise InvalidInput("import.unknown_columns", "header", columns=", ".join(unknown))
+    missing = [c for c in FLEXIBLE_COLUMNS if c not in mapped and c != "last"]
+    if missing:
+        raise InvalidInput("import.missing_columns", "header", columns=", ".join(missing))
+    out = []
+    for offset, raw in enumerate(table[1:], start=2):
+        cells = [cell_text(c) for c in raw]
+        if not any(cells):
+            continue
+        values = {m: cells[i] if i < len(cells) else "" for i, m in enumerate(mapped) if m}
+        out.append(FlexibleRow(offset, values["id_number"].upper().replace(" ", ""), values["name"],
+                               values["first"], values.get("last", ""), values["ratio"]))
+    if not out:
+        raise InvalidInput("import.no_rows", "file")
+    return out
+
+
+def read_flexible(path: object) -> list[FlexibleRow]:
+    """The rows of a .csv (UTF-8 or GBK) or .xlsx payment file."""
+    from desktop.core.services.declaration import read_table
+
+    return flexible_rows(read_table(path))
 
 
 @dataclass(frozen=True)
@@ -164,10 +217,86 @@ class FlexibleService:
             key = w.id_number or w.ssn
             return FlexiblePayment(key, r, tuple(out), not preview)
 
+    def month_cost(self, ratio: object | None = None, month: object | None = None) -> FlexibleMonth:
+        """What one month costs a flexible worker here (default: the lowest base the office allows, the
+        current month): for extended payment and the counter's questions. Nothing is written."""
+        self._ledger.require(ANY)
+        m = Month.parse(month, "month") if month not in (None, "") else Month.of(self._ledger.today())
+        with self._ledger.read() as s:
+            office = load_office(s)
+            ref = Reference(s)
+            if ratio in (None, ""):
+                lim = ref.limits(office.region, m)
+                if lim is None:
+                    raise RefusedByRule("limits.missing", "month", region=office.region, month=str(m))
+                r = lim.floor
+            else:
+                r = parse_ratio(ratio)
+            return self._cost(ref, office.region, m, r)
+
+    def import_rows(self, rows: list[FlexibleRow]) -> list[FlexiblePayment]:
+        """Record a file of flexible workers' payments (the tax office's collection list, one run of
+        months per row) in one transaction: every row is checked first, each bad one reported with its
+        line and field, and nothing is written unless all are good."""
+        self._ledger.require(COUNTER)
+        current = Month.of(self._ledger.today())
+        problems: list[RowProblem] = []
+        planned: list[tuple[int, Worker, list[FlexibleMonth], Decimal]] = []
+        seen: dict[tuple[int, int], int] = {}
+        with self._ledger.write() as s:
+            office = load_office(s)
+            ref = Reference(s)
+            for row in rows:
+                try:
+                    start, end = Month.parse(row.first, "from"), Month.parse(row.last or row.first, "to")
+                    if end < start:
+                        raise InvalidInput("month.order", "to")
+                    if end > current:
+                        raise InvalidInput("month.future", "to", value=str(end), current=str(current))
+                    r = parse_ratio(row.ratio)
+                    w = find_worker_row(s, row.id_number)
+                    if w is None:
+                        raise InvalidInput("worker.unknown", "id_number", value=clean(row.id_number))
+                    if row.name.strip() and row.name.strip() != w.name:
+                        raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
+                    if w.pension_since is not None:
+                        raise RefusedByRule("flexible.drawing_pension", "id_number",
+                                            since=w.pension_since.isoformat())
+                    months = []
+                    m = start
+                    while m <= end:
+                        months.append(self._month(ref, office.region, w, m, r))
+                        m = m.add(1)
+                    self._check_unpaid(s, w, start, end)
+                    for fm in months:
+                        earlier = seen.setdefault((w.id, fm.month.as_int()), row.line)
+                        if earlier != row.line:
+                            raise InvalidInput("flexible.twice_in_file", "from", month=str(fm.month), line=earlier)
+                    planned.append((row.line, w, months, r))
+                except ShebaoError as err:
+                    problems.append(RowProblem(row.line, err.field or "", err.key, err.params))
+            if problems:
+                raise InvalidRows(problems)
+            e = flexible_employer(s, self._ledger.now())
+            out = []
+            for _line, w, months, r in planned:
+                for fm in months:
+                    s.add(Contribution(
+                        worker_id=w.id, employer_id=e.id, region=office.region, month=fm.month.as_int(),
+                        scheme=SCHEME, wage=fm.base, base=fm.base, employer_amount=Decimal("0.00"),
+                        employee_amount=fm.amount, account_amount=fm.individual_account, kind=KIND,
+                        status="paid", recorded_on=self._ledger.today(), batch_id=None, exemption_id=None))
+                out.append(FlexiblePayment(w.id_number or w.ssn, r, tuple(months), True))
+            return out
+
     def _month(self, ref: Reference, region: str, w: Worker, m: Month, ratio: Decimal) -> FlexibleMonth:
         """One month's base and amounts in exact fen; refused by name when something is missing."""
         if m < Month(w.birth_date.year + 16, w.birth_date.month):
             raise InvalidInput("contrib.before_birth", "from", month=str(m))
+        return self._cost(ref, region, m, ratio)
+
+    def _cost(self, ref: Reference, region: str, m: Month, ratio: Decimal) -> FlexibleMonth:
+        """A month's base and amounts at the ratio, in exact fen."""
         lim = ref.limits(region, m)
         if lim is None:
             raise RefusedByRule("limits.missing", "from", region=region, month=str(m))

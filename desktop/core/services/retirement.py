@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
+from desktop.core.errors import ShebaoError
 from desktop.core.month import parse_date
 from desktop.core.security import ANY, COUNTER
 from desktop.core.services.record import gather, home_region
@@ -39,6 +41,14 @@ class RetirementInfo:
     months_counted: int
     missing_months: int
     reached: bool  # on the day asked, the statutory day has come
+    monthly_cost: Decimal | None = None  # a month of extended payment at the lowest flexible base, today
+    cost_basis: str = ""  # the base ratio and month the cost is at, or why it is unknown
+
+    @property
+    def extended_cost(self) -> Decimal | None:
+        """What the missing months would cost paid as a flexible worker at the lowest base (today's
+        figures; later years' bases rise with the average wage)."""
+        return None if self.monthly_cost is None else self.monthly_cost * self.missing_months
 
     def as_json(self) -> dict[str, Any]:
         """The fields as the `retirement` command prints them."""
@@ -48,7 +58,10 @@ class RetirementInfo:
                 "retirement_age": f"{self.retirement_age_months // 12}岁{self.retirement_age_months % 12}个月",
                 "earliest_date": self.earliest_date.isoformat(), "latest_date": self.latest_date.isoformat(),
                 "minimum_months": self.minimum_months, "months_counted": self.months_counted,
-                "missing_months": self.missing_months, "reached": self.reached}
+                "missing_months": self.missing_months, "reached": self.reached,
+                "extended_monthly": None if self.monthly_cost is None else f"{self.monthly_cost:.2f}",
+                "extended_cost": None if self.extended_cost is None else f"{self.extended_cost:.2f}",
+                "extended_basis": self.cost_basis}
 
 
 _GROUP_CODES = {"male": "60", "female55": "55", "female50": "50"}
@@ -85,5 +98,11 @@ class RetirementService:
         earliest, latest = tr.flexible_range(group, birth)
         need = tr.minimum_months(statutory.year)
         age = (statutory.year - birth.year) * 12 + statutory.month - birth.month
+        try:
+            month = self._ledger.flexible.month_cost()
+            cost: Decimal | None = month.amount
+            basis = f"{month.month}，缴费基数{month.base:.2f}元（{month.month.year}年社会平均工资{month.average_wage:.2f}元的下限比例）"
+        except ShebaoError as err:
+            cost, basis = None, err.message()
         return RetirementInfo(key, _GROUP_CODES[group], statutory, age, earliest, latest, need, counted,
-                              max(need - counted, 0), day >= statutory)
+                              max(need - counted, 0), day >= statutory, cost, basis)
