@@ -264,6 +264,14 @@
     </message>
 </context>
 <context>
+    <name>BalanceChart</name>
+    <message>
+        <location filename="../../desktop/ui/retirement_panel.py" line="+65"/>
+        <source>无测算数据</source>
+        <translation>No estimate</translation>
+    </message>
+</context>
+<context>
     <name>BatchPrintDialog</name>
     <message>
         <location filename="../../desktop/ui/documents.py" line="+102"/>
@@ -979,6 +987,59 @@
     </message>
 </context>
 <context>
+    <name>FlexibleDialog</name>
+    <message>
+        <location filename="../../desktop/ui/flexible_dialog.py" line="+117"/>
+        <source>输入缴费月份和缴费基数比例后显示应缴金额</source>
+        <translation>Enter the months and the base ratio to see the amount due</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>共 {months} 个月，月缴费基数 {base}，由个人全额缴纳：应缴 {total} 元，其中记入个人账户 {account} 元</source>
+        <translation>{months} months on a monthly base of {base}, paid in full by the person: {total} yuan due, {account} yuan of it to the individual account</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>灵活就业人员缴费</source>
+        <translation>Flexible worker&apos;s payment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>参保人</source>
+        <translation>Insured person</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>起始月份(&amp;F)</source>
+        <translation>&amp;From month</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>截止月份(&amp;T)</source>
+        <translation>&amp;To month</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缴费基数比例(&amp;R)</source>
+        <translation>Base &amp;ratio</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>如2026-01</source>
+        <translation>e.g. 2026-01</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>如2026-12</source>
+        <translation>e.g. 2026-12</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>上年度全省全口径城镇单位就业人员月平均工资的倍数（0.60至3.00）</source>
+        <translation>times the province&apos;s previous-year all-urban average monthly wage (0.60 to 3.00)</translation>
+    </message>
+</context>
+<context>
     <name>ForeignerDialog</name>
     <message>
         <location filename="../../desktop/ui/foreigner_dialog.py" line="+77"/>
@@ -1390,7 +1451,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+146"/>
+        <location filename="../../desktop/ui/window.py" line="+148"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1425,7 +1486,17 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+16"/>
+        <source>正在出具养老金测算表…</source>
+        <translation>Printing the pension estimate…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>已出具养老金测算表 {number}</source>
+        <translation>Pension estimate {number} issued</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>已申请归集临时缴费账户，转移业务编号 {case}</source>
         <translation>Asked to gather the temporary account, case {case}</translation>
     </message>
@@ -1435,7 +1506,12 @@
         <translation>Temporary account sealed, certificate {number}</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+14"/>
+        <source>已记录灵活就业缴费 {months} 个月，共 {total} 元</source>
+        <translation>Recorded {months} months paid as a flexible worker, {total} yuan in all</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>已办理城乡养老保险制度衔接，告知书编号 {number}</source>
         <translation>Scheme switch done, notice {number}</translation>
     </message>
@@ -1598,10 +1674,10 @@
         <location line="+2"/>
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…6 切换参保人页面&#x3000;Esc 回到查找框</source>
+Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…7 切换参保人页面&#x3000;Esc 回到查找框</source>
         <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…6 the person page&apos;s sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…7 the person page&apos;s sections   Esc back to the search box</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1609,8 +1685,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-450"/>
-        <location line="+450"/>
+        <location line="-480"/>
+        <location line="+480"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1886,7 +1962,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+312"/>
+        <location filename="../../desktop/ui/person_page.py" line="+337"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1906,7 +1982,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
@@ -1941,7 +2017,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Claimed now, the pension would be paid by {region} ({rule})</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -2052,6 +2128,16 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1"/>
+        <source>灵活就业缴费(&amp;G)</source>
+        <translation>Flexible payment (&amp;G)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>灵活就业人员按月、季或年缴纳职工基本养老保险（Ctrl+G）</source>
+        <translation>A flexible worker pays the employees&apos; pension by month, quarter or year (Ctrl+G)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>制度衔接(&amp;J)</source>
         <translation>Scheme switch (&amp;J)</translation>
     </message>
@@ -2105,6 +2191,11 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+1"/>
         <source>医疗·失业·居民</source>
         <translation>Medical · unemployment · residents</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>退休</source>
+        <translation>Retirement</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2638,6 +2729,149 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <location line="+1"/>
         <source>6位数字</source>
         <translation>6 digits</translation>
+    </message>
+</context>
+<context>
+    <name>RetirementPanel</name>
+    <message>
+        <location filename="../../desktop/ui/retirement_panel.py" line="+187"/>
+        <source>已到达</source>
+        <translation>reached</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未到达</source>
+        <translation>not reached yet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>法定退休日期：{day}（{years}岁{months}个月，{group}岁退休年龄类别），{state}</source>
+        <translation>Statutory retirement day: {day} ({years} years {months} months, the {group} age group), {state}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>可弹性提前至 {early}（不早于原法定退休年龄），或经单位同意弹性延迟至 {late}</source>
+        <translation>May retire as early as {early} (never before the original age), or with the employer&apos;s consent as late as {late}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月（各地合计，含视同缴费），还差 {missing} 个月：可延长缴费或一次性补缴</source>
+        <translation>A pension starting in {year} needs {need_y} years {need_m} months ({need} months); the record has {have} months (every place, deemed years included): {missing} months short, by extended payment or a lump sum</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>；按灵活就业最低缴费基数延长缴费，每月 {monthly} 元，共约 {cost} 元（按{basis}）</source>
+        <translation>; extended payment at the lowest flexible-worker base: {monthly} yuan a month, about {cost} yuan in all (at {basis})</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月，已满足</source>
+        <translation>A pension starting in {year} needs {need_y} years {need_m} months ({need} months); the record has {have} months: met</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>在本地继续缴费</source>
+        <translation>Keep paying here</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>转往外省继续缴费</source>
+        <translation>Move to another province and keep paying</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>现在停止缴费</source>
+        <translation>Stop paying now</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>按60%灵活就业缴费</source>
+        <translation>Pay as a flexible worker at 60%</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>按100%灵活就业缴费</source>
+        <translation>Pay as a flexible worker at 100%</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>按300%灵活就业缴费</source>
+        <translation>Pay as a flexible worker at 300%</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在测算…</source>
+        <translation>Estimating…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>按{day}退休测算（测算，仅供参考）：基础养老金 {basic} 元 + 个人账户养老金 {account} 元（账户 {balance} 元 ÷ 计发月数 {divisor}） + 过渡性养老金 {transitional} 元 = 每月 {total} 元</source>
+        <translation>Retiring on {day} (an estimate, for reference only): basic pension {basic} + account pension {account} (account {balance} ÷ divisor {divisor}) + transitional pension {transitional} = {total} yuan a month</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>退休</source>
+        <translation>Retirement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养老金测算</source>
+        <translation>Pension estimate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>工资增长率(&amp;G)</source>
+        <translation>Wage &amp;growth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>记账利率(&amp;R)</source>
+        <translation>C&amp;rediting rate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缴费基数比例(&amp;B)</source>
+        <translation>&amp;Base ratio</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>重新测算(&amp;C)</source>
+        <translation>Re&amp;compute</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印测算表(&amp;Y)</source>
+        <translation>Print the estimate (&amp;Y)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>情形</source>
+        <translation>Scenario</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>缴费月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>基础养老金</source>
+        <translation>Basic pension</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>个人账户养老金</source>
+        <translation>Account pension</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>过渡性养老金</source>
+        <translation>Transitional pension</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>每月合计</source>
+        <translation>Monthly total</translation>
     </message>
 </context>
 <context>
