@@ -257,3 +257,4 @@ def write_queued(ledger: Ledger, session: Session) -> None:
         rows.append(values)
     conn.execute(insert(_ENTRY), rows)
     conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=prev))
+    session.info["audit_range"] = (seq - len(rows), seq)  # Ledger.take_written, once committed

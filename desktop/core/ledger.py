@@ -288,12 +288,28 @@ class Ledger:
                         session.rollback()
                     else:
                         session.commit()
+                        self._note_written(session)
                 except BaseException:
                     session.rollback()
                     raise
         finally:
             self._local.session = None
             session.close()
+
+    def _note_written(self, session: Session) -> None:
+        """Remember the audit sequence numbers a committed transaction of this thread took."""
+        taken = session.info.pop("audit_range", None)
+        if taken is not None:
+            written: list[tuple[int, int]] = getattr(self._local, "written", None) or []
+            self._local.written = [*written[-63:], taken]
+
+    def take_written(self) -> list[tuple[int, int]]:
+        """The change marks (see `change_mark`) this thread's writes moved since it last asked:
+        (mark before, mark after) per committed transaction, oldest first. A window adopts the
+        marks of its own writes, so it does not mistake them for someone else's."""
+        written: list[tuple[int, int]] = getattr(self._local, "written", None) or []
+        self._local.written = []
+        return written
 
     @contextmanager
     def dry_run(self, elevated: bool = False) -> Iterator[None]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.calc import Line, fen_of, rate_times_fen
+from desktop.core.changes import NOTHING, Changes, MonthRow
 from desktop.core.errors import (
     Conflict,
     InvalidInput,
@@ -69,6 +70,7 @@ class MonthResult:
     kind: str
     status: str
     lines: tuple[Line, ...]
+    changes: Changes = field(default=NOTHING, compare=False, repr=False)  # what recording changed
 
 
 @dataclass(frozen=True)
@@ -313,10 +315,11 @@ class ContributionService:
                 elif row.status == "exempt":
                     row.status = "paid"
             kind, status = first.kind, first.status
+            changed = Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
             return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind, status,
                                tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
                                           calc.notes.get(ex, "") if ex else "")
-                                     for sid, er, ee, acc, ex in lines))
+                                     for sid, er, ee, acc, ex in lines), changed)
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
         """Import an employer's declaration: every row or none; bad rows listed with their lines."""
@@ -528,7 +531,13 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                 s.add(Contribution(worker_id=w.id, employer_id=e.id, region=region,
                                    month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
                                    **values))
+    changed = NOTHING if preview else Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
     return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
                        status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
                                           calc.notes.get(ex, "") if ex else "")
-                                     for sid, er, ee, acc, ex in lines))
+                                     for sid, er, ee, acc, ex in lines), changed)
+
+
+def _key_of(w: Worker) -> str:
+    """The person's key as the window knows it (`WorkerInfo.key`)."""
+    return w.id_number or w.ssn

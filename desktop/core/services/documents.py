@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from desktop.core import audit
+from desktop.core.changes import NOTHING, Changes
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
@@ -150,6 +151,7 @@ class Issued:
     pdf: bytes
     pages: int
     copy: bool
+    changes: Changes = field(default=NOTHING, compare=False, repr=False)  # the register's new entry
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,8 @@ class DocumentService:
             data = self._data(s, kind, office, w, st, number, today, clerk)
             code = register(s, kind, office, w, data, number, today, self._ledger.now())
         out = render(spec, data, code)
-        return Issued(kind, number, code, out.pdf, out.pages, False)
+        return Issued(kind, number, code, out.pdf, out.pages, False,
+                      Changes.of_documents(w.id_number or w.ssn, [number]))
 
     def reprint(self, number: str) -> Issued:
         """Print an issued document again, exactly as issued, marked as a copy (副本)."""
