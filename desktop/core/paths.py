@@ -29,3 +29,14 @@ def default_database() -> Path:
     legacy = data / "office.db"
     return legacy if legacy.exists() else data / "database" / "office.db"
 
+
+
+def log_dir() -> Path:
+    """Where the window writes its log of unexpected errors: `logs/` in the user data directory,
+    beside the database's folder (SHEBAO_LOG_DIR overrides)."""
+    env = os.environ.get("SHEBAO_LOG_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("shebao-desk", appauthor=False)) / "logs"

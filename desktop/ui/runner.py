@@ -130,7 +130,13 @@ class _TaskView:
 
 
 class Runner(QObject):
-    """Runs one call at a time on one long-lived worker thread (Anki's CollectionOp/QueryOp)."""
+    """Runs one call at a time on one long-lived worker thread (Anki's CollectionOp/QueryOp).
+
+    It is also where every view hears of the writes made through it: `changes_made` carries an
+    `operations.Applied` (what changed, who asked) after each successful operation (operations.op).
+    """
+
+    changes_made = Signal(object)
 
     def __init__(self, parent: QObject | None = None, dialog_delay_ms: int = 500) -> None:
         super().__init__(parent)
