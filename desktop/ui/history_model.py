@@ -1,7 +1,8 @@
 """A person's contribution history as months x schemes: a lazy table model over row keys.
 
 The model holds only the (month, employer) keys of the person's rows; the rows themselves are
-read a page at a time on the runner when the view first asks for them (Anki's browser model).
+read a page at a time on the runner when the view first asks for them (Anki's browser model), and
+kept by key, so a row recorded or changed is read again alone (`refresh_rows`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.core.month import Month
 from desktop.ui import i18n
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:  # the core's storage is imported on the worker, so the window opens at once
@@ -52,8 +54,9 @@ class HistoryModel(QAbstractTableModel):
         self.schemes: list[str] = [s for s in EMPLOYEE_SCHEMES if s != "maternity"]
         self._worker_id = 0
         self._keys: list[RowKey] = []
-        self._rows: dict[int, HistoryRow | None] = {}
-        self._pending: set[int] = set()
+        self._where: dict[RowKey, int] = {}  # a key's row
+        self._rows: dict[RowKey, HistoryRow | None] = {}  # rows read (None: could not be read)
+        self._pending: set[RowKey] = set()  # rows being read
         self._generation = 0
 
     def reset(self, worker_id: int, keys: list[RowKey]) -> None:
@@ -62,11 +65,32 @@ class HistoryModel(QAbstractTableModel):
         self._generation += 1
         self._worker_id = worker_id
         self._keys = list(keys)
+        self._where = {k: i for i, k in enumerate(self._keys)}
         self.schemes = self.schemes_for(self._keys)
         self._rows.clear()
         self._pending.clear()
         self.endResetModel()
 
+    def refresh_rows(self, keys: list[RowKey]) -> None:
+        """Read these rows again (the rest stay as read): a new key is inserted in its place (newest
+        month first, then by employer), a known one is repainted once read."""
+        for key in sorted(set(keys)):
+            self._rows.pop(key, None)
+            if key in self._where:
+                continue
+            at = next((i for i, k in enumerate(self._keys) if (-k[0], k[1]) > (-key[0], key[1])),
+                      len(self._keys))
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._keys.insert(at, key)
+            self._where = {k: i for i, k in enumerate(self._keys)}
+            self._pending.add(key)  # read below, not by the first paint
+            self.endInsertRows()
+        wanted = self.schemes_for(self._keys)
+        if wanted != self.schemes:  # the months now span another scheme's years
+            self.beginResetModel()
+            self.schemes = wanted
+            self.endResetModel()
+        self._read(sorted(set(keys), key=lambda k: self._where[k]))
     @staticmethod
     def schemes_for(keys: list[RowKey]) -> list[str]:
         """The employees' schemes collected at some time in the span of the months shown."""
@@ -81,11 +105,11 @@ class HistoryModel(QAbstractTableModel):
 
     def loaded_rows(self) -> int:
         """How many rows have been read so far."""
-        return len(self._rows)
+        return sum(1 for key in self._keys if key in self._rows)
 
     def row_at(self, row: int) -> HistoryRow | None:
         """The row if it has been read."""
-        return self._rows.get(row)
+        return self._rows.get(self._keys[row]) if 0 <= row < len(self._keys) else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
         """The number of months (a table: valid parents have no children)."""
@@ -102,12 +126,13 @@ class HistoryModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if row >= len(self._keys):
             return None
-        if row not in self._rows:
+        key = self._keys[row]
+        if key not in self._rows:
             self._request(row)
             if role == Qt.ItemDataRole.DisplayRole:
-                return str(Month.from_int(self._keys[row][0])) if col == 0 else "…"
+                return str(Month.from_int(key[0])) if col == 0 else "…"
             return None
-        item = self._rows[row]
+        item = self._rows[key]
         if item is None:
             return None
         cell = self._cell(item, col)
@@ -183,30 +208,32 @@ class HistoryModel(QAbstractTableModel):
                 "injury": self.tr("工伤"), "maternity": self.tr("生育")}
 
     def _request(self, row: int) -> None:
-        """Read the page holding row on the worker, once."""
-        page = row // self.PAGE
-        if page in self._pending:
-            return
-        self._pending.add(page)
-        first = page * self.PAGE
-        keys = self._keys[first:first + self.PAGE]
-        worker_id, generation, ledger = self._worker_id, self._generation, self.ledger
-        if ledger is None:
-            return
-        self.runner.run(lambda: ledger.history.rows(worker_id, keys),
-                        lambda result, error: self._filled(generation, page, keys, result, error))
+        """Read the rows of the page holding row that are neither read nor being read."""
+        first = row // self.PAGE * self.PAGE
+        self._read([k for k in self._keys[first:first + self.PAGE]
+                    if k not in self._rows and k not in self._pending])
 
-    def _filled(self, generation: int, page: int, keys: list[RowKey], result: Any,
-                error: BaseException | None) -> None:
-        """Store a page read in the background and repaint its rows."""
+    def _read(self, keys: list[RowKey]) -> None:
+        """Read these rows on the worker and repaint them."""
+        worker_id, generation, ledger = self._worker_id, self._generation, self.ledger
+        if not keys or ledger is None:
+            return
+        self._pending.update(keys)
+        query(self, lambda: ledger.history.rows(worker_id, keys), self.runner) \
+            .success(lambda result: self._filled(generation, keys, result)) \
+            .failure(lambda _error: self._filled(generation, keys, None)).run()
+
+    def _filled(self, generation: int, keys: list[RowKey], result: dict[RowKey, HistoryRow] | None) -> None:
+        """Store rows read in the background and repaint them (a row that could not be read stays
+        empty rather than being asked for again)."""
         if generation != self._generation:
             return  # another person is shown now
-        self._pending.discard(page)
-        first = page * self.PAGE
-        for i, key in enumerate(keys):  # a failed page stays empty rather than being retried
-            self._rows[first + i] = result.get(key) if error is None else None
-        last = first + len(keys) - 1
-        self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+        self._pending.difference_update(keys)
+        for key in keys:
+            self._rows[key] = result.get(key) if result is not None else None
+        rows = [self._where[k] for k in keys if k in self._where]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1))
 
     def retranslate(self) -> None:
         """Refresh titles and status words after a language change."""

@@ -4,9 +4,9 @@ years, and the actions a clerk takes for the person."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,11 +29,13 @@ from desktop.ui import i18n
 from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, money
 from desktop.ui.insured_panel import InsuredPanel
 from desktop.ui.layout import hbox, heading, vbox
+from desktop.ui.operations import query
 from desktop.ui.record_panel import RecordPanel, place_rows, region_text
 from desktop.ui.retirement_panel import RetirementPanel
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
+    from desktop.core.changes import Changes
     from desktop.core.ledger import Ledger
     from desktop.core.services.accounts import Statement
     from desktop.core.services.documents import DocumentInfo
@@ -83,41 +85,57 @@ def document_titles() -> dict[str, tuple[str, str]]:
 def load_person(ledger: Ledger, key: str) -> PersonRecord:
     """A person's statement, history keys, documents, pension record, medical and unemployment time and
     residents' years (runs on the worker)."""
+    statement = ledger.accounts.statement(key)
+    key = statement.worker.key
+    worker_id, keys = ledger.history.month_keys(key)
+    documents = ledger.documents.list_for(key)
+    return PersonRecord(statement, worker_id, keys, documents, document_titles(),
+                        **read_pension(ledger, key), **read_insured(ledger, key),
+                        **read_retirement(ledger, key))
+
+
+def read_pension(ledger: Ledger, key: str) -> dict[str, Any]:
+    """The pension-record fields of a PersonRecord (a refusal is shown on its tab)."""
     from desktop.core.errors import ShebaoError
 
-    statement = ledger.accounts.statement(key)
-    worker_id, keys = ledger.history.month_keys(statement.worker.key)
-    documents = ledger.documents.list_for(statement.worker.key)
-    pension: RecordView | None = None
-    problem: BaseException | None = None
     try:
-        pension = ledger.records.view(statement.worker.key)
+        return {"pension": ledger.records.view(key), "pension_error": None}
     except ShebaoError as exc:  # the rest of the page is still worth showing
-        problem = exc
-    medical = unemployment = None
-    residents: tuple[ResidentResult, ...] = ()
-    region = ""
-    insured_problem: BaseException | None = None
-    certificates: tuple[MedicalCertificate, ...] = ()
-    receipts: tuple[Carried, ...] = ()
-    try:
-        medical = ledger.insured.medical(statement.worker.key)
-        unemployment = ledger.insured.unemployment(statement.worker.key)
-        residents = tuple(ledger.residents.years(statement.worker.key))
-        region = ledger.office.get().region
-        certificates = tuple(ledger.insured.medical_certificates(statement.worker.key))
-        receipts = tuple(ledger.insured.medical_receipts(statement.worker.key))
+        return {"pension": None, "pension_error": exc}
+
+
+def read_insured(ledger: Ledger, key: str) -> dict[str, Any]:
+    """The medical, unemployment and residents' fields of a PersonRecord."""
+    from desktop.core.errors import ShebaoError
+
+    found: dict[str, Any] = {"medical": None, "unemployment": None, "residents": (), "office_region": "",
+                             "medical_certificates": (), "medical_receipts": (), "insured_error": None}
+    try:  # what was read before a refusal is still shown
+        found["medical"] = ledger.insured.medical(key)
+        found["unemployment"] = ledger.insured.unemployment(key)
+        found["residents"] = tuple(ledger.residents.years(key))
+        found["office_region"] = ledger.office.get().region
+        found["medical_certificates"] = tuple(ledger.insured.medical_certificates(key))
+        found["medical_receipts"] = tuple(ledger.insured.medical_receipts(key))
     except ShebaoError as exc:
-        insured_problem = exc
-    retirement: RetirementInfo | None = None
-    retirement_problem: BaseException | None = None
+        found["insured_error"] = exc
+    return found
+
+
+def read_retirement(ledger: Ledger, key: str) -> dict[str, Any]:
+    """The retirement fields of a PersonRecord."""
+    from desktop.core.errors import ShebaoError
+
     try:
-        retirement = ledger.retirement.check(statement.worker.key)
+        return {"retirement": ledger.retirement.check(key), "retirement_error": None}
     except ShebaoError as exc:
-        retirement_problem = exc
-    return PersonRecord(statement, worker_id, keys, documents, document_titles(), pension, problem,
-                        medical, unemployment, residents, region, insured_problem, certificates, receipts,
-                        retirement, retirement_problem)
+        return {"retirement": None, "retirement_error": exc}
+
+
+# The tabs whose figures follow from the months paid: read again when next looked at after a month
+# was recorded (index in the page's tabs, and how they are read).
+PENSION_TAB, INSURED_TAB, RETIREMENT_TAB = 4, 5, 6
+SECTIONS = {PENSION_TAB: read_pension, INSURED_TAB: read_insured, RETIREMENT_TAB: read_retirement}
 
 
 def yuan(fen: int) -> Decimal:
@@ -160,9 +178,11 @@ class PersonPage(QWidget):
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.runner = runner
         self.statement: Statement | None = None
         self.record: PersonRecord | None = None
         self.worker: WorkerInfo | None = None
+        self._stale: set[int] = set()  # tabs (SECTIONS) to read again when next looked at
         self.person_name = heading(5)
         self.person_name.setObjectName("person_name")
         self.identity = QGridLayout()
@@ -280,6 +300,7 @@ class PersonPage(QWidget):
         self.tabs.addTab(pension_tab, "")
         self.tabs.addTab(insured_tab, "")
         self.tabs.addTab(retirement_tab, "")
+        self.tabs.currentChanged.connect(self._tab_shown)
         actions = hbox(self.record_button, self.print_button, self.exemption_button, self.transfer_button,
                        self.temporary_button, self.switch_button, self.flexible_button, self.opening_button,
                        *self.not_yet, 1)
@@ -314,8 +335,72 @@ class PersonPage(QWidget):
         self.record = record
         self.statement = record.statement
         self.worker = record.statement.worker
+        self._stale.clear()
         self.history_model.reset(record.worker_id, record.keys)
         self.retranslate()
+
+    # -- refreshing what a write changed ---------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what the changes touch of the person shown: the month rows recorded and the
+        statement (account, enrolments) when only months changed, whose other figures (pension record,
+        insured time, retirement) are read again when their tab is next looked at; the documents list
+        when only documents were issued; otherwise the whole page."""
+        ledger, worker = self.history_model.ledger, self.worker
+        if ledger is None or worker is None or not changes.touches(worker.key):
+            return
+        key = worker.key
+        if changes.only_months(key):
+            self.history_model.refresh_rows([row.row_key for row in changes.months_of(key)])
+            query(self, lambda: ledger.accounts.statement(key), self.runner) \
+                .success(lambda statement: self._statement_read(key, statement)).run()
+            self._stale.update(SECTIONS)
+            self._tab_shown(self.tabs.currentIndex())
+        elif changes.documents and not (changes.everything or changes.months or changes.cases
+                                        or changes.employers or changes.reference):
+            query(self, lambda: ledger.documents.list_for(key), self.runner) \
+                .success(lambda documents: self._documents_read(key, documents)).run()
+        else:
+            query(self, lambda: load_person(ledger, key), self.runner) \
+                .success(lambda record: self._record_read(key, record)).run()
+
+    def _shows(self, key: str) -> bool:
+        """Whether the page still shows the person with this key."""
+        return self.record is not None and self.worker is not None and self.worker.key == key
+
+    def _record_read(self, key: str, record: PersonRecord) -> None:
+        if self._shows(key):
+            self.show_person(record)
+
+    def _statement_read(self, key: str, statement: Statement) -> None:
+        """Show the statement read again: identity, enrolments, the account by year, the balance."""
+        if self._shows(key) and self.record is not None:
+            self.record = replace(self.record, statement=statement)
+            self.statement = statement
+            self._fill_statement()
+
+    def _documents_read(self, key: str, documents: list[DocumentInfo]) -> None:
+        if self._shows(key) and self.record is not None:
+            self.record = replace(self.record, documents=documents)
+            self._fill_documents()
+
+    def _tab_shown(self, index: int) -> None:
+        """Read a section again if a write made it stale, now that it is looked at."""
+        read = SECTIONS.get(index)
+        ledger, worker = self.history_model.ledger, self.worker
+        if index not in self._stale or read is None or ledger is None or worker is None:
+            return
+        self._stale.discard(index)
+        key = worker.key
+        query(self, lambda: read(ledger, key), self.runner) \
+            .success(lambda fields: self._section_read(key, index, fields)).run()
+
+    def _section_read(self, key: str, index: int, fields: dict[str, Any]) -> None:
+        if not self._shows(key) or self.record is None:
+            return
+        self.record = replace(self.record, **fields)
+        {PENSION_TAB: self._fill_pension, INSURED_TAB: self._fill_insured,
+         RETIREMENT_TAB: self._fill_retirement}[index]()
 
     def set_supervisor(self, supervisor: bool) -> None:
         """Offer the supervisors' actions (entering the history before the record began) or not."""
@@ -328,7 +413,17 @@ class PersonPage(QWidget):
         return row.employer_uscc if row is not None else None
 
     def _fill(self) -> None:
-        """Fill identity, enrolments, account and documents from the statement."""
+        """Fill identity, enrolments, account, documents and the other tabs."""
+        if self.statement is None:
+            return
+        self._fill_statement()
+        self._fill_documents()
+        self._fill_pension()
+        self._fill_insured()
+        self._fill_retirement()
+
+    def _fill_statement(self) -> None:
+        """Fill identity, enrolments, the account by year and the balance from the statement."""
         st = self.statement
         if st is None:
             return
@@ -370,10 +465,6 @@ class PersonPage(QWidget):
                 f"{y.rate * 100:.2f}%" if y.rate is not None else "—",
                 money(y.interest) if y.interest is not None else "—",
                 money(y.credited), money(y.closing)], 1)
-        self._fill_documents()
-        self._fill_pension()
-        self._fill_insured()
-        self._fill_retirement()
         note = "" if st.interest_complete else self.tr("（部分年度记账利率未设置，利息不完整）")
         self.balance.setText(self.tr("个人账户余额：{balance} 元").format(
             balance=money(st.individual_account_balance)) + note)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -28,6 +29,7 @@ from desktop.core.services.contributions import MonthResult
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.layout import FormDialog, error_label, line_edit
+from desktop.ui.operations import op
 from desktop.ui.runner import Runner
 
 
@@ -69,6 +71,7 @@ class RecordMonthDialog(FormDialog):
         self.worker = worker
         self._last_employer = last_employer
         self._serial = 0
+        self._preview_marked: set[str] = set()  # fields whose error a preview showed
         self.preview_result: MonthResult | None = None
         self.person = QLabel(f"{worker.name}  {worker.key}")
         self.person_label = QLabel()
@@ -134,6 +137,31 @@ class RecordMonthDialog(FormDialog):
         return lambda: self.ledger.contributions.record(
             data.worker, data.employer, data.month, data.wage, arrears=data.arrears)
 
+    def accept(self) -> None:
+        """Validate, record the month as an operation (the window hears which rows changed), and
+        close only when it was recorded."""
+        if self.runner_busy_here():
+            return
+        self.clear_errors()
+        if not self.validate_all():
+            self.focus_first_error()
+            return
+        self.set_busy(True)
+        op(self, self.operation(self.collect()), self.runner, self.ledger) \
+            .success(self._recorded).failure(self._refused).run(initiator=self)
+
+    def _recorded(self, result: MonthResult) -> None:
+        """Recorded: hand the month over and close."""
+        self.set_busy(False)
+        self.result_value = result
+        self.succeeded.emit(result)
+        QDialog.accept(self)
+
+    def _refused(self, error: BaseException) -> None:
+        """Not recorded: say why beside the field concerned; the dialog stays open."""
+        self.set_busy(False)
+        self.show_error(error)
+
     def refresh_preview(self) -> None:
         """Compute base and amounts in the background once the month and wage make sense."""
         if not all(self.validate(n) for n in ("month", "wage")) or not self.wage.text().strip() \
@@ -155,9 +183,13 @@ class RecordMonthDialog(FormDialog):
         if error is not None:
             self._show_preview(None)
             self.show_error(error)
+            name = getattr(error, "field", None)
+            if isinstance(name, str) and name in self.fields:
+                self._preview_marked.add(name)
             return
-        for name in ("employer", "month", "wage"):
+        for name in self._preview_marked:  # a refusal of saving stays until the clerk types
             self.fields[name].error.clear()
+        self._preview_marked.clear()
         self._show_preview(result)
 
     def _show_preview(self, result: MonthResult | None) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import files, i18n
 from desktop.ui.layout import heading, vbox
+from desktop.ui.operations import Applied, op, query
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
 
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.office_label)
         self._build_menus()
         self.search.open_requested.connect(self.open_person)
+        self.runner.changes_made.connect(self._changes_made)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
         for i in range(7):  # Ctrl+1..7: the person page's sections
@@ -297,7 +299,8 @@ class MainWindow(QMainWindow):
             key = self._page.worker.key
             from desktop.ui.person_page import load_person
 
-            self.runner.run(lambda: load_person(ledger, key), self._person_refreshed)
+            query(self, lambda: load_person(ledger, key)).success(self._person_refreshed) \
+                .failure(lambda _error: None).run()  # the page stays as it was; the next look tries again
         dialog = self.active_dialog
         reload = getattr(dialog, "refresh_from_database", None) if dialog is not None and dialog.isVisible() \
             else None
@@ -305,12 +308,31 @@ class MainWindow(QMainWindow):
             reload()
         self.changed_elsewhere.emit()
 
-    def _person_refreshed(self, result: Any, error: BaseException | None) -> None:
+    def _person_refreshed(self, result: Any) -> None:
         """Show the person again as stored now (nothing else changes: focus, status, tab)."""
-        if error is None and self._page is not None and self._page.worker is not None \
+        if self._page is not None and self._page.worker is not None \
                 and result.statement.worker.key == self._page.worker.key:
             self.page.set_supervisor(self.supervisor)
             self.page.show_person(result)
+
+    def _changes_made(self, applied: Applied) -> None:
+        """A write made here succeeded: take its change marks as seen, and let each view refresh
+        what it shows of the changes."""
+        mark = self._mark
+        for before, after in applied.written:  # the marks moved by this window's own write
+            if mark is None or before != mark:
+                break  # someone else wrote in between: the next look refreshes everything
+            mark = after
+        self._mark = mark
+        changes = applied.changes
+        if changes.everything or (changes.people and not changes.months) or changes.employers:
+            self.search.refresh()
+        if self._page is not None and self._page.worker is not None:
+            self._page.apply_changes(changes)
+        dialog = self.active_dialog
+        apply = getattr(dialog, "apply_changes", None)
+        if dialog is not None and dialog is not applied.initiator and dialog.isVisible() and callable(apply):
+            apply(changes)
 
     def focus_search(self) -> None:
         """Put the cursor in the search box, text selected, ready for the next person."""
@@ -333,17 +355,18 @@ class MainWindow(QMainWindow):
         from desktop.ui.person_page import load_person
 
         self.show_status(lambda: self.tr("正在打开…"))
-        self.runner.run(lambda: load_person(ledger, key),
-                        lambda result, error: self._person_loaded(result, error, status, focus))
+        query(self, lambda: load_person(ledger, key)) \
+            .success(lambda result: self._person_loaded(result, status, focus)) \
+            .failure(lambda error: self._person_failed(error, focus)).run()
 
-    def _person_loaded(self, result: Any, error: BaseException | None,
-                       status: Message | None = None, focus: bool = True) -> None:
+    def _person_failed(self, error: BaseException, focus: bool) -> None:
+        """Say why the person could not be read, then return to the search box."""
+        self.show_status(lambda: i18n.message(error), error=True)
+        if focus:
+            self.focus_search()
+
+    def _person_loaded(self, result: Any, status: Message | None = None, focus: bool = True) -> None:
         """Show a person read in the background, then return to the search box."""
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            if focus:
-                self.focus_search()
-            return
         statement = result.statement
         self.page.set_supervisor(self.supervisor)
         self.page.show_person(result)
@@ -397,7 +420,7 @@ class MainWindow(QMainWindow):
         worker = self._page.worker
         dialog = RecordMonthDialog(self.need_ledger(), self.runner, worker,
                                    self.page.last_employer(), self)
-        dialog.succeeded.connect(lambda r: self._recorded(worker.key, r))
+        dialog.succeeded.connect(self._recorded)
         return self._open_dialog(dialog)
 
     def open_exemption(self) -> QDialog | None:
@@ -426,17 +449,15 @@ class MainWindow(QMainWindow):
         """Issue the person's contribution statement in the background and preview it."""
         if self._page is None or self._page.worker is None:
             return
-        ledger, key = self.need_ledger(), self._page.worker.key
+        ledger, worker = self.need_ledger(), self._page.worker
         self.show_status(lambda: self.tr("正在出具参保缴费证明…"))
-        self.runner.run(lambda: ledger.documents.issue("statement", key),
-                        lambda result, error: self._statement_done(key, result, error))
+        op(self, lambda: ledger.documents.issue("statement", worker.key)) \
+            .success(lambda result: self._statement_done(worker.name, result)).run(initiator=self)
 
-    def _statement_done(self, key: str, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            return
+    def _statement_done(self, name: str, result: Any) -> None:
+        """Preview the statement issued (the page has listed it among the documents meanwhile)."""
+        self.show_status(lambda: self.tr("已打开 {name}").format(name=name))
         self.preview(result)
-        self.open_person(key)
 
     def print_estimate(self, params: dict[str, Any]) -> None:
         """Issue the pension estimate sheet with the assumptions of the retirement tab, and preview it."""
@@ -651,9 +672,10 @@ class MainWindow(QMainWindow):
 
         return self._open_dialog(BatchPrintDialog(self.need_ledger(), self.runner, self))
 
-    def _recorded(self, key: str, result: MonthResult) -> None:
-        """Refresh the person after a month was recorded and say what was stored."""
-        self.open_person(key, lambda: self.tr("已记录 {month}，缴费基数 {base}").format(
+    def _recorded(self, result: MonthResult) -> None:
+        """Say what was stored (the page refreshed the month's row and the account on the changes
+        the recording reported) and return to the search box."""
+        self.show_status(lambda: self.tr("已记录 {month}，缴费基数 {base}").format(
             month=result.month, base=f"{result.base:,.2f}"))
 
     def choose_import_file(self) -> QDialog | None:
