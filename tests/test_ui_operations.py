@@ -45,13 +45,13 @@ def test_recording_a_month_reloads_only_its_row_and_the_account(
         window: MainWindow, ledger: Ledger, person: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for month in ("2026-08", "2026-09"):
         ledger.contributions.record(person, EMPLOYER, month, "8000")
+    qtbot.waitUntil(lambda: window._mark == ledger.change_mark())  # the watch has seen the months above
     open_by_search(window, qtbot, "zs", "张三")
     page, model = window.page, window.page.history_model
     page.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: model.loaded_rows() == 2)
     before = page.balance.text()
     assert "个人账户余额" in before
-    qtbot.waitUntil(lambda: window._mark == ledger.change_mark())  # the months above were seen
     qtbot.waitUntil(lambda: not window.runner.busy)
     employer_id = ledger.history.month_keys(person)[1][0][1]
     calls = _count(ledger, monkeypatch)

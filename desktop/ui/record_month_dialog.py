@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import InvalidInput, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.money import parse_amount
 from desktop.core.month import Month
@@ -28,7 +28,7 @@ from desktop.core.refdata import schemes
 from desktop.core.services.contributions import MonthResult
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
-from desktop.ui.layout import FormDialog, error_label, line_edit
+from desktop.ui.layout import FormDialog, editor_text, error_label, line_edit
 from desktop.ui.operations import op
 from desktop.ui.runner import Runner
 
@@ -164,7 +164,7 @@ class RecordMonthDialog(FormDialog):
 
     def refresh_preview(self) -> None:
         """Compute base and amounts in the background once the month and wage make sense."""
-        if not all(self.validate(n) for n in ("month", "wage")) or not self.wage.text().strip() \
+        if not all(self._checks_out(n) for n in ("month", "wage")) or not self.wage.text().strip() \
                 or self.employer.currentData() is None:
             self._show_preview(None)
             return
@@ -175,6 +175,19 @@ class RecordMonthDialog(FormDialog):
             lambda: self.ledger.contributions.record(data.worker, data.employer, data.month,
                                                      data.wage, arrears=data.arrears, preview=True),
             lambda result, error: self._previewed(serial, result, error))
+
+    def _checks_out(self, name: str) -> bool:
+        """Whether a field's text passes its check (its error line is left as it is: typing
+        updates it, and a refusal of saving shown there stays)."""
+        field = self.fields[name]
+        text = editor_text(field.editor)
+        if field.check is None or not text.strip():
+            return True
+        try:
+            field.check(text)
+        except ShebaoError:
+            return False
+        return True
 
     def _previewed(self, serial: int, result: Any, error: BaseException | None) -> None:
         """Show a preview unless the clerk has typed on since it was asked for."""
