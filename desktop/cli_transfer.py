@@ -275,10 +275,10 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
     if act == "enter-table":
         try:
             t = json.loads(Path(a.file).read_text(encoding="utf-8"))
-            if not isinstance(t, dict):
-                raise ValueError("not an object")
         except (OSError, ValueError):
             raise InvalidInput("file.unreadable", "file", path=a.file) from None
+        if not isinstance(t, dict):
+            raise InvalidInput("file.unreadable", "file", path=a.file)
         return case_json(ledger.transfers.enter_table(
             a.case, t.get("pre1998", "0"), t.get("to_last_year_end", "0"), t.get("this_year_principal", "0"),
             t.get("account", "0"), t.get("pooling", "0"), t.get("total", "0"), list(t.get("rows", [])),

@@ -117,10 +117,10 @@ def test_console_script_and_env_db(office: str, tmp_path: Path) -> None:
     cmd = [exe] if exe else [sys.executable, "-m", "desktop.cli"]
     env = {**os.environ, "SHEBAO_DB": office}
     proc = subprocess.run([*cmd, "worker", "find", "nobody", "--json"], capture_output=True, text=True,
-                          env=env, timeout=60)
+                          env=env, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"workers": []}
     proc = subprocess.run([*cmd, "--json", "rate", "set", "--region", "360100", "--scheme", "medical",
                            "--from", "2026-01", "--employer", "1.5", "--employee", "0.02"],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 2 and json.loads(proc.stdout)["error"]["field"] == "employer_rate"

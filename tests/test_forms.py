@@ -67,11 +67,11 @@ BAD_FORMS = [
      10, "{person.salary}"),
     ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\nx = 1\ncolour='red'\n",
      10, "unknown key 'colour'"),
-    ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\n"
-     "[[element]]\ntype='table'\nsource='periods'\ny=50\ncolumns=[{key='months', title='m', width=250}]\n",
+    (("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\n"
+      "[[element]]\ntype='table'\nsource='periods'\ny=50\ncolumns=[{key='months', title='m', width=250}]\n"),
      13, "run off the page"),
-    ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='table'\nsource='people'\n"
-     "columns=[{key='name', title='n', width=20}]\n", 8, "not a list"),
+    (("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='table'\nsource='people'\n"
+      "columns=[{key='name', title='n', width=20}]\n"), 8, "not a list"),
     ("[form]\nid='x'\nkind='letter'\nversion='1'\ntitle='t'\n", 1, "unknown document kind"),
     ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\nx=1\ny=2\nafter_table=true\n",
      6, "no table"),

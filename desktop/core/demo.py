@@ -93,7 +93,7 @@ def build_demo(ledger: Ledger, people_count: int = 200, months: int = 36, people
             rows.append(DeclarationRow(line, code, number, name, str(m), f"{wage:.2f}"))
             m = m.add(1)
             if m.month == 1:
-                wage = (wage * Decimal("1.04")).quantize(Decimal("1"))
+                wage = (wage * Decimal("1.04")).quantize(Decimal(1))
     result = ledger.contributions.import_rows(rows, "demo", "")
     return {"office": ledger.office.get().code, "people": count, "employers": len(codes),
             "months_recorded": result.recorded, "lines": result.lines}

@@ -509,16 +509,16 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
         existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
             Contribution.worker_id == w.id, Contribution.employer_id == e.id,
             Contribution.month == m.as_int()))}
-        for sid, er, ee, acc, _ex in lines:
+        for sid, _er, _ee, _acc, _ex in lines:
             old = existing.get(sid)
             if old is not None and not (old.status == "arrears" and not arrears):
                 raise Conflict("contrib.exists", "month", month=str(m),
                                scheme=schemes()[sid].name_zh, employer=e.uscc)
         for sid, er, ee, acc, ex in lines:
-            values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
-                          employee_amount=_yuan(ee), account_amount=_yuan(acc),
-                          recorded_on=today, status="exempt" if ex else status,
-                          exemption_id=ex)
+            values = {"wage": wage_amount, "base": _yuan(base), "employer_amount": _yuan(er),
+                      "employee_amount": _yuan(ee), "account_amount": _yuan(acc),
+                      "recorded_on": today, "status": "exempt" if ex else status,
+                      "exemption_id": ex}
             old = existing.get(sid)
             if old is not None:  # an arrears month being paid: changed in place (audited)
                 old.kind = kind if lump_sum else "back_payment" if m < Month.of(today) else kind

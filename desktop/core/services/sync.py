@@ -595,9 +595,9 @@ class SyncService:
         except TypeError:  # not a key at all
             raise IntegrityFailure("sync.damaged", "file") from None
         # A person first stored by this import has no rows yet: nothing to look up.
-        new = {(c.tbl, c.key) for c, wid in zip(contribs, wids) if wid in fresh}
+        new = {(c.tbl, c.key) for c, wid in zip(contribs, wids, strict=True) if wid in fresh}
         cands: dict[tuple[int, int, int, str], tuple[str, str]] = {}
-        for c, wid in zip(contribs, wids):
+        for c, wid in zip(contribs, wids, strict=True):
             if wid is None or wid in fresh:
                 continue  # (a person not known here is refused when the record is stored)
             d = c.parsed
