@@ -38,7 +38,8 @@ def test_only_the_clock_module_reads_the_wall_clock() -> None:
     assert WALL_CLOCK.search("x = dt.date.today()") and WALL_CLOCK.search("QDateTime.currentDateTime()")
 
 
-FILE_SNIFFERS = re.compile(r"\b(?:QFileDialog|QMimeDatabase|QFileSystemModel|QFileIconProvider|QAbstractFileIconProvider)\b")
+FILE_SNIFFERS = re.compile(r"\b(?:QFileDialog|QMimeDatabase|QFileSystemModel|QFileIconProvider"
+                           r"|QAbstractFileIconProvider)\b")
 
 
 def test_only_the_files_module_shows_files() -> None:

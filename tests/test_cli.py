@@ -30,7 +30,8 @@ def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
     db = str(tmp_path / "cli.db")
     assert run(capsys, "--db", db, "init", "--office", "NC01", "--office-name", "南昌", "--region", "360100")[0] == 0
     assert run(capsys, "wage", "set", "--region", "360000", "--year", "2026", "--monthly", "6000", "--db", db)[0] == 0
-    assert run(capsys, "--db", db, "employer", "register", "--uscc", EMPLOYER, "--name", "赣江机械", "--risk-class", "2")[0] == 0
+    assert run(capsys, "--db", db, "employer", "register", "--uscc", EMPLOYER, "--name", "赣江机械",
+               "--risk-class", "2")[0] == 0
     return db
 
 

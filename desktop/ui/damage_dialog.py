@@ -265,7 +265,8 @@ class DamageDialog(QDialog):
                 line = self.tr("{name} 未导入：{reason}").format(name=name, reason=item.error.message(i18n.lang()))
                 parts.append(f"<p style='color:#b00020'>{e(line)}</p>")
         if r.not_signed_in:
-            line = self.tr("恢复后的数据中没有您的账号，同步文件尚未导入：请以恢复后的账号登录后在 文件 → 同步 中导入。")
+            line = self.tr("恢复后的数据中没有您的账号，同步文件尚未导入："
+                           "请以恢复后的账号登录后在 文件 → 同步 中导入。")
             parts.append(f"<p style='color:#b00020'>{e(line)}</p>")
         missing = r.plan.missing_files
         if missing:

@@ -44,7 +44,8 @@ class DocumentPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + "    " + self.tr("验证码已打印在每页底部"))
+        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + "    "
+                           + self.tr("验证码已打印在每页底部"))
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.save_button = QPushButton(self.tr("另存为PDF(&S)…"))
         self.close_button = QPushButton(self.tr("关闭"))

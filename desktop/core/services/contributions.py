@@ -142,7 +142,8 @@ class MonthCalculator:
             if row is None:
                 raise RefusedByRule("rate.missing", "month", region=self.region, month=str(month),
                                     scheme=scheme.name_zh)
-            account = row.account.as_integer_ratio() if (scheme.individual_account and row.account is not None) else None
+            account = (row.account.as_integer_ratio() if (scheme.individual_account and row.account is not None)
+                       else None)
             out.append(_Rates(sid, row.employer.as_integer_ratio(), row.employee.as_integer_ratio(), account))
         self._rates[key] = out
         return out
@@ -443,7 +444,8 @@ def _existing(session: Session, worker_ids: list[int], months: set[int]) -> dict
 
 def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[str, object],
                calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
-               month_cache: dict[str, Month]) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
+               month_cache: dict[str, Month]
+               ) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
     e = employers.get(row.employer_uscc)
     if e is None:
         validate_uscc(row.employer_uscc, "employer_uscc")

@@ -251,7 +251,8 @@ class SyncService:
                         continue
                     rows: list[Any] = select_rows(
                         s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change "
-                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, seg.first_seq, seg.last_seq))
+                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq",
+                        (origin, seg.first_seq, seg.last_seq))
                     segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
                                             seg.sealed_at, rows))
             vector = self._vector(s, office.code)
