@@ -412,9 +412,9 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                            "individual_account": _money(ln.individual_account),
                            "pooling": _money(ln.pooling), "exempt": ln.exempt or None} for ln in m.lines]}
     if cmd == "contrib" and act == "import":
-        r = ledger.contributions.import_file(a.file)
-        return {"rows": r.rows, "recorded": r.recorded, "already_recorded": r.already_recorded,
-                "lines": r.lines, "months": list(r.months)}
+        imported = ledger.contributions.import_file(a.file)
+        return {"rows": imported.rows, "recorded": imported.recorded, "already_recorded": imported.already_recorded,
+                "lines": imported.lines, "months": list(imported.months)}
     if cmd == "account":
         return statement_json(ledger.accounts.statement(a.worker))
     if cmd == "office" and act == "identity":
@@ -484,11 +484,11 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident" and act == "switch":
         if a.plan:
             return switch_json(ledger.switches.plan(a.worker))
-        done = ledger.switches.decide(a.worker, _clerk())
-        out = a.pdf or f"{done.notice}.pdf"
-        Path(out).write_bytes(done.pdf)
-        return {**switch_json(done.plan), "notice": done.notice, "decided_on": done.decided_on.isoformat(),
-                "pdf": out, "verification_code": done.code}
+        decided = ledger.switches.decide(a.worker, _clerk())
+        out = a.pdf or f"{decided.notice}.pdf"
+        Path(out).write_bytes(decided.pdf)
+        return {**switch_json(decided.plan), "notice": decided.notice, "decided_on": decided.decided_on.isoformat(),
+                "pdf": out, "verification_code": decided.code}
     if cmd == "resident" and act == "years":
         return {"years": [_resident_json(r) for r in ledger.residents.years(a.worker)]}
     if cmd == "resident":

@@ -318,9 +318,9 @@ def _insured(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                 "due": c.due.isoformat(), "due_estimated": c.due_estimated, "months_here": c.months_here,
                 "months": c.months, "years": str(c.years), "pdf": a.pdf}
     if a.action == "claim":
-        c = ledger.insured.claim(a.worker, a.on)
-        return {"claimed_on": c.claimed_on.isoformat(), "insured_months": c.insured_months,
-                "benefit_months": c.benefit_months}
+        claim = ledger.insured.claim(a.worker, a.on)
+        return {"claimed_on": claim.claimed_on.isoformat(), "insured_months": claim.insured_months,
+                "benefit_months": claim.benefit_months}
     if a.action == "minimum":
         men, women = ledger.insured.set_medical_minimum(a.men, a.women)
         return {"men_years": men, "women_years": women}

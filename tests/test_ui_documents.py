@@ -51,5 +51,5 @@ def test_batch_print_everyone(ledger: Ledger, person: str, qtbot: object, tmp_pa
     assert dialog.error.text() == ""
     assert len(dialog.written) == 2
     assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == sorted(p.name for p in dialog.written)
-    assert "2" in dialog.result.text()
+    assert "2" in dialog.result_label.text()
     runner.wait()
