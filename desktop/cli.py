@@ -191,14 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out")
     cli_transfer.add_parsers(sub, grp)
 
-    grp = sub.add_parser("document", help="the register of issued documents").add_subparsers(dest="action", required=True)
+    grp = sub.add_parser("document", help="the register of issued documents").add_subparsers(
+        dest="action", required=True)
     c = grp.add_parser("list")
     c.add_argument("worker")
     c = grp.add_parser("void")
     c.add_argument("number")
     c.add_argument("--reason", required=True)
 
-    grp = sub.add_parser("exemption", help="certificates of coverage (bilateral agreements)").add_subparsers(dest="action", required=True)
+    grp = sub.add_parser("exemption", help="certificates of coverage (bilateral agreements)").add_subparsers(
+        dest="action", required=True)
     c = grp.add_parser("issue", help="certificate of coverage for a worker posted abroad")
     c.add_argument("--worker", required=True)
     c.add_argument("--country", required=True)
@@ -228,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--worker")
     c.add_argument("--year", type=int)
 
-    grp = sub.add_parser("agreement", help="what each bilateral agreement offers").add_subparsers(dest="action", required=True)
+    grp = sub.add_parser("agreement", help="what each bilateral agreement offers").add_subparsers(
+        dest="action", required=True)
     grp.add_parser("list")
     c = grp.add_parser("show")
     c.add_argument("country")
@@ -257,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--residence-permit", help="residents' medical outside the hukou place, where the office allows it")
     c = grp.add_parser("years", help="a person's residents' years, employee months in them and refunds due")
     c.add_argument("--worker", required=True)
-    c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' medical scheme")
+    c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' "
+                                       "medical scheme")
     c.add_argument("--allow", choices=["yes", "no"], required=True)
     c = grp.add_parser("switch", help="the switch between the employees' and the residents' pension at retirement "
                                       "age (人社部发〔2014〕17号): decide it and write the notice PDF, or --plan")
@@ -408,9 +412,9 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                            "individual_account": _money(ln.individual_account),
                            "pooling": _money(ln.pooling), "exempt": ln.exempt or None} for ln in m.lines]}
     if cmd == "contrib" and act == "import":
-        r = ledger.contributions.import_file(a.file)
-        return {"rows": r.rows, "recorded": r.recorded, "already_recorded": r.already_recorded,
-                "lines": r.lines, "months": list(r.months)}
+        imported = ledger.contributions.import_file(a.file)
+        return {"rows": imported.rows, "recorded": imported.recorded, "already_recorded": imported.already_recorded,
+                "lines": imported.lines, "months": list(imported.months)}
     if cmd == "account":
         return statement_json(ledger.accounts.statement(a.worker))
     if cmd == "office" and act == "identity":
@@ -480,11 +484,11 @@ def _dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     if cmd == "resident" and act == "switch":
         if a.plan:
             return switch_json(ledger.switches.plan(a.worker))
-        done = ledger.switches.decide(a.worker, _clerk())
-        out = a.pdf or f"{done.notice}.pdf"
-        Path(out).write_bytes(done.pdf)
-        return {**switch_json(done.plan), "notice": done.notice, "decided_on": done.decided_on.isoformat(),
-                "pdf": out, "verification_code": done.code}
+        decided = ledger.switches.decide(a.worker, _clerk())
+        out = a.pdf or f"{decided.notice}.pdf"
+        Path(out).write_bytes(decided.pdf)
+        return {**switch_json(decided.plan), "notice": decided.notice, "decided_on": decided.decided_on.isoformat(),
+                "pdf": out, "verification_code": decided.code}
     if cmd == "resident" and act == "years":
         return {"years": [_resident_json(r) for r in ledger.residents.years(a.worker)]}
     if cmd == "resident":
@@ -600,7 +604,8 @@ def human(result: dict[str, Any], lang: str) -> str:
         for w in result["workers"]:
             lines.append(f"{w['id_number'] or w['ssn']}  {w['name']}  {w['birth_date']}")
     elif "lines" in result and "base" in result:
-        lines.append(f"{result['month']}  base {result['base']}  ({result['floor']} .. {result['ceiling']})  {result['kind']} {result['status']}")
+        lines.append(f"{result['month']}  base {result['base']}  ({result['floor']} .. {result['ceiling']})"
+                     f"  {result['kind']} {result['status']}")
         for ln in result["lines"]:
             lines.append(f"  {schemes()[ln['scheme']].name(lang)}: {ln['employer']} + {ln['employee']}"
                          f"  (account {ln['individual_account']}, pooling {ln['pooling']})")
@@ -610,9 +615,11 @@ def human(result: dict[str, Any], lang: str) -> str:
         for sid, e in result["schemes"].items():
             lines.append(f"  {schemes()[sid].name(lang)}: {e['months_paid']}")
             for p in e["regions"]:
-                lines.append(f"    {p['region']} {name_of(p['region'])}: {p['months_paid']}  {p['first_month']} .. {p['last_month']}")
+                lines.append(f"    {p['region']} {name_of(p['region'])}: {p['months_paid']}"
+                             f"  {p['first_month']} .. {p['last_month']}")
             for y in e.get("years", []):
-                lines.append(f"    {y['year']}: {y['opening']} + {y['interest'] or '-'} + {y['credited']} = {y['closing']}")
+                lines.append(f"    {y['year']}: {y['opening']} + {y['interest'] or '-'} + {y['credited']}"
+                             f" = {y['closing']}")
             if "individual_account_balance" in e:
                 lines.append(f"    = {e['individual_account_balance']}")
     else:

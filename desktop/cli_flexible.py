@@ -23,8 +23,8 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--base-ratio", required=True, help="0.60 to 3.00 (the office's base limits)")
     c.add_argument("--preview", action="store_true", help="compute only, write nothing")
     c = grp.add_parser("import", help="a file of flexible workers' payments (the tax office's list): columns "
-                                      "id_number,name,from,to,ratio (or 身份证号码,姓名,起始月份,截止月份,缴费基数比例); "
-                                      "all rows or none")
+                                      "id_number,name,from,to,ratio "
+                                      "(or 身份证号码,姓名,起始月份,截止月份,缴费基数比例); all rows or none")
     c.add_argument("file")
     c = grp.add_parser("cost", help="what a month costs a flexible worker here (default the lowest base, this month)")
     c.add_argument("--base-ratio")

@@ -58,7 +58,8 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--limit", type=int, default=200)
     c.add_argument("--reveal", action="store_true", help="show ID numbers unmasked")
 
-    grp = sub.add_parser("approvals", help="requests waiting for a supervisor").add_subparsers(dest="action", required=True)
+    grp = sub.add_parser("approvals", help="requests waiting for a supervisor").add_subparsers(
+        dest="action", required=True)
     c = grp.add_parser("list")
     c.add_argument("--all", action="store_true", help="decided requests too")
     c = grp.add_parser("approve")

@@ -60,8 +60,10 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
         return _export_json(ledger.sync.export_to_outbox(a.folder))
     if act == "status":
         return {"offices": [{"code": p.code, "name": p.name, "applied_seq": p.applied_seq,
-                             "last_import": p.last_import.isoformat(sep=" ", timespec="seconds") if p.last_import else None,
-                             "last_export": p.last_export.isoformat(sep=" ", timespec="seconds") if p.last_export else None,
+                             "last_import": (p.last_import.isoformat(sep=" ", timespec="seconds")
+                                           if p.last_import else None),
+                             "last_export": (p.last_export.isoformat(sep=" ", timespec="seconds")
+                                           if p.last_export else None),
                              "can_receive": p.can_receive} for p in ledger.sync.peers()],
                 "pending_changes": ledger.sync.pending_changes(),
                 "gaps": [{"origin": g.origin, "from": g.first_missing, "to": g.last_missing}

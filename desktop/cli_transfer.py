@@ -275,10 +275,10 @@ def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
     if act == "enter-table":
         try:
             t = json.loads(Path(a.file).read_text(encoding="utf-8"))
-            if not isinstance(t, dict):
-                raise ValueError("not an object")
         except (OSError, ValueError):
             raise InvalidInput("file.unreadable", "file", path=a.file) from None
+        if not isinstance(t, dict):
+            raise InvalidInput("file.unreadable", "file", path=a.file)
         return case_json(ledger.transfers.enter_table(
             a.case, t.get("pre1998", "0"), t.get("to_last_year_end", "0"), t.get("this_year_principal", "0"),
             t.get("account", "0"), t.get("pooling", "0"), t.get("total", "0"), list(t.get("rows", [])),
@@ -318,9 +318,9 @@ def _insured(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
                 "due": c.due.isoformat(), "due_estimated": c.due_estimated, "months_here": c.months_here,
                 "months": c.months, "years": str(c.years), "pdf": a.pdf}
     if a.action == "claim":
-        c = ledger.insured.claim(a.worker, a.on)
-        return {"claimed_on": c.claimed_on.isoformat(), "insured_months": c.insured_months,
-                "benefit_months": c.benefit_months}
+        claim = ledger.insured.claim(a.worker, a.on)
+        return {"claimed_on": claim.claimed_on.isoformat(), "insured_months": claim.insured_months,
+                "benefit_months": claim.benefit_months}
     if a.action == "minimum":
         men, women = ledger.insured.set_medical_minimum(a.men, a.women)
         return {"men_years": men, "women_years": women}

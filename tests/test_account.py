@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 from conftest import EMPLOYER
 from hypothesis import given
@@ -54,7 +55,7 @@ def test_roll_adds_up(credits: dict[int, Decimal], rate: Decimal) -> None:
     by_year = {y: (12, D("0"), c) for y, c in credits.items()}
     years, complete = roll_account(by_year, lambda _y: rate, 2026)
     assert complete
-    for prev, cur in zip(years, years[1:]):
+    for prev, cur in pairwise(years):
         assert cur.opening == prev.closing
         if cur.year < 2026:
             assert cur.interest == to_fen(prev.closing * rate)

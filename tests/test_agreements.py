@@ -192,7 +192,7 @@ def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
     german = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
     assert german.valid_to == dt.date(2031, 12, 31)
     ledger.exemptions.withdraw(german.number, "测试：另行派遣")
-    [(field, value, reason, by, when)] = ledger.exemptions.corrections("DE")
+    [(field, value, reason, by, _when)] = ledger.exemptions.corrections("DE")
     assert (field, value, by) == ("first_posting_months", "60", "李科长") and reason
     with pytest.raises(InvalidInput):
         ledger.exemptions.correct("DE", "colour", "1", "x", "y")

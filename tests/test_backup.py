@@ -114,7 +114,8 @@ def test_damaged_backups_are_refused_with_the_reason(backed_up: tuple[Ledger, Pa
     other_key = tmp_path / "other.key"
     fmt.load_or_create_key(other_key)
     err = _expect_refused(file, other_key, target, "backup.wrong_key")
-    assert fmt.fingerprint(fmt.load_key(key)) in err.message() and fmt.fingerprint(fmt.load_key(other_key)) in err.message()
+    assert fmt.fingerprint(fmt.load_key(key)) in err.message()
+    assert fmt.fingerprint(fmt.load_key(other_key)) in err.message()
     _header, head, start = fmt.read_header(file)
     edited = tmp_path / "edited.sbk"  # same length, another office code: the header is authenticated
     new_head = head.replace(b'"office": "OFF01"', b'"office": "OFF02"')

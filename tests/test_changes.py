@@ -12,7 +12,7 @@ def test_recording_a_month_reports_its_row(ledger: Ledger, person: str) -> None:
     before = ledger.change_mark()
     ledger.take_written()
     result = ledger.contributions.record(person, EMPLOYER, "2026-10", "8000")
-    worker_id, keys = ledger.history.month_keys(person)
+    _, keys = ledger.history.month_keys(person)
     assert result.changes == Changes(people=frozenset({person}),
                                      months=frozenset({MonthRow(person, 202610, keys[0][1])}))
     assert [r.row_key for r in result.changes.months_of(person)] == keys

@@ -30,7 +30,8 @@ def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
     db = str(tmp_path / "cli.db")
     assert run(capsys, "--db", db, "init", "--office", "NC01", "--office-name", "南昌", "--region", "360100")[0] == 0
     assert run(capsys, "wage", "set", "--region", "360000", "--year", "2026", "--monthly", "6000", "--db", db)[0] == 0
-    assert run(capsys, "--db", db, "employer", "register", "--uscc", EMPLOYER, "--name", "赣江机械", "--risk-class", "2")[0] == 0
+    assert run(capsys, "--db", db, "employer", "register", "--uscc", EMPLOYER, "--name", "赣江机械",
+               "--risk-class", "2")[0] == 0
     return db
 
 
@@ -117,10 +118,10 @@ def test_console_script_and_env_db(office: str, tmp_path: Path) -> None:
     cmd = [exe] if exe else [sys.executable, "-m", "desktop.cli"]
     env = {**os.environ, "SHEBAO_DB": office}
     proc = subprocess.run([*cmd, "worker", "find", "nobody", "--json"], capture_output=True, text=True,
-                          env=env, timeout=60)
+                          env=env, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"workers": []}
     proc = subprocess.run([*cmd, "--json", "rate", "set", "--region", "360100", "--scheme", "medical",
                            "--from", "2026-01", "--employer", "1.5", "--employee", "0.02"],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 2 and json.loads(proc.stdout)["error"]["field"] == "employer_rate"

@@ -35,8 +35,10 @@ def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
               "--hukou-type", "rural"],
              *(["contrib", "record", "--worker", MAN, "--employer", EMPLOYER, "--month", f"2020-0{m}",
                 "--wage", "6000"] for m in range(1, 6)),
-             ["resident", "record", "--worker", MAN, "--scheme", "resident_pension", "--year", "2020", "--grade", "700"],
-             ["resident", "record", "--worker", MAN, "--scheme", "resident_pension", "--year", "2021", "--grade", "100"]]
+             ["resident", "record", "--worker", MAN, "--scheme", "resident_pension", "--year", "2020",
+              "--grade", "700"],
+             ["resident", "record", "--worker", MAN, "--scheme", "resident_pension", "--year", "2021",
+              "--grade", "100"]]
     for args in steps:
         assert run(capsys, "--db", db, *args)[0] == 0, args
     return db

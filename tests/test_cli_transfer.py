@@ -176,7 +176,8 @@ def _typed_table(pdf: Path) -> dict[str, Any]:
     """The money lines and yearly rows as a clerk types them in from the printed table."""
     text = pdf_text(pdf)
     money = {}
-    for key, label in (("pre1998", "1998年前个人缴费累计本息"), ("to_last_year_end", "1998年至上年末个人账户累计储存额"),
+    for key, label in (("pre1998", "1998年前个人缴费累计本息"),
+                       ("to_last_year_end", "1998年至上年末个人账户累计储存额"),
                        ("this_year_principal", "当年个人账户记账本金"), ("account", "个人账户转移额"),
                        ("pooling", "统筹基金转移额"), ("total", "转移总额")):
         found = re.search(rf"(?<![\u4e00-\u9fff\d]){label} (\d+\.\d\d)", text)

@@ -138,7 +138,7 @@ def test_file_level_refusals(ledger: Ledger, tmp_path: Path, content: bytes, key
 
 
 def test_undecodable_bytes_name_the_line() -> None:
-    data = "employer_uscc,id_number,name,month,wage\n".encode() + b"a,b,c,d,e\n" + b"\x81\x20\xff,x,y,z,w\n"
+    data = b"employer_uscc,id_number,name,month,wage\n" + b"a,b,c,d,e\n" + b"\x81\x20\xff,x,y,z,w\n"
     with pytest.raises(InvalidInput) as err:
         parse_csv_bytes(data)
     assert err.value.params["line"] == 3

@@ -54,7 +54,8 @@ def long_history(ledger: Ledger, person: str) -> str:
 
 def test_shipped_forms_load() -> None:
     assert check_forms() == []
-    assert set(forms()) == {"statement", "transfer-certificate", "coverage-certificate", "exemption-statistics", "transfer-report",
+    assert set(forms()) == {"statement", "transfer-certificate", "coverage-certificate", "exemption-statistics",
+                            "transfer-report",
                             "contact-letter", "information-table", "temporary-account",
                             "scheme-switch-notice", "medical-certificate", "pension-estimate",
                             "pension-determination"}
@@ -65,13 +66,13 @@ BAD_FORMS = [
      7, "unknown element type"),
     ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\nx=1\ny=2\ntext='{person.salary}'\n",
      10, "{person.salary}"),
-    ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\nx = 1\ncolour='red'\n",
-     10, "unknown key 'colour'"),
-    ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\n"
-     "[[element]]\ntype='table'\nsource='periods'\ny=50\ncolumns=[{key='months', title='m', width=250}]\n",
+    (("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\n"
+      "x = 1\ncolour='red'\n"), 10, "unknown key 'colour'"),
+    (("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\n"
+      "[[element]]\ntype='table'\nsource='periods'\ny=50\ncolumns=[{key='months', title='m', width=250}]\n"),
      13, "run off the page"),
-    ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='table'\nsource='people'\n"
-     "columns=[{key='name', title='n', width=20}]\n", 8, "not a list"),
+    (("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='table'\nsource='people'\n"
+      "columns=[{key='name', title='n', width=20}]\n"), 8, "not a list"),
     ("[form]\nid='x'\nkind='letter'\nversion='1'\ntitle='t'\n", 1, "unknown document kind"),
     ("[form]\nid='x'\nkind='statement'\nversion='1'\ntitle='t'\n[[element]]\ntype='text'\ntext='a'\nx=1\ny=2\nafter_table=true\n",
      6, "no table"),
@@ -211,19 +212,22 @@ def test_missing_font_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _golden_data(kind: str) -> DocumentData:
     values = {k: "" for k in DATA_PATHS[kind] if "[]" not in k}
-    values.update({"office.name": "南昌市社会保险事业管理局", "office.code": "NC0791", "doc.number": "NC0791-ZM2026000123",
+    values.update({"office.name": "南昌市社会保险事业管理局", "office.code": "NC0791",
+                   "doc.number": "NC0791-ZM2026000123",
                    "doc.date": "2026-11-23", "doc.clerk": "王经办", "person.name": "张三", "person.sex": "男",
                    "person.birth_date": "1985-11-11", "person.id_number": "510107198511113215",
                    "person.ssn": "510107198511113215", "person.hukou": "四川省成都市武侯区（农村）",
                    "person.phone": "13800000000", "account.balance": "12345.67", "account.note": "",
                    "cert.period_from": "2015-01", "cert.period_to": "2026-10", "cert.months_paid": "142",
-                   "cert.region": "360100", "cert.region_name": "江西省南昌市", "cert.last_employer": "南昌赣江机械制造有限公司",
+                   "cert.region": "360100", "cert.region_name": "江西省南昌市",
+                   "cert.last_employer": "南昌赣江机械制造有限公司",
                    "agreement.name_zh": "中华人民共和国和日本国社会保障协定",
                    "agreement.name_en": "Agreement between the People's Republic of China and Japan on Social Security",
                    "partner.name_zh": "日本", "partner.name_en": "Japan", "cert.name_zh": "参保证明",
                    "cert.name_partner": "適用証明書", "cert.from": "2027-01-01", "cert.to": "2031-12-31",
                    "cert.kind_zh": "派遣人员", "cert.kind_en": "posted employee", "person.sex_en": "Male",
-                   "person.nationality": "中国 CN", "person.passport": "EA1234567", "employer.name": "南昌赣江机械制造有限公司",
+                   "person.nationality": "中国 CN", "person.passport": "EA1234567",
+                   "employer.name": "南昌赣江机械制造有限公司",
                    "employer.uscc": "91360100MA35F7Q108", "host.name": "Muster KK, Tokyo"})
     years = [{"year": str(y), "months": "12", "base_total": "72000.00", "opening": "1000.00", "rate": "6.12%",
               "interest": "61.20", "credited": "5760.00", "closing": "6821.20"} for y in range(2015, 2027)]

@@ -123,7 +123,8 @@ def table_data(first_year: int = 1992, last_year: int = 2026) -> DocumentData:
               "money.this_year_principal": f"{this_year:.2f}", "money.account": f"{account:.2f}",
               "money.pooling": f"{pooling:.2f}", "money.total": f"{account + pooling:.2f}"}
     periods = [{"kind": "视同缴费", "region": "440100", "region_name": "广东省广州市", "first": "1990-01",
-                "last": f"{first_year - 1}-12", "months": str((first_year - 1990) * 12), "source": "穗档案〔1998〕12号"},
+                "last": f"{first_year - 1}-12", "months": str((first_year - 1990) * 12),
+                "source": "穗档案〔1998〕12号"},
                {"kind": "实际缴费", "region": "360100", "region_name": "江西省南昌市", "first": f"{first_year}-01",
                 "last": f"{last_year}-10", "months": str(months_paid), "source": "NC0791"}]
     return DocumentData(values, {"rows": rows, "periods": periods})

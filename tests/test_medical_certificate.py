@@ -91,7 +91,8 @@ def test_certificate_sums_three_regions_and_is_due_after_national_day(ledger: Le
     assert (listed.number, listed.due, listed.months, listed.pdf) == (cert.number, cert.due, 126, b"")
     assert [(d.kind, d.number) for d in ledger.documents.list_for(person)] == [("medical-certificate", cert.number)]
     verdict = ledger.documents.verify(cert.code)
-    assert verdict.valid and (verdict.kind, verdict.number, verdict.name) == ("medical-certificate", cert.number, "张三")
+    assert verdict.valid
+    assert (verdict.kind, verdict.number, verdict.name) == ("medical-certificate", cert.number, "张三")
     copy = ledger.documents.reprint(cert.number)
     assert copy.copy and "126 个月（10.50 年）" in pdf_text(copy.pdf)
 

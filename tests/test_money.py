@@ -14,7 +14,7 @@ from desktop.core.money import parse_amount, to_fen
 from desktop.core.month import Month, months_between
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)
-rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=4)
+rates = st.decimals(min_value=Decimal(0), max_value=Decimal(1), places=4)
 
 
 @given(amounts, rates)

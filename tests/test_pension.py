@@ -79,7 +79,8 @@ def test_the_estimate_reproduces_a_hand_computed_example_to_the_fen(ledger: Ledg
     # -> 15475.20; 2026 so far 10 x 720 = 7200
     assert e.account_balance_now == Decimal("15475.20") + Decimal("7200.00")
     # projected: 2026 interest 15475.20 x 2% = 309.50 (309.504), + 7200 + 2 x (7200 x 8% = 576)
-    b2026 = Decimal("15475.20") + fen(Decimal("15475.20") * r) + Decimal("7200.00") + 2 * fen(Decimal(7200) * Decimal("0.08"))
+    b2026 = (Decimal("15475.20") + fen(Decimal("15475.20") * r) + Decimal("7200.00")
+             + 2 * fen(Decimal(7200) * Decimal("0.08")))
     # 2027: wage 7200 x 1.05 = 7560; 12 x 604.80; interest on the 2026 closing
     w2027 = fen(Decimal(7200) * (1 + g))
     b2027 = b2026 + fen(b2026 * r) + 12 * fen(w2027 * Decimal("0.08"))

@@ -59,8 +59,8 @@ def test_joined_only_at_the_hukou_place(ledger: Ledger, person: str) -> None:
     with pytest.raises(InvalidInput) as missing:
         ledger.residents.record(person, "resident_medical", 2024, "400")
     assert missing.value.field == "residence_permit"
-    assert ledger.residents.record(person, "resident_medical", 2024, "400", residence_permit="赣居字360100123").subsidy \
-        == Decimal("670.00")
+    assert ledger.residents.record(person, "resident_medical", 2024, "400",
+                                   residence_permit="赣居字360100123").subsidy == Decimal("670.00")
     with pytest.raises(RefusedByRule):  # the residents' pension stays at the hukou place
         ledger.residents.record(person, "resident_pension", 2024, "500", residence_permit="赣居字360100123")
     f = ledger.workers.register_foreigner("DE", "C01X00T47", "Anna Schmidt", "F", "1990-04-01")

@@ -109,7 +109,8 @@ def test_correcting_a_recorded_month(staffed: Ledger) -> None:
     assert p.describe() == "更正张三（510107********3215）2026-10的缴费工资：8000.00 → 9500.00（原因：工资申报有误）"
     assert PERSON not in p.describe("en")
     with staffed.read() as s:
-        assert {c.wage for c in s.scalars(select(Contribution).where(Contribution.month == 202610))} == {Decimal("8000.00")}
+        wages = {c.wage for c in s.scalars(select(Contribution).where(Contribution.month == 202610))}
+        assert wages == {Decimal("8000.00")}
     m = as_(staffed, "sup1").approvals.approve(p.id).result
     assert m.base == Decimal("9500.00")
     pension = next(ln for ln in m.lines if ln.scheme == "pension")

@@ -402,7 +402,7 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
                 assert spec.names[-3:] == ("insured_region", "pension_since", "retirement_group")
                 data = data[:-3]
             if first_version:
-                data = dict(zip(spec.names, data))
+                data = dict(zip(spec.names, data, strict=False))  # workers: 3 fields fewer
             c = [*c[:5], json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), c[6]]
             rows.append(c)
         resealed.append(container.seal(seg.origin, rows, key, seg.sealed_at, lines=first_version)

@@ -40,7 +40,8 @@ def three(sqlite_template: Path, tmp_path: Path, hub_url: str) -> Iterator[tuple
     hub = make_office(sqlite_template, tmp_path, "GZ00", "赣州市社保局", "360700", EMP_HUB, "赣州稀土有限公司",
                       target=hub_url)
     a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司")
-    c = make_office(sqlite_template, tmp_path, "SH01", "上海市浦东新区社保中心", "310115", EMP_SH, "上海浦东贸易有限公司")
+    c = make_office(sqlite_template, tmp_path, "SH01", "上海市浦东新区社保中心", "310115", EMP_SH,
+                    "上海浦东贸易有限公司")
     trust_all(a, hub, c)
     try:
         yield a, hub, c

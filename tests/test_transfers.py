@@ -719,6 +719,7 @@ def test_yearly_report_equals_the_cases_counted_one_by_one(offices: Offices) -> 
         s.flush()
         rural = {ids[k]: v for k, v in people.items()}
         expected = _report_by_hand(cases, rural, "3601", 2026)
-    got = [(x.direction, x.month, x.people, x.rural, x.account, x.pooling, x.total) for x in a.transfers.report(2026).lines]
+    got = [(x.direction, x.month, x.people, x.rural, x.account, x.pooling, x.total)
+           for x in a.transfers.report(2026).lines]
     assert got == expected
     assert {d for d, *_ in got} == {"in", "out"} and len(got) > 12

@@ -7,13 +7,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from conftest import EMPLOYER  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
-from PySide6.QtPrintSupport import QPrinter  # noqa: E402
+from conftest import EMPLOYER
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
 
-from desktop.core.ledger import Ledger  # noqa: E402
-from desktop.ui.documents import BatchPrintDialog, DocumentPreviewDialog  # noqa: E402
-from desktop.ui.runner import Runner  # noqa: E402
+from desktop.core.ledger import Ledger
+from desktop.ui.documents import BatchPrintDialog, DocumentPreviewDialog
+from desktop.ui.runner import Runner
 
 
 def test_preview_print_and_save(ledger: Ledger, person: str, qtbot: object, tmp_path: Path) -> None:
@@ -51,5 +51,5 @@ def test_batch_print_everyone(ledger: Ledger, person: str, qtbot: object, tmp_pa
     assert dialog.error.text() == ""
     assert len(dialog.written) == 2
     assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == sorted(p.name for p in dialog.written)
-    assert "2" in dialog.result.text()
+    assert "2" in dialog.result_label.text()
     runner.wait()

@@ -161,7 +161,8 @@ def test_a_supervisor_enters_deemed_years_and_the_pension_place_follows(staffed:
 
         i18n.apply("en", remember=False)
         qtbot.waitUntil(lambda: page.tabs.tabText(4) == "Pension record")
-        assert _rows(page.pension_record.period_table)[0][0::4] == ["deemed years", f"Entered from the file ({DOCUMENT})"]
+        assert _rows(page.pension_record.period_table)[0][0::4] == ["deemed years",
+                                                                   f"Entered from the file ({DOCUMENT})"]
         assert page.pension_record.place_table.horizontalHeaderItem(2).text() == "Deemed"
     finally:
         _close(win)
@@ -176,7 +177,8 @@ def test_the_open_plan_follows_an_entry_and_shows_what_is_held_back(staffed: Led
         page.tabs.setCurrentIndex(4)
         held = page.pension_record.held
         assert held.isVisible() and "b00020" in held.styleSheet()
-        assert held.text().startswith("一次性补缴2010-01至2012-12共36个月（2026-11-23缴纳，记入个人账户14,400.00元）暂不计入")
+        assert held.text().startswith("一次性补缴2010-01至2012-12共36个月"
+                                      "（2026-11-23缴纳，记入个人账户14,400.00元）暂不计入")
         assert "人社厅发〔2019〕94号" in held.text() and "须在2026-12-07前书面告知本人原因" in held.text()
         assert _rows(page.pension_record.period_table) == [
             ["实际缴费", "360100 江西省南昌市", "2026-01 — 2026-11", "11", "本地缴费"]]
@@ -211,7 +213,8 @@ def test_the_open_plan_follows_an_entry_and_shows_what_is_held_back(staffed: Led
         qtbot.waitUntil(lambda: not history.isVisible())
         qtbot.waitUntil(lambda: plan.record.period_table.rowCount() == 2)
         assert _rows(plan.record.period_table)[0] == [
-            "1998年前缴费", "360102 江西省南昌市东湖区", "1995-01 — 1997-12", "36", "建账录入（职工养老保险手册 第0012号）"]
+            "1998年前缴费", "360102 江西省南昌市东湖区", "1995-01 — 1997-12", "36",
+            "建账录入（职工养老保险手册 第0012号）"]
         assert values["years"].text().startswith("北京市 0.00 年；江西省 3.91 年")
         assert plan.isVisible()
         qtbot.waitUntil(lambda: "其中1998年前 1,234.56 元" in page.pension_money.text())

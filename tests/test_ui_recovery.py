@@ -105,7 +105,7 @@ def test_restore_from_the_damage_dialog_with_progress(damaged: Scene, qtbot: Any
     _plan_shown(dialog, qtbot)
     runner.dialog_delay_ms = 0  # the progress dialog at once, as on a big office's restore
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None)
+    qtbot.waitUntil(lambda: dialog.recovery is not None)
     assert dialog.title.text() == "已从备份恢复"
     text = dialog.plan_text.text()
     assert f"已恢复备份 {damaged.newest_backup.name}" in text and "已重新导入 b-2.sync" in text

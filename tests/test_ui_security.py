@@ -187,7 +187,8 @@ def test_the_window_shows_the_audit_trail_and_tampering(staffed: Ledger, runner:
     assert dialog.banner.text().startswith("审计记录完整，共") and "1b5e20" in dialog.banner.styleSheet()
     qtbot.keyClicks(dialog.clerk, "clerk2")
     qtbot.keyClick(dialog.clerk, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 5 and not runner.busy, timeout=30000)  # the sign-in and four lines
+    # the sign-in and four lines
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 5 and not runner.busy, timeout=30000)
     cells = [dialog.model.index(1, c).data() for c in range(7)]
     assert cells[2:6] == ["clerk2", staffed.counter, "新增", "contribution"]
     assert "month=202512" in cells[6] and "wage=7000.00" in cells[6]

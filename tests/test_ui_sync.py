@@ -74,9 +74,9 @@ def test_import_export_and_the_same_file_twice(offices: tuple[Ledger, Ledger], r
     dialog.import_file(tmp_path / "a1.sync")
     qtbot.waitUntil(lambda: finished(dialog, runner) and dialog.last_import is not None)
     assert dialog.error.text() == ""
-    assert dialog.result.text().startswith(
+    assert dialog.result_label.text().startswith(
         f"已导入 OFF01 南昌市社保局 的同步文件：已应用 {sent.changes} 条，已有 0 条，冲突 0 条，暂存 0 条。")
-    assert f"SHA-256：{sent.sha256}" in dialog.result.text()
+    assert f"SHA-256：{sent.sha256}" in dialog.result_label.text()
     qtbot.waitUntil(lambda: dialog.peers.index(0, 2).data() != "从未")
     assert dialog.peers.index(0, 2).data().startswith("2026-11-23 ")
     assert dialog.peers.index(0, 4).data() == str(sent.changes)
@@ -87,7 +87,7 @@ def test_import_export_and_the_same_file_twice(offices: tuple[Ledger, Ledger], r
     qtbot.waitUntil(lambda: finished(dialog, runner) and dialog.error.text() != "")
     assert "这个同步文件已于2026-11-23" in dialog.error.text()
     assert dialog.error.text().endswith("导入过，未作任何改动")
-    assert dialog.isVisible() and dialog.result.text() == ""
+    assert dialog.isVisible() and dialog.result_label.text() == ""
 
     pending = b.sync.pending_changes()
     assert dialog.pending.text() == f"本机构 OFF02 有 {pending} 条变更尚未导出。"
@@ -98,7 +98,7 @@ def test_import_export_and_the_same_file_twice(offices: tuple[Ledger, Ledger], r
     result = dialog.last_export
     assert result is not None and result.to == ("OFF01",)
     assert dialog.error.text() == ""
-    assert dialog.result.text() == (f"已导出 {result.changes} 条变更，发给 OFF01。\n"
+    assert dialog.result_label.text() == (f"已导出 {result.changes} 条变更，发给 OFF01。\n"
                                     f"文件：{tmp_path / 'b1.sync'}\nSHA-256：{result.sha256}")
     qtbot.waitUntil(lambda: dialog.peers.index(0, 3).data() != "从未")
     assert dialog.pending.text() == "本机构 OFF02 的变更都已导出。"
@@ -135,7 +135,7 @@ def test_a_conflict_is_shown_and_the_losing_edit_taken(offices: tuple[Ledger, Le
     assert dialog.conflicts.rowCount() == 0 and dialog.tabs.tabText(2) == "冲突(&C)"
     dialog.import_file(path)
     qtbot.waitUntil(lambda: finished(dialog, runner) and dialog.conflicts.rowCount() == 1)
-    assert "冲突 1 条" in dialog.result.text() and "请在“冲突”页核对被覆盖的修改。" in dialog.result.text()
+    assert "冲突 1 条" in dialog.result_label.text() and "请在“冲突”页核对被覆盖的修改。" in dialog.result_label.text()
     assert dialog.tabs.tabText(2) == "冲突（1）(&C)"
     dialog.tabs.setCurrentIndex(2)
     row = [dialog.conflicts.index(0, c).data() for c in range(6)]
@@ -149,7 +149,8 @@ def test_a_conflict_is_shown_and_the_losing_edit_taken(offices: tuple[Ledger, Le
     dialog.take_button.click()
     qtbot.waitUntil(lambda: finished(dialog, runner) and dialog.conflicts.rowCount() == 0)
     assert dialog.error.text() == ""
-    assert dialog.result.text().startswith("冲突#") and dialog.result.text().endswith("：已改用落选的修改。")
+    text = dialog.result_label.text()
+    assert text.startswith("冲突#") and text.endswith("：已改用落选的修改。")
     assert dialog.tabs.tabText(2) == "冲突(&C)"
     assert dialog.differences.rowCount() == 0 and not dialog.take_button.isEnabled()
     assert b.workers.get(PERSON).phone == "13800138000"

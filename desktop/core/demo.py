@@ -19,8 +19,11 @@ from desktop.core.services.declaration import DeclarationRow
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强春燕海燕小红文斌丹玉兰晓东建华金凤慧玲宇航子涵欣怡浩然梓轩雨桐思远嘉怡俊杰"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+            "蒋蔡余杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦"
+            "白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武")
+GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强春燕海燕"
+         "小红文斌丹玉兰晓东建华金凤慧玲宇航子涵欣怡浩然梓轩雨桐思远嘉怡俊杰")
 HUKOU = ["360102", "360103", "360121", "360124", "361021", "362430", "360681", "360781",
          "430521", "511321", "412722", "340822"]
 REGION = "360100"
@@ -93,7 +96,7 @@ def build_demo(ledger: Ledger, people_count: int = 200, months: int = 36, people
             rows.append(DeclarationRow(line, code, number, name, str(m), f"{wage:.2f}"))
             m = m.add(1)
             if m.month == 1:
-                wage = (wage * Decimal("1.04")).quantize(Decimal("1"))
+                wage = (wage * Decimal("1.04")).quantize(Decimal(1))
     result = ledger.contributions.import_rows(rows, "demo", "")
     return {"office": ledger.office.get().code, "people": count, "employers": len(codes),
             "months_recorded": result.recorded, "lines": result.lines}

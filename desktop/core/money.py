@@ -19,7 +19,7 @@ def to_fen(value: Decimal) -> Decimal:
 def parse_amount(text: object, field: str = "amount") -> Decimal:
     """Parse a yuan amount given as text or number; more than two decimals is refused, not rounded."""
     raw = str(text).strip().replace(",", "").replace("，", "")
-    if raw.startswith("¥") or raw.startswith("￥"):
+    if raw.startswith(("¥", "￥")):
         raw = raw[1:].strip()
     if not raw:
         raise InvalidInput("required", field)

@@ -96,11 +96,12 @@ class Startup(QObject):
         self.window.show()
         self.window.focus_search()
 
-    def _opened(self, ledger: Any, error: BaseException | None) -> None:
+    def _opened(self, ledger: Ledger | None, error: BaseException | None) -> None:
         """The database is open: check it for damage on the runner (progress after half a second)."""
         if error is not None:
             self._fail(error)
             return
+        assert ledger is not None  # no error: the open task returned it
         self.ledger = ledger
         if ledger.damage is not None:  # SQLite refused it while opening ("not a database")
             self._health_known(ledger.damage, None)

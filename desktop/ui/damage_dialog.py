@@ -45,7 +45,7 @@ class DamageDialog(QDialog):
         super().__init__(parent)
         self.ledger, self.runner, self.health = ledger, runner, health
         self.plan: RecoveryPlan | None = None
-        self.result: RecoveryResult | None = None
+        self.recovery: RecoveryResult | None = None
         self.masked = True
         self._finding = False
         self.title = heading(3)
@@ -237,7 +237,7 @@ class DamageDialog(QDialog):
             self.read_only_button.setEnabled(True)
             self.restore_button.setEnabled(self.plan is not None and self.plan.backup is not None)
             return
-        self.result = result
+        self.recovery = result
         self.plan_text.setText(self.outcome(result))
         self.title.setText(self.tr("已从备份恢复"))
         self.title.setStyleSheet("color: #1b5e20;")
@@ -265,7 +265,8 @@ class DamageDialog(QDialog):
                 line = self.tr("{name} 未导入：{reason}").format(name=name, reason=item.error.message(i18n.lang()))
                 parts.append(f"<p style='color:#b00020'>{e(line)}</p>")
         if r.not_signed_in:
-            line = self.tr("恢复后的数据中没有您的账号，同步文件尚未导入：请以恢复后的账号登录后在 文件 → 同步 中导入。")
+            line = self.tr("恢复后的数据中没有您的账号，同步文件尚未导入："
+                           "请以恢复后的账号登录后在 文件 → 同步 中导入。")
             parts.append(f"<p style='color:#b00020'>{e(line)}</p>")
         missing = r.plan.missing_files
         if missing:
@@ -283,12 +284,12 @@ class DamageDialog(QDialog):
         super().accept()
 
     def _continue(self) -> None:
-        self.restored.emit(self.result)
+        self.restored.emit(self.recovery)
         super().accept()
 
     def reject(self) -> None:
         """Closing the dialog: read-only, unless the restore is done (then it goes on)."""
-        if self.result is not None:
+        if self.recovery is not None:
             self._continue()
             return
         if not self.read_only_button.isEnabled():
@@ -299,7 +300,7 @@ class DamageDialog(QDialog):
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
         self.setWindowTitle(self.tr("数据库已损坏 — 社保经办桌面"))
-        if self.result is None:
+        if self.recovery is None:
             self.title.setText(self.tr("数据库文件已损坏"))
         self.intro.setText(self.tr(
             "检查发现数据库文件有损坏。为免损坏扩大，本程序不再向其写入任何数据。"
@@ -315,8 +316,8 @@ class DamageDialog(QDialog):
         self.restore_button.setText(self.tr("恢复(&R)"))
         self.read_only_button.setText(self.tr("只读打开(&O)"))
         self.continue_button.setText(self.tr("继续(&C)"))
-        if self.result is not None:
-            self.plan_text.setText(self.outcome(self.result))
+        if self.recovery is not None:
+            self.plan_text.setText(self.outcome(self.recovery))
         elif self.plan is not None:
             self.plan_text.setText(self.describe(self.plan))
 

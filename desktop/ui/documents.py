@@ -44,7 +44,8 @@ class DocumentPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + "    " + self.tr("验证码已打印在每页底部"))
+        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + "    "
+                           + self.tr("验证码已打印在每页底部"))
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.save_button = QPushButton(self.tr("另存为PDF(&S)…"))
         self.close_button = QPushButton(self.tr("关闭"))
@@ -112,10 +113,10 @@ class BatchPrintDialog(QDialog):
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         self.error = error_label()
-        self.result = QLabel()
+        self.result_label = QLabel()
         self.everyone.toggled.connect(lambda on: self.keys.setEnabled(not on))
         self.setLayout(vbox(self.everyone, self.keys, hbox(QLabel(self.tr("保存到：")), self.folder, browse),
-                            self.error, self.result, hbox(1, self.start, close), margin=10))
+                            self.error, self.result_label, hbox(1, self.start, close), margin=10))
         self.written: list[Path] = []
         self.resize(520, 420)
 
@@ -147,4 +148,4 @@ class BatchPrintDialog(QDialog):
             self.error.setText(short_message(error))
             return
         self.written = list(result)
-        self.result.setText(self.tr("已生成 %n 份，保存在 ", "", len(self.written)) + self.folder.text())
+        self.result_label.setText(self.tr("已生成 %n 份，保存在 ", "", len(self.written)) + self.folder.text())

@@ -101,7 +101,7 @@ class HistoryModel(QAbstractTableModel):
         first, last = Month.from_int(keys[-1][0]), Month.from_int(keys[0][0])
         return [sid for sid in employee_schemes()
                 if schemes()[sid].collected_from <= last
-                and (schemes()[sid].collected_to is None or first <= schemes()[sid].collected_to)]
+                and ((to := schemes()[sid].collected_to) is None or first <= to)]
 
     def loaded_rows(self) -> int:
         """How many rows have been read so far."""

@@ -232,6 +232,7 @@ class PersonPage(QWidget):
         self.opening_button.clicked.connect(self.opening_requested)
         self.opening_button.setVisible(False)  # supervisors only: set_supervisor
         self.not_yet: tuple[QPushButton, ...] = ()
+        button: QPushButton  # the tuple is empty today: mypy infers no element type from it
         for button in self.not_yet:
             button.setEnabled(False)
         self.tabs = QTabWidget()

@@ -24,7 +24,7 @@ class ProgressDialog(QProgressDialog):
         if self._cancellable:
             self.setCancelButtonText(self.tr("取消"))
         else:
-            self.setCancelButton(None)  # type: ignore[arg-type]
+            self.setCancelButton(None)
 
     def set_progress(self, done: int, total: int) -> None:
         """Show done out of total."""

@@ -252,20 +252,24 @@ class RetirementPanel(QWidget):
         state = self.tr("已到达") if info.reached else self.tr("未到达")
         self.day.setText(self.tr("法定退休日期：{day}（{years}岁{months}个月，{group}岁退休年龄类别），{state}").format(
             day=info.retirement_date.isoformat(), years=years, months=months, group=info.group, state=state))
-        self.range.setText(self.tr("可弹性提前至 {early}（不早于原法定退休年龄），或经单位同意弹性延迟至 {late}").format(
+        self.range.setText(self.tr("可弹性提前至 {early}（不早于原法定退休年龄），"
+                                   "或经单位同意弹性延迟至 {late}").format(
             early=info.earliest_date.isoformat(), late=info.latest_date.isoformat()))
         need_y, need_m = divmod(info.minimum_months, 12)
         if info.missing_months:
-            text = self.tr("{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月（各地合计，含视同缴费），"
+            text = self.tr("{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；"
+                           "已有 {have} 个月（各地合计，含视同缴费），"
                            "还差 {missing} 个月：可延长缴费或一次性补缴").format(
                 year=info.retirement_date.year, need_y=need_y, need_m=need_m, need=info.minimum_months,
                 have=info.months_counted, missing=info.missing_months)
             if info.extended_cost is not None:
-                text += self.tr("；按灵活就业最低缴费基数延长缴费，每月 {monthly} 元，共约 {cost} 元（按{basis}）").format(
+                text += self.tr("；按灵活就业最低缴费基数延长缴费，"
+                                "每月 {monthly} 元，共约 {cost} 元（按{basis}）").format(
                     monthly=money(info.monthly_cost), cost=money(info.extended_cost), basis=info.cost_basis)
             self.minimum.setStyleSheet(ERROR_STYLE)
         else:
-            text = self.tr("{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月，已满足").format(
+            text = self.tr("{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；"
+                           "已有 {have} 个月，已满足").format(
                 year=info.retirement_date.year, need_y=need_y, need_m=need_m, need=info.minimum_months,
                 have=info.months_counted)
             self.minimum.setStyleSheet(MET_STYLE)

@@ -203,5 +203,6 @@ class SwitchDialog(FormDialog):
             self.captions[name].setText(text)
         self.years_title.setText(self.tr("城乡居民养老保险缴费及退还（按年度）"))
         self.years_table.setHorizontalHeaderLabels([
-            self.tr("年度"), self.tr("个人缴费"), self.tr("政府补贴"), self.tr("重复缴费月数"), self.tr("退还个人缴费")])
+            self.tr("年度"), self.tr("个人缴费"), self.tr("政府补贴"), self.tr("重复缴费月数"),
+            self.tr("退还个人缴费")])
         self._fill()

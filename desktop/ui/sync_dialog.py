@@ -312,15 +312,15 @@ class SyncDialog(QDialog):
         self.import_button = QPushButton()
         self.import_button.setObjectName("sync_import")
         self.import_button.clicked.connect(lambda: self.import_file())
-        self.result = QLabel()
-        self.result.setObjectName("sync_result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("sync_result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         offices_page = QWidget()
         offices_page.setLayout(vbox(
             self.pending, self.peers_view,
             hbox(self.to_label, self.to, self.full, 1, self.import_button, self.export_button),
-            self.result, self.outbox, margin=8))
+            self.result_label, self.outbox, margin=8))
 
         self.gaps = GapsModel(self)
         self.gaps_view = _table(self.gaps, "sync_gaps")
@@ -470,7 +470,7 @@ class SyncDialog(QDialog):
             return
         assert isinstance(result, ExportResult)
         self.last_export = result
-        self.result.setText(self.tr(
+        self.result_label.setText(self.tr(
             "已导出 {changes} 条变更，发给 {to}。\n文件：{file}\nSHA-256：{sha}").format(
                 changes=result.changes, to="、".join(result.to), file=result.file, sha=result.sha256))
         self.reload()
@@ -513,7 +513,7 @@ class SyncDialog(QDialog):
         if result.conflicts:
             lines.append(self.tr("请在“冲突”页核对被覆盖的修改。"))
         lines.append(self.tr("SHA-256：{sha}").format(sha=result.sha256))
-        self.result.setText("\n".join(lines))
+        self.result_label.setText("\n".join(lines))
         if result.applied:
             self.records_changed = True
         self.reload()
@@ -521,12 +521,12 @@ class SyncDialog(QDialog):
     def _start(self) -> None:
         self.running = True
         self.error.clear()
-        self.result.setText(self.tr("正在处理，请稍候…"))
+        self.result_label.setText(self.tr("正在处理，请稍候…"))
         self._update_buttons()
 
     def _stop(self) -> None:
         self.running = False
-        self.result.clear()
+        self.result_label.clear()
         self._update_buttons()
 
     # -- conflicts -------------------------------------------------------------------------
@@ -573,10 +573,10 @@ class SyncDialog(QDialog):
             return
         assert isinstance(result, ConflictInfo)
         if result.resolution == "loser":
-            self.result.setText(self.tr("冲突#{id}：已改用落选的修改。").format(id=result.id))
+            self.result_label.setText(self.tr("冲突#{id}：已改用落选的修改。").format(id=result.id))
             self.records_changed = True
         else:
-            self.result.setText(self.tr("冲突#{id}：已保留胜出的修改。").format(id=result.id))
+            self.result_label.setText(self.tr("冲突#{id}：已保留胜出的修改。").format(id=result.id))
         self.reload()
 
     def _update_buttons(self) -> None:

@@ -88,10 +88,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.search.open_requested.connect(self.open_person)
         self.runner.changes_made.connect(self._changes_made)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-        QShortcut(QKeySequence("Escape"), self, activated=self.focus_search)
+        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
+        QShortcut(QKeySequence("Escape"), self).activated.connect(self.focus_search)
         for i in range(7):  # Ctrl+1..7: the person page's sections
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self._tab(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self._tab(i))
         self._restore()
         self.retranslate()
         self._enable_ledger_actions(False)
@@ -720,10 +720,10 @@ class MainWindow(QMainWindow):
         title = self.tr("社保经办桌面")
         if self.office is not None:
             title += f" — {self.office.name}"
-        if self.read_only:
-            title += " — " + self.tr("只读（数据库已损坏）")
             self.office_label.setText(self.tr("经办机构 {code}　统筹区 {region}").format(
                 code=self.office.code, region=self.office.region_name))
+        if self.read_only:
+            title += " — " + self.tr("只读（数据库已损坏）")
         self.setWindowTitle(title)
         self.file_menu.setTitle(self.tr("文件(&F)"))
         self.register_menu.setTitle(self.tr("登记(&R)"))
@@ -776,7 +776,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         tab = settings.value("person/tab", 0)
-        self._saved_tab = int(tab) if str(tab).isdigit() else 0
+        self._saved_tab = int(str(tab)) if str(tab).isdigit() else 0
 
     def save_state(self) -> None:
         """Remember geometry, layout and the person page's tab."""

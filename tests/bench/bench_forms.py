@@ -61,8 +61,10 @@ def raw_statement(data: DocumentData, code: str) -> bytes:
         c.line(x * mm, top(y + 1.2), (x + 60) * mm, top(y + 1.2))
     c.drawString(15 * mm, top(70), "经查询，该参保人在本经办机构参加社会保险的情况如下：")
     y = 74.0
-    for rows, cols in ((data.lists["periods"], ("scheme_name", "region_name", "first_month", "last_month", "months", "arrears")),
-                       (data.lists["years"], ("year", "months", "base_total", "opening", "rate", "interest", "credited", "closing"))):
+    for rows, cols in ((data.lists["periods"], ("scheme_name", "region_name", "first_month", "last_month", "months",
+                                                "arrears")),
+                       (data.lists["years"], ("year", "months", "base_total", "opening", "rate", "interest", "credited",
+                                              "closing"))):
         width = 180 / len(cols)
         c.rect(15 * mm, top(y + 6.5), 180 * mm, 6.5 * mm)
         for i, col in enumerate(cols):
@@ -141,9 +143,11 @@ def main() -> int:
         "rss_mb_over_batch": [round(m, 1) for m in memory],
     }
     print(f"statements: {len(keys)}")
-    print(f"  engine render   {result['engine_per_s']:7.1f} /s   ratio to raw reportlab {result['ratio_engine_to_raw']:.2f}x")
+    print(f"  engine render   {result['engine_per_s']:7.1f} /s"
+          f"   ratio to raw reportlab {result['ratio_engine_to_raw']:.2f}x")
     print(f"  raw reportlab   {result['raw_per_s']:7.1f} /s")
-    print(f"  full issue      {result['issue_per_s']:7.1f} /s   ratio to raw reportlab {result['ratio_issue_to_raw']:.2f}x")
+    print(f"  full issue      {result['issue_per_s']:7.1f} /s"
+          f"   ratio to raw reportlab {result['ratio_issue_to_raw']:.2f}x")
     print(f"  RSS over batch  {result['rss_mb_over_batch']} MB")
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2))

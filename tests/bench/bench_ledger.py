@@ -186,7 +186,7 @@ def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
     led, base = sum(led_times), sum(raw_times)
     return {"ledger_s": led, "raw_s": base, "ratio": led / base, "rows": rows_total,
             "ledger_rows_per_s": rows_total / led, "raw_rows_per_s": rows_total / base,
-            "median_month_ratio": statistics.median(a / b for a, b in zip(led_times, raw_times)),
+            "median_month_ratio": statistics.median(a / b for a, b in zip(led_times, raw_times, strict=True)),
             "first_month_ratio": led_times[0] / raw_times[0],
             "last_month_ratio": led_times[-1] / raw_times[-1],
             "ledger_db_bytes": sizes[0], "raw_db_bytes": sizes[1]}
@@ -364,7 +364,7 @@ def report(r: dict[str, Any]) -> str:
          "", "", "info"),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.append(f"setup {r['setup_s']:.1f} s; long import {r['long_import']['lines']} lines in "
                  f"{r['long_import']['seconds']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MiB; "
                  f"db {r['db_bytes'] / 2**20:.0f} MiB at the end; after the imports "

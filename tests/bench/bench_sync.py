@@ -233,7 +233,7 @@ def report(r: dict[str, Any]) -> str:
          "runs " + " / ".join(f"{x:.2f}" for x in r["baseline_runs_s"])),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     tables = ", ".join(f"{k} {v:,}" for k, v in sorted(r["changes_by_table"].items()))
     lines.append(f"changes: {n:,} ({tables}); file {r['file_bytes']:,} bytes = "
                  f"{r['bytes_per_change']:.1f} bytes/change; peak RSS {r['peak_rss_mb']:.0f} MiB")

@@ -205,7 +205,8 @@ def bench_settle(tmp: Path, histories: int, rng: random.Random) -> dict[str, Any
     con.close()
     ledger.close()
     led, raw = statistics.median(led_times), statistics.median(raw_times)
-    return {"rss_start_mb": rss_start, "rss_peak_mb": rss_peak, "people": histories, "months_each": HISTORY_MONTHS, "first_month": str(months[0]),
+    return {"rss_start_mb": rss_start, "rss_peak_mb": rss_peak, "people": histories, "months_each": HISTORY_MONTHS,
+            "first_month": str(months[0]),
             "last_month": str(months[-1]), "import_rows": imported.rows, "import_s": import_s,
             "table_rows": rows, "pdf_pages": pages, "last_total": f"{total:.2f}",
             "ledger_median_ms": led * 1e3, "ledger_max_ms": max(led_times) * 1e3,
@@ -325,7 +326,8 @@ def bench_report(tmp: Path, cases: int, rng: random.Random) -> dict[str, Any]:
     return {"cases": cases, "counted_in_year": in_year, "lines": len(report.lines), "setup_s": setup_s,
             "ledger_median_ms": led * 1e3, "raw_median_ms": base * 1e3, "ratio": led / base,
             "pdf_ms": pdf_s * 1e3, "pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages), "csv_ms": csv_s * 1e3,
-            "rss_before_mb": rss_before, "rss_peak_mb": rss_report, "process_peak_rss_mb": peak_rss_mb(), "db_bytes": db_bytes(path)}
+            "rss_before_mb": rss_before, "rss_peak_mb": rss_report, "process_peak_rss_mb": peak_rss_mb(),
+            "db_bytes": db_bytes(path)}
 
 
 def mb(value: float | None) -> str:

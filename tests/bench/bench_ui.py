@@ -139,7 +139,7 @@ def keystrokes(people: list[tuple[str, str]], count: int, rng: random.Random) ->
 
     sample = rng.sample(people, count)
     out: list[list[str]] = []
-    for number, name in sample[: count // 3]:
+    for number, _name in sample[: count // 3]:
         out.append(list(number))
     for _number, name in sample[count // 3: 2 * count // 3]:
         out.append(list(name_initials(name)))

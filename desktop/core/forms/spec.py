@@ -181,7 +181,8 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
         raise FormFileError(path, _locate(lines, headers, i, "w"), "the element runs off the right edge of the page")
     align = item.get("align", "left")
     if align not in ALIGNS:
-        raise FormFileError(path, _locate(lines, headers, i, "align"), f"align must be left, center or right, not {align!r}")
+        raise FormFileError(path, _locate(lines, headers, i, "align"),
+                            f"align must be left, center or right, not {align!r}")
     for key in ("text", "text_en", "value"):
         if key in item:
             if not isinstance(item[key], str):

@@ -144,7 +144,8 @@ class MonthCalculator:
             if row is None:
                 raise RefusedByRule("rate.missing", "month", region=self.region, month=str(month),
                                     scheme=scheme.name_zh)
-            account = row.account.as_integer_ratio() if (scheme.individual_account and row.account is not None) else None
+            account = (row.account.as_integer_ratio() if (scheme.individual_account and row.account is not None)
+                       else None)
             out.append(_Rates(sid, row.employer.as_integer_ratio(), row.employee.as_integer_ratio(), account))
         self._rates[key] = out
         return out
@@ -446,7 +447,8 @@ def _existing(session: Session, worker_ids: list[int], months: set[int]) -> dict
 
 def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[str, object],
                calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
-               month_cache: dict[str, Month]) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
+               month_cache: dict[str, Month]
+               ) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
     e = employers.get(row.employer_uscc)
     if e is None:
         validate_uscc(row.employer_uscc, "employer_uscc")
@@ -512,16 +514,16 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
         existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
             Contribution.worker_id == w.id, Contribution.employer_id == e.id,
             Contribution.month == m.as_int()))}
-        for sid, er, ee, acc, _ex in lines:
+        for sid, _er, _ee, _acc, _ex in lines:
             old = existing.get(sid)
             if old is not None and not (old.status == "arrears" and not arrears):
                 raise Conflict("contrib.exists", "month", month=str(m),
                                scheme=schemes()[sid].name_zh, employer=e.uscc)
         for sid, er, ee, acc, ex in lines:
-            values = dict(wage=wage_amount, base=_yuan(base), employer_amount=_yuan(er),
-                          employee_amount=_yuan(ee), account_amount=_yuan(acc),
-                          recorded_on=today, status="exempt" if ex else status,
-                          exemption_id=ex)
+            values = {"wage": wage_amount, "base": _yuan(base), "employer_amount": _yuan(er),
+                      "employee_amount": _yuan(ee), "account_amount": _yuan(acc),
+                      "recorded_on": today, "status": "exempt" if ex else status,
+                      "exemption_id": ex}
             old = existing.get(sid)
             if old is not None:  # an arrears month being paid: changed in place (audited)
                 old.kind = kind if lump_sum else "back_payment" if m < Month.of(today) else kind

@@ -135,7 +135,7 @@ def parse_xlsx(path: Path) -> list[DeclarationRow]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
     try:
         sheet = book.worksheets[0]
@@ -166,7 +166,7 @@ def read_table(path: object) -> list[list[object]]:
             return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         try:
             book = load_workbook(file, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
         try:
             return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]

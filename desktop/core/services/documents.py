@@ -351,7 +351,8 @@ class DocumentService:
                 periods.append({"scheme_name": names[kind_], "region": region,
                                 "region_name": f"{region} {name_of(region)}", "first_month": first,
                                 "last_month": last, "months": str(months), "arrears": ""})
-            values["doc.essential"] = f"pension:{pension.months_paid if pension else 0};balance:{values['account.balance']}"
+            values["doc.essential"] = (f"pension:{pension.months_paid if pension else 0};"
+                                       f"balance:{values['account.balance']}")
             return DocumentData(values, {"periods": periods, "years": years})
         here = [p for p in (pension.regions if pension else ()) if p.region == office.region]
         last = s.execute(select(Employer.name).join(Contribution, Contribution.employer_id == Employer.id)
@@ -364,7 +365,8 @@ class DocumentService:
             "cert.region": office.region, "cert.region_name": name_of(office.region),
             "cert.last_employer": last or "—",
         })
-        values["doc.essential"] = f"months:{values['cert.months_paid']};{values['cert.period_from']}..{values['cert.period_to']}"
+        values["doc.essential"] = (f"months:{values['cert.months_paid']};"
+                                   f"{values['cert.period_from']}..{values['cert.period_to']}")
         return DocumentData(values, {"years": years})
 
 

@@ -378,7 +378,8 @@ class ExemptionService:
                 "schemes_exempted": exempt, "valid_from": first.isoformat(), "valid_to": last.isoformat()}
 
 
-def inbound_exemptions(s: Any, worker_ids: list[int]) -> dict[int, list[tuple[int, dt.date, dt.date, frozenset[str], str]]]:
+def inbound_exemptions(s: Any, worker_ids: list[int]
+                       ) -> dict[int, list[tuple[int, dt.date, dt.date, frozenset[str], str]]]:
     """For the given people: (id, from, to, schemes, note) of each home certificate recorded."""
     out: dict[int, list[tuple[int, dt.date, dt.date, frozenset[str], str]]] = {}
     if not worker_ids:

@@ -231,8 +231,8 @@ class InsuredTimeService:
             key = w.id_number or w.ssn
             rows = s.scalars(select(OfficeSetting).where(OfficeSetting.key.like(RECEIPT_SETTING + "%")))
             found = [Carried.from_json(json.loads(r.value)) for r in rows]
-        return sorted((c for c in found if c.worker == key and c.scheme == "medical"), key=lambda c: (c.received_on, c.certificate),
-                      reverse=True)
+        return sorted((c for c in found if c.worker == key and c.scheme == "medical"),
+                      key=lambda c: (c.received_on, c.certificate), reverse=True)
 
     def medical_certificate(self, worker: str, to_region: str, applied_on: object | None = None,
                             clerk: str = "") -> MedicalCertificate:

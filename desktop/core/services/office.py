@@ -141,10 +141,11 @@ class OfficeService:
         enc = identity.get("encryption_key")
         if enc is not None:
             try:
-                if not isinstance(serialization.load_pem_public_key(str(enc).encode()), X25519PublicKey):
-                    raise ValueError("not X25519")
+                enc_key = serialization.load_pem_public_key(str(enc).encode())
             except ValueError:
                 raise InvalidInput("identity.format", "file") from None
+            if not isinstance(enc_key, X25519PublicKey):
+                raise InvalidInput("identity.format", "file")
         with self._ledger.write() as s:
             own = load_office(s)
             if own.code == code:

@@ -49,7 +49,8 @@ POOLING_SETTING = "pooling.provincial."  # + province code: the ISO date it pool
 DOCUMENT_KINDS = {"court": ("法院", "court"), "audit": ("审计机关", "audit office"),
                   "inspection": ("劳动保障监察机构", "labour inspectorate"),
                   "arbitration": ("劳动人事争议仲裁委员会", "arbitration committee"),
-                  "undertaking": ("转出地经办机构书面承诺（2016年前补缴）", "sending office's undertaking (before 2016)")}
+                  "undertaking": ("转出地经办机构书面承诺（2016年前补缴）",
+                                  "sending office's undertaking (before 2016)")}
 FIRST_MONTH = Month(1950, 1)  # nothing in a pension record is older
 
 
@@ -379,7 +380,8 @@ class RecordView:
                              "balance": None if e.balance is None else f"{e.balance:.2f}", "document": e.document}
                             for e in self.opening],
                 "held_back": [{"paid_on": h.paid_on.isoformat(), "months": len(h.months),
-                               "first": str(h.months[0]), "last": str(h.months[-1]), "notify_by": h.notify_by.isoformat()}
+                               "first": str(h.months[0]), "last": str(h.months[-1]),
+                               "notify_by": h.notify_by.isoformat()}
                               for h in self.held_back],
                 "individual_account": yuan(self.money.account_fen), "pooling_fund": yuan(self.money.pooling_fen),
                 "pre1998": yuan(self.money.pre1998_fen), "months_counted": self.money.months_counted,

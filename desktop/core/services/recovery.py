@@ -387,7 +387,8 @@ class RecoveryService:
                 q = q.where(SyncChange.seq > backup.own_seq)
             else:  # an older backup: by time
                 q = q.where(SyncChange.at >= backup.created_at.isoformat(sep=" "))
-            return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in s.execute(q.order_by(SyncChange.seq))]
+            return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
+                    for r in s.execute(q.order_by(SyncChange.seq))]
 
         changes, problem = self._read(own_changes)
         if changes is None or sealed is None:

@@ -101,7 +101,8 @@ class RetirementService:
         try:
             month = self._ledger.flexible.month_cost()
             cost: Decimal | None = month.amount
-            basis = f"{month.month}，缴费基数{month.base:.2f}元（{month.month.year}年社会平均工资{month.average_wage:.2f}元的下限比例）"
+            basis = (f"{month.month}，缴费基数{month.base:.2f}元"
+                     f"（{month.month.year}年社会平均工资{month.average_wage:.2f}元的下限比例）")
         except ShebaoError as err:
             cost, basis = None, err.message()
         return RetirementInfo(key, _GROUP_CODES[group], statutory, age, earliest, latest, need, counted,

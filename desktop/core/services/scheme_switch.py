@@ -49,8 +49,10 @@ if TYPE_CHECKING:
 
 TO_RESIDENT, TO_EMPLOYEE = "to_resident", "to_employee"
 NOTICE = "scheme-switch-notice"
-DIRECTION_NAMES = {TO_RESIDENT: ("从职工基本养老保险转入城乡居民基本养老保险", "employees' pension to residents' pension"),
-                   TO_EMPLOYEE: ("从城乡居民基本养老保险转入职工基本养老保险", "residents' pension to employees' pension")}
+DIRECTION_NAMES = {TO_RESIDENT: ("从职工基本养老保险转入城乡居民基本养老保险",
+                                 "employees' pension to residents' pension"),
+                   TO_EMPLOYEE: ("从城乡居民基本养老保险转入职工基本养老保险",
+                                 "residents' pension to employees' pension")}
 _FEN = Decimal("0.01")
 
 
@@ -275,7 +277,8 @@ def notice_data(office: Office, w: Worker, p: SwitchPlan, number: str, today: dt
     else:
         counted = (f"城乡居民养老保险缴费年限不合并计算，职工养老保险缴费年限"
                    f"{years_text(p.counted_months)}（{p.counted_months}个月）")
-        account = "城乡居民养老保险个人缴费和补助（扣除退还部分）并入职工养老保险个人账户，利息由城乡居民养老保险基金另计"
+        account = ("城乡居民养老保险个人缴费和补助（扣除退还部分）并入职工养老保险个人账户，"
+                   "利息由城乡居民养老保险基金另计")
     values = {
         "office.name": office.name, "office.code": office.code, "office.region": office.region,
         "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),

@@ -251,7 +251,8 @@ class SyncService:
                         continue
                     rows: list[Any] = select_rows(
                         s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change "
-                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, seg.first_seq, seg.last_seq))
+                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq",
+                        (origin, seg.first_seq, seg.last_seq))
                     segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
                                             seg.sealed_at, rows))
             vector = self._vector(s, office.code)
@@ -595,9 +596,9 @@ class SyncService:
         except TypeError:  # not a key at all
             raise IntegrityFailure("sync.damaged", "file") from None
         # A person first stored by this import has no rows yet: nothing to look up.
-        new = {(c.tbl, c.key) for c, wid in zip(contribs, wids) if wid in fresh}
+        new = {(c.tbl, c.key) for c, wid in zip(contribs, wids, strict=True) if wid in fresh}
         cands: dict[tuple[int, int, int, str], tuple[str, str]] = {}
-        for c, wid in zip(contribs, wids):
+        for c, wid in zip(contribs, wids, strict=True):
             if wid is None or wid in fresh:
                 continue  # (a person not known here is refused when the record is stored)
             d = c.parsed

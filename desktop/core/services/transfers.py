@@ -134,8 +134,8 @@ class StepResult:
 
 
 _DIRECTIONS = {"in": "转入", "out": "转出"}
-_GATHER_BASIS = ("根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号）第五条和人社部规〔2016〕5号，"
-                 "该参保人员基本养老保险关系在我地，请将其在贵地临时基本养老保险缴费账户中的单位和个人全部缴费本息"
+_GATHER_BASIS = ("根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号）"
+                 "第五条和人社部规〔2016〕5号，该参保人员基本养老保险关系在我地，请将其在贵地临时基本养老保险缴费账户中的单位和个人全部缴费本息"
                  "转移归集至我地。")
 
 
@@ -314,7 +314,8 @@ class TransferService:
                                first_month=Month.of(today).as_int(), age=decision.age, age_limit=decision.age_limit,
                                opened_by=self._ledger.actor_name() or "—", created_at=self._ledger.now(),
                                sealed_on=None, sealed_to=None, sealed_document=None))
-        note = (f"该参保人{decision.age}岁（男{tr.rules().temporary_age_men}岁、女{tr.rules().temporary_age_women}岁及以上），"
+        note = (f"该参保人{decision.age}岁"
+                f"（男{tr.rules().temporary_age_men}岁、女{tr.rules().temporary_age_women}岁及以上），"
                 f"户籍在{name_of(w.hukou_region) if w.hukou_region else '—'}，转入地不在户籍省份：基本养老保险关系仍在"
                 f"{name_of(where)}（{where}），本地自{Month.of(today)}起为其建立临时基本养老保险缴费账户，"
                 f"单位和个人全部缴费记入该账户（国办发〔2009〕66号第五条、人社部规〔2016〕5号）。")

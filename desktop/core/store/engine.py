@@ -171,8 +171,8 @@ def open_checked(
     check: bool | int = False,
 ) -> tuple[Engine, Health | None]:
     """Open (creating if needed) and migrate the office database; a damaged SQLite file is still
-    opened, not migrated, and its damage returned: what quick_check found, or the error SQLite gave while opening it ("file is not a
-    database", "database disk image is malformed").
+    opened, not migrated, and its damage returned: what quick_check found, or the error SQLite gave
+    while opening it ("file is not a database", "database disk image is malformed").
 
     check: True / False, or a size in bytes: checked when the file is at most that big.
     """

@@ -92,7 +92,7 @@ def load_verify_key(pem: str) -> Ed25519PublicKey:
 def _x_public(pem: str) -> X25519PublicKey:
     key = serialization.load_pem_public_key(pem.encode())
     if not isinstance(key, X25519PublicKey):
-        raise ValueError("not an X25519 key")
+        raise ValueError("not an X25519 key")  # noqa: TRY004 - a bad key, as the loader's own errors
     return key
 
 
@@ -211,8 +211,9 @@ def _well_formed(changes: list[Any]) -> bool:
     """Every change has its seven fields, each of its type (checked field by field, in C)."""
     if set(map(len, changes)) - {7}:
         return False
-    columns = list(zip(*changes))
-    return all(set(map(type, col)) <= allowed for col, allowed in zip(columns, _FIELD_TYPES))
+    columns = list(zip(*changes, strict=True))
+    # no changes at all: no columns, and nothing wrong with them
+    return all(set(map(type, col)) <= allowed for col, allowed in zip(columns, _FIELD_TYPES, strict=False))
 
 
 def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str, lines: bool = False) -> Segment:
@@ -249,7 +250,7 @@ def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapp
                            separators=(",", ":")).encode()
     else:
         blobs = [s.the_blob() for s in segments]
-        index = [{**s.meta(), "size": len(b)} for s, b in zip(segments, blobs)]
+        index = [{**s.meta(), "size": len(b)} for s, b in zip(segments, blobs, strict=True)]
         plain = b"".join([json.dumps({"segments": index}, ensure_ascii=False, separators=(",", ":")).encode(),
                           b"\n", *blobs])
     body = AESGCM(body_key).encrypt(nonce, zlib.compress(plain, 6), header_bytes)
@@ -286,10 +287,10 @@ def open_file(raw: bytes) -> Opened:
         if len(header_bytes) != hlen or len(body) != blen or len(signature) != 64:
             raise IntegrityFailure("sync.truncated", "file")
         header = json.loads(header_bytes.decode())
-        if not isinstance(header, dict):
-            raise ValueError("header")
     except (struct.error, ValueError, UnicodeDecodeError):
         raise IntegrityFailure("sync.truncated", "file") from None
+    if not isinstance(header, dict):
+        raise IntegrityFailure("sync.truncated", "file")
     return Opened(header, header_bytes, body, raw[:pos], signature)
 
 

@@ -77,7 +77,7 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
     if not rows:
         return
     columns = tuple(rows[0])
-    values: list[Any] = list(zip(*map(itemgetter(*columns), rows)))
+    values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
     as_text = session.connection().dialect.name == "sqlite"
     for i, col in enumerate(values):
         kinds = set(map(type, col))
@@ -87,7 +87,7 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
             values[i] = list(map(dt.date.isoformat, col))
         else:
             values[i] = [_date_value(v, True) if isinstance(v, dt.date) else v for v in col]
-    insert_many(session, table, columns, list(zip(*values)))
+    insert_many(session, table, columns, list(zip(*values, strict=True)))
     count_uncaptured(session, table, len(rows))
 
 
@@ -105,7 +105,7 @@ def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[
         sql = sql.replace("%", "%%")
     pieces = sql.split("?")
     marks = _marks(conn, len(pieces) - 1)
-    sql = pieces[0] + "".join(m + p for m, p in zip(marks, pieces[1:]))
+    sql = pieces[0] + "".join(m + p for m, p in zip(marks, pieces[1:], strict=True))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, _params(conn, params))
@@ -155,8 +155,8 @@ class BulkRows:
             return [self.row(d) for d in records]
         if not values:
             return []
-        columns: list[Any] = list(zip(*values))
-        if any(set(map(type, col)) != {t} for col, t in zip(columns, self._types)):
+        columns: list[Any] = list(zip(*values, strict=True))
+        if any(set(map(type, col)) != {t} for col, t in zip(columns, self._types, strict=True)):
             return [self.row(d) for d in records]
         for i, kind in self._refs:
             columns[i] = self._ref_column(kind, columns[i])
@@ -172,7 +172,7 @@ class BulkRows:
                 columns[i] = list(map(dt.date.isoformat, parsed))
             else:
                 columns[i] = [_date_value(v, True) for v in parsed]
-        return list(zip(*columns))
+        return list(zip(*columns, strict=True))
 
     def _ref_column(self, kind: str, column: Sequence[str]) -> list[int]:
         if kind == "worker":

@@ -179,7 +179,7 @@ def encode_rows(spec: TableSpec, rows: Sequence[Mapping[str, Any]], worker_keys:
             columns.append(list(map(employer_keys.__getitem__, (r["employer_id"] for r in rows))))
         else:
             columns.append([r[f.name] for r in rows])
-    texts = [_text_column(f.kind, col) for f, col in zip(spec.fields, columns)]
+    texts = [_text_column(f.kind, col) for f, col in zip(spec.fields, columns, strict=True)]
     if not rows or any(t is None for t in texts):  # an empty or unusual value: one row at a time
         out = []
         for r in rows:
@@ -187,12 +187,12 @@ def encode_rows(spec: TableSpec, rows: Sequence[Mapping[str, Any]], worker_keys:
                                employer_keys[int(r["employer_id"])] if r.get("employer_id") is not None else None)
             out.append((record_key(spec, data), encode_data(spec, data)))
         return out
-    datas = list(map("[{}]".format, map(",".join, zip(*texts))))
-    by_name = {f.name: (f, col) for f, col in zip(spec.fields, columns)}
+    datas = list(map("[{}]".format, map(",".join, zip(*texts, strict=True))))
+    by_name = {f.name: (f, col) for f, col in zip(spec.fields, columns, strict=True)}
     key_columns = [col if f.kind in ("str", "worker", "employer") else list(map(str, col))
                    for f, col in (by_name[k] for k in spec.key_fields)]
-    keys = list(map("|".join, zip(*key_columns)))
-    return list(zip(keys, datas))
+    keys = list(map("|".join, zip(*key_columns, strict=True)))
+    return list(zip(keys, datas, strict=True))
 
 
 def decode_data(spec: TableSpec, value: Any) -> dict[str, Any]:
@@ -203,7 +203,7 @@ def decode_data(spec: TableSpec, value: Any) -> dict[str, Any]:
     if type(value) is list:
         if len(value) > len(spec.fields):
             raise ValueError("more fields than known")
-        return dict(zip(spec.names, value))
+        return dict(zip(spec.names, value, strict=False))  # an older version: fewer fields
     if type(value) is dict:
         return value
     raise ValueError("not record data")

@@ -131,7 +131,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_contribution_employer_id_employer')),
     sa.ForeignKeyConstraint(['worker_id'], ['worker.id'], name=op.f('fk_contribution_worker_id_worker')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contribution')),
-    sa.UniqueConstraint('worker_id', 'month', 'scheme', 'employer_id', name=op.f('uq_contribution_worker_id_month_scheme_employer_id'))
+    sa.UniqueConstraint('worker_id', 'month', 'scheme', 'employer_id',
+                        name=op.f('uq_contribution_worker_id_month_scheme_employer_id'))
     )
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.create_index('ix_contribution_employer_month', ['employer_id', 'month'], unique=False)

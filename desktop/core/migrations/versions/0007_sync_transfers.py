@@ -155,8 +155,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("transfer_case", "office_setting", "sync_file", "sync_conflict", "sync_held", "sync_peer", "sync_segment",
-                 "sync_change", "sync_state"):
+    for name in ("transfer_case", "office_setting", "sync_file", "sync_conflict", "sync_held", "sync_peer",
+                 "sync_segment", "sync_change", "sync_state"):
         op.drop_table(name)
     op.drop_column("worker", "pension_since")
     op.drop_column("worker", "insured_region")
