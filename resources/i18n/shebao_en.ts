@@ -274,7 +274,7 @@
 <context>
     <name>BatchPrintDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="+102"/>
+        <location filename="../../desktop/ui/documents.py" line="+103"/>
         <source>批量打印参保缴费证明</source>
         <translation>Print contribution statements in bulk</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>The restored data has no account of yours, so the sync files were not imported: sign in with a restored account and import them in File → Sync.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>有 {n} 个同步文件未找到：请向发件机构索取完整同步文件。</source>
         <translation>{n} sync files were not found: ask the offices that sent them for a full sync file.</translation>
     </message>
@@ -844,7 +844,7 @@
 <context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="-113"/>
+        <location filename="../../desktop/ui/documents.py" line="-114"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
@@ -862,7 +862,7 @@
         </translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>验证码已打印在每页底部</source>
         <translation>The verification code is printed at the foot of every page</translation>
     </message>
@@ -1131,7 +1131,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop/ui/history_model.py" line="+127"/>
+        <location filename="../../desktop/ui/history_model.py" line="+152"/>
         <source>单位 {employer}，个人 {employee}，记入个人账户 {account}</source>
         <translation>Employer {employer}, employee {employee}, to the individual account {account}</translation>
     </message>
@@ -1451,7 +1451,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+148"/>
+        <location filename="../../desktop/ui/window.py" line="+150"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1461,17 +1461,18 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+170"/>
+        <location line="+190"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
+        <location line="+83"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="-49"/>
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
@@ -1486,7 +1487,7 @@
         <translation>Issuing the statement of contributions…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>正在出具养老金测算表…</source>
         <translation>Printing the pension estimate…</translation>
     </message>
@@ -1541,7 +1542,7 @@
         <translation>Transfer requested: case {case}</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -1561,17 +1562,17 @@
         <translation>Shebao Desk</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>只读（数据库已损坏）</source>
         <translation>read-only (database damaged)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
         <source>经办机构 {code}&#x3000;统筹区 {region}</source>
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
@@ -1685,8 +1686,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-480"/>
-        <location line="+480"/>
+        <location line="-500"/>
+        <location line="+500"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1962,7 +1963,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+337"/>
+        <location filename="../../desktop/ui/person_page.py" line="+433"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1982,7 +1983,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Rural</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+33"/>
         <source>（部分年度记账利率未设置，利息不完整）</source>
         <translation> (some years have no crediting rate set, so the interest is incomplete)</translation>
     </message>
@@ -2377,7 +2378,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+168"/>
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+213"/>
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
@@ -2754,22 +2755,22 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>May retire as early as {early} (never before the original age), or with the employer&apos;s consent as late as {late}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月（各地合计，含视同缴费），还差 {missing} 个月：可延长缴费或一次性补缴</source>
         <translation>A pension starting in {year} needs {need_y} years {need_m} months ({need} months); the record has {have} months (every place, deemed years included): {missing} months short, by extended payment or a lump sum</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>；按灵活就业最低缴费基数延长缴费，每月 {monthly} 元，共约 {cost} 元（按{basis}）</source>
         <translation>; extended payment at the lowest flexible-worker base: {monthly} yuan a month, about {cost} yuan in all (at {basis})</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>{year}年退休的最低缴费年限 {need_y}年{need_m}个月（{need}个月）；已有 {have} 个月，已满足</source>
         <translation>A pension starting in {year} needs {need_y} years {need_m} months ({need} months); the record has {have} months: met</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>在本地继续缴费</source>
         <translation>Keep paying here</translation>
     </message>
@@ -3171,7 +3172,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>正在检查数据库…</source>
         <translation>Checking the database…</translation>
     </message>
@@ -3331,7 +3332,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Subsidy</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>退还个人缴费</source>
         <translation>Refunded</translation>
     </message>
