@@ -22,13 +22,16 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
     c.add_argument("--base-ratio", required=True, help="0.60 to 3.00 (the office's base limits)")
     c.add_argument("--preview", action="store_true", help="compute only, write nothing")
+    c.set_defaults(handler=_pay)
     c = grp.add_parser("import", help="a file of flexible workers' payments (the tax office's list): columns "
                                       "id_number,name,from,to,ratio "
                                       "(or 身份证号码,姓名,起始月份,截止月份,缴费基数比例); all rows or none")
     c.add_argument("file")
+    c.set_defaults(handler=_import)
     c = grp.add_parser("cost", help="what a month costs a flexible worker here (default the lowest base, this month)")
     c.add_argument("--base-ratio")
     c.add_argument("--month")
+    c.set_defaults(handler=_cost)
 
 
 def payment_json(p: FlexiblePayment) -> dict[str, Any]:
@@ -52,19 +55,18 @@ def human_lines(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def dispatch(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any] | None:
-    """Run a flexible-worker command (None: not one)."""
-    if a.command != "flexible":
-        return None
-    if a.action == "pay":
-        return payment_json(ledger.flexible.pay(a.worker, a.start, a.end, a.base_ratio, preview=a.preview))
-    if a.action == "import":
-        done = ledger.flexible.import_rows(read_flexible(a.file))
-        return {"file": a.file, "rows": len(done), "months": sum(len(p.months) for p in done),
-                "total": fmt(sum((p.total for p in done), Decimal(0))),
-                "payments": [payment_json(p) for p in done]}
-    if a.action == "cost":
-        m = ledger.flexible.month_cost(a.base_ratio, a.month)
-        return {"month": str(m.month), "average_wage": fmt(m.average_wage), "base": fmt(m.base),
-                "amount": fmt(m.amount), "individual_account": fmt(m.individual_account)}
-    return None
+def _pay(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return payment_json(ledger.flexible.pay(a.worker, a.start, a.end, a.base_ratio, preview=a.preview))
+
+
+def _import(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    done = ledger.flexible.import_rows(read_flexible(a.file))
+    return {"file": a.file, "rows": len(done), "months": sum(len(p.months) for p in done),
+            "total": fmt(sum((p.total for p in done), Decimal(0))),
+            "payments": [payment_json(p) for p in done]}
+
+
+def _cost(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    m = ledger.flexible.month_cost(a.base_ratio, a.month)
+    return {"month": str(m.month), "average_wage": fmt(m.average_wage), "base": fmt(m.base),
+            "amount": fmt(m.amount), "individual_account": fmt(m.individual_account)}

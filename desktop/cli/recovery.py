@@ -1,11 +1,14 @@
-"""The command line's database check and recovery: `shebao check [--full]`, `shebao restore --plan`
-and `shebao restore --recover` (part of the `shebao` command line, desktop/cli.py; no Qt here)."""
+"""The command line's database check, restore and recovery: `shebao check [--full]`,
+`shebao restore FILE`, `shebao restore --plan` and `shebao restore --recover` (part of the `shebao`
+command line, desktop/cli/; no Qt here)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from desktop.cli import security
+from desktop.cli.common import Verdict
 from desktop.core.errors import DatabaseDamaged, InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
@@ -22,33 +25,26 @@ from desktop.core.services.recovery import (
 from desktop.core.store.health import Health
 
 
-class Damaged(Exception):
-    """A check that found damage: its result is printed and the exit code is 4."""
-
-    def __init__(self, result: dict[str, Any]) -> None:
-        super().__init__(result["reason"])
-        self.result = result
-
-
-def add_parsers(sub: Any) -> None:
-    """`shebao check`; the recovery options of `shebao restore` are added in cli_security."""
+def add_check_parser(sub: Any) -> None:
+    """`shebao check`: it reads no records, so anyone may run it, and it runs its own check."""
     c = sub.add_parser("check", help="check the database file for damage (SQLite quick_check)")
     c.add_argument("--full", action="store_true", help="the full check (integrity_check: slower, also indexes)")
+    c.set_defaults(handler=_check, recovery=True, signs_in=False, checks_on_open=False)
 
 
-def add_restore_options(c: Any) -> None:
-    """--plan / --recover / --from on `shebao restore`."""
+def add_restore_parser(sub: Any) -> None:
+    """`shebao restore FILE` and its recovery options --plan / --recover / --from."""
+    c = sub.add_parser("restore", help="restore a backup into this database (or recover: --plan, --recover)")
+    c.add_argument("file", nargs="?")
+    c.add_argument("--key")
+    c.add_argument("--force", action="store_true", help="replace an office's data (a copy is kept)")
     c.add_argument("--plan", action="store_true",
                    help="show what a recovery would restore from where, and what would be lost")
     c.add_argument("--recover", action="store_true",
                    help="restore the newest backup, then import the sync files received since")
     c.add_argument("--from", dest="folders", action="append", default=[], metavar="FOLDER",
                    help="also look for backups and sync files here (may be repeated)")
-
-
-def is_recovery(a: argparse.Namespace) -> bool:
-    """Whether the command may run on a damaged database without a readable sign-in."""
-    return a.command in ("check", "restore")
+    c.set_defaults(handler=_restore, before=_before_restore, recovery=True)
 
 
 def health_json(h: Health) -> dict[str, Any]:
@@ -130,19 +126,25 @@ def result_json(r: RecoveryResult, masked: bool, lang: str) -> dict[str, Any]:
     }
 
 
-def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any] | None:
-    """Run `check` or `restore --plan/--recover` (None: another command)."""
-    if a.command == "check":
-        h = ledger.check(full=a.full)
-        result = health_json(h)
-        if not h.ok:
-            reason = DatabaseDamaged(h.summary).message(lang)
-            raise Damaged({**result, "reason": "\n".join([reason, *h.problems])})
-        return result
-    if a.command != "restore" or not (a.plan or a.recover):
-        return None
-    if a.plan and a.recover:
+def _before_restore(a: argparse.Namespace) -> None:
+    if bool(a.file) + a.plan + a.recover != 1:
         raise InvalidInput("restore.what", "file")
+    if a.file:  # a damaged backup is refused before the target is even created
+        security.check_backup(a.file, a.key)
+
+
+def _check(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    h = ledger.check(full=a.full)
+    result = health_json(h)
+    if not h.ok:
+        reason = DatabaseDamaged(h.summary).message(lang)
+        raise Verdict({**result, "reason": "\n".join([reason, *h.problems])})
+    return result
+
+
+def _restore(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.file:
+        return security.restore_file(ledger, a)
     if a.plan:
         return plan_json(ledger.recovery.plan(a.folders, a.key), _masking(ledger), lang)
     done = ledger.recovery.recover(a.folders, a.key, force=a.force)

@@ -2,7 +2,7 @@
 
 Once the office has accounts every command runs as SHEBAO_USER with SHEBAO_PASSWORD (or the first
 line of the file SHEBAO_PASSWORD_FILE, for scheduled tasks) and is audited under that account.
-Part of the `shebao` command line (desktop/cli.py); no Qt here either.
+Part of the `shebao` command line (desktop/cli/); no Qt here either.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.common import Verdict
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
 from desktop.core.privacy import mask_id, mask_phone
@@ -22,33 +23,30 @@ from desktop.core.services.approvals import PendingInfo
 from desktop.core.services.users import AccountInfo
 
 
-class Failed(Exception):
-    """A check that found a problem: its result is printed and the exit code is 4."""
-
-    def __init__(self, result: dict[str, Any], reason: str) -> None:
-        super().__init__(reason)
-        self.result = result
-        self.reason = reason
-
-
 def add_parsers(sub: Any) -> None:
-    """The user, audit, approvals, backup and restore commands, and `contrib correct`."""
+    """The `user`, `audit` and `approvals` groups and `backup`."""
     grp = sub.add_parser("user", help="accounts (administrators)").add_subparsers(dest="action", required=True)
     c = grp.add_parser("add", help="a new account; first password from SHEBAO_NEW_PASSWORD or a prompt")
     c.add_argument("name")
     c.add_argument("--role", required=True, choices=list(ROLES))
-    grp.add_parser("list")
+    c.set_defaults(handler=_user_add)
+    grp.add_parser("list").set_defaults(handler=_user_list)
     for action in ("unlock", "disable", "enable"):
-        grp.add_parser(action).add_argument("name")
+        c = grp.add_parser(action)
+        c.add_argument("name")
+        c.set_defaults(handler=_user_unlock if action == "unlock" else _user_active)
     c = grp.add_parser("role")
     c.add_argument("name")
     c.add_argument("--role", required=True, choices=list(ROLES))
+    c.set_defaults(handler=_user_role)
     c = grp.add_parser("passwd", help="change your password, or (admin) reset another account's")
     c.add_argument("name", nargs="?")
+    c.set_defaults(handler=_user_passwd)
 
     grp = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
     c = grp.add_parser("verify", help="check the hash chain")
     c.add_argument("--expect", help="SEQ:HASH noted earlier (e.g. from a backup or a printout)")
+    c.set_defaults(handler=_audit_verify)
     c = grp.add_parser("search")
     c.add_argument("--person")
     c.add_argument("--clerk")
@@ -57,17 +55,21 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--table")
     c.add_argument("--limit", type=int, default=200)
     c.add_argument("--reveal", action="store_true", help="show ID numbers unmasked")
+    c.set_defaults(handler=_audit_search)
 
     grp = sub.add_parser("approvals", help="requests waiting for a supervisor").add_subparsers(
         dest="action", required=True)
     c = grp.add_parser("list")
     c.add_argument("--all", action="store_true", help="decided requests too")
+    c.set_defaults(handler=_approvals_list)
     c = grp.add_parser("approve")
     c.add_argument("id", type=int)
     c.add_argument("--out", help="where to save an issued certificate's PDF")
+    c.set_defaults(handler=_approve)
     c = grp.add_parser("refuse")
     c.add_argument("id", type=int)
     c.add_argument("--reason", required=True)
+    c.set_defaults(handler=_refuse)
 
     c = sub.add_parser("backup", help="an encrypted, verified backup of the office database")
     where = c.add_mutually_exclusive_group(required=True)
@@ -75,23 +77,7 @@ def add_parsers(sub: Any) -> None:
     where.add_argument("--daily", metavar="DIR", help="today's file in DIR, older ones rotated")
     c.add_argument("--keep", type=int, default=14)
     c.add_argument("--key", help="key file (default SHEBAO_BACKUP_KEY or the user data folder)")
-    c = sub.add_parser("restore", help="restore a backup into this database (or recover: --plan, --recover)")
-    c.add_argument("file", nargs="?")
-    c.add_argument("--key")
-    c.add_argument("--force", action="store_true", help="replace an office's data (a copy is kept)")
-    from desktop import cli_recovery
-
-    cli_recovery.add_restore_options(c)
-
-
-def add_correct_parser(grp: Any) -> None:
-    """`contrib correct`: a recorded month's wage corrected (a clerk's becomes a request)."""
-    c = grp.add_parser("correct", help="correct a recorded month's wage (needs a supervisor)")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--employer", required=True)
-    c.add_argument("--month", required=True)
-    c.add_argument("--wage", required=True)
-    c.add_argument("--reason", required=True)
+    c.set_defaults(handler=_backup)
 
 
 def _password_from_env() -> str | None:
@@ -187,70 +173,69 @@ def masked_worker(w: dict[str, Any]) -> dict[str, Any]:
             "passport": mask_id(w["passport"]) or None, "phone": mask_phone(w["phone"]) or None}
 
 
-def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any] | None:
-    """Run one of this module's commands; None when the command is not one of them."""
-    cmd, act = a.command, getattr(a, "action", None)
-    if cmd == "user":
-        return _user(ledger, a)
-    if cmd == "audit" and act == "verify":
-        anchor = None
-        if a.expect:
-            seq, _, digest = a.expect.partition(":")
-            if not seq.strip().isdigit() or len(digest.strip()) != 64:
-                raise InvalidInput("audit.anchor_format", "anchor")
-            anchor = (int(seq), digest.strip().lower())
-        v = ledger.audit.verify(anchor)
-        result = {"valid": v.valid, "entries": v.entries, "first_bad": v.first_bad,
-                  "reason": v.message(lang), "head": {"seq": v.head_seq, "hash": v.head_hash}}
-        if not v.valid:
-            raise Failed(result, v.message(lang))
-        return result
-    if cmd == "audit":
-        items = ledger.audit.search(a.person, a.clerk, a.start, a.end, a.table, a.limit, a.reveal)
-        return {"entries": [{"seq": e.seq, "at": e.at.isoformat(sep=" ", timespec="seconds"),
-                             "actor": e.actor, "role": e.role, "counter": e.counter,
-                             "action": e.action, "table": e.table, "row_id": e.row_id,
-                             "before": e.before, "after": e.after, "note": e.note} for e in items]}
-    if cmd == "approvals":
-        return _approvals(ledger, a, lang)
-    if cmd == "backup":
-        r = (ledger.backups.daily(a.daily, a.keep, a.key) if a.daily else ledger.backups.backup(a.out, a.key))
-        return {"file": str(r.file), "size": r.size, "sha256": r.sha256, "verified": True,
-                "key_file": str(r.key_file), "key_fingerprint": r.key_fingerprint,
-                "key_created": r.key_created, "removed": [str(p) for p in r.removed]}
-    if cmd == "restore" and a.file:
-        rr = ledger.backups.restore(a.file, a.key, a.force)
-        return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
-                "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}
-    return None
+def _user_add(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"user": user_json(ledger.users.add(a.name, a.role, new_password(a.name)))}
 
 
-def _user(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+def _user_list(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"users": [user_json(u) for u in ledger.users.list()]}
+
+
+def _user_passwd(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     users = ledger.users
-    if a.action == "add":
-        return {"user": user_json(users.add(a.name, a.role, new_password(a.name)))}
-    if a.action == "list":
-        return {"users": [user_json(u) for u in users.list()]}
-    if a.action == "passwd":
-        if a.name:
-            return {"user": user_json(users.reset_password(a.name, new_password(a.name)))}
-        actor = ledger.actor
-        if actor is None:
-            raise NotAllowed("auth.cli")
-        current = _password_from_env() or ""
-        return {"user": user_json(users.change_password(current, new_password(actor.name)))}
-    if a.action == "role":
-        return {"user": user_json(users.set_role(a.name, a.role))}
-    if a.action == "unlock":
-        return {"user": user_json(users.unlock(a.name))}
-    return {"user": user_json(users.set_active(a.name, a.action == "enable"))}
+    if a.name:
+        return {"user": user_json(users.reset_password(a.name, new_password(a.name)))}
+    actor = ledger.actor
+    if actor is None:
+        raise NotAllowed("auth.cli")
+    current = _password_from_env() or ""
+    return {"user": user_json(users.change_password(current, new_password(actor.name)))}
 
 
-def _approvals(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    if a.action == "list":
-        return {"requests": [request_json(p, lang) for p in ledger.approvals.list(None if a.all else "pending")]}
-    if a.action == "refuse":
-        return {"request": request_json(ledger.approvals.refuse(a.id, a.reason), lang)}
+def _user_role(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"user": user_json(ledger.users.set_role(a.name, a.role))}
+
+
+def _user_unlock(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"user": user_json(ledger.users.unlock(a.name))}
+
+
+def _user_active(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"user": user_json(ledger.users.set_active(a.name, a.action == "enable"))}
+
+
+def _audit_verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    anchor = None
+    if a.expect:
+        seq, _, digest = a.expect.partition(":")
+        if not seq.strip().isdigit() or len(digest.strip()) != 64:
+            raise InvalidInput("audit.anchor_format", "anchor")
+        anchor = (int(seq), digest.strip().lower())
+    v = ledger.audit.verify(anchor)
+    result = {"valid": v.valid, "entries": v.entries, "first_bad": v.first_bad,
+              "reason": v.message(lang), "head": {"seq": v.head_seq, "hash": v.head_hash}}
+    if not v.valid:
+        raise Verdict(result, v.message(lang))
+    return result
+
+
+def _audit_search(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    items = ledger.audit.search(a.person, a.clerk, a.start, a.end, a.table, a.limit, a.reveal)
+    return {"entries": [{"seq": e.seq, "at": e.at.isoformat(sep=" ", timespec="seconds"),
+                         "actor": e.actor, "role": e.role, "counter": e.counter,
+                         "action": e.action, "table": e.table, "row_id": e.row_id,
+                         "before": e.before, "after": e.after, "note": e.note} for e in items]}
+
+
+def _approvals_list(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"requests": [request_json(p, lang) for p in ledger.approvals.list(None if a.all else "pending")]}
+
+
+def _refuse(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"request": request_json(ledger.approvals.refuse(a.id, a.reason), lang)}
+
+
+def _approve(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     done = ledger.approvals.approve(a.id)
     out: dict[str, Any] = {"request": request_json(done.request, lang), "pdf": None}
     pdf = getattr(done.result, "pdf", None)
@@ -259,3 +244,17 @@ def _approvals(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, An
         Path(path).write_bytes(pdf)
         out["pdf"] = path
     return out
+
+
+def _backup(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    r = (ledger.backups.daily(a.daily, a.keep, a.key) if a.daily else ledger.backups.backup(a.out, a.key))
+    return {"file": str(r.file), "size": r.size, "sha256": r.sha256, "verified": True,
+            "key_file": str(r.key_file), "key_fingerprint": r.key_fingerprint,
+            "key_created": r.key_created, "removed": [str(p) for p in r.removed]}
+
+
+def restore_file(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
+    """`restore FILE`: a backup restored into this database."""
+    rr = ledger.backups.restore(a.file, a.key, a.force)
+    return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
+            "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}

@@ -1,5 +1,5 @@
-"""Retirement at the counter on the command line: `shebao retirement` (the day, the range, the
-minimum and what is missing) and the `pension` actions other than `pension place`."""
+"""Retirement and pensions: `shebao retirement` (the day, the range, the minimum and what is
+missing) and `shebao pension place|base|transitional|divisor|estimate|determine`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli import security
 from desktop.core.ledger import Ledger
 from desktop.core.money import fmt
 from desktop.core.services.pension import Determination, Estimate
 
 
-def add_parsers(sub: Any) -> None:
+def add_retirement_parser(sub: Any) -> None:
     """Add `retirement` to the command line."""
     c = sub.add_parser("retirement", help="when the person may retire (with the rise from 2025), the minimum "
                                           "contribution months of that year and what is missing")
@@ -21,17 +22,25 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--set-group", choices=("60", "55", "50"),
                    help="record the person's original retirement group first (women: 55 cadres and flexible "
                         "workers, 50 workers)")
+    c.set_defaults(handler=_retirement)
 
 
-def add_pension_parsers(pension: Any) -> None:
-    """Add the pension actions (estimate, determination, office data) to the `pension` group."""
+def add_parsers(sub: Any) -> None:
+    """The `pension` group: the place, the office data, the estimate and the determination."""
+    pension = sub.add_parser("pension", help="pension claims").add_subparsers(dest="action", required=True)
+    p = pension.add_parser("place", help="where the pension would be paid, and the rule that decided it")
+    p.add_argument("--worker", required=True)
+    p.add_argument("--on")
+    p.set_defaults(handler=_place)
     c = pension.add_parser("base", help="admin: the province's published calculation base (计发基数)")
+    c.set_defaults(handler=_base)
     g = c.add_subparsers(dest="base_action", required=True)
     b = g.add_parser("set", help="the calculation base for pensions starting in YEAR")
     b.add_argument("--region", required=True)
     b.add_argument("--year", required=True)
     b.add_argument("--monthly", required=True)
     c = pension.add_parser("transitional", help="admin: the province's transitional-pension coefficient")
+    c.set_defaults(handler=_transitional)
     g = c.add_subparsers(dest="transitional_action", required=True)
     t = g.add_parser("set", help="the coefficient (过渡性养老金计发系数) as a fraction, e.g. 0.012")
     t.add_argument("--region", required=True)
@@ -39,6 +48,7 @@ def add_pension_parsers(pension: Any) -> None:
     t.add_argument("--with-pre1998", action="store_true",
                    help="the province also counts months paid before 1998 in the transitional pension")
     c = pension.add_parser("divisor", help="admin: the province's divisor for an age with extra months")
+    c.set_defaults(handler=_divisor)
     g = c.add_subparsers(dest="divisor_action", required=True)
     d = g.add_parser("set", help="e.g. --age 60 --months 1 --value 138.4")
     d.add_argument("--age", required=True)
@@ -52,11 +62,13 @@ def add_pension_parsers(pension: Any) -> None:
     e.add_argument("--base-ratio", help="future base as a share of the average wage (0.6 .. 3.0)")
     e.add_argument("--move-to", help="the region of the move scenario (default: another province)")
     e.add_argument("--pdf", help="print the estimate sheet (养老金测算表) to this file")
+    e.set_defaults(handler=_estimate)
     m = pension.add_parser("determine", help="the pension determination at the pension place (supervisor; a "
                                               "clerk's call files a request), printed as 基本养老金核定表")
     m.add_argument("--worker", required=True)
     m.add_argument("--starts-on", help="a flexible early or late day in range (default the statutory day)")
     m.add_argument("--pdf", help="the determination's file (default NUMBER.pdf)")
+    m.set_defaults(handler=_determine)
 
 
 def estimate_json(e: Estimate) -> dict[str, Any]:
@@ -94,41 +106,49 @@ def determination_json(d: Determination) -> dict[str, Any]:
             "status": "determined"}
 
 
-def dispatch(ledger: Ledger, a: argparse.Namespace, lang: str = "zh") -> dict[str, Any] | None:
-    """Run a retirement or pension command (None: not one of these)."""
-    cmd, act = a.command, getattr(a, "action", None)
-    if cmd == "retirement":
-        if a.set_group:
-            ledger.retirement.set_group(a.worker, a.set_group)
-        return ledger.retirement.check(a.worker, a.on).as_json()
-    if cmd != "pension":
-        return None
-    if act == "base":
-        region, year, amount = ledger.pensions.set_base(a.region, a.year, a.monthly)
-        return {"region": region, "year": year, "monthly": fmt(amount)}
-    if act == "transitional":
-        province, rate, pre1998 = ledger.pensions.set_transitional(a.region, a.rate, a.with_pre1998)
-        return {"province": province, "rate": str(rate), "pre1998": pre1998}
-    if act == "divisor":
-        age, value = ledger.pensions.set_divisor(a.age, a.months, a.value)
-        return {"age_months": age, "divisor": str(value)}
-    if act == "estimate":
-        if a.pdf:
-            sheet = ledger.pensions.estimate_pdf(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
-                                                 a.move_to)
-            Path(a.pdf).write_bytes(sheet.pdf)
-            return {**estimate_json(sheet.estimate), "number": sheet.number, "pdf": a.pdf,
-                    "verification_code": sheet.code}
-        return estimate_json(ledger.pensions.estimate(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
-                                                      a.move_to))
-    if act == "determine":
-        if ledger.approvals.needed():
-            from desktop.cli_security import pending_json
+def _retirement(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.set_group:
+        ledger.retirement.set_group(a.worker, a.set_group)
+    return ledger.retirement.check(a.worker, a.on).as_json()
 
-            p = ledger.approvals.request_determination(a.worker, a.starts_on)
-            return pending_json(p, lang, number=None)
-        d = ledger.pensions.determine(a.worker, a.starts_on)
-        out = a.pdf or f"{d.number}.pdf"
-        Path(out).write_bytes(d.pdf)
-        return {**determination_json(d), "pdf": out, "verification_code": d.code}
-    return None
+
+def _place(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    d = ledger.transfers.pension_place(a.worker, a.on)
+    return {"region": d.region, "rule": d.rule,
+            "years": {k: str(v) for k, v in d.years.items()}}
+
+
+def _base(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    region, year, amount = ledger.pensions.set_base(a.region, a.year, a.monthly)
+    return {"region": region, "year": year, "monthly": fmt(amount)}
+
+
+def _transitional(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    province, rate, pre1998 = ledger.pensions.set_transitional(a.region, a.rate, a.with_pre1998)
+    return {"province": province, "rate": str(rate), "pre1998": pre1998}
+
+
+def _divisor(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    age, value = ledger.pensions.set_divisor(a.age, a.months, a.value)
+    return {"age_months": age, "divisor": str(value)}
+
+
+def _estimate(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.pdf:
+        sheet = ledger.pensions.estimate_pdf(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
+                                             a.move_to)
+        Path(a.pdf).write_bytes(sheet.pdf)
+        return {**estimate_json(sheet.estimate), "number": sheet.number, "pdf": a.pdf,
+                "verification_code": sheet.code}
+    return estimate_json(ledger.pensions.estimate(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
+                                                  a.move_to))
+
+
+def _determine(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if ledger.approvals.needed():
+        p = ledger.approvals.request_determination(a.worker, a.starts_on)
+        return security.pending_json(p, lang, number=None)
+    d = ledger.pensions.determine(a.worker, a.starts_on)
+    out = a.pdf or f"{d.number}.pdf"
+    Path(out).write_bytes(d.pdf)
+    return {**determination_json(d), "pdf": out, "verification_code": d.code}

@@ -1,0 +1,125 @@
+"""The `shebao` command line: a stable public interface over the same services as the window.
+
+Global options --db, --json and --lang may stand before or after the subcommand.
+Exit codes: 0 done, 2 invalid input, 3 refused by a rule, 4 conflict or integrity, 5 not allowed,
+1 anything else.
+
+One module a command group registers its sub-parsers, each with its handler
+(`set_defaults(handler=...)`, see desktop.cli.common.Handler); running a command is one lookup of
+that handler. A command may also set `before` (a check before the database is opened),
+`standalone` (it opens no ledger here, or its own), `recovery` (it may run on a damaged database),
+`signs_in=False` and `checks_on_open=False`. Output, errors and exit codes: desktop.cli.output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.cli import (
+    contrib,
+    documents,
+    exemption,
+    flexible,
+    history,
+    insured,
+    office,
+    pension,
+    recovery,
+    reference,
+    reports,
+    resident,
+    security,
+    sync,
+    transfer,
+    worker,
+)
+from desktop.cli.common import Handler
+from desktop.cli.output import Globals, human, protect_logs, report, split_globals
+from desktop.core.clock import Clock
+from desktop.core.errors import DatabaseDamaged
+from desktop.core.ledger import Ledger
+
+__all__ = ["Globals", "build_parser", "human", "main", "run", "split_globals"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (global options are handled by split_globals)."""
+    p = argparse.ArgumentParser(prog="shebao", description="社保经办桌面 Shebao Desk")
+    p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: SHEBAO_DB or the user data dir)")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh)")
+    sub = p.add_subparsers(dest="command", required=True)
+    # In this order in `shebao --help`.
+    office.add_init_parsers(sub)         # init, demo
+    reference.add_parsers(sub)           # wage, rate, limit, interest
+    worker.add_parsers(sub)              # employer, worker
+    contrib.add_parsers(sub)             # contrib
+    worker.add_account_parser(sub)       # account
+    office.add_office_parsers(sub)       # office
+    documents.add_print_parsers(sub)     # print, verify
+    transfer.add_parsers(sub)            # transfer
+    history.add_parsers(sub)             # history
+    insured.add_parsers(sub)             # insured
+    reference.add_pooling_parsers(sub)   # pooling
+    pension.add_parsers(sub)             # pension
+    documents.add_document_parsers(sub)  # document
+    exemption.add_parsers(sub)           # exemption, agreement
+    reports.add_parsers(sub)             # report
+    office.add_forms_parsers(sub)        # forms
+    resident.add_parsers(sub)            # resident
+    security.add_parsers(sub)            # user, audit, approvals, backup
+    recovery.add_restore_parser(sub)     # restore
+    sync.add_parsers(sub)                # sync
+    recovery.add_check_parser(sub)       # check
+    pension.add_retirement_parser(sub)   # retirement
+    flexible.add_parsers(sub)            # flexible
+    return p
+
+
+def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[str, Any]:
+    """Run one command; returns the JSON result (human output is derived from it). Every date
+    the command uses comes from `clock` (the wall clock when None)."""
+    standalone = getattr(a, "standalone", None)
+    if standalone is not None:
+        result: dict[str, Any] = standalone(g.db, a, clock)
+        return result
+    before = getattr(a, "before", None)
+    if before is not None:  # e.g. a damaged backup or an unacceptable first administrator
+        before(a)
+    handler: Handler | None = getattr(a, "handler", None)
+    if handler is None:
+        raise SystemExit(2)
+    recovering = bool(getattr(a, "recovery", False))
+    signs_in = getattr(a, "signs_in", True)  # `check` reads no records: anyone may run it
+    # `check` runs its own check; a restore checks first, whatever CHECK_ON_OPEN says.
+    check = (recovering or None) if getattr(a, "checks_on_open", True) else False
+    ledger = Ledger.open(g.db, clock=clock, check=check)
+    try:
+        if signs_in:
+            try:
+                security.sign_in(ledger, a)
+            except DatabaseDamaged:
+                if not recovering:
+                    raise  # the accounts cannot be read: only a restore goes on (the backup key decides)
+        return handler(ledger, a, g.lang)
+    finally:
+        ledger.close()
+
+
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Entry point of the `shebao` console script (`clock` pins the date for embedding and tests)."""
+    g, rest = split_globals(sys.argv[1:] if argv is None else argv)
+    protect_logs()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(rest)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return report(g, lambda: run(g, args, clock))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

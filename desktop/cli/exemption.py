@@ -1,0 +1,130 @@
+"""Certificates of coverage under the bilateral agreements: `shebao exemption ...` and
+`shebao agreement list|show|set`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli import security
+from desktop.cli.common import clerk
+from desktop.core.ledger import Ledger
+from desktop.core.privacy import mask_id
+
+
+def add_parsers(sub: Any) -> None:
+    """The `exemption` and `agreement` groups."""
+    grp = sub.add_parser("exemption", help="certificates of coverage (bilateral agreements)").add_subparsers(
+        dest="action", required=True)
+    c = grp.add_parser("issue", help="certificate of coverage for a worker posted abroad")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--country", required=True)
+    c.add_argument("--employer", required=True)
+    c.add_argument("--host-employer", required=True)
+    c.add_argument("--from", dest="start", required=True)
+    c.add_argument("--to", dest="end", required=True)
+    c.add_argument("--extension", action="store_true", help="extend the certificate ending the day before --from")
+    c.add_argument("--self-employed", action="store_true")
+    c.add_argument("--special", action="store_true", help="special-case extension where the agreement has one")
+    c.add_argument("--passport")
+    c.add_argument("--out")
+    c.set_defaults(handler=_issue)
+    c = grp.add_parser("inbound", help="record a foreign worker's home certificate")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--country", required=True)
+    c.add_argument("--certificate", required=True)
+    c.add_argument("--from", dest="start", required=True)
+    c.add_argument("--to", dest="end", required=True)
+    c.set_defaults(handler=_inbound)
+    c = grp.add_parser("end", help="record an early end of a posting")
+    c.add_argument("number")
+    c.add_argument("--on", required=True)
+    c.set_defaults(handler=_end)
+    c = grp.add_parser("withdraw", help="withdraw a certificate")
+    c.add_argument("number")
+    c.add_argument("--reason", required=True)
+    c.set_defaults(handler=_withdraw)
+    c = grp.add_parser("list", help="the register of issued certificates")
+    c.add_argument("--country")
+    c.add_argument("--worker")
+    c.add_argument("--year", type=int)
+    c.set_defaults(handler=_list)
+
+    grp = sub.add_parser("agreement", help="what each bilateral agreement offers").add_subparsers(
+        dest="action", required=True)
+    grp.add_parser("list").set_defaults(handler=_agreements)
+    c = grp.add_parser("show")
+    c.add_argument("country")
+    c.set_defaults(handler=_agreement)
+    c = grp.add_parser("set", help="correct one value of an agreement (recorded with who and when)")
+    c.add_argument("--country", required=True)
+    c.add_argument("--field", required=True)
+    c.add_argument("--value", required=True)
+    c.add_argument("--reason", required=True)
+    c.set_defaults(handler=_correct)
+
+
+def agreement_json(x: Any) -> dict[str, Any]:
+    """An agreement as the CLI's JSON."""
+    return {"country": x.country, "partner": x.partner_zh, "partner_en": x.partner_en, "name": x.name_zh,
+            "in_force": x.in_force.isoformat() if x.in_force else None, "schemes_exempted": list(x.schemes),
+            "partner_schemes": x.partner_schemes, "first_posting_months": x.first_posting_months,
+            "extendable": x.extendable, "max_total_months": x.max_total_months,
+            "employees": x.employees, "self_employed": x.self_employed, "family": x.family,
+            "certificate": x.certificate_zh, "certificate_partner": x.certificate_partner,
+            "source": x.source, "checked": x.checked, "disputed": list(x.disputed), "note": x.note}
+
+
+def _issue(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if ledger.approvals.needed():
+        p = ledger.approvals.request_certificate(a.worker, a.country, a.employer, a.host_employer, a.start,
+                                                 a.end, a.extension, a.self_employed, a.special, a.passport)
+        return security.pending_json(p, lang, certificate_no=None)
+    r = ledger.exemptions.issue(a.worker, a.country, a.employer, a.host_employer, a.start, a.end,
+                                a.extension, a.self_employed, a.special, clerk(), a.passport)
+    out = a.out or f"{r.number}.pdf"
+    Path(out).write_bytes(r.pdf)
+    return {"certificate_no": r.number, "country": r.country, "schemes_exempted": list(r.schemes),
+            "valid_from": r.valid_from.isoformat(), "valid_to": r.valid_to.isoformat(),
+            "extension": r.extension, "pdf": out, "verification_code": r.code}
+
+
+def _inbound(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return ledger.exemptions.record_inbound(a.worker, a.country, a.certificate, a.start, a.end)
+
+
+def _end(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    ledger.exemptions.end_early(a.number, a.on)
+    return {"certificate_no": a.number, "ended_on": a.on}
+
+
+def _withdraw(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    ledger.exemptions.withdraw(a.number, a.reason)
+    return {"certificate_no": a.number, "withdrawn": True}
+
+
+def _list(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    masked = ledger.guarded()  # a list: numbers masked once the office has accounts
+    return {"certificates": [
+        {"certificate_no": c.number, "worker": mask_id(c.worker) if masked else c.worker, "name": c.name,
+         "country": c.country,
+         "valid_from": c.valid_from.isoformat(), "valid_to": c.valid_to.isoformat(),
+         "ended_on": c.ended_on.isoformat() if c.ended_on else None, "withdrawn": c.withdrawn,
+         "self_employed": c.self_employed, "extension": c.extension, "issued_on": c.issued_on.isoformat()}
+        for c in ledger.exemptions.register_list(a.country, a.worker, a.year)]}
+
+
+def _agreements(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"agreements": [agreement_json(x) for x in ledger.exemptions.agreements().values()]}
+
+
+def _correct(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    changed = ledger.exemptions.correct(a.country, a.field, a.value, a.reason, clerk())
+    return {"agreement": agreement_json(changed)}
+
+
+def _agreement(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"agreement": agreement_json(ledger.exemptions.agreement(a.country)),
+            "corrections": [{"field": f, "value": v, "reason": r, "by": b, "at": t.isoformat(timespec="seconds")}
+                            for f, v, r, b, t in ledger.exemptions.corrections(a.country)]}

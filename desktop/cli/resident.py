@@ -1,0 +1,75 @@
+"""The residents' schemes: `shebao resident record|years|permits|switch`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import clerk, money
+from desktop.core.ledger import Ledger
+
+
+def add_parsers(sub: Any) -> None:
+    """The `resident` group."""
+    grp = sub.add_parser("resident", help="residents' schemes").add_subparsers(dest="action", required=True)
+    c = grp.add_parser("record")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"])
+    c.add_argument("--year", required=True)
+    c.add_argument("--grade", required=True)
+    c.add_argument("--residence-permit", help="residents' medical outside the hukou place, where the office allows it")
+    c.set_defaults(handler=_record)
+    c = grp.add_parser("years", help="a person's residents' years, employee months in them and refunds due")
+    c.add_argument("--worker", required=True)
+    c.set_defaults(handler=_years)
+    c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' "
+                                       "medical scheme")
+    c.add_argument("--allow", choices=["yes", "no"], required=True)
+    c.set_defaults(handler=_permits)
+    c = grp.add_parser("switch", help="the switch between the employees' and the residents' pension at retirement "
+                                      "age (人社部发〔2014〕17号): decide it and write the notice PDF, or --plan")
+    c.add_argument("--worker", required=True)
+    c.add_argument("--plan", action="store_true", help="only show what the switch would do")
+    c.add_argument("--pdf", help="where to write the notice (default: NUMBER.pdf)")
+    c.set_defaults(handler=_switch)
+
+
+def _resident_json(rr: Any) -> dict[str, Any]:
+    return {"scheme": rr.scheme, "year": rr.year, "personal": money(rr.personal),
+            "subsidy": money(rr.subsidy), "total": money(rr.total), "employee_months": rr.employee_months,
+            "refund": money(rr.refund)}
+
+
+def switch_json(p: Any) -> dict[str, Any]:
+    """A scheme switch plan as the CLI's JSON (amounts as yuan text)."""
+    return {"worker": p.worker, "direction": p.direction, "allowed": p.allowed, "rule": p.rule,
+            "refusal": p.refusal or None, "retirement_date": p.retirement_on.isoformat(), "reached": p.reached,
+            "employee_months": p.employee_months, "resident_years": p.resident_years,
+            "overlap_months": p.overlap_months, "counted_months": p.counted_months,
+            "account_moved": money(p.account_moved), "refund": money(p.refund),
+            "refunds": [{"year": y.year, "months": y.overlap, "amount": money(y.refund)} for y in p.refunds],
+            "notice": None}
+
+
+def _record(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return _resident_json(ledger.residents.record(a.worker, a.scheme, a.year, a.grade, a.residence_permit))
+
+
+def _years(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"years": [_resident_json(r) for r in ledger.residents.years(a.worker)]}
+
+
+def _permits(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    ledger.residents.allow_residence_permit(a.allow == "yes")
+    return {"residence_permit_holders": a.allow == "yes"}
+
+
+def _switch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.plan:
+        return switch_json(ledger.switches.plan(a.worker))
+    decided = ledger.switches.decide(a.worker, clerk())
+    out = a.pdf or f"{decided.notice}.pdf"
+    Path(out).write_bytes(decided.pdf)
+    return {**switch_json(decided.plan), "notice": decided.notice, "decided_on": decided.decided_on.isoformat(),
+            "pdf": out, "verification_code": decided.code}
