@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -23,14 +23,14 @@ from desktop.core.privacy import mask_id
 from desktop.core.services.recovery import RecoveryPlan, RecoveryResult, kind_name
 from desktop.core.store.health import Health
 from desktop.ui import files, i18n
-from desktop.ui.layout import error_label, hbox, heading, line_edit, vbox
+from desktop.ui.layout import Retranslating, error_label, hbox, heading, line_edit, vbox
 from desktop.ui.runner import Runner, Task
 
 SHOWN_PROBLEMS = 20
 SHOWN_PEOPLE = 30
 
 
-class DamageDialog(QDialog):
+class DamageDialog(Retranslating, QDialog):
     """The damage found and the recovery plan; 恢复 restores, 只读打开 goes on without writing.
 
     Emits restored(RecoveryResult) once the restore is done and the clerk continues, read_only()
@@ -320,9 +320,3 @@ class DamageDialog(QDialog):
             self.plan_text.setText(self.outcome(self.recovery))
         elif self.plan is not None:
             self.plan_text.setText(self.describe(self.plan))
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

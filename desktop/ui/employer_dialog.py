@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.ids import validate_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.regions import validate_region
@@ -62,6 +63,10 @@ class EmployerDialog(FormDialog):
         """Register the employer."""
         return lambda: self.ledger.employers.register(data.uscc, data.name, data.region,
                                                       data.risk_class)
+
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The employer registered."""
+        return Changes.of_employers([result.uscc])
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""

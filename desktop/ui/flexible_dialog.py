@@ -15,6 +15,7 @@ from desktop.core.month import Month
 from desktop.core.services.flexible import FlexiblePayment, parse_ratio
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
 RATIOS = ("0.60", "1.00", "3.00")
@@ -93,9 +94,10 @@ class FlexibleDialog(FormDialog):
         self._serial += 1
         serial = self._serial
         data = self.collect()
-        self.runner.run(lambda: self.ledger.flexible.pay(data.worker, data.first, data.last, data.ratio,
-                                                         preview=True),
-                        lambda result, error: self._previewed(serial, result, error))
+        query(self, lambda: self.ledger.flexible.pay(data.worker, data.first, data.last, data.ratio, preview=True),
+              self.runner) \
+            .success(lambda result: self._previewed(serial, result, None)) \
+            .failure(lambda error: self._previewed(serial, None, error)).run()
 
     def _previewed(self, serial: int, result: Any, error: BaseException | None) -> None:
         """Show a preview unless the clerk has typed on since it was asked for."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.errors import InvalidInput
 from desktop.core.ids import validate_country, validate_passport
 from desktop.core.ledger import Ledger
@@ -70,6 +71,10 @@ class ForeignerDialog(FormDialog):
         """Register the foreign national."""
         return lambda: self.ledger.workers.register_foreigner(
             data.nationality, data.passport, data.name, data.sex, data.birth_date, data.phone)
+
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The person registered."""
+        return Changes.of_people([result.key])
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -27,7 +26,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
 from desktop.core.services.contributions import ImportCancelled, ImportResult
 from desktop.ui import files, i18n
-from desktop.ui.layout import ERROR_STYLE, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, heading, vbox
 from desktop.ui.list_model import Index, ListTableModel
 from desktop.ui.runner import Runner, Task
 
@@ -58,18 +57,9 @@ class ProblemModel(ListTableModel):
         return [str(problem.line), field_label(problem.field, lang) if problem.field else "",
                 problem.message(lang)][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [self.tr("行号"), self.tr("字段"), self.tr("错误原因")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 2))
+        return [self.tr("行号"), self.tr("字段"), self.tr("错误原因")]
 
 
 def write_problems(path: Path, rows: list[RowProblem]) -> None:
@@ -82,7 +72,7 @@ def write_problems(path: Path, rows: list[RowProblem]) -> None:
             writer.writerow([r.line, field, r.message("zh")])
 
 
-class ImportDialog(QDialog):
+class ImportDialog(Retranslating, QDialog):
     """Runs one import on the runner (progress after half a second, cancel), lists the result."""
 
     def __init__(self, ledger: Ledger, runner: Runner, request: ImportRequest,
@@ -193,9 +183,3 @@ class ImportDialog(QDialog):
         close.setText(self.tr("关闭"))
         self.problems.retranslate()
         self._show_state()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

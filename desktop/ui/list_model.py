@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ListTableModel(QAbstractTableModel):
-    """Holds `rows`; subclasses set `column_count` and give `data` and the headers."""
+    """Holds `rows`; subclasses set `column_count` and give `data` and `titles` (the headers)."""
 
     column_count = 0
 
@@ -36,3 +36,22 @@ class ListTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
         """How many columns."""
         return 0 if parent.isValid() else self.column_count
+
+    def titles(self) -> list[str]:
+        """The column titles in the interface language (subclasses)."""
+        return []
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = self.titles()
+        return titles[section] if 0 <= section < len(titles) else None
+
+    def retranslate(self) -> None:
+        """Refresh the titles and the cells after a language change."""
+        if self.column_count:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.changes import NOTHING, Changes
 from desktop.core.errors import ShebaoError
@@ -58,10 +59,10 @@ class Applied:
     written: tuple[tuple[int, int], ...] = ()  # change marks moved: (before, after) per transaction
 
 
-def changes_of(result: Any) -> Changes:
-    """What a service's result says it changed (nothing when it does not say)."""
+def changes_of(result: Any, unsaid: Changes = NOTHING) -> Changes:
+    """What a service's result says it changed (`unsaid` when it does not say)."""
     changes = getattr(result, "changes", None)
-    return changes if isinstance(changes, Changes) else NOTHING
+    return changes if isinstance(changes, Changes) else unsaid
 
 
 # -- the error log ------------------------------------------------------------------------------
@@ -175,6 +176,19 @@ class Op(_Call[T]):
                  ledger: Ledger | None = None) -> None:
         super().__init__(parent, fn, runner)
         self.ledger = ledger if ledger is not None else _found(parent, "ledger")
+        self._label: str | None = None
+        self._changes = NOTHING
+
+    def reports(self, changes: Changes) -> Op[T]:
+        """What the write changed when its result does not say (a service that reports nothing)."""
+        self._changes = changes
+        return self
+
+    def progress(self, label: str) -> Op[T]:
+        """Show a progress dialog (after a moment, over the parent) saying what is being done; the
+        write cannot be cancelled."""
+        self._label = label
+        return self
 
     def success(self, callback: Callable[[T], Any]) -> Op[T]:
         """Call back with the result (an `OpResult`'s inner result) on the GUI thread."""
@@ -202,7 +216,7 @@ class Op(_Call[T]):
                 self._failed(error)
                 return
             result, written = value
-            changes = changes_of(result)
+            changes = changes_of(result, self._changes)
             if isinstance(result, OpResult):
                 result = result.result
             if changes:
@@ -210,7 +224,11 @@ class Op(_Call[T]):
             if self._success is not None:
                 self._success(result)
 
-        self.runner.run(job, done)
+        if self._label is None:
+            self.runner.run(job, done)
+        else:
+            window = self.parent if isinstance(self.parent, QWidget) else None
+            self.runner.run_task(lambda _task: job(), done, self._label, window, cancellable=False)
 
 
 class Query(_Call[T]):

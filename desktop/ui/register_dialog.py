@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.errors import InvalidInput, ShebaoError
 from desktop.core.ids import parse_citizen_id
 from desktop.core.ledger import Ledger
@@ -131,6 +132,10 @@ class RegisterDialog(FormDialog):
         """Register the citizen."""
         return lambda: self.ledger.workers.register_citizen(
             data.id_number, data.name, data.hukou_region, data.hukou_type, data.phone)
+
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The person registered."""
+        return Changes.of_people([result.key])
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""

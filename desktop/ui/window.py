@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import files, i18n
-from desktop.ui.layout import heading, vbox
+from desktop.ui.layout import Retranslating, heading, vbox
 from desktop.ui.operations import Applied, op, query
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 Message = str | Callable[[], str]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     """Search box (focused at start and after every task), results, and the person page."""
 
     ready = Signal()
@@ -359,6 +359,17 @@ class MainWindow(QMainWindow):
             .success(lambda result: self._person_loaded(result, status, focus)) \
             .failure(lambda error: self._person_failed(error, focus)).run()
 
+    def _written(self, key: str, status: Message | None = None, focus: bool = True) -> None:
+        """A write about a person succeeded: the page shows them again on the changes the write
+        reported; say what was done (a person not shown is opened)."""
+        if self._page is None or self._page.worker is None or self._page.worker.key != key:
+            self.open_person(key, status, focus)
+            return
+        name = self._page.worker.name
+        self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
+        if focus:
+            self.focus_search()
+
     def _person_failed(self, error: BaseException, focus: bool) -> None:
         """Say why the person could not be read, then return to the search box."""
         self.show_status(lambda: i18n.message(error), error=True)
@@ -441,9 +452,9 @@ class MainWindow(QMainWindow):
         if hasattr(result, "pdf"):
             self.preview(Issued("coverage-certificate", result.number, result.code, result.pdf,
                                 result.pages, False))
+            self._written(key)
         else:
-            self.show_status(lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
-        self.open_person(key)
+            self._written(key, lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
 
     def print_statement(self) -> None:
         """Issue the person's contribution statement in the background and preview it."""
@@ -535,11 +546,11 @@ class MainWindow(QMainWindow):
 
         number = result.document_number
         if result.case.kind == "gather":
-            self.open_person(key, lambda: self.tr("已申请归集临时缴费账户，转移业务编号 {case}").format(
+            self._written(key, lambda: self.tr("已申请归集临时缴费账户，转移业务编号 {case}").format(
                 case=result.case.number))
             kind = "contact-letter"
         else:
-            self.open_person(key, lambda: self.tr("临时缴费账户已封存，凭证编号 {number}").format(number=number))
+            self._written(key, lambda: self.tr("临时缴费账户已封存，凭证编号 {number}").format(number=number))
             kind = "temporary-account"
         if result.pdf is not None and number:
             self.preview(Issued(kind, number, "", result.pdf, 0, False))
@@ -552,7 +563,7 @@ class MainWindow(QMainWindow):
             return None
         worker = self._page.worker
         dialog = FlexibleDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self.open_person(worker.key, lambda: self.tr(
+        dialog.succeeded.connect(lambda r: self._written(worker.key, lambda: self.tr(
             "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(months=len(r.months), total=f"{r.total:,.2f}")))
         return self._open_dialog(dialog)
 
@@ -573,7 +584,7 @@ class MainWindow(QMainWindow):
         from desktop.core.services.scheme_switch import NOTICE
 
         number = result.notice
-        self.open_person(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
+        self._written(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
         self.preview(Issued(NOTICE, number, result.code, result.pdf, 0, False))
 
     def open_medical_certificate(self) -> QDialog | None:
@@ -591,7 +602,7 @@ class MainWindow(QMainWindow):
         from desktop.core.services.documents import Issued
 
         self.preview(Issued("medical-certificate", cert.number, cert.code, cert.pdf, cert.pages, False))
-        self.open_person(key, lambda: self.tr("已开具医保转移凭证 {number}，转出地办结时限{due}").format(
+        self._written(key, lambda: self.tr("已开具医保转移凭证 {number}，转出地办结时限{due}").format(
             number=cert.number, due=cert.due.isoformat()), focus=False)
 
     def open_opening(self, over: QDialog | None = None) -> QDialog | None:
@@ -615,7 +626,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.record_panel import RecordPanel
 
         kind, first, last, months = entry.kind, entry.first, entry.last, entry.months
-        self.open_person(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
+        self._written(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
             kind=RecordPanel.kind_name(kind), first=first, last=last, months=months), focus=over is None)
         reload = getattr(over, "refresh_from_database", None)  # from the page, no plan can be open
         if over is not None and over.isVisible() and callable(reload):
@@ -626,14 +637,14 @@ class MainWindow(QMainWindow):
 
         number = result.case.number
         if result.case.kind == "registration":
-            self.open_person(key, lambda: self.tr(
+            self._written(key, lambda: self.tr(
                 "已办理统筹单位内登记变更（资金不转移），业务编号 {case}").format(case=number))
             return
         if result.case.kind == "temporary":
-            self.open_person(key, lambda: self.tr(
+            self._written(key, lambda: self.tr(
                 "已建立临时基本养老保险缴费账户（养老保险关系不转移），业务编号 {case}").format(case=number))
             return
-        self.open_person(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
+        self._written(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
         if result.pdf is not None and result.document_number:
             self.preview(Issued("contact-letter", result.document_number, "", result.pdf, 0, False))
 
@@ -754,12 +765,6 @@ class MainWindow(QMainWindow):
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:
             self.status.setText(self._status())
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _restore(self) -> None:
         """Restore geometry, layout and the person page's tab from the settings."""
