@@ -128,16 +128,11 @@ class ApprovalsDialog(Retranslating, QDialog):
 
     def selected(self) -> PendingInfo | None:
         """The request in the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.requests[rows[0].row()] if rows else None
+        return self.model.selected(self.table)  # type: ignore[no-any-return]
 
     def select_request(self, request_id: int) -> bool:
         """Select the row of a request; False when it is not shown."""
-        for row, p in enumerate(self.model.requests):
-            if p.id == request_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        return self.model.select(self.table, lambda p: p.id == request_id)
 
     def refresh_from_database(self) -> None:
         """The database changed elsewhere (the window noticed): read it again."""

@@ -24,6 +24,7 @@ from desktop.core.services.recovery import RecoveryPlan, RecoveryResult, kind_na
 from desktop.core.store.health import Health
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, error_label, hbox, heading, line_edit, vbox
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner, Task
 
 SHOWN_PROBLEMS = 20
@@ -129,14 +130,15 @@ class DamageDialog(Retranslating, QDialog):
                 masked = True
             return found, masked
 
-        self.runner.run(plan, self._planned)
+        query(self, plan, self.runner).success(self._planned).failure(self._not_planned).run()
 
-    def _planned(self, result: Any, error: BaseException | None) -> None:
+    def _not_planned(self, error: BaseException) -> None:
         self._finding = False
-        if error is not None:
-            self.plan_text.clear()
-            self.error.setText(i18n.message(error))
-            return
+        self.plan_text.clear()
+        self.error.setText(i18n.message(error))
+
+    def _planned(self, result: tuple[RecoveryPlan, bool]) -> None:
+        self._finding = False
         self.plan, self.masked = result
         if not self.folder.text().strip() and self.plan.searched:
             self.folder.setText(str(self.plan.searched[0]))

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, Retranslating, hbox, heading, vbox
+from desktop.ui.layout import text_label as _label
 from desktop.ui.record_panel import fill_row, fit_rows, region_text, small_table
 
 if TYPE_CHECKING:
@@ -29,16 +30,6 @@ if TYPE_CHECKING:
 REFUND_COLOR = QColor("#b00020")
 MET_STYLE = "color: #1b5e20;"
 NOTE_STYLE = "color: #666;"
-
-
-def _label(name: str, style: str = "") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 class InsuredPanel(Retranslating, QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
@@ -32,8 +32,13 @@ ERROR_STYLE = "color: #b00020;"
 Item = QWidget | QLayout | int
 
 
-def _fill(layout: QHBoxLayout | QVBoxLayout, items: tuple[Item, ...]) -> None:
-    """Add widgets, layouts and stretches to a box layout."""
+Box = TypeVar("Box", QHBoxLayout, QVBoxLayout)
+
+
+def _fill(layout: Box, items: tuple[Item, ...], margin: int, spacing: int) -> Box:
+    """Add widgets, layouts and stretches to a box layout, with its margins and spacing."""
+    layout.setContentsMargins(margin, margin, margin, margin)
+    layout.setSpacing(spacing)
     for item in items:
         if isinstance(item, int):
             layout.addStretch(item)
@@ -41,24 +46,28 @@ def _fill(layout: QHBoxLayout | QVBoxLayout, items: tuple[Item, ...]) -> None:
             layout.addLayout(item)
         else:
             layout.addWidget(item)
+    return layout
 
 
 def hbox(*items: Item, margin: int = 0, spacing: int = 8) -> QHBoxLayout:
     """A row of widgets and layouts; an int is a stretch."""
-    layout = QHBoxLayout()
-    layout.setContentsMargins(margin, margin, margin, margin)
-    layout.setSpacing(spacing)
-    _fill(layout, items)
-    return layout
+    return _fill(QHBoxLayout(), items, margin, spacing)
 
 
 def vbox(*items: Item, margin: int = 0, spacing: int = 8) -> QVBoxLayout:
     """A column of widgets and layouts; an int is a stretch."""
-    layout = QVBoxLayout()
-    layout.setContentsMargins(margin, margin, margin, margin)
-    layout.setSpacing(spacing)
-    _fill(layout, items)
-    return layout
+    return _fill(QVBoxLayout(), items, margin, spacing)
+
+
+def text_label(name: str, style: str = "") -> QLabel:
+    """A wrapping label whose text can be selected (and copied), with an object name for tests."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    return label
 
 
 def error_label() -> QLabel:
@@ -179,6 +188,11 @@ class FormDialog(Retranslating, QDialog):
         if live and check is not None and isinstance(editor, QLineEdit):
             editor.textEdited.connect(lambda _text, n=name: self.validate(n))
         return field
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Set the fields' labels (by field name), in the interface language."""
+        for name, text in labels.items():
+            self.fields[name].label.setText(text)
 
     def validate(self, name: str, show_empty: bool = False) -> bool:
         """Run the field's check on its text and show or clear its error."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,3 +56,16 @@ class ListTableModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))
+
+    def selected(self, view: QTableView) -> Any:
+        """The item in the view's selected row (None when no row is selected)."""
+        rows = view.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def select(self, view: QTableView, match: Callable[[Any], bool]) -> bool:
+        """Select the first row whose item matches; False when none is shown."""
+        for row, item in enumerate(self.rows):
+            if match(item):
+                view.selectRow(row)
+                return True
+        return False

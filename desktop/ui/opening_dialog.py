@@ -219,11 +219,10 @@ class OpeningDialog(FormDialog):
         self.person.setText(f"{self.worker.name}　{self.worker.key}")
         self.kind.setItemText(0, self.tr("视同缴费年限（无缴费基数、无账户余额）"))
         self.kind.setItemText(1, self.tr("1998年前缴费（有月平均缴费基数）"))
-        labels = {"kind": self.tr("种类(&K)"), "region": self.tr("当时所在地区(&R)"), "from": self.tr("起始月份(&F)"),
-                  "to": self.tr("截止月份(&T)"), "base": self.tr("月平均缴费基数(&B)"),
-                  "balance": self.tr("1997年末账户余额(&L)"), "document": self.tr("依据文书(&D)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"kind": self.tr("种类(&K)"), "region": self.tr("当时所在地区(&R)"),
+                         "from": self.tr("起始月份(&F)"), "to": self.tr("截止月份(&T)"),
+                         "base": self.tr("月平均缴费基数(&B)"),
+                         "balance": self.tr("1997年末账户余额(&L)"), "document": self.tr("依据文书(&D)")})
         self.region.setPlaceholderText(self.tr("6位行政区划代码"))
         self.first.setPlaceholderText(self.tr("如1990-01"))
         self.last.setPlaceholderText(self.tr("如1997-12"))

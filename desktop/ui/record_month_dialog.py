@@ -214,10 +214,8 @@ class RecordMonthDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(self.tr("记录缴费"))
         self.person_label.setText(self.tr("参保人"))
-        labels = {"employer": self.tr("用人单位(&E)"), "month": self.tr("所属期(&M)"),
-                  "wage": self.tr("缴费工资(&W)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"employer": self.tr("用人单位(&E)"), "month": self.tr("所属期(&M)"),
+                         "wage": self.tr("缴费工资(&W)")})
         self.arrears.setText(self.tr("仅申报未缴费（记为欠缴）(&A)"))
         self.month.setPlaceholderText(self.tr("如2026-10"))
         self.wage.setPlaceholderText(self.tr("元，精确到分"))

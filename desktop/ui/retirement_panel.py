@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QPushButton, QSizePolicy, 
 from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, Retranslating, hbox, heading, vbox
+from desktop.ui.layout import text_label as _label
 from desktop.ui.operations import query
 from desktop.ui.record_panel import fill_row, fit_rows, small_table
 
@@ -28,16 +29,6 @@ if TYPE_CHECKING:
 NOTE_STYLE = "color: #666;"
 MET_STYLE = "color: #1b5e20;"
 LINE_COLORS = ("#1565c0", "#6a1b9a", "#c62828", "#2e7d32", "#ef6c00", "#00838f", "#5d4037")
-
-
-def _label(name: str, style: str = "") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 class BalanceChart(QWidget):

@@ -502,16 +502,11 @@ class SyncDialog(Retranslating, QDialog):
 
     def selected_conflict(self) -> ConflictInfo | None:
         """The conflict in the selected row."""
-        rows = self.conflicts_view.selectionModel().selectedRows()
-        return self.conflicts.rows[rows[0].row()] if rows else None
+        return self.conflicts.selected(self.conflicts_view)  # type: ignore[no-any-return]
 
     def select_conflict(self, conflict_id: int) -> bool:
         """Select the row of a conflict; False when it is not shown."""
-        for row, c in enumerate(self.conflicts.rows):
-            if c.id == conflict_id:
-                self.conflicts_view.selectRow(row)
-                return True
-        return False
+        return self.conflicts.select(self.conflicts_view, lambda c: c.id == conflict_id)
 
     def _conflict_selected(self) -> None:
         c = self.selected_conflict()

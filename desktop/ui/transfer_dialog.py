@@ -552,11 +552,9 @@ class TransferDialog(FormDialog):
                            ("place", self.tr("待遇领取地")), ("years", self.tr("各地累计年限")),
                            ("held_back", self.tr("暂不转移"))):
             self.plan_labels[name].setText(text)
-        labels = {"bank_account_name": self.tr("开户名称(&N)"), "bank": self.tr("开户银行(&B)"),
-                  "bank_account": self.tr("银行账号(&A)"), "address": self.tr("地址(&D)"),
-                  "phone": self.tr("联系电话(&P)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"bank_account_name": self.tr("开户名称(&N)"), "bank": self.tr("开户银行(&B)"),
+                         "bank_account": self.tr("银行账号(&A)"), "address": self.tr("地址(&D)"),
+                         "phone": self.tr("联系电话(&P)")})
         self.letter["bank_account_name"].setPlaceholderText(self.tr("空白时为本机构名称"))
         self.paper.setText(self.tr("纸质办理（联系函邮寄转出地，不经同步文件）(&Z)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))

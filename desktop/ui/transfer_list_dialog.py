@@ -268,16 +268,11 @@ class TransferListDialog(Retranslating, QDialog):
 
     def selected(self) -> CaseInfo | None:
         """The case in the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.cases[rows[0].row()] if rows else None
+        return self.model.selected(self.table)  # type: ignore[no-any-return]
 
     def select_case(self, number: str) -> bool:
         """Select the row of a case; False when it is not shown."""
-        for row, c in enumerate(self.model.cases):
-            if c.number == number:
-                self.table.selectRow(row)
-                return True
-        return False
+        return self.model.select(self.table, lambda c: c.number == number)
 
     def refresh_from_database(self) -> None:
         """The database changed elsewhere (the window noticed): read it again."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
@@ -29,12 +29,16 @@ if TYPE_CHECKING:  # the core's storage is imported on the worker while the wind
     from desktop.core.ledger import Ledger
     from desktop.core.services.contributions import MonthResult
     from desktop.core.services.office import OfficeInfo
+    from desktop.core.services.workers import WorkerInfo
+    from desktop.ui.layout import FormDialog
     from desktop.ui.person_page import PersonPage
 
 log = logging.getLogger(__name__)
 
 
 Message = str | Callable[[], str]
+
+Dialog = TypeVar("Dialog", bound="FormDialog")
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -138,7 +142,7 @@ class MainWindow(Retranslating, QMainWindow):
             files.protect(database)
         self._mark = None
         self.recovery_action.setEnabled(ledger.damage is not None)
-        self.runner.run(ledger.office.get, self._office_loaded)
+        query(self, ledger.office.get).success(self._office_loaded).run()
         self.runner.run(ledger.change_mark, self._first_mark, look=True)
 
     @property
@@ -239,11 +243,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.language_menu.addAction(act)
             self.language_actions[code] = act
 
-    def _office_loaded(self, result: Any, error: BaseException | None) -> None:
+    def _office_loaded(self, result: Any) -> None:
         """The database is open: enable everything and search what was typed meanwhile."""
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            return
         self.office = result
         assert self.ledger is not None
         self.search.attach(self.ledger)
@@ -434,16 +435,24 @@ class MainWindow(Retranslating, QMainWindow):
         dialog.succeeded.connect(self._recorded)
         return self._open_dialog(dialog)
 
+    def _person_dialog(self, make: Callable[[Ledger, WorkerInfo], Dialog],
+                       done: Callable[[str, Any], None]) -> Dialog | None:
+        """Open a dialog about the person shown (none when nobody is); done(key, result) once its
+        write succeeded."""
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = make(self.need_ledger(), worker)
+        dialog.succeeded.connect(lambda result: done(worker.key, result))
+        self._open_dialog(dialog)
+        return dialog
+
     def open_exemption(self) -> QDialog | None:
         """Issue a certificate of coverage for the person shown, then preview it."""
         from desktop.ui.exemption_dialog import ExemptionDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = ExemptionDialog(self.need_ledger(), self.runner, worker, self.page.last_employer(), self)
-        dialog.succeeded.connect(lambda r: self._certificate_done(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: ExemptionDialog(
+            ledger, self.runner, worker, self.page.last_employer(), self), self._certificate_done)
 
     def _certificate_done(self, key: str, result: Any) -> None:
         """Preview an issued certificate, or say that the request waits for a supervisor."""
@@ -476,15 +485,12 @@ class MainWindow(Retranslating, QMainWindow):
             return
         ledger, key = self.need_ledger(), self._page.worker.key
         self.show_status(lambda: self.tr("正在出具养老金测算表…"))
-        self.runner.run(lambda: ledger.pensions.estimate_pdf(key, **params),
-                        lambda result, error: self._estimate_printed(key, result, error))
+        op(self, lambda: ledger.pensions.estimate_pdf(key, **params)).success(self._estimate_printed) \
+            .run(initiator=self)
 
-    def _estimate_printed(self, key: str, result: Any, error: BaseException | None) -> None:
+    def _estimate_printed(self, result: Any) -> None:
         from desktop.core.services.documents import Issued
 
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            return
         self.preview(Issued("pension-estimate", result.number, result.code, result.pdf, 0, False))
         self.show_status(lambda: self.tr("已出具养老金测算表 {number}").format(number=result.number))
 
@@ -522,24 +528,18 @@ class MainWindow(Retranslating, QMainWindow):
         """Plan a pension transfer for the person shown and request it; the contact letter is previewed."""
         from desktop.ui.transfer_dialog import TransferDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = TransferDialog(self.need_ledger(), self.runner, worker, self, history=self.supervisor)
-        dialog.succeeded.connect(lambda r: self._transfer_requested(worker.key, r))
-        dialog.opening_requested.connect(lambda: self.open_opening(dialog))
-        return self._open_dialog(dialog)
+        dialog = self._person_dialog(lambda ledger, worker: TransferDialog(
+            ledger, self.runner, worker, self, history=self.supervisor), self._transfer_requested)
+        if dialog is not None:
+            dialog.opening_requested.connect(lambda: self.open_opening(dialog))
+        return dialog
 
     def open_temporary(self) -> QDialog | None:
         """The person's temporary contribution accounts: seal the one held here, gather one held elsewhere."""
         from desktop.ui.temporary_dialog import TemporaryDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = TemporaryDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self._temporary_done(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: TemporaryDialog(ledger, self.runner, worker, self),
+                                   self._temporary_done)
 
     def _temporary_done(self, key: str, result: Any) -> None:
         from desktop.core.services.documents import Issued
@@ -559,25 +559,18 @@ class MainWindow(Retranslating, QMainWindow):
         """A flexible worker pays months of the employees' pension; the person is shown again."""
         from desktop.ui.flexible_dialog import FlexibleDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = FlexibleDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self._written(worker.key, lambda: self.tr(
-            "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(months=len(r.months), total=f"{r.total:,.2f}")))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: FlexibleDialog(ledger, self.runner, worker, self),
+                                   lambda key, r: self._written(key, lambda: self.tr(
+                                       "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(
+                                       months=len(r.months), total=f"{r.total:,.2f}")))
 
     def open_switch(self) -> QDialog | None:
         """The switch between the employees' and the residents' pension for the person shown; the
         notice is previewed once it is decided."""
         from desktop.ui.switch_dialog import SwitchDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = SwitchDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self._switch_decided(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: SwitchDialog(ledger, self.runner, worker, self),
+                                   self._switch_decided)
 
     def _switch_decided(self, key: str, result: Any) -> None:
         from desktop.core.services.documents import Issued
@@ -591,12 +584,9 @@ class MainWindow(Retranslating, QMainWindow):
         """Issue the medical transfer certificate for the person shown; it is previewed."""
         from desktop.ui.medical_certificate_dialog import MedicalCertificateDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = MedicalCertificateDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda c: self._medical_certificate_done(worker.key, c))
-        return self._open_dialog(dialog)
+        return self._person_dialog(
+            lambda ledger, worker: MedicalCertificateDialog(ledger, self.runner, worker, self),
+            self._medical_certificate_done)
 
     def _medical_certificate_done(self, key: str, cert: Any) -> None:
         from desktop.core.services.documents import Issued
