@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +23,7 @@ from desktop.core.services.recovery import RecoveryPlan, RecoveryResult, kind_na
 from desktop.core.store.health import Health
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, error_label, hbox, heading, line_edit, vbox
-from desktop.ui.operations import query
+from desktop.ui.operations import query, task_op
 from desktop.ui.runner import Runner, Task
 
 SHOWN_PROBLEMS = 20
@@ -230,15 +229,15 @@ class DamageDialog(Retranslating, QDialog):
             return ledger.recovery.recover(folders, progress=task.progress,
                                            stage=lambda key: task.stage(labels.get(key, key)))
 
-        self.runner.run_task(run, self._restored, self.tr("正在从备份恢复…"), parent=self,
-                             cancellable=False)
+        task_op(self, run, self.tr("正在从备份恢复…"), cancellable=False, runner=self.runner, ledger=ledger) \
+            .success(self._restored).failure(self._not_restored).run(initiator=self)
 
-    def _restored(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            self.read_only_button.setEnabled(True)
-            self.restore_button.setEnabled(self.plan is not None and self.plan.backup is not None)
-            return
+    def _not_restored(self, error: BaseException) -> None:
+        self.error.setText(i18n.message(error))
+        self.read_only_button.setEnabled(True)
+        self.restore_button.setEnabled(self.plan is not None and self.plan.backup is not None)
+
+    def _restored(self, result: RecoveryResult) -> None:
         self.recovery = result
         self.plan_text.setText(self.outcome(result))
         self.title.setText(self.tr("已从备份恢复"))

@@ -28,6 +28,7 @@ from desktop.core.services.contributions import ImportCancelled, ImportResult
 from desktop.ui import files, i18n
 from desktop.ui.layout import ERROR_STYLE, Retranslating, heading, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import task_op
 from desktop.ui.runner import Runner, Task
 
 
@@ -121,9 +122,13 @@ class ImportDialog(Retranslating, QDialog):
         self.buttons.setEnabled(False)
         path = self.request.path
         self._show_state()
-        return self.runner.run_task(
-            lambda task: self.ledger.contributions.import_file(path, progress=task.progress),
-            self._done, self.tr("正在导入 {name}…").format(name=path.name), parent=self)
+        ledger = self.ledger
+        task = task_op(self, lambda task: ledger.contributions.import_file(path, progress=task.progress),
+                       self.tr("正在导入 {name}…").format(name=path.name), runner=self.runner, ledger=ledger) \
+            .success(lambda result: self._done(result, None)).failure(lambda error: self._done(None, error)) \
+            .run(initiator=self)
+        assert task is not None  # a write with progress has its task
+        return task
 
     def _done(self, result: Any, error: BaseException | None) -> None:
         """Keep the result or error and show it."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.changes import NOTHING, Changes
 from desktop.core.errors import ShebaoError
 from desktop.ui import i18n
-from desktop.ui.runner import Runner
+from desktop.ui.runner import Runner, Task
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -143,6 +143,7 @@ class _Call(Generic[T]):
     def __init__(self, parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None) -> None:
         self.parent = parent
         self.fn = fn
+        self.name: str = getattr(fn, "__qualname__", "")  # in the error log
         runner = runner or _found(parent, "runner", Runner)
         if runner is None:
             raise RuntimeError("an operation needs a runner: pass one or a parent that has it")
@@ -162,7 +163,7 @@ class _Call(Generic[T]):
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, ShebaoError):
-            log_unexpected(error, getattr(self.fn, "__qualname__", ""))
+            log_unexpected(error, self.name)
         if self._failure is not None:
             self._failure(error)
         else:
@@ -177,6 +178,8 @@ class Op(_Call[T]):
         super().__init__(parent, fn, runner)
         self.ledger = ledger if ledger is not None else _found(parent, "ledger")
         self._label: str | None = None
+        self._cancellable = False
+        self._with_task: Callable[[Task], T] | None = None  # a long write that reports progress
         self._changes = NOTHING
 
     def reports(self, changes: Changes) -> Op[T]:
@@ -200,15 +203,15 @@ class Op(_Call[T]):
         super().failure(callback)
         return self
 
-    def run(self, initiator: object | None = None) -> None:
-        """Queue the write on the runner."""
-        fn, ledger = self.fn, self.ledger
+    def run(self, initiator: object | None = None) -> Task | None:
+        """Queue the write on the runner (a write with progress: its task's handle)."""
+        fn, with_task, ledger = self.fn, self._with_task, self.ledger
         take = getattr(ledger, "take_written", None)
 
-        def job() -> tuple[Any, tuple[tuple[int, int], ...]]:
+        def job(task: Task | None = None) -> tuple[Any, tuple[tuple[int, int], ...]]:
             if callable(take):
                 take()  # forget writes made by calls that do not report theirs
-            result = fn()
+            result = with_task(task) if with_task is not None and task is not None else fn()
             return result, tuple(take()) if callable(take) else ()
 
         def done(value: Any, error: BaseException | None) -> None:
@@ -226,9 +229,9 @@ class Op(_Call[T]):
 
         if self._label is None:
             self.runner.run(job, done)
-        else:
-            window = self.parent if isinstance(self.parent, QWidget) else None
-            self.runner.run_task(lambda _task: job(), done, self._label, window, cancellable=False)
+            return None
+        window = self.parent if isinstance(self.parent, QWidget) else None
+        return self.runner.run_task(job, done, self._label, window, cancellable=self._cancellable)
 
 
 class Query(_Call[T]):
@@ -260,6 +263,20 @@ def op(parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None
        ledger: Ledger | None = None) -> Op[T]:
     """A write through a service; the runner and ledger are found up the parent's chain if not given."""
     return Op(parent, fn, runner, ledger)
+
+
+def task_op(parent: QObject | None, fn: Callable[[Task], T], label: str, cancellable: bool = True,
+            runner: Runner | None = None, ledger: Ledger | None = None) -> Op[T]:
+    """A long write that reports its progress through a `Task` (and sees a cancel request): a
+    progress dialog saying `label` shows when it takes more than a moment."""
+
+    def untasked() -> T:
+        raise RuntimeError("a task operation runs only with its task")
+
+    write = Op(parent, untasked, runner, ledger)
+    write._with_task, write._label, write._cancellable = fn, label, cancellable
+    write.name = getattr(fn, "__qualname__", "")
+    return write
 
 
 def query(parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None) -> Query[T]:

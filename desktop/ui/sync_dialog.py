@@ -34,7 +34,7 @@ from desktop.core.sync.tables import TABLES
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, error_label, hbox, heading, short_message, vbox
 from desktop.ui.list_model import Index, ListTableModel
-from desktop.ui.operations import op, query
+from desktop.ui.operations import op, query, task_op
 from desktop.ui.runner import Runner, Task
 
 SHOWN = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
@@ -428,16 +428,18 @@ class SyncDialog(Retranslating, QDialog):
         to = self.to.currentData()
         full = self.full.isChecked()
         self._start()
-        return self.runner.run_task(
-            lambda task: self.ledger.sync.export(target, to=to, full=full, progress=task.progress),
-            self._exported, self.tr("正在导出同步文件…"), parent=self, cancellable=False)
+        ledger = self.ledger
+        return task_op(self, lambda task: ledger.sync.export(target, to=to, full=full, progress=task.progress),
+                       self.tr("正在导出同步文件…"), cancellable=False, runner=self.runner, ledger=ledger) \
+            .success(self._exported).failure(self._failed).run(initiator=self)
 
-    def _exported(self, result: Any, error: BaseException | None) -> None:
+    def _failed(self, error: BaseException) -> None:
+        """An export or import refused: say why."""
         self._stop()
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
-        assert isinstance(result, ExportResult)
+        self.error.setText(short_message(error))
+
+    def _exported(self, result: ExportResult) -> None:
+        self._stop()
         self.last_export = result
         self.result_label.setText(self.tr(
             "已导出 {changes} 条变更，发给 {to}。\n文件：{file}\nSHA-256：{sha}").format(
@@ -458,17 +460,14 @@ class SyncDialog(Retranslating, QDialog):
         source = Path(path)
         i18n.settings().setValue("sync/folder", str(source.parent))
         self._start()
-        return self.runner.run_task(
-            lambda task: self.ledger.sync.import_file(source, progress=task.progress),
-            self._imported, self.tr("正在导入 {name}…").format(name=source.name), parent=self,
-            cancellable=False)
+        ledger = self.ledger
+        return task_op(self, lambda task: ledger.sync.import_file(source, progress=task.progress),
+                       self.tr("正在导入 {name}…").format(name=source.name), cancellable=False,
+                       runner=self.runner, ledger=ledger) \
+            .success(self._imported).failure(self._failed).run(initiator=self)
 
-    def _imported(self, result: Any, error: BaseException | None) -> None:
+    def _imported(self, result: ImportResult) -> None:
         self._stop()
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
-        assert isinstance(result, ImportResult)
         self.last_import = result
         names = {p.code: p.name for p in self.state.peers} if self.state else {}
         sender = f"{result.sender} {names[result.sender]}" if names.get(result.sender) else result.sender

@@ -465,14 +465,14 @@ class TransferListDialog(Retranslating, QDialog):
             return target
 
         self.error.clear()
-        self.runner.run_task(lambda _task: write(), self._saved, self.tr("正在导出统计…"), self,
-                             cancellable=False)
+        op(self, write, self.runner, ledger).progress(self.tr("正在导出统计…")) \
+            .success(self._saved).failure(self._not_saved).run()
 
-    def _saved(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error) if not isinstance(error, OSError) else
-                               self.tr("无法写入文件：{reason}").format(reason=error))
-            return
+    def _not_saved(self, error: BaseException) -> None:
+        self.error.setText(i18n.message(error) if not isinstance(error, OSError) else
+                           self.tr("无法写入文件：{reason}").format(reason=error))
+
+    def _saved(self, result: Path) -> None:
         self.status.setText(self.tr("已导出：{path}").format(path=result))
 
     # -- language -------------------------------------------------------------------------------
