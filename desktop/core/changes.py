@@ -51,6 +51,16 @@ class Changes:
         return cls(people=frozenset(r.person for r in found), months=found)
 
     @classmethod
+    def of_people(cls, keys: Iterable[str]) -> Changes:
+        """People registered or changed in a way that is not only month rows (their whole record)."""
+        return cls(people=frozenset(keys))
+
+    @classmethod
+    def of_employers(cls, usccs: Iterable[str]) -> Changes:
+        """Employers registered or changed."""
+        return cls(employers=frozenset(usccs))
+
+    @classmethod
     def of_documents(cls, person: str | None, numbers: Iterable[str]) -> Changes:
         """Documents issued or printed again for a person (or for nobody in particular)."""
         return cls(people=frozenset({person} if person else ()), documents=frozenset(numbers))

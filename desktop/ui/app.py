@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop.core.errors import DatabaseDamaged, ShebaoError
 from desktop.core.store.health import CheckCancelled, Health
 from desktop.ui import i18n
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 from desktop.ui.window import MainWindow
 
@@ -124,16 +125,23 @@ class Startup(QObject):
 
     def _ask_accounts(self) -> None:
         assert self.ledger is not None
-        self.runner.run(self.ledger.users.has_accounts, self._accounts_checked)
+        # the accounts cannot be read: nobody can sign in
+        query(self, self.ledger.users.has_accounts, self.runner).success(self._accounts_checked) \
+            .failure(self._unless_damaged(self._signed_in)).run()
 
-    def _accounts_checked(self, has_accounts: Any, error: BaseException | None) -> None:
+    def _unless_damaged(self, then: Callable[[], None]) -> Callable[[BaseException], None]:
+        """A failure handler: a damaged database goes on with `then`, any other error stops."""
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, DatabaseDamaged):
+                then()
+            else:
+                self._fail(error)
+
+        return failed
+
+    def _accounts_checked(self, has_accounts: bool) -> None:
         """Once the office has accounts, nobody works without signing in first."""
-        if isinstance(error, DatabaseDamaged):  # the accounts cannot be read: nobody can sign in
-            self._signed_in()
-            return
-        if error is not None:
-            self._fail(error)
-            return
         assert self.ledger is not None
         if not has_accounts or self.ledger.actor is not None:
             self._signed_in()
@@ -163,21 +171,18 @@ class Startup(QObject):
         the sound database's locks are now held by a guard, as on a normal start."""
         ledger = self.ledger
         assert ledger is not None
-        self.runner.run(lambda: ledger.hold_locks() if ledger.damage is None else False)
+        query(self, lambda: ledger.hold_locks() if ledger.damage is None else False, self.runner) \
+            .failure(lambda _error: None).run()
         self._ask_accounts()
 
     def _look_for_office(self) -> None:
         assert self.ledger is not None
-        self.runner.run(self.ledger.office.exists, self._checked)
+        # opened read-only, and not even the office reads: the window shows the damage
+        query(self, self.ledger.office.exists, self.runner).success(self._checked) \
+            .failure(self._unless_damaged(self._show_window)).run()
 
-    def _checked(self, exists: Any, error: BaseException | None) -> None:
+    def _checked(self, exists: bool) -> None:
         """Attach the database to the window, asking for the office first on a new one."""
-        if isinstance(error, DatabaseDamaged):  # opened read-only, and not even the office reads
-            self._show_window()
-            return
-        if error is not None:
-            self._fail(error)
-            return
         if exists:
             self._show_window()
             return

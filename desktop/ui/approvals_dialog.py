@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     Qt,
     Signal,
 )
@@ -21,13 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 from desktop.core.security import SUPERVISE
 from desktop.core.services.approvals import Approval, PendingInfo
 from desktop.ui import i18n
-from desktop.ui.layout import error_label, hbox, heading, line_edit, vbox
+from desktop.ui.layout import Retranslating, error_label, hbox, heading, line_edit, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import op, query
 from desktop.ui.runner import Runner
 
 COLUMNS = 7
@@ -68,22 +69,13 @@ class ApprovalsModel(ListTableModel):
         return [f"#{p.id}", self.kind_name(p.kind), p.describe(i18n.lang()), p.requested_by, p.counter,
                 p.requested_at.strftime("%Y-%m-%d %H:%M"), self.status_name(p)][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
         return [self.tr("编号"), self.tr("事项"), self.tr("内容"), self.tr("申请人"), self.tr("窗口"),
-                self.tr("申请时间"), self.tr("状态")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
-        if self.requests:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.requests) - 1, COLUMNS - 1))
+                self.tr("申请时间"), self.tr("状态")]
 
 
-class ApprovalsDialog(QDialog):
+class ApprovalsDialog(Retranslating, QDialog):
     """The list of requests; a supervisor approves (which performs the action) or refuses with a
     reason, never their own; a clerk sees their own requests and what became of them.
 
@@ -136,16 +128,11 @@ class ApprovalsDialog(QDialog):
 
     def selected(self) -> PendingInfo | None:
         """The request in the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.requests[rows[0].row()] if rows else None
+        return self.model.selected(self.table)  # type: ignore[no-any-return]
 
     def select_request(self, request_id: int) -> bool:
         """Select the row of a request; False when it is not shown."""
-        for row, p in enumerate(self.model.requests):
-            if p.id == request_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        return self.model.select(self.table, lambda p: p.id == request_id)
 
     def refresh_from_database(self) -> None:
         """The database changed elsewhere (the window noticed): read it again."""
@@ -154,13 +141,13 @@ class ApprovalsDialog(QDialog):
     def reload(self) -> None:
         """Read the list again in the background."""
         status = self.show_all.currentData()
-        self.runner.run(lambda: self.ledger.approvals.list(status), self._loaded)
+        query(self, lambda: self.ledger.approvals.list(status), self.runner).success(self._loaded).run()
 
-    def _loaded(self, requests: object, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            return
-        assert isinstance(requests, list)
+    def show_error(self, error: BaseException) -> None:
+        """Say why reading or deciding failed (operations show their failures here)."""
+        self.error.setText(i18n.message(error))
+
+    def _loaded(self, requests: list[PendingInfo]) -> None:
         self.model.set_requests(requests)
         self._update_buttons()
 
@@ -179,15 +166,18 @@ class ApprovalsDialog(QDialog):
             return
         self.error.clear()
         self._busy(True)
-        self.runner.run(lambda: self.ledger.approvals.approve(p.id), self._approved)
+        ledger = self.ledger
+        # what an approved request did varies (a certificate, a change of record): refresh it all
+        op(self, lambda: ledger.approvals.approve(p.id), self.runner, ledger).reports(Changes.all()) \
+            .success(self._approved).failure(self._not_approved).run(initiator=self)
 
-    def _approved(self, result: object, error: BaseException | None) -> None:
+    def _not_approved(self, error: BaseException) -> None:
         self._busy(False)
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            self.reload()
-            return
-        assert isinstance(result, Approval)
+        self.show_error(error)
+        self.reload()
+
+    def _approved(self, result: Approval) -> None:
+        self._busy(False)
         self.status.setText(self.tr("已批准申请#{id}：{what}").format(
             id=result.request.id, what=result.request.describe(i18n.lang())))
         self.approved.emit(result)
@@ -205,14 +195,15 @@ class ApprovalsDialog(QDialog):
             return
         self.error.clear()
         self._busy(True)
-        self.runner.run(lambda: self.ledger.approvals.refuse(p.id, reason), self._refused)
+        op(self, lambda: self.ledger.approvals.refuse(p.id, reason), self.runner, self.ledger) \
+            .success(self._refused).failure(self._not_refused).run(initiator=self)
 
-    def _refused(self, result: object, error: BaseException | None) -> None:
+    def _not_refused(self, error: BaseException) -> None:
         self._busy(False)
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            return
-        assert isinstance(result, PendingInfo)
+        self.show_error(error)
+
+    def _refused(self, result: PendingInfo) -> None:
+        self._busy(False)
         self.reason.clear()
         self.status.setText(self.tr("已退回申请#{id}").format(id=result.id))
         self.reload()
@@ -235,9 +226,3 @@ class ApprovalsDialog(QDialog):
         self.refresh_button.setText(self.tr("刷新(&F)"))
         self.close_button.setText(self.tr("关闭"))
         self.model.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -23,8 +22,9 @@ from PySide6.QtWidgets import (
 from desktop.core.ledger import Ledger
 from desktop.core.services.audit_trail import AuditItem, AuditVerdict
 from desktop.ui import i18n
-from desktop.ui.layout import ERROR_STYLE, error_label, hbox, line_edit, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, error_label, hbox, line_edit, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
 COLUMNS = 7
@@ -71,22 +71,13 @@ class AuditModel(ListTableModel):
         return [str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.counter,
                 self.action_name(e.action), e.table, changes][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
         return [self.tr("序号"), self.tr("时间"), self.tr("经办人"), self.tr("窗口"), self.tr("操作"),
-                self.tr("数据表"), self.tr("变更内容")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
-        if self.items:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, COLUMNS - 1))
+                self.tr("数据表"), self.tr("变更内容")]
 
 
-class AuditDialog(QDialog):
+class AuditDialog(Retranslating, QDialog):
     """Checks the chain when opened (red when an entry was edited, deleted, inserted or moved) and
     searches the trail. Supervisors and administrators only: the core refuses others."""
 
@@ -137,15 +128,16 @@ class AuditDialog(QDialog):
         self.verify_button.setEnabled(False)
         self.banner.setText(self.tr("正在核验审计记录…"))
         self.banner.setStyleSheet("")
-        self.runner.run(self.ledger.audit.verify, self._verified)
+        query(self, self.ledger.audit.verify, self.runner).success(self._verified) \
+            .failure(self._not_verified).run()
 
-    def _verified(self, verdict: object, error: BaseException | None) -> None:
+    def _not_verified(self, error: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        if error is not None:
-            self.banner.setText(i18n.message(error))
-            self.banner.setStyleSheet(ERROR_STYLE)
-            return
-        assert isinstance(verdict, AuditVerdict)
+        self.banner.setText(i18n.message(error))
+        self.banner.setStyleSheet(ERROR_STYLE)
+
+    def _verified(self, verdict: AuditVerdict) -> None:
+        self.verify_button.setEnabled(True)
         self.verdict = verdict
         self._show_verdict()
 
@@ -165,15 +157,13 @@ class AuditDialog(QDialog):
         """Run the search in the background (newest entries first)."""
         q = self.collect()
         self.error.clear()
-        self.runner.run(lambda: self.ledger.audit.search(q.person or None, q.clerk or None, q.start or None,
-                                                         q.end or None, limit=1000), self._found)
+        query(self, lambda: self.ledger.audit.search(q.person or None, q.clerk or None, q.start or None,
+                                                     q.end or None, limit=1000), self.runner) \
+            .success(self.model.set_items).run()
 
-    def _found(self, items: object, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            return
-        assert isinstance(items, list)
-        self.model.set_items(items)
+    def show_error(self, error: BaseException) -> None:
+        """Say why the search failed."""
+        self.error.setText(i18n.message(error))
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
@@ -189,9 +179,3 @@ class AuditDialog(QDialog):
         self.close_button.setText(self.tr("关闭"))
         self.model.retranslate()
         self._show_verdict()
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -19,6 +19,7 @@ from desktop.core.agreements import shipped
 from desktop.core.ledger import Ledger
 from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
+from desktop.ui.operations import query
 from desktop.ui.person_page import read_only_table, set_row
 from desktop.ui.runner import Runner
 
@@ -73,13 +74,11 @@ class CoverageRegisterDialog(QDialog):
         """Read the register and the statistics for the chosen country and year."""
         country, year = self.country.currentData(), self.year.value() or None
         ledger = self.ledger
-        self.runner.run(lambda: (ledger.exemptions.register_list(country, None, year),
-                                 ledger.exemptions.statistics(year)), self._show)
+        query(self, lambda: (ledger.exemptions.register_list(country, None, year),
+                             ledger.exemptions.statistics(year)), self.runner) \
+            .success(self._show).failure(lambda error: self.error.setText(short_message(error))).run()
 
-    def _show(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
+    def _show(self, result: Any) -> None:
         certificates, stats = result
         partners = shipped()
         self.register.setRowCount(len(certificates))

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -23,14 +22,15 @@ from desktop.core.privacy import mask_id
 from desktop.core.services.recovery import RecoveryPlan, RecoveryResult, kind_name
 from desktop.core.store.health import Health
 from desktop.ui import files, i18n
-from desktop.ui.layout import error_label, hbox, heading, line_edit, vbox
+from desktop.ui.layout import Retranslating, error_label, hbox, heading, line_edit, vbox
+from desktop.ui.operations import query, task_op
 from desktop.ui.runner import Runner, Task
 
 SHOWN_PROBLEMS = 20
 SHOWN_PEOPLE = 30
 
 
-class DamageDialog(QDialog):
+class DamageDialog(Retranslating, QDialog):
     """The damage found and the recovery plan; 恢复 restores, 只读打开 goes on without writing.
 
     Emits restored(RecoveryResult) once the restore is done and the clerk continues, read_only()
@@ -129,14 +129,15 @@ class DamageDialog(QDialog):
                 masked = True
             return found, masked
 
-        self.runner.run(plan, self._planned)
+        query(self, plan, self.runner).success(self._planned).failure(self._not_planned).run()
 
-    def _planned(self, result: Any, error: BaseException | None) -> None:
+    def _not_planned(self, error: BaseException) -> None:
         self._finding = False
-        if error is not None:
-            self.plan_text.clear()
-            self.error.setText(i18n.message(error))
-            return
+        self.plan_text.clear()
+        self.error.setText(i18n.message(error))
+
+    def _planned(self, result: tuple[RecoveryPlan, bool]) -> None:
+        self._finding = False
         self.plan, self.masked = result
         if not self.folder.text().strip() and self.plan.searched:
             self.folder.setText(str(self.plan.searched[0]))
@@ -228,15 +229,15 @@ class DamageDialog(QDialog):
             return ledger.recovery.recover(folders, progress=task.progress,
                                            stage=lambda key: task.stage(labels.get(key, key)))
 
-        self.runner.run_task(run, self._restored, self.tr("正在从备份恢复…"), parent=self,
-                             cancellable=False)
+        task_op(self, run, self.tr("正在从备份恢复…"), cancellable=False, runner=self.runner, ledger=ledger) \
+            .success(self._restored).failure(self._not_restored).run(initiator=self)
 
-    def _restored(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            self.read_only_button.setEnabled(True)
-            self.restore_button.setEnabled(self.plan is not None and self.plan.backup is not None)
-            return
+    def _not_restored(self, error: BaseException) -> None:
+        self.error.setText(i18n.message(error))
+        self.read_only_button.setEnabled(True)
+        self.restore_button.setEnabled(self.plan is not None and self.plan.backup is not None)
+
+    def _restored(self, result: RecoveryResult) -> None:
         self.recovery = result
         self.plan_text.setText(self.outcome(result))
         self.title.setText(self.tr("已从备份恢复"))
@@ -320,9 +321,3 @@ class DamageDialog(QDialog):
             self.plan_text.setText(self.outcome(self.recovery))
         elif self.plan is not None:
             self.plan_text.setText(self.describe(self.plan))
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -4,7 +4,6 @@ print many statements at once with progress and cancel."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QPainter
@@ -25,6 +24,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.services.documents import Issued
 from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
+from desktop.ui.operations import task_op
 from desktop.ui.runner import Runner, Task
 
 
@@ -140,12 +140,14 @@ class BatchPrintDialog(QDialog):
             keys = self.ledger.workers.all_keys() if everyone else typed
             return self.ledger.documents.batch("statement", keys, folder, progress=task.progress)
 
-        self.runner.run_task(work, self._done, self.tr("正在打印参保缴费证明…"), self)
+        task_op(self, work, self.tr("正在打印参保缴费证明…"), runner=self.runner, ledger=self.ledger) \
+            .success(self._done).failure(self._not_done).run(initiator=self)
 
-    def _done(self, result: Any, error: BaseException | None) -> None:
+    def _not_done(self, error: BaseException) -> None:
         self.start.setEnabled(True)
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
+        self.error.setText(short_message(error))
+
+    def _done(self, result: list[Path]) -> None:
+        self.start.setEnabled(True)
         self.written = list(result)
         self.result_label.setText(self.tr("已生成 %n 份，保存在 ", "", len(self.written)) + self.folder.text())

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.ids import validate_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.regions import validate_region
@@ -58,6 +59,10 @@ class EmployerDialog(FormDialog):
         return EmployerInput(self.uscc.text(), self.employer_name.text(),
                              self.region.text().strip() or None, int(risk) if risk else None)
 
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The employer registered."""
+        return Changes.of_employers([result.uscc])
+
     def operation(self, data: Any) -> Callable[[], Any]:
         """Register the employer."""
         return lambda: self.ledger.employers.register(data.uscc, data.name, data.region,
@@ -67,9 +72,7 @@ class EmployerDialog(FormDialog):
         """Set every visible string in the interface language."""
         super().retranslate()
         self.setWindowTitle(self.tr("登记用人单位"))
-        labels = {"uscc": self.tr("统一社会信用代码(&U)"), "name": self.tr("单位名称(&N)"),
-                  "region": self.tr("行政区划代码(&R)"), "risk_class": self.tr("工伤风险类别(&K)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"uscc": self.tr("统一社会信用代码(&U)"), "name": self.tr("单位名称(&N)"),
+                         "region": self.tr("行政区划代码(&R)"), "risk_class": self.tr("工伤风险类别(&K)")})
         self.risk_class.setItemText(0, self.tr("未设定"))
         self.region.setPlaceholderText(self.tr("默认为本机构统筹区"))

@@ -125,11 +125,9 @@ class ExemptionDialog(FormDialog):
         """Set every visible string in the interface language."""
         super().retranslate()
         self.setWindowTitle(self.tr("出具参保证明（双边协定）") + f" — {self.worker.name}")
-        labels = {"country": self.tr("派往国家(&C)"), "employer": self.tr("派出单位信用代码(&U)"),
-                  "host_employer": self.tr("境外工作单位(&H)"), "from": self.tr("起始日期(&F)"),
-                  "to": self.tr("截止日期(&T)"), "passport": self.tr("护照号码(&P)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"country": self.tr("派往国家(&C)"), "employer": self.tr("派出单位信用代码(&U)"),
+                         "host_employer": self.tr("境外工作单位(&H)"), "from": self.tr("起始日期(&F)"),
+                         "to": self.tr("截止日期(&T)"), "passport": self.tr("护照号码(&P)")})
         self.start.setPlaceholderText("YYYY-MM-DD")
         self.end.setPlaceholderText("YYYY-MM-DD")
         self.extension.setText(self.tr("延期申请（接续截止于起始日前一天的证明）(&E)"))

@@ -15,6 +15,8 @@ from desktop.core.month import Month
 from desktop.core.services.flexible import FlexiblePayment, parse_ratio
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.operations import query
+from desktop.ui.record_month_dialog import check_month
 from desktop.ui.runner import Runner
 
 RATIOS = ("0.60", "1.00", "3.00")
@@ -28,11 +30,6 @@ class FlexibleInput:
     first: str
     last: str
     ratio: str
-
-
-def check_month(text: str) -> None:
-    """A month as YYYY-MM."""
-    Month.parse(text, "month")
 
 
 def check_ratio(text: str) -> None:
@@ -93,9 +90,10 @@ class FlexibleDialog(FormDialog):
         self._serial += 1
         serial = self._serial
         data = self.collect()
-        self.runner.run(lambda: self.ledger.flexible.pay(data.worker, data.first, data.last, data.ratio,
-                                                         preview=True),
-                        lambda result, error: self._previewed(serial, result, error))
+        query(self, lambda: self.ledger.flexible.pay(data.worker, data.first, data.last, data.ratio, preview=True),
+              self.runner) \
+            .success(lambda result: self._previewed(serial, result, None)) \
+            .failure(lambda error: self._previewed(serial, None, error)).run()
 
     def _previewed(self, serial: int, result: Any, error: BaseException | None) -> None:
         """Show a preview unless the clerk has typed on since it was asked for."""
@@ -128,10 +126,8 @@ class FlexibleDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(self.tr("灵活就业人员缴费"))
         self.person_label.setText(self.tr("参保人"))
-        labels = {"from": self.tr("起始月份(&F)"), "to": self.tr("截止月份(&T)"),
-                  "ratio": self.tr("缴费基数比例(&R)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"from": self.tr("起始月份(&F)"), "to": self.tr("截止月份(&T)"),
+                         "ratio": self.tr("缴费基数比例(&R)")})
         self.first.setPlaceholderText(self.tr("如2026-01"))
         self.last.setPlaceholderText(self.tr("如2026-12"))
         self.ratio.setToolTip(self.tr("上年度全省全口径城镇单位就业人员月平均工资的倍数（0.60至3.00）"))

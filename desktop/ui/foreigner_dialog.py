@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.errors import InvalidInput
 from desktop.core.ids import validate_country, validate_passport
 from desktop.core.ledger import Ledger
@@ -66,6 +67,10 @@ class ForeignerDialog(FormDialog):
                               self.person_name.text(), str(self.sex.currentData()),
                               self.birth_date.text(), self.phone.text() or None)
 
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The person registered."""
+        return Changes.of_people([result.key])
+
     def operation(self, data: Any) -> Callable[[], Any]:
         """Register the foreign national."""
         return lambda: self.ledger.workers.register_foreigner(
@@ -75,11 +80,9 @@ class ForeignerDialog(FormDialog):
         """Set every visible string in the interface language."""
         super().retranslate()
         self.setWindowTitle(self.tr("登记外籍人员"))
-        labels = {"nationality": self.tr("国籍(&C)"), "passport": self.tr("护照号码(&P)"),
-                  "name": self.tr("姓名(&N)"), "sex": self.tr("性别(&X)"),
-                  "birth_date": self.tr("出生日期(&B)"), "phone": self.tr("联系电话")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"nationality": self.tr("国籍(&C)"), "passport": self.tr("护照号码(&P)"),
+                         "name": self.tr("姓名(&N)"), "sex": self.tr("性别(&X)"),
+                         "birth_date": self.tr("出生日期(&B)"), "phone": self.tr("联系电话")})
         self.sex.setItemText(0, self.tr("男"))
         self.sex.setItemText(1, self.tr("女"))
         self.nationality.setPlaceholderText(self.tr("两位国家代码，如DE"))

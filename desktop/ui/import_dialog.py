@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -27,8 +26,9 @@ from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
 from desktop.core.services.contributions import ImportCancelled, ImportResult
 from desktop.ui import files, i18n
-from desktop.ui.layout import ERROR_STYLE, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, heading, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import task_op
 from desktop.ui.runner import Runner, Task
 
 
@@ -58,18 +58,9 @@ class ProblemModel(ListTableModel):
         return [str(problem.line), field_label(problem.field, lang) if problem.field else "",
                 problem.message(lang)][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [self.tr("行号"), self.tr("字段"), self.tr("错误原因")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 2))
+        return [self.tr("行号"), self.tr("字段"), self.tr("错误原因")]
 
 
 def write_problems(path: Path, rows: list[RowProblem]) -> None:
@@ -82,7 +73,7 @@ def write_problems(path: Path, rows: list[RowProblem]) -> None:
             writer.writerow([r.line, field, r.message("zh")])
 
 
-class ImportDialog(QDialog):
+class ImportDialog(Retranslating, QDialog):
     """Runs one import on the runner (progress after half a second, cancel), lists the result."""
 
     def __init__(self, ledger: Ledger, runner: Runner, request: ImportRequest,
@@ -131,9 +122,13 @@ class ImportDialog(QDialog):
         self.buttons.setEnabled(False)
         path = self.request.path
         self._show_state()
-        return self.runner.run_task(
-            lambda task: self.ledger.contributions.import_file(path, progress=task.progress),
-            self._done, self.tr("正在导入 {name}…").format(name=path.name), parent=self)
+        ledger = self.ledger
+        task = task_op(self, lambda task: ledger.contributions.import_file(path, progress=task.progress),
+                       self.tr("正在导入 {name}…").format(name=path.name), runner=self.runner, ledger=ledger) \
+            .success(lambda result: self._done(result, None)).failure(lambda error: self._done(None, error)) \
+            .run(initiator=self)
+        assert task is not None  # a write with progress has its task
+        return task
 
     def _done(self, result: Any, error: BaseException | None) -> None:
         """Keep the result or error and show it."""
@@ -193,9 +188,3 @@ class ImportDialog(QDialog):
         close.setText(self.tr("关闭"))
         self.problems.retranslate()
         self._show_state()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

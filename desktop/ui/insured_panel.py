@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
 from desktop.ui.history_model import money
-from desktop.ui.layout import ERROR_STYLE, hbox, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, hbox, heading, vbox
+from desktop.ui.layout import text_label as _label
 from desktop.ui.record_panel import fill_row, fit_rows, region_text, small_table
 
 if TYPE_CHECKING:
@@ -31,17 +32,7 @@ MET_STYLE = "color: #1b5e20;"
 NOTE_STYLE = "color: #666;"
 
 
-def _label(name: str, style: str = "") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
-
-
-class InsuredPanel(QWidget):
+class InsuredPanel(Retranslating, QWidget):
     """Medical years, unemployment time, residents' years of one person; the medical transfer
     certificates issued and received with their due dates, and the button that issues one."""
 
@@ -235,9 +226,3 @@ class InsuredPanel(QWidget):
             self.tr("当年职工缴费月数"), self.tr("应退个人缴费")])
         self.residents_empty.setText(self.tr("没有城乡居民保险缴费记录。"))
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
@@ -21,17 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.changes import Changes
 from desktop.core.errors import ShebaoError
 from desktop.core.messages import render
 from desktop.ui import i18n
+from desktop.ui.operations import OpResult, op
 from desktop.ui.runner import Runner
 
 ERROR_STYLE = "color: #b00020;"
 Item = QWidget | QLayout | int
 
 
-def _fill(layout: QHBoxLayout | QVBoxLayout, items: tuple[Item, ...]) -> None:
-    """Add widgets, layouts and stretches to a box layout."""
+Box = TypeVar("Box", QHBoxLayout, QVBoxLayout)
+
+
+def _fill(layout: Box, items: tuple[Item, ...], margin: int, spacing: int) -> Box:
+    """Add widgets, layouts and stretches to a box layout, with its margins and spacing."""
+    layout.setContentsMargins(margin, margin, margin, margin)
+    layout.setSpacing(spacing)
     for item in items:
         if isinstance(item, int):
             layout.addStretch(item)
@@ -39,24 +46,28 @@ def _fill(layout: QHBoxLayout | QVBoxLayout, items: tuple[Item, ...]) -> None:
             layout.addLayout(item)
         else:
             layout.addWidget(item)
+    return layout
 
 
 def hbox(*items: Item, margin: int = 0, spacing: int = 8) -> QHBoxLayout:
     """A row of widgets and layouts; an int is a stretch."""
-    layout = QHBoxLayout()
-    layout.setContentsMargins(margin, margin, margin, margin)
-    layout.setSpacing(spacing)
-    _fill(layout, items)
-    return layout
+    return _fill(QHBoxLayout(), items, margin, spacing)
 
 
 def vbox(*items: Item, margin: int = 0, spacing: int = 8) -> QVBoxLayout:
     """A column of widgets and layouts; an int is a stretch."""
-    layout = QVBoxLayout()
-    layout.setContentsMargins(margin, margin, margin, margin)
-    layout.setSpacing(spacing)
-    _fill(layout, items)
-    return layout
+    return _fill(QVBoxLayout(), items, margin, spacing)
+
+
+def text_label(name: str, style: str = "") -> QLabel:
+    """A wrapping label whose text can be selected (and copied), with an object name for tests."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    return label
 
 
 def error_label() -> QLabel:
@@ -104,6 +115,26 @@ def short_message(error: BaseException) -> str:
     return i18n.message(error)
 
 
+if TYPE_CHECKING:
+    _Widget = QWidget
+else:
+    _Widget = object
+
+
+class Retranslating(_Widget):
+    """A widget that sets its strings again when the interface language changes: put it before
+    the Qt class (`class Dialog(Retranslating, QDialog)`) and give `retranslate()`."""
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language (the widget's own)."""
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        """Retranslate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
 @dataclass
 class Field:
     """One labelled input of a form with the line that says what is wrong with it."""
@@ -115,7 +146,7 @@ class Field:
     check: Callable[[str], object] | None
 
 
-class FormDialog(QDialog):
+class FormDialog(Retranslating, QDialog):
     """Labelled fields, each with its error beside it; accept() runs the operation on the runner
     and closes only when it succeeded (Anki's find_and_replace pattern)."""
 
@@ -157,6 +188,11 @@ class FormDialog(QDialog):
         if live and check is not None and isinstance(editor, QLineEdit):
             editor.textEdited.connect(lambda _text, n=name: self.validate(n))
         return field
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Set the fields' labels (by field name), in the interface language."""
+        for name, text in labels.items():
+            self.fields[name].label.setText(text)
 
     def validate(self, name: str, show_empty: bool = False) -> bool:
         """Run the field's check on its text and show or clear its error."""
@@ -201,17 +237,40 @@ class FormDialog(QDialog):
         """The service call for the input (subclasses); it runs on the worker thread."""
         raise NotImplementedError
 
+    def changed(self, data: Any, result: Any) -> Changes:
+        """What the operation changed, when its result does not say (subclasses narrow it): the
+        person of a dialog about one person (its `worker`), otherwise anything may have."""
+        worker = getattr(self, "worker", None)
+        key = getattr(worker, "key", None)
+        return Changes.of_people([key]) if isinstance(key, str) else Changes.all()
+
     def accept(self) -> None:
-        """Validate, run the operation in the background, close only when it succeeded."""
+        """Validate, run the operation in the background (the window hears what it changed), close
+        only when it succeeded."""
         if self.runner_busy_here():
             return
         self.clear_errors()
         if not self.validate_all():
             self.focus_first_error()
             return
-        data = self.collect()
+        self.run_operation(self.collect())
+
+    def run_operation(self, data: Any, progress: str | None = None) -> None:
+        """Run the operation on the input as a write: busy meanwhile (with a progress dialog saying
+        `progress` when it takes long), close on success, the refusal shown beside its field."""
+        write, changed = self.operation(data), self.changed
+
+        def reported() -> Any:
+            result = write()
+            if isinstance(getattr(result, "changes", None), Changes) or isinstance(result, OpResult):
+                return result
+            return OpResult(result, changed(data, result))
+
         self.set_busy(True)
-        self.runner.run(self.operation(data), self._done)
+        write_op = op(self, reported, self.runner, getattr(self, "ledger", None))
+        if progress is not None:
+            write_op.progress(progress)
+        write_op.success(self._succeeded).failure(self._refused).run(initiator=self)
 
     def runner_busy_here(self) -> bool:
         """Whether this dialog is already saving."""
@@ -228,15 +287,17 @@ class FormDialog(QDialog):
                 field.editor.setFocus()
                 return
 
-    def _done(self, result: Any, error: BaseException | None) -> None:
-        """Close on success; otherwise show the error beside its field."""
+    def _succeeded(self, result: Any) -> None:
+        """Done: hand the result over and close."""
         self.set_busy(False)
-        if error is not None:
-            self.show_error(error)
-            return
         self.result_value = result
         self.succeeded.emit(result)
         super().accept()
+
+    def _refused(self, error: BaseException) -> None:
+        """Not done: say why beside the field concerned; the dialog stays open."""
+        self.set_busy(False)
+        self.show_error(error)
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language (subclasses extend)."""
@@ -244,9 +305,3 @@ class FormDialog(QDialog):
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         save.setText(self.tr("保存(&S)"))
         cancel.setText(self.tr("取消"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -69,8 +69,6 @@ class OfficeDialog(FormDialog):
         self.setWindowTitle(self.tr("新建经办机构数据库"))
         self.intro.setText(self.tr("这是一个新的数据库。请填写本经办机构的代码、名称和统筹区，"
                                    "之后即可登记参保人和单位。"))
-        labels = {"office": self.tr("经办机构代码(&C)"), "office_name": self.tr("经办机构名称(&N)"),
-                  "region": self.tr("统筹区代码(&R)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"office": self.tr("经办机构代码(&C)"), "office_name": self.tr("经办机构名称(&N)"),
+                         "region": self.tr("统筹区代码(&R)")})
         self.region.setPlaceholderText(self.tr("6位行政区划代码，如360100"))

@@ -18,9 +18,9 @@ from desktop.core.month import Month
 from desktop.core.regions import name_of, validate_region
 from desktop.core.services.record import OpeningInfo
 from desktop.core.services.workers import WorkerInfo
-from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import FormDialog, heading, line_edit
+from desktop.ui.operations import query
 from desktop.ui.record_panel import RecordPanel, fill_row, fit_rows, region_text, small_table
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
@@ -109,16 +109,13 @@ class OpeningDialog(FormDialog):
     def reload(self) -> None:
         """Read the person's entries in the background."""
         ledger, key = self.ledger, self.worker.key
-        self.runner.run(lambda: ledger.records.view(key).opening, self._entries_loaded)
+        query(self, lambda: ledger.records.view(key).opening, self.runner).success(self._entries_loaded).run()
 
     def refresh_from_database(self) -> None:
         """List the entries again (another counter may have added one)."""
         self.reload()
 
-    def _entries_loaded(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.general_error.setText(i18n.message(error))
-            return
+    def _entries_loaded(self, result: Any) -> None:
         self.entries = tuple(result)
         self._fill_entries()
 
@@ -222,11 +219,10 @@ class OpeningDialog(FormDialog):
         self.person.setText(f"{self.worker.name}　{self.worker.key}")
         self.kind.setItemText(0, self.tr("视同缴费年限（无缴费基数、无账户余额）"))
         self.kind.setItemText(1, self.tr("1998年前缴费（有月平均缴费基数）"))
-        labels = {"kind": self.tr("种类(&K)"), "region": self.tr("当时所在地区(&R)"), "from": self.tr("起始月份(&F)"),
-                  "to": self.tr("截止月份(&T)"), "base": self.tr("月平均缴费基数(&B)"),
-                  "balance": self.tr("1997年末账户余额(&L)"), "document": self.tr("依据文书(&D)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"kind": self.tr("种类(&K)"), "region": self.tr("当时所在地区(&R)"),
+                         "from": self.tr("起始月份(&F)"), "to": self.tr("截止月份(&T)"),
+                         "base": self.tr("月平均缴费基数(&B)"),
+                         "balance": self.tr("1997年末账户余额(&L)"), "document": self.tr("依据文书(&D)")})
         self.region.setPlaceholderText(self.tr("6位行政区划代码"))
         self.first.setPlaceholderText(self.tr("如1990-01"))
         self.last.setPlaceholderText(self.tr("如1997-12"))

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.changes import NOTHING, Changes
 from desktop.core.errors import ShebaoError
 from desktop.ui import i18n
-from desktop.ui.runner import Runner
+from desktop.ui.runner import Runner, Task
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -58,10 +59,10 @@ class Applied:
     written: tuple[tuple[int, int], ...] = ()  # change marks moved: (before, after) per transaction
 
 
-def changes_of(result: Any) -> Changes:
-    """What a service's result says it changed (nothing when it does not say)."""
+def changes_of(result: Any, unsaid: Changes = NOTHING) -> Changes:
+    """What a service's result says it changed (`unsaid` when it does not say)."""
     changes = getattr(result, "changes", None)
-    return changes if isinstance(changes, Changes) else NOTHING
+    return changes if isinstance(changes, Changes) else unsaid
 
 
 # -- the error log ------------------------------------------------------------------------------
@@ -142,6 +143,7 @@ class _Call(Generic[T]):
     def __init__(self, parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None) -> None:
         self.parent = parent
         self.fn = fn
+        self.name: str = getattr(fn, "__qualname__", "")  # in the error log
         runner = runner or _found(parent, "runner", Runner)
         if runner is None:
             raise RuntimeError("an operation needs a runner: pass one or a parent that has it")
@@ -161,7 +163,7 @@ class _Call(Generic[T]):
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, ShebaoError):
-            log_unexpected(error, getattr(self.fn, "__qualname__", ""))
+            log_unexpected(error, self.name)
         if self._failure is not None:
             self._failure(error)
         else:
@@ -175,6 +177,21 @@ class Op(_Call[T]):
                  ledger: Ledger | None = None) -> None:
         super().__init__(parent, fn, runner)
         self.ledger = ledger if ledger is not None else _found(parent, "ledger")
+        self._label: str | None = None
+        self._cancellable = False
+        self._with_task: Callable[[Task], T] | None = None  # a long write that reports progress
+        self._changes = NOTHING
+
+    def reports(self, changes: Changes) -> Op[T]:
+        """What the write changed when its result does not say (a service that reports nothing)."""
+        self._changes = changes
+        return self
+
+    def progress(self, label: str) -> Op[T]:
+        """Show a progress dialog (after a moment, over the parent) saying what is being done; the
+        write cannot be cancelled."""
+        self._label = label
+        return self
 
     def success(self, callback: Callable[[T], Any]) -> Op[T]:
         """Call back with the result (an `OpResult`'s inner result) on the GUI thread."""
@@ -186,15 +203,15 @@ class Op(_Call[T]):
         super().failure(callback)
         return self
 
-    def run(self, initiator: object | None = None) -> None:
-        """Queue the write on the runner."""
-        fn, ledger = self.fn, self.ledger
+    def run(self, initiator: object | None = None) -> Task | None:
+        """Queue the write on the runner (a write with progress: its task's handle)."""
+        fn, with_task, ledger = self.fn, self._with_task, self.ledger
         take = getattr(ledger, "take_written", None)
 
-        def job() -> tuple[Any, tuple[tuple[int, int], ...]]:
+        def job(task: Task | None = None) -> tuple[Any, tuple[tuple[int, int], ...]]:
             if callable(take):
                 take()  # forget writes made by calls that do not report theirs
-            result = fn()
+            result = with_task(task) if with_task is not None and task is not None else fn()
             return result, tuple(take()) if callable(take) else ()
 
         def done(value: Any, error: BaseException | None) -> None:
@@ -202,7 +219,7 @@ class Op(_Call[T]):
                 self._failed(error)
                 return
             result, written = value
-            changes = changes_of(result)
+            changes = changes_of(result, self._changes)
             if isinstance(result, OpResult):
                 result = result.result
             if changes:
@@ -210,7 +227,11 @@ class Op(_Call[T]):
             if self._success is not None:
                 self._success(result)
 
-        self.runner.run(job, done)
+        if self._label is None:
+            self.runner.run(job, done)
+            return None
+        window = self.parent if isinstance(self.parent, QWidget) else None
+        return self.runner.run_task(job, done, self._label, window, cancellable=self._cancellable)
 
 
 class Query(_Call[T]):
@@ -242,6 +263,20 @@ def op(parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None
        ledger: Ledger | None = None) -> Op[T]:
     """A write through a service; the runner and ledger are found up the parent's chain if not given."""
     return Op(parent, fn, runner, ledger)
+
+
+def task_op(parent: QObject | None, fn: Callable[[Task], T], label: str, cancellable: bool = True,
+            runner: Runner | None = None, ledger: Ledger | None = None) -> Op[T]:
+    """A long write that reports its progress through a `Task` (and sees a cancel request): a
+    progress dialog saying `label` shows when it takes more than a moment."""
+
+    def untasked() -> T:
+        raise RuntimeError("a task operation runs only with its task")
+
+    write = Op(parent, untasked, runner, ledger)
+    write._with_task, write._label, write._cancellable = fn, label, cancellable
+    write.name = getattr(fn, "__qualname__", "")
+    return write
 
 
 def query(parent: QObject | None, fn: Callable[[], T], runner: Runner | None = None) -> Query[T]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from desktop.core.regions import name_of
 from desktop.ui import i18n
 from desktop.ui.history_model import ARREARS_BG, BACK_PAYMENT_BG, HistoryModel, money
 from desktop.ui.insured_panel import InsuredPanel
-from desktop.ui.layout import hbox, heading, vbox
+from desktop.ui.layout import Retranslating, hbox, heading, vbox
 from desktop.ui.operations import query
 from desktop.ui.record_panel import RecordPanel, place_rows, region_text
 from desktop.ui.retirement_panel import RetirementPanel
@@ -164,7 +164,7 @@ def set_row(table: QTableWidget, row: int, values: list[str], right_from: int = 
         table.setItem(row, col, item)
 
 
-class PersonPage(QWidget):
+class PersonPage(Retranslating, QWidget):
     """Everything about one insured person, keyboard reachable."""
 
     record_requested = Signal()
@@ -591,9 +591,3 @@ class PersonPage(QWidget):
         self.history_model.retranslate()
         self._size_history_columns()
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

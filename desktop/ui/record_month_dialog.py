@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -29,7 +28,7 @@ from desktop.core.services.contributions import MonthResult
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.layout import FormDialog, editor_text, error_label, line_edit
-from desktop.ui.operations import op
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
 
@@ -108,14 +107,11 @@ class RecordMonthDialog(FormDialog):
                        self.employer.currentIndexChanged, self.arrears.toggled):
             signal.connect(lambda *_: self._debounce.start())
         self.retranslate()
-        self.runner.run(ledger.employers.list, self._fill_employers)
+        query(self, ledger.employers.list, self.runner).success(self._fill_employers).run()
         self.wage.setFocus()
 
-    def _fill_employers(self, result: Any, error: BaseException | None) -> None:
+    def _fill_employers(self, result: Any) -> None:
         """Offer the registered employers; preselect the person's last one."""
-        if error is not None:
-            self.general_error.setText(i18n.message(error))
-            return
         self.employer.blockSignals(True)
         for e in result:
             self.employer.addItem(f"{e.name}（{e.uscc}）", e.uscc)
@@ -137,31 +133,6 @@ class RecordMonthDialog(FormDialog):
         return lambda: self.ledger.contributions.record(
             data.worker, data.employer, data.month, data.wage, arrears=data.arrears)
 
-    def accept(self) -> None:
-        """Validate, record the month as an operation (the window hears which rows changed), and
-        close only when it was recorded."""
-        if self.runner_busy_here():
-            return
-        self.clear_errors()
-        if not self.validate_all():
-            self.focus_first_error()
-            return
-        self.set_busy(True)
-        op(self, self.operation(self.collect()), self.runner, self.ledger) \
-            .success(self._recorded).failure(self._refused).run(initiator=self)
-
-    def _recorded(self, result: MonthResult) -> None:
-        """Recorded: hand the month over and close."""
-        self.set_busy(False)
-        self.result_value = result
-        self.succeeded.emit(result)
-        QDialog.accept(self)
-
-    def _refused(self, error: BaseException) -> None:
-        """Not recorded: say why beside the field concerned; the dialog stays open."""
-        self.set_busy(False)
-        self.show_error(error)
-
     def refresh_preview(self) -> None:
         """Compute base and amounts in the background once the month and wage make sense."""
         if not all(self._checks_out(n) for n in ("month", "wage")) or not self.wage.text().strip() \
@@ -171,10 +142,10 @@ class RecordMonthDialog(FormDialog):
         self._serial += 1
         serial = self._serial
         data = self.collect()
-        self.runner.run(
-            lambda: self.ledger.contributions.record(data.worker, data.employer, data.month,
-                                                     data.wage, arrears=data.arrears, preview=True),
-            lambda result, error: self._previewed(serial, result, error))
+        query(self, lambda: self.ledger.contributions.record(data.worker, data.employer, data.month, data.wage,
+                                                             arrears=data.arrears, preview=True), self.runner) \
+            .success(lambda result: self._previewed(serial, result, None)) \
+            .failure(lambda error: self._previewed(serial, None, error)).run()
 
     def _checks_out(self, name: str) -> bool:
         """Whether a field's text passes its check (its error line is left as it is: typing
@@ -243,10 +214,8 @@ class RecordMonthDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(self.tr("记录缴费"))
         self.person_label.setText(self.tr("参保人"))
-        labels = {"employer": self.tr("用人单位(&E)"), "month": self.tr("所属期(&M)"),
-                  "wage": self.tr("缴费工资(&W)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"employer": self.tr("用人单位(&E)"), "month": self.tr("所属期(&M)"),
+                         "wage": self.tr("缴费工资(&W)")})
         self.arrears.setText(self.tr("仅申报未缴费（记为欠缴）(&A)"))
         self.month.setPlaceholderText(self.tr("如2026-10"))
         self.wage.setPlaceholderText(self.tr("元，精确到分"))

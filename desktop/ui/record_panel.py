@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,7 +24,7 @@ from desktop.core import transfer_rules as tr
 from desktop.core.regions import name_of
 from desktop.ui import i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import ERROR_STYLE, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, heading, vbox
 
 if TYPE_CHECKING:
     from desktop.core.services.record import HeldBack
@@ -114,7 +114,7 @@ def region_text(code: str) -> str:
     return f"{code} {name_of(code)}"
 
 
-class RecordPanel(QWidget):
+class RecordPanel(Retranslating, QWidget):
     """The record by place: its periods, the places with their months and years, the lump sums held back."""
 
     def __init__(self, parent: QWidget | None = None, most_rows: int = 8, margin: int = 0) -> None:
@@ -208,9 +208,3 @@ class RecordPanel(QWidget):
             self.tr("参保地"), self.tr("实际缴费"), self.tr("视同缴费"), self.tr("1998年前缴费"),
             self.tr("合计月数"), self.tr("折合年数")])
         self._fill()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from desktop.core.changes import Changes
 from desktop.core.errors import InvalidInput, ShebaoError
 from desktop.core.ids import parse_citizen_id
 from desktop.core.ledger import Ledger
@@ -127,6 +128,10 @@ class RegisterDialog(FormDialog):
                             self.hukou_region.text(), str(self.hukou_type.currentData()),
                             self.phone.text() or None)
 
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The person registered."""
+        return Changes.of_people([result.key])
+
     def operation(self, data: Any) -> Callable[[], Any]:
         """Register the citizen."""
         return lambda: self.ledger.workers.register_citizen(
@@ -136,11 +141,9 @@ class RegisterDialog(FormDialog):
         """Set every visible string in the interface language."""
         super().retranslate()
         self.setWindowTitle(self.tr("登记参保人"))
-        labels = {"id_number": self.tr("身份证号码(&I)"), "name": self.tr("姓名(&N)"),
-                  "hukou_region": self.tr("户籍地区划代码(&R)"), "hukou_type": self.tr("户籍性质(&T)"),
-                  "phone": self.tr("联系电话(&P)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"id_number": self.tr("身份证号码(&I)"), "name": self.tr("姓名(&N)"),
+                         "hukou_region": self.tr("户籍地区划代码(&R)"), "hukou_type": self.tr("户籍性质(&T)"),
+                         "phone": self.tr("联系电话(&P)")})
         self.sex_label.setText(self.tr("性别"))
         self.birth_label.setText(self.tr("出生日期"))
         self.hukou_type.setItemText(0, self.tr("城镇"))

@@ -10,13 +10,15 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop.ui import i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import ERROR_STYLE, hbox, heading, vbox
+from desktop.ui.layout import ERROR_STYLE, Retranslating, hbox, heading, vbox
+from desktop.ui.layout import text_label as _label
+from desktop.ui.operations import query
 from desktop.ui.record_panel import fill_row, fit_rows, small_table
 
 if TYPE_CHECKING:
@@ -27,16 +29,6 @@ if TYPE_CHECKING:
 NOTE_STYLE = "color: #666;"
 MET_STYLE = "color: #1b5e20;"
 LINE_COLORS = ("#1565c0", "#6a1b9a", "#c62828", "#2e7d32", "#ef6c00", "#00838f", "#5d4037")
-
-
-def _label(name: str, style: str = "") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 class BalanceChart(QWidget):
@@ -107,7 +99,7 @@ class BalanceChart(QWidget):
             x_legend += 18 + fm.horizontalAdvance(label) + 16
 
 
-class RetirementPanel(QWidget):
+class RetirementPanel(Retranslating, QWidget):
     """The retirement day, the minimum and the estimate of one person (read-only but for the
     assumptions of the estimate)."""
 
@@ -190,8 +182,9 @@ class RetirementPanel(QWidget):
         self._asked += 1
         ask, key, params = self._asked, self._key, self.assumptions() if self.estimate is not None else {}
         self.estimate_error.clear()
-        self._runner.run(lambda: ledger.pensions.estimate(key, **params),
-                         lambda result, error: self._estimated(ask, result, error))
+        query(self, lambda: ledger.pensions.estimate(key, **params), self._runner) \
+            .success(lambda result: self._estimated(ask, result, None)) \
+            .failure(lambda error: self._estimated(ask, None, error)).run()
 
     def _estimated(self, ask: int, result: Any, error: BaseException | None) -> None:
         if ask != self._asked:
@@ -323,9 +316,3 @@ class RetirementPanel(QWidget):
             self.tr("过渡性养老金"), self.tr("每月合计")])
         self._fill()
         self._fill_estimate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

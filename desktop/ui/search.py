@@ -15,8 +15,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
 from desktop.ui import i18n
-from desktop.ui.layout import vbox
+from desktop.ui.layout import Retranslating, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
@@ -65,21 +66,12 @@ class SearchModel(ListTableModel):
             return self.tr("男") if w.sex == "M" else self.tr("女")
         return w.birth_date.isoformat()
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [self.tr("姓名"), self.tr("证件号码"), self.tr("性别"), self.tr("出生日期")][section]
-
-    def retranslate(self) -> None:
-        """Refresh titles and words after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
-        if self.people:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.people) - 1, 3))
+        return [self.tr("姓名"), self.tr("证件号码"), self.tr("性别"), self.tr("出生日期")]
 
 
-class SearchPanel(QWidget):
+class SearchPanel(Retranslating, QWidget):
     """The search box and its results; the newest keystroke wins, older answers are dropped."""
 
     open_requested = Signal(str)
@@ -148,8 +140,9 @@ class SearchPanel(QWidget):
         if ledger is None:
             return  # still opening: attach() searches what was typed
         self._in_flight = text
-        self.runner.run(lambda: find_people(ledger, text),
-                        lambda result, error: self._answered(text, result, error))
+        query(self, lambda: find_people(ledger, text), self.runner) \
+            .success(lambda result: self._answered(text, result, None)) \
+            .failure(lambda error: self._answered(text, None, error)).run()
 
     def _answered(self, text: str, result: Any, error: BaseException | None) -> None:
         """Show an answer if it is for the current text, else search the current text."""
@@ -235,9 +228,3 @@ class SearchPanel(QWidget):
         self.box.setPlaceholderText(self.tr("身份证号码、姓名或拼音首字母，回车打开"))
         self.model.retranslate()
         self._show_count()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.office import OfficeInfo
 from desktop.ui import files, i18n
-from desktop.ui.layout import error_label, hbox, short_message, vbox
+from desktop.ui.layout import Retranslating, error_label, hbox, short_message, vbox
+from desktop.ui.operations import op, query
 from desktop.ui.reference_model import (
     KINDS,
     ReferenceChange,
@@ -51,7 +53,7 @@ def save_changes(ledger: Ledger, changes: list[ReferenceChange]) -> Saved:
     return done, None, None
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslating, QDialog):
     """Reference values in editable tables with effective dates; office identity; language."""
 
     language_chosen = Signal(str)
@@ -148,14 +150,15 @@ class SettingsDialog(QDialog):
 
     def reload(self) -> None:
         """Read the office and the reference values in the background."""
-        self.runner.run(lambda: (self.ledger.office.get(), self.ledger.history.reference_values(),
-                                 self.ledger.sync.outbox()), self._loaded)
+        ledger = self.ledger
+        query(self, lambda: (ledger.office.get(), ledger.history.reference_values(), ledger.sync.outbox()),
+              self.runner).success(self._loaded).failure(self._show_reference_error).run()
 
-    def _loaded(self, result: Any, error: BaseException | None) -> None:
+    def _show_reference_error(self, error: BaseException) -> None:
+        self.reference_error.setText(i18n.message(error))
+
+    def _loaded(self, result: Any) -> None:
         """Show the office and the reference values read in the background."""
-        if error is not None:
-            self.reference_error.setText(i18n.message(error))
-            return
         self.office, values, outbox = result
         for kind, model in self.models.items():
             model.set_rows(rows_of(values, kind))
@@ -198,14 +201,17 @@ class SettingsDialog(QDialog):
             self.reference_status.setText(self.tr("没有需要保存的更改"))
             return
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: save_changes(self.ledger, changes), self._saved)
+        ledger, tables = self.ledger, frozenset(c.kind for c in changes)
+        op(self, lambda: save_changes(ledger, changes), self.runner, ledger).reports(Changes(reference=tables)) \
+            .success(self._saved).failure(self._not_saved).run(initiator=self)
 
-    def _saved(self, result: Any, error: BaseException | None) -> None:
+    def _not_saved(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self._show_reference_error(error)
+
+    def _saved(self, result: Any) -> None:
         """Report what was stored, or which row was refused and why."""
         self.save_button.setEnabled(True)
-        if error is not None:
-            self.reference_error.setText(i18n.message(error))
-            return
         done, failed, problem = result
         if failed is not None and problem is not None:
             kind_index = list(KINDS).index(failed.kind)
@@ -229,18 +235,24 @@ class SettingsDialog(QDialog):
         self.outbox_status.clear()
         self.outbox_button.setEnabled(False)
         self.outbox_clear.setEnabled(False)
-        self.runner.run(lambda: self.ledger.sync.set_outbox(folder), self._outbox_saved)
+        op(self, lambda: self.ledger.sync.set_outbox(folder), self.runner, self.ledger) \
+            .success(self._outbox_saved).failure(self._outbox_refused).run(initiator=self)
 
-    def _outbox_saved(self, result: Any, error: BaseException | None) -> None:
-        """Show the folder stored, or why it was refused."""
-        self.outbox_button.setEnabled(True)
-        self.outbox_clear.setEnabled(True)
-        if error is not None:
-            self.outbox_error.setText(short_message(error))
-            return
+    def _outbox_refused(self, error: BaseException) -> None:
+        """Say why the folder was refused."""
+        self._outbox_ready()
+        self.outbox_error.setText(short_message(error))
+
+    def _outbox_saved(self, result: Any) -> None:
+        """Show the folder stored."""
+        self._outbox_ready()
         self.outbox.setText(result or "")
         self.outbox_status.setText(self.tr("已保存同步发件文件夹") if result
                                    else self.tr("已清除同步发件文件夹"))
+
+    def _outbox_ready(self) -> None:
+        self.outbox_button.setEnabled(True)
+        self.outbox_clear.setEnabled(True)
 
     def _language_changed(self, _index: int) -> None:
         """Switch the interface language when another one is chosen."""
@@ -280,9 +292,3 @@ class SettingsDialog(QDialog):
         self.language.blockSignals(True)
         self.language.setCurrentIndex(max(self.language.findData(i18n.lang()), 0))
         self.language.blockSignals(False)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

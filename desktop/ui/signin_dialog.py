@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +19,8 @@ from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 from desktop.core.services.users import AccountInfo
 from desktop.ui import i18n
-from desktop.ui.layout import error_label, heading, line_edit, vbox
+from desktop.ui.layout import Retranslating, error_label, heading, line_edit, vbox
+from desktop.ui.operations import op
 from desktop.ui.runner import Runner
 
 _LAST_USER = "signin/last_user"
@@ -51,7 +52,7 @@ def password_edit() -> QLineEdit:
     return edit
 
 
-class SignInDialog(QDialog):
+class SignInDialog(Retranslating, QDialog):
     """Account and password; then, when the password must be changed, the new one twice.
 
     Emits signed_in(AccountInfo) and closes only when the account may work (its password changed
@@ -118,17 +119,19 @@ class SignInDialog(QDialog):
             return
         self._typed = data.password
         self.buttons.setEnabled(False)
-        self.runner.run(lambda: self.ledger.sign_in(data.name, data.password), self._signed_in)
+        op(self, lambda: self.ledger.sign_in(data.name, data.password), self.runner, self.ledger) \
+            .success(self._signed_in).failure(self._not_signed_in).run(initiator=self)
 
-    def _signed_in(self, account: object, error: BaseException | None) -> None:
+    def _not_signed_in(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.password.clear()
-        if error is not None:
-            self._typed = ""
-            self.error.setText(i18n.message(error))
-            self.password.setFocus()
-            return
-        assert isinstance(account, AccountInfo)
+        self._typed = ""
+        self.error.setText(i18n.message(error))
+        self.password.setFocus()
+
+    def _signed_in(self, account: AccountInfo) -> None:
+        self.buttons.setEnabled(True)
+        self.password.clear()
         self.account = account
         i18n.settings().setValue(_LAST_USER, account.name)
         if account.must_change:
@@ -147,17 +150,18 @@ class SignInDialog(QDialog):
             return
         old = self._typed
         self.buttons.setEnabled(False)
-        self.runner.run(lambda: self.ledger.users.change_password(old, new), self._changed)
+        op(self, lambda: self.ledger.users.change_password(old, new), self.runner, self.ledger) \
+            .success(self._changed).failure(self._not_changed).run(initiator=self)
 
-    def _changed(self, account: object, error: BaseException | None) -> None:
+    def _not_changed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            self.new_password.clear()
-            self.again.clear()
-            self.new_password.setFocus()
-            return
-        assert isinstance(account, AccountInfo)
+        self.error.setText(i18n.message(error))
+        self.new_password.clear()
+        self.again.clear()
+        self.new_password.setFocus()
+
+    def _changed(self, account: AccountInfo) -> None:
+        self.buttons.setEnabled(True)
         self.account = account
         self._done()
 
@@ -171,7 +175,7 @@ class SignInDialog(QDialog):
         """Close without signing in; an account that still must change its password is signed out."""
         self._typed = ""
         if self.changing:
-            self.runner.run(self.ledger.sign_out)
+            op(self, self.ledger.sign_out, self.runner, self.ledger).failure(lambda _error: None).run()
         super().reject()
 
     def retranslate(self) -> None:
@@ -187,9 +191,3 @@ class SignInDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(self.tr("修改并登录(&S)") if self.changing else self.tr("登录(&S)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

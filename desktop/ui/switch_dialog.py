@@ -19,6 +19,7 @@ from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, FormDialog, heading
+from desktop.ui.operations import query
 from desktop.ui.record_panel import fill_row, fit_rows, small_table
 from desktop.ui.runner import Runner
 
@@ -98,14 +99,20 @@ class SwitchDialog(FormDialog):
     def reload(self) -> None:
         """Read the plan in the background."""
         ledger, key = self.ledger, self.worker.key
-        self.runner.run(lambda: load_switch(ledger, key), self._loaded)
+        query(self, lambda: load_switch(ledger, key), self.runner) \
+            .success(self._loaded).failure(self._not_planned).run()
 
     def refresh_from_database(self) -> None:
         """Read the plan again (another counter may have recorded something)."""
         self.reload()
 
-    def _loaded(self, result: Any, error: BaseException | None) -> None:
-        self.view, self.problem = (None, error) if error is not None else (result, None)
+    def _loaded(self, result: Any) -> None:
+        self.view, self.problem = result, None
+        self._fill()
+
+    def _not_planned(self, error: BaseException) -> None:
+        """The plan cannot be read or made: say why in its place."""
+        self.view, self.problem = None, error
         self._fill()
 
     @property

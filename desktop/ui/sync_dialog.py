@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.changes import NOTHING, Changes
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
 from desktop.core.privacy import mask_id
@@ -31,8 +32,9 @@ from desktop.core.services.office import OfficeInfo
 from desktop.core.services.sync import ConflictInfo, ExportResult, Gap, ImportResult, PeerStatus
 from desktop.core.sync.tables import TABLES
 from desktop.ui import files, i18n
-from desktop.ui.layout import error_label, hbox, heading, short_message, vbox
+from desktop.ui.layout import Retranslating, error_label, hbox, heading, short_message, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import op, query, task_op
 from desktop.ui.runner import Runner, Task
 
 SHOWN = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
@@ -112,19 +114,10 @@ class PeersModel(ListTableModel):
                 str(p.applied_seq), self.tr("是") if p.can_receive else self.tr("否（需重新交换身份文件）")
                 ][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
         return [self.tr("机构代码"), self.tr("机构名称"), self.tr("最近导入"), self.tr("最近导出"),
-                self.tr("已应用其变更（条）"), self.tr("可接收加密文件")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))
+                self.tr("已应用其变更（条）"), self.tr("可接收加密文件")]
 
 
 class GapsModel(ListTableModel):
@@ -146,18 +139,9 @@ class GapsModel(ListTableModel):
             return f"{g.origin} {name}" if name else g.origin
         return self.tr("第 {first}–{last} 条变更").format(first=g.first_missing, last=g.last_missing)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [self.tr("来源机构"), self.tr("缺少的变更")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))
+        return [self.tr("来源机构"), self.tr("缺少的变更")]
 
 
 class ConflictsModel(ListTableModel):
@@ -186,19 +170,10 @@ class ConflictsModel(ListTableModel):
         return [f"#{c.id}", self.kind_name(c.table), self.record(c), origin_of(c.winner),
                 origin_of(c.loser), c.detected_at.strftime("%Y-%m-%d %H:%M")][index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
         return [self.tr("编号"), self.tr("记录类型"), self.tr("记录"), self.tr("胜出方"),
-                self.tr("落选方"), self.tr("发现时间")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))
+                self.tr("落选方"), self.tr("发现时间")]
 
 
 class DifferencesModel(ListTableModel):
@@ -238,18 +213,9 @@ class DifferencesModel(ListTableModel):
             return field_label(name, i18n.lang())
         return self.value(name, winner if index.column() == 1 else loser)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [self.tr("字段"), self.tr("胜出的值"), self.tr("落选的值")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.column_count - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.column_count - 1))
+        return [self.tr("字段"), self.tr("胜出的值"), self.tr("落选的值")]
 
 
 def _table(model: ListTableModel, name: str) -> QTableView:
@@ -272,10 +238,11 @@ def _hint() -> QLabel:
     return label
 
 
-class SyncDialog(QDialog):
+class SyncDialog(Retranslating, QDialog):
     """Trusted offices with export and import, missing changes, and conflicts to review.
 
-    records_changed tells the window to refresh the person it shows once the dialog closes.
+    records_changed tells the window to refresh the person it shows once the dialog closes (after an
+    import; a resolved conflict reports its changes as it is resolved).
     """
 
     def __init__(self, ledger: Ledger, runner: Runner, parent: QWidget | None = None) -> None:
@@ -373,15 +340,17 @@ class SyncDialog(QDialog):
         """Read offices, pending changes, gaps and conflicts again in the background."""
         self.loading = True
         self.refresh_button.setEnabled(False)
-        self.runner.run(lambda: load_state(self.ledger), self._loaded)
+        query(self, lambda: load_state(self.ledger), self.runner).success(self._loaded) \
+            .failure(self._not_loaded).run()
 
-    def _loaded(self, result: Any, error: BaseException | None) -> None:
+    def _not_loaded(self, error: BaseException) -> None:
         self.loading = False
         self.refresh_button.setEnabled(not self.running)
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
-        assert isinstance(result, SyncState)
+        self.error.setText(short_message(error))
+
+    def _loaded(self, result: SyncState) -> None:
+        self.loading = False
+        self.refresh_button.setEnabled(not self.running)
         selected = self.selected_conflict()
         self.state = result
         self.peers.set_rows(result.peers)
@@ -459,16 +428,18 @@ class SyncDialog(QDialog):
         to = self.to.currentData()
         full = self.full.isChecked()
         self._start()
-        return self.runner.run_task(
-            lambda task: self.ledger.sync.export(target, to=to, full=full, progress=task.progress),
-            self._exported, self.tr("正在导出同步文件…"), parent=self, cancellable=False)
+        ledger = self.ledger
+        return task_op(self, lambda task: ledger.sync.export(target, to=to, full=full, progress=task.progress),
+                       self.tr("正在导出同步文件…"), cancellable=False, runner=self.runner, ledger=ledger) \
+            .success(self._exported).failure(self._failed).run(initiator=self)
 
-    def _exported(self, result: Any, error: BaseException | None) -> None:
+    def _failed(self, error: BaseException) -> None:
+        """An export or import refused: say why."""
         self._stop()
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
-        assert isinstance(result, ExportResult)
+        self.error.setText(short_message(error))
+
+    def _exported(self, result: ExportResult) -> None:
+        self._stop()
         self.last_export = result
         self.result_label.setText(self.tr(
             "已导出 {changes} 条变更，发给 {to}。\n文件：{file}\nSHA-256：{sha}").format(
@@ -489,17 +460,14 @@ class SyncDialog(QDialog):
         source = Path(path)
         i18n.settings().setValue("sync/folder", str(source.parent))
         self._start()
-        return self.runner.run_task(
-            lambda task: self.ledger.sync.import_file(source, progress=task.progress),
-            self._imported, self.tr("正在导入 {name}…").format(name=source.name), parent=self,
-            cancellable=False)
+        ledger = self.ledger
+        return task_op(self, lambda task: ledger.sync.import_file(source, progress=task.progress),
+                       self.tr("正在导入 {name}…").format(name=source.name), cancellable=False,
+                       runner=self.runner, ledger=ledger) \
+            .success(self._imported).failure(self._failed).run(initiator=self)
 
-    def _imported(self, result: Any, error: BaseException | None) -> None:
+    def _imported(self, result: ImportResult) -> None:
         self._stop()
-        if error is not None:
-            self.error.setText(short_message(error))
-            return
-        assert isinstance(result, ImportResult)
         self.last_import = result
         names = {p.code: p.name for p in self.state.peers} if self.state else {}
         sender = f"{result.sender} {names[result.sender]}" if names.get(result.sender) else result.sender
@@ -533,16 +501,11 @@ class SyncDialog(QDialog):
 
     def selected_conflict(self) -> ConflictInfo | None:
         """The conflict in the selected row."""
-        rows = self.conflicts_view.selectionModel().selectedRows()
-        return self.conflicts.rows[rows[0].row()] if rows else None
+        return self.conflicts.selected(self.conflicts_view)  # type: ignore[no-any-return]
 
     def select_conflict(self, conflict_id: int) -> bool:
         """Select the row of a conflict; False when it is not shown."""
-        for row, c in enumerate(self.conflicts.rows):
-            if c.id == conflict_id:
-                self.conflicts_view.selectRow(row)
-                return True
-        return False
+        return self.conflicts.select(self.conflicts_view, lambda c: c.id == conflict_id)
 
     def _conflict_selected(self) -> None:
         c = self.selected_conflict()
@@ -563,18 +526,20 @@ class SyncDialog(QDialog):
         if c is None or self.running:
             return
         self._start()
-        self.runner.run(lambda: self.ledger.sync.resolve(c.id, take), self._resolved)
+        # taking the losing edit changes a record (of a kind the conflict names): refresh it all
+        op(self, lambda: self.ledger.sync.resolve(c.id, take), self.runner, self.ledger) \
+            .reports(Changes.all() if take == "loser" else NOTHING) \
+            .success(self._resolved).failure(self._not_resolved).run(initiator=self)
 
-    def _resolved(self, result: Any, error: BaseException | None) -> None:
+    def _not_resolved(self, error: BaseException) -> None:
         self._stop()
-        if error is not None:
-            self.error.setText(short_message(error))
-            self.reload()
-            return
-        assert isinstance(result, ConflictInfo)
+        self.error.setText(short_message(error))
+        self.reload()
+
+    def _resolved(self, result: ConflictInfo) -> None:
+        self._stop()
         if result.resolution == "loser":
             self.result_label.setText(self.tr("冲突#{id}：已改用落选的修改。").format(id=result.id))
-            self.records_changed = True
         else:
             self.result_label.setText(self.tr("冲突#{id}：已保留胜出的修改。").format(id=result.id))
         self.reload()
@@ -615,9 +580,3 @@ class SyncDialog(QDialog):
         self._show_state()
         if self.state is not None:
             self._conflict_selected()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

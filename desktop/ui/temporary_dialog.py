@@ -27,6 +27,7 @@ from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import FormDialog, hbox, heading, line_edit
+from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 from desktop.ui.transfer_dialog import SETTINGS_KEY
 
@@ -95,12 +96,10 @@ class TemporaryDialog(FormDialog):
     def reload(self) -> None:
         """Read the person's temporary accounts again, in the background."""
         ledger, key = self.ledger, self.worker.key
-        self.runner.run(lambda: ledger.transfers.temporary(key), self._loaded)
+        query(self, lambda: ledger.transfers.temporary(key), self.runner).success(self._loaded) \
+            .failure(lambda error: self.general_error.setText(i18n.message(error))).run()
 
-    def _loaded(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.general_error.setText(i18n.message(error))
-            return
+    def _loaded(self, result: Any) -> None:
         self.accounts = list(result)
         self._fill()
 

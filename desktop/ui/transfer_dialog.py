@@ -38,6 +38,7 @@ from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
+from desktop.ui.operations import query
 from desktop.ui.record_panel import RecordPanel, plan_place_rows
 from desktop.ui.register_dialog import optional_phone, required
 from desktop.ui.runner import Runner
@@ -241,7 +242,7 @@ class TransferDialog(FormDialog):
         self._direction_changed()
         self.resize(780, self.sizeHint().height())
         self.region.setFocus()
-        runner.run(lambda: load_context(ledger, worker), self._context_loaded)
+        self.refresh_from_database()
 
     # -- direction and region -----------------------------------------------------------------
 
@@ -253,11 +254,8 @@ class TransferDialog(FormDialog):
     def _chosen(self) -> None:
         self._direction_chosen = True
 
-    def _context_loaded(self, result: Any, error: BaseException | None) -> None:
+    def _context_loaded(self, result: Any) -> None:
         """Start in the direction that fits: out when every month known is in this office's place, else in."""
-        if error is not None:
-            self.general_error.setText(i18n.message(error))
-            return
         self.context = result
         elsewhere = sum(n for k, n in result.months.items() if k != tr.place_key(result.office_region))
         if not self._started and not self._direction_chosen and result.months_here and not elsewhere:
@@ -268,7 +266,8 @@ class TransferDialog(FormDialog):
     def refresh_from_database(self) -> None:
         """Read the person's record and the plan again (an entry was added, or another counter changed it)."""
         ledger, worker = self.ledger, self.worker
-        self.runner.run(lambda: load_context(ledger, worker), self._context_loaded)
+        query(self, lambda: load_context(ledger, worker), self.runner).success(self._context_loaded) \
+            .failure(lambda error: self.general_error.setText(i18n.message(error))).run()
 
     def _direction_changed(self) -> None:
         self._enable_request()
@@ -325,8 +324,9 @@ class TransferDialog(FormDialog):
             return
         ask = self._latest = next(self._asked)
         ledger, worker, direction = self.ledger, self.worker, self.direction
-        self.runner.run(lambda: load_preview(ledger, worker, direction, code),
-                        lambda result, error: self._preview_loaded(ask, result, error))
+        query(self, lambda: load_preview(ledger, worker, direction, code), self.runner) \
+            .success(lambda result: self._preview_loaded(ask, result, None)) \
+            .failure(lambda error: self._preview_loaded(ask, None, error)).run()
 
     def _preview_loaded(self, ask: int, result: Any, error: BaseException | None) -> None:
         if ask != self._latest:
@@ -515,19 +515,17 @@ class TransferDialog(FormDialog):
         if not valid:
             self.focus_first_error()
             return
-        data = self.collect()
-        self.set_busy(True)
-        work = self.operation(data)
         label = self.tr("正在办理登记变更…") if registration else \
             self.tr("正在建立临时缴费账户…") if self.temporary else self.tr("正在出具联系函…")
-        self.runner.run_task(lambda _task: work(), self._requested, label, self, cancellable=False)
+        self.run_operation(self.collect(), progress=label)
 
-    def _requested(self, result: Any, error: BaseException | None) -> None:
-        if error is None and isinstance(result, StepResult) and result.document_number:
+    def _succeeded(self, result: Any) -> None:
+        """Requested: keep the letter's details for the next one, then close."""
+        if isinstance(result, StepResult) and result.document_number:
             saved = i18n.settings()
             for name, edit in self.letter.items():
                 saved.setValue(SETTINGS_KEY + name, edit.text().strip())
-        self._done(result, error)
+        super()._succeeded(result)
 
     def set_busy(self, busy: bool) -> None:
         """Disable the buttons while the request runs (the request button only in its direction)."""
@@ -554,11 +552,9 @@ class TransferDialog(FormDialog):
                            ("place", self.tr("待遇领取地")), ("years", self.tr("各地累计年限")),
                            ("held_back", self.tr("暂不转移"))):
             self.plan_labels[name].setText(text)
-        labels = {"bank_account_name": self.tr("开户名称(&N)"), "bank": self.tr("开户银行(&B)"),
-                  "bank_account": self.tr("银行账号(&A)"), "address": self.tr("地址(&D)"),
-                  "phone": self.tr("联系电话(&P)")}
-        for name, text in labels.items():
-            self.fields[name].label.setText(text)
+        self.set_labels({"bank_account_name": self.tr("开户名称(&N)"), "bank": self.tr("开户银行(&B)"),
+                         "bank_account": self.tr("银行账号(&A)"), "address": self.tr("地址(&D)"),
+                         "phone": self.tr("联系电话(&P)")})
         self.letter["bank_account_name"].setPlaceholderText(self.tr("空白时为本机构名称"))
         self.paper.setText(self.tr("纸质办理（联系函邮寄转出地，不经同步文件）(&Z)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))

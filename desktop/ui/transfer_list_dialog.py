@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import transfer_rules as tr
+from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.money import parse_amount
 from desktop.core.regions import name_of
@@ -35,8 +36,9 @@ from desktop.core.services.documents import Issued
 from desktop.core.services.transfers import STATUSES, CaseInfo, StepResult, TransferReport
 from desktop.ui import files, i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import FormDialog, error_label, hbox, line_edit, vbox
+from desktop.ui.layout import FormDialog, Retranslating, error_label, hbox, line_edit, vbox
 from desktop.ui.list_model import Index, ListTableModel
+from desktop.ui.operations import op, query
 from desktop.ui.person_page import read_only_table, set_row
 from desktop.ui.runner import Runner
 
@@ -124,19 +126,10 @@ class CaseModel(ListTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def titles(self) -> list[str]:
         """Column titles."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
         return [self.tr("编号"), self.tr("姓名"), self.tr("转出地"), self.tr("转入地"), self.tr("状态"),
-                self.tr("办理时限"), self.tr("金额")][section]
-
-    def retranslate(self) -> None:
-        """Refresh after a language change."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
-        if self.cases:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.cases) - 1, COLUMNS - 1))
+                self.tr("办理时限"), self.tr("金额")]
 
 
 class ReceiveDialog(FormDialog):
@@ -164,6 +157,10 @@ class ReceiveDialog(FormDialog):
         ledger, number = self.ledger, self.case.number
         return lambda: ledger.transfers.receive(number, data)
 
+    def changed(self, data: Any, result: Any) -> Changes:
+        """The case received and its person."""
+        return Changes(people=frozenset({self.case.worker}), cases=frozenset({self.case.number}))
+
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
         super().retranslate()
@@ -178,7 +175,7 @@ class ReceiveDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("确认到账(&S)"))
 
 
-class TransferListDialog(QDialog):
+class TransferListDialog(Retranslating, QDialog):
     """The work list and the yearly report. changed() is emitted after a case moved on."""
 
     changed = Signal()
@@ -271,16 +268,11 @@ class TransferListDialog(QDialog):
 
     def selected(self) -> CaseInfo | None:
         """The case in the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.cases[rows[0].row()] if rows else None
+        return self.model.selected(self.table)  # type: ignore[no-any-return]
 
     def select_case(self, number: str) -> bool:
         """Select the row of a case; False when it is not shown."""
-        for row, c in enumerate(self.model.cases):
-            if c.number == number:
-                self.table.selectRow(row)
-                return True
-        return False
+        return self.model.select(self.table, lambda c: c.number == number)
 
     def refresh_from_database(self) -> None:
         """The database changed elsewhere (the window noticed): read it again."""
@@ -290,12 +282,13 @@ class TransferListDialog(QDialog):
         """Read the cases for the filter again in the background."""
         self.loaded = False
         ledger, shown = self.ledger, self.show_filter.currentData()
-        self.runner.run(lambda: load_cases(ledger, shown), self._loaded)
+        query(self, lambda: load_cases(ledger, shown), self.runner).success(self._loaded).run()
 
-    def _loaded(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            return
+    def show_error(self, error: BaseException) -> None:
+        """Say why reading or a step failed (operations show their failures here)."""
+        self.error.setText(i18n.message(error))
+
+    def _loaded(self, result: Any) -> None:
         before = self.selected()
         self.office_region = result.office_region
         self.model.set_rows(result.cases)
@@ -350,8 +343,10 @@ class TransferListDialog(QDialog):
         self.status.clear()
         self._busy(True)
         ledger, number = self.ledger, c.number
-        self.runner.run_task(lambda _task: ledger.transfers.settle(number, without_interest=without_interest),
-                             self._settled, self.tr("正在出具参保缴费信息表…"), self, cancellable=False)
+        op(self, lambda: ledger.transfers.settle(number, without_interest=without_interest), self.runner, ledger) \
+            .reports(Changes(people=frozenset({c.worker}), cases=frozenset({number}))) \
+            .progress(self.tr("正在出具参保缴费信息表…")) \
+            .success(self._settled).failure(self._not_settled).run(initiator=self)
 
     def confirm_without_interest(self, years: str) -> bool:
         """A supervisor's explicit yes to settle without the interest of years whose rate is missing."""
@@ -362,20 +357,21 @@ class TransferListDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _settled(self, result: Any, error: BaseException | None) -> None:
+    def _not_settled(self, error: BaseException) -> None:
+        """Say why; a supervisor may settle without the interest of years whose rate is missing."""
         self._busy(False)
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            actor = self.ledger.actor
-            if getattr(error, "key", "") == "transfer.interest_unknown" and (
-                    actor is None or actor.role in SUPERVISE) and \
-                    self.confirm_without_interest(str(getattr(error, "params", {}).get("years", ""))):
-                self.error.clear()
-                self.settle_selected(without_interest=True)
-                return
-            self.reload()
+        self.show_error(error)
+        actor = self.ledger.actor
+        if getattr(error, "key", "") == "transfer.interest_unknown" and (
+                actor is None or actor.role in SUPERVISE) and \
+                self.confirm_without_interest(str(getattr(error, "params", {}).get("years", ""))):
+            self.error.clear()
+            self.settle_selected(without_interest=True)
             return
-        assert isinstance(result, StepResult)
+        self.reload()
+
+    def _settled(self, result: StepResult) -> None:
+        self._busy(False)
         self.status.setText(self.tr("已转出办理 {case}，信息表 {number}，转移总额 {total} 元").format(
             case=result.case.number, number=result.document_number or "",
             total=money(result.case.total or 0)))
@@ -420,12 +416,9 @@ class TransferListDialog(QDialog):
     def load_report(self) -> None:
         """Read the report of the year chosen in the background."""
         ledger, year = self.ledger, self.year.value()
-        self.runner.run(lambda: ledger.transfers.report(year), self._report_loaded)
+        query(self, lambda: ledger.transfers.report(year), self.runner).success(self._report_loaded).run()
 
-    def _report_loaded(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error))
-            return
+    def _report_loaded(self, result: Any) -> None:
         self.report = result
         self._fill_report()
 
@@ -472,14 +465,14 @@ class TransferListDialog(QDialog):
             return target
 
         self.error.clear()
-        self.runner.run_task(lambda _task: write(), self._saved, self.tr("正在导出统计…"), self,
-                             cancellable=False)
+        op(self, write, self.runner, ledger).progress(self.tr("正在导出统计…")) \
+            .success(self._saved).failure(self._not_saved).run()
 
-    def _saved(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.error.setText(i18n.message(error) if not isinstance(error, OSError) else
-                               self.tr("无法写入文件：{reason}").format(reason=error))
-            return
+    def _not_saved(self, error: BaseException) -> None:
+        self.error.setText(i18n.message(error) if not isinstance(error, OSError) else
+                           self.tr("无法写入文件：{reason}").format(reason=error))
+
+    def _saved(self, result: Path) -> None:
         self.status.setText(self.tr("已导出：{path}").format(path=result))
 
     # -- language -------------------------------------------------------------------------------
@@ -508,9 +501,3 @@ class TransferListDialog(QDialog):
         self.model.retranslate()
         self._fill_report()
         self._update_buttons()
-
-    def changeEvent(self, event: QEvent) -> None:  # Qt override
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import files, i18n
-from desktop.ui.layout import heading, vbox
+from desktop.ui.layout import Retranslating, heading, vbox
 from desktop.ui.operations import Applied, op, query
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the core's storage is imported on the worker while the wind
     from desktop.core.ledger import Ledger
     from desktop.core.services.contributions import MonthResult
     from desktop.core.services.office import OfficeInfo
+    from desktop.core.services.workers import WorkerInfo
+    from desktop.ui.layout import FormDialog
     from desktop.ui.person_page import PersonPage
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,10 @@ log = logging.getLogger(__name__)
 
 Message = str | Callable[[], str]
 
+Dialog = TypeVar("Dialog", bound="FormDialog")
 
-class MainWindow(QMainWindow):
+
+class MainWindow(Retranslating, QMainWindow):
     """Search box (focused at start and after every task), results, and the person page."""
 
     ready = Signal()
@@ -138,7 +142,7 @@ class MainWindow(QMainWindow):
             files.protect(database)
         self._mark = None
         self.recovery_action.setEnabled(ledger.damage is not None)
-        self.runner.run(ledger.office.get, self._office_loaded)
+        query(self, ledger.office.get).success(self._office_loaded).run()
         self.runner.run(ledger.change_mark, self._first_mark, look=True)
 
     @property
@@ -239,11 +243,8 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(act)
             self.language_actions[code] = act
 
-    def _office_loaded(self, result: Any, error: BaseException | None) -> None:
+    def _office_loaded(self, result: Any) -> None:
         """The database is open: enable everything and search what was typed meanwhile."""
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            return
         self.office = result
         assert self.ledger is not None
         self.search.attach(self.ledger)
@@ -359,6 +360,17 @@ class MainWindow(QMainWindow):
             .success(lambda result: self._person_loaded(result, status, focus)) \
             .failure(lambda error: self._person_failed(error, focus)).run()
 
+    def _written(self, key: str, status: Message | None = None, focus: bool = True) -> None:
+        """A write about a person succeeded: the page shows them again on the changes the write
+        reported; say what was done (a person not shown is opened)."""
+        if self._page is None or self._page.worker is None or self._page.worker.key != key:
+            self.open_person(key, status, focus)
+            return
+        name = self._page.worker.name
+        self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
+        if focus:
+            self.focus_search()
+
     def _person_failed(self, error: BaseException, focus: bool) -> None:
         """Say why the person could not be read, then return to the search box."""
         self.show_status(lambda: i18n.message(error), error=True)
@@ -423,16 +435,24 @@ class MainWindow(QMainWindow):
         dialog.succeeded.connect(self._recorded)
         return self._open_dialog(dialog)
 
+    def _person_dialog(self, make: Callable[[Ledger, WorkerInfo], Dialog],
+                       done: Callable[[str, Any], None]) -> Dialog | None:
+        """Open a dialog about the person shown (none when nobody is); done(key, result) once its
+        write succeeded."""
+        if self._page is None or self._page.worker is None:
+            return None
+        worker = self._page.worker
+        dialog = make(self.need_ledger(), worker)
+        dialog.succeeded.connect(lambda result: done(worker.key, result))
+        self._open_dialog(dialog)
+        return dialog
+
     def open_exemption(self) -> QDialog | None:
         """Issue a certificate of coverage for the person shown, then preview it."""
         from desktop.ui.exemption_dialog import ExemptionDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = ExemptionDialog(self.need_ledger(), self.runner, worker, self.page.last_employer(), self)
-        dialog.succeeded.connect(lambda r: self._certificate_done(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: ExemptionDialog(
+            ledger, self.runner, worker, self.page.last_employer(), self), self._certificate_done)
 
     def _certificate_done(self, key: str, result: Any) -> None:
         """Preview an issued certificate, or say that the request waits for a supervisor."""
@@ -441,9 +461,9 @@ class MainWindow(QMainWindow):
         if hasattr(result, "pdf"):
             self.preview(Issued("coverage-certificate", result.number, result.code, result.pdf,
                                 result.pages, False))
+            self._written(key)
         else:
-            self.show_status(lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
-        self.open_person(key)
+            self._written(key, lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
 
     def print_statement(self) -> None:
         """Issue the person's contribution statement in the background and preview it."""
@@ -465,15 +485,12 @@ class MainWindow(QMainWindow):
             return
         ledger, key = self.need_ledger(), self._page.worker.key
         self.show_status(lambda: self.tr("正在出具养老金测算表…"))
-        self.runner.run(lambda: ledger.pensions.estimate_pdf(key, **params),
-                        lambda result, error: self._estimate_printed(key, result, error))
+        op(self, lambda: ledger.pensions.estimate_pdf(key, **params)).success(self._estimate_printed) \
+            .run(initiator=self)
 
-    def _estimate_printed(self, key: str, result: Any, error: BaseException | None) -> None:
+    def _estimate_printed(self, result: Any) -> None:
         from desktop.core.services.documents import Issued
 
-        if error is not None:
-            self.show_status(lambda: i18n.message(error), error=True)
-            return
         self.preview(Issued("pension-estimate", result.number, result.code, result.pdf, 0, False))
         self.show_status(lambda: self.tr("已出具养老金测算表 {number}").format(number=result.number))
 
@@ -511,35 +528,29 @@ class MainWindow(QMainWindow):
         """Plan a pension transfer for the person shown and request it; the contact letter is previewed."""
         from desktop.ui.transfer_dialog import TransferDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = TransferDialog(self.need_ledger(), self.runner, worker, self, history=self.supervisor)
-        dialog.succeeded.connect(lambda r: self._transfer_requested(worker.key, r))
-        dialog.opening_requested.connect(lambda: self.open_opening(dialog))
-        return self._open_dialog(dialog)
+        dialog = self._person_dialog(lambda ledger, worker: TransferDialog(
+            ledger, self.runner, worker, self, history=self.supervisor), self._transfer_requested)
+        if dialog is not None:
+            dialog.opening_requested.connect(lambda: self.open_opening(dialog))
+        return dialog
 
     def open_temporary(self) -> QDialog | None:
         """The person's temporary contribution accounts: seal the one held here, gather one held elsewhere."""
         from desktop.ui.temporary_dialog import TemporaryDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = TemporaryDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self._temporary_done(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: TemporaryDialog(ledger, self.runner, worker, self),
+                                   self._temporary_done)
 
     def _temporary_done(self, key: str, result: Any) -> None:
         from desktop.core.services.documents import Issued
 
         number = result.document_number
         if result.case.kind == "gather":
-            self.open_person(key, lambda: self.tr("已申请归集临时缴费账户，转移业务编号 {case}").format(
+            self._written(key, lambda: self.tr("已申请归集临时缴费账户，转移业务编号 {case}").format(
                 case=result.case.number))
             kind = "contact-letter"
         else:
-            self.open_person(key, lambda: self.tr("临时缴费账户已封存，凭证编号 {number}").format(number=number))
+            self._written(key, lambda: self.tr("临时缴费账户已封存，凭证编号 {number}").format(number=number))
             kind = "temporary-account"
         if result.pdf is not None and number:
             self.preview(Issued(kind, number, "", result.pdf, 0, False))
@@ -548,50 +559,40 @@ class MainWindow(QMainWindow):
         """A flexible worker pays months of the employees' pension; the person is shown again."""
         from desktop.ui.flexible_dialog import FlexibleDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = FlexibleDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self.open_person(worker.key, lambda: self.tr(
-            "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(months=len(r.months), total=f"{r.total:,.2f}")))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: FlexibleDialog(ledger, self.runner, worker, self),
+                                   lambda key, r: self._written(key, lambda: self.tr(
+                                       "已记录灵活就业缴费 {months} 个月，共 {total} 元").format(
+                                       months=len(r.months), total=f"{r.total:,.2f}")))
 
     def open_switch(self) -> QDialog | None:
         """The switch between the employees' and the residents' pension for the person shown; the
         notice is previewed once it is decided."""
         from desktop.ui.switch_dialog import SwitchDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = SwitchDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda r: self._switch_decided(worker.key, r))
-        return self._open_dialog(dialog)
+        return self._person_dialog(lambda ledger, worker: SwitchDialog(ledger, self.runner, worker, self),
+                                   self._switch_decided)
 
     def _switch_decided(self, key: str, result: Any) -> None:
         from desktop.core.services.documents import Issued
         from desktop.core.services.scheme_switch import NOTICE
 
         number = result.notice
-        self.open_person(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
+        self._written(key, lambda: self.tr("已办理城乡养老保险制度衔接，告知书编号 {number}").format(number=number))
         self.preview(Issued(NOTICE, number, result.code, result.pdf, 0, False))
 
     def open_medical_certificate(self) -> QDialog | None:
         """Issue the medical transfer certificate for the person shown; it is previewed."""
         from desktop.ui.medical_certificate_dialog import MedicalCertificateDialog
 
-        if self._page is None or self._page.worker is None:
-            return None
-        worker = self._page.worker
-        dialog = MedicalCertificateDialog(self.need_ledger(), self.runner, worker, self)
-        dialog.succeeded.connect(lambda c: self._medical_certificate_done(worker.key, c))
-        return self._open_dialog(dialog)
+        return self._person_dialog(
+            lambda ledger, worker: MedicalCertificateDialog(ledger, self.runner, worker, self),
+            self._medical_certificate_done)
 
     def _medical_certificate_done(self, key: str, cert: Any) -> None:
         from desktop.core.services.documents import Issued
 
         self.preview(Issued("medical-certificate", cert.number, cert.code, cert.pdf, cert.pages, False))
-        self.open_person(key, lambda: self.tr("已开具医保转移凭证 {number}，转出地办结时限{due}").format(
+        self._written(key, lambda: self.tr("已开具医保转移凭证 {number}，转出地办结时限{due}").format(
             number=cert.number, due=cert.due.isoformat()), focus=False)
 
     def open_opening(self, over: QDialog | None = None) -> QDialog | None:
@@ -615,7 +616,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.record_panel import RecordPanel
 
         kind, first, last, months = entry.kind, entry.first, entry.last, entry.months
-        self.open_person(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
+        self._written(key, lambda: self.tr("已录入{kind} {first}至{last}（{months}个月）").format(
             kind=RecordPanel.kind_name(kind), first=first, last=last, months=months), focus=over is None)
         reload = getattr(over, "refresh_from_database", None)  # from the page, no plan can be open
         if over is not None and over.isVisible() and callable(reload):
@@ -626,14 +627,14 @@ class MainWindow(QMainWindow):
 
         number = result.case.number
         if result.case.kind == "registration":
-            self.open_person(key, lambda: self.tr(
+            self._written(key, lambda: self.tr(
                 "已办理统筹单位内登记变更（资金不转移），业务编号 {case}").format(case=number))
             return
         if result.case.kind == "temporary":
-            self.open_person(key, lambda: self.tr(
+            self._written(key, lambda: self.tr(
                 "已建立临时基本养老保险缴费账户（养老保险关系不转移），业务编号 {case}").format(case=number))
             return
-        self.open_person(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
+        self._written(key, lambda: self.tr("已申请转入，转移业务编号 {case}").format(case=number))
         if result.pdf is not None and result.document_number:
             self.preview(Issued("contact-letter", result.document_number, "", result.pdf, 0, False))
 
@@ -754,12 +755,6 @@ class MainWindow(QMainWindow):
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:
             self.status.setText(self._status())
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Retranslate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _restore(self) -> None:
         """Restore geometry, layout and the person page's tab from the settings."""
