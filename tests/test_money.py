@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.calc import contribution_base, fen_of, rate_times_fen, scheme_line
+from desktop.core.calc import contribution_base, rate_times_fen, scheme_line
 from desktop.core.errors import InvalidInput
-from desktop.core.money import parse_amount, to_fen
+from desktop.core.money import fen_of, fen_text, parse_amount, to_fen, yuan_of
 from desktop.core.month import Month, months_between
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)
@@ -76,3 +76,9 @@ def test_month_forms(text: str) -> None:
 def test_month_refusals(text: str) -> None:
     with pytest.raises(InvalidInput):
         Month.parse(text)
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_fen_and_yuan_round_trip(fen: int) -> None:
+    assert fen_of(yuan_of(fen)) == fen
+    assert fen_text(fen) == f"{yuan_of(fen):.2f}" == f"{to_fen(yuan_of(fen)):.2f}"

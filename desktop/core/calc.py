@@ -52,11 +52,6 @@ def scheme_line(
     return Line(scheme, to_fen(base * employer_rate), to_fen(base * employee_rate), account)
 
 
-def fen_of(amount: Decimal) -> int:
-    """A yuan amount with at most two decimals as whole fen."""
-    return int(amount.scaleb(2).to_integral_exact())
-
-
 def rate_times_fen(base_fen: int, rate: tuple[int, int]) -> int:
     """base x rate rounded half up to the fen, in exact integers (rate as numerator, denominator).
 

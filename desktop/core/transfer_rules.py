@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.money import yuan_of
 from desktop.core.month import Month
 from desktop.core.paths import resources_dir
 from desktop.core.regions import province_of
@@ -217,9 +218,6 @@ def _round_fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
-
 
 def _fen(yuan: Decimal) -> int:
     return int((yuan * _HUNDRED).to_integral_value(rounding=ROUND_HALF_UP))
@@ -328,8 +326,8 @@ def _check_through(months: Sequence[PaidMonth], through_year: int) -> None:
 def _roll(totals: Mapping[int, tuple[int, int, int]], interest_of: Callable[[int], Decimal | None],
           through_year: int, opening_fen: int) -> tuple[list[AccountYear], bool]:
     """roll_account on fen totals {year: (months, base_fen, credited_fen)}."""
-    credited = {y: (n, _yuan(b), _yuan(c)) for y, (n, b, c) in totals.items()}
-    return roll_account(credited, interest_of, through_year, _yuan(opening_fen))
+    credited = {y: (n, yuan_of(b), yuan_of(c)) for y, (n, b, c) in totals.items()}
+    return roll_account(credited, interest_of, through_year, yuan_of(opening_fen))
 
 
 def account_transfer(

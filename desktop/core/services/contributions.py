@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.calc import Line, fen_of, rate_times_fen
+from desktop.core.calc import Line, rate_times_fen
 from desktop.core.changes import NOTHING, Changes, MonthRow
 from desktop.core.errors import (
     Conflict,
@@ -30,14 +30,15 @@ from desktop.core.errors import (
 )
 from desktop.core.ids import clean, is_foreign_ssn, parse_citizen_id, validate_uscc
 from desktop.core.messages import render
-from desktop.core.money import parse_amount
+from desktop.core.money import fen_of, fen_text, parse_amount, yuan_of
 from desktop.core.month import Month
+from desktop.core.progress import Progress
 from desktop.core.refdata import Reference, employee_schemes, schemes
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import DeclarationRow, read_declaration
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
 from desktop.core.sync import capture
 from desktop.core.sync.rows import insert_dicts
@@ -45,8 +46,6 @@ from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
-
-Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 _CONTRIB = table(
     "contribution", column("worker_id"), column("employer_id"), column("region"),
@@ -199,9 +198,6 @@ class MonthCalculator:
         return base, floor, ceiling, kind, lines
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
-
 
 def parse_schemes(value: str | Sequence[str] | None) -> tuple[str, ...]:
     """Scheme ids from 'a,b' or a list; () means every employees' scheme collected that month."""
@@ -283,9 +279,7 @@ class ContributionService:
         today = self._ledger.today()
         with self._ledger.write() as s:
             load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
@@ -308,8 +302,8 @@ class ContributionService:
             audit.note(s, f"correction: {reason.strip()[:400]}")
             for sid, er, ee, acc, ex in lines:
                 row = rows[sid]
-                row.wage, row.base = wage_amount, _yuan(base)
-                row.employer_amount, row.employee_amount, row.account_amount = _yuan(er), _yuan(ee), _yuan(acc)
+                row.wage, row.base = wage_amount, yuan_of(base)
+                row.employer_amount, row.employee_amount, row.account_amount = yuan_of(er), yuan_of(ee), yuan_of(acc)
                 row.exemption_id = ex
                 if ex:
                     row.status = "exempt"
@@ -317,8 +311,8 @@ class ContributionService:
                     row.status = "paid"
             kind, status = first.kind, first.status
             changed = Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
-            return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind, status,
-                               tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+            return MonthResult(m, wage_amount, yuan_of(base), yuan_of(floor), yuan_of(ceiling), kind, status,
+                               tuple(Line(sid, yuan_of(er), yuan_of(ee), yuan_of(acc),
                                           calc.notes.get(ex, "") if ex else "")
                                      for sid, er, ee, acc, ex in lines), changed)
 
@@ -378,7 +372,7 @@ class ContributionService:
                 if old is not None:
                     if old != wage:
                         problems.append(RowProblem(row.line, "wage", "contrib.exists_other",
-                                                   {"month": str(m), "wage": f"{old / 100:.2f}"}))
+                                                   {"month": str(m), "wage": fen_text(old)}))
                     already += 1
                     continue
                 recorded += 1
@@ -487,9 +481,7 @@ def _prepare(s: Session, worker: str, employer: str, today: dt.date,
     """The office, the person, the employer (each refused by name when unknown) and a calculator that
     knows the person's inbound exemptions."""
     office = load_office(s)
-    w = find_worker_row(s, worker)
-    if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+    w = require_worker(s, worker)
     e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
     if e is None:
         validate_uscc(employer, "employer")
@@ -520,8 +512,8 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                 raise Conflict("contrib.exists", "month", month=str(m),
                                scheme=schemes()[sid].name_zh, employer=e.uscc)
         for sid, er, ee, acc, ex in lines:
-            values = {"wage": wage_amount, "base": _yuan(base), "employer_amount": _yuan(er),
-                      "employee_amount": _yuan(ee), "account_amount": _yuan(acc),
+            values = {"wage": wage_amount, "base": yuan_of(base), "employer_amount": yuan_of(er),
+                      "employee_amount": yuan_of(ee), "account_amount": yuan_of(acc),
                       "recorded_on": today, "status": "exempt" if ex else status,
                       "exemption_id": ex}
             old = existing.get(sid)
@@ -534,8 +526,8 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                                    month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
                                    **values))
     changed = NOTHING if preview else Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
-    return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
-                       status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+    return MonthResult(m, wage_amount, yuan_of(base), yuan_of(floor), yuan_of(ceiling), kind,
+                       status, tuple(Line(sid, yuan_of(er), yuan_of(ee), yuan_of(acc),
                                           calc.notes.get(ex, "") if ex else "")
                                      for sid, er, ee, acc, ex in lines), changed)
 

@@ -23,13 +23,13 @@ from desktop.core.agreements import (
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.ids import clean, validate_country, validate_passport
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.security import ADMIN, COUNTER, SUPERVISE
 from desktop.core.services.documents import forms, next_number, register
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import find_worker_row, require_worker
 from desktop.core.store.models import (
     AgreementOverride,
     Contribution,
@@ -75,15 +75,6 @@ class CertificateInfo:
     self_employed: bool
     extension: bool
     issued_on: dt.date
-
-
-def _day(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None
 
 
 def _end(c: CoverageCertificate) -> dt.date:
@@ -149,7 +140,7 @@ class ExemptionService:
         self._ledger.require(SUPERVISE)
         clerk = clerk or self._ledger.actor_name()
         code = validate_country(country, "country")
-        first, last = _day(start, "from"), _day(end, "to")
+        first, last = parse_date(start, "from"), parse_date(end, "to")
         host = " ".join(host_employer.split())
         if not host:
             raise InvalidInput("required", "host_employer")
@@ -158,9 +149,7 @@ class ExemptionService:
         with self._ledger.write() as s:
             office = load_office(s)
             a = require_agreement(self._agreements(s), code)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
@@ -256,7 +245,7 @@ class ExemptionService:
     def end_early(self, number: str, on: object) -> None:
         """Record that a posting ended before the certificate's last day."""
         self._ledger.require(COUNTER)
-        day = _day(on, "to")
+        day = parse_date(on, "to")
         with self._ledger.write() as s:
             c = self._get(s, number)
             if not c.valid_from <= day <= c.valid_to:
@@ -345,7 +334,7 @@ class ExemptionService:
         """Record a foreign worker's home certificate; the listed schemes are not charged then."""
         self._ledger.require(COUNTER)
         code = validate_country(country, "country")
-        first, last = _day(start, "from"), _day(end, "to")
+        first, last = parse_date(start, "from"), parse_date(end, "to")
         if last < first:
             raise InvalidInput("exemption.order", "to")
         number = " ".join(str(certificate).split())
@@ -354,9 +343,7 @@ class ExemptionService:
         with self._ledger.write() as s:
             load_office(s)
             a = require_agreement(self._agreements(s), code)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             if w.nationality == "CN":
                 raise RefusedByRule("exemption.citizen", "worker")
             if not a.in_force_on(first):

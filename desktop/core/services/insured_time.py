@@ -35,7 +35,7 @@ from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ADMIN, ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row, require_worker
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     CarriedPeriod,
     Contribution,
@@ -274,9 +274,7 @@ class InsuredTimeService:
         with self._ledger.read() as s:
             query = select(Document).where(Document.kind == CERTIFICATE_KIND).order_by(Document.id.desc())
             if worker is not None:
-                w = find_worker_row(s, worker)
-                if w is None:
-                    raise InvalidInput("worker.unknown", "worker", value=worker)
+                w = require_worker(s, worker)
                 query = query.where(Document.worker_id == w.id)
             return [_certificate(json.loads(d.data_json)["values"], d.number, d.issued_on, d.voided_on is not None,
                                  d.code) for d in s.scalars(query)]
