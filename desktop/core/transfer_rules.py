@@ -119,6 +119,13 @@ def rules() -> TransferRules:
         return parse_rules(tomllib.load(fh))
 
 
+def temporary_ages() -> dict[str, int]:
+    """The ages from which a temporary contribution account is opened, as the parameters `men` and
+    `women` of the messages that state them (transfer.temporary)."""
+    r = rules()
+    return {"men": r.temporary_age_men, "women": r.temporary_age_women}
+
+
 def _check_region(region: str, name: str = "region") -> str:
     if not _CODE_RE.match(region):
         raise InvalidInput("region.format", name)

@@ -18,7 +18,17 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.calc import Line, rate_times_fen
+from desktop.core.calc import (
+    MIN_CONTRIBUTION_AGE,
+    WAGE_CEILING_TIMES,
+    Line,
+    base_limits,
+    contribution_base,
+    first_contribution_month,
+    implausible_wage,
+    is_back_payment,
+    rate_times_fen,
+)
 from desktop.core.changes import NOTHING, Changes, MonthRow
 from desktop.core.errors import (
     Conflict,
@@ -115,9 +125,7 @@ class MonthCalculator:
         lim = self.ref.limits(self.region, month)
         if lim is None:
             raise RefusedByRule("limits.missing", "month", region=self.region, month=str(month))
-        avg = fen_of(wage[1])
-        floor = rate_times_fen(avg, lim.floor.as_integer_ratio())
-        ceiling = rate_times_fen(avg, lim.ceiling.as_integer_ratio())
+        floor, ceiling = base_limits(fen_of(wage[1]), lim.floor, lim.ceiling)
         self._limits[month] = (floor, ceiling)
         return floor, ceiling
 
@@ -178,15 +186,15 @@ class MonthCalculator:
         """
         if month > self.current:
             raise InvalidInput("month.future", "month", value=str(month), current=str(self.current))
-        if month < Month(birth_date.year + 16, birth_date.month):
-            raise InvalidInput("contrib.before_birth", "month", month=str(month))
+        if month < first_contribution_month(birth_date):
+            raise InvalidInput("contrib.before_birth", "month", month=str(month), age=MIN_CONTRIBUTION_AGE)
         if wage_fen <= 0:
             raise InvalidInput("amount.positive", "wage")
         floor, ceiling = self.limits_fen(month)
-        if wage_fen > 100 * ceiling:
-            raise InvalidInput("amount.too_large", "wage", value=f"{wage_fen / 100:.2f}",
-                               ceiling=f"{ceiling / 100:.2f}")
-        base = floor if wage_fen < floor else min(wage_fen, ceiling)
+        if implausible_wage(wage_fen, ceiling):
+            raise InvalidInput("amount.too_large", "wage", value=fen_text(wage_fen),
+                               ceiling=fen_text(ceiling), times=WAGE_CEILING_TIMES)
+        base = contribution_base(wage_fen, floor, ceiling)
         exempt = self._exempt_in(worker_id, month)
         lines: list[ComputedLine] = [
             (r.scheme, 0, 0, 0, exempt[r.scheme]) if r.scheme in exempt else
@@ -194,7 +202,7 @@ class MonthCalculator:
              rate_times_fen(base, r.account) if r.account else 0, None)
             for r in self.rates(month, wanted, risk_class)
         ]
-        kind = "back_payment" if month < self.current.add(-1) else "regular"
+        kind = "back_payment" if is_back_payment(month, self.current) else "regular"
         return base, floor, ceiling, kind, lines
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from desktop.core.agreements import (
     EDITABLE,
+    STILL_CONTRIBUTING_MONTHS,
     Agreement,
     check_posting,
     overlaps,
@@ -41,9 +42,6 @@ from desktop.core.store.models import (
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
-
-STILL_CONTRIBUTING_MONTHS = 3
-
 
 @dataclass(frozen=True)
 class CertificateResult:
@@ -207,7 +205,8 @@ class ExemptionService:
                 Contribution.status == "paid", Contribution.month >= recent))
             if not paid:
                 names = "、".join(schemes()[c].name_zh for c in employee_schemes)
-                raise RefusedByRule("exemption.not_insured", "worker", schemes=names)
+                raise RefusedByRule("exemption.not_insured", "worker", schemes=names,
+                                    months=STILL_CONTRIBUTING_MONTHS)
         if a.min_prior_employment_months:
             before = s.scalar(select(func.count(func.distinct(Contribution.month))).where(
                 Contribution.worker_id == w.id, Contribution.employer_id == e.id,

@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.calc import rate_times_fen
+from desktop.core.calc import (
+    MIN_CONTRIBUTION_AGE,
+    base_at,
+    first_contribution_month,
+    rate_times_fen,
+)
 from desktop.core.errors import InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
 from desktop.core.ids import clean
 from desktop.core.money import fen_of, yuan_of
@@ -285,8 +290,8 @@ class FlexibleService:
 
     def _month(self, ref: Reference, region: str, w: Worker, m: Month, ratio: Decimal) -> FlexibleMonth:
         """One month's base and amounts in exact fen; refused by name when something is missing."""
-        if m < Month(w.birth_date.year + 16, w.birth_date.month):
-            raise InvalidInput("contrib.before_birth", "from", month=str(m))
+        if m < first_contribution_month(w.birth_date):
+            raise InvalidInput("contrib.before_birth", "from", month=str(m), age=MIN_CONTRIBUTION_AGE)
         return self._cost(ref, region, m, ratio)
 
     def _cost(self, ref: Reference, region: str, m: Month, ratio: Decimal) -> FlexibleMonth:
@@ -306,7 +311,7 @@ class FlexibleService:
         if row is None or row.account is None:
             raise RefusedByRule("rate.missing", "from", region=region, month=str(m),
                                 scheme=FLEXIBLE_NAME)
-        base = rate_times_fen(fen_of(wage[1]), ratio.as_integer_ratio())
+        base = base_at(fen_of(wage[1]), ratio)
         amount = rate_times_fen(base, row.employee.as_integer_ratio())  # no employer share
         account = rate_times_fen(base, row.account.as_integer_ratio())
         return FlexibleMonth(m, wage[1], yuan_of(base), yuan_of(amount), yuan_of(account), yuan_of(amount - account))

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 SCHEMES = ("medical", "unemployment")
 MINIMUM_SETTING = "medical.retiree_minimum_years."  # + M | F: whole years, office data
+# The longest certificate number accepted (the message states it as a parameter).
+CERTIFICATE_NUMBER_MAX = 40
 CERTIFICATE_KIND = "medical-certificate"
 RECEIPT_SETTING = "medical.receipt."  # + certificate number: JSON of a certificate received here
 
@@ -181,8 +183,9 @@ class InsuredTimeService:
         if number or issued_on not in (None, ""):
             if not number:
                 raise InvalidInput("required", "certificate")
-            if len(number) > 40:
-                raise InvalidInput("insured.certificate_format", "certificate", value=number[:40])
+            if len(number) > CERTIFICATE_NUMBER_MAX:
+                raise InvalidInput("insured.certificate_format", "certificate", value=number[:CERTIFICATE_NUMBER_MAX],
+                                   most=CERTIFICATE_NUMBER_MAX)
             if issued_on in (None, ""):
                 raise InvalidInput("required", "issued_on")
             issued = parse_date(issued_on, "issued_on")
