@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.calc import contribution_base, fen_of, rate_times_fen, scheme_line
+from desktop.core.calc import base_at, base_limits, contribution_base, rate_times_fen, scheme_line
 from desktop.core.errors import InvalidInput
-from desktop.core.money import parse_amount, to_fen
+from desktop.core.money import fen_of, fen_text, parse_amount, to_fen, yuan_of
 from desktop.core.month import Month, months_between
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)
@@ -30,11 +30,21 @@ def test_half_up_at_the_fen() -> None:
 
 @given(amounts, amounts, amounts)
 def test_base_is_clamped(wage: Decimal, a: Decimal, b: Decimal) -> None:
-    floor, ceiling = min(a, b), max(a, b)
-    base = contribution_base(wage, floor, ceiling)
+    floor, ceiling = fen_of(min(a, b)), fen_of(max(a, b))
+    base = contribution_base(fen_of(wage), floor, ceiling)
     assert floor <= base <= ceiling
-    if floor <= wage <= ceiling:
-        assert base == wage
+    if floor <= fen_of(wage) <= ceiling:
+        assert base == fen_of(wage)
+
+
+@given(amounts, rates, rates)
+def test_base_limits_are_the_ratios_of_the_average_half_up(average: Decimal, a: Decimal, b: Decimal) -> None:
+    floor_ratio, ceiling_ratio = min(a, b), max(a, b)
+    floor, ceiling = base_limits(fen_of(average), floor_ratio, ceiling_ratio)
+    assert yuan_of(floor) == to_fen(average * floor_ratio)
+    assert yuan_of(ceiling) == to_fen(average * ceiling_ratio)
+    assert floor <= ceiling
+    assert base_at(fen_of(average), floor_ratio) == floor
 
 
 @given(amounts, rates, rates)
@@ -76,3 +86,9 @@ def test_month_forms(text: str) -> None:
 def test_month_refusals(text: str) -> None:
     with pytest.raises(InvalidInput):
         Month.parse(text)
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_fen_and_yuan_round_trip(fen: int) -> None:
+    assert fen_of(yuan_of(fen)) == fen
+    assert fen_text(fen) == f"{yuan_of(fen):.2f}" == f"{to_fen(yuan_of(fen)):.2f}"

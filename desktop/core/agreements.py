@@ -18,6 +18,11 @@ from typing import Any
 from desktop.core.errors import RefusedByRule
 from desktop.core.paths import resources_dir
 
+# A certificate of coverage is issued only to a person still insured in China: a paid month of each
+# employees' scheme the certificate covers within this many months before today (the office's check;
+# the agreements themselves say "subject to Chinese legislation" and give no figure).
+STILL_CONTRIBUTING_MONTHS = 3
+
 
 @dataclass(frozen=True)
 class Phase:

@@ -36,12 +36,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import make_url
 
 from desktop.core.errors import IntegrityFailure, InvalidInput, ShebaoError
+from desktop.core.progress import Progress
 
 MAGIC = b"SHEBAOBK"
 FORMAT = 1
 CHUNK = 1 << 20
 KEY_HEADER = "shebao-backup-key/1"
-Progress = Callable[[int, int], bool]
 
 
 class BackupCancelled(ShebaoError):
@@ -239,23 +239,36 @@ def decrypt_file(path: Path, key: bytes, sink: BinaryIO | None,
 # -- database dumps ----------------------------------------------------------------------------
 
 
-def sqlite_dump(database: Path, out: Path, progress: Progress | None = None) -> None:
-    """A consistent copy of a live SQLite database (online backup API), checked and self-contained."""
-    src = sqlite3.connect(str(database))
+def sqlite_copy(source: Path, target: Path, *, timeout: float = 5.0, pages: int = -1,
+                step: Callable[[int, int, int], object] | None = None,
+                then: Callable[[sqlite3.Connection], None] | None = None) -> None:
+    """Copy one SQLite database onto another through the online backup API (consistent while the
+    source is in use, WAL-safe on the target); `then` runs on the target before it is closed."""
+    src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(out))
+        dst = sqlite3.connect(str(target), timeout=timeout)
         try:
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress and not progress(total - remaining, total * 3):
-                    raise BackupCancelled()
-            src.backup(dst, pages=4096, progress=step)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise IntegrityFailure("backup.source_damaged", "db")
+            src.backup(dst, pages=pages, progress=step)
+            if then is not None:
+                then(dst)
         finally:
             dst.close()
     finally:
         src.close()
+
+
+def sqlite_dump(database: Path, out: Path, progress: Progress | None = None) -> None:
+    """A consistent copy of a live SQLite database (online backup API), checked and self-contained."""
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress and not progress(total - remaining, total * 3):
+            raise BackupCancelled()
+
+    def check(dst: sqlite3.Connection) -> None:
+        dst.execute("PRAGMA journal_mode=DELETE")
+        if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise IntegrityFailure("backup.source_damaged", "db")
+
+    sqlite_copy(database, out, pages=4096, step=step, then=check)
 
 
 def sqlite_marks(dump: Path) -> dict[str, Any]:
@@ -290,15 +303,7 @@ def sqlite_check(path: Path) -> str | None:
 
 def sqlite_load(restored: Path, database: Path) -> None:
     """Copy a restored file into the live database through the backup API (WAL-safe)."""
-    src = sqlite3.connect(str(restored))
-    try:
-        dst = sqlite3.connect(str(database), timeout=30)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    sqlite_copy(restored, database, timeout=30)
 
 
 def pg_tool(name: str) -> Path:

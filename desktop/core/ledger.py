@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.core.clock import Clock, ClockLike, as_clock
 from desktop.core.errors import DatabaseDamaged, NotAllowed
 from desktop.core.messages import role_names
+from desktop.core.progress import StageNote
 from desktop.core.security import ROLES, Actor, counter_name
-from desktop.core.store.engine import Progress, open_checked, sqlite_file
+from desktop.core.store.engine import open_checked, sqlite_file
 from desktop.core.store.guard import LockGuard, locks_held
 from desktop.core.store.health import (
     FULL,
@@ -119,7 +120,7 @@ class Ledger:
 
     @classmethod
     def open(
-        cls, target: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+        cls, target: str | os.PathLike[str] | None = None, progress: StageNote | None = None,
         clock: ClockLike = None, check: bool | None = None,
     ) -> Ledger:
         """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path.

@@ -11,6 +11,21 @@ ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("1e13")  # far beyond any wage or fund balance; keeps quantize exact
 
 
+def yuan_of(fen: int) -> Decimal:
+    """An amount kept in whole fen, as Decimal yuan (exact)."""
+    return Decimal(fen).scaleb(-2)
+
+
+def fen_of(amount: Decimal) -> int:
+    """A yuan amount with at most two decimals as whole fen (exact; more decimals is an error)."""
+    return int(amount.scaleb(2).to_integral_exact())
+
+
+def fen_text(fen: int) -> str:
+    """An amount kept in whole fen as yuan text with two decimals, no grouping."""
+    return f"{yuan_of(fen):.2f}"
+
+
 def to_fen(value: Decimal) -> Decimal:
     """Round to the fen, half up (the rounding used on contribution bills)."""
     return value.quantize(FEN, rounding=ROUND_HALF_UP)

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.money import yuan_of
 from desktop.core.month import Month
 from desktop.core.paths import resources_dir
 from desktop.core.regions import province_of
@@ -116,6 +117,13 @@ def rules() -> TransferRules:
     """The parameters from resources/transfer_rules.toml (cached)."""
     with (resources_dir() / RULES_FILE).open("rb") as fh:
         return parse_rules(tomllib.load(fh))
+
+
+def temporary_ages() -> dict[str, int]:
+    """The ages from which a temporary contribution account is opened, as the parameters `men` and
+    `women` of the messages that state them (transfer.temporary)."""
+    r = rules()
+    return {"men": r.temporary_age_men, "women": r.temporary_age_women}
 
 
 def _check_region(region: str, name: str = "region") -> str:
@@ -216,9 +224,6 @@ def _non_negative(amount: int, name: str = "amount") -> int:
 def _round_fen(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
 
 
 def _fen(yuan: Decimal) -> int:
@@ -328,8 +333,8 @@ def _check_through(months: Sequence[PaidMonth], through_year: int) -> None:
 def _roll(totals: Mapping[int, tuple[int, int, int]], interest_of: Callable[[int], Decimal | None],
           through_year: int, opening_fen: int) -> tuple[list[AccountYear], bool]:
     """roll_account on fen totals {year: (months, base_fen, credited_fen)}."""
-    credited = {y: (n, _yuan(b), _yuan(c)) for y, (n, b, c) in totals.items()}
-    return roll_account(credited, interest_of, through_year, _yuan(opening_fen))
+    credited = {y: (n, yuan_of(b), yuan_of(c)) for y, (n, b, c) in totals.items()}
+    return roll_account(credited, interest_of, through_year, yuan_of(opening_fen))
 
 
 def account_transfer(

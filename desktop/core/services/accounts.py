@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, column, select, table
 
-from desktop.core.money import ZERO, to_fen
+from desktop.core.money import ZERO, to_fen, yuan_of
 from desktop.core.month import Month
 from desktop.core.refdata import schemes, shipped_interest
 from desktop.core.services.workers import WorkerInfo
@@ -118,9 +118,9 @@ class AccountService:
             assert w is not None
             held = gather(s, w, home_region(s, w), self._ledger.today(), in_transit=True)
         money = held.money(lambda y: overrides.get(y, shipped_interest(y)), this_year)
-        years = [AccountYear(y.year, y.months, Decimal(y.base_total_fen).scaleb(-2), Decimal(y.opening_fen).scaleb(-2),
-                             y.interest_rate, None if y.interest_fen is None else Decimal(y.interest_fen).scaleb(-2),
-                             Decimal(y.credited_fen).scaleb(-2), Decimal(y.closing_fen).scaleb(-2))
+        years = [AccountYear(y.year, y.months, yuan_of(y.base_total_fen), yuan_of(y.opening_fen),
+                             y.interest_rate, None if y.interest_fen is None else yuan_of(y.interest_fen),
+                             yuan_of(y.credited_fen), yuan_of(y.closing_fen))
                  for y in money.years]
         periods = [p for p in held.periods if p.kind == "paid"]
         pension = None
@@ -135,7 +135,7 @@ class AccountService:
             pension = SchemeRecord("pension", sum(r.months_paid for r in regions), 0, regions)
         earlier = tuple((p.kind, p.region, str(p.first), str(p.last), p.months)
                         for p in held.periods if p.kind != "paid")
-        return years, ZERO if not years else Decimal(money.account_fen).scaleb(-2), money.complete, pension, earlier
+        return years, ZERO if not years else yuan_of(money.account_fen), money.complete, pension, earlier
 
     def statement(self, worker: str) -> Statement:
         """The person's months by scheme and region and the individual account by year.
@@ -169,7 +169,7 @@ class AccountService:
             pension = pension or SchemeRecord("pension", 0, 0, ())
             records.insert(0, SchemeRecord("pension", pension.months_paid, arrears, pension.regions))
         return Statement(info, tuple(records), tuple(years), balance, complete,
-                         tuple((sch, int(y), Decimal(p).scaleb(-2), Decimal(sub).scaleb(-2))
+                         tuple((sch, int(y), yuan_of(p), yuan_of(sub))
                                for sch, y, p, sub in sorted(resident)), earlier)
 
 

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from desktop.core.audit import GENESIS, entry_hash
-from desktop.core.errors import InvalidInput
-from desktop.core.ids import clean
 from desktop.core.messages import render
+from desktop.core.month import parse_date
 from desktop.core.privacy import scrub
 from desktop.core.security import AUDIT
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import AuditEntry, AuditHead
 
 if TYPE_CHECKING:
@@ -146,9 +145,7 @@ class AuditService:
         with self._ledger.read() as s:
             q = select(AuditEntry).order_by(AuditEntry.seq.desc())
             if person:
-                w = find_worker_row(s, person)
-                if w is None:
-                    raise InvalidInput("worker.unknown", "worker", value=clean(person))
+                w = require_worker(s, person)
                 q = q.where(AuditEntry.worker_id == w.id)
             if clerk:
                 q = q.where(AuditEntry.actor == clerk.strip())
@@ -167,9 +164,4 @@ class AuditService:
 def _date(value: dt.date | str | None, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None
+    return parse_date(value, field)

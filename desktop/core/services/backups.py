@@ -22,6 +22,7 @@ from sqlalchemy import select
 from desktop.core import audit
 from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, DatabaseDamaged, IntegrityFailure, InvalidInput
+from desktop.core.progress import Progress
 from desktop.core.security import ADMIN
 from desktop.core.store.engine import SCHEMA_REVISION, backup_sqlite_file, known_revisions, migrate
 from desktop.core.store.health import check_sqlite, is_corruption
@@ -83,7 +84,7 @@ class BackupService:
         return self._sqlite_path().parent if self.dialect == "sqlite" else None
 
     def backup(self, out: str | Path, key_file: str | Path | None = None,
-               progress: fmt.Progress | None = None) -> BackupResult:
+               progress: Progress | None = None) -> BackupResult:
         """Write an encrypted, verified backup to out (the key file is made on first use)."""
         self._ledger.require(ADMIN)
         target = Path(out)
@@ -116,7 +117,7 @@ class BackupService:
                             fmt.fingerprint(key), created)
 
     def daily(self, folder: str | Path, keep: int = 14, key_file: str | Path | None = None,
-              progress: fmt.Progress | None = None) -> BackupResult:
+              progress: Progress | None = None) -> BackupResult:
         """Today's backup `shebao-OFFICE-YYYY-MM-DD.sbk` in folder; only the newest `keep` are kept.
 
         For the Windows task scheduler or cron; running it twice a day replaces that day's file.
@@ -165,13 +166,13 @@ class BackupService:
         return fmt.read_header(Path(file))[0]
 
     def check(self, file: str | Path, key_file: str | Path | None = None,
-              progress: fmt.Progress | None = None) -> dict[str, Any]:
+              progress: Progress | None = None) -> dict[str, Any]:
         """Decrypt and check a backup completely without restoring it."""
         key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
         return fmt.decrypt_file(Path(file), key, None, progress)
 
     def restore(self, file: str | Path, key_file: str | Path | None = None, force: bool = False,
-                progress: fmt.Progress | None = None) -> RestoreResult:
+                progress: Progress | None = None) -> RestoreResult:
         """Replace this database by a backup, after checking the whole file.
 
         Into a fresh install (no office yet) anyone may restore; over an office's data only an

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +18,17 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.calc import Line, fen_of, rate_times_fen
+from desktop.core.calc import (
+    MIN_CONTRIBUTION_AGE,
+    WAGE_CEILING_TIMES,
+    Line,
+    base_limits,
+    contribution_base,
+    first_contribution_month,
+    implausible_wage,
+    is_back_payment,
+    rate_times_fen,
+)
 from desktop.core.changes import NOTHING, Changes, MonthRow
 from desktop.core.errors import (
     Conflict,
@@ -30,14 +40,15 @@ from desktop.core.errors import (
 )
 from desktop.core.ids import clean, is_foreign_ssn, parse_citizen_id, validate_uscc
 from desktop.core.messages import render
-from desktop.core.money import parse_amount
+from desktop.core.money import fen_of, fen_text, parse_amount, yuan_of
 from desktop.core.month import Month
+from desktop.core.progress import Progress
 from desktop.core.refdata import Reference, employee_schemes, schemes
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import DeclarationRow, read_declaration
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
 from desktop.core.sync import capture
 from desktop.core.sync.rows import insert_dicts
@@ -45,8 +56,6 @@ from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
-
-Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 _CONTRIB = table(
     "contribution", column("worker_id"), column("employer_id"), column("region"),
@@ -116,9 +125,7 @@ class MonthCalculator:
         lim = self.ref.limits(self.region, month)
         if lim is None:
             raise RefusedByRule("limits.missing", "month", region=self.region, month=str(month))
-        avg = fen_of(wage[1])
-        floor = rate_times_fen(avg, lim.floor.as_integer_ratio())
-        ceiling = rate_times_fen(avg, lim.ceiling.as_integer_ratio())
+        floor, ceiling = base_limits(fen_of(wage[1]), lim.floor, lim.ceiling)
         self._limits[month] = (floor, ceiling)
         return floor, ceiling
 
@@ -179,15 +186,15 @@ class MonthCalculator:
         """
         if month > self.current:
             raise InvalidInput("month.future", "month", value=str(month), current=str(self.current))
-        if month < Month(birth_date.year + 16, birth_date.month):
-            raise InvalidInput("contrib.before_birth", "month", month=str(month))
+        if month < first_contribution_month(birth_date):
+            raise InvalidInput("contrib.before_birth", "month", month=str(month), age=MIN_CONTRIBUTION_AGE)
         if wage_fen <= 0:
             raise InvalidInput("amount.positive", "wage")
         floor, ceiling = self.limits_fen(month)
-        if wage_fen > 100 * ceiling:
-            raise InvalidInput("amount.too_large", "wage", value=f"{wage_fen / 100:.2f}",
-                               ceiling=f"{ceiling / 100:.2f}")
-        base = floor if wage_fen < floor else min(wage_fen, ceiling)
+        if implausible_wage(wage_fen, ceiling):
+            raise InvalidInput("amount.too_large", "wage", value=fen_text(wage_fen),
+                               ceiling=fen_text(ceiling), times=WAGE_CEILING_TIMES)
+        base = contribution_base(wage_fen, floor, ceiling)
         exempt = self._exempt_in(worker_id, month)
         lines: list[ComputedLine] = [
             (r.scheme, 0, 0, 0, exempt[r.scheme]) if r.scheme in exempt else
@@ -195,12 +202,9 @@ class MonthCalculator:
              rate_times_fen(base, r.account) if r.account else 0, None)
             for r in self.rates(month, wanted, risk_class)
         ]
-        kind = "back_payment" if month < self.current.add(-1) else "regular"
+        kind = "back_payment" if is_back_payment(month, self.current) else "regular"
         return base, floor, ceiling, kind, lines
 
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
 
 
 def parse_schemes(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -283,9 +287,7 @@ class ContributionService:
         today = self._ledger.today()
         with self._ledger.write() as s:
             load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
@@ -308,8 +310,8 @@ class ContributionService:
             audit.note(s, f"correction: {reason.strip()[:400]}")
             for sid, er, ee, acc, ex in lines:
                 row = rows[sid]
-                row.wage, row.base = wage_amount, _yuan(base)
-                row.employer_amount, row.employee_amount, row.account_amount = _yuan(er), _yuan(ee), _yuan(acc)
+                row.wage, row.base = wage_amount, yuan_of(base)
+                row.employer_amount, row.employee_amount, row.account_amount = yuan_of(er), yuan_of(ee), yuan_of(acc)
                 row.exemption_id = ex
                 if ex:
                     row.status = "exempt"
@@ -317,8 +319,8 @@ class ContributionService:
                     row.status = "paid"
             kind, status = first.kind, first.status
             changed = Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
-            return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind, status,
-                               tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+            return MonthResult(m, wage_amount, yuan_of(base), yuan_of(floor), yuan_of(ceiling), kind, status,
+                               tuple(Line(sid, yuan_of(er), yuan_of(ee), yuan_of(acc),
                                           calc.notes.get(ex, "") if ex else "")
                                      for sid, er, ee, acc, ex in lines), changed)
 
@@ -378,7 +380,7 @@ class ContributionService:
                 if old is not None:
                     if old != wage:
                         problems.append(RowProblem(row.line, "wage", "contrib.exists_other",
-                                                   {"month": str(m), "wage": f"{old / 100:.2f}"}))
+                                                   {"month": str(m), "wage": fen_text(old)}))
                     already += 1
                     continue
                 recorded += 1
@@ -487,9 +489,7 @@ def _prepare(s: Session, worker: str, employer: str, today: dt.date,
     """The office, the person, the employer (each refused by name when unknown) and a calculator that
     knows the person's inbound exemptions."""
     office = load_office(s)
-    w = find_worker_row(s, worker)
-    if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+    w = require_worker(s, worker)
     e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
     if e is None:
         validate_uscc(employer, "employer")
@@ -520,8 +520,8 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                 raise Conflict("contrib.exists", "month", month=str(m),
                                scheme=schemes()[sid].name_zh, employer=e.uscc)
         for sid, er, ee, acc, ex in lines:
-            values = {"wage": wage_amount, "base": _yuan(base), "employer_amount": _yuan(er),
-                      "employee_amount": _yuan(ee), "account_amount": _yuan(acc),
+            values = {"wage": wage_amount, "base": yuan_of(base), "employer_amount": yuan_of(er),
+                      "employee_amount": yuan_of(ee), "account_amount": yuan_of(acc),
                       "recorded_on": today, "status": "exempt" if ex else status,
                       "exemption_id": ex}
             old = existing.get(sid)
@@ -534,8 +534,8 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                                    month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
                                    **values))
     changed = NOTHING if preview else Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
-    return MonthResult(m, wage_amount, _yuan(base), _yuan(floor), _yuan(ceiling), kind,
-                       status, tuple(Line(sid, _yuan(er), _yuan(ee), _yuan(acc),
+    return MonthResult(m, wage_amount, yuan_of(base), yuan_of(floor), yuan_of(ceiling), kind,
+                       status, tuple(Line(sid, yuan_of(er), yuan_of(ee), yuan_of(acc),
                                           calc.notes.get(ex, "") if ex else "")
                                      for sid, er, ee, acc, ex in lines), changed)
 

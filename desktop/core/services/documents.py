@@ -18,13 +18,13 @@ from desktop.core.changes import NOTHING, Changes
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
-from desktop.core.money import fmt
+from desktop.core.money import fmt, yuan_of
 from desktop.core.paths import forms_dir
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.security import COUNTER, SUPERVISE
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import find_worker_row, require_worker
 from desktop.core.store.models import (
     Contribution,
     Document,
@@ -249,9 +249,7 @@ class DocumentService:
     def list_for(self, worker: str) -> list[DocumentInfo]:
         """The documents issued for a person, newest first."""
         with self._ledger.read() as s:
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=worker)
+            w = require_worker(s, worker)
             return [DocumentInfo(d.kind, d.number, d.issued_on, d.prints, d.voided_on is not None)
                     for d in s.scalars(select(Document).where(Document.worker_id == w.id)
                                        .order_by(Document.id.desc()))]
@@ -420,7 +418,7 @@ def _temporary_notes(s: Any, w: Worker, office: Office, today: dt.date) -> list[
             if held.temporary:
                 money = held.temporary_money(Reference(s).interest, today.year)
                 text += (f"，{len({m.month for m in held.temporary})}个月，"
-                         f"单位和个人全部缴费本息{fmt(Decimal(money.total_fen).scaleb(-2))}元")
+                         f"单位和个人全部缴费本息{fmt(yuan_of(money.total_fen))}元")
         out.append(text + f"，待养老保险关系所在地{t.relationship_region}归集。")
     return out
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from desktop.core.agreements import (
     EDITABLE,
+    STILL_CONTRIBUTING_MONTHS,
     Agreement,
     check_posting,
     overlaps,
@@ -23,13 +24,13 @@ from desktop.core.agreements import (
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.ids import clean, validate_country, validate_passport
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.security import ADMIN, COUNTER, SUPERVISE
 from desktop.core.services.documents import forms, next_number, register
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import find_worker_row, require_worker
 from desktop.core.store.models import (
     AgreementOverride,
     Contribution,
@@ -41,9 +42,6 @@ from desktop.core.store.models import (
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
-
-STILL_CONTRIBUTING_MONTHS = 3
-
 
 @dataclass(frozen=True)
 class CertificateResult:
@@ -75,15 +73,6 @@ class CertificateInfo:
     self_employed: bool
     extension: bool
     issued_on: dt.date
-
-
-def _day(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None
 
 
 def _end(c: CoverageCertificate) -> dt.date:
@@ -149,7 +138,7 @@ class ExemptionService:
         self._ledger.require(SUPERVISE)
         clerk = clerk or self._ledger.actor_name()
         code = validate_country(country, "country")
-        first, last = _day(start, "from"), _day(end, "to")
+        first, last = parse_date(start, "from"), parse_date(end, "to")
         host = " ".join(host_employer.split())
         if not host:
             raise InvalidInput("required", "host_employer")
@@ -158,9 +147,7 @@ class ExemptionService:
         with self._ledger.write() as s:
             office = load_office(s)
             a = require_agreement(self._agreements(s), code)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
@@ -218,7 +205,8 @@ class ExemptionService:
                 Contribution.status == "paid", Contribution.month >= recent))
             if not paid:
                 names = "、".join(schemes()[c].name_zh for c in employee_schemes)
-                raise RefusedByRule("exemption.not_insured", "worker", schemes=names)
+                raise RefusedByRule("exemption.not_insured", "worker", schemes=names,
+                                    months=STILL_CONTRIBUTING_MONTHS)
         if a.min_prior_employment_months:
             before = s.scalar(select(func.count(func.distinct(Contribution.month))).where(
                 Contribution.worker_id == w.id, Contribution.employer_id == e.id,
@@ -256,7 +244,7 @@ class ExemptionService:
     def end_early(self, number: str, on: object) -> None:
         """Record that a posting ended before the certificate's last day."""
         self._ledger.require(COUNTER)
-        day = _day(on, "to")
+        day = parse_date(on, "to")
         with self._ledger.write() as s:
             c = self._get(s, number)
             if not c.valid_from <= day <= c.valid_to:
@@ -345,7 +333,7 @@ class ExemptionService:
         """Record a foreign worker's home certificate; the listed schemes are not charged then."""
         self._ledger.require(COUNTER)
         code = validate_country(country, "country")
-        first, last = _day(start, "from"), _day(end, "to")
+        first, last = parse_date(start, "from"), parse_date(end, "to")
         if last < first:
             raise InvalidInput("exemption.order", "to")
         number = " ".join(str(certificate).split())
@@ -354,9 +342,7 @@ class ExemptionService:
         with self._ledger.write() as s:
             load_office(s)
             a = require_agreement(self._agreements(s), code)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             if w.nationality == "CN":
                 raise RefusedByRule("exemption.citizen", "worker")
             if not a.in_force_on(first):

@@ -22,15 +22,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.calc import fen_of, rate_times_fen
+from desktop.core.calc import (
+    MIN_CONTRIBUTION_AGE,
+    base_at,
+    first_contribution_month,
+    rate_times_fen,
+)
 from desktop.core.errors import InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
 from desktop.core.ids import clean
+from desktop.core.money import fen_of, yuan_of
 from desktop.core.month import Month
 from desktop.core.refdata import Reference
 from desktop.core.regions import NATIONAL, name_of, province_of
 from desktop.core.security import ANY, COUNTER
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, Worker
 
 if TYPE_CHECKING:
@@ -165,9 +171,6 @@ def flexible_employer(s: Session, now: dt.datetime) -> Employer:
     return e
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
-
 
 def _ratio_text(value: Decimal) -> str:
     return f"{value:.2f}"
@@ -199,9 +202,7 @@ class FlexibleService:
             m = m.add(1)
         with self._ledger.write() as s:
             office = load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             if w.pension_since is not None:
                 raise RefusedByRule("flexible.drawing_pension", "worker", since=w.pension_since.isoformat())
             out = [self._month(Reference(s), office.region, w, m, r) for m in months]
@@ -254,9 +255,7 @@ class FlexibleService:
                     if end > current:
                         raise InvalidInput("month.future", "to", value=str(end), current=str(current))
                     r = parse_ratio(row.ratio)
-                    w = find_worker_row(s, row.id_number)
-                    if w is None:
-                        raise InvalidInput("worker.unknown", "id_number", value=clean(row.id_number))
+                    w = require_worker(s, row.id_number, "id_number")
                     if row.name.strip() and row.name.strip() != w.name:
                         raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
                     if w.pension_since is not None:
@@ -291,8 +290,8 @@ class FlexibleService:
 
     def _month(self, ref: Reference, region: str, w: Worker, m: Month, ratio: Decimal) -> FlexibleMonth:
         """One month's base and amounts in exact fen; refused by name when something is missing."""
-        if m < Month(w.birth_date.year + 16, w.birth_date.month):
-            raise InvalidInput("contrib.before_birth", "from", month=str(m))
+        if m < first_contribution_month(w.birth_date):
+            raise InvalidInput("contrib.before_birth", "from", month=str(m), age=MIN_CONTRIBUTION_AGE)
         return self._cost(ref, region, m, ratio)
 
     def _cost(self, ref: Reference, region: str, m: Month, ratio: Decimal) -> FlexibleMonth:
@@ -312,10 +311,10 @@ class FlexibleService:
         if row is None or row.account is None:
             raise RefusedByRule("rate.missing", "from", region=region, month=str(m),
                                 scheme=FLEXIBLE_NAME)
-        base = rate_times_fen(fen_of(wage[1]), ratio.as_integer_ratio())
+        base = base_at(fen_of(wage[1]), ratio)
         amount = rate_times_fen(base, row.employee.as_integer_ratio())  # no employer share
         account = rate_times_fen(base, row.account.as_integer_ratio())
-        return FlexibleMonth(m, wage[1], _yuan(base), _yuan(amount), _yuan(account), _yuan(amount - account))
+        return FlexibleMonth(m, wage[1], yuan_of(base), yuan_of(amount), yuan_of(account), yuan_of(amount - account))
 
     def _check_unpaid(self, s: Session, w: Worker, start: Month, end: Month) -> None:
         """Refuse when a pension month of the run is already recorded here, by any payer."""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from desktop.core.errors import InvalidInput
 from desktop.core.ids import clean
 from desktop.core.month import Month
 from desktop.core.refdata import (
@@ -23,7 +22,7 @@ from desktop.core.refdata import (
     _shipped_rates,
     _shipped_wages,
 )
-from desktop.core.services.workers import WorkerInfo, find_worker_row, worker_info
+from desktop.core.services.workers import WorkerInfo, require_worker, worker_info
 from desktop.core.store.models import (
     AverageWage,
     Contribution,
@@ -134,9 +133,7 @@ class HistoryService:
         """The person's row id and the (month, employer) keys of their history, newest first."""
         c = Contribution
         with self._ledger.read() as s:
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             keys = s.execute(
                 select(c.month, c.employer_id).where(c.worker_id == w.id).distinct()
                 .order_by(c.month.desc(), c.employer_id)

@@ -35,7 +35,7 @@ from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ADMIN, ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import load_office
-from desktop.core.services.workers import find_worker_row, require_worker
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     CarriedPeriod,
     Contribution,
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 SCHEMES = ("medical", "unemployment")
 MINIMUM_SETTING = "medical.retiree_minimum_years."  # + M | F: whole years, office data
+# The longest certificate number accepted (the message states it as a parameter).
+CERTIFICATE_NUMBER_MAX = 40
 CERTIFICATE_KIND = "medical-certificate"
 RECEIPT_SETTING = "medical.receipt."  # + certificate number: JSON of a certificate received here
 
@@ -181,8 +183,9 @@ class InsuredTimeService:
         if number or issued_on not in (None, ""):
             if not number:
                 raise InvalidInput("required", "certificate")
-            if len(number) > 40:
-                raise InvalidInput("insured.certificate_format", "certificate", value=number[:40])
+            if len(number) > CERTIFICATE_NUMBER_MAX:
+                raise InvalidInput("insured.certificate_format", "certificate", value=number[:CERTIFICATE_NUMBER_MAX],
+                                   most=CERTIFICATE_NUMBER_MAX)
             if issued_on in (None, ""):
                 raise InvalidInput("required", "issued_on")
             issued = parse_date(issued_on, "issued_on")
@@ -274,9 +277,7 @@ class InsuredTimeService:
         with self._ledger.read() as s:
             query = select(Document).where(Document.kind == CERTIFICATE_KIND).order_by(Document.id.desc())
             if worker is not None:
-                w = find_worker_row(s, worker)
-                if w is None:
-                    raise InvalidInput("worker.unknown", "worker", value=worker)
+                w = require_worker(s, worker)
                 query = query.where(Document.worker_id == w.id)
             return [_certificate(json.loads(d.data_json)["values"], d.number, d.issued_on, d.voided_on is not None,
                                  d.code) for d in s.scalars(query)]

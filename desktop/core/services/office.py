@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.money import parse_amount, parse_rate
-from desktop.core.month import Month
+from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference, schemes
 from desktop.core.regions import name_of, province_of, validate_region
 from desktop.core.security import ADMIN
@@ -259,10 +259,7 @@ class ReferenceService:
         from desktop.core.services.record import POOLING_SETTING
         self._ledger.require(ADMIN)
         code = province_of(validate_region(province, "region"))
-        try:
-            day = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since).strip())
-        except ValueError:
-            raise InvalidInput("date.format", "from", value=since) from None
+        day = parse_date(since, "from")
         with self._ledger.write() as s:
             row = s.get(OfficeSetting, POOLING_SETTING + code)
             if row is None:

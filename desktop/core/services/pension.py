@@ -34,7 +34,7 @@ from desktop.core import pension_rules as rules
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import render
-from desktop.core.money import parse_amount, parse_rate, to_fen
+from desktop.core.money import parse_amount, parse_rate, to_fen, yuan_of
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import fallback_chain, province_of, validate_region
@@ -267,13 +267,13 @@ def _read(s: Session, w: Worker, where: str, region: str, ref: Reference, today:
         found = ref.average_wage(region, y.year)
         if found is None:
             raise RefusedByRule("pension.no_average_wage", "year", year=y.year, region=region)
-        index_sum += Decimal(y.base_total_fen).scaleb(-2) / found[1]
+        index_sum += yuan_of(y.base_total_fen) / found[1]
         index_months += y.months
     paid = [p.last for p in held.place_periods if p.kind == "paid"]
     return _Record(held, months, index_sum, index_months, kinds.get("deemed", 0) + kinds.get("pre1998", 0),
                    sum(n for k, n in kinds.items() if k in counted),
-                   Decimal(money.pre1998_fen + money.to_last_year_end_fen).scaleb(-2),
-                   Decimal(money.this_year_principal_fen).scaleb(-2), max(paid) if paid else None,
+                   yuan_of(money.pre1998_fen + money.to_last_year_end_fen),
+                   yuan_of(money.this_year_principal_fen), max(paid) if paid else None,
                    money.years_without_interest(today.year))
 
 

@@ -24,7 +24,7 @@ from desktop.core import audit
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
-from desktop.core.money import parse_amount
+from desktop.core.money import fen_text, parse_amount
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import validate_region
@@ -368,9 +368,6 @@ class RecordView:
 
     def as_json(self) -> dict[str, Any]:
         """The record as JSON (money as yuan text)."""
-        def yuan(fen: int) -> str:
-            return f"{Decimal(fen).scaleb(-2):.2f}"
-
         return {"worker": self.worker, "region": self.region, "pooling_unit": self.unit,
                 "periods": [{**p.as_json(), "received": p.received} for p in self.periods],
                 "places": [{"place": x.place, "months": x.months, "by_kind": dict(x.by_kind),
@@ -383,8 +380,9 @@ class RecordView:
                                "first": str(h.months[0]), "last": str(h.months[-1]),
                                "notify_by": h.notify_by.isoformat()}
                               for h in self.held_back],
-                "individual_account": yuan(self.money.account_fen), "pooling_fund": yuan(self.money.pooling_fen),
-                "pre1998": yuan(self.money.pre1998_fen), "months_counted": self.money.months_counted,
+                "individual_account": fen_text(self.money.account_fen),
+                "pooling_fund": fen_text(self.money.pooling_fen),
+                "pre1998": fen_text(self.money.pre1998_fen), "months_counted": self.money.months_counted,
                 "pension_place": {"region": self.place.region, "rule": self.place.rule}}
 
 

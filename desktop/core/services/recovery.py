@@ -30,6 +30,7 @@ from sqlalchemy import select
 from desktop.core import backup as fmt
 from desktop.core.audit import NOT_AUDITED
 from desktop.core.errors import Conflict, DatabaseDamaged, RefusedByRule, ShebaoError
+from desktop.core.progress import Progress, StageNote
 from desktop.core.security import ADMIN, Actor
 from desktop.core.services.backups import RestoreResult
 from desktop.core.store.health import Health
@@ -49,8 +50,6 @@ from desktop.core.sync.tables import SYNCED, TABLES
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-Progress = Callable[[int, int], bool]
-Stage = Callable[[str], None]
 PEOPLE_LIMIT = 200  # people named in a plan (the count is always whole)
 _SIGN_IN_NOTES = frozenset({"sign_in", "sign_in_failed"})  # bookkeeping of signing in, not data
 _IMPORT_NOTE = re.compile(r"^sync import from (?P<sender>\S+): (?P<sha>[0-9a-f]{16})(?: \((?P<name>.*)\))?")
@@ -475,7 +474,7 @@ class RecoveryService:
 
     def recover(self, folders: Sequence[str | Path] = (), key_file: str | Path | None = None,
                 force: bool = False, progress: Progress | None = None,
-                stage: Stage | None = None) -> RecoveryResult:
+                stage: StageNote | None = None) -> RecoveryResult:
         """Restore the plan's backup, then import the received files found, in their order.
 
         A database that passed its check is replaced only with force. The restorer goes on as the

@@ -17,12 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
-from desktop.core.ids import clean
 from desktop.core.money import parse_amount
 from desktop.core.refdata import Reference, schemes
 from desktop.core.security import ADMIN, ANY, COUNTER
 from desktop.core.services.office import _year, load_office
-from desktop.core.services.workers import find_worker_row
+from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, OfficeSetting, ResidentContribution, Worker
 
 if TYPE_CHECKING:
@@ -88,9 +87,7 @@ class ResidentService:
         """The person's residents' years, each with the employee months in it and the refund due."""
         self._ledger.require(ANY)
         with self._ledger.read() as s:
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             out = []
             for r in s.scalars(select(ResidentContribution).where(ResidentContribution.worker_id == w.id)
                                .order_by(ResidentContribution.year, ResidentContribution.scheme)):
@@ -119,9 +116,7 @@ class ResidentService:
         amount = parse_amount(grade, "grade")
         with self._ledger.write() as s:
             office = load_office(s)
-            w = find_worker_row(s, worker)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(worker))
+            w = require_worker(s, worker)
             table = Reference(s).grades(office.region, scheme, y)
             if not table:
                 raise RefusedByRule("resident.no_grades", "year", region=office.region, year=y,

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import RefusedByRule
 from desktop.core.forms.render import DocumentData, render
-from desktop.core.money import fmt
+from desktop.core.money import fmt, yuan_of
 from desktop.core.month import Month
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of
@@ -181,7 +181,7 @@ def _plan(s: Session, w: Worker, today: dt.date) -> SwitchPlan:
     direction = TO_EMPLOYEE if employee >= need else TO_RESIDENT
     refunded = sum((y.refund for y in years), Decimal("0.00"))
     if direction == TO_RESIDENT:
-        account = Decimal(held.money(Reference(s).interest, today.year).account_fen).scaleb(-2)
+        account = yuan_of(held.money(Reference(s).interest, today.year).account_fen)
         counted = employee + sum(tr.MONTHS_IN_YEAR - y.overlap for y in years)
     else:
         account = sum((y.personal + y.subsidy for y in years), Decimal("0.00")) - refunded

@@ -26,7 +26,7 @@ from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
-from desktop.core.money import fmt, parse_amount
+from desktop.core.money import fen_of, fen_text, fmt, parse_amount, yuan_of
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
@@ -57,12 +57,6 @@ LETTER_FIELDS = ("bank_account_name", "bank", "bank_account", "address", "phone"
 _ROW_FIELDS = ("year", "months", "base", "credited", "interest", "closing")
 
 
-def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else Decimal(fen).scaleb(-2)
-
-
-def _fen(amount: Decimal) -> int:
-    return int(amount.scaleb(2).to_integral_exact())
 
 
 @dataclass(frozen=True)
@@ -200,8 +194,8 @@ class TransferService:
             periods = held.periods
             place = pr.place_of(w.hukou_region or office.region, held.place_periods, target)
         kind = "registration" if inside else "temporary" if decision.temporary else "transfer"
-        return Plan(_key(w), source, target, money.months_counted, _yuan(money.account_fen) or Decimal(0),
-                    _yuan(money.pooling_fen) or Decimal(0), _yuan(money.total_fen) or Decimal(0),
+        return Plan(_key(w), source, target, money.months_counted, yuan_of(money.account_fen) or Decimal(0),
+                    yuan_of(money.pooling_fen) or Decimal(0), yuan_of(money.total_fen) or Decimal(0),
                     decision.temporary and not inside, decision.rule, place.region, place.rule,
                     money.years_without_interest(day.year), kind, kind == "transfer", periods,
                     () if inside else held.held_back,
@@ -235,8 +229,8 @@ class TransferService:
                     held = gather(s, w, office.region, today)
                     if held.temporary:
                         money = held.temporary_money(Reference(s).interest, today.year)
-                        view = TemporaryView(t, len({m.month for m in held.temporary}), _yuan(money.account_fen),
-                                             _yuan(money.total_fen), money.money.years_without_interest(today.year))
+                        view = TemporaryView(t, len({m.month for m in held.temporary}), yuan_of(money.account_fen),
+                                             yuan_of(money.total_fen), money.money.years_without_interest(today.year))
                 out.append(view)
             return out
 
@@ -379,10 +373,7 @@ class TransferService:
             acc = per_year.setdefault(m.month.year, [0, 0, 0])
             acc[0], acc[1], acc[2] = acc[0] + 1, acc[1] + m.base_fen, acc[2] + m.employer_fen + m.employee_fen
 
-        def yuan(fen: int) -> str:
-            return fmt(Decimal(fen).scaleb(-2))
-
-        rows = [{"year": str(y), "months": str(v[0]), "base": yuan(v[1]), "paid": yuan(v[2])}
+        rows = [{"year": str(y), "months": str(v[0]), "base": fen_text(v[1]), "paid": fen_text(v[2])}
                 for y, v in sorted(per_year.items())]
         note = (f"该临时基本养老保险缴费账户于{today.isoformat()}封存，资金不转移；参保人员达到待遇领取条件时，"
                 f"由基本养老保险关系所在地{name_of(row.relationship_region)}（{row.relationship_region}）"
@@ -399,9 +390,10 @@ class TransferService:
                   "temp.last_month": str(months[-1]) if months else "—", "temp.months": str(len(months)),
                   "temp.sealed_on": today.isoformat(), "temp.to_region": row.sealed_to or "—",
                   "temp.to_region_name": name_of(row.sealed_to) if row.sealed_to else "—",
-                  "temp.paid": yuan(sum(v[2] for v in per_year.values())),
-                  "temp.account": yuan(money.account_fen), "temp.total": yuan(money.total_fen), "temp.note": note,
-                  "doc.essential": f"temporary:{row.region};total:{yuan(money.total_fen)}"}
+                  "temp.paid": fen_text(sum(v[2] for v in per_year.values())),
+                  "temp.account": fen_text(money.account_fen), "temp.total": fen_text(money.total_fen),
+                  "temp.note": note,
+                  "doc.essential": f"temporary:{row.region};total:{fen_text(money.total_fen)}"}
         return DocumentData(values, {"rows": rows})
 
     def gather_temporary(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
@@ -583,8 +575,8 @@ class TransferService:
         inside = case.kind == "registration"
         due = tr.step_due(today)
         case.status, case.settled_on = "settled", today
-        case.account, case.pooling = _yuan(lines.account_fen), _yuan(lines.pooling_fen)
-        case.total = _yuan(lines.total_fen)
+        case.account, case.pooling = yuan_of(lines.account_fen), yuan_of(lines.pooling_fen)
+        case.total = yuan_of(lines.total_fen)
         case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
         case.due_on, case.due_estimated = (None, False) if inside else (due.date, due.estimated)
         w.insured_region = case.to_region
@@ -609,7 +601,7 @@ class TransferService:
         case: nothing is received.
         """
         self._ledger.require(COUNTER)
-        money = {name: _fen(parse_amount(value, name)) for name, value in (
+        money = {name: fen_of(parse_amount(value, name)) for name, value in (
             ("pre1998", pre1998), ("to_last_year_end", to_last_year_end),
             ("this_year_principal", this_year_principal), ("account", account), ("pooling", pooling),
             ("total", total))}
@@ -630,8 +622,8 @@ class TransferService:
             if balance != r["closing"]:
                 raise InvalidInput("transfer.row_balance", "rows", year=r["year"])
         if parsed and balance != lines.account_fen:
-            raise InvalidInput("transfer.rows_total", "rows", rows=fmt(Decimal(balance).scaleb(-2)),
-                               account=fmt(Decimal(lines.account_fen).scaleb(-2)))
+            raise InvalidInput("transfer.rows_total", "rows", rows=fmt(yuan_of(balance)),
+                               account=fmt(yuan_of(lines.account_fen)))
         with self._ledger.write() as s:
             office = load_office(s)
             case = _case(s, number)
@@ -659,8 +651,8 @@ class TransferService:
                 w = s.get(Worker, case.worker_id)
                 assert w is not None
                 w.insured_region = office.region
-            case.account, case.pooling, case.total = (_yuan(lines.account_fen), _yuan(lines.pooling_fen),
-                                                      _yuan(lines.total_fen))
+            case.account, case.pooling, case.total = (yuan_of(lines.account_fen), yuan_of(lines.pooling_fen),
+                                                      yuan_of(lines.total_fen))
             case.table_number = str(table_number).strip() or None
             case.table_json = json.dumps(table, ensure_ascii=False, sort_keys=True)
             due = tr.step_due(self._ledger.today())
@@ -849,24 +841,22 @@ class TransferService:
         kind = "information-table"
         number = next_number(s, office, kind, today)
 
-        def yuan(fen: int) -> str:
-            return fmt(Decimal(fen).scaleb(-2))
-
         values = {**self._common(office, kind, number, today, clerk, case), **person_values(w),
                   "table.first_month": table["first_month"], "table.account_opened": table["first_month"],
                   "table.period_from": table["period_from"], "table.period_to": table["period_to"],
                   "table.months_paid": str(table["months_paid"]),
                   "table.account_type": ("普通账户" if table["account_type"] == "normal" else "临时缴费账户")
                   + ("（统筹单位内登记变更，基金不转移）" if table.get("kind") == "registration" else ""),
-                  "money.pre1998": yuan(lines.pre1998_fen), "money.to_last_year_end": yuan(lines.to_last_year_end_fen),
-                  "money.this_year_principal": yuan(lines.this_year_principal_fen),
-                  "money.account": yuan(lines.account_fen), "money.pooling": yuan(lines.pooling_fen),
-                  "money.total": yuan(lines.total_fen), "table.note": str(table.get("note", "")),
-                  "doc.essential": f"case:{case.number};total:{yuan(lines.total_fen)}"}
-        rows = [{"year": str(r["year"]), "base": yuan(r["base"]), "months": str(r["months"]),
+                  "money.pre1998": fen_text(lines.pre1998_fen),
+                  "money.to_last_year_end": fen_text(lines.to_last_year_end_fen),
+                  "money.this_year_principal": fen_text(lines.this_year_principal_fen),
+                  "money.account": fen_text(lines.account_fen), "money.pooling": fen_text(lines.pooling_fen),
+                  "money.total": fen_text(lines.total_fen), "table.note": str(table.get("note", "")),
+                  "doc.essential": f"case:{case.number};total:{fen_text(lines.total_fen)}"}
+        rows = [{"year": str(r["year"]), "base": fen_text(r["base"]), "months": str(r["months"]),
                  "employer_rate": r["employer_rate"], "account_rate": r["account_rate"],
-                 "personal_rate": r["personal_rate"], "credited": yuan(r["credited"]),
-                 "interest": yuan(r["interest"]), "closing": yuan(r["closing"])} for r in table["rows"]]
+                 "personal_rate": r["personal_rate"], "credited": fen_text(r["credited"]),
+                 "interest": fen_text(r["interest"]), "closing": fen_text(r["closing"])} for r in table["rows"]]
         periods = [{"kind": pr.KIND_NAMES[p["kind"]][0], "region": p["region"], "region_name": name_of(p["region"]),
                     "first": p["first"], "last": p["last"], "months": str(p["months"]),
                     "source": p.get("source") or office.code} for p in table.get("periods", [])]
@@ -933,7 +923,7 @@ def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:
     try:
         out: dict[str, Any] = {"year": int(str(row["year"])), "months": int(str(row["months"]))}
         for name in ("base", "credited", "interest", "closing"):
-            out[name] = _fen(parse_amount(row[name], name))
+            out[name] = fen_of(parse_amount(row[name], name))
     except KeyError as err:
         raise InvalidInput("transfer.row_field", "rows", line=line, name=str(err)) from None
     except ValueError:

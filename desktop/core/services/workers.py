@@ -18,6 +18,7 @@ from desktop.core.ids import (
     validate_country,
     validate_passport,
 )
+from desktop.core.month import parse_date
 from desktop.core.regions import validate_region
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
@@ -85,11 +86,11 @@ def _phone(text: str | None) -> str | None:
     return phone
 
 
-def require_worker(session: Session, key: str) -> Worker:
-    """A person by any of their numbers, or the refusal naming the number given."""
+def require_worker(session: Session, key: str, field: str = "worker") -> Worker:
+    """A person by any of their numbers, or the refusal naming the number given (as `field`)."""
     w = find_worker_row(session, key)
     if w is None:
-        raise InvalidInput("worker.unknown", "worker", value=clean(key))
+        raise InvalidInput("worker.unknown", field, value=clean(key))
     return w
 
 
@@ -169,10 +170,7 @@ class WorkerService:
         sx = str(sex).strip().upper()
         if sx not in ("M", "F"):
             raise InvalidInput("sex.format", "sex")
-        try:
-            born = dt.date.fromisoformat(str(birth_date).strip())
-        except ValueError:
-            raise InvalidInput("date.format", "birth_date", value=birth_date) from None
+        born = parse_date(birth_date, "birth_date")
         if born > self._ledger.today() or born.year < 1880:
             raise InvalidInput("id.birth_future", "birth_date", value=born.isoformat())
         tel = _phone(phone)
@@ -214,9 +212,7 @@ class WorkerService:
                 raise InvalidInput("hukou_type.format", "hukou_type")
             values["hukou_type"] = kind
         with self._ledger.write() as s:
-            w = find_worker_row(s, key)
-            if w is None:
-                raise InvalidInput("worker.unknown", "worker", value=clean(key))
+            w = require_worker(s, key)
             for attr, value in values.items():
                 setattr(w, attr, value)
             s.flush()

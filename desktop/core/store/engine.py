@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +12,11 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from desktop.core.backup import sqlite_copy
 from desktop.core.clock import SYSTEM, Clock
 from desktop.core.errors import DatabaseDamaged, IntegrityFailure, InvalidInput
 from desktop.core.paths import default_database
+from desktop.core.progress import StageNote
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
 
@@ -25,9 +25,6 @@ log = logging.getLogger(__name__)
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
 SCHEMA_REVISION = "0010"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
-
-Progress = Callable[[str], None]
-
 
 def database_url(target: str | os.PathLike[str] | None) -> str:
     """The SQLAlchemy URL for a --db target: a URL as given, else a SQLite file path."""
@@ -103,19 +100,11 @@ def backup_sqlite_file(database: Path, revision: str, at: dt.datetime) -> Path:
     the copy's name carries the moment `at`."""
     stamp = at.strftime("%Y%m%d-%H%M%S")
     target = database.with_name(f"{database.name}.before-{revision}-{stamp}.bak")
-    src = sqlite3.connect(str(database))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    sqlite_copy(database, target)
     return target
 
 
-def migrate(engine: Engine, progress: Progress | None = None, clock: Clock = SYSTEM) -> Path | None:
+def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SYSTEM) -> Path | None:
     """Bring the schema to SCHEMA_REVISION; an older SQLite file is backed up first (named by
     `clock`'s time).
 
@@ -150,7 +139,7 @@ def refuse_network_share(url: str) -> None:
 
 
 def open_engine(
-    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM
+    target: str | os.PathLike[str] | None, progress: StageNote | None = None, clock: Clock = SYSTEM
 ) -> Engine:
     """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB; a file
     SQLite finds damaged while migrating is refused (the Ledger opens it read-only instead)."""
@@ -167,7 +156,7 @@ def sqlite_bytes(path: Path) -> int:
 
 
 def open_checked(
-    target: str | os.PathLike[str] | None, progress: Progress | None = None, clock: Clock = SYSTEM,
+    target: str | os.PathLike[str] | None, progress: StageNote | None = None, clock: Clock = SYSTEM,
     check: bool | int = False,
 ) -> tuple[Engine, Health | None]:
     """Open (creating if needed) and migrate the office database; a damaged SQLite file is still
