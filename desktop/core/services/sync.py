@@ -27,7 +27,8 @@ from decimal import InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
@@ -59,7 +60,6 @@ from desktop.core.sync.tables import (
     TABLES,
     Keys,
     MissingReference,
-    data_of,
     dumps,
     existing_contributions,
     find_local,
@@ -76,10 +76,7 @@ FIRST_SYNC_SCHEMA = "0007"
 # This office's own changes it sent out but lost in a restore: "first-last", to be received back.
 OWN_MISSING = "sync.own_missing"
 Progress = Callable[[int, int], bool]
-_CHANGE = capture.CHANGE
-_STATE = capture.STATE
 _IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
-_CHANGE_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
 
 
 @dataclass(frozen=True)
@@ -223,7 +220,7 @@ class SyncService:
             raise InvalidInput("path.folder", "out", path=str(target.parent))
         with self._ledger.write() as s:
             office = load_office(s)
-            self._ensure_baseline(s)
+            capture.capture_baseline(self._ledger, s)
             sealed = self._seal(s, office.code, office.private_key)
             trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
             if to is not None:
@@ -249,10 +246,7 @@ class SyncService:
                     if sealed is not None and (origin, seg.first_seq) == (sealed.origin, sealed.first):
                         segments.append(sealed)  # just sealed: its changes are in memory already
                         continue
-                    rows: list[Any] = select_rows(
-                        s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change "
-                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq",
-                        (origin, seg.first_seq, seg.last_seq))
+                    rows = capture.changes(s, origin, seg.first_seq - 1, seg.last_seq)
                     segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
                                             seg.sealed_at, rows))
             vector = self._vector(s, office.code)
@@ -290,7 +284,7 @@ class SyncService:
 
     def _vector(self, s: Session, own: str) -> dict[str, int]:
         vector = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer)) if p.applied_seq}
-        sealed = s.execute(select(_STATE.c.sealed_seq).where(_STATE.c.id == 1)).scalar_one()
+        sealed = _clocks(s)[2]
         if sealed:
             vector[own] = int(sealed)
         return vector
@@ -300,30 +294,13 @@ class SyncService:
         _lamport, own_seq, sealed = capture.lock_state(s)
         if own_seq <= sealed:
             return None
-        changes: list[Any] = select_rows(
-            s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
-            (origin, sealed))
+        changes = capture.changes(s, origin, sealed)
         at = self._ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         seg = container.seal(origin, changes, private_pem, at)
         s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last, digest=seg.digest,
                           signature=seg.signature, sealed_at=at))
-        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(sealed_seq=seg.last))
+        capture.mark_sealed(s, seg.last)
         return seg
-
-    def _ensure_baseline(self, s: Session) -> None:
-        """Capture, once, every record that existed before change capture (an upgraded office)."""
-        done = s.execute(select(_STATE.c.baseline_done).where(_STATE.c.id == 1)).scalar_one()
-        if done:
-            return
-        keys = Keys(s.connection())
-        queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = s.info.setdefault("sync_queue", {})
-        for spec in sorted(TABLES.values(), key=lambda t: t.rank):
-            table: Any = spec.model.__table__
-            for row in s.connection().execute(select(table)):
-                data = data_of(spec, row, keys)
-                queue[(spec.name, record_key(spec, data))] = (data, True)
-        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(baseline_done=True))
-        capture.write_queued(self._ledger, s)
 
     # -- import ---------------------------------------------------------------------------
 
@@ -422,7 +399,7 @@ class SyncService:
         with self._ledger.write() as s:
             capture.applying(s)
             audit.note(s, f"sync import from {sender}: {digest[:16]}" + (f" ({name})" if name else ""))
-            lamport, own_seq, _sealed = capture.lock_state(s)
+            _lamport, own_seq, _sealed = capture.lock_state(s)
             peers = {p.code: p for p in s.scalars(select(SyncPeer))}
             applied_to = {code: p.applied_seq for code, p in peers.items()}
             missing = _own_missing(s)
@@ -477,10 +454,7 @@ class SyncService:
                     any(told.get(k, 0) < int(v) for k, v in mine.items()):
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
-            insert_many(s, "sync_change", capture.CHANGE_COLUMNS, [c.row() for c in incoming])
-            top = max((c.lamport for c in incoming), default=0)
-            if top > lamport:
-                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=top))
+            capture.store_applied(s, [c.row() for c in incoming])
             if missing:
                 _set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
@@ -707,18 +681,18 @@ class SyncService:
         if vid in by_id:
             return by_id[vid].base
         origin, _, seq = vid.rpartition(":")
-        row = s.execute(select(_CHANGE.c.base).where(_CHANGE.c.origin == origin,
-                                                     _CHANGE.c.seq == int(seq))).first()
-        return row[0] if row else None
+        row = capture.stored_change(s, origin, int(seq))
+        return row[1] if row else None
 
     def _data_of(self, s: Session, by_id: dict[str, _Incoming], v: tuple[int, str, int]) -> dict[str, Any]:
         vid = _version_id(v)
         if vid in by_id:
             c = by_id[vid]
             return c.parsed or parse_data(TABLES[c.tbl], c.data)
-        tbl, text = s.execute(select(_CHANGE.c.tbl, _CHANGE.c.data)
-                              .where(_CHANGE.c.origin == v[1], _CHANGE.c.seq == v[2])).one()
-        return parse_data(TABLES[tbl], text)
+        row = capture.stored_change(s, v[1], v[2])
+        if row is None:
+            raise NoResultFound(f"no change {vid} stored")
+        return parse_data(TABLES[row[0]], row[2])
 
     def _gaps(self, s: Session, own: str) -> list[Gap]:
         applied = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer))}
@@ -854,10 +828,10 @@ class SyncService:
         """(Lamport time, last change sent out) of this office, or None when it cannot be read."""
         try:
             with self._ledger.read(checked=False) as s:
-                row = s.execute(select(_STATE.c.lamport, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).first()
+                row = capture.clocks(s)
         except DatabaseDamaged:
             return None
-        return (int(row[0]), int(row[1])) if row else None
+        return (row[0], row[2]) if row else None
 
     def after_restore(self, lamport: int, sealed: int) -> tuple[int, int] | None:
         """After a restore: number this office's next changes after `sealed`, the last it had sent
@@ -869,26 +843,30 @@ class SyncService:
         """
         with self._ledger.write(checked=False) as s:
             now_lamport, own_seq, _sealed = capture.lock_state(s)
-            values: dict[str, int] = {}
-            if lamport > now_lamport:
-                values["lamport"] = lamport
             missing: tuple[int, int] | None = None
             if sealed > own_seq:
                 missing = (own_seq + 1, sealed)
-                values.update(own_seq=sealed, sealed_seq=sealed)
                 known = _own_missing(s)
                 if known:
                     missing = (min(known[0], missing[0]), sealed)
                 _set_own_missing(s, missing)
-            if values:
-                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(**values))
+            capture.move_clocks(s, lamport=lamport if lamport > now_lamport else None,
+                                own_seq=sealed if missing else None, sealed_seq=sealed if missing else None)
             return missing
 
     def pending_changes(self) -> int:
         """This office's changes not yet in any exported file."""
         with self._ledger.read() as s:
-            row = s.execute(select(_STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).one()
-            return int(row[0]) - int(row[1])
+            _lamport, own_seq, sealed = _clocks(s)
+            return own_seq - sealed
+
+
+def _clocks(s: Session) -> tuple[int, int, int]:
+    """(lamport, own_seq, sealed_seq) of this office, unlocked (sync_state always has its row)."""
+    found = capture.clocks(s)
+    if found is None:
+        raise NoResultFound("sync_state has no row")
+    return found
 
 
 def _own_missing(s: Session) -> tuple[int, int] | None:
