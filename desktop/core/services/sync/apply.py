@@ -29,11 +29,7 @@ from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.errors import (
-    Conflict,
-    IntegrityFailure,
-    InvalidInput,
-)
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import (
@@ -45,10 +41,7 @@ from desktop.core.services.sync.bookkeeping import (
     set_own_missing,
     without_gc,
 )
-from desktop.core.services.sync.results import (
-    IGNORED_IN_CONFLICTS,
-    ImportResult,
-)
+from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ImportResult
 from desktop.core.store.engine import known_revisions
 from desktop.core.store.models import (
     SyncConflict,
@@ -75,7 +68,7 @@ from desktop.core.sync.tables import (
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-log = logging.getLogger("desktop.core.services.sync")
+log = logging.getLogger("desktop.core.services.sync")  # the name it had before the split
 
 FIRST_SYNC_SCHEMA = "0007"
 

@@ -12,11 +12,7 @@ from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from desktop.core.services.sync.results import Gap
-from desktop.core.store.models import (
-    OfficeSetting,
-    SyncHeld,
-    SyncPeer,
-)
+from desktop.core.store.models import OfficeSetting, SyncHeld, SyncPeer
 from desktop.core.sync import capture
 from desktop.core.sync.container import Segment
 

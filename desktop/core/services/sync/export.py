@@ -15,30 +15,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.errors import (
-    InvalidInput,
-    RefusedByRule,
-)
+from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.security import ADMIN, COUNTER
 from desktop.core.services.office import load_office
-from desktop.core.services.sync.bookkeeping import (
-    Progress,
-    clocks,
-    new_peer,
-    ranges,
-    without_gc,
-)
-from desktop.core.services.sync.results import (
-    ExportResult,
-)
+from desktop.core.services.sync.bookkeeping import Progress, clocks, new_peer, ranges, without_gc
+from desktop.core.services.sync.results import ExportResult
 from desktop.core.store.engine import SCHEMA_REVISION
-from desktop.core.store.models import (
-    OfficeSetting,
-    SyncFile,
-    SyncPeer,
-    SyncSegment,
-    TrustedOffice,
-)
+from desktop.core.store.models import OfficeSetting, SyncFile, SyncPeer, SyncSegment, TrustedOffice
 from desktop.core.sync import capture, container
 from desktop.core.sync.container import Segment
 

@@ -7,40 +7,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from desktop.core.errors import (
-    Conflict,
-    DatabaseDamaged,
-    InvalidInput,
-    RefusedByRule,
-)
+from desktop.core.errors import Conflict, DatabaseDamaged, InvalidInput, RefusedByRule
 from desktop.core.security import SUPERVISE
 from desktop.core.services.office import load_office
-from desktop.core.services.sync.bookkeeping import (
-    clocks,
-    find_gaps,
-    own_missing,
-    set_own_missing,
-)
-from desktop.core.services.sync.results import (
-    IGNORED_IN_CONFLICTS,
-    ConflictInfo,
-    Gap,
-    PeerStatus,
-)
-from desktop.core.store.models import (
-    Contribution,
-    SyncConflict,
-    SyncPeer,
-    TrustedOffice,
-    Worker,
-)
+from desktop.core.services.sync.bookkeeping import clocks, find_gaps, own_missing, set_own_missing
+from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ConflictInfo, Gap, PeerStatus
+from desktop.core.store.models import Contribution, SyncConflict, SyncPeer, TrustedOffice, Worker
 from desktop.core.sync import capture
-from desktop.core.sync.tables import (
-    TABLES,
-    Keys,
-    find_local,
-    values_of,
-)
+from desktop.core.sync.tables import TABLES, Keys, find_local, values_of
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
