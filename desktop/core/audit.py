@@ -44,6 +44,21 @@ _HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
 _FIELDS = ("seq", "at", "actor", "role", "counter", "action", "table_name", "row_id", "worker_id",
            "before_json", "after_json", "note")
 
+# What the trail keeps in `session.info`; only this module reads or writes these keys (the calls
+# that set them are `note`, `act_as`, `count_bulk`, `record_bulk` and `take_range`):
+# - _QUEUE: the transaction's entries so far (without sequence and hashes), chained at the commit;
+# - _BULK: {table: rows INSERTed in bulk and not yet recorded by `record_bulk`}; a commit with any
+#   left is refused;
+# - _NOTE: the note stamped on the entries queued from now on;
+# - _ACTOR: the account the entries are recorded under, when not the ledger's (sign-in);
+# - _RANGE: (seq before, seq after) of the entries a committed transaction wrote; it outlives the
+#   transaction until `take_range` takes it.
+_QUEUE = "audit_queue"
+_BULK = "audit_bulk"
+_NOTE = "audit_note"
+_ACTOR = "audit_actor"
+_RANGE = "audit_range"
+
 
 class UnauditedChange(RuntimeError):
     """A bulk statement that would change data without an audit entry (a programming error)."""
@@ -104,7 +119,7 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
 
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
-        for key in ("audit_queue", "audit_bulk", "audit_note", "audit_actor"):
+        for key in (_QUEUE, _BULK, _NOTE, _ACTOR):
             session.info.pop(key, None)
 
 
@@ -126,12 +141,12 @@ def count_bulk(session: Session, table: str, rows: int) -> None:
     """Count rows INSERTed in bulk into an audited table (the commit fails until record_bulk)."""
     if table in NOT_AUDITED:
         return
-    pending: dict[str, int] = session.info.setdefault("audit_bulk", {})
+    pending: dict[str, int] = session.info.setdefault(_BULK, {})
     pending[table] = pending.get(table, 0) + rows
 
 
 def _check_bulk_recorded(session: Session) -> None:
-    pending = {t: n for t, n in session.info.get("audit_bulk", {}).items() if n}
+    pending = {t: n for t, n in session.info.get(_BULK, {}).items() if n}
     if pending:
         raise UnauditedChange(f"bulk INSERT not recorded in the audit trail: {pending}")
 
@@ -197,19 +212,19 @@ def _flush_changes(session: Session) -> Iterator[dict[str, Any]]:
 
 def note(session: Session, text: str) -> None:
     """A note for the entries this transaction writes from now on (e.g. the reason, the approval)."""
-    before = session.info.get("audit_note")
-    session.info["audit_note"] = (f"{before}; {text}" if before else text)[:2000]
+    before = session.info.get(_NOTE)
+    session.info[_NOTE] = (f"{before}; {text}" if before else text)[:2000]
 
 
 def act_as(session: Session, actor: Actor | None) -> None:
     """Record this transaction's entries under an account other than the ledger's (sign-in)."""
-    session.info["audit_actor"] = actor
+    session.info[_ACTOR] = actor
 
 
 def record_bulk(ledger: Ledger, session: Session, table: str, details: dict[str, Any],
                 worker_id: int | None = None) -> None:
     """One entry for the bulk INSERTs into table so far in this transaction, with their row count."""
-    pending: dict[str, int] = session.info.setdefault("audit_bulk", {})
+    pending: dict[str, int] = session.info.setdefault(_BULK, {})
     rows = pending.pop(table, 0)
     after = {"rows": rows, **details}
     queue(ledger, session, [{"action": "bulk_insert", "table_name": table, "row_id": None,
@@ -226,15 +241,15 @@ def record_event(ledger: Ledger, session: Session, table: str, what: str,
 
 def queue(ledger: Ledger, session: Session, changes: Iterable[dict[str, Any]]) -> None:
     """Keep entries for this transaction, stamped with who acts now and the current note."""
-    actor: Actor | None = session.info.get("audit_actor", ledger.actor)
+    actor: Actor | None = session.info.get(_ACTOR, ledger.actor)
     stamp = {"actor": actor.name if actor else "-", "role": actor.role if actor else "",
-             "counter": ledger.counter, "note": session.info.get("audit_note", "")}
-    session.info.setdefault("audit_queue", []).extend({**stamp, **change} for change in changes)
+             "counter": ledger.counter, "note": session.info.get(_NOTE, "")}
+    session.info.setdefault(_QUEUE, []).extend({**stamp, **change} for change in changes)
 
 
 def write_queued(ledger: Ledger, session: Session) -> None:
     """Chain the transaction's entries after the head, insert them and move the head (at commit)."""
-    changes: list[dict[str, Any]] = session.info.pop("audit_queue", [])
+    changes: list[dict[str, Any]] = session.info.pop(_QUEUE, [])
     if not changes:
         return
     conn = session.connection()
@@ -257,4 +272,11 @@ def write_queued(ledger: Ledger, session: Session) -> None:
         rows.append(values)
     conn.execute(insert(_ENTRY), rows)
     conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=prev))
-    session.info["audit_range"] = (seq - len(rows), seq)  # Ledger.take_written, once committed
+    session.info[_RANGE] = (seq - len(rows), seq)  # Ledger.take_written, once committed
+
+
+def take_range(session: Session) -> tuple[int, int] | None:
+    """(seq before, seq after) of the entries the session's last committed transaction wrote, once
+    (None: it wrote none, or they were taken already)."""
+    taken: tuple[int, int] | None = session.info.pop(_RANGE, None)
+    return taken

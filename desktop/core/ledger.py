@@ -299,7 +299,9 @@ class Ledger:
 
     def _note_written(self, session: Session) -> None:
         """Remember the audit sequence numbers a committed transaction of this thread took."""
-        taken = session.info.pop("audit_range", None)
+        from desktop.core import audit
+
+        taken = audit.take_range(session)
         if taken is not None:
             written: list[tuple[int, int]] = getattr(self._local, "written", None) or []
             self._local.written = [*written[-63:], taken]

@@ -51,7 +51,7 @@ from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
 from desktop.core.sync import capture
-from desktop.core.sync.rows import insert_dicts
+from desktop.core.sync.capture import insert_dicts
 from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:

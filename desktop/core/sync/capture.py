@@ -1,25 +1,32 @@
 """Change capture: every committed change of a synced record writes its change record, same transaction.
 
 Session events on the Ledger's sessionmaker (like the audit trail): each flush's inserts and
-updates of synced tables become change data; bulk Core INSERTs (the declaration import) must hand
-their rows to `capture_rows`, and a commit with uncaptured bulk rows is refused, so nothing reaches
-the database without its change record. Just before the commit the changes get this office's next
-sequence numbers and a Lamport time (`sync_state`, locked from then to the commit, so concurrent
-counters on PostgreSQL cannot hand out the same number) and are inserted into `sync_change`.
+updates of synced tables become change data; rows INSERTed in bulk (the declaration import, through
+`insert_dicts` or the session) must be handed to `capture_rows`, and a commit with uncaptured bulk
+rows is refused, so nothing reaches the database without its change record. Just before the commit
+the changes get this office's next sequence numbers and a Lamport time (`sync_state`, locked from
+then to the commit, so concurrent counters on PostgreSQL cannot hand out the same number) and are
+inserted into `sync_change`.
 
 Changes applied from another office's file are not captured again: they keep their origin.
+
+The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
+`lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `store_applied` and
+`capture_baseline`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
-from desktop.core.sync.rows import count_uncaptured, insert_many
+from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.tables import (
     SYNCED,
     TABLES,
@@ -33,9 +40,23 @@ from desktop.core.sync.tables import (
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
-STATE: Table = SyncState.__table__  # type: ignore[assignment]
-CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
+_CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
+_STATE: Table = SyncState.__table__  # type: ignore[assignment]
+CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")  # a sync_change row
+_TRAVEL_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
+
+# What capture keeps in `session.info` for the transaction (dropped when it ends); only this module
+# reads or writes these keys:
+# - _QUEUE: {(table, record key): (data dict or encoded data text, whether the record existed before)},
+#   the changes of the transaction, numbered and stored just before the commit;
+# - _BULK: {table: rows INSERTed in bulk and not yet handed to `capture_rows`}; a commit with any
+#   left is refused;
+# - _KEYS: the `Keys` (local ids to person and employer keys) of the transaction;
+# - _APPLYING: True while the transaction applies other offices' changes (see `applying`).
+_QUEUE = "sync_queue"
+_BULK = "sync_bulk"
+_KEYS = "sync_keys"
+_APPLYING = "sync_applying"
 
 
 class UncapturedChange(RuntimeError):
@@ -44,17 +65,17 @@ class UncapturedChange(RuntimeError):
 
 def applying(session: Session, on: bool = True) -> None:
     """Mark the transaction as applying other offices' changes (they are stored, not captured)."""
-    session.info["sync_applying"] = on
+    session.info[_APPLYING] = on
 
 
 def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
     """Attach change capture to the ledger's sessionmaker."""
 
     def after_flush(session: Session, _context: Any) -> None:
-        if session.info.get("sync_applying"):
+        if session.info.get(_APPLYING):
             return
         keys = _keys(session)
-        queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = session.info.setdefault("sync_queue", {})
+        queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = session.info.setdefault(_QUEUE, {})
         for obj in list(session.new) + list(session.dirty):
             table = str(inspect(obj).mapper.local_table.name)
             if table not in SYNCED or (obj in session.dirty and not session.is_modified(obj)):
@@ -69,12 +90,12 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
 
     def before_commit(session: Session) -> None:
         session.flush()
-        if session.info.get("sync_applying"):
+        if session.info.get(_APPLYING):
             return
-        pending = {t: n for t, n in session.info.get("sync_bulk", {}).items() if n}
+        pending = {t: n for t, n in session.info.get(_BULK, {}).items() if n}
         if pending:
             raise UncapturedChange(f"bulk INSERT into synced tables not captured: {pending}")
-        write_queued(ledger, session)
+        _write_queued(ledger, session)
 
     event.listen(factory, "after_flush", after_flush)
     event.listen(factory, "do_orm_execute", _count_bulk)
@@ -83,34 +104,65 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
 
 
 def _keys(session: Session) -> Keys:
-    keys: Keys | None = session.info.get("sync_keys")
+    keys: Keys | None = session.info.get(_KEYS)
     if keys is None:
-        keys = session.info["sync_keys"] = Keys(session.connection())
+        keys = session.info[_KEYS] = Keys(session.connection())
     return keys
 
 
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
-        for key in ("sync_queue", "sync_bulk", "sync_keys", "sync_applying"):
+        for key in (_QUEUE, _BULK, _KEYS, _APPLYING):
             session.info.pop(key, None)
 
 
 def _count_bulk(state: ORMExecuteState) -> None:
-    if not state.is_insert or state.session.info.get("sync_applying"):
+    if not state.is_insert or state.session.info.get(_APPLYING):
         return
     name = str(getattr(getattr(state.statement, "table", None), "name", ""))
     params = state.parameters
-    count_uncaptured(state.session, name, len(params) if isinstance(params, list) else 1)
+    _count_uncaptured(state.session, name, len(params) if isinstance(params, list) else 1)
+
+
+def _count_uncaptured(session: Session, table: str, rows: int) -> None:
+    """Count rows INSERTed in bulk into a synced table; `capture_rows` takes them off again (a commit
+    with rows left uncounted is refused). Changes being applied from a file are not counted."""
+    if table in SYNCED and not session.info.get(_APPLYING):
+        pending: dict[str, int] = session.info.setdefault(_BULK, {})
+        pending[table] = pending.get(table, 0) + rows
+
+
+def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT rows given as dicts of stored values (all with the same keys) via `rows.insert_many`.
+
+    Dates and times become what the database keeps (SQLite: the text SQLAlchemy writes), column by
+    column. Rows of a synced table count as inserted in bulk: `capture_rows` must follow.
+    """
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
+    as_text = session.connection().dialect.name == "sqlite"
+    for i, col in enumerate(values):
+        kinds = set(map(type, col))
+        if not as_text or not kinds & {dt.date, dt.datetime}:
+            continue
+        if kinds == {dt.date}:
+            values[i] = list(map(dt.date.isoformat, col))
+        else:
+            values[i] = [date_value(v, True) if isinstance(v, dt.date) else v for v in col]
+    insert_many(session, table, columns, list(zip(*values, strict=True)))
+    _count_uncaptured(session, table, len(rows))
 
 
 def capture_rows(session: Session, table: str, rows: Sequence[Mapping[str, Any]],
                  worker_keys: Mapping[int, str], employer_keys: Mapping[int, str]) -> None:
     """Capture rows just inserted in bulk (money in fen; worker_id/employer_id local ids)."""
     spec = TABLES[table]
-    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.setdefault("sync_queue", {})
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.setdefault(_QUEUE, {})
     for key, text in encode_rows(spec, rows, worker_keys, employer_keys):
         queue[(table, key)] = (text, False)
-    pending: dict[str, int] = session.info.setdefault("sync_bulk", {})
+    pending: dict[str, int] = session.info.setdefault(_BULK, {})
     pending[table] = pending.get(table, 0) - len(rows)
 
 
@@ -128,23 +180,23 @@ def office_code(ledger: Ledger, session: Session) -> str:
 def current_version(session: Session, table: str, key: str) -> tuple[int, str, int] | None:
     """The winning change of a record so far: (lamport, origin, seq), or None."""
     row = session.connection().execute(
-        select(CHANGE.c.lamport, CHANGE.c.origin, CHANGE.c.seq)
-        .where(CHANGE.c.tbl == table, CHANGE.c.key == key)
-        .order_by(CHANGE.c.lamport.desc(), CHANGE.c.origin.desc()).limit(1)).first()
+        select(_CHANGE.c.lamport, _CHANGE.c.origin, _CHANGE.c.seq)
+        .where(_CHANGE.c.tbl == table, _CHANGE.c.key == key)
+        .order_by(_CHANGE.c.lamport.desc(), _CHANGE.c.origin.desc()).limit(1)).first()
     return (int(row[0]), str(row[1]), int(row[2])) if row else None
 
 
 def lock_state(session: Session) -> tuple[int, int, int]:
     """Lock this office's sync clocks until the commit: (lamport, own_seq, sealed_seq)."""
     row = session.connection().execute(
-        select(STATE.c.lamport, STATE.c.own_seq, STATE.c.sealed_seq).where(STATE.c.id == 1)
+        select(_STATE.c.lamport, _STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)
         .with_for_update()).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def write_queued(ledger: Ledger, session: Session) -> None:
+def _write_queued(ledger: Ledger, session: Session) -> None:
     """Number the transaction's changes after this office's last one and store them."""
-    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.pop("sync_queue", {})
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.pop(_QUEUE, {})
     if not queue:
         return
     origin = office_code(ledger, session)
@@ -164,4 +216,69 @@ def write_queued(ledger: Ledger, session: Session) -> None:
         text = data if isinstance(data, str) else encode_data(TABLES[table], data)
         rows.append((origin, seq, lamport, table, key, base, text, at))
     insert_many(session, "sync_change", CHANGE_COLUMNS, rows)
-    conn.execute(update(STATE).where(STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
+    conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
+
+
+def clocks(session: Session) -> tuple[int, int, int] | None:
+    """This office's sync clocks without locking them: (lamport, own_seq, sealed_seq); None when
+    `sync_state` has no row (a damaged database)."""
+    row = session.connection().execute(
+        select(_STATE.c.lamport, _STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).first()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else None
+
+
+def move_clocks(session: Session, lamport: int | None = None, own_seq: int | None = None,
+                sealed_seq: int | None = None) -> None:
+    """Set the clocks given (after a restore, or a file's later Lamport times), in this transaction."""
+    values = {k: v for k, v in (("lamport", lamport), ("own_seq", own_seq), ("sealed_seq", sealed_seq))
+              if v is not None}
+    if values:
+        session.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(**values))
+
+
+def mark_sealed(session: Session, last_seq: int) -> None:
+    """Note this office's changes up to last_seq as sealed into a signed segment."""
+    move_clocks(session, sealed_seq=last_seq)
+
+
+def changes(session: Session, origin: str, after: int, last: int | None = None) -> list[Any]:
+    """The stored changes of an origin after seq `after` (up to `last`), in order, as they travel
+    (container.Change: seq, lamport, tbl, key, base, data, at)."""
+    if last is None:
+        return select_rows(session.connection(), f"SELECT {_TRAVEL_FIELDS} FROM sync_change "
+                           "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, after))
+    return select_rows(session.connection(), f"SELECT {_TRAVEL_FIELDS} FROM sync_change "
+                       "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, after + 1, last))
+
+
+def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | None, str] | None:
+    """A stored change's (table, base version, data text), or None when it is not stored here."""
+    row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data)
+                          .where(_CHANGE.c.origin == origin, _CHANGE.c.seq == seq)).first()
+    return (str(row[0]), row[1], str(row[2])) if row else None
+
+
+def store_applied(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Store changes applied from other offices' files (rows in CHANGE_COLUMNS order, with their own
+    origin and sequence) and move this office's Lamport time up to the latest of them."""
+    insert_many(session, "sync_change", CHANGE_COLUMNS, rows)
+    top = max((int(r[2]) for r in rows), default=0)
+    lamport, _own, _sealed = lock_state(session)
+    if top > lamport:
+        move_clocks(session, lamport=top)
+
+
+def capture_baseline(ledger: Ledger, session: Session) -> None:
+    """Capture, once, every record that existed before change capture (an upgraded office)."""
+    done = session.execute(select(_STATE.c.baseline_done).where(_STATE.c.id == 1)).scalar_one()
+    if done:
+        return
+    keys = Keys(session.connection())
+    queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = session.info.setdefault(_QUEUE, {})
+    for spec in sorted(TABLES.values(), key=lambda t: t.rank):
+        table: Any = spec.model.__table__
+        for row in session.connection().execute(select(table)):
+            data = data_of(spec, row, keys)
+            queue[(spec.name, record_key(spec, data))] = (data, True)
+    session.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(baseline_done=True))
+    _write_queued(ledger, session)

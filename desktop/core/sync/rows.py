@@ -6,8 +6,9 @@ compilation or type processing), and change data becomes rows column by column: 
 per column checks the types, parses the dates and looks up the person and employer ids. Data that
 does not take the quick path (a field missing in a file from an older version, an unexpected type)
 goes row by row through the same checks as a single record, and a value that fails them is a
-damaged file, never a half-written row. Bulk rows are counted for the audit trail and, in synced
-tables, for change capture, exactly as a bulk INSERT through the session is.
+damaged file, never a half-written row. Bulk rows are counted for the audit trail exactly as a bulk
+INSERT through the session is; rows of synced tables go in through `capture.insert_dicts`, which
+counts them for change capture too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
-from desktop.core.sync.tables import SYNCED, Keys, MissingReference, TableSpec, checked, decode_data
+from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
 
 _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
@@ -66,37 +67,6 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
         chunk = rows[i:i + _CHUNK]
         conn.exec_driver_sql(sql, [_params(conn, r) for r in chunk] if named else list(chunk))
     audit.count_bulk(session, table, len(rows))
-
-
-def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT rows given as dicts of stored values (all with the same keys) via `insert_many`.
-
-    Dates and times become what the database keeps (SQLite: the text SQLAlchemy writes), column by
-    column. Rows of a synced table count as inserted in bulk: `capture.capture_rows` must follow.
-    """
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
-    as_text = session.connection().dialect.name == "sqlite"
-    for i, col in enumerate(values):
-        kinds = set(map(type, col))
-        if not as_text or not kinds & {dt.date, dt.datetime}:
-            continue
-        if kinds == {dt.date}:
-            values[i] = list(map(dt.date.isoformat, col))
-        else:
-            values[i] = [_date_value(v, True) if isinstance(v, dt.date) else v for v in col]
-    insert_many(session, table, columns, list(zip(*values, strict=True)))
-    count_uncaptured(session, table, len(rows))
-
-
-def count_uncaptured(session: Session, table: str, rows: int) -> None:
-    """Count rows INSERTed in bulk into a synced table; `capture.capture_rows` takes them off again
-    (a commit with rows left uncounted is refused). Changes being applied from a file are not counted."""
-    if table in SYNCED and not session.info.get("sync_applying"):
-        pending: dict[str, int] = session.info.setdefault("sync_bulk", {})
-        pending[table] = pending.get(table, 0) + rows
 
 
 def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -171,7 +141,7 @@ class BulkRows:
             elif kind == "date":
                 columns[i] = list(map(dt.date.isoformat, parsed))
             else:
-                columns[i] = [_date_value(v, True) for v in parsed]
+                columns[i] = [date_value(v, True) for v in parsed]
         return list(zip(*columns, strict=True))
 
     def _ref_column(self, kind: str, column: Sequence[str]) -> list[int]:
@@ -204,7 +174,7 @@ class BulkRows:
                 parsed = dt.date.fromisoformat(out[i]) if kind == "date" else dt.datetime.fromisoformat(out[i])
             except ValueError:
                 raise IntegrityFailure("sync.damaged", "file") from None
-            out[i] = _date_value(parsed, self._as_text)
+            out[i] = date_value(parsed, self._as_text)
         return tuple(out)
 
     def _ref(self, kind: str, key: str) -> int:
@@ -225,13 +195,13 @@ class BulkRows:
                 out.append(self._ref(f.kind, str(value)))
             elif value is not None and f.kind in ("date", "datetime"):
                 parsed = dt.date.fromisoformat(value) if f.kind == "date" else dt.datetime.fromisoformat(value)
-                out.append(_date_value(parsed, self._as_text))
+                out.append(date_value(parsed, self._as_text))
             else:
                 out.append(value)  # text, whole numbers and money in fen, true/false: stored as they are
         return tuple(out)
 
 
-def _date_value(value: dt.date, as_text: bool) -> Any:
+def date_value(value: dt.date, as_text: bool) -> Any:
     """A date or time as the database keeps it (SQLite: the text SQLAlchemy writes)."""
     if not as_text:
         return value

@@ -1,11 +1,11 @@
-"""Offline sync between offices: export sealed files, import them safely, relay, conflicts to review.
+"""Import: verify a sync file completely, then apply what is new in one transaction.
 
 Import checks everything before it applies anything: the file's shape, the sender (trusted, and its
 signature over the whole file), the body (decrypted with this office's key), every segment (its
 origin trusted, its digest and the origin's signature), and the manifest against the segments.
 Then one transaction applies the changes no one applied here before, in per-origin sequence
 order. A segment that starts after a gap is kept (held) until the missing changes arrive; it is
-never applied with a hole. See README "Sync between offices" for who owns what.
+never applied with a hole.
 
 Concurrent edits of one record at two offices: the change with the higher (Lamport time, origin
 code) wins at every office, whatever order the files arrive in; when neither edit had seen the
@@ -15,42 +15,41 @@ other, the losing one is kept in `sync_conflict` for a clerk to review, never dr
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
-from desktop.core.errors import (
-    Conflict,
-    DatabaseDamaged,
-    IntegrityFailure,
-    InvalidInput,
-    RefusedByRule,
-)
-from desktop.core.security import ADMIN, COUNTER, SUPERVISE
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
+from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
-from desktop.core.store.engine import SCHEMA_REVISION, known_revisions
+from desktop.core.services.sync.bookkeeping import (
+    Progress,
+    find_gaps,
+    new_peer,
+    own_missing,
+    ranges,
+    set_own_missing,
+    without_gc,
+)
+from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ImportResult
+from desktop.core.store.engine import known_revisions
 from desktop.core.store.models import (
-    Contribution,
-    OfficeSetting,
     SyncConflict,
     SyncFile,
     SyncHeld,
     SyncPeer,
     SyncSegment,
     TrustedOffice,
-    Worker,
 )
 from desktop.core.sync import capture, container
 from desktop.core.sync.container import Segment
@@ -59,7 +58,6 @@ from desktop.core.sync.tables import (
     TABLES,
     Keys,
     MissingReference,
-    data_of,
     dumps,
     existing_contributions,
     find_local,
@@ -70,84 +68,9 @@ from desktop.core.sync.tables import (
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("desktop.core.services.sync")  # the name it had before the split
 
 FIRST_SYNC_SCHEMA = "0007"
-# This office's own changes it sent out but lost in a restore: "first-last", to be received back.
-OWN_MISSING = "sync.own_missing"
-Progress = Callable[[int, int], bool]
-_CHANGE = capture.CHANGE
-_STATE = capture.STATE
-_IGNORED_IN_CONFLICTS = frozenset({"created_at", "initials"})
-_CHANGE_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """A sync file written."""
-
-    file: str
-    changes: int
-    segments: int
-    sha256: str
-    to: tuple[str, ...]
-    size: int
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Changes of an origin that have not arrived, while later ones wait (held)."""
-
-    origin: str
-    first_missing: int
-    last_missing: int
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did."""
-
-    sender: str
-    applied: int
-    already_applied: int
-    conflicts: int
-    held: int
-    gaps: tuple[Gap, ...]
-    sha256: str
-
-
-@dataclass(frozen=True)
-class PeerStatus:
-    """Sync state with one other office."""
-
-    code: str
-    name: str
-    applied_seq: int
-    last_import: dt.datetime | None
-    last_export: dt.datetime | None
-    can_receive: bool
-
-
-@dataclass(frozen=True)
-class ConflictInfo:
-    """A losing edit kept for review."""
-
-    id: int
-    table: str
-    key: str
-    winner: str
-    loser: str
-    winner_data: dict[str, Any]
-    loser_data: dict[str, Any]
-    detected_at: dt.datetime
-    reviewed_by: str | None
-    resolution: str | None
-
-    def differences(self) -> list[tuple[str, Any, Any]]:
-        """(field, winning value, losing value) for every field that differs."""
-        names = sorted(set(self.winner_data) | set(self.loser_data))
-        return [(n, self.winner_data.get(n), self.loser_data.get(n)) for n in names
-                if self.winner_data.get(n) != self.loser_data.get(n) and n not in _IGNORED_IN_CONFLICTS]
 
 
 @dataclass(slots=True)
@@ -171,163 +94,17 @@ class _Incoming:
         return (self.origin, self.seq, self.lamport, self.tbl, self.key, self.base, self.data, self.at)
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run a bulk step with the cyclic garbage collector paused.
-
-    A file of 100,000 changes makes about a million small objects, and the collector's repeated
-    passes over them while they are made cost time without freeing them (they are all in use).
-    """
-
-    @functools.wraps(fn)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
-
-    return run
-
-
 def _version_id(v: tuple[int, str, int]) -> str:
     return f"{v[1]}:{v[2]}"
 
 
-class SyncService:
-    """Export and import sync files; peers, gaps and conflicts."""
+class Importer:
+    """Read sync files: verify, apply (last writer wins), hold segments after a gap."""
 
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
-    # -- export ---------------------------------------------------------------------------
-
-    @_without_gc
-    def export(self, out: str | os.PathLike[str], to: str | None = None, full: bool = False,
-               progress: Progress | None = None) -> ExportResult:
-        """Write a sync file with every change the destination(s) may not have yet.
-
-        Without `to`, the file is for every trusted office (each can open it). `full` sends every
-        change from the start (a snapshot to seed a new office or a reinstalled machine).
-        A destination's "has" is only what it told us in its own files, so a lost file is sent
-        again in the next one: nothing is lost, and the importer skips what it already has.
-        """
-        self._ledger.require(COUNTER)
-        target = Path(out)
-        if not target.parent.exists():
-            raise InvalidInput("path.folder", "out", path=str(target.parent))
-        with self._ledger.write() as s:
-            office = load_office(s)
-            self._ensure_baseline(s)
-            sealed = self._seal(s, office.code, office.private_key)
-            trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
-            if to is not None:
-                if to.strip() not in trusted:
-                    raise RefusedByRule("sync.unknown_office", "to", office=to)
-                dests = [trusted[to.strip()]]
-            else:
-                dests = list(trusted.values())
-            if not dests:
-                raise RefusedByRule("sync.no_offices", "to")
-            missing_key = [d.code for d in dests if not d.enc_public_key]
-            if missing_key:
-                raise RefusedByRule("sync.no_key", "to", office=", ".join(missing_key))
-            peers = {p.code: p for p in s.scalars(select(SyncPeer))}
-            has = {d.code: ({} if full or d.code not in peers else json.loads(peers[d.code].has_json))
-                   for d in dests}
-            origins = [o for (o,) in s.execute(select(SyncSegment.origin).distinct())]
-            segments: list[Segment] = []
-            for origin in sorted(origins):
-                start = min(int(h.get(origin, 0)) for h in has.values())
-                for seg in s.scalars(select(SyncSegment).where(
-                        SyncSegment.origin == origin, SyncSegment.last_seq > start).order_by(SyncSegment.first_seq)):
-                    if sealed is not None and (origin, seg.first_seq) == (sealed.origin, sealed.first):
-                        segments.append(sealed)  # just sealed: its changes are in memory already
-                        continue
-                    rows: list[Any] = select_rows(
-                        s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change "
-                        "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq",
-                        (origin, seg.first_seq, seg.last_seq))
-                    segments.append(Segment(origin, seg.first_seq, seg.last_seq, seg.digest, seg.signature,
-                                            seg.sealed_at, rows))
-            vector = self._vector(s, office.code)
-            now = self._ledger.now().replace(tzinfo=None)
-            manifest = {
-                "kind": "shebao-sync", "schema": SCHEMA_REVISION, "app_version": _app_version(),
-                "sender": office.code, "sender_name": office.name, "sender_region": office.region,
-                "to": sorted(d.code for d in dests), "created": now.isoformat(sep=" ", timespec="seconds"),
-                "full": full, "has": vector,
-                "ranges": _ranges(segments),
-                "counts": {"segments": len(segments), "changes": sum(len(x.changes) for x in segments)},
-            }
-            if progress:
-                progress(1, 3)
-            raw = container.pack(manifest, segments,
-                                 {d.code: str(d.enc_public_key) for d in dests}, office.private_key)
-            digest = hashlib.sha256(raw).hexdigest()
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(raw)
-            os.replace(tmp, target)
-            for d in dests:
-                peer = peers.get(d.code) or self._new_peer(s, d.code)
-                peer.last_export_at = now
-            n = sum(len(x.changes) for x in segments)
-            s.add(SyncFile(sha256=digest, direction="out", peer=",".join(sorted(d.code for d in dests)),
-                           changes=n, applied=0, at=now))
-        if progress:
-            progress(3, 3)
-        return ExportResult(str(target), n, len(segments), digest, tuple(sorted(d.code for d in dests)), len(raw))
-
-    def _new_peer(self, s: Session, code: str) -> SyncPeer:
-        peer = SyncPeer(code=code, applied_seq=0, has_json="{}")
-        s.add(peer)
-        return peer
-
-    def _vector(self, s: Session, own: str) -> dict[str, int]:
-        vector = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer)) if p.applied_seq}
-        sealed = s.execute(select(_STATE.c.sealed_seq).where(_STATE.c.id == 1)).scalar_one()
-        if sealed:
-            vector[own] = int(sealed)
-        return vector
-
-    def _seal(self, s: Session, origin: str, private_pem: str) -> Segment | None:
-        """Sign this office's changes not sealed yet into a new segment (None: there were none)."""
-        _lamport, own_seq, sealed = capture.lock_state(s)
-        if own_seq <= sealed:
-            return None
-        changes: list[Any] = select_rows(
-            s.connection(), f"SELECT {_CHANGE_FIELDS} FROM sync_change WHERE origin = ? AND seq > ? ORDER BY seq",
-            (origin, sealed))
-        at = self._ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        seg = container.seal(origin, changes, private_pem, at)
-        s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last, digest=seg.digest,
-                          signature=seg.signature, sealed_at=at))
-        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(sealed_seq=seg.last))
-        return seg
-
-    def _ensure_baseline(self, s: Session) -> None:
-        """Capture, once, every record that existed before change capture (an upgraded office)."""
-        done = s.execute(select(_STATE.c.baseline_done).where(_STATE.c.id == 1)).scalar_one()
-        if done:
-            return
-        keys = Keys(s.connection())
-        queue: dict[tuple[str, str], tuple[dict[str, Any], bool]] = s.info.setdefault("sync_queue", {})
-        for spec in sorted(TABLES.values(), key=lambda t: t.rank):
-            table: Any = spec.model.__table__
-            for row in s.connection().execute(select(table)):
-                data = data_of(spec, row, keys)
-                queue[(spec.name, record_key(spec, data))] = (data, True)
-        s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(baseline_done=True))
-        capture.write_queued(self._ledger, s)
-
-    # -- import ---------------------------------------------------------------------------
-
-    @_without_gc
+    @without_gc
     def import_file(self, path: str | os.PathLike[str], progress: Progress | None = None) -> ImportResult:
         """Verify a sync file completely, then apply what is new in one transaction."""
         self._ledger.require(COUNTER)
@@ -360,7 +137,7 @@ class SyncService:
             progress(1, 4)
         stated = h.get("counts")
         counts: dict[str, Any] = stated if isinstance(stated, dict) else {}
-        if _ranges(segments) != h.get("ranges") or counts.get("segments") != len(segments) or \
+        if ranges(segments) != h.get("ranges") or counts.get("segments") != len(segments) or \
                 counts.get("changes") != sum(len(x.changes) for x in segments):
             raise IntegrityFailure("sync.manifest", "file")
         for seg in segments:
@@ -422,10 +199,10 @@ class SyncService:
         with self._ledger.write() as s:
             capture.applying(s)
             audit.note(s, f"sync import from {sender}: {digest[:16]}" + (f" ({name})" if name else ""))
-            lamport, own_seq, _sealed = capture.lock_state(s)
+            _lamport, own_seq, _sealed = capture.lock_state(s)
             peers = {p.code: p for p in s.scalars(select(SyncPeer))}
             applied_to = {code: p.applied_seq for code, p in peers.items()}
-            missing = _own_missing(s)
+            missing = own_missing(s)
             # Own changes lost in a restore come back like another office's, from the first missing.
             applied_to[own] = missing[0] - 1 if missing else own_seq
             held = {(x.origin, x.first_seq): x for x in s.scalars(select(SyncHeld))}
@@ -477,26 +254,23 @@ class SyncService:
                     any(told.get(k, 0) < int(v) for k, v in mine.items()):
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
-            insert_many(s, "sync_change", capture.CHANGE_COLUMNS, [c.row() for c in incoming])
-            top = max((c.lamport for c in incoming), default=0)
-            if top > lamport:
-                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=top))
+            capture.store_applied(s, [c.row() for c in incoming])
             if missing:
-                _set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
+                set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
                 if origin == own:
                     continue
-                peer = peers.get(origin) or self._new_peer(s, origin)
+                peer = peers.get(origin) or new_peer(s, origin)
                 peers[origin] = peer
                 peer.applied_seq = seq
-            sp = peers.get(sender) or self._new_peer(s, sender)
+            sp = peers.get(sender) or new_peer(s, sender)
             sp.has_json = json.dumps({k: max(int(mine.get(k, 0)), told.get(k, 0)) for k in set(mine) | set(told)},
                                      sort_keys=True)
             sp.last_import_at = now
             s.add(SyncFile(sha256=digest, direction="in", peer=sender, changes=sum(len(x.changes) for x in segments),
                            applied=len(incoming), at=now))
             s.flush()
-            gaps = self._gaps(s, own)
+            gaps = find_gaps(s, own)
         return ImportResult(sender, len(incoming), already, conflicts, newly_held, tuple(gaps), digest)
 
     def _apply_changes(self, s: Session, incoming: list[_Incoming], now: dt.datetime, digest: str) -> int:
@@ -559,8 +333,8 @@ class SyncService:
                     loser_id, winner_id = (_version_id(cur), c.vid) if wins else (c.vid, _version_id(cur))
                     loser = self._data_of(s, by_id, cur) if wins else c.parsed
                     winner = c.parsed if wins else self._data_of(s, by_id, cur)
-                    if {k: v for k, v in loser.items() if k not in _IGNORED_IN_CONFLICTS} != \
-                            {k: v for k, v in winner.items() if k not in _IGNORED_IN_CONFLICTS}:
+                    if {k: v for k, v in loser.items() if k not in IGNORED_IN_CONFLICTS} != \
+                            {k: v for k, v in winner.items() if k not in IGNORED_IN_CONFLICTS}:
                         s.add(SyncConflict(tbl=c.tbl, key=c.key, winner=winner_id, loser=loser_id,
                                            winner_data=dumps(winner), loser_data=dumps(loser), detected_at=now))
                         conflicts += 1
@@ -707,224 +481,15 @@ class SyncService:
         if vid in by_id:
             return by_id[vid].base
         origin, _, seq = vid.rpartition(":")
-        row = s.execute(select(_CHANGE.c.base).where(_CHANGE.c.origin == origin,
-                                                     _CHANGE.c.seq == int(seq))).first()
-        return row[0] if row else None
+        row = capture.stored_change(s, origin, int(seq))
+        return row[1] if row else None
 
     def _data_of(self, s: Session, by_id: dict[str, _Incoming], v: tuple[int, str, int]) -> dict[str, Any]:
         vid = _version_id(v)
         if vid in by_id:
             c = by_id[vid]
             return c.parsed or parse_data(TABLES[c.tbl], c.data)
-        tbl, text = s.execute(select(_CHANGE.c.tbl, _CHANGE.c.data)
-                              .where(_CHANGE.c.origin == v[1], _CHANGE.c.seq == v[2])).one()
-        return parse_data(TABLES[tbl], text)
-
-    def _gaps(self, s: Session, own: str) -> list[Gap]:
-        applied = {p.code: p.applied_seq for p in s.scalars(select(SyncPeer))}
-        gaps: list[Gap] = []
-        missing = _own_missing(s)
-        if missing:
-            gaps.append(Gap(own, *missing))
-        done: dict[str, int] = {}
-        for row in s.scalars(select(SyncHeld).order_by(SyncHeld.origin, SyncHeld.first_seq)):
-            start = done.get(row.origin, applied.get(row.origin, 0))
-            if row.first_seq > start + 1:
-                gaps.append(Gap(row.origin, start + 1, row.first_seq - 1))
-            done[row.origin] = row.last_seq
-        return gaps
-
-    # -- review ---------------------------------------------------------------------------
-
-    def gaps(self) -> list[Gap]:
-        """Changes still missing while later ones are held."""
-        with self._ledger.read() as s:
-            return self._gaps(s, load_office(s).code)
-
-    def peers(self) -> list[PeerStatus]:
-        """Every trusted office with what was last exchanged with it."""
-        with self._ledger.read() as s:
-            peers = {p.code: p for p in s.scalars(select(SyncPeer))}
-            out = []
-            for t in s.scalars(select(TrustedOffice).order_by(TrustedOffice.code)):
-                p = peers.get(t.code)
-                out.append(PeerStatus(t.code, t.name, p.applied_seq if p else 0,
-                                      p.last_import_at if p else None, p.last_export_at if p else None,
-                                      bool(t.enc_public_key)))
-            return out
-
-    def conflicts(self, include_reviewed: bool = False) -> list[ConflictInfo]:
-        """Losing edits, newest first (only those not reviewed yet unless asked)."""
-        with self._ledger.read() as s:
-            q = select(SyncConflict).order_by(SyncConflict.id.desc())
-            if not include_reviewed:
-                q = q.where(SyncConflict.reviewed_at.is_(None))
-            return [ConflictInfo(c.id, c.tbl, c.key, c.winner, c.loser, json.loads(c.winner_data),
-                                 json.loads(c.loser_data), c.detected_at, c.reviewed_by, c.resolution)
-                    for c in s.scalars(q)]
-
-    def resolve(self, conflict_id: int, take: str) -> ConflictInfo:
-        """Review a conflict: keep the winning edit, or take the losing one (a new edit here).
-
-        Taking the losing edit writes it as this office's newest change, which then wins
-        everywhere in the next sync.
-        """
-        self._ledger.require(SUPERVISE)
-        if take not in ("winner", "loser"):
-            raise InvalidInput("sync.take", "take", value=take)
-        with self._ledger.write() as s:
-            c = s.get(SyncConflict, conflict_id)
-            if c is None:
-                raise InvalidInput("sync.conflict_unknown", "conflict", value=conflict_id)
-            if c.reviewed_at is not None:
-                raise Conflict("sync.conflict_reviewed", "conflict", by=c.reviewed_by or "-")
-            if take == "loser":
-                spec = TABLES[c.tbl]
-                keys = Keys(s.connection())
-                data = json.loads(c.loser_data)
-                values = values_of(spec, data, keys)
-                local = find_local(s.connection(), spec, data, keys)
-                obj = s.get(spec.model, local) if local is not None else None
-                if obj is None:
-                    raise RefusedByRule("sync.conflict_gone", "conflict")
-                for name, value in values.items():
-                    if name not in _IGNORED_IN_CONFLICTS and getattr(obj, name) != value:
-                        setattr(obj, name, value)
-            c.reviewed_by = self._ledger.actor_name() or "-"
-            c.reviewed_at = self._ledger.now().replace(tzinfo=None)
-            c.resolution = take
-            return ConflictInfo(c.id, c.tbl, c.key, c.winner, c.loser, json.loads(c.winner_data),
-                                json.loads(c.loser_data), c.detected_at, c.reviewed_by, c.resolution)
-
-    def duplicate_months(self, worker: str | None = None) -> list[tuple[str, str, int, tuple[str, ...]]]:
-        """Months of pension paid in two or more regions for one person: (key, name, month, regions)."""
-        with self._ledger.read() as s:
-            c = Contribution
-            q = (select(c.worker_id, c.month).where(c.scheme == "pension", c.status == "paid")
-                 .group_by(c.worker_id, c.month).having(func.count(func.distinct(c.region)) > 1))
-            if worker is not None:
-                w = self._ledger.workers.get(worker)
-                q = q.where(c.worker_id == w.id)
-            dup = s.execute(q.order_by(c.worker_id, c.month)).all()
-            out = []
-            keys = Keys(s.connection())
-            for wid, month in dup:
-                regions = tuple(sorted(r for (r,) in s.execute(select(c.region).distinct().where(
-                    c.worker_id == wid, c.month == month, c.scheme == "pension", c.status == "paid"))))
-                name = s.execute(select(Worker.name).where(Worker.id == wid)).scalar_one()
-                out.append((keys.of_worker(wid), name, int(month), regions))
-            return out
-
-    def outbox(self) -> str | None:
-        """The folder `sync outbox` writes files into (None: not set)."""
-        with self._ledger.read() as s:
-            row = s.get(OfficeSetting, "sync.outbox")
-            return row.value if row else None
-
-    def set_outbox(self, folder: str | None) -> str | None:
-        """Set (or with None/"" clear) the outbox folder; it must exist."""
-        self._ledger.require(ADMIN)
-        value = str(folder or "").strip()
-        if value and not Path(value).is_dir():
-            raise InvalidInput("path.folder", "outbox", path=value)
-        with self._ledger.write() as s:
-            row = s.get(OfficeSetting, "sync.outbox")
-            if not value:
-                if row is not None:
-                    s.delete(row)
-                return None
-            if row is None:
-                s.add(OfficeSetting(key="sync.outbox", value=value))
-            else:
-                row.value = value
-        return value
-
-    def export_to_outbox(self, folder: str | None = None) -> ExportResult:
-        """Export for every trusted office into the outbox folder, named by office and time."""
-        target = folder or self.outbox()
-        if not target:
-            raise InvalidInput("sync.no_outbox", "outbox")
-        if not Path(target).is_dir():
-            raise InvalidInput("path.folder", "outbox", path=target)
-        code = self._ledger.office.get().code
-        stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
-        return self.export(Path(target) / f"{code}-{stamp}.sync")
-
-    def state_now(self) -> tuple[int, int] | None:
-        """(Lamport time, last change sent out) of this office, or None when it cannot be read."""
-        try:
-            with self._ledger.read(checked=False) as s:
-                row = s.execute(select(_STATE.c.lamport, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).first()
-        except DatabaseDamaged:
-            return None
-        return (int(row[0]), int(row[1])) if row else None
-
-    def after_restore(self, lamport: int, sealed: int) -> tuple[int, int] | None:
-        """After a restore: number this office's next changes after `sealed`, the last it had sent
-        out before (other offices hold those numbers), and its clock at least at `lamport`.
-
-        Returns the range of its own changes the restored data lacks (sent after the backup was
-        made), or None. They are received back from an office that has them (a full file,
-        `sync export --full --to` this office); `sync status` shows them as missing meanwhile.
-        """
-        with self._ledger.write(checked=False) as s:
-            now_lamport, own_seq, _sealed = capture.lock_state(s)
-            values: dict[str, int] = {}
-            if lamport > now_lamport:
-                values["lamport"] = lamport
-            missing: tuple[int, int] | None = None
-            if sealed > own_seq:
-                missing = (own_seq + 1, sealed)
-                values.update(own_seq=sealed, sealed_seq=sealed)
-                known = _own_missing(s)
-                if known:
-                    missing = (min(known[0], missing[0]), sealed)
-                _set_own_missing(s, missing)
-            if values:
-                s.connection().execute(update(_STATE).where(_STATE.c.id == 1).values(**values))
-            return missing
-
-    def pending_changes(self) -> int:
-        """This office's changes not yet in any exported file."""
-        with self._ledger.read() as s:
-            row = s.execute(select(_STATE.c.own_seq, _STATE.c.sealed_seq).where(_STATE.c.id == 1)).one()
-            return int(row[0]) - int(row[1])
-
-
-def _own_missing(s: Session) -> tuple[int, int] | None:
-    row = s.get(OfficeSetting, OWN_MISSING)
-    if row is None:
-        return None
-    first, _, last = row.value.partition("-")
-    return int(first), int(last)
-
-
-def _set_own_missing(s: Session, missing: tuple[int, int] | None) -> None:
-    row = s.get(OfficeSetting, OWN_MISSING)
-    if missing is None:
-        if row is not None:
-            s.delete(row)
-        return
-    value = f"{missing[0]}-{missing[1]}"
-    if row is None:
-        s.add(OfficeSetting(key=OWN_MISSING, value=value))
-    else:
-        row.value = value
-
-
-def _ranges(segments: Iterable[Segment]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for seg in segments:
-        r = out.setdefault(seg.origin, [seg.first, seg.last])
-        r[0], r[1] = min(r[0], seg.first), max(r[1], seg.last)
-    return out
-
-
-def _app_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("shebao-desk")
-    except PackageNotFoundError:
-        return "0"
-
+        row = capture.stored_change(s, v[1], v[2])
+        if row is None:
+            raise NoResultFound(f"no change {vid} stored")
+        return parse_data(TABLES[row[0]], row[2])
