@@ -58,3 +58,15 @@ def test_contribution_rules() -> None:
     assert is_back_payment(Month(2024, 4), now)
     assert not implausible_wage(WAGE_CEILING_TIMES * 100, 100)
     assert implausible_wage(WAGE_CEILING_TIMES * 100 + 1, 100)
+
+
+def test_the_switch_messages_state_the_years_of_the_rules_file() -> None:
+    """The scheme-switch messages take the 15 years from resources/transfer_rules.toml, not a literal."""
+    from desktop.core import transfer_rules as tr
+    from desktop.core.messages import MESSAGES, render
+
+    years = tr.rules().resident_max_employee_years
+    for key in ("switch.to_resident", "switch.to_employee", "switch.no_resident_years"):
+        zh, en = MESSAGES[key]
+        assert "{years}" in zh and "{years}" in en and "15" not in zh + en, key
+        assert f"{years}年" in render(key, "zh", months=100, years=years)

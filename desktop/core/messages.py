@@ -398,13 +398,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pension.base_ratio": ("缴费基数比例{value}应在{low}至{high}之间", "base ratio {value} must be between {low} and {high}"),
     "pension.coefficient": ("计发系数{value}过大（应为0.01至0.014左右）", "coefficient {value} is too large (about 0.01 to 0.014)"),
     # scheme switch (employees' <-> residents' pension)
-    "switch.to_resident": ("职工养老保险缴费不足15年（{months}个月）：从职工养老保险转入城乡居民养老保险，个人账户储存额转移，缴费年限合并计算，统筹基金不转移", "under 15 employee years ({months} months): from the employees' to the residents' pension; the individual account moves, the years count as residents' years, the pooling part stays"),
-    "switch.to_employee": ("职工养老保险缴费满15年（{months}个月）：从城乡居民养老保险转入职工养老保险，居民个人账户储存额并入，居民缴费年限不合并计算", "15 employee years or more ({months} months): from the residents' to the employees' pension; the residents' account moves, the residents' years do not count"),
+    "switch.to_resident": ("职工养老保险缴费不足{years}年（{months}个月）：从职工养老保险转入城乡居民养老保险，个人账户储存额转移，缴费年限合并计算，统筹基金不转移", "under {years} employee years ({months} months): from the employees' to the residents' pension; the individual account moves, the years count as residents' years, the pooling part stays"),
+    "switch.to_employee": ("职工养老保险缴费满{years}年（{months}个月）：从城乡居民养老保险转入职工养老保险，居民个人账户储存额并入，居民缴费年限不合并计算", "{years} employee years or more ({months} months): from the residents' to the employees' pension; the residents' account moves, the residents' years do not count"),
     "switch.before_retirement": ("尚未达到职工养老保险法定退休年龄（{date}），不能办理城乡养老保险制度衔接", "the employee retirement age is reached on {date}: the switch between the pension schemes is decided only then"),
     "switch.done": ("已于{date}办理城乡养老保险制度衔接（告知书{number}），每人只能办理一次，不得重复领取养老保险待遇", "the switch was decided on {date} (notice {number}): once per person, no double pension"),
     "switch.drawing_pension": ("自{since}起领取职工基本养老金，不能转入城乡居民养老保险（不得同时领取两种养老保险待遇）", "drawing the employees' pension since {since}: no move to the residents' pension (no double pension)"),
     "switch.no_employee_months": ("本机构没有该参保人的职工养老保险缴费记录，无需办理制度衔接", "no employees' pension months known here: there is nothing to switch"),
-    "switch.no_resident_years": ("职工养老保险缴费满15年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months (15 years or more) and no residents' pension years known here: there is nothing to switch"),
+    "switch.no_resident_years": ("职工养老保险缴费满{years}年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months ({years} years or more) and no residents' pension years known here: there is nothing to switch"),
 }
 
 

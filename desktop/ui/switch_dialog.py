@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QGridLayout, QLabel, QWidget
 
+from desktop.core import transfer_rules as tr
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 from desktop.core.services.scheme_switch import TO_EMPLOYEE, SwitchPlan, SwitchRecord
@@ -147,7 +148,8 @@ class SwitchDialog(FormDialog):
         self.values["direction"].setText(
             self.tr("从城乡居民养老保险转入职工养老保险") if to_employee
             else self.tr("从职工养老保险转入城乡居民养老保险"))
-        self.values["rule"].setText(render(p.rule, lang, months=p.employee_months))
+        self.values["rule"].setText(render(p.rule, lang, months=p.employee_months,
+                                           years=tr.rules().resident_max_employee_years))
         reached = self.tr("已达到") if p.reached else self.tr("未达到")
         self.values["retirement"].setText(f"{p.retirement_on.isoformat()}（{reached}）")
         self.values["employee"].setText(self._months(p.employee_months))

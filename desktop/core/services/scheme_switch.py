@@ -199,7 +199,8 @@ def _plan(s: Session, w: Worker, today: dt.date) -> SwitchPlan:
     elif direction == TO_RESIDENT and not employee:
         refusal, params = "switch.no_employee_months", {}
     elif direction == TO_EMPLOYEE and not years:
-        refusal, params = "switch.no_resident_years", {"months": employee}
+        refusal, params = "switch.no_resident_years", {"months": employee,
+                                                       "years": tr.rules().resident_max_employee_years}
     rule = "switch.to_employee" if direction == TO_EMPLOYEE else "switch.to_resident"
     return SwitchPlan(w.id_number or w.ssn, w.name, retire_on, reached, employee, tuple(years), direction, rule,
                       counted, account.quantize(_FEN), refusal, MappingProxyType(params))
