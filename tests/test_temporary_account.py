@@ -12,7 +12,6 @@ rates.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import ric
 from sync_support import make_office, send, trust_all, uscc
-from test_transfer_chain import BANK, NATIONAL, pdf_text, span, typed_from
+from test_transfer_chain import BANK, NATIONAL, Offices, pdf_text, span, typed_from
 
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.ledger import Ledger
@@ -54,29 +53,9 @@ def office_files(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
     return {k: folder / f"{v[0]}.db" for k, v in OFFICES.items()}
 
 
-class Offices:
-    def __init__(self, files: dict[str, Path], folder: Path) -> None:
-        self.files, self.folder, self.open_now = files, folder, {}
-        folder.mkdir(exist_ok=True)
-
-    def at(self, which: str, day: dt.date) -> Ledger:
-        old = self.open_now.pop(which, None)
-        if old is not None:
-            old.close()
-        path = self.folder / f"{which}.db"
-        if not path.exists():
-            shutil.copy(self.files[which], path)
-        led = Ledger.open(str(path), clock=lambda: day)
-        self.open_now[which] = led
-        return led
-
-    def close(self) -> None:
-        for led in self.open_now.values():
-            led.close()
-
-
 @pytest.fixture
 def offices(office_files: dict[str, Path], tmp_path: Path) -> Iterator[Offices]:
+    (tmp_path / "o").mkdir()
     o = Offices(office_files, tmp_path / "o")
     yield o
     o.close()
@@ -215,6 +194,7 @@ def test_a_woman_of_42_from_jiangxi_gathers_two_temporary_accounts_to_the_fen(
         offices: Offices, office_files: dict[str, Path], tmp_path: Path) -> None:
     by_sync = life(offices, "sync")
     offices.close()
+    (tmp_path / "paper").mkdir()
     paper = Offices(office_files, tmp_path / "paper")
     try:
         on_paper = life(paper, "paper")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 NOTE_STYLE = "color: #666;"
 MET_STYLE = "color: #1b5e20;"
+CHART_STEPS = 10000  # the chart's vertical resolution: a balance's share of the highest, in 1/10000
 LINE_COLORS = ("#1565c0", "#6a1b9a", "#c62828", "#2e7d32", "#ef6c00", "#00838f", "#5d4037")
 
 
@@ -57,9 +58,9 @@ class BalanceChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("无测算数据"))
             return
         years = [y for _, pts in self.paths for y, _ in pts]
-        values = [float(v) for _, pts in self.paths for _, v in pts]
+        values = [v for _, pts in self.paths for _, v in pts]
         first, last = min(years), max(years)
-        top = max(values) or 1.0
+        top = max(values) or Decimal(1)
         fm = painter.fontMetrics()
         left = fm.horizontalAdvance(f"{top:,.0f}") + 10
         legend_h = fm.height() + 6
@@ -84,8 +85,9 @@ class BalanceChart(QWidget):
             color = QColor(LINE_COLORS[i % len(LINE_COLORS)])
             path = QPainterPath()
             for k, (year, value) in enumerate(points):
+                share = int(value * CHART_STEPS // top)  # money stays Decimal; the pixel share is whole
                 point = QPointF(area.left() + area.width() * (year - first) / span,
-                                area.bottom() - area.height() * float(value) / top)
+                                area.bottom() - area.height() * share / CHART_STEPS)
                 if k == 0:
                     path.moveTo(point)
                 else:
@@ -200,7 +202,7 @@ class RetirementPanel(Retranslating, QWidget):
             for spin, value, scale in ((self.growth, result.growth, 100), (self.interest, result.interest, 100),
                                        (self.ratio, result.base_ratio, 1)):
                 spin.blockSignals(True)
-                spin.setValue(float(value * scale))
+                spin.setValue(spin.valueFromText(f"{value * scale:.2f}"))
                 spin.blockSignals(False)
         self._fill_estimate()
 
