@@ -16,10 +16,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
+from desktop import __version__
 from desktop.cli import (
     contrib,
+    doctor,
     documents,
     exemption,
     flexible,
@@ -51,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: SHEBAO_DB or the user data dir)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh)")
+    p.add_argument("--version", action="version", version=f"shebao {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     # In this order in `shebao --help`.
     office.add_init_parsers(sub)         # init, demo
@@ -76,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     recovery.add_check_parser(sub)       # check
     pension.add_retirement_parser(sub)   # retirement
     flexible.add_parsers(sub)            # flexible
+    doctor.add_parsers(sub)              # doctor
     return p
 
 
@@ -83,6 +90,7 @@ def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[s
     """Run one command; returns the JSON result (human output is derived from it). Every date
     the command uses comes from `clock` (the wall clock when None)."""
     standalone = getattr(a, "standalone", None)
+    a.output_lang = g.lang
     if standalone is not None:
         result: dict[str, Any] = standalone(g.db, a, clock)
         return result
@@ -96,6 +104,7 @@ def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[s
     signs_in = getattr(a, "signs_in", True)  # `check` reads no records: anyone may run it
     # `check` runs its own check; a restore checks first, whatever CHECK_ON_OPEN says.
     check = (recovering or None) if getattr(a, "checks_on_open", True) else False
+    new_file = _new_sqlite_file(g.db) if getattr(a, "creates", False) else None
     ledger = Ledger.open(g.db, clock=clock, check=check)
     try:
         if signs_in:
@@ -105,8 +114,25 @@ def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[s
                 if not recovering:
                     raise  # the accounts cannot be read: only a restore goes on (the backup key decides)
         return handler(ledger, a, g.lang)
+    except BaseException:
+        if new_file is not None:  # a failed `init` leaves no empty database behind
+            ledger.close()
+            for leftover in (new_file, Path(f"{new_file}-wal"), Path(f"{new_file}-shm"), Path(f"{new_file}-journal")):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         ledger.close()
+
+
+def _new_sqlite_file(target: str | None) -> Path | None:
+    """The SQLite file a command would create (None: it exists already, or it is not SQLite)."""
+    from desktop.core.store.engine import database_url
+
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:

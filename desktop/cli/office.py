@@ -27,7 +27,7 @@ def add_init_parsers(sub: Any) -> None:
     c.add_argument("--office", required=True)
     c.add_argument("--office-name", required=True)
     c.add_argument("--region", required=True)
-    c.set_defaults(handler=_init, before=_before_init)
+    c.set_defaults(handler=_init, before=_before_init, creates=True)
 
     c = sub.add_parser("demo", help="create a demo office with people and contributions")
     c.add_argument("--people", type=int, default=200)

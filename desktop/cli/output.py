@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.cli.common import Verdict
+from desktop.cli.doctor import human_lines as doctor_lines
 from desktop.cli.flexible import human_lines as flexible_lines
 from desktop.core.errors import ShebaoError
 from desktop.core.messages import field_label
@@ -73,7 +74,9 @@ def human(result: dict[str, Any], lang: str) -> str:
     """A readable rendering of a JSON result for people at a terminal."""
     t = _T[lang]
     lines: list[str] = []
-    if "ratio" in result and "months" in result:
+    if "checks" in result and "status" in result:
+        lines += doctor_lines(result, lang)
+    elif "ratio" in result and "months" in result:
         lines += flexible_lines(result)
     elif isinstance(result.get("worker"), dict) and "schemes" not in result:
         w = result["worker"]

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import __version__
 from desktop.core.errors import DatabaseDamaged, ShebaoError
 from desktop.core.store.health import CheckCancelled, Health
 from desktop.ui import i18n
@@ -209,13 +210,31 @@ class Startup(QObject):
         self.failed.emit(error.exit_code if isinstance(error, ShebaoError) else 1)
 
 
+def list_printers(qt_args: list[str]) -> int:
+    """Print the printer names Qt sees, one JSON list on one line."""
+    import json
+
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0], *qt_args])
+    print(json.dumps([str(n) for n in QPrinterInfo.availablePrinterNames()], ensure_ascii=False))
+    del app
+    return 0
+
+
 def main(argv: list[str] | None = None,
          on_ready: Callable[[MainWindow], None] | None = None) -> int:
     """Open the window on the office database (--db, SHEBAO_DB or the default)."""
     parser = argparse.ArgumentParser(prog="python -m desktop")
     parser.add_argument("--db", help="SQLite file or database URL")
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
+    parser.add_argument("--version", action="version", version=f"shebao-desk {__version__}")
+    parser.add_argument("--printers", action="store_true",
+                        help="print the printers Qt sees as a JSON list and exit (for shebao doctor)")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.printers:
+        return list_printers(qt_args)
     app = make_app([sys.argv[0], *qt_args])
     if args.lang:
         i18n.apply(args.lang)

@@ -564,7 +564,7 @@ class PersonPage(Retranslating, QWidget):
         self.flexible_button.setToolTip(self.tr("灵活就业人员按月、季或年缴纳职工基本养老保险（Ctrl+G）"))
         self.switch_button.setText(self.tr("制度衔接(&J)"))
         self.switch_button.setToolTip(self.tr("职工养老保险与城乡居民养老保险制度衔接（达到退休年龄时，Ctrl+J）"))
-        self.opening_button.setText(self.tr("建账前历史(&H)"))
+        self.opening_button.setText(self.tr("建账前历史(&K)"))
         self.opening_button.setToolTip(self.tr("录入视同缴费年限和1998年前缴费（审核主管，Ctrl+H）"))
         for button in self.not_yet:
             button.setToolTip(self.tr("尚未开放"))

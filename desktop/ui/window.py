@@ -192,7 +192,7 @@ class MainWindow(Retranslating, QMainWindow):
         for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
                     self.transfers_action, self.transfer_report_action,
                     self.approvals_action, self.sync_action,
-                    self.audit_action, self.register_action,
+                    self.audit_action, self.register_action, self.doctor_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
 
@@ -203,6 +203,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.register_menu = bar.addMenu("")
         self.person_menu = bar.addMenu("")
         self.language_menu = bar.addMenu("")
+        self.help_menu = bar.addMenu("")
 
         def action(menu: Any, slot: Any, shortcut: str | None = None, name: str = "") -> QAction:
             """A menu action calling slot, with an optional shortcut."""
@@ -233,6 +234,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.employer_action = action(self.register_menu, self.open_employer, "Ctrl+E", "employer")
         self.record_action = action(self.person_menu, self.record_month, "Ctrl+M", "record")
         self.record_action.setEnabled(False)
+        self.doctor_action = action(self.help_menu, self.open_doctor, None, "doctor")
+        self.about_action = action(self.help_menu, self.open_about, None, "about")
         self.languages = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, name in i18n.LANGUAGES.items():
@@ -647,6 +650,20 @@ class MainWindow(Retranslating, QMainWindow):
             dialog.tabs.setCurrentIndex(1)
         return self._open_dialog(dialog)
 
+    def open_doctor(self) -> QDialog:
+        """系统检查: data, fonts, printers, database, keys, disk, backups, clock."""
+        from desktop.ui.doctor_dialog import DoctorDialog
+
+        return self._open_dialog(DoctorDialog(self.need_ledger(), self.runner, self))
+
+    def open_about(self) -> QDialog:
+        """The program's version and its database schema."""
+        from desktop.ui.doctor_dialog import AboutBox
+
+        box = AboutBox(self)
+        box.open()
+        return box
+
     def open_audit(self) -> QDialog:
         """The audit trail with its chain check (supervisors and administrators)."""
         from desktop.ui.audit_dialog import AuditDialog
@@ -730,6 +747,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.register_menu.setTitle(self.tr("登记(&R)"))
         self.person_menu.setTitle(self.tr("参保人(&P)"))
         self.language_menu.setTitle(self.tr("语言(&L)"))
+        self.help_menu.setTitle(self.tr("帮助(&H)"))
+        self.doctor_action.setText(self.tr("系统检查(&D)…"))
+        self.about_action.setText(self.tr("关于社保经办桌面(&A)"))
         self.import_action.setText(self.tr("导入单位申报(&I)…"))
         self.settings_action.setText(self.tr("机构设置(&S)…"))
         self.batch_action.setText(self.tr("批量打印参保缴费证明(&B)…"))
