@@ -223,6 +223,30 @@ def list_printers(qt_args: list[str]) -> int:
     return 0
 
 
+def _screenshot_then_quit(out: Path, then: Callable[[MainWindow], None] | None
+                          ) -> Callable[[MainWindow], None]:
+    """Once the window is ready: let it paint, save its picture to `out`, close it (the exit code
+    is 0 when the picture was written)."""
+    from PySide6.QtCore import QTimer
+
+    def ready(window: MainWindow) -> None:
+        if then is not None:
+            then(window)
+        timer = QTimer(window)
+        timer.setSingleShot(True)
+
+        def shoot() -> None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            saved = window.grab().save(str(out), "PNG")
+            print(f"{out}" if saved else f"could not write {out}", file=sys.stderr)
+            QApplication.exit(0 if saved else 1)
+
+        timer.timeout.connect(shoot)
+        timer.start(800)
+
+    return ready
+
+
 def main(argv: list[str] | None = None,
          on_ready: Callable[[MainWindow], None] | None = None) -> int:
     """Open the window on the office database (--db, SHEBAO_DB or the default)."""
@@ -232,9 +256,14 @@ def main(argv: list[str] | None = None,
     parser.add_argument("--version", action="version", version=f"shebao-desk {__version__}")
     parser.add_argument("--printers", action="store_true",
                         help="print the printers Qt sees as a JSON list and exit (for shebao doctor)")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="open the window, save a picture of it to FILE.png once it is ready, and exit "
+                             "(for installation checks)")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.printers:
         return list_printers(qt_args)
+    if args.screenshot:
+        on_ready = _screenshot_then_quit(Path(args.screenshot), on_ready)
     app = make_app([sys.argv[0], *qt_args])
     if args.lang:
         i18n.apply(args.lang)
