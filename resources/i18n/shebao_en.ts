@@ -2,9 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>AboutBox</name>
+    <message>
+        <location filename="../../desktop/ui/doctor_dialog.py" line="+131"/>
+        <source>关于社保经办桌面</source>
+        <translation>About Shebao Desk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;社保经办桌面 Shebao Desk&lt;/b&gt;&lt;br&gt;版本 {version}（数据库结构 {schema}）&lt;br&gt;社会保险经办机构离线桌面程序</source>
+        <translation>&lt;b&gt;Shebao Desk 社保经办桌面&lt;/b&gt;&lt;br&gt;Version {version} (database schema {schema})&lt;br&gt;Offline desktop program for social insurance offices</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsDialog</name>
     <message>
-        <location filename="../../desktop/ui/approvals_dialog.py" line="+191"/>
+        <location filename="../../desktop/ui/approvals_dialog.py" line="+181"/>
         <source>已批准申请#{id}：{what}</source>
         <translation>Approved request #{id}: {what}</translation>
     </message>
@@ -14,7 +27,7 @@
         <translation>Enter the reason for sending it back</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>已退回申请#{id}</source>
         <translation>Sent back request #{id}</translation>
     </message>
@@ -72,7 +85,7 @@
 <context>
     <name>ApprovalsModel</name>
     <message>
-        <location line="-184"/>
+        <location line="-174"/>
         <source>作废文书</source>
         <translation>Void a document</translation>
     </message>
@@ -102,7 +115,7 @@
         <translation>Waiting</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
@@ -140,17 +153,17 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+138"/>
+        <location filename="../../desktop/ui/audit_dialog.py" line="+129"/>
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>审计记录被改动：{reason}。请立即报告主管，并从备份核对。</source>
         <translation>The audit trail was altered: {reason}. Report it to a supervisor at once and compare it with a backup.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>审计记录</source>
         <translation>Audit trail</translation>
     </message>
@@ -203,7 +216,7 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location line="-129"/>
+        <location line="-119"/>
         <source>新增</source>
         <translation>Added</translation>
     </message>
@@ -228,7 +241,7 @@
         <translation>Event</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
@@ -266,7 +279,7 @@
 <context>
     <name>BalanceChart</name>
     <message>
-        <location filename="../../desktop/ui/retirement_panel.py" line="+65"/>
+        <location filename="../../desktop/ui/retirement_panel.py" line="+58"/>
         <source>无测算数据</source>
         <translation>No estimate</translation>
     </message>
@@ -324,7 +337,7 @@
         <translation>Printing contribution statements…</translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+10"/>
         <source>已生成 %n 份，保存在 </source>
         <translation>
             <numerusform>%n document made, saved in </numerusform>
@@ -335,7 +348,7 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+102"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+104"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -355,7 +368,7 @@
         <translation>Through sync files</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>编号</source>
         <translation>Case</translation>
     </message>
@@ -393,7 +406,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+171"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+155"/>
         <source>参保人</source>
         <translation>Insured person</translation>
     </message>
@@ -418,7 +431,7 @@
         <translation>Transfer case</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
@@ -451,7 +464,7 @@
 <context>
     <name>CoverageRegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+32"/>
+        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+33"/>
         <source>参保证明登记簿与统计</source>
         <translation>Certificates of coverage: register and statistics</translation>
     </message>
@@ -566,7 +579,7 @@
         <translation>Year:</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>已撤销</source>
         <translation>withdrawn</translation>
     </message>
@@ -632,7 +645,7 @@
         <translation>Looking for backups and sync files…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>没有找到本机构的备份：请在上面选择存放备份的文件夹。</source>
         <translation>No backup of this office was found: choose the folder that holds the backups above.</translation>
     </message>
@@ -811,7 +824,7 @@
 <context>
     <name>DifferencesModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+26"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+20"/>
         <source>（空）</source>
         <translation>(empty)</translation>
     </message>
@@ -826,7 +839,7 @@
         <translation>No</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+16"/>
         <source>字段</source>
         <translation>Field</translation>
     </message>
@@ -842,9 +855,78 @@
     </message>
 </context>
 <context>
+    <name>DoctorDialog</name>
+    <message>
+        <location filename="../../desktop/ui/doctor_dialog.py" line="-56"/>
+        <location line="+1"/>
+        <source>系统检查</source>
+        <translation>Installation check</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查项</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>说明</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>处理办法</source>
+        <translation>What to do</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>重新检查(&amp;R)</source>
+        <translation>Check &amp;again</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>正常</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>注意</source>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>问题</source>
+        <translation>problem</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>一切正常</source>
+        <translation>Everything is in order</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{problems} 个问题，{warnings} 处需注意</source>
+        <translation>{problems} problems, {warnings} warnings</translation>
+    </message>
+</context>
+<context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="-114"/>
+        <location filename="../../desktop/ui/documents.py" line="-116"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
@@ -895,7 +977,7 @@
 <context>
     <name>EmployerDialog</name>
     <message>
-        <location filename="../../desktop/ui/employer_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/employer_dialog.py" line="+74"/>
         <source>登记用人单位</source>
         <translation>Register an employer</translation>
     </message>
@@ -920,7 +1002,7 @@
         <translation>Injury ris&amp;k class</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>未设定</source>
         <translation>Not set</translation>
     </message>
@@ -976,7 +1058,7 @@
         <translation>&amp;Passport number</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>延期申请（接续截止于起始日前一天的证明）(&amp;E)</source>
         <translation>&amp;Extension (continues the certificate ending the day before)</translation>
     </message>
@@ -989,7 +1071,7 @@
 <context>
     <name>FlexibleDialog</name>
     <message>
-        <location filename="../../desktop/ui/flexible_dialog.py" line="+117"/>
+        <location filename="../../desktop/ui/flexible_dialog.py" line="+115"/>
         <source>输入缴费月份和缴费基数比例后显示应缴金额</source>
         <translation>Enter the months and the base ratio to see the amount due</translation>
     </message>
@@ -1024,7 +1106,7 @@
         <translation>Base &amp;ratio</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>如2026-01</source>
         <translation>e.g. 2026-01</translation>
     </message>
@@ -1042,7 +1124,7 @@
 <context>
     <name>ForeignerDialog</name>
     <message>
-        <location filename="../../desktop/ui/foreigner_dialog.py" line="+77"/>
+        <location filename="../../desktop/ui/foreigner_dialog.py" line="+82"/>
         <source>登记外籍人员</source>
         <translation>Register a foreign national</translation>
     </message>
@@ -1077,7 +1159,7 @@
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -1100,7 +1182,7 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../desktop/ui/layout.py" line="+245"/>
+        <location filename="../../desktop/ui/layout.py" line="+306"/>
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
@@ -1113,12 +1195,12 @@
 <context>
     <name>GapsModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="-99"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="-78"/>
         <source>第 {first}–{last} 条变更</source>
         <translation>Changes {first}–{last}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>来源机构</source>
         <translation>From office</translation>
     </message>
@@ -1199,12 +1281,12 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+136"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="+127"/>
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>正在导入，请稍候…</source>
         <translation>Importing, please wait…</translation>
     </message>
@@ -1257,7 +1339,7 @@
 <context>
     <name>InsuredPanel</name>
     <message>
-        <location filename="../../desktop/ui/insured_panel.py" line="+105"/>
+        <location filename="../../desktop/ui/insured_panel.py" line="+96"/>
         <source>转入凭证</source>
         <translation>Certificate (carried in)</translation>
     </message>
@@ -1451,7 +1533,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+150"/>
+        <location filename="../../desktop/ui/window.py" line="+154"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1466,23 +1548,24 @@
         <translation>Opening…</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+83"/>
+        <location line="+12"/>
+        <location line="+18"/>
+        <location line="+91"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-57"/>
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+44"/>
         <source>已提交审批申请 {id}，等待审核主管批准</source>
         <translation>Request {id} filed; it waits for a supervisor&apos;s approval</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>正在出具参保缴费证明…</source>
         <translation>Issuing the statement of contributions…</translation>
     </message>
@@ -1492,12 +1575,12 @@
         <translation>Printing the pension estimate…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>已出具养老金测算表 {number}</source>
         <translation>Pension estimate {number} issued</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+54"/>
         <source>已申请归集临时缴费账户，转移业务编号 {case}</source>
         <translation>Asked to gather the temporary account, case {case}</translation>
     </message>
@@ -1507,17 +1590,17 @@
         <translation>Temporary account sealed, certificate {number}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>已记录灵活就业缴费 {months} 个月，共 {total} 元</source>
         <translation>Recorded {months} months paid as a flexible worker, {total} yuan in all</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>已办理城乡养老保险制度衔接，告知书编号 {number}</source>
         <translation>Scheme switch done, notice {number}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>已开具医保转移凭证 {number}，转出地办结时限{due}</source>
         <translation>Medical transfer certificate {number} issued, the old office is due by {due}</translation>
     </message>
@@ -1542,7 +1625,7 @@
         <translation>Transfer requested: case {case}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+56"/>
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -1590,6 +1673,21 @@
         <location line="+1"/>
         <source>语言(&amp;L)</source>
         <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>系统检查(&amp;D)…</source>
+        <translation>Installation &amp;check…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>关于社保经办桌面(&amp;A)</source>
+        <translation>&amp;About Shebao Desk</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1686,8 +1784,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-500"/>
-        <location line="+500"/>
+        <location line="-517"/>
+        <location line="+517"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1758,7 +1856,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Pooling &amp;region code</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>6位行政区划代码，如360100</source>
         <translation>6-digit region code, e.g. 360100</translation>
     </message>
@@ -1766,7 +1864,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>OpeningDialog</name>
     <message>
-        <location filename="../../desktop/ui/opening_dialog.py" line="+138"/>
+        <location filename="../../desktop/ui/opening_dialog.py" line="+135"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -1806,17 +1904,17 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>&amp;Region then</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>起始月份(&amp;F)</source>
         <translation>&amp;From month</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>截止月份(&amp;T)</source>
         <translation>&amp;To month</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>月平均缴费基数(&amp;B)</source>
         <translation>Average monthly &amp;base</translation>
     </message>
@@ -1831,7 +1929,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>&amp;Document</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>6位行政区划代码</source>
         <translation>6-digit region code</translation>
     </message>
@@ -1915,7 +2013,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PeersModel</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="-44"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="-32"/>
         <source>从未</source>
         <translation>Never</translation>
     </message>
@@ -1930,7 +2028,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>No (exchange identity files again)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>机构代码</source>
         <translation>Office code</translation>
     </message>
@@ -2149,8 +2247,8 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1"/>
-        <source>建账前历史(&amp;H)</source>
-        <translation>&amp;History before the record</translation>
+        <source>建账前历史(&amp;K)</source>
+        <translation>Histor&amp;y before the record</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2312,7 +2410,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProblemModel</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="-127"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="-125"/>
         <source>行号</source>
         <translation>Line</translation>
     </message>
@@ -2348,7 +2446,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+38"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+36"/>
         <source>确认到账</source>
         <translation>Confirm the money received</translation>
     </message>
@@ -2378,7 +2476,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+213"/>
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+184"/>
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
@@ -2428,7 +2526,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>&amp;Wage</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>仅申报未缴费（记为欠缴）(&amp;A)</source>
         <translation>Declared but not paid (record as &amp;arrears)</translation>
     </message>
@@ -2662,7 +2760,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/register_dialog.py" line="+113"/>
+        <location filename="../../desktop/ui/register_dialog.py" line="+114"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -2672,7 +2770,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>登记参保人</source>
         <translation>Register an insured person</translation>
     </message>
@@ -2702,7 +2800,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>&amp;Phone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>性别</source>
         <translation>Sex</translation>
     </message>
@@ -2735,7 +2833,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RetirementPanel</name>
     <message>
-        <location filename="../../desktop/ui/retirement_panel.py" line="+187"/>
+        <location filename="../../desktop/ui/retirement_panel.py" line="+189"/>
         <source>已到达</source>
         <translation>reached</translation>
     </message>
@@ -2878,7 +2976,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SearchModel</name>
     <message>
-        <location filename="../../desktop/ui/search.py" line="+65"/>
+        <location filename="../../desktop/ui/search.py" line="+66"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -2888,7 +2986,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
@@ -2911,7 +3009,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SearchPanel</name>
     <message>
-        <location line="+113"/>
+        <location line="+108"/>
         <source>回车打开所选人员；Esc 回到查找框</source>
         <translation>Enter opens the selected person; Esc returns to the search box</translation>
     </message>
@@ -2945,12 +3043,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+198"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+201"/>
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>第 {row} 行：{message}</source>
         <translation>Row {row}: {message}</translation>
     </message>
@@ -2966,7 +3064,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Choose the sync outbox folder</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>已保存同步发件文件夹</source>
         <translation>Sync outbox folder saved</translation>
     </message>
@@ -2976,7 +3074,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Sync outbox folder cleared</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>机构设置</source>
         <translation>Office settings</translation>
     </message>
@@ -3094,12 +3192,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin_dialog.py" line="+116"/>
+        <location filename="../../desktop/ui/signin_dialog.py" line="+117"/>
         <source>请输入账号</source>
         <translation>Enter the account name</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+66"/>
         <source>登录 — 社保经办桌面</source>
         <translation>Sign in — Shebao Desk</translation>
     </message>
@@ -3157,7 +3255,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+70"/>
+        <location filename="../../desktop/ui/app.py" line="+72"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
@@ -3177,7 +3275,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Checking the database…</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+93"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -3185,7 +3283,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SwitchDialog</name>
     <message>
-        <location filename="../../desktop/ui/switch_dialog.py" line="+123"/>
+        <location filename="../../desktop/ui/switch_dialog.py" line="+131"/>
         <source>{months} 个月（{years}年{rest}个月）</source>
         <translation>{months} months ({years} years {rest} months)</translation>
     </message>
@@ -3205,7 +3303,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>From the employees&apos; pension to the residents&apos; pension</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>已达到</source>
         <translation>reached</translation>
     </message>
@@ -3340,7 +3438,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+293"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+263"/>
         <source>机构(&amp;O)</source>
         <translation>&amp;Offices</translation>
     </message>
@@ -3415,7 +3513,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Exporting a sync file…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>已导出 {changes} 条变更，发给 {to}。
 文件：{file}
 SHA-256：{sha}</source>
@@ -3439,7 +3537,7 @@ SHA-256: {sha}</translation>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+9"/>
         <source>已导入 {sender} 的同步文件：已应用 {applied} 条，已有 {already} 条，冲突 {conflicts} 条，暂存 {held} 条。</source>
         <translation>Imported the sync file from {sender}: {applied} applied, {already} already here, {conflicts} conflicts, {held} held.</translation>
     </message>
@@ -3464,7 +3562,7 @@ SHA-256: {sha}</translation>
         <translation>Working, please wait…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+22"/>
         <source>没有待处理的冲突。</source>
         <translation>No conflicts to review.</translation>
     </message>
@@ -3479,12 +3577,12 @@ SHA-256: {sha}</translation>
         <translation>Two offices changed the same record unaware of each other. The record now holds the edit made at {winner}; the edit made at {loser} lost and is kept here for review. Taking the losing edit stores it as a new edit of this office, sent to the other offices with the next sync.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>冲突#{id}：已改用落选的修改。</source>
         <translation>Conflict #{id}: the losing edit was taken.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>冲突#{id}：已保留胜出的修改。</source>
         <translation>Conflict #{id}: the winning edit was kept.</translation>
     </message>
@@ -3552,7 +3650,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TemporaryDialog</name>
     <message>
-        <location filename="../../desktop/ui/temporary_dialog.py" line="+110"/>
+        <location filename="../../desktop/ui/temporary_dialog.py" line="+109"/>
         <source>使用中</source>
         <translation>open</translation>
     </message>
@@ -3830,7 +3928,7 @@ SHA-256: {sha}</translation>
         <translation>{places} (by province, deemed years and years before 1998 included, 人社部规〔2016〕5号)</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+35"/>
         <source>正在出具联系函…</source>
         <translation>Issuing the contact letter…</translation>
     </message>
@@ -3840,7 +3938,7 @@ SHA-256: {sha}</translation>
         <translation>Changing the registration…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>养老保险关系转移</source>
         <translation>Pension transfer</translation>
     </message>
@@ -3900,27 +3998,27 @@ SHA-256: {sha}</translation>
         <translation>Pension paid by</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>申请转入（联系函上的本机构收款信息）</source>
         <translation>Request the transfer (this office&apos;s account, for the contact letter)</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-18"/>
         <source>开户名称(&amp;N)</source>
         <translation>Account &amp;name</translation>
     </message>
     <message>
-        <location line="-146"/>
+        <location line="-144"/>
         <source>{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）</source>
         <translation>{months} months (known here in the old region&apos;s province, deemed months and months before 1998 included)</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+108"/>
         <source>正在建立临时缴费账户…</source>
         <translation>Opening the temporary account…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>转移测算(&amp;C)</source>
         <translation>&amp;What would move</translation>
     </message>
@@ -3970,7 +4068,7 @@ SHA-256: {sha}</translation>
         <translation>&amp;Phone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>空白时为本机构名称</source>
         <translation>blank: the office&apos;s name</translation>
     </message>
@@ -4013,7 +4111,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TransferListDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+127"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+123"/>
         <source>共 {count} 件，其中超期 {overdue} 件</source>
         <translation>Cases: {count}, overdue: {overdue}</translation>
     </message>
@@ -4068,12 +4166,12 @@ SHA-256: {sha}</translation>
         <translation>Waiting for the other office.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>正在出具参保缴费信息表…</source>
         <translation>Issuing the information table…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>记账利率未录入</source>
         <translation>Crediting rate not entered</translation>
     </message>
@@ -4085,7 +4183,7 @@ SHA-256: {sha}</translation>
 Do this only when the rate is not published yet and the person cannot wait. Settle the transfer?</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>已转出办理 {case}，信息表 {number}，转移总额 {total} 元</source>
         <translation>Settled {case}: information table {number}, total {total} yuan</translation>
     </message>
@@ -4095,7 +4193,7 @@ Do this only when the rate is not published yet and the person cannot wait. Sett
         <translation>Received {amount} yuan: case {case} is done</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
         <source>转入</source>
         <translation>In</translation>
     </message>
@@ -4150,12 +4248,12 @@ Do this only when the rate is not published yet and the person cannot wait. Sett
         <translation>Saving the report…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>无法写入文件：{reason}</source>
         <translation>Cannot write the file: {reason}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>已导出：{path}</source>
         <translation>Saved: {path}</translation>
     </message>
