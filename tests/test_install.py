@@ -54,7 +54,7 @@ def test_one_version_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
     assert "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "desktop.__version__"}
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(r"^## (\S+)", changelog, re.M).group(1) == __version__  # type: ignore[union-attr]
+    assert re.search(r"^## (\S+)", changelog, re.MULTILINE).group(1) == __version__  # type: ignore[union-attr]
     releases = tomllib.loads((ROOT / "packaging/releases.toml").read_text(encoding="utf-8"))
     assert releases["release"][0] == {**releases["release"][0], "version": "0.1.0"}
     window = subprocess.run([sys.executable, "-m", "desktop", "--version"], capture_output=True, text=True,
@@ -110,8 +110,8 @@ def test_doctor_on_a_new_office_then_with_backups_and_a_wrong_clock(
     assert found["disk"][1] in ("doctor.disk.ok", "doctor.disk.low")
     # a week and a day later with no backup yet: a problem, with its fix in the text output
     later = TODAY + dt.timedelta(days=doctor.BACKUP_PROBLEM_DAYS + 1)
-    code, text, err = run(capsys, "--db", db, "doctor", "--no-printers", day=later)
-    assert code == 4 and "从未做过每日备份" in err and "shebao backup --daily" in err
+    code, out, err = run(capsys, "--db", db, "doctor", "--no-printers", day=later)
+    assert code == 4 and out == "" and "从未做过每日备份" in err and "shebao backup --daily" in err
     folder = tmp_path / "backups"
     assert run(capsys, "--db", db, "backup", "--daily", str(folder))[0] == 0
     code, data, _ = run(capsys, "--db", db, "--json", "doctor", "--no-printers")
