@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop import __version__
 from desktop.core.messages import render
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
@@ -142,6 +143,7 @@ def check_database(target: str | os.PathLike[str] | None, now: dt.datetime,
         known_revisions,
         make_engine,
         sqlite_file,
+        version_tuple,
     )
     from desktop.core.store.health import check_sqlite
 
@@ -173,6 +175,11 @@ def check_database(target: str | os.PathLike[str] | None, now: dt.datetime,
             found.append(Finding("schema", PROBLEM, "doctor.db.none", {"path": where}, "doctor.fix.init"))
             return found
         if revision == SCHEMA_REVISION:
+            newest = _newest_program(engine)
+            if newest is not None and version_tuple(newest) > version_tuple(__version__):
+                found.append(Finding("schema", PROBLEM, "db.newer_program", {"found": newest, "ours": __version__},
+                                     "doctor.fix.newer"))
+                return found
             found.append(Finding("schema", OK, "doctor.schema.ok", {"revision": revision}))
         elif revision in known_revisions():
             found.append(Finding("schema", WARNING, "doctor.schema.older",
@@ -187,6 +194,18 @@ def check_database(target: str | os.PathLike[str] | None, now: dt.datetime,
     finally:
         if own:
             engine.dispose()
+
+
+def _newest_program(engine: Any) -> str | None:
+    """The newest program version that has opened the database."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from desktop.core.store.engine import version_tuple
+    from desktop.core.store.models import ProgramRelease
+
+    with Session(engine) as s:
+        return max(s.scalars(select(ProgramRelease.version)), key=version_tuple, default=None)
 
 
 def _office_checks(engine: Any, now: dt.datetime) -> list[Finding]:

@@ -176,6 +176,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.format": ("不支持的文件类型{suffix}（应为.csv或.xlsx）", "unsupported file type {suffix} (use .csv or .xlsx)"),
     "import.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "import.cells": ("第{line}行的列数为{found}，应为{expected}", "line {line} has {found} cells, expected {expected}"),
+    "db.newer_program": ("数据库已被更新版本的程序（{found}）打开过，本程序为 {ours}：请安装 {found} 或更新的版本，不要降级", "the database has been opened by a newer version of the program ({found}; this is {ours}): install {found} or newer, never downgrade"),
     "db.newer": ("数据库版本{found}比本程序新，请升级程序", "the database version {found} is newer than this program: upgrade the program"),
     "db.network": ("数据库文件{path}位于网络共享（{fs}）上，SQLite在网络文件系统上无法可靠加锁，可能损坏数据，因此拒绝打开。请把数据库放在本机磁盘上；两个窗口共用一个数据库请用本机的同一文件，或改用本机构的PostgreSQL（见README“多人同时使用”）", "the database file {path} is on a network share ({fs}): SQLite cannot lock reliably there and the data could be damaged, so it is not opened. Keep the database on a local disk; for two counters use one file on the same PC or the office's PostgreSQL (README, \"Several users at once\")"),
     "db.open": ("无法打开数据库：{reason}", "cannot open the database: {reason}"),

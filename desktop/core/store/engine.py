@@ -23,7 +23,7 @@ from desktop.core.store.health import Health, check_sqlite, damage_of, is_corrup
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 def database_url(target: str | os.PathLike[str] | None) -> str:
@@ -129,6 +129,27 @@ def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SY
     return backup
 
 
+def version_tuple(version: str) -> tuple[int, ...]:
+    """"0.2.0" as (0, 2, 0); a part that is not a number counts as 0."""
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def note_program_version(engine: Engine, clock: Clock = SYSTEM) -> None:
+    """Refuse a database a newer version of the program has opened (a downgrade: its data may
+    mean things this version does not know); else note this version the first time it opens it."""
+    from desktop import __version__
+
+    with engine.begin() as conn:
+        seen = [str(v) for v in conn.execute(text("SELECT version FROM program_release")).scalars()]
+        newest = max(seen, key=version_tuple, default=None)
+        if newest is not None and version_tuple(newest) > version_tuple(__version__):
+            raise IntegrityFailure("db.newer_program", "db", found=newest, ours=__version__)
+        if __version__ not in seen:
+            conn.execute(text("INSERT INTO program_release (version, first_opened) VALUES (:v, :at) "
+                              "ON CONFLICT DO NOTHING"),
+                         {"v": __version__, "at": clock.now().replace(microsecond=0)})
+
+
 def refuse_network_share(url: str) -> None:
     """Refuse a SQLite file on a network file system (its locks are not reliable there)."""
     parsed = make_url(url)
@@ -180,6 +201,7 @@ def open_checked(
             return engine, health
     try:
         migrate(engine, progress, clock)
+        note_program_version(engine, clock)
     except DBAPIError as exc:
         if is_corruption(exc):
             return engine, damage_of(exc)

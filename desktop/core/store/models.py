@@ -472,6 +472,15 @@ class SyncFile(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class ProgramRelease(Base):
+    """Each version of the program that has opened this database, and when it first did: a version
+    older than the newest here refuses the database (a downgrade), whatever the schema says."""
+
+    __tablename__ = "program_release"
+    version: Mapped[str] = mapped_column(String(20), primary_key=True)
+    first_opened: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class OfficeSetting(Base):
     """A setting of this office's installation (e.g. the sync outbox folder)."""
 
