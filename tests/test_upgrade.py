@@ -178,4 +178,5 @@ def test_an_older_version_with_the_same_schema_is_refused_too(upgraded: dict[str
     assert refused["error"]["key"] == "db.newer_program"
     assert "99.0.0" in refused["error"]["message"] and __version__ in refused["error"]["message"]
     with sqlite3.connect(copy) as conn:  # nothing was written by the refused program
-        assert sorted(v for (v,) in conn.execute("SELECT version FROM program_release")) == sorted([__version__, "99.0.0"])
+        noted = sorted(v for (v,) in conn.execute("SELECT version FROM program_release"))
+        assert noted == sorted([__version__, "99.0.0"])
