@@ -55,13 +55,18 @@ def payment_json(p: FlexiblePayment) -> dict[str, Any]:
             "recorded": p.recorded}
 
 
-def human_lines(result: dict[str, Any]) -> list[str]:
-    """A payment for people at a terminal: one line a month, then the totals."""
-    lines = [f"{result['worker']}  x{result['ratio']}" + ("" if result["recorded"] else "  (preview)")]
+_WORDS = {"zh": {"preview": "（试算）", "base": "缴费基数", "account": "个人账户", "pooling": "统筹"},
+          "en": {"preview": "(preview)", "base": "base", "account": "account", "pooling": "pooling"}}
+
+
+def human_lines(result: dict[str, Any], lang: str = "zh") -> list[str]:
+    """A payment for people at a terminal, in `lang`: one line a month, then the totals."""
+    t = _WORDS["en" if lang == "en" else "zh"]
+    lines = [f"{result['worker']}  x{result['ratio']}" + ("" if result["recorded"] else f"  {t['preview']}")]
     for m in result["months"]:
-        lines.append(f"  {m['month']}  base {m['base']} ({m['average_wage']} x {result['ratio']})  "
-                     f"{m['amount']}  (account {m['individual_account']}, pooling {m['pooling']})")
-    lines.append(f"  = {result['total']}  (account {result['individual_account']})")
+        lines.append(f"  {m['month']}  {t['base']} {m['base']} ({m['average_wage']} x {result['ratio']})  "
+                     f"{m['amount']}  ({t['account']} {m['individual_account']}, {t['pooling']} {m['pooling']})")
+    lines.append(f"  = {result['total']}  ({t['account']} {result['individual_account']})")
     return lines
 
 
