@@ -43,6 +43,7 @@ from desktop.cli import (
 )
 from desktop.cli.common import Handler
 from desktop.cli.output import Globals, human, protect_logs, report, split_globals
+from desktop.cli.texts import parser_class, zh_en
 from desktop.core.clock import Clock
 from desktop.core.errors import DatabaseDamaged
 from desktop.core.ledger import Ledger
@@ -50,13 +51,19 @@ from desktop.core.ledger import Ledger
 __all__ = ["Globals", "build_parser", "human", "main", "run", "split_globals"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (global options are handled by split_globals)."""
-    p = argparse.ArgumentParser(prog="shebao", description="社保经办桌面 Shebao Desk")
-    p.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: SHEBAO_DB or the user data dir)")
-    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh)")
-    p.add_argument("--version", action="version", version=f"shebao {__version__}")
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    """The argument parser, its help in `lang` (global options are handled by split_globals)."""
+    p = parser_class(lang)(prog="shebao", description=zh_en("社保经办桌面：社会保险经办的命令行",
+                                                            "Shebao Desk: the social insurance office's command line"))
+    p.add_argument("--db", help=zh_en("SQLite 数据库文件或 SQLAlchemy 地址（默认：环境变量 SHEBAO_DB 或用户数据目录）",
+                                      "SQLite file or SQLAlchemy URL (default: SHEBAO_DB or the user data dir)"))
+    p.add_argument("--json", action="store_true", help=zh_en("结果以一个 JSON 对象输出（供程序读取）",
+                                                             "print the result as one JSON object (for programs)"))
+    p.add_argument("--lang", choices=["zh", "en"], help=zh_en("提示、帮助和输出的语言：zh 中文（默认），en 英文",
+                                                              "language of help, messages and output: zh Chinese "
+                                                              "(default), en English"))
+    p.add_argument("--version", action="version", version=f"shebao {__version__}",
+                   help=zh_en("显示程序版本并退出", "show the program's version and exit"))
     sub = p.add_subparsers(dest="command", required=True)
     # In this order in `shebao --help`.
     office.add_init_parsers(sub)         # init, demo
@@ -139,7 +146,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     """Entry point of the `shebao` console script (`clock` pins the date for embedding and tests)."""
     g, rest = split_globals(sys.argv[1:] if argv is None else argv)
     protect_logs()
-    parser = build_parser()
+    parser = build_parser(g.lang)
     try:
         args = parser.parse_args(rest)
     except SystemExit as exc:

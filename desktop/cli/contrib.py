@@ -8,38 +8,60 @@ from typing import Any
 
 from desktop.cli import security
 from desktop.cli.common import money
+from desktop.cli.texts import EMPLOYER, FROM_MONTH, MONTH, PREVIEW, TO_MONTH, WORKER, zh_en
 from desktop.core.ledger import Ledger
+
+SCHEMES = zh_en("险种，逗号分隔：pension 养老，medical 医疗，unemployment 失业，injury 工伤，maternity 生育"
+                "（默认：全部职工险种）",
+                "schemes, comma-separated: pension, medical, unemployment, injury, maternity "
+                "(default: every employees' scheme)")
 
 
 def add_parsers(sub: Any) -> None:
     """The `contrib` group."""
-    grp = sub.add_parser("contrib", help="contributions").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("record")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--employer", required=True)
-    c.add_argument("--month", required=True)
-    c.add_argument("--wage", required=True)
-    c.add_argument("--schemes")
-    c.add_argument("--arrears", action="store_true", help="declared but not paid")
-    c.add_argument("--preview", action="store_true", help="compute only, write nothing")
+    grp = sub.add_parser("contrib", help=zh_en("缴费", "contributions")).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("record", help=zh_en("记录一人一个月的缴费：按基数上下限核定基数，"
+                                            "计算各险种单位、个人和个人账户金额",
+                                            "record one month of a person: the base after limits and, per scheme, "
+                                            "the employer, employee and individual-account amounts"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--employer", required=True, help=EMPLOYER)
+    c.add_argument("--month", required=True, help=MONTH)
+    c.add_argument("--wage", required=True, help=zh_en("缴费工资，元（如 7000 或 7000.50）",
+                                                       "the month's wage in yuan (e.g. 7000 or 7000.50)"))
+    c.add_argument("--schemes", help=SCHEMES)
+    c.add_argument("--arrears", action="store_true", help=zh_en("已申报未缴费（欠费）；再次记录该月即为补缴",
+                                                                "declared but not paid (arrears); recording the month "
+                                                                "again pays it"))
+    c.add_argument("--preview", action="store_true", help=PREVIEW)
     c.set_defaults(handler=_record)
-    c = grp.add_parser("import")
-    c.add_argument("file")
+    c = grp.add_parser("import", help=zh_en("导入用人单位申报文件：全部行成功或全部不导入，每个错误行都列出",
+                                            "import an employer's declaration: all rows or none, every bad row "
+                                            "reported with its line"))
+    c.add_argument("file", help=zh_en("CSV（UTF-8 或 GBK）或 XLSX 文件，表头 "
+                                      "统一社会信用代码,身份证号码,姓名,所属期,缴费工资"
+                                      "（或 employer_uscc,id_number,name,month,wage）",
+                                      "a CSV (UTF-8 or GBK) or XLSX file with the header employer_uscc,id_number,name,"
+                                      "month,wage (or the Chinese headers)"))
     c.set_defaults(handler=_import)
-    c = grp.add_parser("correct", help="correct a recorded month's wage (needs a supervisor)")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--employer", required=True)
-    c.add_argument("--month", required=True)
-    c.add_argument("--wage", required=True)
-    c.add_argument("--reason", required=True)
+    c = grp.add_parser("correct", help=zh_en("更正已记录月份的缴费工资（需主管审批）",
+                                             "correct a recorded month's wage (needs a supervisor)"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--employer", required=True, help=EMPLOYER)
+    c.add_argument("--month", required=True, help=MONTH)
+    c.add_argument("--wage", required=True, help=zh_en("更正后的缴费工资，元", "the corrected wage in yuan"))
+    c.add_argument("--reason", required=True, help=zh_en("更正原因", "why it is corrected"))
     c.set_defaults(handler=_correct)
-    c = grp.add_parser("back-pay", help="a lump-sum back payment (一次性补缴) of past months, in one go")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--employer", required=True)
-    c.add_argument("--from", dest="start", required=True, help="YYYY-MM")
-    c.add_argument("--to", dest="end", required=True, help="YYYY-MM")
-    c.add_argument("--wage", required=True)
-    c.add_argument("--schemes", default="pension")
+    c = grp.add_parser("back-pay", help=zh_en("一次性补缴以往月份",
+                                              "a lump-sum back payment of past months, in one go"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--employer", required=True, help=EMPLOYER)
+    c.add_argument("--from", dest="start", required=True, help=FROM_MONTH)
+    c.add_argument("--to", dest="end", required=True, help=TO_MONTH)
+    c.add_argument("--wage", required=True, help=zh_en("补缴月份的缴费工资，元",
+                                                       "the monthly wage of those months in yuan"))
+    c.add_argument("--schemes", default="pension", help=zh_en("险种，逗号分隔（默认 pension 养老）",
+                                                              "schemes, comma-separated (default pension)"))
     c.set_defaults(handler=_back_pay)
 
 

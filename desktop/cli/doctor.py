@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import Verdict
+from desktop.cli.texts import zh_en
 from desktop.core.clock import Clock, as_clock
 from desktop.core.doctor import PROBLEM, examine, report_lines, worst
 from desktop.core.messages import render
@@ -22,10 +23,13 @@ PRINTER_TIMEOUT = 30  # seconds for the window program to list the printers
 
 def add_parsers(sub: Any) -> None:
     """`doctor`."""
-    c = sub.add_parser("doctor", help="check this installation: data, fonts, printers, database, keys, "
-                                      "disk, backups, clock")
+    c = sub.add_parser("doctor", help=zh_en("检查本机安装：数据文件、表单、打印字体、打印机、数据库、密钥、磁盘空间、"
+                                            "备份和时钟，每个问题给出处理办法；有问题时退出码为 4",
+                                            "check this installation: data files, forms, print font, printers, "
+                                            "database, keys, disk space, backups and clock, each problem with its "
+                                            "fix; exit code 4 when there is a problem"))
     c.add_argument("--no-printers", action="store_true",
-                   help="do not ask the window program for the printers (faster)")
+                   help=zh_en("不查询打印机（更快）", "do not ask the window program for the printers (faster)"))
     c.set_defaults(standalone=_doctor)
 
 

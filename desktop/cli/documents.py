@@ -8,33 +8,46 @@ from typing import Any
 
 from desktop.cli import security
 from desktop.cli.common import Verdict, clerk
+from desktop.cli.texts import WORKER, zh_en
 from desktop.core.ledger import Ledger
 
 
 def add_print_parsers(sub: Any) -> None:
     """`print` and `verify`."""
-    c = sub.add_parser("print", help="print a document to PDF")
+    c = sub.add_parser("print", help=zh_en("打印文书到 PDF 文件（已出具文书的重印标为副本）",
+                                           "print a document to PDF (a reprint of an issued document is marked as a "
+                                           "copy)"))
     c.add_argument("kind", choices=["statement", "transfer-certificate", "contact-letter",
-                                    "information-table", "coverage-certificate", "scheme-switch-notice"])
-    c.add_argument("id")
-    c.add_argument("--out", required=True)
+                                    "information-table", "coverage-certificate", "scheme-switch-notice"],
+                   help=zh_en("文书种类：statement 个人权益记录，transfer-certificate 参保缴费凭证，contact-letter "
+                              "联系函，"
+                              "information-table 信息表，coverage-certificate 参保证明（境外），"
+                              "scheme-switch-notice 城乡养老保险制度衔接告知书",
+                              "document kind: statement (a person's contribution record), transfer-certificate, "
+                              "contact-letter, information-table, coverage-certificate, scheme-switch-notice"))
+    c.add_argument("id", help=zh_en("statement：参保人；contact-letter、information-table：转移业务编号或文书编号；"
+                                    "其余：文书编号",
+                                    "statement: the person; contact-letter, information-table: case or document "
+                                    "number; the others: the document number"))
+    c.add_argument("--out", required=True, help=zh_en("PDF 保存到此文件", "save the PDF to this file"))
     c.set_defaults(handler=_print)
 
-    c = sub.add_parser("verify", help="check a document's verification code offline")
-    c.add_argument("code", help="the code, or a PDF file this application printed")
+    c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码", "check a document's verification code offline"))
+    c.add_argument("code", help=zh_en("验证码，或本程序打印的 PDF 文件",
+                                      "the code, or a PDF file this application printed"))
     c.set_defaults(handler=_verify)
 
 
 def add_document_parsers(sub: Any) -> None:
     """`document list` and `document void`."""
-    grp = sub.add_parser("document", help="the register of issued documents").add_subparsers(
+    grp = sub.add_parser("document", help=zh_en("已出具文书登记簿", "the register of issued documents")).add_subparsers(
         dest="action", required=True)
-    c = grp.add_parser("list")
-    c.add_argument("worker")
+    c = grp.add_parser("list", help=zh_en("一人的已出具文书", "the documents issued for a person"))
+    c.add_argument("worker", help=WORKER)
     c.set_defaults(handler=_list)
-    c = grp.add_parser("void")
-    c.add_argument("number")
-    c.add_argument("--reason", required=True)
+    c = grp.add_parser("void", help=zh_en("作废一份文书（需主管审批）", "void a document (needs a supervisor)"))
+    c.add_argument("number", help=zh_en("文书编号", "the document number"))
+    c.add_argument("--reason", required=True, help=zh_en("作废原因", "why it is voided"))
     c.set_defaults(handler=_void)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli import security
+from desktop.cli.texts import zh_en
 from desktop.core.clock import Clock
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
@@ -23,33 +24,48 @@ class FormsInvalid(InvalidInput):
 
 def add_init_parsers(sub: Any) -> None:
     """`init` and `demo`."""
-    c = sub.add_parser("init", help="create the database and this office's identity")
-    c.add_argument("--office", required=True)
-    c.add_argument("--office-name", required=True)
-    c.add_argument("--region", required=True)
+    c = sub.add_parser("init", help=zh_en("建立数据库和本经办机构的身份（密钥对）；设置了 SHEBAO_USER 和 "
+                                          "SHEBAO_PASSWORD 时"
+                                          "同时建立第一个管理员",
+                                          "create the database and this office's identity (key pair); with SHEBAO_USER "
+                                          "and SHEBAO_PASSWORD set, also the first administrator"))
+    c.add_argument("--office", required=True, help=zh_en("经办机构代码", "the office's code"))
+    c.add_argument("--office-name", required=True, help=zh_en("经办机构名称", "the office's name"))
+    c.add_argument("--region", required=True, help=zh_en("统筹地区：6位行政区划代码",
+                                                         "the pooling region: a 6-digit region code"))
     c.set_defaults(handler=_init, before=_before_init, creates=True)
 
-    c = sub.add_parser("demo", help="create a demo office with people and contributions")
-    c.add_argument("--people", type=int, default=200)
-    c.add_argument("--months", type=int, default=36)
+    c = sub.add_parser("demo", help=zh_en("建立一个演示用经办机构，含参保人员和缴费记录",
+                                          "create a demo office with people and contributions"))
+    c.add_argument("--people", type=int, default=200, help=zh_en("人数（默认 200）", "how many people (default 200)"))
+    c.add_argument("--months", type=int, default=36, help=zh_en("缴费月数（默认 36）",
+                                                                "how many months of contributions "
+                                                                "(default 36)"))
     c.set_defaults(standalone=_demo)
 
 
 def add_office_parsers(sub: Any) -> None:
     """`office identity` and `office trust`."""
-    grp = sub.add_parser("office", help="office identity").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("identity")
-    c.add_argument("--out", required=True)
+    grp = sub.add_parser("office", help=zh_en("经办机构身份：导出本机构的公开身份，信任其他机构",
+                                              "office identity: export this office's, trust another's")
+                         ).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("identity", help=zh_en("导出本机构的公开身份（代码、名称、公钥），交给其他机构",
+                                              "export this office's public identity (code, name, public key) for "
+                                              "other offices"))
+    c.add_argument("--out", required=True, help=zh_en("保存到此文件（JSON）", "save it to this file (JSON)"))
     c.set_defaults(handler=_identity)
-    c = grp.add_parser("trust")
-    c.add_argument("file")
+    c = grp.add_parser("trust", help=zh_en("信任另一个经办机构：接受其同步文件和文书",
+                                           "trust another office: accept its sync files and documents"))
+    c.add_argument("file", help=zh_en("对方导出的身份文件（JSON）", "the identity file it exported (JSON)"))
     c.set_defaults(handler=_trust)
 
 
 def add_forms_parsers(sub: Any) -> None:
     """`forms check`."""
-    grp = sub.add_parser("forms", help="the printable forms").add_subparsers(dest="action", required=True)
-    grp.add_parser("check").set_defaults(standalone=_forms_check)
+    grp = sub.add_parser("forms", help=zh_en("可打印的表单",
+                                             "the printable forms")).add_subparsers(dest="action", required=True)
+    grp.add_parser("check", help=zh_en("检查表单文件能否使用", "check that the form files can be used")
+                   ).set_defaults(standalone=_forms_check)
 
 
 def _before_init(a: argparse.Namespace) -> None:

@@ -1,6 +1,15 @@
 """The command line's global options, its output (one JSON object, or text for people at a
 terminal), its error reports and its exit codes.
 
+Output rule: with --json, the result is printed as one JSON object on stdout (and nothing else);
+without it, as text for people in the language of the run (--lang, Chinese by default), never as
+JSON. The text of a person, a person list, a month's contributions, an account statement and a
+flexible worker's payment has its own layout; any other result is shown as indented `label: value`
+lines (`标签：值` in Chinese), a nested object or list indented under its label, with the labels
+from desktop.cli.texts.RESULT_LABELS (then messages.FIELDS) and the values as they are (names, codes,
+money as yuan text); true/false as 是/否 or yes/no, nothing as "-". Errors go to stderr in the
+language of the run (with --json also as {"error": ...} on stdout).
+
 Exit codes: 0 done, 2 invalid input, 3 refused by a rule, 4 conflict or integrity, 5 not allowed,
 1 anything else.
 """
@@ -17,14 +26,24 @@ from typing import Any
 from desktop.cli.common import Verdict
 from desktop.cli.doctor import human_lines as doctor_lines
 from desktop.cli.flexible import human_lines as flexible_lines
+from desktop.cli.texts import DATA_KEYED, RESULT_LABELS, WORDS, pick
 from desktop.core.errors import ShebaoError
-from desktop.core.messages import field_label
+from desktop.core.messages import FIELDS, field_label
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 
 _T = {
-    "zh": {"sex.M": "男", "sex.F": "女", "urban": "城镇", "rural": "农村", "done": "完成"},
-    "en": {"sex.M": "male", "sex.F": "female", "urban": "urban", "rural": "rural", "done": "done"},
+    "zh": {"sex.M": "男", "sex.F": "女", "urban": "城镇", "rural": "农村", "done": "完成", "base": "缴费基数",
+           "account": "个人账户", "pooling": "统筹", "months": "个月", "range": "至", "preview": "（试算）",
+           "floor": "下限", "ceiling": "上限", "(": "（", ")": "）", ", ": "，",
+           "kind.regular": "正常缴费", "kind.back_payment": "补缴", "kind.lump_sum": "一次性补缴",
+           "status.paid": "已缴费", "status.arrears": "欠费", "status.exempt": "免缴", "status.corrected": "已更正"},
+    "en": {"sex.M": "male", "sex.F": "female", "urban": "urban", "rural": "rural", "done": "done", "base": "base",
+           "account": "account", "pooling": "pooling", "months": "months", "range": "..", "preview": "(preview)",
+           "floor": "floor", "ceiling": "ceiling", "(": "(", ")": ")", ", ": ", ",
+           "kind.regular": "regular", "kind.back_payment": "back payment", "kind.lump_sum": "lump sum",
+           "status.paid": "paid", "status.arrears": "arrears", "status.exempt": "exempt",
+           "status.corrected": "corrected"},
 }
 
 
@@ -70,45 +89,116 @@ def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
     return Globals(db, as_json, lang), rest
 
 
-def human(result: dict[str, Any], lang: str) -> str:
-    """A readable rendering of a JSON result for people at a terminal."""
+def label(key: str, parent: str, lang: str, missing: set[str] | None = None) -> str:
+    """The label of a result key in `lang` (see RESULT_LABELS); a key with none is shown as it is and,
+    when `missing` is given, added to it."""
+    pair = RESULT_LABELS.get(f"{parent}.{key}") or RESULT_LABELS.get(key) or FIELDS.get(key)
+    if pair is not None:
+        return pair[0] if lang == "zh" else pair[1]
+    if key in schemes():
+        return schemes()[key].name(lang)
+    if missing is not None:
+        missing.add(f"{parent}.{key}" if parent else key)
+    return key
+
+
+def _word(name: str, lang: str) -> str:
+    return pick(WORDS[name], lang) or ""
+
+
+def _value(v: Any, lang: str) -> str:
+    if v is None or v == "":
+        return "-"
+    if isinstance(v, bool):
+        return _word("yes" if v else "no", lang)
+    if isinstance(v, list):
+        return " ".join(_value(x, lang) for x in v)
+    return str(v)
+
+
+def _scalar(v: Any) -> bool:
+    return not isinstance(v, dict) and not (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v))
+
+
+def readable(result: dict[str, Any], lang: str, missing: set[str] | None = None, parent: str = "",
+             indent: str = "") -> list[str]:
+    """A result as `label: value` lines, nested objects and lists indented under their label."""
+    colon = _word("colon", lang)
+    lines: list[str] = []
+    raw = parent in DATA_KEYED
+    for key, v in result.items():
+        name = key if raw or not key[:1].isalpha() else label(key, parent, lang, missing)
+        if isinstance(v, (dict, list)) and not v:
+            lines.append(f"{indent}{name}{colon}{_word('none', lang)}")
+        elif isinstance(v, list) and all(_scalar(x) for x in v):
+            lines.append(f"{indent}{name}{colon}{_word('list', lang).join(_value(x, lang) for x in v)}")
+        elif isinstance(v, dict):
+            lines.append(f"{indent}{name}{colon}".rstrip())
+            lines += readable(v, lang, missing, key, indent + "  ")
+        elif isinstance(v, list):
+            lines.append(f"{indent}{name}{colon}".rstrip())
+            for item in v:
+                block = (readable(item, lang, missing, key, indent + "    ") if isinstance(item, dict)
+                         else [indent + "    " + _value(item, lang)])
+                if block:
+                    block[0] = indent + "  - " + block[0][len(indent) + 4:]
+                lines += block
+        else:
+            lines.append(f"{indent}{name}{colon}{_value(v, lang)}")
+    return lines
+
+
+def _region(code: str, lang: str) -> str:
+    """A region code, with its name in Chinese text (the names are Chinese only)."""
+    return f"{code} {name_of(code)}" if lang == "zh" else code
+
+
+def human(result: dict[str, Any], lang: str, missing: set[str] | None = None) -> str:
+    """A readable rendering of a JSON result for people at a terminal, in `lang` (see the module's
+    docstring). `missing` collects the keys that have no label (shown as they are)."""
     t = _T[lang]
     lines: list[str] = []
     if "checks" in result and "status" in result:
         lines += doctor_lines(result, lang)
     elif "ratio" in result and "months" in result:
-        lines += flexible_lines(result)
-    elif isinstance(result.get("worker"), dict) and "schemes" not in result:
+        lines += flexible_lines(result, lang)
+    elif isinstance(result.get("worker"), dict) and "schemes" not in result and set(result) <= {"worker", "enrolments"}:
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
-                     + (f"  {name_of(w['hukou_region'])} {t[w['hukou_type']]}" if w["hukou_region"] else
-                        f"  {w['nationality']} {w['passport']}"))
+                     + (f"  {_region(w['hukou_region'], lang)} {t.get(w['hukou_type'], w['hukou_type'])}"
+                        if w["hukou_region"] else f"  {w['nationality']} {w['passport']}"))
         for e in result.get("enrolments", []):
-            lines.append(f"  {schemes()[e['scheme']].name(lang)}: {e['months_paid']}")
-    elif "workers" in result:
+            lines.append(f"  {schemes()[e['scheme']].name(lang)}: {e['months_paid']} {t['months']}")
+    elif set(result) == {"workers"}:
         for w in result["workers"]:
             lines.append(f"{w['id_number'] or w['ssn']}  {w['name']}  {w['birth_date']}")
-    elif "lines" in result and "base" in result:
-        lines.append(f"{result['month']}  base {result['base']}  ({result['floor']} .. {result['ceiling']})"
-                     f"  {result['kind']} {result['status']}")
+        if not result["workers"]:
+            lines.append(_word("none", lang))
+    elif "lines" in result and "base" in result and {"floor", "ceiling", "kind", "status"} <= set(result):
+        kind, status = result["kind"], result["status"]
+        lines.append(f"{result['month']}  {t['base']} {result['base']}  {t['(']}{t['floor']} {result['floor']}"
+                     f"{t[', ']}{t['ceiling']} {result['ceiling']}{t[')']}  {t.get('kind.' + kind, kind)} "
+                     f"{t.get('status.' + status, status)}"
+                     + ("" if result.get("recorded", True) else f"  {t['preview']}"))
         for ln in result["lines"]:
             lines.append(f"  {schemes()[ln['scheme']].name(lang)}: {ln['employer']} + {ln['employee']}"
-                         f"  (account {ln['individual_account']}, pooling {ln['pooling']})")
+                         f"  {t['(']}{t['account']} {ln['individual_account']}{t[', ']}{t['pooling']} "
+                         f"{ln['pooling']}{t[')']}")
     elif "schemes" in result and isinstance(result.get("worker"), dict):
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}")
         for sid, e in result["schemes"].items():
-            lines.append(f"  {schemes()[sid].name(lang)}: {e['months_paid']}")
+            lines.append(f"  {schemes()[sid].name(lang)}: {e['months_paid']} {t['months']}")
             for p in e["regions"]:
-                lines.append(f"    {p['region']} {name_of(p['region'])}: {p['months_paid']}"
-                             f"  {p['first_month']} .. {p['last_month']}")
+                lines.append(f"    {_region(p['region'], lang)}: {p['months_paid']} {t['months']}"
+                             f"  {p['first_month']} {t['range']} {p['last_month']}")
             for y in e.get("years", []):
                 lines.append(f"    {y['year']}: {y['opening']} + {y['interest'] or '-'} + {y['credited']}"
                              f" = {y['closing']}")
             if "individual_account_balance" in e:
                 lines.append(f"    = {e['individual_account_balance']}")
     else:
-        lines.append(json.dumps(result, ensure_ascii=False))
+        lines += readable(result, lang, missing)
     return "\n".join(lines)
 
 

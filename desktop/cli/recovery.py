@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.cli import security
 from desktop.cli.common import Verdict
+from desktop.cli.texts import zh_en
 from desktop.core.errors import DatabaseDamaged, InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
@@ -27,23 +28,33 @@ from desktop.core.store.health import Health
 
 def add_check_parser(sub: Any) -> None:
     """`shebao check`: it reads no records, so anyone may run it, and it runs its own check."""
-    c = sub.add_parser("check", help="check the database file for damage (SQLite quick_check)")
-    c.add_argument("--full", action="store_true", help="the full check (integrity_check: slower, also indexes)")
+    c = sub.add_parser("check", help=zh_en("检查数据库文件是否损坏（SQLite quick_check）；损坏时退出码为 4",
+                                           "check the database file for damage (SQLite quick_check); exit 4 when "
+                                           "damaged"))
+    c.add_argument("--full", action="store_true", help=zh_en("完整检查（integrity_check：较慢，也检查索引）",
+                                                             "the full check (integrity_check: slower, also indexes)"))
     c.set_defaults(handler=_check, recovery=True, signs_in=False, checks_on_open=False)
 
 
 def add_restore_parser(sub: Any) -> None:
     """`shebao restore FILE` and its recovery options --plan / --recover / --from."""
-    c = sub.add_parser("restore", help="restore a backup into this database (or recover: --plan, --recover)")
-    c.add_argument("file", nargs="?")
-    c.add_argument("--key")
-    c.add_argument("--force", action="store_true", help="replace an office's data (a copy is kept)")
+    c = sub.add_parser("restore", help=zh_en("把备份恢复到本数据库（或从损坏中恢复：--plan、--recover）",
+                                             "restore a backup into this database (or recover: --plan, --recover)"))
+    c.add_argument("file", nargs="?", help=zh_en("备份文件（与 --plan、--recover 三选一）",
+                                                 "the backup file (or --plan, or --recover)"))
+    c.add_argument("--key", help=zh_en("备份密钥文件（默认：SHEBAO_BACKUP_KEY 或用户数据目录中的）",
+                                       "key file (default SHEBAO_BACKUP_KEY or the user data folder)"))
+    c.add_argument("--force", action="store_true", help=zh_en("覆盖已有机构的数据（先保留一份副本）",
+                                                              "replace an office's data (a copy is kept)"))
     c.add_argument("--plan", action="store_true",
-                   help="show what a recovery would restore from where, and what would be lost")
+                   help=zh_en("显示恢复将从哪里恢复什么，以及会丢失什么",
+                              "show what a recovery would restore from where, and what would be lost"))
     c.add_argument("--recover", action="store_true",
-                   help="restore the newest backup, then import the sync files received since")
+                   help=zh_en("恢复最新的备份，再导入此后收到的同步文件",
+                              "restore the newest backup, then import the sync files received since"))
     c.add_argument("--from", dest="folders", action="append", default=[], metavar="FOLDER",
-                   help="also look for backups and sync files here (may be repeated)")
+                   help=zh_en("也在此目录中查找备份和同步文件（可重复）",
+                              "also look for backups and sync files here (may be repeated)"))
     c.set_defaults(handler=_restore, before=_before_restore, recovery=True)
 
 

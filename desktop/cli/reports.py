@@ -6,21 +6,28 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.texts import YEAR, zh_en
 from desktop.core.ledger import Ledger
+
+CSV = zh_en("同时写出 CSV 文件到此", "also write a CSV file here")
+PDF = zh_en("同时写出 PDF 文件到此", "also write a PDF file here")
 
 
 def add_parsers(sub: Any) -> None:
     """The `report` group."""
-    grp = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
-    p = grp.add_parser("transfers", help="transfers in and out of a year, with people and amounts")
-    p.add_argument("--year", required=True)
-    p.add_argument("--csv")
-    p.add_argument("--pdf")
+    grp = sub.add_parser("report", help=zh_en("统计报表", "reports")).add_subparsers(dest="action", required=True)
+    p = grp.add_parser("transfers", help=zh_en("一年的转入和转出，含人员和金额",
+                                               "transfers in and out of a year, with people and amounts"))
+    p.add_argument("--year", required=True, help=YEAR)
+    p.add_argument("--csv", help=CSV)
+    p.add_argument("--pdf", help=PDF)
     p.set_defaults(handler=_transfers)
-    c = grp.add_parser("exemptions", help="certificates of coverage issued per year and country")
-    c.add_argument("--year", type=int)
-    c.add_argument("--csv")
-    c.add_argument("--pdf")
+    c = grp.add_parser("exemptions", help=zh_en("按年度和国家统计已出具的参保证明",
+                                                "certificates of coverage issued per year and country"))
+    c.add_argument("--year", type=int, help=zh_en("年度，YYYY（默认：全部年度）",
+                                                  "the year, YYYY (default: every year)"))
+    c.add_argument("--csv", help=CSV)
+    c.add_argument("--pdf", help=PDF)
     c.set_defaults(handler=_exemptions)
 
 

@@ -7,31 +7,47 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import clerk, money
+from desktop.cli.texts import WORKER, YEAR, zh_en
 from desktop.core.ledger import Ledger
 
 
 def add_parsers(sub: Any) -> None:
     """The `resident` group."""
-    grp = sub.add_parser("resident", help="residents' schemes").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("record")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"])
-    c.add_argument("--year", required=True)
-    c.add_argument("--grade", required=True)
-    c.add_argument("--residence-permit", help="residents' medical outside the hukou place, where the office allows it")
+    grp = sub.add_parser("resident", help=zh_en("城乡居民养老保险和居民医疗保险", "residents' schemes")
+                         ).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("record", help=zh_en("记录一年的居民保险缴费", "record a year of a residents' scheme"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--scheme", required=True, choices=["resident_pension", "resident_medical"],
+                   help=zh_en("险种：resident_pension 城乡居民养老，resident_medical 居民医疗",
+                              "scheme: resident_pension (residents' pension), resident_medical (residents' medical)"))
+    c.add_argument("--year", required=True, help=YEAR)
+    c.add_argument("--grade", required=True, help=zh_en("缴费档次：个人缴费金额，元",
+                                                        "the contribution grade: the personal amount in yuan"))
+    c.add_argument("--residence-permit", help=zh_en("在户籍地以外参加居民医疗保险（本机构允许时）：居住证号码",
+                                                    "residents' medical outside the hukou place, where the office "
+                                                    "allows it: the residence permit number"))
     c.set_defaults(handler=_record)
-    c = grp.add_parser("years", help="a person's residents' years, employee months in them and refunds due")
-    c.add_argument("--worker", required=True)
+    c = grp.add_parser("years", help=zh_en("一人的居民保险各年度、其中的职工缴费月数和应退金额",
+                                           "a person's residents' years, employee months in them and refunds due"))
+    c.add_argument("--worker", required=True, help=WORKER)
     c.set_defaults(handler=_years)
-    c = grp.add_parser("permits", help="admin: whether local residence permit holders join the residents' "
-                                       "medical scheme")
-    c.add_argument("--allow", choices=["yes", "no"], required=True)
+    c = grp.add_parser("permits", help=zh_en("管理员：持本地居住证的人员可否参加居民医疗保险",
+                                             "admin: whether local residence permit holders join the residents' "
+                                             "medical scheme"))
+    c.add_argument("--allow", choices=["yes", "no"], required=True, help=zh_en("yes 允许，no 不允许",
+                                                                               "yes allow, no do not"))
     c.set_defaults(handler=_permits)
-    c = grp.add_parser("switch", help="the switch between the employees' and the residents' pension at retirement "
-                                      "age (人社部发〔2014〕17号): decide it and write the notice PDF, or --plan")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--plan", action="store_true", help="only show what the switch would do")
-    c.add_argument("--pdf", help="where to write the notice (default: NUMBER.pdf)")
+    c = grp.add_parser("switch", help=zh_en("达到领取年龄时城镇职工与城乡居民养老保险的制度衔接（人社部发〔2014〕17号）"
+                                            "："
+                                            "办理并写出告知书 PDF，或用 --plan 只查看",
+                                            "the switch between the employees' and the residents' pension at "
+                                            "retirement age (Ministry circular 2014 No. 17): decide it and write the "
+                                            "notice PDF, or --plan"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--plan", action="store_true", help=zh_en("只显示衔接将如何办理",
+                                                             "only show what the switch would do"))
+    c.add_argument("--pdf", help=zh_en("告知书保存到此文件（默认：编号.pdf）",
+                                       "where to write the notice (default: NUMBER.pdf)"))
     c.set_defaults(handler=_switch)
 
 

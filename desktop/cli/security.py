@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import Verdict
+from desktop.cli.texts import FROM_DATE, NAME, REASON, TO_DATE, zh_en
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
 from desktop.core.privacy import mask_id, mask_phone
@@ -22,61 +23,78 @@ from desktop.core.security import ROLES, check_name, check_password
 from desktop.core.services.approvals import PendingInfo
 from desktop.core.services.users import AccountInfo
 
+ROLE = zh_en("角色：clerk 经办员，supervisor 主管，admin 管理员", "role: clerk, supervisor, admin")
+
 
 def add_parsers(sub: Any) -> None:
     """The `user`, `audit` and `approvals` groups and `backup`."""
-    grp = sub.add_parser("user", help="accounts (administrators)").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("add", help="a new account; first password from SHEBAO_NEW_PASSWORD or a prompt")
-    c.add_argument("name")
-    c.add_argument("--role", required=True, choices=list(ROLES))
+    grp = sub.add_parser("user", help=zh_en("账号（管理员）", "accounts (administrators)")
+                         ).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("add", help=zh_en("新建账号；初始密码取自 SHEBAO_NEW_PASSWORD 或当场输入",
+                                         "a new account; first password from SHEBAO_NEW_PASSWORD or a prompt"))
+    c.add_argument("name", help=NAME)
+    c.add_argument("--role", required=True, choices=list(ROLES), help=ROLE)
     c.set_defaults(handler=_user_add)
-    grp.add_parser("list").set_defaults(handler=_user_list)
-    for action in ("unlock", "disable", "enable"):
-        c = grp.add_parser(action)
-        c.add_argument("name")
+    grp.add_parser("list", help=zh_en("全部账号", "every account")).set_defaults(handler=_user_list)
+    for action, text in (("unlock", zh_en("解除因密码错误造成的锁定", "unlock an account locked by wrong passwords")),
+                         ("disable", zh_en("停用账号", "disable an account")),
+                         ("enable", zh_en("启用账号", "enable an account"))):
+        c = grp.add_parser(action, help=text)
+        c.add_argument("name", help=NAME)
         c.set_defaults(handler=_user_unlock if action == "unlock" else _user_active)
-    c = grp.add_parser("role")
-    c.add_argument("name")
-    c.add_argument("--role", required=True, choices=list(ROLES))
+    c = grp.add_parser("role", help=zh_en("更改账号的角色", "change an account's role"))
+    c.add_argument("name", help=NAME)
+    c.add_argument("--role", required=True, choices=list(ROLES), help=ROLE)
     c.set_defaults(handler=_user_role)
-    c = grp.add_parser("passwd", help="change your password, or (admin) reset another account's")
-    c.add_argument("name", nargs="?")
+    c = grp.add_parser("passwd", help=zh_en("修改自己的密码，或（管理员）重设他人的密码",
+                                            "change your password, or (admin) reset another account's"))
+    c.add_argument("name", nargs="?", help=zh_en("要重设密码的账号（不填：自己）",
+                                                 "the account to reset (none: yours)"))
     c.set_defaults(handler=_user_passwd)
 
-    grp = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("verify", help="check the hash chain")
-    c.add_argument("--expect", help="SEQ:HASH noted earlier (e.g. from a backup or a printout)")
+    grp = sub.add_parser("audit", help=zh_en("审计记录",
+                                             "the audit trail")).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("verify", help=zh_en("校验审计记录的哈希链", "check the hash chain"))
+    c.add_argument("--expect", help=zh_en("先前记下的 序号:哈希（如来自备份或打印件）",
+                                          "SEQ:HASH noted earlier (e.g. from a backup or a printout)"))
     c.set_defaults(handler=_audit_verify)
-    c = grp.add_parser("search")
-    c.add_argument("--person")
-    c.add_argument("--clerk")
-    c.add_argument("--from", dest="start")
-    c.add_argument("--to", dest="end")
-    c.add_argument("--table")
-    c.add_argument("--limit", type=int, default=200)
-    c.add_argument("--reveal", action="store_true", help="show ID numbers unmasked")
+    c = grp.add_parser("search", help=zh_en("查询审计记录（最新的在前）", "search the audit trail (newest first)"))
+    c.add_argument("--person", help=zh_en("参保人：身份证号码等", "the person: ID number etc."))
+    c.add_argument("--clerk", help=zh_en("操作账号", "the account that acted"))
+    c.add_argument("--from", dest="start", help=FROM_DATE)
+    c.add_argument("--to", dest="end", help=TO_DATE)
+    c.add_argument("--table", help=zh_en("数据表名（如 workers）", "the table's name (e.g. workers)"))
+    c.add_argument("--limit", type=int, default=200, help=zh_en("最多列出几条（默认 200）",
+                                                                "at most this many (default 200)"))
+    c.add_argument("--reveal", action="store_true", help=zh_en("显示完整的身份证号码（不遮蔽）",
+                                                               "show ID numbers unmasked"))
     c.set_defaults(handler=_audit_search)
 
-    grp = sub.add_parser("approvals", help="requests waiting for a supervisor").add_subparsers(
+    grp = sub.add_parser("approvals", help=zh_en("等待主管审批的申请",
+                                                 "requests waiting for a supervisor")).add_subparsers(
         dest="action", required=True)
-    c = grp.add_parser("list")
-    c.add_argument("--all", action="store_true", help="decided requests too")
+    c = grp.add_parser("list", help=zh_en("待审批的申请", "pending requests"))
+    c.add_argument("--all", action="store_true", help=zh_en("也列出已处理的", "decided requests too"))
     c.set_defaults(handler=_approvals_list)
-    c = grp.add_parser("approve")
-    c.add_argument("id", type=int)
-    c.add_argument("--out", help="where to save an issued certificate's PDF")
+    c = grp.add_parser("approve", help=zh_en("批准一项申请并执行", "approve a request and carry it out"))
+    c.add_argument("id", type=int, help=zh_en("申请编号", "the request's number"))
+    c.add_argument("--out", help=zh_en("出具的证明 PDF 保存到此文件", "where to save an issued certificate's PDF"))
     c.set_defaults(handler=_approve)
-    c = grp.add_parser("refuse")
-    c.add_argument("id", type=int)
-    c.add_argument("--reason", required=True)
+    c = grp.add_parser("refuse", help=zh_en("拒绝一项申请", "refuse a request"))
+    c.add_argument("id", type=int, help=zh_en("申请编号", "the request's number"))
+    c.add_argument("--reason", required=True, help=REASON)
     c.set_defaults(handler=_refuse)
 
-    c = sub.add_parser("backup", help="an encrypted, verified backup of the office database")
+    c = sub.add_parser("backup", help=zh_en("本机构数据库的加密、经校验的备份",
+                                            "an encrypted, verified backup of the office database"))
     where = c.add_mutually_exclusive_group(required=True)
-    where.add_argument("--out")
-    where.add_argument("--daily", metavar="DIR", help="today's file in DIR, older ones rotated")
-    c.add_argument("--keep", type=int, default=14)
-    c.add_argument("--key", help="key file (default SHEBAO_BACKUP_KEY or the user data folder)")
+    where.add_argument("--out", help=c.text(zh_en("备份保存到此文件", "write the backup to this file")))
+    where.add_argument("--daily", metavar="DIR", help=c.text(zh_en("在目录 DIR 中写出今天的备份，轮换较早的",
+                                                                   "today's file in DIR, older ones rotated")))
+    c.add_argument("--keep", type=int, default=14, help=zh_en("--daily：保留份数（默认 14）",
+                                                              "--daily: how many files to keep (default 14)"))
+    c.add_argument("--key", help=zh_en("备份密钥文件（默认：SHEBAO_BACKUP_KEY 或用户数据目录中的）",
+                                       "key file (default SHEBAO_BACKUP_KEY or the user data folder)"))
     c.set_defaults(handler=_backup)
 
 

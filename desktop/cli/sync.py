@@ -5,34 +5,48 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop.cli.texts import zh_en
 from desktop.core.ledger import Ledger
 
 
 def add_parsers(sub: Any) -> None:
     """Add `shebao sync ...` to the command line."""
-    grp = sub.add_parser("sync", help="offline exchange between offices").add_subparsers(dest="action", required=True)
-    c = grp.add_parser("export", help="write a sync file (without --to: for every trusted office)")
-    c.add_argument("--out", required=True)
-    c.add_argument("--to")
-    c.add_argument("--full", action="store_true", help="every change from the start (seeds a new office)")
+    grp = sub.add_parser("sync", help=zh_en("经办机构之间的离线数据交换", "offline exchange between offices")
+                         ).add_subparsers(dest="action", required=True)
+    c = grp.add_parser("export", help=zh_en("写出同步文件（不加 --to：给所有受信任的机构）",
+                                            "write a sync file (without --to: for every trusted office)"))
+    c.add_argument("--out", required=True, help=zh_en("同步文件保存到此", "write the sync file here"))
+    c.add_argument("--to", help=zh_en("只给此经办机构（机构代码）", "only for this office (its code)"))
+    c.add_argument("--full", action="store_true", help=zh_en("从头开始的全部变更（用于新机构）",
+                                                             "every change from the start (seeds a new office)"))
     c.set_defaults(handler=_export)
-    c = grp.add_parser("import", help="verify a sync file and apply what is new")
-    c.add_argument("file")
+    c = grp.add_parser("import", help=zh_en("校验同步文件并应用其中新的变更",
+                                            "verify a sync file and apply what is new"))
+    c.add_argument("file", help=zh_en("同步文件", "the sync file"))
     c.set_defaults(handler=_import)
-    c = grp.add_parser("outbox", help="export into the outbox folder (for a scheduled task)")
-    c.add_argument("--folder", help="this folder instead of the saved one")
-    c.add_argument("--set", dest="set_folder", help="save the outbox folder (\"\" clears it)")
+    c = grp.add_parser("outbox", help=zh_en("写出到发送文件夹（供计划任务使用）",
+                                            "export into the outbox folder (for a scheduled task)"))
+    c.add_argument("--folder", help=zh_en("用此文件夹代替已保存的", "this folder instead of the saved one"))
+    c.add_argument("--set", dest="set_folder", help=zh_en("保存发送文件夹（\"\" 清除）",
+                                                          "save the outbox folder (\"\" clears it)"))
     c.set_defaults(handler=_outbox)
-    grp.add_parser("status", help="trusted offices, last files, missing changes").set_defaults(handler=_status)
-    c = grp.add_parser("conflicts", help="edits that lost to another office's edit")
-    c.add_argument("--all", action="store_true", help="also those already reviewed")
+    grp.add_parser("status", help=zh_en("受信任的机构、最近的文件、缺少的变更",
+                                        "trusted offices, last files, missing changes")).set_defaults(handler=_status)
+    c = grp.add_parser("conflicts", help=zh_en("被其他机构的修改覆盖的修改",
+                                               "edits that lost to another office's edit"))
+    c.add_argument("--all", action="store_true", help=zh_en("也列出已复核的", "also those already reviewed"))
     c.set_defaults(handler=_conflicts)
-    c = grp.add_parser("resolve", help="review a conflict: keep the winner or take the loser")
-    c.add_argument("conflict", type=int)
-    c.add_argument("--take", required=True, choices=["winner", "loser"])
+    c = grp.add_parser("resolve", help=zh_en("复核一个冲突：保留胜出方或采用落选方",
+                                             "review a conflict: keep the winner or take the loser"))
+    c.add_argument("conflict", type=int, help=zh_en("冲突编号（见 sync conflicts）",
+                                                    "the conflict's number (sync conflicts)"))
+    c.add_argument("--take", required=True, choices=["winner", "loser"],
+                   help=zh_en("采用哪一方：winner 胜出方（保持现状），loser 落选方",
+                              "which side to keep: winner (as it is), loser (the other edit)"))
     c.set_defaults(handler=_resolve)
-    c = grp.add_parser("duplicates", help="months of pension paid in two regions")
-    c.add_argument("--worker")
+    c = grp.add_parser("duplicates", help=zh_en("在两地重复缴纳养老保险的月份",
+                                                "months of pension paid in two regions"))
+    c.add_argument("--worker", help=zh_en("只查此人（身份证号码等）", "only this person (ID number etc.)"))
     c.set_defaults(handler=_duplicates)
 
 

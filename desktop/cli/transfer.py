@@ -9,93 +9,146 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import clerk
+from desktop.cli.texts import CASE, ON_DATE, WORKER, zh_en
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.services.transfers import LETTER_FIELDS, STATUSES, CaseInfo, TemporaryView
 
+LETTER_HELP = {
+    "bank_account_name": zh_en("联系函：转入地收款账户的开户名称", "contact letter: the receiving account's name"),
+    "bank": zh_en("联系函：开户银行", "contact letter: the bank"),
+    "bank_account": zh_en("联系函：银行账号", "contact letter: the bank account number"),
+    "address": zh_en("联系函：经办机构地址", "contact letter: the office's address"),
+    "phone": zh_en("联系函：联系电话", "contact letter: the office's phone"),
+}
+TO_REGION = zh_en("转入地：6位行政区划代码", "where the person goes: a 6-digit region code")
+
+
+def _letter_options(c: Any) -> None:
+    for name in LETTER_FIELDS:
+        c.add_argument(f"--{name.replace('_', '-')}", help=LETTER_HELP[name])
+
 
 def add_parsers(sub: Any) -> None:
     """The `transfer` group."""
-    transfer = sub.add_parser("transfer", help="pension transfers").add_subparsers(dest="action", required=True)
-    c = transfer.add_parser("certificate", help="the contribution certificate (参保缴费凭证) on leaving")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--out")
+    transfer = sub.add_parser("transfer", help=zh_en("养老保险关系转移接续", "pension transfers")
+                              ).add_subparsers(dest="action", required=True)
+    c = transfer.add_parser("certificate", help=zh_en("离开参保地时出具参保缴费凭证",
+                                                      "the contribution certificate on leaving"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--out", help=zh_en("PDF 保存到此文件（默认：凭证编号.pdf）",
+                                       "save the PDF to this file (default: NUMBER.pdf)"))
     c.set_defaults(handler=_certificate)
-    c = transfer.add_parser("plan", help="what a transfer would move and where the pension is paid (writes nothing)")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--to-region", required=True)
-    c.add_argument("--from-region", help="where the person leaves (default: this office's region; "
-                                         "another region gives an estimate from the months recorded here)")
-    c.add_argument("--on")
+    c = transfer.add_parser("plan", help=zh_en("转移将转移多少资金、养老金在哪里领取（不写入）",
+                                               "what a transfer would move and where the pension is paid (writes "
+                                               "nothing)"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--to-region", required=True, help=TO_REGION)
+    c.add_argument("--from-region", help=zh_en("转出地：6位行政区划代码（默认：本机构所在地；"
+                                               "其他地区则按本地记录的月份估算）",
+                                               "where the person leaves, a 6-digit region code (default: this office's "
+                                               "region; another region gives an estimate from the months recorded "
+                                               "here)"))
+    c.add_argument("--on", help=ON_DATE)
     c.set_defaults(handler=_plan)
-    c = transfer.add_parser("request", help="at the new office: open a case and its contact letter (联系函)")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--from-region", required=True)
-    c.add_argument("--paper", action="store_true", help="the old office is reached by post")
-    for name in LETTER_FIELDS:
-        c.add_argument(f"--{name.replace('_', '-')}")
-    c.add_argument("--out", help="save the contact letter PDF here")
-    c.add_argument("--relationship", help="a temporary account opened here: the region holding the pension "
-                                          "relationship, from the person's certificate (default: as known here)")
+    c = transfer.add_parser("request", help=zh_en("转入地：受理转移申请，出具联系函",
+                                                  "at the new office: open a case and its contact letter"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--from-region", required=True, help=zh_en("转出地：6位行政区划代码",
+                                                              "the old region: a 6-digit region code"))
+    c.add_argument("--paper", action="store_true", help=zh_en("与转出地通过邮寄往来",
+                                                              "the old office is reached by post"))
+    _letter_options(c)
+    c.add_argument("--out", help=zh_en("联系函 PDF 保存到此文件", "save the contact letter PDF here"))
+    c.add_argument("--relationship", help=zh_en("在本地开设临时账户时：参保凭证上的基本养老保险关系所在地，"
+                                                "6位行政区划代码"
+                                                "（默认：按本地所知）",
+                                                "a temporary account opened here: the region holding the pension "
+                                                "relationship, from the person's certificate (default: as known here)"))
     c.set_defaults(handler=_request)
-    c = transfer.add_parser("seal", help="at the office holding an open temporary account, the person moving to "
-                                         "another province: seal it (封存) and print its certificate")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--to-region", required=True)
-    c.add_argument("--out", help="save the certificate PDF here")
+    c = transfer.add_parser("seal", help=zh_en("持有临时缴费账户的机构，参保人转往外省：封存该账户并出具凭证",
+                                               "at the office holding an open temporary account, the person moving to "
+                                               "another province: seal it and print its certificate"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--to-region", required=True, help=TO_REGION)
+    c.add_argument("--out", help=zh_en("凭证 PDF 保存到此文件", "save the certificate PDF here"))
     c.set_defaults(handler=_seal)
-    c = transfer.add_parser("gather", help="at the office holding the relationship: gather a temporary account "
-                                           "(at pension age, or an approved transfer); issues the contact letter")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--from-region", required=True, help="where the temporary account is held")
-    c.add_argument("--paper", action="store_true", help="the holding office is reached by post")
-    c.add_argument("--approved", help="before pension age: the approval's reference (批准文号)")
-    for name in LETTER_FIELDS:
-        c.add_argument(f"--{name.replace('_', '-')}")
-    c.add_argument("--out", help="save the contact letter PDF here")
+    c = transfer.add_parser("gather", help=zh_en("关系所在地：归集临时缴费账户（达到领取年龄或经批准转移），出具联系函",
+                                                 "at the office holding the relationship: gather a temporary account "
+                                                 "(at pension age, or an approved transfer); issues the contact "
+                                                 "letter"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--from-region", required=True, help=zh_en("临时账户所在地：6位行政区划代码",
+                                                              "where the temporary account is held: a 6-digit region "
+                                                              "code"))
+    c.add_argument("--paper", action="store_true", help=zh_en("与该地通过邮寄往来",
+                                                              "the holding office is reached by post"))
+    c.add_argument("--approved", help=zh_en("未到领取年龄时：批准文号", "before pension age: the approval's reference"))
+    _letter_options(c)
+    c.add_argument("--out", help=zh_en("联系函 PDF 保存到此文件", "save the contact letter PDF here"))
     c.set_defaults(handler=_gather)
-    c = transfer.add_parser("temporary", help="a person's temporary contribution accounts known here")
-    c.add_argument("--worker", required=True)
+    c = transfer.add_parser("temporary", help=zh_en("本地所知的一人的临时缴费账户",
+                                                    "a person's temporary contribution accounts known here"))
+    c.add_argument("--worker", required=True, help=WORKER)
     c.set_defaults(handler=_temporary)
-    c = transfer.add_parser("settle", help="at the old office: information table (信息表), funds out")
-    c.add_argument("--case", required=True)
-    c.add_argument("--out", help="save the information table PDF here")
+    c = transfer.add_parser("settle", help=zh_en("转出地：出具信息表，转出资金",
+                                                 "at the old office: information table, funds out"))
+    c.add_argument("--case", required=True, help=CASE)
+    c.add_argument("--out", help=zh_en("信息表 PDF 保存到此文件", "save the information table PDF here"))
     c.add_argument("--without-interest", action="store_true",
-                   help="supervisor: settle although a past year's crediting rate is not entered "
-                        "(that year earns no interest; the table says so)")
+                   help=zh_en("主管：以往年度记账利率未录入时也办理（该年不计利息，信息表注明）",
+                              "supervisor: settle although a past year's crediting rate is not entered "
+                              "(that year earns no interest; the table says so)"))
     c.set_defaults(handler=_settle)
-    c = transfer.add_parser("receive", help="at the new office: check the money received, continue the history")
-    c.add_argument("--case", required=True)
-    c.add_argument("--amount", help="the amount received (default: the table's total)")
+    c = transfer.add_parser("receive", help=zh_en("转入地：核对到账金额，接续记录",
+                                                  "at the new office: check the money received, continue the history"))
+    c.add_argument("--case", required=True, help=CASE)
+    c.add_argument("--amount", help=zh_en("到账金额，元（默认：信息表合计）",
+                                          "the amount received in yuan (default: the table's total)"))
     c.set_defaults(handler=_receive)
-    c = transfer.add_parser("show")
-    c.add_argument("case")
+    c = transfer.add_parser("show", help=zh_en("一件转移业务：所处步骤、按工作日计算的办理期限、是否逾期",
+                                               "a case with its step, the working-day due date and whether it is "
+                                               "overdue"))
+    c.add_argument("case", help=CASE)
     c.set_defaults(handler=_show)
-    c = transfer.add_parser("list")
-    c.add_argument("--status", choices=sorted(STATUSES))
-    c.add_argument("--overdue", action="store_true")
-    c.add_argument("--worker")
+    c = transfer.add_parser("list", help=zh_en("转移业务列表", "the list of cases"))
+    c.add_argument("--status", choices=sorted(STATUSES),
+                   help=zh_en("只列此状态：" + "，".join(f"{k} {v[0]}" for k, v in sorted(STATUSES.items())),
+                              "only this status: " + ", ".join(f"{k} ({v[1]})" for k, v in sorted(STATUSES.items()))))
+    c.add_argument("--overdue", action="store_true", help=zh_en("只列逾期的", "only overdue cases"))
+    c.add_argument("--worker", help=zh_en("只列此人的（身份证号码等）", "only this person's (ID number etc.)"))
     c.set_defaults(handler=_list)
-    c = transfer.add_parser("enter-letter", help="at the old office: type in a contact letter received by post")
-    c.add_argument("--case", required=True)
-    c.add_argument("--worker", required=True)
-    c.add_argument("--to-region", required=True)
-    c.add_argument("--to-office", default="-")
-    c.add_argument("--applied-on", required=True)
-    c.add_argument("--gather", action="store_true", help="the letter asks for the temporary account held here")
-    for name in LETTER_FIELDS:
-        c.add_argument(f"--{name.replace('_', '-')}")
+    c = transfer.add_parser("enter-letter", help=zh_en("转出地：录入邮寄收到的联系函",
+                                                       "at the old office: type in a contact letter received by post"))
+    c.add_argument("--case", required=True, help=zh_en("联系函上的转移业务编号", "the case number on the letter"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--to-region", required=True, help=TO_REGION)
+    c.add_argument("--to-office", default="-", help=zh_en("转入地经办机构代码", "the new office's code"))
+    c.add_argument("--applied-on", required=True, help=zh_en("申请日期，YYYY-MM-DD",
+                                                             "the application date, YYYY-MM-DD"))
+    c.add_argument("--gather", action="store_true", help=zh_en("联系函要求归集本地的临时账户",
+                                                               "the letter asks for the temporary account held here"))
+    _letter_options(c)
     c.set_defaults(handler=_enter_letter)
-    c = transfer.add_parser("enter-table", help="at the new office: type in an information table received by post")
-    c.add_argument("--case", required=True)
-    c.add_argument("--file", required=True, help="JSON: the six money lines, the yearly rows and the periods "
-                                                 "(kind, region, first, last, months), the table's date (settled_on)")
+    c = transfer.add_parser("enter-table", help=zh_en("转入地：录入邮寄收到的信息表",
+                                                      "at the new office: type in an information table received by "
+                                                      "post"))
+    c.add_argument("--case", required=True, help=CASE)
+    c.add_argument("--file", required=True, help=zh_en("JSON 文件：六项金额、各年明细、缴费分段（kind, region, first, "
+                                                       "last, "
+                                                       "months）和信息表日期（settled_on）",
+                                                       "JSON: the six money lines, the yearly rows and the periods "
+                                                       "(kind, region, first, last, months), the table's date "
+                                                       "(settled_on)"))
     c.set_defaults(handler=_enter_table)
-    c = transfer.add_parser("leave", help="at the old office, a move inside the pooling unit on paper: "
-                                          "the certificate on leaving (no funds, no contact letter)")
-    c.add_argument("--worker", required=True)
-    c.add_argument("--to-region", required=True)
-    c.add_argument("--out", help="save the certificate (information table, no funds) PDF here")
+    c = transfer.add_parser("leave", help=zh_en("转出地，统筹区内以纸质办理的转移："
+                                                "出具离开时的凭证（不转资金，无联系函）",
+                                                "at the old office, a move inside the pooling unit on paper: "
+                                                "the certificate on leaving (no funds, no contact letter)"))
+    c.add_argument("--worker", required=True, help=WORKER)
+    c.add_argument("--to-region", required=True, help=TO_REGION)
+    c.add_argument("--out", help=zh_en("凭证（不含资金的信息表）PDF 保存到此文件",
+                                       "save the certificate (information table, no funds) PDF here"))
     c.set_defaults(handler=_leave)
 
 
