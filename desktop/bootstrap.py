@@ -5,12 +5,14 @@ from __future__ import annotations
 import glob
 import hashlib
 import importlib.util
+import json
 import math
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,7 +68,10 @@ USAGE = """usage: python3 -m desktop.bootstrap COMMAND
   demo                 install, create the demo office database and open the window on it
   test [--at "YYYY-MM-DD HH:MM"] [PYTEST ARGS]
                        install with test extras and PostgreSQL, run the whole test suite;
-                       with --at, under libfaketime with the system clock moved to that local time"""
+                       with --at, under libfaketime with the system clock moved to that local time
+  bundle [--out DIR]   write an offline bundle: the project's wheel, every dependency's wheel for
+                       this Python and platform, install.sh / install.bat (no network needed);
+                       default DIR dist/shebao-desk-VERSION-bundle"""
 
 
 def say(message: str) -> None:
@@ -372,6 +377,395 @@ def run_tests(args: list[str]) -> int:
     return code
 
 
+# The offline bundle (`bundle`): the project's wheel and every dependency's, for the interpreter and
+# platform it is built on, with installers that use no network. The `postgres` extra goes in too:
+# an office without internet cannot fetch it later.
+BUNDLE_EXTRAS = "postgres"
+BUNDLE_PROBE = """
+import json, platform, sys, sysconfig
+print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "python_full": platform.python_version(),
+                  "implementation": sys.implementation.name, "system": platform.system(),
+                  "machine": platform.machine(), "platform": sysconfig.get_platform()}))
+"""
+BUNDLE_INSTALL_SH = r"""#!/bin/sh
+# Installs Shebao Desk @VERSION@ from the wheels beside this script, with no network: a virtual
+# environment in PREFIX, `pip install --no-index` from ./wheels, and `shebao`, `shebao-desk` linked
+# into BIN. The office's data is not here but in ~/.local/share/shebao-desk/ (kept on --uninstall).
+set -eu
+VERSION='@VERSION@'
+EXTRAS='@EXTRAS@'
+BUILT_PYTHON='@PYTHON@'
+BUILT_MACHINE='@MACHINE@'
+BUILT_SYSTEM='@SYSTEM@'
+BUILT_IMPLEMENTATION='@IMPLEMENTATION@'
+HERE=$(cd "$(dirname "$0")" && pwd)
+MARK=.shebao-desk-bundle
+if [ "$(id -u)" = 0 ]; then
+    PREFIX=/opt/shebao-desk; BIN=/usr/local/bin
+else
+    PREFIX="$HOME/.local/share/shebao-desk/app"; BIN="$HOME/.local/bin"
+fi
+PYTHON=python3
+UNINSTALL=
+
+usage() {
+    echo "usage: sh install.sh [--prefix DIR] [--bin DIR] [--python PYTHON] [--uninstall]"
+    echo "  --prefix DIR     the application's environment (now $PREFIX)"
+    echo "  --bin DIR        where shebao and shebao-desk are linked (now $BIN)"
+    echo "  --python PYTHON  Python $BUILT_PYTHON to make it with (now $PYTHON)"
+    echo "  --uninstall      remove the environment and the links; the office's data stays"
+}
+
+value() {
+    [ $# -ge 2 ] || { echo "install.sh: $1 needs a value" >&2; exit 2; }
+    printf '%s' "$2"
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) PREFIX=$(value "$@"); shift 2 ;;
+        --prefix=*) PREFIX=${1#*=}; shift ;;
+        --bin) BIN=$(value "$@"); shift 2 ;;
+        --bin=*) BIN=${1#*=}; shift ;;
+        --python) PYTHON=$(value "$@"); shift 2 ;;
+        --python=*) PYTHON=${1#*=}; shift ;;
+        --uninstall) UNINSTALL=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+unlink_commands() {
+    for name in shebao shebao-desk; do
+        if [ -L "$BIN/$name" ] && [ "$(readlink "$BIN/$name")" = "$PREFIX/bin/$name" ]; then
+            rm -f "$BIN/$name"
+        fi
+    done
+}
+
+if [ -n "$UNINSTALL" ]; then
+    if [ ! -f "$PREFIX/$MARK" ]; then
+        echo "install.sh: $PREFIX is not a Shebao Desk installation made by this script" >&2
+        exit 2
+    fi
+    unlink_commands
+    rm -rf "$PREFIX"
+    echo "已删除 $PREFIX。办公数据（数据库、日志）保留在 ~/.local/share/shebao-desk/。"
+    echo "Removed $PREFIX. The office's data (database, logs) stays in ~/.local/share/shebao-desk/."
+    exit 0
+fi
+
+if [ "$(uname -s)" != "$BUILT_SYSTEM" ]; then
+    echo "本安装包是为 $BUILT_SYSTEM 制作的，不能在 $(uname -s) 上安装。" >&2
+    echo "This bundle was built for $BUILT_SYSTEM and cannot be installed on $(uname -s):" \
+         "build it on a machine like this one (python3 -m desktop.bootstrap bundle)." >&2
+    exit 3
+fi
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "未找到 $PYTHON。请安装 Python $BUILT_PYTHON，或用 --python 指定。" >&2
+    echo "$PYTHON not found: install Python $BUILT_PYTHON or name it with --python." >&2
+    exit 3
+fi
+PROBE='import platform, sys
+v = sys.version_info
+print("%d.%d %s %s" % (v[0], v[1], platform.machine(), sys.implementation.name))'
+FOUND=$("$PYTHON" -c "$PROBE" 2>/dev/null || echo "unknown")
+WANTED="$BUILT_PYTHON $BUILT_MACHINE $BUILT_IMPLEMENTATION"
+if [ "$FOUND" != "$WANTED" ]; then
+    echo "本安装包是为 Python $BUILT_PYTHON（$BUILT_MACHINE，$BUILT_IMPLEMENTATION）制作的，" \
+         "而 $PYTHON 是：$FOUND。未安装任何内容。" >&2
+    echo "This bundle was built for Python $BUILT_PYTHON on $BUILT_MACHINE ($BUILT_IMPLEMENTATION);" \
+         "$PYTHON is: $FOUND. Nothing was installed." >&2
+    echo "Name a Python $BUILT_PYTHON with --python, or build the bundle on a machine like this one:" \
+         "python3 -m desktop.bootstrap bundle" >&2
+    exit 3
+fi
+
+if [ -e "$PREFIX" ] && [ ! -f "$PREFIX/$MARK" ] && [ -n "$(ls -A "$PREFIX" 2>/dev/null)" ]; then
+    echo "install.sh: $PREFIX exists and is not a Shebao Desk installation made by this script;" \
+         "choose another --prefix" >&2
+    exit 2
+fi
+began=$(date +%s)
+rm -rf "$PREFIX"
+echo "installing Shebao Desk $VERSION into $PREFIX (no network)"
+"$PYTHON" -m venv --without-pip "$PREFIX"
+# pip itself runs from its wheel in the bundle: no python3-venv or python3-pip needed. Only this
+# folder is looked in: pip's configuration files and PIP_FIND_LINKS are left out.
+PIP_WHEEL=$(ls "$HERE"/wheels/pip-*.whl | tail -n 1)
+if ! env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 \
+        "$PREFIX/bin/python" "$PIP_WHEEL/pip" install --no-index --find-links "$HERE/wheels" \
+        --no-cache-dir --disable-pip-version-check --quiet \
+        pip "shebao-desk[$EXTRAS]==$VERSION"; then
+    rm -rf "$PREFIX"
+    echo "install.sh: pip could not install from $HERE/wheels; nothing was installed" >&2
+    exit 1
+fi
+printf 'shebao-desk %s from %s\n' "$VERSION" "$HERE" > "$PREFIX/$MARK"
+mkdir -p "$BIN"
+for name in shebao shebao-desk; do
+    ln -sf "$PREFIX/bin/$name" "$BIN/$name"
+done
+echo "已安装（$(( $(date +%s) - began )) 秒）：$BIN/shebao，$BIN/shebao-desk。请运行 shebao doctor 检查。"
+echo "Installed in $(( $(date +%s) - began )) s: $BIN/shebao and $BIN/shebao-desk. Check with: shebao doctor"
+case ":$PATH:" in
+    *":$BIN:"*) ;;
+    *) echo "$BIN is not on PATH: add it, or run $BIN/shebao" ;;
+esac
+"""
+BUNDLE_INSTALL_PS1 = r"""# Installs Shebao Desk @VERSION@ from the wheels beside this script, with no network: a virtual
+# environment in -Prefix, pip install --no-index from .\wheels, and a Start-menu shortcut.
+# The office's data is not here but in %LOCALAPPDATA%\shebao-desk\ (kept by -Uninstall).
+param(
+    [string]$Prefix = "$env:LOCALAPPDATA\Programs\shebao-desk",
+    [string]$Python = "",
+    [switch]$Uninstall
+)
+$ErrorActionPreference = "Stop"
+$Here = Split-Path -Parent $MyInvocation.MyCommand.Path
+$Meta = Get-Content -Raw -Encoding UTF8 (Join-Path $Here "bundle.json") | ConvertFrom-Json
+$Mark = Join-Path $Prefix ".shebao-desk-bundle"
+$Shortcut = Join-Path ([Environment]::GetFolderPath("Programs")) "社保经办桌面.lnk"
+
+if ($Uninstall) {
+    if (-not (Test-Path $Mark)) { Write-Host "$Prefix is not a Shebao Desk installation made by this script"; exit 2 }
+    Remove-Item -Recurse -Force $Prefix
+    if (Test-Path $Shortcut) { Remove-Item -Force $Shortcut }
+    Write-Host "已删除 $Prefix。办公数据保留在 $env:LOCALAPPDATA\shebao-desk\。"
+    Write-Host "Removed $Prefix. The office's data stays in $env:LOCALAPPDATA\shebao-desk\."
+    exit 0
+}
+if ($Meta.system -ne "Windows") {
+    Write-Host "本安装包是为 $($Meta.system) 制作的，不能在 Windows 上安装：请在 Windows 上制作安装包。"
+    Write-Host ("This bundle was built on $($Meta.system) and holds its wheels, not Windows ones: " +
+                "build the bundle on Windows (py -m desktop.bootstrap bundle).")
+    exit 3
+}
+$PyArgs = @()
+if (-not $Python) {
+    if (Get-Command py -ErrorAction SilentlyContinue) { $Python = "py"; $PyArgs = @("-$($Meta.python)") }
+    else { $Python = "python" }
+}
+$Probe = ("import platform, sys; v = sys.version_info; " +
+          "print('%d.%d %s %s' % (v[0], v[1], platform.machine(), sys.implementation.name))")
+$Found = (& $Python @PyArgs -c $Probe 2>$null | Out-String).Trim()
+$Wanted = "$($Meta.python) $($Meta.machine) $($Meta.implementation)"
+if ($Found -ne $Wanted) {
+    Write-Host "本安装包是为 Python $($Meta.python)（$($Meta.machine)）制作的，而 $Python 是：$Found。未安装任何内容。"
+    Write-Host ("This bundle was built for Python $($Meta.python) on $($Meta.machine); $Python is: $Found. " +
+                "Nothing was installed. Install Python $($Meta.python) or name it with -Python.")
+    exit 3
+}
+if ((Test-Path $Prefix) -and -not (Test-Path $Mark)) {
+    Write-Host "$Prefix exists and is not a Shebao Desk installation made by this script: choose another -Prefix"
+    exit 2
+}
+if (Test-Path $Prefix) { Remove-Item -Recurse -Force $Prefix }
+Write-Host "installing Shebao Desk $($Meta.version) into $Prefix (no network)"
+& $Python @PyArgs -m venv --without-pip $Prefix
+if ($LASTEXITCODE -ne 0) { exit 1 }
+$PipWheel = (Get-ChildItem (Join-Path $Here "wheels\pip-*.whl") | Select-Object -Last 1).FullName
+$env:PIP_CONFIG_FILE = "nul"
+$env:PIP_NO_INDEX = "1"
+Remove-Item Env:PIP_FIND_LINKS -ErrorAction SilentlyContinue
+$PipArgs = @("install", "--no-index", "--find-links", (Join-Path $Here "wheels"), "--no-cache-dir",
+             "--disable-pip-version-check", "--quiet", "pip", "shebao-desk[$($Meta.extras)]==$($Meta.version)")
+& (Join-Path $Prefix "Scripts\python.exe") "$PipWheel\pip" @PipArgs
+if ($LASTEXITCODE -ne 0) {
+    Remove-Item -Recurse -Force $Prefix
+    Write-Host "pip could not install from the bundle; nothing was installed"
+    exit 1
+}
+Set-Content -Path $Mark -Value "shebao-desk $($Meta.version) from $Here"
+$Link = (New-Object -ComObject WScript.Shell).CreateShortcut($Shortcut)
+$Link.TargetPath = Join-Path $Prefix "Scripts\shebao-desk.exe"
+$Link.Save()
+Write-Host "已安装：开始菜单「社保经办桌面」；命令行 $Prefix\Scripts\shebao.exe doctor"
+Write-Host "Installed: Start menu 社保经办桌面; command line $Prefix\Scripts\shebao.exe doctor"
+"""
+BUNDLE_INSTALL_BAT = "@echo off\r\npowershell -NoProfile -ExecutionPolicy Bypass -File \"%~dp0install.ps1\" %*\r\n"
+BUNDLE_README = """社保经办桌面 Shebao Desk @VERSION@ — 离线安装包 / offline bundle
+为 Python @PYTHON@（@SYSTEM@，@MACHINE@）制作 / built for Python @PYTHON@ on @SYSTEM@ @MACHINE@ (@PLATFORM@)
+
+【中文】
+本文件夹包含社保经办桌面及其全部依赖（wheels/），安装时无需联网。
+
+Linux：
+  sh install.sh                       普通用户：装到 ~/.local/share/shebao-desk/app，命令链接到 ~/.local/bin
+  sudo sh install.sh                  root：装到 /opt/shebao-desk，命令链接到 /usr/local/bin
+  sh install.sh --prefix 目录 --bin 目录 --python python3.11
+  shebao doctor                       检查安装（0 表示没有问题）
+  sh install.sh --uninstall           卸载（数据保留）
+  需要：Python @PYTHON@（python3 -m venv 可用即可，不需要 pip），Qt 运行库，中文字体
+  fonts-wqy-microhei 或 fonts-wqy-zenhei（Debian/统信 UOS/麒麟：apt-get install）。
+  Python 版本不符时安装脚本会拒绝并说明原因。
+
+Windows：
+  安装包必须在 Windows 上制作（py -m desktop.bootstrap bundle），其中才是 Windows 的 wheel。
+  双击 install.bat，或在 PowerShell 中运行 .\\install.ps1 [-Prefix 目录] [-Python 路径] [-Uninstall]。
+  装到 %LOCALAPPDATA%\\Programs\\shebao-desk，并在开始菜单添加「社保经办桌面」。
+
+数据：办公数据库在用户数据目录（Linux ~/.local/share/shebao-desk/database/office.db，Windows
+%LOCALAPPDATA%\\shebao-desk\\database\\office.db），不在程序目录中。卸载或重新安装都不会删除数据。
+完整性：SHA256SUMS 列出每个文件的校验值（Linux：sha256sum -c SHA256SUMS）。
+
+[English]
+This folder holds Shebao Desk and every dependency (wheels/); installing needs no network.
+
+Linux:
+  sh install.sh                       as a user: into ~/.local/share/shebao-desk/app, commands in ~/.local/bin
+  sudo sh install.sh                  as root: into /opt/shebao-desk, commands in /usr/local/bin
+  sh install.sh --prefix DIR --bin DIR --python python3.11
+  shebao doctor                       checks the installation (exit 0: no problem)
+  sh install.sh --uninstall           removes it (the data stays)
+  Needs Python @PYTHON@ (python3 -m venv; pip is not needed), Qt's runtime libraries and a Chinese
+  TrueType font, fonts-wqy-microhei or fonts-wqy-zenhei (Debian, UOS, Kylin: apt-get install).
+  With another Python version install.sh refuses and says why.
+
+Windows:
+  The bundle must be built on Windows (py -m desktop.bootstrap bundle) to hold Windows wheels.
+  Run install.bat, or in PowerShell .\\install.ps1 [-Prefix DIR] [-Python PATH] [-Uninstall].
+  It installs into %LOCALAPPDATA%\\Programs\\shebao-desk with a Start-menu entry 社保经办桌面.
+
+Data: the office database is in the user data directory (Linux ~/.local/share/shebao-desk/database/
+office.db, Windows %LOCALAPPDATA%\\shebao-desk\\database\\office.db), never in the program's folder.
+Uninstalling or reinstalling leaves it alone.
+Integrity: SHA256SUMS lists every file's checksum (Linux: sha256sum -c SHA256SUMS).
+"""
+
+
+def fill(template: str, meta: dict[str, str]) -> str:
+    """`template` with each @KEY@ replaced by meta["key"]."""
+    for key, value in meta.items():
+        template = template.replace(f"@{key.upper()}@", value)
+    return template
+
+
+def bundle_pip() -> list[str]:
+    """The pip that builds the bundle: the running interpreter's, else the one in .venv (made with
+    the running interpreter when missing). The bundle is for that interpreter's Python version."""
+    if importlib.util.find_spec("pip") is not None:
+        return [sys.executable, "-m", "pip"]
+    create_venv()
+    python = str(venv_python())
+    if subprocess.run([python, "-m", "pip", "--version"], capture_output=True, check=False).returncode != 0:
+        subprocess.run([python, "-m", "ensurepip", "--upgrade"], check=False)
+    return [python, "-m", "pip"]
+
+
+def bundle_target(python: str) -> dict[str, str]:
+    """What the bundle is built for: `python`'s version, implementation, system and machine."""
+    out = subprocess.run([python, "-c", BUNDLE_PROBE], capture_output=True, text=True, check=True)
+    target: dict[str, str] = json.loads(out.stdout)
+    return target
+
+
+def source_copy_ignore(directory: str, names: list[str]) -> list[str]:
+    """What the wheel's source copy leaves out: the checkout's own folders and caches."""
+    skipped = {"__pycache__"}
+    if Path(directory).resolve() == ROOT:
+        skipped |= {name for name in names if name.startswith(".")} | {"build", "dist", "tmp"}
+        skipped |= {name for name in names if name.endswith(".egg-info")}
+    return [name for name in names if name in skipped]
+
+
+def build_project_wheel(pip: list[str], wheels: Path) -> Path:
+    """Build the project's wheel into `wheels` from a clean copy of the checkout (no stale build/)."""
+    with tempfile.TemporaryDirectory(prefix="shebao-wheel-") as tmp:
+        source = Path(tmp) / "shebao-desk"
+        shutil.copytree(ROOT, source, ignore=source_copy_ignore)
+        command = [*pip, "wheel", "-q", "--disable-pip-version-check", "--no-deps",
+                   "--wheel-dir", str(wheels), str(source)]
+        if subprocess.run(command, check=False).returncode != 0:
+            raise SystemExit("building the project's wheel failed")
+    built = sorted(wheels.glob("shebao_desk-*.whl"))
+    if len(built) != 1:
+        raise SystemExit(f"expected one shebao_desk wheel in {wheels}, found {len(built)}")
+    return built[0]
+
+
+def prepare_bundle_dir(out: Path) -> None:
+    """Empty `out` for a new bundle; refuse a folder that holds something else."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / "bundle.json").is_file():
+            raise SystemExit(f"{out} exists and is not a bundle: choose another --out")
+        shutil.rmtree(out)
+    (out / "wheels").mkdir(parents=True, exist_ok=True)
+
+
+def write_checksums(out: Path) -> None:
+    """SHA256SUMS: every file of the bundle, in `sha256sum -c` format."""
+    lines = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(out).as_posix()}")
+    (out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_bundle_files(out: Path, meta: dict[str, str]) -> None:
+    """The installers, the README and bundle.json beside the wheels."""
+    (out / "bundle.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    script = out / "install.sh"
+    script.write_text(fill(BUNDLE_INSTALL_SH, meta), encoding="utf-8", newline="\n")
+    script.chmod(0o755)
+    # Windows PowerShell 5 reads a script without a byte-order mark in the ANSI code page
+    (out / "install.ps1").write_text(fill(BUNDLE_INSTALL_PS1, meta), encoding="utf-8-sig", newline="\r\n")
+    (out / "install.bat").write_text(BUNDLE_INSTALL_BAT, encoding="ascii", newline="")
+    (out / "README.txt").write_text(fill(BUNDLE_README, meta), encoding="utf-8",
+                                    newline="\r\n" if meta["system"] == "Windows" else "\n")
+
+
+def build_bundle(out: Path | None) -> int:
+    """Write the offline bundle into `out` (default dist/shebao-desk-VERSION-bundle)."""
+    from datetime import UTC, datetime
+
+    from desktop import __version__
+
+    began = time.monotonic()
+    out = (out or ROOT / "dist" / f"shebao-desk-{__version__}-bundle").resolve()
+    pip = bundle_pip()
+    target = bundle_target(pip[0])
+    say(f"bundle for Python {target['python_full']} on {target['platform']} into {out}")
+    prepare_bundle_dir(out)
+    wheels = out / "wheels"
+    wheel = build_project_wheel(pip, wheels)
+    version = wheel.name.split("-")[1]
+    say(f"built {wheel.name} in {time.monotonic() - began:.1f} s")
+    step = time.monotonic()
+    command = [*pip, "download", "-q", "--disable-pip-version-check", "--only-binary=:all:",
+               "--dest", str(wheels), f"{wheel}[{BUNDLE_EXTRAS}]", "pip"]
+    if subprocess.run(command, check=False).returncode != 0:
+        raise SystemExit("pip download failed: every dependency must exist as a wheel for this Python")
+    count = len(list(wheels.glob("*.whl")))
+    size = sum(p.stat().st_size for p in wheels.glob("*.whl")) / 2**20
+    say(f"downloaded the dependencies in {time.monotonic() - step:.1f} s: {count} wheels, {size:.0f} MiB")
+    meta = {"version": version, "extras": BUNDLE_EXTRAS, **target,
+            "built": datetime.now(UTC).isoformat(timespec="seconds")}
+    write_bundle_files(out, meta)
+    write_checksums(out)
+    say(f"bundle done in {time.monotonic() - began:.1f} s: {out}")
+    say(f"install with: sh {out / 'install.sh'}" if not IS_WINDOWS else f"install with: {out / 'install.bat'}")
+    return 0
+
+
+def run_bundle(args: list[str]) -> int:
+    """`bundle [--out DIR]`."""
+    out: Path | None = None
+    items = iter(args)
+    for arg in items:
+        if arg == "--out":
+            value = next(items, None)
+            if value is None:
+                raise SystemExit("--out needs a folder")
+            out = Path(value)
+        elif arg.startswith("--out="):
+            out = Path(arg[len("--out="):])
+        else:
+            print(USAGE, file=sys.stderr)
+            return 2
+    return build_bundle(out)
+
+
 def main(argv: list[str]) -> int:
     """Dispatch the command line."""
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -385,6 +779,8 @@ def main(argv: list[str]) -> int:
         return run_demo()
     if command == "test":
         return run_tests(rest)
+    if command == "bundle":
+        return run_bundle(rest)
     print(USAGE, file=sys.stderr)
     return 2
 
