@@ -448,7 +448,7 @@ RESULT_LABELS: dict[str, Pair] = {
     "verified": zh_en("已校验", "verified"),
     "key_file": zh_en("密钥文件", "key file"),
     "key_fingerprint": zh_en("密钥指纹", "key fingerprint"),
-    "key_created": zh_en("密钥创建时间", "key created"),
+    "key_created": zh_en("本次新建密钥", "key made now"),
     "key_ok": zh_en("密钥匹配", "key fits"),
     "removed": zh_en("已删除", "removed"),
     "restored": zh_en("已恢复", "restored"),

@@ -26,6 +26,9 @@ say "the smoke test"
 HOME="$TMP/home" sh "$ROOT/packaging/ci/smoke.sh" "$TMP/bin/shebao" "$TMP/bin/shebao-desk" \
     "$ROOT/dist/smoke/bundle-window.png"
 
+say "every command of the README's command-line section, with the installed shebao, outside the checkout"
+python3 "$ROOT/packaging/ci/readme_commands.py" "$TMP/bin"
+
 say "uninstalling"
 sh "$BUNDLE/install.sh" --uninstall --prefix "$TMP/app" --bin "$TMP/bin"
 [ ! -e "$TMP/app" ] || { echo "bundle-smoke: $TMP/app is still there"; exit 1; }
