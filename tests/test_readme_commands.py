@@ -18,8 +18,9 @@ spec.loader.exec_module(readme_commands)
 def test_the_section_holds_the_main_commands() -> None:
     lines = readme_commands.commands((ROOT / "README.md").read_text(encoding="utf-8"))
     named = {" ".join(line.split()[1:3]) for line in lines if line.startswith("shebao ")}
-    for command in ("init --office", "worker register", "contrib record", "contrib import", "account 510107198511113215",
-                    "print statement", "verify statement.pdf", "transfer plan", "audit verify", "doctor --no-printers"):
+    for command in ("init --office", "worker register", "contrib record", "contrib import",
+                    "account 510107198511113215", "print statement", "verify statement.pdf", "transfer plan",
+                    "audit verify", "doctor --no-printers"):
         assert command in named
 
 
