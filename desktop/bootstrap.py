@@ -10,6 +10,7 @@ import math
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".shebao-installed"
 DEMO_DB = VENV / "demo-office.db"
+DEMO_PNG = VENV / "demo-office.png"  # the screen under Xvfb, a few seconds after the window shows
+SCREENSHOT_AFTER = 4  # seconds
+# The demo office's accounts (desktop/core/demo.py ACCOUNTS; tests/test_demo.py checks they agree).
+DEMO_SIGN_IN = "sign in as clerk / Counter@0791 (the counter) or admin / Nanchang@0791 (accounts, reference data)"
 IS_WINDOWS = os.name == "nt"
 
 QT_PACKAGES = (
@@ -227,7 +232,10 @@ def install(mode: str) -> None:
 
 
 def start_xvfb() -> subprocess.Popen[bytes] | None:
-    """Start Xvfb on the first free display from :99 and point DISPLAY at it."""
+    """Start Xvfb on the first free display from :99 and point DISPLAY at it.
+
+    It runs in a session of its own, so a Ctrl+C in the terminal does not take the screen away
+    from under the window; `stop_xvfb` ends it after the window."""
     if not shutil.which("Xvfb"):
         say("no display and no Xvfb (apt-get install xvfb): Qt will probably fail to start")
         return None
@@ -236,7 +244,7 @@ def start_xvfb() -> subprocess.Popen[bytes] | None:
         number += 1
     process = subprocess.Popen(
         ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 10
     while not os.path.exists(f"/tmp/.X11-unix/X{number}") and time.monotonic() < deadline:
@@ -245,8 +253,22 @@ def start_xvfb() -> subprocess.Popen[bytes] | None:
             return None
         time.sleep(0.1)
     os.environ["DISPLAY"] = f":{number}"
-    say(f"no display found: started Xvfb :{number}; the window opens there, invisible")
+    say(f"no display found: started Xvfb :{number}, a virtual screen nobody sees; the window opens there")
+    say(f"to see it: a picture of that screen is written to {DEMO_PNG} {SCREENSHOT_AFTER} s after the window shows")
+    say("to use it: run the demo on a desktop or through `ssh -X` (then there is a display), or watch the")
+    say(f"  virtual screen with VNC: `x11vnc -display :{number} -localhost` (apt-get install x11vnc) and a")
+    say("  VNC viewer on port 5900 through an SSH tunnel")
     return process
+
+
+def stop_xvfb(process: subprocess.Popen[bytes]) -> None:
+    """End the Xvfb that start_xvfb started."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def create_demo_database() -> None:
@@ -271,16 +293,68 @@ def run_demo() -> int:
     xvfb = start_xvfb() if is_headless() else None
     python = str(venv_python())
     command = [python, "-m", "desktop", "--db", str(DEMO_DB)]
-    say("opening Shebao Desk")
+    say(f"opening Shebao Desk: {DEMO_SIGN_IN}")
+    say("Ctrl+C here closes the window and ends the demo")
     if xvfb is None and not IS_WINDOWS:
         os.chdir(ROOT)
-        os.execv(python, command)
+        os.execv(python, command)  # the window itself ends cleanly on Ctrl+C
+    if xvfb is None:
+        return run_window(command)
+    DEMO_PNG.unlink(missing_ok=True)
     try:
-        return subprocess.run(command, cwd=ROOT, check=False).returncode
+        return run_window([*command, "--picture", str(DEMO_PNG), "--picture-after", str(SCREENSHOT_AFTER)],
+                          DEMO_PNG)
     finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=10)
+        stop_xvfb(xvfb)
+
+
+def run_window(command: list[str], picture: Path | None = None) -> int:
+    """Run the window until it ends, and its exit code as a shell would give it (128 + N when signal
+    N ended it: never a negative number, which the exit status would wrap to 256 - N, as 241 for
+    SIGTERM). Ctrl+C or SIGTERM here is passed on to the window, which closes as if closed by
+    hand (exit code 0); one that does not end within 20 s is killed. When the window is to save a
+    picture of the screen, its path is named once written."""
+    window = subprocess.Popen(command, cwd=ROOT, start_new_session=not IS_WINDOWS)
+    asked: list[int] = []
+
+    def pass_on(number: int, _frame: object) -> None:
+        asked.append(number)
+        if not IS_WINDOWS and window.poll() is None:  # on Windows the console has told the window
+            window.send_signal(number)
+
+    previous = {number: signal.signal(number, pass_on) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = wait_for_window(window, asked, picture)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if code < 0:
+        say(f"the window was ended by signal {-code}")
+        return 128 - code
+    if asked:
+        say(f"the window is closed (exit code {code})")
+    return code
+
+
+def wait_for_window(window: subprocess.Popen[bytes], asked: list[int], picture: Path | None) -> int:
+    """Wait for the window, saying when the screen's picture is written; kill it 20 s after it was
+    asked to close and has not."""
+    pictured = picture is None
+    deadline: float | None = None
+    while True:
+        try:
+            return window.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            pass
+        if not pictured and picture is not None and picture.exists():
+            pictured = True
+            say(f"a picture of the screen: {picture}")
+        if asked and deadline is None:
+            deadline = time.monotonic() + 20
+            say("closing the window")
+        if deadline is not None and time.monotonic() > deadline:
+            say("the window did not close in 20 s: killing it")
+            window.kill()
 
 
 def sets_workers(args: list[str]) -> bool:

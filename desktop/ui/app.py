@@ -2,20 +2,28 @@
 database opened behind it on the runner (migrated after a backup, with progress shown; created
 on first run) and checked for damage (SQLite's quick_check, with progress; a damaged database
 offers the restore or a read-only start). The window takes keys at once; a search typed meanwhile
-runs when the database is open."""
+runs when the database is open.
+
+SIGINT (Ctrl+C in the terminal that started it) and SIGTERM end it as closing the window does, with
+exit code 0. `--picture FILE` saves a picture of the screen a few seconds after the window shows
+(the demo does this on a virtual screen nobody sees, Xvfb)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import __version__
 from desktop.core.errors import DatabaseDamaged, ShebaoError
@@ -28,7 +36,7 @@ from desktop.ui.window import MainWindow
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-__all__ = ["MainWindow", "Startup", "main", "make_app"]
+__all__ = ["MainWindow", "Startup", "main", "make_app", "quit_on_signals", "save_screen"]
 
 FONT_FAMILIES = ["Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC"]
 
@@ -227,7 +235,6 @@ def _screenshot_then_quit(out: Path, then: Callable[[MainWindow], None] | None
                           ) -> Callable[[MainWindow], None]:
     """Once the window is ready: let it paint, save its picture to `out`, close it (the exit code
     is 0 when the picture was written)."""
-    from PySide6.QtCore import QTimer
 
     def ready(window: MainWindow) -> None:
         if then is not None:
@@ -247,6 +254,72 @@ def _screenshot_then_quit(out: Path, then: Callable[[MainWindow], None] | None
     return ready
 
 
+@contextmanager
+def quit_on_signals(app: QApplication) -> Iterator[None]:
+    """While inside: SIGINT and SIGTERM leave the event loop (exit code 0), so the database is closed
+    and its lock guard ended as when the window is closed, with no traceback.
+
+    `exit`, not `quit`: quit would first close every window, and a sign-in dialog closed so ends
+    the program with its own exit code. Python runs a signal's handler only between bytecodes, and
+    Qt's loop runs none while it waits: the signal's byte on the wake-up socket wakes the loop, whose
+    Python slot then lets it run.
+    Outside the main thread (where signals cannot be caught) nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        """Empty the wake-up socket (the handler itself has run by now)."""
+        try:
+            while reader.recv(64):
+                pass
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    previous = {number: signal.signal(number, lambda _number, _frame: app.exit(0))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        reader.close()
+        writer.close()
+
+
+def save_screen(window: QWidget, path: Path) -> bool:
+    """Save what the screen shows (the window and any dialog over it) as a PNG, written whole or not at
+    all; on a platform with no screen to grab (offscreen) the window alone. False when it failed."""
+    screen = window.screen()
+    picture = screen.grabWindow(0) if screen is not None else QPixmap()
+    if picture.isNull():
+        picture = window.grab()
+    part = path.with_name(path.name + ".part")
+    if not picture.save(str(part), "PNG"):
+        return False
+    os.replace(part, path)
+    return True
+
+
+def screenshot_later(window: QWidget, path: Path, seconds: float) -> QTimer:
+    """A timer of the window's that saves the screen to path once, seconds after it starts."""
+    timer = QTimer(window)
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: save_screen(window, path))
+    timer.start(max(0, int(seconds * 1000)))
+    return timer
+
+
 def main(argv: list[str] | None = None,
          on_ready: Callable[[MainWindow], None] | None = None) -> int:
     """Open the window on the office database (--db, SHEBAO_DB or the default)."""
@@ -259,6 +332,9 @@ def main(argv: list[str] | None = None,
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="open the window, save a picture of it to FILE.png once it is ready, and exit "
                              "(for installation checks)")
+    parser.add_argument("--picture", metavar="PNG", type=Path,
+                        help="save a picture of the screen a few seconds after the window shows, and go on")
+    parser.add_argument("--picture-after", metavar="SECONDS", type=float, default=3.0)
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.printers:
         return list_printers(qt_args)
@@ -281,7 +357,10 @@ def main(argv: list[str] | None = None,
     if on_ready is not None:
         startup.window_ready.connect(on_ready)
     startup.start()
-    code = app.exec()
+    if args.picture is not None and startup.window is not None:
+        screenshot_later(startup.window, args.picture.expanduser(), args.picture_after)
+    with quit_on_signals(app):
+        code = app.exec()
     if startup.ledger is not None:
         runner.run(startup.ledger.close)  # on the worker, so its own connection is closed too
     runner.wait()

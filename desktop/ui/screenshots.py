@@ -95,7 +95,7 @@ def render(out: Path, people: int, months: int, lang: str) -> list[Path]:
 
 def _render(out: Path, tmp: Path, people: int, months: int, lang: str) -> list[Path]:
     """Render every screen with the database and settings in tmp."""
-    from desktop.core.demo import build_demo
+    from desktop.core.demo import ACCOUNTS, build_demo
     from desktop.ui import i18n
     from desktop.ui.app import make_app
     from desktop.ui.import_dialog import ImportDialog
@@ -107,6 +107,8 @@ def _render(out: Path, tmp: Path, people: int, months: int, lang: str) -> list[P
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
     ledger = Ledger.open(tmp / "demo.db", clock=lambda: TODAY)
     build_demo(ledger, people=people, months=months)
+    clerk = next(account for account in ACCOUNTS if account[1] == "clerk")
+    ledger.sign_in(clerk[0], clerk[2])  # the demo office has accounts: the pictures show the clerk's window
     app = make_app()
     app.setCursorFlashTime(0)  # a steady text cursor: the same picture every run
     i18n.apply(lang)
