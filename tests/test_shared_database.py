@@ -26,7 +26,13 @@ from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
-from desktop.core.store.guard import filesystem_type, locks_held, network_filesystem
+from desktop.core.store.guard import (
+    FROZEN_FLAG,
+    LockGuard,
+    filesystem_type,
+    locks_held,
+    network_filesystem,
+)
 from desktop.ui import files
 from desktop.ui.runner import Runner
 from desktop.ui.window import MainWindow
@@ -137,6 +143,28 @@ def test_the_guard_ends_with_the_window_process(db_path: Path, tmp_path: Path) -
         QTest.qWait(50)
     else:
         pytest.fail("the lock guard outlived the window's process")
+
+
+def test_a_frozen_build_starts_the_guard_as_its_own_executable(db_path: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyInstaller's executables take no `-c`: the guard is the executable again, with FROZEN_FLAG,
+    and its entry point (serve_if_asked, first thing) runs the guard's program."""
+    entry = tmp_path / "shebao-desk"  # stands in for the frozen executable and its entry script
+    code = ("import sys; from desktop.core.store.guard import serve_if_asked; serve_if_asked(sys.argv); "
+            "sys.exit(3)")
+    entry.write_text(f'#!/bin/sh\nPYTHONPATH={str(ROOT)!r} exec {sys.executable!r} -c {code!r} "$@"\n')
+    entry.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(entry))
+    guard = LockGuard(db_path)
+    guard.start()  # waits for its "ready"
+    try:
+        assert guard.process is not None and guard.process.args[1:] == [FROZEN_FLAG, str(db_path)]
+        assert locks_held(db_path, guard.process.pid), "the frozen guard holds no lock"
+    finally:
+        process = guard.process
+        guard.stop()
+    assert process is not None and process.returncode == 0  # the guard's program ran, not the entry's rest
 
 
 def listed(dialog: QFileDialog, folder: Path) -> set[str]:

@@ -12,7 +12,9 @@ The guard is a small process of its own that opens the database with SQLite, rea
 mode a connection then holds a shared lock on the database file and on its -shm file for as long as
 it is open) and waits. Nothing in it ever opens the file otherwise, so its locks cannot be lost: no
 other process can be "the last user" while the window lives. It ends when its standard input closes,
-which the kernel does when the window's process ends, however it ends.
+which the kernel does when the window's process ends, however it ends. A frozen build has no
+interpreter to give `-c`: there the guard is the window's own executable started with FROZEN_FLAG,
+which its entry point hands to `serve_if_asked` before anything else (packaging/pyinstaller/).
 
 `own_locks` reads /proc/locks (Linux) to see whether this process still holds its own locks, so a
 loss is logged rather than unnoticed; `network_filesystem` names the file system type of a folder on
@@ -51,6 +53,27 @@ print("ready", flush=True)
 sys.stdin.read()
 conn.close()
 """
+# The first argument that makes a frozen build's executable the guard (see serve_if_asked).
+FROZEN_FLAG = "--database-lock-guard"
+
+
+def guard_command(database: Path) -> list[str]:
+    """The guard's command line: this interpreter running GUARD_PROGRAM, or in a frozen build
+    (PyInstaller: no interpreter to run it) this executable with FROZEN_FLAG."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FROZEN_FLAG, str(database)]
+    return [sys.executable, "-c", GUARD_PROGRAM, str(database)]
+
+
+def serve_if_asked(argv: list[str]) -> None:
+    """For a frozen build's entry points, first thing: started as the guard (argv[1] is
+    FROZEN_FLAG), run GUARD_PROGRAM on the database argv[2] and exit with its code; else return."""
+    if argv[1:2] != [FROZEN_FLAG]:
+        return
+    sys.argv = [argv[0], *argv[2:]]
+    program = compile(GUARD_PROGRAM, "<database lock guard>", "exec")
+    exec(program, {"__name__": "__main__"})  # noqa: S102 - the same text `-c` runs
+    raise SystemExit(0)
 
 
 def _unescape(field: str) -> str:
@@ -135,7 +158,7 @@ class LockGuard:
     def start(self) -> None:
         """Start the guard and wait until it holds its locks."""
         self.process = subprocess.Popen(
-            [sys.executable, "-c", GUARD_PROGRAM, str(self.database)],
+            guard_command(self.database),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
