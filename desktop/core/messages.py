@@ -140,6 +140,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "country.china": ("中国公民请用身份证号码登记", "Chinese citizens register with their ID number"),
     "passport.format": ("{value}不是有效护照号码", "{value} is not a valid passport number"),
     "name.format": ("姓名含有不允许的字符", "the name has characters that are not allowed"),
+    "text.formula": ("不能以 = + - @ 开头（电子表格程序会当作公式执行）", "must not start with = + - or @ (spreadsheet programs would run it as a formula)"),
     "risk_class.range": ("应为1到8", "must be 1 to 8"),
     "scheme.unknown": ("{value}不是已知险种（{known}）", "{value} is not a known scheme ({known})"),
     "scheme.not_employee": ("{value}是居民险种，不按月按工资缴费", "{value} is a residents' scheme, not paid monthly on a wage"),

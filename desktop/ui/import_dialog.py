@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.csvsafe import write_csv
 from desktop.core.errors import InvalidRows, RowProblem
 from desktop.core.ledger import Ledger
 from desktop.core.messages import field_label
@@ -64,13 +64,13 @@ class ProblemModel(ListTableModel):
 
 
 def write_problems(path: Path, rows: list[RowProblem]) -> None:
-    """The bad rows as CSV for the employer: UTF-8 with BOM (Excel opens it), in Chinese."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["行号", "字段", "错误原因"])
-        for r in sorted(rows, key=lambda r: r.line):
-            field = field_label(r.field, "zh") if r.field else ""
-            writer.writerow([r.line, field, r.message("zh")])
+    """The bad rows as CSV for the employer: UTF-8 with BOM (Excel opens it), in Chinese.
+
+    A reason can quote a cell of the employer's file as it came ("=1+1不是有效月份"); every cell
+    goes through desktop.core.csvsafe, so none is read as a formula."""
+    header: list[object] = ["行号", "字段", "错误原因"]
+    write_csv(path, [header, *([r.line, field_label(r.field, "zh") if r.field else "", r.message("zh")]
+                               for r in sorted(rows, key=lambda r: r.line))])
 
 
 class ImportDialog(Retranslating, QDialog):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -21,6 +20,7 @@ from desktop.core.agreements import (
     shipped,
     with_overrides,
 )
+from desktop.core.csvsafe import SafeWriter
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.ids import clean, validate_country, validate_passport
@@ -305,9 +305,10 @@ class ExemptionService:
         return [out[k] for k in sorted(out)]
 
     def statistics_csv(self, year: int | None = None) -> str:
-        """The statistics as CSV (UTF-8 with BOM, so spreadsheet programs open it in Chinese)."""
+        """The statistics as CSV (UTF-8 with BOM, so spreadsheet programs open it in Chinese; cells
+        made safe by desktop.core.csvsafe)."""
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
+        writer = SafeWriter(buf, lineterminator="\r\n")
         writer.writerow(["年度", "国家", "协定国", "受雇人员", "自雇人员", "合计"])
         agreements = shipped()
         for r in self.statistics(year):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
+from desktop.core.csvsafe import csv_text
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.money import fen_of, fen_text, fmt, parse_amount, yuan_of
@@ -788,13 +789,13 @@ class TransferService:
             return TransferReport(y, office.code, office.name, tuple(lines))
 
     def report_csv(self, report: TransferReport) -> str:
-        """The report as CSV (UTF-8 with BOM when written, for spreadsheet programs)."""
-        out = ["方向,月份,人数,其中农民工,个人账户,统筹基金,合计金额"]
-        for line in report.lines:
-            out.append(",".join([_DIRECTIONS[line.direction], str(line.month) if line.month else "全年",
-                                 str(line.people), str(line.rural), fmt(line.account), fmt(line.pooling),
-                                 fmt(line.total)]))
-        return "\n".join(out) + "\n"
+        """The report as CSV (UTF-8 with BOM when written, for spreadsheet programs; cells made
+        safe by desktop.core.csvsafe, counts and amounts written as numbers)."""
+        rows: list[list[object]] = [["方向", "月份", "人数", "其中农民工", "个人账户", "统筹基金", "合计金额"]]
+        rows += [[_DIRECTIONS[line.direction], line.month or "全年", line.people, line.rural,
+                  Decimal(fmt(line.account)), Decimal(fmt(line.pooling)), Decimal(fmt(line.total))]
+                 for line in report.lines]
+        return csv_text(rows, lineterminator="\n")
 
     def report_pdf(self, report: TransferReport) -> bytes:
         """The report as a PDF table (a report, not a certificate: no verification code)."""
