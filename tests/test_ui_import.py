@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from test_ui_support import patient_waits, private_settings, window
 
+from desktop.core.csvsafe import starts_like_formula, unquote
 from desktop.core.ledger import Ledger
 from desktop.ui import files, i18n
 from desktop.ui.import_dialog import ImportDialog
@@ -59,6 +62,34 @@ def test_import_a_declaration_with_a_bad_row_and_see_it_listed(
     assert lines[2].startswith("4,所属期,2026-1x不是有效月份")
     assert "错误清单已保存到" in dialog.summary.text()
     assert i18n.settings().value("import/folder") == str(tmp_path)
+
+
+def test_saved_bad_rows_never_start_like_a_formula(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = declaration(tmp_path, f"{EMPLOYER},{person},=1+1,2026-09,7000",
+                       f"{EMPLOYER},{person},张三,@SUM(A1),7000",
+                       f"{EMPLOYER},{person},张三,-1+1,7000",
+                       f'{EMPLOYER},{person},张三,"=HYPERLINK(""http://x"",""y"")",7000')
+    dialog = window.import_declaration(path)
+    assert isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(lambda: not dialog.running)
+    assert dialog.summary.text() == "申报文件有4行错误，全部未导入"
+    assert [dialog.problems.index(0, c).data() for c in range(3)] == [
+        "2", "姓名", "不能以 = + - @ 开头（电子表格程序会当作公式执行）"]
+    target = tmp_path / "错误清单.csv"
+    monkeypatch.setattr(files, "save_file_name", lambda *a, **k: str(target))
+    dialog.save_button.click()
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")))
+    assert rows[0] == ["行号", "字段", "错误原因"]
+    assert [r[:2] for r in rows[1:]] == [["2", "姓名"], ["3", "所属期"], ["4", "所属期"], ["5", "所属期"]]
+    assert rows[2][2].startswith("'@SUM(A1)") and rows[3][2].startswith("'-1+1")
+    assert rows[4][2].startswith("'=HYPERLINK(")
+    for row in rows:
+        assert all(not starts_like_formula(value) for value in row), row
+    assert unquote(rows[4][2]).startswith('=HYPERLINK("http://x","y")')
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def test_a_good_declaration_is_recorded_and_summarised(

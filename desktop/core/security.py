@@ -18,6 +18,7 @@ import re
 import socket
 from dataclasses import dataclass
 
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import InvalidInput
 
 ROLES = ("clerk", "supervisor", "admin")
@@ -120,6 +121,7 @@ def check_name(name: str) -> str:
     text = name.strip()
     if not text:
         raise InvalidInput("required", "user")
+    refuse_formula(text, "user")
     if not _NAME_RE.match(text):
         raise InvalidInput("user.name_format", "user")
     return text

@@ -30,6 +30,7 @@ from desktop.core.calc import (
     rate_times_fen,
 )
 from desktop.core.changes import NOTHING, Changes, MonthRow
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import (
     Conflict,
     InvalidInput,
@@ -451,6 +452,7 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
                calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
                month_cache: dict[str, Month]
                ) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
+    refuse_formula(row.name, "name")  # before anything else: this row's reason is the formula
     e = employers.get(row.employer_uscc)
     if e is None:
         validate_uscc(row.employer_uscc, "employer_uscc")

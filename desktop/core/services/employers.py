@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, InvalidInput
 from desktop.core.ids import clean, validate_uscc
 from desktop.core.regions import validate_region
@@ -47,6 +48,7 @@ class EmployerService:
         name = name.strip()
         if not name:
             raise InvalidInput("required", "name")
+        refuse_formula(name, "name")
         reg = validate_region(region, "region") if region not in (None, "") else None
         rc = _risk_class(risk_class) if risk_class not in (None, "") else None
         with self._ledger.write() as s:

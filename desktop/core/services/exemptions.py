@@ -20,7 +20,7 @@ from desktop.core.agreements import (
     shipped,
     with_overrides,
 )
-from desktop.core.csvsafe import SafeWriter
+from desktop.core.csvsafe import SafeWriter, refuse_formula
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.ids import clean, validate_country, validate_passport
@@ -142,6 +142,7 @@ class ExemptionService:
         host = " ".join(host_employer.split())
         if not host:
             raise InvalidInput("required", "host_employer")
+        refuse_formula(host, "host_employer")
         travel = validate_passport(passport) if passport else None
         today = self._ledger.today()
         with self._ledger.write() as s:
@@ -340,6 +341,7 @@ class ExemptionService:
         number = " ".join(str(certificate).split())
         if not number:
             raise InvalidInput("required", "certificate")
+        refuse_formula(number, "certificate")
         with self._ledger.write() as s:
             load_office(s)
             a = require_agreement(self._agreements(s), code)

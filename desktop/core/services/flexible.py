@@ -28,6 +28,7 @@ from desktop.core.calc import (
     first_contribution_month,
     rate_times_fen,
 )
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import InvalidInput, InvalidRows, RefusedByRule, RowProblem, ShebaoError
 from desktop.core.ids import clean
 from desktop.core.money import fen_of, yuan_of
@@ -249,6 +250,7 @@ class FlexibleService:
             ref = Reference(s)
             for row in rows:
                 try:
+                    refuse_formula(row.name.strip(), "name")
                     start, end = Month.parse(row.first, "from"), Month.parse(row.last or row.first, "to")
                     if end < start:
                         raise InvalidInput("month.order", "to")

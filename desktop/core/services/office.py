@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month, parse_date
@@ -78,6 +79,7 @@ class OfficeService:
         name = name.strip()
         if not name:
             raise InvalidInput("required", "office_name")
+        refuse_formula(name, "office_name")
         region = validate_region(region, "region")
         key = Ed25519PrivateKey.generate()
         private = key.private_bytes(
@@ -135,6 +137,7 @@ class OfficeService:
             region = validate_region(identity["region"], "region")
         except (KeyError, ValueError, TypeError):
             raise InvalidInput("identity.format", "file") from None
+        refuse_formula(name.strip(), "office_name")
         if identity.get("format") not in (IDENTITY_FORMAT, "shebao-office-identity/1") \
                 or not isinstance(key, Ed25519PublicKey):
             raise InvalidInput("identity.format", "file")

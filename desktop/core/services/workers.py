@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, InvalidInput
 from desktop.core.ids import (
     clean,
@@ -72,6 +73,7 @@ def _name(text: str) -> str:
     name = " ".join(str(text).split())
     if not name:
         raise InvalidInput("required", "name")
+    refuse_formula(name, "name")
     if _NAME_BAD.search(name) or len(name) > 100:
         raise InvalidInput("name.format", "name")
     return name
