@@ -203,3 +203,36 @@ def test_a_reader_that_stops_after_a_byte(office: str) -> None:
         check=False, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert head.stdout == "{" and "Traceback" not in head.stderr and "BrokenPipe" not in head.stderr
+
+
+def test_a_unique_key_taken_first_is_a_conflict(office: str) -> None:
+    """What a writer that lost a race on a unique key meets, whatever the call site: exit 4, the reason."""
+    from sqlalchemy import text
+
+    from desktop.core.errors import Conflict
+    from desktop.core.ledger import Ledger
+
+    ledger = Ledger.open(office, clock=Clock(day=lambda: TODAY))
+    try:
+        with pytest.raises(Conflict) as lost, ledger.write() as s:
+            s.execute(text("INSERT INTO contribution SELECT * FROM contribution LIMIT 1"))
+        assert lost.value.exit_code == 4 and lost.value.key == "race.contribution"
+        assert "another counter" in lost.value.message("en") and lost.value.field == "month"
+    finally:
+        ledger.close()
+
+
+def test_a_postgres_unique_violation_names_its_table() -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from desktop.core.store.engine import collision
+
+    class Diag:
+        table_name = "worker"
+
+    class Orig(Exception):
+        sqlstate, diag = "23505", Diag()
+
+    found = collision(IntegrityError("INSERT ...", {}, Orig("duplicate key value")))
+    assert found is not None and found.exit_code == 4 and found.key == "race.worker"
+    assert collision(IntegrityError("INSERT ...", {}, type("FK", (Exception,), {"sqlstate": "23503"})())) is None
