@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from desktop.cli import security
@@ -52,13 +51,15 @@ def add_document_parsers(sub: Any) -> None:
 
 
 def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    if a.kind == "statement":
-        issued = ledger.documents.issue("statement", a.id, clerk())
-    elif a.kind in ("transfer-certificate", "coverage-certificate", "scheme-switch-notice"):
-        issued = ledger.documents.reprint(a.id)
-    else:
-        issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
-    Path(a.out).write_bytes(issued.pdf)
+    # The file and the register entry (or the reprint count) are one unit of work: no file, no entry.
+    with ledger.writing_file(a.out) as f:
+        if a.kind == "statement":
+            issued = ledger.documents.issue("statement", a.id, clerk())
+        elif a.kind in ("transfer-certificate", "coverage-certificate", "scheme-switch-notice"):
+            issued = ledger.documents.reprint(a.id)
+        else:
+            issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
+        f.write(issued.pdf)
     return {"pdf": a.out, "pages": issued.pages, "verification_code": issued.code,
             "number": issued.number, "copy": issued.copy}
 

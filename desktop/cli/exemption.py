@@ -94,10 +94,10 @@ def _issue(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
         p = ledger.approvals.request_certificate(a.worker, a.country, a.employer, a.host_employer, a.start,
                                                  a.end, a.extension, a.self_employed, a.special, a.passport)
         return security.pending_json(p, lang, certificate_no=None)
-    r = ledger.exemptions.issue(a.worker, a.country, a.employer, a.host_employer, a.start, a.end,
-                                a.extension, a.self_employed, a.special, clerk(), a.passport)
-    out = a.out or f"{r.number}.pdf"
-    Path(out).write_bytes(r.pdf)
+    with ledger.writing_file(a.out) as f:
+        r = ledger.exemptions.issue(a.worker, a.country, a.employer, a.host_employer, a.start, a.end,
+                                    a.extension, a.self_employed, a.special, clerk(), a.passport)
+        out = str(f.write(r.pdf, None if a.out else Path(f"{r.number}.pdf")))
     return {"certificate_no": r.number, "country": r.country, "schemes_exempted": list(r.schemes),
             "valid_from": r.valid_from.isoformat(), "valid_to": r.valid_to.isoformat(),
             "extension": r.extension, "pdf": out, "verification_code": r.code}

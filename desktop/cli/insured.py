@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.texts import FROM_MONTH, TO_MONTH, WORKER, zh_en
@@ -74,9 +73,10 @@ def _carry(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _medical_certificate(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    c = ledger.insured.medical_certificate(a.worker, a.to_region, a.applied_on)
-    if a.pdf:
-        Path(a.pdf).write_bytes(c.pdf)
+    with ledger.writing_file(a.pdf) as f:
+        c = ledger.insured.medical_certificate(a.worker, a.to_region, a.applied_on)
+        if a.pdf:
+            f.write(c.pdf)
     return {"certificate_no": c.number, "to_region": c.to_region, "applied_on": c.applied_on.isoformat(),
             "due": c.due.isoformat(), "due_estimated": c.due_estimated, "months_here": c.months_here,
             "months": c.months, "years": str(c.years), "pdf": a.pdf}

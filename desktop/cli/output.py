@@ -11,7 +11,9 @@ money as yuan text); true/false as 是/否 or yes/no, nothing as "-". Errors go 
 language of the run (with --json also as {"error": ...} on stdout).
 
 Exit codes: 0 done, 2 invalid input, 3 refused by a rule, 4 conflict or integrity, 5 not allowed,
-1 anything else.
+1 anything else. A reader that closes stdout early (`shebao ... | head -3`) changes none of them:
+the code says what happened to the work, which was done (or refused) all the same; the rest of the
+output is dropped without a word, as `cat` or `grep` would drop it, and no traceback is shown.
 """
 
 from __future__ import annotations
@@ -216,6 +218,21 @@ def protect_logs() -> None:
     protect_logging(root)
 
 
+def _emit(text: str) -> None:
+    """Print a line of the result on stdout; a reader that has gone away (a closed pipe) is no error:
+    stdout then points at the null device, so nothing more (nor Python's own flush at exit) fails."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # no file descriptor (stdout replaced): nothing to point away
+            pass
+
+
 def report(g: Globals, command: Callable[[], dict[str, Any]]) -> int:
     """Run a command and print its result or its error; returns the exit code."""
     try:
@@ -227,12 +244,12 @@ def report(g: Globals, command: Callable[[], dict[str, Any]]) -> int:
             print(f"  {row.line}: {label}{'：' if label and g.lang == 'zh' else ': ' if label else ''}"
                   f"{row.message(g.lang)}", file=sys.stderr)
         if g.json:
-            print(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
+            _emit(json.dumps({"error": err.to_json(g.lang)}, ensure_ascii=False))
         return err.exit_code
     except Verdict as bad:
         print(bad.result["reason"], file=sys.stderr)
         if g.json:
-            print(json.dumps(bad.result, ensure_ascii=False))
+            _emit(json.dumps(bad.result, ensure_ascii=False))
         return 4
     except KeyboardInterrupt:
         return 1
@@ -243,8 +260,5 @@ def report(g: Globals, command: Callable[[], dict[str, Any]]) -> int:
 
         print(error_report(exc), file=sys.stderr)
         return 1
-    if g.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(human(result, g.lang))
+    _emit(json.dumps(result, ensure_ascii=False) if g.json else human(result, g.lang))
     return 0

@@ -167,9 +167,10 @@ def _divisor(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
 
 def _estimate(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     if a.pdf:
-        sheet = ledger.pensions.estimate_pdf(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
-                                             a.move_to)
-        Path(a.pdf).write_bytes(sheet.pdf)
+        with ledger.writing_file(a.pdf) as f:
+            sheet = ledger.pensions.estimate_pdf(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
+                                                 a.move_to)
+            f.write(sheet.pdf)
         return {**estimate_json(sheet.estimate), "number": sheet.number, "pdf": a.pdf,
                 "verification_code": sheet.code}
     return estimate_json(ledger.pensions.estimate(a.worker, a.retire_on, a.growth, a.interest, a.base_ratio,
@@ -180,7 +181,7 @@ def _determine(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, An
     if ledger.approvals.needed():
         p = ledger.approvals.request_determination(a.worker, a.starts_on)
         return security.pending_json(p, lang, number=None)
-    d = ledger.pensions.determine(a.worker, a.starts_on)
-    out = a.pdf or f"{d.number}.pdf"
-    Path(out).write_bytes(d.pdf)
+    with ledger.writing_file(a.pdf) as f:
+        d = ledger.pensions.determine(a.worker, a.starts_on)
+        out = str(f.write(d.pdf, None if a.pdf else Path(f"{d.number}.pdf")))
     return {**determination_json(d), "pdf": out, "verification_code": d.code}

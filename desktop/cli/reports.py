@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.cli.texts import YEAR, zh_en
 from desktop.core.ledger import Ledger
+from desktop.core.outfile import write_whole
 
 CSV = zh_en("同时写出 CSV 文件到此", "also write a CSV file here")
 PDF = zh_en("同时写出 PDF 文件到此", "also write a PDF file here")
@@ -36,7 +37,7 @@ def _transfers(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, An
     if a.csv:
         Path(a.csv).write_text(ledger.transfers.report_csv(rep), encoding="utf-8-sig")
     if a.pdf:
-        Path(a.pdf).write_bytes(ledger.transfers.report_pdf(rep))
+        write_whole(a.pdf, ledger.transfers.report_pdf(rep))
     return {**rep.as_json(), "csv": a.csv, "pdf": a.pdf}
 
 
@@ -44,5 +45,5 @@ def _exemptions(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, A
     if a.csv:
         Path(a.csv).write_text(ledger.exemptions.statistics_csv(a.year), encoding="utf-8")
     if a.pdf:
-        Path(a.pdf).write_bytes(ledger.exemptions.statistics_document(a.year))
+        write_whole(a.pdf, ledger.exemptions.statistics_document(a.year))
     return {"rows": ledger.exemptions.statistics(a.year), "csv": a.csv, "pdf": a.pdf}

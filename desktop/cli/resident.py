@@ -84,8 +84,8 @@ def _permits(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
 def _switch(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     if a.plan:
         return switch_json(ledger.switches.plan(a.worker))
-    decided = ledger.switches.decide(a.worker, clerk())
-    out = a.pdf or f"{decided.notice}.pdf"
-    Path(out).write_bytes(decided.pdf)
+    with ledger.writing_file(a.pdf) as f:
+        decided = ledger.switches.decide(a.worker, clerk())
+        out = str(f.write(decided.pdf, None if a.pdf else Path(f"{decided.notice}.pdf")))
     return {**switch_json(decided.plan), "notice": decided.notice, "decided_on": decided.decided_on.isoformat(),
             "pdf": out, "verification_code": decided.code}

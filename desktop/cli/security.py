@@ -254,13 +254,12 @@ def _refuse(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _approve(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    done = ledger.approvals.approve(a.id)
-    out: dict[str, Any] = {"request": request_json(done.request, lang), "pdf": None}
-    pdf = getattr(done.result, "pdf", None)
-    if isinstance(pdf, bytes):
-        path = a.out or f"{done.result.number}.pdf"
-        Path(path).write_bytes(pdf)
-        out["pdf"] = path
+    with ledger.writing_file(a.out) as f:  # an approved document is registered with its file
+        done = ledger.approvals.approve(a.id)
+        out: dict[str, Any] = {"request": request_json(done.request, lang), "pdf": None}
+        pdf = getattr(done.result, "pdf", None)
+        if isinstance(pdf, bytes):
+            out["pdf"] = str(f.write(pdf, None if a.out else Path(f"{done.result.number}.pdf")))
     return out
 
 

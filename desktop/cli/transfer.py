@@ -12,6 +12,7 @@ from desktop.cli.common import clerk
 from desktop.cli.texts import CASE, ON_DATE, WORKER, zh_en
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
+from desktop.core.outfile import StagedFile
 from desktop.core.services.transfers import LETTER_FIELDS, STATUSES, CaseInfo, TemporaryView
 
 LETTER_HELP = {
@@ -178,17 +179,18 @@ def temporary_json(t: TemporaryView) -> dict[str, Any]:
             "years_without_interest": list(t.years_without_interest)}
 
 
-def _save(pdf: bytes | None, out: str | None) -> str | None:
+def _save(f: StagedFile, pdf: bytes | None, out: str | None) -> str | None:
+    """Stage the PDF for --out (placed when the unit of work around it commits)."""
     if pdf is None or not out:
         return None
-    Path(out).write_bytes(pdf)
+    f.write(pdf)
     return out
 
 
 def _certificate(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    issued = ledger.documents.issue("transfer-certificate", a.worker, clerk())
-    out = a.out or f"{issued.number}.pdf"
-    Path(out).write_bytes(issued.pdf)
+    with ledger.writing_file(a.out) as f:
+        issued = ledger.documents.issue("transfer-certificate", a.worker, clerk())
+        out = str(f.write(issued.pdf, None if a.out else Path(f"{issued.number}.pdf")))
     return {"case": None, "certificate_no": issued.number, "status": "issued", "pdf": out,
             "verification_code": issued.code}
 
@@ -212,13 +214,15 @@ def _plan(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _leave(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = ledger.transfers.leave(a.worker, a.to_region)
-    return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    with ledger.writing_file(a.out) as f:
+        r = ledger.transfers.leave(a.worker, a.to_region)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(f, r.pdf, a.out)}
 
 
 def _seal(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = ledger.transfers.seal_temporary(a.worker, a.to_region)
-    return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    with ledger.writing_file(a.out) as f:
+        r = ledger.transfers.seal_temporary(a.worker, a.to_region)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(f, r.pdf, a.out)}
 
 
 def _temporary(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -226,20 +230,23 @@ def _temporary(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, An
 
 
 def _request(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = ledger.transfers.request(a.worker, a.from_region, _letter(a), "paper" if a.paper else "sync",
-                                 relationship=a.relationship)
-    return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    with ledger.writing_file(a.out) as f:
+        r = ledger.transfers.request(a.worker, a.from_region, _letter(a), "paper" if a.paper else "sync",
+                                     relationship=a.relationship)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(f, r.pdf, a.out)}
 
 
 def _gather(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = ledger.transfers.gather_temporary(a.worker, a.from_region, _letter(a), "paper" if a.paper else "sync",
-                                          a.approved or "")
-    return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    with ledger.writing_file(a.out) as f:
+        r = ledger.transfers.gather_temporary(a.worker, a.from_region, _letter(a), "paper" if a.paper else "sync",
+                                              a.approved or "")
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(f, r.pdf, a.out)}
 
 
 def _settle(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = ledger.transfers.settle(a.case, without_interest=a.without_interest)
-    return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(r.pdf, a.out)}
+    with ledger.writing_file(a.out) as f:
+        r = ledger.transfers.settle(a.case, without_interest=a.without_interest)
+        return {**case_json(r.case), "certificate_no": r.document_number, "pdf": _save(f, r.pdf, a.out)}
 
 
 def _receive(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

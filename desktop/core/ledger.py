@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.core.clock import Clock, ClockLike, as_clock
 from desktop.core.errors import DatabaseDamaged, NotAllowed
 from desktop.core.messages import role_names
+from desktop.core.outfile import StagedFile, check_target
 from desktop.core.progress import StageNote
 from desktop.core.security import ROLES, Actor, counter_name
-from desktop.core.store.engine import open_checked, sqlite_file
+from desktop.core.store.engine import collision, open_checked, sqlite_file
 from desktop.core.store.guard import LockGuard, locks_held
 from desktop.core.store.health import (
     FULL,
@@ -174,6 +175,19 @@ class Ledger:
             self.mark_damaged(damage_of(exc, "read"))
             raise DatabaseDamaged(damage_of(exc).summary) from None
 
+    @contextmanager
+    def _naming_collisions(self) -> Iterator[None]:
+        """Turn what another writer caused into a Conflict (exit 4) saying what was already there:
+        a unique key taken first (a month recorded, a person registered, a document number), or
+        the database held past the busy bound."""
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as exc:
+            found = collision(exc)
+            if found is None:
+                raise
+            raise found from None
+
     # -- who acts --------------------------------------------------------------------------
 
     def sign_in(self, name: str, password: str) -> AccountInfo:
@@ -254,7 +268,7 @@ class Ledger:
         if current is not None:
             yield current
             return
-        with self._noting_damage():
+        with self._naming_collisions(), self._noting_damage():
             if checked:
                 self._check_reader()
             with self._sessions() as session:
@@ -279,9 +293,10 @@ class Ledger:
         session = self._sessions()
         self._local.session = session
         try:
-            with self._noting_damage():
+            with self._naming_collisions(), self._noting_damage():
                 try:
                     session.begin()
+                    self._begin_immediate(session)
                     if checked:
                         self._check_writer(session)
                     yield session
@@ -296,6 +311,36 @@ class Ledger:
         finally:
             self._local.session = None
             session.close()
+
+    def _begin_immediate(self, session: Session) -> None:
+        """SQLite: take the write lock when the unit of work starts, not at its first change.
+
+        Two counters writing at once then run one after the other (the second waits up to the busy
+        bound), and the second sees what the first wrote: the same month recorded twice is refused
+        by the service's own check, not by a unique key in the middle of a commit.
+        """
+        if self.engine.url.get_backend_name() == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def writing_file(self, path: str | os.PathLike[str] | None, field: str = "out") -> Iterator[StagedFile]:
+        """One unit of work that writes a file: the target is checked first (InvalidInput naming
+        `field`), the bytes given to the staged file go to a temporary file beside it, and it is
+        renamed into place just before the transaction commits. A failure anywhere removes the file
+        and rolls the transaction back, so a document is registered only with its file written.
+
+        path None: no file, or one named only later (by a document's number: `StagedFile.write` is
+        then given it, and a place it cannot be written still rolls the whole unit back).
+        """
+        target = check_target(path, field) if path is not None else None
+        staged = StagedFile(target, field)
+        try:
+            with self.write():
+                yield staged
+                staged.place()
+        except BaseException:
+            staged.discard()
+            raise
 
     def _note_written(self, session: Session) -> None:
         """Remember the audit sequence numbers a committed transaction of this thread took."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.agreements import shipped
 from desktop.core.ledger import Ledger
+from desktop.core.outfile import write_whole
 from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.operations import query
@@ -106,7 +107,7 @@ class CoverageRegisterDialog(QDialog):
 
     def save_pdf(self, path: str | Path) -> None:
         """Write the statistics as a PDF table."""
-        Path(path).write_bytes(self.ledger.exemptions.statistics_document(self.year.value() or None))
+        write_whole(path, self.ledger.exemptions.statistics_document(self.year.value() or None))
 
     def _save(self, kind: str) -> None:
         name = f"参保证明统计.{kind}"

@@ -15,14 +15,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
 )
 
+from desktop.core.errors import ShebaoError
 from desktop.core.ledger import Ledger
+from desktop.core.outfile import write_whole
 from desktop.core.services.documents import Issued
-from desktop.ui import files
+from desktop.ui import files, i18n
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.operations import task_op
 from desktop.ui.runner import Runner, Task
@@ -77,8 +80,8 @@ class DocumentPreviewDialog(QDialog):
         return self.document.pageCount()
 
     def save_to(self, path: str | Path) -> None:
-        """Write the PDF exactly as issued."""
-        Path(path).write_bytes(self.issued.pdf)
+        """Write the PDF exactly as issued, whole or not at all (InvalidInput: a place it cannot go)."""
+        write_whole(path, self.issued.pdf)
 
     def _print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -91,7 +94,10 @@ class DocumentPreviewDialog(QDialog):
         path = files.save_file_name(self, self.tr("另存为PDF"), f"{self.issued.number}.pdf",
                                     self.tr("PDF 文件 (*.pdf)"))
         if path:
-            self.save_to(path)
+            try:
+                self.save_to(path)
+            except ShebaoError as err:
+                QMessageBox.warning(self, self.tr("另存为PDF"), i18n.message(err))
 
 
 class BatchPrintDialog(QDialog):

@@ -30,6 +30,7 @@ from desktop.core import transfer_rules as tr
 from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.money import parse_amount
+from desktop.core.outfile import write_whole
 from desktop.core.regions import name_of
 from desktop.core.security import SUPERVISE
 from desktop.core.services.documents import Issued
@@ -461,7 +462,7 @@ class TransferListDialog(Retranslating, QDialog):
             if kind == "csv":
                 target.write_text(ledger.transfers.report_csv(rep), encoding="utf-8-sig")
             else:
-                target.write_bytes(ledger.transfers.report_pdf(rep))
+                write_whole(target, ledger.transfers.report_pdf(rep))
             return target
 
         self.error.clear()

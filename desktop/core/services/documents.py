@@ -19,6 +19,7 @@ from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
 from desktop.core.money import fmt, yuan_of
+from desktop.core.outfile import check_folder
 from desktop.core.paths import forms_dir
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
@@ -256,16 +257,20 @@ class DocumentService:
 
     def batch(self, kind: str, workers: Iterable[str], out_dir: Path, clerk: str = "",
               progress: Callable[[int, int], bool] | None = None) -> list[Path]:
-        """Issue one document per person into out_dir, reporting progress; stops when told to."""
+        """Issue one document per person into out_dir, reporting progress; stops when told to.
+
+        The folder is checked (made when missing) first; each document is registered in one unit of
+        work with its file, so a failure leaves the ones before it whole and nothing of its own.
+        """
         keys = list(workers)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = check_folder(out_dir)
         written: list[Path] = []
         for i, key in enumerate(keys):
             if progress and not progress(i, len(keys)):
                 break
-            issued = self.issue(kind, key, clerk)
-            path = out_dir / f"{issued.number}.pdf"
-            path.write_bytes(issued.pdf)
+            with self._ledger.writing_file(None) as f:
+                issued = self.issue(kind, key, clerk)
+                path = f.write(issued.pdf, out_dir / f"{issued.number}.pdf")
             written.append(path)
         if progress:
             progress(len(written), len(keys))

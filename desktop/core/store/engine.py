@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from desktop.core.backup import sqlite_copy
 from desktop.core.clock import SYSTEM, Clock
-from desktop.core.errors import DatabaseDamaged, IntegrityFailure, InvalidInput
+from desktop.core.errors import (
+    Conflict,
+    DatabaseDamaged,
+    IntegrityFailure,
+    InvalidInput,
+    ShebaoError,
+)
 from desktop.core.paths import default_database
 from desktop.core.progress import StageNote
 from desktop.core.store.guard import network_filesystem
@@ -25,6 +33,20 @@ log = logging.getLogger(__name__)
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
 SCHEMA_REVISION = "0011"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+# How long a SQLite connection waits for another program's write to end before giving up ("database
+# is locked"; the ledger reports it as a Conflict: another program holds the database, try again).
+# SHEBAO_BUSY_SECONDS changes it (0.1 to 300 seconds).
+BUSY_TIMEOUT_S = 10.0
+
+
+def busy_seconds() -> float:
+    """The busy bound in force: SHEBAO_BUSY_SECONDS when set to a number in range, else BUSY_TIMEOUT_S."""
+    raw = os.environ.get("SHEBAO_BUSY_SECONDS", "").strip()
+    try:
+        value = float(raw) if raw else BUSY_TIMEOUT_S
+    except ValueError:
+        return BUSY_TIMEOUT_S
+    return min(max(value, 0.1), 300.0) if math.isfinite(value) else BUSY_TIMEOUT_S
 
 def database_url(target: str | os.PathLike[str] | None) -> str:
     """The SQLAlchemy URL for a --db target: a URL as given, else a SQLite file path."""
@@ -42,8 +64,61 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_seconds() * 1000)}")
     cur.close()
+
+
+# A unique key another writer took first, by table: the message key and the field it concerns.
+_TAKEN: dict[str, tuple[str, str | None]] = {
+    "contribution": ("race.contribution", "month"),
+    "resident_contribution": ("race.resident_year", "year"),
+    "worker": ("race.worker", "worker"),
+    "employer": ("race.employer", "employer"),
+    "document": ("race.number", None),
+    "coverage_certificate": ("race.number", None),
+    "transfer_case": ("race.number", None),
+    "user_account": ("race.user", "name"),
+    "scheme_switch": ("race.decided", "worker"),
+    "pension_determination": ("race.decided", "worker"),
+    "sync_change": ("race.sync", None),
+    "sync_segment": ("race.sync", None),
+    "sync_held": ("race.sync", None),
+}
+
+
+def _unique_table(orig: object) -> str | None:
+    """The table of a unique-key violation ("" when the driver does not say), None for anything else."""
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state is not None:
+        if state != "23505":
+            return None
+        diag = getattr(orig, "diag", None)
+        return str(getattr(diag, "table_name", "") or "")
+    text_ = str(orig)
+    for marker in ("UNIQUE constraint failed: ", "PRIMARY KEY constraint failed: "):
+        if text_.startswith(marker):
+            return text_[len(marker):].split(".", 1)[0].strip()
+    return None
+
+
+def collision(exc: BaseException) -> ShebaoError | None:
+    """What another writer caused, as a Conflict (exit 4): a unique key it took first, or a lock it
+    held past the busy bound. None: the error is something else."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(exc, IntegrityError) or isinstance(orig, sqlite3.IntegrityError):
+        table = _unique_table(orig)
+        if table is None:
+            return None
+        key, field = _TAKEN.get(table, ("race.unique", None))
+        return Conflict(key, field, table=table)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("40001", "40P01", "55P03"):  # PostgreSQL: serialization, deadlock, lock not available
+        return Conflict("race.changed")
+    if isinstance(orig, sqlite3.OperationalError):
+        message = str(orig).lower()
+        if "database is locked" in message or "database table is locked" in message or "busy" in message:
+            return Conflict("db.busy", None, seconds=f"{busy_seconds():g}")
+    return None
 
 
 def make_engine(url: str) -> Engine:
