@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core.doctor import OK, PROBLEM, WARNING, Finding, examine, worst
 from desktop.core.ledger import Ledger
+from desktop.core.messages import render
 from desktop.core.store.engine import SCHEMA_REVISION
 from desktop.ui import i18n
 from desktop.ui.layout import Retranslating, hbox, heading, vbox
@@ -102,7 +103,7 @@ class DoctorDialog(Retranslating, QDialog):
         lang = i18n.lang()
         self.table.setRowCount(len(findings))
         for row, f in enumerate(findings):
-            level = {OK: self.tr("正常"), WARNING: self.tr("注意"), PROBLEM: self.tr("问题")}[f.level]
+            level = render(f"doctor.level.{f.level}", lang)  # the same words as `shebao doctor`
             cells = (f.label(lang), level, f.detail(lang), f.remedy(lang) if f.level != OK else "")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -4,7 +4,7 @@
 <context>
     <name>AboutBox</name>
     <message>
-        <location filename="../../desktop/ui/doctor_dialog.py" line="+131"/>
+        <location filename="../../desktop/ui/doctor_dialog.py" line="+132"/>
         <source>关于社保经办桌面</source>
         <translation>About Shebao Desk</translation>
     </message>
@@ -287,7 +287,7 @@
 <context>
     <name>BatchPrintDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="+103"/>
+        <location filename="../../desktop/ui/documents.py" line="+109"/>
         <source>批量打印参保缴费证明</source>
         <translation>Print contribution statements in bulk</translation>
     </message>
@@ -348,7 +348,7 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+104"/>
+        <location filename="../../desktop/ui/transfer_list_dialog.py" line="+105"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -464,7 +464,7 @@
 <context>
     <name>CoverageRegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+33"/>
+        <location filename="../../desktop/ui/coverage_register_dialog.py" line="+34"/>
         <source>参保证明登记簿与统计</source>
         <translation>Certificates of coverage: register and statistics</translation>
     </message>
@@ -898,22 +898,7 @@
         <translation>Checking…</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>正常</source>
-        <translation>ok</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>注意</source>
-        <translation>warning</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>问题</source>
-        <translation>problem</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+30"/>
         <source>一切正常</source>
         <translation>Everything is in order</translation>
     </message>
@@ -926,7 +911,7 @@
 <context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="-116"/>
+        <location filename="../../desktop/ui/documents.py" line="-119"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
@@ -965,11 +950,12 @@
     </message>
     <message>
         <location line="+40"/>
+        <location line="+6"/>
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-5"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
@@ -3255,7 +3241,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+72"/>
+        <location filename="../../desktop/ui/app.py" line="+80"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +36,22 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # How long a SQLite connection waits for another program's write to end before giving up ("database
 # is locked"; the ledger reports it as a Conflict: another program holds the database, try again).
 # SHEBAO_BUSY_SECONDS changes it (0.1 to 300 seconds).
-BUSY_TIMEOUT_S = 10.0
+BUSY_TIMEOUT_S = Decimal(10)
+BUSY_RANGE = (Decimal("0.1"), Decimal(300))
 
 
-def busy_seconds() -> float:
-    """The busy bound in force: SHEBAO_BUSY_SECONDS when set to a number in range, else BUSY_TIMEOUT_S."""
+def busy_seconds() -> Decimal:
+    """The busy bound in force: SHEBAO_BUSY_SECONDS when set to a number, held to BUSY_RANGE; else
+    BUSY_TIMEOUT_S."""
     raw = os.environ.get("SHEBAO_BUSY_SECONDS", "").strip()
     try:
-        value = float(raw) if raw else BUSY_TIMEOUT_S
-    except ValueError:
+        value = Decimal(raw) if raw else BUSY_TIMEOUT_S
+    except ArithmeticError:
         return BUSY_TIMEOUT_S
-    return min(max(value, 0.1), 300.0) if math.isfinite(value) else BUSY_TIMEOUT_S
+    if not value.is_finite():
+        return BUSY_TIMEOUT_S
+    return min(max(value, BUSY_RANGE[0]), BUSY_RANGE[1])
+
 
 def database_url(target: str | os.PathLike[str] | None) -> str:
     """The SQLAlchemy URL for a --db target: a URL as given, else a SQLite file path."""
@@ -117,7 +122,7 @@ def collision(exc: BaseException) -> ShebaoError | None:
     if isinstance(orig, sqlite3.OperationalError):
         message = str(orig).lower()
         if "database is locked" in message or "database table is locked" in message or "busy" in message:
-            return Conflict("db.busy", None, seconds=f"{busy_seconds():g}")
+            return Conflict("db.busy", None, seconds=f"{busy_seconds().normalize():f}")
     return None
 
 
