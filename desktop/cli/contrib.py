@@ -51,8 +51,8 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--errors-out", metavar="FILE",
                    help=zh_en("有错误行时把错误清单写到此文件：单位的原行加“原行号”和“错误原因”列；"
                               ".xlsx 结尾写 XLSX，否则写 CSV",
-                              "when rows are bad, write them here as the employer's rows with 原行号 and 错误原因 "
-                              "added: XLSX if the name ends in .xlsx, CSV otherwise"))
+                              "when rows are bad, write them here as the employer's rows with their line number and "
+                              "the reason added: XLSX if the name ends in .xlsx, CSV otherwise"))
     c.set_defaults(handler=_import)
     c = grp.add_parser("template", help=zh_en("保存单位申报模板（表头、示例行和填写说明）",
                                               "save the declaration template (header, example row, format help)"))
