@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 import xlwt
-from conftest import EMPLOYER, TODAY
+from conftest import EMPLOYER, TODAY, examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from desktop import cli
@@ -282,3 +284,28 @@ def test_cli_template_import_totals_and_error_list(ledger: Ledger, person: str, 
     code, data, err = run(capsys, "--db", db, "--json", "contrib", "import", str(damaged))
     assert code == 2 and data["error"]["message"] == "文件：已损坏，或不是Excel 97-2003工作簿（.xls），无法读取"
     assert "Traceback" not in err
+
+
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1,
+                max_size=8),
+       st.integers(min_value=0))
+def test_a_damaged_xls_is_a_refusal_never_a_crash(tmp_path_factory: pytest.TempPathFactory,
+                                                 flips: list[tuple[int, int]], cut: int) -> None:
+    folder = tmp_path_factory.mktemp("xls")
+    good = _xls(folder / "good.xls", [list(TEMPLATE_HEADER), [EMPLOYER, ID, "张三", "2026-09", 7000],
+                                      [EMPLOYER, ID, "张三", dt.date(2026, 10, 1), 7000.5]])
+    data = bytearray(good.read_bytes())
+    for at, value in flips:
+        data[at % len(data)] = value
+    bad = folder / "bad.xls"
+    bad.write_bytes(bytes(data[: max(1, cut % (len(data) + 1))]))
+    try:
+        rows = read_declaration(bad)
+    except InvalidInput as err:
+        assert err.key in ("import.xls_damaged", "import.unknown_columns", "import.missing_columns",
+                           "import.duplicate_columns", "import.empty", "import.no_rows")
+        return
+    except InvalidRows:
+        return
+    assert all(r.line >= 2 for r in rows)
