@@ -68,10 +68,6 @@ class ProblemModel(ListTableModel):
         return [self.tr("行号"), self.tr("字段"), self.tr("错误原因")]
 
 
-DECLARATION_FILES = "申报文件 (*.csv *.xlsx *.xls *.txt)"
-"""The open dialog's filter for declarations (translate it with the window's tr)."""
-
-
 class TotalsModel(ListTableModel):
     """The money due per scheme after an import: scheme, employer part, employee part, total; the
     last row adds them up."""
