@@ -181,7 +181,7 @@ def _xls_table(data: bytes) -> list[list[object]]:
                         row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
                     elif cell.ctype == xlrd.XL_CELL_ERROR:
                         row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
-                    elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+                    elif isinstance(cell.value, float) and cell.value.is_integer():
                         row.append(int(cell.value))  # BIFF keeps every number as a double: 7000, not 7000.0
                     elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                         row.append(bool(cell.value))
