@@ -127,15 +127,37 @@ def test_refuse_formula_names_the_field() -> None:
 def test_the_bad_rows_file_quotes_reasons_that_quote_a_cell(tmp_path: Path) -> None:
     from desktop.ui.import_dialog import write_problems  # the function only, no window
 
+    source = tmp_path / "decl.csv"
+    source.write_text("统一社会信用代码,身份证号码,姓名,所属期,缴费工资\n"
+                      "x,@SUM(A1),张三,2026-01,@SUM(A1)\nx,y,张三,=1+1,1\nx,y\n", encoding="utf-8")
     path = tmp_path / "bad.csv"
-    write_problems(path, [RowProblem(3, "month", "month.format", {"value": "=1+1"}),
-                          RowProblem(2, "wage", "amount.format", {"value": "@SUM(A1)"}),
-                          RowProblem(4, "", "import.cells", {"line": 4, "found": 2, "expected": 5})])
+    problems = [RowProblem(3, "month", "month.format", {"value": "=1+1"}),
+                RowProblem(2, "wage", "amount.format", {"value": "@SUM(A1)"}),
+                RowProblem(4, "", "import.cells", {"line": 4, "found": 2, "expected": 5})]
+    assert write_problems(source, path, problems) == 3
     rows = read_csv(path.read_text(encoding="utf-8-sig"))
-    assert rows[0] == ["行号", "字段", "错误原因"]
+    assert rows[0] == ["原行号", "统一社会信用代码", "身份证号码", "姓名", "所属期", "缴费工资", "错误原因"]
     assert [r[0] for r in rows[1:]] == ["2", "3", "4"]
-    assert rows[1][2].startswith("'@SUM(A1)") and rows[2][2].startswith("'=1+1")
+    assert rows[1][:6] == ["2", "x", "'@SUM(A1)", "张三", "2026-01", "'@SUM(A1)"]
+    assert rows[1][6].startswith("缴费工资：@SUM(A1)") and rows[2][4] == "'=1+1"
+    assert rows[2][6].startswith("所属期：=1+1")  # the reason starts with the field: safe as it is
+    assert rows[3] == ["4", "x", "y", "", "", "", "第4行的列数为2，应为5"]
     assert_safe(rows)
+
+
+def test_an_xlsx_cell_that_starts_like_a_formula_is_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.core.csvsafe import write_xlsx
+
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, {"表": [["=1+1", "@SUM(A1)", " -2", "'=x", "正常", -12.5, Decimal("3.10"), True, "\x07铃"]]})
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    cells = list(sheet[1])
+    assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", " -2", "'=x", "正常", -12.5, 3.1, "True", "铃"]
+    assert [c.data_type for c in cells] == ["s", "s", "s", "s", "s", "n", "n", "s", "s"]
+    assert [c.quotePrefix for c in cells[:5]] == [True, True, True, False, False]
 
 
 def test_the_transfer_report_writes_amounts_as_numbers() -> None:

@@ -184,7 +184,7 @@ def test_parser_round_trips_written_csv(rows: list[tuple[str, ...]], encoding: s
         parsed = parse_csv_bytes(buf.getvalue().encode(encoding))
     except InvalidInput as err:
         assert err.key == "import.no_rows"
-        assert all(not "".join(r).strip() or not any(c.strip() for c in r) for r in rows)
+        assert all(not any(c.strip() for c in r) or r[0].strip().startswith("#") for r in rows)
         return
     except InvalidRows:
         return  # a cell with a line break or stray quote can change the cell count; reported per line

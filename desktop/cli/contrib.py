@@ -1,15 +1,20 @@
-"""Contributions: `shebao contrib record|import|correct|back-pay`."""
+"""Contributions: `shebao contrib record|import|template|correct|back-pay`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from desktop.cli import security
 from desktop.cli.common import money
 from desktop.cli.texts import EMPLOYER, FROM_MONTH, MONTH, PREVIEW, TO_MONTH, WORKER, zh_en
+from desktop.core.clock import Clock
+from desktop.core.errors import InvalidRows
 from desktop.core.ledger import Ledger
+from desktop.core.services.declaration import TEMPLATE_HEADER, write_error_list, write_template
 
 SCHEMES = zh_en("险种，逗号分隔：pension 养老，medical 医疗，unemployment 失业，injury 工伤，maternity 生育"
                 "（默认：全部职工险种）",
@@ -38,12 +43,22 @@ def add_parsers(sub: Any) -> None:
     c = grp.add_parser("import", help=zh_en("导入用人单位申报文件：全部行成功或全部不导入，每个错误行都列出",
                                             "import an employer's declaration: all rows or none, every bad row "
                                             "reported with its line"))
-    c.add_argument("file", help=zh_en("CSV（UTF-8 或 GBK）或 XLSX 文件，表头 "
+    c.add_argument("file", help=zh_en("CSV（UTF-8 或 GBK）、XLSX 或 XLS 文件，表头 "
                                       "统一社会信用代码,身份证号码,姓名,所属期,缴费工资"
-                                      "（或 employer_uscc,id_number,name,month,wage）",
-                                      "a CSV (UTF-8 or GBK) or XLSX file with the header employer_uscc,id_number,name,"
-                                      "month,wage (or the Chinese headers)"))
+                                      "（或 employer_uscc,id_number,name,month,wage）；以 # 开头的行不导入",
+                                      "a CSV (UTF-8 or GBK), XLSX or XLS file with the header employer_uscc,id_number,"
+                                      "name,month,wage (or the Chinese headers); rows starting with # are notes"))
+    c.add_argument("--errors-out", metavar="FILE",
+                   help=zh_en("有错误行时把错误清单写到此文件：单位的原行加“原行号”和“错误原因”列；"
+                              ".xlsx 结尾写 XLSX，否则写 CSV",
+                              "when rows are bad, write them here as the employer's rows with their line number and "
+                              "the reason added: XLSX if the name ends in .xlsx, CSV otherwise"))
     c.set_defaults(handler=_import)
+    c = grp.add_parser("template", help=zh_en("保存单位申报模板（表头、示例行和填写说明）",
+                                              "save the declaration template (header, example row, format help)"))
+    c.add_argument("--out", required=True, metavar="FILE",
+                   help=zh_en("模板文件：.csv 或 .xlsx", "the template file: .csv or .xlsx"))
+    c.set_defaults(standalone=_template)
     c = grp.add_parser("correct", help=zh_en("更正已记录月份的缴费工资（需主管审批）",
                                              "correct a recorded month's wage (needs a supervisor)"))
     c.add_argument("--worker", required=True, help=WORKER)
@@ -80,9 +95,25 @@ def _record(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _import(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    imported = ledger.contributions.import_file(a.file)
+    try:
+        imported = ledger.contributions.import_file(a.file)
+    except InvalidRows as bad:
+        if a.errors_out:
+            out = Path(a.errors_out)
+            count = write_error_list(Path(a.file), bad.rows, out)
+            print(f"the {count} bad rows were written to {out}" if lang == "en"
+                  else f"错误清单（{count}行）已写入 {out}", file=sys.stderr)
+        raise
     return {"rows": imported.rows, "recorded": imported.recorded, "already_recorded": imported.already_recorded,
-            "lines": imported.lines, "months": list(imported.months)}
+            "lines": imported.lines, "months": list(imported.months),
+            "totals": {t.scheme: {"employer": money(t.employer), "employee": money(t.employee),
+                                  "total": money(t.total)} for t in imported.totals}}
+
+
+def _template(db: str | None, a: argparse.Namespace, clock: Clock | None) -> dict[str, Any]:
+    out = Path(a.out)
+    write_template(out)
+    return {"template": str(out), "columns": list(TEMPLATE_HEADER)}
 
 
 def _correct(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

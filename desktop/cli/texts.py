@@ -510,6 +510,10 @@ RESULT_LABELS: dict[str, Pair] = {
     "employers": zh_en("用人单位数", "employers"),
     "months_recorded": zh_en("已记录月数", "months recorded"),
     **{f"by_kind.{kind}": names for kind, names in KIND_NAMES.items()},
+    # employer declarations: the money due, the template
+    "totals": zh_en("应缴金额（本次新记录月份）", "due for the months recorded now"),
+    "template": zh_en("模板文件", "template file"),
+    "columns": zh_en("列", "columns"),
 }
 
 # Dicts whose keys are data (column names, kinds), shown as they are.

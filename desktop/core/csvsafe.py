@@ -19,9 +19,10 @@ the program writes goes through `cell` (or `SafeWriter` / `csv_text`, which use 
 Names a clerk types in (people, employers, offices, host employers, accounts) are refused when they
 start like a formula (`refuse_formula`), so they never need the quote in the first place.
 
-The program writes no XLSX files. One written with openpyxl would need the same care: openpyxl
-stores any string starting with "=" as a formula, so text cells must be set as strings
-(data_type "s") with `quotePrefix`, and numbers as numbers.
+XLSX files (`write_xlsx`, `write_sheet`) need the same care: openpyxl stores any string starting
+with "=" as a formula, so every text cell is set as a string (data_type "s"), with `quotePrefix`
+when it starts like a formula (the program shows it as text and keeps the value exactly as it
+was, with no quote added); numbers, dates and times are written as they are.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from desktop.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = frozenset("=+-@\t\r")
 """The first characters a spreadsheet program may read as the start of a formula (OWASP)."""
@@ -115,3 +119,51 @@ def refuse_formula(text: str, field: str) -> str:
     if starts_like_formula(text):
         raise InvalidInput("text.formula", field)
     return text
+
+
+def _kept_as_is(value: object) -> bool:
+    """A finite number (never bool), a date or a time: written to an XLSX cell as it is."""
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | dt.date | dt.time):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def write_sheet(sheet: Worksheet, rows: Iterable[Iterable[object]]) -> None:
+    """Rows appended to an openpyxl sheet with safe cells: text always a string cell (quote-prefixed
+    when it starts like a formula; characters XLSX cannot hold dropped), numbers, dates as they are."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    start = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
+    for r, row in enumerate(rows, start=start):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            target = sheet.cell(r, c)
+            if _kept_as_is(value):
+                target.value = value
+            else:
+                text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+                target.value = text
+                target.data_type = "s"
+                if starts_like_formula(text):
+                    target.quotePrefix = True
+
+
+def write_xlsx(path: Path, sheets: dict[str, Iterable[Iterable[object]]]) -> None:
+    """An XLSX workbook with one sheet per name, rows written by `write_sheet`."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    for i, (name, rows) in enumerate(sheets.items()):
+        sheet = first if i == 0 else book.create_sheet()
+        sheet.title = name
+        write_sheet(sheet, rows)
+    book.save(path)

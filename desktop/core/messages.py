@@ -174,7 +174,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.missing_columns": ("缺少列：{columns}", "missing columns: {columns}"),
     "import.unknown_columns": ("未知的列：{columns}", "unknown columns: {columns}"),
     "import.duplicate_columns": ("重复的列：{columns}", "repeated columns: {columns}"),
-    "import.format": ("不支持的文件类型{suffix}（应为.csv或.xlsx）", "unsupported file type {suffix} (use .csv or .xlsx)"),
+    "import.format": ("不支持的文件类型{suffix}（应为.csv、.xlsx或.xls）", "unsupported file type {suffix} (use .csv, .xlsx or .xls)"),
     "import.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "import.cells": ("第{line}行的列数为{found}，应为{expected}", "line {line} has {found} cells, expected {expected}"),
     "db.newer_program": ("数据库已被更新版本的程序（{found}）打开过，本程序为 {ours}：请安装 {found} 或更新的版本，不要降级", "the database has been opened by a newer version of the program ({found}; this is {ours}): install {found} or newer, never downgrade"),
@@ -478,6 +478,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "switch.drawing_pension": ("自{since}起领取职工基本养老金，不能转入城乡居民养老保险（不得同时领取两种养老保险待遇）", "drawing the employees' pension since {since}: no move to the residents' pension (no double pension)"),
     "switch.no_employee_months": ("本机构没有该参保人的职工养老保险缴费记录，无需办理制度衔接", "no employees' pension months known here: there is nothing to switch"),
     "switch.no_resident_years": ("职工养老保险缴费满{years}年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months ({years} years or more) and no residents' pension years known here: there is nothing to switch"),
+    # employer declarations: .xls, the template
+    "import.xls_damaged": ("已损坏，或不是Excel 97-2003工作簿（.xls），无法读取", "damaged or not an Excel 97-2003 workbook (.xls); it cannot be read"),
+    "import.template_format": ("模板只能保存为.csv或.xlsx，不能保存为{suffix}", "the template is saved as .csv or .xlsx, not {suffix}"),
 }
 
 

@@ -3,10 +3,14 @@
 The model holds only the (month, employer) keys of the person's rows; the rows themselves are
 read a page at a time on the runner when the view first asks for them (Anki's browser model), and
 kept by key, so a row recorded or changed is read again alone (`refresh_rows`).
+
+`HistoryExport` (the model's `export_bar`) saves the whole grid as an XLSX workbook
+(desktop.core.services.history_xlsx), every month read on the runner, in the grid's order.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -17,10 +21,12 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from desktop.core.month import Month
-from desktop.ui import i18n
-from desktop.ui.operations import query
+from desktop.ui import files, i18n
+from desktop.ui.layout import ERROR_STYLE, Retranslating, hbox
+from desktop.ui.operations import Query, query
 from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:  # the core's storage is imported on the worker, so the window opens at once
@@ -176,9 +182,8 @@ class HistoryModel(QAbstractTableModel):
         if col == 2:
             return money(item.base)
         if col == self.columnCount() - 1:
-            if item.arrears:
-                return self.tr("欠缴")
-            return self.tr("补缴") if item.back_payment else self.tr("正常")
+            return self.status_words()["arrears" if item.arrears else "back_payment" if item.back_payment
+                                       else "paid"]
         if cell is None:
             return ""
         return money(cell.total)
@@ -201,6 +206,33 @@ class HistoryModel(QAbstractTableModel):
         if k < len(self.schemes):
             return self.short_names().get(self.schemes[k], self.schemes[k])
         return self.tr("状态")
+
+    def status_words(self) -> dict[str, str]:
+        """The status column's words by status (desktop.core.services.history_xlsx.STATUSES)."""
+        return {"arrears": self.tr("欠缴"), "back_payment": self.tr("补缴"), "paid": self.tr("正常")}
+
+    def titles(self) -> list[str]:
+        """Every column title, as the header shows them."""
+        return [str(self.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.FIXED + len(self.schemes) + 1)]
+
+    def export_bar(self) -> HistoryExport:
+        """The "导出Excel" button with its note, for the page that shows this model."""
+        return HistoryExport(self)
+
+    def export(self, path: Path) -> Query[int]:
+        """Write every month of the grid to an XLSX file on the runner (the op, to add callbacks to)."""
+        from desktop.core.services.history_xlsx import write_months_xlsx
+
+        ledger, worker_id, keys = self.ledger, self._worker_id, list(self._keys)
+        titles, schemes, words = self.titles(), list(self.schemes), self.status_words()
+        sheet = self.tr("缴费明细")
+        assert ledger is not None
+
+        def write() -> int:
+            rows = ledger.history.rows(worker_id, keys)
+            return write_months_xlsx(path, titles, [rows[k] for k in keys if k in rows], schemes, words, sheet)
+
+        return query(self, write, self.runner)
 
     def short_names(self) -> dict[str, str]:
         """Short column titles of the employees' schemes."""
@@ -242,3 +274,64 @@ class HistoryModel(QAbstractTableModel):
         if self._keys:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._keys) - 1, self.columnCount() - 1))
+
+
+class HistoryExport(Retranslating, QWidget):
+    """A button that saves the months grid as an XLSX file, and a note of what it did."""
+
+    def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.button = QPushButton()
+        self.button.setObjectName("export_history")
+        self.button.clicked.connect(self.choose)
+        self.note = QLabel()
+        self.note.setObjectName("export_note")
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setLayout(hbox(self.note, self.button, margin=0))
+        model.modelReset.connect(self._another_person)
+        model.rowsInserted.connect(self._enable)
+        self._enable()
+        self.retranslate()
+
+    def _another_person(self) -> None:
+        """A note about the grid shown before goes."""
+        self.note.clear()
+        self._enable()
+
+    def _enable(self) -> None:
+        """Enabled when there is a month to export."""
+        self.button.setEnabled(self.model.rowCount() > 0)
+
+    def choose(self) -> None:
+        """Ask where to save the grid, then save it."""
+        if self.model.ledger is None or self.model.rowCount() == 0:
+            return
+        folder = str(i18n.settings().value("export/folder", str(Path.home())))
+        name = files.save_file_name(self, self.tr("导出缴费明细"), str(Path(folder) / (self.tr("缴费明细") + ".xlsx")),
+                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        if name:
+            path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+            i18n.settings().setValue("export/folder", str(path.parent))
+            self.save(path)
+
+    def save(self, path: Path) -> None:
+        """Write the grid to path in the background; the note says how it went."""
+        self.note.setStyleSheet("")
+        self.note.setText(self.tr("正在导出…"))
+        self.model.export(path).success(self._saved(path)).failure(self._failed).run()
+
+    def _saved(self, path: Path) -> Any:
+        def done(count: int) -> None:
+            self.note.setStyleSheet("")
+            self.note.setText(self.tr("已导出 {count} 个月到 {path}").format(count=count, path=path))
+        return done
+
+    def _failed(self, error: BaseException) -> None:
+        self.note.setStyleSheet(ERROR_STYLE)
+        self.note.setText(i18n.message(error))
+
+    def retranslate(self) -> None:
+        """Set every visible string in the interface language."""
+        self.button.setText(self.tr("导出Excel(&X)…"))
+        self.button.setToolTip(self.tr("把缴费明细（全部月份）保存为Excel工作簿"))

@@ -289,7 +289,7 @@ class PersonPage(Retranslating, QWidget):
         pension_tab = QWidget()
         pension_tab.setLayout(vbox(hbox(self.pension_title, 1, self.pension_where), self.pension_record,
                                    self.pension_money, self.pension_place, 1, margin=12))
-        history_tab.setLayout(vbox(self.history, self.legend, margin=6))
+        history_tab.setLayout(vbox(self.history, hbox(self.legend, 1, self.history_model.export_bar()), margin=6))
         account_tab.setLayout(vbox(self.account, self.balance, margin=6))
         self.documents_title = heading(1)
         documents_tab.setLayout(vbox(self.documents_title, self.document_table, self.documents, 1,

@@ -92,6 +92,21 @@ class ImportResult:
     already_recorded: int
     lines: int
     months: tuple[str, ...] = field(default=())
+    totals: tuple[SchemeTotal, ...] = field(default=())  # due for the months newly recorded, per scheme
+
+
+@dataclass(frozen=True)
+class SchemeTotal:
+    """The money due for one scheme over the months an import recorded, in yuan (exact)."""
+
+    scheme: str
+    employer: Decimal
+    employee: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """Employer and employee parts together."""
+        return self.employer + self.employee
 
 
 @dataclass(frozen=True)
@@ -408,11 +423,27 @@ class ContributionService:
                               {"batch": batch.id, "file": filename[:400], "sha256": digest,
                                "people_months": recorded})
             batch.recorded = recorded
-            n_lines = sum(len(p[7]) for p in planned if (p[1].id, p[2].id, p[3].as_int()) not in existing)
+            new = [p for p in planned if (p[1].id, p[2].id, p[3].as_int()) not in existing]
+            n_lines = sum(len(p[7]) for p in new)
             if progress:
                 progress(total * 2, total * 2)
             return ImportResult(total, recorded, already, n_lines,
-                                tuple(sorted({str(p[3]) for p in planned})))
+                                tuple(sorted({str(p[3]) for p in planned})), _totals(new))
+
+
+def _totals(planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]],
+            ) -> tuple[SchemeTotal, ...]:
+    """Employer and employee amounts per scheme over the planned months, schemes in their order."""
+    sums: dict[str, list[int]] = {}
+    for p in planned:
+        for sid, er, ee, _acc, _ex in p[7]:
+            part = sums.setdefault(sid, [0, 0])
+            part[0] += er
+            part[1] += ee
+    order = list(schemes())
+    return tuple(SchemeTotal(sid, yuan_of(er), yuan_of(ee))
+                 for sid, (er, ee) in sorted(sums.items(), key=lambda kv: (
+                     order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
 
 
 class ImportCancelled(ShebaoError):

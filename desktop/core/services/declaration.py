@@ -1,8 +1,12 @@
-"""Reading an employer's declaration file: CSV (UTF-8 or GBK) or XLSX, header row required.
+"""Reading an employer's declaration file: CSV (UTF-8 or GBK), XLSX or XLS, header row required.
 
 Columns: employer_uscc,id_number,name,month,wage (or the Chinese headers
 统一社会信用代码,身份证号码,姓名,所属期,缴费工资). Parsing only splits and names the cells;
-the contribution service checks every value and reports each bad row with its line.
+the contribution service checks every value and reports each bad row with its line. A row whose
+first cell starts with `#` is a note (the template's example and format help) and is not read.
+
+Also here, for the employer: the template to fill (`write_template`) and the list of bad rows as
+the employer's own rows with the reason added (`write_error_list`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from desktop.core.csvsafe import write_csv, write_sheet, write_xlsx
 from desktop.core.errors import InvalidInput, InvalidRows, RowProblem
+from desktop.core.messages import field_label
+from desktop.core.outfile import check_target
 
 COLUMNS = ("employer_uscc", "id_number", "name", "month", "wage")
 HEADER_ALIASES: dict[str, str] = {
@@ -34,6 +41,13 @@ HEADER_ALIASES: dict[str, str] = {
     "缴费工资": "wage",
     "申报工资": "wage",
 }
+
+
+NOTE = "#"
+"""A row whose first cell starts with this is a note, not a declared month."""
+
+FORMATS = (".csv", ".txt", ".xlsx", ".xls")
+"""The file types a declaration may come in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +114,7 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
     problems: list[RowProblem] = []
     for offset, raw in enumerate(table[1:], start=1):
         cells = [_cell(c) for c in raw]
-        if not any(cells):
+        if not any(cells) or cells[0].startswith(NOTE):
             continue
         line = first_line + offset
         while len(cells) > width and cells[-1] == "":
@@ -150,20 +164,56 @@ def cell_text(value: object) -> str:
     return _cell(value)
 
 
+def _xls_table(data: bytes) -> list[list[object]]:
+    """The first sheet of an Excel 97-2003 workbook, dates as dates (xlrd)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        try:
+            sheet = book.sheet_by_index(0)
+            table: list[list[object]] = []
+            for r in range(sheet.nrows):
+                row: list[object] = []
+                for c in range(sheet.ncols):
+                    cell = sheet.cell(r, c)
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    elif cell.ctype == xlrd.XL_CELL_ERROR:
+                        row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
+                    elif isinstance(cell.value, float) and cell.value.is_integer():
+                        row.append(int(cell.value))  # BIFF keeps every number as a double: 7000, not 7000.0
+                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                        row.append(bool(cell.value))
+                    else:
+                        row.append(cell.value)
+                table.append(row)
+            return table
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - xlrd raises many kinds (XLRDError, struct.error, IndexError...) for a damaged file
+        raise InvalidInput("import.xls_damaged", "file") from None
+
+
 def read_table(path: object) -> list[list[object]]:
-    """The header row and data rows of a .csv (UTF-8 or GBK) or .xlsx file's first sheet."""
+    """The header row and data rows of a .csv (UTF-8 or GBK), .xlsx or .xls file's first sheet."""
     from openpyxl import load_workbook
 
     file = Path(str(path))
     suffix = file.suffix.lower()
-    if suffix not in (".csv", ".txt", ".xlsx"):
+    if suffix not in FORMATS:
         raise InvalidInput("import.format", "file", suffix=suffix or "(none)")
     try:
+        if suffix == ".xls":
+            return _xls_table(file.read_bytes())
         if suffix != ".xlsx":
             text = decode_csv(file.read_bytes())
             sample = text[:2048]
             delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-            return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+            try:
+                return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+            except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+                raise InvalidInput("import.unreadable", "file", reason=str(exc)) from None
         try:
             book = load_workbook(file, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
@@ -177,13 +227,125 @@ def read_table(path: object) -> list[list[object]]:
 
 
 def read_declaration(path: Path) -> list[DeclarationRow]:
-    """Declaration rows from a .csv or .xlsx file."""
+    """Declaration rows from a .csv, .xlsx or .xls file."""
+    return rows_from_table(read_table(path))
+
+
+# The template an employer fills in --------------------------------------------------------------
+
+TEMPLATE_HEADER = ("统一社会信用代码", "身份证号码", "姓名", "所属期", "缴费工资")
+"""The template's header: the Chinese column names the reader takes, in the order of COLUMNS."""
+
+TEMPLATE_EXAMPLE = ("#示例 91350100M000100Y43", "11010519491231002X", "张三", "2026-09", "7000.00")
+"""The example row: marked by the leading #, so it is never imported even if left in."""
+
+TEMPLATE_NOTE = ("# 说明：以 # 开头的行不导入，可删除。每人每月一行；所属期写 YYYY-MM（如 2026-09）；"
+                 "缴费工资以元为单位，最多两位小数，不写千位分隔符；外籍人员在身份证号码列填社会保障号码。")
+
+TEMPLATE_HELP = (
+    ("列名", "含义", "格式", "示例"),
+    ("统一社会信用代码", "用人单位的统一社会信用代码", "18位数字或大写字母", "91350100M000100Y43"),
+    ("身份证号码", "职工的公民身份号码；外籍人员填社会保障号码", "18位，末位可为X；请按文本录入，勿转为数字",
+     "11010519491231002X"),
+    ("姓名", "职工姓名，与登记的姓名一致", "文字", "张三"),
+    ("所属期", "费款所属期（缴费月份）", "YYYY-MM 或 YYYYMM", "2026-09"),
+    ("缴费工资", "该月的缴费工资，按缴费基数上下限核定", "以元为单位的数字，最多两位小数，不带千位分隔符", "7000.00"),
+)
+"""The format help: what each column means, its format and an example."""
+
+
+def template_rows() -> list[tuple[str, ...]]:
+    """The rows of the CSV template: header, the marked example, the note."""
+    return [TEMPLATE_HEADER, TEMPLATE_EXAMPLE, (TEMPLATE_NOTE,)]
+
+
+def write_template(path: Path) -> None:
+    """The declaration template to path: CSV (UTF-8 with BOM) or XLSX by the file's name.
+
+    The XLSX has the header, the marked example and the note on its first sheet (identity and
+    month columns formatted as text, so a spreadsheet program keeps the 18 digits and the month
+    as typed) and a second sheet 填写说明 with each column's meaning, format and an example."""
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".txt", ".xlsx"):
-        raise InvalidInput("import.format", "file", suffix=suffix or "(none)")
+    if suffix not in (".csv", ".xlsx"):
+        raise InvalidInput("import.template_format", "out", suffix=suffix or "(none)")
+    check_target(path)
     try:
-        if suffix == ".xlsx":
-            return parse_xlsx(path)
-        return parse_csv_bytes(path.read_bytes())
+        if suffix == ".csv":
+            write_csv(path, template_rows())
+            return
+        _write_template_xlsx(path)
     except OSError as exc:
-        raise InvalidInput("import.unreadable", "file", reason=exc.strerror or str(exc)) from None
+        raise InvalidInput("out.write", "out", path=str(path), reason=exc.strerror or str(exc)) from None
+
+
+def _write_template_xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "申报"
+    write_sheet(sheet, template_rows())
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+    sheet["A3"].font = Font(italic=True, color="808080")
+    for letter, width, fmt in (("A", 26, "@"), ("B", 22, "@"), ("C", 12, "@"), ("D", 10, "@"), ("E", 12, "0.00")):
+        sheet.column_dimensions[letter].width = width
+        for row in range(4, 1004):
+            sheet[f"{letter}{row}"].number_format = fmt
+    sheet.freeze_panes = "A2"
+    help_sheet = book.create_sheet("填写说明")
+    write_sheet(help_sheet, TEMPLATE_HELP)
+    for cell in help_sheet[1]:
+        cell.font = bold
+    for letter, width in (("A", 18), ("B", 40), ("C", 44), ("D", 22)):
+        help_sheet.column_dimensions[letter].width = width
+    for row in help_sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book.save(path)
+
+
+# The bad rows, as the employer's own rows -------------------------------------------------------
+
+ERROR_LINE = "原行号"
+ERROR_REASON = "错误原因"
+
+
+def error_table(table: list[list[object]], problems: list[RowProblem],
+                lang: str = "zh") -> list[list[object]]:
+    """The bad rows as the employer sent them: 原行号, the employer's columns as they came (their
+    header as it was), 错误原因 (each problem as "field: reason", several joined by "；")."""
+    header = list(table[0]) if table else []
+    width = max([len(header), *(len(table[p.line - 1]) for p in problems if 0 < p.line <= len(table))])
+    header += [""] * (width - len(header))
+    reasons: dict[int, list[str]] = {}
+    for p in problems:
+        reason = p.message(lang)
+        reasons.setdefault(p.line, []).append(f"{field_label(p.field, lang)}：{reason}" if p.field else reason)
+    out: list[list[object]] = [[ERROR_LINE, *header, ERROR_REASON]]
+    for line in sorted(reasons):
+        raw = list(table[line - 1]) if 0 < line <= len(table) else []
+        out.append([line, *raw, *([None] * (width - len(raw))), "；".join(reasons[line])])
+    return out
+
+
+def write_error_list(source: Path, problems: list[RowProblem], path: Path, lang: str = "zh") -> int:
+    """The bad rows of the declaration `source` to path as the employer's rows with the reason
+    added: XLSX when path ends in .xlsx, CSV (UTF-8 with BOM) otherwise. Every text cell is made
+    formula-safe (desktop.core.csvsafe). Returns the number of rows written."""
+    check_target(path)
+    rows = error_table(read_table(source), problems, lang)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            write_xlsx(path, {"错误清单": rows})
+        else:
+            write_csv(path, rows)
+    except OSError as exc:
+        raise InvalidInput("out.write", "out", path=str(path), reason=exc.strerror or str(exc)) from None
+    return len(rows) - 1
