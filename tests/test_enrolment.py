@@ -178,3 +178,27 @@ def test_cli_refused_enrolment_registers_nobody(office: str, capsys: pytest.Capt
     assert code == 2 and data["error"]["field"] == "employer"
     code, data, _ = run(capsys, "--db", office, "--json", "worker", "find", "张三")
     assert data["workers"] == []
+
+
+def test_a_month_at_the_enrolled_employer_is_recorded_in_the_enrolled_schemes(ledger: Ledger) -> None:
+    ledger.employers.register(EMPLOYER_2, "江西洪城物流有限公司", "360100", 1)
+    w = ledger.workers.register_citizen(ZHANG, "张三", "510107", "rural", employer=EMPLOYER,
+                                        start="2026-09", schemes="pension,medical")
+    enrolled = ledger.contributions.record(w.key, EMPLOYER, "2026-09", "6000")
+    assert [ln.scheme for ln in enrolled.lines] == ["pension", "medical"]
+    before = ledger.contributions.record(w.key, EMPLOYER, "2026-08", "6000", preview=True)
+    elsewhere = ledger.contributions.record(w.key, EMPLOYER_2, "2026-09", "6000", preview=True)
+    chosen = ledger.contributions.record(w.key, EMPLOYER, "2026-10", "6000", "pension", preview=True)
+    every = ["pension", "medical", "unemployment", "injury"]
+    assert [ln.scheme for ln in before.lines] == every  # before the enrolment starts
+    assert [ln.scheme for ln in elsewhere.lines] == every
+    assert [ln.scheme for ln in chosen.lines] == ["pension"]
+
+
+def test_cli_records_the_enrolled_schemes(office: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--db", office, "worker", "register", "--id-number", ZHANG, "--name", "张三",
+        "--hukou-region", "510107", "--hukou-type", "rural", "--employer", EMPLOYER, "--start", "2026-10",
+        "--schemes", "pension,medical,unemployment")
+    code, data, _ = run(capsys, "--db", office, "--json", "contrib", "record", "--worker", ZHANG,
+                        "--employer", EMPLOYER, "--month", "2026-10", "--wage", "7000")
+    assert code == 0 and [ln["scheme"] for ln in data["lines"]] == ["pension", "medical", "unemployment"]

@@ -2,7 +2,8 @@
 
 The core proposes the entry (`contributions.next_entry`): the person's current employer (of their
 latest recorded month, or of their enrolment) and the next unrecorded month; a month already recorded
-there is named beside the month field at once, and Save is disabled with that reason."""
+there is named beside the month field at once, and Save is disabled with that reason. The schemes
+recorded are the core's choice (the enrolment's at the enrolled employer)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,6 @@ class MonthInput:
     month: str
     wage: str
     arrears: bool
-    schemes: tuple[str, ...] = ()  # the enrolment's schemes at this employer; (): every one collected
 
 
 def check_month(text: str) -> None:
@@ -184,15 +184,13 @@ class RecordMonthDialog(FormDialog):
     def collect(self) -> MonthInput:
         """The entered values."""
         data = self.employer.currentData()
-        employer = str(data) if data else ""
-        wanted = self.proposal.schemes_at(employer) if self.proposal is not None and employer else ()
-        return MonthInput(self.worker.key, employer, self.month.text(),
-                          self.wage.text(), self.arrears.isChecked(), wanted)
+        return MonthInput(self.worker.key, str(data) if data else "", self.month.text(),
+                          self.wage.text(), self.arrears.isChecked())
 
     def operation(self, data: Any) -> Callable[[], Any]:
         """Record the month."""
         return lambda: self.ledger.contributions.record(
-            data.worker, data.employer, data.month, data.wage, data.schemes or None, arrears=data.arrears)
+            data.worker, data.employer, data.month, data.wage, arrears=data.arrears)
 
     def refresh_preview(self) -> None:
         """Compute base and amounts in the background once the month and wage make sense."""
@@ -204,8 +202,7 @@ class RecordMonthDialog(FormDialog):
         serial = self._serial
         data = self.collect()
         query(self, lambda: self.ledger.contributions.record(data.worker, data.employer, data.month, data.wage,
-                                                             data.schemes or None, arrears=data.arrears,
-                                                             preview=True), self.runner) \
+                                                             arrears=data.arrears, preview=True), self.runner) \
             .success(lambda result: self._previewed(serial, result, None)) \
             .failure(lambda error: self._previewed(serial, None, error)).run()
 

@@ -249,7 +249,11 @@ class ContributionService:
         """Record (or with preview=True only compute) one month for one person at one employer.
 
         A month already recorded is a conflict; a month recorded as arrears is paid by recording it.
+        Without schemes, a month from the start of the person's enrolment (参保登记) at this employer
+        is recorded in the enrolled schemes, any other in every employees' scheme collected then.
         """
+        from desktop.core.services.enrolment import enrolled_schemes
+
         self._ledger.require(ANY if preview else COUNTER)
         m = Month.parse(month, "month")
         wage_amount = parse_amount(wage, "wage")
@@ -257,6 +261,7 @@ class ContributionService:
         today = self._ledger.today()
         with self._ledger.write() as s:
             office, w, e, calc = _prepare(s, worker, employer, today)
+            wanted = wanted or enrolled_schemes(s, w.id, e.uscc, m)
             return _record_month(s, office.region, w, e, calc, m, wage_amount, wanted, arrears, preview, today)
 
     def next_entry(self, worker: str) -> EntryProposal:

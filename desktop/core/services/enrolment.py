@@ -56,13 +56,6 @@ class EntryProposal:
     arrears: frozenset[tuple[str, int]]
     enrolled: EnrolmentInfo | None = None
 
-    def schemes_at(self, employer: str) -> tuple[str, ...]:
-        """The schemes to record at the employer: those of the enrolment there, or () (every
-        employees' scheme collected that month) elsewhere."""
-        if self.enrolled is not None and self.enrolled.employer_uscc == clean(employer):
-            return self.enrolled.schemes
-        return ()
-
     def check_month(self, employer: str, month: Month, arrears: bool = False) -> None:
         """Refuse a month already recorded at the employer (the rule `contributions.record` applies
         on saving: a month in arrears may still be paid, not declared unpaid again)."""
@@ -134,6 +127,15 @@ def current_enrolment(s: Session, worker_id: int) -> EnrolmentInfo | None:
         return None
     en, e = row
     return EnrolmentInfo(e.uscc, e.name, Month.from_int(en.start_month), tuple(en.schemes.split(",")))
+
+
+def enrolled_schemes(s: Session, worker_id: int, employer: str, month: Month) -> tuple[str, ...]:
+    """The schemes of the person's current enrolment when it is at this employer and the month is not
+    before its start, else () (every employees' scheme collected that month)."""
+    enrolled = current_enrolment(s, worker_id)
+    if enrolled is None or enrolled.employer_uscc != employer or month < enrolled.start:
+        return ()
+    return enrolled.schemes
 
 
 def propose_entry(s: Session, w: Worker, today: dt.date) -> EntryProposal:
