@@ -103,7 +103,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(ledger: Ledger, two_pe
     }
     payload = err.value.to_json("en")
     assert payload["rows"][0] == {"line": 3, "field": "id_number",
-                                  "message": "wrong check character (should end in 5)"}
+                                  "message": "the ID number's check character does not match: check the number"}
     assert _count(ledger) == 0
 
 

@@ -28,7 +28,7 @@ def test_register_a_person_by_typing(window: MainWindow, ledger: Ledger, qtbot: 
     assert isinstance(dialog, RegisterDialog)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.id_number)
     qtbot.keyClicks(dialog.id_number, "510107198511113214")
-    assert dialog.fields["id_number"].error.text() == "校验码错误（末位应为5）"
+    assert dialog.fields["id_number"].error.text() == "身份证号码校验位不符，请核对号码"
     assert dialog.sex.text() == "—"
     qtbot.keyClick(dialog.id_number, Qt.Key.Key_Backspace)
     qtbot.keyClicks(dialog.id_number, "5")
@@ -42,15 +42,19 @@ def test_register_a_person_by_typing(window: MainWindow, ledger: Ledger, qtbot: 
     assert dialog.person_name.text() == "李小梅"
     dialog.hukou_type.setCurrentIndex(1)
     qtbot.keyClicks(dialog.phone, "12")
-    assert dialog.fields["phone"].error.text() == "12不是有效电话号码"
+    assert dialog.fields["phone"].error.text() == ("联系电话12不是有效手机号码：应为11位数字，以1开头，"
+                                                   "第二位为3至9")
     qtbot.keyClicks(dialog.phone, "3456789")
+    assert dialog.fields["phone"].error.text().startswith("联系电话123456789不是有效手机号码")
+    dialog.phone.clear()
+    qtbot.keyClicks(dialog.phone, "13812345678")
     assert dialog.fields["phone"].error.text() == ""
     qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: window.page.person_name.text() == "李小梅")
     stored = ledger.workers.get("510107198511113215")
     assert (stored.name, stored.sex, stored.hukou_type, stored.phone) == (
-        "李小梅", "M", "rural", "123456789")
+        "李小梅", "M", "rural", "13812345678")
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.box)
 
 
@@ -69,6 +73,7 @@ def test_register_refused_shows_the_reason_beside_the_field(
 def test_register_checks_every_field_before_saving(window: MainWindow, qtbot: Any) -> None:
     dialog = window.open_register()
     assert isinstance(dialog, RegisterDialog)
+    qtbot.waitUntil(lambda: dialog.employers is not None)  # the employers to enrol with, read on opening
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.fields["id_number"].error.text() == "不能为空"
     assert dialog.fields["name"].error.text() == "不能为空"
@@ -172,9 +177,13 @@ def test_a_month_already_recorded_is_refused_in_the_dialog(
     open_by_search(window, qtbot, "zs", "张三")
     dialog = window.record_month()
     assert isinstance(dialog, RecordMonthDialog)
-    qtbot.waitUntil(lambda: dialog.employer.count() == 1)
+    qtbot.waitUntil(lambda: dialog.proposal is not None)
+    assert dialog.month.text() == "2026-11"  # the next month, not one already recorded
+    dialog.month.clear()
+    qtbot.keyClicks(dialog.month, "2026-10")
+    assert dialog.fields["month"].error.text() == f"2026-10已在单位{EMPLOYER}记录，请选择未记录的月份"
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     qtbot.keyClicks(dialog.wage, "5000")
     dialog.accept()
-    qtbot.waitUntil(lambda: dialog.fields["month"].error.text() != "")
-    assert "已记录" in dialog.fields["month"].error.text()
-    assert dialog.isVisible()
+    assert dialog.fields["month"].error.text() == f"2026-10已在单位{EMPLOYER}记录，请选择未记录的月份"
+    assert dialog.isVisible() and not window.runner.busy

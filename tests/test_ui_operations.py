@@ -129,9 +129,11 @@ def test_an_expected_refusal_is_shown_but_not_logged(
     open_by_search(window, qtbot, "zs", "张三")
     dialog = window.record_month()
     assert isinstance(dialog, RecordMonthDialog)
-    qtbot.waitUntil(lambda: dialog.employer.count() == 1)
+    qtbot.waitUntil(lambda: dialog.proposal is not None and dialog.month.text() == "2026-11")
+    ledger.contributions.record(person, EMPLOYER, "2026-11", "5000")  # another counter, meanwhile
     qtbot.keyClicks(dialog.wage, "5000")
     dialog.accept()
     qtbot.waitUntil(lambda: dialog.fields["month"].error.text() != "")
+    assert "已记录" in dialog.fields["month"].error.text()
     assert dialog.isVisible()
     assert not error_log_file().exists()

@@ -164,13 +164,19 @@ def human(result: dict[str, Any], lang: str, missing: set[str] | None = None) ->
         lines += doctor_lines(result, lang)
     elif "ratio" in result and "months" in result:
         lines += flexible_lines(result, lang)
-    elif isinstance(result.get("worker"), dict) and "schemes" not in result and set(result) <= {"worker", "enrolments"}:
+    elif isinstance(result.get("worker"), dict) and "schemes" not in result \
+            and set(result) <= {"worker", "enrolments", "enrolment"}:
         w = result["worker"]
         lines.append(f"{w['name']}  {w['id_number'] or w['ssn']}  {t['sex.' + w['sex']]}  {w['birth_date']}"
                      + (f"  {_region(w['hukou_region'], lang)} {t.get(w['hukou_type'], w['hukou_type'])}"
                         if w["hukou_region"] else f"  {w['nationality']} {w['passport']}"))
         for e in result.get("enrolments", []):
             lines.append(f"  {schemes()[e['scheme']].name(lang)}: {e['months_paid']} {t['months']}")
+        enrolled = result.get("enrolment")
+        if isinstance(enrolled, dict):
+            names = ("、" if lang == "zh" else ", ").join(schemes()[sid].name(lang) for sid in enrolled["schemes"])
+            lines.append(f"  {enrolled['employer_name']}{t['(']}{enrolled['employer']}{t[')']}"
+                         f"  {enrolled['start']}  {names}")
     elif set(result) == {"workers"}:
         for w in result["workers"]:
             lines.append(f"{w['id_number'] or w['ssn']}  {w['name']}  {w['birth_date']}")

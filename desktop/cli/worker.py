@@ -45,6 +45,13 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--sex", help=zh_en("外籍人员：性别，M 男，F 女", "foreign national: sex, M male, F female"))
     c.add_argument("--birth-date", help=zh_en("外籍人员：出生日期，YYYY-MM-DD",
                                               "foreign national: birth date, YYYY-MM-DD"))
+    c.add_argument("--employer", help=zh_en("参保登记：用人单位统一社会信用代码（与 --start 同用）",
+                                            "enrol: the employer's credit code (with --start)"))
+    c.add_argument("--start", help=zh_en("参保登记：参保起始月份，YYYY-MM", "enrol: the first month insured, YYYY-MM"))
+    c.add_argument("--schemes", help=zh_en("参保登记：险种，逗号分隔（pension,medical,unemployment,injury；"
+                                           "默认：起始月份征缴的全部职工险种）",
+                                           "enrol: schemes, comma-separated (pension,medical,unemployment,injury; "
+                                           "default: every employees' scheme collected in the start month)"))
     c.add_argument("--retirement-group", choices=("60", "55", "50"),
                    help=zh_en("原退休年龄类别：60 男职工，55 女干部及女性灵活就业人员，50 女工人"
                               "（默认：男 60，女 50，女性灵活就业人员 55）",
@@ -83,22 +90,37 @@ def _employer(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any
 def _register(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     if a.id_number:
         w = ledger.workers.register_citizen(a.id_number, a.name, a.hukou_region or "",
-                                            a.hukou_type or "", a.phone)
+                                            a.hukou_type or "", a.phone, a.employer, a.start, a.schemes)
     else:
         w = ledger.workers.register_foreigner(a.nationality or "", a.passport or "", a.name,
-                                              a.sex or "", a.birth_date or "", a.phone)
+                                              a.sex or "", a.birth_date or "", a.phone,
+                                              a.employer, a.start, a.schemes)
+    out: dict[str, Any] = {"worker": worker_json(w)}
     if a.retirement_group:
-        return {"worker": {**worker_json(w),
-                           "retirement_group": ledger.retirement.set_group(w.key, a.retirement_group)}}
-    return {"worker": worker_json(w)}
+        out["worker"]["retirement_group"] = ledger.retirement.set_group(w.key, a.retirement_group)
+    if a.employer or a.start or a.schemes:
+        e = ledger.workers.enrolment(w.key)
+        if e is not None:
+            out["enrolment"] = enrolment_json(e)
+    return out
+
+
+def enrolment_json(e: Any) -> dict[str, Any]:
+    """An enrolment (参保登记) as the CLI's JSON."""
+    return {"employer": e.employer_uscc, "employer_name": e.employer_name, "start": str(e.start),
+            "schemes": list(e.schemes)}
 
 
 def _show(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     w = ledger.workers.get(a.key)
     st = ledger.accounts.statement(w.key)
-    return {"worker": worker_json(w),
-            "enrolments": [{"scheme": r.scheme, "months_paid": r.months_paid,
-                            "regions": [p.region for p in r.regions]} for r in st.schemes]}
+    out: dict[str, Any] = {"worker": worker_json(w),
+                           "enrolments": [{"scheme": r.scheme, "months_paid": r.months_paid,
+                                           "regions": [p.region for p in r.regions]} for r in st.schemes]}
+    enrolled = ledger.workers.enrolment(w.key)
+    if enrolled is not None:
+        out["enrolment"] = enrolment_json(enrolled)
+    return out
 
 
 def _find(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

@@ -51,9 +51,8 @@ def parse_citizen_id(text: object, field: str = "id_number", *, today: dt.date) 
         raise InvalidInput("id.length", field, length=len(number))
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise InvalidInput("id.format", field)
-    expected = _ric.calc_check_digit(number)
-    if number[17] != expected:
-        raise InvalidInput("id.checksum", field, expected=expected)
+    if number[17] != _ric.calc_check_digit(number):  # the expected digit is not named: a swapped
+        raise InvalidInput("id.checksum", field)   # digit is found by checking the card, not "fixed"
     raw_date = number[6:14]
     try:
         birth = dt.date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:]))

@@ -103,13 +103,15 @@ FIELDS: dict[str, tuple[str, str]] = {
     "take": ("采用的一方", "side to keep"),
     "conflict": ("数据冲突", "sync conflict"),
     "outbox": ("发送文件夹", "outbox folder"),
+    # registration and recording at the counter (enrolment)
+    "start": ("参保起始月份", "start month"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("不能为空", "is required"),
     "id.length": ("应为18位（现为{length}位）", "must have 18 characters (has {length})"),
     "id.format": ("前17位应为数字，末位为数字或X", "the first 17 must be digits, the last a digit or X"),
-    "id.checksum": ("校验码错误（末位应为{expected}）", "wrong check character (should end in {expected})"),
+    "id.checksum": ("身份证号码校验位不符，请核对号码", "the ID number's check character does not match: check the number"),
     "id.birth_date": ("出生日期{value}不是有效日期", "birth date {value} is not a real date"),
     "id.birth_future": ("出生日期{value}晚于今天", "birth date {value} is in the future"),
     "id.region": ("地址码{code}不是曾经有效的行政区划代码", "place code {code} was never a valid region code"),
@@ -135,7 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ratio.format": ("{value}不是有效比例", "{value} is not a valid ratio"),
     "sex.format": ("应为M（男）或F（女）", "must be M or F"),
     "hukou_type.format": ("应为urban（城镇）或rural（农村）", "must be urban or rural"),
-    "phone.format": ("{value}不是有效电话号码", "{value} is not a valid phone number"),
+    "phone.format": ("联系电话{value}不是有效号码：手机号为11位，固定电话含区号（如0791-86000000）", "phone {value} is not valid: a mobile has 11 digits, a landline its area code (e.g. 0791-86000000)"),
     "country.format": ("{value}不是ISO 3166两位国家代码", "{value} is not an ISO 3166 two-letter country code"),
     "country.china": ("中国公民请用身份证号码登记", "Chinese citizens register with their ID number"),
     "passport.format": ("{value}不是有效护照号码", "{value} is not a valid passport number"),
@@ -481,6 +483,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # employer declarations: .xls, the template
     "import.xls_damaged": ("已损坏，或不是Excel 97-2003工作簿（.xls），无法读取", "damaged or not an Excel 97-2003 workbook (.xls); it cannot be read"),
     "import.template_format": ("模板只能保存为.csv或.xlsx，不能保存为{suffix}", "the template is saved as .csv or .xlsx, not {suffix}"),
+    # registration and recording at the counter (enrolment, mobile numbers, the month already recorded)
+    "enrol.incomplete": ("参保登记需同时填写用人单位和参保起始月份", "enrolment needs both the employer and the start month"),
+    "phone.mobile": ("联系电话{value}不是有效手机号码：应为11位数字，以1开头，第二位为3至9", "phone {value} is not a valid mobile number: 11 digits, 1 then 3 to 9"),
+    "phone.ascii": ("联系电话{value}只能用半角数字（可含空格或短横线）", "phone {value} must use plain digits (spaces or dashes allowed)"),
+    "entry.month_recorded": ("{month}已在单位{employer}记录，请选择未记录的月份", "{month} is already recorded at employer {employer}: choose a month not recorded"),
 }
 
 

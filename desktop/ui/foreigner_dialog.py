@@ -14,7 +14,7 @@ from desktop.core.errors import InvalidInput
 from desktop.core.ids import validate_country, validate_passport
 from desktop.core.ledger import Ledger
 from desktop.ui.layout import FormDialog, line_edit
-from desktop.ui.register_dialog import optional_phone, required
+from desktop.ui.register_dialog import contact_phone, required
 from desktop.ui.runner import Runner
 
 
@@ -57,7 +57,7 @@ class ForeignerDialog(FormDialog):
         self.add_field("name", self.person_name, required("name"))
         self.add_field("sex", self.sex)
         self.add_field("birth_date", self.birth_date, check_birth_date)
-        self.add_field("phone", self.phone, optional_phone)
+        self.add_field("phone", self.phone, contact_phone)
         self.retranslate()
         self.nationality.setFocus()
 

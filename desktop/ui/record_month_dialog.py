@@ -1,4 +1,9 @@
-"""Record one month of contributions for a person, with the base and amounts shown before saving."""
+"""Record one month of contributions for a person, with the base and amounts shown before saving.
+
+The core proposes the entry (`contributions.next_entry`): the person's current employer (of their
+latest recorded month, or of their enrolment) and the next unrecorded month; a month already recorded
+there is named beside the month field at once, and Save is disabled with that reason. The schemes
+recorded are the core's choice (the enrolment's at the enrolled employer)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -25,9 +31,18 @@ from desktop.core.money import parse_amount
 from desktop.core.month import Month
 from desktop.core.refdata import schemes
 from desktop.core.services.contributions import MonthResult
+from desktop.core.services.enrolment import EntryProposal
+from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
-from desktop.ui.layout import FormDialog, editor_text, error_label, line_edit
+from desktop.ui.layout import (
+    FormDialog,
+    editor_text,
+    error_label,
+    line_edit,
+    short_message,
+    text_label,
+)
 from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
@@ -65,10 +80,13 @@ class RecordMonthDialog(FormDialog):
 
     def __init__(self, ledger: Ledger, runner: Runner, worker: WorkerInfo,
                  last_employer: str | None = None, parent: QWidget | None = None) -> None:
+        """`last_employer` is used only when the core knows no current employer for the person."""
         super().__init__(runner, parent)
         self.ledger = ledger
         self.worker = worker
         self._last_employer = last_employer
+        self.proposal: EntryProposal | None = None
+        self._taken = ""  # why Save is disabled (a month already recorded), or ""
         self._serial = 0
         self._preview_marked: set[str] = set()  # fields whose error a preview showed
         self.preview_result: MonthResult | None = None
@@ -83,8 +101,11 @@ class RecordMonthDialog(FormDialog):
         self.wage = line_edit(16, 12)
         self.arrears = QCheckBox()
         self.add_field("employer", self.employer, check_employer)
-        self.add_field("month", self.month, check_month)
+        self.add_field("month", self.month, self._check_month)
         self.add_field("wage", self.wage, check_wage)
+        self.wage_note = text_label("wage_note")
+        self.wage_note.setWordWrap(True)
+        self.grid.addWidget(self.wage_note, self.grid.rowCount(), 1, 1, 2)
         self.grid.addWidget(self.arrears, self.grid.rowCount(), 1, 1, 2)
         self.base_line = QLabel()
         self.base_line.setObjectName("preview_base")
@@ -106,21 +127,59 @@ class RecordMonthDialog(FormDialog):
         for signal in (self.month.textChanged, self.wage.textChanged,
                        self.employer.currentIndexChanged, self.arrears.toggled):
             signal.connect(lambda *_: self._debounce.start())
+        for signal in (self.month.textChanged, self.employer.currentIndexChanged, self.arrears.toggled):
+            signal.connect(lambda *_: self._check_taken())
         self.retranslate()
-        query(self, ledger.employers.list, self.runner).success(self._fill_employers).run()
+        key = worker.key
+        query(self, lambda: (ledger.employers.list(), ledger.contributions.next_entry(key)), self.runner) \
+            .success(self._fill_employers).run()
         self.wage.setFocus()
 
     def _fill_employers(self, result: Any) -> None:
-        """Offer the registered employers; preselect the person's last one."""
+        """Offer the registered employers; preselect the person's current one (as the core proposes it,
+        whatever the list's order) and propose the next unrecorded month. With no current employer
+        nothing is preselected, unless there is only one to choose."""
+        employers, proposal = result
+        self.proposal = proposal
         self.employer.blockSignals(True)
-        for e in result:
-            self.employer.addItem(f"{e.name}（{e.uscc}）", e.uscc)
-        if self._last_employer:
-            index = self.employer.findData(self._last_employer)
-            if index >= 0:
-                self.employer.setCurrentIndex(index)
+        for e in employers:
+            if e.uscc != FLEXIBLE_USCC:
+                self.employer.addItem(f"{e.name}（{e.uscc}）", e.uscc)
+        current = proposal.employer or self._last_employer
+        index = self.employer.findData(current) if current else -1
+        if index < 0 and self.employer.count() > 1:
+            index = -1
+        elif index < 0:
+            index = 0
+        self.employer.setCurrentIndex(index)
         self.employer.blockSignals(False)
+        if proposal.employer is not None and not self.month.isModified():
+            self.month.setText(str(proposal.month))
+        self._check_taken()
         self._debounce.start()
+
+    def _check_month(self, text: str) -> None:
+        """A month as YYYY-MM, not already recorded at the chosen employer."""
+        month = Month.parse(text, "month")
+        data = self.employer.currentData()
+        if self.proposal is not None and data:
+            self.proposal.check_month(str(data), month, self.arrears.isChecked())
+
+    def _check_taken(self) -> None:
+        """Say at once when the month is already recorded at the employer, and disable Save with why."""
+        reason = ""
+        if self.proposal is not None and self.month.text().strip():
+            try:
+                self._check_month(self.month.text())
+            except ShebaoError as error:
+                if error.key == "entry.month_recorded":
+                    reason = short_message(error)
+        if reason or self._taken:
+            self.fields["month"].error.setText(reason)
+        self._taken = reason
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not reason)
+        save.setToolTip(reason)
 
     def collect(self) -> MonthInput:
         """The entered values."""
@@ -174,12 +233,15 @@ class RecordMonthDialog(FormDialog):
         for name in self._preview_marked:  # a refusal of saving stays until the clerk types
             self.fields[name].error.clear()
         self._preview_marked.clear()
+        if self._taken:
+            self.fields["month"].error.setText(self._taken)
         self._show_preview(result)
 
     def _show_preview(self, result: MonthResult | None) -> None:
         """Fill the base line and the amounts table (or the hint when there is nothing to show)."""
         self.preview_result = result
         self.table.setRowCount(0)
+        self.wage_note.setText(self._clamp_note(result))
         if result is None:
             self.base_line.setText(self.tr("输入缴费工资后显示缴费基数和各险种金额"))
             return
@@ -194,6 +256,16 @@ class RecordMonthDialog(FormDialog):
             self._add_row(schemes()[line.scheme].name(lang), values)
             total = [a + b for a, b in zip(total, values, strict=True)]
         self._add_row(self.tr("合计"), tuple(total), bold=True)
+
+    def _clamp_note(self, result: MonthResult | None) -> str:
+        """Beside the wage: that it is below the floor or above the ceiling, and the base it counts as."""
+        if result is None or result.clamped is None:
+            return ""
+        if result.clamped == "floor":
+            return self.tr("低于缴费基数下限 {floor}，按下限 {base} 计").format(
+                floor=f"{result.floor:,.2f}", base=f"{result.base:,.2f}")
+        return self.tr("高于缴费基数上限 {ceiling}，按上限 {base} 计").format(
+            ceiling=f"{result.ceiling:,.2f}", base=f"{result.base:,.2f}")
 
     def _add_row(self, title: str, values: tuple[Decimal, ...], bold: bool = False) -> None:
         """Append one scheme's amounts to the table."""

@@ -57,6 +57,7 @@ from desktop.core.sync.tables import worker_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
+    from desktop.core.services.enrolment import EntryProposal
 
 _CONTRIB = table(
     "contribution", column("worker_id"), column("employer_id"), column("region"),
@@ -81,6 +82,16 @@ class MonthResult:
     status: str
     lines: tuple[Line, ...]
     changes: Changes = field(default=NOTHING, compare=False, repr=False)  # what recording changed
+
+    @property
+    def clamped(self) -> str | None:
+        """"floor" when the wage is below the floor (the base is the floor), "ceiling" when above
+        the ceiling, None when the wage is the base."""
+        if self.base > self.wage:
+            return "floor"
+        if self.base < self.wage:
+            return "ceiling"
+        return None
 
 
 @dataclass(frozen=True)
@@ -253,7 +264,11 @@ class ContributionService:
         """Record (or with preview=True only compute) one month for one person at one employer.
 
         A month already recorded is a conflict; a month recorded as arrears is paid by recording it.
+        Without schemes, a month from the start of the person's enrolment (参保登记) at this employer
+        is recorded in the enrolled schemes, any other in every employees' scheme collected then.
         """
+        from desktop.core.services.enrolment import enrolled_schemes
+
         self._ledger.require(ANY if preview else COUNTER)
         m = Month.parse(month, "month")
         wage_amount = parse_amount(wage, "wage")
@@ -261,7 +276,18 @@ class ContributionService:
         today = self._ledger.today()
         with self._ledger.write() as s:
             office, w, e, calc = _prepare(s, worker, employer, today)
+            wanted = wanted or enrolled_schemes(s, w.id, e.uscc, m)
             return _record_month(s, office.region, w, e, calc, m, wage_amount, wanted, arrears, preview, today)
+
+    def next_entry(self, worker: str) -> EntryProposal:
+        """What the counter offers for the person's next month: their current employer (of the latest
+        recorded month, or of their enrolment when it starts later), the next unrecorded month there,
+        and the months already recorded (to say at once that a month is taken)."""
+        from desktop.core.services.enrolment import propose_entry
+
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            return propose_entry(s, require_worker(s, worker), today)
 
     def back_pay(self, worker: str, employer: str, first: object, last: object, wage: object,
                  schemes_wanted: str | Sequence[str] | None = "pension") -> list[MonthResult]:

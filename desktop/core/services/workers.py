@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
@@ -27,8 +27,11 @@ from desktop.core.store.models import Worker
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
+    from desktop.core.services.enrolment import EnrolmentInfo
 
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
+_MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")  # a mainland mobile number: 11 digits, 1 then 3..9
+_LANDLINE_RE = re.compile(r"0[1-9][0-9]{8,10}")  # area code (with its 0) and number: 10 to 12 digits
+_INTERNATIONAL_RE = re.compile(r"\+[1-9][0-9]{6,14}")  # E.164
 _NAME_BAD = re.compile(r"[\x00-\x1f<>{}\[\]\\/|@#$%^*=+;:\"?!~`]")
 
 
@@ -79,13 +82,33 @@ def _name(text: str) -> str:
     return name
 
 
-def _phone(text: str | None) -> str | None:
+def check_phone(text: str | None) -> str | None:
+    """A contact number as typed (trimmed), or None when empty: a mobile number is 11 ASCII digits,
+    1 then 3 to 9; a landline has its area code (0...); a number abroad starts with +country code.
+    Spaces and dashes between digits are allowed."""
     if text in (None, ""):
         return None
     phone = str(text).strip()
-    if not _PHONE_RE.match(phone):
+    if not phone:
+        return None
+    if not phone.isascii():
+        raise InvalidInput("phone.ascii", "phone", value=phone)
+    digits = re.sub(r"(?<=[0-9])[\- ](?=[0-9])", "", phone)
+    if digits.startswith("+86"):
+        digits = digits[3:].lstrip(" -")
+    elif digits.startswith("+"):
+        if not _INTERNATIONAL_RE.fullmatch(digits):
+            raise InvalidInput("phone.format", "phone", value=phone)
+        return phone
+    if digits.startswith("1"):
+        if not _MOBILE_RE.fullmatch(digits):
+            raise InvalidInput("phone.mobile", "phone", value=phone)
+    elif not _LANDLINE_RE.fullmatch(digits):
+        raise InvalidInput("phone.format", "phone", value=phone)
+    if len(phone) > 30:
         raise InvalidInput("phone.format", "phone", value=phone)
     return phone
+
 
 
 def require_worker(session: Session, key: str, field: str = "worker") -> Worker:
@@ -139,16 +162,25 @@ class WorkerService:
         self._ledger = ledger
 
     def register_citizen(self, id_number: str, name: str, hukou_region: str, hukou_type: str,
-                         phone: str | None = None) -> WorkerInfo:
-        """Register a Chinese citizen; sex and birth date come from the ID number."""
+                         phone: str | None = None, employer: str | None = None, start: object | None = None,
+                         schemes: str | Sequence[str] | None = None) -> WorkerInfo:
+        """Register a Chinese citizen; sex and birth date come from the ID number.
+
+        With an employer (credit code) and a start month (and optionally the schemes, default every
+        employees' scheme collected then) the person is enrolled too (参保登记), in the same
+        transaction: a refused enrolment registers nobody. `enrolment(key)` reads it back.
+        """
+        from desktop.core.services.enrolment import enrol, enrolment_request
+
         self._ledger.require(COUNTER)
+        enrolling = enrolment_request(employer, start, schemes, self._ledger.today())
         cid = parse_citizen_id(id_number, "id_number", today=self._ledger.today())
         clean_name = _name(name)
         region = validate_region(hukou_region, "hukou_region")
         kind = str(hukou_type).strip().lower()
         if kind not in ("urban", "rural"):
             raise InvalidInput("hukou_type.format", "hukou_type")
-        tel = _phone(phone)
+        tel = check_phone(phone)
         with self._ledger.write() as s:
             load_office(s)
             existing = s.scalars(select(Worker).where(Worker.id_number == cid.number)).first()
@@ -160,12 +192,19 @@ class WorkerService:
                        phone=tel, created_at=self._ledger.now())
             s.add(w)
             s.flush()
+            if enrolling is not None:
+                enrol(s, w, enrolling, self._ledger.today(), self._ledger.now())
             return worker_info(w)
 
     def register_foreigner(self, nationality: str, passport: str, name: str, sex: str,
-                           birth_date: object, phone: str | None = None) -> WorkerInfo:
-        """Register a foreign national and assign a social security number."""
+                           birth_date: object, phone: str | None = None, employer: str | None = None,
+                           start: object | None = None, schemes: str | Sequence[str] | None = None) -> WorkerInfo:
+        """Register a foreign national and assign a social security number; enrolled as
+        `register_citizen` enrols when an employer and a start month are given."""
+        from desktop.core.services.enrolment import enrol, enrolment_request
+
         self._ledger.require(COUNTER)
+        enrolling = enrolment_request(employer, start, schemes, self._ledger.today())
         country = validate_country(nationality)
         number = validate_passport(passport)
         clean_name = _name(name)
@@ -175,7 +214,7 @@ class WorkerService:
         born = parse_date(birth_date, "birth_date")
         if born > self._ledger.today() or born.year < 1880:
             raise InvalidInput("id.birth_future", "birth_date", value=born.isoformat())
-        tel = _phone(phone)
+        tel = check_phone(phone)
         with self._ledger.write() as s:
             office = load_office(s)
             existing = s.scalars(select(Worker).where(
@@ -194,6 +233,8 @@ class WorkerService:
                        created_at=self._ledger.now())
             s.add(w)
             s.flush()
+            if enrolling is not None:
+                enrol(s, w, enrolling, self._ledger.today(), self._ledger.now())
             return worker_info(w)
 
     def update(self, key: str, name: str | None = None, phone: str | None = None,
@@ -205,7 +246,7 @@ class WorkerService:
             values["name"] = _name(name)
             values["initials"] = name_initials(str(values["name"]))
         if phone is not None:
-            values["phone"] = _phone(phone)
+            values["phone"] = check_phone(phone)
         if hukou_region is not None:
             values["hukou_region"] = validate_region(hukou_region, "hukou_region")
         if hukou_type is not None:
@@ -219,6 +260,13 @@ class WorkerService:
                 setattr(w, attr, value)
             s.flush()
             return worker_info(w)
+
+    def enrolment(self, key: str) -> EnrolmentInfo | None:
+        """The person's current enrolment (参保登记: employer, start month, schemes), or None."""
+        from desktop.core.services.enrolment import current_enrolment
+
+        with self._ledger.read() as s:
+            return current_enrolment(s, require_worker(s, key).id)
 
     def get(self, key: str) -> WorkerInfo:
         """A person by ID number, social security number or passport number (the hot look-up of

@@ -683,3 +683,21 @@ class PensionDetermination(Base):
     requested_by: Mapped[str] = mapped_column(String(60))
     decided_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Enrolment(Base):
+    """参保登记: a person enrolled with an employer from a month in the listed employees' schemes.
+
+    Written with the person's registration (one transaction); the newest row is where the person is
+    insured now, which the counter offers when the next month is recorded. Kept at this office (the
+    months recorded are what travels between offices)."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("worker_id", "employer_id", "start_month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
+    start_month: Mapped[int] = mapped_column(Integer)  # YYYYMM
+    schemes: Mapped[str] = mapped_column(String(200))  # scheme ids, comma-separated
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
