@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, heading, vbox
-from desktop.ui.operations import Applied, op, query
+from desktop.ui.operations import Applied, query
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the core's storage is imported on the worker while the wind
     from desktop.core.services.contributions import MonthResult
     from desktop.core.services.office import OfficeInfo
     from desktop.core.services.workers import WorkerInfo
+    from desktop.ui.documents import DocumentPreviewDialog
     from desktop.ui.layout import FormDialog
     from desktop.ui.person_page import PersonPage
 
@@ -469,41 +470,57 @@ class MainWindow(Retranslating, QMainWindow):
             self._written(key, lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
 
     def print_statement(self) -> None:
-        """Issue the person's contribution statement in the background and preview it."""
+        """Preview the person's contribution statement (a draft: nothing is numbered or registered);
+        it is issued when printed or saved from the preview."""
         if self._page is None or self._page.worker is None:
             return
         ledger, worker = self.need_ledger(), self._page.worker
-        self.show_status(lambda: self.tr("正在出具参保缴费证明…"))
-        op(self, lambda: ledger.documents.issue("statement", worker.key)) \
-            .success(lambda result: self._statement_done(worker.name, result)).run(initiator=self)
+        key = worker.key
+        self.show_status(lambda: self.tr("正在生成参保缴费证明预览…"))
+        query(self, lambda: ledger.documents.draft("statement", key)) \
+            .success(lambda draft: self._statement_drafted(worker.name, draft)).run()
 
-    def _statement_done(self, name: str, result: Any) -> None:
-        """Preview the statement issued (the page has listed it among the documents meanwhile)."""
+    def _statement_drafted(self, name: str, draft: Any) -> None:
+        """Show the statement's preview; printing or saving it issues it."""
+        ledger, key = self.need_ledger(), draft.worker
         self.show_status(lambda: self.tr("已打开 {name}").format(name=name))
-        self.preview(result)
+        self.preview(draft, lambda: ledger.documents.issue("statement", key))
 
     def print_estimate(self, params: dict[str, Any]) -> None:
-        """Issue the pension estimate sheet with the assumptions of the retirement tab, and preview it."""
+        """Preview the pension estimate sheet with the assumptions of the retirement tab (a draft);
+        it is numbered when printed or saved."""
         if self._page is None or self._page.worker is None:
             return
         ledger, key = self.need_ledger(), self._page.worker.key
-        self.show_status(lambda: self.tr("正在出具养老金测算表…"))
-        op(self, lambda: ledger.pensions.estimate_pdf(key, **params)).success(self._estimate_printed) \
-            .run(initiator=self)
+        self.show_status(lambda: self.tr("正在生成养老金测算表预览…"))
+        query(self, lambda: ledger.pensions.estimate_draft(key, **params)) \
+            .success(lambda draft: self._estimate_drafted(key, params, draft)).run()
 
-    def _estimate_printed(self, result: Any) -> None:
+    def _estimate_drafted(self, key: str, params: dict[str, Any], draft: Any) -> None:
+        from desktop.core.changes import Changes
         from desktop.core.services.documents import Issued
 
-        self.preview(Issued("pension-estimate", result.number, result.code, result.pdf, 0, False))
-        self.show_status(lambda: self.tr("已出具养老金测算表 {number}").format(number=result.number))
+        ledger = self.need_ledger()
 
-    def preview(self, issued: Any) -> QDialog:
-        """Show an issued document in the print preview."""
+        def issue() -> Issued:
+            sheet = ledger.pensions.estimate_pdf(key, **params)
+            return Issued("pension-estimate", sheet.number, sheet.code, sheet.pdf, draft.pages, False,
+                          Changes.of_documents(key, [sheet.number]))
+
+        self.show_status(lambda: self.tr("养老金测算表预览：打印或另存为PDF时编号"))
+        dialog = self.preview(draft, issue)
+        dialog.issued_now.connect(lambda issued: self.show_status(
+            lambda: self.tr("已出具养老金测算表 {number}").format(number=issued.number)))
+
+    def preview(self, document: Any, issue: Callable[[], Any] | None = None) -> DocumentPreviewDialog:
+        """Show a document in the print preview: an issued one, or a draft with the call that issues
+        it when it is printed or saved."""
         from desktop.ui.documents import DocumentPreviewDialog
 
-        dialog = DocumentPreviewDialog(issued, self)
+        dialog = DocumentPreviewDialog(document, self, issue, self.ledger, self.runner)
         self.last_preview = dialog
-        return self._open_dialog(dialog)
+        self._open_dialog(dialog)
+        return dialog
 
     def open_approvals(self) -> QDialog:
         """A supervisor's list of requests waiting for a second person; an approved certificate
