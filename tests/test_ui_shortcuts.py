@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QGroupBox, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QMenu,
+    QWidget,
+)
 from test_pension import wang
 from test_ui_support import open_by_search, patient_waits, private_settings, window
 
@@ -118,9 +126,7 @@ def test_no_two_menus_items_or_buttons_share_a_mnemonic(
         for widget in window.findChildren(QWidget):
             if not widget.isVisible() or widget.window() is not window:
                 continue
-            if isinstance(widget, QAbstractButton):
-                letters.append(mnemonic(widget.text()))
-            elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
                 letters.append(mnemonic(widget.text()))
             elif isinstance(widget, QGroupBox):
                 letters.append(mnemonic(widget.title()))
