@@ -11,12 +11,13 @@ import pytest
 from conftest import EMPLOYER
 from pypdf import PdfReader
 from test_cli_documents import office, run
+from test_pension import wang
 
 from desktop.core.draft import DRAFT_NUMBER, Draft
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 
-__all__ = ["office"]
+__all__ = ["office", "wang"]
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -69,3 +70,14 @@ def test_the_command_line_writes_a_preview_without_a_number(
     assert code == 0 and listed["documents"] == []
     code, data = run(capsys, "--db", office, "print", "statement", worker, "--out", "s.pdf")
     assert code == 0 and data["number"] == "NC01-ZM2026000001"
+
+
+def test_an_estimate_draft_registers_nothing(ledger: Ledger, wang: str) -> None:
+    draft = ledger.pensions.estimate_draft(wang, growth="0.05", interest="0.02", base_ratio="1.0")
+    assert (draft.kind, draft.worker) == ("pension-estimate", wang)
+    text = pdf_text(draft.pdf)
+    assert "预览 — 未编号" in text and "王建国" in text
+    assert ledger.documents.list_for(wang) == []
+    sheet = ledger.pensions.estimate_pdf(wang, growth="0.05", interest="0.02", base_ratio="1.0")
+    assert sheet.number == "OFF01-CS2026000001"
+    assert [d.number for d in ledger.documents.list_for(wang)] == [sheet.number]

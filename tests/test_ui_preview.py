@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import EMPLOYER
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
@@ -14,6 +15,7 @@ from test_document_drafts import pdf_text
 from test_ui_support import open_by_search, patient_waits, private_settings, window
 
 from desktop.core.ledger import Ledger
+from desktop.ui import documents
 from desktop.ui.documents import DocumentPreviewDialog
 from desktop.ui.window import MainWindow
 
@@ -95,3 +97,40 @@ def test_closing_the_preview_registers_nothing(
     qtbot.waitUntil(lambda: not window.runner.busy)
     assert ledger.documents.list_for(person) == []
     assert ledger.documents.issue("statement", person).number == FIRST
+
+
+def test_cancelling_the_print_or_save_dialog_registers_nothing(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    preview = _preview(window, ledger, person, qtbot)
+    monkeypatch.setattr(preview, "choose_printer", lambda: None)  # the print dialog cancelled
+    monkeypatch.setattr(documents.files, "save_file_name", lambda *args: "")  # the file dialog cancelled
+    preview.print_button.click()
+    preview.save_button.click()
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    assert preview.issued is None and ledger.documents.list_for(person) == []
+    printed = tmp_path / "printed.pdf"
+    monkeypatch.setattr(preview, "choose_printer", lambda: _pdf_printer(printed))  # accepted
+    preview.print_button.click()
+    qtbot.waitUntil(lambda: preview.issued is not None and printed.exists())
+    assert [d.number for d in ledger.documents.list_for(person)] == [FIRST]
+    preview.close()
+
+
+def test_the_estimate_and_the_certificate_on_leaving_are_previewed_without_a_number(
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, tmp_path: Path) -> None:
+    ledger.contributions.record(person, EMPLOYER, "2026-10", "8000")
+    open_by_search(window, qtbot, "zs", "张三")
+    window.print_transfer_certificate()
+    qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog)
+                    and window.last_preview.draft is not None)
+    preview = window.last_preview
+    assert isinstance(preview, DocumentPreviewDialog) and preview.draft is not None
+    assert preview.draft.kind == "transfer-certificate" and "预览 — 未编号" in pdf_text(preview.pdf)
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    assert ledger.documents.list_for(person) == []
+    preview.save_issued(tmp_path / "certificate.pdf")
+    qtbot.waitUntil(lambda: preview.issued is not None)
+    assert preview.issued is not None and preview.issued.number == "OFF01-PZ2026000001"
+    assert ledger.documents.verify(str(tmp_path / "certificate.pdf")).valid
+    preview.close()

@@ -199,11 +199,16 @@ class DocumentPreviewDialog(QDialog):
         self.info.setText(short_message(error))
         self.info.setStyleSheet("color: #b00020;")
 
-    def _print(self) -> None:
+    def choose_printer(self) -> QPrinter | None:
+        """The system print dialog: the printer chosen, or None when the clerk cancels."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.issued.number if self.issued is not None else self.tr("预览稿，未编号"))
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _print(self) -> None:
+        printer = self.choose_printer()
+        if printer is not None:  # cancelled: nothing is issued
             self.print_issued(printer)
 
     def _save(self) -> None:
