@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from conftest import EMPLOYER
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from test_ui_support import open_by_search, patient_waits, private_settings, window
 
 from desktop.core.ledger import Ledger
+from desktop.ui.documents import DocumentPreviewDialog
 from desktop.ui.operations import error_log_file
 from desktop.ui.record_month_dialog import RecordMonthDialog
 from desktop.ui.window import MainWindow
@@ -85,13 +87,22 @@ def test_recording_a_month_reloads_only_its_row_and_the_account(
 
 
 def test_printing_a_statement_reloads_only_the_documents(
-        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
     ledger.contributions.record(person, EMPLOYER, "2026-10", "8000")
     open_by_search(window, qtbot, "zs", "张三")
     calls = _count(ledger, monkeypatch)
     window.page.print_button.click()
+    qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog))
+    preview = window.last_preview
+    assert isinstance(preview, DocumentPreviewDialog)
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    assert calls["documents.list_for"] == []  # the preview issued nothing
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    preview.print_issued(printer)  # printing issues it
     qtbot.waitUntil(lambda: window.page.record is not None and len(window.page.record.documents) == 1)
-    qtbot.waitUntil(lambda: window.last_preview is not None)
     qtbot.waitUntil(lambda: not window.runner.busy)
     assert len(calls["documents.list_for"]) == 1
     assert calls["history.month_keys"] == [] and calls["records.view"] == [] and calls["history.rows"] == []
@@ -106,7 +117,7 @@ def test_an_unexpected_error_is_shown_and_logged_without_the_id_number(
     def broken(kind: str, worker: str, clerk: str = "") -> Any:
         raise RuntimeError(f"statement template lost for {worker}, phone 13812345678")
 
-    monkeypatch.setattr(ledger.documents, "issue", broken)
+    monkeypatch.setattr(ledger.documents, "draft", broken)
     window.page.print_button.click()
     qtbot.waitUntil(lambda: "意外错误" in window.status.text())
     assert "RuntimeError" in window.status.text()

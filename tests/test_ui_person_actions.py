@@ -56,12 +56,17 @@ def test_issue_a_certificate_from_the_person_page_and_preview_it(
 
 
 def test_print_a_statement_from_the_person_page(
-        window: MainWindow, ledger: Ledger, person: str, qtbot: Any) -> None:
+        window: MainWindow, ledger: Ledger, person: str, qtbot: Any, tmp_path: Path) -> None:
     _posted(ledger, person)
     open_by_search(window, qtbot, "510107198511113215", "张三")
     window.page.print_button.click()
     qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog), timeout=20000)
-    assert "ZM2026" in window.last_preview.windowTitle()  # type: ignore[union-attr]
+    preview = window.last_preview
+    assert isinstance(preview, DocumentPreviewDialog)
+    assert "未编号" in preview.windowTitle() and ledger.documents.list_for(person) == []  # a preview only
+    preview.save_issued(tmp_path / "statement.pdf")  # saving issues it
+    qtbot.waitUntil(lambda: preview.issued is not None, timeout=20000)
+    assert "ZM2026" in preview.windowTitle()
     qtbot.waitUntil(lambda: window.page.record is not None and len(window.page.record.documents) == 1,
                     timeout=20000)
 

@@ -48,7 +48,11 @@ def test_a_clerk_reads_the_retirement_tab_changes_an_assumption_and_prints(
     panel.print_button.click()
     qtbot.waitUntil(lambda: isinstance(window.last_preview, DocumentPreviewDialog))
     sheet = window.last_preview
-    assert isinstance(sheet, DocumentPreviewDialog) and "CS2026" in sheet.windowTitle()
+    assert isinstance(sheet, DocumentPreviewDialog) and "未编号" in sheet.windowTitle()
+    assert "预览 — 未编号" in pdf_text(sheet.pdf) and ledger.documents.list_for(wang) == []
+    sheet.save_issued(tmp_path / "estimate.pdf")  # the number is taken when it is saved (or printed)
+    qtbot.waitUntil(lambda: sheet.issued is not None)
+    assert sheet.issued is not None and "CS2026" in sheet.windowTitle()
     assert "已出具养老金测算表" in window.status.text()
     # the sheet states the assumption the clerk set and the total shown, and its code verifies
     text = "".join(pdf_text(sheet.issued.pdf).split())

@@ -8,6 +8,7 @@ from typing import Any
 from desktop.cli import security
 from desktop.cli.common import Verdict, clerk
 from desktop.cli.texts import WORKER, zh_en
+from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 
 
@@ -29,6 +30,11 @@ def add_print_parsers(sub: Any) -> None:
                                     "statement: the person; contact-letter, information-table: case or document "
                                     "number; the others: the document number"))
     c.add_argument("--out", required=True, help=zh_en("PDF 保存到此文件", "save the PDF to this file"))
+    c.add_argument("--preview", action="store_true",
+                   help=zh_en("只写预览稿（标“预览 — 未编号”，无编号、无验证码，不登记）：statement、"
+                              "transfer-certificate 的参保人",
+                              "write a preview only (marked as such, no number, no code, nothing registered): "
+                              "statement, or transfer-certificate for a person"))
     c.set_defaults(handler=_print)
 
     c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码", "check a document's verification code offline"))
@@ -51,6 +57,14 @@ def add_document_parsers(sub: Any) -> None:
 
 
 def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    if a.preview:
+        if a.kind not in ("statement", "transfer-certificate"):
+            raise InvalidInput("document.kind", "kind", value=a.kind, known="statement, transfer-certificate")
+        with ledger.writing_file(a.out) as f:  # nothing registered: only the file
+            draft = ledger.documents.draft(a.kind, a.id, clerk())
+            f.write(draft.pdf)
+        return {"pdf": a.out, "pages": draft.pages, "verification_code": None, "number": None,
+                "copy": False, "preview": True}
     # The file and the register entry (or the reprint count) are one unit of work: no file, no entry.
     with ledger.writing_file(a.out) as f:
         if a.kind == "statement":

@@ -3,9 +3,11 @@ print many statements at once with progress and cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -15,40 +17,53 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
 )
 
+from desktop.core.draft import Draft
 from desktop.core.errors import ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.outfile import write_whole
 from desktop.core.services.documents import Issued
-from desktop.ui import files, i18n
+from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
-from desktop.ui.operations import task_op
+from desktop.ui.operations import op, task_op
 from desktop.ui.runner import Runner, Task
+
+Issue = Callable[[], Issued]  # issues a previewed document (on the worker): numbered, signed, registered
 
 
 class DocumentPreviewDialog(QDialog):
-    """Shows an issued document as it will print; print, save as PDF, or close."""
+    """Shows a document as it will print; print, save as PDF, or close.
 
-    def __init__(self, issued: Issued, parent: QWidget | None = None) -> None:
+    Given an issued document, printing and saving use it as it is. Given a draft (a preview: no
+    number, no code, nothing registered) and `issue`, the document is issued only when the clerk
+    prints (after the print dialog is accepted) or saves (after a file name is chosen); the issued
+    PDF, with its number and code, is then shown, printed or saved. Closing the preview issues nothing.
+    """
+
+    issued_now = Signal(object)  # the Issued document, once a draft was issued here
+
+    def __init__(self, document: Issued | Draft, parent: QWidget | None = None, issue: Issue | None = None,
+                 ledger: Ledger | None = None, runner: Runner | None = None) -> None:
         super().__init__(parent)
-        self.issued = issued
-        self.setWindowTitle(self.tr("打印预览") + f" — {issued.number}" + (self.tr("（副本）") if issued.copy else ""))
-        self._bytes = QByteArray(issued.pdf)
-        self._buffer = QBuffer(self._bytes, self)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.issued: Issued | None = document if isinstance(document, Issued) else None
+        self.draft: Draft | None = document if isinstance(document, Draft) else None
+        if self.draft is not None and (issue is None or ledger is None):
+            raise ValueError("a draft is previewed with the ledger and the call that issues it")
+        self.issue, self.ledger, self.runner = issue, ledger, runner
+        self.busy = False  # the document is being issued
+        self._bytes = QByteArray()
+        self._buffer: QBuffer | None = None
         self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + "    "
-                           + self.tr("验证码已打印在每页底部"))
+        self.info = QLabel()
+        self.info.setObjectName("preview_info")
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.save_button = QPushButton(self.tr("另存为PDF(&S)…"))
         self.close_button = QPushButton(self.tr("关闭"))
@@ -58,10 +73,42 @@ class DocumentPreviewDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.setLayout(vbox(self.view, hbox(self.info, 1, self.print_button, self.save_button,
                                             self.close_button), margin=10))
+        self._load(document.pdf)
+        self._describe()
         self.resize(760, 900)
 
+    def _load(self, pdf: bytes) -> None:
+        """Show these PDF bytes."""
+        self.document.close()
+        self._bytes = QByteArray(pdf)
+        old, self._buffer = self._buffer, QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        if old is not None:
+            old.deleteLater()
+
+    def _describe(self) -> None:
+        """The title and the line under the pages: the number, or that this is an unnumbered preview."""
+        issued = self.issued
+        if issued is not None:
+            self.setWindowTitle(self.tr("打印预览") + f" — {issued.number}"
+                                + (self.tr("（副本）") if issued.copy else ""))
+            self.info.setText(self.tr("共 %n 页", "", self.document.pageCount()) + "    "
+                              + self.tr("验证码已打印在每页底部"))
+            self.info.setStyleSheet("")
+        else:
+            self.setWindowTitle(self.tr("打印预览") + " — " + self.tr("预览稿，未编号"))
+            self.info.setText(self.tr("共 %n 页", "", self.document.pageCount()) + "    "
+                              + self.tr("预览稿未编号：打印或另存为PDF时才编号并生成验证码"))
+            self.info.setStyleSheet("color: #8a5a00;")
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF shown: the issued document once there is one, else the draft."""
+        return self.issued.pdf if self.issued is not None else self.draft.pdf if self.draft is not None else b""
+
     def print_to(self, printer: QPrinter) -> int:
-        """Draw every page on the printer at its resolution; returns the pages printed."""
+        """Draw every page shown on the printer at its resolution; returns the pages printed."""
         painter = QPainter()
         if not painter.begin(printer):
             return 0
@@ -80,24 +127,100 @@ class DocumentPreviewDialog(QDialog):
         return self.document.pageCount()
 
     def save_to(self, path: str | Path) -> None:
-        """Write the PDF exactly as issued, whole or not at all (InvalidInput: a place it cannot go)."""
+        """Write the issued PDF exactly as issued, whole or not at all (InvalidInput: a place it cannot go)."""
+        if self.issued is None:
+            raise RuntimeError("a preview is saved with save_issued: it is issued first")
         write_whole(path, self.issued.pdf)
 
-    def _print(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.issued.number)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+    def print_issued(self, printer: QPrinter) -> None:
+        """Print on an accepted printer: a draft is issued first (on the worker), then the issued
+        document is printed; an issued one is printed at once."""
+        if self.issued is not None:
             self.print_to(printer)
+            return
+        self._issuing(self._issue_fn(None), lambda: self.print_to(printer))
 
-    def _save(self) -> None:
-        path = files.save_file_name(self, self.tr("另存为PDF"), f"{self.issued.number}.pdf",
-                                    self.tr("PDF 文件 (*.pdf)"))
-        if path:
+    def save_issued(self, path: str | Path) -> None:
+        """Save to a chosen file: a draft is issued and written in one unit of work (no file, no
+        number); an issued one is written at once."""
+        if self.issued is not None:
             try:
                 self.save_to(path)
             except ShebaoError as err:
-                QMessageBox.warning(self, self.tr("另存为PDF"), i18n.message(err))
+                self.show_error(err)
+            return
+        self._issuing(self._issue_fn(Path(path)), lambda: None)
+
+    def _issue_fn(self, path: Path | None) -> Issue:
+        """The call that issues the draft; when saving, the file is written in the same unit of
+        work as the register entry (the target is checked before any number is taken)."""
+        issue, ledger = self.issue, self.ledger
+        assert issue is not None and ledger is not None
+
+        def issue_into() -> Issued:
+            with ledger.writing_file(path) as f:
+                issued = issue()
+                if path is not None:
+                    f.write(issued.pdf)
+            return issued
+
+        return issue_into
+
+    def _issuing(self, fn: Issue, then: Callable[[], Any]) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._enable(False)
+        self.info.setText(self.tr("正在出具…"))
+        op(self, fn, self.runner, self.ledger).success(lambda issued: self._issued(issued, then)) \
+            .failure(self._not_issued).run(initiator=self)
+
+    def _issued(self, issued: Issued, then: Callable[[], Any]) -> None:
+        """Show the issued document (its number and code), then print or say where it was saved."""
+        self.busy = False
+        self.issued = issued
+        self._load(issued.pdf)
+        self._describe()
+        self._enable(True)
+        then()
+        self.issued_now.emit(issued)
+
+    def _not_issued(self, error: BaseException) -> None:
+        self.busy = False
+        self._enable(True)
+        self.show_error(error)
+
+    def _enable(self, on: bool) -> None:
+        for button in (self.print_button, self.save_button, self.close_button):
+            button.setEnabled(on)
+
+    def show_error(self, error: BaseException) -> None:
+        """Say why the document could not be issued, printed or saved."""
+        self.info.setText(short_message(error))
+        self.info.setStyleSheet("color: #b00020;")
+
+    def choose_printer(self) -> QPrinter | None:
+        """The system print dialog: the printer chosen, or None when the clerk cancels."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.issued.number if self.issued is not None else self.tr("预览稿，未编号"))
+        dialog = QPrintDialog(printer, self)
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _print(self) -> None:
+        printer = self.choose_printer()
+        if printer is not None:  # cancelled: nothing is issued
+            self.print_issued(printer)
+
+    def _save(self) -> None:
+        name = f"{self.issued.number}.pdf" if self.issued is not None else f"{self.draft_name()}.pdf"
+        path = files.save_file_name(self, self.tr("另存为PDF"), name, self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.save_issued(path)
+
+    def draft_name(self) -> str:
+        """A file name for a draft before it has a number: its kind and the person."""
+        draft = self.draft
+        return f"{draft.kind}-{draft.worker}" if draft is not None else "document"
 
 
 class BatchPrintDialog(QDialog):

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -200,35 +199,28 @@ class PersonPage(Retranslating, QWidget):
         self.identity.setColumnStretch(5, 1)
         self.record_button = QPushButton()
         self.record_button.setObjectName("record_month")
-        # Ctrl+M is the window's 参保人 → 记录缴费 action
+        # the keys (Ctrl+M, Ctrl+P, ...) are the window's 参保人 menu actions: they work wherever the focus is
         self.record_button.clicked.connect(self.record_requested)
         self.transfer_button = QPushButton()
         self.transfer_button.setObjectName("transfer")
-        self._ctrl("Ctrl+T", self.transfer_button)
         self.transfer_button.clicked.connect(self.transfer_requested)
         self.temporary_button = QPushButton()
         self.temporary_button.setObjectName("temporary")
-        self._ctrl("Ctrl+L", self.temporary_button)
         self.temporary_button.clicked.connect(self.temporary_requested)
         self.exemption_button = QPushButton()
         self.exemption_button.setObjectName("exemption")
-        self._ctrl("Ctrl+X", self.exemption_button)
         self.exemption_button.clicked.connect(self.exemption_requested)
         self.print_button = QPushButton()
         self.print_button.setObjectName("print_statement")
-        self._ctrl("Ctrl+P", self.print_button)
         self.print_button.clicked.connect(self.print_requested)
         self.switch_button = QPushButton()
         self.switch_button.setObjectName("scheme_switch")
-        self._ctrl("Ctrl+J", self.switch_button)
         self.switch_button.clicked.connect(self.switch_requested)
         self.flexible_button = QPushButton()
         self.flexible_button.setObjectName("flexible")
-        self._ctrl("Ctrl+G", self.flexible_button)
         self.flexible_button.clicked.connect(self.flexible_requested)
         self.opening_button = QPushButton()
         self.opening_button.setObjectName("opening")
-        self._ctrl("Ctrl+H", self.opening_button)
         self.opening_button.clicked.connect(self.opening_requested)
         self.opening_button.setVisible(False)  # supervisors only: set_supervisor
         self.not_yet: tuple[QPushButton, ...] = ()
@@ -308,15 +300,6 @@ class PersonPage(Retranslating, QWidget):
         self.setLayout(vbox(self.person_name, self.identity, actions, self.tabs, margin=8,
                             spacing=10))
         self.retranslate()
-
-    def _ctrl(self, keys: str, button: QPushButton) -> None:
-        """A Ctrl shortcut for a button while the page shows (its text's &-mnemonic replaces any
-        shortcut set on the button itself); a hidden or disabled button is not pressed."""
-        def press() -> None:
-            if button.isVisible() and button.isEnabled():
-                button.click()
-
-        QShortcut(QKeySequence(keys), self).activated.connect(press)
 
     def _size_history_columns(self) -> None:
         """Fixed widths from the font: measuring contents would read every row of the history."""
@@ -555,10 +538,10 @@ class PersonPage(Retranslating, QWidget):
         self.transfer_button.setText(self.tr("发起转移(&T)"))
         self.exemption_button.setText(self.tr("免缴证明(&X)"))
         self.print_button.setText(self.tr("打印(&D)"))
-        self.print_button.setToolTip(self.tr("出具参保缴费证明并预览（Ctrl+P）"))
-        self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+X）"))
+        self.print_button.setToolTip(self.tr("预览参保缴费证明，打印或另存为PDF时编号（Ctrl+P）"))
+        self.exemption_button.setToolTip(self.tr("出具双边协定参保证明（Ctrl+Shift+X）"))
         self.transfer_button.setToolTip(self.tr("养老保险关系转移：测算、申请转入（Ctrl+T）"))
-        self.temporary_button.setText(self.tr("临时缴费账户(&L)"))
+        self.temporary_button.setText(self.tr("临时缴费账户(&A)"))
         self.temporary_button.setToolTip(self.tr("临时基本养老保险缴费账户：查看、封存、归集（Ctrl+L）"))
         self.flexible_button.setText(self.tr("灵活就业缴费(&G)"))
         self.flexible_button.setToolTip(self.tr("灵活就业人员按月、季或年缴纳职工基本养老保险（Ctrl+G）"))

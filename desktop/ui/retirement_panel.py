@@ -308,8 +308,8 @@ class RetirementPanel(Retranslating, QWidget):
         """Set every visible string in the interface language."""
         self.title.setText(self.tr("退休"))
         self.estimate_title.setText(self.tr("养老金测算"))
-        self.growth_label.setText(self.tr("工资增长率(&G)"))
-        self.interest_label.setText(self.tr("记账利率(&R)"))
+        self.growth_label.setText(self.tr("工资增长率(&W)"))
+        self.interest_label.setText(self.tr("记账利率(&I)"))
         self.ratio_label.setText(self.tr("缴费基数比例(&B)"))
         self.recompute.setText(self.tr("重新测算(&C)"))
         self.print_button.setText(self.tr("打印测算表(&Y)"))

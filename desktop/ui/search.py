@@ -223,7 +223,7 @@ class SearchPanel(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
-        self.title.setText(self.tr("查找参保人(&F)"))
+        self.title.setText(self.tr("查找参保人(&S)"))
         self.title.setBuddy(self.box)
         self.box.setPlaceholderText(self.tr("身份证号码、姓名或拼音首字母，回车打开"))
         self.model.retranslate()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, heading, vbox
-from desktop.ui.operations import Applied, op, query
+from desktop.ui.operations import Applied, query
 from desktop.ui.runner import Runner
 from desktop.ui.search import SearchPanel
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the core's storage is imported on the worker while the wind
     from desktop.core.services.contributions import MonthResult
     from desktop.core.services.office import OfficeInfo
     from desktop.core.services.workers import WorkerInfo
+    from desktop.ui.documents import DocumentPreviewDialog
     from desktop.ui.layout import FormDialog
     from desktop.ui.person_page import PersonPage
 
@@ -92,10 +93,6 @@ class MainWindow(Retranslating, QMainWindow):
         self._build_menus()
         self.search.open_requested.connect(self.open_person)
         self.runner.changes_made.connect(self._changes_made)
-        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
-        QShortcut(QKeySequence("Escape"), self).activated.connect(self.focus_search)
-        for i in range(7):  # Ctrl+1..7: the person page's sections
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self._tab(i))
         self._restore()
         self.retranslate()
         self._enable_ledger_actions(False)
@@ -127,8 +124,17 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _tab(self, index: int) -> None:
         """Show a section of the person page, when a person is open."""
-        if self._page is not None:
+        if self._page is not None and self._page.worker is not None:
             self._page.tabs.setCurrentIndex(index)
+
+    def _enable_person_actions(self) -> None:
+        """The 参保人 menu's actions: enabled while a person is shown (the history before the record
+        began: for supervisors only)."""
+        shown = self._page is not None and self._page.worker is not None \
+            and self.stack.currentWidget() is self._page and self.ledger is not None
+        for act in self.person_actions:
+            act.setEnabled(shown)
+        self.opening_action.setEnabled(shown and self.supervisor)
 
     def attach(self, ledger: Ledger) -> None:
         """Work on this (open) ledger: load the office, then enable everything."""
@@ -195,6 +201,9 @@ class MainWindow(Retranslating, QMainWindow):
                     self.audit_action, self.register_action, self.doctor_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
+        if not enabled:
+            for act in self.person_actions:
+                act.setEnabled(False)
 
     def _build_menus(self) -> None:
         """Menus and their keyboard shortcuts (texts are set in retranslate)."""
@@ -202,17 +211,22 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu = bar.addMenu("")
         self.register_menu = bar.addMenu("")
         self.person_menu = bar.addMenu("")
+        self.view_menu = bar.addMenu("")
         self.language_menu = bar.addMenu("")
         self.help_menu = bar.addMenu("")
 
-        def action(menu: Any, slot: Any, shortcut: str | None = None, name: str = "") -> QAction:
-            """A menu action calling slot, with an optional shortcut."""
+        def action(menu: Any, slot: Any, shortcut: str | tuple[str, ...] | None = None, name: str = "") -> QAction:
+            """A menu action calling slot, with optional shortcuts that work wherever the focus is in
+            the window (none of them is a standard editing key, so a text box keeps its own)."""
             act = QAction(self)
             act.setObjectName(name)
             if shortcut:
-                act.setShortcut(QKeySequence(shortcut))
+                keys = (shortcut,) if isinstance(shortcut, str) else shortcut
+                act.setShortcuts([QKeySequence(k) for k in keys])
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(lambda _checked=False: slot())
             menu.addAction(act)
+            self.addAction(act)  # the keys work whether or not the menu bar shows
             return act
 
         self.import_action = action(self.file_menu, self.choose_import_file, "Ctrl+I", "import")
@@ -232,8 +246,33 @@ class MainWindow(Retranslating, QMainWindow):
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
         self.foreigner_action = action(self.register_menu, self.open_foreigner, None, "foreigner")
         self.employer_action = action(self.register_menu, self.open_employer, "Ctrl+E", "employer")
-        self.record_action = action(self.person_menu, self.record_month, "Ctrl+M", "record")
-        self.record_action.setEnabled(False)
+        # the person shown: every action of the person page, enabled while a person is shown
+        menu = self.person_menu
+        self.record_action = action(menu, self.record_month, "Ctrl+M", "record")
+        self.flexible_action = action(menu, self.open_flexible, "Ctrl+G", "flexible")
+        menu.addSeparator()
+        self.statement_action = action(menu, self.print_statement, "Ctrl+P", "print_statement")
+        self.transfer_certificate_action = action(menu, self.print_transfer_certificate, "Ctrl+Shift+P",
+                                                  "transfer_certificate")
+        self.exemption_action = action(menu, self.open_exemption, "Ctrl+Shift+X", "exemption")
+        self.medical_certificate_action = action(menu, self.open_medical_certificate, "Ctrl+Shift+M",
+                                                 "medical_certificate")
+        self.estimate_action = action(menu, self.print_estimate_shown, "Ctrl+Shift+E", "estimate")
+        menu.addSeparator()
+        self.transfer_action = action(menu, self.open_transfer, "Ctrl+T", "transfer")
+        self.temporary_action = action(menu, self.open_temporary, "Ctrl+L", "temporary")
+        self.switch_action = action(menu, self.open_switch, "Ctrl+J", "scheme_switch")
+        self.opening_action = action(menu, self.open_opening, "Ctrl+H", "opening")
+        self.person_actions = (self.record_action, self.flexible_action, self.statement_action,
+                               self.transfer_certificate_action, self.exemption_action,
+                               self.medical_certificate_action, self.estimate_action, self.transfer_action,
+                               self.temporary_action, self.switch_action, self.opening_action)
+        for act in self.person_actions:
+            act.setEnabled(False)
+        self.search_action = action(self.view_menu, self.focus_search, ("Ctrl+F", "Escape"), "search")
+        self.view_menu.addSeparator()
+        self.section_actions = tuple(action(self.view_menu, lambda i=i: self._tab(i), f"Ctrl+{i + 1}",
+                                            f"section_{i + 1}") for i in range(7))
         self.doctor_action = action(self.help_menu, self.open_doctor, None, "doctor")
         self.about_action = action(self.help_menu, self.open_about, None, "about")
         self.languages = QActionGroup(self)
@@ -318,6 +357,7 @@ class MainWindow(Retranslating, QMainWindow):
                 and result.statement.worker.key == self._page.worker.key:
             self.page.set_supervisor(self.supervisor)
             self.page.show_person(result)
+            self._enable_person_actions()
 
     def _changes_made(self, applied: Applied) -> None:
         """A write made here succeeded: take its change marks as seen, and let each view refresh
@@ -386,7 +426,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.page.set_supervisor(self.supervisor)
         self.page.show_person(result)
         self.stack.setCurrentWidget(self.page)
-        self.record_action.setEnabled(True)
+        self._enable_person_actions()
         name = statement.worker.name
         self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
         if focus:
@@ -469,41 +509,76 @@ class MainWindow(Retranslating, QMainWindow):
             self._written(key, lambda: self.tr("已提交审批申请 {id}，等待审核主管批准").format(id=result.id))
 
     def print_statement(self) -> None:
-        """Issue the person's contribution statement in the background and preview it."""
+        """Preview the person's contribution statement (a draft: nothing is numbered or registered);
+        it is issued when printed or saved from the preview."""
         if self._page is None or self._page.worker is None:
             return
         ledger, worker = self.need_ledger(), self._page.worker
-        self.show_status(lambda: self.tr("正在出具参保缴费证明…"))
-        op(self, lambda: ledger.documents.issue("statement", worker.key)) \
-            .success(lambda result: self._statement_done(worker.name, result)).run(initiator=self)
+        key = worker.key
+        self.show_status(lambda: self.tr("正在生成参保缴费证明预览…"))
+        query(self, lambda: ledger.documents.draft("statement", key)) \
+            .success(lambda draft: self._statement_drafted(worker.name, draft)).run()
 
-    def _statement_done(self, name: str, result: Any) -> None:
-        """Preview the statement issued (the page has listed it among the documents meanwhile)."""
+    def _statement_drafted(self, name: str, draft: Any) -> None:
+        """Show the statement's preview; printing or saving it issues it."""
+        ledger, key = self.need_ledger(), draft.worker
         self.show_status(lambda: self.tr("已打开 {name}").format(name=name))
-        self.preview(result)
+        self.preview(draft, lambda: ledger.documents.issue("statement", key))
 
-    def print_estimate(self, params: dict[str, Any]) -> None:
-        """Issue the pension estimate sheet with the assumptions of the retirement tab, and preview it."""
+    def print_transfer_certificate(self) -> None:
+        """Preview the contribution certificate on leaving (参保缴费凭证, a draft); it is issued when
+        printed or saved."""
         if self._page is None or self._page.worker is None:
             return
         ledger, key = self.need_ledger(), self._page.worker.key
-        self.show_status(lambda: self.tr("正在出具养老金测算表…"))
-        op(self, lambda: ledger.pensions.estimate_pdf(key, **params)).success(self._estimate_printed) \
-            .run(initiator=self)
+        self.show_status(lambda: self.tr("正在生成参保缴费凭证预览…"))
+        query(self, lambda: ledger.documents.draft("transfer-certificate", key)) \
+            .success(lambda draft: self.preview(
+                draft, lambda: ledger.documents.issue("transfer-certificate", key))).run()
 
-    def _estimate_printed(self, result: Any) -> None:
+    def print_estimate_shown(self) -> None:
+        """The pension estimate sheet with the retirement tab's assumptions (the defaults until the
+        estimate has been read there)."""
+        if self._page is None or self._page.worker is None:
+            return
+        panel = self._page.retirement
+        self.print_estimate(panel.assumptions() if panel.estimate is not None else {})
+
+    def print_estimate(self, params: dict[str, Any]) -> None:
+        """Preview the pension estimate sheet with the assumptions of the retirement tab (a draft);
+        it is numbered when printed or saved."""
+        if self._page is None or self._page.worker is None:
+            return
+        ledger, key = self.need_ledger(), self._page.worker.key
+        self.show_status(lambda: self.tr("正在生成养老金测算表预览…"))
+        query(self, lambda: ledger.pensions.estimate_draft(key, **params)) \
+            .success(lambda draft: self._estimate_drafted(key, params, draft)).run()
+
+    def _estimate_drafted(self, key: str, params: dict[str, Any], draft: Any) -> None:
+        from desktop.core.changes import Changes
         from desktop.core.services.documents import Issued
 
-        self.preview(Issued("pension-estimate", result.number, result.code, result.pdf, 0, False))
-        self.show_status(lambda: self.tr("已出具养老金测算表 {number}").format(number=result.number))
+        ledger = self.need_ledger()
 
-    def preview(self, issued: Any) -> QDialog:
-        """Show an issued document in the print preview."""
+        def issue() -> Issued:
+            sheet = ledger.pensions.estimate_pdf(key, **params)
+            return Issued("pension-estimate", sheet.number, sheet.code, sheet.pdf, draft.pages, False,
+                          Changes.of_documents(key, [sheet.number]))
+
+        self.show_status(lambda: self.tr("养老金测算表预览：打印或另存为PDF时编号"))
+        dialog = self.preview(draft, issue)
+        dialog.issued_now.connect(lambda issued: self.show_status(
+            lambda: self.tr("已出具养老金测算表 {number}").format(number=issued.number)))
+
+    def preview(self, document: Any, issue: Callable[[], Any] | None = None) -> DocumentPreviewDialog:
+        """Show a document in the print preview: an issued one, or a draft with the call that issues
+        it when it is printed or saved."""
         from desktop.ui.documents import DocumentPreviewDialog
 
-        dialog = DocumentPreviewDialog(issued, self)
+        dialog = DocumentPreviewDialog(document, self, issue, self.ledger, self.runner)
         self.last_preview = dialog
-        return self._open_dialog(dialog)
+        self._open_dialog(dialog)
+        return dialog
 
     def open_approvals(self) -> QDialog:
         """A supervisor's list of requests waiting for a second person; an approved certificate
@@ -764,13 +839,30 @@ class MainWindow(Retranslating, QMainWindow):
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))
         self.employer_action.setText(self.tr("登记用人单位(&E)…"))
+        self.view_menu.setTitle(self.tr("查看(&V)"))
         self.record_action.setText(self.tr("记录缴费(&M)…"))
+        self.flexible_action.setText(self.tr("灵活就业缴费(&G)…"))
+        self.statement_action.setText(self.tr("打印参保缴费证明(&D)…"))
+        self.transfer_certificate_action.setText(self.tr("出具参保缴费凭证（转出）(&C)…"))
+        self.exemption_action.setText(self.tr("出具双边协定参保证明(&X)…"))
+        self.medical_certificate_action.setText(self.tr("开具医保转移凭证(&Y)…"))
+        self.estimate_action.setText(self.tr("打印养老金测算表(&E)…"))
+        self.transfer_action.setText(self.tr("发起转移(&T)…"))
+        self.temporary_action.setText(self.tr("临时缴费账户(&L)…"))
+        self.switch_action.setText(self.tr("制度衔接(&J)…"))
+        self.opening_action.setText(self.tr("建账前历史（审核主管）(&K)…"))
+        self.search_action.setText(self.tr("查找参保人(&S)"))
+        for i, (act, text) in enumerate(zip(self.section_actions, (
+                self.tr("参保情况"), self.tr("缴费记录"), self.tr("个人账户"), self.tr("已出具文书"),
+                self.tr("养老保险参保记录"), self.tr("医疗·失业·居民"), self.tr("退休")), strict=True)):
+            act.setText(f"{text}(&{i + 1})")
         self.language_actions[i18n.lang()].setChecked(True)
         self.welcome_title.setText(self.tr("请查找参保人"))
         self.welcome.setText(self.tr(
             "在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。\n\n"
-            "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　"
-            "Ctrl+I 导入单位申报　Ctrl+1…7 切换参保人页面　Esc 回到查找框"))
+            "Ctrl+F 查找　Ctrl+N 登记参保人　Ctrl+E 登记用人单位　Ctrl+M 记录缴费　Ctrl+P 打印参保缴费证明　"
+            "Ctrl+I 导入单位申报　Ctrl+1…7 切换参保人页面　Esc 回到查找框\n"
+            "其余操作及快捷键见“参保人”“查看”等菜单。"))
         if self._status is None:
             self.show_status(lambda: self.tr("就绪") if self.office else self.tr("正在打开数据库…"))
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from desktop.core import audit
 from desktop.core.changes import NOTHING, Changes
+from desktop.core.draft import DRAFT_NUMBER, Draft, mark_draft
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
@@ -212,6 +213,28 @@ class DocumentService:
         out = render(spec, data, code)
         return Issued(kind, number, code, out.pdf, out.pages, False,
                       Changes.of_documents(w.id_number or w.ssn, [number]))
+
+    def draft(self, kind: str, worker: str, clerk: str = "") -> Draft:
+        """What issue() would print now, to look at first: rendered the same way but marked 预览 —
+        未编号, with no number and no verification code. Nothing is registered, no number is taken and
+        no print is counted; issue() does that when the document is printed or saved."""
+        self._ledger.require(COUNTER)
+        clerk = clerk or self._ledger.actor_name()
+        if kind not in ISSUED_HERE:
+            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
+        spec = forms()[kind]
+        st = self._ledger.accounts.statement(worker)
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            w = find_worker_row(s, worker)
+            assert w is not None  # statement() already refused an unknown person
+            if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
+                raise RefusedByRule("document.no_pension", "worker")
+            data = self._data(s, kind, office, w, st, DRAFT_NUMBER, today, clerk)
+            key = w.id_number or w.ssn
+        out = render(spec, data)
+        return Draft(kind, key, mark_draft(out.pdf), out.pages)
 
     def reprint(self, number: str) -> Issued:
         """Print an issued document again, exactly as issued, marked as a copy (副本)."""

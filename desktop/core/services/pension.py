@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from desktop.core import pension_record as pr
 from desktop.core import pension_rules as rules
 from desktop.core import transfer_rules as tr
+from desktop.core.draft import DRAFT_NUMBER, Draft, mark_draft
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.forms.render import render
 from desktop.core.money import parse_amount, parse_rate, to_fen, yuan_of
@@ -495,6 +496,23 @@ class PensionService:
             data = estimate_data(office, w, est, number, today, clerk)
             code = register(s, ESTIMATE, office, w, data, number, today, self._ledger.now())
         return EstimateSheet(est, number, code, render(forms()[ESTIMATE], data, code).pdf)
+
+    def estimate_draft(self, worker: str, retire_on: object | None = None, growth: object | None = None,
+                       interest: object | None = None, base_ratio: object | None = None,
+                       move_to: str | None = None, clerk: str = "") -> Draft:
+        """The estimate sheet as estimate_pdf would print it, to look at first: marked 预览 — 未编号,
+        no number, no code, nothing registered."""
+        self._ledger.require(COUNTER)
+        clerk = clerk or self._ledger.actor_name() or "—"
+        est = self.estimate(worker, retire_on, growth, interest, base_ratio, move_to)
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            w = require_worker(s, worker)
+            data = estimate_data(office, w, est, DRAFT_NUMBER, today, clerk)
+            key = w.id_number or w.ssn
+        out = render(forms()[ESTIMATE], data)
+        return Draft(ESTIMATE, key, mark_draft(out.pdf), out.pages)
 
     # -- determination --------------------------------------------------------------------
 
