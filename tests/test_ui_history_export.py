@@ -41,7 +41,7 @@ def test_the_months_grid_exported_to_xlsx_equals_the_grid(
     bar = page.findChild(HistoryExport)
     assert isinstance(bar, HistoryExport)
     assert bar.button.isVisible() and bar.button.isEnabled()
-    assert bar.button.text() == "导出Excel(&X)…"
+    assert bar.button.text() == "导出Excel(&E)…"
     model = page.history_model
     target = tmp_path / "张三缴费明细.xlsx"
     monkeypatch.setattr(files, "save_file_name", lambda *a, **k: str(target))

@@ -333,5 +333,5 @@ class HistoryExport(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
-        self.button.setText(self.tr("导出Excel(&X)…"))
+        self.button.setText(self.tr("导出Excel(&E)…"))
         self.button.setToolTip(self.tr("把缴费明细（全部月份）保存为Excel工作簿"))

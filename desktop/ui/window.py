@@ -775,7 +775,7 @@ class MainWindow(Retranslating, QMainWindow):
         """Pick a declaration file and import it."""
         folder = str(i18n.settings().value("import/folder", str(Path.home())))
         name = files.open_file_name(self, self.tr("选择单位申报文件"), folder,
-                                    self.tr("申报文件 (*.csv *.xlsx *.txt)"))
+                                    self.tr("申报文件 (*.csv *.xlsx *.xls *.txt)"))
         if not name:
             self.focus_search()
             return None
