@@ -31,9 +31,13 @@ def add_print_parsers(sub: Any) -> None:
     c.add_argument("--out", required=True, help=zh_en("PDF 保存到此文件", "save the PDF to this file"))
     c.set_defaults(handler=_print)
 
-    c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码", "check a document's verification code offline"))
-    c.add_argument("code", help=zh_en("验证码，或本程序打印的 PDF 文件",
-                                      "the code, or a PDF file this application printed"))
+    c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码，或按登记簿核验文书编号和简码",
+                                            "check a document's verification code offline, or its number and "
+                                            "short code against the register"))
+    c.add_argument("code", nargs="+", help=zh_en(
+        "验证码，或本程序打印的 PDF 文件，或“文书编号 简码”（也可写作 编号/简码，如 NC01-ZM2026000001 ABCD-EFGH）",
+        "the code, a PDF file this application printed, or \"NUMBER SHORTCODE\" (or NUMBER/SHORTCODE, e.g. "
+        "NC01-ZM2026000001 ABCD-EFGH)"))
     c.set_defaults(handler=_verify)
 
 
@@ -65,7 +69,7 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    v = ledger.documents.verify(a.code, lang)
+    v = ledger.documents.verify(" ".join(a.code), lang)
     result = {"valid": v.valid, "kind": v.kind, "number": v.number, "issued_by": v.issued_by,
               "person": v.person, "name": v.name, "date": v.date, "void": v.void, "reason": v.reason}
     if not v.valid:

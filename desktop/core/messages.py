@@ -478,6 +478,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "switch.drawing_pension": ("自{since}起领取职工基本养老金，不能转入城乡居民养老保险（不得同时领取两种养老保险待遇）", "drawing the employees' pension since {since}: no move to the residents' pension (no double pension)"),
     "switch.no_employee_months": ("本机构没有该参保人的职工养老保险缴费记录，无需办理制度衔接", "no employees' pension months known here: there is nothing to switch"),
     "switch.no_resident_years": ("职工养老保险缴费满{years}年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months ({years} years or more) and no residents' pension years known here: there is nothing to switch"),
+    # documents: the typed short code (number + ABCD-EFGH) checked against the register
+    "verify.unknown_number": ("本机构文书登记簿中没有编号为{number}的文书", "there is no document numbered {number} in this office's register"),
+    "verify.short_mismatch": ("简码与编号{number}登记的文书不符", "the short code does not match document {number} in the register"),
+    "verify.short_ok": ("验证通过：编号和简码与本机构登记的文书相符", "valid: the number and short code match a document in this office's register"),
 }
 
 
