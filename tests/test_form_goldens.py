@@ -156,6 +156,8 @@ def test_golden_rendering(form: FormSpec, tmp_path: Path) -> None:
     golden = GOLDEN / f"{form.path.stem}.png"
     if os.environ.get("SHEBAO_UPDATE_GOLDENS") == "1":
         image.save(golden)
+    if not golden.is_file():
+        pytest.fail(f"no golden image {golden.name}: write it with SHEBAO_UPDATE_GOLDENS=1 and look at it")
     reference = Image.open(golden).convert("RGB")
     assert image.size == reference.size
     diff = ImageChops.difference(image.convert("L"), reference.convert("L"))
