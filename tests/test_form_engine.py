@@ -221,6 +221,7 @@ def test_cli_verify_by_number_and_short_code(tmp_path: Path, capsys: pytest.Capt
     code, data = _run(capsys, "--db", db, "print", "statement", "510107198511113215", "--out", "s.pdf")
     assert code == 0
     short = short_code(data["verification_code"])
+    assert data["short_code"] == short  # printed with the number beside the QR code
     code, verdict = _run(capsys, "--db", db, "verify", data["number"], short)
     assert code == 0 and verdict["valid"] and verdict["number"] == data["number"] and verdict["name"] == "张三"
     code, verdict = _run(capsys, "--db", db, "verify", f"{data['number']}/{short}")

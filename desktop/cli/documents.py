@@ -9,6 +9,7 @@ from desktop.cli import security
 from desktop.cli.common import Verdict, clerk
 from desktop.cli.texts import WORKER, zh_en
 from desktop.core.ledger import Ledger
+from desktop.core.verification import short_code
 
 
 def add_print_parsers(sub: Any) -> None:
@@ -65,7 +66,7 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
             issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
         f.write(issued.pdf)
     return {"pdf": a.out, "pages": issued.pages, "verification_code": issued.code,
-            "number": issued.number, "copy": issued.copy}
+            "short_code": short_code(issued.code), "number": issued.number, "copy": issued.copy}
 
 
 def _verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
