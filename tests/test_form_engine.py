@@ -116,6 +116,10 @@ def test_seal_text_is_never_cut(text: str) -> None:
 def test_seal_wraps_after_the_office_name() -> None:
     size, lines = seal_lines("南昌市社会保险事业管理局（业务专用章）", cjk_font().name, 8.0, 36)
     assert (size, lines) == (SEAL_MIN_SIZE, ["南昌市社会保险事业管理局", "（业务专用章）"])
+    long_name = "中国（四川）自由贸易试验区成都片区社会保险事业管理局（业务专用章）"
+    _, lines = seal_lines(long_name, cjk_font().name, 8.0, 36)
+    assert lines == ["中国（四川）自由贸", "易试验区成都片区社", "会保险事业管理局", "（业务专用章）"]  # even lines
+    assert seal_lines("南昌市社保局（业务专用章）", cjk_font().name, 8.0, 40) == (7.5, ["南昌市社保局（业务专用章）"])
 
 
 def test_printed_seal_and_signature(tmp_path: Path) -> None:

@@ -281,24 +281,24 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
 
 def seal_lines(text: str, font: str, size: float, width_mm: float) -> tuple[float, list[str]]:
     """The seal's text whole: one line shrunk down to SEAL_MIN_SIZE, else wrapped at that size
-    (after the office name's closing bracket when it can) on lines that fit inside the circle."""
+    (before the last opening bracket when it can) on lines that fit inside the circle."""
     limit = (width_mm - 4) * mm
     while size > SEAL_MIN_SIZE and stringWidth(text, font, size) > limit:
         size = max(SEAL_MIN_SIZE, size - 0.5)
     if stringWidth(text, font, size) <= limit:
         return size, [text]
-    cut = text.find("（", 1)
+    cut = text.rfind("（")  # the office's name, then （业务专用章）
     parts = [text[:cut], text[cut:]] if cut > 0 else [text]
     lines: list[str] = []
-    for part in parts:
-        line = ""
-        for ch in part:
-            if line and stringWidth(line + ch, font, size) > limit:
-                lines.append(line)
-                line = ""
-            line += ch
-        if line:
-            lines.append(line)
+    for part in filter(None, parts):
+        count = 1  # the fewest lines of about equal length that fit (no short last line)
+        while True:
+            step = -(-len(part) // count)
+            chunks = [part[i:i + step] for i in range(0, len(part), step)]
+            if all(stringWidth(chunk, font, size) <= limit for chunk in chunks) or step == 1:
+                break
+            count += 1
+        lines += chunks
     return size, lines
 
 
