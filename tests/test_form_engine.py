@@ -131,6 +131,8 @@ def test_printed_seal_and_signature(tmp_path: Path) -> None:
     assert "中国（四川）自由贸易试验区成都片区社会保险事业管理局（业务专用章）" in flat and "…" not in text
     line = next(ln for ln in text.splitlines() if "经办人" in ln)
     assert "—" not in line  # nobody named: the line is left to sign on
+    # the footer beside the grown QR code shrinks to stay on the page, whole
+    assert "出具机构：中国（四川）自由贸易试验区成都片区社会保险事业管理局（NC0791）" in flat
 
 
 # 4. the QR code's size ------------------------------------------------------------------------

@@ -161,7 +161,8 @@ def make_room(elements: tuple[Element, ...], code: str) -> tuple[Element, ...]:
                       and placed.y - 1 <= el.y <= placed.y + placed.side + 1)
             if beside:
                 x = el.x + grow
-                w = min(el.w, PAGE_W - 10 - x) if el.w else 0.0
+                room = PAGE_W - 10 - x  # a line without a width gets one: it shrinks rather than run off
+                w = min(el.w, room) if el.w else (room if el.type == "text" else 0.0)
                 out[i] = replace(el, x=x, w=w)
     return tuple(out)
 
