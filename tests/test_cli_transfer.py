@@ -38,7 +38,9 @@ def ok(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> Any:
 
 
 def pdf_text(path: str | Path) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+    """The text of a printed document, amounts as a clerk types them (without thousands separators)."""
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
 
 
 @pytest.fixture(scope="module")

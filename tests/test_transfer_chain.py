@@ -163,7 +163,9 @@ def declare(led: Ledger, office: str, worker: str, months: list[Month], wage: st
 
 
 def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    """The text of a printed document, amounts as a clerk types them (without thousands separators)."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
 
 
 _ROW = re.compile(r"^(\d{4}) (\d+\.\d\d) (\d+) (\S+) (\S+) (\S+) (\d+\.\d\d) (\d+\.\d\d) (\d+\.\d\d)$", re.MULTILINE)

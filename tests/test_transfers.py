@@ -63,7 +63,9 @@ def crediting_rate(year: int) -> Decimal | None:
 
 
 def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    """The text of a printed document, amounts as a clerk types them (without thousands separators)."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
 
 
 def declare(led: Ledger, employer: str, worker: str, name: str, months: list[Month],

@@ -10,6 +10,7 @@ from desktop.cli.common import Verdict, clerk
 from desktop.cli.texts import WORKER, zh_en
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
+from desktop.core.verification import short_code
 
 
 def add_print_parsers(sub: Any) -> None:
@@ -37,9 +38,13 @@ def add_print_parsers(sub: Any) -> None:
                               "statement, or transfer-certificate for a person"))
     c.set_defaults(handler=_print)
 
-    c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码", "check a document's verification code offline"))
-    c.add_argument("code", help=zh_en("验证码，或本程序打印的 PDF 文件",
-                                      "the code, or a PDF file this application printed"))
+    c = sub.add_parser("verify", help=zh_en("离线核验文书的验证码，或按登记簿核验文书编号和简码",
+                                            "check a document's verification code offline, or its number and "
+                                            "short code against the register"))
+    c.add_argument("code", nargs="+", help=zh_en(
+        "验证码，或本程序打印的 PDF 文件，或“文书编号 简码”（也可写作 编号/简码，如 NC01-ZM2026000001 ABCD-EFGH）",
+        "the code, a PDF file this application printed, or \"NUMBER SHORTCODE\" (or NUMBER/SHORTCODE, e.g. "
+        "NC01-ZM2026000001 ABCD-EFGH)"))
     c.set_defaults(handler=_verify)
 
 
@@ -75,11 +80,11 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
             issued = ledger.documents.reprint(ledger.transfers.document_number(a.kind, a.id))
         f.write(issued.pdf)
     return {"pdf": a.out, "pages": issued.pages, "verification_code": issued.code,
-            "number": issued.number, "copy": issued.copy}
+            "short_code": short_code(issued.code), "number": issued.number, "copy": issued.copy}
 
 
 def _verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    v = ledger.documents.verify(a.code, lang)
+    v = ledger.documents.verify(" ".join(a.code), lang)
     result = {"valid": v.valid, "kind": v.kind, "number": v.number, "issued_by": v.issued_by,
               "person": v.person, "name": v.name, "date": v.date, "void": v.void, "reason": v.reason}
     if not v.valid:

@@ -488,6 +488,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "phone.mobile": ("联系电话{value}不是有效手机号码：应为11位数字，以1开头，第二位为3至9", "phone {value} is not a valid mobile number: 11 digits, 1 then 3 to 9"),
     "phone.ascii": ("联系电话{value}只能用半角数字（可含空格或短横线）", "phone {value} must use plain digits (spaces or dashes allowed)"),
     "entry.month_recorded": ("{month}已在单位{employer}记录，请选择未记录的月份", "{month} is already recorded at employer {employer}: choose a month not recorded"),
+    # documents: the typed short code (number + ABCD-EFGH) checked against the register
+    "verify.unknown_number": ("本机构文书登记簿中没有编号为{number}的文书", "there is no document numbered {number} in this office's register"),
+    "verify.short_mismatch": ("简码与编号{number}登记的文书不符", "the short code does not match document {number} in the register"),
+    "verify.short_ok": ("验证通过：编号和简码与本机构登记的文书相符", "valid: the number and short code match a document in this office's register"),
 }
 
 

@@ -5,13 +5,19 @@ offline, from the printed text or the QR code. Layout before encoding: one byte 
 the fields (compact JSON, UTF-8), the fields, the 64-byte signature, then zero bytes to a multiple of
 five, so that the Base32 text has no unused bits and changing any character changes the bytes.
 Printed as "SB1-" and groups of five characters.
+
+Beside it each page carries a short code that can be typed: the document number and eight Base32
+characters of the SHA-256 of the signature (ABCD-EFGH). It is checked against the issuing office's
+register of documents, not offline.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +27,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 PREFIX = "SB1"
 SIGNATURE_BYTES = 64
+SHORT_CHARS = 8
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TYPED = str.maketrans({"0": "O", "1": "I", "8": "B"})  # digits read for letters not in Base32
+_SHORT_TAIL = re.compile(r"^(?P<number>.+?)\s*[/\s]\s*(?P<short>[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4})\s*$")
 
 
 @dataclass(frozen=True)
@@ -96,3 +106,28 @@ def signature_valid(decoded: Decoded, public_pem: str) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def short_code(code: str) -> str:
+    """The typed short code of a verification code: 8 Base32 characters of the SHA-256 of its
+    signature, as ABCD-EFGH; BadCode when the code is not well formed."""
+    digest = hashlib.sha256(decode(code).signature).digest()
+    text = base64.b32encode(digest[:5]).decode()  # 5 bytes are exactly 8 characters
+    return text[:4] + "-" + text[4:SHORT_CHARS]
+
+
+def normalise_short(text: str) -> str:
+    """A typed short code upper case, without spaces and dashes, with 0/1/8 read as O/I/B."""
+    return "".join(ch for ch in text.upper().translate(_TYPED) if ch.isalnum())
+
+
+def split_short(text: str) -> tuple[str, str] | None:
+    """(number, short code) from "NUMBER SHORTCODE" or "NUMBER/SHORTCODE"; None for anything else
+    (a full code, a file name)."""
+    match = _SHORT_TAIL.match(text.strip())
+    if match is None:
+        return None
+    short = normalise_short(match.group("short"))
+    if len(short) != SHORT_CHARS or any(ch not in _B32 for ch in short):
+        return None
+    return match.group("number").strip().upper(), short

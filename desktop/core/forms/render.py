@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import segno
@@ -13,7 +13,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.core.forms.fonts import cjk_font
-from desktop.core.forms.spec import PAGE_H, Column, Element, FormSpec, fill
+from desktop.core.forms.spec import PAGE_H, PAGE_W, Column, Element, FormSpec, fill, format_value
+from desktop.core.verification import BadCode, short_code
+
+MIN_MODULE_MM = 0.5  # the smallest QR module a phone reads from paper
+PRINT_EDGE_MM = 5.0  # printers leave this much of the page's edge blank
+SEAL_MIN_SIZE = 7.0  # seal text shrinks to this size (points), then wraps
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,10 @@ def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = Fals
     if code:
         c.setKeywords("shebao-verification:" + code)
     pen = _Pen(c, font, spec.font_size)
+    elements = make_room(spec.elements, code)
     for page_no, ops in enumerate(layout, start=1):
         values = {**data.values, "page": str(page_no), "pages": str(pages)}
-        for el in spec.elements:
+        for el in elements:
             if el.type != "table" and not el.after_table and (el.every_page or page_no == 1):
                 _draw(c, pen, spec, el, values, code, 0.0)
         for op, index, first, end, top in ops:
@@ -99,7 +105,7 @@ def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = Fals
                              spec.font_size, bold=True)
                 _draw_table(c, pen, spec, tables[index], rows[index][first:end], top)
             else:
-                for el in spec.elements:
+                for el in elements:
                     if el.after_table:
                         _draw(c, pen, spec, el, values, code, top)
         if copy:
@@ -107,6 +113,58 @@ def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = Fals
         c.showPage()
     c.save()
     return Rendered(buf.getvalue(), pages)
+
+
+@dataclass(frozen=True)
+class QrPlacement:
+    """Where a QR code is drawn: its matrix, top-left corner and side (mm)."""
+
+    matrix: tuple[tuple[bool, ...], ...]
+    x: float
+    y: float
+    side: float
+
+    @property
+    def module_mm(self) -> float:
+        return self.side / len(self.matrix)
+
+
+def place_qr(el: Element, code: str) -> QrPlacement:
+    """The QR code of an element at no less than MIN_MODULE_MM a module, whatever the form says:
+    error correction M when that size fits above the printer's edge, else L; moved up when even L
+    would run off the printable page."""
+    room = PAGE_H - PRINT_EDGE_MM - el.y
+    matrix = qr_matrix(code, "m")
+    if len(matrix) * MIN_MODULE_MM > max(room, el.w):
+        matrix = qr_matrix(code, "l")
+    side = max(el.w, len(matrix) * MIN_MODULE_MM)
+    y = min(el.y, PAGE_H - PRINT_EDGE_MM - side)
+    return QrPlacement(matrix, el.x, y, side)
+
+
+def make_room(elements: tuple[Element, ...], code: str) -> tuple[Element, ...]:
+    """The elements with those beside a QR code moved right by as much as the code grew beyond the
+    width its form gives it (and narrowed to stay on the page)."""
+    if not code:
+        return elements
+    out = list(elements)
+    for qr in elements:
+        if qr.type != "qr":
+            continue
+        placed = place_qr(qr, code)
+        grow = placed.side - qr.w
+        if grow <= 0:
+            continue
+        for i, el in enumerate(out):
+            beside = (el.type in ("text", "code", "field") and el.after_table == qr.after_table
+                      and el.every_page == qr.every_page and el.x >= qr.x + qr.w - 0.01
+                      and placed.y - 1 <= el.y <= placed.y + placed.side + 1)
+            if beside:
+                x = el.x + grow
+                room = PAGE_W - 10 - x  # a line without a width gets one: it shrinks rather than run off
+                w = min(el.w, room) if el.w else (room if el.type == "text" else 0.0)
+                out[i] = replace(el, x=x, w=w)
+    return tuple(out)
 
 
 def _header_height(spec: FormSpec, table: Element) -> float:
@@ -153,9 +211,9 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
     y = el.y + dy
     size = el.size or spec.font_size
     if el.type == "text":
-        pen.text(el.x, y, fill(el.text, values), size, el.align, el.w, el.bold)
+        pen.text(el.x, y, fill(el.text, values, el.format), size, el.align, el.w, el.bold)
         if spec.bilingual and el.text_en:
-            pen.text(el.x, y + size * 0.45, fill(el.text_en, values), size * 0.7, el.align, el.w)
+            pen.text(el.x, y + size * 0.45, fill(el.text_en, values, el.format), size * 0.7, el.align, el.w)
     elif el.type == "field":
         label = fill(el.text, values)
         if spec.bilingual and el.text_en:
@@ -163,7 +221,7 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
         pen.text(el.x, y, label, size)
         lx = el.x + (stringWidth(label, pen.font, size) / mm) + 1.5
         width = max(10.0, el.w - (lx - el.x)) if el.w else 0
-        pen.text(lx, y, fill(el.value, values), size, el.align, width)
+        pen.text(lx, y, fill(el.value, values, el.format), size, el.align, width)
         if el.w:
             c.setLineWidth(0.3)
             c.line(lx * mm, _y(y + 1.2), (el.x + el.w) * mm, _y(y + 1.2))
@@ -180,7 +238,11 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
         r = el.w / 2
         c.circle((el.x + r) * mm, _y(y + r), r * mm)
         c.setFillGray(0.55)
-        pen.text(el.x, y + r + 1.5, fill(el.text or "（盖章）", values), size * 0.8, "center", el.w)
+        text_size, lines = seal_lines(fill(el.text or "（盖章）", values), pen.font, size * 0.8, el.w)
+        step = text_size * 0.3528 * 1.25  # points to mm, with line spacing
+        first = y + r + text_size * 0.3528 * 0.35 - step * (len(lines) - 1) / 2
+        for n, line in enumerate(lines):
+            pen.text(el.x, first + n * step, line, text_size, "center", el.w)
         c.restoreState()
     elif el.type == "signature":
         label = fill(el.text, values)
@@ -188,12 +250,23 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
         lx = el.x + stringWidth(label, pen.font, size) / mm + 1
         c.setLineWidth(0.3)
         c.line(lx * mm, _y(y + 1.2), (el.x + (el.w or 50)) * mm, _y(y + 1.2))
-        if el.value:
-            pen.text(lx + 1, y, fill(el.value, values), size)
+        name = fill(el.value, values).strip()
+        if name.strip("—–-－ "):  # a placeholder dash for "nobody named" leaves the line to sign on
+            pen.text(lx + 1, y, name, size)
     elif el.type == "qr" and code:
-        draw_qr(c, qr_matrix(code), el.x * mm, _y(y + el.w), el.w * mm)
+        placed = place_qr(replace(el, y=y), code)
+        draw_qr(c, placed.matrix, placed.x * mm, _y(placed.y + placed.side), placed.side * mm)
     elif el.type == "code" and code:
-        width = (el.w or 150) * mm
+        number = values.get("doc.number", "")
+        try:
+            short = short_code(code)
+        except BadCode:
+            short = ""
+        if number and short:
+            label = "简码核验 Short code：" if spec.bilingual else "简码核验："
+            pen.text(el.x, y, f"{label}{number} {short}", size + 2, bold=True)
+            y += (size + 2) * 0.3528 + 1.2
+        width = min(el.w or 150, PAGE_W - 10 - el.x) * mm
         line, lines = fill(el.text, values), []
         for group in code.split("-"):
             piece = group if line.endswith(("：", ":")) or not line else "-" + group
@@ -207,10 +280,35 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
             pen.text(el.x, y + n * size * 0.42, text, size)
 
 
+def seal_lines(text: str, font: str, size: float, width_mm: float) -> tuple[float, list[str]]:
+    """The seal's text whole: one line shrunk down to SEAL_MIN_SIZE, else wrapped at that size
+    (before the last opening bracket when it can) on lines that fit inside the circle."""
+    limit = (width_mm - 4) * mm
+    while size > SEAL_MIN_SIZE and stringWidth(text, font, size) > limit:
+        size = max(SEAL_MIN_SIZE, size - 0.5)
+    if stringWidth(text, font, size) <= limit:
+        return size, [text]
+    cut = text.rfind("（")  # the office's name, then （业务专用章）
+    parts = [text[:cut], text[cut:]] if cut > 0 else [text]
+    lines: list[str] = []
+    for part in filter(None, parts):
+        count = 1  # the fewest lines of about equal length that fit (no short last line)
+        while True:
+            step = -(-len(part) // count)
+            chunks = [part[i:i + step] for i in range(0, len(part), step)]
+            if all(stringWidth(chunk, font, size) <= limit for chunk in chunks) or step == 1:
+                break
+            count += 1
+        lines += chunks
+    return size, lines
+
+
 @lru_cache(maxsize=64)
-def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR modules of a code (error correction M; the quiet zone is left to the page)."""
-    return tuple(tuple(bool(v) for v in row) for row in segno.make(code, error="m", micro=False).matrix)
+def qr_matrix(code: str, error: str = "m") -> tuple[tuple[bool, ...], ...]:
+    """The QR modules of a code at the error correction given, not raised (the quiet zone is left
+    to the page)."""
+    made = segno.make(code, error=error, micro=False, boost_error=False)
+    return tuple(tuple(bool(v) for v in row) for row in made.matrix)
 
 
 def draw_qr(c: Canvas, matrix: tuple[tuple[bool, ...], ...], x: float, y: float, side: float) -> None:
@@ -253,7 +351,7 @@ def _draw_table(c: Canvas, pen: _Pen, spec: FormSpec, table: Element, rows: list
     for row in rows:
         x = x0
         for col in table.columns:
-            _cell(pen, col, row.get(col.key, ""), x, y + table.row_height * 0.68, size)
+            _cell(pen, col, format_value(row.get(col.key, ""), col.format), x, y + table.row_height * 0.68, size)
             x += col.width
         y += table.row_height
         c.line(x0 * mm, _y(y), (x0 + total_w) * mm, _y(y))

@@ -2,6 +2,11 @@
 
 Every problem is reported when the file is loaded, with the file, the line and the reason; a form
 that loads can always be printed. Coordinates are millimetres from the top-left corner of an A4 page.
+
+Values are printed through a format, set with `format` on an element (for each of its placeholders)
+or on a table column: "auto" (the default) groups amounts, "money" prints any number as an amount
+with thousands separators and two decimals (1,234,567.80), "int" prints a count (0 when blank),
+"text" prints the value as it is.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +22,9 @@ PAGE_W, PAGE_H = 210.0, 297.0
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 ELEMENT_TYPES = {"text", "field", "table", "line", "box", "seal", "signature", "qr", "code"}
 ALIGNS = {"left", "center", "right"}
+FORMATS = {"auto", "money", "int", "text"}
+_AMOUNT = re.compile(r"-?\d+\.\d\d")
+_FEN = Decimal("0.01")
 
 
 class FormFileError(Exception):
@@ -35,6 +44,7 @@ class Column:
     title_en: str
     width: float
     align: str
+    format: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class Element:
     columns: tuple[Column, ...] = ()
     row_height: float = 6.0
     line: int = 0
+    format: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
         raise FormFileError(path, _locate(lines, headers, i, "type"),
                             f"unknown element type {kind!r} (use one of {', '.join(sorted(ELEMENT_TYPES))})")
     known = {"type", "x", "y", "w", "h", "text", "text_en", "value", "size", "bold", "align",
-             "every_page", "after_table", "source", "columns", "row_height"}
+             "every_page", "after_table", "source", "columns", "row_height", "format"}
     for key in item:
         if key not in known:
             raise FormFileError(path, _locate(lines, headers, i, key), f"unknown key '{key}'")
@@ -183,6 +194,10 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
     if align not in ALIGNS:
         raise FormFileError(path, _locate(lines, headers, i, "align"),
                             f"align must be left, center or right, not {align!r}")
+    fmt = item.get("format", "auto")
+    if fmt not in FORMATS:
+        raise FormFileError(path, _locate(lines, headers, i, "format"),
+                            f"format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
     for key in ("text", "text_en", "value"):
         if key in item:
             if not isinstance(item[key], str):
@@ -209,7 +224,7 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
         kind, nums.get("x", 0.0), nums.get("y", 0.0), nums.get("w", 0.0), nums.get("h", 0.0),
         str(item.get("text", "")), str(item.get("text_en", "")), str(item.get("value", "")),
         nums.get("size", 0.0), bool(item.get("bold", False)), align, bool(item.get("every_page", False)),
-        bool(item.get("after_table", False)), source, columns, nums.get("row_height", 6.0), line,
+        bool(item.get("after_table", False)), source, columns, nums.get("row_height", 6.0), line, fmt,
     )
 
 
@@ -228,10 +243,50 @@ def _columns(path: Path, line: int, raw: Any, source: str, allowed: frozenset[st
         align = col.get("align", "left")
         if align not in ALIGNS:
             raise FormFileError(path, line, f"column {col['key']!r}: align must be left, center or right")
-        out.append(Column(col["key"], col["title"], str(col.get("title_en", "")), float(width), align))
+        fmt = col.get("format", "auto")
+        if fmt not in FORMATS:
+            raise FormFileError(path, line,
+                                f"column {col['key']!r}: format must be one of {', '.join(sorted(FORMATS))}")
+        out.append(Column(col["key"], col["title"], str(col.get("title_en", "")), float(width), align, fmt))
     return tuple(out)
 
 
-def fill(template: str, values: dict[str, str]) -> str:
-    """A template with its {placeholders} replaced (every name was checked when the form loaded)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+def format_value(value: str | Decimal | int, fmt: str = "auto") -> str:
+    """A value as printed in the format (see the module's notes); text that is not a number is
+    printed as it is ("—" stays "—"). Exact: Decimal all the way, never a float."""
+    if fmt == "text":
+        return str(value)
+    if isinstance(value, bool):
+        value = int(value)
+    if fmt == "int":
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, Decimal):
+            return f"{value.to_integral_value(ROUND_HALF_UP):f}" if value.is_finite() else str(value)
+        text = value.strip()
+        if not text:
+            return "0"
+        return str(int(text)) if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()) else value
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        text = value.strip()
+        if fmt == "auto" and not _AMOUNT.fullmatch(text.replace(",", "")):
+            return value
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            return value
+    if fmt == "auto" and not isinstance(value, str):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return f"{number.quantize(_FEN, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def fill(template: str, values: dict[str, str], fmt: str = "auto") -> str:
+    """A template with its {placeholders} replaced, each value printed in the format (every name
+    was checked when the form loaded)."""
+    return _PLACEHOLDER.sub(lambda m: format_value(values.get(m.group(1), ""), fmt), template)

@@ -35,7 +35,17 @@ from desktop.core.store.models import (
     TrustedOffice,
     Worker,
 )
-from desktop.core.verification import BadCode, decode, make_code, normalise, signature_valid
+from desktop.core.verification import (
+    PREFIX,
+    BadCode,
+    decode,
+    make_code,
+    normalise,
+    normalise_short,
+    short_code,
+    signature_valid,
+    split_short,
+)
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -300,9 +310,14 @@ class DocumentService:
         return written
 
     def verify(self, text: str, lang: str = "zh") -> Verdict:
-        """Check a verification code (or a PDF file carrying one) against trusted identities."""
+        """Check a verification code (or a PDF file carrying one) against trusted identities, or a
+        document number with its short code ("NUMBER SHORTCODE", "NUMBER/SHORTCODE") against the
+        register."""
         from desktop.core.messages import render as msg
 
+        short = None if normalise(text).startswith(PREFIX) else split_short(text)
+        if short is not None:
+            return self.verify_short(*short, lang=lang)
         code = _code_from(text)
         try:
             decoded = decode(code)
@@ -331,6 +346,30 @@ class DocumentService:
                 return verdict(False, msg("verify.void", lang, date=doc.voided_on.isoformat(),
                                          reason=doc.void_reason or ""), void=True)
         return verdict(True, msg("verify.ok", lang))
+
+    def verify_short(self, number: str, short: str, lang: str = "zh") -> Verdict:
+        """Check a document number and its typed short code against this office's register."""
+        from desktop.core.messages import render as msg
+
+        number = number.strip()
+        with self._ledger.read() as s:
+            doc = s.scalars(select(Document).where(func.upper(Document.number) == number.upper())).first()
+            if doc is None:
+                return Verdict(False, None, number, None, None, None, None,
+                               msg("verify.unknown_number", lang, number=number))
+            try:
+                f = decode(doc.code).fields
+                expected = short_code(doc.code)
+            except BadCode:
+                return Verdict(False, doc.kind, doc.number, None, None, None, None, msg("verify.malformed", lang))
+            if normalise_short(expected) != normalise_short(short):
+                return Verdict(False, doc.kind, doc.number, None, None, None, None,
+                               msg("verify.short_mismatch", lang, number=doc.number))
+            found = (doc.kind, doc.number, _opt(f.get("o")), _opt(f.get("p")), _opt(f.get("m")), _opt(f.get("d")))
+            if doc.voided_on is not None:
+                return Verdict(False, *found, msg("verify.void", lang, date=doc.voided_on.isoformat(),
+                                                   reason=doc.void_reason or ""), void=True)
+        return Verdict(True, *found, msg("verify.short_ok", lang))
 
     def _form_version(self, kind: str, version: str) -> FormSpec:
         spec = forms()[kind]
