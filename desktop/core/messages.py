@@ -103,6 +103,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "take": ("采用的一方", "side to keep"),
     "conflict": ("数据冲突", "sync conflict"),
     "outbox": ("发送文件夹", "outbox folder"),
+    # office contact details and document content
+    "postcode": ("邮政编码", "postcode"),
+    "contact": ("本机构联系方式", "office contact details"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -478,6 +481,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "switch.drawing_pension": ("自{since}起领取职工基本养老金，不能转入城乡居民养老保险（不得同时领取两种养老保险待遇）", "drawing the employees' pension since {since}: no move to the residents' pension (no double pension)"),
     "switch.no_employee_months": ("本机构没有该参保人的职工养老保险缴费记录，无需办理制度衔接", "no employees' pension months known here: there is nothing to switch"),
     "switch.no_resident_years": ("职工养老保险缴费满{years}年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months ({years} years or more) and no residents' pension years known here: there is nothing to switch"),
+    # office contact details and document content (statement, certificates of coverage)
+    "postcode.format": ("{value}不是有效邮政编码（6位数字）", "{value} is not a valid postcode (6 digits)"),
+    "office_phone.format": ("{value}不是有效电话号码（数字，可用连字符分隔区号，如 0791-86123456）", "{value} is not a valid phone number (digits, a hyphen after the area code, e.g. 0791-86123456)"),
+    "bank_account.format": ("{value}不是有效银行账号（6至32位数字）", "{value} is not a valid bank account number (6 to 32 digits)"),
+    "office.contact_too_long": ("过长（最多{most}个字符）", "too long ({most} characters at most)"),
+    "statement.interest_missing": ("{years}年的个人账户记账利率尚未录入，不能出具参保缴费证明（证明不得附带未计利息的说明）：请先录入该年记账利率（机构设置 → 费率与工资 → 记账利率，或 shebao interest set --year {year} --rate 利率）", "the crediting rate of {years} is not entered, so no statement can be issued (an official statement carries no note of missing interest): enter it first (Office settings → Rates and wages → Crediting rate, or shebao interest set --year {year} --rate RATE)"),
+    "coverage.passport_required": ("{name}没有登记护照号码，不能出具参保证明：请先在参保人信息中录入护照号码", "{name} has no passport number registered, so no certificate of coverage can be issued: enter the passport number in the person's details first"),
 }
 
 
