@@ -57,7 +57,7 @@ _COMMON = {"office.name", "office.code", "office.region", "office.region_name", 
            "doc.date", "doc.kind_name", "doc.clerk", "page", "pages",
            "office.address", "office.phone", "office.postcode"}
 _PERSON = {"person.name", "person.sex", "person.birth_date", "person.id_number", "person.ssn",
-           "person.hukou", "person.phone", "person.nationality", "person.passport", "person.name_latin"}
+           "person.hukou", "person.phone", "person.nationality", "person.passport"}
 # The statement's month-by-month detail: one row per month and employer, the amount of each scheme
 # (employer and employee together; the pension's two parts apart), then a totals row.
 MONTH_COLUMNS = ("month", "employer", "base", "pension_employer", "pension_employee", "medical",
@@ -88,7 +88,7 @@ DATA_PATHS: dict[str, frozenset[str]] = {
     "coverage-certificate": frozenset(_COMMON | _PERSON | {
         "agreement.name_zh", "agreement.name_en", "partner.name_zh", "partner.name_en",
         "cert.name_zh", "cert.name_partner", "cert.from", "cert.to", "cert.kind_zh", "cert.kind_en",
-        "cert.extension", "person.sex_en", "employer.name", "employer.uscc", "host.name",
+        "cert.extension", "person.sex_en", "person.name_latin", "employer.name", "employer.uscc", "host.name",
         "schemes[]", "schemes[].name_zh", "schemes[].name_en"}),
     "transfer-certificate": frozenset(_COMMON | _PERSON | _YEARS | {
         "account.balance", "cert.period_from", "cert.period_to", "cert.months_paid", "cert.region",
@@ -346,7 +346,8 @@ class DocumentService:
         values["account.note"] = "".join(notes)
         years = [{"year": str(y.year), "months": str(y.months), "base_total": _money(y.base_total),
                   "opening": _money(y.opening),
-                  "rate": f"{y.rate * 100:.2f}%" if y.rate is not None else "未设置",
+                  "rate": f"{y.rate * 100:.2f}%" if y.rate is not None
+                  else "未设置" if y.year < today.year else "—",  # this year's rate comes after the year
                   "interest": _money(y.interest), "credited": _money(y.credited),
                   "closing": _money(y.closing)} for y in st.account_years]
         pension = next((r for r in st.schemes if r.scheme == "pension"), None)
