@@ -232,6 +232,27 @@ def test_certificate_of_coverage_needs_a_passport_and_prints_the_latin_name(ledg
     assert f"地址 Address：{ADDRESS}　邮政编码 Postcode：330038　电话 Tel.：0791-86123456" in page
 
 
+def test_cli_refuses_a_certificate_of_coverage_without_a_passport(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHEBAO_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "e.db")
+    for args in (["init", "--office", "NC01", "--office-name", "南昌", "--region", "360100"],
+                 ["wage", "set", "--region", "360000", "--year", "2026", "--monthly", "6000"],
+                 ["employer", "register", "--uscc", EMPLOYER, "--name", "赣江机械", "--risk-class", "2"],
+                 ["worker", "register", "--id-number", "510107198511113215", "--name", "张三",
+                  "--hukou-region", "510107", "--hukou-type", "rural"],
+                 ["contrib", "record", "--worker", "510107198511113215", "--employer", EMPLOYER,
+                  "--month", "2026-10", "--wage", "7000"]):
+        assert run(capsys, "--db", db, *args)[0] == 0, args
+    issue = ["--db", db, "exemption", "issue", "--worker", "510107198511113215", "--country", "JP",
+             "--employer", EMPLOYER, "--host-employer", "Muster KK", "--from", "2027-01-01", "--to", "2027-12-31"]
+    code, _, err = run(capsys, *issue)
+    assert code == 3 and "张三没有登记护照号码，不能出具参保证明" in err and "--passport" in err
+    code, _, _ = run(capsys, "--json", *issue, "--passport", "EA1234567", "--out", "c.pdf")
+    assert code == 0 and "张三　ZHANG SAN" in text((tmp_path / "c.pdf").read_bytes())
+
+
 def test_a_foreign_nationals_name_stays_as_registered(ledger: Ledger) -> None:
     from desktop.core.services.documents import person_values
     from desktop.core.store.models import Worker

@@ -150,8 +150,6 @@ class ExemptionService:
             office = load_office(s)
             a = require_agreement(self._agreements(s), code)
             w = require_worker(s, worker)
-            if not travel and not w.passport:  # the partner's institution identifies the person by it
-                raise RefusedByRule("coverage.passport_required", "passport", name=w.name)
             e = s.scalars(select(Employer).where(Employer.uscc == clean(employer))).first()
             if e is None:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
@@ -175,6 +173,8 @@ class ExemptionService:
             terms = a.terms_on(first)  # an earlier arrangement's, where one was in force then
             covered = terms.schemes_for(self_employed)
             self._check_insured(s, w, e, terms, covered, first, today)
+            if not travel and not w.passport:  # the partner's institution identifies the person by it
+                raise RefusedByRule("coverage.passport_required", "passport", name=w.name)
             number = next_number(s, office, "coverage-certificate", today)
             data = self._data(office, w, e, terms, host, first, last, covered, self_employed,
                               extension, number, today, clerk)
