@@ -66,6 +66,8 @@ def test_the_transfer_letter_takes_the_offices_details_where_empty(ledger: Ledge
         "address": ADDRESS, "phone": "0791-88888888"}
     qtbot.waitUntil(lambda: dialog.context is not None)
     runner.wait()
+    qtbot.wait(50)
+    assert dialog.grab().save(str(SHOTS / "transfer_letter_prefilled.png"))
     dialog.close()
 
 
