@@ -63,9 +63,10 @@ def test_first_posting_boundaries(ledger: Ledger, posted: str, country: str) -> 
     start = dt.date(2027, 1, 1)
     last = last_allowed_day(start, months)  # type: ignore[arg-type]
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, country, EMPLOYER, HOST, start, last + dt.timedelta(days=1))
+        ledger.exemptions.issue(posted, country, EMPLOYER, HOST, start, last + dt.timedelta(days=1),
+                                passport="EA1234567")
     assert err.value.key == "agreement.too_long" and last.isoformat() in err.value.message("zh")
-    cert = ledger.exemptions.issue(posted, country, EMPLOYER, HOST, start, last)
+    cert = ledger.exemptions.issue(posted, country, EMPLOYER, HOST, start, last, passport="EA1234567")
     assert cert.schemes == schemes and cert.valid_to == last
 
 
@@ -79,60 +80,66 @@ def test_boundary_arithmetic() -> None:
 def test_no_agreement_and_not_in_force(ledger: Ledger, posted: str) -> None:
     for country in ("US", "GB"):
         with pytest.raises(RefusedByRule) as err:
-            ledger.exemptions.issue(posted, country, EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+            ledger.exemptions.issue(posted, country, EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
         assert err.value.key == "agreement.none" and country in err.value.message("en")
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "FR", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(posted, "FR", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert err.value.key == "agreement.not_in_force"
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2025-06-01", "2025-12-31")
+        ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2025-06-01", "2025-12-31", passport="EA1234567")
     assert err.value.key == "agreement.not_in_force" and "2025-10-14" in err.value.message("zh")
     with pytest.raises(RefusedByRule) as err:  # in force, but no posting period recorded
-        ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert err.value.key == "agreement.no_period"
     with pytest.raises(InvalidInput):
-        ledger.exemptions.issue(posted, "Germany", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(posted, "Germany", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
 
 
 def test_not_insured_or_not_contributing(ledger: Ledger, person: str) -> None:
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert err.value.key == "exemption.not_insured"
     ledger.contributions.record(person, EMPLOYER, "2025-01", "8000")  # long ago: not contributing now
     with pytest.raises(RefusedByRule):
-        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     ledger.contributions.record(person, EMPLOYER, "2026-10", "8000", "pension")  # no unemployment
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31")
+        ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert "失业保险" in err.value.message("zh")
-    assert ledger.exemptions.issue(person, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31").schemes == ("pension",)
+    assert ledger.exemptions.issue(person, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31",
+                                   passport="EA1234567").schemes == ("pension",)
 
 
 def test_self_employed_and_prior_employment(ledger: Ledger, posted: str) -> None:
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True)
+        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True,
+                                passport="EA1234567")
     assert err.value.key == "agreement.no_self_employed"
-    kr = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True)
+    kr = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True,
+                                 passport="EA1234567")
     assert kr.schemes == ("pension",)
     ledger.employers.register(EMPLOYER_2, "新单位", None, 1)
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "NL", EMPLOYER_2, HOST, "2028-01-01", "2028-12-31")
+        ledger.exemptions.issue(posted, "NL", EMPLOYER_2, HOST, "2028-01-01", "2028-12-31", passport="EA1234567")
     assert err.value.key == "exemption.prior_employment"
 
 
 def test_overlap_extension_end_and_withdrawal(ledger: Ledger, posted: str) -> None:
-    first = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2030-12-31")  # 48 months
+    first = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2030-12-31",
+                                    passport="EA1234567")  # 48 months
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2030-06-01", "2030-12-31")
+        ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2030-06-01", "2030-12-31", passport="EA1234567")
     assert err.value.key == "exemption.overlap" and first.number in err.value.message("zh")
     with pytest.raises(RefusedByRule) as err:  # an extension starts the day after the certificate it extends
         ledger.exemptions.issue(
-            posted, "DE", EMPLOYER, HOST, "2031-01-02", "2033-12-31", extension=True)
+            posted, "DE", EMPLOYER, HOST, "2031-01-02", "2033-12-31", extension=True, passport="EA1234567")
     assert err.value.key == "exemption.no_previous"
     with pytest.raises(RefusedByRule) as err:  # 96 months in all: the last day is 2034-12-31
-        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2035-01-01", extension=True)
+        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2035-01-01", extension=True,
+                                passport="EA1234567")
     assert err.value.key == "agreement.total_too_long" and "2034-12-31" in err.value.message("zh")
-    ext = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2034-12-31", extension=True)
+    ext = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2034-12-31", extension=True,
+                                  passport="EA1234567")
     assert ext.extension
     listing = ledger.exemptions.register_list(worker=posted)
     assert [c.number for c in listing] == [ext.number, first.number] and listing[0].extension
@@ -146,21 +153,25 @@ def test_overlap_extension_end_and_withdrawal(ledger: Ledger, posted: str) -> No
     assert not verdict.valid and verdict.void
     with pytest.raises(Conflict):
         ledger.exemptions.withdraw(ext.number, "again")
-    assert ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2033-12-31", extension=True)
+    assert ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2033-12-31", extension=True,
+                                   passport="EA1234567")
 
 
 def test_serbia_allows_one_extension_and_spain_wants_notice(ledger: Ledger, posted: str) -> None:
-    rs = ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2026-12-01", "2031-11-30")
-    ext = ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2031-12-01", "2032-11-30", extension=True)
+    rs = ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2026-12-01", "2031-11-30", passport="EA1234567")
+    ext = ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2031-12-01", "2032-11-30", extension=True,
+                                  passport="EA1234567")
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2032-12-01", "2033-11-30", extension=True)
+        ledger.exemptions.issue(posted, "RS", EMPLOYER, HOST, "2032-12-01", "2033-11-30", extension=True,
+                                passport="EA1234567")
     assert err.value.key == "agreement.extensions_used" and rs.number != ext.number
     ledger.exemptions.withdraw(ext.number, "x")
     ledger.exemptions.withdraw(rs.number, "x")
-    ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2021-02-01", "2027-01-31")
+    ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2021-02-01", "2027-01-31", passport="EA1234567")
     ledger.exemptions.correct("ES", "max_total_months", "120", "partner institution agreed", "测试员")
     with pytest.raises(RefusedByRule) as err:  # today 2026-11-23 is later than 3 months before 2027-01-31
-        ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True)
+        ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True,
+                                passport="EA1234567")
     assert err.value.key == "agreement.late_extension" and "2026-10-31" in err.value.message("zh")
 
 
@@ -170,26 +181,28 @@ def test_the_spanish_extension_deadline_to_the_day(ledger: Ledger, posted: str, 
                                                     accepted: bool) -> None:
     """Spain wants an extension applied for at least 3 months before the posting ends: for a posting
     ending 2027-01-31 the last day to apply is 2026-10-31 (31 January less three months, by hand)."""
-    ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2021-02-01", "2027-01-31")
+    ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2021-02-01", "2027-01-31", passport="EA1234567")
     ledger.exemptions.correct("ES", "max_total_months", "120", "partner institution agreed", "测试员")
     ledger.clock = day
     if accepted:
-        ext = ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True)
+        ext = ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True,
+                                      passport="EA1234567")
         assert ext.number.startswith("OFF01-")
         return
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True)
+        ledger.exemptions.issue(posted, "ES", EMPLOYER, HOST, "2027-02-01", "2028-01-31", extension=True,
+                                passport="EA1234567")
     assert (err.value.key, err.value.field) == ("agreement.late_extension", "from")
     assert "最晚2026-10-31" in err.value.message("zh")
 
 
 def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
     with pytest.raises(RefusedByRule) as err:  # 48 months as shipped (the agreement's text)
-        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+        ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
     assert "48" in err.value.message("zh")
     changed = ledger.exemptions.correct("DE", "first_posting_months", "60", "provincial notice (60 months)", "李科长")
     assert changed.first_posting_months == 60
-    german = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+    german = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
     assert german.valid_to == dt.date(2031, 12, 31)
     ledger.exemptions.withdraw(german.number, "测试：另行派遣")
     [(field, value, reason, by, _when)] = ledger.exemptions.corrections("DE")
@@ -197,7 +210,8 @@ def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
     with pytest.raises(InvalidInput):
         ledger.exemptions.correct("DE", "colour", "1", "x", "y")
     ledger.exemptions.correct("KG", "first_posting_months", "36", "notice", "李科长")
-    assert ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2029-12-31").schemes == (
+    assert ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2029-12-31",
+                                   passport="EA1234567").schemes == (
         "pension", "resident_pension")
 
 
@@ -262,9 +276,10 @@ def test_certificate_pdf_is_bilingual_and_verifiable(ledger: Ledger, posted: str
 
 
 def test_statistics_by_year_country_and_kind(ledger: Ledger, posted: str, tmp_path: Path) -> None:
-    ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True)
-    ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2028-01-01", "2028-12-31")
-    w = ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2029-01-01", "2029-12-31")
+    ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2027-12-31", self_employed=True,
+                            passport="EA1234567")
+    ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2028-01-01", "2028-12-31", passport="EA1234567")
+    w = ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2029-01-01", "2029-12-31", passport="EA1234567")
     ledger.exemptions.withdraw(w.number, "cancelled")
     assert ledger.exemptions.statistics(2026) == [
         {"year": 2026, "country": "DE", "employees": 1, "self_employed": 0, "total": 1},
@@ -311,11 +326,12 @@ def test_korea_certificate_across_the_agreement_date(ledger: Ledger) -> None:
 def test_posting_to_korea_under_the_interim_arrangement(ledger: Ledger, posted: str) -> None:
     """A certificate for a posting that began in 2010: pension only, no time limit, until 2013-01-15."""
     with pytest.raises(RefusedByRule) as err:
-        ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-06-30")
+        ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-06-30", passport="EA1234567")
     assert err.value.key == "agreement.phase_ends" and "2013-01-15" in err.value.message("zh")
-    cert = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-01-15")  # 8 years: no limit
+    cert = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2005-01-01", "2013-01-15",
+                                   passport="EA1234567")  # 8 years: no limit
     assert cert.schemes == ("pension",)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(cert.pdf)).pages)
     assert "互免养老保险缴费临时措施" in text
-    now = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2031-12-31")
+    now = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
     assert now.schemes == ("pension", "resident_pension", "unemployment")

@@ -175,7 +175,7 @@ def test_the_transfer_report_writes_amounts_as_numbers() -> None:
 def test_the_certificate_statistics_are_safe(ledger: Ledger, person: str) -> None:
     for month in range(1, 12):
         ledger.contributions.record(person, EMPLOYER, f"2026-{month:02d}", "8000")
-    ledger.exemptions.issue(person, "DE", EMPLOYER, "Muster GmbH", "2027-01-01", "2027-12-31")
+    ledger.exemptions.issue(person, "DE", EMPLOYER, "Muster GmbH", "2027-01-01", "2027-12-31", passport="EA1234567")
     text = ledger.exemptions.statistics_csv()
     assert text.startswith("\ufeff")
     rows = read_csv(text)

@@ -136,7 +136,9 @@ def test_transfer_forms_load_with_their_kinds() -> None:
     assert KINDS["information-table"][:2] == ("XX", "基本养老保险参保缴费信息表")
     for kind in TRANSFER_KINDS:
         spec = shipped[kind]
-        version = "2026.2" if kind == "information-table" else "2026.1"  # 2026.2: the periods table
+        # information-table 2026.2: the periods table; 2026.3 and contact-letter 2026.2: the office's
+        # address, postcode and phone in the heading
+        version = "2026.3" if kind == "information-table" else "2026.2"
         assert spec.kind == kind and spec.version == version and spec.data_paths == DATA_PATHS[kind]
         assert spec.title == KINDS[kind][1]
     assert [t.source for t in shipped["information-table"].tables] == ["rows", "periods"]

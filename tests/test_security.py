@@ -225,7 +225,7 @@ ACTIONS: dict[str, tuple[Action, frozenset[str]]] = {
     "contrib.correct": (lambda led, p: led.contributions.correct(p, EMPLOYER, "2026-10", "9000", "工资申报有误"),
                         security.SUPERVISE),
     "exemption.issue": (lambda led, p: led.exemptions.issue(p, "DE", EMPLOYER, "Muster GmbH", "2026-12-01",
-                                                            "2027-11-30"), security.SUPERVISE),
+                                                            "2027-11-30", passport="EA1234567"), security.SUPERVISE),
     "approval.approve": (_request_then_approve, security.SUPERVISE),
     "wage.set": (lambda led, p: led.reference.set_wage("360000", 2027, "6500"), security.ADMIN),
     "rate.set": (lambda led, p: led.reference.set_rate("360100", "medical", "2027-01", "0.07", "0.02"),

@@ -127,7 +127,7 @@ def test_correcting_a_recorded_month(staffed: Ledger) -> None:
 
 def test_a_certificate_of_coverage_on_approval(staffed: Ledger) -> None:
     p = as_(staffed, "clerk1").approvals.request_certificate(
-        PERSON, "DE", EMPLOYER, "Muster GmbH", "2026-12-01", "2028-11-30")
+        PERSON, "DE", EMPLOYER, "Muster GmbH", "2026-12-01", "2028-11-30", passport="EA1234567")
     assert p.describe() == "为张三（510107********3215）出具DE参保证明：2026-12-01至2028-11-30"
     with staffed.read() as s:
         assert s.scalars(select(CoverageCertificate)).first() is None
@@ -173,7 +173,7 @@ def test_cli_clerk_requests_and_supervisor_approves(staffed: Ledger, tmp_path: P
     void_id = data["approval"]
     code, data, _ = run(capsys, "--db", db, "--json", "exemption", "issue", "--worker", PERSON, "--country", "DE",
                         "--employer", EMPLOYER, "--host-employer", "Muster GmbH", "--from", "2026-12-01",
-                        "--to", "2027-11-30")
+                        "--to", "2027-11-30", "--passport", "EA1234567")
     assert code == 0 and data["status"] == "pending" and data["certificate_no"] is None
     cert_id = data["approval"]
     code, data, _ = run(capsys, "--db", db, "--json", "contrib", "correct", "--worker", PERSON, "--employer",

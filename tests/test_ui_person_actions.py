@@ -39,6 +39,7 @@ def test_issue_a_certificate_from_the_person_page_and_preview_it(
     qtbot.keyClicks(dialog.employer, EMPLOYER)
     qtbot.keyClicks(dialog.host, "Muster KK")
     qtbot.keyClicks(dialog.start, "2027-01-01")
+    qtbot.keyClicks(dialog.passport, "EA1234567")  # the person has none registered
     qtbot.keyClicks(dialog.end, "2032-01-01")  # one day too long: refused, naming the last day
     dialog.accept()
     qtbot.waitUntil(lambda: dialog.fields["to"].error.text() != "", timeout=20000)
@@ -74,8 +75,9 @@ def test_print_a_statement_from_the_person_page(
 def test_register_and_statistics_on_screen(
         window: MainWindow, ledger: Ledger, person: str, qtbot: Any, tmp_path: Path) -> None:
     _posted(ledger, person)
-    ledger.exemptions.issue(person, "KR", EMPLOYER, "Hanil Co.", "2027-01-01", "2027-12-31", self_employed=True)
-    ledger.exemptions.issue(person, "DE", EMPLOYER, "Muster GmbH", "2028-01-01", "2028-12-31")
+    ledger.exemptions.issue(person, "KR", EMPLOYER, "Hanil Co.", "2027-01-01", "2027-12-31", self_employed=True,
+                            passport="EA1234567")
+    ledger.exemptions.issue(person, "DE", EMPLOYER, "Muster GmbH", "2028-01-01", "2028-12-31", passport="EA1234567")
     window.coverage_action.trigger()
     dialog = window.active_dialog
     assert isinstance(dialog, CoverageRegisterDialog)

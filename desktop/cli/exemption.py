@@ -33,7 +33,9 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--self-employed", action="store_true", help=zh_en("自雇人员", "the person is self-employed"))
     c.add_argument("--special", action="store_true", help=zh_en("协定有特殊延期条款时按特殊情形延期",
                                                                 "special-case extension where the agreement has one"))
-    c.add_argument("--passport", help=zh_en("护照号码（印在证明上）", "passport number (printed on the certificate)"))
+    c.add_argument("--passport", help=zh_en("护照号码（印在证明上；参保人未登记护照号码时必填）",
+                                            "passport number (printed on the certificate; required when the "
+                                            "person has none registered)"))
     c.add_argument("--out", help=zh_en("PDF 保存到此文件（默认：证明编号.pdf）",
                                        "save the PDF to this file (default: NUMBER.pdf)"))
     c.set_defaults(handler=_issue)

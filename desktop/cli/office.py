@@ -45,9 +45,10 @@ def add_init_parsers(sub: Any) -> None:
 
 
 def add_office_parsers(sub: Any) -> None:
-    """`office identity` and `office trust`."""
-    grp = sub.add_parser("office", help=zh_en("经办机构身份：导出本机构的公开身份，信任其他机构",
-                                              "office identity: export this office's, trust another's")
+    """`office identity`, `office trust` and `office contact`."""
+    grp = sub.add_parser("office", help=zh_en("经办机构身份：导出本机构的公开身份，信任其他机构；本机构联系方式",
+                                              "office identity: export this office's, trust another's; "
+                                              "its contact details")
                          ).add_subparsers(dest="action", required=True)
     c = grp.add_parser("identity", help=zh_en("导出本机构的公开身份（代码、名称、公钥），交给其他机构",
                                               "export this office's public identity (code, name, public key) for "
@@ -58,6 +59,22 @@ def add_office_parsers(sub: Any) -> None:
                                            "trust another office: accept its sync files and documents"))
     c.add_argument("file", help=zh_en("对方导出的身份文件（JSON）", "the identity file it exported (JSON)"))
     c.set_defaults(handler=_trust)
+    c = grp.add_parser("contact", help=zh_en("本机构的地址、电话、邮政编码和银行账户（印在文书抬头和联系函上）；"
+                                             "不带选项时显示，带选项时修改（需管理员），空值清除",
+                                             "this office's address, phone, postcode and bank account (printed "
+                                             "in every document's heading and on contact letters); shown without "
+                                             "options, changed with them (administrator), an empty value clears"))
+    for option, field, zh, en in (
+            ("--address", "address", "地址", "the address"),
+            ("--phone", "phone", "联系电话：数字，区号后可用连字符，如 0791-86123456",
+             "the phone: digits, a hyphen after the area code, e.g. 0791-86123456"),
+            ("--postcode", "postcode", "邮政编码：6位数字", "the postcode: 6 digits"),
+            ("--bank", "bank", "开户银行", "the bank"),
+            ("--bank-account", "bank_account", "银行账号：数字", "the bank account number: digits"),
+            ("--bank-account-name", "bank_account_name", "开户名称（空白时联系函印本机构名称）",
+             "the account name (blank: the office's name on contact letters)")):
+        c.add_argument(option, dest=field, default=None, help=zh_en(zh, en))
+    c.set_defaults(handler=_contact)
 
 
 def add_forms_parsers(sub: Any) -> None:
@@ -110,3 +127,13 @@ def _trust(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
         raise InvalidInput("identity.format", "file") from None
     o = ledger.office.trust(data if isinstance(data, dict) else {})
     return {"trusted": {"code": o.code, "name": o.name, "region": o.region, "fingerprint": o.fingerprint}}
+
+
+def _contact(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from desktop.core.services.office import CONTACT_FIELDS
+
+    given = {name: getattr(a, name) for name in CONTACT_FIELDS if getattr(a, name) is not None}
+    contact = ledger.office.set_contact(**given) if given else ledger.office.contact()
+    return {"contact": asdict(contact)}

@@ -211,6 +211,18 @@ def _build(ledger: Ledger, timeline: _Timeline, rng: random.Random, count: int, 
     made.office = ledger.office.init("DEMO0791", "南昌市社会保险事业管理局（演示）", REGION).code
     for year in range(first.year, current.year + 1):
         ledger.reference.set_wage("360000", year, Decimal(5200 + (year - 2015) * 420))
+    # The office's contact details (made up), printed in every document's heading and on its letters.
+    ledger.office.set_contact(address="江西省南昌市红谷滩区示例路1号（演示）", phone="0791-80000000",
+                              postcode="330038", bank="示例银行南昌分行（演示）", bank_account="6200000000000000791")
+    # A year whose crediting rate is not shipped yet (announced in the middle of the next year) is
+    # entered by the office before statements can be issued; the demo enters the last rate shipped.
+    from desktop.core.refdata import shipped_interest
+
+    known = [y for y in range(first.year - 40, current.year) if shipped_interest(y) is not None]
+    for year in range(max(known, default=first.year) + 1, current.year):
+        rate = shipped_interest(max(known)) if known else None
+        if rate is not None:
+            ledger.reference.set_interest(year, rate)
     codes = []
     for i, (name, risk) in enumerate(EMPLOYERS, start=1):
         codes.append(ledger.employers.register(demo_uscc(i), name, REGION, risk).uscc)
@@ -288,7 +300,8 @@ def _month(ledger: Ledger, timeline: _Timeline, persons: list[_Person], special:
         start = calendar.add(1)
         made.certificate = ledger.exemptions.issue(
             posted.number, POSTED_TO, posted.employer, HOST_EMPLOYER, start.first_day(),
-            start.add(24).first_day() - dt.timedelta(days=1)).number
+            start.add(24).first_day() - dt.timedelta(days=1),
+            passport="EA" + posted.number[-7:].replace("X", "0")).number  # a made-up passport number
 
 
 def _record(ledger: Ledger, person: _Person, month: Month, arrears: bool = False) -> int:

@@ -105,6 +105,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "outbox": ("发送文件夹", "outbox folder"),
     # registration and recording at the counter (enrolment)
     "start": ("参保起始月份", "start month"),
+    # office contact details and document content
+    "postcode": ("邮政编码", "postcode"),
+    "contact": ("本机构联系方式", "office contact details"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -492,6 +495,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.unknown_number": ("本机构文书登记簿中没有编号为{number}的文书", "there is no document numbered {number} in this office's register"),
     "verify.short_mismatch": ("简码与编号{number}登记的文书不符", "the short code does not match document {number} in the register"),
     "verify.short_ok": ("验证通过：编号和简码与本机构登记的文书相符", "valid: the number and short code match a document in this office's register"),
+    # office contact details and document content (statement, certificates of coverage)
+    "postcode.format": ("{value}不是有效邮政编码（6位数字）", "{value} is not a valid postcode (6 digits)"),
+    "office_phone.format": ("{value}不是有效电话号码（数字，可用连字符分隔区号，如 0791-86123456）", "{value} is not a valid phone number (digits, a hyphen after the area code, e.g. 0791-86123456)"),
+    "bank_account.format": ("{value}不是有效银行账号（6至32位数字）", "{value} is not a valid bank account number (6 to 32 digits)"),
+    "office.contact_too_long": ("过长（最多{most}个字符）", "too long ({most} characters at most)"),
+    "statement.interest_missing": ("{years}年的个人账户记账利率尚未录入，不能出具参保缴费证明（证明不得附带未计利息的说明）：请先录入该年记账利率（机构设置 → 费率与工资 → 记账利率，或 shebao interest set --year {year} --rate 利率）", "the crediting rate of {years} is not entered, so no statement can be issued (an official statement carries no note of missing interest): enter it first (Office settings → Rates and wages → Crediting rate, or shebao interest set --year {year} --rate RATE)"),
+    "coverage.passport_required": ("{name}没有登记护照号码，不能出具参保证明：请填写护照号码（命令行 --passport）", "{name} has no passport number registered, so no certificate of coverage can be issued: give the passport number (--passport)"),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from desktop.core.agreements import Agreement
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.ids import validate_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.services.workers import WorkerInfo
@@ -86,7 +86,8 @@ class ExemptionDialog(FormDialog):
         self.add_field("host_employer", self.host, required("host_employer"))
         self.add_field("from", self.start, a_date("from"))
         self.add_field("to", self.end, a_date("to"))
-        self.add_field("passport", self.passport)
+        self.passport.setText(worker.passport or "")
+        self.add_field("passport", self.passport, self._passport_given)
         self.body.addWidget(self.extension)
         self.body.addWidget(self.self_employed)
         self.body.addWidget(self.help)
@@ -94,6 +95,11 @@ class ExemptionDialog(FormDialog):
         self.retranslate()
         self._show_offer()
         self.country.setFocus()
+
+    def _passport_given(self, text: str) -> None:
+        """A certificate of coverage names the person's passport: refused without one."""
+        if not text.strip():
+            raise RefusedByRule("coverage.passport_required", "passport", name=self.worker.name)
 
     def _show_offer(self) -> None:
         code = self.country.currentData()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
-from desktop.core.services.office import OfficeInfo
+from desktop.core.services.office import CONTACT_FIELDS, OfficeContact, OfficeInfo
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, error_label, hbox, short_message, vbox
 from desktop.ui.operations import op, query
@@ -104,8 +104,33 @@ class SettingsDialog(Retranslating, QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.office_form.addRow(label, value)
         self.office_values[3].setObjectName("fingerprint")
+        self.contact_title = QLabel()
+        self.contact_title.setStyleSheet("font-weight: bold;")
+        self.contact_form = QFormLayout()
+        self.contact: dict[str, QLineEdit] = {}
+        self.contact_labels: dict[str, QLabel] = {}
+        for name in CONTACT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName("contact_" + name)
+            edit.setMaxLength(200 if name in ("address", "bank", "bank_account_name") else 40)
+            label = QLabel()
+            label.setBuddy(edit)
+            self.contact[name], self.contact_labels[name] = edit, label
+            self.contact_form.addRow(label, edit)
+        self.contact_save = QPushButton()
+        self.contact_save.setObjectName("save_contact")
+        self.contact_save.clicked.connect(self.save_contact)
+        self.contact_status = QLabel()
+        self.contact_status.setObjectName("contact_status")
+        self.contact_error = error_label()
+        self.contact_error.setObjectName("contact_error")
+        self.contact_hint = QLabel()
+        self.contact_hint.setWordWrap(True)
+        self.contact_hint.setStyleSheet("color: #555;")
         office_page = QWidget()
-        office_page.setLayout(vbox(self.office_form, 1, margin=16))
+        office_page.setLayout(vbox(self.office_form, self.contact_title, self.contact_form, self.contact_hint,
+                                   hbox(self.contact_save, self.contact_status, 1), self.contact_error, 1,
+                                   margin=16))
         self.language_label = QLabel()
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -151,7 +176,8 @@ class SettingsDialog(Retranslating, QDialog):
     def reload(self) -> None:
         """Read the office and the reference values in the background."""
         ledger = self.ledger
-        query(self, lambda: (ledger.office.get(), ledger.history.reference_values(), ledger.sync.outbox()),
+        query(self, lambda: (ledger.office.get(), ledger.history.reference_values(), ledger.sync.outbox(),
+                             ledger.office.contact()),
               self.runner).success(self._loaded).failure(self._show_reference_error).run()
 
     def _show_reference_error(self, error: BaseException) -> None:
@@ -159,11 +185,41 @@ class SettingsDialog(Retranslating, QDialog):
 
     def _loaded(self, result: Any) -> None:
         """Show the office and the reference values read in the background."""
-        self.office, values, outbox = result
+        self.office, values, outbox, contact = result
         for kind, model in self.models.items():
             model.set_rows(rows_of(values, kind))
         self._show_office()
         self.outbox.setText(outbox or "")
+        self._show_contact(contact)
+
+    def _show_contact(self, contact: OfficeContact) -> None:
+        """Fill the contact fields with what is stored."""
+        for name, edit in self.contact.items():
+            edit.setText(getattr(contact, name))
+
+    def save_contact(self) -> None:
+        """Store the office's contact details (an administrator's change; each field checked by the core)."""
+        values = {name: edit.text().strip() for name, edit in self.contact.items()}
+        self.contact_error.clear()
+        self.contact_status.clear()
+        self.contact_save.setEnabled(False)
+        ledger = self.ledger
+        op(self, lambda: ledger.office.set_contact(**values), self.runner, ledger) \
+            .success(self._contact_saved).failure(self._contact_refused).run(initiator=self)
+
+    def _contact_saved(self, result: Any) -> None:
+        self.contact_save.setEnabled(True)
+        self._show_contact(result)
+        self.contact_status.setText(self.tr("已保存联系方式"))
+
+    def _contact_refused(self, error: BaseException) -> None:
+        """Say which field was refused and why, and put the cursor there."""
+        self.contact_save.setEnabled(True)
+        self.contact_error.setText(i18n.message(error))
+        edit = self.contact.get(str(getattr(error, "field", "") or ""))
+        if edit is not None:
+            edit.setFocus()
+            edit.selectAll()
 
     def _show_office(self) -> None:
         """Fill the office identity labels."""
@@ -278,6 +334,17 @@ class SettingsDialog(Retranslating, QDialog):
         for label, text in zip(self.office_labels, [self.tr("经办机构代码"), self.tr("经办机构名称"),
                                                     self.tr("统筹区"), self.tr("密钥指纹")], strict=True):
             label.setText(text)
+        self.contact_title.setText(self.tr("联系方式与银行账户（印在各类文书抬头和联系函上）"))
+        for name, text in (("address", self.tr("地址(&D)")), ("phone", self.tr("联系电话(&P)")),
+                           ("postcode", self.tr("邮政编码(&Z)")), ("bank_account_name", self.tr("开户名称(&N)")),
+                           ("bank", self.tr("开户银行(&K)")), ("bank_account", self.tr("银行账号(&U)"))):
+            self.contact_labels[name].setText(text)
+        self.contact["phone"].setPlaceholderText(self.tr("如 0791-86123456"))
+        self.contact["postcode"].setPlaceholderText(self.tr("6位数字"))
+        self.contact["bank_account_name"].setPlaceholderText(self.tr("空白时为本机构名称"))
+        self.contact_hint.setText(self.tr(
+            "办理转入时，联系函的开户名称、银行、账号、地址和电话默认取这里的值。只有管理员可以修改。"))
+        self.contact_save.setText(self.tr("保存联系方式(&C)"))
         self.language_label.setText(self.tr("界面语言(&L)"))
         self.outbox_label.setText(self.tr("同步发件文件夹(&O)"))
         self.outbox.setPlaceholderText(self.tr("未设置"))

@@ -231,6 +231,8 @@ class TransferDialog(FormDialog):
             edit.setObjectName(name)
             edit.setText(str(saved.value(SETTINGS_KEY + name, "") or ""))
             self.add_field(name, edit, checks[name])
+        contact_of = ledger.office.contact  # the office's own details fill the lines still empty
+        query(self, contact_of, self.runner).success(self._prefill_letter).run()
         self.paper = QCheckBox()
         self.paper.setObjectName("paper")
         self.grid.addWidget(self.paper, self.grid.rowCount(), 1, 1, 2)
@@ -243,6 +245,13 @@ class TransferDialog(FormDialog):
         self.resize(780, self.sizeHint().height())
         self.region.setFocus()
         self.refresh_from_database()
+
+    def _prefill_letter(self, contact: Any) -> None:
+        """Fill each empty letter line with the office's contact details from its settings."""
+        for name, edit in self.letter.items():
+            value = str(getattr(contact, name, "") or "")
+            if value and not edit.text().strip():
+                edit.setText(value)
 
     # -- direction and region -----------------------------------------------------------------
 

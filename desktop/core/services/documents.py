@@ -19,13 +19,14 @@ from desktop.core.draft import DRAFT_NUMBER, Draft, mark_draft
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
+from desktop.core.latin_names import latin_name
 from desktop.core.money import fmt, yuan_of
 from desktop.core.outfile import check_folder
 from desktop.core.paths import forms_dir
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.security import COUNTER, SUPERVISE
-from desktop.core.services.office import load_office
+from desktop.core.services.office import contact_values, load_office
 from desktop.core.services.workers import find_worker_row, require_worker
 from desktop.core.store.models import (
     Contribution,
@@ -64,9 +65,14 @@ KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions")
          "pension-determination": ("HD", "基本养老金核定表", "basic pension determination")}
 ISSUED_HERE = ("statement", "transfer-certificate")  # the others are issued by their procedures
 _COMMON = {"office.name", "office.code", "office.region", "office.region_name", "doc.number",
-           "doc.date", "doc.kind_name", "doc.clerk", "page", "pages"}
+           "doc.date", "doc.kind_name", "doc.clerk", "page", "pages",
+           "office.address", "office.phone", "office.postcode"}
 _PERSON = {"person.name", "person.sex", "person.birth_date", "person.id_number", "person.ssn",
            "person.hukou", "person.phone", "person.nationality", "person.passport"}
+# The statement's month-by-month detail: one row per month and employer, the amount of each scheme
+# (employer and employee together; the pension's two parts apart), then a totals row.
+MONTH_COLUMNS = ("month", "employer", "base", "pension_employer", "pension_employee", "medical",
+                 "unemployment", "injury", "maternity", "status")
 _YEARS = {"years[]"} | {f"years[].{k}" for k in ("year", "months", "base_total", "opening", "rate",
                                                   "interest", "credited", "closing")}
 DATA_PATHS: dict[str, frozenset[str]] = {
@@ -84,13 +90,16 @@ DATA_PATHS: dict[str, frozenset[str]] = {
     "statement": frozenset(_COMMON | _PERSON | _YEARS | {"account.balance", "account.note"}
                            | {"periods[]"} | {f"periods[].{k}" for k in (
                                "scheme_name", "region", "region_name", "first_month", "last_month",
-                               "months", "arrears")}),
+                               "months", "arrears")}
+                           | {"employers[]", "employers[].name", "employers[].uscc", "employers[].first",
+                              "employers[].last", "employers[].months", "months[]"}
+                           | {f"months[].{k}" for k in MONTH_COLUMNS}),
     "exemption-statistics": frozenset(_COMMON | {"report.scope", "rows[]"} | {
         f"rows[].{k}" for k in ("year", "country", "partner", "employees", "self_employed", "total")}),
     "coverage-certificate": frozenset(_COMMON | _PERSON | {
         "agreement.name_zh", "agreement.name_en", "partner.name_zh", "partner.name_en",
         "cert.name_zh", "cert.name_partner", "cert.from", "cert.to", "cert.kind_zh", "cert.kind_en",
-        "cert.extension", "person.sex_en", "employer.name", "employer.uscc", "host.name",
+        "cert.extension", "person.sex_en", "person.name_latin", "employer.name", "employer.uscc", "host.name",
         "schemes[]", "schemes[].name_zh", "schemes[].name_en"}),
     "transfer-certificate": frozenset(_COMMON | _PERSON | _YEARS | {
         "account.balance", "cert.period_from", "cert.period_to", "cert.months_paid", "cert.region",
@@ -211,6 +220,8 @@ class DocumentService:
         spec = forms()[kind]
         st = self._ledger.accounts.statement(worker)
         today = self._ledger.today()
+        if kind == "statement":
+            refuse_missing_rates(st, today)
         with self._ledger.write() as s:
             office = load_office(s)
             w = find_worker_row(s, worker)
@@ -388,17 +399,17 @@ class DocumentService:
             "office.region_name": name_of(office.region), "doc.number": number,
             "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1], "doc.clerk": clerk,
             **person_values(w), "account.balance": _money(st.individual_account_balance),
+            **contact_values(s),
         }
         notes = []
-        if not st.interest_complete:
-            notes.append("部分年度记账利率未设置，该年度未计利息。")
         if st.account_years and st.account_years[-1].year == today.year:
             notes.append(f"{today.year}年利息于年末计入。")
         notes += _temporary_notes(s, w, office, today)
         values["account.note"] = "".join(notes)
         years = [{"year": str(y.year), "months": str(y.months), "base_total": _money(y.base_total),
                   "opening": _money(y.opening),
-                  "rate": f"{y.rate * 100:.2f}%" if y.rate is not None else "未设置",
+                  "rate": f"{y.rate * 100:.2f}%" if y.rate is not None
+                  else "未设置" if y.year < today.year else "—",  # this year's rate comes after the year
                   "interest": _money(y.interest), "credited": _money(y.credited),
                   "closing": _money(y.closing)} for y in st.account_years]
         pension = next((r for r in st.schemes if r.scheme == "pension"), None)
@@ -410,15 +421,17 @@ class DocumentService:
                                     "region_name": f"{p.region} {name_of(p.region)}",
                                     "first_month": p.first_month, "last_month": p.last_month,
                                     "months": str(p.months_paid),
-                                    "arrears": str(r.months_in_arrears) if i == 0 and r.months_in_arrears else ""})
+                                    "arrears": str(r.months_in_arrears) if i == 0 else "0"})
             names = {"deemed": "养老保险（视同缴费年限）", "pre1998": "养老保险（1998年前缴费）"}
             for kind_, region, first, last, months in st.earlier:
                 periods.append({"scheme_name": names[kind_], "region": region,
                                 "region_name": f"{region} {name_of(region)}", "first_month": first,
-                                "last_month": last, "months": str(months), "arrears": ""})
+                                "last_month": last, "months": str(months), "arrears": "0"})
+            employers, months = month_detail(s, w)
             values["doc.essential"] = (f"pension:{pension.months_paid if pension else 0};"
                                        f"balance:{values['account.balance']}")
-            return DocumentData(values, {"periods": periods, "years": years})
+            return DocumentData(values, {"periods": periods, "employers": employers, "months": months,
+                                         "years": years})
         here = [p for p in (pension.regions if pension else ()) if p.region == office.region]
         last = s.execute(select(Employer.name).join(Contribution, Contribution.employer_id == Employer.id)
                          .where(Contribution.worker_id == w.id, Contribution.scheme == "pension")
@@ -435,6 +448,70 @@ class DocumentService:
         return DocumentData(values, {"years": years})
 
 
+def refuse_missing_rates(st: Any, today: dt.date) -> None:
+    """A statement is refused while a past year's crediting rate is missing: an official paper never
+    carries a note that interest was left out, so the rate is entered first."""
+    if st.interest_complete:
+        return
+    missing = [y.year for y in st.account_years if y.rate is None and y.year < today.year and y.opening]
+    missing = missing or [y.year for y in st.account_years if y.rate is None and y.year < today.year]
+    if missing:
+        raise RefusedByRule("statement.interest_missing", "interest",
+                            years="、".join(str(y) for y in missing), year=missing[0])
+
+
+_STATUS = {"paid": "已缴", "arrears": "欠缴", "exempt": "免缴"}
+_SCHEME_COLUMNS = {"medical": "medical", "unemployment": "unemployment", "injury": "injury",
+                   "maternity": "maternity"}
+
+
+def month_detail(s: Any, w: Worker) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The person's employers (name, code, first and last month, months) and one row per month and
+    employer with the base and each scheme's amount, then a 合计 row of the amounts."""
+    rows = s.execute(select(Contribution, Employer.name, Employer.uscc)
+                     .join(Employer, Employer.id == Contribution.employer_id)
+                     .where(Contribution.worker_id == w.id)
+                     .order_by(Contribution.month, Contribution.employer_id, Contribution.scheme)).all()
+    by_key: dict[tuple[int, int], dict[str, Any]] = {}
+    employers: dict[int, dict[str, Any]] = {}
+    for c, name, uscc in rows:
+        row = by_key.setdefault((c.month, c.employer_id), {
+            "month": _month_text(c.month), "employer": name, "base": None, "status": set(),
+            **{k: Decimal(0) for k in MONTH_COLUMNS[3:9]}})
+        if c.scheme == "pension":
+            row["pension_employer"] += c.employer_amount
+            row["pension_employee"] += c.employee_amount
+            row["base"] = c.base
+        elif c.scheme in _SCHEME_COLUMNS:
+            row[_SCHEME_COLUMNS[c.scheme]] += c.employer_amount + c.employee_amount
+        if row["base"] is None:
+            row["base"] = c.base
+        row["status"].add("补缴" if c.status == "paid" and c.kind in ("back_payment", "lump_sum")
+                          else _STATUS.get(c.status, c.status))
+        e = employers.setdefault(c.employer_id, {"name": name, "uscc": uscc, "months": set()})
+        e["months"].add(c.month)
+    out = []
+    totals = {k: Decimal(0) for k in MONTH_COLUMNS[3:9]}
+    for row in by_key.values():
+        for k in totals:
+            totals[k] += row[k]
+        out.append({"month": row["month"], "employer": row["employer"], "base": _money(row["base"]),
+                    **{k: _money(row[k]) for k in totals}, "status": "、".join(sorted(row["status"]))})
+    if out:
+        out.append({"month": "合计", "employer": f"{len({r['month'] for r in out})}个月", "base": "",
+                    **{k: _money(v) for k, v in totals.items()}, "status": ""})
+    listed = [{"name": e["name"], "uscc": e["uscc"], "first": _month_text(min(e["months"])),
+               "last": _month_text(max(e["months"])), "months": str(len(e["months"]))}
+              for e in sorted(employers.values(), key=lambda e: (min(e["months"]), e["name"]))]
+    return listed, out
+
+
+def _month_text(value: int) -> str:
+    from desktop.core.month import Month
+
+    return str(Month.from_int(value))
+
+
 def person_values(w: Worker) -> dict[str, str]:
     """A person's fields as the forms print them (person.*)."""
     hukou = (f"{name_of(w.hukou_region)}（{'城镇' if w.hukou_type == 'urban' else '农村'}）"
@@ -442,7 +519,8 @@ def person_values(w: Worker) -> dict[str, str]:
     return {"person.name": w.name, "person.sex": {"M": "男", "F": "女"}.get(w.sex, w.sex),
             "person.birth_date": w.birth_date.isoformat(), "person.id_number": w.id_number or "—",
             "person.ssn": w.ssn, "person.hukou": hukou, "person.phone": w.phone or "—",
-            "person.nationality": w.nationality, "person.passport": w.passport or "—"}
+            "person.nationality": w.nationality, "person.passport": w.passport or "—",
+            "person.name_latin": latin_name(w.name, w.nationality)}
 
 
 def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:

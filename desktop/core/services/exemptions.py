@@ -24,12 +24,13 @@ from desktop.core.csvsafe import SafeWriter, refuse_formula
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.ids import clean, validate_country, validate_passport
+from desktop.core.latin_names import latin_name
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import schemes
 from desktop.core.regions import name_of
 from desktop.core.security import ADMIN, COUNTER, SUPERVISE
 from desktop.core.services.documents import forms, next_number, register
-from desktop.core.services.office import load_office
+from desktop.core.services.office import contact_values, load_office
 from desktop.core.services.workers import find_worker_row, require_worker
 from desktop.core.store.models import (
     AgreementOverride,
@@ -172,6 +173,8 @@ class ExemptionService:
             terms = a.terms_on(first)  # an earlier arrangement's, where one was in force then
             covered = terms.schemes_for(self_employed)
             self._check_insured(s, w, e, terms, covered, first, today)
+            if not travel and not w.passport:  # the partner's institution identifies the person by it
+                raise RefusedByRule("coverage.passport_required", "passport", name=w.name)
             number = next_number(s, office, "coverage-certificate", today)
             data = self._data(office, w, e, terms, host, first, last, covered, self_employed,
                               extension, number, today, clerk)
@@ -238,6 +241,7 @@ class ExemptionService:
             "cert.extension": "延期 Extension" if extension else "",
             "employer.name": e.name, "employer.uscc": e.uscc, "host.name": host,
             "doc.essential": f"{a.country};{first.isoformat()}..{last.isoformat()};{','.join(covered)}",
+            "person.name_latin": latin_name(w.name, w.nationality), **contact_values(office),
         }
         rows = [{"name_zh": schemes()[c].name_zh, "name_en": schemes()[c].name_en} for c in covered]
         return DocumentData(values, {"schemes": rows})
@@ -323,12 +327,16 @@ class ExemptionService:
             office = load_office(s)
             values = {"office.name": office.name, "office.code": office.code,
                       "doc.date": self._ledger.today().isoformat(),
-                      "report.scope": f"{year}年" if year else "全部年度"}
+                      "report.scope": f"{year}年" if year else "全部年度",
+                      "doc.clerk": self._ledger.actor_name() or "", **contact_values(s)}
         agreements = shipped()
+        stats = self.statistics(year)
         rows = [{"year": str(r["year"]), "country": r["country"],
                  "partner": agreements[r["country"]].partner_zh, "employees": str(r["employees"]),
                  "self_employed": str(r["self_employed"]), "total": str(r["total"])}
-                for r in self.statistics(year)]
+                for r in stats]
+        rows.append({"year": "合计", "country": "", "partner": f"{len({r['country'] for r in stats})}个国家",
+                     **{k: str(sum(r[k] for r in stats)) for k in ("employees", "self_employed", "total")}})
         return render(forms()["exemption-statistics"], DocumentData(values, {"rows": rows})).pdf
 
     def record_inbound(self, worker: str, country: str, certificate: str, start: object, end: object) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from desktop.core.month import Month, parse_date
 from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ADMIN, ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
-from desktop.core.services.office import load_office
+from desktop.core.services.office import contact_values, load_office
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     CarriedPeriod,
@@ -423,7 +423,7 @@ def _certificate_data(office: Office, w: Worker, number: str, today: dt.date, cl
     values = {
         "office.name": office.name, "office.code": office.code, "office.region": office.region,
         "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),
-        "doc.kind_name": KINDS[CERTIFICATE_KIND][1], "doc.clerk": clerk, **person_values(w),
+        **contact_values(office), "doc.kind_name": KINDS[CERTIFICATE_KIND][1], "doc.clerk": clerk, **person_values(w),
         "cert.region": office.region, "cert.region_name": name_of(office.region), "cert.to_region": target,
         "cert.to_region_name": name_of(target), "cert.months_here": str(here), "cert.months": str(months),
         "cert.years": f"{years:.2f}", "cert.applied_on": applied.isoformat(), "cert.due": due.isoformat(),

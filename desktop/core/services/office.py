@@ -49,6 +49,65 @@ class OfficeInfo:
     fingerprint: str
 
 
+CONTACT_SETTING = "office_contact."
+CONTACT_FIELDS = ("address", "phone", "postcode", "bank_account_name", "bank", "bank_account")
+_POSTCODE_RE = re.compile(r"^[0-9]{6}$")
+_OFFICE_PHONE_RE = re.compile(r"^[0-9]+(-[0-9]+)*$")
+_ACCOUNT_RE = re.compile(r"^[0-9]{6,32}$")
+
+
+@dataclass(frozen=True)
+class OfficeContact:
+    """The office's address, phone, postcode and bank details, printed on its documents ("" when not set)."""
+
+    address: str = ""
+    phone: str = ""
+    postcode: str = ""
+    bank_account_name: str = ""
+    bank: str = ""
+    bank_account: str = ""
+
+
+def read_contact(session: Session) -> OfficeContact:
+    """The contact details stored in the office settings."""
+    rows = {r.key: r.value for r in session.scalars(
+        select(OfficeSetting).where(OfficeSetting.key.like(CONTACT_SETTING + "%")))}
+    return OfficeContact(**{name: rows.get(CONTACT_SETTING + name, "") for name in CONTACT_FIELDS})
+
+
+def contact_values(session: Session | Office) -> dict[str, str]:
+    """The office.* contact fields every document's heading prints ("—" for one not set); given the
+    session, or the office row read in it."""
+    if isinstance(session, Office):
+        found = Session.object_session(session)
+        if found is None:
+            return {"office.address": "—", "office.phone": "—", "office.postcode": "—"}
+        session = found
+    c = read_contact(session)
+    return {"office.address": c.address or "—", "office.phone": c.phone or "—",
+            "office.postcode": c.postcode or "—"}
+
+
+def _check_contact(name: str, value: str) -> str:
+    """One contact field checked and tidied ("" clears it)."""
+    text = value.strip()
+    if not text:
+        return ""
+    if name == "postcode" and not _POSTCODE_RE.match(text):
+        raise InvalidInput("postcode.format", "postcode", value=text)
+    if name == "phone" and (not _OFFICE_PHONE_RE.match(text) or sum(c.isdigit() for c in text) < 6):
+        raise InvalidInput("office_phone.format", "phone", value=text)
+    if name == "bank_account":
+        text = text.replace(" ", "")
+        if not _ACCOUNT_RE.match(text):
+            raise InvalidInput("bank_account.format", "bank_account", value=value.strip())
+    if name in ("address", "bank", "bank_account_name"):
+        if len(text) > 200:
+            raise InvalidInput("office.contact_too_long", name, most=200)
+        refuse_formula(text, name)
+    return text
+
+
 def _fingerprint(public_pem: str) -> str:
     import hashlib
 
@@ -163,6 +222,35 @@ class OfficeService:
                 row.enc_public_key = str(enc) if enc else row.enc_public_key
         return OfficeInfo(code, name, region, name_of(region),
                           _fingerprint(str(identity["public_key"]) + (str(enc) if enc else "")))
+
+    def contact(self) -> OfficeContact:
+        """The office's address, phone, postcode and bank details (from its settings)."""
+        with self._ledger.read() as s:
+            return read_contact(s)
+
+    def set_contact(self, address: str | None = None, phone: str | None = None,
+                    postcode: str | None = None, bank_account_name: str | None = None,
+                    bank: str | None = None, bank_account: str | None = None) -> OfficeContact:
+        """Change the contact details given (None: unchanged, "": cleared); needs an administrator.
+
+        Postcode: 6 digits; phone: digits and hyphens (e.g. 0791-86123456); bank account: digits.
+        """
+        self._ledger.require(ADMIN)
+        given = {"address": address, "phone": phone, "postcode": postcode,
+                 "bank_account_name": bank_account_name, "bank": bank, "bank_account": bank_account}
+        checked = {name: _check_contact(name, str(value)) for name, value in given.items() if value is not None}
+        with self._ledger.write() as s:
+            load_office(s)
+            for name, value in checked.items():
+                row = s.get(OfficeSetting, CONTACT_SETTING + name)
+                if row is None:
+                    if value:
+                        s.add(OfficeSetting(key=CONTACT_SETTING + name, value=value))
+                elif value:
+                    row.value = value
+                else:
+                    s.delete(row)
+        return self.contact()
 
     def exists(self) -> bool:
         """Whether the database has been initialised (asked before anyone signs in)."""

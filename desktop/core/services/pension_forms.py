@@ -11,6 +11,7 @@ from desktop.core.forms.render import DocumentData
 from desktop.core.money import fmt
 from desktop.core.regions import name_of
 from desktop.core.services.documents import KINDS, person_values
+from desktop.core.services.office import contact_values
 from desktop.core.store.models import Office, Worker
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def _months(n: int) -> str:
 def _common(office: Office, w: Worker, kind: str, number: str, today: dt.date, clerk: str) -> dict[str, str]:
     return {"office.name": office.name, "office.code": office.code, "office.region": office.region,
             "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),
-            "doc.kind_name": KINDS[kind][1], "doc.clerk": clerk, **person_values(w)}
+            "doc.kind_name": KINDS[kind][1], "doc.clerk": clerk, **person_values(w), **contact_values(office)}
 
 
 def estimate_data(office: Office, w: Worker, e: Estimate, number: str, today: dt.date, clerk: str) -> DocumentData:

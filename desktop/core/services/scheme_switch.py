@@ -38,7 +38,7 @@ from desktop.core.refdata import Reference
 from desktop.core.regions import name_of
 from desktop.core.security import ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
-from desktop.core.services.office import load_office
+from desktop.core.services.office import contact_values, load_office
 from desktop.core.services.record import HeldRecord, gather, home_region
 from desktop.core.services.residents import refund_for
 from desktop.core.services.workers import require_worker
@@ -283,7 +283,7 @@ def notice_data(office: Office, w: Worker, p: SwitchPlan, number: str, today: dt
     values = {
         "office.name": office.name, "office.code": office.code, "office.region": office.region,
         "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),
-        "doc.kind_name": KINDS[NOTICE][1], "doc.clerk": clerk, **person_values(w),
+        "doc.kind_name": KINDS[NOTICE][1], "doc.clerk": clerk, **person_values(w), **contact_values(office),
         "switch.direction": DIRECTION_NAMES[p.direction][0], "switch.retirement_on": p.retirement_on.isoformat(),
         "switch.employee_months": f"{p.employee_months}个月（{years_text(p.employee_months)}）",
         "switch.resident_years": f"{p.resident_years}年", "switch.overlap_months": f"{p.overlap_months}个月",

@@ -33,7 +33,7 @@ from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
-from desktop.core.services.office import load_office
+from desktop.core.services.office import contact_values, load_office, read_contact
 from desktop.core.services.record import (
     HeldBack,
     HeldRecord,
@@ -381,7 +381,7 @@ class TransferService:
                 f"经办机构归集全部缴费本息（人社部规〔2016〕5号）。")
         values = {"office.name": office.name, "office.code": office.code, "office.region": office.region,
                   "office.region_name": name_of(office.region), "doc.number": number, "doc.date": today.isoformat(),
-                  "doc.kind_name": KINDS["temporary-account"][1],
+                  "doc.kind_name": KINDS["temporary-account"][1], **contact_values(office),
                   "doc.clerk": clerk or self._ledger.actor_name() or "—", **person_values(w),
                   "temp.region": row.region, "temp.region_name": name_of(row.region),
                   "temp.relationship": row.relationship_region,
@@ -799,12 +799,12 @@ class TransferService:
 
     def report_pdf(self, report: TransferReport) -> bytes:
         """The report as a PDF table (a report, not a certificate: no verification code)."""
+        with self._ledger.read() as s:
+            contact = contact_values(s)
         values = {"office.name": report.office_name, "office.code": report.office,
-                  "doc.date": self._ledger.today().isoformat(), "report.scope": f"{report.year}年"}
-        rows = [{"direction": _DIRECTIONS[x.direction], "month": f"{x.month}月" if x.month else "全年",
-                 "people": str(x.people), "rural": str(x.rural), "account": fmt(x.account),
-                 "pooling": fmt(x.pooling), "total": fmt(x.total)} for x in report.lines]
-        return render(forms()["transfer-report"], DocumentData(values, {"rows": rows})).pdf
+                  "doc.date": self._ledger.today().isoformat(), "report.scope": f"{report.year}年",
+                  "doc.clerk": self._ledger.actor_name() or "", **contact}
+        return render(forms()["transfer-report"], DocumentData(values, {"rows": report_rows(report)})).pdf
 
     # -- documents ------------------------------------------------------------------------
 
@@ -815,7 +815,8 @@ class TransferService:
                 "doc.date": today.isoformat(), "doc.kind_name": KINDS[kind][1],
                 "doc.clerk": clerk or self._ledger.actor_name() or "—", "case.number": case.number,
                 "case.from_region": case.from_region, "case.from_region_name": name_of(case.from_region),
-                "case.to_region": case.to_region, "case.to_region_name": name_of(case.to_region)}
+                "case.to_region": case.to_region, "case.to_region_name": name_of(case.to_region),
+                **contact_values(office)}
 
     def _issue_letter(self, s: Session, office: Office, w: Worker, case: TransferCase,
                       details: dict[str, str], today: dt.date, clerk: str) -> tuple[str, bytes]:
@@ -823,12 +824,14 @@ class TransferService:
         number = next_number(s, office, kind, today)
         peer = s.scalars(select(TrustedOffice).where(TrustedOffice.code == case.from_office)).first() \
             if case.from_office else None
+        own = read_contact(s)  # the office's own details where the clerk left a line empty
         values = {**self._common(office, kind, number, today, clerk, case), **person_values(w),
                   "to.office_name": peer.name if peer else f"{name_of(case.from_region)}社会保险经办机构",
-                  "letter.office_name": office.name, "letter.address": details["address"] or "—",
-                  "letter.bank_account_name": details["bank_account_name"] or office.name,
-                  "letter.bank": details["bank"] or "—", "letter.bank_account": details["bank_account"] or "—",
-                  "letter.phone": details["phone"] or "—",
+                  "letter.office_name": office.name, "letter.address": details["address"] or own.address or "—",
+                  "letter.bank_account_name": details["bank_account_name"] or own.bank_account_name or office.name,
+                  "letter.bank": details["bank"] or own.bank or "—",
+                  "letter.bank_account": details["bank_account"] or own.bank_account or "—",
+                  "letter.phone": details["phone"] or own.phone or "—",
                   "letter.basis": _GATHER_BASIS if case.kind == "gather" else
                   "根据《城镇企业职工基本养老保险关系转移接续暂行办法》（国办发〔2009〕66号），"
                   "请办理该参保人员的基本养老保险关系转移手续。",
@@ -933,3 +936,26 @@ def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:
         out[name] = str(row.get(name, "—"))
     return out
 
+
+def report_rows(report: TransferReport) -> list[dict[str, str]]:
+    """The printed report's rows: each direction's months, then its 全年 line (0 when there were none:
+    transfers in and out are both always shown), then the 合计 of both directions."""
+    def row(direction: str, month: str, people: int, rural: int, account: Decimal, pooling: Decimal,
+            total: Decimal) -> dict[str, str]:
+        return {"direction": direction, "month": month, "people": str(people), "rural": str(rural),
+                "account": fmt(account), "pooling": fmt(pooling), "total": fmt(total)}
+
+    rows = []
+    zero = Decimal(0)
+    for direction in ("in", "out"):
+        lines = [x for x in report.lines if x.direction == direction]
+        rows += [row(_DIRECTIONS[direction], f"{x.month}月", x.people, x.rural, x.account, x.pooling, x.total)
+                 for x in lines if x.month]
+        year = next((x for x in lines if not x.month), None)
+        rows.append(row(_DIRECTIONS[direction], "全年", *((year.people, year.rural, year.account, year.pooling,
+                                                         year.total) if year else (0, 0, zero, zero, zero))))
+    years = [x for x in report.lines if not x.month]
+    rows.append(row("合计", "转入＋转出", sum(x.people for x in years), sum(x.rural for x in years),
+                    sum((x.account for x in years), zero), sum((x.pooling for x in years), zero),
+                    sum((x.total for x in years), zero)))
+    return rows
