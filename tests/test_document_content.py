@@ -162,6 +162,9 @@ def test_statement_is_refused_while_a_crediting_rate_is_missing(ledger: Ledger, 
     assert "shebao interest set --year 2025" in err.value.message("zh")
     assert "the crediting rate of 2025 is not entered" in err.value.message("en")
     assert ledger.documents.list_for(person) == []  # no number taken
+    with pytest.raises(RefusedByRule) as preview:  # the preview is refused as the paper would be
+        ledger.documents.draft("statement", person)
+    assert preview.value.key == "statement.interest_missing"
     ledger.reference.set_interest(2025, "0.0262")
     issued = ledger.documents.issue("statement", person)
     page = text(issued.pdf)

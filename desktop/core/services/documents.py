@@ -246,6 +246,8 @@ class DocumentService:
         spec = forms()[kind]
         st = self._ledger.accounts.statement(worker)
         today = self._ledger.today()
+        if kind == "statement":
+            refuse_missing_rates(st, today)  # a preview is refused as the paper would be
         with self._ledger.read() as s:
             office = load_office(s)
             w = find_worker_row(s, worker)
