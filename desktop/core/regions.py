@@ -109,6 +109,87 @@ def fallback_chain(code: str) -> list[str]:
     return chain
 
 
+# Names in the table that are only grouping rows, never a place a person is insured in.
+_GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政单位"})
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMatch:
+    """A region found by a search: its code, its own name and its name with province and prefecture."""
+
+    code: str
+    name: str
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    match: RegionMatch
+    level: int  # 0 province, 1 prefecture, 2 county
+    own_full: str
+    own_initials: str
+    full_full: str
+    full_initials: str
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[_Entry, ...]:
+    """Every region in use today with the pinyin of its name, for `search` (built once)."""
+    from desktop.core import pinyin
+
+    entries = []
+    for code, uses in sorted(_table().items()):
+        if not any(use.to_year is None for use in uses):
+            continue
+        own = name_of_plain(code)
+        if own in _GROUPING_NAMES:
+            continue
+        full = name_of(code)
+        level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+        entries.append(_Entry(RegionMatch(code, own, full), level, pinyin.full(own), pinyin.initials(own),
+                              pinyin.full(full), pinyin.initials(full)))
+    return tuple(entries)
+
+
+def _normal(query: str) -> str:
+    return re.sub(r"[\s'’·]+", "", query).lower()
+
+
+def search(query: str, limit: int = 50) -> list[RegionMatch]:
+    """Regions in use today whose name contains the Chinese text, whose name's pinyin or pinyin
+    initials start with the letters (nanchang, ncs; with the province too: jxsncs), or whose code
+    starts with the digits. Closest first: the region's own name before its province's, provinces
+    and prefectures before counties."""
+    q = _normal(query)
+    if not q:
+        return []
+    found: list[tuple[int, int, str, RegionMatch]] = []
+    for e in _index():
+        m = e.match
+        if q.isdigit():
+            rank = 0 if m.code.startswith(q) else -1
+        elif q.isascii():
+            rank = 0 if e.own_full.startswith(q) or e.own_initials.startswith(q) else \
+                1 if e.full_full.startswith(q) or e.full_initials.startswith(q) else -1
+        else:
+            rank = 0 if m.name.startswith(q) else 1 if q in m.full_name else -1
+        if rank >= 0:
+            found.append((rank, e.level, m.code, m))
+    found.sort(key=lambda t: t[:3])
+    return [t[3] for t in found[:limit]]
+
+
+def find_exact(text: str) -> str | None:
+    """The code of the one region in use today named exactly so (its own name or with its
+    province and prefecture), or None when no region or more than one is."""
+    name = _normal(text)
+    codes = {e.match.code for e in _index() if name in (e.match.full_name, e.match.name)}
+    if len(codes) == 1:
+        return codes.pop()
+    full = {e.match.code for e in _index() if e.match.full_name == name}
+    return full.pop() if len(full) == 1 else None
+
+
 _USE_RE = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
 
 
