@@ -177,6 +177,7 @@ class TransferDialog(FormDialog):
         self.body.insertWidget(0, self.person)
         self.body.insertLayout(1, hbox(self.direction_in, self.direction_out, 1, spacing=24))
         self.refusal: RefusedByRule | None = None  # why a request here would be refused, whatever the region
+        self.refusal_checked = False  # the rules were asked (the answer may be no refusal)
         self.refusal_note = QLabel()
         self.refusal_note.setObjectName("refusal")
         self.refusal_note.setWordWrap(True)
@@ -281,7 +282,7 @@ class TransferDialog(FormDialog):
 
     def _refusal_loaded(self, refusal: RefusedByRule | None) -> None:
         """A rule that refuses any request here for this person: the request disabled, the reason shown."""
-        self.refusal = refusal
+        self.refusal, self.refusal_checked = refusal, True
         self._enable_request()
 
     def _direction_changed(self) -> None:
