@@ -232,3 +232,26 @@ def test_an_optional_date_may_stay_empty(ledger: Ledger, person: str, runner: Ru
     assert dialog.collect().to_region == "110105" and dialog.collect().applied_on == ""
     assert dialog.region_name.text() == "转入地：北京市朝阳区"
     dialog.close()
+
+
+def test_the_core_says_which_person_actions_a_rule_refuses_before_any_input(
+        offices: tuple[Ledger, Ledger]) -> None:
+    a, b = offices
+    assert a.transfers.can_apply_in(PERSON) is None and b.transfers.can_apply_in(PERSON) is None
+    seal = b.transfers.can_seal_temporary(PERSON)
+    assert isinstance(seal, RefusedByRule) and (seal.key, seal.params["region"]) == ("temporary.none_open", "110105")
+    gather = b.transfers.can_gather_temporary(PERSON)  # the relationship is in Nanchang
+    assert isinstance(gather, RefusedByRule) and (gather.key, gather.params["region"]) == (
+        "temporary.not_relationship", "360100")
+    assert a.transfers.can_gather_temporary(PERSON) is None
+    # what the queries say is what the actions do
+    with pytest.raises(RefusedByRule) as refused:
+        b.transfers.seal_temporary(PERSON, "310115")
+    assert refused.value.key == "temporary.none_open"
+    case = b.transfers.request(PERSON, "360100", LETTER, channel="paper").case
+    opened = b.transfers.can_apply_in(PERSON)
+    assert isinstance(opened, RefusedByRule) and (opened.key, opened.params["case"]) == ("transfer.open_case",
+                                                                                          case.number)
+    with pytest.raises(RefusedByRule) as again:
+        b.transfers.request(PERSON, "360100", LETTER, channel="paper")
+    assert again.value.key == "transfer.open_case"

@@ -151,6 +151,11 @@ def _index() -> tuple[_Entry, ...]:
     return tuple(entries)
 
 
+def prepare_search() -> int:
+    """Build the search index now (reading the pinyin dictionary takes a moment); its size."""
+    return len(_index())
+
+
 def _normal(query: str) -> str:
     return re.sub(r"[\s'’·]+", "", query).lower()
 

@@ -59,6 +59,7 @@ class MedicalCertificateDialog(FormDialog):
         self.region.changed.connect(self._show_name)
         self.retranslate()
         self.region.setFocus()
+        self.region.prepare(runner)
 
     def _show_name(self, code: str) -> None:
         self.fields["to_region"].error.clear()

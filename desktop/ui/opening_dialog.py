@@ -104,6 +104,7 @@ class OpeningDialog(FormDialog):
         self.resize(900, self.sizeHint().height())
         self.kind.setFocus()
         self.reload()
+        self.region.prepare(runner)
 
     # -- the entries so far ---------------------------------------------------------------------
 

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import QCalendarWidget, QComboBox, QCompleter, QLineEdit,
 
 from desktop.core import pinyin
 from desktop.core.agreements import Agreement, in_pinyin_order
-from desktop.core.regions import find_exact, search
+from desktop.core.regions import find_exact, prepare_search, search
+from desktop.ui.operations import query
+from desktop.ui.runner import Runner
 
 _CODE = re.compile(r"^\d{6}$")
 _NAMED_CODE = re.compile(r"^\S.*\s(\d{6})$")
@@ -81,6 +83,10 @@ class RegionPicker(QLineEdit):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def prepare(self, runner: Runner) -> None:
+        """Build the region index in the background, so the first letter typed finds at once."""
+        query(self, prepare_search, runner).run()
 
     def _search(self, text: str) -> None:
         """Offer the regions matching what was typed (before the line edit opens its list)."""

@@ -96,6 +96,7 @@ class TemporaryDialog(FormDialog):
         self._action_changed()
         self.region.setFocus()
         self.reload()
+        self.region.prepare(runner)
 
     @property
     def action(self) -> str:

@@ -252,6 +252,7 @@ class TransferDialog(FormDialog):
         self.resize(780, self.sizeHint().height())
         self.region.setFocus()
         self.refresh_from_database()
+        self.region.prepare(runner)
 
     # -- direction and region -----------------------------------------------------------------
 
