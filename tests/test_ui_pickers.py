@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EMPLOYER
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
@@ -30,7 +31,6 @@ from desktop.ui.transfer_dialog import TransferDialog
 __all__ = ["patient_waits", "private_settings"]
 
 PERSON = "510107198511113215"  # a man born 1985, hukou Chengdu, insured in Nanchang, moving to Beijing
-EMPLOYER = "91360100MA35F8A2XA"
 
 # The agreement countries in the pinyin order of their Chinese names, written out by hand:
 # dan mai, de guo, fa guo, fen lan, han guo, he lan, ji er ji si si tan, jia na da, lu sen bao,
@@ -225,13 +225,17 @@ def test_a_date_picked_in_the_calendar_and_a_date_typed(ledger: Ledger, person: 
 
 
 def test_an_optional_date_may_stay_empty(ledger: Ledger, person: str, runner: Runner, qtbot: Any) -> None:
+    ledger.contributions.record(person, EMPLOYER, "2026-10", "8000")
     dialog = MedicalCertificateDialog(ledger, runner, ledger.workers.get(person))
     _shown(qtbot, dialog)
+    runner.wait()
+    qtbot.wait(50)
+    assert dialog.refusal is None and dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     assert dialog.applied_on.date() is None and dialog.validate("applied_on", show_empty=True)
     commit_text(dialog.region, "北京市朝阳区")
     assert dialog.collect().to_region == "110105" and dialog.collect().applied_on == ""
     assert dialog.region_name.text() == "转入地：北京市朝阳区"
-    dialog.close()
+    _closed(dialog, runner, qtbot)
 
 
 def test_the_core_says_which_person_actions_a_rule_refuses_before_any_input(
@@ -255,3 +259,31 @@ def test_the_core_says_which_person_actions_a_rule_refuses_before_any_input(
     with pytest.raises(RefusedByRule) as again:
         b.transfers.request(PERSON, "360100", LETTER, channel="paper")
     assert again.value.key == "transfer.open_case"
+
+
+def test_the_medical_certificate_is_disabled_for_a_person_with_nothing_paid_here(
+        ledger: Ledger, person: str, runner: Runner, qtbot: Any) -> None:
+    dialog = MedicalCertificateDialog(ledger, runner, ledger.workers.get(person))
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.refusal is not None)
+    assert dialog.region.text() == "" and not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+    assert dialog.refusal_note.isVisible()
+    assert dialog.refusal_note.text() == "此人在本统筹地区（360100）没有职工医疗保险实际缴费月份，不能出具医保转移凭证"
+    _closed(dialog, runner, qtbot)
+
+
+def test_a_flexible_payment_is_disabled_for_a_person_drawing_a_pension(
+        ledger: Ledger, person: str, runner: Runner, qtbot: Any) -> None:
+    from sqlalchemy import select
+
+    from desktop.core.store.models import Worker
+    from desktop.ui.flexible_dialog import FlexibleDialog
+
+    with ledger.write() as s:
+        s.scalars(select(Worker).where(Worker.id_number == person)).one().pension_since = dt.date(2026, 10, 1)
+    dialog = FlexibleDialog(ledger, runner, ledger.workers.get(person))
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.person_refused)  # the months proposed were checked at once
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+    assert "2026-10-01" in dialog.general_error.text()
+    _closed(dialog, runner, qtbot)

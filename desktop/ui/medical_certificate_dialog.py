@@ -11,11 +11,13 @@ from typing import Any
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 from desktop.core import transfer_rules as tr
+from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.month import parse_date
 from desktop.core.regions import name_of, validate_region
 from desktop.core.services.workers import WorkerInfo
-from desktop.ui.layout import FormDialog
+from desktop.ui.layout import ERROR_STYLE, FormDialog, short_message
+from desktop.ui.operations import query
 from desktop.ui.pickers import DateField, RegionPicker
 from desktop.ui.runner import Runner
 
@@ -54,12 +56,43 @@ class MedicalCertificateDialog(FormDialog):
         self.rule.setWordWrap(True)
         self.add_field("to_region", self.region, check_region, live=False)
         self.add_field("applied_on", self.applied_on, check_day)
+        self.refusal: RefusedByRule | None = None  # why any certificate would be refused for the person
+        self.refusal_note = QLabel()
+        self.refusal_note.setObjectName("refusal")
+        self.refusal_note.setWordWrap(True)
+        self.refusal_note.setStyleSheet(ERROR_STYLE)
+        self.refusal_note.setVisible(False)
+        self.body.insertWidget(0, self.refusal_note)
         self.body.addWidget(self.region_name)
         self.body.addWidget(self.rule)
         self.region.changed.connect(self._show_name)
         self.retranslate()
         self.region.setFocus()
+        key = worker.key
+        query(self, lambda: ledger.insured.can_issue_medical_certificate(key), runner) \
+            .success(self._refusal_loaded).run()
         self.region.prepare(runner)
+
+    def _refusal_loaded(self, refusal: RefusedByRule | None) -> None:
+        """A rule refuses any certificate for the person: the action disabled, the reason shown."""
+        self.refusal = refusal
+        self._enable()
+
+    def _enable(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(self.refusal is None)
+        self.refusal_note.setVisible(self.refusal is not None)
+        self.refusal_note.setText(short_message(self.refusal) if self.refusal is not None else "")
+
+    def accept(self) -> None:
+        """Not while a rule refuses the certificate (its reason is shown)."""
+        if self.refusal is None:
+            super().accept()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the buttons while the certificate is made; then as the rules allow."""
+        super().set_busy(busy)
+        if not busy:
+            self._enable()
 
     def _show_name(self, code: str) -> None:
         self.fields["to_region"].error.clear()
