@@ -57,10 +57,11 @@ class RegionPicker(QLineEdit):
     changed = Signal(str)
     picked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, width_chars: int = 22) -> None:
+    def __init__(self, parent: QWidget | None = None, width_chars: int = 17) -> None:
         super().__init__(parent)
         self.setMaxLength(60)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * width_chars // 2 + 40)
+        # wide enough for a county with its province and prefecture, or the hint, in Chinese
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * width_chars + 16)
         self.matches = QStandardItemModel(self)
         completer = QCompleter(self.matches, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
