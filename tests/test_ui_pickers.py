@@ -64,9 +64,10 @@ def runner() -> Iterator[Runner]:
 def _shown(qtbot: Any, dialog: Any) -> None:
     """Shown and active, as at the counter (the region list follows the keyboard focus)."""
     qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert QApplication.activeWindow() is dialog
 
 
 def _closed(dialog: Any, runner: Runner, qtbot: Any) -> None:
@@ -286,4 +287,29 @@ def test_a_flexible_payment_is_disabled_for_a_person_drawing_a_pension(
     qtbot.waitUntil(lambda: dialog.person_refused)  # the months proposed were checked at once
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     assert "2026-10-01" in dialog.general_error.text()
+    _closed(dialog, runner, qtbot)
+
+
+def test_an_employer_registered_with_its_region_picked_by_initials(ledger: Ledger, runner: Runner,
+                                                                   qtbot: Any) -> None:
+    from desktop.core.ids import uscc_check_char
+    from desktop.ui.employer_dialog import EmployerDialog
+
+    dialog = EmployerDialog(ledger, runner)
+    _shown(qtbot, dialog)
+    code = "91360400MA35F9B3Y"
+    code += uscc_check_char(code)
+    qtbot.keyClicks(dialog.uscc, code)
+    commit_text(dialog.employer_name, "九江港务有限公司")
+    dialog.region.setFocus()
+    qtbot.keyClicks(dialog.region, "jjs")
+    assert _offered(dialog.region)[0] == "江西省九江市 360400"
+    assert dialog.fields["region"].error.text() == ""  # a name being typed is not an error
+    popup = dialog.region.completer().popup()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.collect().region == "360400" and dialog.isVisible()
+    qtbot.keyClick(dialog.region, Qt.Key.Key_Return)  # the list closed: Enter now saves
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert ledger.employers.get(code).region == "360400"
     _closed(dialog, runner, qtbot)

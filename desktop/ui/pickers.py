@@ -107,6 +107,10 @@ class RegionPicker(QLineEdit):
         if named:
             self.picked.emit(named.group(1))
 
+    def typing_code(self) -> bool:
+        """Whether digits are being typed (a code: checked as typed; a name is checked once picked)."""
+        return self.text().strip().isdigit()
+
     def code(self) -> str:
         """The region's code: the one picked or typed; the text itself when it names no region
         (the form's check then says what is wrong)."""
