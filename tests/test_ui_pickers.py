@@ -233,6 +233,12 @@ def test_an_optional_date_may_stay_empty(ledger: Ledger, person: str, runner: Ru
     qtbot.wait(50)
     assert dialog.refusal is None and dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     assert dialog.applied_on.date() is None and dialog.validate("applied_on", show_empty=True)
+    commit_text(dialog.region, "朝阳")  # a name not picked from the list (several regions are 朝阳区)
+    qtbot.keyClick(dialog.region.completer().popup(), Qt.Key.Key_Escape)
+    dialog.accept()
+    assert dialog.isVisible() and dialog.fields["to_region"].error.text() == (
+        "请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码")
+    dialog.region.clear()
     commit_text(dialog.region, "北京市朝阳区")
     assert dialog.collect().to_region == "110105" and dialog.collect().applied_on == ""
     assert dialog.region_name.text() == "转入地：北京市朝阳区"

@@ -478,6 +478,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "switch.drawing_pension": ("自{since}起领取职工基本养老金，不能转入城乡居民养老保险（不得同时领取两种养老保险待遇）", "drawing the employees' pension since {since}: no move to the residents' pension (no double pension)"),
     "switch.no_employee_months": ("本机构没有该参保人的职工养老保险缴费记录，无需办理制度衔接", "no employees' pension months known here: there is nothing to switch"),
     "switch.no_resident_years": ("职工养老保险缴费满{years}年（{months}个月），本机构没有其城乡居民养老保险缴费记录，无需办理制度衔接", "{months} employee months ({years} years or more) and no residents' pension years known here: there is nothing to switch"),
+    # pickers (regions chosen by name)
+    "region.not_picked": ("请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码",
+                          "choose a region from the list (name or pinyin, arrows, Enter) or type its code"),
 }
 
 

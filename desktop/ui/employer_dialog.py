@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from desktop.core.changes import Changes
 from desktop.core.ids import validate_uscc
 from desktop.core.ledger import Ledger
-from desktop.core.regions import validate_region
 from desktop.ui.layout import FormDialog, line_edit
-from desktop.ui.pickers import RegionPicker
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
 
@@ -31,7 +30,7 @@ class EmployerInput:
 def optional_region(text: str) -> None:
     """A region code is optional (the office's own by default); when given it must be known."""
     if text.strip():
-        validate_region(text, "region")
+        check_region(text, "region")
 
 
 class EmployerDialog(FormDialog):

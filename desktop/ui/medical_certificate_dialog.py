@@ -14,11 +14,12 @@ from desktop.core import transfer_rules as tr
 from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.month import parse_date
-from desktop.core.regions import name_of, validate_region
+from desktop.core.regions import name_of
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui.layout import ERROR_STYLE, FormDialog, short_message
 from desktop.ui.operations import query
 from desktop.ui.pickers import DateField, RegionPicker
+from desktop.ui.pickers import check_region as check_picked
 from desktop.ui.runner import Runner
 
 
@@ -32,7 +33,7 @@ class MedicalCertificateInput:
 
 def check_region(text: str) -> object:
     """A known region code of six digits."""
-    return validate_region(text.strip(), "to_region")
+    return check_picked(text, "to_region")
 
 
 def check_day(text: str) -> object:

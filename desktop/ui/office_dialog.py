@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
-from desktop.core.regions import validate_region
 from desktop.ui.layout import FormDialog, line_edit
-from desktop.ui.pickers import RegionPicker
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
 
@@ -52,7 +51,7 @@ class OfficeDialog(FormDialog):
         self.region = RegionPicker()
         self.add_field("office", self.code, check_code)
         self.add_field("office_name", self.office_name, required("office_name"))
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"), live=False)
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
         self.region.textEdited.connect(self._region_edited)
         self.region.picked.connect(lambda _code: self.fields["region"].error.clear())  # a known region
         self.retranslate()

@@ -21,7 +21,7 @@ from desktop.core.services.workers import WorkerInfo
 from desktop.ui.history_model import money
 from desktop.ui.layout import FormDialog, heading, line_edit
 from desktop.ui.operations import query
-from desktop.ui.pickers import RegionPicker
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.record_panel import RecordPanel, fill_row, fit_rows, region_text, small_table
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
@@ -77,7 +77,7 @@ class OpeningDialog(FormDialog):
         self.document = line_edit(200, 36)
         self.document.setObjectName("document")
         self.add_field("kind", self.kind)
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"), live=False)
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
         self.grid.addWidget(self.region_name, self.grid.rowCount(), 1, 1, 2)
         self.add_field("from", self.first, lambda text: Month.parse(text, "from"))
         self.add_field("to", self.last, self._check_last)

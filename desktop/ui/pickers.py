@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QCalendarWidget, QComboBox, QCompleter, QLineEdit,
 
 from desktop.core import pinyin
 from desktop.core.agreements import Agreement, in_pinyin_order
-from desktop.core.regions import find_exact, prepare_search, search
+from desktop.core.errors import InvalidInput
+from desktop.core.regions import find_exact, prepare_search, search, validate_region
 from desktop.ui.operations import query
 from desktop.ui.runner import Runner
 
@@ -40,6 +41,15 @@ def _own_hint(edit: QLineEdit, hint: str) -> None:
     if not edit.placeholderText() or edit.placeholderText() == own:
         edit.setPlaceholderText(hint)
     edit.setProperty("own_hint", hint)
+
+
+def check_region(text: str, field: str = "region") -> str:
+    """A region picker's value: a known 6-digit code; a name not picked from the list is refused
+    as such (not as a malformed code)."""
+    code = text.strip()
+    if code and not code.isdigit():
+        raise InvalidInput("region.not_picked", field)
+    return validate_region(code, field)
 
 
 def region_text(code: str, full_name: str) -> str:

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
-from desktop.core.regions import name_of, validate_region
+from desktop.core.regions import name_of
 from desktop.core.services.transfers import LETTER_FIELDS, TemporaryView
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
 from desktop.ui.operations import query
-from desktop.ui.pickers import RegionPicker
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.runner import Runner
 from desktop.ui.transfer_dialog import SETTINGS_KEY
 
@@ -80,7 +80,7 @@ class TemporaryDialog(FormDialog):
         self.body.insertWidget(3, self.refusal_note)
         self.region = RegionPicker()
         self.region.setObjectName("region")
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"), live=False)
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")
         self.grid.addWidget(self.region_name, self.grid.rowCount(), 1, 1, 2)

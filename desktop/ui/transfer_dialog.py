@@ -39,7 +39,7 @@ from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
 from desktop.ui.operations import query
-from desktop.ui.pickers import RegionPicker
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.record_panel import RecordPanel, plan_place_rows
 from desktop.ui.register_dialog import optional_phone, required
 from desktop.ui.runner import Runner
@@ -317,7 +317,7 @@ class TransferDialog(FormDialog):
                                   if refused and self.refusal is not None else "")
 
     def _check_region(self, text: str) -> None:
-        validate_region(text, "region")
+        check_region(text, "region")
 
     def _region_typed(self, code: str) -> None:
         """Name the region picked or typed; the plan follows once it is a whole code."""
