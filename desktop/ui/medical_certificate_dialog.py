@@ -122,3 +122,4 @@ class MedicalCertificateDialog(FormDialog):
                                   "转入地自收到凭证之日起{new}个工作日内办结；缴费年限累计计算。").format(
             old=rules.medical_old_office_working_days, new=rules.medical_new_office_working_days))
         self._show_name(self.region.code())
+        self._enable()

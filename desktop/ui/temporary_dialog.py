@@ -217,3 +217,4 @@ class TemporaryDialog(FormDialog):
             self.tr("封存并出具凭证(&S)") if seal else self.tr("申请归集并出具联系函(&S)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
         self._fill()
+        self._enable_action()
