@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMPLOYER
+from conftest import EMPLOYER, TODAY
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
@@ -204,6 +204,7 @@ def test_a_date_picked_in_the_calendar_and_a_date_typed(ledger: Ledger, person: 
     start.setFocus()
     qtbot.keyClick(start, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # the calendar opens
     assert start.calendar.isVisible()
+    assert start.calendar.selectedDate() == QDate(TODAY.year, TODAY.month, TODAY.day)  # the ledger's today
     start.calendar.setSelectedDate(QDate(2027, 1, 1))
     focused = QApplication.focusWidget()
     assert focused is not None and start.calendar.isAncestorOf(focused)

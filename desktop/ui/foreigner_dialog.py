@@ -51,7 +51,7 @@ class ForeignerDialog(FormDialog):
         self.sex = QComboBox()
         self.sex.addItem("", "M")
         self.sex.addItem("", "F")
-        self.birth_date = DateField()
+        self.birth_date = DateField(today=ledger.today)
         self.phone = line_edit(30, 16)
         self.add_field("nationality", self.nationality, validate_country)
         self.add_field("passport", self.passport, validate_passport)

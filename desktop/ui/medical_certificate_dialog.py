@@ -49,7 +49,7 @@ class MedicalCertificateDialog(FormDialog):
         self.ledger, self.worker = ledger, worker
         self.region = RegionPicker()
         self.region.setObjectName("to_region")
-        self.applied_on = DateField(optional=True)
+        self.applied_on = DateField(optional=True, today=ledger.today)
         self.applied_on.setObjectName("applied_on")
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -221,9 +222,11 @@ class DateField(QLineEdit):
 
     picked = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, optional: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, optional: bool = False,
+                 today: Callable[[], dt.date] | None = None) -> None:
         super().__init__(parent)
         self.optional = optional
+        self.today = today  # the ledger's clock: where the calendar opens when no date is entered
         self.setMaxLength(10)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0000-00-00") + 48)
         self.calendar_action = self.addAction(_calendar_icon(), QLineEdit.ActionPosition.TrailingPosition)
@@ -273,10 +276,10 @@ class DateField(QLineEdit):
         super().keyPressEvent(event)
 
     def open_calendar(self) -> None:
-        """Show the calendar under the field at the date entered (today when none)."""
-        day = self.date()
-        shown = QDate(day.year, day.month, day.day) if day is not None else QDate.currentDate()
-        self.calendar.setSelectedDate(shown)
+        """Show the calendar under the field at the date entered (the ledger's today when none)."""
+        day = self.date() or (self.today() if self.today is not None else None)
+        if day is not None:
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
         self.calendar.adjustSize()
         self.calendar.move(self.mapToGlobal(QPoint(0, self.height())))
         self.calendar.show()
