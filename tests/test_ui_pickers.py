@@ -96,6 +96,10 @@ def test_the_core_finds_regions_by_characters_pinyin_and_initials() -> None:
     assert regions.search("ncs")[1].code == "511300"  # 南充市 also reads n-c-s
     assert regions.find_exact("北京市朝阳区") == "110105" and regions.find_exact("朝阳区") is None
     assert regions.search("市辖区") == [] and regions.search("") == []
+    # codes no longer in use only when asked for, after those in use
+    assert [m.code for m in regions.search("赣州")][:2] == ["360700", "360702"]
+    assert [(m.code, m.until) for m in regions.search("赣州", historic=True)[:3]] == [
+        ("360700", None), ("362100", 1998), ("362101", 1998)]
 
 
 def test_a_region_picked_by_name_gives_the_dialog_its_code(offices: tuple[Ledger, Ledger], runner: Runner,
@@ -319,4 +323,20 @@ def test_an_employer_registered_with_its_region_picked_by_initials(ledger: Ledge
     qtbot.keyClick(dialog.region, Qt.Key.Key_Return)  # the list closed: Enter now saves
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert ledger.employers.get(code).region == "360400"
+    _closed(dialog, runner, qtbot)
+
+
+def test_the_history_before_the_record_may_name_a_region_no_longer_in_use(
+        ledger: Ledger, person: str, runner: Runner, qtbot: Any) -> None:
+    from desktop.ui.opening_dialog import OpeningDialog
+
+    dialog = OpeningDialog(ledger, runner, ledger.workers.get(person))
+    _shown(qtbot, dialog)
+    commit_text(dialog.region, "赣州地区")
+    assert _offered(dialog.region)[0] == "江西省赣州地区（至1998年） 362100"
+    popup = dialog.region.completer().popup()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.region.code() == "362100" and dialog.collect().region == "362100"
+    assert dialog.region_name.text() == "江西省赣州地区"
     _closed(dialog, runner, qtbot)

@@ -120,6 +120,7 @@ class RegionMatch:
     code: str
     name: str
     full_name: str
+    until: int | None = None  # the last year the code was in use; None: in use today
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +135,18 @@ class _Entry:
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[_Entry, ...]:
-    """Every region in use today with the pinyin of its name, for `search` (built once)."""
+    """Every region code with the pinyin of its name, for `search` (built once)."""
     from desktop.core import pinyin
 
     entries = []
     for code, uses in sorted(_table().items()):
-        if not any(use.to_year is None for use in uses):
-            continue
         own = name_of_plain(code)
         if own in _GROUPING_NAMES:
             continue
+        until = None if any(use.to_year is None for use in uses) else max(use.to_year or 0 for use in uses)
         full = name_of(code)
         level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
-        entries.append(_Entry(RegionMatch(code, own, full), level, pinyin.full(own), pinyin.initials(own),
+        entries.append(_Entry(RegionMatch(code, own, full, until), level, pinyin.full(own), pinyin.initials(own),
                               pinyin.full(full), pinyin.initials(full)))
     return tuple(entries)
 
@@ -160,17 +160,20 @@ def _normal(query: str) -> str:
     return re.sub(r"[\s'’·]+", "", query).lower()
 
 
-def search(query: str, limit: int = 50) -> list[RegionMatch]:
+def search(query: str, limit: int = 50, historic: bool = False) -> list[RegionMatch]:
     """Regions in use today whose name contains the Chinese text, whose name's pinyin or pinyin
     initials start with the letters (nanchang, ncs; with the province too: jxsncs), or whose code
-    starts with the digits. Closest first: the region's own name before its province's, provinces
-    and prefectures before counties."""
+    starts with the digits; historic: codes no longer in use too (`until` says to which year), after
+    those in use. Closest first: the region's own name before its province's, provinces and
+    prefectures before counties."""
     q = _normal(query)
     if not q:
         return []
-    found: list[tuple[int, int, str, RegionMatch]] = []
+    found: list[tuple[int, bool, int, str, RegionMatch]] = []
     for e in _index():
         m = e.match
+        if m.until is not None and not historic:
+            continue
         if q.isdigit():
             rank = 0 if m.code.startswith(q) else -1
         elif q.isascii():
@@ -179,19 +182,20 @@ def search(query: str, limit: int = 50) -> list[RegionMatch]:
         else:
             rank = 0 if m.name.startswith(q) else 1 if q in m.full_name else -1
         if rank >= 0:
-            found.append((rank, e.level, m.code, m))
-    found.sort(key=lambda t: t[:3])
-    return [t[3] for t in found[:limit]]
+            found.append((rank, m.until is not None, e.level, m.code, m))
+    found.sort(key=lambda t: t[:4])
+    return [t[4] for t in found[:limit]]
 
 
 def find_exact(text: str) -> str | None:
     """The code of the one region in use today named exactly so (its own name or with its
     province and prefecture), or None when no region or more than one is."""
     name = _normal(text)
-    codes = {e.match.code for e in _index() if name in (e.match.full_name, e.match.name)}
+    today = [e for e in _index() if e.match.until is None]
+    codes = {e.match.code for e in today if name in (e.match.full_name, e.match.name)}
     if len(codes) == 1:
         return codes.pop()
-    full = {e.match.code for e in _index() if e.match.full_name == name}
+    full = {e.match.code for e in today if e.match.full_name == name}
     return full.pop() if len(full) == 1 else None
 
 

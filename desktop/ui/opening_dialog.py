@@ -60,7 +60,7 @@ class OpeningDialog(FormDialog):
         self.kind.setObjectName("kind")
         self.kind.addItem("", DEEMED)
         self.kind.addItem("", PRE1998)
-        self.region = RegionPicker()
+        self.region = RegionPicker(historic=True)  # the history may name a region since renamed or merged
         self.region.setObjectName("region")
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")

@@ -68,8 +68,9 @@ class RegionPicker(QLineEdit):
     changed = Signal(str)
     picked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, width_chars: int = 17) -> None:
+    def __init__(self, parent: QWidget | None = None, width_chars: int = 17, historic: bool = False) -> None:
         super().__init__(parent)
+        self.historic = historic  # codes no longer in use are offered too (history before the record)
         self.setMaxLength(60)
         # wide enough for a county with its province and prefecture, or the hint, in Chinese
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * width_chars + 16)
@@ -106,8 +107,10 @@ class RegionPicker(QLineEdit):
         query = text.strip()
         if not query or query.isdigit() or _NAMED_CODE.match(query):
             return
-        for match in search(query, limit=40):
-            item = QStandardItem(region_text(match.code, match.full_name))
+        for match in search(query, limit=40, historic=self.historic):
+            name = match.full_name if match.until is None else \
+                self.tr("{name}（至{year}年）").format(name=match.full_name, year=match.until)
+            item = QStandardItem(region_text(match.code, name))
             item.setData(match.code, CODE_ROLE)
             item.setEditable(False)
             self.matches.appendRow(item)
