@@ -66,10 +66,14 @@ def ever_valid(code: str) -> bool:
 
 def name_of(code: str) -> str:
     """The current (or last) name of a region, with its province and prefecture."""
-    uses = _table().get(code)
-    if not uses:
+    if code not in _table():
         return code
-    own = max(uses, key=lambda r: r.to_year or 9999).name
+    return "".join(_name_parts(code))
+
+
+def _name_parts(code: str) -> list[str]:
+    """The names of a known region's province, prefecture and its own, as `name_of` joins them."""
+    own = name_of_plain(code)
     parts: list[str] = []
     for parent in (province_of(code), prefecture_of(code)):
         if parent != code and parent in _table():
@@ -77,7 +81,7 @@ def name_of(code: str) -> str:
             if pname not in ("市辖区", "县") and pname not in parts:
                 parts.append(pname)
     parts.append(own)
-    return "".join(parts)
+    return parts
 
 
 def name_of_plain(code: str) -> str:
@@ -144,10 +148,11 @@ def _index() -> tuple[_Entry, ...]:
         if own in _GROUPING_NAMES:
             continue
         until = None if any(use.to_year is None for use in uses) else max(use.to_year or 0 for use in uses)
-        full = name_of(code)
+        parts = _name_parts(code)
+        syllables = tuple(s for part in parts for s in pinyin.syllables(part))  # each name read once
         level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
-        entries.append(_Entry(RegionMatch(code, own, full, until), level, pinyin.full(own), pinyin.initials(own),
-                              pinyin.full(full), pinyin.initials(full)))
+        entries.append(_Entry(RegionMatch(code, own, "".join(parts), until), level, pinyin.full(own),
+                              pinyin.initials(own), "".join(syllables), "".join(s[0] for s in syllables)))
     return tuple(entries)
 
 
