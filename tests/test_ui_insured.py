@@ -161,7 +161,7 @@ def test_issue_the_medical_transfer_certificate_from_the_tab(ledger: Ledger, qtb
         qtbot.waitUntil(lambda: isinstance(win.active_dialog, MedicalCertificateDialog))
         dialog = win.active_dialog
         assert isinstance(dialog, MedicalCertificateDialog)
-        assert dialog.fields["to_region"].label.text() == "转入地区划代码(&R)"
+        assert dialog.fields["to_region"].label.text() == "转入地区(&R)"
         assert "10个工作日" in dialog.rule.text() and "5个工作日" in dialog.rule.text()
         save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
         # a Nanchang district is the office's own pooling region: refused, the dialog stays open

@@ -108,17 +108,27 @@ def test_a_clerk_opens_seals_and_gathers_a_temporary_account(offices: tuple[Ledg
         qtbot.waitUntil(lambda: "临时缴费账户已封存" in win_b.status.text())
         again = _temporary_dialog(win_b, qtbot)
         assert "封存（转往上海市浦东新区" in again.listing.text()
+        # nothing open to seal any more: refused with the reason before anything is typed
+        save_again = again.buttons.button(again.buttons.StandardButton.Save)
+        qtbot.waitUntil(lambda: again.refusal_note.text() != "")
+        assert again.region.text() == "" and not save_again.isEnabled()
+        assert again.refusal_note.text().startswith("不能办理：")
+        assert "没有未封存的临时基本养老保险缴费账户" in again.refusal_note.text()
         qtbot.keyClicks(again.region, "310115")
-        again.accept()  # nothing open to seal any more: refused with the reason
-        qtbot.waitUntil(lambda: again.general_error.text() != "")
-        assert "没有未封存的临时基本养老保险缴费账户" in again.general_error.text() and again.isVisible()
+        again.accept()  # Enter does nothing either
+        assert again.isVisible() and again.general_error.text() == ""
+        again.gather.click()  # nor is the relationship here, to gather the accounts
+        assert not save_again.isEnabled() and "养老保险关系" in again.refusal_note.text()
         again.reject()
 
         # -- Nanchang holds the relationship: gathers with an approval, not before pension age ---------
         open_by_search(win_a, qtbot, WOMAN, "李梅")
         gather = _temporary_dialog(win_a, qtbot)
         assert "没有该参保人的临时基本养老保险缴费账户记录" in gather.listing.text()  # not synced back yet
+        qtbot.waitUntil(lambda: gather.refusal_note.isVisible())  # nothing to seal here
         gather.gather.click()
+        save_gather = gather.buttons.button(gather.buttons.StandardButton.Save)
+        assert save_gather.isEnabled() and not gather.refusal_note.isVisible()  # the relationship is here
         assert gather.approved.isEnabled() and gather.fields["region"].label.text() == "临时账户所在地(&R)"
         qtbot.keyClicks(gather.region, "110105")
         gather.accept()

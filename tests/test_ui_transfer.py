@@ -240,10 +240,13 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         assert case.number in win_b.status.text()
         again = _open_transfer(win_b, qtbot)  # a second request while the case is open: refused
         assert again.letter["bank_account"].text() == "0200 0012 0920 0123 456"  # remembered
+        # before anything is typed: the request disabled, the rule's reason shown
+        qtbot.waitUntil(lambda: again.refusal_checked)
+        assert again.region.text() == "" and not again.buttons.button(again.buttons.StandardButton.Save).isEnabled()
+        assert f"已有未办结的转移业务{case.number}" in again.refusal_note.text()
         qtbot.keyClicks(again.region, "360100")
-        again.accept()
-        qtbot.waitUntil(lambda: again.general_error.text() != "")
-        assert f"已有未办结的转移业务{case.number}" in again.general_error.text() and again.isVisible()
+        again.accept()  # Enter does nothing: no second case
+        assert again.isVisible() and len(b.transfers.list()) == 1
         again.reject()
 
         # -- at the old office (A): settle, the information table -----------------------------------

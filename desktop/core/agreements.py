@@ -261,3 +261,11 @@ def check_posting(a: Agreement, start: dt.date, end: dt.date, self_employed: boo
 def overlaps(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:
     """Whether two periods (both days included) share a day."""
     return a_start <= b_end and b_start <= a_end
+
+
+def in_pinyin_order(agreements: dict[str, Agreement]) -> list[Agreement]:
+    """The agreements by their partner's Chinese name in pinyin order (澳大利亚, 奥地利, 比利时, ...),
+    not in the order of the characters' codes."""
+    from desktop.core.pinyin import sort_key
+
+    return sorted(agreements.values(), key=lambda a: sort_key(a.partner_zh))

@@ -502,6 +502,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "office.contact_too_long": ("过长（最多{most}个字符）", "too long ({most} characters at most)"),
     "statement.interest_missing": ("{years}年的个人账户记账利率尚未录入，不能出具参保缴费证明（证明不得附带未计利息的说明）：请先录入该年记账利率（机构设置 → 费率与工资 → 记账利率，或 shebao interest set --year {year} --rate 利率）", "the crediting rate of {years} is not entered, so no statement can be issued (an official statement carries no note of missing interest): enter it first (Office settings → Rates and wages → Crediting rate, or shebao interest set --year {year} --rate RATE)"),
     "coverage.passport_required": ("{name}没有登记护照号码，不能出具参保证明：请填写护照号码（命令行 --passport）", "{name} has no passport number registered, so no certificate of coverage can be issued: give the passport number (--passport)"),
+    # pickers (regions chosen by name)
+    "region.not_picked": ("请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码",
+                          "choose a region from the list (name or pinyin, arrows, Enter) or type its code"),
 }
 
 

@@ -66,10 +66,14 @@ def ever_valid(code: str) -> bool:
 
 def name_of(code: str) -> str:
     """The current (or last) name of a region, with its province and prefecture."""
-    uses = _table().get(code)
-    if not uses:
+    if code not in _table():
         return code
-    own = max(uses, key=lambda r: r.to_year or 9999).name
+    return "".join(_name_parts(code))
+
+
+def _name_parts(code: str) -> list[str]:
+    """The names of a known region's province, prefecture and its own, as `name_of` joins them."""
+    own = name_of_plain(code)
     parts: list[str] = []
     for parent in (province_of(code), prefecture_of(code)):
         if parent != code and parent in _table():
@@ -77,7 +81,7 @@ def name_of(code: str) -> str:
             if pname not in ("市辖区", "县") and pname not in parts:
                 parts.append(pname)
     parts.append(own)
-    return "".join(parts)
+    return parts
 
 
 def name_of_plain(code: str) -> str:
@@ -107,6 +111,97 @@ def fallback_chain(code: str) -> list[str]:
         if parent not in chain:
             chain.append(parent)
     return chain
+
+
+# Names in the table that are only grouping rows, never a place a person is insured in.
+_GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政单位"})
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMatch:
+    """A region found by a search: its code, its own name and its name with province and prefecture."""
+
+    code: str
+    name: str
+    full_name: str
+    until: int | None = None  # the last year the code was in use; None: in use today
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    match: RegionMatch
+    level: int  # 0 province, 1 prefecture, 2 county
+    own_full: str
+    own_initials: str
+    full_full: str
+    full_initials: str
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[_Entry, ...]:
+    """Every region code with the pinyin of its name, for `search` (built once)."""
+    from desktop.core import pinyin
+
+    entries = []
+    for code, uses in sorted(_table().items()):
+        own = name_of_plain(code)
+        if own in _GROUPING_NAMES:
+            continue
+        until = None if any(use.to_year is None for use in uses) else max(use.to_year or 0 for use in uses)
+        parts = _name_parts(code)
+        syllables = tuple(s for part in parts for s in pinyin.syllables(part))  # each name read once
+        level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+        entries.append(_Entry(RegionMatch(code, own, "".join(parts), until), level, pinyin.full(own),
+                              pinyin.initials(own), "".join(syllables), "".join(s[0] for s in syllables)))
+    return tuple(entries)
+
+
+def prepare_search() -> int:
+    """Build the search index now (reading the pinyin dictionary takes a moment); its size."""
+    return len(_index())
+
+
+def _normal(query: str) -> str:
+    return re.sub(r"[\s'’·]+", "", query).lower()
+
+
+def search(query: str, limit: int = 50, historic: bool = False) -> list[RegionMatch]:
+    """Regions in use today whose name contains the Chinese text, whose name's pinyin or pinyin
+    initials start with the letters (nanchang, ncs; with the province too: jxsncs), or whose code
+    starts with the digits; historic: codes no longer in use too (`until` says to which year), after
+    those in use. Closest first: the region's own name before its province's, provinces and
+    prefectures before counties."""
+    q = _normal(query)
+    if not q:
+        return []
+    found: list[tuple[int, bool, int, str, RegionMatch]] = []
+    for e in _index():
+        m = e.match
+        if m.until is not None and not historic:
+            continue
+        if q.isdigit():
+            rank = 0 if m.code.startswith(q) else -1
+        elif q.isascii():
+            rank = 0 if e.own_full.startswith(q) or e.own_initials.startswith(q) else \
+                1 if e.full_full.startswith(q) or e.full_initials.startswith(q) else -1
+        else:
+            rank = 0 if m.name.startswith(q) else 1 if q in m.full_name else -1
+        if rank >= 0:
+            found.append((rank, m.until is not None, e.level, m.code, m))
+    found.sort(key=lambda t: t[:4])
+    return [t[4] for t in found[:limit]]
+
+
+def find_exact(text: str) -> str | None:
+    """The code of the one region in use today named exactly so (its own name or with its
+    province and prefecture), or None when no region or more than one is."""
+    name = _normal(text)
+    today = [e for e in _index() if e.match.until is None]
+    codes = {e.match.code for e in today if name in (e.match.full_name, e.match.name)}
+    if len(codes) == 1:
+        return codes.pop()
+    full = {e.match.code for e in today if e.match.full_name == name}
+    return full.pop() if len(full) == 1 else None
 
 
 _USE_RE = re.compile(r"^\[(\d*)-(\d*)\](.*)$")

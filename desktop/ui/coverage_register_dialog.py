@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from desktop.ui import files
 from desktop.ui.layout import error_label, hbox, short_message, vbox
 from desktop.ui.operations import query
 from desktop.ui.person_page import read_only_table, set_row
+from desktop.ui.pickers import CountryPicker
 from desktop.ui.runner import Runner
 
 
@@ -32,10 +32,7 @@ class CoverageRegisterDialog(QDialog):
         super().__init__(parent)
         self.ledger, self.runner = ledger, runner
         self.setWindowTitle(self.tr("参保证明登记簿与统计"))
-        self.country = QComboBox()
-        self.country.addItem(self.tr("全部国家"), None)
-        for code, a in sorted(shipped().items(), key=lambda kv: kv[1].partner_zh):
-            self.country.addItem(f"{a.partner_zh}  {code}", code)
+        self.country = CountryPicker(shipped(), any_text=self.tr("全部国家"))
         self.year = QSpinBox()
         self.year.setRange(0, 2999)
         self.year.setSpecialValueText(self.tr("全部年度"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from desktop.core.agreements import Agreement
 from desktop.core.errors import InvalidInput, RefusedByRule
@@ -15,6 +15,7 @@ from desktop.core.ids import validate_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.pickers import CountryPicker, DateField
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
 
@@ -67,14 +68,12 @@ class ExemptionDialog(FormDialog):
         super().__init__(runner, parent)
         self.ledger, self.worker = ledger, worker
         self.agreements = ledger.exemptions.agreements()
-        self.country = QComboBox()
-        for code, a in sorted(self.agreements.items(), key=lambda kv: kv[1].partner_zh):
-            self.country.addItem(f"{a.partner_zh}  {code}", code)
+        self.country = CountryPicker(self.agreements)
         self.employer = line_edit(22, 20)
         self.employer.setText(employer or "")
         self.host = line_edit(200)
-        self.start = line_edit(10, 12)
-        self.end = line_edit(10, 12)
+        self.start = DateField(today=ledger.today)
+        self.end = DateField(today=ledger.today)
         self.passport = line_edit(20, 14)
         self.extension = QCheckBox()
         self.self_employed = QCheckBox()
@@ -134,7 +133,5 @@ class ExemptionDialog(FormDialog):
         self.set_labels({"country": self.tr("派往国家(&C)"), "employer": self.tr("派出单位信用代码(&U)"),
                          "host_employer": self.tr("境外工作单位(&H)"), "from": self.tr("起始日期(&F)"),
                          "to": self.tr("截止日期(&T)"), "passport": self.tr("护照号码(&P)")})
-        self.start.setPlaceholderText("YYYY-MM-DD")
-        self.end.setPlaceholderText("YYYY-MM-DD")
         self.extension.setText(self.tr("延期申请（接续截止于起始日前一天的证明）(&E)"))
         self.self_employed.setText(self.tr("自雇人员(&Z)"))

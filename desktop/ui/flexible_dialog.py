@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QWidget
 
+from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.flexible import FlexiblePayment, parse_ratio
@@ -45,6 +46,7 @@ class FlexibleDialog(FormDialog):
         self.ledger, self.worker = ledger, worker
         self._serial = 0
         self.preview_result: FlexiblePayment | None = None
+        self.person_refused = False  # the preview says a rule refuses the person (the reason is shown)
         self.person = QLabel(f"{worker.name}  {worker.key}")
         self.person_label = QLabel()
         self.grid.addWidget(self.person_label, 0, 0)
@@ -74,6 +76,17 @@ class FlexibleDialog(FormDialog):
         self._debounce.start()
         self.ratio.setFocus()
 
+    def accept(self) -> None:
+        """Not while a rule refuses the person (its reason is shown)."""
+        if not self.person_refused:
+            super().accept()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the buttons while the months are recorded; then as the rules allow."""
+        super().set_busy(busy)
+        if not busy:
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not self.person_refused)
+
     def collect(self) -> FlexibleInput:
         """The entered values."""
         return FlexibleInput(self.worker.key, self.first.text(), self.last.text(), self.ratio.currentText())
@@ -99,6 +112,9 @@ class FlexibleDialog(FormDialog):
         """Show a preview unless the clerk has typed on since it was asked for."""
         if serial != self._serial:
             return
+        # a rule that refuses the person whatever months are entered (drawing a pension): no payment
+        self.person_refused = isinstance(error, RefusedByRule) and error.field == "worker"
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not self.person_refused)
         if error is not None:
             self._show_preview(None)
             self.show_error(error)

@@ -14,6 +14,7 @@ from desktop.core.errors import InvalidInput
 from desktop.core.ids import validate_country, validate_passport
 from desktop.core.ledger import Ledger
 from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.pickers import DateField
 from desktop.ui.register_dialog import contact_phone, required
 from desktop.ui.runner import Runner
 
@@ -50,7 +51,7 @@ class ForeignerDialog(FormDialog):
         self.sex = QComboBox()
         self.sex.addItem("", "M")
         self.sex.addItem("", "F")
-        self.birth_date = line_edit(10, 12)
+        self.birth_date = DateField(today=ledger.today)
         self.phone = line_edit(30, 16)
         self.add_field("nationality", self.nationality, validate_country)
         self.add_field("passport", self.passport, validate_passport)

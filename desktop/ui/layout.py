@@ -99,7 +99,11 @@ def line_edit(max_length: int = 100, width_chars: int = 0) -> QLineEdit:
 
 
 def editor_text(editor: QWidget) -> str:
-    """The value of a line edit or of a combo box (its item data when it has any)."""
+    """The value of a line edit or of a combo box (its item data when it has any); a picker's
+    (desktop/ui/pickers.py) value_text()."""
+    value_text = getattr(editor, "value_text", None)
+    if callable(value_text):
+        return str(value_text())
     if isinstance(editor, QLineEdit):
         return editor.text()
     if isinstance(editor, QComboBox):

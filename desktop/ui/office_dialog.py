@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
-from desktop.core.regions import validate_region
 from desktop.ui.layout import FormDialog, line_edit
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
 
@@ -48,16 +48,26 @@ class OfficeDialog(FormDialog):
         self.body.insertWidget(0, self.intro)
         self.code = line_edit(20, 14)
         self.office_name = line_edit(200)
-        self.region = line_edit(6, 8)
+        self.region = RegionPicker()
         self.add_field("office", self.code, check_code)
         self.add_field("office_name", self.office_name, required("office_name"))
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"))
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
+        self.region.textEdited.connect(self._region_edited)
+        self.region.picked.connect(lambda _code: self.fields["region"].error.clear())  # a known region
         self.retranslate()
         self.code.setFocus()
+        self.region.prepare(runner)
+
+    def _region_edited(self) -> None:
+        """A code is checked as it is typed; a name once it is picked."""
+        if self.region.typing_code():
+            self.validate("region")
+        else:
+            self.fields["region"].error.clear()
 
     def collect(self) -> OfficeInput:
         """The entered values."""
-        return OfficeInput(self.code.text(), self.office_name.text(), self.region.text())
+        return OfficeInput(self.code.text(), self.office_name.text(), self.region.code())
 
     def operation(self, data: Any) -> Callable[[], Any]:
         """Create the office."""
@@ -70,5 +80,4 @@ class OfficeDialog(FormDialog):
         self.intro.setText(self.tr("这是一个新的数据库。请填写本经办机构的代码、名称和统筹区，"
                                    "之后即可登记参保人和单位。"))
         self.set_labels({"office": self.tr("经办机构代码(&C)"), "office_name": self.tr("经办机构名称(&N)"),
-                         "region": self.tr("统筹区代码(&R)")})
-        self.region.setPlaceholderText(self.tr("6位行政区划代码，如360100"))
+                         "region": self.tr("统筹区(&R)")})

@@ -21,6 +21,7 @@ from desktop.core.services.workers import WorkerInfo
 from desktop.ui.history_model import money
 from desktop.ui.layout import FormDialog, heading, line_edit
 from desktop.ui.operations import query
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.record_panel import RecordPanel, fill_row, fit_rows, region_text, small_table
 from desktop.ui.register_dialog import required
 from desktop.ui.runner import Runner
@@ -59,7 +60,7 @@ class OpeningDialog(FormDialog):
         self.kind.setObjectName("kind")
         self.kind.addItem("", DEEMED)
         self.kind.addItem("", PRE1998)
-        self.region = line_edit(6, 8)
+        self.region = RegionPicker(historic=True)  # the history may name a region since renamed or merged
         self.region.setObjectName("region")
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")
@@ -76,7 +77,7 @@ class OpeningDialog(FormDialog):
         self.document = line_edit(200, 36)
         self.document.setObjectName("document")
         self.add_field("kind", self.kind)
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"))
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
         self.grid.addWidget(self.region_name, self.grid.rowCount(), 1, 1, 2)
         self.add_field("from", self.first, lambda text: Month.parse(text, "from"))
         self.add_field("to", self.last, self._check_last)
@@ -95,7 +96,7 @@ class OpeningDialog(FormDialog):
         self.body.addWidget(self.entries_table)
         self.body.addWidget(self.entries_note)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.region.textChanged.connect(self._show_region_name)
+        self.region.changed.connect(self._show_region_name)
         self.first.textChanged.connect(self._count)
         self.last.textChanged.connect(self._count)
         self.retranslate()
@@ -103,6 +104,7 @@ class OpeningDialog(FormDialog):
         self.resize(900, self.sizeHint().height())
         self.kind.setFocus()
         self.reload()
+        self.region.prepare(runner)
 
     # -- the entries so far ---------------------------------------------------------------------
 
@@ -154,7 +156,8 @@ class OpeningDialog(FormDialog):
         self.retranslate()
 
     def _show_region_name(self, text: str) -> None:
-        """Name the region as its code is typed."""
+        """Name the region picked, or as its code is typed."""
+        self.fields["region"].error.clear()
         try:
             code = validate_region(text, "region")
         except ShebaoError:
@@ -202,7 +205,7 @@ class OpeningDialog(FormDialog):
     def collect(self) -> OpeningInput:
         """The entered values."""
         pre = self.pre1998
-        return OpeningInput(str(self.kind.currentData()), self.region.text().strip(), self.first.text().strip(),
+        return OpeningInput(str(self.kind.currentData()), self.region.code(), self.first.text().strip(),
                             self.last.text().strip(), self.base.text().strip() if pre else None,
                             (self.balance.text().strip() or None) if pre else None, self.document.text().strip())
 
@@ -223,7 +226,6 @@ class OpeningDialog(FormDialog):
                          "from": self.tr("起始月份(&F)"), "to": self.tr("截止月份(&T)"),
                          "base": self.tr("月平均缴费基数(&B)"),
                          "balance": self.tr("1997年末账户余额(&L)"), "document": self.tr("依据文书(&D)")})
-        self.region.setPlaceholderText(self.tr("6位行政区划代码"))
         self.first.setPlaceholderText(self.tr("如1990-01"))
         self.last.setPlaceholderText(self.tr("如1997-12"))
         self.base.setPlaceholderText(self.tr("元，精确到分") if self.pre1998 else self.tr("视同缴费不填"))

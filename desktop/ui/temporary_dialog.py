@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
-from desktop.core.regions import name_of, validate_region
+from desktop.core.regions import name_of
 from desktop.core.services.transfers import LETTER_FIELDS, TemporaryView
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import FormDialog, hbox, heading, line_edit
+from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
 from desktop.ui.operations import query
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.runner import Runner
 from desktop.ui.transfer_dialog import SETTINGS_KEY
 
@@ -69,9 +71,16 @@ class TemporaryDialog(FormDialog):
         self.action_group.addButton(self.gather)
         self.seal.setChecked(True)
         self.body.insertLayout(2, hbox(self.seal, self.gather, 1, spacing=24))
-        self.region = line_edit(6, 8)
+        self.refusals: dict[str, RefusedByRule | None] = {}  # by action: why any request would be refused
+        self.refusal_note = QLabel()
+        self.refusal_note.setObjectName("refusal")
+        self.refusal_note.setWordWrap(True)
+        self.refusal_note.setStyleSheet(ERROR_STYLE)
+        self.refusal_note.setVisible(False)
+        self.body.insertWidget(3, self.refusal_note)
+        self.region = RegionPicker()
         self.region.setObjectName("region")
-        self.add_field("region", self.region, lambda text: validate_region(text, "region"))
+        self.add_field("region", self.region, lambda text: check_region(text, "region"), live=False)
         self.region_name = QLabel()
         self.region_name.setObjectName("region_name")
         self.grid.addWidget(self.region_name, self.grid.rowCount(), 1, 1, 2)
@@ -81,12 +90,13 @@ class TemporaryDialog(FormDialog):
         self.paper = QCheckBox()
         self.paper.setObjectName("paper")
         self.grid.addWidget(self.paper, self.grid.rowCount(), 1, 1, 2)
-        self.region.textChanged.connect(self._region_typed)
+        self.region.changed.connect(self._region_typed)
         self.seal.toggled.connect(self._action_changed)
         self.retranslate()
         self._action_changed()
         self.region.setFocus()
         self.reload()
+        self.region.prepare(runner)
 
     @property
     def action(self) -> str:
@@ -98,6 +108,21 @@ class TemporaryDialog(FormDialog):
         ledger, key = self.ledger, self.worker.key
         query(self, lambda: ledger.transfers.temporary(key), self.runner).success(self._loaded) \
             .failure(lambda error: self.general_error.setText(i18n.message(error))).run()
+        query(self, lambda: {SEAL: ledger.transfers.can_seal_temporary(key),
+                             GATHER: ledger.transfers.can_gather_temporary(key)}, self.runner) \
+            .success(self._refusals_loaded).run()
+
+    def _refusals_loaded(self, refusals: dict[str, RefusedByRule | None]) -> None:
+        self.refusals = refusals
+        self._enable_action()
+
+    def _enable_action(self) -> None:
+        """The chosen action disabled, with the reason, when a rule refuses it for this person."""
+        refusal = self.refusals.get(self.action)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(refusal is None)
+        self.refusal_note.setVisible(refusal is not None)
+        self.refusal_note.setText(self.tr("不能办理：{reason}").format(reason=short_message(refusal))
+                                  if refusal is not None else "")
 
     def _loaded(self, result: Any) -> None:
         self.accounts = list(result)
@@ -127,20 +152,34 @@ class TemporaryDialog(FormDialog):
         else:
             self.listing.setText("\n".join(self.account_text(t) for t in self.accounts))
 
-    def _region_typed(self, text: str) -> None:
+    def _region_typed(self, code: str) -> None:
         self.fields["region"].error.clear()
         self.general_error.clear()
-        self.region_name.setText(name_of(text.strip()) if len(text.strip()) == 6 and self.validate("region") else "")
+        whole = len(code) == 6 and code.isdigit()
+        self.region_name.setText(name_of(code) if whole and self.validate("region") else "")
 
     def _action_changed(self) -> None:
         gather = self.action == GATHER
         for widget in (self.approved, self.fields["approved"].label, self.paper):
             widget.setEnabled(gather)
         self.retranslate()
+        self._enable_action()
+
+    def accept(self) -> None:
+        """Not while a rule refuses the chosen action (its reason is shown)."""
+        if self.refusals.get(self.action) is not None:
+            return
+        super().accept()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the buttons while the request runs; then the action as the rules allow."""
+        super().set_busy(busy)
+        if not busy:
+            self._enable_action()
 
     def collect(self) -> TemporaryInput:
         """The entered values."""
-        return TemporaryInput(self.action, self.region.text().strip(), self.paper.isChecked(),
+        return TemporaryInput(self.action, self.region.code(), self.paper.isChecked(),
                               self.approved.text().strip())
 
     def operation(self, data: Any) -> Callable[[], Any]:
@@ -171,7 +210,6 @@ class TemporaryDialog(FormDialog):
         self.gather.setText(self.tr("归集外地账户：本机构为养老保险关系所在地(&G)"))
         seal = self.action == SEAL
         self.fields["region"].label.setText(self.tr("转往地区(&R)") if seal else self.tr("临时账户所在地(&R)"))
-        self.region.setPlaceholderText(self.tr("6位行政区划代码"))
         self.fields["approved"].label.setText(self.tr("批准文号(&A)"))
         self.approved.setPlaceholderText(self.tr("未达到待遇领取条件时，经批准转移的文号"))
         self.paper.setText(self.tr("纸质办理（联系函邮寄，不经同步文件）(&Z)"))
@@ -179,3 +217,4 @@ class TemporaryDialog(FormDialog):
             self.tr("封存并出具凭证(&S)") if seal else self.tr("申请归集并出具联系函(&S)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
         self._fill()
+        self._enable_action()

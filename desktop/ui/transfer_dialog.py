@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import pension_record as pr
 from desktop.core import transfer_rules as tr
-from desktop.core.errors import ShebaoError
+from desktop.core.errors import RefusedByRule, ShebaoError
 from desktop.core.ledger import Ledger
 from desktop.core.messages import render
 from desktop.core.regions import name_of, validate_region
@@ -39,6 +39,7 @@ from desktop.ui import i18n
 from desktop.ui.history_model import money
 from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
 from desktop.ui.operations import query
+from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.record_panel import RecordPanel, plan_place_rows
 from desktop.ui.register_dialog import optional_phone, required
 from desktop.ui.runner import Runner
@@ -175,7 +176,15 @@ class TransferDialog(FormDialog):
         self.direction_in.setChecked(True)
         self.body.insertWidget(0, self.person)
         self.body.insertLayout(1, hbox(self.direction_in, self.direction_out, 1, spacing=24))
-        self.region = line_edit(6, 8)
+        self.refusal: RefusedByRule | None = None  # why a request here would be refused, whatever the region
+        self.refusal_checked = False  # the rules were asked (the answer may be no refusal)
+        self.refusal_note = QLabel()
+        self.refusal_note.setObjectName("refusal")
+        self.refusal_note.setWordWrap(True)
+        self.refusal_note.setStyleSheet(ERROR_STYLE)
+        self.refusal_note.setVisible(False)
+        self.body.insertWidget(2, self.refusal_note)
+        self.region = RegionPicker()
         self.region.setObjectName("region")
         self.add_field("region", self.region, self._check_region, live=False)
         self.region_name = QLabel()
@@ -236,7 +245,7 @@ class TransferDialog(FormDialog):
         self.paper = QCheckBox()
         self.paper.setObjectName("paper")
         self.grid.addWidget(self.paper, self.grid.rowCount(), 1, 1, 2)
-        self.region.textChanged.connect(self._region_typed)
+        self.region.changed.connect(self._region_typed)
         self.direction_in.toggled.connect(self._direction_changed)
         self.direction_out.clicked.connect(self._chosen)
         self.direction_in.clicked.connect(self._chosen)
@@ -245,6 +254,7 @@ class TransferDialog(FormDialog):
         self.resize(780, self.sizeHint().height())
         self.region.setFocus()
         self.refresh_from_database()
+        self.region.prepare(runner)
 
     def _prefill_letter(self, contact: Any) -> None:
         """Fill each empty letter line with the office's contact details from its settings."""
@@ -277,6 +287,13 @@ class TransferDialog(FormDialog):
         ledger, worker = self.ledger, self.worker
         query(self, lambda: load_context(ledger, worker), self.runner).success(self._context_loaded) \
             .failure(lambda error: self.general_error.setText(i18n.message(error))).run()
+        query(self, lambda: ledger.transfers.can_apply_in(worker.key), self.runner) \
+            .success(self._refusal_loaded).run()
+
+    def _refusal_loaded(self, refusal: RefusedByRule | None) -> None:
+        """A rule that refuses any request here for this person: the request disabled, the reason shown."""
+        self.refusal, self.refusal_checked = refusal, True
+        self._enable_request()
 
     def _direction_changed(self) -> None:
         self._enable_request()
@@ -302,31 +319,34 @@ class TransferDialog(FormDialog):
             self.fields[name].label.setEnabled(letter)
         self.paper.setEnabled(letter)
         self.request_title.setEnabled(incoming)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(incoming)
+        refused = incoming and self.refusal is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(incoming and not refused)
+        self.refusal_note.setVisible(refused)
+        self.refusal_note.setText(self.tr("不能申请转入：{reason}").format(reason=short_message(self.refusal))
+                                  if refused and self.refusal is not None else "")
 
     def _check_region(self, text: str) -> None:
-        validate_region(text, "region")
+        check_region(text, "region")
 
-    def _region_typed(self, text: str) -> None:
-        """Name the region as it is typed; the plan follows once the code is complete."""
+    def _region_typed(self, code: str) -> None:
+        """Name the region picked or typed; the plan follows once it is a whole code."""
         self.fields["region"].error.clear()
         self.general_error.clear()
-        if len(text.strip()) < 6:
+        if not (len(code) == 6 and code.isdigit()):
             self.region_name.clear()
             self._latest = next(self._asked)
             self._show_preview(None)
             return
         if self.validate("region"):
-            self.region_name.setText(name_of(text.strip()))
+            self.region_name.setText(name_of(code))
         else:
             self.region_name.clear()
         self._refresh()
 
     def _refresh(self) -> None:
         """Read the plan for the region typed, in the background; older answers are dropped."""
-        text = self.region.text().strip()
         try:
-            code = validate_region(text, "region")
+            code = validate_region(self.region.code(), "region")
         except ShebaoError:
             self._latest = next(self._asked)
             self._show_preview(None)
@@ -402,7 +422,7 @@ class TransferDialog(FormDialog):
                 value.setText("—")
             self._show_line("held_back", False)
             self.plan_note.setStyleSheet("color: #555;")
-            self.plan_note.setText(self.tr("输入6位行政区划代码后显示测算结果。"))
+            self.plan_note.setText(self.tr("选择地区（或输入6位行政区划代码）后显示测算结果。"))
             return
         values["kind"].setText(self.kind_text(preview))
         yuan = self.tr("{amount} 元")
@@ -462,7 +482,7 @@ class TransferDialog(FormDialog):
     def _fill_record(self, preview: TransferPreview | None) -> None:
         """The record that would move, by place, in the plan's second tab."""
         if preview is None or preview.same_region:
-            self.record.show_record((), (), (), self.tr("输入6位行政区划代码后显示。") if preview is None
+            self.record.show_record((), (), (), self.tr("选择地区（或输入6位行政区划代码）后显示。") if preview is None
                                     else self.tr("同一统筹地区，无需转移。"))
         else:
             empty = self.tr("本机构没有该参保人在此统筹单位的参保记录。") if preview.direction == IN \
@@ -505,7 +525,7 @@ class TransferDialog(FormDialog):
 
     def collect(self) -> TransferInput:
         """The entered values."""
-        return TransferInput(self.region.text().strip(),
+        return TransferInput(self.region.code(),
                              {name: edit.text().strip() for name, edit in self.letter.items()},
                              "paper" if self.paper.isChecked() else "sync")
 
@@ -516,7 +536,7 @@ class TransferDialog(FormDialog):
 
     def accept(self) -> None:
         """Request the transfer (new office only), with progress while the letter is made."""
-        if self.direction != IN or self.runner_busy_here():
+        if self.direction != IN or self.runner_busy_here() or self.refusal is not None:
             return
         self.clear_errors()
         registration = self.registration
@@ -540,7 +560,7 @@ class TransferDialog(FormDialog):
         """Disable the buttons while the request runs (the request button only in its direction)."""
         super().set_busy(busy)
         if not busy:
-            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(self.direction == IN)
+            self._enable_request()
 
     def retranslate(self) -> None:
         """Set every visible string in the interface language."""
@@ -551,7 +571,6 @@ class TransferDialog(FormDialog):
         self.direction_out.setText(self.tr("转出本地：本机构为转出地，测算转出(&O)"))
         incoming = self.direction == IN
         self.fields["region"].label.setText(self.tr("转出地(&R)") if incoming else self.tr("转入地(&R)"))
-        self.region.setPlaceholderText(self.tr("6位行政区划代码"))
         self.plan_tabs.setTabText(0, self.tr("转移测算(&C)"))
         self.opening_button.setText(self.tr("建账前历史(&H)…"))
         self.opening_button.setToolTip(self.tr("录入视同缴费年限和1998年前缴费（审核主管）"))

@@ -237,6 +237,16 @@ class InsuredTimeService:
         return sorted((c for c in found if c.worker == key and c.scheme == "medical"),
                       key=lambda c: (c.received_on, c.certificate), reverse=True)
 
+    def can_issue_medical_certificate(self, worker: str) -> RefusedByRule | None:
+        """Why `medical_certificate` would be refused whatever region and day are entered (no
+        medical month paid here), or None; returned, not raised, for disabling the action before typing."""
+        self._ledger.require(ANY)
+        with self._ledger.read() as s:
+            office = load_office(s)
+            if not _paid_here(s, require_worker(s, worker), office.region):
+                return RefusedByRule("insured.medical_nothing_here", "worker", region=office.region)
+        return None
+
     def medical_certificate(self, worker: str, to_region: str, applied_on: object | None = None,
                             clerk: str = "") -> MedicalCertificate:
         """At the old office: issue the 基本医疗保险参保（合）凭证 for a person moving to to_region.

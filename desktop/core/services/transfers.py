@@ -338,11 +338,8 @@ class TransferService:
             if units.same(target, office.region, today):
                 raise InvalidInput("transfer.same_region", "to_region", region=target)
             w = require_worker(s, worker)
-            row = next((t for t in s.scalars(select(TemporaryAccount).where(TemporaryAccount.worker_id == w.id))
-                        if units.same(t.region, office.region, today) and t.sealed_on is None), None)
-            info = next((t for t in temporary_accounts(s, w) if row is not None and t.opened_on == row.opened_on
-                         and t.region == row.region), None)
-            if row is None or info is None or info.state != "open":
+            row = self._open_here(s, w, office, units, today)
+            if row is None:
                 raise RefusedByRule("temporary.none_open", "worker", region=office.region)
             held = gather(s, w, office.region, today)
             money = held.temporary_money(Reference(s).interest, today.year)
@@ -396,6 +393,44 @@ class TransferService:
                   "temp.note": note,
                   "doc.essential": f"temporary:{row.region};total:{fen_text(money.total_fen)}"}
         return DocumentData(values, {"rows": rows})
+
+    @staticmethod
+    def _open_here(s: Session, w: Worker, office: Office, units: tr.PoolingUnits,
+                   today: dt.date) -> TemporaryAccount | None:
+        """The person's temporary account held open in this office's pooling unit, if any."""
+        row = next((t for t in s.scalars(select(TemporaryAccount).where(TemporaryAccount.worker_id == w.id))
+                    if units.same(t.region, office.region, today) and t.sealed_on is None), None)
+        info = next((t for t in temporary_accounts(s, w) if row is not None and t.opened_on == row.opened_on
+                     and t.region == row.region), None)
+        return row if row is not None and info is not None and info.state == "open" else None
+
+    def can_seal_temporary(self, worker: str) -> RefusedByRule | None:
+        """Why sealing (`seal_temporary`) would be refused whatever region is entered (no account
+        open here), or None; returned, not raised, for disabling the action before typing."""
+        self._ledger.require(ANY)
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            if self._open_here(s, require_worker(s, worker), office, pooling_units(s), today) is None:
+                return RefusedByRule("temporary.none_open", "worker", region=office.region)
+        return None
+
+    def can_gather_temporary(self, worker: str) -> RefusedByRule | None:
+        """Why gathering (`gather_temporary`) would be refused whatever region is entered (the
+        relationship is elsewhere, drawing a pension, a case open here), or None; returned, not raised."""
+        self._ledger.require(ANY)
+        today = self._ledger.today()
+        with self._ledger.read() as s:
+            office = load_office(s)
+            w = require_worker(s, worker)
+            where = home_region(s, w)
+            if not pooling_units(s).same(where, office.region, today):
+                return RefusedByRule("temporary.not_relationship", "worker", region=where)
+            try:
+                self._check_open(s, w)
+            except RefusedByRule as refusal:
+                return refusal
+        return None
 
     def gather_temporary(self, worker: str, from_region: str, letter: dict[str, str] | None = None,
                          channel: str = "sync", approved: str = "", clerk: str = "") -> StepResult:
@@ -687,6 +722,18 @@ class TransferService:
             w.insured_region = office.region
             s.flush()
             return self._info(s, case)
+
+    def can_apply_in(self, worker: str) -> RefusedByRule | None:
+        """Why a request to transfer the person in (`request`) would be refused whatever region is
+        entered (drawing a pension, a case still open here), or None: for disabling the action
+        before anything is typed. The refusal is returned, not raised."""
+        self._ledger.require(ANY)
+        with self._ledger.read() as s:
+            try:
+                self._check_open(s, require_worker(s, worker))
+            except RefusedByRule as refusal:
+                return refusal
+        return None
 
     def _check_open(self, s: Session, w: Worker) -> None:
         if w.pension_since is not None:
