@@ -287,7 +287,7 @@
 <context>
     <name>BatchPrintDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="+109"/>
+        <location filename="../../desktop/ui/documents.py" line="+232"/>
         <source>批量打印参保缴费证明</source>
         <translation>Print contribution statements in bulk</translation>
     </message>
@@ -418,7 +418,7 @@
     <message>
         <location line="+1"/>
         <source>缴费记录</source>
-        <translation>Contribution</translation>
+        <translation>Contributions</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -469,12 +469,12 @@
         <translation>Certificates of coverage: register and statistics</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>全部国家</source>
         <translation>All countries</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>全部年度</source>
         <translation>All years</translation>
     </message>
@@ -619,7 +619,7 @@
     <message>
         <location line="+13"/>
         <source>CSV 文件 (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
+        <translation>CSV file (*.csv)</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -822,6 +822,19 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <location filename="../../desktop/ui/pickers.py" line="+248"/>
+        <source>yyyy-MM-dd，可不填</source>
+        <translation>yyyy-MM-dd, optional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>从日历选择（Alt+↓）</source>
+        <translation>Pick from the calendar (Alt+Down)</translation>
+    </message>
+</context>
+<context>
     <name>DifferencesModel</name>
     <message>
         <location filename="../../desktop/ui/sync_dialog.py" line="+20"/>
@@ -911,17 +924,19 @@
 <context>
     <name>DocumentPreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="-119"/>
+        <location filename="../../desktop/ui/documents.py" line="-188"/>
+        <location line="+6"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-5"/>
         <source>（副本）</source>
         <translation> (copy)</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+1"/>
+        <location line="+5"/>
         <source>共 %n 页</source>
         <translation>
             <numerusform>%n page</numerusform>
@@ -929,12 +944,12 @@
         </translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>验证码已打印在每页底部</source>
         <translation>The verification code is printed at the foot of every page</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-30"/>
         <source>打印(&amp;P)…</source>
         <translation>&amp;Print…</translation>
     </message>
@@ -949,13 +964,28 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+40"/>
-        <location line="+6"/>
+        <location line="+31"/>
+        <location line="+105"/>
+        <source>预览稿，未编号</source>
+        <translation>Preview, not numbered</translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <source>预览稿未编号：打印或另存为PDF时才编号并生成验证码</source>
+        <translation>Preview, not numbered: printing or saving numbers it and adds the code</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>正在出具…</source>
+        <translation>Issuing…</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="+0"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
@@ -963,7 +993,7 @@
 <context>
     <name>EmployerDialog</name>
     <message>
-        <location filename="../../desktop/ui/employer_dialog.py" line="+74"/>
+        <location filename="../../desktop/ui/employer_dialog.py" line="+84"/>
         <source>登记用人单位</source>
         <translation>Register an employer</translation>
     </message>
@@ -979,13 +1009,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>行政区划代码(&amp;R)</source>
-        <translation>&amp;Region code</translation>
+        <source>工伤风险类别(&amp;K)</source>
+        <translation>Injury ris&amp;k class</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>工伤风险类别(&amp;K)</source>
-        <translation>Injury ris&amp;k class</translation>
+        <source>所在地区(&amp;R)</source>
+        <translation>&amp;Region</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1009,7 +1039,7 @@
 <context>
     <name>ExemptionDialog</name>
     <message>
-        <location filename="../../desktop/ui/exemption_dialog.py" line="+127"/>
+        <location filename="../../desktop/ui/exemption_dialog.py" line="+132"/>
         <source>出具参保证明（双边协定）</source>
         <translation>Certificate of coverage (bilateral agreement)</translation>
     </message>
@@ -1044,7 +1074,7 @@
         <translation>&amp;Passport number</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>延期申请（接续截止于起始日前一天的证明）(&amp;E)</source>
         <translation>&amp;Extension (continues the certificate ending the day before)</translation>
     </message>
@@ -1057,7 +1087,7 @@
 <context>
     <name>FlexibleDialog</name>
     <message>
-        <location filename="../../desktop/ui/flexible_dialog.py" line="+115"/>
+        <location filename="../../desktop/ui/flexible_dialog.py" line="+131"/>
         <source>输入缴费月份和缴费基数比例后显示应缴金额</source>
         <translation>Enter the months and the base ratio to see the amount due</translation>
     </message>
@@ -1110,7 +1140,7 @@
 <context>
     <name>ForeignerDialog</name>
     <message>
-        <location filename="../../desktop/ui/foreigner_dialog.py" line="+82"/>
+        <location filename="../../desktop/ui/foreigner_dialog.py" line="+83"/>
         <source>登记外籍人员</source>
         <translation>Register a foreign national</translation>
     </message>
@@ -1168,7 +1198,7 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../desktop/ui/layout.py" line="+306"/>
+        <location filename="../../desktop/ui/layout.py" line="+310"/>
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
@@ -1197,19 +1227,57 @@
     </message>
 </context>
 <context>
+    <name>HistoryExport</name>
+    <message>
+        <location filename="../../desktop/ui/history_model.py" line="+311"/>
+        <source>导出缴费明细</source>
+        <translation>Export the contributions</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>缴费明细</source>
+        <translation>Contributions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已导出 {count} 个月到 {path}</source>
+        <translation>{count} months exported to {path}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>导出Excel(&amp;E)…</source>
+        <translation>&amp;Export to Excel…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>把缴费明细（全部月份）保存为Excel工作簿</source>
+        <translation>Save every month of the grid as an Excel workbook</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop/ui/history_model.py" line="+152"/>
+        <location line="-179"/>
         <source>单位 {employer}，个人 {employee}，记入个人账户 {account}</source>
         <translation>Employer {employer}, employee {employee}, to the individual account {account}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+54"/>
         <source>欠缴</source>
         <translation>Arrears</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>补缴</source>
         <translation>Back-payment</translation>
     </message>
@@ -1219,7 +1287,7 @@
         <translation>Regular</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-9"/>
         <source>所属期</source>
         <translation>Month</translation>
     </message>
@@ -1239,7 +1307,12 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+20"/>
+        <source>缴费明细</source>
+        <translation>Contributions</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>养老</source>
         <translation>Pension</translation>
     </message>
@@ -1267,12 +1340,12 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+127"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="+186"/>
         <source>正在导入 {name}…</source>
         <translation>Importing {name}…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>正在导入，请稍候…</source>
         <translation>Importing, please wait…</translation>
     </message>
@@ -1282,27 +1355,44 @@
         <translation>Imported {rows} rows: {recorded} person-months recorded ({lines} scheme lines); {already} person-months were already recorded and were not recorded again. Months: {months}.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
+        <location line="+20"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="-19"/>
         <source>保存错误清单</source>
-        <translation>Save the list of bad rows</translation>
+        <translation>Save the bad rows</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>CSV 文件 (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>无法保存：{reason}</source>
-        <translation>Could not save: {reason}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>错误清单已保存到 {path}</source>
-        <translation>The list of bad rows was saved to {path}</translation>
+        <location line="+13"/>
+        <source>错误清单（{count} 行）已保存到 {path}</source>
+        <translation>{count} bad rows saved to {path}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>单位申报模板</source>
+        <translation>declaration template</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存申报模板</source>
+        <translation>Save the declaration template</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>申报模板已保存到 {path}</source>
+        <translation>Template saved to {path}</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <location line="+20"/>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>导入单位申报</source>
         <translation>Import an employer declaration</translation>
     </message>
@@ -1317,7 +1407,22 @@
         <translation>&amp;Save the list of bad rows…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>保存模板(&amp;T)…</source>
+        <translation>Save &amp;template…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存空白的单位申报模板（CSV或Excel），含示例行和填写说明</source>
+        <translation>Save a blank declaration template (CSV or Excel) with an example row and format help</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本次新记录月份的应缴金额（元）：</source>
+        <translation>Due for the months recorded now (yuan):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1493,7 +1598,7 @@
     <message>
         <location line="+0"/>
         <source>个人缴费</source>
-        <translation>Personal</translation>
+        <translation>Employee</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -1519,7 +1624,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+154"/>
+        <location filename="../../desktop/ui/window.py" line="+160"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1529,19 +1634,19 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+190"/>
+        <location line="+224"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
         <location line="+12"/>
         <location line="+18"/>
-        <location line="+91"/>
+        <location line="+94"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-60"/>
         <source>已登记用人单位 {name}</source>
         <translation>Registered the employer {name}</translation>
     </message>
@@ -1551,22 +1656,12 @@
         <translation>Request {id} filed; it waits for a supervisor&apos;s approval</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>正在出具参保缴费证明…</source>
-        <translation>Issuing the statement of contributions…</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>正在出具养老金测算表…</source>
-        <translation>Printing the pension estimate…</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+62"/>
         <source>已出具养老金测算表 {number}</source>
         <translation>Pension estimate {number} issued</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>已申请归集临时缴费账户，转移业务编号 {case}</source>
         <translation>Asked to gather the temporary account, case {case}</translation>
     </message>
@@ -1621,12 +1716,7 @@
         <translation>Choose an employer declaration file</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>申报文件 (*.csv *.xlsx *.txt)</source>
-        <translation>Declaration files (*.csv *.xlsx *.txt)</translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -1641,7 +1731,32 @@
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-298"/>
+        <source>正在生成参保缴费证明预览…</source>
+        <translation>Preparing the statement preview…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>正在生成参保缴费凭证预览…</source>
+        <translation>Preparing the certificate preview…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>正在生成养老金测算表预览…</source>
+        <translation>Preparing the estimate preview…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>养老金测算表预览：打印或另存为PDF时编号</source>
+        <translation>Estimate preview: numbered when printed or saved</translation>
+    </message>
+    <message>
+        <location line="+210"/>
+        <source>申报文件 (*.csv *.xlsx *.xls *.txt)</source>
+        <translation>Declarations (*.csv *.xlsx *.xls *.txt)</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
@@ -1747,11 +1862,106 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>查看(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>记录缴费(&amp;M)…</source>
         <translation>Record a &amp;month…</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>灵活就业缴费(&amp;G)…</source>
+        <translation>Flexible payment (&amp;G)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印参保缴费证明(&amp;D)…</source>
+        <translation>Print the statement (&amp;D)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出具参保缴费凭证（转出）(&amp;C)…</source>
+        <translation>&amp;Certificate on leaving…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出具双边协定参保证明(&amp;X)…</source>
+        <translation>Certificate of coverage (&amp;X)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开具医保转移凭证(&amp;Y)…</source>
+        <translation>Medical transfer certificate (&amp;Y)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印养老金测算表(&amp;E)…</source>
+        <translation>Pension &amp;estimate sheet…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>发起转移(&amp;T)…</source>
+        <translation>&amp;Transfer…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>临时缴费账户(&amp;L)…</source>
+        <translation>Temporary account (&amp;L)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>制度衔接(&amp;J)…</source>
+        <translation>Scheme switch (&amp;J)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>建账前历史（审核主管）(&amp;K)…</source>
+        <translation>History before the record (supervisor) (&amp;K)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>查找参保人(&amp;S)</source>
+        <translation>&amp;Search for an insured person</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>参保情况</source>
+        <translation>Enrolments</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>缴费记录</source>
+        <translation>Contributions</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>个人账户</source>
+        <translation>Individual account</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>已出具文书</source>
+        <translation>Documents issued</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养老保险参保记录</source>
+        <translation>Pension record</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>医疗·失业·居民</source>
+        <translation>Medical · unemployment · residents</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>退休</source>
+        <translation>Retirement</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>请查找参保人</source>
         <translation>Find an insured person</translation>
     </message>
@@ -1759,19 +1969,21 @@
         <location line="+2"/>
         <source>在左侧输入身份证号码、姓名或拼音首字母（也可刷身份证或扫码），按回车打开。
 
-Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…7 切换参保人页面&#x3000;Esc 回到查找框</source>
-        <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card, or scan a code) and press Enter to open.
+Ctrl+F 查找&#x3000;Ctrl+N 登记参保人&#x3000;Ctrl+E 登记用人单位&#x3000;Ctrl+M 记录缴费&#x3000;Ctrl+P 打印参保缴费证明&#x3000;Ctrl+I 导入单位申报&#x3000;Ctrl+1…7 切换参保人页面&#x3000;Esc 回到查找框
+其余操作及快捷键见“参保人”“查看”等菜单。</source>
+        <translation>Type an ID number, a name or pinyin initials on the left (or swipe an ID card or scan a code), then press Enter.
 
-Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+I import a declaration   Ctrl+1…7 the person page&apos;s sections   Esc back to the search box</translation>
+Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M record a month   Ctrl+P print the statement   Ctrl+I import a declaration   Ctrl+1…7 person page sections   Esc back to the search box
+The other actions and their keys are in the Person and View menus.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-517"/>
-        <location line="+517"/>
+        <location line="-570"/>
+        <location line="+570"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -1779,7 +1991,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>MedicalCertificateDialog</name>
     <message>
-        <location filename="../../desktop/ui/medical_certificate_dialog.py" line="+65"/>
+        <location filename="../../desktop/ui/medical_certificate_dialog.py" line="+101"/>
         <source>转入地：{name}</source>
         <translation>To: {name}</translation>
     </message>
@@ -1795,7 +2007,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1"/>
-        <source>转入地区划代码(&amp;R)</source>
+        <source>转入地区(&amp;R)</source>
         <translation>Destination &amp;region</translation>
     </message>
     <message>
@@ -1817,7 +2029,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../desktop/ui/office_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/office_dialog.py" line="+79"/>
         <source>新建经办机构数据库</source>
         <translation>New office database</translation>
     </message>
@@ -1838,19 +2050,14 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     </message>
     <message>
         <location line="+1"/>
-        <source>统筹区代码(&amp;R)</source>
-        <translation>Pooling &amp;region code</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>6位行政区划代码，如360100</source>
-        <translation>6-digit region code, e.g. 360100</translation>
+        <source>统筹区(&amp;R)</source>
+        <translation>Pooling &amp;region</translation>
     </message>
 </context>
 <context>
     <name>OpeningDialog</name>
     <message>
-        <location filename="../../desktop/ui/opening_dialog.py" line="+135"/>
+        <location filename="../../desktop/ui/opening_dialog.py" line="+137"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -1860,7 +2067,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Nothing entered yet from before the record began.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>共 {months} 个月（{years} 年）</source>
         <translation>{months} months ({years} years)</translation>
     </message>
@@ -1913,11 +2120,6 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <location line="+0"/>
         <source>依据文书(&amp;D)</source>
         <translation>&amp;Document</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>6位行政区划代码</source>
-        <translation>6-digit region code</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2047,7 +2249,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+433"/>
+        <location filename="../../desktop/ui/person_page.py" line="+416"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -2164,7 +2366,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     <message>
         <location line="+3"/>
         <source>记录缴费(&amp;M)</source>
-        <translation>&amp;Record a month</translation>
+        <translation>Record a &amp;month</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2187,24 +2389,24 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
         <translation>Pri&amp;nt</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>出具参保缴费证明并预览（Ctrl+P）</source>
-        <translation>Issue the statement of contributions and preview it (Ctrl+P)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>出具双边协定参保证明（Ctrl+X）</source>
-        <translation>Issue a certificate of coverage under a bilateral agreement (Ctrl+X)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>养老保险关系转移：测算、申请转入（Ctrl+T）</source>
         <translation>Pension transfer: plan it, request a transfer in (Ctrl+T)</translation>
     </message>
     <message>
+        <location line="-2"/>
+        <source>预览参保缴费证明，打印或另存为PDF时编号（Ctrl+P）</source>
+        <translation>Preview the statement; it is numbered when printed or saved (Ctrl+P)</translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>临时缴费账户(&amp;L)</source>
-        <translation>Temporary account (&amp;L)</translation>
+        <source>出具双边协定参保证明（Ctrl+Shift+X）</source>
+        <translation>Issue a certificate of coverage under an agreement (Ctrl+Shift+X)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>临时缴费账户(&amp;A)</source>
+        <translation>Temporary &amp;account</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2234,7 +2436,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
     <message>
         <location line="+1"/>
         <source>建账前历史(&amp;K)</source>
-        <translation>Histor&amp;y before the record</translation>
+        <translation>History before the record (&amp;K)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2396,7 +2598,7 @@ Ctrl+F find   Ctrl+N register a person   Ctrl+E register an employer   Ctrl+M re
 <context>
     <name>ProblemModel</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="-125"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="-220"/>
         <source>行号</source>
         <translation>Line</translation>
     </message>
@@ -2462,7 +2664,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+184"/>
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+246"/>
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
@@ -2487,7 +2689,17 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Total</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+7"/>
+        <source>低于缴费基数下限 {floor}，按下限 {base} 计</source>
+        <translation>Below the base floor {floor}: counted as {base}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>高于缴费基数上限 {ceiling}，按上限 {base} 计</source>
+        <translation>Above the base ceiling {ceiling}: counted as {base}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>记录缴费</source>
         <translation>Record a month</translation>
     </message>
@@ -2744,9 +2956,27 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
 </context>
 <context>
+    <name>RegionPicker</name>
+    <message>
+        <location filename="../../desktop/ui/pickers.py" line="-159"/>
+        <source>地区名称、拼音首字母或6位代码</source>
+        <translation>Name, pinyin or 6-digit code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>输入地区名称（如 南昌）、拼音（nanchang）或拼音首字母（ncs），用方向键选择，回车确定；也可直接输入6位行政区划代码</source>
+        <translation>Type a region&apos;s name (南昌), its pinyin (nanchang) or pinyin initials (ncs), choose with the arrow keys and press Enter; or type the 6-digit region code</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{name}（至{year}年）</source>
+        <translation>{name} (until {year})</translation>
+    </message>
+</context>
+<context>
     <name>RegisterDialog</name>
     <message>
-        <location filename="../../desktop/ui/register_dialog.py" line="+114"/>
+        <location filename="../../desktop/ui/register_dialog.py" line="+279"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -2756,7 +2986,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Female</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+37"/>
         <source>登记参保人</source>
         <translation>Register an insured person</translation>
     </message>
@@ -2786,7 +3016,37 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>&amp;Phone</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>用人单位(&amp;E)</source>
+        <translation>&amp;Employer</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>参保起始月份(&amp;M)</source>
+        <translation>Start &amp;month</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>参保险种(&amp;K)</source>
+        <translation>Sche&amp;mes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>参保登记（选择用人单位后一并办理）</source>
+        <translation>Enrolment (done together once an employer is chosen)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>单位名称或统一社会信用代码</source>
+        <translation>Employer name or credit code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>如2026-10</source>
+        <translation>e.g. 2026-10</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>性别</source>
         <translation>Sex</translation>
     </message>
@@ -2905,13 +3165,13 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
     <message>
         <location line="+1"/>
-        <source>工资增长率(&amp;G)</source>
-        <translation>Wage &amp;growth</translation>
+        <source>工资增长率(&amp;W)</source>
+        <translation>&amp;Wage growth</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>记账利率(&amp;R)</source>
-        <translation>C&amp;rediting rate</translation>
+        <source>记账利率(&amp;I)</source>
+        <translation>Cred&amp;iting rate</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3017,8 +3277,8 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
     <message>
         <location line="+43"/>
-        <source>查找参保人(&amp;F)</source>
-        <translation>&amp;Find an insured person</translation>
+        <source>查找参保人(&amp;S)</source>
+        <translation>&amp;Search for an insured person</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3029,7 +3289,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+201"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+213"/>
+        <source>已保存联系方式</source>
+        <translation>Contact details saved</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
@@ -3141,6 +3406,66 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
     <message>
         <location line="+2"/>
+        <source>联系方式与银行账户（印在各类文书抬头和联系函上）</source>
+        <translation>Contact and bank details (printed in document headings and on contact letters)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>地址(&amp;D)</source>
+        <translation>A&amp;ddress</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>联系电话(&amp;P)</source>
+        <translation>&amp;Phone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>邮政编码(&amp;Z)</source>
+        <translation>Postcode (&amp;Z)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>开户名称(&amp;N)</source>
+        <translation>Account &amp;name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开户银行(&amp;K)</source>
+        <translation>Ban&amp;k</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>银行账号(&amp;U)</source>
+        <translation>Acco&amp;unt number</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>如 0791-86123456</source>
+        <translation>e.g. 0791-86123456</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>6位数字</source>
+        <translation>6 digits</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>空白时为本机构名称</source>
+        <translation>blank: the office&apos;s name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办理转入时，联系函的开户名称、银行、账号、地址和电话默认取这里的值。只有管理员可以修改。</source>
+        <translation>A transfer-in&apos;s contact letter takes its account name, bank, account, address and phone from here unless typed. Only an administrator may change them.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存联系方式(&amp;C)</source>
+        <translation>Save &amp;contact details</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>界面语言(&amp;L)</source>
         <translation>Interface &amp;language</translation>
     </message>
@@ -3408,7 +3733,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
     <message>
         <location line="+0"/>
         <source>个人缴费</source>
-        <translation>Personal</translation>
+        <translation>Employee</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -3636,7 +3961,12 @@ SHA-256: {sha}</translation>
 <context>
     <name>TemporaryDialog</name>
     <message>
-        <location filename="../../desktop/ui/temporary_dialog.py" line="+109"/>
+        <location filename="../../desktop/ui/temporary_dialog.py" line="+124"/>
+        <source>不能办理：{reason}</source>
+        <translation>Not possible: {reason}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>使用中</source>
         <translation>open</translation>
     </message>
@@ -3671,7 +4001,7 @@ SHA-256: {sha}</translation>
         <translation>This office knows no temporary contribution account of the person.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+56"/>
         <source>临时基本养老保险缴费账户</source>
         <translation>Temporary pension contribution accounts</translation>
     </message>
@@ -3694,11 +4024,6 @@ SHA-256: {sha}</translation>
         <location line="+0"/>
         <source>临时账户所在地(&amp;R)</source>
         <translation>Account held in &amp;region</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>6位行政区划代码</source>
-        <translation>6-digit region code</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3732,9 +4057,33 @@ SHA-256: {sha}</translation>
     </message>
 </context>
 <context>
+    <name>TotalsModel</name>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="+28"/>
+        <location line="+5"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>单位缴费</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>个人缴费</source>
+        <translation>Employee</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desktop/ui/transfer_dialog.py" line="+346"/>
+        <location filename="../../desktop/ui/transfer_dialog.py" line="+375"/>
         <source>基本养老保险关系在户籍所在地，由户籍所在地负责办理待遇领取手续</source>
         <translation>The relationship is in the hukou place, which handles the pension claim</translation>
     </message>
@@ -3794,12 +4143,7 @@ SHA-256: {sha}</translation>
         <translation>{text} ({source})</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>输入6位行政区划代码后显示测算结果。</source>
-        <translation>Type a 6-digit region code to see what would move.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+33"/>
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
@@ -3854,12 +4198,7 @@ SHA-256: {sha}</translation>
         <translation>The old office computes the amounts; its information table is what counts. Confirm the money in the transfer work list once it has arrived.</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>输入6位行政区划代码后显示。</source>
-        <translation>Shown once a 6-digit region code is entered.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>同一统筹地区，无需转移。</source>
         <translation>The same pooling region: nothing to transfer.</translation>
     </message>
@@ -3949,11 +4288,6 @@ SHA-256: {sha}</translation>
         <translation>To &amp;region</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>6位行政区划代码</source>
-        <translation>6-digit region code</translation>
-    </message>
-    <message>
         <location line="+4"/>
         <source>个人账户</source>
         <translation>Individual account</translation>
@@ -3994,17 +4328,32 @@ SHA-256: {sha}</translation>
         <translation>Account &amp;name</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-258"/>
+        <source>不能申请转入：{reason}</source>
+        <translation>Cannot request the transfer in: {reason}</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>选择地区（或输入6位行政区划代码）后显示测算结果。</source>
+        <translation>Choose a region (or type its 6-digit code) to see the estimate.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{months} 个月（本机构所知的在转出地所在省份的参保月数，含视同缴费和1998年前缴费）</source>
         <translation>{months} months (known here in the old region&apos;s province, deemed months and months before 1998 included)</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+45"/>
+        <source>选择地区（或输入6位行政区划代码）后显示。</source>
+        <translation>Choose a region (or type its 6-digit code) to see it.</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <source>正在建立临时缴费账户…</source>
         <translation>Opening the temporary account…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+26"/>
         <source>转移测算(&amp;C)</source>
         <translation>&amp;What would move</translation>
     </message>
@@ -4216,7 +4565,7 @@ Do this only when the rate is not published yet and the person cannot wait. Sett
     <message>
         <location line="+1"/>
         <source>CSV 文件 (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
+        <translation>CSV file (*.csv)</translation>
     </message>
     <message>
         <location line="+0"/>
