@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
-    QTableView,
     QTabBar,
+    QTableView,
     QWidget,
 )
 from test_ui_support import WAIT, open_by_search
