@@ -96,6 +96,7 @@ class RecordMonthDialog(FormDialog):
         self.grid.addWidget(self.person, 0, 1, 1, 2)
         self.employer = QComboBox()
         self.employer.setMinimumContentsLength(36)
+        self.employer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.month = line_edit(10, 10)
         self.month.setText(str(Month.of(ledger.today()).add(-1)))
         self.wage = line_edit(16, 12)
@@ -116,7 +117,9 @@ class RecordMonthDialog(FormDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()  # the scheme's name takes the room the amounts leave
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(190)
         self.body.addWidget(self.base_line)
         self.body.addWidget(self.table)
@@ -153,6 +156,10 @@ class RecordMonthDialog(FormDialog):
             index = 0
         self.employer.setCurrentIndex(index)
         self.employer.blockSignals(False)
+        self.employer.updateGeometry()
+        self.layout().activate()
+        if self.width() < self.sizeHint().width():  # the longest employer's name shown whole
+            self.resize(self.sizeHint().width(), self.height())
         if proposal.employer is not None and not self.month.isModified():
             self.month.setText(str(proposal.month))
         self._check_taken()

@@ -27,7 +27,7 @@ from desktop.core.services.transfers import LETTER_FIELDS, TemporaryView
 from desktop.core.services.workers import WorkerInfo
 from desktop.ui import i18n
 from desktop.ui.history_model import money
-from desktop.ui.layout import ERROR_STYLE, FormDialog, hbox, heading, line_edit, short_message
+from desktop.ui.layout import ERROR_STYLE, FormDialog, heading, line_edit, short_message, vbox
 from desktop.ui.operations import query
 from desktop.ui.pickers import RegionPicker, check_region
 from desktop.ui.runner import Runner
@@ -70,7 +70,7 @@ class TemporaryDialog(FormDialog):
         self.action_group.addButton(self.seal)
         self.action_group.addButton(self.gather)
         self.seal.setChecked(True)
-        self.body.insertLayout(2, hbox(self.seal, self.gather, 1, spacing=24))
+        self.body.insertLayout(2, vbox(self.seal, self.gather))  # one under the other: long in English
         self.refusals: dict[str, RefusedByRule | None] = {}  # by action: why any request would be refused
         self.refusal_note = QLabel()
         self.refusal_note.setObjectName("refusal")
