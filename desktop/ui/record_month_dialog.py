@@ -157,7 +157,9 @@ class RecordMonthDialog(FormDialog):
         self.employer.setCurrentIndex(index)
         self.employer.blockSignals(False)
         self.employer.updateGeometry()
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         if self.width() < self.sizeHint().width():  # the longest employer's name shown whole
             self.resize(self.sizeHint().width(), self.height())
         if proposal.employer is not None and not self.month.isModified():
