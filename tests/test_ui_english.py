@@ -1,4 +1,5 @@
-"""The window and every dialog in English: no label, button, tab or column header is cut short.
+"""The window and every dialog in English: no label, button, tab or column header is cut short; and
+in Chinese no two things a dialog shows share an Alt key.
 
 English words are longer than the Chinese they translate; a layout sized for Chinese elides them
 ("the individual accou…"). Each screen is opened on a small demo office, in English, at the size it
@@ -8,6 +9,7 @@ opens with, and every visible text is measured against the room it has.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -135,15 +137,14 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def english_window(demo_file: Path, tmp_path: Path, qtbot: Any) -> Iterator[MainWindow]:
-    """The counter window in English over a copy of the demo office, a supervisor signed in (who
-    may open every dialog)."""
+def _demo_window(demo_file: Path, tmp_path: Path, qtbot: Any, lang: str) -> Iterator[MainWindow]:
+    """The counter window in lang over a copy of the demo office, a supervisor signed in (who may
+    open every dialog)."""
     path = tmp_path / "office.db"
     shutil.copy(demo_file, path)
     ledger = Ledger.open(path, clock=lambda: TODAY)
     ledger.sign_in(*SUPERVISOR)
-    i18n.apply("en", remember=False)
+    i18n.apply(lang, remember=False)
     win = MainWindow(ledger)
     qtbot.addWidget(win)
     win.resize(1280, 800)
@@ -154,6 +155,18 @@ def english_window(demo_file: Path, tmp_path: Path, qtbot: Any) -> Iterator[Main
         win.active_dialog.close()
     win.runner.wait()
     ledger.close()
+
+
+@pytest.fixture
+def english_window(demo_file: Path, tmp_path: Path, qtbot: Any) -> Iterator[MainWindow]:
+    """The counter window in English over a copy of the demo office."""
+    yield from _demo_window(demo_file, tmp_path, qtbot, "en")
+
+
+@pytest.fixture
+def chinese_window(demo_file: Path, tmp_path: Path, qtbot: Any) -> Iterator[MainWindow]:
+    """The counter window in Chinese over a copy of the demo office."""
+    yield from _demo_window(demo_file, tmp_path, qtbot, "zh")
 
 
 def _settle(qtbot: Any) -> None:
@@ -216,3 +229,34 @@ def test_each_dialog_in_english_cuts_no_text(name: str, english_window: MainWind
     problems = cut_texts(dialog)
     dialog.close()
     assert problems == [], "\n".join(problems)
+
+
+def mnemonics(root: QWidget) -> list[str]:
+    """The Alt letters of what root shows at once: buttons, labels with a buddy, group boxes, tabs."""
+    letters = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            text = widget.text()
+        elif isinstance(widget, QGroupBox):
+            text = widget.title()
+        elif isinstance(widget, QTabBar):
+            text = "".join(widget.tabText(i) for i in range(widget.count()))
+        else:
+            continue
+        letters += [m.upper() for m in re.findall(r"&([^&\s])", text.replace("&&", ""))]
+    return letters
+
+
+@pytest.mark.parametrize("name", sorted(DIALOGS))
+def test_no_two_things_in_a_dialog_share_an_alt_key(name: str, chinese_window: MainWindow, qtbot: Any) -> None:
+    win = chinese_window
+    _open_someone(win, qtbot)
+    dialog = DIALOGS[name](win)
+    assert dialog is not None, f"{name} did not open"
+    qtbot.waitUntil(dialog.isVisible)
+    _settle(qtbot)
+    letters = mnemonics(dialog)
+    dialog.close()
+    assert sorted({x for x in letters if letters.count(x) > 1}) == [], letters
