@@ -3,10 +3,10 @@
 In a temporary folder the demo office is built (desktop/core/demo.py, with the clock of the window's
 screenshots, 2026-11-23), then one real document of every kind is issued through the services the
 CLI calls, each for the least scenario it needs on demo people (or on a person registered with a
-back-dated history through the same services), and page 1 of each PDF is saved as
-`<kind>.png` at 100 dpi, as an 8-bit palette image. The same program gives the same pictures,
-except the verification code and its QR code: the demo office's signing key is made anew on every
-run.
+back-dated history through the same services), and page 1 of each PDF is saved as `<kind>.png` at
+100 dpi, as a palette image of 16 grey levels (the forms print in black and grey). The same program
+gives the same pictures, except the verification code and its QR code: the demo office's signing
+key is made anew on every run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,8 +82,6 @@ def _prepare(ledger: Ledger, people: int, months: int) -> _Office:
     admin = next(a for a in ACCOUNTS if a[1] == "admin")
     ledger.sign_in(admin[0], admin[2])
     ledger.users.add(SUPERVISOR[0], SUPERVISOR[1], SUPERVISOR[2], must_change=False)
-    from decimal import Decimal
-
     for year in range(2011, Month.of(TODAY).add(-months).year):  # the older years' wages, as the demo's
         ledger.reference.set_wage("360000", year, Decimal(5200 + (year - 2015) * 420))
     for year in range(2024, TODAY.year + 1):  # illustrative calculation bases, as an office enters them
