@@ -17,7 +17,7 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 DATA = ("resources", "forms")
 # Pictures for the README, not needed to run.
-SKIP = shutil.ignore_patterns("screenshots", "*.ts", "__pycache__")
+SKIP = shutil.ignore_patterns("screenshots", "pages", "*.ts", "__pycache__")
 
 
 class BuildWithData(build_py):
