@@ -135,11 +135,11 @@ def test_statement_names_the_office_the_employers_and_every_month(ledger: Ledger
     for month, amounts in expected.items():
         employer = "南昌赣江机械制造有限公司" if month < "2026-06" else "南昌洪城电子科技股份有限公司"
         status = "欠缴" if month == "2026-10" else "补缴"  # recorded in November: paid late
-        line = f"{month} {employer} 7000.00 " + " ".join(f"{a:.2f}" for a in amounts) + f" {status}"
+        line = f"{month} {employer} 7,000.00 " + " ".join(f"{a:,.2f}" for a in amounts) + f" {status}"
         assert line in all_text, line
     totals = [sum((a[i] for a in expected.values()), Decimal(0)) for i in range(6)]
     assert totals[0] == Decimal("11200.00") and totals[1] == Decimal("5600.00")  # 16% and 8% of 7000, 10 months
-    assert "合计 10个月 " + " ".join(f"{t:.2f}" for t in totals) in all_text
+    assert "合计 10个月 " + " ".join(f"{t:,.2f}" for t in totals) in all_text  # amounts grouped by thousands
 
 
 def ledger_rows(ledger: Ledger, worker: str) -> list[dict[str, Any]]:
@@ -168,7 +168,7 @@ def test_statement_is_refused_while_a_crediting_rate_is_missing(ledger: Ledger, 
     ledger.reference.set_interest(2025, "0.0262")
     issued = ledger.documents.issue("statement", person)
     page = text(issued.pdf)
-    assert "2025 1 6000.00" in page and "2.62%" in page and "未计利息" not in page
+    assert "2025 1 6,000.00" in page and "2.62%" in page and "未计利息" not in page
     assert "职工基本养老保险 360100 江西省南昌市 2024-03 2026-03 3 0" in page  # no arrears: 0, not blank
 
 
@@ -277,13 +277,13 @@ def test_transfer_report_shows_both_directions_a_total_and_who_signs(ledger: Led
              ReportLine("out", 7, 1, 0, Decimal("500.05"), Decimal("700.07"), Decimal("1200.12")))
     page = text(ledger.transfers.report_pdf(TransferReport(2026, "OFF01", "南昌市社保局", lines)))
     assert HEADING in page
-    assert "转入 3月 2 1 1000.10 2000.20 3000.30" in page and "转入 全年 2 1 1000.10 2000.20 3000.30" in page
-    assert "转出 7月 1 0 500.05 700.07 1200.12" in page and "转出 全年 1 0 500.05 700.07 1200.12" in page
+    assert "转入 3月 2 1 1,000.10 2,000.20 3,000.30" in page and "转入 全年 2 1 1,000.10 2,000.20 3,000.30" in page
+    assert "转出 7月 1 0 500.05 700.07 1,200.12" in page and "转出 全年 1 0 500.05 700.07 1,200.12" in page
     people, rural = 2 + 1, 1 + 0
     account = Decimal("1000.10") + Decimal("500.05")
     pooling = Decimal("2000.20") + Decimal("700.07")
     total = Decimal("3000.30") + Decimal("1200.12")
-    assert f"合计 转入＋转出 {people} {rural} {account} {pooling} {total}" in page
+    assert f"合计 转入＋转出 {people} {rural} {account:,} {pooling:,} {total:,}" in page
     assert "负责人：" in page and "制表人：" in page
     # a year with no transfers in still prints the transfers in, as 0
     only_out = text(ledger.transfers.report_pdf(TransferReport(2026, "OFF01", "南昌市社保局", lines[2:])))

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from test_ui_support import WAIT, open_by_search
+from test_ui_support import WAIT, open_by_search, patient_waits, private_settings
 
 from desktop.core.ledger import Ledger
 from desktop.ui import i18n
 from desktop.ui.window import MainWindow
+
+__all__ = ["patient_waits", "private_settings"]
 
 TODAY = dt.date(2026, 11, 23)
 SUPERVISOR = ("zhuguan", "Supervise@0791")
@@ -155,6 +157,7 @@ def _demo_window(demo_file: Path, tmp_path: Path, qtbot: Any, lang: str) -> Iter
         win.active_dialog.close()
     win.runner.wait()
     ledger.close()
+    i18n.apply("zh", remember=False)  # the next test starts in Chinese
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ def test_switching_language_retranslates_the_visible_labels(
     qtbot.waitUntil(lambda: window.file_menu.title() == "&File")
     assert window.search.box.placeholderText() == "ID number, name or pinyin initials; Enter opens"
     assert window.page.tabs.tabText(1) == "Contributions"
-    assert window.page.record_button.text() == "&Record a month"
+    assert window.page.record_button.text() == "Record a &month"
     assert window.page.history_model.headerData(0, Qt.Orientation.Horizontal) == "Month"
     assert window.page.identity_labels[1].text() == "Sex"
     assert window.page.identity_values[1].text() == "Male"

@@ -381,6 +381,7 @@ RESULT_LABELS: dict[str, Pair] = {
     "pdf": zh_en("PDF 文件", "PDF file"),
     "pages": zh_en("页数", "pages"),
     "verification_code": zh_en("验证码", "verification code"),
+    "short_code": zh_en("简码", "short code"),
     "number": zh_en("编号", "number"),
     "copy": zh_en("副本", "copy"),
     "valid": zh_en("有效", "valid"),
