@@ -41,6 +41,9 @@ def _y(top_mm: float) -> float:
     return float((PAGE_H - top_mm) * mm)
 
 
+SHRINK_AT_MOST = 0.85  # a text is shrunk to 85% of its size at most to fit its width, then wrapped
+
+
 class _Pen:
     """Text drawing that shrinks a string to fit its width rather than overflow."""
 
@@ -95,9 +98,12 @@ def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = Fals
     elements = make_room(spec.elements, code)
     for page_no, ops in enumerate(layout, start=1):
         values = {**data.values, "page": str(page_no), "pages": str(pages)}
+        below: tuple[Element, float] | None = None  # a code block drawn, and its last line
         for el in elements:
             if el.type != "table" and not el.after_table and (el.every_page or page_no == 1):
-                _draw(c, pen, spec, el, values, code, 0.0)
+                bottom = _draw(c, pen, spec, el, values, code, _clear_of(below, el, spec))
+                if bottom is not None:
+                    below = (el, bottom)
         for op, index, first, end, top in ops:
             if op == "table":
                 if first == 0 and tables[index].text:
@@ -105,9 +111,12 @@ def render(spec: FormSpec, data: DocumentData, code: str = "", copy: bool = Fals
                              spec.font_size, bold=True)
                 _draw_table(c, pen, spec, tables[index], rows[index][first:end], top)
             else:
+                below = None
                 for el in elements:
                     if el.after_table:
-                        _draw(c, pen, spec, el, values, code, top)
+                        bottom = _draw(c, pen, spec, el, values, code, top + _clear_of(below, el, spec, top))
+                        if bottom is not None:
+                            below = (el, bottom)
         if copy:
             _copy_mark(c, font)
         c.showPage()
@@ -206,12 +215,28 @@ def paginate(spec: FormSpec, row_counts: list[int]) -> list[list[Op]]:
     return pages
 
 
+def _clear_of(below: tuple[Element, float] | None, el: Element, spec: FormSpec, dy: float = 0.0) -> float:
+    """How far down a text must move to start below a verification code drawn above it in the same
+    column: a long code wraps onto more lines than its form left room for, and is never overprinted."""
+    if below is None or el.type != "text":
+        return 0.0
+    code_el, last = below
+    if el.x < code_el.x - 0.01 or el.y <= code_el.y:
+        return 0.0
+    wanted = last + (el.size or spec.font_size) * 0.42 + 0.3
+    return max(0.0, wanted - (el.y + dy))
+
+
 def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, str], code: str,
-          dy: float) -> None:
+          dy: float) -> float | None:
+    """Draw one element dy mm lower than its form says; a verification code returns where its last
+    line is (mm from the top), so what follows can keep clear of it."""
     y = el.y + dy
     size = el.size or spec.font_size
     if el.type == "text":
-        pen.text(el.x, y, fill(el.text, values, el.format), size, el.align, el.w, el.bold)
+        lines = wrap_text(fill(el.text, values, el.format), pen.font, size, el.w)
+        for n, line in enumerate(lines):
+            pen.text(el.x, y + n * size * 0.42, line, size, el.align, el.w, el.bold)
         if spec.bilingual and el.text_en:
             pen.text(el.x, y + size * 0.45, fill(el.text_en, values, el.format), size * 0.7, el.align, el.w)
     elif el.type == "field":
@@ -278,6 +303,31 @@ def _draw(c: Canvas, pen: _Pen, spec: FormSpec, el: Element, values: dict[str, s
         lines.append(line)
         for n, text in enumerate(lines):
             pen.text(el.x, y + n * size * 0.42, text, size)
+        return y + (len(lines) - 1) * size * 0.42
+    return None
+
+
+def wrap_text(text: str, font: str, size: float, width_mm: float) -> list[str]:
+    """A line of text as the lines it is printed on: one line where it fits (a little shrinking is
+    the pen's), else wrapped at the width, between words where there are spaces, so a long note is
+    never shrunk past reading or cut."""
+    limit = width_mm * mm
+    if not width_mm or stringWidth(text, font, size * SHRINK_AT_MOST) <= limit:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if line and stringWidth(line + char, font, size) > limit:
+            cut = line.rfind(" ")
+            if 0 < cut and line[:cut].strip():
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            else:
+                lines.append(line)
+                line = ""
+        line += char
+    lines.append(line)
+    return [x for x in lines if x.strip()]
 
 
 def seal_lines(text: str, font: str, size: float, width_mm: float) -> tuple[float, list[str]]:

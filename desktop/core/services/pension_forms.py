@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core import pension_rules as rules
 from desktop.core.forms.render import DocumentData
+from desktop.core.forms.spec import format_value
 from desktop.core.money import fmt
 from desktop.core.regions import name_of
 from desktop.core.services.documents import KINDS, person_values
@@ -62,7 +63,8 @@ def estimate_data(office: Office, w: Worker, e: Estimate, number: str, today: dt
         "doc.essential": f"estimate;{e.retirement_date.isoformat()};months:{e.months_counted};total:{fmt(e.total)}"}
     scenarios = [{"label": x.label, "months": str(x.months_counted), "basic": fmt(x.basic),
                   "account_pension": fmt(x.account_pension), "transitional": fmt(x.transitional),
-                  "total": fmt(x.total) + ("" if x.qualifies else "*"), "cost": fmt(x.monthly_contribution)}
+                  "total": format_value(fmt(x.total), "money") + ("" if x.qualifies else "*"),
+                  "cost": fmt(x.monthly_contribution)}
                  for x in e.scenarios]
     notes = [{"text": n} for n in e.notes]
     if not all(x.qualifies for x in e.scenarios):
