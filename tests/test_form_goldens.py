@@ -181,10 +181,12 @@ def test_every_field_reads_back(form: FormSpec, tmp_path: Path) -> None:
 
 def test_qr_code_decodes_at_150_dpi(form: FormSpec, tmp_path: Path) -> None:
     qrs = [el for el in form.elements if el.type == "qr"]
-    if not qrs:
-        pytest.skip(f"{form.path.name} carries no QR code (a report)")
     data, code = golden_data(form)
     found = zxingcpp.read_barcodes(_png(_pdf(render(form, data, code).pdf, tmp_path), 150))
+    if not qrs:  # a yearly statistics table is signed by 负责人 and 制表人, not with a code
+        assert form.kind in ("transfer-report", "exemption-statistics"), form.path.name
+        assert not any(el.type == "code" for el in form.elements) and found == []
+        return
     assert [r.text for r in found] == [code]
     placed = place_qr(qrs[0], code)
     assert placed.module_mm >= MIN_MODULE_MM
