@@ -86,6 +86,18 @@ def test_a_refusal_inside_the_transaction_rolls_the_person_back(ledger: Ledger) 
     assert _count(ledger, Worker) == 0 and _count(ledger, Enrolment) == 0  # checked after the person was added
 
 
+def test_next_entry_never_proposes_a_month_still_to_come(ledger: Ledger, person: str) -> None:
+    # the test office's today is 2026-11-23: with October and November recorded, the proposal stays at
+    # November (taken, which the dialog says at once), never December
+    ledger.contributions.record(person, EMPLOYER, "2026-10", "5000")
+    ledger.contributions.record(person, EMPLOYER, "2026-11", "5000")
+    proposal = ledger.contributions.next_entry(person)
+    assert (proposal.employer, proposal.month) == (EMPLOYER, Month(2026, 11))
+    with pytest.raises(Conflict) as taken:
+        proposal.check_month(EMPLOYER, proposal.month)
+    assert taken.value.key == "entry.month_recorded"
+
+
 def test_next_entry_follows_the_latest_month_not_the_first_employer(ledger: Ledger, person: str) -> None:
     ledger.employers.register(EMPLOYER_2, "A江西洪城物流有限公司", "360100", 1)
     ledger.contributions.record(person, EMPLOYER, "2026-06", "5000")

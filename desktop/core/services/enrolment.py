@@ -156,4 +156,5 @@ def propose_entry(s: Session, w: Worker, today: dt.date) -> EntryProposal:
         employer, month = None, Month.of(today).add(-1)
     while employer is not None and (employer, month.as_int()) in paid:
         month = month.add(1)
+    month = min(month, Month.of(today))  # never a month still to come (the dialog says when it is taken)
     return EntryProposal(employer, month, paid, arrears, enrolled)
