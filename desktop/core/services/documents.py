@@ -49,7 +49,10 @@ from desktop.core.verification import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from desktop.core.ledger import Ledger
+    from desktop.core.services.accounts import Statement
 
 KINDS = {"statement": ("ZM", "参保缴费证明", "statement of contributions"),
          "transfer-certificate": ("PZ", "参保缴费凭证", "contribution certificate"),
@@ -213,21 +216,10 @@ class DocumentService:
 
     def issue(self, kind: str, worker: str, clerk: str = "") -> Issued:
         """Issue a new document of the kind for the person: numbered, signed, registered."""
-        self._ledger.require(COUNTER)
-        clerk = clerk or self._ledger.actor_name()
-        if kind not in ISSUED_HERE:
-            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
-        spec = forms()[kind]
-        st = self._ledger.accounts.statement(worker)
-        today = self._ledger.today()
-        if kind == "statement":
-            refuse_missing_rates(st, today)
+        spec, st, today, clerk = self._ready(kind, worker, clerk)
         with self._ledger.write() as s:
             office = load_office(s)
-            w = find_worker_row(s, worker)
-            assert w is not None  # statement() already refused an unknown person
-            if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
-                raise RefusedByRule("document.no_pension", "worker")
+            w = self._person(s, kind, worker, st)
             number = next_number(s, office, kind, today)
             data = self._data(s, kind, office, w, st, number, today, clerk)
             code = register(s, kind, office, w, data, number, today, self._ledger.now())
@@ -238,26 +230,37 @@ class DocumentService:
     def draft(self, kind: str, worker: str, clerk: str = "") -> Draft:
         """What issue() would print now, to look at first: rendered the same way but marked 预览 —
         未编号, with no number and no verification code. Nothing is registered, no number is taken and
-        no print is counted; issue() does that when the document is printed or saved."""
-        self._ledger.require(COUNTER)
-        clerk = clerk or self._ledger.actor_name()
-        if kind not in ISSUED_HERE:
-            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
-        spec = forms()[kind]
-        st = self._ledger.accounts.statement(worker)
-        today = self._ledger.today()
-        if kind == "statement":
-            refuse_missing_rates(st, today)  # a preview is refused as the paper would be
+        no print is counted; issue() does that when the document is printed or saved. It is refused
+        as the paper would be."""
+        spec, st, today, clerk = self._ready(kind, worker, clerk)
         with self._ledger.read() as s:
-            office = load_office(s)
-            w = find_worker_row(s, worker)
-            assert w is not None  # statement() already refused an unknown person
-            if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
-                raise RefusedByRule("document.no_pension", "worker")
-            data = self._data(s, kind, office, w, st, DRAFT_NUMBER, today, clerk)
+            w = self._person(s, kind, worker, st)
+            data = self._data(s, kind, load_office(s), w, st, DRAFT_NUMBER, today, clerk)
             key = w.id_number or w.ssn
         out = render(spec, data)
         return Draft(kind, key, mark_draft(out.pdf), out.pages)
+
+    def _ready(self, kind: str, worker: str, clerk: str) -> tuple[FormSpec, Statement, dt.date, str]:
+        """What issue() and draft() check and read first: the right, the kind, the person's statement
+        (a statement is refused while a crediting rate is missing); returns the form, the statement,
+        today and the clerk's name."""
+        self._ledger.require(COUNTER)
+        if kind not in ISSUED_HERE:
+            raise InvalidInput("document.kind", "kind", value=kind, known=", ".join(ISSUED_HERE))
+        st = self._ledger.accounts.statement(worker)
+        today = self._ledger.today()
+        if kind == "statement":
+            refuse_missing_rates(st, today)
+        return forms()[kind], st, today, clerk or self._ledger.actor_name()
+
+    @staticmethod
+    def _person(s: Session, kind: str, worker: str, st: Statement) -> Worker:
+        """The person's row; a transfer certificate needs a pension record."""
+        w = find_worker_row(s, worker)
+        assert w is not None  # statement() already refused an unknown person
+        if kind == "transfer-certificate" and not any(r.scheme == "pension" for r in st.schemes):
+            raise RefusedByRule("document.no_pension", "worker")
+        return w
 
     def reprint(self, number: str) -> Issued:
         """Print an issued document again, exactly as issued, marked as a copy (副本)."""
