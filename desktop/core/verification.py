@@ -23,7 +23,9 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from desktop.core.keys import Signer, as_signer
 
 PREFIX = "SB1"
 SIGNATURE_BYTES = 64
@@ -50,10 +52,9 @@ def _canonical(fields: dict[str, Any]) -> bytes:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def make_code(fields: dict[str, Any], private_pem: str) -> str:
-    """Sign the fields with the office's private key and encode them as a printable code."""
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
+def make_code(fields: dict[str, Any], signer: Signer | str) -> str:
+    """Sign the fields with the office's signing key and encode them as a printable code."""
+    key = as_signer(signer)
     message = _canonical(fields)
     if len(message) > 255:
         raise ValueError("document fields too long for a verification code")

@@ -19,6 +19,7 @@ from desktop.core.draft import DRAFT_NUMBER, Draft, mark_draft
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
+from desktop.core.keys import office_signer
 from desktop.core.latin_names import latin_name
 from desktop.core.money import fmt, yuan_of
 from desktop.core.outfile import check_folder
@@ -542,7 +543,7 @@ def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, n
     spec = forms()[kind]
     fields = {"k": kind, "n": number, "o": office.code, "d": today.isoformat(),
               "p": w.id_number or w.ssn, "m": w.name, "x": data.values.get("doc.essential", "")}
-    code = make_code(fields, office.private_key)
+    code = make_code(fields, office_signer(office))
     s.add(Document(kind=kind, number=number, worker_id=w.id, form_id=spec.id,
                    form_version=spec.version, issued_on=today,
                    data_json=json.dumps({"values": data.values, "lists": data.lists}, ensure_ascii=False),

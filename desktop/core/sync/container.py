@@ -36,12 +36,13 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop.core.errors import IntegrityFailure
+from desktop.core.keys import Signer, as_decryption_key, as_signer
 
 MAGIC = b"SHEBAO-SYNC\n"
 FORMAT = 2
@@ -75,13 +76,6 @@ def new_encryption_key() -> tuple[str, str]:
     return public, private
 
 
-def load_signing_key(pem: str) -> Ed25519PrivateKey:
-    """The office's Ed25519 private key."""
-    key = serialization.load_pem_private_key(pem.encode(), None)
-    assert isinstance(key, Ed25519PrivateKey)
-    return key
-
-
 def load_verify_key(pem: str) -> Ed25519PublicKey:
     """An office's Ed25519 public key."""
     key = serialization.load_pem_public_key(pem.encode())
@@ -96,10 +90,15 @@ def _x_public(pem: str) -> X25519PublicKey:
     return key
 
 
-def _x_private(pem: str) -> X25519PrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), None)
-    assert isinstance(key, X25519PrivateKey)
-    return key
+def _unwrap(entry: Mapping[str, Any], eph_pub: bytes, office: str, keys: list[X25519PrivateKey]) -> bytes:
+    """The body key wrapped to this office, opened with whichever of its keys it was wrapped to."""
+    for key in keys:
+        kek = _wrap_key(key.exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub)
+        try:
+            return AESGCM(kek).decrypt(unb64(entry["nonce"]), unb64(entry["key"]), office.encode())
+        except InvalidTag:
+            continue
+    raise InvalidTag
 
 
 def _wrap_key(shared: bytes, salt: bytes) -> bytes:
@@ -216,19 +215,19 @@ def _well_formed(changes: list[Any]) -> bool:
     return all(set(map(type, col)) <= allowed for col, allowed in zip(columns, _FIELD_TYPES, strict=False))
 
 
-def seal(origin: str, changes: list[Change], signing_pem: str, sealed_at: str, lines: bool = False) -> Segment:
+def seal(origin: str, changes: list[Change], signer: Signer | str, sealed_at: str, lines: bool = False) -> Segment:
     """Sign a run of this office's own changes (`lines`: with the first version's digest)."""
     first, last = int(changes[0][0]), int(changes[-1][0])
     blob = None if lines else changes_blob(changes)
     digest = lines_digest(origin, changes) if blob is None else list_digest(blob)
-    signature = load_signing_key(signing_pem).sign(segment_message(origin, first, last, digest, sealed_at))
+    signature = as_signer(signer).sign(segment_message(origin, first, last, digest, sealed_at))
     return Segment(origin, first, last, digest, b64(signature), sealed_at, changes, blob)
 
 
 # -- the file -------------------------------------------------------------------------------
 
 def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapping[str, str],
-         signing_pem: str, fmt: int = FORMAT) -> bytes:
+         signer: Signer | str, fmt: int = FORMAT) -> bytes:
     """Build a sync file for the recipients ({office code: X25519 public PEM}).
 
     `fmt` 1 writes the first version's layout (to test that files from it are still read).
@@ -255,7 +254,7 @@ def pack(manifest: dict[str, Any], segments: Sequence[Segment], recipients: Mapp
                           b"\n", *blobs])
     body = AESGCM(body_key).encrypt(nonce, zlib.compress(plain, 6), header_bytes)
     signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + struct.pack(">Q", len(body)) + body
-    return signed + load_signing_key(signing_pem).sign(signed)
+    return signed + as_signer(signer).sign(signed)
 
 
 @dataclass(frozen=True)
@@ -302,16 +301,18 @@ def check_signature(opened: Opened, sender_pem: str) -> None:
         raise IntegrityFailure("sync.bad_signature", "file", office=str(opened.header.get("sender"))) from None
 
 
-def decrypt(opened: Opened, office: str, private_pem: str) -> list[Segment]:
-    """Unwrap the body key with this office's X25519 key and read the segments."""
+def decrypt(opened: Opened, office: str,
+            keys: X25519PrivateKey | str | Sequence[X25519PrivateKey]) -> list[Segment]:
+    """Unwrap the body key with this office's X25519 key (given several, the one the file was
+    encrypted to) and read the segments."""
     entry = next((r for r in opened.header.get("recipients", []) if r.get("office") == office), None)
     if entry is None:
         raise IntegrityFailure("sync.not_for_us", "file",
                                to=", ".join(str(r.get("office")) for r in opened.header.get("recipients", [])))
     try:
         eph_pub = unb64(entry["epk"])
-        kek = _wrap_key(_x_private(private_pem).exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub)
-        body_key = AESGCM(kek).decrypt(unb64(entry["nonce"]), unb64(entry["key"]), office.encode())
+        mine = [as_decryption_key(keys)] if isinstance(keys, (str, X25519PrivateKey)) else list(keys)
+        body_key = _unwrap(entry, eph_pub, office, mine)
         plain = zlib.decompress(AESGCM(body_key).decrypt(unb64(opened.header["nonce"]), opened.body,
                                                          opened.header_bytes))
         if opened.header.get("format") == 1:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
+from desktop.core.keys import office_decryption_keys
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import (
@@ -128,11 +129,12 @@ class Importer:
         if sender not in trusted:
             raise IntegrityFailure("sync.untrusted", "file", office=sender)
         container.check_signature(opened, trusted[sender].public_key)
-        if not office.enc_private_key:
+        decryption_keys = office_decryption_keys(office)
+        if not decryption_keys:
             raise IntegrityFailure("sync.not_for_us", "file", to=", ".join(map(str, h.get("to", []))))
         if seen is not None:
             raise Conflict("sync.already_imported", "file", when=seen.strftime("%Y-%m-%d %H:%M"))
-        segments = container.decrypt(opened, office.code, office.enc_private_key)
+        segments = container.decrypt(opened, office.code, decryption_keys)
         if progress:
             progress(1, 4)
         stated = h.get("counts")

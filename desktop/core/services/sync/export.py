@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.core.errors import InvalidInput, RefusedByRule
+from desktop.core.keys import Signer, office_signer
 from desktop.core.security import ADMIN, COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import Progress, clocks, new_peer, ranges, without_gc
@@ -52,7 +53,7 @@ class Exporter:
         with self._ledger.write() as s:
             office = load_office(s)
             capture.capture_baseline(self._ledger, s)
-            sealed = self._seal(s, office.code, office.private_key)
+            sealed = self._seal(s, office.code, office_signer(office))
             trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
             if to is not None:
                 if to.strip() not in trusted:
@@ -93,7 +94,7 @@ class Exporter:
             if progress:
                 progress(1, 3)
             raw = container.pack(manifest, segments,
-                                 {d.code: str(d.enc_public_key) for d in dests}, office.private_key)
+                                 {d.code: str(d.enc_public_key) for d in dests}, office_signer(office))
             digest = hashlib.sha256(raw).hexdigest()
             tmp = target.with_name(target.name + ".part")
             tmp.write_bytes(raw)
@@ -115,14 +116,14 @@ class Exporter:
             vector[own] = int(sealed)
         return vector
 
-    def _seal(self, s: Session, origin: str, private_pem: str) -> Segment | None:
+    def _seal(self, s: Session, origin: str, signer: Signer) -> Segment | None:
         """Sign this office's changes not sealed yet into a new segment (None: there were none)."""
         _lamport, own_seq, sealed = capture.lock_state(s)
         if own_seq <= sealed:
             return None
         changes = capture.changes(s, origin, sealed)
         at = self._ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        seg = container.seal(origin, changes, private_pem, at)
+        seg = container.seal(origin, changes, signer, at)
         s.add(SyncSegment(origin=origin, first_seq=seg.first, last_seq=seg.last, digest=seg.digest,
                           signature=seg.signature, sealed_at=at))
         capture.mark_sealed(s, seg.last)
