@@ -95,3 +95,18 @@ def office_decryption_keys(office: Office) -> list[X25519PrivateKey]:
     """The keys sync files to this office may be encrypted to, the current one first (none for an
     office set up before sync existed that never made one)."""
     return [as_decryption_key(office.enc_private_key)] if office.enc_private_key else []
+
+
+def keep_new_keys(office: Office, signing: Ed25519PrivateKey, encryption: X25519PrivateKey) -> None:
+    """Keep the office's new private keys where its keys are kept and make them its current keys
+    (the office row's public keys follow). Called inside the write transaction that announces them;
+    the caller has already signed whatever the previous key must sign."""
+    pem = serialization.Encoding.PEM
+    office.private_key = signing.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()).decode()
+    office.public_key = signing.public_key().public_bytes(
+        pem, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    office.enc_private_key = encryption.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()).decode()
+    office.enc_public_key = encryption.public_key().public_bytes(
+        pem, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
