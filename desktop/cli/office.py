@@ -86,7 +86,8 @@ def add_forms_parsers(sub: Any) -> None:
 
 
 def _before_init(a: argparse.Namespace) -> None:
-    security.check_first_admin()  # an unacceptable first administrator is refused before anything is created
+    # an unacceptable first administrator is refused before anything is created
+    security.check_first_admin((a.office, a.office_name))
 
 
 def _init(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

@@ -140,12 +140,13 @@ def first_admin(ledger: Ledger) -> dict[str, Any] | None:
     return user_json(ledger.users.create_first_admin(name, password))
 
 
-def check_first_admin() -> None:
-    """Before `init` writes anything: the administrator's name and password are acceptable."""
+def check_first_admin(office: tuple[str, ...] = ()) -> None:
+    """Before `init` writes anything: the administrator's name and password are acceptable (the
+    password not containing the office's code or name either)."""
     name = os.environ.get("SHEBAO_USER", "").strip()
     password = _password_from_env()
     if name and password:
-        check_password(password, check_name(name))
+        check_password(password, check_name(name), tuple(w for w in office if w))
 
 
 def new_password(name: str) -> str:

@@ -505,6 +505,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # pickers (regions chosen by name)
     "region.not_picked": ("请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码",
                           "choose a region from the list (name or pinyin, arrows, Enter) or type its code"),
+    # sign-in, password strength, idle sign-out, the log of who viewed a person, restoring another office
+    "auth.refused": ("账号或密码不正确，或账号暂时不能登录（连续输错{failures}次密码后须等待{minutes}分钟，或请管理员解锁；停用的账号不能登录）", "wrong account name or password, or the account cannot sign in now (after {failures} wrong passwords in a row it waits {minutes} minutes or an administrator unlocks it; a disabled account cannot sign in)"),
+    "password.common_like": ("是常见密码或其简单变形（如改大小写、用数字代替字母、末尾加数字或符号）", "is a common password or a simple variation of one (capitals, digits for letters, digits or a sign added)"),
+    "password.keyboard": ("是键盘上相连的一串按键（如 qwerty、1qaz2wsx）", "is a run of neighbouring keys (like qwerty or 1qaz2wsx)"),
+    "password.sequence": ("主要由顺序或重复的字符组成（如 abcd、1234、aaaa、abcabc）", "is mostly a sequence or a repeat (like abcd, 1234, aaaa, abcabc)"),
+    "password.date": ("主要由日期或年份组成", "is mostly a date or a year"),
+    "password.has_office": ("不能包含本机构的名称或代码", "must not contain the office's name or code"),
+    "password.weak": ("容易被猜出：请用更长的密码，例如几个不相关的词加数字和符号", "is easy to guess: make it longer, e.g. a few unrelated words with digits and signs"),
 }
 
 
