@@ -273,6 +273,6 @@ def _backup(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 def restore_file(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     """`restore FILE`: a backup restored into this database."""
-    rr = ledger.backups.restore(a.file, a.key, a.force)
+    rr = ledger.backups.restore(a.file, a.key, a.force, other_office=a.other_office)
     return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
             "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}
