@@ -69,6 +69,18 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--reveal", action="store_true", help=zh_en("显示完整的身份证号码（不遮蔽）",
                                                                "show ID numbers unmasked"))
     c.set_defaults(handler=_audit_search)
+    c = grp.add_parser("views", help=zh_en("谁查阅、打印或导出了参保人的记录（最新的在前；主管、管理员）",
+                                           "who viewed, printed or exported a person's record (newest first; "
+                                           "supervisors, administrators)"))
+    c.add_argument("--person", help=zh_en("参保人：身份证号码等", "the person: ID number etc."))
+    c.add_argument("--clerk", help=zh_en("查阅的账号", "the account that looked"))
+    c.add_argument("--from", dest="start", help=FROM_DATE)
+    c.add_argument("--to", dest="end", help=TO_DATE)
+    c.add_argument("--limit", type=int, default=200, help=zh_en("最多列出几条（默认 200）",
+                                                                "at most this many (default 200)"))
+    c.add_argument("--reveal", action="store_true", help=zh_en("显示完整的身份证号码（不遮蔽）",
+                                                               "show ID numbers unmasked"))
+    c.set_defaults(handler=_audit_views)
 
     grp = sub.add_parser("approvals", help=zh_en("等待主管审批的申请",
                                                  "requests waiting for a supervisor")).add_subparsers(
@@ -244,6 +256,13 @@ def _audit_search(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str,
                          "actor": e.actor, "role": e.role, "counter": e.counter,
                          "action": e.action, "table": e.table, "row_id": e.row_id,
                          "before": e.before, "after": e.after, "note": e.note} for e in items]}
+
+
+def _audit_views(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    items = ledger.views.search(a.person, a.clerk, a.start, a.end, a.limit, a.reveal)
+    return {"views": [{"at": v.at.isoformat(sep=" ", timespec="seconds"), "actor": v.actor, "role": v.role,
+                       "counter": v.counter, "person": v.person, "name": v.name, "what": v.what,
+                       "detail": v.detail} for v in items]}
 
 
 def _approvals_list(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

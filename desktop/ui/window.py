@@ -390,16 +390,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setText(self._status())
 
-    def open_person(self, key: str, status: Message | None = None, focus: bool = True) -> None:
+    def open_person(self, key: str, status: Message | None = None, focus: bool = True,
+                    viewed: bool = True) -> None:
         """Read a person's record in the background and show it; status says what was done; focus:
-        the search box gets the cursor afterwards (not while a dialog stays open over the window)."""
+        the search box gets the cursor afterwards (not while a dialog stays open over the window);
+        viewed: noted in the log of who viewed whom (not when the page shown is only read again)."""
         ledger = self.ledger
         if ledger is None:
             return
         from desktop.ui.person_page import load_person
 
         self.show_status(lambda: self.tr("正在打开…"))
-        query(self, lambda: load_person(ledger, key)) \
+        query(self, lambda: load_person(ledger, key, viewed)) \
             .success(lambda result: self._person_loaded(result, status, focus)) \
             .failure(lambda error: self._person_failed(error, focus)).run()
 
@@ -523,7 +525,12 @@ class MainWindow(Retranslating, QMainWindow):
         """Show the statement's preview; printing or saving it issues it."""
         ledger, key = self.need_ledger(), draft.worker
         self.show_status(lambda: self.tr("已打开 {name}").format(name=name))
-        self.preview(draft, lambda: ledger.documents.issue("statement", key))
+        def issue() -> Any:
+            issued = ledger.documents.issue("statement", key)
+            ledger.views.record(key, "print", "statement")
+            return issued
+
+        self.preview(draft, issue)
 
     def print_transfer_certificate(self) -> None:
         """Preview the contribution certificate on leaving (参保缴费凭证, a draft); it is issued when
@@ -757,7 +764,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _refresh_after_sync(self, dialog: Any) -> None:
         """Refresh the person shown when an import or a resolved conflict changed records."""
         if dialog.records_changed and self._page is not None and self._page.worker is not None:
-            self.open_person(self._page.worker.key)
+            self.open_person(self._page.worker.key, viewed=False)
 
     def open_batch_print(self) -> QDialog:
         """Print statements for many people with progress."""
@@ -796,7 +803,7 @@ class MainWindow(Retranslating, QMainWindow):
         """Refresh the person shown after a declaration was imported."""
         if dialog.result_value is not None and self._page is not None \
                 and self._page.worker is not None:
-            self.open_person(self._page.worker.key)
+            self.open_person(self._page.worker.key, viewed=False)
 
     def open_settings(self) -> QDialog:
         """Reference values, office identity and language."""
