@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import files, i18n
+from desktop.ui.idle import IdleSignOut
 from desktop.ui.layout import Retranslating, heading, vbox
 from desktop.ui.operations import Applied, query
 from desktop.ui.runner import Runner
@@ -68,6 +69,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.watch = QTimer(self)
         self.watch.setInterval(self.WATCH_MS)
         self.watch.timeout.connect(self.check_for_changes)
+        self.idle = IdleSignOut(self)
         self.welcome_title = heading(4)
         self.welcome = QLabel()
         self.welcome.setWordWrap(True)
@@ -299,6 +301,7 @@ class MainWindow(Retranslating, QMainWindow):
         if QApplication.activeModalWidget() is None:
             self.focus_search()
         self.watch.start()
+        self.idle.configure()
         self.ready.emit()
 
     # -- changes made elsewhere ---------------------------------------------------------------
@@ -415,6 +418,24 @@ class MainWindow(Retranslating, QMainWindow):
         self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
         if focus:
             self.focus_search()
+
+    def forget_people(self) -> None:
+        """Before an idle sign-out: close the dialogs, drop the person page and the search results,
+        so that nothing of anyone's record stays on the screen; nothing works until a sign-in."""
+        self.watch.stop()
+        for dialog in (self.nested_dialog, self.active_dialog, self.last_preview):
+            if dialog is not None:
+                dialog.close()
+        self.nested_dialog = self.active_dialog = self.last_preview = None
+        self.search.box.clear()
+        self.search.model.set_people([])
+        if self._page is not None:
+            self.stack.setCurrentIndex(0)
+            self.stack.removeWidget(self._page)
+            self._page.deleteLater()
+            self._page = None
+        self._enable_ledger_actions(False)
+        self.show_status(lambda: self.tr("无人操作的时间已到，已退出登录：请重新登录"))
 
     def _person_failed(self, error: BaseException, focus: bool) -> None:
         """Say why the person could not be read, then return to the search box."""
@@ -904,6 +925,7 @@ class MainWindow(Retranslating, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's state and let queued work finish."""
         self.watch.stop()
+        self.idle.stop()
         self.save_state()
         self.runner.wait()
         super().closeEvent(event)
