@@ -200,7 +200,7 @@ class MainWindow(Retranslating, QMainWindow):
         for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
                     self.transfers_action, self.transfer_report_action,
                     self.approvals_action, self.sync_action,
-                    self.audit_action, self.register_action, self.doctor_action,
+                    self.audit_action, self.register_action, self.doctor_action, self.restore_file_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
         if not enabled:
@@ -243,6 +243,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.sync_action = action(self.file_menu, self.open_sync, "Ctrl+Shift+S", "sync")
         self.recovery_action = action(self.file_menu, self.open_recovery, None, "recovery")
         self.recovery_action.setEnabled(False)
+        self.restore_file_action = action(self.file_menu, lambda: self.open_restore_file(), None, "restore_file")
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -773,6 +774,27 @@ class MainWindow(Retranslating, QMainWindow):
 
         return self._open_dialog(AuditDialog(self.need_ledger(), self.runner, self))
 
+    def open_restore_file(self, file: str | None = None) -> QDialog | None:
+        """Replace this database by a chosen backup (administrators); another office's backup asks
+        for that office's code as a second confirmation."""
+        from desktop.ui.restore_dialog import RestoreDialog
+
+        ledger = self.need_ledger()
+        chosen = file or files.open_file_name(self, self.tr("选择备份文件"), Path.home(),
+                                              self.tr("备份文件 (*.sbk)"))
+        if not chosen:
+            return None
+        dialog = RestoreDialog(ledger, self.runner, chosen, self)
+        dialog.restored.connect(self._restored_from_file)
+        return self._open_dialog(dialog)
+
+    def _restored_from_file(self, result: Any) -> None:
+        """Another database now: nothing of the old one stays shown; sign in again."""
+        self.active_dialog = None
+        self.idle.stop()
+        self.forget_people()
+        self._recovered(result)
+
     def open_sync(self) -> QDialog:
         """Export and import sync files, missing changes, conflicts to review."""
         from desktop.ui.sync_dialog import SyncDialog
@@ -863,6 +885,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.sync_action.setText(self.tr("同步(&Y)…"))
         self.recovery_action.setText(self.tr("从备份恢复(&R)…"))
+        self.restore_file_action.setText(self.tr("从备份文件恢复（管理员）(&O)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))
