@@ -75,7 +75,6 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     with ledger.writing_file(a.out) as f:
         if a.kind == "statement":
             issued = ledger.documents.issue("statement", a.id, clerk())
-            ledger.views.record(a.id, "print", "statement")
         elif a.kind in ("transfer-certificate", "coverage-certificate", "scheme-switch-notice"):
             issued = ledger.documents.reprint(a.id)
         else:

@@ -547,12 +547,7 @@ class MainWindow(Retranslating, QMainWindow):
         """Show the statement's preview; printing or saving it issues it."""
         ledger, key = self.need_ledger(), draft.worker
         self.show_status(lambda: self.tr("已打开 {name}").format(name=name))
-        def issue() -> Any:
-            issued = ledger.documents.issue("statement", key)
-            ledger.views.record(key, "print", "statement")
-            return issued
-
-        self.preview(draft, issue)
+        self.preview(draft, lambda: ledger.documents.issue("statement", key))
 
     def print_transfer_certificate(self) -> None:
         """Preview the contribution certificate on leaving (参保缴费凭证, a draft); it is issued when
