@@ -160,7 +160,7 @@ def test_text_output_in_the_language_only(tmp_path: Path, capsys: pytest.Capture
             ("pension", "place", "--worker", PERSON), ("insured", "medical", "--worker", PERSON),
             ("resident", "years", "--worker", PERSON), ("agreement", "show", "DE"), ("exemption", "list"),
             ("document", "list", PERSON), ("sync", "status"), ("audit", "verify"), ("check",), ("forms", "check"),
-            ("report", "transfers", "--year", "2026"), ("flexible", "cost")]]
+            ("report", "transfers", "--year", "2026"), ("flexible", "cost"), ("audit", "views")]]
     for args in commands:
         code, out, err = run(capsys, "--db", db, *args)
         assert code == 0, (args, err)

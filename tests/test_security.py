@@ -96,16 +96,16 @@ def test_sign_in_wrong_password_and_lockout(ledger: Ledger) -> None:
     for attempt in range(1, 5):
         with pytest.raises(NotAllowed) as err:
             ledger.sign_in("clerk1", "wrong-password")
-        assert err.value.key == "auth.failed", attempt
+        assert err.value.key == "auth.refused", attempt
     with pytest.raises(NotAllowed) as err:
         ledger.sign_in("nobody", "wrong-password")
-    assert err.value.message() == "账号或密码错误"  # unknown names look the same
+    assert err.value.key == "auth.refused"  # unknown names look the same
     with pytest.raises(NotAllowed) as err:
         ledger.sign_in("clerk1", "wrong-password")
-    assert err.value.key == "auth.locked" and "09:15" in err.value.message()
+    assert err.value.key == "auth.refused" and "09:15" not in err.value.message()
     with pytest.raises(NotAllowed) as err:
         ledger.sign_in("clerk1", PASSWORD)  # the right password does not help while locked
-    assert err.value.key == "auth.locked"
+    assert err.value.key == "auth.refused"
     assert ledger.actor is None
     ledger.clock = start + dt.timedelta(minutes=16)
     assert ledger.sign_in("clerk1", PASSWORD).failed_attempts == 0
@@ -120,8 +120,12 @@ def test_sign_in_wrong_password_and_lockout(ledger: Ledger) -> None:
     assert ledger.users.unlock("clerk1").locked_until is None
     assert as_(ledger, "clerk1").actor is not None
     failures = [e for e in as_(ledger, "sup1").audit.search(table="user_account", limit=500)
-                if e.note == "sign_in_failed" or e.row_id == "sign_in_failed"]
-    assert len(failures) == 11 and {e.actor for e in failures} == {"-"}
+                if e.row_id == "sign_in_failed"]
+    assert len(failures) == 12 and {e.actor for e in failures} == {"-"}
+    reasons = [(e.after or {}).get("reason") for e in reversed(failures)]
+    assert reasons == ["wrong password"] * 4 + ["unknown account", "wrong password", "locked"] \
+        + ["wrong password"] * 5
+    assert {(e.after or {}).get("account") for e in failures} == {"clerk1", None}
 
 
 def test_first_password_must_be_changed(ledger: Ledger, person: str) -> None:
@@ -287,7 +291,7 @@ def test_cli_init_creates_the_first_administrator_and_then_everyone_signs_in(
     monkeypatch.setenv("SHEBAO_USER", "boss")
     monkeypatch.setenv("SHEBAO_PASSWORD", "wrong-password")
     code, data, _ = run(capsys, "--db", db, "--json", "--lang", "en", "worker", "find", "张")
-    assert code == 5 and data["error"]["message"] == "wrong account name or password"
+    assert code == 5 and data["error"]["message"].startswith("wrong account name or password, or the account")
     monkeypatch.setenv("SHEBAO_PASSWORD", PASSWORD)
     monkeypatch.setenv("SHEBAO_NEW_PASSWORD", "Xiao-li-12345")
     code, data, _ = run(capsys, "--db", db, "--json", "user", "add", "xiaoli", "--role", "clerk")

@@ -65,6 +65,8 @@ def test_the_months_grid_exported_to_xlsx_equals_the_grid(
     assert [row[-1] for row in grid[1:]] == ["欠缴", "正常", "补缴", "补缴", "补缴"]  # 2026-09 recorded late
     assert sheet["C3"].number_format == "#,##0.00" and sheet["D3"].data_type == "n"
     assert sheet.freeze_panes == "A2"
+    looks = [(v.actor, v.what, v.detail) for v in ledger.views.search()]  # open mode: no account
+    assert looks == [("-", "export", "history xlsx"), ("-", "view", "person page")]
 
 
 def test_export_is_off_without_months(window: MainWindow, person: str, qtbot: Any) -> None:

@@ -68,6 +68,7 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
         with ledger.writing_file(a.out) as f:  # nothing registered: only the file
             draft = ledger.documents.draft(a.kind, a.id, clerk())
             f.write(draft.pdf)
+        ledger.views.record(a.id, "print", f"{a.kind} preview")
         return {"pdf": a.out, "pages": draft.pages, "verification_code": None, "number": None,
                 "copy": False, "preview": True}
     # The file and the register entry (or the reprint count) are one unit of work: no file, no entry.

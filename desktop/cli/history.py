@@ -83,4 +83,6 @@ def _document(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any
 
 
 def _show(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    return ledger.records.view(a.worker, a.region).as_json()
+    out = ledger.records.view(a.worker, a.region).as_json()
+    ledger.views.record(a.worker, "view", "history show")
+    return out

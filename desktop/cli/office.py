@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,12 @@ def add_office_parsers(sub: Any) -> None:
              "the account name (blank: the office's name on contact letters)")):
         c.add_argument(option, dest=field, default=None, help=zh_en(zh, en))
     c.set_defaults(handler=_contact)
+    c = grp.add_parser("idle", help=zh_en("窗口无人操作多少分钟后自动退出登录（默认 15，0 表示从不）；"
+                                          "不带参数时显示，带参数时修改（需管理员）",
+                                          "minutes without input after which the window signs out (default 15, "
+                                          "0: never); shown without a value, changed with one (administrator)"))
+    c.add_argument("minutes", nargs="?", help=zh_en("分钟数，0 到 1440", "minutes, 0 to 1440"))
+    c.set_defaults(handler=_idle)
 
 
 def add_forms_parsers(sub: Any) -> None:
@@ -86,7 +93,8 @@ def add_forms_parsers(sub: Any) -> None:
 
 
 def _before_init(a: argparse.Namespace) -> None:
-    security.check_first_admin()  # an unacceptable first administrator is refused before anything is created
+    # an unacceptable first administrator is refused before anything is created
+    security.check_first_admin((a.office, a.office_name))
 
 
 def _init(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -127,6 +135,12 @@ def _trust(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
         raise InvalidInput("identity.format", "file") from None
     o = ledger.office.trust(data if isinstance(data, dict) else {})
     return {"trusted": {"code": o.code, "name": o.name, "region": o.region, "fingerprint": o.fingerprint}}
+
+
+def _idle(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    seconds = ledger.office.set_idle(a.minutes) if a.minutes is not None else ledger.office.idle_seconds()
+    return {"idle_minutes": format((seconds / 60).quantize(Decimal("0.01")).normalize(), "f"),
+            "idle_seconds": format(seconds.normalize(), "f")}
 
 
 def _contact(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:

@@ -46,6 +46,10 @@ def add_restore_parser(sub: Any) -> None:
                                        "key file (default SHEBAO_BACKUP_KEY or the user data folder)"))
     c.add_argument("--force", action="store_true", help=zh_en("覆盖已有机构的数据（先保留一份副本）",
                                                               "replace an office's data (a copy is kept)"))
+    c.add_argument("--other-office", metavar="CODE",
+                   help=zh_en("恢复另一经办机构的备份时再次确认：该机构的代码（本数据库将变成该机构的数据）",
+                              "restoring another office's backup: its code, as a second confirmation "
+                              "(this database becomes that office's)"))
     c.add_argument("--plan", action="store_true",
                    help=zh_en("显示恢复将从哪里恢复什么，以及会丢失什么",
                               "show what a recovery would restore from where, and what would be lost"))
@@ -158,5 +162,5 @@ def _restore(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
         return security.restore_file(ledger, a)
     if a.plan:
         return plan_json(ledger.recovery.plan(a.folders, a.key), _masking(ledger), lang)
-    done = ledger.recovery.recover(a.folders, a.key, force=a.force)
+    done = ledger.recovery.recover(a.folders, a.key, force=a.force, other_office=a.other_office)
     return result_json(done, _masking(ledger), lang)

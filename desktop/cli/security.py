@@ -69,6 +69,18 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--reveal", action="store_true", help=zh_en("显示完整的身份证号码（不遮蔽）",
                                                                "show ID numbers unmasked"))
     c.set_defaults(handler=_audit_search)
+    c = grp.add_parser("views", help=zh_en("谁查阅、打印或导出了参保人的记录（最新的在前；主管、管理员）",
+                                           "who viewed, printed or exported a person's record (newest first; "
+                                           "supervisors, administrators)"))
+    c.add_argument("--person", help=zh_en("参保人：身份证号码等", "the person: ID number etc."))
+    c.add_argument("--clerk", help=zh_en("查阅的账号", "the account that looked"))
+    c.add_argument("--from", dest="start", help=FROM_DATE)
+    c.add_argument("--to", dest="end", help=TO_DATE)
+    c.add_argument("--limit", type=int, default=200, help=zh_en("最多列出几条（默认 200）",
+                                                                "at most this many (default 200)"))
+    c.add_argument("--reveal", action="store_true", help=zh_en("显示完整的身份证号码（不遮蔽）",
+                                                               "show ID numbers unmasked"))
+    c.set_defaults(handler=_audit_views)
 
     grp = sub.add_parser("approvals", help=zh_en("等待主管审批的申请",
                                                  "requests waiting for a supervisor")).add_subparsers(
@@ -140,12 +152,13 @@ def first_admin(ledger: Ledger) -> dict[str, Any] | None:
     return user_json(ledger.users.create_first_admin(name, password))
 
 
-def check_first_admin() -> None:
-    """Before `init` writes anything: the administrator's name and password are acceptable."""
+def check_first_admin(office: tuple[str, ...] = ()) -> None:
+    """Before `init` writes anything: the administrator's name and password are acceptable (the
+    password not containing the office's code or name either)."""
     name = os.environ.get("SHEBAO_USER", "").strip()
     password = _password_from_env()
     if name and password:
-        check_password(password, check_name(name))
+        check_password(password, check_name(name), tuple(w for w in office if w))
 
 
 def new_password(name: str) -> str:
@@ -245,6 +258,13 @@ def _audit_search(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str,
                          "before": e.before, "after": e.after, "note": e.note} for e in items]}
 
 
+def _audit_views(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    items = ledger.views.search(a.person, a.clerk, a.start, a.end, a.limit, a.reveal)
+    return {"views": [{"at": v.at.isoformat(sep=" ", timespec="seconds"), "actor": v.actor, "role": v.role,
+                       "counter": v.counter, "person": v.person, "name": v.name, "what": v.what,
+                       "detail": v.detail} for v in items]}
+
+
 def _approvals_list(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     return {"requests": [request_json(p, lang) for p in ledger.approvals.list(None if a.all else "pending")]}
 
@@ -272,6 +292,6 @@ def _backup(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 def restore_file(ledger: Ledger, a: argparse.Namespace) -> dict[str, Any]:
     """`restore FILE`: a backup restored into this database."""
-    rr = ledger.backups.restore(a.file, a.key, a.force)
+    rr = ledger.backups.restore(a.file, a.key, a.force, other_office=a.other_office)
     return {"restored": str(rr.file), "office": rr.office, "created": rr.created,
             "schema": rr.schema, "kept": str(rr.kept) if rr.kept else None}

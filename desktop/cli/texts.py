@@ -518,6 +518,15 @@ RESULT_LABELS: dict[str, Pair] = {
     "totals": zh_en("应缴金额（本次新记录月份）", "due for the months recorded now"),
     "template": zh_en("模板文件", "template file"),
     "columns": zh_en("列", "columns"),
+    # idle sign-out (office idle)
+    "idle_minutes": zh_en("无操作自动退出（分钟）", "idle sign-out (minutes)"),
+    "idle_seconds": zh_en("无操作自动退出（秒）", "idle sign-out (seconds)"),
+    # who viewed a person's record (audit views)
+    "views": zh_en("查阅记录", "views"),
+    "views.name": zh_en("姓名", "name"),
+    "views.role": zh_en("角色", "role"),
+    "what": zh_en("方式", "how"),
+    "detail": zh_en("内容", "detail"),
 }
 
 # Dicts whose keys are data (column names, kinds), shown as they are.

@@ -114,6 +114,7 @@ def enrolment_json(e: Any) -> dict[str, Any]:
 def _show(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     w = ledger.workers.get(a.key)
     st = ledger.accounts.statement(w.key)
+    ledger.views.record(w.id, "view", "worker show")
     out: dict[str, Any] = {"worker": worker_json(w),
                            "enrolments": [{"scheme": r.scheme, "months_paid": r.months_paid,
                                            "regions": [p.region for p in r.regions]} for r in st.schemes]}
@@ -131,7 +132,9 @@ def _find(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 
 
 def _account(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    return statement_json(ledger.accounts.statement(a.worker))
+    out = statement_json(ledger.accounts.statement(a.worker))
+    ledger.views.record(a.worker, "view", "worker account")
+    return out
 
 
 def statement_json(st: Any) -> dict[str, Any]:

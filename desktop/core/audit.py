@@ -37,6 +37,9 @@ AUDIT_TABLES = frozenset({"audit_entry", "audit_head"})
 # Sync bookkeeping: copies of changes already audited where they were applied, and clocks.
 # (Conflicts and their review are audited.)
 NOT_AUDITED = AUDIT_TABLES | {"sync_state", "sync_change", "sync_segment", "sync_held", "sync_peer", "sync_file"}
+# Reads, not changes: who viewed a person is a log of its own (services/views.py), kept out of the
+# chain so that a look does not move the change mark every open window watches.
+NOT_AUDITED |= {"person_view"}
 # Values never copied into the trail (the trail is readable by supervisors).
 REDACTED = frozenset({("user_account", "password_hash"), ("office", "private_key")})
 _ENTRY: Table = AuditEntry.__table__  # type: ignore[assignment]

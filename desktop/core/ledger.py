@@ -79,6 +79,7 @@ class Ledger:
         from desktop.core.services.sync import SyncService
         from desktop.core.services.transfers import TransferService
         from desktop.core.services.users import UserService
+        from desktop.core.services.views import ViewLogService
         from desktop.core.services.workers import WorkerService
         from desktop.core.sync import capture
 
@@ -118,6 +119,7 @@ class Ledger:
         self.sync = SyncService(self)
         self.transfers = TransferService(self)
         self.recovery = RecoveryService(self)
+        self.views = ViewLogService(self)
 
     @classmethod
     def open(

@@ -108,6 +108,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     # office contact details and document content
     "postcode": ("邮政编码", "postcode"),
     "contact": ("本机构联系方式", "office contact details"),
+    # sign-in and idle sign-out
+    "idle": ("无操作自动退出登录的时间", "idle sign-out time"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -505,6 +507,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # pickers (regions chosen by name)
     "region.not_picked": ("请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码",
                           "choose a region from the list (name or pinyin, arrows, Enter) or type its code"),
+    # sign-in, password strength, idle sign-out, the log of who viewed a person, restoring another office
+    "auth.refused": ("账号或密码不正确，或账号暂时不能登录（连续输错{failures}次密码后须等待{minutes}分钟，或请管理员解锁；停用的账号不能登录）", "wrong account name or password, or the account cannot sign in now (after {failures} wrong passwords in a row it waits {minutes} minutes or an administrator unlocks it; a disabled account cannot sign in)"),
+    "password.common_like": ("是常见密码或其简单变形（如改大小写、用数字代替字母、末尾加数字或符号）", "is a common password or a simple variation of one (capitals, digits for letters, digits or a sign added)"),
+    "password.keyboard": ("是键盘上相连的一串按键（如 qwerty、1qaz2wsx）", "is a run of neighbouring keys (like qwerty or 1qaz2wsx)"),
+    "password.sequence": ("主要由顺序或重复的字符组成（如 abcd、1234、aaaa、abcabc）", "is mostly a sequence or a repeat (like abcd, 1234, aaaa, abcabc)"),
+    "password.date": ("主要由日期或年份组成", "is mostly a date or a year"),
+    "password.has_office": ("不能包含本机构的名称或代码", "must not contain the office's name or code"),
+    "password.weak": ("容易被猜出：请用更长的密码，例如几个不相关的词加数字和符号", "is easy to guess: make it longer, e.g. a few unrelated words with digits and signs"),
+    "idle.minutes": ("请填写0到{most}之间的分钟数（0 表示不自动退出登录）", "give minutes from 0 to {most} (0: never sign out)"),
+    "view.what": ("{value}不是查阅方式（可用：{known}）", "{value} is not a way of looking at a record (known: {known})"),
+    "restore.other_office": ("备份属于另一个经办机构：{theirs}；本数据库是 {here}。恢复后本数据库将变成{theirs}的数据，本机构的数据被替换（先另存一份）。确要恢复，请再次确认：命令行加 --other-office {code}，窗口中输入对方机构代码 {code}", "the backup is of another office, {theirs}; this database is {here}. Restoring it turns this database into {theirs}'s data and replaces this office's (a copy is kept first). To restore it anyway, confirm again: add --other-office {code} on the command line, or type the other office's code {code} in the window"),
 }
 
 

@@ -33,10 +33,13 @@ MAX_FAILURES = 5  # consecutive wrong passwords before the account is locked
 LOCK_MINUTES = 15  # how long a lock lasts (an administrator can unlock sooner)
 MIN_LENGTH = 8
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,60}$")
+MIN_SCORE = 3  # zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10**8 guesses)
+_MAX_ESTIMATED = 100  # zxcvbn's time grows with the length; beyond this a password is long enough anyway
+# Common passwords of Chinese users that zxcvbn's English-language lists do not hold (pinyin, numbers
+# said like words: 5201314 "我爱你一生一世"); zxcvbn covers the 30,000 most common others.
 _COMMON = frozenset({
-    "12345678", "123456789", "1234567890", "87654321", "11111111", "88888888", "66666666",
-    "00000000", "password", "password1", "passw0rd", "qwertyui", "qwerty123", "abc12345",
-    "abcd1234", "a1234567", "iloveyou", "woaini1314", "1qaz2wsx", "admin123", "shebao123",
+    "woaini", "woaini1314", "woaini520", "5201314", "1314520", "iloveyou1314", "shebao", "shebao123",
+    "zhongguo", "aini1314", "wodemima", "mima1234", "mima123456", "qq123456", "a5201314",
 })
 
 
@@ -116,6 +119,18 @@ def burn_time(password: str) -> None:
     _scrypt(password, b"\0" * _SALT, SCRYPT)
 
 
+_DUMMY_SALT, _DUMMY_KEY = os.urandom(_SALT), os.urandom(_KEY)
+
+
+def dummy_hash() -> str:
+    """A stored hash at the current cost that no password matches (a random salt and key, made
+    without hashing anything, so that even the first use in a process costs nothing extra): an
+    unknown account's password is verified against it, so sign-in does the same work for every name."""
+    c = SCRYPT
+    b64 = base64.b64encode
+    return f"scrypt${c.log2_n}${c.r}${c.p}${b64(_DUMMY_SALT).decode()}${b64(_DUMMY_KEY).decode()}"
+
+
 def check_name(name: str) -> str:
     """An account name: 2 to 60 letters, digits, Chinese characters, '.', '_' or '-'."""
     text = name.strip()
@@ -135,8 +150,11 @@ def check_role(role: str) -> str:
     return text
 
 
-def check_password(password: str, name: str) -> None:
-    """Password rules: at least 8 characters, not the account name, not a common password."""
+def check_password(password: str, name: str, office: tuple[str, ...] = ()) -> None:
+    """Password rules: at least 8 characters, not containing the account's name or the office's name
+    or code, and hard to guess as estimated by zxcvbn (a score of at least MIN_SCORE): no common
+    password or a variation of one, no keyboard run, sequence, repeat or date. The refusal names
+    what is weak."""
     if not password:
         raise InvalidInput("required", "password")
     if len(password) < MIN_LENGTH:
@@ -144,8 +162,46 @@ def check_password(password: str, name: str) -> None:
     lowered = password.lower()
     if lowered == name.lower() or name.lower() in lowered and len(name) >= 4:
         raise InvalidInput("password.has_name", "password")
-    if len(set(password)) < 3 or lowered in _COMMON:
+    named = [o.strip() for o in office if len(o.strip()) >= 4]
+    if any(o.lower() in lowered for o in named):
+        raise InvalidInput("password.has_office", "password")
+    bare = re.sub(r"[^a-z0-9]", "", lowered)
+    if len(set(password)) < 3 or lowered in _COMMON or bare in _COMMON or bare.rstrip("0123456789") in _COMMON:
         raise InvalidInput("password.common", "password")
+    # imported here: it loads its word lists (about 0.1 s) when first used
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password[:_MAX_ESTIMATED], user_inputs=[name, *named, *_pinyin(named)])
+    if int(result["score"]) >= MIN_SCORE:
+        return
+    raise InvalidInput(_weakness(result["sequence"], name), "password")
+
+
+def _pinyin(names: list[str]) -> list[str]:
+    """The office's Chinese name as one pinyin word (南昌市社保局 -> nanchangshishebaoju)."""
+    from pypinyin import lazy_pinyin
+
+    return ["".join(lazy_pinyin(n)).lower() for n in names if re.search(r"[\u4e00-\u9fff]", n)]
+
+
+def _weakness(sequence: list[dict[str, object]], name: str) -> str:
+    """The reason key naming what makes a weak password weak: its first guessable part."""
+    for match in sequence:
+        pattern = match.get("pattern")
+        if pattern == "dictionary":
+            source = match.get("dictionary_name")
+            if source == "user_inputs":
+                word = str(match.get("matched_word", ""))
+                return "password.has_name" if word == name.lower() else "password.has_office"
+            if source == "passwords":
+                return "password.common_like"
+        elif pattern == "spatial":
+            return "password.keyboard"
+        elif pattern in ("sequence", "repeat"):
+            return "password.sequence"
+        elif pattern in ("date", "regex"):
+            return "password.date"
+    return "password.weak"
 
 
 def counter_name() -> str:

@@ -1,5 +1,6 @@
 """The audit trail in the window: whether its hash chain is intact, and a search by person, clerk
-and date (ID numbers and phones masked, as in every list)."""
+and date (ID numbers and phones masked, as in every list) of the changes and, on a second tab, of
+who viewed, printed or exported a person's record."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
 from desktop.core.ledger import Ledger
 from desktop.core.services.audit_trail import AuditItem, AuditVerdict
+from desktop.core.services.views import PersonViewItem
 from desktop.ui import i18n
 from desktop.ui.layout import ERROR_STYLE, Retranslating, error_label, hbox, line_edit, vbox
 from desktop.ui.list_model import Index, ListTableModel
@@ -77,6 +80,48 @@ class AuditModel(ListTableModel):
                 self.tr("数据表"), self.tr("变更内容")]
 
 
+class ViewsModel(ListTableModel):
+    """Looks at people's records: time, clerk, role, counter, person, name, how, what."""
+
+    column_count = 7
+
+    @property
+    def items(self) -> list[PersonViewItem]:
+        """The items shown."""
+        return self.rows
+
+    def set_items(self, items: list[PersonViewItem]) -> None:
+        """Show another list."""
+        self.set_rows(items)
+
+    def what_name(self, what: str) -> str:
+        """How the record was looked at, in words."""
+        return {"view": self.tr("查看"), "print": self.tr("打印"), "export": self.tr("导出")}.get(what, what)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text."""
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        v = self.items[index.row()]
+        return [v.at.strftime("%Y-%m-%d %H:%M:%S"), v.actor, v.counter, v.person, v.name,
+                self.what_name(v.what), v.detail][index.column()]
+
+    def titles(self) -> list[str]:
+        """Column titles."""
+        return [self.tr("时间"), self.tr("经办人"), self.tr("窗口"), self.tr("参保人"), self.tr("姓名"),
+                self.tr("方式"), self.tr("内容")]
+
+
+def _table(model: ListTableModel, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
 class AuditDialog(Retranslating, QDialog):
     """Checks the chain when opened (red when an entry was edited, deleted, inserted or moved) and
     searches the trail. Supervisors and administrators only: the core refuses others."""
@@ -99,12 +144,12 @@ class AuditDialog(Retranslating, QDialog):
         self.search_button = QPushButton()
         self.search_button.clicked.connect(self.search)
         self.model = AuditModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
+        self.table = _table(self.model, COLUMNS - 1)
+        self.views_model = ViewsModel(self)
+        self.views_table = _table(self.views_model, ViewsModel.column_count - 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "")
+        self.tabs.addTab(self.views_table, "")
         self.error = error_label()
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.reject)
@@ -112,7 +157,7 @@ class AuditDialog(Retranslating, QDialog):
         for label, editor in zip(self.labels, (self.person, self.clerk, self.start, self.end), strict=True):
             fields += [label, editor]
         self.setLayout(vbox(hbox(self.banner, 1, self.verify_button), hbox(*fields, self.search_button, 1),
-                            self.table, self.error, hbox(1, self.close_button), margin=12))
+                            self.tabs, self.error, hbox(1, self.close_button), margin=12))
         self.resize(1100, 600)
         self.retranslate()
         self.verify()
@@ -160,6 +205,9 @@ class AuditDialog(Retranslating, QDialog):
         query(self, lambda: self.ledger.audit.search(q.person or None, q.clerk or None, q.start or None,
                                                      q.end or None, limit=1000), self.runner) \
             .success(self.model.set_items).run()
+        query(self, lambda: self.ledger.views.search(q.person or None, q.clerk or None, q.start or None,
+                                                     q.end or None, limit=1000), self.runner) \
+            .success(self.views_model.set_items).run()
 
     def show_error(self, error: BaseException) -> None:
         """Say why the search failed."""
@@ -177,5 +225,8 @@ class AuditDialog(Retranslating, QDialog):
         self.end.setPlaceholderText(self.tr("年-月-日"))
         self.search_button.setText(self.tr("查询(&Q)"))
         self.close_button.setText(self.tr("关闭"))
+        self.tabs.setTabText(0, self.tr("修改记录(&1)"))
+        self.tabs.setTabText(1, self.tr("查阅记录(&2)"))
         self.model.retranslate()
+        self.views_model.retranslate()
         self._show_verdict()

@@ -230,7 +230,9 @@ class HistoryModel(QAbstractTableModel):
 
         def write() -> int:
             rows = ledger.history.rows(worker_id, keys)
-            return write_months_xlsx(path, titles, [rows[k] for k in keys if k in rows], schemes, words, sheet)
+            written = write_months_xlsx(path, titles, [rows[k] for k in keys if k in rows], schemes, words, sheet)
+            ledger.views.record(worker_id, "export", "history xlsx")
+            return written
 
         return query(self, write, self.runner)
 

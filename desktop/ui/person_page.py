@@ -81,11 +81,13 @@ def document_titles() -> dict[str, tuple[str, str]]:
         return {}  # a broken form file must not stop the clerk from seeing the person
 
 
-def load_person(ledger: Ledger, key: str) -> PersonRecord:
+def load_person(ledger: Ledger, key: str, viewed: bool = False) -> PersonRecord:
     """A person's statement, history keys, documents, pension record, medical and unemployment time and
-    residents' years (runs on the worker)."""
+    residents' years (runs on the worker); viewed: a clerk opens the page, noted in the view log."""
     statement = ledger.accounts.statement(key)
     key = statement.worker.key
+    if viewed:
+        ledger.views.record(statement.worker.id, "view", "person page")
     worker_id, keys = ledger.history.month_keys(key)
     documents = ledger.documents.list_for(key)
     return PersonRecord(statement, worker_id, keys, documents, document_titles(),

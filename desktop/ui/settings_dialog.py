@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QWidget,
@@ -24,7 +25,12 @@ from PySide6.QtWidgets import (
 from desktop.core.changes import Changes
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
-from desktop.core.services.office import CONTACT_FIELDS, OfficeContact, OfficeInfo
+from desktop.core.services.office import (
+    CONTACT_FIELDS,
+    IDLE_MOST_MINUTES,
+    OfficeContact,
+    OfficeInfo,
+)
 from desktop.ui import files, i18n
 from desktop.ui.layout import Retranslating, error_label, hbox, short_message, vbox
 from desktop.ui.operations import op, query
@@ -127,10 +133,23 @@ class SettingsDialog(Retranslating, QDialog):
         self.contact_hint = QLabel()
         self.contact_hint.setWordWrap(True)
         self.contact_hint.setStyleSheet("color: #555;")
+        self.idle_label = QLabel()
+        self.idle = QSpinBox()
+        self.idle.setObjectName("idle_minutes")
+        self.idle.setRange(0, IDLE_MOST_MINUTES)
+        self.idle_label.setBuddy(self.idle)
+        self.idle_save = QPushButton()
+        self.idle_save.setObjectName("save_idle")
+        self.idle_save.clicked.connect(self.save_idle)
+        self.idle_status = QLabel()
+        self.idle_status.setObjectName("idle_status")
+        self.idle_error = error_label()
+        self.idle_error.setObjectName("idle_error")
         office_page = QWidget()
         office_page.setLayout(vbox(self.office_form, self.contact_title, self.contact_form, self.contact_hint,
-                                   hbox(self.contact_save, self.contact_status, 1), self.contact_error, 1,
-                                   margin=16))
+                                   hbox(self.contact_save, self.contact_status, 1), self.contact_error,
+                                   hbox(self.idle_label, self.idle, self.idle_save, self.idle_status, 1),
+                                   self.idle_error, 1, margin=16))
         self.language_label = QLabel()
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -177,7 +196,7 @@ class SettingsDialog(Retranslating, QDialog):
         """Read the office and the reference values in the background."""
         ledger = self.ledger
         query(self, lambda: (ledger.office.get(), ledger.history.reference_values(), ledger.sync.outbox(),
-                             ledger.office.contact()),
+                             ledger.office.contact(), ledger.office.idle_seconds()),
               self.runner).success(self._loaded).failure(self._show_reference_error).run()
 
     def _show_reference_error(self, error: BaseException) -> None:
@@ -185,7 +204,8 @@ class SettingsDialog(Retranslating, QDialog):
 
     def _loaded(self, result: Any) -> None:
         """Show the office and the reference values read in the background."""
-        self.office, values, outbox, contact = result
+        self.office, values, outbox, contact, idle = result
+        self.idle.setValue(int((idle / 60).to_integral_value()))
         for kind, model in self.models.items():
             model.set_rows(rows_of(values, kind))
         self._show_office()
@@ -220,6 +240,25 @@ class SettingsDialog(Retranslating, QDialog):
         if edit is not None:
             edit.setFocus()
             edit.selectAll()
+
+    def save_idle(self) -> None:
+        """Store the idle sign-out time (an administrator's change); it applies at the next sign-in."""
+        minutes = self.idle.value()
+        self.idle_error.clear()
+        self.idle_status.clear()
+        self.idle_save.setEnabled(False)
+        ledger = self.ledger
+        op(self, lambda: ledger.office.set_idle(minutes), self.runner, ledger) \
+            .success(self._idle_saved).failure(self._idle_refused).run(initiator=self)
+
+    def _idle_saved(self, _seconds: Any) -> None:
+        self.idle_save.setEnabled(True)
+        self.idle_status.setText(self.tr("已保存：下次登录起生效") if self.idle.value()
+                                 else self.tr("已保存：不再自动退出登录"))
+
+    def _idle_refused(self, error: BaseException) -> None:
+        self.idle_save.setEnabled(True)
+        self.idle_error.setText(i18n.message(error))
 
     def _show_office(self) -> None:
         """Fill the office identity labels."""
@@ -345,6 +384,12 @@ class SettingsDialog(Retranslating, QDialog):
         self.contact_hint.setText(self.tr(
             "办理转入时，联系函的开户名称、银行、账号、地址和电话默认取这里的值。只有管理员可以修改。"))
         self.contact_save.setText(self.tr("保存联系方式(&C)"))
+        self.idle_label.setText(self.tr("无人操作时自动退出登录(&I)"))
+        self.idle.setSuffix(self.tr(" 分钟"))
+        self.idle.setSpecialValueText(self.tr("从不"))
+        self.idle_save.setText(self.tr("保存(&G)"))
+        self.idle.setToolTip(self.tr("窗口在这段时间内没有键盘和鼠标操作时退出登录，清除屏幕上的参保人信息；"
+                                     "0 表示从不。只有管理员可以修改。"))
         self.language_label.setText(self.tr("界面语言(&L)"))
         self.outbox_label.setText(self.tr("同步发件文件夹(&O)"))
         self.outbox.setPlaceholderText(self.tr("未设置"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import files, i18n
+from desktop.ui.idle import IdleSignOut
 from desktop.ui.layout import Retranslating, heading, vbox
 from desktop.ui.operations import Applied, query
 from desktop.ui.runner import Runner
@@ -68,6 +69,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.watch = QTimer(self)
         self.watch.setInterval(self.WATCH_MS)
         self.watch.timeout.connect(self.check_for_changes)
+        self.idle = IdleSignOut(self)
         self.welcome_title = heading(4)
         self.welcome = QLabel()
         self.welcome.setWordWrap(True)
@@ -198,7 +200,7 @@ class MainWindow(Retranslating, QMainWindow):
         for act in (self.import_action, self.settings_action, self.batch_action, self.coverage_action,
                     self.transfers_action, self.transfer_report_action,
                     self.approvals_action, self.sync_action,
-                    self.audit_action, self.register_action, self.doctor_action,
+                    self.audit_action, self.register_action, self.doctor_action, self.restore_file_action,
                     self.foreigner_action, self.employer_action):
             act.setEnabled(enabled)
         if not enabled:
@@ -241,6 +243,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.sync_action = action(self.file_menu, self.open_sync, "Ctrl+Shift+S", "sync")
         self.recovery_action = action(self.file_menu, self.open_recovery, None, "recovery")
         self.recovery_action.setEnabled(False)
+        self.restore_file_action = action(self.file_menu, lambda: self.open_restore_file(), None, "restore_file")
         self.file_menu.addSeparator()
         self.quit_action = action(self.file_menu, self.close, "Ctrl+Q", "quit")
         self.register_action = action(self.register_menu, self.open_register, "Ctrl+N", "register")
@@ -299,6 +302,7 @@ class MainWindow(Retranslating, QMainWindow):
         if QApplication.activeModalWidget() is None:
             self.focus_search()
         self.watch.start()
+        self.idle.configure()
         self.ready.emit()
 
     # -- changes made elsewhere ---------------------------------------------------------------
@@ -390,16 +394,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setText(self._status())
 
-    def open_person(self, key: str, status: Message | None = None, focus: bool = True) -> None:
+    def open_person(self, key: str, status: Message | None = None, focus: bool = True,
+                    viewed: bool = True) -> None:
         """Read a person's record in the background and show it; status says what was done; focus:
-        the search box gets the cursor afterwards (not while a dialog stays open over the window)."""
+        the search box gets the cursor afterwards (not while a dialog stays open over the window);
+        viewed: noted in the log of who viewed whom (not when the page shown is only read again)."""
         ledger = self.ledger
         if ledger is None:
             return
         from desktop.ui.person_page import load_person
 
         self.show_status(lambda: self.tr("正在打开…"))
-        query(self, lambda: load_person(ledger, key)) \
+        query(self, lambda: load_person(ledger, key, viewed)) \
             .success(lambda result: self._person_loaded(result, status, focus)) \
             .failure(lambda error: self._person_failed(error, focus)).run()
 
@@ -413,6 +419,24 @@ class MainWindow(Retranslating, QMainWindow):
         self.show_status(status or (lambda: self.tr("已打开 {name}").format(name=name)))
         if focus:
             self.focus_search()
+
+    def forget_people(self) -> None:
+        """Before an idle sign-out: close the dialogs, drop the person page and the search results,
+        so that nothing of anyone's record stays on the screen; nothing works until a sign-in."""
+        self.watch.stop()
+        for dialog in (self.nested_dialog, self.active_dialog, self.last_preview):
+            if dialog is not None:
+                dialog.close()
+        self.nested_dialog = self.active_dialog = self.last_preview = None
+        self.search.box.clear()
+        self.search.model.set_people([])
+        if self._page is not None:
+            self.stack.setCurrentIndex(0)
+            self.stack.removeWidget(self._page)
+            self._page.deleteLater()
+            self._page = None
+        self._enable_ledger_actions(False)
+        self.show_status(lambda: self.tr("无人操作的时间已到，已退出登录：请重新登录"))
 
     def _person_failed(self, error: BaseException, focus: bool) -> None:
         """Say why the person could not be read, then return to the search box."""
@@ -745,6 +769,27 @@ class MainWindow(Retranslating, QMainWindow):
 
         return self._open_dialog(AuditDialog(self.need_ledger(), self.runner, self))
 
+    def open_restore_file(self, file: str | None = None) -> QDialog | None:
+        """Replace this database by a chosen backup (administrators); another office's backup asks
+        for that office's code as a second confirmation."""
+        from desktop.ui.restore_dialog import RestoreDialog
+
+        ledger = self.need_ledger()
+        chosen = file or files.open_file_name(self, self.tr("选择备份文件"), Path.home(),
+                                              self.tr("备份文件 (*.sbk)"))
+        if not chosen:
+            return None
+        dialog = RestoreDialog(ledger, self.runner, chosen, self)
+        dialog.restored.connect(self._restored_from_file)
+        return self._open_dialog(dialog)
+
+    def _restored_from_file(self, result: Any) -> None:
+        """Another database now: nothing of the old one stays shown; sign in again."""
+        self.active_dialog = None
+        self.idle.stop()
+        self.forget_people()
+        self._recovered(result)
+
     def open_sync(self) -> QDialog:
         """Export and import sync files, missing changes, conflicts to review."""
         from desktop.ui.sync_dialog import SyncDialog
@@ -757,7 +802,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _refresh_after_sync(self, dialog: Any) -> None:
         """Refresh the person shown when an import or a resolved conflict changed records."""
         if dialog.records_changed and self._page is not None and self._page.worker is not None:
-            self.open_person(self._page.worker.key)
+            self.open_person(self._page.worker.key, viewed=False)
 
     def open_batch_print(self) -> QDialog:
         """Print statements for many people with progress."""
@@ -796,7 +841,7 @@ class MainWindow(Retranslating, QMainWindow):
         """Refresh the person shown after a declaration was imported."""
         if dialog.result_value is not None and self._page is not None \
                 and self._page.worker is not None:
-            self.open_person(self._page.worker.key)
+            self.open_person(self._page.worker.key, viewed=False)
 
     def open_settings(self) -> QDialog:
         """Reference values, office identity and language."""
@@ -835,6 +880,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.audit_action.setText(self.tr("审计记录(&U)…"))
         self.sync_action.setText(self.tr("同步(&Y)…"))
         self.recovery_action.setText(self.tr("从备份恢复(&R)…"))
+        self.restore_file_action.setText(self.tr("从备份文件恢复（管理员）(&O)…"))
         self.quit_action.setText(self.tr("退出(&Q)"))
         self.register_action.setText(self.tr("登记参保人(&P)…"))
         self.foreigner_action.setText(self.tr("登记外籍人员(&F)…"))
@@ -897,6 +943,7 @@ class MainWindow(Retranslating, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's state and let queued work finish."""
         self.watch.stop()
+        self.idle.stop()
         self.save_state()
         self.runner.wait()
         super().closeEvent(event)

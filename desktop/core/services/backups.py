@@ -93,12 +93,14 @@ class BackupService:
         key_path = Path(key_file) if key_file else fmt.default_key_path()
         key, created = fmt.load_or_create_key(key_path)
         with self._ledger.read() as s:
-            office = s.scalars(select(Office.code)).first()
+            office_row = s.execute(select(Office.code, Office.name)).first()
+            office = office_row[0] if office_row else None
             sync = s.execute(select(SyncState.lamport, SyncState.own_seq, SyncState.sealed_seq)
                              .where(SyncState.id == 1)).first()
         head = self._ledger.audit.head()
         meta: dict[str, Any] = {
-            "dialect": self.dialect, "office": office, "schema": SCHEMA_REVISION,
+            "dialect": self.dialect, "office": office, "office_name": office_row[1] if office_row else None,
+            "schema": SCHEMA_REVISION,
             "created": self._ledger.now().isoformat(timespec="seconds"),
             "audit_head": {"seq": head[0], "hash": head[1]}, "program": "shebao-desk"}
         if sync is not None:
@@ -172,12 +174,14 @@ class BackupService:
         return fmt.decrypt_file(Path(file), key, None, progress)
 
     def restore(self, file: str | Path, key_file: str | Path | None = None, force: bool = False,
-                progress: Progress | None = None) -> RestoreResult:
+                progress: Progress | None = None, other_office: str | None = None) -> RestoreResult:
         """Replace this database by a backup, after checking the whole file.
 
         Into a fresh install (no office yet) anyone may restore; over an office's data only an
         administrator with force=True, and the current data is kept first (SQLite: a copy beside
         the file, like before a migration; PostgreSQL: an encrypted backup beside the restored one).
+        A backup of another office would turn this office into that one: it is refused unless
+        other_office repeats the backup's office code (a second confirmation beside force).
         Afterwards nobody is signed in: the restored accounts apply.
 
         Over a damaged database: what can be read of it decides as above; when its accounts cannot
@@ -195,14 +199,21 @@ class BackupService:
         readable = True
         try:
             with self._ledger.read(checked=False) as s:
-                existing = s.scalars(select(Office.code)).first()
+                here = s.execute(select(Office.code, Office.name)).first()
+                existing = str(here[0]) if here else None
                 accounts = s.execute(select(UserAccount.id).limit(1)).first() is not None
         except DatabaseDamaged:
-            readable, existing, accounts = False, "?", False
+            readable, existing, accounts, here = False, "?", False, None
         if readable and (accounts or existing is not None):
             self._ledger.require(ADMIN)
         if existing is not None and not force:
             raise Conflict("restore.not_empty", "db", office=existing)
+        theirs = header.get("office")
+        if here is not None and theirs and theirs != existing \
+                and (other_office or "").strip() != str(theirs):
+            named = " ".join(str(p) for p in (theirs, header.get("office_name")) if p)
+            raise Conflict("restore.other_office", "file", theirs=named, code=theirs,
+                           here=f"{existing} {here[1]}")
         # (lamport, last change sent) of the data being replaced, when it is this office's
         before = self._ledger.sync.state_now() if existing == header.get("office") else None
         restorer = self._ledger.actor

@@ -216,7 +216,8 @@ class DocumentService:
         self._ledger = ledger
 
     def issue(self, kind: str, worker: str, clerk: str = "") -> Issued:
-        """Issue a new document of the kind for the person: numbered, signed, registered."""
+        """Issue a new document of the kind for the person: numbered, signed, registered; noted in
+        the log of who viewed whom as a print (in the same unit of work)."""
         spec, st, today, clerk = self._ready(kind, worker, clerk)
         with self._ledger.write() as s:
             office = load_office(s)
@@ -224,6 +225,7 @@ class DocumentService:
             number = next_number(s, office, kind, today)
             data = self._data(s, kind, office, w, st, number, today, clerk)
             code = register(s, kind, office, w, data, number, today, self._ledger.now())
+            self._ledger.views.record(w.id, "print", kind)
         out = render(spec, data, code)
         return Issued(kind, number, code, out.pdf, out.pages, False,
                       Changes.of_documents(w.id_number or w.ssn, [number]))

@@ -49,6 +49,9 @@ class OfficeInfo:
     fingerprint: str
 
 
+IDLE_SETTING = "security.idle_seconds"
+IDLE_DEFAULT_MINUTES = 15  # the window signs out after this long without input, unless set otherwise
+IDLE_MOST_MINUTES = 24 * 60
 CONTACT_SETTING = "office_contact."
 CONTACT_FIELDS = ("address", "phone", "postcode", "bank_account_name", "bank", "bank_account")
 _POSTCODE_RE = re.compile(r"^[0-9]{6}$")
@@ -251,6 +254,33 @@ class OfficeService:
                 else:
                     s.delete(row)
         return self.contact()
+
+    def idle_seconds(self) -> Decimal:
+        """Seconds without key or mouse input after which the window signs out (0: never); the
+        default is IDLE_DEFAULT_MINUTES. Asked by any account (the window, after signing in)."""
+        with self._ledger.read(checked=False) as s:
+            row = s.get(OfficeSetting, IDLE_SETTING)
+            return Decimal(row.value) if row is not None else Decimal(IDLE_DEFAULT_MINUTES * 60)
+
+    def set_idle(self, minutes: object) -> Decimal:
+        """Set the idle sign-out time in minutes, 0 (never) to IDLE_MOST_MINUTES, fractions allowed
+        (stored in seconds, to the millisecond); needs an administrator. Returns the seconds."""
+        self._ledger.require(ADMIN)
+        try:
+            value = Decimal(str(minutes).strip())
+        except ArithmeticError:
+            raise InvalidInput("idle.minutes", "idle", most=IDLE_MOST_MINUTES) from None
+        if not value.is_finite() or not 0 <= value <= IDLE_MOST_MINUTES:
+            raise InvalidInput("idle.minutes", "idle", most=IDLE_MOST_MINUTES)
+        seconds = (value * 60).quantize(Decimal("0.001"))
+        with self._ledger.write() as s:
+            load_office(s)
+            row = s.get(OfficeSetting, IDLE_SETTING)
+            if row is None:
+                s.add(OfficeSetting(key=IDLE_SETTING, value=str(seconds)))
+            else:
+                row.value = str(seconds)
+        return seconds
 
     def exists(self) -> bool:
         """Whether the database has been initialised (asked before anyone signs in)."""

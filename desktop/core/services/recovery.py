@@ -474,14 +474,15 @@ class RecoveryService:
 
     def recover(self, folders: Sequence[str | Path] = (), key_file: str | Path | None = None,
                 force: bool = False, progress: Progress | None = None,
-                stage: StageNote | None = None) -> RecoveryResult:
+                stage: StageNote | None = None, other_office: str | None = None) -> RecoveryResult:
         """Restore the plan's backup, then import the received files found, in their order.
 
         A database that passed its check is replaced only with force. The restorer goes on as the
         same account in the restored data when it has it (active, same role); otherwise the files
         are left for someone who can sign in there (`not_signed_in`). A file refused on import is
         reported and the others still go in. This office's numbering goes on after the last own
-        change that went out (SyncService.after_restore).
+        change that went out (SyncService.after_restore). A backup of another office needs
+        other_office, as in BackupService.restore.
         """
         plan = self.plan(folders, key_file)
         led = self._ledger
@@ -494,7 +495,8 @@ class RecoveryService:
         restorer = led.actor
         if stage:
             stage("restore")
-        restored = led.backups.restore(plan.backup.file, key_file, force=True, progress=progress)
+        restored = led.backups.restore(plan.backup.file, key_file, force=True, progress=progress,
+                                       other_office=other_office)
         missing = restored.own_missing
         if plan.sealed is not None:
             missing = led.sync.after_restore(plan.lamport or 0, plan.sealed) or missing

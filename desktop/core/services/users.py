@@ -16,15 +16,15 @@ from desktop.core.security import (
     LOCK_MINUTES,
     MAX_FAILURES,
     Actor,
-    burn_time,
     check_name,
     check_password,
     check_role,
+    dummy_hash,
     hash_password,
     needs_rehash,
     verify_password,
 )
-from desktop.core.store.models import UserAccount
+from desktop.core.store.models import Office, UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -50,6 +50,21 @@ def account_info(u: UserAccount) -> AccountInfo:
                        u.last_sign_in, u.created_at)
 
 
+def _refusal(u: UserAccount, right: bool, now: dt.datetime) -> str | None:
+    """Why a known account may not sign in now (None: it may), for the audit trail only."""
+    if not u.active:
+        return "disabled"
+    if u.locked_until is not None and u.locked_until > now:
+        return "locked"
+    return None if right else "wrong password"
+
+
+def office_words(s: Session) -> tuple[str, ...]:
+    """The office's code and name (none before the office is set up)."""
+    office = s.scalars(select(Office)).first()
+    return (office.code, office.name) if office is not None else ()
+
+
 def _by_name(s: Session, name: str) -> UserAccount | None:
     return s.scalars(select(UserAccount).where(UserAccount.name == name.strip())).first()
 
@@ -60,38 +75,48 @@ class UserService:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
+    def office_words(self) -> tuple[str, ...]:
+        """The office's code and name, which no password may contain; needs no sign-in."""
+        with self._ledger.read(checked=False) as s:
+            return office_words(s)
+
     def has_accounts(self) -> bool:
         """Whether the office has any account (then signing in is required); needs no sign-in."""
         return self._ledger.guarded(fresh=True)
 
     def sign_in(self, name: str, password: str) -> AccountInfo:
-        """Check the password; five wrong ones in a row lock the account for 15 minutes."""
+        """Check the password; five wrong ones in a row lock the account for 15 minutes.
+
+        An unknown account, a wrong password, a locked and a disabled account get the same answer
+        ("auth.refused") after the same work, so that neither the text nor the time tells which
+        account names exist or which are locked: one scrypt verification at the current cost
+        (against a hash no password matches for an unknown name), one more failure counted on a
+        known account and one "sign_in_failed" event in the audit trail, naming the reason for the
+        administrator (who also sees a lock in `user list`).
+        """
         ledger = self._ledger
         if ledger.damage is not None:
             return self._sign_in_damaged(name, password)
-        refusal: NotAllowed | None = None
+        failed: str | None = None
         actor: Actor | None = None
         info: AccountInfo | None = None
         with ledger.write(checked=False) as s:
             now = ledger.now()
             u = _by_name(s, name)
+            right = verify_password(password, u.password_hash if u is not None else dummy_hash())
             if u is None:
-                burn_time(password)
-                audit.record_event(ledger, s, "user_account", "sign_in_failed", {"reason": "unknown account"})
-                refusal = NotAllowed("auth.failed")
-            elif not u.active:
-                refusal = NotAllowed("auth.disabled")
-            elif u.locked_until is not None and u.locked_until > now:
-                refusal = NotAllowed("auth.locked", until=u.locked_until.strftime("%H:%M"))
-            elif not verify_password(password, u.password_hash):
-                audit.note(s, "sign_in_failed")
-                u.failed_attempts += 1
-                if u.failed_attempts >= MAX_FAILURES:
-                    u.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                    refusal = NotAllowed("auth.locked", until=u.locked_until.strftime("%H:%M"))
-                else:
-                    refusal = NotAllowed("auth.failed")
+                failed = "unknown account"
             else:
+                failed = _refusal(u, right, now)
+            if failed is not None:
+                audit.record_event(ledger, s, "user_account", "sign_in_failed",
+                                   {"account": u.name if u is not None else None, "reason": failed})
+                if u is not None:
+                    audit.note(s, "sign_in_failed")
+                    u.failed_attempts += 1
+                    if failed == "wrong password" and u.failed_attempts >= MAX_FAILURES:
+                        u.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+            elif u is not None:
                 actor = Actor(u.id, u.name, u.role, u.must_change)
                 audit.act_as(s, actor)
                 audit.note(s, "sign_in")
@@ -101,8 +126,8 @@ class UserService:
                 if needs_rehash(u.password_hash):
                     u.password_hash = hash_password(password)
                 info = account_info(u)
-        if refusal is not None:
-            raise refusal
+        if failed is not None:
+            raise NotAllowed("auth.refused", minutes=LOCK_MINUTES, failures=MAX_FAILURES)
         assert actor is not None and info is not None
         ledger.actor = actor
         ledger.mark_guarded()
@@ -110,20 +135,15 @@ class UserService:
 
     def _sign_in_damaged(self, name: str, password: str) -> AccountInfo:
         """Sign in on a damaged database, which is never written: the password and the lock are
-        checked as stored, but neither a failure nor the sign-in is recorded (so an administrator
-        can still restore it). A sign-in that cannot be read is refused with the damage."""
+        checked as stored (with the same work and answer as `sign_in`), but neither a failure nor
+        the sign-in is recorded (so an administrator can still restore it). A sign-in that cannot
+        be read is refused with the damage."""
         ledger = self._ledger
         with ledger.read(checked=False) as s:
             u = _by_name(s, name)
-            if u is None:
-                burn_time(password)
-                raise NotAllowed("auth.failed")
-            if not u.active:
-                raise NotAllowed("auth.disabled")
-            if u.locked_until is not None and u.locked_until > ledger.now():
-                raise NotAllowed("auth.locked", until=u.locked_until.strftime("%H:%M"))
-            if not verify_password(password, u.password_hash):
-                raise NotAllowed("auth.failed")
+            right = verify_password(password, u.password_hash if u is not None else dummy_hash())
+            if u is None or _refusal(u, right, ledger.now()) is not None:
+                raise NotAllowed("auth.refused", minutes=LOCK_MINUTES, failures=MAX_FAILURES)
             actor = Actor(u.id, u.name, u.role, u.must_change)
             info = account_info(u)
         ledger.actor = actor
@@ -138,7 +158,7 @@ class UserService:
         self._ledger.require(ADMIN)
         clean = check_name(name)
         kind = check_role(role)
-        check_password(password, clean)
+        check_password(password, clean, self.office_words())
         hashed = hash_password(password)
         with self._ledger.write() as s:
             if s.scalar(select(func.count()).select_from(UserAccount)) == 0 and kind != "admin":
@@ -172,7 +192,7 @@ class UserService:
         actor = self._ledger.actor
         if actor is None:
             raise NotAllowed("auth.required")
-        check_password(new, actor.name)
+        check_password(new, actor.name, self.office_words())
         if new == old:
             raise InvalidInput("password.same", "password")
         with self._ledger.write(checked=False) as s:
@@ -194,7 +214,7 @@ class UserService:
         self._ledger.require(ADMIN)
         with self._ledger.write() as s:
             u = self._get(s, name)
-            check_password(password, u.name)
+            check_password(password, u.name, office_words(s))
             audit.note(s, "password_reset")
             u.password_hash = hash_password(password)
             u.must_change = True

@@ -328,6 +328,22 @@ class UserAccount(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class PersonView(Base):
+    """Who looked at a person's record, when, where and how (view, print, export): the log the
+    personal information protection law expects. Not in the hash-chained audit trail and not synced
+    (README, "Who viewed a record")."""
+
+    __tablename__ = "person_view"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(60), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    counter: Mapped[str] = mapped_column(String(100))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    what: Mapped[str] = mapped_column(String(12))  # view | print | export
+    detail: Mapped[str] = mapped_column(String(200))  # which page, document or file kind
+
+
 class AuditEntry(Base):
     """One change in the audit trail: who, when, where, what before and after; hash-chained."""
 
