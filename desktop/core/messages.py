@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from desktop.core.strict import SHOWN, cut
+
+LONG = 200
+"""How much of a longer parameter (a list of columns, a path, a reason) a message repeats."""
+
 FIELDS: dict[str, tuple[str, str]] = {
     "id_number": ("身份证号码", "ID number"),
     "name": ("姓名", "name"),
@@ -505,6 +510,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # pickers (regions chosen by name)
     "region.not_picked": ("请从列表中选择地区（输入名称或拼音后用方向键和回车选择），或输入6位代码",
                           "choose a region from the list (name or pinyin, arrows, Enter) or type its code"),
+    # input limits: readers refuse what is too big, damaged or not strictly in form (fuzz suite)
+    "import.too_many_rows": ("文件有{rows}行，超过上限{limit}行：请分成几个文件导入", "the file has {rows} rows, over the limit of {limit}: import it in several files"),
+    "import.too_large": ("文件过大（上限{limit} MiB）", "the file is too large ({limit} MiB at most)"),
+    "import.line_long": ("第{line}行过长（最多{limit}个字符）", "line {line} is too long ({limit} characters at most)"),
+    "import.field_long": ("内容过长（最多{limit}个字符）", "too long ({limit} characters at most)"),
+    "import.nul": ("第{line}行含有空字符（NUL），不是文本文件", "line {line} contains a NUL character: not a text file"),
+    "import.csv_damaged": ("第{line}行无法读取：{reason}", "line {line} cannot be read: {reason}"),
+    "verify.pdf_damaged": ("PDF文件已损坏，无法读取：{reason}", "the PDF file is damaged and cannot be read: {reason}"),
+    "form.damaged": ("表单定义文件无法读取：{reason}", "the form definition cannot be read: {reason}"),
 }
 
 
@@ -539,6 +553,9 @@ def render(key: str, lang: str = "zh", **params: Any) -> str:
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
+    # A value repeated in a message is cut (a 5,000-digit wage is not shown whole); lists and paths
+    # get more room.
+    params = {k: cut(v, SHOWN if k == "value" else LONG) for k, v in params.items()}
     if lang == "en":
         params = {k: v.en if isinstance(v, Bilingual) else v for k, v in params.items()}
     try:

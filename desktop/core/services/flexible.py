@@ -39,6 +39,7 @@ from desktop.core.security import ANY, COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, Worker
+from desktop.core.strict import is_decimal_text
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -146,6 +147,8 @@ def parse_ratio(text: object, field: str = "ratio") -> Decimal:
     raw = str(text).strip()
     if not raw:
         raise InvalidInput("required", field)
+    if not is_decimal_text(raw):
+        raise InvalidInput("ratio.format", field, value=raw)
     try:
         value = Decimal(raw)
     except InvalidOperation:
