@@ -255,25 +255,31 @@ def _xlsx_table(path: Path) -> list[list[object]]:
 
 
 def _count_rows(archive: object, info: object) -> int:
-    """How many <row> elements a sheet's XML has, counted in chunks (bounded memory)."""
+    """How many <row> elements a sheet's XML has, counted in chunks (bounded memory, no parsing)."""
     import re
     import zipfile
 
     assert isinstance(archive, zipfile.ZipFile) and isinstance(info, zipfile.ZipInfo)
-    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+    prefixed = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")  # <x:row ...> in a namespaced sheet
+
+    def rows_in(data: bytes) -> int:
+        count = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/")
+        return count + (len(prefixed.findall(data)) if b":row" in data else 0)
+
     count = 0
     tail = b""
     with archive.open(info) as fh:
         while chunk := fh.read(1024 * 1024):
             data = tail + chunk
             # a tag cut at the chunk's end is counted in the next one: keep the last bytes back
-            keep = min(len(data), 32)
-            cut_at = len(data) - keep
-            count += len(pattern.findall(data, 0, cut_at))
+            cut_at = max(0, len(data) - 64)
+            cut_at = data.rfind(b"<", 0, cut_at + 1) if b"<" in data[cut_at:] else len(data)
+            cut_at = max(cut_at, 0)
+            count += rows_in(data[:cut_at])
             tail = data[cut_at:]
             if count > MAX_ROWS + 1:
-                break
-    return count + len(pattern.findall(tail))
+                return count
+    return count + rows_in(tail)
 
 
 def _xls_table(data: bytes) -> list[list[object]]:
