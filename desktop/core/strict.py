@@ -20,8 +20,9 @@ _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 def is_digits(text: str) -> bool:
-    """Whether text is one or more ASCII digits 0-9 (`str.isdigit` also takes `٦` and `²`)."""
-    return text.isascii() and text.isdigit()
+    """Whether text is one to MAX_NUMBER ASCII digits 0-9 (`str.isdigit` also takes `٦` and `²`, and
+    `int()` refuses more than 4,300 digits with a ValueError)."""
+    return len(text) <= MAX_NUMBER and text.isascii() and text.isdigit()
 
 
 def is_decimal_text(text: str) -> bool:
