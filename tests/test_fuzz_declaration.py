@@ -163,7 +163,7 @@ def test_strict_values_in_rows(office: tuple[Ledger, Watch, Path]) -> None:
             [EMPLOYER, ID, "张三", "2026-06", "6_500"],
             [EMPLOYER, ID, "", "2026-05", "7000"],
             [EMPLOYER, ID, "=1+2", "2026-04", "7000"]]
-    ledger, watch, files = office
+    ledger, _, files = office
     path = files / "strict.csv"
     path.write_bytes("\n".join(",".join(r) for r in rows).encode())
     from desktop.core.errors import InvalidRows

@@ -54,7 +54,10 @@ def offices(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
     bj.close()
 
 
-def _case(offices: tuple[Ledger, Watch, Path, dict[str, bytes]], name: str, data: bytes, call: str) -> dict[str, object]:
+Offices = tuple[Ledger, Watch, Path, dict[str, bytes]]
+
+
+def _case(offices: Offices, name: str, data: bytes, call: str) -> dict[str, object]:
     ledger, watch, files, _ = offices
     path = files / name
     path.write_bytes(data)
