@@ -246,7 +246,7 @@ def _columns(path: Path, line: int, raw: Any, source: str, allowed: frozenset[st
         if f"{source}[].{col['key']}" not in allowed:
             raise FormFileError(path, line, f"column key {col['key']!r} is not a field of {source}")
         width = col.get("width")
-        if isinstance(width, bool) or not isinstance(width, int | float) or not 0 < width <= PAGE_W:
+        if isinstance(width, bool) or not isinstance(width, int | float) or not 0 < width < float("inf"):
             raise FormFileError(path, line, f"column {col['key']!r} needs a positive width")
         align = col.get("align", "left")
         if not isinstance(align, str) or align not in ALIGNS:
