@@ -45,30 +45,43 @@ SPECIALS: tuple[bytes, ...] = (
 )
 
 
-@st.composite
-def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
-    """A seed file changed byte-wise: bits flipped, bytes inserted or removed, cut, grown by a
+OPS = ("flip", "insert", "delete", "cut", "grow", "special", "special")
+
+Edit = tuple[str, int, int, bytes]
+"""One change to a file: what, where (taken modulo the length, so any seed fits), how much, with what."""
+
+
+def edits() -> st.SearchStrategy[list[Edit]]:
+    """One to four changes, for any seed (a seed made by a fixture too)."""
+    payload = st.one_of(st.binary(min_size=1, max_size=16), st.sampled_from(SPECIALS))
+    edit = st.tuples(st.sampled_from(OPS), st.integers(0, 1 << 32), st.integers(1, 64), payload)
+    return st.lists(edit, min_size=1, max_size=4)
+
+
+def apply(seed: bytes, changes: list[Edit]) -> bytes:
+    """The seed with the changes made: bits flipped, bytes inserted or removed, cut, grown by a
     repeated part, or a known-bad value put in."""
-    data = bytearray(draw(st.sampled_from(seeds)))
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "cut", "grow", "special", "special"]))
-        pos = draw(st.integers(0, len(data)))
+    data = bytearray(seed)
+    for op, where, count, payload in changes:
+        pos = where % (len(data) + 1)
         if op == "flip" and data:
-            pos = min(pos, len(data) - 1)
-            data[pos] ^= 1 << draw(st.integers(0, 7))
+            data[min(pos, len(data) - 1)] ^= 1 << (count % 8)
         elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
+            data[pos:pos] = payload
         elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 64))]
+            del data[pos:pos + count]
         elif op == "cut":
             del data[pos:]
         elif op == "grow":
-            part = bytes(data[pos:pos + draw(st.integers(1, 200))])
-            data[pos:pos] = part * draw(st.integers(1, 50))
+            data[pos:pos] = bytes(data[pos:pos + count * 3]) * (count % 50 + 1)
         else:
-            special = draw(st.sampled_from(SPECIALS))
-            data[pos:pos + draw(st.integers(0, 8))] = special
+            data[pos:pos + count % 9] = payload
     return bytes(data)
+
+
+def mutated(seeds: list[bytes]) -> st.SearchStrategy[bytes]:
+    """One of the seeds changed byte-wise (see apply)."""
+    return st.builds(apply, st.sampled_from(seeds), edits())
 
 
 @st.composite

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.services.declaration import MAX_ROWS, read_table
+from desktop.core.services.flexible import read_flexible
 
 ID = "510107198511113215"
 HEADER = ["统一社会信用代码", "身份证号码", "姓名", "所属期", "缴费工资"]
@@ -113,6 +114,25 @@ def test_xlsx(office: tuple[Ledger, Watch, Path], data: bytes) -> None:
 @given(data=mutated([_xls([HEADER, *ROWS])]))
 def test_xls(office: tuple[Ledger, Watch, Path], data: bytes) -> None:
     _import(office, "申报.xls", data)
+
+
+FLEXIBLE_SEEDS = [_csv([["身份证号码", "姓名", "起始月份", "截止月份", "缴费基数比例"],
+                       [ID, "张三", "2026-01", "2026-06", "0.60"], [ID, "张三", "2026-07", "", "1"]])]
+
+
+@FUZZ
+@given(data=mutated(FLEXIBLE_SEEDS))
+def test_flexible_payment_csv(office: tuple[Ledger, Watch, Path], data: bytes) -> None:
+    """A flexible worker's payment file (read by the same reader, checked by its own rows)."""
+    ledger, watch, files = office
+    path = files / "灵活就业.csv"
+    path.write_bytes(data)
+    outcome: dict[str, object] = {}
+    try:
+        with watch.unchanged_unless_done(outcome):
+            outcome.update(typed(lambda: ledger.flexible.import_rows(read_flexible(path))))
+    finally:
+        path.unlink()
 
 
 @pytest.mark.parametrize("path", sorted((CORPUS / "declaration").iterdir()), ids=lambda p: p.name)

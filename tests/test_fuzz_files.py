@@ -12,21 +12,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzz_support import CORPUS, FUZZ, Watch, mutated, typed
+from fuzz_support import CORPUS, FUZZ, Edit, Watch, apply, edits, mutated, run_cli, typed
 from hypothesis import given
 from reportlab.pdfgen import canvas
-from sync_support import EMP_BJ, EMP_NC, make_office, trust_all
+from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all
 
+from desktop.core.clock import Clock
 from desktop.core.forms.spec import FormFileError, load_form
 from desktop.core.ledger import Ledger
 from desktop.core.services.documents import DATA_PATHS
 
 ROOT = Path(__file__).parent.parent
+Offices = tuple[Ledger, Watch, Path, dict[str, bytes]]
+"""The receiving office, the watch on it, the folder of the files, the seeds of each reader."""
 
 
 @pytest.fixture(scope="module")
 def offices(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[tuple[Ledger, Watch, Path, dict[str, bytes]]]:
+            ) -> Iterator[Offices]:
     """Nanchang sends Beijing a sync file; Nanchang writes a backup; the seeds of every reader."""
     folder = tmp_path_factory.mktemp("fuzz-files")
     nc = make_office(sqlite_template, folder, "NC01", "南昌", "360100", EMP_NC, "赣江机械")
@@ -54,9 +57,6 @@ def offices(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
     bj.close()
 
 
-Offices = tuple[Ledger, Watch, Path, dict[str, bytes]]
-
-
 def _case(offices: Offices, name: str, data: bytes, call: str) -> dict[str, object]:
     ledger, watch, files, _ = offices
     path = files / name
@@ -75,47 +75,28 @@ def _case(offices: Offices, name: str, data: bytes, call: str) -> dict[str, obje
     return outcome
 
 
-@pytest.fixture(scope="module")
-def seeds(offices: tuple[Ledger, Watch, Path, dict[str, bytes]]) -> dict[str, bytes]:
-    return offices[3]
-
-
-SYNC_SEED: list[bytes] = []
+@FUZZ
+@given(changes=edits())
+def test_sync_file(offices: Offices, changes: list[Edit]) -> None:
+    _case(offices, "in.sync", apply(offices[3]["sync"], changes), "sync")
 
 
 @FUZZ
-@given(data=mutated([b"\0"]))
-def test_sync_file(offices: tuple[Ledger, Watch, Path, dict[str, bytes]], data: bytes) -> None:
-    _case(offices, "in.sync", _spliced(offices[3]["sync"], data), "sync")
+@given(changes=edits())
+def test_backup(offices: Offices, changes: list[Edit]) -> None:
+    data = apply(offices[3]["backup"], changes)
+    _case(offices, "in.sbk", data, "inspect")
+    _case(offices, "in.sbk", data, "check")
 
 
 @FUZZ
-@given(data=mutated([b"\0"]))
-def test_backup(offices: tuple[Ledger, Watch, Path, dict[str, bytes]], data: bytes) -> None:
-    spliced = _spliced(offices[3]["backup"], data)
-    _case(offices, "in.sbk", spliced, "inspect")
-    _case(offices, "in.sbk", spliced, "check")
-
-
-@FUZZ
-@given(data=mutated([b"\0"]))
-def test_pdf_verify(offices: tuple[Ledger, Watch, Path, dict[str, bytes]], data: bytes) -> None:
-    _case(offices, "in.pdf", _spliced(offices[3]["pdf"], data), "verify")
-
-
-def _spliced(seed: bytes, change: bytes) -> bytes:
-    """The seed (made by a fixture, so not known to the strategy) changed by the drawn bytes: they
-    replace a part of it at a place they decide, or cut it there when they are a single byte."""
-    if not change:
-        return seed
-    at = int.from_bytes(change[:4].ljust(4, b"\0"), "big") % (len(seed) + 1)
-    if len(change) == 1:
-        return seed[:at]
-    return seed[:at] + change[4:] + seed[at + max(0, len(change) - 4) // 2:]
+@given(changes=edits())
+def test_pdf_verify(offices: Offices, changes: list[Edit]) -> None:
+    _case(offices, "in.pdf", apply(offices[3]["pdf"], changes), "verify")
 
 
 @pytest.mark.parametrize("reader", ["sync", "backup", "pdf"])
-def test_corpus(offices: tuple[Ledger, Watch, Path, dict[str, bytes]], reader: str) -> None:
+def test_corpus(offices: Offices, reader: str) -> None:
     call = {"sync": "sync", "backup": "check", "pdf": "verify"}[reader]
     for path in sorted((CORPUS / reader).iterdir()):
         outcome = _case(offices, path.name, path.read_bytes(), call)
@@ -136,22 +117,36 @@ def _load(tmp: Path, data: bytes) -> None:
         path.unlink()
 
 
+@pytest.fixture(scope="module")
+def form_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz-forms")
+
+
 @FUZZ
 @given(data=mutated(FORM_SEEDS))
-def test_form_toml(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
-    _load(_form_dir(tmp_path_factory), data)
-
-
-_FORM_DIR: list[Path] = []
-
-
-def _form_dir(factory: pytest.TempPathFactory) -> Path:
-    if not _FORM_DIR:
-        _FORM_DIR.append(factory.mktemp("fuzz-forms"))
-    return _FORM_DIR[0]
+def test_form_toml(form_dir: Path, data: bytes) -> None:
+    _load(form_dir, data)
 
 
 @pytest.mark.parametrize("path", sorted((CORPUS / "forms").iterdir()), ids=lambda p: p.name)
 def test_form_corpus(tmp_path: Path, path: Path) -> None:
     with pytest.raises(FormFileError):
         load_form(shutil.copy(path, tmp_path / "form.toml"), DATA_PATHS)
+
+
+@pytest.mark.parametrize("reader", ["sync", "backup"])
+def test_corpus_through_the_command_line(offices: Offices, reader: str) -> None:
+    """`shebao sync import FILE` and `shebao restore FILE --force` on every bad file: exit 2 or 4, the
+    reason, no traceback, the database and its folder as they were (no copy made before a restore)."""
+    _, watch, files, _ = offices
+    folder = files.parent
+    db, key = folder / "BJ01.db", folder / "backup.key"
+    for path in sorted((CORPUS / reader).iterdir()):
+        command = (["sync", "import", str(path)] if reader == "sync"
+                   else ["restore", str(path), "--key", str(key), "--force"])
+        before, names = watch.version(), sorted(p.name for p in folder.iterdir())
+        code, _, err = run_cli(["--db", str(db), *command], clock=Clock(day=lambda: TODAY))
+        assert code in (2, 4), (path.name, code, err)
+        assert err.strip() and "Traceback" not in err and len(err) < 1_000, (path.name, err)
+        assert watch.version() == before, path.name
+        assert sorted(p.name for p in folder.iterdir()) == names, path.name

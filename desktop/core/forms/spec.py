@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from desktop.core.strict import SHOWN
+
 PAGE_W, PAGE_H = 210.0, 297.0
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 ELEMENT_TYPES = {"text", "field", "table", "line", "box", "seal", "signature", "qr", "code"}
@@ -25,6 +27,7 @@ ALIGNS = {"left", "center", "right"}
 FORMATS = {"auto", "money", "int", "text"}
 _AMOUNT = re.compile(r"-?\d+\.\d\d")
 _FEN = Decimal("0.01")
+_LONG_WORD = re.compile(rf"\S{{{SHOWN + 1},}}")
 MAX_FORM_BYTES = 256 * 1024
 """The largest form file read (the biggest form is a few KiB)."""
 
@@ -33,6 +36,7 @@ class FormFileError(Exception):
     """A form file that cannot be used: names the file, the line and the reason."""
 
     def __init__(self, path: Path, line: int, reason: str) -> None:
+        reason = _LONG_WORD.sub(lambda m: m.group(0)[:SHOWN] + "…", reason)  # a value repeated is cut
         self.path, self.line, self.reason = path, line, reason
         super().__init__(f"{path.name}:{line}: {reason}")
 
@@ -133,6 +137,8 @@ def load_form(path: Path, data_paths: dict[str, frozenset[str]]) -> FormSpec:
         raise FormFileError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
     except RecursionError:  # arrays or tables nested thousands deep
         raise FormFileError(path, 1, "not valid TOML: nested too deep") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise FormFileError(path, 1, f"not valid TOML: {exc}") from None
     headers, lines = _lines_of(raw)
     form = doc.get("form")
     if not isinstance(form, dict):
