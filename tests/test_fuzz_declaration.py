@@ -9,6 +9,7 @@ database and the folder as they were. See tests/fuzz_support.py for the number o
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import time
 import tracemalloc
@@ -19,10 +20,11 @@ from pathlib import Path
 import pytest
 import xlwt
 from conftest import EMPLOYER, TODAY
-from fuzz_support import CORPUS, FUZZ, Watch, mutated, mutated_zip, typed
+from fuzz_support import CORPUS, FUZZ, Watch, mutated, mutated_zip, run_cli, typed
 from hypothesis import given
 from openpyxl import Workbook
 
+from desktop.core.clock import Clock
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
 from desktop.core.services.declaration import MAX_ROWS, read_table
@@ -199,3 +201,20 @@ def test_strict_values_in_rows(office: tuple[Ledger, Watch, Path]) -> None:
         ledger.contributions.import_file(path)
     path.unlink()
     assert [(p.line, p.field, p.key) for p in err.value.rows] == [(2, "wage", "import.field_long")]
+
+
+def test_corpus_through_the_command_line(office: tuple[Ledger, Watch, Path]) -> None:
+    """`shebao --json contrib import FILE` on every bad file: exit 2, one JSON object on stdout (no
+    library's warnings mixed in), the reason on stderr, the database as it was."""
+    _, watch, files = office
+    db = files.parent / "office.db"
+    for path in sorted((CORPUS / "declaration").iterdir()):
+        before = watch.version()
+        code, out, err = run_cli(["--db", str(db), "--json", "contrib", "import", str(path)],
+                                 clock=Clock(day=lambda: TODAY))
+        assert code == 2, (path.name, code, err)
+        error = json.loads(out)["error"]
+        assert error["code"] == "invalid_input" and error["key"], path.name
+        assert "Traceback" not in err and "Warning" not in err, (path.name, err)
+        assert len(out) < 60_000, (path.name, len(out))
+        assert watch.version() == before, path.name

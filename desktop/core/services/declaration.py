@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -236,15 +237,19 @@ def _xlsx_table(path: Path) -> list[list[object]]:
                     rows = _count_rows(archive, info)
                     if rows > MAX_ROWS + 1:
                         raise _too_many_rows(rows - 1)
-        book = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl warns (on stderr) about what it skips in a damaged file
+            warnings.simplefilter("ignore")
+            book = load_workbook(path, read_only=True, data_only=True)
         try:
             if not book.worksheets:
                 raise InvalidInput("import.unreadable", "file", reason="no sheet")
             table: list[list[object]] = []
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                table.append(list(row))
-                if len(table) > MAX_ROWS + 1:
-                    raise _too_many_rows(len(table) - 1)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for row in book.worksheets[0].iter_rows(values_only=True):
+                    table.append(list(row))
+                    if len(table) > MAX_ROWS + 1:
+                        raise _too_many_rows(len(table) - 1)
             return table
         finally:
             book.close()
@@ -287,7 +292,8 @@ def _xls_table(data: bytes) -> list[list[object]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes its warnings about a damaged file to stdout (where --json output goes)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         try:
             sheet = book.sheet_by_index(0)
             if sheet.nrows > MAX_ROWS + 1:
