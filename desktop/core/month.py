@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from desktop.core.errors import InvalidInput
 
-_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?\s*$", re.ASCII)
+_MONTH_RE = re.compile(r"^\s*([0-9]{4})\s*[-/.年]?\s*([0-9]{1,2})\s*月?\s*$")  # ASCII digits only
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
