@@ -518,7 +518,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.nul": ("第{line}行含有空字符（NUL），不是文本文件", "line {line} contains a NUL character: not a text file"),
     "import.csv_damaged": ("第{line}行无法读取：{reason}", "line {line} cannot be read: {reason}"),
     "verify.pdf_damaged": ("PDF文件已损坏，无法读取：{reason}", "the PDF file is damaged and cannot be read: {reason}"),
-    "form.damaged": ("表单定义文件无法读取：{reason}", "the form definition cannot be read: {reason}"),
 }
 
 
