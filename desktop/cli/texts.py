@@ -16,11 +16,13 @@ restores the original afterwards, so other uses of argparse in the same program 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop.core.pension_record import KIND_NAMES
+from desktop.core.strict import SHOWN
 
 Pair = tuple[str, str]
 
@@ -181,12 +183,18 @@ class Parser(argparse.ArgumentParser):
             return super().format_help()
 
     def error(self, message: str) -> NoReturn:
+        # a value argparse repeats (an unknown option's argument, a bad choice) is cut like the
+        # values in the program's own messages
+        message = _LONG_WORD.sub(lambda m: m.group(0)[:SHOWN] + "…", message)
         with argparse_words(self.lang):
             super().error(message)
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         with argparse_words(self.lang):
             super().exit(status, message)
+
+
+_LONG_WORD = re.compile(rf"\S{{{SHOWN + 1},}}")
 
 
 _PARSERS: dict[str, type[Parser]] = {

@@ -170,7 +170,7 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
         raise InvalidInput("backup.unreadable", "file", path=path.name, reason=exc.strerror or "") from None
     try:
         header = json.loads(head.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise IntegrityFailure("backup.header", "file") from None
     if not isinstance(header, dict):
         raise IntegrityFailure("backup.header", "file")
@@ -187,8 +187,13 @@ def decrypt_file(path: Path, key: bytes, sink: BinaryIO | None,
         raise IntegrityFailure("backup.wrong_key", "key", needed=header.get("key_fingerprint"),
                                given=fingerprint(key))
     aead = AESGCM(key)
-    prefix = bytes.fromhex(str(header.get("nonce_prefix", "")))
-    total = int(header.get("plaintext_size", 0))
+    try:  # the header is checked with the chunks (it is their associated data), but read first
+        prefix = bytes.fromhex(str(header.get("nonce_prefix", "")))
+        total = int(str(header.get("plaintext_size", 0)))
+    except ValueError:
+        raise IntegrityFailure("backup.header", "file") from None
+    if len(prefix) != 7:
+        raise IntegrityFailure("backup.header", "file")
     sha = hashlib.sha256()
     decomp = zlib.decompressobj()
     size = index = 0

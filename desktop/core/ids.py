@@ -20,6 +20,7 @@ from stdnum.iso7064 import mod_11_2 as _mod_11_2
 
 from desktop.core.errors import InvalidInput
 from desktop.core.regions import ever_valid
+from desktop.core.strict import is_digits
 
 _USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
 _USCC_AUTHORITIES = set("123456789ANY")
@@ -49,7 +50,7 @@ def parse_citizen_id(text: object, field: str = "id_number", *, today: dt.date) 
         raise InvalidInput("required", field)
     if len(number) != 18:
         raise InvalidInput("id.length", field, length=len(number))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not is_digits(number[:17]) or not (is_digits(number[17]) or number[17] == "X"):
         raise InvalidInput("id.format", field)
     if number[17] != _ric.calc_check_digit(number):  # the expected digit is not named: a swapped
         raise InvalidInput("id.checksum", field)   # digit is found by checking the card, not "fixed"
@@ -83,7 +84,7 @@ def validate_uscc(text: object, field: str = "uscc") -> str:
     for char in code:
         if char not in _USCC_ALPHABET:
             raise InvalidInput("uscc.format", field, char=char)
-    if not code[2:8].isdigit():
+    if not is_digits(code[2:8]):
         raise InvalidInput("uscc.region", field)
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
@@ -125,4 +126,4 @@ def foreign_ssn(region: str, serial: int) -> str:
 
 def is_foreign_ssn(text: str) -> bool:
     """Whether text has the form of a foreign national's social security number."""
-    return len(text) == 16 and text[0] == "F" and text[1:15].isdigit()
+    return len(text) == 16 and text[0] == "F" and is_digits(text[1:15])

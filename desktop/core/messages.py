@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from desktop.core.strict import SHOWN, cut
+
+LONG = 200
+"""How much of a longer parameter (a list of columns, a path, a reason) a message repeats."""
+
 FIELDS: dict[str, tuple[str, str]] = {
     "id_number": ("身份证号码", "ID number"),
     "name": ("姓名", "name"),
@@ -518,6 +523,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "idle.minutes": ("请填写0到{most}之间的分钟数（0 表示不自动退出登录）", "give minutes from 0 to {most} (0: never sign out)"),
     "view.what": ("{value}不是查阅方式（可用：{known}）", "{value} is not a way of looking at a record (known: {known})"),
     "restore.other_office": ("备份属于另一个经办机构：{theirs}；本数据库是 {here}。恢复后本数据库将变成{theirs}的数据，本机构的数据被替换（先另存一份）。确要恢复，请再次确认：命令行加 --other-office {code}，窗口中输入对方机构代码 {code}", "the backup is of another office, {theirs}; this database is {here}. Restoring it turns this database into {theirs}'s data and replaces this office's (a copy is kept first). To restore it anyway, confirm again: add --other-office {code} on the command line, or type the other office's code {code} in the window"),
+    # input limits: readers refuse what is too big, damaged or not strictly in form (fuzz suite)
+    "import.too_many_rows": ("文件有{rows}行，超过上限{limit}行：请分成几个文件导入", "the file has {rows} rows, over the limit of {limit}: import it in several files"),
+    "import.too_large": ("文件过大（上限{limit} MiB）", "the file is too large ({limit} MiB at most)"),
+    "import.line_long": ("第{line}行过长（最多{limit}个字符）", "line {line} is too long ({limit} characters at most)"),
+    "import.field_long": ("内容过长（最多{limit}个字符）", "too long ({limit} characters at most)"),
+    "import.nul": ("第{line}行含有空字符（NUL），不是文本文件", "line {line} contains a NUL character: not a text file"),
+    "import.csv_damaged": ("第{line}行无法读取：{reason}", "line {line} cannot be read: {reason}"),
+    "verify.pdf_damaged": ("PDF文件已损坏，无法读取：{reason}", "the PDF file is damaged and cannot be read: {reason}"),
 }
 
 
@@ -552,6 +565,9 @@ def render(key: str, lang: str = "zh", **params: Any) -> str:
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
+    # A value repeated in a message is cut (a 5,000-digit wage is not shown whole); lists and paths
+    # get more room.
+    params = {k: cut(v, SHOWN if k == "value" else LONG) for k, v in params.items()}
     if lang == "en":
         params = {k: v.en if isinstance(v, Bilingual) else v for k, v in params.items()}
     try:

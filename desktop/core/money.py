@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop.core.errors import InvalidInput
+from desktop.core.strict import is_decimal_text
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -38,6 +39,8 @@ def parse_amount(text: object, field: str = "amount") -> Decimal:
         raw = raw[1:].strip()
     if not raw:
         raise InvalidInput("required", field)
+    if not is_decimal_text(raw):  # ASCII digits only: no 1e999999, ٦٥٠٠ or 6_500
+        raise InvalidInput("amount.format", field, value=raw)
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -52,6 +55,8 @@ def parse_amount(text: object, field: str = "amount") -> Decimal:
 def parse_rate(text: object, field: str = "rate") -> Decimal:
     """Parse a rate given as a fraction between 0 and 1 (0.16 for 16%)."""
     raw = str(text).strip()
+    if not is_decimal_text(raw):
+        raise InvalidInput("rate.format", field, value=raw)
     try:
         value = Decimal(raw)
     except InvalidOperation:

@@ -8,17 +8,23 @@ from dataclasses import dataclass
 
 from desktop.core.errors import InvalidInput
 
-_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?\s*$")
+_MONTH_RE = re.compile(r"^\s*([0-9]{4})\s*[-/.年]?\s*([0-9]{1,2})\s*月?\s*$")  # ASCII digits only
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def parse_date(value: object, field: str) -> dt.date:
     """A day given as a date or ISO text; a clear refusal naming the field otherwise."""
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
+    if not text:
+        raise InvalidInput("required", field)
+    if not _DATE_RE.fullmatch(text):  # YYYY-MM-DD in ASCII digits only (fromisoformat takes 20260801, 2026-W01-1)
+        raise InvalidInput("date.format", field, value=text)
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("date.format", field, value=value) from None
+        raise InvalidInput("date.format", field, value=text) from None
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -42,6 +48,13 @@ class Month:
             raise InvalidInput("required", field)
         match = _MONTH_RE.match(raw)
         if match is None and len(raw) >= 10 and raw[4] == "-" and raw[7] == "-":
+            day = raw[:10]  # a date (or a date and time) gives its month, when it is a real date
+            if not _DATE_RE.fullmatch(day) or not (len(raw) == 10 or raw[10] in " T"):
+                raise InvalidInput("month.format", field, value=raw)
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                raise InvalidInput("month.format", field, value=raw) from None
             match = _MONTH_RE.match(raw[:7])
         if match is None:
             raise InvalidInput("month.format", field, value=raw)

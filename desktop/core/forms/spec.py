@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from desktop.core.strict import SHOWN
+
 PAGE_W, PAGE_H = 210.0, 297.0
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 ELEMENT_TYPES = {"text", "field", "table", "line", "box", "seal", "signature", "qr", "code"}
@@ -25,12 +27,16 @@ ALIGNS = {"left", "center", "right"}
 FORMATS = {"auto", "money", "int", "text"}
 _AMOUNT = re.compile(r"-?\d+\.\d\d")
 _FEN = Decimal("0.01")
+_LONG_WORD = re.compile(rf"\S{{{SHOWN + 1},}}")
+MAX_FORM_BYTES = 256 * 1024
+"""The largest form file read (the biggest form is a few KiB)."""
 
 
 class FormFileError(Exception):
     """A form file that cannot be used: names the file, the line and the reason."""
 
     def __init__(self, path: Path, line: int, reason: str) -> None:
+        reason = _LONG_WORD.sub(lambda m: m.group(0)[:SHOWN] + "…", reason)  # a value repeated is cut
         self.path, self.line, self.reason = path, line, reason
         super().__init__(f"{path.name}:{line}: {reason}")
 
@@ -117,7 +123,11 @@ def _locate(lines: list[str], headers: list[int], index: int, key: str | None) -
 def load_form(path: Path, data_paths: dict[str, frozenset[str]]) -> FormSpec:
     """Load and check a form file against the data each kind of document provides."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FORM_BYTES + 1)
+        if len(data) > MAX_FORM_BYTES:
+            raise FormFileError(path, 1, f"the file is over {MAX_FORM_BYTES // 1024} KiB: not a form")
+        raw = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FormFileError(path, 1, f"cannot read the file: {exc}") from None
     try:
@@ -125,6 +135,10 @@ def load_form(path: Path, data_paths: dict[str, frozenset[str]]) -> FormSpec:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise FormFileError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise FormFileError(path, 1, "not valid TOML: nested too deep") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise FormFileError(path, 1, f"not valid TOML: {exc}") from None
     headers, lines = _lines_of(raw)
     form = doc.get("form")
     if not isinstance(form, dict):
@@ -134,7 +148,7 @@ def load_form(path: Path, data_paths: dict[str, frozenset[str]]) -> FormSpec:
         if not isinstance(form.get(key), str) or not form[key]:
             raise FormFileError(path, form_line, f"[form] needs a text value '{key}'")
     kind = form["kind"]
-    if kind not in data_paths:
+    if not isinstance(kind, str) or kind not in data_paths:
         raise FormFileError(path, form_line, f"unknown document kind '{kind}' (known: {', '.join(sorted(data_paths))})")
     allowed = data_paths[kind]
     items = doc.get("element", [])
@@ -175,7 +189,7 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
     if not isinstance(item, dict):
         raise FormFileError(path, line, "an element must be a table of keys")
     kind = item.get("type")
-    if kind not in ELEMENT_TYPES:
+    if not isinstance(kind, str) or kind not in ELEMENT_TYPES:
         raise FormFileError(path, _locate(lines, headers, i, "type"),
                             f"unknown element type {kind!r} (use one of {', '.join(sorted(ELEMENT_TYPES))})")
     known = {"type", "x", "y", "w", "h", "text", "text_en", "value", "size", "bold", "align",
@@ -191,11 +205,11 @@ def _element(path: Path, lines: list[str], headers: list[int], i: int, item: Any
     if nums.get("x", 0) + nums.get("w", 0) > PAGE_W + 0.01:
         raise FormFileError(path, _locate(lines, headers, i, "w"), "the element runs off the right edge of the page")
     align = item.get("align", "left")
-    if align not in ALIGNS:
+    if not isinstance(align, str) or align not in ALIGNS:
         raise FormFileError(path, _locate(lines, headers, i, "align"),
                             f"align must be left, center or right, not {align!r}")
     fmt = item.get("format", "auto")
-    if fmt not in FORMATS:
+    if not isinstance(fmt, str) or fmt not in FORMATS:
         raise FormFileError(path, _locate(lines, headers, i, "format"),
                             f"format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
     for key in ("text", "text_en", "value"):
@@ -238,13 +252,13 @@ def _columns(path: Path, line: int, raw: Any, source: str, allowed: frozenset[st
         if f"{source}[].{col['key']}" not in allowed:
             raise FormFileError(path, line, f"column key {col['key']!r} is not a field of {source}")
         width = col.get("width")
-        if isinstance(width, bool) or not isinstance(width, int | float) or width <= 0:
+        if isinstance(width, bool) or not isinstance(width, int | float) or not 0 < width < float("inf"):
             raise FormFileError(path, line, f"column {col['key']!r} needs a positive width")
         align = col.get("align", "left")
-        if align not in ALIGNS:
+        if not isinstance(align, str) or align not in ALIGNS:
             raise FormFileError(path, line, f"column {col['key']!r}: align must be left, center or right")
         fmt = col.get("format", "auto")
-        if fmt not in FORMATS:
+        if not isinstance(fmt, str) or fmt not in FORMATS:
             raise FormFileError(path, line,
                                 f"column {col['key']!r}: format must be one of {', '.join(sorted(FORMATS))}")
         out.append(Column(col["key"], col["title"], str(col.get("title_en", "")), float(width), align, fmt))

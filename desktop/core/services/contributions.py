@@ -46,7 +46,7 @@ from desktop.core.month import Month
 from desktop.core.progress import Progress
 from desktop.core.refdata import Reference, employee_schemes, schemes
 from desktop.core.security import ANY, COUNTER, SUPERVISE
-from desktop.core.services.declaration import DeclarationRow, read_declaration
+from desktop.core.services.declaration import MAX_PROBLEMS, DeclarationRow, read_declaration
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
@@ -405,6 +405,8 @@ class ContributionService:
                     planned.append(_check_row(row, workers, employers, calc, seen, month_cache))
                 except ShebaoError as err:
                     problems.append(RowProblem(row.line, err.field or "", err.key, err.params))
+                    if len(problems) >= MAX_PROBLEMS:  # the first thousand bad rows say enough
+                        break
             if problems:
                 raise InvalidRows(problems)
             existing = _existing(s, [p[1].id for p in planned], {p[3].as_int() for p in planned})
@@ -522,7 +524,9 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
     assert isinstance(w, Worker) and isinstance(e, Employer)
     if e.uscc == FLEXIBLE_USCC:
         raise InvalidInput("flexible.system_employer", "employer_uscc", value=e.uscc)
-    if row.name and row.name != w.name:
+    if not row.name.strip():  # a blank name is refused, not taken as "any name"
+        raise InvalidInput("required", "name")
+    if row.name != w.name:
         raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
     m = month_cache.get(row.month)
     if m is None:

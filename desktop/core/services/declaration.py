@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,12 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
         if len(cells) != width:
             problems.append(RowProblem(line, "", "import.cells",
                                        {"line": line, "found": len(cells), "expected": width}))
+            if len(problems) >= MAX_PROBLEMS:  # a file of nothing but bad rows: the first ones say enough
+                break
+            continue
+        long = next((m for i, m in enumerate(mapped) if m and len(cells[i]) > MAX_FIELD), None)
+        if long is not None:
+            problems.append(RowProblem(line, long, "import.field_long", {"limit": MAX_FIELD}))
             continue
         values = {m: cells[i] for i, m in enumerate(mapped) if m}
         rows.append(DeclarationRow(line, values["employer_uscc"].upper().replace(" ", ""),
@@ -136,27 +143,12 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
 
 def parse_csv_bytes(data: bytes) -> list[DeclarationRow]:
     """Declaration rows from the bytes of a CSV file."""
-    text = decode_csv(data)
-    sample = text[:2048]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    table: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return rows_from_table(table)
+    return rows_from_table(_csv_table(data))
 
 
 def parse_xlsx(path: Path) -> list[DeclarationRow]:
     """Declaration rows from the first sheet of an XLSX workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
-    try:
-        sheet = book.worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return rows_from_table(table)
+    return rows_from_table(_xlsx_table(path))
 
 
 def cell_text(value: object) -> str:
@@ -164,14 +156,148 @@ def cell_text(value: object) -> str:
     return _cell(value)
 
 
+# Limits: a file over them is refused before it is read whole -----------------------------------
+
+MAX_ROWS = 100_000
+"""Rows after the header a file may have (notes and blank rows count): a month of a county's
+largest employer is far fewer."""
+
+MAX_FIELD = 200
+"""Characters a cell may have (a name, a number or a month is far shorter)."""
+
+MAX_PROBLEMS = 1_000
+"""Bad rows listed at most: after that many the file is refused without checking the rest."""
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The size of a declaration file (100,000 rows of CSV are about 8 MB)."""
+
+MAX_UNPACKED = 256 * 1024 * 1024
+"""What the parts of an XLSX workbook may unpack to together (a small file may unpack to gigabytes)."""
+
+_MAX_LINE = 4 * 1024
+"""Characters a line of a CSV file may have (five cells of at most MAX_FIELD, with room to spare)."""
+
+
+def _too_many_rows(rows: int) -> InvalidInput:
+    return InvalidInput("import.too_many_rows", "file", rows=rows, limit=MAX_ROWS)
+
+
+def _csv_table(data: bytes) -> list[list[object]]:
+    """The rows of a CSV file's bytes; a line over _MAX_LINE, more than MAX_ROWS rows or bytes that
+    are no CSV are refused with their line, before the rows are split into cells."""
+    text = decode_csv(data)
+    plain = text.replace("\r\n", "\n").replace("\r", "\n")  # for counting lines only
+    lines = plain.count("\n") + 1
+    if lines > MAX_ROWS + 2:
+        raise _too_many_rows(lines - 1)
+    split = plain.split("\n")
+    if max(map(len, split)) > _MAX_LINE:
+        number = next(i for i, line in enumerate(split, start=1) if len(line) > _MAX_LINE)
+        raise InvalidRows([RowProblem(number, "", "import.line_long", {"line": number, "limit": _MAX_LINE})])
+    if "\0" in text:
+        line = plain[: plain.index("\0")].count("\n") + 1
+        raise InvalidRows([RowProblem(line, "", "import.nul", {"line": line})])
+    sample = text[:2048]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table: list[list[object]] = []
+    try:
+        for row in reader:
+            table.append(list(row))
+    except csv.Error as exc:  # a quoted field over the csv module's limit
+        raise InvalidInput("import.csv_damaged", "file", line=reader.line_num, reason=str(exc)) from None
+    return table
+
+
+def _read_bytes(file: Path) -> bytes:
+    """The bytes of a file no larger than MAX_FILE_BYTES (checked before it is read)."""
+    with file.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput("import.too_large", "file", limit=MAX_FILE_BYTES // (1024 * 1024))
+    return data
+
+
+def _xlsx_table(path: Path) -> list[list[object]]:
+    """The first sheet of an XLSX workbook. The zip's parts are checked first (what they unpack to,
+    the number of rows of the sheet, counted in its XML without parsing it), so a workbook over the
+    limits is refused quickly; any damage openpyxl or zipfile meet is InvalidInput."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InvalidInput("import.too_large", "file", limit=MAX_FILE_BYTES // (1024 * 1024))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+                raise InvalidInput("import.too_large", "file", limit=MAX_FILE_BYTES // (1024 * 1024))
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    rows = _count_rows(archive, info)
+                    if rows > MAX_ROWS + 1:
+                        raise _too_many_rows(rows - 1)
+        with warnings.catch_warnings():  # openpyxl warns (on stderr) about what it skips in a damaged file
+            warnings.simplefilter("ignore")
+            book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            if not book.worksheets:
+                raise InvalidInput("import.unreadable", "file", reason="no sheet")
+            table: list[list[object]] = []
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for row in book.worksheets[0].iter_rows(values_only=True):
+                    table.append(list(row))
+                    if len(table) > MAX_ROWS + 1:
+                        raise _too_many_rows(len(table) - 1)
+            return table
+        finally:
+            book.close()
+    except InvalidInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a damaged file
+        raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
+
+
+def _count_rows(archive: object, info: object) -> int:
+    """How many <row> elements a sheet's XML has, counted in chunks (bounded memory, no parsing)."""
+    import re
+    import zipfile
+
+    assert isinstance(archive, zipfile.ZipFile) and isinstance(info, zipfile.ZipInfo)
+    prefixed = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")  # <x:row ...> in a namespaced sheet
+
+    def rows_in(data: bytes) -> int:
+        count = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/")
+        return count + (len(prefixed.findall(data)) if b":row" in data else 0)
+
+    count = 0
+    tail = b""
+    with archive.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            data = tail + chunk
+            # a tag cut at the chunk's end is counted in the next one: keep the last bytes back
+            cut_at = max(0, len(data) - 64)
+            cut_at = data.rfind(b"<", 0, cut_at + 1) if b"<" in data[cut_at:] else len(data)
+            cut_at = max(cut_at, 0)
+            count += rows_in(data[:cut_at])
+            tail = data[cut_at:]
+            if count > MAX_ROWS + 1:
+                return count
+    return count + rows_in(tail)
+
+
 def _xls_table(data: bytes) -> list[list[object]]:
     """The first sheet of an Excel 97-2003 workbook, dates as dates (xlrd)."""
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes its warnings about a damaged file to stdout (where --json output goes)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         try:
             sheet = book.sheet_by_index(0)
+            if sheet.nrows > MAX_ROWS + 1:
+                raise _too_many_rows(sheet.nrows - 1)
             table: list[list[object]] = []
             for r in range(sheet.nrows):
                 row: list[object] = []
@@ -191,37 +317,25 @@ def _xls_table(data: bytes) -> list[list[object]]:
             return table
         finally:
             book.release_resources()
+    except InvalidInput:
+        raise
     except Exception:  # noqa: BLE001 - xlrd raises many kinds (XLRDError, struct.error, IndexError...) for a damaged file
         raise InvalidInput("import.xls_damaged", "file") from None
 
 
 def read_table(path: object) -> list[list[object]]:
-    """The header row and data rows of a .csv (UTF-8 or GBK), .xlsx or .xls file's first sheet."""
-    from openpyxl import load_workbook
-
+    """The header row and data rows of a .csv (UTF-8 or GBK), .xlsx or .xls file's first sheet,
+    within the limits above."""
     file = Path(str(path))
     suffix = file.suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInput("import.format", "file", suffix=suffix or "(none)")
     try:
         if suffix == ".xls":
-            return _xls_table(file.read_bytes())
+            return _xls_table(_read_bytes(file))
         if suffix != ".xlsx":
-            text = decode_csv(file.read_bytes())
-            sample = text[:2048]
-            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-            try:
-                return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-            except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
-                raise InvalidInput("import.unreadable", "file", reason=str(exc)) from None
-        try:
-            book = load_workbook(file, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise InvalidInput("import.unreadable", "file", reason=type(exc).__name__) from None
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
+            return _csv_table(_read_bytes(file))
+        return _xlsx_table(file)
     except OSError as exc:
         raise InvalidInput("import.unreadable", "file", reason=exc.strerror or str(exc)) from None
 

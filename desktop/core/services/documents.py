@@ -580,14 +580,23 @@ def _opt(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+MAX_PDF_BYTES = 64 * 1024 * 1024
+"""The largest PDF file whose verification code is read (a document is a few hundred KB)."""
+
+
 def _code_from(text: str) -> str:
     """The code itself, or the code a PDF file carries in its metadata."""
     path = Path(text)
     if text.lower().endswith(".pdf") and path.is_file():
         from pypdf import PdfReader
 
-        meta = PdfReader(path).metadata
-        keywords = meta.get("/Keywords", "") if meta is not None else ""
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise InvalidInput("import.too_large", "file", limit=MAX_PDF_BYTES // (1024 * 1024))
+        try:
+            meta = PdfReader(path).metadata
+            keywords = meta.get("/Keywords", "") if meta is not None else ""
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds (and RecursionError) for a damaged file
+            raise InvalidInput("verify.pdf_damaged", "file", reason=type(exc).__name__) from None
         prefix = "shebao-verification:"
         return str(keywords)[len(prefix):] if str(keywords).startswith(prefix) else ""
     return text

@@ -39,6 +39,7 @@ from desktop.core.security import ANY, COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Contribution, Employer, Worker
+from desktop.core.strict import is_decimal_text
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -83,7 +84,7 @@ FLEXIBLE_HEADERS = {"id_number": "id_number", "身份证号码": "id_number", "�
 
 def flexible_rows(table: list[list[object]]) -> list[FlexibleRow]:
     """The rows of a payment file from its header row and data rows (blank rows skipped)."""
-    from desktop.core.services.declaration import cell_text
+    from desktop.core.services.declaration import MAX_FIELD, MAX_PROBLEMS, cell_text
 
     if not table or not any(cell_text(c) for c in table[0]):
         raise InvalidInput("import.empty", "file")
@@ -96,13 +97,22 @@ def flexible_rows(table: list[list[object]]) -> list[FlexibleRow]:
     if missing:
         raise InvalidInput("import.missing_columns", "header", columns=", ".join(missing))
     out = []
+    problems: list[RowProblem] = []
     for offset, raw in enumerate(table[1:], start=2):
         cells = [cell_text(c) for c in raw]
         if not any(cells):
             continue
+        long = next((m for i, m in enumerate(mapped) if m and i < len(cells) and len(cells[i]) > MAX_FIELD), None)
+        if long is not None:
+            problems.append(RowProblem(offset, long, "import.field_long", {"limit": MAX_FIELD}))
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
         values = {m: cells[i] if i < len(cells) else "" for i, m in enumerate(mapped) if m}
         out.append(FlexibleRow(offset, values["id_number"].upper().replace(" ", ""), values["name"],
                                values["first"], values.get("last", ""), values["ratio"]))
+    if problems:
+        raise InvalidRows(problems)
     if not out:
         raise InvalidInput("import.no_rows", "file")
     return out
@@ -146,6 +156,8 @@ def parse_ratio(text: object, field: str = "ratio") -> Decimal:
     raw = str(text).strip()
     if not raw:
         raise InvalidInput("required", field)
+    if not is_decimal_text(raw):
+        raise InvalidInput("ratio.format", field, value=raw)
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -258,7 +270,9 @@ class FlexibleService:
                         raise InvalidInput("month.future", "to", value=str(end), current=str(current))
                     r = parse_ratio(row.ratio)
                     w = require_worker(s, row.id_number, "id_number")
-                    if row.name.strip() and row.name.strip() != w.name:
+                    if not row.name.strip():  # a blank name is refused, not taken as "any name"
+                        raise InvalidInput("required", "name")
+                    if row.name.strip() != w.name:
                         raise InvalidInput("worker.name_mismatch", "name", registered=w.name)
                     if w.pension_since is not None:
                         raise RefusedByRule("flexible.drawing_pension", "id_number",

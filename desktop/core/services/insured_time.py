@@ -45,6 +45,7 @@ from desktop.core.store.models import (
     UnemploymentClaim,
     Worker,
 )
+from desktop.core.strict import is_digits
 from desktop.core.workdays import default_calendar
 
 if TYPE_CHECKING:
@@ -298,7 +299,7 @@ class InsuredTimeService:
         values = []
         for name, value in (("men", men_years), ("women", women_years)):
             text = str(value).strip()
-            if not text.isdigit() or not 0 < int(text) <= 50:
+            if not is_digits(text) or not 0 < int(text) <= 50:
                 raise InvalidInput("year.format", name, value=text)
             values.append(int(text))
         with self._ledger.write() as s:

@@ -29,6 +29,7 @@ from desktop.core.store.models import (
     OfficeSetting,
     RateOverride,
 )
+from desktop.core.strict import is_decimal_text, is_digits
 from desktop.core.sync.container import new_encryption_key
 
 if TYPE_CHECKING:
@@ -404,7 +405,7 @@ class ReferenceService:
 
 def _year(value: object) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not 1950 <= int(text) <= 2999:
+    if not is_digits(text) or not 1950 <= int(text) <= 2999:
         raise InvalidInput("year.format", "year", value=text)
     return int(text)
 
@@ -412,6 +413,8 @@ def _year(value: object) -> int:
 def _ratio(value: object, field: str) -> Decimal:
     from decimal import InvalidOperation
 
+    if not is_decimal_text(str(value).strip()):
+        raise InvalidInput("ratio.format", field, value=value)
     try:
         r = Decimal(str(value).strip())
     except InvalidOperation:
@@ -423,6 +426,6 @@ def _ratio(value: object, field: str) -> Decimal:
 
 def _risk_class(value: object) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 8:
+    if not is_digits(text) or not 1 <= int(text) <= 8:
         raise InvalidInput("risk_class.range", "risk_class")
     return int(text)

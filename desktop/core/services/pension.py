@@ -57,6 +57,7 @@ from desktop.core.services.record import (
 )
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import OfficeSetting, PensionDetermination, TransferCase, Worker
+from desktop.core.strict import is_decimal_text, is_digits
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -205,6 +206,8 @@ def _rate(value: object, field: str) -> Decimal:
 
 def _ratio(value: object) -> Decimal:
     lo, hi = rules.params().base_ratio_range
+    if not is_decimal_text(str(value).strip()):
+        raise InvalidInput("rate.format", "base_ratio", value=value)
     try:
         r = Decimal(str(value).strip())
     except InvalidOperation:
@@ -299,7 +302,7 @@ class PensionService:
         self._ledger.require(ADMIN)
         code = validate_region(region, "region")
         text = str(year).strip()
-        if not text.isdigit() or not 1998 <= int(text) <= 2999:
+        if not is_digits(text) or not 1998 <= int(text) <= 2999:
             raise InvalidInput("year.format", "year", value=text)
         amount = parse_amount(monthly, "monthly")
         if amount <= 0:
@@ -324,6 +327,9 @@ class PensionService:
     def set_divisor(self, age: object, months: object, value: object) -> tuple[int, Decimal]:
         """The office's own divisor for an age with extra months (its province's published table)."""
         self._ledger.require(ADMIN)
+        if not (is_digits(str(age).strip()) and is_digits(str(months).strip())
+                and is_decimal_text(str(value).strip())):
+            raise InvalidInput("pension.divisor", "value", value=value)
         try:
             years, extra, div = int(str(age)), int(str(months)), Decimal(str(value).strip())
         except (ValueError, InvalidOperation):

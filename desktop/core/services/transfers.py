@@ -47,6 +47,7 @@ from desktop.core.services.record import (
 )
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Office, TemporaryAccount, TransferCase, TrustedOffice, Worker
+from desktop.core.strict import is_digits
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -796,7 +797,7 @@ class TransferService:
         """Transfers in (received here) and out (settled here) in a year, by month, with totals."""
         self._ledger.require(ANY)
         text = str(year).strip()
-        if not text.isdigit() or not 1990 <= int(text) <= 2999:
+        if not is_digits(text) or not 1990 <= int(text) <= 2999:
             raise InvalidInput("year.format", "year", value=text)
         y = int(text)
         first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
