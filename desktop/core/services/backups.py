@@ -207,6 +207,8 @@ class BackupService:
         before = self._ledger.sync.state_now() if existing == header.get("office") else None
         restorer = self._ledger.actor
         damaged = self._ledger.damage is not None
+        # the head of the trail being replaced: heads peers saw of it are not on the restored trail
+        replaced = self._ledger.audit.head() if readable else None
         kept: Path | None = None
         now = self._ledger.now()
         stamp = now.strftime("%Y%m%d-%H%M%S")
@@ -238,7 +240,9 @@ class BackupService:
             audit.act_as(s, restorer)
             audit.record_event(self._ledger, s, "backup", "restored", {
                 "file": path.name, "created": header.get("created"), "sha256": header.get("plaintext_sha256"),
-                "restored_at": self._ledger.now().isoformat(timespec="seconds")})
+                "restored_at": self._ledger.now().isoformat(timespec="seconds"),
+                "restored_head": header.get("audit_head"),
+                "replaced_head": {"seq": replaced[0], "hash": replaced[1]} if replaced else None})
         missing = self._ledger.sync.after_restore(*before) if before is not None else None
         return RestoreResult(path, header.get("office"), str(header.get("created")),
                              str(header.get("schema")), kept, missing)

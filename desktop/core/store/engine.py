@@ -24,6 +24,7 @@ from desktop.core.errors import (
     ShebaoError,
 )
 from desktop.core.paths import default_database
+from desktop.core.private import create_private
 from desktop.core.progress import StageNote
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
@@ -31,7 +32,7 @@ from desktop.core.store.health import Health, check_sqlite, damage_of, is_corrup
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0015"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # How long a SQLite connection waits for another program's write to end before giving up ("database
 # is locked"; the ledger reports it as a Conflict: another program holds the database, try again).
@@ -136,6 +137,7 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(database))  # a new database (and so its -wal, -shm) owner-only
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
