@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
+from test_cli import run
 
 from desktop.core.audit import entry_hash
 from desktop.core.ledger import Ledger
@@ -106,7 +107,7 @@ def _row(led: Ledger, sql: str) -> tuple[object, ...]:
 def test_a_working_day_verifies(two: Offices) -> None:
     _day(two)
     v = two.a.audit.verify()
-    assert (v.valid, v.reason, v.not_provable, v.row_problem_count) == (True, "audit.ok_all", 0, 0)
+    assert (v.valid, v.reason, v.not_provable, v.row_problem_count) == (True, "audit.ok", 0, 0)
     assert v.heads == 1  # BJ01's attestation of NC01's head
     contributions = _row(two.a, "SELECT count(*) FROM contribution")[0]
     assert isinstance(contributions, int) and v.rows > contributions > 24
@@ -243,7 +244,7 @@ def test_a_restore_does_not_count_as_a_replaced_trail(two: Offices) -> None:
         attested = s.execute(text("SELECT max(seq) FROM audit_attested_head")).scalar_one()
     assert attested > backup_head[0]  # not on the restored trail: the restore entry accounts for it
     v = two.a.audit.verify(backups=[])
-    assert (v.valid, v.reason) == (True, "audit.ok_all")
+    assert (v.valid, v.reason) == (True, "audit.ok")
 
 
 def test_files_are_owner_only(two: Offices, sqlite_template: Path, tmp_path: Path) -> None:
@@ -265,3 +266,25 @@ def test_files_are_owner_only(two: Offices, sqlite_template: Path, tmp_path: Pat
     kept = two.a.backups.restore(backup, two.key, force=True).kept
     assert kept is not None
     assert [mode(p) for p in (backup, sent, *received, kept, two.key)] == [0o600] * (4 + len(received))
+
+
+def test_cli_audit_verify_reports_rows_heads_and_backups(two: Offices, capsys: pytest.CaptureFixture[str]) -> None:
+    _day(two)
+    two.a.backups.backup(two.folder / "backups" / "a.sbk", two.key)
+    db = str(two.a.engine.url.database)
+    args = ("--db", db, "--json", "audit", "verify", "--backups", str(two.folder / "backups"), "--key", str(two.key))
+    code, data, _ = run(capsys, *args)
+    assert code == 0 and data["valid"] and data["rows_differing"] == 0 and data["rows_not_provable"] == 0
+    assert data["rows_checked"] > 50 and data["heads_checked"] == 2 and data["backups_checked"] == ["a.sbk"]
+    first = _row(two.a, "SELECT min(id) FROM contribution")[0]
+    two.tamper("UPDATE contribution SET wage = wage * 10")
+    code, data, err = run(capsys, *args)
+    assert code == 4 and not data["valid"] and len(data["row_problems"]) == 20
+    assert data["rows_differing"] == _row(two.a, "SELECT count(*) FROM contribution")[0]
+    assert data["row_problems"][0] == {
+        "table": "contribution", "row": str(first), "field": "wage",
+        "problem": f"contribution表第{first}行与审计记录不符（字段缴费工资），数据被绕过程序改动"}
+    code, text_out, err = run(capsys, "--db", db, "audit", "verify", "--no-rows", "--lang", "en")
+    assert code == 0 and "heads checked (peers, backups)" in text_out
+    code, text_out, err = run(capsys, "--db", db, "audit", "verify", "--lang", "en")
+    assert code == 4 and f"row {first} of contribution differs from the audit trail (field wage)" in err

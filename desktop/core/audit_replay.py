@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.core.audit import NOT_AUDITED, SHORT, mapper_of, parse_ranges, plain, row_snapshot
+from desktop.core.messages import field_label, render
 from desktop.core.store.models import AuditEntry, Base
 
 # program_release: which program versions opened the file, written as it opens (before any sign-in).
@@ -42,6 +43,16 @@ class RowProblem:
     table: str
     row: str
     field: str = ""
+
+    @property
+    def key(self) -> str:
+        """The message key (a changed row of a bulk import names no field)."""
+        return "audit.row_changed_bulk" if self.reason == "audit.row_changed" and not self.field else self.reason
+
+    def message(self, lang: str = "zh") -> str:
+        """The problem in words."""
+        return render(self.key, lang, table=self.table, row=self.row,
+                      field=field_label(self.field, lang) if self.field else "")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,8 @@ class AuditVerdict:
         params = dict(self.params)
         if "field" in params:
             params["field"] = field_label(str(params["field"]), lang)
-        return render(self.reason, lang, seq=self.first_bad, entries=self.entries, rows=self.rows,
+        key = "audit.ok_all" if self.reason == "audit.ok" and self.rows else self.reason
+        return render(key, lang, seq=self.first_bad, entries=self.entries, rows=self.rows,
                       heads=self.heads, **params)
 
 
@@ -161,25 +162,24 @@ class AuditService:
                                     "audit.head", head[0], head[1])
             if anchor is not None and anchor[0] > last:
                 return AuditVerdict(False, count, last + 1, "audit.anchor", head[0], head[1])
-            outside = {"heads": len(noted), "backups": checked, "backups_unchecked": unchecked}
+            base = AuditVerdict(True, count, None, "audit.ok", head[0], head[1], heads=len(noted),
+                                backups=checked, backups_unchecked=unchecked)
             for by, q, h, source in noted:
                 if any(first < q <= last for first, last in restores):
                     continue  # a head of a trail a restore replaced (recorded in the trail)
                 if q > 0 and found.get(q) != h:
                     key = "audit.attested" if source == "attested" else "audit.backup_head"
-                    return AuditVerdict(False, count, q, key, head[0], head[1],
-                                        {"office": by, "file": by}, **outside)  # type: ignore[arg-type]
+                    return replace(base, valid=False, first_bad=q, reason=key, params={"office": by, "file": by})
             check = replay(s) if rows else None
         if check is None:
-            return AuditVerdict(True, count, None, "audit.ok", head[0], head[1], **outside)  # type: ignore[arg-type]
-        more = {"rows": check.rows, "not_provable": check.not_provable, "row_problems": check.problems,
-                "row_problem_count": check.total_problems, **outside}
+            return base
+        base = replace(base, rows=check.rows, not_provable=check.not_provable, row_problems=check.problems,
+                       row_problem_count=check.total_problems)
         if check.problems:
             p = check.problems[0]
-            reason = "audit.row_changed_bulk" if p.reason == "audit.row_changed" and not p.field else p.reason
-            return AuditVerdict(False, count, None, reason, head[0], head[1],
-                                {"table": p.table, "row": p.row, "field": p.field}, **more)  # type: ignore[arg-type]
-        return AuditVerdict(True, count, None, "audit.ok_all", head[0], head[1], **more)  # type: ignore[arg-type]
+            return replace(base, valid=False, reason=p.key,
+                           params={"table": p.table, "row": p.row, "field": p.field})
+        return base
 
     def _backup_files(self, backups: str | Path | Sequence[str | Path] | None) -> list[Path]:
         """The backup files to check: the given files, the *.sbk in a given folder, or in the folder
