@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.audit import NOT_AUDITED, SHORT, mapper_of, parse_ranges, plain, row_snapshot
+from desktop.core.audit import NOT_AUDITED, REDACTED, SHORT, mapper_of, parse_ranges, plain
 from desktop.core.messages import field_label, render
 from desktop.core.store.models import AuditEntry, Base
 
@@ -104,11 +104,6 @@ def audited_tables() -> list[str]:
     return sorted(t for t in Base.metadata.tables if t not in _IGNORED and mapper_of(t) is not None)
 
 
-def _normal(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot as the trail's JSON gives it back (Decimal and dates as text)."""
-    return {k: v if type(v) in _AS_IS else plain(v) for k, v in snapshot.items()}
-
-
 def _first_difference(current: dict[str, Any], recorded: dict[str, Any], order: list[str]) -> str | None:
     for name in order:
         if current.get(name) != recorded.get(name):
@@ -172,6 +167,7 @@ def replay(s: Session) -> RowCheck:
         attrs = list(mapper.column_attrs)
         names = [a.key for a in attrs]
         keys = [names.index(str(c.key)) for c in mapper.primary_key]
+        hidden = [k for t, k in REDACTED if t == table]  # as the trail's snapshots have them
         stmt = select(*(a.columns[0] for a in attrs)).order_by(*mapper.primary_key).execution_options(yield_per=5000)
         for values in s.execute(stmt):
             rid = ",".join(str(values[i]) for i in keys)
@@ -186,7 +182,10 @@ def replay(s: Session) -> RowCheck:
             if row.deleted is not None:
                 found.add(RowProblem("audit.row_deleted", table, rid))
                 continue
-            current = _normal(row_snapshot(table, names, values))
+            current = {k: v if type(v) in _AS_IS else plain(v) for k, v in zip(names, values, strict=True)}
+            for name in hidden:
+                if current.get(name) is not None:
+                    current[name] = "***"
             if row.state is not None:
                 diff = _first_difference(current, row.state, names)
                 if diff is not None:
@@ -219,7 +218,8 @@ def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks:
     against the bulk entry's short hash (kept for the entry's SHA-256 over all its rows)."""
     assert row.bulk is not None
     seq, index = row.bulk
-    state = dict(state)
+    if row.updates:
+        state = dict(state)
     for before, after in reversed(row.updates):
         for name in order:
             if name in after and state.get(name) != after[name]:
