@@ -164,10 +164,18 @@ def test_an_emptied_trail_is_found_through_a_peer_and_a_backup(two: Offices) -> 
     _day(two)
     backup = two.a.backups.backup(two.folder / "backups" / "a.sbk", two.key).file
     seen = two.a.audit.head()
-    # empty the trail and what the peer attested; the program starts a fresh chain
-    a = two.tamper("DELETE FROM audit_entry", "DELETE FROM audit_head", "DELETE FROM audit_attested_head")
+    # empty the trail; the program starts a fresh chain
+    a = two.tamper("DELETE FROM audit_entry", "DELETE FROM audit_head")
     a.workers.register_citizen("440106199203045679", "王五", "440106", "urban")
     assert a.audit.head()[0] == 1
+    v = a.audit.verify(backups=[])  # the heads noted here: the peer's, then the backup's
+    assert (v.valid, v.reason, v.params["office"], v.heads) == (False, "audit.attested", "BJ01", 2)
+    a = two.tamper("DELETE FROM audit_attested_head")
+    v = a.audit.verify(backups=[])
+    assert (v.valid, v.reason, v.first_bad) == (False, "audit.backup_head", seen[0])
+    assert str(v.params["file"]).startswith("(2026-11-23")  # when the backup was made
+    # a thorough forger empties those too
+    a = two.tamper("DELETE FROM audit_seen_head")
     # verify alone still finds the rows the fresh trail never recorded
     assert _verdict(a)[:2] == (False, "audit.row_unrecorded")
     # the backup's head is not on the fresh chain
@@ -219,8 +227,8 @@ def test_a_consistently_forged_trail_is_found_through_a_peer_and_a_backup(two: O
     # the chain and the rows agree with each other now: only heads noted elsewhere can tell
     v = a.audit.verify(backups=[])
     assert (v.valid, v.reason, v.params["office"]) == (False, "audit.attested", "BJ01")
-    a = two.tamper("DELETE FROM audit_attested_head")
-    assert a.audit.verify(backups=[]).valid  # a forger who also wipes the attestations...
+    a = two.tamper("DELETE FROM audit_attested_head", "DELETE FROM audit_seen_head")
+    assert a.audit.verify(backups=[]).valid  # a forger who also wipes the heads noted here...
     v = a.audit.verify(backups=two.folder / "backups", key_file=two.key)
     assert (v.valid, v.reason, v.params["file"]) == (False, "audit.backup_head", "a.sbk")  # ...not the backups
     two.b.workers.register_citizen("310115198807082342", "赵六", "310115", "urban")
@@ -275,7 +283,7 @@ def test_cli_audit_verify_reports_rows_heads_and_backups(two: Offices, capsys: p
     args = ("--db", db, "--json", "audit", "verify", "--backups", str(two.folder / "backups"), "--key", str(two.key))
     code, data, _ = run(capsys, *args)
     assert code == 0 and data["valid"] and data["rows_differing"] == 0 and data["rows_not_provable"] == 0
-    assert data["rows_checked"] > 50 and data["heads_checked"] == 2 and data["backups_checked"] == ["a.sbk"]
+    assert data["rows_checked"] > 50 and data["heads_checked"] == 3 and data["backups_checked"] == ["a.sbk"]
     first = _row(two.a, "SELECT min(id) FROM contribution")[0]
     two.tamper("UPDATE contribution SET wage = wage * 10")
     code, data, err = run(capsys, *args)

@@ -86,6 +86,14 @@ def receive(s: Session, manifest: Mapping[str, Any], own: str, at: dt.datetime) 
         s.add(AuditAttestedHead(by_office=sender, seq=ours[0], hash=ours[1], received_at=at))
 
 
+def backed_up(s: Session, own: str) -> list[tuple[str, int, str]]:
+    """The heads this office's own backups held when they were made: (when, seq, hash)."""
+    return [(f"{at:%Y-%m-%d %H:%M}", int(q), str(h)) for at, q, h in s.execute(
+        select(AuditSeenHead.seen_at, AuditSeenHead.seq, AuditSeenHead.hash)
+        .where(AuditSeenHead.office_code == own, AuditSeenHead.source == "backup")
+        .order_by(AuditSeenHead.seq, AuditSeenHead.id))]
+
+
 def attested(s: Session) -> list[tuple[str, int, str]]:
     """Every head of this office's trail that another office says it saw: (office, seq, hash)."""
     return [(str(o), int(q), str(h)) for o, q, h in s.execute(

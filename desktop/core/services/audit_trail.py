@@ -124,6 +124,8 @@ class AuditService:
         with self._ledger.read() as s:
             office = s.scalars(select(Office.code)).first()
             noted = [(by, q, h, "attested") for by, q, h in audit_heads.attested(s)]
+            if office is not None:  # the heads of backups made here (the files may be gone since)
+                noted += [(f"({when})", q, h, "backup") for when, q, h in audit_heads.backed_up(s, office)]
             checked, unchecked = self._backup_heads(files, office, key_file, noted)
             wanted = {q for _by, q, _h, _src in noted}
             found: dict[int, str] = {}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from desktop.core import audit
+from desktop.core import audit, audit_heads
 from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, DatabaseDamaged, IntegrityFailure, InvalidInput
 from desktop.core.progress import Progress
@@ -113,6 +113,7 @@ class BackupService:
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
             header = fmt.encrypt_file(dump, target, key, meta, progress)
+        self._note_head(office, header.get("audit_head"))
         return BackupResult(target, target.stat().st_size, str(header["plaintext_sha256"]), key_path,
                             fmt.fingerprint(key), created)
 
@@ -141,6 +142,17 @@ class BackupService:
             removed.append(old)
         return BackupResult(result.file, result.size, result.sha256, result.key_file,
                             result.key_fingerprint, result.key_created, tuple(removed))
+
+    def _note_head(self, office: str | None, value: Any) -> None:
+        """Keep the audit head a backup holds (audit verify checks the chain still has it)."""
+        head = audit_heads.as_head(value)
+        if office is None or head is None:
+            return
+        try:
+            with self._ledger.write(checked=False) as s:
+                audit_heads.record_seen(s, office, head, "backup", self._ledger.now().replace(tzinfo=None))
+        except (DatabaseDamaged, Conflict):  # a backup of a damaged or busy database is still a backup
+            pass
 
     def _remember_folder(self, folder: Path) -> None:
         """Note where the daily backups go, so that a recovery finds them (written when it changes)."""
