@@ -10,8 +10,10 @@ import stat
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import EMPLOYER
 from sqlalchemy import text
 from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
 from test_cli import run
@@ -296,3 +298,43 @@ def test_cli_audit_verify_reports_rows_heads_and_backups(two: Offices, capsys: p
     assert code == 0 and "heads checked (peers, backups)" in text_out
     code, text_out, err = run(capsys, "--db", db, "audit", "verify", "--lang", "en")
     assert code == 4 and f"row {first} of contribution differs from the audit trail (field wage)" in err
+
+
+def test_rows_are_replayed_on_both_databases(any_ledger: Ledger, tmp_path: Path) -> None:
+    led = any_ledger
+    led.workers.register_citizen(ID_1, "张三", "510107", "rural")
+    led.contributions.record(ID_1, EMPLOYER, "2026-10", "8000")
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" +
+                    "".join(f"{EMPLOYER},{ID_1},张三,2026-{m:02d},7000\n" for m in range(1, 10)), encoding="utf-8")
+    led.contributions.import_file(path)
+    led.contributions.correct(ID_1, EMPLOYER, "2026-02", "7100", "录入错误")
+    v = led.audit.verify(backups=[])
+    assert (v.valid, v.not_provable, v.row_problem_count) == (True, 0, 0) and v.rows > 40
+    with led.engine.begin() as conn:  # another connection, outside the program's sessions
+        target = conn.exec_driver_sql("SELECT min(id) FROM contribution WHERE month = 202605").scalar_one()
+        conn.exec_driver_sql(f"UPDATE contribution SET wage = wage * 10 WHERE id = {target}")
+    v = led.audit.verify(backups=[])
+    assert (v.valid, v.reason, v.params) == (False, "audit.row_changed_bulk",
+                                            {"table": "contribution", "row": str(target), "field": ""})
+
+
+def test_the_audit_window_shows_a_changed_row(two: Offices, qtbot: Any, tmp_path: Path) -> None:
+    from desktop.ui.audit_dialog import AuditDialog
+    from desktop.ui.runner import Runner
+
+    _day(two)
+    first = _row(two.a, "SELECT min(id) FROM contribution")[0]
+    a = two.tamper("UPDATE contribution SET wage = wage * 10")
+    runner = Runner()
+    try:
+        dialog = AuditDialog(a, runner)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.verdict is not None and not runner.busy, timeout=30000)
+        assert dialog.banner.text() == (f"核验未通过：contribution表第{first}行与审计记录不符（字段缴费工资），"
+                                        "数据被绕过程序改动。请立即报告主管，并从备份核对。")
+        assert "b00020" in dialog.banner.styleSheet()
+        dialog.grab().save(str(tmp_path / "audit.png"))
+    finally:
+        runner.wait()
