@@ -338,3 +338,29 @@ def test_the_audit_window_shows_a_changed_row(two: Offices, qtbot: Any, tmp_path
         dialog.grab().save(str(tmp_path / "audit.png"))
     finally:
         runner.wait()
+
+
+def test_rows_of_an_old_style_bulk_entry_are_counted_not_provable(ledger: Ledger, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.core import audit
+
+    ledger.workers.register_citizen(ID_1, "张三", "510107", "rural")
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" +
+                    "".join(f"{EMPLOYER},{ID_1},张三,2026-{m:02d},7000\n" for m in range(1, 4)), encoding="utf-8")
+    with monkeypatch.context() as m:  # the program before bulk entries named their rows
+        m.setattr(audit, "_bulk_rows", lambda _s, _t: {})
+        ledger.contributions.import_file(path)
+    ledger.contributions.correct(ID_1, EMPLOYER, "2026-02", "7100", "录入错误")
+    rows = _row(ledger, "SELECT count(*) FROM contribution")[0]
+    v = ledger.audit.verify(backups=[])
+    assert (v.valid, v.reason, v.not_provable, v.row_problem_count) == (True, "audit.ok", rows, 0)
+    assert rows == 12
+    with ledger.engine.begin() as conn:  # one row more than the old entry inserted
+        conn.exec_driver_sql("INSERT INTO contribution (worker_id, employer_id, region, month, scheme, wage, "
+                             "base, employer_amount, employee_amount, account_amount, kind, status, recorded_on) "
+                             "SELECT worker_id, employer_id, region, 202611, scheme, wage, base, employer_amount, "
+                             "employee_amount, account_amount, kind, status, recorded_on FROM contribution "
+                             "WHERE id = 1")
+    v = ledger.audit.verify(backups=[])
+    assert (v.valid, v.reason, v.params["row"], v.not_provable) == (False, "audit.row_unrecorded", "13", 12)
