@@ -193,6 +193,12 @@ def test_an_emptied_trail_is_found_through_a_peer_and_a_backup(two: Offices) -> 
     assert v.first_bad is not None and v.first_bad > 1
     assert v.message("en") == (f"BJ01 saw entry {v.first_bad} of this office's trail, which the trail no "
                                "longer holds (it was replaced or cut)")
+    # and BJ01, given NC01's next file, sees NC01's trail go back
+    assert two.b.audit.verify().peers_gone_back == ()
+    two.send(a, two.b)
+    v = two.b.audit.verify()
+    office, before, after = v.peers_gone_back[0]
+    assert v.valid and len(v.peers_gone_back) == 1 and (office, after) == ("NC01", a.audit.head()[0]) and before > 50
 
 
 def _forge(led: Ledger, contribution: int) -> list[str]:

@@ -244,7 +244,8 @@ def _audit_verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str,
               "row_problems": [{"table": p.table, "row": p.row, "field": p.field, "problem": p.message(lang)}
                                for p in v.row_problems],
               "heads_checked": v.heads, "backups_checked": list(v.backups),
-              "backups_unchecked": list(v.backups_unchecked)}
+              "backups_unchecked": list(v.backups_unchecked),
+              "peers_gone_back": [{"office": o, "seq_before": b, "seq_after": a} for o, b, a in v.peers_gone_back]}
     if not v.valid:
         raise Verdict(result, v.message(lang))
     return result

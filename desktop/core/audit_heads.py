@@ -94,6 +94,23 @@ def backed_up(s: Session, own: str) -> list[tuple[str, int, str]]:
         .order_by(AuditSeenHead.seq, AuditSeenHead.id))]
 
 
+def peers_gone_back(s: Session, own: str) -> list[tuple[str, int, int]]:
+    """Offices whose trail, as their sync files showed it, went back: (office, highest seq seen
+    before, seq seen after it). Their trail was restored from a backup or replaced: ask them."""
+    out: list[tuple[str, int, int]] = []
+    highest: dict[str, int] = {}
+    reported: set[str] = set()
+    for office, seq in s.execute(select(AuditSeenHead.office_code, AuditSeenHead.seq)
+                                 .where(AuditSeenHead.source == "sync", AuditSeenHead.office_code != own)
+                                 .order_by(AuditSeenHead.id)):
+        top = highest.get(office, 0)
+        if seq < top and office not in reported:
+            out.append((str(office), top, int(seq)))
+            reported.add(office)
+        highest[office] = max(top, int(seq))
+    return out
+
+
 def attested(s: Session) -> list[tuple[str, int, str]]:
     """Every head of this office's trail that another office says it saw: (office, seq, hash)."""
     return [(str(o), int(q), str(h)) for o, q, h in s.execute(

@@ -49,6 +49,9 @@ class AuditVerdict:
     heads: int = 0  # heads noted outside the trail (by peers, in backups) that were checked
     backups: tuple[str, ...] = ()  # backup files whose head was checked
     backups_unchecked: tuple[str, ...] = ()  # backup files of this office that could not be read
+    # other offices whose trail went back between two of their sync files (office, before, after):
+    # restored from a backup, or replaced; not a finding about this office's trail
+    peers_gone_back: tuple[tuple[str, int, int], ...] = ()
 
     def message(self, lang: str = "zh") -> str:
         """The finding in words."""
@@ -165,7 +168,8 @@ class AuditService:
             if anchor is not None and anchor[0] > last:
                 return AuditVerdict(False, count, last + 1, "audit.anchor", head[0], head[1])
             base = AuditVerdict(True, count, None, "audit.ok", head[0], head[1], heads=len(noted),
-                                backups=checked, backups_unchecked=unchecked)
+                                backups=checked, backups_unchecked=unchecked,
+                                peers_gone_back=tuple(audit_heads.peers_gone_back(s, office or "")))
             for by, q, h, source in noted:
                 if any(first < q <= last for first, last in restores):
                     continue  # a head of a trail a restore replaced (recorded in the trail)
