@@ -259,7 +259,8 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
         ids.append(int(values[pk]))
         digest.update(line + b"\n")
         shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
-    return {"ids": id_ranges(ids), "rows_sha256": digest.hexdigest(), "row_hashes": "".join(shorts)}
+    return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
+            "row_hashes": "".join(shorts)}
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:

@@ -85,6 +85,7 @@ class _Bulk:
     ids: list[int]
     sha: str
     shorts: str
+    columns: tuple[str, ...] | None  # the columns its snapshots had (None: all, as in the first version)
     lines: dict[int, str] = field(default_factory=dict)
 
 
@@ -106,11 +107,10 @@ def audited_tables() -> list[str]:
 
 
 def _first_difference(current: dict[str, Any], recorded: dict[str, Any], order: list[str]) -> str | None:
+    """The first column whose value differs. Only columns both have are compared: a column a
+    migration added since the entry, or dropped, is not a change."""
     for name in order:
-        if current.get(name) != recorded.get(name):
-            return name
-    for name in recorded:
-        if name not in current:
+        if name in recorded and current[name] != recorded[name]:
             return name
     return None
 
@@ -141,7 +141,9 @@ def replay(s: Session) -> RowCheck:
                 old_bulk[table] = old_bulk.get(table, 0) + (rows_in if isinstance(rows_in, int) else 0)
                 continue
             ids = parse_ranges(str(after["ids"]))
-            bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")), str(after.get("row_hashes", "")))
+            cols = after.get("columns")
+            bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")), str(after.get("row_hashes", "")),
+                               tuple(str(cols).split(",")) if cols else None)
             for i, bid in enumerate(ids):
                 known[str(bid)] = _Row(bulk=(seq, i))
             continue
@@ -195,8 +197,10 @@ def replay(s: Session) -> RowCheck:
                     found.add(RowProblem("audit.row_changed", table, rid, diff))
             elif row.bulk is not None:
                 problem = _back_to_bulk(table, rid, current, row, bulks, names)
-                if problem is not None:
+                if isinstance(problem, RowProblem):
                     found.add(problem)
+                elif problem is not None:  # "not provable"
+                    unprovable += 1
             else:
                 old_bulk[table] = old_bulk.get(table, 0) - 1
                 unprovable += 1
@@ -217,20 +221,27 @@ def replay(s: Session) -> RowCheck:
 
 
 def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks: dict[int, _Bulk],
-                  order: list[str]) -> RowProblem | None:
+                  order: list[str]) -> RowProblem | str | None:
     """Take a bulk-inserted row back through its updates to its state at the insert and check it
-    against the bulk entry's short hash (kept for the entry's SHA-256 over all its rows)."""
+    against the bulk entry's short hash (kept for the entry's SHA-256 over all its rows).
+
+    Returns the problem, None, or "not provable" when a column the entry hashed is gone (dropped
+    by a migration since)."""
     assert row.bulk is not None
     seq, index = row.bulk
-    if row.updates:
+    bulk = bulks[seq]
+    if row.updates or bulk.columns is not None:
         state = dict(state)
     for before, after in reversed(row.updates):
         for name in order:
-            if name in after and state.get(name) != after[name]:
+            if name in after and name in state and state[name] != after[name]:
                 return RowProblem("audit.row_changed", table, rid, name)
         state.update(before)
+    if bulk.columns is not None and state.keys() != set(bulk.columns):
+        if not state.keys() >= set(bulk.columns):
+            return "not provable"
+        state = {c: state[c] for c in bulk.columns}  # (a column added since is not in the hash)
     line = _dumps(state)  # (the values are plain already: the same text as audit.row_line)
-    bulk = bulks[seq]
     bulk.lines[index] = line
     short = bulk.shorts[index * SHORT:(index + 1) * SHORT]
     if hashlib.sha256(line.encode("utf-8")).hexdigest()[:SHORT] != short:
