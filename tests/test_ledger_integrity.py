@@ -20,6 +20,7 @@ from test_cli import run
 
 from desktop.core.audit import entry_hash
 from desktop.core.ledger import Ledger
+from desktop.core.sync import container
 
 ID_1 = "510107198511113215"
 ID_2 = "110105199003071239"
@@ -115,6 +116,12 @@ def test_a_working_day_verifies(two: Offices) -> None:
     assert isinstance(contributions, int) and v.rows > contributions > 24
     assert v.message("en").startswith(f"the audit trail is intact: {v.entries} entries; {v.rows} ledger rows match")
     assert two.b.audit.verify().valid
+    # the manifest (signed with the file) carries the sender's head and what it saw of the destination's
+    seen_of_b = two.b.audit.head()
+    path = two.send(two.a, two.b)
+    header = container.open_file(path.read_bytes()).header
+    assert header["audit_head"] == {"seq": two.a.audit.head()[0], "hash": two.a.audit.head()[1]}
+    assert header["heads_seen"] == {"BJ01": {"seq": seen_of_b[0], "hash": seen_of_b[1]}}
 
 
 def test_a_wage_multiplied_with_sqlite3_is_found_naming_the_row(two: Offices) -> None:
