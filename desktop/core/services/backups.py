@@ -228,7 +228,7 @@ class BackupService:
             kept = self.backup(path.with_name(f"{path.stem}.before-restore-{stamp}.sbk"), key_file).file
         with tempfile.TemporaryDirectory(prefix="shebao-restore-", dir=self._work_dir()) as tmp:
             dump = Path(tmp) / "dump"
-            with dump.open("wb") as sink:
+            with os.fdopen(os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as sink:
                 fmt.decrypt_file(path, key, sink, progress)
             if self.dialect == "sqlite":
                 fmt.sqlite_check(dump)
