@@ -57,6 +57,13 @@ def add_parsers(sub: Any) -> None:
     c = grp.add_parser("verify", help=zh_en("校验审计记录的哈希链", "check the hash chain"))
     c.add_argument("--expect", help=zh_en("先前记下的 序号:哈希（如来自备份或打印件）",
                                           "SEQ:HASH noted earlier (e.g. from a backup or a printout)"))
+    c.add_argument("--backups", metavar="DIR", help=zh_en(
+        "核对这些备份（文件夹或备份文件）中记下的链头（默认：每日备份所在的文件夹）",
+        "check the heads held in these backups (a folder or a file; default: the daily backup folder)"))
+    c.add_argument("--key", help=zh_en("备份密钥文件（默认同 backup 命令）",
+                                       "the backup key file (default as for backup)"))
+    c.add_argument("--no-rows", action="store_true", help=zh_en(
+        "只校验哈希链和链头，不逐行核对业务数据", "check the chain and the heads only, not every ledger row"))
     c.set_defaults(handler=_audit_verify)
     c = grp.add_parser("search", help=zh_en("查询审计记录（最新的在前）", "search the audit trail (newest first)"))
     c.add_argument("--person", help=zh_en("参保人：身份证号码等", "the person: ID number etc."))
@@ -242,9 +249,16 @@ def _audit_verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str,
         if not seq.strip().isdigit() or len(digest.strip()) != 64:
             raise InvalidInput("audit.anchor_format", "anchor")
         anchor = (int(seq), digest.strip().lower())
-    v = ledger.audit.verify(anchor)
+    v = ledger.audit.verify(anchor, a.backups, a.key, rows=not a.no_rows)
     result = {"valid": v.valid, "entries": v.entries, "first_bad": v.first_bad,
-              "reason": v.message(lang), "head": {"seq": v.head_seq, "hash": v.head_hash}}
+              "reason": v.message(lang), "head": {"seq": v.head_seq, "hash": v.head_hash},
+              "rows_checked": v.rows, "rows_not_provable": v.not_provable,
+              "rows_differing": v.row_problem_count,
+              "row_problems": [{"table": p.table, "row": p.row, "field": p.field, "problem": p.message(lang)}
+                               for p in v.row_problems],
+              "heads_checked": v.heads, "backups_checked": list(v.backups),
+              "backups_unchecked": list(v.backups_unchecked),
+              "peers_gone_back": [{"office": o, "seq_before": b, "seq_after": a} for o, b, a in v.peers_gone_back]}
     if not v.valid:
         raise Verdict(result, v.message(lang))
     return result

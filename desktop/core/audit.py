@@ -3,8 +3,10 @@
 Every ORM insert, update and delete of a flush becomes one entry (who, role, counter, when, table,
 row, before and after) in the same transaction as the change. Bulk Core INSERTs (the declaration
 import) are counted as they run and must be summed up by `record_bulk` in one entry (row count and
-file hash) before the transaction commits; bulk UPDATE and DELETE statements are refused, so a change
-cannot bypass the trail.
+file hash) before the transaction commits; that entry also names the rows (their ids as ranges), a
+SHA-256 over their snapshots and a short hash of each, so that `audit verify` can replay every row
+(desktop/core/audit_replay.py). Bulk UPDATE and DELETE statements are refused, so a change cannot
+bypass the trail.
 
 The entries form a hash chain: each stores the previous entry's hash, and its own hash is SHA-256
 over a canonical JSON serialisation of its fields (see `canonical`). A transaction's entries are
@@ -23,11 +25,11 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, event, insert, inspect, select, update
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy import Table, event, func, insert, inspect, select, update
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from desktop.core.security import Actor
-from desktop.core.store.models import AuditEntry, AuditHead
+from desktop.core.store.models import AuditEntry, AuditHead, Base
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -36,7 +38,9 @@ GENESIS = "0" * 64
 AUDIT_TABLES = frozenset({"audit_entry", "audit_head"})
 # Sync bookkeeping: copies of changes already audited where they were applied, and clocks.
 # (Conflicts and their review are audited.)
-NOT_AUDITED = AUDIT_TABLES | {"sync_state", "sync_change", "sync_segment", "sync_held", "sync_peer", "sync_file"}
+# (The audit heads seen in sync files and backups are evidence about trails, kept beside them.)
+NOT_AUDITED = AUDIT_TABLES | {"sync_state", "sync_change", "sync_segment", "sync_held", "sync_peer", "sync_file",
+                              "audit_seen_head", "audit_attested_head"}
 # Reads, not changes: who viewed a person is a log of its own (services/views.py), kept out of the
 # chain so that a look does not move the change mark every open window watches.
 NOT_AUDITED |= {"person_view"}
@@ -54,6 +58,8 @@ _FIELDS = ("seq", "at", "actor", "role", "counter", "action", "table_name", "row
 #   left is refused;
 # - _NOTE: the note stamped on the entries queued from now on;
 # - _ACTOR: the account the entries are recorded under, when not the ledger's (sign-in);
+# - _MARK: {table: the highest row id before this transaction's first unrecorded bulk INSERT}, so
+#   that `record_bulk` finds the rows it records;
 # - _RANGE: (seq before, seq after) of the entries a committed transaction wrote; it outlives the
 #   transaction until `take_range` takes it.
 _QUEUE = "audit_queue"
@@ -61,6 +67,8 @@ _BULK = "audit_bulk"
 _NOTE = "audit_note"
 _ACTOR = "audit_actor"
 _RANGE = "audit_range"
+_MARK = "audit_bulk_mark"
+SHORT = 8  # hex digits of a bulk row's short hash (it only locates a row; the SHA-256 proves)
 
 
 class UnauditedChange(RuntimeError):
@@ -122,7 +130,7 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
 
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
-        for key in (_QUEUE, _BULK, _NOTE, _ACTOR):
+        for key in (_QUEUE, _BULK, _NOTE, _ACTOR, _MARK):
             session.info.pop(key, None)
 
 
@@ -137,7 +145,35 @@ def _count_bulk(state: ORMExecuteState) -> None:
     if not state.is_insert:
         raise UnauditedChange(f"bulk UPDATE/DELETE of {name} bypasses the audit trail; change ORM objects")
     params = state.parameters
+    mark_bulk(state.session, name)
     count_bulk(state.session, name, len(params) if isinstance(params, list) else 1)
+
+
+def mapper_of(table: str) -> Mapper[Any] | None:
+    """The ORM mapper of a table (None: not mapped)."""
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper
+    return None
+
+
+def _single_key(table: str) -> Any:
+    mapper = mapper_of(table)
+    if mapper is None or len(mapper.primary_key) != 1:
+        return None
+    return mapper.primary_key[0]
+
+
+def mark_bulk(session: Session, table: str) -> None:
+    """Note the table's highest row id before a bulk INSERT (once until `record_bulk`)."""
+    if table in NOT_AUDITED:
+        return
+    marks: dict[str, int | None] = session.info.setdefault(_MARK, {})
+    if table in marks:
+        return
+    key = _single_key(table)
+    marks[table] = None if key is None else int(session.connection().execute(
+        select(func.coalesce(func.max(key), 0))).scalar_one())
 
 
 def count_bulk(session: Session, table: str, rows: int) -> None:
@@ -164,6 +200,70 @@ def _worker_id(table: str, values: dict[str, Any]) -> int | None:
         return values.get("id")
     wid = values.get("worker_id")
     return int(wid) if wid is not None else None
+
+
+def row_snapshot(table: str, keys: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
+    """A row read with Core (columns in mapper order) as the trail snapshots it (`_snapshot`)."""
+    return {k: "***" if (table, k) in REDACTED and v is not None else v
+            for k, v in zip(keys, values, strict=True)}
+
+
+def row_line(snapshot: dict[str, Any]) -> str:
+    """A row's snapshot as the one line of JSON its hashes cover."""
+    return to_json(snapshot) or ""
+
+
+def id_ranges(ids: Iterable[int]) -> str:
+    """Sorted ids as compact ranges: "1-500,502,510-900"."""
+    parts: list[str] = []
+    start = last = None
+    for i in ids:
+        if last is not None and i == last + 1:
+            last = i
+            continue
+        if start is not None:
+            parts.append(f"{start}-{last}" if last != start else str(start))
+        start = last = i
+    if start is not None:
+        parts.append(f"{start}-{last}" if last != start else str(start))
+    return ",".join(parts)
+
+
+def parse_ranges(text: str) -> list[int]:
+    """The ids of `id_ranges` text."""
+    out: list[int] = []
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        out.extend(range(int(first), int(last or first) + 1))
+    return out
+
+
+def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
+    """What a bulk entry says of its rows: ids, a SHA-256 over their snapshots, a short hash each."""
+    marks: dict[str, int | None] = session.info.get(_MARK, {})
+    mark = marks.pop(table, None)
+    key = _single_key(table)
+    mapper = mapper_of(table)
+    if mark is None or key is None or mapper is None:
+        return {}
+    own = {c["row_id"] for c in session.info.get(_QUEUE, [])
+           if c["table_name"] == table and c["action"] == "insert"}
+    attrs = list(mapper.column_attrs)
+    names = [a.key for a in attrs]
+    stmt = select(*(a.columns[0] for a in attrs)).where(key > mark).order_by(key)
+    pk = names.index(key.key) if key.key in names else 0
+    ids: list[int] = []
+    digest = hashlib.sha256()
+    shorts: list[str] = []
+    for values in session.connection().execute(stmt):
+        if str(values[pk]) in own:
+            continue  # an ORM insert of the same transaction: it has its own entry
+        line = row_line(row_snapshot(table, names, values)).encode("utf-8")
+        ids.append(int(values[pk]))
+        digest.update(line + b"\n")
+        shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
+    return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
+            "row_hashes": "".join(shorts)}
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:
@@ -226,10 +326,11 @@ def act_as(session: Session, actor: Actor | None) -> None:
 
 def record_bulk(ledger: Ledger, session: Session, table: str, details: dict[str, Any],
                 worker_id: int | None = None) -> None:
-    """One entry for the bulk INSERTs into table so far in this transaction, with their row count."""
+    """One entry for the bulk INSERTs into table so far in this transaction, with their row count
+    and what proves each row's state at insert (ids, SHA-256 over the snapshots, short hashes)."""
     pending: dict[str, int] = session.info.setdefault(_BULK, {})
     rows = pending.pop(table, 0)
-    after = {"rows": rows, **details}
+    after = {"rows": rows, **details, **_bulk_rows(session, table)}
     queue(ledger, session, [{"action": "bulk_insert", "table_name": table, "row_id": None,
                              "worker_id": worker_id, "before_json": None, "after_json": to_json(after)}])
 

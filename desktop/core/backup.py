@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import make_url
 
 from desktop.core.errors import IntegrityFailure, InvalidInput, ShebaoError
+from desktop.core.private import create_private, restrict
 from desktop.core.progress import Progress
 
 MAGIC = b"SHEBAOBK"
@@ -123,7 +124,8 @@ def encrypt_file(plain: Path, out: Path, key: bytes, meta: dict[str, Any],
     aead = AESGCM(key)
     prefix = bytes.fromhex(header["nonce_prefix"])
     try:
-        with partial.open("wb") as f:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+            restrict(partial)
             f.write(MAGIC + struct.pack(">I", len(head)) + head)
             comp = zlib.compressobj(6)
             pending = b""
@@ -177,6 +179,28 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
     if header.get("format") != FORMAT:
         raise IntegrityFailure("backup.version", "file", found=header.get("format"), known=FORMAT)
     return header, head, 12 + length
+
+
+def authentic_header(path: Path, key: bytes) -> dict[str, Any]:
+    """A backup's header once its first chunk decrypts with key (the header is that chunk's
+    associated data, so a changed header is refused), without reading the rest of the file."""
+    header, head, offset = read_header(path)
+    if header.get("key_fingerprint") != fingerprint(key):
+        raise IntegrityFailure("backup.wrong_key", "key", needed=header.get("key_fingerprint"),
+                               given=fingerprint(key))
+    prefix = bytes.fromhex(str(header.get("nonce_prefix", "")))
+    with path.open("rb") as f:
+        f.seek(offset)
+        raw = f.read(4)
+        (length,) = struct.unpack(">I", raw) if len(raw) == 4 else (0,)
+        sealed = f.read(length) if 0 < length <= CHUNK + 16 else b""
+    for flag in (b"\x00", b"\x01"):
+        try:
+            AESGCM(key).decrypt(prefix + struct.pack(">I", 0) + flag, sealed, head)
+            return header
+        except (InvalidTag, ValueError):
+            continue
+    raise IntegrityFailure("backup.damaged", "file", chunk=1)
 
 
 def decrypt_file(path: Path, key: bytes, sink: BinaryIO | None,
@@ -251,6 +275,7 @@ def sqlite_copy(source: Path, target: Path, *, timeout: float = 5.0, pages: int 
     source is in use, WAL-safe on the target); `then` runs on the target before it is closed."""
     src = sqlite3.connect(str(source))
     try:
+        create_private(target)  # a new copy is owner-only (an existing target keeps its mode)
         dst = sqlite3.connect(str(target), timeout=timeout)
         try:
             src.backup(dst, pages=pages, progress=step)

@@ -531,6 +531,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.nul": ("第{line}行含有空字符（NUL），不是文本文件", "line {line} contains a NUL character: not a text file"),
     "import.csv_damaged": ("第{line}行无法读取：{reason}", "line {line} cannot be read: {reason}"),
     "verify.pdf_damaged": ("PDF文件已损坏，无法读取：{reason}", "the PDF file is damaged and cannot be read: {reason}"),
+    # ledger integrity (audit verify: rows against the trail, heads seen by peers and backups)
+    "audit.ok_all": ("审计记录完整，共{entries}条；{rows}行业务数据与审计记录一致；核对了{heads}个外部记下的链头",
+                     "the audit trail is intact: {entries} entries; {rows} ledger rows match it; {heads} heads noted elsewhere checked"),
+    "audit.row_changed": ("{table}表第{row}行与审计记录不符（字段{field}），数据被绕过程序改动",
+                          "row {row} of {table} differs from the audit trail (field {field}): changed outside the program"),
+    "audit.row_changed_bulk": ("{table}表第{row}行与批量导入时的审计记录不符，数据被绕过程序改动",
+                               "row {row} of {table} differs from what its bulk import recorded: changed outside the program"),
+    "audit.row_unrecorded": ("{table}表第{row}行没有审计记录（被绕过程序插入）",
+                             "row {row} of {table} has no audit entry (inserted outside the program)"),
+    "audit.row_missing": ("{table}表第{row}行已不存在，审计记录中却没有删除（被绕过程序删除）",
+                          "row {row} of {table} is gone but the trail never deleted it (deleted outside the program)"),
+    "audit.row_deleted": ("{table}表第{row}行在审计记录中已删除，却仍然存在（被绕过程序恢复或插入）",
+                          "row {row} of {table} was deleted in the trail but is present (put back outside the program)"),
+    "audit.bulk_changed": ("第{row}条审计记录（批量导入）的各行与记录的哈希不符（被绕过程序改动）",
+                           "the rows of audit entry {row} (a bulk import) do not match its hash (changed outside the program)"),
+    "audit.attested": ("{office}曾见到本机构第{seq}条审计记录，现在的审计记录中没有这一条（审计记录被整体替换或截短）",
+                       "{office} saw entry {seq} of this office's trail, which the trail no longer holds (it was replaced or cut)"),
+    "audit.backup_head": ("备份{file}中的第{seq}条审计记录，现在的审计记录中没有（审计记录被整体替换或截短）",
+                          "backup {file} holds entry {seq} of the trail, which the trail no longer holds (it was replaced or cut)"),
 }
 
 

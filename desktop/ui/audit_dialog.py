@@ -194,8 +194,12 @@ class AuditDialog(Retranslating, QDialog):
             self.banner.setText(v.message(i18n.lang()))
             self.banner.setStyleSheet(OK_STYLE)
         else:
-            self.banner.setText(self.tr("审计记录被改动：{reason}。请立即报告主管，并从备份核对。").format(
-                reason=v.message(i18n.lang())))
+            if v.first_bad is None or v.reason in ("audit.attested", "audit.backup_head"):
+                # a ledger row that differs from the trail, or a trail replaced as a whole
+                text = self.tr("核验未通过：{reason}。请立即报告主管，并从备份核对。")
+            else:
+                text = self.tr("审计记录被改动：{reason}。请立即报告主管，并从备份核对。")
+            self.banner.setText(text.format(reason=v.message(i18n.lang())))
             self.banner.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
 
     def search(self) -> None:

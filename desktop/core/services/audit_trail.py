@@ -1,21 +1,28 @@
-"""Reading the audit trail: verify its hash chain, search it by person, clerk and date."""
+"""Reading the audit trail: verify it (its hash chain, the ledger's rows against it, the heads others
+saw of it), search it by person, clerk and date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from desktop.core import audit_heads
+from desktop.core import backup as fmt
 from desktop.core.audit import GENESIS, entry_hash
-from desktop.core.messages import render
+from desktop.core.audit_replay import RowProblem, replay
+from desktop.core.errors import ShebaoError
+from desktop.core.messages import field_label, render
 from desktop.core.month import parse_date
 from desktop.core.privacy import scrub
 from desktop.core.security import AUDIT
 from desktop.core.services.workers import require_worker
-from desktop.core.store.models import AuditEntry, AuditHead
+from desktop.core.store.models import AuditEntry, AuditHead, Office
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -34,10 +41,26 @@ class AuditVerdict:
     reason: str  # message key: audit.ok | audit.edited | audit.missing | audit.extra | audit.head ...
     head_seq: int
     head_hash: str
+    params: dict[str, Any] = field(default_factory=dict)  # of the reason: table, row, field, office, file
+    rows: int = 0  # ledger rows compared with the trail
+    not_provable: int = 0  # rows the trail cannot prove (bulk entries from before rows were named)
+    row_problems: tuple[RowProblem, ...] = ()  # the first rows found differing (up to 20)
+    row_problem_count: int = 0
+    heads: int = 0  # heads noted outside the trail (by peers, in backups) that were checked
+    backups: tuple[str, ...] = ()  # backup files whose head was checked
+    backups_unchecked: tuple[str, ...] = ()  # backup files of this office that could not be read
+    # other offices whose trail went back between two of their sync files (office, before, after):
+    # restored from a backup, or replaced; not a finding about this office's trail
+    peers_gone_back: tuple[tuple[str, int, int], ...] = ()
 
     def message(self, lang: str = "zh") -> str:
         """The finding in words."""
-        return render(self.reason, lang, seq=self.first_bad, entries=self.entries)
+        params = dict(self.params)
+        if "field" in params:
+            params["field"] = field_label(str(params["field"]), lang)
+        key = "audit.ok_all" if self.reason == "audit.ok" and self.rows else self.reason
+        return render(key, lang, seq=self.first_bad, entries=self.entries, rows=self.rows,
+                      heads=self.heads, **params)
 
 
 @dataclass(frozen=True)
@@ -86,14 +109,30 @@ class AuditService:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
-    def verify(self, anchor: tuple[int, str] | None = None) -> AuditVerdict:
-        """Walk the chain: each entry's hash, its link to the previous one, no gaps, the head.
+    def verify(self, anchor: tuple[int, str] | None = None,
+               backups: str | Path | Sequence[str | Path] | None = None,
+               key_file: str | Path | None = None, rows: bool = True) -> AuditVerdict:
+        """Walk the chain: each entry's hash, its link to the previous one, no gaps, the head; then
+        the heads others saw of it; then every ledger row against the trail.
 
         anchor: a (seq, hash) noted earlier outside the database (printed, or from a backup's
         header); the entry at seq must still have that hash, which also catches a rewritten chain.
+        The chain must also hold every head another office attested in its sync files, and the head
+        in each of this office's backups: backups, a folder or files (default: the folder the daily
+        backups go to), their headers authenticated with the backup key (key_file or the default).
+        rows: replay the trail against the ledger's rows (desktop/core/audit_replay.py).
         """
         self._ledger.require(AUDIT)
+        files = self._backup_files(backups)
         with self._ledger.read() as s:
+            office = s.scalars(select(Office.code)).first()
+            noted = [(by, q, h, "attested") for by, q, h in audit_heads.attested(s)]
+            if office is not None:  # the heads of backups made here (the files may be gone since)
+                noted += [(f"({when})", q, h, "backup") for when, q, h in audit_heads.backed_up(s, office)]
+            checked, unchecked = self._backup_heads(files, office, key_file, noted)
+            wanted = {q for _by, q, _h, _src in noted}
+            found: dict[int, str] = {}
+            restores: list[tuple[int, int]] = []
             head_row = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
             head = (int(head_row[0]), str(head_row[1])) if head_row else (0, GENESIS)
             cols = [getattr(AuditEntry, c) for c in _COLUMNS]
@@ -117,14 +156,85 @@ class AuditService:
                     return bad(seq, "audit.edited")
                 if anchor is not None and seq == anchor[0] and row["hash"] != anchor[1]:
                     return bad(seq, "audit.anchor")
+                if seq in wanted:
+                    found[seq] = str(row["hash"])
+                if row["action"] == "event" and row["table_name"] == "backup" and row["row_id"] == "restored":
+                    restores.append(_restore_span(row["after_json"]))
                 prev, expected = row["hash"], expected + 1
-        last = expected - 1
-        if head != (last, prev):
-            return AuditVerdict(False, count, min(last + 1, head[0]) if head[0] > last else last,
-                                "audit.head", head[0], head[1])
-        if anchor is not None and anchor[0] > last:
-            return AuditVerdict(False, count, last + 1, "audit.anchor", head[0], head[1])
-        return AuditVerdict(True, count, None, "audit.ok", head[0], head[1])
+            last = expected - 1
+            if head != (last, prev):
+                return AuditVerdict(False, count, min(last + 1, head[0]) if head[0] > last else last,
+                                    "audit.head", head[0], head[1])
+            if anchor is not None and anchor[0] > last:
+                return AuditVerdict(False, count, last + 1, "audit.anchor", head[0], head[1])
+            base = AuditVerdict(True, count, None, "audit.ok", head[0], head[1], heads=len(noted),
+                                backups=checked, backups_unchecked=unchecked,
+                                peers_gone_back=tuple(audit_heads.peers_gone_back(s, office or "")))
+            for by, q, h, source in noted:
+                if any(first < q <= last for first, last in restores):
+                    continue  # a head of a trail a restore replaced (recorded in the trail)
+                if q > 0 and found.get(q) != h:
+                    key = "audit.attested" if source == "attested" else "audit.backup_head"
+                    return replace(base, valid=False, first_bad=q, reason=key, params={"office": by, "file": by})
+            check = replay(s) if rows else None
+        if check is None:
+            return base
+        base = replace(base, rows=check.rows, not_provable=check.not_provable, row_problems=check.problems,
+                       row_problem_count=check.total_problems)
+        if check.problems:
+            p = check.problems[0]
+            return replace(base, valid=False, reason=p.key,
+                           params={"table": p.table, "row": p.row, "field": p.field})
+        return base
+
+    def _backup_files(self, backups: str | Path | Sequence[str | Path] | None) -> list[Path]:
+        """The backup files to check: the given files, the *.sbk in a given folder, or in the folder
+        the daily backups go to."""
+        if backups is None:
+            folder = self._ledger.backups.folder()
+            given: list[Path] = [folder] if folder is not None else []
+        elif isinstance(backups, (str, Path)):
+            given = [Path(backups)]
+        else:
+            given = [Path(b) for b in backups]
+        files: list[Path] = []
+        for p in given:
+            if p.is_dir():
+                files.extend(sorted(p.glob("*.sbk")))
+            elif p.exists():
+                files.append(p)
+        return files
+
+    def _backup_heads(self, files: list[Path], office: str | None, key_file: str | Path | None,
+                      noted: list[tuple[str, int, str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Add each backup's audit head (authenticated header) of this office to noted; the files
+        checked and those that could not be read (no key, damaged)."""
+        if not files:
+            return (), ()
+        key: bytes | None
+        try:
+            key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
+        except ShebaoError:
+            key = None
+        checked: list[str] = []
+        unchecked: list[str] = []
+        for path in files:
+            try:
+                header = fmt.read_header(path)[0]
+                if header.get("office") != office:
+                    continue  # another office's backup in the same folder
+                if key is None:
+                    unchecked.append(path.name)
+                    continue
+                header = fmt.authentic_header(path, key)
+            except ShebaoError:
+                unchecked.append(path.name)
+                continue
+            head = audit_heads.as_head(header.get("audit_head"))
+            if head is not None:
+                noted.append((path.name, head[0], head[1], "backup"))
+                checked.append(path.name)
+        return tuple(checked), tuple(unchecked)
 
     def head(self) -> tuple[int, str]:
         """The newest entry's sequence number and hash (to note down as an anchor)."""
@@ -159,6 +269,16 @@ class AuditService:
                               e.worker_id, _masked(e.before_json, reveal), _masked(e.after_json, reveal),
                               e.note if reveal else scrub(e.note))
                     for e in s.scalars(q.limit(max(1, min(limit, 10000))))]
+
+
+def _restore_span(after: str | None) -> tuple[int, int]:
+    """(seq restored to, seq of the trail replaced) of a restore entry: heads between were lost."""
+    data = json.loads(after or "{}")
+    restored = audit_heads.as_head(data.get("restored_head"))
+    replaced = audit_heads.as_head(data.get("replaced_head"))
+    if restored is None or replaced is None:
+        return (0, 0)
+    return (restored[0], replaced[0])
 
 
 def _date(value: dt.date | str | None, field: str) -> dt.date | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from desktop.core import audit
+from desktop.core import audit, audit_heads
 from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, DatabaseDamaged, IntegrityFailure, InvalidInput
 from desktop.core.progress import Progress
@@ -115,6 +115,7 @@ class BackupService:
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
             header = fmt.encrypt_file(dump, target, key, meta, progress)
+        self._note_head(office, header.get("audit_head"))
         return BackupResult(target, target.stat().st_size, str(header["plaintext_sha256"]), key_path,
                             fmt.fingerprint(key), created)
 
@@ -143,6 +144,17 @@ class BackupService:
             removed.append(old)
         return BackupResult(result.file, result.size, result.sha256, result.key_file,
                             result.key_fingerprint, result.key_created, tuple(removed))
+
+    def _note_head(self, office: str | None, value: Any) -> None:
+        """Keep the audit head a backup holds (audit verify checks the chain still has it)."""
+        head = audit_heads.as_head(value)
+        if office is None or head is None:
+            return
+        try:
+            with self._ledger.write(checked=False) as s:
+                audit_heads.record_seen(s, office, head, "backup", self._ledger.now().replace(tzinfo=None))
+        except (DatabaseDamaged, Conflict):  # a backup of a damaged or busy database is still a backup
+            pass
 
     def _remember_folder(self, folder: Path) -> None:
         """Note where the daily backups go, so that a recovery finds them (written when it changes)."""
@@ -218,6 +230,8 @@ class BackupService:
         before = self._ledger.sync.state_now() if existing == header.get("office") else None
         restorer = self._ledger.actor
         damaged = self._ledger.damage is not None
+        # the head of the trail being replaced: heads peers saw of it are not on the restored trail
+        replaced = self._ledger.audit.head() if readable else None
         kept: Path | None = None
         now = self._ledger.now()
         stamp = now.strftime("%Y%m%d-%H%M%S")
@@ -225,7 +239,7 @@ class BackupService:
             kept = self.backup(path.with_name(f"{path.stem}.before-restore-{stamp}.sbk"), key_file).file
         with tempfile.TemporaryDirectory(prefix="shebao-restore-", dir=self._work_dir()) as tmp:
             dump = Path(tmp) / "dump"
-            with dump.open("wb") as sink:
+            with os.fdopen(os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as sink:
                 fmt.decrypt_file(path, key, sink, progress)
             if self.dialect == "sqlite":
                 fmt.sqlite_check(dump)
@@ -249,7 +263,9 @@ class BackupService:
             audit.act_as(s, restorer)
             audit.record_event(self._ledger, s, "backup", "restored", {
                 "file": path.name, "created": header.get("created"), "sha256": header.get("plaintext_sha256"),
-                "restored_at": self._ledger.now().isoformat(timespec="seconds")})
+                "restored_at": self._ledger.now().isoformat(timespec="seconds"),
+                "restored_head": header.get("audit_head"),
+                "replaced_head": {"seq": replaced[0], "hash": replaced[1]} if replaced else None})
         missing = self._ledger.sync.after_restore(*before) if before is not None else None
         return RestoreResult(path, header.get("office"), str(header.get("created")),
                              str(header.get("schema")), kept, missing)

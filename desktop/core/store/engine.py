@@ -25,6 +25,7 @@ from desktop.core.errors import (
     ShebaoError,
 )
 from desktop.core.paths import default_database
+from desktop.core.private import create_private
 from desktop.core.progress import StageNote
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
@@ -137,6 +138,7 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(database))  # a new database (and so its -wal, -shm) owner-only
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

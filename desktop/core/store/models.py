@@ -374,6 +374,31 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditSeenHead(Base):
+    """An audit head of another office (or of this one, in a backup) as this office saw it: the
+    sender's head in each sync file it imported, the head in each backup it checked."""
+
+    __tablename__ = "audit_seen_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(20), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(10))  # sync | backup
+
+
+class AuditAttestedHead(Base):
+    """A head of THIS office's audit trail that another office says it saw (from its sync files):
+    our chain must still hold that entry with that hash."""
+
+    __tablename__ = "audit_attested_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    by_office: Mapped[str] = mapped_column(String(20), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class PendingAction(Base):
     """An action a clerk asked for that waits for a supervisor's approval (or refusal)."""
 

@@ -61,6 +61,7 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
     if not rows:
         return
     conn = session.connection()
+    audit.mark_bulk(session, table)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(_marks(conn, len(columns)))})"
     named = conn.dialect.paramstyle == "named"
     for i in range(0, len(rows), _CHUNK):

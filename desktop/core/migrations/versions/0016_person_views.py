@@ -1,7 +1,7 @@
 """person_view: who viewed, printed or exported a person's record, when and where
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-05
 
 Only added: one new table (no table is rebuilt). Not synced, not in the hash-chained audit trail.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

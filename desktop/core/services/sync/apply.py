@@ -28,9 +28,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
-from desktop.core import audit
+from desktop.core import audit, audit_heads
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
 from desktop.core.keys import office_decryption_keys
+from desktop.core.private import write_private
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import (
@@ -177,7 +178,7 @@ class Importer:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(raw)
+            write_private(tmp, raw)
             os.replace(tmp, target)
         except OSError as exc:  # the import itself is done; a recovery would name the file
             log.warning("could not keep a copy of the imported sync file: %s", exc)
@@ -271,6 +272,7 @@ class Importer:
             sp.last_import_at = now
             s.add(SyncFile(sha256=digest, direction="in", peer=sender, changes=sum(len(x.changes) for x in segments),
                            applied=len(incoming), at=now))
+            audit_heads.receive(s, h, own, now)
             s.flush()
             gaps = find_gaps(s, own)
         return ImportResult(sender, len(incoming), already, conflicts, newly_held, tuple(gaps), digest)

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.core import audit_heads
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.keys import Signer, office_signer
+from desktop.core.private import write_private
 from desktop.core.security import ADMIN, COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import Progress, clocks, new_peer, ranges, without_gc
@@ -90,6 +92,8 @@ class Exporter:
                 "full": full, "has": vector,
                 "ranges": ranges(segments),
                 "counts": {"segments": len(segments), "changes": sum(len(x.changes) for x in segments)},
+                # this office's audit head, and the heads it saw of each destination (audit_heads)
+                **audit_heads.manifest_heads(s, (d.code for d in dests)),
             }
             if progress:
                 progress(1, 3)
@@ -97,7 +101,7 @@ class Exporter:
                                  {d.code: str(d.enc_public_key) for d in dests}, office_signer(office))
             digest = hashlib.sha256(raw).hexdigest()
             tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(raw)
+            write_private(tmp, raw)
             os.replace(tmp, target)
             for d in dests:
                 peer = peers.get(d.code) or new_peer(s, d.code)

@@ -1,0 +1,249 @@
+"""Replay the audit trail against the ledger: every row must be the last state the trail recorded.
+
+One pass over the trail (in sequence order) builds, for every row of every audited table, what the
+trail says it is now: the `after` of its insert with the updates' `after` values laid over it, or
+-- for a row inserted in bulk -- the bulk entry's short hash of the row's snapshot followed by the
+updates since. Then one pass per table over the current rows compares (the same snapshot as the
+trail takes, `audit.row_snapshot`): a row with no entry, an entry whose row is gone without a
+delete, or a value that differs is tampering, named by table, row and the first differing field.
+A row inserted in bulk is taken back through its updates (their `before` values) to its state at
+the insert, and every bulk entry's SHA-256 over its rows' snapshots must come out again.
+
+Entries written before bulk entries named their rows cannot prove those rows: a row with no entry
+in a table that has such an old bulk entry, or whose first entry is an update, is counted as "not
+provable" (a number in the verdict), not as tampering -- up to as many rows as those old entries
+inserted; rows beyond that (the newest ids) are reported as inserted outside the program.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.core.audit import NOT_AUDITED, REDACTED, SHORT, mapper_of, parse_ranges, plain
+from desktop.core.messages import field_label, render
+from desktop.core.store.models import AuditEntry, Base
+
+# program_release: which program versions opened the file, written as it opens (before any sign-in).
+_IGNORED = NOT_AUDITED | {"alembic_version", "program_release"}
+_AS_IS = frozenset({int, str, bool, float, type(None)})
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One row that is not what the trail says: reason key, table, row id, field (or "")."""
+
+    reason: str  # audit.row_changed | audit.row_unrecorded | audit.row_missing | audit.row_deleted | audit.bulk_changed
+    table: str
+    row: str
+    field: str = ""
+
+    @property
+    def key(self) -> str:
+        """The message key (a changed row of a bulk import names no field)."""
+        return "audit.row_changed_bulk" if self.reason == "audit.row_changed" and not self.field else self.reason
+
+    def message(self, lang: str = "zh") -> str:
+        """The problem in words."""
+        return render(self.key, lang, table=self.table, row=self.row,
+                      field=field_label(self.field, lang) if self.field else "")
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """What the replay found: rows compared, rows that cannot be proven (old trail), problems."""
+
+    rows: int
+    not_provable: int
+    problems: tuple[RowProblem, ...]
+    total_problems: int
+
+    @property
+    def valid(self) -> bool:
+        return self.total_problems == 0
+
+
+@dataclass(slots=True)
+class _Row:
+    state: dict[str, Any] | None = None  # the full state, when the trail holds it
+    bulk: tuple[int, int] | None = None  # (bulk entry seq, index) when inserted in bulk
+    updates: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # since the bulk
+    deleted: dict[str, Any] | None = None  # the state the delete entry recorded
+    unknown: bool = False  # first seen in an update or delete: its insert is not provable
+
+
+@dataclass(slots=True)
+class _Bulk:
+    table: str
+    ids: list[int]
+    sha: str
+    shorts: str
+    columns: tuple[str, ...] | None  # the columns its snapshots had (None: all, as in the first version)
+    lines: dict[int, str] = field(default_factory=dict)
+
+
+class _Found:
+    def __init__(self, keep: int = 20) -> None:
+        self.items: list[RowProblem] = []
+        self.total = 0
+        self._keep = keep
+
+    def add(self, problem: RowProblem) -> None:
+        self.total += 1
+        if len(self.items) < self._keep:
+            self.items.append(problem)
+
+
+def audited_tables() -> list[str]:
+    """The tables whose rows the trail covers, in a fixed order."""
+    return sorted(t for t in Base.metadata.tables if t not in _IGNORED and mapper_of(t) is not None)
+
+
+def _first_difference(current: dict[str, Any], recorded: dict[str, Any], order: list[str]) -> str | None:
+    """The first column whose value differs. Only columns both have are compared: a column a
+    migration added since the entry, or dropped, is not a change."""
+    for name in order:
+        if name in recorded and current[name] != recorded[name]:
+            return name
+    return None
+
+
+def _entries(s: Session) -> Iterator[tuple[int, str, str, str | None, str | None, str | None]]:
+    stmt = (select(AuditEntry.seq, AuditEntry.action, AuditEntry.table_name, AuditEntry.row_id,
+                   AuditEntry.before_json, AuditEntry.after_json)
+            .where(AuditEntry.action.in_(("insert", "update", "delete", "bulk_insert")))
+            .order_by(AuditEntry.seq).execution_options(yield_per=5000))
+    for seq, action, table, row_id, before, after in s.execute(stmt):
+        yield int(seq), str(action), str(table), row_id, before, after
+
+
+def replay(s: Session) -> RowCheck:
+    """Compare every audited row with the last state the trail recorded for it (see the module)."""
+    tables = set(audited_tables())
+    rows: dict[str, dict[str, _Row]] = {t: {} for t in tables}
+    bulks: dict[int, _Bulk] = {}
+    old_bulk: dict[str, int] = {}  # rows inserted by old-style bulk entries, by table
+    for seq, action, table, row_id, before_text, after_text in _entries(s):
+        if table not in tables:
+            continue
+        known = rows[table]
+        if action == "bulk_insert":
+            after = json.loads(after_text or "{}")
+            if "ids" not in after:
+                rows_in = after.get("rows")
+                old_bulk[table] = old_bulk.get(table, 0) + (rows_in if isinstance(rows_in, int) else 0)
+                continue
+            ids = parse_ranges(str(after["ids"]))
+            cols = after.get("columns")
+            bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")), str(after.get("row_hashes", "")),
+                               tuple(str(cols).split(",")) if cols else None)
+            for i, bid in enumerate(ids):
+                known[str(bid)] = _Row(bulk=(seq, i))
+            continue
+        key = str(row_id)
+        if action == "insert":
+            known[key] = _Row(state=json.loads(after_text or "{}"))
+            continue
+        row = known.get(key)
+        if row is None:
+            row = known[key] = _Row(unknown=True)
+        if action == "update":
+            after = json.loads(after_text or "{}")
+            if row.state is not None:
+                row.state.update(after)
+            elif row.bulk is not None:
+                row.updates.append((json.loads(before_text or "{}"), after))
+        else:  # delete
+            row.deleted = json.loads(before_text or "{}")
+    found = _Found()
+    compared = unprovable = 0
+    for table in sorted(tables):
+        known = rows.pop(table)
+        mapper = mapper_of(table)
+        assert mapper is not None
+        attrs = list(mapper.column_attrs)
+        names = [a.key for a in attrs]
+        keys = [names.index(str(c.key)) for c in mapper.primary_key]
+        hidden = [k for t, k in REDACTED if t == table]  # as the trail's snapshots have them
+        stmt = select(*(a.columns[0] for a in attrs)).order_by(*mapper.primary_key).execution_options(yield_per=5000)
+        for values in s.execute(stmt):
+            rid = ",".join(str(values[i]) for i in keys)
+            compared += 1
+            row = known.pop(rid, None)
+            if row is None:
+                if old_bulk.get(table, 0) > 0:  # (more rows than the old entries inserted: found)
+                    old_bulk[table] -= 1
+                    unprovable += 1
+                else:
+                    found.add(RowProblem("audit.row_unrecorded", table, rid))
+                continue
+            if row.deleted is not None:
+                found.add(RowProblem("audit.row_deleted", table, rid))
+                continue
+            current = {k: v if type(v) in _AS_IS else plain(v) for k, v in zip(names, values, strict=True)}
+            for name in hidden:
+                if current.get(name) is not None:
+                    current[name] = "***"
+            if row.state is not None:
+                diff = _first_difference(current, row.state, names)
+                if diff is not None:
+                    found.add(RowProblem("audit.row_changed", table, rid, diff))
+            elif row.bulk is not None:
+                problem = _back_to_bulk(table, rid, current, row, bulks, names)
+                if isinstance(problem, RowProblem):
+                    found.add(problem)
+                elif problem is not None:  # "not provable"
+                    unprovable += 1
+            else:
+                old_bulk[table] = old_bulk.get(table, 0) - 1
+                unprovable += 1
+        for rid, row in known.items():
+            if row.deleted is None:
+                found.add(RowProblem("audit.row_missing", table, rid))
+            elif row.bulk is not None:
+                _back_to_bulk(table, rid, row.deleted, row, bulks, names)
+        for bseq, bulk in bulks.items():
+            if bulk.table != table or len(bulk.lines) != len(bulk.ids):
+                continue
+            digest = hashlib.sha256()
+            for i in range(len(bulk.ids)):
+                digest.update(bulk.lines[i].encode("utf-8") + b"\n")
+            if digest.hexdigest() != bulk.sha:
+                found.add(RowProblem("audit.bulk_changed", table, str(bseq)))
+    return RowCheck(compared, unprovable, tuple(found.items), found.total)
+
+
+def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks: dict[int, _Bulk],
+                  order: list[str]) -> RowProblem | str | None:
+    """Take a bulk-inserted row back through its updates to its state at the insert and check it
+    against the bulk entry's short hash (kept for the entry's SHA-256 over all its rows).
+
+    Returns the problem, None, or "not provable" when a column the entry hashed is gone (dropped
+    by a migration since)."""
+    assert row.bulk is not None
+    seq, index = row.bulk
+    bulk = bulks[seq]
+    if row.updates or bulk.columns is not None:
+        state = dict(state)
+    for before, after in reversed(row.updates):
+        for name in order:
+            if name in after and name in state and state[name] != after[name]:
+                return RowProblem("audit.row_changed", table, rid, name)
+        state.update(before)
+    if bulk.columns is not None and state.keys() != set(bulk.columns):
+        if not state.keys() >= set(bulk.columns):
+            return "not provable"
+        state = {c: state[c] for c in bulk.columns}  # (a column added since is not in the hash)
+    line = _dumps(state)  # (the values are plain already: the same text as audit.row_line)
+    bulk.lines[index] = line
+    short = bulk.shorts[index * SHORT:(index + 1) * SHORT]
+    if hashlib.sha256(line.encode("utf-8")).hexdigest()[:SHORT] != short:
+        return RowProblem("audit.row_changed", table, rid, "")
+    return None
