@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import threading
@@ -38,6 +39,7 @@ from desktop.core.store.models import AuditHead, UserAccount
 if TYPE_CHECKING:
     from desktop.core.services.users import AccountInfo
 
+log = logging.getLogger(__name__)
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
 # Ledger.open runs SQLite's quick_check before anything else on a SQLite file up to this size
 # (the command line; the window opens without it and runs it on the runner with progress). It
@@ -133,7 +135,35 @@ class Ledger:
         chosen = as_clock(clock)
         engine, damage = open_checked(target, progress, chosen,
                                       check if check is not None else CHECK_ON_OPEN_BYTES)
-        return cls(engine, chosen, damage)
+        ledger = cls(engine, chosen, damage)
+        if damage is None:
+            ledger.keys_out_if_unlocked()
+        return ledger
+
+    def keys_out_if_unlocked(self) -> bool:
+        """Move private keys still in the office row to the key store when it can be opened without
+        asking (DPAPI, or a passphrase given or in SHEBAO_KEY_PASSPHRASE): `office.take_keys_out`.
+        True when keys were moved. A store that refuses (a wrong passphrase) leaves them where they
+        are, for `shebao doctor` to report and `shebao office keys move` to do."""
+        from desktop.core import keystore
+        from desktop.core.errors import ShebaoError
+        from desktop.core.store.models import Office
+
+        try:
+            with self._sessions() as s:
+                row = s.execute(select(Office.private_key, Office.enc_private_key)).first()
+        except (DBAPIError, sqlite3.Error):
+            return False
+        if row is None or not (row[0] or row[1]):
+            return False
+        store = keystore.open_store()
+        if store.backend == keystore.FILE_BACKEND and keystore.passphrase_given() is None and not store.unlocked():
+            return False
+        try:
+            return bool(self.office.take_keys_out().moved)
+        except ShebaoError as exc:
+            log.warning("office keys left in the database: %s", exc.message("en"))
+            return False
 
     # -- damage ---------------------------------------------------------------------------
 

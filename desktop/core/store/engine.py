@@ -31,7 +31,7 @@ from desktop.core.store.health import Health, check_sqlite, damage_of, is_corrup
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0013"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # How long a SQLite connection waits for another program's write to end before giving up ("database
 # is locked"; the ledger reports it as a Conflict: another program holds the database, try again).
@@ -67,6 +67,9 @@ def database_url(target: str | os.PathLike[str] | None) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    # What is deleted or overwritten is zeroed in the file, not left in free pages (a private key
+    # moved out of the database must not stay readable there).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA busy_timeout={int(busy_seconds() * 1000)}")
