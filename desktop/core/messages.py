@@ -111,6 +111,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     # the key store (private keys out of the database)
     "key_passphrase": ("密钥口令", "key passphrase"),
     "new_key_passphrase": ("新密钥口令", "new key passphrase"),
+    "key_passphrase_file": ("口令文件", "passphrase file"),
+    "old_file": ("原口令文件", "old passphrase file"),
+    "new_file": ("新口令文件", "new passphrase file"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -515,6 +518,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "keys.passphrase_differ": ("两次输入的新口令不一致", "the two new passphrases differ"),
     "keys.no_passphrase": ("密钥库由 {backend} 保护，没有口令可改", "the key store is protected by {backend}: it has no passphrase to change"),
     "keys.missing": ("密钥库（{folder}）中没有密钥 {key_id}：请从密钥文件夹的备份中恢复", "key {key_id} is not in the key store ({folder}): restore the key folder from its backup"),
+    "keys.passphrase_file": ("无法读取口令文件 {file}", "the passphrase file {file} cannot be read"),
+    "keys.new_missing": ("没有给出新口令：用 --new-file 文件、环境变量 SHEBAO_KEY_NEW_PASSPHRASE，或在终端输入", "no new passphrase: give --new-file FILE or SHEBAO_KEY_NEW_PASSPHRASE, or type it at a terminal"),
     "keys.row_bad": ("数据库中机构 {office} 的私钥无法读取，未移入密钥库", "the private keys of office {office} in the database cannot be read; nothing was moved"),
     "keys.damaged": ("密钥库中的文件 {file} 已损坏或不是密钥文件", "{file} in the key store is damaged or not a key file"),
     "doctor.keys.in_db": ("机构 {office} 的私钥仍保存在数据库中（复制数据库即可取得）", "the private keys of office {office} are still in the database (anyone with a copy has them)"),

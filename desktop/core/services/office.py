@@ -273,6 +273,36 @@ class OfficeService:
         with a copy of the file, so this is the place where they are replaced by new ones."""
         return result
 
+    def keys_locked(self) -> str | None:
+        """Whether the window should ask an administrator for the key store's passphrase: "new" (no
+        store yet: the passphrase to set it up with), "locked" (a store nothing here opens yet), None
+        (no need: DPAPI, the passphrase in SHEBAO_KEY_PASSPHRASE or already given, or no office)."""
+        from desktop.core import keystore
+
+        store = keystore.open_store()
+        if store.backend != keystore.FILE_BACKEND or keystore.passphrase_given() is not None:
+            return None
+        if not store.exists():
+            return "new"
+        return None if store.unlocked() else "locked"
+
+    def unlock_keys(self, passphrase: str) -> KeysMoved:
+        """An administrator gives the key store's passphrase (the window's prompt): it must open the
+        store (or, for a store still to be set up, be long enough); it is kept for this process, and
+        keys still in the database are then moved out (`take_keys_out`)."""
+        from desktop.core import keystore
+
+        self._ledger.require(ADMIN)
+        store = keystore.open_store()
+        if store.exists():
+            store.unlock(passphrase)
+        else:
+            keystore.check_new_passphrase(passphrase)
+        keystore.give_passphrase(passphrase)
+        if not self.exists():
+            return KeysMoved((), str(store.path), False)
+        return self.take_keys_out()
+
     def change_key_passphrase(self, old: str | None, new: str | None) -> int:
         """Re-encrypt every key in the key store under a new passphrase (an administrator; the old one
         must open it, the new one has at least 12 characters); returns how many keys."""
