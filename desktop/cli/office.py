@@ -218,6 +218,8 @@ def _keys_status(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, 
 
 def _keys_move(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     done = ledger.office.move_out()
+    if not done.moved and ledger.keys_moved_on_open is not None:  # moved as the database was opened
+        done = ledger.keys_moved_on_open
     return {"key_store": {"folder": done.folder, "moved": list(done.moved), "scrubbed": done.scrubbed}}
 
 

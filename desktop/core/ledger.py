@@ -37,6 +37,7 @@ from desktop.core.store.health import (
 from desktop.core.store.models import AuditHead, UserAccount
 
 if TYPE_CHECKING:
+    from desktop.core.services.office import KeysMoved
     from desktop.core.services.users import AccountInfo
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class Ledger:
         self._clock = as_clock(clock)
         self.damage: Health | None = damage  # what a check found wrong: then nothing is written
         self.actor: Actor | None = None
+        self.keys_moved_on_open: KeysMoved | None = None  # what `keys_out_if_unlocked` did when opened
         self.counter = counter_name()
         self._guarded: tuple[bool, float] = (False, 0.0)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -160,7 +162,8 @@ class Ledger:
         if store.backend == keystore.FILE_BACKEND and keystore.passphrase_given() is None and not store.unlocked():
             return False
         try:
-            return bool(self.office.take_keys_out().moved)
+            self.keys_moved_on_open = self.office.take_keys_out()
+            return bool(self.keys_moved_on_open.moved)
         except ShebaoError as exc:
             log.warning("office keys left in the database: %s", exc.message("en"))
             return False
