@@ -103,7 +103,10 @@ def test_a_new_office_asks_for_the_new_passphrase_twice(tmp_path: Path, qtbot: A
     assert keystore.passphrase_given() == "new office passphrase"
     office = startup.dialog
     qtbot.addWidget(office)
+    assert startup.window is not None
+    qtbot.addWidget(startup.window)
     office.reject()
+    startup.window.close()
     runner.wait()
     assert startup.ledger is not None
     startup.ledger.close()
