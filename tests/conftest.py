@@ -70,9 +70,15 @@ def _key_dir_from(monkeypatch: pytest.MonkeyPatch, folder: Path, seed: Path | No
 @pytest.fixture(scope="session", autouse=True)
 def session_key_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The key store of offices made once per test process (session fixtures set it while they make
-    them: see `keys_in`); every module's store starts as a copy of it."""
+    them: see `keys_in`); every module's store starts as a copy of it. It is set up here, so every
+    copy has the same salt and the passphrase is turned into a key once per test process (scrypt
+    takes most of a second)."""
+    from desktop.core import keystore
+
     with pytest.MonkeyPatch.context() as mp:
-        yield _key_dir_from(mp, tmp_path_factory.mktemp("keys-session") / "store", None)
+        folder = _key_dir_from(mp, tmp_path_factory.mktemp("keys-session") / "store", None)
+        keystore.KeyStore(folder).create()
+        yield folder
 
 
 @pytest.fixture(scope="module", autouse=True)

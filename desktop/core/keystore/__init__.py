@@ -281,9 +281,10 @@ class KeyStore:
         if self.backend == FILE_BACKEND:
             self._key(passphrase)
 
-    def _create(self) -> None:
+    def create(self) -> None:
         """Set the store up: the directory (0700) and store.json (for the file backend: a new salt
-        and the check value under the passphrase in force, which must be long enough)."""
+        and the check value under the passphrase in force, which must be long enough). A key kept
+        in a store not yet set up sets it up first."""
         self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         if os.name != "nt":
             os.chmod(self.path, 0o700)
@@ -320,7 +321,7 @@ class KeyStore:
         from desktop.core.keys import key_id as make_id
 
         if not self.exists():
-            self._create()
+            self.create()
         kid = make_id(public_pem(private))
         if self.has(kid):
             return kid
