@@ -55,12 +55,17 @@ EMPLOYER_2 = _uscc("91360100MA35F8A2X")
 KEY_PASSPHRASE = "test key passphrase 2026"
 
 
-def _key_dir_from(monkeypatch: pytest.MonkeyPatch, folder: Path, seed: Path | None) -> Path:
-    """Point SHEBAO_KEY_DIR at `folder`, first given a copy of the store `seed` (when it exists)."""
+def _key_dir_from(monkeypatch: pytest.MonkeyPatch, folder: Path, *seeds: Path) -> Path:
+    """Point SHEBAO_KEY_DIR at `folder`, first given a copy of the stores `seeds` (the first one's
+    store.json; they share its salt, see session_key_store)."""
     from desktop.core import keystore
 
-    if seed is not None and seed.is_dir():
-        shutil.copytree(seed, folder)
+    folder.mkdir(mode=0o700)
+    for seed in seeds:
+        if seed.is_dir():
+            for file in seed.iterdir():
+                if not (folder / file.name).exists():
+                    shutil.copy2(file, folder / file.name)
     monkeypatch.setenv("SHEBAO_KEY_DIR", str(folder))
     monkeypatch.setenv("SHEBAO_KEY_PASSPHRASE", KEY_PASSPHRASE)
     keystore.give_passphrase(None)
@@ -76,7 +81,7 @@ def session_key_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     from desktop.core import keystore
 
     with pytest.MonkeyPatch.context() as mp:
-        folder = _key_dir_from(mp, tmp_path_factory.mktemp("keys-session") / "store", None)
+        folder = _key_dir_from(mp, tmp_path_factory.mktemp("keys-session") / "store")
         keystore.KeyStore(folder).create()
         yield folder
 
@@ -89,14 +94,16 @@ def module_key_store(session_key_store: Path, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture(autouse=True)
-def key_store(module_key_store: Path, tmp_path_factory: pytest.TempPathFactory,
+def key_store(module_key_store: Path, session_key_store: Path, tmp_path_factory: pytest.TempPathFactory,
               monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test keeps its office keys in a key store of its own (a copy of its module's, so the
     offices its module's fixtures made still sign), opened with KEY_PASSPHRASE from the environment
     (a command line run in a subprocess has it too)."""
     from desktop.core import keystore
 
-    yield _key_dir_from(monkeypatch, tmp_path_factory.mktemp("keys") / "store", module_key_store)
+    # the session's too: an office a session fixture made after this module's store was copied
+    yield _key_dir_from(monkeypatch, tmp_path_factory.mktemp("keys") / "store", module_key_store,
+                        session_key_store)
     keystore.give_passphrase(None)
 
 

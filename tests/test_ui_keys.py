@@ -86,6 +86,7 @@ def test_an_administrator_who_cancels_works_on_without_the_keys(
 def test_a_new_office_asks_for_the_new_passphrase_twice(tmp_path: Path, qtbot: Any,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     lock(monkeypatch)
+    monkeypatch.setenv("SHEBAO_KEY_DIR", str(tmp_path / "keys"))  # no key store yet
     runner = Runner()
     startup = Startup(tmp_path / "new.db", runner, ledger_factory=opener)
     startup.start()
