@@ -218,6 +218,7 @@ def test_changing_the_passphrase_keeps_the_keys_working(ledger: Ledger, person: 
     assert info.value.key == "keys.passphrase_short"
     kept = len(list(key_store.glob("*.key")))  # this office's two, and those the session's offices left
     assert kept >= 2 and ledger.office.change_key_passphrase(KEY_PASSPHRASE, new) == kept
+    assert not (key_store / ".previous").exists()  # the copies of the old files, kept until the change is done
     after = {p.name: p.read_bytes() for p in key_store.iterdir()}
     assert set(after) == set(before) and all(after[n] != before[n] for n in before)
     for file in key_store.iterdir():

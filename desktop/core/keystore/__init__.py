@@ -24,6 +24,7 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -373,7 +374,9 @@ class KeyStore:
 
     def change_passphrase(self, old: str | None, new: str | None) -> int:
         """Re-encrypt every key file under a new passphrase (the old one must open the store);
-        returns how many keys. Every new file is written before any is put in place."""
+        returns how many keys. Every new file is written before any is put in place, and the old
+        files are copied to `.previous/` first: a change cut short (power lost between the renames)
+        leaves them there to be put back (under the old passphrase); a finished one removes them."""
         if self.backend != FILE_BACKEND:
             raise InvalidInput("keys.no_passphrase", None, backend=self.backend)
         if not old:
@@ -384,6 +387,11 @@ class KeyStore:
         old_meta = self._meta()
         meta = {**old_meta, **self._sealed_meta(new)}
         derived = _derived[(_unb64(meta["kdf"]["salt"]).hex(), SCRYPT_N, SCRYPT_R, SCRYPT_P)]
+        previous = self.path / ".previous"
+        shutil.rmtree(previous, ignore_errors=True)
+        previous.mkdir(mode=0o700)
+        for file in [self.path / STORE_FILE, *(self.path / f"{kid}{KEY_SUFFIX}" for kid in keys)]:
+            shutil.copy2(file, previous / file.name)
         staged: list[tuple[Path, Path]] = []
         try:
             for kid, private in keys.items():
@@ -399,6 +407,7 @@ class KeyStore:
         finally:
             for temp, _file in staged:
                 temp.unlink(missing_ok=True)
+        shutil.rmtree(previous)
         give_passphrase(new)
         return len(keys)
 
