@@ -24,6 +24,10 @@ DEMO_DB = VENV / "demo-office.db"
 DEMO_PNG = VENV / "demo-office.png"  # the screen under Xvfb, a few seconds after the window shows
 SCREENSHOT_AFTER = 4  # seconds
 # The demo office's accounts (desktop/core/demo.py ACCOUNTS; tests/test_demo.py checks they agree).
+# The demo office's keys: a key store beside the demo database, under a published passphrase (it is
+# a made-up office; SHEBAO_KEY_DIR / SHEBAO_KEY_PASSPHRASE set beforehand win).
+DEMO_KEYS = VENV / "demo-keys"
+DEMO_KEY_PASSPHRASE = "Demo-Keys@0791"
 DEMO_SIGN_IN = "sign in as clerk / Counter@0791 (the counter) or admin / Nanchang@0791 (accounts, reference data)"
 IS_WINDOWS = os.name == "nt"
 
@@ -289,6 +293,8 @@ def create_demo_database() -> None:
 def run_demo() -> int:
     """Install, create the demo database and open the application window on it."""
     install("demo")
+    os.environ.setdefault("SHEBAO_KEY_DIR", str(DEMO_KEYS))
+    os.environ.setdefault("SHEBAO_KEY_PASSPHRASE", DEMO_KEY_PASSPHRASE)
     create_demo_database()
     xvfb = start_xvfb() if is_headless() else None
     python = str(venv_python())

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,69 @@ def _uscc(body17: str) -> str:
 
 EMPLOYER = _uscc("91360100MA35F7Q10")
 EMPLOYER_2 = _uscc("91360100MA35F8A2X")
+
+
+KEY_PASSPHRASE = "test key passphrase 2026"
+
+
+def _key_dir_from(monkeypatch: pytest.MonkeyPatch, folder: Path, *seeds: Path) -> Path:
+    """Point SHEBAO_KEY_DIR at `folder`, first given a copy of the stores `seeds` (the first one's
+    store.json; they share its salt, see session_key_store)."""
+    from desktop.core import keystore
+
+    folder.mkdir(mode=0o700)
+    for seed in seeds:
+        if seed.is_dir():
+            for file in seed.iterdir():
+                if not (folder / file.name).exists():
+                    shutil.copy2(file, folder / file.name)
+    monkeypatch.setenv("SHEBAO_KEY_DIR", str(folder))
+    monkeypatch.setenv("SHEBAO_KEY_PASSPHRASE", KEY_PASSPHRASE)
+    keystore.give_passphrase(None)
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_key_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The key store of offices made once per test process (session fixtures set it while they make
+    them: see `keys_in`); every module's store starts as a copy of it. It is set up here, so every
+    copy has the same salt and the passphrase is turned into a key once per test process (scrypt
+    takes most of a second)."""
+    from desktop.core import keystore
+
+    with pytest.MonkeyPatch.context() as mp:
+        folder = _key_dir_from(mp, tmp_path_factory.mktemp("keys-session") / "store")
+        keystore.KeyStore(folder).create()
+        yield folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_key_store(session_key_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The key store of offices a module's fixtures make (a copy of the session's)."""
+    with pytest.MonkeyPatch.context() as mp:
+        yield _key_dir_from(mp, tmp_path_factory.mktemp("keys-module") / "store", session_key_store)
+
+
+@pytest.fixture(autouse=True)
+def key_store(module_key_store: Path, session_key_store: Path, tmp_path_factory: pytest.TempPathFactory,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test keeps its office keys in a key store of its own (a copy of its module's, so the
+    offices its module's fixtures made still sign), opened with KEY_PASSPHRASE from the environment
+    (a command line run in a subprocess has it too)."""
+    from desktop.core import keystore
+
+    # the session's too: an office a session fixture made after this module's store was copied
+    yield _key_dir_from(monkeypatch, tmp_path_factory.mktemp("keys") / "store", module_key_store,
+                        session_key_store)
+    keystore.give_passphrase(None)
+
+
+@contextmanager
+def keys_in(folder: Path) -> Iterator[None]:
+    """Make offices with their keys in `folder` (a session fixture: the session's key store)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHEBAO_KEY_DIR", str(folder))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -105,7 +106,7 @@ def test_doctor_on_a_new_office_then_with_backups_and_a_wrong_clock(
     assert found == {"data": ("ok", "doctor.data.ok"), "forms": ("ok", "doctor.forms.ok"),
                      "fonts": ("ok", "doctor.fonts.ok"), "disk": found["disk"],
                      "database": ("ok", "doctor.db.ok"), "schema": ("ok", "doctor.schema.ok"),
-                     "keys": ("ok", "doctor.keys.ok"), "backup": ("warning", "doctor.backup.never"),
+                     "keys": ("ok", "doctor.keys.store_ok"), "backup": ("warning", "doctor.backup.never"),
                      "clock": ("ok", "doctor.clock.ok")}
     assert found["disk"][1] in ("doctor.disk.ok", "doctor.disk.low")
     # a week and a day later with no backup yet: a problem, with its fix in the text output
@@ -135,10 +136,10 @@ def test_doctor_finds_a_newer_schema_a_damaged_file_and_bad_keys(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "office.db"
     init(capsys, str(db))
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE office SET private_key = 'not a key'")
+    for key_file in Path(os.environ["SHEBAO_KEY_DIR"]).glob("*.key"):
+        key_file.write_text("not a key", encoding="utf-8")
     code, data, _ = run(capsys, "--db", str(db), "--json", "doctor", "--no-printers")
-    assert code == 4 and checks(data)["keys"] == ("problem", "doctor.keys.bad")
+    assert code == 4 and checks(data)["keys"] == ("problem", "doctor.keys.store_bad")
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     code, data, _ = run(capsys, "--db", str(db), "--json", "doctor", "--no-printers")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EMPLOYER, TODAY, _office
+from conftest import EMPLOYER, TODAY, _office, keys_in
 
 from desktop.core import security
 from desktop.core.ledger import Ledger
@@ -50,18 +50,21 @@ def posted(ledger: Ledger, person: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def staffed_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Made once per test process: the office, PERSON paying 2026-01..11, a statement, the staff."""
+def staffed_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory,
+                     session_key_store: Path) -> Path:
+    """Made once per test process: the office, PERSON paying 2026-01..11, a statement, the staff
+    (its keys in the session's key store)."""
     path = tmp_path_factory.mktemp("staffed") / "staffed.db"
     shutil.copy(sqlite_template, path)
     real, security.SCRYPT = security.SCRYPT, CHEAP
     try:
-        led = _office(Ledger.open(path, clock=lambda: TODAY))
-        led.workers.register_citizen(PERSON, "张三", "510107", "rural")
-        for month in range(1, 12):
-            led.contributions.record(PERSON, EMPLOYER, f"2026-{month:02d}", "8000")
-        led.documents.issue("statement", PERSON, "setup")
-        add_staff(led)
+        with keys_in(session_key_store):
+            led = _office(Ledger.open(path, clock=lambda: TODAY))
+            led.workers.register_citizen(PERSON, "张三", "510107", "rural")
+            for month in range(1, 12):
+                led.contributions.record(PERSON, EMPLOYER, f"2026-{month:02d}", "8000")
+            led.documents.issue("statement", PERSON, "setup")
+            add_staff(led)
         with led.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         led.close()

@@ -20,6 +20,7 @@ from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust
 
 from desktop.core import audit
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, ShebaoError
+from desktop.core.keys import office_decryption_keys, office_signer
 from desktop.core.ledger import Ledger
 from desktop.core.services.sync import Gap, ImportResult
 from desktop.core.store.models import Contribution, Employer, Office, Worker
@@ -162,7 +163,7 @@ def opened_segments(raw: bytes, reader: Ledger) -> tuple[dict[str, Any], list[Se
     """A file's manifest and segments, read with the receiving office's key."""
     opened = container.open_file(raw)
     o = office_row(reader)
-    return opened.header, container.decrypt(opened, o.code, str(o.enc_private_key))
+    return opened.header, container.decrypt(opened, o.code, office_decryption_keys(o))
 
 
 def repack(header: dict[str, Any], segments: list[Segment], signer: Ledger, reader: Ledger,
@@ -176,7 +177,7 @@ def repack(header: dict[str, Any], segments: list[Segment], signer: Ledger, read
     base.update(ranges=ranges, counts={"segments": len(segments), "changes": sum(len(x.changes) for x in segments)})
     base.update(manifest)
     to = office_row(reader)
-    return container.pack(base, segments, {to.code: str(to.enc_public_key)}, office_row(signer).private_key,
+    return container.pack(base, segments, {to.code: str(to.enc_public_key)}, office_signer(office_row(signer)),
                           fmt)
 
 
@@ -390,7 +391,7 @@ def test_older_file_lacking_fields_takes_defaults(abc: tuple[Ledger, Ledger, Led
     a, b, _ = abc
     register(a, ID_1, months=("2025-01",))
     header, segments = opened_segments(export(a, b, tmp_path, "f.sync").read_bytes(), b)
-    key = office_row(a).private_key
+    key = office_signer(office_row(a))
     resealed = []
     for seg in segments:
         rows = []
@@ -433,7 +434,7 @@ def _resigned_with(a: Ledger, b: Ledger, tmp_path: Path, table: str, field: str,
                 data[spec.names.index(field)] = value
                 c = [*c[:5], json.dumps(data, ensure_ascii=False, separators=(",", ":")), c[6]]
             rows.append(c)
-        resealed.append(container.seal(seg.origin, rows, office_row(a).private_key, seg.sealed_at))
+        resealed.append(container.seal(seg.origin, rows, office_signer(office_row(a)), seg.sealed_at))
     bad = tmp_path / f"bad-{table}-{field}.sync"
     bad.write_bytes(repack(header, resealed, a, b))
     return bad
@@ -503,7 +504,7 @@ def test_forged_segment_inside_a_signed_file(abc: tuple[Ledger, Ledger, Ledger],
     bad = tmp_path / "forged.sync"
     bad.write_bytes(repack(header, forged, a, b))
     refused(b, bad, "sync.segment_broken")
-    resigned = [container.seal(s.origin, s.changes, office_row(c).private_key, s.sealed_at) for s in forged]
+    resigned = [container.seal(s.origin, s.changes, office_signer(office_row(c)), s.sealed_at) for s in forged]
     bad.write_bytes(repack(header, resigned, a, b))
     refused(b, bad, "sync.segment_signature")
     _good(a, b, tmp_path)

@@ -56,8 +56,8 @@ def old_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Program:
     """One version of the `shebao` command line, run in its own process."""
 
-    def __init__(self, tree: Path, work: Path) -> None:
-        self.tree, self.work = tree, work
+    def __init__(self, tree: Path, work: Path, env: dict[str, str] | None = None) -> None:
+        self.tree, self.work, self.env = tree, work, env or {}
 
     def run(self, db: Path, *args: str, user: str = "chief", password: str = PASSWORD, new: str = PASSWORD,
             code: int = 0) -> Any:
@@ -65,7 +65,7 @@ class Program:
         an account made or a password changed here gets `new`."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHEBAO_")}
         env.update(PYTHONPATH=str(self.tree), SHEBAO_DB=str(db), PYTHONDONTWRITEBYTECODE="1",
-                   SHEBAO_USER=user, SHEBAO_PASSWORD=password, SHEBAO_NEW_PASSWORD=new)
+                   SHEBAO_USER=user, SHEBAO_PASSWORD=password, SHEBAO_NEW_PASSWORD=new, **self.env)
         done = subprocess.run([sys.executable, "-m", "desktop.cli", "--json", *args], cwd=self.work, env=env,
                               capture_output=True, text=True, timeout=180, check=False)
         assert done.returncode == code, (args, done.returncode, done.stdout, done.stderr)
@@ -76,7 +76,10 @@ class Program:
 def upgraded(old_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Two offices made by the previous release, what it said of them, then opened by this one."""
     work = tmp_path_factory.mktemp("offices")
-    old, new = Program(old_tree, work), Program(ROOT, work)
+    # this version keeps the offices' keys in a key store (its passphrase in the environment, as a
+    # nightly script would have it): they move out of the database when it is first opened
+    old, new = Program(old_tree, work), Program(ROOT, work, {"SHEBAO_KEY_DIR": str(work / "keys"),
+                                                             "SHEBAO_KEY_PASSPHRASE": "upgrade passphrase 2026"})
     a, b = work / "NC01.db", work / "JDZ01.db"
     for db, code, name, region, emp in ((a, "NC01", "南昌市社保局", "360100", EMPLOYER),
                                         (b, "JDZ01", "景德镇市社保局", "360200", EMP_B)):
@@ -158,6 +161,12 @@ def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: 
     assert applied is not None
     assert new.run(a, "audit", "verify")["valid"] is True
     assert new.run(upgraded["b"], "audit", "verify")["valid"] is True
+    for db in (a, upgraded["b"]):  # the keys moved out of the database on the first open
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT private_key, enc_private_key FROM office").fetchone() == (None, None)
+        status = new.run(db, "office", "keys", "status", user="admin")["key_store"]
+        assert status["in_database"] is False and status["unlocked"] is True
+        assert {k["key_id"] for k in status["stored"]} == {status["signing_key"], status["encryption_key"]}
 
 
 def test_the_previous_release_refuses_the_upgraded_database(upgraded: dict[str, Any]) -> None:

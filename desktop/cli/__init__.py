@@ -1,6 +1,6 @@
 """The `shebao` command line: a stable public interface over the same services as the window.
 
-Global options --db, --json and --lang may stand before or after the subcommand.
+Global options --db, --json, --lang and --key-passphrase-file may stand before or after the subcommand.
 Exit codes: 0 done, 2 invalid input, 3 refused by a rule, 4 conflict or integrity, 5 not allowed,
 1 anything else.
 
@@ -62,6 +62,10 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], help=zh_en("提示、帮助和输出的语言：zh 中文（默认），en 英文",
                                                               "language of help, messages and output: zh Chinese "
                                                               "(default), en English"))
+    p.add_argument("--key-passphrase-file", metavar="FILE",
+                   help=zh_en("从此文件读取机构密钥口令（文件仅本人可读；也可用环境变量 SHEBAO_KEY_PASSPHRASE）",
+                              "read the office key passphrase from this file (readable by you only; "
+                              "or SHEBAO_KEY_PASSPHRASE)"))
     p.add_argument("--version", action="version", version=f"shebao {__version__}",
                    help=zh_en("显示程序版本并退出", "show the program's version and exit"))
     sub = p.add_subparsers(dest="command", required=True)
@@ -98,6 +102,8 @@ def run(g: Globals, a: argparse.Namespace, clock: Clock | None = None) -> dict[s
     the command uses comes from `clock` (the wall clock when None)."""
     standalone = getattr(a, "standalone", None)
     a.output_lang = g.lang
+    if g.key_passphrase_file is not None:
+        office.give_passphrase_file(g.key_passphrase_file)
     if standalone is not None:
         result: dict[str, Any] = standalone(g.db, a, clock)
         return result

@@ -1,15 +1,19 @@
-"""`shebao init`, `shebao demo`, `shebao office identity|trust` and `shebao forms check`."""
+"""`shebao init`, `shebao demo`, `shebao office identity|trust|contact|keys` and `shebao forms check`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from desktop.cli import security
 from desktop.cli.texts import zh_en
+from desktop.core import keystore
 from desktop.core.clock import Clock
 from desktop.core.errors import InvalidInput
 from desktop.core.ledger import Ledger
@@ -82,6 +86,35 @@ def add_office_parsers(sub: Any) -> None:
                                           "0: never); shown without a value, changed with one (administrator)"))
     c.add_argument("minutes", nargs="?", help=zh_en("分钟数，0 到 1440", "minutes, 0 to 1440"))
     c.set_defaults(handler=_idle)
+    add_keys_parsers(grp)
+
+
+def add_keys_parsers(grp: Any) -> None:
+    """`office keys status|move|passphrase`."""
+    keys = grp.add_parser("keys", help=zh_en("机构私钥存放处（密钥库）：查看、从数据库移出、更改口令",
+                                            "where the office's private keys are kept (the key store): "
+                                            "show, move out of the database, change the passphrase")
+                          ).add_subparsers(dest="keys_action", required=True)
+    keys.add_parser("status", help=zh_en("密钥库的位置、保护方式、密钥编号、是否已解锁，数据库中是否仍有私钥",
+                                         "the key store's folder, protection, key ids, whether it is unlocked, "
+                                         "whether any private key is still in the database")
+                    ).set_defaults(handler=_keys_status)
+    keys.add_parser("move", help=zh_en("把仍在数据库中的私钥移入密钥库并清除数据库中的残留（需管理员和密钥口令）",
+                                       "move private keys still in the database to the key store and scrub the "
+                                       "database file (administrator, key passphrase)")
+                    ).set_defaults(handler=_keys_move)
+    c = keys.add_parser("passphrase", help=zh_en("更改密钥口令：用新口令重新加密每个密钥文件（需管理员）",
+                                                 "change the key passphrase: every key file encrypted again "
+                                                 "under the new one (administrator)"))
+    c.add_argument("--old-file", help=zh_en("从此文件读取原口令（默认：--key-passphrase-file、SHEBAO_KEY_PASSPHRASE "
+                                            "或在终端输入）",
+                                            "read the old passphrase from this file (default: "
+                                            "--key-passphrase-file, SHEBAO_KEY_PASSPHRASE or typed)"))
+    c.add_argument("--new-file", help=zh_en("从此文件读取新口令（默认：SHEBAO_KEY_NEW_PASSPHRASE 或在终端输入两次），"
+                                            "至少12个字符",
+                                            "read the new passphrase from this file (default: "
+                                            "SHEBAO_KEY_NEW_PASSPHRASE or typed twice); 12 characters or more"))
+    c.set_defaults(handler=_keys_passphrase)
 
 
 def add_forms_parsers(sub: Any) -> None:
@@ -95,6 +128,41 @@ def add_forms_parsers(sub: Any) -> None:
 def _before_init(a: argparse.Namespace) -> None:
     # an unacceptable first administrator is refused before anything is created
     security.check_first_admin((a.office, a.office_name))
+    new_store_passphrase()
+
+
+def read_passphrase_file(path: str, field: str = "key_passphrase_file") -> str:
+    """A passphrase kept in a file (its first line, without the line end)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput("keys.passphrase_file", field, file=path) from None
+    return text.splitlines()[0] if text.strip() else ""
+
+
+def give_passphrase_file(path: str) -> None:
+    """The global option --key-passphrase-file: the key store's passphrase for this run."""
+    keystore.give_passphrase(read_passphrase_file(path))
+
+
+def _typed_twice(prompt: str) -> str:
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次 again: ") != first:
+        raise InvalidInput("keys.passphrase_differ", "new_key_passphrase")
+    return first
+
+
+def new_store_passphrase() -> None:
+    """Before a command makes the office's first keys: a key store still to be set up needs a
+    passphrase of 12 characters or more (given, or typed twice at a terminal)."""
+    store = keystore.open_store()
+    if store.exists() or store.backend != keystore.FILE_BACKEND:
+        return
+    given = keystore.passphrase_given()
+    if given is None and sys.stdin.isatty():
+        given = _typed_twice("新密钥口令 new key passphrase: ")
+        keystore.give_passphrase(given)
+    keystore.check_new_passphrase(given)
 
 
 def _init(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -108,6 +176,7 @@ def _init(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 def _demo(db: str | None, a: argparse.Namespace, clock: Clock | None) -> dict[str, Any]:
     from desktop.core.demo import build_demo
 
+    new_store_passphrase()
     ledger = Ledger.open(db, clock=clock)
     security.sign_in(ledger, a)
     return build_demo(ledger, people=a.people, months=a.months)
@@ -151,3 +220,33 @@ def _contact(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
     given = {name: getattr(a, name) for name in CONTACT_FIELDS if getattr(a, name) is not None}
     contact = ledger.office.set_contact(**given) if given else ledger.office.contact()
     return {"contact": asdict(contact)}
+
+
+def _keys_status(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    st = ledger.office.key_status()
+    return {"key_store": {"folder": st.folder, "backend": st.backend, "unlocked": st.unlocked,
+                          "signing_key": st.signing_key, "encryption_key": st.encryption_key,
+                          "in_database": st.in_database,
+                          "stored": [{"key_id": k.key_id, "purpose": k.purpose} for k in st.stored]}}
+
+
+def _keys_move(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    done = ledger.office.move_out()
+    if not done.moved and ledger.keys_moved_on_open is not None:  # moved as the database was opened
+        done = ledger.keys_moved_on_open
+    return {"key_store": {"folder": done.folder, "moved": list(done.moved), "scrubbed": done.scrubbed}}
+
+
+def _keys_passphrase(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    old = read_passphrase_file(a.old_file, "old_file") if a.old_file else keystore.passphrase_given()
+    if old is None and sys.stdin.isatty():
+        old = getpass.getpass("原密钥口令 old key passphrase: ")
+    if old is None:
+        raise keystore.KeysLocked
+    new = read_passphrase_file(a.new_file, "new_file") if a.new_file else os.environ.get("SHEBAO_KEY_NEW_PASSPHRASE")
+    if new is None and sys.stdin.isatty():
+        new = _typed_twice("新密钥口令 new key passphrase: ")
+    if new is None:
+        raise InvalidInput("keys.new_missing", "new_key_passphrase")
+    count = ledger.office.change_key_passphrase(old, new)
+    return {"key_store": {"folder": str(keystore.open_store().path), "keys_reencrypted": count}}

@@ -56,11 +56,13 @@ class Globals:
     db: str | None
     json: bool
     lang: str
+    key_passphrase_file: str | None = None
 
 
 def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
-    """Take --db, --json and --lang out of argv wherever they stand."""
+    """Take --db, --json, --lang and --key-passphrase-file out of argv wherever they stand."""
     rest: list[str] = []
+    key_file: str | None = None
     db = os.environ.get("SHEBAO_DB")
     as_json = False
     lang = "zh"
@@ -73,12 +75,16 @@ def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
             break
         if a == "--json":
             as_json = True
-        elif a in ("--db", "--lang") and i + 1 < len(args):
+        elif a in ("--db", "--lang", "--key-passphrase-file") and i + 1 < len(args):
             if a == "--db":
                 db = args[i + 1]
-            else:
+            elif a == "--lang":
                 lang = args[i + 1]
+            else:
+                key_file = args[i + 1]
             i += 1
+        elif a.startswith("--key-passphrase-file="):
+            key_file = a.split("=", 1)[1]
         elif a.startswith("--db="):
             db = a[5:]
         elif a.startswith("--lang="):
@@ -88,7 +94,7 @@ def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
         i += 1
     if lang not in ("zh", "en"):
         lang = "zh"
-    return Globals(db, as_json, lang), rest
+    return Globals(db, as_json, lang, key_file), rest
 
 
 def label(key: str, parent: str, lang: str, missing: set[str] | None = None) -> str:

@@ -549,6 +549,20 @@ RESULT_LABELS: dict[str, Pair] = {
     "views.role": zh_en("角色", "role"),
     "what": zh_en("方式", "how"),
     "detail": zh_en("内容", "detail"),
+    # the key store
+    "key_store": zh_en("密钥库", "key store"),
+    "key_store.folder": zh_en("位置", "folder"),
+    "key_store.backend": zh_en("保护方式", "protection"),
+    "key_store.unlocked": zh_en("已解锁", "unlocked"),
+    "key_store.signing_key": zh_en("当前签名密钥", "current signing key"),
+    "key_store.encryption_key": zh_en("当前加密密钥", "current encryption key"),
+    "key_store.in_database": zh_en("数据库中仍有私钥", "private keys still in the database"),
+    "key_store.stored": zh_en("库中的密钥", "keys kept"),
+    "stored.key_id": zh_en("密钥编号", "key id"),
+    "stored.purpose": zh_en("用途", "purpose"),
+    "key_store.moved": zh_en("移入的密钥", "keys moved"),
+    "key_store.scrubbed": zh_en("数据库文件已清理", "database file scrubbed"),
+    "key_store.keys_reencrypted": zh_en("重新加密的密钥数", "keys encrypted again"),
 }
 
 # Dicts whose keys are data (column names, kinds), shown as they are.

@@ -45,7 +45,8 @@ NOT_AUDITED = AUDIT_TABLES | {"sync_state", "sync_change", "sync_segment", "sync
 # chain so that a look does not move the change mark every open window watches.
 NOT_AUDITED |= {"person_view"}
 # Values never copied into the trail (the trail is readable by supervisors).
-REDACTED = frozenset({("user_account", "password_hash"), ("office", "private_key")})
+REDACTED = frozenset({("user_account", "password_hash"), ("office", "private_key"),
+                      ("office", "enc_private_key")})
 _ENTRY: Table = AuditEntry.__table__  # type: ignore[assignment]
 _HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
 _FIELDS = ("seq", "at", "actor", "role", "counter", "action", "table_name", "row_id", "worker_id",

@@ -210,7 +210,6 @@ def _newest_program(engine: Any) -> str | None:
 
 def _office_checks(engine: Any, now: dt.datetime) -> list[Finding]:
     """The office's keys, its daily backups and the clock against the audit trail."""
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
@@ -222,23 +221,45 @@ def _office_checks(engine: Any, now: dt.datetime) -> list[Finding]:
         office = s.scalars(select(Office)).first()
         if office is None:
             return [Finding("keys", PROBLEM, "doctor.db.none", {"path": ""}, "doctor.fix.init")]
-        try:
-            signing = load_pem_private_key(office.private_key.encode(), None)
-            ok = signing.public_key().public_bytes(*_pem()) == office.public_key.encode()
-            if office.enc_private_key:
-                load_pem_private_key(office.enc_private_key.encode(), None)
-        except (ValueError, TypeError):
-            ok = False
-        if ok:
-            found.append(Finding("keys", OK, "doctor.keys.ok", {"office": office.code}))
-        else:
-            found.append(Finding("keys", PROBLEM, "doctor.keys.bad", {"office": office.code}, "doctor.fix.damaged"))
+        found.append(key_finding(office))
         setting = s.get(OfficeSetting, FOLDER_SETTING)
         last_at = s.scalar(select(func.max(AuditEntry.at)))
         code, created = office.code, office.created_at.date()
     found.append(_backup_finding(setting.value if setting else None, code, now.date(), created))
     found.append(_clock_finding(now, last_at))
     return found
+
+
+def key_finding(office: Any) -> Finding:
+    """Where the office's private keys are: still in the database (a problem: `office keys move`),
+    or in the key store, which holds both and opens with the passphrase in force (locked without
+    one: a warning, nothing checked)."""
+    from desktop.core import keystore
+    from desktop.core.errors import ShebaoError
+    from desktop.core.keys import key_id
+    from desktop.core.messages import Bilingual
+
+    if office.private_key or office.enc_private_key:
+        return Finding("keys", PROBLEM, "doctor.keys.in_db", {"office": office.code}, "doctor.fix.keys_move")
+    store = keystore.open_store()
+    params = {"office": office.code, "folder": str(store.path)}
+    wanted = [key_id(office.public_key)] + ([key_id(office.enc_public_key)] if office.enc_public_key else [])
+    try:
+        missing = [kid for kid in wanted if not store.has(kid)]
+        if missing:
+            raise keystore.KeyMissing(missing[0], store.path)
+        if not store.unlocked() and keystore.passphrase_given() is None:
+            return Finding("keys", WARNING, "doctor.keys.locked", params, "doctor.fix.keys_unlock")
+        signing = store.signing_key(wanted[0])
+        if signing.public_key().public_bytes(*_pem()) != office.public_key.encode():
+            raise keystore.KeyDamaged(f"{wanted[0]}.key")
+        for kid in wanted[1:]:
+            store.decryption_key(kid)
+    except ShebaoError as exc:
+        problem = Bilingual(exc.message("zh"), exc.message("en"))
+        return Finding("keys", PROBLEM, "doctor.keys.store_bad", {**params, "problem": problem},
+                       "doctor.fix.keys_store")
+    return Finding("keys", OK, "doctor.keys.store_ok", {**params, "backend": store.backend})
 
 
 def _pem() -> tuple[Any, Any]:

@@ -62,6 +62,11 @@ class KeySigner:
     def public_key(self) -> Ed25519PublicKey:
         return self._key.public_key()
 
+    @property
+    def private_key(self) -> Ed25519PrivateKey:
+        """The key itself (to keep it in the key store)."""
+        return self._key
+
     def sign(self, data: bytes) -> bytes:
         return self._key.sign(data)
 
@@ -87,26 +92,56 @@ def as_decryption_key(key: X25519PrivateKey | str) -> X25519PrivateKey:
 
 
 def office_signer(office: Office) -> Signer:
-    """The office's current signing key."""
-    return as_signer(office.private_key)
+    """The office's current signing key, from the key store (desktop/core/keystore) by the id of
+    the office's public key. A database from before the key store still holds it in its row until
+    `shebao office keys move` takes it out: then it is used from there."""
+    if office.private_key:
+        return as_signer(office.private_key)
+    from desktop.core.keystore import open_store
+
+    return KeySigner(open_store().signing_key(key_id(office.public_key)))
 
 
 def office_decryption_keys(office: Office) -> list[X25519PrivateKey]:
-    """The keys sync files to this office may be encrypted to, the current one first (none for an
-    office set up before sync existed that never made one)."""
-    return [as_decryption_key(office.enc_private_key)] if office.enc_private_key else []
+    """The keys sync files to this office may be encrypted to, the current one first, then the
+    office's older ones still in the key store, newest first (none for an office set up before sync
+    existed that never made one)."""
+    from desktop.core.keystore import ENCRYPT, open_store
+
+    store = open_store()
+    found: list[X25519PrivateKey] = []
+    current = key_id(office.enc_public_key) if office.enc_public_key else None
+    if office.enc_private_key:
+        found.append(as_decryption_key(office.enc_private_key))
+    elif current is not None:
+        found.append(store.decryption_key(current))
+    for entry in store.entries(office=office.code, purpose=ENCRYPT):
+        if entry.key_id != current:
+            found.append(store.decryption_key(entry.key_id))
+    return found
 
 
 def keep_new_keys(office: Office, signing: Ed25519PrivateKey, encryption: X25519PrivateKey) -> None:
-    """Keep the office's new private keys where its keys are kept and make them its current keys
-    (the office row's public keys follow). Called inside the write transaction that announces them;
-    the caller has already signed whatever the previous key must sign."""
-    pem = serialization.Encoding.PEM
-    office.private_key = signing.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()).decode()
+    """Keep the office's new private keys where its keys are kept (the key store, under the
+    office's code) and make them its current keys: the office row's public keys follow, and its row
+    holds no private key. Called inside the write transaction that announces them; the caller has
+    already signed whatever the previous key must sign. Refused (keystore.KeysLocked) before
+    anything changes when the store cannot be opened."""
+    from desktop.core.keystore import open_store
+
+    open_store().put(signing, office.code)
+    keep_encryption_key(office, encryption)
     office.public_key = signing.public_key().public_bytes(
-        pem, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    office.enc_private_key = encryption.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                                      serialization.NoEncryption()).decode()
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    office.private_key = None
+
+
+def keep_encryption_key(office: Office, encryption: X25519PrivateKey) -> None:
+    """Keep a new sync decryption key in the key store and make it the office's current one (an
+    office set up before sync existed makes its first one so)."""
+    from desktop.core.keystore import open_store
+
+    open_store().put(encryption, office.code)
     office.enc_public_key = encryption.public_key().public_bytes(
-        pem, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    office.enc_private_key = None

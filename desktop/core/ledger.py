@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import threading
@@ -36,8 +37,10 @@ from desktop.core.store.health import (
 from desktop.core.store.models import AuditHead, UserAccount
 
 if TYPE_CHECKING:
+    from desktop.core.services.office import KeysMoved
     from desktop.core.services.users import AccountInfo
 
+log = logging.getLogger(__name__)
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
 # Ledger.open runs SQLite's quick_check before anything else on a SQLite file up to this size
 # (the command line; the window opens without it and runs it on the runner with progress). It
@@ -87,6 +90,7 @@ class Ledger:
         self._clock = as_clock(clock)
         self.damage: Health | None = damage  # what a check found wrong: then nothing is written
         self.actor: Actor | None = None
+        self.keys_moved_on_open: KeysMoved | None = None  # what `keys_out_if_unlocked` did when opened
         self.counter = counter_name()
         self._guarded: tuple[bool, float] = (False, 0.0)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -135,7 +139,36 @@ class Ledger:
         chosen = as_clock(clock)
         engine, damage = open_checked(target, progress, chosen,
                                       check if check is not None else CHECK_ON_OPEN_BYTES)
-        return cls(engine, chosen, damage)
+        ledger = cls(engine, chosen, damage)
+        if damage is None:
+            ledger.keys_out_if_unlocked()
+        return ledger
+
+    def keys_out_if_unlocked(self) -> bool:
+        """Move private keys still in the office row to the key store when it can be opened without
+        asking (DPAPI, or a passphrase given or in SHEBAO_KEY_PASSPHRASE): `office.take_keys_out`.
+        True when keys were moved. A store that refuses (a wrong passphrase) leaves them where they
+        are, for `shebao doctor` to report and `shebao office keys move` to do."""
+        from desktop.core import keystore
+        from desktop.core.errors import ShebaoError
+        from desktop.core.store.models import Office
+
+        try:
+            with self._sessions() as s:
+                row = s.execute(select(Office.private_key, Office.enc_private_key)).first()
+        except (DBAPIError, sqlite3.Error):
+            return False
+        if row is None or not (row[0] or row[1]):
+            return False
+        store = keystore.open_store()
+        if store.backend == keystore.FILE_BACKEND and keystore.passphrase_given() is None and not store.unlocked():
+            return False
+        try:
+            self.keys_moved_on_open = self.office.take_keys_out()
+            return bool(self.keys_moved_on_open.moved)
+        except ShebaoError as exc:
+            log.warning("office keys left in the database: %s", exc.message("en"))
+            return False
 
     # -- damage ---------------------------------------------------------------------------
 

@@ -115,6 +115,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     "contact": ("本机构联系方式", "office contact details"),
     # sign-in and idle sign-out
     "idle": ("无操作自动退出登录的时间", "idle sign-out time"),
+    # the key store (private keys out of the database)
+    "key_passphrase": ("密钥口令", "key passphrase"),
+    "new_key_passphrase": ("新密钥口令", "new key passphrase"),
+    "key_passphrase_file": ("口令文件", "passphrase file"),
+    "old_file": ("原口令文件", "old passphrase file"),
+    "new_file": ("新口令文件", "new passphrase file"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -550,6 +556,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "{office} saw entry {seq} of this office's trail, which the trail no longer holds (it was replaced or cut)"),
     "audit.backup_head": ("备份{file}中的第{seq}条审计记录，现在的审计记录中没有（审计记录被整体替换或截短）",
                           "backup {file} holds entry {seq} of the trail, which the trail no longer holds (it was replaced or cut)"),
+    # the key store (private keys out of the database)
+    "keys.locked": ("机构密钥未解锁：请管理员输入密钥口令（窗口登录后输入；命令行用 --key-passphrase-file 文件 或环境变量 SHEBAO_KEY_PASSPHRASE）", "the office's keys are locked: an administrator must give the key passphrase (in the window after signing in; on the command line --key-passphrase-file FILE or SHEBAO_KEY_PASSPHRASE)"),
+    "keys.passphrase_wrong": ("口令不正确，不能打开密钥库", "wrong passphrase: the key store does not open with it"),
+    "keys.passphrase_short": ("至少需要{least}个字符", "at least {least} characters are needed"),
+    "keys.passphrase_differ": ("两次输入的新口令不一致", "the two new passphrases differ"),
+    "keys.no_passphrase": ("密钥库由 {backend} 保护，没有口令可改", "the key store is protected by {backend}: it has no passphrase to change"),
+    "keys.missing": ("密钥库（{folder}）中没有密钥 {key_id}：请从密钥文件夹的备份中恢复", "key {key_id} is not in the key store ({folder}): restore the key folder from its backup"),
+    "keys.passphrase_file": ("无法读取口令文件 {file}", "the passphrase file {file} cannot be read"),
+    "keys.new_missing": ("没有给出新口令：用 --new-file 文件、环境变量 SHEBAO_KEY_NEW_PASSPHRASE，或在终端输入", "no new passphrase: give --new-file FILE or SHEBAO_KEY_NEW_PASSPHRASE, or type it at a terminal"),
+    "keys.row_bad": ("数据库中机构 {office} 的私钥无法读取，未移入密钥库", "the private keys of office {office} in the database cannot be read; nothing was moved"),
+    "keys.damaged": ("密钥库中的文件 {file} 已损坏或不是密钥文件", "{file} in the key store is damaged or not a key file"),
+    "doctor.keys.in_db": ("机构 {office} 的私钥仍保存在数据库中（复制数据库即可取得）", "the private keys of office {office} are still in the database (anyone with a copy has them)"),
+    "doctor.keys.locked": ("机构 {office} 的密钥库（{folder}）已锁定：未给出口令，无法检查密钥", "the key store of office {office} ({folder}) is locked: no passphrase given, the keys are not checked"),
+    "doctor.keys.store_ok": ("机构 {office} 的密钥在密钥库（{folder}，{backend}）中，可以使用", "the keys of office {office} are in the key store ({folder}, {backend}) and can be used"),
+    "doctor.keys.store_bad": ("机构 {office} 的密钥库（{folder}）：{problem}", "the key store of office {office} ({folder}): {problem}"),
+    "doctor.fix.keys_move": ("管理员运行 shebao office keys move（需密钥口令），把私钥移入密钥库", "an administrator runs shebao office keys move (with the key passphrase) to move them to the key store"),
+    "doctor.fix.keys_store": ("从备份恢复密钥文件夹，或用正确的口令（SHEBAO_KEY_PASSPHRASE）重试", "restore the key folder from its backup, or try again with the right passphrase (SHEBAO_KEY_PASSPHRASE)"),
+    "doctor.fix.keys_unlock": ("给出密钥口令（--key-passphrase-file 文件 或 SHEBAO_KEY_PASSPHRASE）再检查", "give the key passphrase (--key-passphrase-file FILE or SHEBAO_KEY_PASSPHRASE) and check again"),
 }
 
 

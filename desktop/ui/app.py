@@ -191,10 +191,27 @@ class Startup(QObject):
             .failure(self._unless_damaged(self._show_window)).run()
 
     def _checked(self, exists: bool) -> None:
-        """Attach the database to the window, asking for the office first on a new one."""
+        """Attach the database to the window, asking for the office first on a new one (and, before
+        its first keys are made, for the passphrase of a key store still to be set up)."""
         if exists:
             self._show_window()
             return
+        assert self.ledger is not None
+        query(self, self.ledger.office.keys_locked, self.runner).success(self._before_office) \
+            .failure(lambda _error: self._ask_office()).run()
+
+    def _before_office(self, state: str | None) -> None:
+        if state != "new":
+            self._ask_office()
+            return
+        from desktop.ui.key_dialog import KeyPassphraseDialog
+
+        assert self.ledger is not None
+        self.dialog = KeyPassphraseDialog(self.ledger, self.runner, True, self.window)
+        self.dialog.finished.connect(lambda _result: self._ask_office())
+        self.dialog.open()
+
+    def _ask_office(self) -> None:
         from desktop.core.store.engine import database_url
         from desktop.ui.office_dialog import OfficeDialog
 
@@ -211,6 +228,28 @@ class Startup(QObject):
             self.window.database_restored.connect(lambda _result: self._restored())
             self._restore_connected = True
         self.window.attach(self.ledger)
+        self._ask_key_passphrase()
+
+    def _ask_key_passphrase(self) -> None:
+        """An administrator (or anyone, before the office has accounts) is asked for the key store's
+        passphrase when nothing else gives it; anyone else works without the office's keys."""
+        from desktop.core.security import ADMIN
+
+        ledger = self.ledger
+        assert ledger is not None
+        if ledger.damage is not None or (ledger.actor is not None and ledger.actor.role not in ADMIN):
+            return
+        query(self, ledger.office.keys_locked, self.runner).success(self._keys_known) \
+            .failure(lambda _error: None).run()
+
+    def _keys_known(self, state: str | None) -> None:
+        if state is None:
+            return
+        from desktop.ui.key_dialog import KeyPassphraseDialog
+
+        assert self.ledger is not None
+        self.dialog = KeyPassphraseDialog(self.ledger, self.runner, state == "new", self.window)
+        self.dialog.open()
 
     def _fail(self, error: BaseException) -> None:
         """Say why the database could not be opened and end the application."""

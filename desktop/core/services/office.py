@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from desktop.core.csvsafe import refuse_formula
-from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
+from desktop.core.keys import KeySigner, keep_encryption_key, keep_new_keys
 from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference, schemes
@@ -30,7 +32,6 @@ from desktop.core.store.models import (
     RateOverride,
 )
 from desktop.core.strict import is_decimal_text, is_digits
-from desktop.core.sync.container import new_encryption_key
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -119,6 +120,58 @@ def _fingerprint(public_pem: str) -> str:
     return "-".join(digest[i:i + 4] for i in range(0, 20, 4))
 
 
+@dataclass(frozen=True)
+class StoredKeyInfo:
+    """A private key the key store holds for this office."""
+
+    key_id: str
+    purpose: str  # sign | encrypt
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    """Where the office's private keys are (`shebao office keys status`)."""
+
+    folder: str
+    backend: str  # file (passphrase) | dpapi (Windows)
+    signing_key: str
+    encryption_key: str | None
+    stored: tuple[StoredKeyInfo, ...]
+    unlocked: bool
+    in_database: bool
+
+
+@dataclass(frozen=True)
+class KeysMoved:
+    """What `move_out` did: the key ids moved into the store (none: nothing was left to move) and
+    whether the database file was scrubbed afterwards."""
+
+    moved: tuple[str, ...]
+    folder: str
+    scrubbed: bool
+
+
+def scrub_database(engine: Any) -> bool:
+    """After secrets were taken out of a SQLite file: VACUUM (rebuilds it, no old page left) and
+    empty its WAL (checkpoint TRUNCATE). False when another connection kept it from finishing, or
+    the database is not a SQLite file. PostgreSQL: the office table is rewritten (VACUUM FULL)."""
+    from desktop.core.store.engine import sqlite_file
+
+    backend = engine.url.get_backend_name()
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if backend == "postgresql":
+                conn.exec_driver_sql("VACUUM FULL office")
+                return True
+            if sqlite_file(engine) is None:
+                return False
+            conn.exec_driver_sql("VACUUM")
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            return busy is not None and int(busy[0]) == 0
+    except DBAPIError:
+        return False
+
+
 def load_office(session: Session) -> Office:
     """The office row; refused when the database was never initialised."""
     office = session.scalars(select(Office)).first()
@@ -144,22 +197,13 @@ class OfficeService:
             raise InvalidInput("required", "office_name")
         refuse_formula(name, "office_name")
         region = validate_region(region, "region")
-        key = Ed25519PrivateKey.generate()
-        private = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        public = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo,
-        ).decode()
-        enc_public, enc_private = new_encryption_key()
         with self._ledger.write() as s:
             existing = s.scalars(select(Office)).first()
             if existing is not None:
                 raise Conflict("office.exists", "office", code=existing.code, name=existing.name)
-            s.add(Office(code=code, name=name, region=region, public_key=public,
-                         private_key=private, created_at=self._ledger.now(),
-                         enc_public_key=enc_public, enc_private_key=enc_private))
+            office = Office(code=code, name=name, region=region, created_at=self._ledger.now())
+            keep_new_keys(office, Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
+            s.add(office)
         return self.get()
 
     def get(self) -> OfficeInfo:
@@ -168,6 +212,108 @@ class OfficeService:
             o = load_office(s)
             return OfficeInfo(o.code, o.name, o.region, name_of(o.region),
                               _fingerprint(o.public_key + (o.enc_public_key or "")))
+
+    # -- the private keys: where they are kept ----------------------------------------------------
+
+    def key_status(self) -> KeyStatus:
+        """Where the office's private keys are: the key store's folder and backend, the current key
+        ids, the keys it holds for this office, whether it opens now, and whether any private key is
+        still in the database. Reads only; no passphrase needed."""
+        from desktop.core import keystore
+        from desktop.core.keys import key_id
+
+        with self._ledger.read() as s:
+            o = load_office(s)
+            code, public, enc_public = o.code, o.public_key, o.enc_public_key
+            in_db = bool(o.private_key or o.enc_private_key)
+        store = keystore.open_store()
+        stored = store.entries(office=code)
+        return KeyStatus(str(store.path), store.backend, key_id(public),
+                         key_id(enc_public) if enc_public else None,
+                         tuple(StoredKeyInfo(e.key_id, e.purpose) for e in stored),
+                         store.unlocked(), in_db)
+
+    def move_out(self, passphrase: str | None = None) -> KeysMoved:
+        """Move the private keys still in the office row into the key store (`shebao office keys
+        move`; an administrator). See `take_keys_out`."""
+        self._ledger.require(ADMIN)
+        return self.take_keys_out(passphrase)
+
+    def take_keys_out(self, passphrase: str | None = None) -> KeysMoved:
+        """The step after migration 0013, without a role check (the ledger runs it when a database is
+        opened with the key store's passphrase at hand): the private keys in the office row go to the
+        key store, both columns are emptied in one transaction, then the file is scrubbed (VACUUM,
+        the WAL emptied; every connection zeroes what it deletes). Nothing to move: nothing done.
+        Refused (KeysLocked, a wrong or short passphrase) before anything changes."""
+        from desktop.core import keystore
+        from desktop.core.keys import as_decryption_key, as_signer
+
+        if passphrase is not None:
+            keystore.give_passphrase(passphrase)
+        store = keystore.open_store()
+        moved: list[str] = []
+        with self._ledger.write(checked=False) as s:
+            o = load_office(s)
+            if not (o.private_key or o.enc_private_key):
+                return KeysMoved((), str(store.path), False)
+            if store.exists():
+                store.unlock()  # a wrong passphrase is refused here, before any file is written
+            try:
+                signer = as_signer(o.private_key) if o.private_key else None
+                decrypter = as_decryption_key(o.enc_private_key) if o.enc_private_key else None
+            except (ValueError, TypeError):
+                raise IntegrityFailure("keys.row_bad", None, office=o.code) from None
+            if isinstance(signer, KeySigner):
+                moved.append(store.put(signer.private_key, o.code))
+            if decrypter is not None:
+                moved.append(store.put(decrypter, o.code))
+            o.private_key = None
+            o.enc_private_key = None
+        result = KeysMoved(tuple(moved), str(store.path), scrub_database(self._ledger.engine))
+        return self._after_keys_moved(result)
+
+    def _after_keys_moved(self, result: KeysMoved) -> KeysMoved:
+        """What follows once keys have left the database: the keys moved were readable by anyone
+        with a copy of the file, so this is the place where they are replaced by new ones."""
+        return result
+
+    def keys_locked(self) -> str | None:
+        """Whether the window should ask an administrator for the key store's passphrase: "new" (no
+        store yet: the passphrase to set it up with), "locked" (a store nothing here opens yet), None
+        (no need: DPAPI, the passphrase in SHEBAO_KEY_PASSPHRASE or already given, or no office)."""
+        from desktop.core import keystore
+
+        store = keystore.open_store()
+        if store.backend != keystore.FILE_BACKEND or keystore.passphrase_given() is not None:
+            return None
+        if not store.exists():
+            return "new"
+        return None if store.unlocked() else "locked"
+
+    def unlock_keys(self, passphrase: str) -> KeysMoved:
+        """An administrator gives the key store's passphrase (the window's prompt): it must open the
+        store (or, for a store still to be set up, be long enough); it is kept for this process, and
+        keys still in the database are then moved out (`take_keys_out`)."""
+        from desktop.core import keystore
+
+        self._ledger.require(ADMIN)
+        store = keystore.open_store()
+        if store.exists():
+            store.unlock(passphrase)
+        else:
+            keystore.check_new_passphrase(passphrase)
+        keystore.give_passphrase(passphrase)
+        if not self.exists():
+            return KeysMoved((), str(store.path), False)
+        return self.take_keys_out()
+
+    def change_key_passphrase(self, old: str | None, new: str | None) -> int:
+        """Re-encrypt every key in the key store under a new passphrase (an administrator; the old one
+        must open it, the new one has at least 12 characters); returns how many keys."""
+        from desktop.core import keystore
+
+        self._ledger.require(ADMIN)
+        return keystore.open_store().change_passphrase(old, new)
 
     def identity(self) -> dict[str, str]:
         """This office's public identity, to give to other offices (no private key).
@@ -181,7 +327,7 @@ class OfficeService:
                 with self._ledger.write() as w:
                     o = load_office(w)
                     if o.enc_public_key is None:
-                        o.enc_public_key, o.enc_private_key = new_encryption_key()
+                        keep_encryption_key(o, X25519PrivateKey.generate())
             enc = str(o.enc_public_key)
             return {"format": IDENTITY_FORMAT, "code": o.code, "name": o.name,
                     "region": o.region, "public_key": o.public_key, "encryption_key": enc,

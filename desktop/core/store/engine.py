@@ -69,6 +69,9 @@ def database_url(target: str | os.PathLike[str] | None) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    # What is deleted or overwritten is zeroed in the file, not left in free pages (a private key
+    # moved out of the database must not stay readable there).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA busy_timeout={int(busy_seconds() * 1000)}")

@@ -82,7 +82,7 @@ class Office(Base):
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(6))
     public_key: Mapped[str] = mapped_column(Text)
-    private_key: Mapped[str] = mapped_column(Text)
+    private_key: Mapped[str | None] = mapped_column(Text)  # none: kept in the key store (desktop/core/keystore)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     enc_public_key: Mapped[str | None] = mapped_column(Text)  # X25519, for sync files sent here
     enc_private_key: Mapped[str | None] = mapped_column(Text)
