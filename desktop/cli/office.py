@@ -1,4 +1,4 @@
-"""`shebao init`, `shebao demo`, `shebao office identity|trust` and `shebao forms check`."""
+"""`shebao init`, `shebao demo`, `shebao office identity|trust|contact|keys` and `shebao forms check`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import security
+from desktop.cli import security, token
 from desktop.cli.texts import zh_en
 from desktop.core.clock import Clock
 from desktop.core.errors import InvalidInput
@@ -75,6 +75,10 @@ def add_office_parsers(sub: Any) -> None:
              "the account name (blank: the office's name on contact letters)")):
         c.add_argument(option, dest=field, default=None, help=zh_en(zh, en))
     c.set_defaults(handler=_contact)
+    keys = grp.add_parser("keys", help=zh_en("本机构的签名密钥：放在 USB Key（PKCS#11）上",
+                                             "this office's signing key: on a USB key (PKCS#11)")
+                          ).add_subparsers(dest="keys_action", required=True)
+    token.add_token_parsers(keys)
 
 
 def add_forms_parsers(sub: Any) -> None:

@@ -88,6 +88,11 @@ def as_decryption_key(key: X25519PrivateKey | str) -> X25519PrivateKey:
 
 def office_signer(office: Office) -> Signer:
     """The office's current signing key."""
+    from desktop.core.keystore.pkcs11 import office_token_signer
+
+    token = office_token_signer(office)  # the office's settings name a key on a USB key (PKCS#11)
+    if token is not None:
+        return token
     return as_signer(office.private_key)
 
 

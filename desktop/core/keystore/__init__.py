@@ -1,0 +1,1 @@
+"""Where the office's private keys are kept."""
