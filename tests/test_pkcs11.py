@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -396,3 +397,65 @@ def test_token_status_of_an_office_without_a_token(tmp_path: Path, capsys: pytes
     shown = ok(capsys, "--db", db, "office", "keys", "token-status")["token"]
     assert shown["configured"] is False and shown["problem"] is None and shown["label"] == ""
     assert re.fullmatch(r"[0-9A-F]{16}", shown["current_key_id"])
+
+
+# --- the window asks for the PIN ------------------------------------------------------------------
+
+
+def _sign_in_thread(signer: token.TokenSigner, data: bytes) -> tuple[threading.Thread, dict[str, Any]]:
+    """Sign on another thread, as the window's runner does."""
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["signature"] = signer.sign(data)
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread, outcome
+
+
+def test_the_window_asks_for_the_pin_when_a_signature_needs_it(softhsm: str, qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.ui.token_pin import TokenPinPrompt
+
+    signer = token.generate_key(softhsm, LABEL, PIN)
+    prompt = TokenPinPrompt(None)
+    prompt.install()
+    thread, outcome = _sign_in_thread(signer, "参保缴费证明".encode())
+    qtbot.waitUntil(lambda: prompt.dialog is not None and prompt.dialog.isVisible(), timeout=10_000)
+    dialog = prompt.dialog
+    assert dialog is not None and LABEL in dialog.intro.text() and dialog.pin_label.text() == "PIN(&P)"
+    assert dialog.pin.echoMode() == dialog.pin.EchoMode.Password and dialog.pin.hasFocus()
+    dialog.grab().save(str(tmp_path / "token_pin.png"))
+    qtbot.keyClicks(dialog.pin, PIN)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=10_000)
+    assert "error" not in outcome, outcome
+    public = serialization.load_pem_public_key(signer.public_pem.encode())
+    assert isinstance(public, Ed25519PublicKey)
+    public.verify(outcome["signature"], "参保缴费证明".encode())
+    assert prompt.dialog is None
+
+    # the session stays open: the next signature asks nothing
+    thread, outcome = _sign_in_thread(signer, b"again")
+    thread.join(10)
+    assert not thread.is_alive() and len(outcome["signature"]) == 64 and prompt.dialog is None
+
+
+def test_a_cancelled_pin_refuses_the_signature(softhsm: str, qtbot: Any) -> None:
+    from desktop.ui.token_pin import TokenPinPrompt
+
+    signer = token.generate_key(softhsm, LABEL, PIN)
+    prompt = TokenPinPrompt(None)
+    prompt.install()
+    thread, outcome = _sign_in_thread(signer, b"cancelled")
+    qtbot.waitUntil(lambda: prompt.dialog is not None and prompt.dialog.isVisible(), timeout=10_000)
+    assert prompt.dialog is not None
+    prompt.dialog.reject()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=10_000)
+    assert isinstance(outcome["error"], NotAllowed) and outcome["error"].key == "token.pin_needed"
+    assert prompt.pin_for(LABEL) is None  # on the GUI thread nothing is asked (it would wait for itself)

@@ -108,8 +108,8 @@ def token_labels(module: str) -> list[str]:
     from pkcs11 import exceptions as e
 
     try:
-        return sorted(str(slot.get_token().label).strip() for slot in lib.get_slots(token_present=True)
-                      if str(slot.get_token().label).strip())
+        labels = [str(slot.get_token().label).strip() for slot in lib.get_slots(token_present=True)]
+        return sorted(label for label in labels if label)  # a blank one: an uninitialised token
     except e.PKCS11Error:  # a token pulled out while being listed; SoftHSM after a token is deleted
         return []
 
@@ -121,7 +121,9 @@ def find_token(module: str, label: str) -> Any:
 
     try:
         return lib.get_token(token_label=label)
-    except (e.NoSuchToken, e.PKCS11Error):
+    except e.MultipleTokensReturned:
+        raise RefusedByRule("token.ambiguous", "token_label", label=label) from None
+    except e.PKCS11Error:  # none with that label (NoSuchToken), or the slots could not be read
         present = token_labels(module)
         raise RefusedByRule("token.not_found", "token_label", label=label,
                             present="、".join(present) if present else "—") from None
