@@ -459,3 +459,17 @@ def test_a_cancelled_pin_refuses_the_signature(softhsm: str, qtbot: Any) -> None
     qtbot.waitUntil(lambda: not thread.is_alive(), timeout=10_000)
     assert isinstance(outcome["error"], NotAllowed) and outcome["error"].key == "token.pin_needed"
     assert prompt.pin_for(LABEL) is None  # on the GUI thread nothing is asked (it would wait for itself)
+
+
+def test_closing_the_window_releases_a_signature_waiting_for_the_pin(softhsm: str, qtbot: Any) -> None:
+    from desktop.ui.token_pin import TokenPinPrompt
+
+    signer = token.generate_key(softhsm, LABEL, PIN)
+    prompt = TokenPinPrompt(None)
+    prompt.install()
+    thread, outcome = _sign_in_thread(signer, b"closing")
+    qtbot.waitUntil(lambda: prompt.dialog is not None and prompt.dialog.isVisible(), timeout=10_000)
+    prompt.close()  # as app.main does when the event loop has ended
+    thread.join(10)
+    assert not thread.is_alive() and outcome["error"].key == "token.pin_needed"
+    assert prompt.dialog is None and prompt.pin_for(LABEL) is None

@@ -74,8 +74,12 @@ class TokenPinPrompt(QObject):
         self._closing = True
         self._answer = None
         self._answered.set()
-        if self.dialog is not None:
-            self.dialog.reject()
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            try:
+                dialog.reject()
+            except RuntimeError:  # already deleted with the window
+                pass
 
     def pin_for(self, label: str) -> str | None:
         """The PIN the clerk types (None: cancelled). Called on the worker thread; on the GUI thread
