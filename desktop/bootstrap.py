@@ -38,7 +38,7 @@ QT_PACKAGES = (
 )
 BASE_PACKAGES = (*QT_PACKAGES, "fonts-wqy-microhei", "poppler-utils")
 X_PACKAGES = ("xvfb", "xauth")
-TEST_PACKAGES = ("faketime",)
+TEST_PACKAGES = ("faketime", "softhsm2")  # softhsm2: a PKCS#11 token for tests/test_pkcs11.py
 # libfaketime builds that run the suite at another date, tried in this order: the one the PyPI
 # package `libfaketime` (a test extra) carries, then Debian's. Debian 12's 0.9.10 breaks Python
 # 3.11's time.sleep (EINVAL with the monotonic clock left alone, a hang otherwise; libfaketime

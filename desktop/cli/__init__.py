@@ -38,6 +38,7 @@ from desktop.cli import (
     resident,
     security,
     sync,
+    token,
     transfer,
     worker,
 )
@@ -46,6 +47,7 @@ from desktop.cli.output import Globals, human, protect_logs, report, split_globa
 from desktop.cli.texts import parser_class, zh_en
 from desktop.core.clock import Clock
 from desktop.core.errors import DatabaseDamaged
+from desktop.core.keystore.pkcs11 import close_all as close_tokens
 from desktop.core.ledger import Ledger
 
 __all__ = ["Globals", "build_parser", "human", "main", "run", "split_globals"]
@@ -168,7 +170,11 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         args = parser.parse_args(rest)
     except SystemExit as exc:
         return int(exc.code or 0)
-    return report(g, lambda: run(g, args, clock))
+    token.install_pin_source()  # a signature on a USB key asks SHEBAO_TOKEN_PIN or the terminal
+    try:
+        return report(g, lambda: run(g, args, clock))
+    finally:
+        close_tokens()  # the token's session ends with the command: logged out, the PIN forgotten
 
 
 if __name__ == "__main__":

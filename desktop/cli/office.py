@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import security
+from desktop.cli import security, token
 from desktop.cli.texts import zh_en
 from desktop.core import keystore
 from desktop.core.clock import Clock
@@ -91,9 +91,9 @@ def add_office_parsers(sub: Any) -> None:
 
 def add_keys_parsers(grp: Any) -> None:
     """`office keys status|move|passphrase`."""
-    keys = grp.add_parser("keys", help=zh_en("机构私钥存放处（密钥库）：查看、从数据库移出、更改口令",
-                                            "where the office's private keys are kept (the key store): "
-                                            "show, move out of the database, change the passphrase")
+    keys = grp.add_parser("keys", help=zh_en("机构私钥存放处（密钥库或 USB Key）：查看、从数据库移出、更改口令",
+                                            "where the office's private keys are kept (the key store or a USB "
+                                            "key): show, move out of the database, change the passphrase")
                           ).add_subparsers(dest="keys_action", required=True)
     keys.add_parser("status", help=zh_en("密钥库的位置、保护方式、密钥编号、是否已解锁，数据库中是否仍有私钥",
                                          "the key store's folder, protection, key ids, whether it is unlocked, "
@@ -115,6 +115,7 @@ def add_keys_parsers(grp: Any) -> None:
                                             "read the new passphrase from this file (default: "
                                             "SHEBAO_KEY_NEW_PASSPHRASE or typed twice); 12 characters or more"))
     c.set_defaults(handler=_keys_passphrase)
+    token.add_token_parsers(keys)
 
 
 def add_forms_parsers(sub: Any) -> None:

@@ -92,9 +92,15 @@ def as_decryption_key(key: X25519PrivateKey | str) -> X25519PrivateKey:
 
 
 def office_signer(office: Office) -> Signer:
-    """The office's current signing key, from the key store (desktop/core/keystore) by the id of
-    the office's public key. A database from before the key store still holds it in its row until
-    `shebao office keys move` takes it out: then it is used from there."""
+    """The office's current signing key: on a USB key (PKCS#11) when the office's settings name one,
+    else from the key store (desktop/core/keystore) by the id of the office's public key. A database
+    from before the key store still holds it in its row until `shebao office keys move` takes it
+    out: then it is used from there."""
+    from desktop.core.keystore.pkcs11 import office_token_signer
+
+    token = office_token_signer(office)
+    if token is not None:
+        return token
     if office.private_key:
         return as_signer(office.private_key)
     from desktop.core.keystore import open_store

@@ -121,6 +121,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "key_passphrase_file": ("口令文件", "passphrase file"),
     "old_file": ("原口令文件", "old passphrase file"),
     "new_file": ("新口令文件", "new passphrase file"),
+    # the signing key on a USB key (PKCS#11)
+    "token_module": ("USB Key 驱动库", "token library"),
+    "token_label": ("USB Key 标签", "token label"),
+    "pin_file": ("PIN 文件", "PIN file"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -574,6 +578,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.fix.keys_move": ("管理员运行 shebao office keys move（需密钥口令），把私钥移入密钥库", "an administrator runs shebao office keys move (with the key passphrase) to move them to the key store"),
     "doctor.fix.keys_store": ("从备份恢复密钥文件夹，或用正确的口令（SHEBAO_KEY_PASSPHRASE）重试", "restore the key folder from its backup, or try again with the right passphrase (SHEBAO_KEY_PASSPHRASE)"),
     "doctor.fix.keys_unlock": ("给出密钥口令（--key-passphrase-file 文件 或 SHEBAO_KEY_PASSPHRASE）再检查", "give the key passphrase (--key-passphrase-file FILE or SHEBAO_KEY_PASSPHRASE) and check again"),
+    # the signing key on a USB key (PKCS#11 token)
+    "token.library_missing": ("未安装 USB Key 支持（python-pkcs11）：请安装带 token 选项的本程序（pip install shebao-desk[token]）", "USB key support (python-pkcs11) is not installed: install the program with its token extra (pip install shebao-desk[token])"),
+    "token.module_missing": ("找不到 USB Key 驱动库 {path}：请填写厂商 PKCS#11 库（.so 或 .dll）的完整路径", "the token library {path} is not there: give the full path of the maker's PKCS#11 library (.so or .dll)"),
+    "token.module_invalid": ("{path} 不是可用的 PKCS#11 驱动库", "{path} is not a usable PKCS#11 library"),
+    "token.not_found": ("找不到标签为“{label}”的 USB Key（现有：{present}）：请插入该 USB Key，或检查标签", "no token labelled \"{label}\" (present: {present}): plug it in, or check the label"),
+    "token.ambiguous": ("插着不止一个标签为“{label}”的 USB Key：请只插入本机构的那一个", "more than one token labelled \"{label}\" is plugged in: leave only this office's one"),
+    "token.pin_wrong": ("USB Key“{label}”的 PIN 错误（多次输错会锁定 USB Key）", "wrong PIN for token \"{label}\" (repeated wrong PINs lock the token)"),
+    "token.pin_locked": ("USB Key“{label}”的 PIN 已锁定：请用管理员 PIN（SO PIN）按厂商说明解锁", "the PIN of token \"{label}\" is locked: unlock it with the SO PIN as its maker describes"),
+    "token.pin_needed": ("需要 USB Key“{label}”的 PIN：在窗口中请于提示时输入；命令行请设置环境变量 SHEBAO_TOKEN_PIN（或 SHEBAO_TOKEN_PIN_FILE），或在终端中运行以输入", "the PIN of token \"{label}\" is needed: in the window, type it when asked; on the command line, set SHEBAO_TOKEN_PIN (or SHEBAO_TOKEN_PIN_FILE) or run it in a terminal"),
+    "token.key_missing": ("USB Key“{label}”上没有本机构的签名密钥 {key_id}：是否插错了 USB Key？", "token \"{label}\" does not hold this office's signing key {key_id}: is it the right token?"),
+    "token.key_not_current": ("USB Key“{label}”上的密钥 {key_id} 不是本机构当前的签名密钥", "key {key_id} on token \"{label}\" is not this office's current signing key"),
+    "token.key_invalid": ("USB Key 上的公钥不是 Ed25519 公钥（{length} 字节）", "the public key on the token is not an Ed25519 key ({length} bytes)"),
+    "token.removed": ("USB Key“{label}”在使用中被拔出或已不可用：请重新插入后再试", "token \"{label}\" was removed or stopped answering while in use: plug it in again and retry"),
+    "token.no_ed25519": ("USB Key“{label}”不支持 Ed25519 签名（其支持的算法：{mechanisms}）：许多电子印章 USB Key 只支持 SM2 或 RSA，此时本机构继续使用文件密钥库", "token \"{label}\" cannot make Ed25519 signatures (its mechanisms: {mechanisms}); many seal tokens do SM2 or RSA only: the office then keeps its key in the file store"),
+    "token.failed": ("USB Key“{label}”操作失败：{error}", "token \"{label}\" failed: {error}"),
 }
 
 

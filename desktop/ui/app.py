@@ -27,10 +27,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import __version__
 from desktop.core.errors import DatabaseDamaged, ShebaoError
+from desktop.core.keystore.pkcs11 import close_all as close_tokens
 from desktop.core.store.health import CheckCancelled, Health
 from desktop.ui import i18n
 from desktop.ui.operations import query
 from desktop.ui.runner import Runner
+from desktop.ui.token_pin import TokenPinPrompt
 from desktop.ui.window import MainWindow
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ class Startup(QObject):
         self.ledger_factory = ledger_factory
         self.ledger: Ledger | None = None
         self.window: MainWindow | None = None
+        self.pin_prompt: TokenPinPrompt | None = None
         self.dialog: Any = None
         self.stages: list[str] = []
         self.health: Health | None = None  # the startup check's finding (None: cancelled)
@@ -101,6 +104,8 @@ class Startup(QObject):
         task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
                                     cancellable=False, quiet=True)
         self.window = MainWindow(None, self.runner)
+        self.pin_prompt = TokenPinPrompt(self.window)  # a signature on a USB key asks its PIN here
+        self.pin_prompt.install()
         self.window.ready.connect(lambda: self.window_ready.emit(self.window))
         task.dialog_parent = self.window  # a backup or migration is shown over the window
         self.window.show()
@@ -400,9 +405,12 @@ def main(argv: list[str] | None = None,
         screenshot_later(startup.window, args.picture.expanduser(), args.picture_after)
     with quit_on_signals(app):
         code = app.exec()
+    if startup.pin_prompt is not None:
+        startup.pin_prompt.close()  # a signature waiting for a USB key's PIN gets none
     if startup.ledger is not None:
         runner.run(startup.ledger.close)  # on the worker, so its own connection is closed too
     runner.wait()
+    close_tokens()  # USB key sessions closed: logged out, the PIN forgotten
     if startup.ledger is not None:
         startup.ledger.release_locks()  # last: after every connection of this process is closed
     return exit_code[0] or int(code)
