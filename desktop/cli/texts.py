@@ -518,6 +518,19 @@ RESULT_LABELS: dict[str, Pair] = {
     "totals": zh_en("应缴金额（本次新记录月份）", "due for the months recorded now"),
     "template": zh_en("模板文件", "template file"),
     "columns": zh_en("列", "columns"),
+    # key rotation and revocation (office keys rotate|revoke|history, verify)
+    "rotated": zh_en("已轮换密钥", "keys rotated"),
+    "previous": zh_en("原签名密钥", "previous signing key"),
+    "signing_key": zh_en("新签名密钥", "new signing key"),
+    "encryption_key": zh_en("新加密密钥", "new encryption key"),
+    "revoked": zh_en("已吊销", "revoked"),
+    "revoked_at": zh_en("吊销起始时间", "revoked from"),
+    "signed_by": zh_en("公告签署密钥", "announcement signed by"),
+    "keys": zh_en("密钥", "keys"),
+    "key_id": zh_en("密钥编号", "key id"),
+    "purpose": zh_en("用途", "purpose"),
+    "retired_at": zh_en("停用时间", "retired at"),
+    "current": zh_en("当前使用", "current"),
 }
 
 # Dicts whose keys are data (column names, kinds), shown as they are.

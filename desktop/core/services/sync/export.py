@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.core import keyhistory
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.keys import Signer, office_signer
 from desktop.core.security import ADMIN, COUNTER
@@ -90,6 +91,9 @@ class Exporter:
                 "full": full, "has": vector,
                 "ranges": ranges(segments),
                 "counts": {"segments": len(segments), "changes": sum(len(x.changes) for x in segments)},
+                # the sender's key rotations and revocations, so a file signed with a new key is
+                # accepted by offices that knew only the old one (covered by the file's signature)
+                "announcements": keyhistory.announcements(keyhistory.load(s, office.code)),
             }
             if progress:
                 progress(1, 3)
