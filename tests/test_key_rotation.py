@@ -12,19 +12,22 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust_all, uscc
+from test_security_support import as_, fast_hashing, staffed, staffed_template
 
 from desktop import cli
 from desktop.core import keyhistory
 from desktop.core.clock import Clock
-from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
+from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, NotAllowed, RefusedByRule
 from desktop.core.keys import KeySigner, key_id, office_signer
 from desktop.core.ledger import Ledger
 from desktop.core.services.office import load_office
-from desktop.core.store.models import OfficeKey, TrustedOffice
+from desktop.core.store.models import AuditEntry, OfficeKey, SyncChange, TrustedOffice
 from desktop.core.sync import container
 from desktop.core.verification import decode, make_code
+
+__all__ = ["fast_hashing", "staffed", "staffed_template"]
 
 PERSON = "510107198511113215"
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 10), dt.date(2026, 11, 20), dt.date(2026, 11, 23)
@@ -92,7 +95,7 @@ def test_rotate_then_issue_then_verify_here_and_at_a_trusting_office(two: tuple[
                                                                      tmp_path: Path) -> None:
     a, b = two
     old_doc = _issue(a, DAY1)
-    k1 = _signing_id(a)
+    k1, enc1 = _signing_id(a), key_id(a.office.identity()["encryption_key"])
     rotated = a.keys.rotate()
     k2 = _signing_id(a)
     assert rotated.previous == k1 and rotated.signing == k2 != k1
@@ -101,6 +104,16 @@ def test_rotate_then_issue_then_verify_here_and_at_a_trusting_office(two: tuple[
     assert decode(new_doc).key_id == k2
     here_old, here_new = a.documents.verify(old_doc), a.documents.verify(new_doc)
     assert (here_old.valid, here_old.key_id, here_new.valid, here_new.key_id) == (True, k1, True, k2)
+    with a.read() as s:  # the key history is audited; its rows do not travel as changes
+        audited = s.execute(select(AuditEntry.action, AuditEntry.row_id, AuditEntry.note).where(
+            AuditEntry.table_name == "office_key").order_by(AuditEntry.seq)).all()
+        ours = {k1, enc1, k2, rotated.encryption}
+        assert sorted((x.action, x.row_id) for x in audited if x.row_id in ours) == sorted([
+            ("insert", k1), ("insert", enc1), ("update", k1), ("update", enc1), ("insert", k2),
+            ("insert", rotated.encryption)])
+        assert f"keys rotate: {k1} -> {k2}" in str(audited[-1].note)
+        assert len(audited) == 6 + 2  # and Beijing's two keys, recorded when it was trusted
+        assert s.scalar(select(func.count()).select_from(SyncChange).where(SyncChange.tbl == "office_key")) == 0
     history = a.keys.history()
     assert [(k.key_id, k.purpose, k.current) for k in history if k.purpose == "sign"] == [(k1, "sign", False),
                                                                                           (k2, "sign", True)]
@@ -398,3 +411,64 @@ def test_cli_rotate_revoke_history_and_verify(two: tuple[Ledger, Ledger], tmp_pa
     code = cli.main(["--db", db, "office", "keys", "history", "--lang", "en"], clock=Clock(day=lambda: TODAY))
     text = capsys.readouterr()
     assert code == 0 and "key id" in text.out and "revoked from" in text.out
+
+
+def test_the_migration_fills_the_history_from_the_office_and_trusted_offices(two: tuple[Ledger, Ledger],
+                                                                             tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    a, _b = two
+    identity = a.office.identity()
+    with a.read() as s:
+        bj = s.scalars(select(TrustedOffice).where(TrustedOffice.code == "BJ01")).one()
+        bj_keys = {key_id(bj.public_key), key_id(str(bj.enc_public_key))}
+    path = tmp_path / "at-0012.db"
+    a.close()  # all written to the file
+    shutil.copy(str(a.engine.url.database), path)
+    with sqlite3.connect(path) as db:  # as a database of the schema before: no key history
+        db.execute("DROP TABLE office_key")
+        db.execute("UPDATE alembic_version SET version_num = '0012'")
+    old = Ledger.open(path, clock=lambda: TODAY)
+    try:
+        rows = {(k.key_id, k.office, k.purpose, k.current, k.revoked_at) for k in old.keys.history("*")}
+        assert rows == {(key_id(identity["public_key"]), "NC01", "sign", True, None),
+                        (key_id(identity["encryption_key"]), "NC01", "encrypt", True, None),
+                        *((k, "BJ01", p, True, None) for k, p in zip(
+                            [key_id(bj.public_key), key_id(str(bj.enc_public_key))], ["sign", "encrypt"],
+                            strict=True))}
+        assert {k.key_id for k in old.keys.history("BJ01")} == bj_keys
+        old.keys.rotate()  # and the office can rotate from there
+        assert len(old.keys.history()) == 4
+    finally:
+        old.close()
+
+
+@pytest.mark.parametrize("account", ["clerk1", "sup1"])
+def test_only_an_administrator_rotates_and_revokes(staffed: Ledger, account: str) -> None:
+    as_(staffed, account)
+    before = [k.key_id for k in staffed.keys.history()]
+    for call in (lambda: staffed.keys.rotate(), lambda: staffed.keys.revoke(before[0], "2026-11-01")):
+        with pytest.raises(NotAllowed) as err:
+            call()
+        assert err.value.key == "role.refused"
+    assert [k.key_id for k in staffed.keys.history()] == before  # anyone may read it
+    as_(staffed, "admin1")
+    assert staffed.keys.rotate().previous in before
+
+
+def test_a_relaying_office_carries_the_origins_announcements(two: tuple[Ledger, Ledger], sqlite_template: Path,
+                                                            tmp_path: Path) -> None:
+    a, b = two
+    c = make_office(sqlite_template, tmp_path, "SH01", "上海市浦东新区社保局", "310115", EMP_SH, "上海某公司")
+    try:
+        trust_all(a, b, c)
+        rotated = a.keys.rotate()
+        doc = _issue(a, DAY2)
+        send(a, b, tmp_path)  # Beijing relays Nanchang's changes, sealed with its new key, to Shanghai
+        assert not c.documents.verify(doc).valid
+        assert send(b, c, tmp_path).applied > 0  # type: ignore[attr-defined]
+        assert rotated.signing in {k[0] for k in _keys(c, "NC01")}
+        assert c.documents.verify(doc).valid
+    finally:
+        c.close()

@@ -1,11 +1,11 @@
 """Import: verify a sync file completely, then apply what is new in one transaction.
 
-Import checks everything before it applies anything: the file's shape, the sender (trusted, and its
-signature over the whole file), the body (decrypted with this office's key), every segment (its
-origin trusted, its digest and the origin's signature), and the manifest against the segments.
-Then one transaction applies the changes no one applied here before, in per-origin sequence
-order. A segment that starts after a gap is kept (held) until the missing changes arrive; it is
-never applied with a hole.
+Import checks everything before it applies anything: the file's shape, the sender (trusted; its key
+announcements against the keys trusted here, then its signature over the whole file), the body
+(decrypted with this office's key), every segment (its origin trusted, its digest and the origin's
+signature), and the manifest against the segments. Then one transaction applies the changes no one
+applied here before, in per-origin sequence order. A segment that starts after a gap is kept (held)
+until the missing changes arrive; it is never applied with a hole.
 
 Concurrent edits of one record at two offices: the change with the higher (Lamport time, origin
 code) wins at every office, whatever order the files arrive in; when neither edit had seen the
@@ -170,8 +170,15 @@ class Importer:
         announced = h.get("announcements") or []
         if not isinstance(announced, list):
             raise IntegrityFailure("keys.announcement_format", "file", office=sender)
-        before = histories[sender]
-        histories[sender] = keyhistory.extend(before, sender, announced)
+        before = dict(histories)
+        histories[sender] = keyhistory.extend(before[sender], sender, announced)
+        relayed = h.get("origin_announcements") or {}
+        if not isinstance(relayed, dict):
+            raise IntegrityFailure("keys.announcement_format", "file", office=sender)
+        for origin, made in relayed.items():
+            if origin in trusted and origin != sender:  # an office not trusted here stays untrusted
+                histories[origin] = keyhistory.extend(histories[origin], origin, made if isinstance(made, list)
+                                                       else [None])
         _check_file_signature(opened, histories[sender])
         decryption_keys = office_decryption_keys(office)
         if not decryption_keys:
@@ -192,9 +199,11 @@ class Importer:
             _verify_segment(seg, histories[seg.origin])
         if progress:
             progress(2, 4)
-        if histories[sender] != before:
+        changed = [code for code, history in histories.items() if history != before[code]]
+        if changed:
             with self._ledger.write() as s:
-                keyhistory.save(s, sender, histories[sender], self._ledger.now())
+                for code in changed:
+                    keyhistory.save(s, code, histories[code], self._ledger.now())
         result = self._apply(segments, h, digest, office.code, p.name)
         self._keep_received(raw, sender, digest)
         if progress:
