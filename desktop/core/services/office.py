@@ -136,8 +136,9 @@ def _first_of(identity: dict[str, Any], code: str, public: str, enc: str | None,
     listed = identity.get("keys")
     if not isinstance(listed, list) or not announced:
         return keyhistory.first_keys(code, public, enc, now)
-    introduced = {str(k.get("key_id")) for a in announced if isinstance(a, dict)
-                  for k in (a.get("announcement") or {}).get("keys") or [] if isinstance(k, dict)}
+    bodies = [a["announcement"] for a in announced if isinstance(a, dict) and isinstance(a.get("announcement"), dict)]
+    introduced = {str(k.get("key_id")) for b in bodies if isinstance(b.get("keys"), list)
+                  for k in b["keys"] if isinstance(k, dict)}
     firsts = [k for k in listed if isinstance(k, dict) and str(k.get("key_id")) not in introduced]
     sign = [k for k in firsts if k.get("purpose") == keyhistory.SIGN]
     crypt = [k for k in firsts if k.get("purpose") == keyhistory.ENCRYPT]
