@@ -103,9 +103,9 @@ def add_keys_parsers(grp: Any) -> None:
                                              "revoke one of this office's earlier keys (administrator): documents "
                                              "it signed from the given time verify as signed with a revoked key; "
                                              "rotate the current key first"))
-    c.add_argument("key_id", help=zh_en("密钥编号（16位十六进制，见 office keys history）",
+    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（16位十六进制，见 office keys history）",
                                         "the key id (16 hex digits, see office keys history)"))
-    c.add_argument("--from", dest="since", required=True,
+    c.add_argument("--from", dest="since", required=True, metavar="DATETIME",
                    help=zh_en("吊销起始时间：YYYY-MM-DD 或 YYYY-MM-DD HH:MM（该日及以后的文书不可信）",
                               "revoked from: YYYY-MM-DD or YYYY-MM-DD HH:MM (documents dated that day or "
                               "later are not to be trusted)"))
