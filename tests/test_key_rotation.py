@@ -325,6 +325,9 @@ def test_a_changed_key_without_announcements_is_refused(two: tuple[Ledger, Ledge
         b.office.trust(bare)
     assert (err.value.key, err.value.params["office"]) == ("identity.key_not_announced", "NC01")
     assert err.value.params["key_id"] == _signing_id(a)
+    with pytest.raises(InvalidInput) as malformed:
+        b.office.trust(dict(bare, format="shebao-office-identity/3", announcements="not a list"))
+    assert malformed.value.key == "identity.format"
     # an impostor's identity under Nanchang's code, with its own "rotation"
     impostor = KeySigner(Ed25519PrivateKey.generate())
     fake = dict(bare, public_key=impostor.public_pem, format="shebao-office-identity/3",
