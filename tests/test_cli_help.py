@@ -151,6 +151,7 @@ def test_text_output_in_the_language_only(tmp_path: Path, capsys: pytest.Capture
          "--lang", "en"),
         ("interest", "set", "--year", "2026", "--rate", "0.0262"),
         ("print", "statement", PERSON, "--out", statement),
+        ("office", "keys", "rotate"),
     ]
     for lang in ("zh", "en"):
         commands += [(*c, "--lang", lang) for c in [
@@ -160,7 +161,8 @@ def test_text_output_in_the_language_only(tmp_path: Path, capsys: pytest.Capture
             ("pension", "place", "--worker", PERSON), ("insured", "medical", "--worker", PERSON),
             ("resident", "years", "--worker", PERSON), ("agreement", "show", "DE"), ("exemption", "list"),
             ("document", "list", PERSON), ("sync", "status"), ("audit", "verify"), ("check",), ("forms", "check"),
-            ("report", "transfers", "--year", "2026"), ("flexible", "cost"), ("audit", "views")]]
+            ("report", "transfers", "--year", "2026"), ("flexible", "cost"), ("audit", "views"),
+            ("office", "keys", "history")]]
     for args in commands:
         code, out, err = run(capsys, "--db", db, *args)
         assert code == 0, (args, err)

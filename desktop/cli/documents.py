@@ -87,7 +87,8 @@ def _print(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
 def _verify(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
     v = ledger.documents.verify(" ".join(a.code), lang)
     result = {"valid": v.valid, "kind": v.kind, "number": v.number, "issued_by": v.issued_by,
-              "person": v.person, "name": v.name, "date": v.date, "void": v.void, "reason": v.reason}
+              "person": v.person, "name": v.name, "date": v.date, "void": v.void, "revoked": v.revoked,
+              "key_id": v.key_id, "reason": v.reason}
     if not v.valid:
         raise Verdict(result)
     return result

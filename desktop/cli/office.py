@@ -90,10 +90,11 @@ def add_office_parsers(sub: Any) -> None:
 
 
 def add_keys_parsers(grp: Any) -> None:
-    """`office keys status|move|passphrase`."""
-    keys = grp.add_parser("keys", help=zh_en("机构私钥存放处（密钥库或 USB Key）：查看、从数据库移出、更改口令",
-                                            "where the office's private keys are kept (the key store or a USB "
-                                            "key): show, move out of the database, change the passphrase")
+    """`office keys status|move|passphrase|token-init|token-status|rotate|revoke|history`."""
+    keys = grp.add_parser("keys", help=zh_en("本机构的密钥：存放处（密钥库或 USB Key）、移出数据库、口令、"
+                                                      "轮换、吊销、历史",
+                                            "this office's keys: where they are kept (key store or USB key), "
+                                            "moving them out of the database, passphrase, rotate, revoke, history")
                           ).add_subparsers(dest="keys_action", required=True)
     keys.add_parser("status", help=zh_en("密钥库的位置、保护方式、密钥编号、是否已解锁，数据库中是否仍有私钥",
                                          "the key store's folder, protection, key ids, whether it is unlocked, "
@@ -116,6 +117,33 @@ def add_keys_parsers(grp: Any) -> None:
                                             "SHEBAO_KEY_NEW_PASSPHRASE or typed twice); 12 characters or more"))
     c.set_defaults(handler=_keys_passphrase)
     token.add_token_parsers(keys)
+    c = keys.add_parser("rotate", help=zh_en("轮换密钥（需管理员）：生成新的签名和加密密钥，由旧签名密钥签署公告；"
+                                             "同步文件把公告带给信任本机构的机构，旧文书仍可核验",
+                                             "rotate the keys (administrator): new signing and encryption keys, "
+                                             "announced signed by the old signing key; sync files carry the "
+                                             "announcement to trusting offices, old documents still verify"))
+    c.set_defaults(handler=_keys_rotate)
+    c = keys.add_parser("revoke", help=zh_en("吊销本机构的一个旧密钥（需管理员）：自指定时间起由它签署的文书核验为"
+                                             "“以已吊销的密钥签署”；当前密钥须先轮换",
+                                             "revoke one of this office's earlier keys (administrator): documents "
+                                             "it signed from the given time verify as signed with a revoked key; "
+                                             "rotate the current key first"))
+    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（16位十六进制，见 office keys history）",
+                                        "the key id (16 hex digits, see office keys history)"))
+    c.add_argument("--from", dest="since", required=True, metavar="DATETIME",
+                   help=zh_en("吊销起始时间：YYYY-MM-DD 或 YYYY-MM-DD HH:MM（该日及以后的文书不可信）",
+                              "revoked from: YYYY-MM-DD or YYYY-MM-DD HH:MM (documents dated that day or "
+                              "later are not to be trusted)"))
+    c.add_argument("--reason", default="", help=zh_en("吊销原因（随公告发出）",
+                                                      "why it is revoked (sent with the announcement)"))
+    c.set_defaults(handler=_keys_revoke)
+    c = keys.add_parser("history", help=zh_en("密钥历史：本机构（或指定机构）各密钥的启用、停用和吊销时间",
+                                              "key history: when each key of this office (or the office "
+                                              "given) was valid, retired and revoked"))
+    c.add_argument("--office", default=None,
+                   help=zh_en("经办机构代码（默认本机构；* 为全部已知机构）",
+                              "an office code (default this office; * for every office known here)"))
+    c.set_defaults(handler=_keys_history)
 
 
 def add_forms_parsers(sub: Any) -> None:
@@ -235,7 +263,8 @@ def _keys_move(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, An
     done = ledger.office.move_out()
     if not done.moved and ledger.keys_moved_on_open is not None:  # moved as the database was opened
         done = ledger.keys_moved_on_open
-    return {"key_store": {"folder": done.folder, "moved": list(done.moved), "scrubbed": done.scrubbed}}
+    return {"key_store": {"folder": done.folder, "moved": list(done.moved), "scrubbed": done.scrubbed,
+                          "rotated_to": done.rotated_to, "revoked": done.revoked}}
 
 
 def _keys_passphrase(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -251,3 +280,25 @@ def _keys_passphrase(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[s
         raise InvalidInput("keys.new_missing", "new_key_passphrase")
     count = ledger.office.change_key_passphrase(old, new)
     return {"key_store": {"folder": str(keystore.open_store().path), "keys_reencrypted": count}}
+
+
+def _moment(value: Any) -> str | None:
+    return None if value is None else value.isoformat(sep=" ", timespec="seconds")
+
+
+def _keys_rotate(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    r = ledger.keys.rotate()
+    return {"rotated": {"previous": r.previous, "signing_key": r.signing, "encryption_key": r.encryption,
+                        "valid_from": _moment(r.valid_from)}}
+
+
+def _keys_revoke(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    r = ledger.keys.revoke(a.key_id, a.since, a.reason)
+    return {"revoked": {"key_id": r.key_id, "revoked_at": _moment(r.revoked_at), "signed_by": r.signed_by}}
+
+
+def _keys_history(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    return {"keys": [{"key_id": k.key_id, "office": k.office, "purpose": k.purpose,
+                      "valid_from": _moment(k.valid_from), "retired_at": _moment(k.retired_at),
+                      "revoked_at": _moment(k.revoked_at), "current": k.current}
+                     for k in ledger.keys.history(a.office)]}

@@ -562,7 +562,22 @@ RESULT_LABELS: dict[str, Pair] = {
     "stored.purpose": zh_en("用途", "purpose"),
     "key_store.moved": zh_en("移入的密钥", "keys moved"),
     "key_store.scrubbed": zh_en("数据库文件已清理", "database file scrubbed"),
+    "key_store.rotated_to": zh_en("换用的新签名密钥", "new signing key"),
+    "key_store.revoked": zh_en("吊销的旧签名密钥（次日起）", "old signing key revoked (from the next day)"),
     "key_store.keys_reencrypted": zh_en("重新加密的密钥数", "keys encrypted again"),
+    # key rotation and revocation (office keys rotate|revoke|history, verify)
+    "rotated": zh_en("已轮换密钥", "keys rotated"),
+    "previous": zh_en("原签名密钥", "previous signing key"),
+    "signing_key": zh_en("新签名密钥", "new signing key"),
+    "encryption_key": zh_en("新加密密钥", "new encryption key"),
+    "revoked": zh_en("已吊销", "revoked"),
+    "revoked_at": zh_en("吊销起始时间", "revoked from"),
+    "signed_by": zh_en("公告签署密钥", "announcement signed by"),
+    "keys": zh_en("密钥", "keys"),
+    "key_id": zh_en("密钥编号", "key id"),
+    "purpose": zh_en("用途", "purpose"),
+    "retired_at": zh_en("停用时间", "retired at"),
+    "current": zh_en("当前使用", "current"),
 }
 
 # Dicts whose keys are data (column names, kinds), shown as they are.

@@ -72,6 +72,7 @@ class Ledger:
         from desktop.core.services.flexible import FlexibleService
         from desktop.core.services.history import HistoryService
         from desktop.core.services.insured_time import InsuredTimeService
+        from desktop.core.services.keys import KeyService
         from desktop.core.services.office import OfficeService, ReferenceService
         from desktop.core.services.pension import PensionService
         from desktop.core.services.record import RecordService
@@ -124,6 +125,7 @@ class Ledger:
         self.transfers = TransferService(self)
         self.recovery = RecoveryService(self)
         self.views = ViewLogService(self)
+        self.keys = KeyService(self)
 
     @classmethod
     def open(

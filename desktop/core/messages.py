@@ -125,6 +125,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "token_module": ("USB Key 驱动库", "token library"),
     "token_label": ("USB Key 标签", "token label"),
     "pin_file": ("PIN 文件", "PIN file"),
+    # key rotation and revocation
+    "key_id": ("密钥编号", "key id"),
+    "since": ("吊销起始时间", "revoked from"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -593,6 +596,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "token.removed": ("USB Key“{label}”在使用中被拔出或已不可用：请重新插入后再试", "token \"{label}\" was removed or stopped answering while in use: plug it in again and retry"),
     "token.no_ed25519": ("USB Key“{label}”不支持 Ed25519 签名（其支持的算法：{mechanisms}）：许多电子印章 USB Key 只支持 SM2 或 RSA，此时本机构继续使用文件密钥库", "token \"{label}\" cannot make Ed25519 signatures (its mechanisms: {mechanisms}); many seal tokens do SM2 or RSA only: the office then keeps its key in the file store"),
     "token.failed": ("USB Key“{label}”操作失败：{error}", "token \"{label}\" failed: {error}"),
+    # key rotation and revocation (office keys rotate|revoke|history, announcements, verify)
+    "keys.unknown": ("本机构没有编号为{key_id}的密钥", "this office has no key {key_id}"),
+    "keys.revoke_current": ("{key_id}是本机构当前的签名密钥，不能由它吊销自己：请先轮换密钥（shebao office keys rotate），再吊销旧密钥", "{key_id} is this office's current signing key and cannot revoke itself: rotate first (shebao office keys rotate), then revoke the old key"),
+    "keys.already_revoked": ("密钥{key_id}已于{date}吊销", "key {key_id} was already revoked from {date}"),
+    "keys.since_future": ("吊销起始时间不能晚于现在", "the revocation cannot start later than now"),
+    "keys.announcement_format": ("{office}的密钥公告格式不对，已拒绝", "a key announcement of {office} is malformed and was refused"),
+    "keys.announcement_untrusted": ("{office}的密钥公告由本机构不信任（或已不是当前）的密钥{key_id}签署，已拒绝", "a key announcement of {office} is signed by key {key_id}, which is not trusted here (or no longer current), and was refused"),
+    "keys.announcement_revoked": ("{office}的密钥公告由已吊销的密钥{key_id}签署，已拒绝", "a key announcement of {office} is signed by the revoked key {key_id} and was refused"),
+    "keys.announcement_signature": ("{office}的密钥公告签名不对（署名密钥{key_id}），已拒绝", "a key announcement of {office} has a bad signature (signed as key {key_id}) and was refused"),
+    "keys.revoke_unknown": ("{office}的吊销公告所指密钥{key_id}未知，已拒绝", "a revocation of {office} names an unknown key {key_id} and was refused"),
+    "identity.key_not_announced": ("{office}的身份文件中的公钥{key_id}与本机构信任的不同，且没有由已信任密钥签署的轮换公告证明它：未接受", "the identity of {office} has the key {key_id}, which differs from the one trusted here and is not announced by a trusted key: not accepted"),
+    "verify.revoked": ("签名密钥{key_id}已被出具机构吊销，自{date}起以该密钥签署的文书不可信：此文书由已吊销的密钥签署", "signed with a revoked key: the issuing office revoked key {key_id} from {date}; documents it signed from then on are not to be trusted"),
+    "verify.unknown_key": ("出具机构{office}没有编号为{key_id}的密钥：验证码不是该机构出具", "the issuing office {office} has no key {key_id}: the code was not issued by that office"),
 }
 
 

@@ -4,7 +4,11 @@ The code carries the fields and the signature, so any office that trusts the iss
 offline, from the printed text or the QR code. Layout before encoding: one byte giving the length of
 the fields (compact JSON, UTF-8), the fields, the 64-byte signature, then zero bytes to a multiple of
 five, so that the Base32 text has no unused bits and changing any character changes the bytes.
-Printed as "SB1-" and groups of five characters.
+Printed as "SB2-" and groups of five characters.
+
+Version 2 ("SB2") names its key: after the fields come the signing key's id (8 bytes, `keys.key_id`),
+and the signature covers the key id and the fields, so an office that has rotated its key can say
+which key made a code. Version 1 ("SB1", no key id; the signature covers the fields) is still read.
 
 Beside it each page carries a short code that can be typed: the document number and eight Base32
 characters of the SHA-256 of the signature (ABCD-EFGH). It is checked against the issuing office's
@@ -27,7 +31,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from desktop.core.keys import Signer, as_signer
 
-PREFIX = "SB1"
+PREFIX = "SB2"
+PREFIXES = ("SB1", "SB2")  # the versions read (a code starts with one of them)
+KEY_ID_BYTES = 8
 SIGNATURE_BYTES = 64
 SHORT_CHARS = 8
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -40,8 +46,9 @@ class Decoded:
     """The fields and signature read from a code (not yet checked)."""
 
     fields: dict[str, Any]
-    message: bytes
+    message: bytes  # what was signed
     signature: bytes
+    key_id: str | None = None  # the signing key's id (None: an SB1 code, which does not say)
 
 
 class BadCode(ValueError):
@@ -52,16 +59,18 @@ def _canonical(fields: dict[str, Any]) -> bytes:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def make_code(fields: dict[str, Any], signer: Signer | str) -> str:
-    """Sign the fields with the office's signing key and encode them as a printable code."""
+def make_code(fields: dict[str, Any], signer: Signer | str, version: int = 2) -> str:
+    """Sign the fields with the office's signing key and encode them as a printable code
+    (`version` 1 writes the first version's code, to test that such codes still verify)."""
     key = as_signer(signer)
     message = _canonical(fields)
     if len(message) > 255:
         raise ValueError("document fields too long for a verification code")
-    raw = bytes([len(message)]) + message + key.sign(message)
+    kid = bytes.fromhex(key.key_id) if version == 2 else b""
+    raw = bytes([len(message)]) + message + kid + key.sign(kid + message)
     raw += b"\0" * (-len(raw) % 5)
     text = base64.b32encode(raw).decode()
-    return PREFIX + "-" + "-".join(text[i:i + 5] for i in range(0, len(text), 5))
+    return PREFIXES[version - 1] + "-" + "-".join(text[i:i + 5] for i in range(0, len(text), 5))
 
 
 def normalise(code: str) -> str:
@@ -72,7 +81,8 @@ def normalise(code: str) -> str:
 def decode(code: str) -> Decoded:
     """Split a code into fields and signature; BadCode when it is not well formed."""
     text = normalise(code)
-    if not text.startswith(PREFIX):
+    version = text[:len(PREFIX)]
+    if version not in PREFIXES:
         raise BadCode("prefix")
     body = text[len(PREFIX):]
     if len(body) % 8:
@@ -85,9 +95,12 @@ def decode(code: str) -> Decoded:
         raise BadCode("empty")
     n = raw[0]
     message = raw[1:1 + n]
-    signature = raw[1 + n:1 + n + SIGNATURE_BYTES]
-    padding = raw[1 + n + SIGNATURE_BYTES:]
-    if len(message) != n or len(signature) != SIGNATURE_BYTES or padding != b"\0" * len(padding) or len(padding) > 4:
+    kid = raw[1 + n:1 + n + KEY_ID_BYTES] if version == "SB2" else b""
+    start = 1 + n + len(kid)
+    signature = raw[start:start + SIGNATURE_BYTES]
+    padding = raw[start + SIGNATURE_BYTES:]
+    if (version == "SB2" and len(kid) != KEY_ID_BYTES) or len(message) != n or \
+            len(signature) != SIGNATURE_BYTES or padding != b"\0" * len(padding) or len(padding) > 4:
         raise BadCode("layout")
     try:
         fields = json.loads(message.decode())
@@ -95,7 +108,7 @@ def decode(code: str) -> Decoded:
         raise BadCode("fields") from None
     if not isinstance(fields, dict) or _canonical(fields) != message:
         raise BadCode("fields")
-    return Decoded(fields, message, signature)
+    return Decoded(fields, kid + message, signature, kid.hex().upper() if kid else None)
 
 
 def signature_valid(decoded: Decoded, public_pem: str) -> bool:

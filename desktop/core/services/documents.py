@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from desktop.core import audit
+from desktop.core import audit, keyhistory
 from desktop.core.changes import NOTHING, Changes
 from desktop.core.draft import DRAFT_NUMBER, Draft, mark_draft
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.forms.render import DocumentData, render
 from desktop.core.forms.spec import FormFileError, FormSpec, load_form
+from desktop.core.keyhistory import KeyRecord
 from desktop.core.keys import office_signer
 from desktop.core.latin_names import latin_name
 from desktop.core.money import fmt, yuan_of
@@ -38,7 +39,7 @@ from desktop.core.store.models import (
     Worker,
 )
 from desktop.core.verification import (
-    PREFIX,
+    PREFIXES,
     BadCode,
     decode,
     make_code,
@@ -203,6 +204,8 @@ class Verdict:
     date: str | None
     reason: str
     void: bool = False
+    revoked: bool = False  # signed with a key its office revoked before the document's date
+    key_id: str | None = None  # the key that signed it (when found)
 
 
 def _money(value: Decimal | None) -> str:
@@ -334,7 +337,7 @@ class DocumentService:
         register."""
         from desktop.core.messages import render as msg
 
-        short = None if normalise(text).startswith(PREFIX) else split_short(text)
+        short = None if normalise(text).startswith(PREFIXES) else split_short(text)
         if short is not None:
             return self.verify_short(*short, lang=lang)
         code = _code_from(text)
@@ -344,27 +347,35 @@ class DocumentService:
             return Verdict(False, None, None, None, None, None, None, msg("verify.malformed", lang))
         f = decoded.fields
         kind, number, office_code = f.get("k"), f.get("n"), f.get("o")
-        def verdict(valid: bool, reason: str, void: bool = False) -> Verdict:
+        def verdict(valid: bool, reason: str, void: bool = False, revoked: bool = False,
+                    key: str | None = None) -> Verdict:
             return Verdict(valid, _opt(kind), _opt(number), _opt(office_code), _opt(f.get("p")),
-                           _opt(f.get("m")), _opt(f.get("d")), reason, void)
+                           _opt(f.get("m")), _opt(f.get("d")), reason, void, revoked, key)
 
         with self._ledger.read() as s:
-            own = s.scalars(select(Office)).first()
-            keys = {t.code: t.public_key for t in s.scalars(select(TrustedOffice))}
-            if own is not None:
-                keys[own.code] = own.public_key
-            public = keys.get(str(office_code))
-            if public is None:
+            history = _issuer_keys(s, str(office_code))
+            if history is None:
                 return verdict(False, msg("verify.untrusted", lang, office=office_code))
-            if not signature_valid(decoded, public):
+            if decoded.key_id is not None:
+                candidates = [k for k in history if k.key_id == decoded.key_id]
+                if not candidates:
+                    return verdict(False, msg("verify.unknown_key", lang, office=office_code,
+                                              key_id=decoded.key_id))
+            else:
+                candidates = history
+            key = next((k for k in candidates if signature_valid(decoded, k.public_key)), None)
+            if key is None:
                 return verdict(False, msg("verify.bad_signature", lang))
             doc = s.scalars(select(Document).where(Document.number == str(number))).first()
             if doc is not None and normalise(doc.code) != normalise(code):
-                return verdict(False, msg("verify.not_registered", lang))
+                return verdict(False, msg("verify.not_registered", lang), key=key.key_id)
             if doc is not None and doc.voided_on is not None:
                 return verdict(False, msg("verify.void", lang, date=doc.voided_on.isoformat(),
-                                         reason=doc.void_reason or ""), void=True)
-        return verdict(True, msg("verify.ok", lang))
+                                         reason=doc.void_reason or ""), void=True, key=key.key_id)
+            if key.revoked_at is not None and _on_or_after(f.get("d"), key.revoked_at):
+                return verdict(False, msg("verify.revoked", lang, key_id=key.key_id,
+                                          date=key.revoked_at.date().isoformat()), revoked=True, key=key.key_id)
+        return verdict(True, msg("verify.ok", lang), key=key.key_id)
 
     def verify_short(self, number: str, short: str, lang: str = "zh") -> Verdict:
         """Check a document number and its typed short code against this office's register."""
@@ -574,6 +585,29 @@ def _temporary_notes(s: Any, w: Worker, office: Office, today: dt.date) -> list[
                          f"单位和个人全部缴费本息{fmt(yuan_of(money.total_fen))}元")
         out.append(text + f"，待养老保险关系所在地{t.relationship_region}归集。")
     return out
+
+
+def _issuer_keys(s: Session, office: str) -> list[KeyRecord] | None:
+    """The signing keys of an issuing office this office knows (its own or a trusted office's),
+    the current one first; None for an office not trusted here."""
+    own = s.scalars(select(Office)).first()
+    if own is not None and own.code == office:
+        sign_pem, since = own.public_key, own.created_at
+    else:
+        t = s.scalars(select(TrustedOffice).where(TrustedOffice.code == office)).first()
+        if t is None:
+            return None
+        sign_pem, since = t.public_key, t.trusted_at
+    return keyhistory.signing_keys(keyhistory.history_or_first(s, office, sign_pem, None, since))
+
+
+def _on_or_after(day: object, moment: dt.datetime) -> bool:
+    """Whether a document's date (ISO text) is on or after the day of the moment (a date that cannot
+    be read counts as after: it cannot be shown to come before)."""
+    try:
+        return dt.date.fromisoformat(str(day)) >= moment.date()
+    except ValueError:
+        return True
 
 
 def _opt(value: object) -> str | None:

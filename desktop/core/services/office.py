@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from desktop.core import keyhistory
 from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
-from desktop.core.keys import KeySigner, keep_encryption_key, keep_new_keys
+from desktop.core.keys import KeySigner, keep_encryption_key, keep_new_keys, key_id
 from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference, schemes
@@ -36,7 +37,8 @@ from desktop.core.strict import is_decimal_text, is_digits
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
 
-IDENTITY_FORMAT = "shebao-office-identity/2"
+IDENTITY_FORMAT = "shebao-office-identity/3"  # /3: with the key history and its announcements
+IDENTITY_FORMATS = (IDENTITY_FORMAT, "shebao-office-identity/2", "shebao-office-identity/1")
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 
 
@@ -149,6 +151,8 @@ class KeysMoved:
     moved: tuple[str, ...]
     folder: str
     scrubbed: bool
+    rotated_to: str | None = None  # the new signing key that replaced the exposed one
+    revoked: str | None = None  # the exposed signing key, revoked from the next day
 
 
 def scrub_database(engine: Any) -> bool:
@@ -170,6 +174,40 @@ def scrub_database(engine: Any) -> bool:
             return busy is not None and int(busy[0]) == 0
     except DBAPIError:
         return False
+
+
+def _key_json(r: keyhistory.KeyRecord) -> dict[str, Any]:
+    """One key of the history as an identity lists it."""
+    def moment(value: dt.datetime | None) -> str | None:
+        return None if value is None else keyhistory.stamp(value)
+
+    return {"key_id": r.key_id, "purpose": r.purpose, "public_key": r.public_key,
+            "valid_from": moment(r.valid_from), "retired_at": moment(r.retired_at),
+            "revoked_at": moment(r.revoked_at)}
+
+
+def _first_of(identity: dict[str, Any], code: str, public: str, enc: str | None, announced: list[Any],
+              now: dt.datetime) -> list[keyhistory.KeyRecord]:
+    """The first keys of an office trusted here for the first time: those its identity lists that no
+    announcement introduced (the chain of announcements must lead from them to its current keys),
+    else its current keys."""
+    listed = identity.get("keys")
+    if not isinstance(listed, list) or not announced:
+        return keyhistory.first_keys(code, public, enc, now)
+    bodies = [a["announcement"] for a in announced if isinstance(a, dict) and isinstance(a.get("announcement"), dict)]
+    introduced = {str(k.get("key_id")) for b in bodies if isinstance(b.get("keys"), list)
+                  for k in b["keys"] if isinstance(k, dict)}
+    firsts = [k for k in listed if isinstance(k, dict) and str(k.get("key_id")) not in introduced]
+    sign = [k for k in firsts if k.get("purpose") == keyhistory.SIGN]
+    crypt = [k for k in firsts if k.get("purpose") == keyhistory.ENCRYPT]
+    if len(sign) != 1 or len(crypt) > 1:
+        raise InvalidInput("identity.format", "file")
+    try:
+        since = dt.datetime.fromisoformat(str(sign[0].get("valid_from"))).replace(tzinfo=None)
+        return keyhistory.first_keys(code, str(sign[0]["public_key"]),
+                                     str(crypt[0]["public_key"]) if crypt else None, since)
+    except (KeyError, ValueError):
+        raise InvalidInput("identity.format", "file") from None
 
 
 def load_office(session: Session) -> Office:
@@ -204,6 +242,8 @@ class OfficeService:
             office = Office(code=code, name=name, region=region, created_at=self._ledger.now())
             keep_new_keys(office, Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
             s.add(office)
+            keyhistory.save(s, code, keyhistory.first_keys(code, office.public_key, office.enc_public_key,
+                                                           self._ledger.now()), self._ledger.now())
         return self.get()
 
     def get(self) -> OfficeInfo:
@@ -274,8 +314,12 @@ class OfficeService:
 
     def _after_keys_moved(self, result: KeysMoved) -> KeysMoved:
         """What follows once keys have left the database: the keys moved were readable by anyone
-        with a copy of the file, so this is the place where they are replaced by new ones."""
-        return result
+        with a copy of the file, so they are replaced by new ones at once, and the old signing key
+        is revoked from the next day (`KeyService.replace_exposed`)."""
+        if not result.moved:
+            return result
+        rotated, _revoked = self._ledger.keys.replace_exposed()
+        return replace(result, rotated_to=rotated.signing, revoked=rotated.previous)
 
     def keys_locked(self) -> str | None:
         """Whether the window should ask an administrator for the key store's passphrase: "new" (no
@@ -315,11 +359,13 @@ class OfficeService:
         self._ledger.require(ADMIN)
         return keystore.open_store().change_passphrase(old, new)
 
-    def identity(self) -> dict[str, str]:
+    def identity(self) -> dict[str, Any]:
         """This office's public identity, to give to other offices (no private key).
 
-        It carries the signing key (documents, sync files) and the key sync files are encrypted
-        to; an office set up before sync existed gets its encryption key pair now.
+        It carries the signing key (documents, sync files), the key sync files are encrypted to,
+        and (format /3) the office's key history with the announcements that made each later key
+        (an office that trusts an earlier identity accepts the new keys through them); an office
+        set up before sync existed gets its encryption key pair now.
         """
         with self._ledger.read() as s:
             o = load_office(s)
@@ -328,13 +374,22 @@ class OfficeService:
                     o = load_office(w)
                     if o.enc_public_key is None:
                         keep_encryption_key(o, X25519PrivateKey.generate())
+                        now = self._ledger.now()
+                        keyhistory.save(w, o.code, keyhistory.first_keys(o.code, o.public_key, o.enc_public_key,
+                                                                         now)[1:], now)
             enc = str(o.enc_public_key)
+            history = keyhistory.history_or_first(s, o.code, o.public_key, enc, o.created_at)
             return {"format": IDENTITY_FORMAT, "code": o.code, "name": o.name,
                     "region": o.region, "public_key": o.public_key, "encryption_key": enc,
-                    "fingerprint": _fingerprint(o.public_key + enc)}
+                    "fingerprint": _fingerprint(o.public_key + enc),
+                    "keys": [_key_json(r) for r in history],
+                    "announcements": keyhistory.announcements(history)}
 
     def trust(self, identity: dict[str, Any]) -> OfficeInfo:
-        """Trust another office's public identity (after checking its fingerprint by phone)."""
+        """Trust another office's public identity (after checking its fingerprint by phone).
+
+        An office already trusted keeps the keys it had unless the identity shows, by announcements
+        signed by a key trusted here, that they were replaced; otherwise it is refused."""
         self._ledger.require(ADMIN)
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -347,8 +402,7 @@ class OfficeService:
         except (KeyError, ValueError, TypeError):
             raise InvalidInput("identity.format", "file") from None
         refuse_formula(name.strip(), "office_name")
-        if identity.get("format") not in (IDENTITY_FORMAT, "shebao-office-identity/1") \
-                or not isinstance(key, Ed25519PublicKey):
+        if identity.get("format") not in IDENTITY_FORMATS or not isinstance(key, Ed25519PublicKey):
             raise InvalidInput("identity.format", "file")
         enc = identity.get("encryption_key")
         if enc is not None:
@@ -358,20 +412,40 @@ class OfficeService:
                 raise InvalidInput("identity.format", "file") from None
             if not isinstance(enc_key, X25519PublicKey):
                 raise InvalidInput("identity.format", "file")
+        public = str(identity["public_key"])
+        announced = identity.get("announcements") or []
+        if not isinstance(announced, list):
+            raise InvalidInput("identity.format", "file")
         with self._ledger.write() as s:
             own = load_office(s)
             if own.code == code:
                 raise Conflict("identity.own", "file")
+            now = self._ledger.now()
             row = s.scalars(select(TrustedOffice).where(TrustedOffice.code == code)).first()
+            known = keyhistory.load(s, code)
+            if row is not None and not known:
+                known = keyhistory.first_keys(code, row.public_key, row.enc_public_key, row.trusted_at)
+            if not known:
+                known = _first_of(identity, code, public, str(enc) if enc else None, announced, now)
+            history = keyhistory.extend(known, code, announced)
+            signing = keyhistory.current(history, keyhistory.SIGN)
+            if signing is None or signing.public_key != public:
+                raise RefusedByRule("identity.key_not_announced", "file", office=code, key_id=key_id(public))
+            encryption = keyhistory.current(history, keyhistory.ENCRYPT)
+            if enc and (encryption is None or encryption.public_key != str(enc)):
+                if encryption is not None and any(r.announcement for r in history):
+                    raise RefusedByRule("identity.key_not_announced", "file", office=code, key_id=key_id(str(enc)))
+                history = [replace(r, retired_at=now) if r.purpose == keyhistory.ENCRYPT and r.current else r
+                           for r in history] + keyhistory.first_keys(code, public, str(enc), now)[1:]
             if row is None:
-                s.add(TrustedOffice(code=code, name=name, region=region,
-                                    public_key=str(identity["public_key"]), trusted_at=self._ledger.now(),
+                s.add(TrustedOffice(code=code, name=name, region=region, public_key=public, trusted_at=now,
                                     enc_public_key=str(enc) if enc else None))
+                s.flush()
             else:
-                row.name, row.region, row.public_key = name, region, str(identity["public_key"])
+                row.name, row.region, row.public_key = name, region, public
                 row.enc_public_key = str(enc) if enc else row.enc_public_key
-        return OfficeInfo(code, name, region, name_of(region),
-                          _fingerprint(str(identity["public_key"]) + (str(enc) if enc else "")))
+            keyhistory.save(s, code, history, now)
+        return OfficeInfo(code, name, region, name_of(region), _fingerprint(public + (str(enc) if enc else "")))
 
     def contact(self) -> OfficeContact:
         """The office's address, phone, postcode and bank details (from its settings)."""

@@ -74,6 +74,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "trusted_office": ("受信任的经办机构", "trusted offices"),
     "office_setting": ("机构设置", "office settings"),
     "office": ("经办机构信息", "office identity"),
+    "office_key": ("密钥历史（本机构及受信任机构）", "key history (this office and trusted offices)"),
     "sync_conflict": ("同步冲突处理", "sync conflict reviews"),
 }
 

@@ -43,14 +43,13 @@ class TokenService:
 
     def init(self, module: str, label: str, pin: str) -> TokenStatus:
         """Generate an Ed25519 key pair on the token and make it the office's current signing key
-        (administrator). Nothing is announced to trusted offices here: they need the office's
-        identity again (or a rotation announcement)."""
+        (administrator): a key rotation, announced signed by the key before and countersigned by the
+        token's, so the offices that trust this one follow through the next sync file."""
         self._ledger.require(ADMIN)
         with self._ledger.read() as s:
             load_office(s)  # an office first
         signer = pkcs11.generate_key(module, label, pin)
-        with self._ledger.write() as s:
-            pkcs11.use_token_key(load_office(s), signer)
+        self._ledger.keys.rotate_to_token(signer)
         return self.status()
 
     def status(self) -> TokenStatus:

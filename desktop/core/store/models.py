@@ -262,6 +262,27 @@ class TrustedOffice(Base):
     enc_public_key: Mapped[str | None] = mapped_column(Text)
 
 
+class OfficeKey(Base):
+    """One public key of this office or of a trusted office, over time: when it became valid, when
+    a newer key replaced it, and from when documents signed by it are not to be trusted. Every key
+    after an office's first came with an announcement signed by the key before it."""
+
+    __tablename__ = "office_key"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(20), index=True)
+    purpose: Mapped[str] = mapped_column(String(8))  # sign | encrypt
+    public_key: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[dt.datetime] = mapped_column(DateTime)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    announcement: Mapped[str | None] = mapped_column(Text)  # canonical JSON; None for a first key
+    signature: Mapped[str | None] = mapped_column(Text)  # by the previous signing key (base64)
+    countersignature: Mapped[str | None] = mapped_column(Text)  # by the new signing key (base64)
+    revocation: Mapped[str | None] = mapped_column(Text)  # the revoke announcement (canonical JSON)
+    revocation_signature: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class AgreementOverride(Base):
     """An office's correction of one value of an agreement, with who made it, when and why."""
 

@@ -5,8 +5,8 @@ Layout (all lengths big-endian):
     MAGIC (12 bytes) | header length (4) | header (UTF-8 JSON) | body length (8) | body | signature (64)
 
 - The header is the manifest (format, schema revision and program version, sender, recipients,
-  per-origin sequence ranges, counts, creation time) plus, for each recipient office, the body key
-  wrapped to that office: X25519 with a fresh key pair, HKDF-SHA256, AES-256-GCM.
+  per-origin sequence ranges, counts, creation time, the sender's key announcements) plus, for
+  each recipient office, the body key wrapped to that office: X25519 with a fresh key pair, HKDF-SHA256, AES-256-GCM.
 - The body is zlib-compressed and encrypted with AES-256-GCM under a random key, the header as
   associated data (so no manifest value can be changed either). Inside (format 2): one line of
   JSON describing the sealed segments, each with the length of its changes, then each segment's

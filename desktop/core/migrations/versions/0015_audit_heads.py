@@ -1,7 +1,7 @@
 """audit heads: the heads of other offices' trails seen here, and the heads of ours others saw
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-05
 
 Only added: two new tables (no table is rebuilt).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

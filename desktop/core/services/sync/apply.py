@@ -1,11 +1,11 @@
 """Import: verify a sync file completely, then apply what is new in one transaction.
 
-Import checks everything before it applies anything: the file's shape, the sender (trusted, and its
-signature over the whole file), the body (decrypted with this office's key), every segment (its
-origin trusted, its digest and the origin's signature), and the manifest against the segments.
-Then one transaction applies the changes no one applied here before, in per-origin sequence
-order. A segment that starts after a gap is kept (held) until the missing changes arrive; it is
-never applied with a hole.
+Import checks everything before it applies anything: the file's shape, the sender (trusted; its key
+announcements against the keys trusted here, then its signature over the whole file), the body
+(decrypted with this office's key), every segment (its origin trusted, its digest and the origin's
+signature), and the manifest against the segments. Then one transaction applies the changes no one
+applied here before, in per-origin sequence order. A segment that starts after a gap is kept (held)
+until the missing changes arrive; it is never applied with a hole.
 
 Concurrent edits of one record at two offices: the change with the higher (Lamport time, origin
 code) wins at every office, whatever order the files arrive in; when neither edit had seen the
@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
-from desktop.core import audit, audit_heads
+from desktop.core import audit, audit_heads, keyhistory
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
 from desktop.core.keys import office_decryption_keys
 from desktop.core.private import write_private
@@ -100,6 +100,39 @@ def _version_id(v: tuple[int, str, int]) -> str:
     return f"{v[1]}:{v[2]}"
 
 
+def _trusted_signers(history: list[keyhistory.KeyRecord]) -> list[str]:
+    """The public keys an office's files and segments may be signed with: its signing keys not
+    revoked, the current one first."""
+    return [k.public_key for k in keyhistory.signing_keys(history) if k.revoked_at is None]
+
+
+def _check_file_signature(opened: container.Opened, history: list[keyhistory.KeyRecord]) -> None:
+    """Refuse unless one of the sender's trusted signing keys signed the file."""
+    keys = _trusted_signers(history)
+    for pem in keys[:-1]:
+        try:
+            container.check_signature(opened, pem)
+        except IntegrityFailure:
+            continue
+        return
+    container.check_signature(opened, keys[-1] if keys else history[0].public_key)
+
+
+def _verify_segment(seg: Segment, history: list[keyhistory.KeyRecord]) -> None:
+    """Refuse unless one of the origin's trusted signing keys sealed the segment (a segment sealed
+    before a rotation is relayed with the key it was sealed with)."""
+    keys = _trusted_signers(history)
+    for pem in keys[:-1]:
+        try:
+            seg.verify(pem)
+        except IntegrityFailure as exc:
+            if exc.key != "sync.segment_signature":
+                raise
+            continue
+        return
+    seg.verify(keys[-1] if keys else history[0].public_key)
+
+
 class Importer:
     """Read sync files: verify, apply (last writer wins), hold segments after a gap."""
 
@@ -119,17 +152,35 @@ class Importer:
         opened = container.open_file(raw)
         h = opened.header
         self._check_version(h)
+        sender = str(h.get("sender", ""))
         with self._ledger.read() as s:
             office = load_office(s)
             trusted = {t.code: t for t in s.scalars(select(TrustedOffice))}
             seen = s.execute(select(SyncFile.at).where(SyncFile.sha256 == digest,
                                                        SyncFile.direction == "in")).scalar()
-        sender = str(h.get("sender", ""))
+            histories = {code: keyhistory.history_or_first(s, code, t.public_key, t.enc_public_key, t.trusted_at)
+                         for code, t in trusted.items()}
+            histories[office.code] = keyhistory.history_or_first(s, office.code, office.public_key,
+                                                                 office.enc_public_key, office.created_at)
         if sender == office.code:
             raise Conflict("sync.own_file", "file")
         if sender not in trusted:
             raise IntegrityFailure("sync.untrusted", "file", office=sender)
-        container.check_signature(opened, trusted[sender].public_key)
+        # The sender's key announcements first (a file signed with its new key must be accepted),
+        # each checked against the keys trusted here; recorded only once the whole file is checked.
+        announced = h.get("announcements") or []
+        if not isinstance(announced, list):
+            raise IntegrityFailure("keys.announcement_format", "file", office=sender)
+        before = dict(histories)
+        histories[sender] = keyhistory.extend(before[sender], sender, announced)
+        relayed = h.get("origin_announcements") or {}
+        if not isinstance(relayed, dict):
+            raise IntegrityFailure("keys.announcement_format", "file", office=sender)
+        for origin, made in relayed.items():
+            if origin in trusted and origin != sender:  # an office not trusted here stays untrusted
+                histories[origin] = keyhistory.extend(histories[origin], origin, made if isinstance(made, list)
+                                                       else [None])
+        _check_file_signature(opened, histories[sender])
         decryption_keys = office_decryption_keys(office)
         if not decryption_keys:
             raise IntegrityFailure("sync.not_for_us", "file", to=", ".join(map(str, h.get("to", []))))
@@ -144,14 +195,16 @@ class Importer:
                 counts.get("changes") != sum(len(x.changes) for x in segments):
             raise IntegrityFailure("sync.manifest", "file")
         for seg in segments:
-            if seg.origin == office.code:
-                seg.verify(office.public_key)
-            elif seg.origin in trusted:
-                seg.verify(trusted[seg.origin].public_key)
-            else:
+            if seg.origin not in histories:
                 raise IntegrityFailure("sync.untrusted_origin", "file", office=seg.origin)
+            _verify_segment(seg, histories[seg.origin])
         if progress:
             progress(2, 4)
+        changed = [code for code, history in histories.items() if history != before[code]]
+        if changed:
+            with self._ledger.write() as s:
+                for code in changed:
+                    keyhistory.save(s, code, histories[code], self._ledger.now())
         result = self._apply(segments, h, digest, office.code, p.name)
         self._keep_received(raw, sender, digest)
         if progress:

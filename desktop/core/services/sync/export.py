@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core import audit_heads
+from desktop.core import audit_heads, keyhistory
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.keys import Signer, office_signer
 from desktop.core.private import write_private
@@ -94,6 +94,11 @@ class Exporter:
                 "counts": {"segments": len(segments), "changes": sum(len(x.changes) for x in segments)},
                 # this office's audit head, and the heads it saw of each destination (audit_heads)
                 **audit_heads.manifest_heads(s, (d.code for d in dests)),
+                # the sender's key rotations and revocations, so a file signed with a new key is
+                # accepted by offices that knew only the old one (covered by the file's signature)
+                "announcements": keyhistory.announcements(keyhistory.load(s, office.code)),
+                # and those of the other offices whose changes it relays (a hub's files)
+                "origin_announcements": _relayed_announcements(s, office.code, segments),
             }
             if progress:
                 progress(1, 3)
@@ -167,6 +172,16 @@ class Exporter:
         code = self._ledger.office.get().code
         stamp = self._ledger.now().strftime("%Y%m%d-%H%M%S")
         return self.export(Path(target) / f"{code}-{stamp}.sync")
+
+
+def _relayed_announcements(s: Session, own: str, segments: list[Segment]) -> dict[str, list[dict[str, object]]]:
+    """The key announcements of each other origin of the segments (those that have any)."""
+    found = {}
+    for origin in sorted({seg.origin for seg in segments} - {own}):
+        made = keyhistory.announcements(keyhistory.load(s, origin))
+        if made:
+            found[origin] = made
+    return found
 
 
 def _app_version() -> str:
