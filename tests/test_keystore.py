@@ -5,6 +5,7 @@ nothing the clerk's account can read forges a document; the passphrase guards th
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import stat
@@ -169,7 +170,22 @@ def test_nothing_readable_without_the_passphrase_forges_a_document(
             store.private_key(entry.key_id)
         assert info.value.key == "keys.locked"
     # a code signed with any key the clerk can make does not verify
-    forged = make_code(decode(code).fields, KeySigner(Ed25519PrivateKey.generate()))
+    own = KeySigner(Ed25519PrivateKey.generate())
+    forged = make_code(decode(code).fields, own)  # naming its own key: not one of the office's
+    verdict = ledger.documents.verify(forged)
+    assert not verdict.valid and verdict.reason == render("verify.unknown_key", "zh", office=verdict.issued_by,
+                                                          key_id=own.key_id)
+    forged = make_code(decode(code).fields, own, version=1)  # the first codes name no key
+    verdict = ledger.documents.verify(forged)
+    assert not verdict.valid and verdict.reason == render("verify.bad_signature", "zh")
+
+    class Claiming:  # a key that claims to be the office's
+        key_id, public_pem = decode(code).key_id, own.public_pem
+
+        def sign(self, data: bytes) -> bytes:
+            return own.sign(data)
+
+    forged = make_code(decode(code).fields, Claiming())
     verdict = ledger.documents.verify(forged)
     assert not verdict.valid and verdict.reason == render("verify.bad_signature", "zh")
     # and nothing is issued while the keys are locked
@@ -295,16 +311,23 @@ def test_an_old_database_s_keys_move_out_when_it_is_opened_with_the_passphrase(
     with led.read() as s:
         held = [e.seq for e in s.scalars(select(AuditEntry)) if "PRIVATE KEY" in (e.after_json or "")]
     assert held == [1]
-    assert after.count(b"PRIVATE KEY") == 2  # BEGIN and END of that one key
+    # (that entry's page may be in the file and in the WAL, after the rotation's writes)
+    assert set(re.findall(rb"BEGIN PRIVATE KEY-----\\n([A-Za-z0-9+/=]+)", after)) == {
+        pem_private(encryption).splitlines()[1].encode()}
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     assert led.audit.verify().valid
-    assert {e.key_id for e in keystore.open_store().entries(office="OLD01")} == {
-        key_id(pem_public(signing)), key_id(pem_public(encryption))}
+    # the store holds the moved keys and the new pair that replaced them at once (they were exposed)
+    stored = {e.key_id for e in keystore.open_store().entries(office="OLD01")}
+    assert len(stored) == 4 and {key_id(pem_public(signing)), key_id(pem_public(encryption))} < stored
     led.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
     code = issue_statement(led, "510107198511113215")
     assert led.documents.verify(code).valid and decode(code).fields["o"] == "OLD01"
     with led.read() as s:
-        assert raw_private(office_signer(load_office(s)).private_key) == raw_private(signing)  # type: ignore[attr-defined]
+        signer = office_signer(load_office(s))
+        assert signer.key_id in stored and signer.key_id != key_id(pem_public(signing))
+        assert decode(code).key_id == signer.key_id
+    old_key = next(k for k in led.keys.history() if k.key_id == key_id(pem_public(signing)))
+    assert old_key.revoked_at == dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time())
     led.close()
 
 
@@ -335,10 +358,13 @@ def test_without_the_passphrase_the_keys_stay_until_office_keys_move(
     code, data = run("office", "keys", "move", "--key-passphrase-file", str(secret))
     assert code == 0 and data["key_store"]["scrubbed"] is True
     assert data["key_store"]["moved"] == [key_id(pem_public(signing)), data["key_store"]["moved"][1]]
+    assert data["key_store"]["revoked"] == key_id(pem_public(signing)) != data["key_store"]["rotated_to"]
     assert pem_private(signing).splitlines()[1].encode() not in database_bytes(path)
     code, data = run("--key-passphrase-file", str(secret), "office", "keys", "status")
     assert data["key_store"]["in_database"] is False and data["key_store"]["unlocked"] is True
-    assert [k["purpose"] for k in data["key_store"]["stored"]] == ["encrypt", "sign"]
+    # the two moved and the pair that replaced them (the moved ones were exposed)
+    assert sorted(k["purpose"] for k in data["key_store"]["stored"]) == ["encrypt", "encrypt", "sign", "sign"]
+    assert data["key_store"]["signing_key"] != key_id(pem_public(signing))
     code, data = run("--key-passphrase-file", str(secret), "doctor", "--no-printers")
     keys = next(c for c in data["checks"] if c["check"] == "keys")
     assert (keys["level"], keys["key"]) == ("ok", "doctor.keys.store_ok")

@@ -166,7 +166,16 @@ def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: 
             assert conn.execute("SELECT private_key, enc_private_key FROM office").fetchone() == (None, None)
         status = new.run(db, "office", "keys", "status", user="admin")["key_store"]
         assert status["in_database"] is False and status["unlocked"] is True
-        assert {k["key_id"] for k in status["stored"]} == {status["signing_key"], status["encryption_key"]}
+        # the exposed keys were replaced at once: the store keeps both pairs (files on their way to the
+        # old encryption key still open), and the old signing key is revoked from the next day
+        history = new.run(db, "office", "keys", "history", user="admin")["keys"]
+        assert {k["key_id"] for k in status["stored"]} == {k["key_id"] for k in history}
+        assert len(history) == 4
+        current = {k["purpose"]: k["key_id"] for k in history if k["current"]}
+        assert current == {"sign": status["signing_key"], "encrypt": status["encryption_key"]}
+        old_sign = [k for k in history if k["purpose"] == "sign" and not k["current"]]
+        assert len(old_sign) == 1 and old_sign[0]["revoked_at"] is not None
+        assert old_sign[0]["revoked_at"].endswith(" 00:00:00")
 
 
 def test_the_previous_release_refuses_the_upgraded_database(upgraded: dict[str, Any]) -> None:

@@ -380,6 +380,29 @@ def write_queued(ledger: Ledger, session: Session) -> None:
     session.info[_RANGE] = (seq - len(rows), seq)  # Ledger.take_written, once committed
 
 
+def chain_migrated(conn: Any, table: str, rows: list[tuple[str, dict[str, Any]]], note: str) -> None:
+    """Entries for rows a migration inserted with SQL (no session, no actor): one "insert" entry a
+    row, chained after the head as `write_queued` chains a transaction's, so that `audit verify`
+    finds the trail's record of each. Nothing to do on a database without a trail yet."""
+    head = conn.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
+    if head is None or not rows:
+        return
+    seq, prev = int(head[0]), str(head[1])
+    now = dt.datetime.now().replace(microsecond=0)
+    entries: list[dict[str, Any]] = []
+    for row_id, snapshot in rows:
+        seq += 1
+        values: dict[str, Any] = {"seq": seq, "at": now, "actor": "-", "role": "", "counter": "migration",
+                                  "action": "insert", "table_name": table, "row_id": row_id, "worker_id": None,
+                                  "before_json": None, "after_json": to_json(snapshot), "note": note}
+        values["hash"] = entry_hash(values, prev)
+        values["prev_hash"] = prev
+        prev = values["hash"]
+        entries.append(values)
+    conn.execute(insert(_ENTRY), entries)
+    conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=prev))
+
+
 def take_range(session: Session) -> tuple[int, int] | None:
     """(seq before, seq after) of the entries the session's last committed transaction wrote, once
     (None: it wrote none, or they were taken already)."""

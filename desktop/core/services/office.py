@@ -309,17 +309,12 @@ class OfficeService:
                 moved.append(store.put(decrypter, o.code))
             o.private_key = None
             o.enc_private_key = None
-        result = KeysMoved(tuple(moved), str(store.path), scrub_database(self._ledger.engine))
-        return self._after_keys_moved(result)
-
-    def _after_keys_moved(self, result: KeysMoved) -> KeysMoved:
-        """What follows once keys have left the database: the keys moved were readable by anyone
-        with a copy of the file, so they are replaced by new ones at once, and the old signing key
-        is revoked from the next day (`KeyService.replace_exposed`)."""
-        if not result.moved:
-            return result
+        # the keys moved were readable by anyone with a copy of the file: they are replaced by new
+        # ones at once and the old signing key is revoked from the next day; then the file is
+        # scrubbed, so that no page of it (nor of its WAL) still holds them
         rotated, _revoked = self._ledger.keys.replace_exposed()
-        return replace(result, rotated_to=rotated.signing, revoked=rotated.previous)
+        return KeysMoved(tuple(moved), str(store.path), scrub_database(self._ledger.engine),
+                         rotated_to=rotated.signing, revoked=rotated.previous)
 
     def keys_locked(self) -> str | None:
         """Whether the window should ask an administrator for the key store's passphrase: "new" (no

@@ -49,6 +49,7 @@ class TokenService:
         with self._ledger.read() as s:
             load_office(s)  # an office first
         signer = pkcs11.generate_key(module, label, pin)
+        signer = pkcs11.find_key(module, label, signer.key_id, pin)  # a session with this PIN, to sign with
         self._ledger.keys.rotate_to_token(signer)
         return self.status()
 

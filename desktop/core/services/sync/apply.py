@@ -100,15 +100,23 @@ def _version_id(v: tuple[int, str, int]) -> str:
     return f"{v[1]}:{v[2]}"
 
 
-def _trusted_signers(history: list[keyhistory.KeyRecord]) -> list[str]:
-    """The public keys an office's files and segments may be signed with: its signing keys not
-    revoked, the current one first."""
-    return [k.public_key for k in keyhistory.signing_keys(history) if k.revoked_at is None]
+def _trusted_signers(history: list[keyhistory.KeyRecord], at: dt.datetime) -> list[str]:
+    """The public keys an office's files and segments made at `at` may be signed with: its signing
+    keys not revoked by then (a key revoked from a later moment still counts), the current one first."""
+    return [k.public_key for k in keyhistory.signing_keys(history) if k.revoked_at is None or k.revoked_at > at]
 
 
-def _check_file_signature(opened: container.Opened, history: list[keyhistory.KeyRecord]) -> None:
-    """Refuse unless one of the sender's trusted signing keys signed the file."""
-    keys = _trusted_signers(history)
+def _sealed_at(seg: Segment) -> dt.datetime:
+    """When a segment says it was sealed (unreadable: as late as can be, so only unrevoked keys count)."""
+    try:
+        return dt.datetime.fromisoformat(seg.sealed_at).replace(tzinfo=None)
+    except ValueError:
+        return dt.datetime.max
+
+
+def _check_file_signature(opened: container.Opened, history: list[keyhistory.KeyRecord], now: dt.datetime) -> None:
+    """Refuse unless one of the sender's signing keys not revoked now signed the file."""
+    keys = _trusted_signers(history, now)
     for pem in keys[:-1]:
         try:
             container.check_signature(opened, pem)
@@ -120,8 +128,9 @@ def _check_file_signature(opened: container.Opened, history: list[keyhistory.Key
 
 def _verify_segment(seg: Segment, history: list[keyhistory.KeyRecord]) -> None:
     """Refuse unless one of the origin's trusted signing keys sealed the segment (a segment sealed
-    before a rotation is relayed with the key it was sealed with)."""
-    keys = _trusted_signers(history)
+    before a rotation is relayed with the key it was sealed with, and counts while that key was not
+    yet revoked when it was sealed)."""
+    keys = _trusted_signers(history, _sealed_at(seg))
     for pem in keys[:-1]:
         try:
             seg.verify(pem)
@@ -180,7 +189,7 @@ class Importer:
             if origin in trusted and origin != sender:  # an office not trusted here stays untrusted
                 histories[origin] = keyhistory.extend(histories[origin], origin, made if isinstance(made, list)
                                                        else [None])
-        _check_file_signature(opened, histories[sender])
+        _check_file_signature(opened, histories[sender], self._ledger.now().replace(tzinfo=None))
         decryption_keys = office_decryption_keys(office)
         if not decryption_keys:
             raise IntegrityFailure("sync.not_for_us", "file", to=", ".join(map(str, h.get("to", []))))
