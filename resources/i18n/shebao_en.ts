@@ -153,17 +153,22 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../desktop/ui/audit_dialog.py" line="+129"/>
+        <location filename="../../desktop/ui/audit_dialog.py" line="+174"/>
         <source>正在核验审计记录…</source>
         <translation>Checking the audit trail…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
+        <source>核验未通过：{reason}。请立即报告主管，并从备份核对。</source>
+        <translation>Verification failed: {reason}. Report it to a supervisor now and check against a backup.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>审计记录被改动：{reason}。请立即报告主管，并从备份核对。</source>
         <translation>The audit trail was altered: {reason}. Report it to a supervisor at once and compare it with a backup.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>审计记录</source>
         <translation>Audit trail</translation>
     </message>
@@ -212,11 +217,21 @@
         <source>关闭</source>
         <translation>Close</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>修改记录(&amp;1)</source>
+        <translation>Changes (&amp;1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>查阅记录(&amp;2)</source>
+        <translation>Views (&amp;2)</translation>
+    </message>
 </context>
 <context>
     <name>AuditModel</name>
     <message>
-        <location line="-119"/>
+        <location line="-170"/>
         <source>新增</source>
         <translation>Added</translation>
     </message>
@@ -1229,7 +1244,7 @@
 <context>
     <name>HistoryExport</name>
     <message>
-        <location filename="../../desktop/ui/history_model.py" line="+311"/>
+        <location filename="../../desktop/ui/history_model.py" line="+313"/>
         <source>导出缴费明细</source>
         <translation>Export the contributions</translation>
     </message>
@@ -1267,7 +1282,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location line="-179"/>
+        <location line="-181"/>
         <source>单位 {employer}，个人 {employee}，记入个人账户 {account}</source>
         <translation>Employer {employer}, employee {employee}, to the individual account {account}</translation>
     </message>
@@ -1312,7 +1327,7 @@
         <translation>Contributions</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>养老</source>
         <translation>Pension</translation>
     </message>
@@ -1622,9 +1637,62 @@
     </message>
 </context>
 <context>
+    <name>KeyPassphraseDialog</name>
+    <message>
+        <location filename="../../desktop/ui/key_dialog.py" line="+79"/>
+        <source>机构密钥 — 社保经办桌面</source>
+        <translation>Office keys — Shebao Desk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>设置密钥口令</source>
+        <translation>Set the key passphrase</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>解锁机构密钥</source>
+        <translation>Unlock the office keys</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机构的签名和加密私钥将保存在密钥库中，由此口令加密（至少12个字符）。请牢记并妥善保管：忘记口令将无法再出具文书和同步文件。</source>
+        <translation>The office&apos;s signing and encryption keys are kept in the key store, encrypted under this passphrase (12 characters or more). Remember it and keep it safe: without it no document or sync file can be issued.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>出具文书和同步文件需要本机构的私钥。请输入密钥口令；选择“稍后”也可继续办理其他业务。</source>
+        <translation>Issuing documents and sync files needs the office&apos;s private keys. Enter the key passphrase, or choose Later to do other work.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>密钥口令(&amp;K)</source>
+        <translation>&amp;Key passphrase</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>再次输入(&amp;A)</source>
+        <translation>&amp;Again</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>设置(&amp;S)</source>
+        <translation>&amp;Set</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>解锁(&amp;U)</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>稍后(&amp;L)</source>
+        <translation>&amp;Later</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+160"/>
+        <location filename="../../desktop/ui/window.py" line="+162"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1634,13 +1702,13 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+224"/>
+        <location line="+228"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
     <message>
         <location line="+12"/>
-        <location line="+18"/>
+        <location line="+36"/>
         <location line="+94"/>
         <source>已打开 {name}</source>
         <translation>Opened {name}</translation>
@@ -1706,7 +1774,7 @@
         <translation>Transfer requested: case {case}</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+77"/>
         <source>已记录 {month}，缴费基数 {base}</source>
         <translation>Recorded {month}, base {base}</translation>
     </message>
@@ -1731,7 +1799,12 @@
         <translation>Office {code}   Pooling region {region}</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-422"/>
+        <source>无人操作的时间已到，已退出登录：请重新登录</source>
+        <translation>Signed out after the idle time: please sign in again</translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>正在生成参保缴费证明预览…</source>
         <translation>Preparing the statement preview…</translation>
     </message>
@@ -1751,7 +1824,17 @@
         <translation>Estimate preview: numbered when printed or saved</translation>
     </message>
     <message>
-        <location line="+210"/>
+        <location line="+186"/>
+        <source>选择备份文件</source>
+        <translation>Choose a backup file</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备份文件 (*.sbk)</source>
+        <translation>Backup files (*.sbk)</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>申报文件 (*.csv *.xlsx *.xls *.txt)</source>
         <translation>Declarations (*.csv *.xlsx *.xls *.txt)</translation>
     </message>
@@ -1839,6 +1922,11 @@
         <location line="+1"/>
         <source>从备份恢复(&amp;R)…</source>
         <translation>&amp;Restore from backup…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>从备份文件恢复（管理员）(&amp;O)…</source>
+        <translation>Rest&amp;ore from a backup file (administrator)…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1982,8 +2070,8 @@ The other actions and their keys are in the Person and View menus.</translation>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-570"/>
-        <location line="+570"/>
+        <location line="-613"/>
+        <location line="+613"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -2249,7 +2337,7 @@ The other actions and their keys are in the Person and View menus.</translation>
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../desktop/ui/person_page.py" line="+416"/>
+        <location filename="../../desktop/ui/person_page.py" line="+418"/>
         <source>男</source>
         <translation>Male</translation>
     </message>
@@ -2664,7 +2752,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RecordMonthDialog</name>
     <message>
-        <location filename="../../desktop/ui/record_month_dialog.py" line="+246"/>
+        <location filename="../../desktop/ui/record_month_dialog.py" line="+255"/>
         <source>输入缴费工资后显示缴费基数和各险种金额</source>
         <translation>Enter the wage to see the base and the amount of each scheme</translation>
     </message>
@@ -3077,6 +3165,54 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../desktop/ui/restore_dialog.py" line="+112"/>
+        <source>正在读取备份文件…</source>
+        <translation>Reading the backup file…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>用备份文件 {file} 替换本数据库的全部数据（备份制作于 {when}，经办机构 {office}）。现有数据会先另存一份；恢复后须重新登录。</source>
+        <translation>Replace all data of this database by the backup {file} (made {when}, office {office}). The current data is kept first; sign in again afterwards.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>这是另一个经办机构的备份：{theirs}；本数据库是 {here}。恢复后本数据库将变成{theirs}的数据。确要恢复，请输入对方机构代码 {code} 再次确认。</source>
+        <translation>This is another office&apos;s backup: {theirs}; this database is {here}. Restoring it turns this database into {theirs}&apos;s data. To restore it anyway, type that office&apos;s code {code} to confirm again.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>正在从备份恢复…</source>
+        <translation>Restoring from the backup…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>从备份文件恢复</source>
+        <translation>Restore from a backup file</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>对方机构代码(&amp;C)</source>
+        <translation>Other office&apos;s &amp;code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备份密钥文件(&amp;K)</source>
+        <translation>Backup &amp;key file</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>恢复(&amp;R)</source>
+        <translation>&amp;Restore</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>RetirementPanel</name>
     <message>
         <location filename="../../desktop/ui/retirement_panel.py" line="+189"/>
@@ -3289,12 +3425,22 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+213"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+233"/>
         <source>已保存联系方式</source>
         <translation>Contact details saved</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+23"/>
+        <source>已保存：下次登录起生效</source>
+        <translation>Saved: applies from the next sign-in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已保存：不再自动退出登录</source>
+        <translation>Saved: never signs out by itself</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>没有需要保存的更改</source>
         <translation>Nothing to save</translation>
     </message>
@@ -3466,6 +3612,31 @@ Enter the amount the bank actually credited; the case closes only when it equals
     </message>
     <message>
         <location line="+1"/>
+        <source>无人操作时自动退出登录(&amp;I)</source>
+        <translation>Sign out when &amp;idle for</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>从不</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存(&amp;G)</source>
+        <translation>Sa&amp;ve</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>窗口在这段时间内没有键盘和鼠标操作时退出登录，清除屏幕上的参保人信息；0 表示从不。只有管理员可以修改。</source>
+        <translation>The window signs out after this long without keyboard or mouse input and clears the people shown; 0: never. Only an administrator can change it.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>界面语言(&amp;L)</source>
         <translation>Interface &amp;language</translation>
     </message>
@@ -3566,7 +3737,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+80"/>
+        <location filename="../../desktop/ui/app.py" line="+83"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
@@ -3581,12 +3752,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>正在检查数据库…</source>
         <translation>Checking the database…</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+132"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -4054,6 +4225,39 @@ SHA-256: {sha}</translation>
         <location line="+1"/>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TokenPinDialog</name>
+    <message>
+        <location filename="../../desktop/ui/token_pin.py" line="+45"/>
+        <source>USB Key PIN — 社保经办桌面</source>
+        <translation>USB key PIN — Shebao Desk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请输入 USB Key 的 PIN</source>
+        <translation>Enter the USB key&apos;s PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机构的签名密钥在 USB Key“{label}”上。签名（出具文书、导出同步文件）需要其 PIN；多次输错会锁定 USB Key。</source>
+        <translation>This office&apos;s signing key is on USB key &quot;{label}&quot;. Signing (issuing documents, exporting sync files) needs its PIN; repeated wrong PINs lock the key.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PIN(&amp;P)</source>
+        <translation>&amp;PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>确定(&amp;O)</source>
+        <translation>&amp;OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -4706,6 +4910,59 @@ Do this only when the rate is not published yet and the person cannot wait. Sett
         <location line="+1"/>
         <source>导出PDF(&amp;P)…</source>
         <translation>Save &amp;PDF…</translation>
+    </message>
+</context>
+<context>
+    <name>ViewsModel</name>
+    <message>
+        <location filename="../../desktop/ui/audit_dialog.py" line="+19"/>
+        <source>查看</source>
+        <translation>viewed</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>打印</source>
+        <translation>printed</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>导出</source>
+        <translation>exported</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>窗口</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>参保人</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>方式</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>内容</source>
+        <translation>What</translation>
     </message>
 </context>
 <context>
