@@ -105,8 +105,10 @@ mkdir -p "$RUN/home" "$RUN/tmp"
 touch "$RUN/installed"  # nothing may be written into the build's folder later (Program Files)
 cd "$RUN"
 
-# the programs run with nothing from this shell: no PYTHONPATH, no SHEBAO_*, no virtual environment
-CLEAN=(env -i HOME="$RUN/home" TMPDIR="$RUN/tmp" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen)
+# the programs run with nothing from this shell: no PYTHONPATH, no SHEBAO_*, no virtual environment;
+# only the key store's passphrase, as an office's nightly script gives it
+CLEAN=(env -i HOME="$RUN/home" TMPDIR="$RUN/tmp" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
+       SHEBAO_KEY_PASSPHRASE="smoke-test passphrase")
 frozen() { "${CLEAN[@]}" "$@"; }
 SHEBAO=("$APP/shebao")
 DESK=("$APP/shebao-desk")

@@ -31,8 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$WORK"
-unset SHEBAO_DB SHEBAO_RESOURCES SHEBAO_FORMS SHEBAO_FONT QT_QPA_PLATFORM
+unset SHEBAO_DB SHEBAO_RESOURCES SHEBAO_FORMS SHEBAO_FONT QT_QPA_PLATFORM SHEBAO_KEY_DIR
 export LANG=C.UTF-8
+# the key store's passphrase, as an office's nightly script gives it (the keys go under $HOME)
+export SHEBAO_KEY_PASSPHRASE="smoke-test passphrase"
 
 step "in $WORK as $(id -un), HOME=$HOME"
 "$SHEBAO" --version || fail "shebao --version"
