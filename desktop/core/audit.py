@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
+from desktop.core.clock import Clock
 from desktop.core.security import Actor
 from desktop.core.store.models import AuditEntry, AuditHead, Base
 
@@ -388,7 +389,7 @@ def chain_migrated(conn: Any, table: str, rows: list[tuple[str, dict[str, Any]]]
     if head is None or not rows:
         return
     seq, prev = int(head[0]), str(head[1])
-    now = dt.datetime.now().replace(microsecond=0)
+    now = Clock().now().replace(tzinfo=None, microsecond=0)
     entries: list[dict[str, Any]] = []
     for row_id, snapshot in rows:
         seq += 1

@@ -10,6 +10,7 @@ LONG = 200
 """How much of a longer parameter (a list of columns, a path, a reason) a message repeats."""
 
 FIELDS: dict[str, tuple[str, str]] = {
+    "what": ("方式", "how"),
     "id_number": ("身份证号码", "ID number"),
     "name": ("姓名", "name"),
     "sex": ("性别", "sex"),

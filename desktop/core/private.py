@@ -16,7 +16,11 @@ POSIX = os.name != "nt"
 
 
 def create_private(path: Path) -> bool:
-    """Make path as an empty owner-only file when it does not exist (True: made now)."""
+    """Make path as an empty owner-only file when it does not exist (True: made now). An existing
+    file is not opened at all (a database another connection holds: opening and closing it would
+    drop that connection's POSIX locks)."""
+    if path.exists():
+        return False
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
     except FileExistsError:

@@ -25,7 +25,7 @@ from desktop.core.errors import (
     ShebaoError,
 )
 from desktop.core.paths import default_database
-from desktop.core.private import create_private
+from desktop.core.private import POSIX
 from desktop.core.progress import StageNote
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
@@ -141,11 +141,29 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-            create_private(Path(database))  # a new database (and so its -wal, -shm) owner-only
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        if database and database != ":memory:":
+            event.listen(engine, "do_connect", _owner_only(Path(database)))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _owner_only(path: Path) -> Any:
+    """How a connection is made: to a database file that does not exist yet, with the process's
+    umask at 077 for that moment, so that SQLite creates it (and, with its mode, its -wal and -shm)
+    owner-only. Python never opens the file itself (an open and close from this process would drop
+    the POSIX locks SQLite holds on it), and nothing is made until something connects (the doctor
+    looks without connecting)."""
+    def do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        if not POSIX or path.exists():
+            return None  # the usual connect
+        old = os.umask(0o077)
+        try:
+            return dialect.connect(*cargs, **cparams)
+        finally:
+            os.umask(old)
+    return do_connect
 
 
 def sqlite_file(engine: Engine) -> Path | None:
