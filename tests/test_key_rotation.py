@@ -415,6 +415,31 @@ def test_cli_rotate_revoke_history_and_verify(two: tuple[Ledger, Ledger], tmp_pa
     assert code == 0 and "key id" in text.out and "revoked from" in text.out
 
 
+def test_the_public_names_key_rotate_and_key_revoke_on(two: tuple[Ledger, Ledger],
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.md names them `shebao key rotate` and `shebao key revoke KEY_ID --on DATE`: the same work
+    and output as `office keys rotate|revoke`."""
+    a, _b = two
+    for name in ("SHEBAO_DB", "SHEBAO_USER", "SHEBAO_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    db = str(a.engine.url.database)
+    doc = _issue(a, DAY2)
+    k1 = _signing_id(a)
+
+    def run(*args: str) -> tuple[int, dict[str, Any]]:
+        code = cli.main(["--db", db, "--json", *args], clock=Clock(day=lambda: TODAY))
+        out, _err = capsys.readouterr()
+        return code, (json.loads(out) if out.strip() else {})
+
+    code, out = run("key", "rotate")
+    assert code == 0 and out["rotated"]["previous"] == k1 and out["rotated"]["signing_key"] != k1
+    code, out = run("key", "revoke", k1, "--on", "2026-11-15")
+    assert code == 0 and out["revoked"]["key_id"] == k1 and out["revoked"]["revoked_at"] == "2026-11-15 00:00:00"
+    code, out = run("verify", doc)
+    assert code == 4 and (out["valid"], out["revoked"]) == (False, True)
+
+
 def test_the_migration_fills_the_history_from_the_office_and_trusted_offices(two: tuple[Ledger, Ledger],
                                                                              tmp_path: Path) -> None:
     import shutil

@@ -78,6 +78,7 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     contrib.add_parsers(sub)             # contrib
     worker.add_account_parser(sub)       # account
     office.add_office_parsers(sub)       # office
+    office.add_key_parsers(sub)          # key (rotate, revoke: the names cli.md gives)
     documents.add_print_parsers(sub)     # print, verify
     transfer.add_parsers(sub)            # transfer
     history.add_parsers(sub)             # history

@@ -146,6 +146,28 @@ def add_keys_parsers(grp: Any) -> None:
     c.set_defaults(handler=_keys_history)
 
 
+def add_key_parsers(sub: Any) -> None:
+    """`shebao key rotate` and `shebao key revoke KEY_ID --on DATE`: the names of the public command
+    line for `office keys rotate|revoke` (same work, same output)."""
+    grp = sub.add_parser("key", help=zh_en("本机构密钥的轮换与吊销（同 office keys rotate|revoke）",
+                                           "rotate and revoke this office's keys (as office keys rotate|revoke)")
+                         ).add_subparsers(dest="key_action", required=True)
+    grp.add_parser("rotate", help=zh_en("轮换密钥（需管理员），同 office keys rotate",
+                                        "rotate the keys (administrator), as office keys rotate")
+                   ).set_defaults(handler=_keys_rotate)
+    c = grp.add_parser("revoke", help=zh_en("吊销本机构的一个旧密钥（需管理员），同 office keys revoke",
+                                            "revoke one of this office's earlier keys (administrator), as "
+                                            "office keys revoke"))
+    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（见 office keys history）",
+                                                          "the key id (see office keys history)"))
+    c.add_argument("--on", dest="since", required=True, metavar="DATE",
+                   help=zh_en("吊销起始日：YYYY-MM-DD（或 YYYY-MM-DD HH:MM）", "revoked from: YYYY-MM-DD (or "
+                              "YYYY-MM-DD HH:MM)"))
+    c.add_argument("--reason", default="", help=zh_en("吊销原因（随公告发出）",
+                                                      "why it is revoked (sent with the announcement)"))
+    c.set_defaults(handler=_keys_revoke)
+
+
 def add_forms_parsers(sub: Any) -> None:
     """`forms check`."""
     grp = sub.add_parser("forms", help=zh_en("可打印的表单",
