@@ -33,10 +33,11 @@ def _rows(ledger: Ledger) -> int:
 def test_a_view_is_one_row_outside_the_audit_chain(staffed: Ledger) -> None:
     as_(staffed, "clerk1")
     head = staffed.change_mark()
-    staffed.clock = dt.datetime(2026, 11, 23, 10, 5)
+    # (days after the template's own print, which is stamped at TODAY and the time of day it ran)
+    staffed.clock = dt.datetime(2026, 11, 24, 10, 5)
     staffed.views.record(PERSON, "view", "person page")
     assert staffed.change_mark() == head  # no window reloads because someone looked
-    staffed.clock = dt.datetime(2026, 11, 24, 9, 0)
+    staffed.clock = dt.datetime(2026, 11, 25, 9, 0)
     as_(staffed, "clerk2").views.record(PERSON, "print", "statement")
     with pytest.raises(InvalidInput) as err:
         staffed.views.record(PERSON, "copy")
@@ -46,14 +47,15 @@ def test_a_view_is_one_row_outside_the_audit_chain(staffed: Ledger) -> None:
     assert refused.value.key == "role.refused"
     found = as_(staffed, "sup1").views.search()
     assert [(v.at, v.actor, v.role, v.person, v.name, v.what, v.detail) for v in found[:2]] == [
-        (dt.datetime(2026, 11, 24, 9, 0), "clerk2", "clerk", MASKED, "张三", "print", "statement"),
-        (dt.datetime(2026, 11, 23, 10, 5), "clerk1", "clerk", MASKED, "张三", "view", "person page")]
+        (dt.datetime(2026, 11, 25, 9, 0), "clerk2", "clerk", MASKED, "张三", "print", "statement"),
+        (dt.datetime(2026, 11, 24, 10, 5), "clerk1", "clerk", MASKED, "张三", "view", "person page")]
     # the statement the template issued before the office had accounts: every issue is a print
     assert [(v.actor, v.what, v.detail) for v in found[2:]] == [("-", "print", "statement")]
     assert found[0].counter == staffed.counter
     assert [v.actor for v in staffed.views.search(clerk="clerk1")] == ["clerk1"]
-    assert [v.actor for v in staffed.views.search(start="2026-11-24")] == ["clerk2"]
-    assert [v.actor for v in staffed.views.search(end="2026-11-23")] == ["clerk1", "-"]
+    assert [v.actor for v in staffed.views.search(start="2026-11-25")] == ["clerk2"]
+    assert [v.actor for v in staffed.views.search(end="2026-11-24")] == ["clerk1", "-"]
+    assert [v.actor for v in staffed.views.search(end="2026-11-23")] == ["-"]
     assert staffed.views.search(PERSON, reveal=True)[0].person == PERSON
     with pytest.raises(InvalidInput):
         staffed.views.search("110101199001011234")
