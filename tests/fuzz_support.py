@@ -160,3 +160,23 @@ def run_cli(argv: list[str], clock: Any = None) -> tuple[int, str, str]:
         except SystemExit as exc:  # argparse's --help / --version and errors
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     return code, out.getvalue(), err.getvalue()
+
+
+def fuzz_office(template: Path, folder: Path, office: str, employer: str, person: str) -> Any:
+    """The one office a fuzz file's cases share, on a copy of the session's template database: wages
+    for every year, an employer and a person registered (a Ledger; the caller closes it)."""
+    import shutil
+
+    from conftest import TODAY
+
+    from desktop.core.ledger import Ledger
+
+    db = folder / "office.db"
+    shutil.copy(template, db)
+    ledger = Ledger.open(db, clock=lambda: TODAY)
+    ledger.office.init(office, "南昌市社保局", "360100")
+    for year in range(1998, 2027):
+        ledger.reference.set_wage("360000", year, "6000")
+    ledger.employers.register(employer, "南昌赣江机械制造有限公司", "360100", 2)
+    ledger.workers.register_citizen(person, "张三", "510107", "rural")
+    return ledger

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import time
 import tracemalloc
 import zipfile
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import xlwt
 from conftest import EMPLOYER, TODAY
-from fuzz_support import CORPUS, FUZZ, Watch, mutated, mutated_zip, run_cli, typed
+from fuzz_support import CORPUS, FUZZ, Watch, fuzz_office, mutated, mutated_zip, run_cli, typed
 from hypothesis import given
 from openpyxl import Workbook
 
@@ -68,13 +67,7 @@ def office(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     """One office for every case of this file: a person registered, a folder for the files."""
     folder = tmp_path_factory.mktemp("fuzz-declaration")
     db = folder / "office.db"
-    shutil.copy(sqlite_template, db)
-    ledger = Ledger.open(db, clock=lambda: TODAY)
-    ledger.office.init("OFF01", "南昌市社保局", "360100")
-    for year in range(1998, 2027):
-        ledger.reference.set_wage("360000", year, "6000")
-    ledger.employers.register(EMPLOYER, "南昌赣江机械制造有限公司", "360100", 2)
-    ledger.workers.register_citizen(ID, "张三", "510107", "rural")
+    ledger = fuzz_office(sqlite_template, folder, "OFF01", EMPLOYER, ID)
     files = folder / "in"
     files.mkdir()
     watch = Watch(db, files)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EMPLOYER, TODAY
-from fuzz_support import CORPUS, FUZZ, SPECIALS, Watch, run_cli, typed
+from fuzz_support import CORPUS, FUZZ, SPECIALS, Watch, fuzz_office, run_cli, typed
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,13 +38,7 @@ typed_text = st.one_of(st.sampled_from(NEAR),
 def office(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ledger, Watch, Path]]:
     folder = tmp_path_factory.mktemp("fuzz-typed")
     db = folder / "office.db"
-    shutil.copy(sqlite_template, db)
-    ledger = Ledger.open(db, clock=lambda: TODAY)
-    ledger.office.init("OFF01", "南昌市社保局", "360100")
-    for year in range(1998, 2027):
-        ledger.reference.set_wage("360000", year, "6000")
-    ledger.employers.register(EMPLOYER, "南昌赣江机械制造有限公司", "360100", 2)
-    ledger.workers.register_citizen(ID, "张三", "510107", "rural")
+    ledger = fuzz_office(sqlite_template, folder, "OFF01", EMPLOYER, ID)
     files = folder / "out"
     files.mkdir()
     watch = Watch(db, files)

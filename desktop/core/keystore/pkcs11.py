@@ -19,8 +19,9 @@ Needs the optional `token` extra (python-pkcs11); nothing here is imported until
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -282,17 +283,31 @@ def _private_key(session: Any, key: str, label: str) -> Any:
         raise RefusedByRule("token.key_missing", None, label=label, key_id=key) from None
 
 
+@contextlib.contextmanager
+def _token_errors(module: str, label: str) -> Iterator[None]:
+    """Work on a token's session: any refusal or token error ends the session (its PIN forgotten),
+    and a token error becomes the typed refusal that names it."""
+    lib = _library()
+    try:
+        yield
+    except ShebaoError:
+        _forget(module, label)
+        raise
+    except lib.PKCS11Error as exc:
+        _forget(module, label)
+        raise _translate(exc, label) from None
+
+
 def generate_key(module: str, label: str, pin: str) -> TokenSigner:
     """A new Ed25519 key pair made on the token: the private half sensitive and not extractable,
     both labelled with the key's key_id (and that as their CKA_ID)."""
-    lib = _library()
     from pkcs11 import Attribute, KeyType, Mechanism
     from pkcs11.util.ec import encode_named_curve_parameters
 
     token = find_token(module, label)
     check_ed25519(label, mechanism_names(token))
     session = _session(module, label, pin, rw=True)
-    try:
+    with _token_errors(module, label):
         public, private = session.generate_keypair(
             KeyType.EC_EDWARDS, 0, mechanism=Mechanism.EC_EDWARDS_KEY_PAIR_GEN, store=True,
             label="shebao-new",
@@ -305,12 +320,6 @@ def generate_key(module: str, label: str, pin: str) -> TokenSigner:
         for obj in (public, private):
             obj[Attribute.LABEL] = kid
             obj[Attribute.ID] = bytes.fromhex(kid)
-    except ShebaoError:
-        _forget(module, label)
-        raise
-    except lib.PKCS11Error as exc:
-        _forget(module, label)
-        raise _translate(exc, label) from None
     _forget(module, label)  # the read-write session ends; signing opens its own
     return TokenSigner(module, label, kid, pem)
 
@@ -318,24 +327,17 @@ def generate_key(module: str, label: str, pin: str) -> TokenSigner:
 def find_key(module: str, label: str, key: str, pin: str | None = None) -> TokenSigner:
     """The signer of the key with this key_id on the token (the PIN from the PIN source when not
     given); refused when the key is not there."""
-    lib = _library()
     from pkcs11 import Attribute, ObjectClass
     from pkcs11 import exceptions as e
 
     session = _session(module, label, pin)
-    try:
+    with _token_errors(module, label):
         _private_key(session, key, label)
         try:
             public = session.get_key(object_class=ObjectClass.PUBLIC_KEY, label=key)
         except (e.NoSuchKey, e.MultipleObjectsReturned):
             raise RefusedByRule("token.key_missing", None, label=label, key_id=key) from None
         pem = public_pem_from_point(bytes(public[Attribute.EC_POINT]))
-    except ShebaoError:
-        _forget(module, label)
-        raise
-    except lib.PKCS11Error as exc:
-        _forget(module, label)
-        raise _translate(exc, label) from None
     if key_id(pem) != key:
         raise RefusedByRule("token.key_missing", None, label=label, key_id=key)
     return TokenSigner(module, label, key, pem)
