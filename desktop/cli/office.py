@@ -128,14 +128,7 @@ def add_keys_parsers(grp: Any) -> None:
                                              "revoke one of this office's earlier keys (administrator): documents "
                                              "it signed from the given time verify as signed with a revoked key; "
                                              "rotate the current key first"))
-    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（16位十六进制，见 office keys history）",
-                                        "the key id (16 hex digits, see office keys history)"))
-    c.add_argument("--from", dest="since", required=True, metavar="DATETIME",
-                   help=zh_en("吊销起始时间：YYYY-MM-DD 或 YYYY-MM-DD HH:MM（该日及以后的文书不可信）",
-                              "revoked from: YYYY-MM-DD or YYYY-MM-DD HH:MM (documents dated that day or "
-                              "later are not to be trusted)"))
-    c.add_argument("--reason", default="", help=zh_en("吊销原因（随公告发出）",
-                                                      "why it is revoked (sent with the announcement)"))
+    _revoke_arguments(c, "--from", "DATETIME")
     c.set_defaults(handler=_keys_revoke)
     c = keys.add_parser("history", help=zh_en("密钥历史：本机构（或指定机构）各密钥的启用、停用和吊销时间",
                                               "key history: when each key of this office (or the office "
@@ -158,14 +151,20 @@ def add_key_parsers(sub: Any) -> None:
     c = grp.add_parser("revoke", help=zh_en("吊销本机构的一个旧密钥（需管理员），同 office keys revoke",
                                             "revoke one of this office's earlier keys (administrator), as "
                                             "office keys revoke"))
-    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（见 office keys history）",
-                                                          "the key id (see office keys history)"))
-    c.add_argument("--on", dest="since", required=True, metavar="DATE",
-                   help=zh_en("吊销起始日：YYYY-MM-DD（或 YYYY-MM-DD HH:MM）", "revoked from: YYYY-MM-DD (or "
-                              "YYYY-MM-DD HH:MM)"))
+    _revoke_arguments(c, "--on", "DATE")
+    c.set_defaults(handler=_keys_revoke)
+
+
+def _revoke_arguments(c: Any, option: str, metavar: str) -> None:
+    """KEY_ID, the moment it is revoked from (`--from` under office keys, `--on` under key) and the reason."""
+    c.add_argument("key_id", metavar="KEY_ID", help=zh_en("密钥编号（16位十六进制，见 office keys history）",
+                                                          "the key id (16 hex digits, see office keys history)"))
+    c.add_argument(option, dest="since", required=True, metavar=metavar,
+                   help=zh_en("吊销起始时间：YYYY-MM-DD 或 YYYY-MM-DD HH:MM（该日及以后的文书不可信）",
+                              "revoked from: YYYY-MM-DD or YYYY-MM-DD HH:MM (documents dated that day or "
+                              "later are not to be trusted)"))
     c.add_argument("--reason", default="", help=zh_en("吊销原因（随公告发出）",
                                                       "why it is revoked (sent with the announcement)"))
-    c.set_defaults(handler=_keys_revoke)
 
 
 def add_forms_parsers(sub: Any) -> None:

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from desktop.core import keyhistory
 from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, RefusedByRule
-from desktop.core.keys import KeySigner, keep_encryption_key, keep_new_keys, key_id
+from desktop.core.keys import (
+    KeySigner,
+    as_decryption_key,
+    as_signer,
+    keep_encryption_key,
+    keep_new_keys,
+    key_id,
+)
 from desktop.core.money import parse_amount, parse_rate
 from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference, schemes
@@ -260,8 +267,6 @@ class OfficeService:
         ids, the keys it holds for this office, whether it opens now, and whether any private key is
         still in the database. Reads only; no passphrase needed."""
         from desktop.core import keystore
-        from desktop.core.keys import key_id
-
         with self._ledger.read() as s:
             o = load_office(s)
             code, public, enc_public = o.code, o.public_key, o.enc_public_key
@@ -286,7 +291,6 @@ class OfficeService:
         the WAL emptied; every connection zeroes what it deletes). Nothing to move: nothing done.
         Refused (KeysLocked, a wrong or short passphrase) before anything changes."""
         from desktop.core import keystore
-        from desktop.core.keys import as_decryption_key, as_signer
 
         if passphrase is not None:
             keystore.give_passphrase(passphrase)
