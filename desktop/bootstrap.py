@@ -78,6 +78,10 @@ USAGE = """usage: python3 -m desktop.bootstrap COMMAND
   test [--at "YYYY-MM-DD HH:MM"] [PYTEST ARGS]
                        install with test extras and PostgreSQL, run the whole test suite;
                        with --at, under libfaketime with the system clock moved to that local time
+  mutation [--module desktop.core.NAME ...] [--max-children N]
+                       install with test extras, run mutmut over the configured modules (all, or
+                       those named) and score them (tests/mutation/score.py; fails under 90% or on
+                       a survivor not listed as equivalent)
   bundle [--out DIR]   write an offline bundle: the project's wheel, every dependency's wheel for
                        this Python and platform, install.sh / install.bat (no network needed);
                        default DIR dist/shebao-desk-VERSION-bundle"""
@@ -455,6 +459,17 @@ def run_tests(args: list[str]) -> int:
         say("pytest collected no tests: failing")
         return 1
     return code
+
+
+def run_mutation(args: list[str]) -> int:
+    """Install with test extras, run mutmut on the configured modules and score them."""
+    install("test")
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # a fresh copy of the code, every run
+    command = [str(venv_python()), "-m", "tests.mutation.score", "--run", *args]
+    say(f"running {shlex.join(['python', *command[1:]])}")
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 # The offline bundle (`bundle`): the project's wheel and every dependency's, for the interpreter and
@@ -859,6 +874,8 @@ def main(argv: list[str]) -> int:
         return run_demo()
     if command == "test":
         return run_tests(rest)
+    if command == "mutation":
+        return run_mutation(rest)
     if command == "bundle":
         return run_bundle(rest)
     print(USAGE, file=sys.stderr)
