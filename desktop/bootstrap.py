@@ -79,7 +79,8 @@ USAGE = """usage: python3 -m desktop.bootstrap COMMAND
                        install with test extras and PostgreSQL, run the whole test suite;
                        with --at, under libfaketime with the system clock moved to that local time
   mutation [--module desktop.core.NAME ...] [--max-children N]
-                       install with test extras, run mutmut over the configured modules (all, or
+                       install with test extras, check the five planted faults are caught
+                       (tests/mutation/planted.py), run mutmut over the configured modules (all, or
                        those named) and score them (tests/mutation/score.py; fails under 90% or on
                        a survivor not listed as equivalent)
   bundle [--out DIR]   write an offline bundle: the project's wheel, every dependency's wheel for
@@ -462,14 +463,18 @@ def run_tests(args: list[str]) -> int:
 
 
 def run_mutation(args: list[str]) -> int:
-    """Install with test extras, run mutmut on the configured modules and score them."""
+    """Install with test extras, check the planted faults, run mutmut on the configured modules and
+    score them; non-zero when either fails."""
     install("test")
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    planted = [str(venv_python()), "-m", "tests.mutation.planted"]
+    say(f"running {shlex.join(['python', *planted[1:]])}")
+    code = subprocess.run(planted, cwd=ROOT, env=env, check=False).returncode
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # a fresh copy of the code, every run
     command = [str(venv_python()), "-m", "tests.mutation.score", "--run", *args]
     say(f"running {shlex.join(['python', *command[1:]])}")
-    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode or code
 
 
 # The offline bundle (`bundle`): the project's wheel and every dependency's, for the interpreter and
