@@ -764,7 +764,7 @@ def source_copy_ignore(directory: str, names: list[str]) -> list[str]:
     """What the wheel's source copy leaves out: the checkout's own folders and caches."""
     skipped = {"__pycache__"}
     if Path(directory).resolve() == ROOT:
-        skipped |= {name for name in names if name.startswith(".")} | {"build", "dist", "tmp"}
+        skipped |= {name for name in names if name.startswith(".")} | {"build", "dist", "tmp", "mutants"}
         skipped |= {name for name in names if name.endswith(".egg-info")}
     return [name for name in names if name in skipped]
 
