@@ -158,8 +158,9 @@ def test_a_big_xlsx_is_refused_quickly_in_bounded_memory(tmp_path: Path) -> None
         read_table(path)
     seconds = time.perf_counter() - start
     tracemalloc.start()
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as again:
         read_table(path)
+    assert again.value.key == "import.too_many_rows"
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert err.value.key == "import.too_many_rows"
