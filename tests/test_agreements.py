@@ -91,8 +91,9 @@ def test_no_agreement_and_not_in_force(ledger: Ledger, posted: str) -> None:
     with pytest.raises(RefusedByRule) as err:  # in force, but no posting period recorded
         ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert err.value.key == "agreement.no_period"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.exemptions.issue(posted, "Germany", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
+    assert (err.value.key, err.value.field) == ("country.format", "country")
 
 
 def test_not_insured_or_not_contributing(ledger: Ledger, person: str) -> None:
@@ -100,12 +101,13 @@ def test_not_insured_or_not_contributing(ledger: Ledger, person: str) -> None:
         ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
     assert err.value.key == "exemption.not_insured"
     ledger.contributions.record(person, EMPLOYER, "2025-01", "8000")  # long ago: not contributing now
-    with pytest.raises(RefusedByRule):
+    with pytest.raises(RefusedByRule) as err:
         ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
+    assert err.value.key == "exemption.not_insured"
     ledger.contributions.record(person, EMPLOYER, "2026-10", "8000", "pension")  # no unemployment
     with pytest.raises(RefusedByRule) as err:
         ledger.exemptions.issue(person, "DE", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
-    assert "失业保险" in err.value.message("zh")
+    assert err.value.key == "exemption.not_insured" and "失业保险" in err.value.message("zh")
     assert ledger.exemptions.issue(person, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31",
                                    passport="EA1234567").schemes == ("pension",)
 
@@ -143,18 +145,20 @@ def test_overlap_extension_end_and_withdrawal(ledger: Ledger, posted: str) -> No
     assert ext.extension
     listing = ledger.exemptions.register_list(worker=posted)
     assert [c.number for c in listing] == [ext.number, first.number] and listing[0].extension
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.exemptions.end_early(ext.number, "2035-06-01")
+    assert err.value.key == "exemption.end_date"
     ledger.exemptions.end_early(ext.number, "2033-06-30")
     assert ledger.exemptions.register_list(worker=posted)[0].ended_on == dt.date(2033, 6, 30)
     ledger.exemptions.withdraw(ext.number, "派遣取消")
     assert ledger.exemptions.register_list(worker=posted)[0].withdrawn
     verdict = ledger.documents.verify(ext.code)
     assert not verdict.valid and verdict.void
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.exemptions.withdraw(ext.number, "again")
+    assert err.value.key == "exemption.withdrawn"
     assert ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2031-01-01", "2033-12-31", extension=True,
-                                   passport="EA1234567")
+                                   passport="EA1234567").valid_to == dt.date(2033, 12, 31)
 
 
 def test_serbia_allows_one_extension_and_spain_wants_notice(ledger: Ledger, posted: str) -> None:
@@ -199,16 +203,17 @@ def test_the_spanish_extension_deadline_to_the_day(ledger: Ledger, posted: str, 
 def test_office_corrections_are_recorded(ledger: Ledger, posted: str) -> None:
     with pytest.raises(RefusedByRule) as err:  # 48 months as shipped (the agreement's text)
         ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
-    assert "48" in err.value.message("zh")
+    assert err.value.key == "agreement.too_long" and "48" in err.value.message("zh")
     changed = ledger.exemptions.correct("DE", "first_posting_months", "60", "provincial notice (60 months)", "李科长")
     assert changed.first_posting_months == 60
     german = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
     assert german.valid_to == dt.date(2031, 12, 31)
     ledger.exemptions.withdraw(german.number, "测试：另行派遣")
     [(field, value, reason, by, _when)] = ledger.exemptions.corrections("DE")
-    assert (field, value, by) == ("first_posting_months", "60", "李科长") and reason
-    with pytest.raises(InvalidInput):
+    assert (field, value, reason, by) == ("first_posting_months", "60", "provincial notice (60 months)", "李科长")
+    with pytest.raises(InvalidInput) as err:
         ledger.exemptions.correct("DE", "colour", "1", "x", "y")
+    assert (err.value.key, err.value.field) == ("agreement.field", "field")
     ledger.exemptions.correct("KG", "first_posting_months", "36", "notice", "李科长")
     assert ledger.exemptions.issue(posted, "KG", EMPLOYER, HOST, "2027-01-01", "2029-12-31",
                                    passport="EA1234567").schemes == (
@@ -232,10 +237,12 @@ def test_inbound_exemption_in_the_arithmetic(ledger: Ledger) -> None:
     st = ledger.accounts.statement(f.ssn)
     pension = next(r for r in st.schemes if r.scheme == "pension")
     assert pension.months_paid == 2  # exempt months are not paid months
-    with pytest.raises(RefusedByRule):
+    with pytest.raises(RefusedByRule) as err:
         ledger.exemptions.record_inbound(f.ssn, "DE", "DE-2", "2026-08-01", "2026-12-31")
-    with pytest.raises(RefusedByRule):
+    assert err.value.key == "exemption.inbound_overlap"
+    with pytest.raises(RefusedByRule) as err:
         ledger.exemptions.record_inbound(f.ssn, "US", "X", "2026-01-01", "2026-02-01")
+    assert err.value.key == "agreement.none"
 
 
 def test_inbound_exemption_in_a_declaration(ledger: Ledger, tmp_path: Path) -> None:
@@ -253,8 +260,9 @@ def test_inbound_exemption_in_a_declaration(ledger: Ledger, tmp_path: Path) -> N
             "WHERE w.ssn = :ssn"), {"ssn": f.ssn}).all())
     assert found == {"pension": "exempt:0", "unemployment": "exempt:0", "medical": "paid:48000",
                      "injury": "paid:3200"}
-    with pytest.raises(Conflict):  # the month is recorded, exempt lines included
+    with pytest.raises(Conflict) as err:  # the month is recorded, exempt lines included
         ledger.contributions.record(f.ssn, EMPLOYER, "2026-10", "8000")
+    assert err.value.key == "contrib.exists"
 
 
 def test_a_citizen_cannot_be_exempted_inbound(ledger: Ledger, person: str) -> None:

@@ -68,8 +68,9 @@ def test_every_change_says_who_where_when_before_and_after(staffed: Ledger) -> N
     assert masked.after is not None
     assert masked.after["id_number"] == "360102********123X" and masked.after["phone"] == "138****5678"
     before = len(staffed.audit.search(table="contribution", limit=1000))
-    with pytest.raises(Conflict):  # a refused change writes no audit entry either
+    with pytest.raises(Conflict) as err:  # a refused change writes no audit entry either
         as_(staffed, "clerk1").contributions.record(PERSON, EMPLOYER, "2026-10", "9000")
+    assert err.value.key == "contrib.exists"
     assert len(as_(staffed, "sup1").audit.search(table="contribution", limit=1000)) == before
 
 
@@ -199,9 +200,11 @@ def test_a_change_cannot_bypass_the_trail(ledger: Ledger) -> None:
     row = {"worker_id": 1, "employer_id": 1, "region": "360100", "month": 202610, "scheme": "pension",
            "wage": 1, "base": 1, "employer_amount": 1, "employee_amount": 1, "account_amount": 1,
            "kind": "regular", "status": "paid", "recorded_on": TODAY, "batch_id": None, "exemption_id": None}
-    with pytest.raises(UnauditedChange), ledger.write() as s:
+    with pytest.raises(UnauditedChange, match=r"^bulk INSERT not recorded in the audit trail: \{'contribution': 1\}"), \
+            ledger.write() as s:
         s.execute(insert(_CONTRIB), [row])
-    with pytest.raises(UnauditedChange), ledger.write() as s:
+    with pytest.raises(UnauditedChange, match="^bulk UPDATE/DELETE of contribution bypasses the audit trail"), \
+            ledger.write() as s:
         s.execute(update(Contribution).values(wage=0))
     assert _sql(ledger, "SELECT count(*) FROM contribution") == [(0,)]
     assert ledger.audit.verify().valid
@@ -230,7 +233,8 @@ def test_database_errors_carry_no_parameters(ledger: Ledger) -> None:
     from sqlalchemy.exc import IntegrityError
 
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
-    with pytest.raises(IntegrityError) as err, ledger.engine.begin() as conn:
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed: worker.ssn") as err, \
+            ledger.engine.begin() as conn:
         conn.execute(text("INSERT INTO worker (id_number, ssn, nationality, name, initials, sex, birth_date,"
                           " created_at) VALUES (:n, :n, 'CN', '张三', 'zs', 'M', '1985-11-11', '2026-01-01')"),
                      {"n": PERSON})

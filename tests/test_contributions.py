@@ -60,7 +60,7 @@ def test_maternity_is_collected_until_its_merger(ledger: Ledger, person: str) ->
     assert "maternity" not in [ln.scheme for ln in m2020.lines]
     with pytest.raises(RefusedByRule) as err:
         ledger.contributions.record(person, EMPLOYER, "2021-03", "6000", "maternity")
-    assert "并入" in err.value.message("zh")
+    assert err.value.key == "scheme.not_in_force" and "并入" in err.value.message("zh")
 
 
 def test_office_rate_overrides_the_shipped_one(ledger: Ledger, person: str) -> None:
@@ -112,7 +112,7 @@ def test_month_refusals(ledger: Ledger, person: str) -> None:
     assert err.value.key == "contrib.before_birth"
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.record(person, "91360100MA35F7Q10X", "2026-01", "6000")
-    assert err.value.field == "employer"
+    assert (err.value.key, err.value.field) == ("uscc.checksum", "employer")
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-01", "6000", "pension,nope")
     assert err.value.key == "scheme.unknown"
@@ -142,14 +142,16 @@ def test_regular_back_payment_and_arrears(ledger: Ledger, person: str) -> None:
     st = ledger.accounts.statement(person)
     pension = st.schemes[0]
     assert (pension.months_paid, pension.months_in_arrears) == (3, 1)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-09", "6000", arrears=True)
+    assert (err.value.key, err.value.params["month"]) == ("contrib.exists", "2026-09")
     paid = ledger.contributions.record(person, EMPLOYER, "2026-09", "6000")
     assert paid.status == "paid"
     st = ledger.accounts.statement(person)
     assert (st.schemes[0].months_paid, st.schemes[0].months_in_arrears) == (4, 0)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-09", "6000")
+    assert (err.value.key, err.value.params["month"]) == ("contrib.exists", "2026-09")
 
 
 def test_foreign_national_contributes_too(ledger: Ledger) -> None:

@@ -60,10 +60,13 @@ def test_parse_amount_round_trips(value: Decimal) -> None:
     assert parse_amount(f"¥{value:,}") == value
 
 
-@pytest.mark.parametrize("text", ["12.345", "abc", "", "NaN", "Infinity", "1e400000"])
-def test_parse_amount_refuses(text: str) -> None:
-    with pytest.raises(InvalidInput):
+@pytest.mark.parametrize(("text", "key"), [("12.345", "amount.fen"), ("abc", "amount.format"), ("", "required"),
+                                           ("NaN", "amount.format"), ("Infinity", "amount.format"),
+                                           ("1e400000", "amount.format")])
+def test_parse_amount_refuses(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as err:
         parse_amount(text, "wage")
+    assert (err.value.key, err.value.field) == (key, "wage")
 
 
 @given(st.integers(1950, 2100), st.integers(1, 12), st.integers(-600, 600))
@@ -82,10 +85,12 @@ def test_month_forms(text: str) -> None:
     assert Month.parse(text) == Month(2025, 3)
 
 
-@pytest.mark.parametrize("text", ["2025-13", "25-03", "March", "2025-00", ""])
-def test_month_refusals(text: str) -> None:
-    with pytest.raises(InvalidInput):
+@pytest.mark.parametrize(("text", "key"), [("2025-13", "month.format"), ("25-03", "month.format"),
+                                           ("March", "month.format"), ("2025-00", "month.format"), ("", "required")])
+def test_month_refusals(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as err:
         Month.parse(text)
+    assert (err.value.key, err.value.field) == (key, "month")
 
 
 @given(st.integers(min_value=-10**12, max_value=10**12))

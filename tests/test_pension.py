@@ -147,8 +147,9 @@ def test_divisor_table_whole_interpolated_and_the_offices_own(ledger: Ledger) ->
     with pytest.raises(RefusedByRule) as err:
         ledger.pensions.divisor(70 * 12 + 1)
     assert err.value.key == "pension.divisor_age"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.pensions.set_divisor(60, 12, "130")
+    assert (err.value.key, err.value.params["age"]) == ("pension.divisor_age_input", "60/12")
 
 
 def test_refusals_name_what_is_missing(ledger: Ledger, wang: str) -> None:
@@ -169,8 +170,9 @@ def test_refusals_name_what_is_missing(ledger: Ledger, wang: str) -> None:
     with pytest.raises(RefusedByRule) as err:
         ledger.pensions.estimate(wang, retire_on="2024-01-01")
     assert err.value.key == "pension.start_range"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.pensions.estimate(wang, base_ratio="4")
+    assert (err.value.key, err.value.field) == ("pension.base_ratio", "base_ratio")
     with ledger.write() as s:
         s.scalars(select(Worker).where(Worker.id_number == wang)).one().pension_since = dt.date(2026, 1, 1)
     with pytest.raises(RefusedByRule) as err:

@@ -84,8 +84,9 @@ def test_a_second_ledger_sees_the_accounts_in_its_next_write(db_path: Path, ledg
     other = Ledger.open(db_path)
     assert not other.guarded()
     ledger.users.create_first_admin("admin1", PASSWORD)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         other.employers.register(EMPLOYER_2, "新单位")
+    assert err.value.key == "auth.required"
     other.close()
 
 
@@ -112,13 +113,14 @@ def test_sign_in_wrong_password_and_lockout(ledger: Ledger) -> None:
     assert ledger.actor is not None and ledger.actor.name == "clerk1"
     ledger.sign_out()
     for _ in range(5):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as err:
             ledger.sign_in("clerk1", "wrong-password")
+        assert err.value.key == "auth.refused"
     as_(ledger, "admin1")
     locked = {u.name: u for u in ledger.users.list()}["clerk1"]
     assert locked.locked_until == start + dt.timedelta(minutes=31)
     assert ledger.users.unlock("clerk1").locked_until is None
-    assert as_(ledger, "clerk1").actor is not None
+    assert getattr(as_(ledger, "clerk1").actor, "name", None) == "clerk1"
     failures = [e for e in as_(ledger, "sup1").audit.search(table="user_account", limit=500)
                 if e.row_id == "sign_in_failed"]
     assert len(failures) == 12 and {e.actor for e in failures} == {"-"}
@@ -136,8 +138,9 @@ def test_first_password_must_be_changed(ledger: Ledger, person: str) -> None:
     with pytest.raises(NotAllowed) as err:
         ledger.workers.get(person)
     assert err.value.key == "password.must_change"
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         ledger.employers.register(EMPLOYER_2, "新单位")
+    assert err.value.key == "password.must_change"
     with pytest.raises(InvalidInput) as bad:
         ledger.users.change_password("not-the-old-one", "Second-pass-2")
     assert bad.value.key == "password.wrong_old"
@@ -147,8 +150,9 @@ def test_first_password_must_be_changed(ledger: Ledger, person: str) -> None:
     assert not ledger.users.change_password("First-pass-1", "Second-pass-2").must_change
     assert ledger.workers.get(person).name == "张三"
     ledger.sign_out()
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         ledger.sign_in("wang.fang", "First-pass-1")
+    assert err.value.key == "auth.refused"  # the old password no longer signs in
     assert not ledger.sign_in("wang.fang", "Second-pass-2").must_change
     as_(ledger, "admin1").users.reset_password("wang.fang", "Third-pass-3")
     assert ledger.sign_in("wang.fang", "Third-pass-3").must_change
@@ -162,7 +166,8 @@ def test_the_hash_is_never_in_the_audit_trail(ledger: Ledger) -> None:
         text = repr(entry.before) + repr(entry.after)
         assert not any(h in text for h in hashes)
     created = [e for e in ledger.audit.search(table="user_account", limit=500) if e.action == "insert"]
-    assert created and all(e.after and e.after["password_hash"] == "***" for e in created)
+    assert sorted((e.after or {}).get("name") for e in created) == ["admin1", "clerk1", "clerk2", "sup1", "sup2"]
+    assert all(e.after and e.after["password_hash"] == "***" for e in created)
 
 
 def test_disabled_accounts_and_the_last_administrator(ledger: Ledger, person: str) -> None:
@@ -177,8 +182,9 @@ def test_disabled_accounts_and_the_last_administrator(ledger: Ledger, person: st
     with pytest.raises(NotAllowed) as refused:  # already signed in elsewhere: the next write is refused
         clerk.employers.register(EMPLOYER_2, "新单位")
     assert refused.value.key == "auth.disabled" and clerk.actor is None
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         clerk.sign_in("clerk1", PASSWORD)
+    assert err.value.key == "auth.refused"  # a disabled account is refused like any other
     clerk.close()
     ledger.users.add("admin2", "admin", PASSWORD, must_change=False)
     as_(ledger, "admin2").users.set_role("admin1", "supervisor")
@@ -187,8 +193,9 @@ def test_disabled_accounts_and_the_last_administrator(ledger: Ledger, person: st
     assert err.value.key == "user.self"
     ledger.users.set_role("admin1", "admin")
     as_(ledger, "admin1").users.set_active("admin2", False)
-    with pytest.raises(RefusedByRule) as err:  # admin1 is the last active administrator
+    with pytest.raises(RefusedByRule) as err:  # admin1, the last active administrator, is the only one who could
         ledger.users.set_role("admin1", "clerk")
+    assert err.value.key == "user.self"  # demote it, and nobody demotes their own account
 
 
 # -- who may do what -------------------------------------------------------------------------

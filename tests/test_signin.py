@@ -27,6 +27,7 @@ def _refusal(ledger: Ledger, case: str) -> NotAllowed:
                       "locked": ("locked1", PASSWORD), "disabled": ("gone1", PASSWORD)}[case]
     with pytest.raises(NotAllowed) as err:
         ledger.sign_in(name, password)
+    assert err.value.key == "auth.refused"
     return err.value
 
 
@@ -39,8 +40,9 @@ def _staff(ledger: Ledger) -> None:
     ledger.users.set_active("gone1", False)
     ledger.sign_out()
     for _ in range(security.MAX_FAILURES):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as err:
             ledger.sign_in("locked1", "wrong-password")
+        assert err.value.key == "auth.refused"
 
 
 def test_the_four_refusals_take_the_same_time_at_the_shipped_cost(ledger: Ledger) -> None:

@@ -144,7 +144,7 @@ def count_id(led: Ledger, id_number: str) -> int:
 def refused(led: Ledger, path: Path, key: str) -> ShebaoError:
     """Import a bad file: refused with exit code 4 and the given reason, nothing changed."""
     before = state(led)
-    with pytest.raises((IntegrityFailure, Conflict)) as info:
+    with pytest.raises(Conflict if key in ("sync.already_imported", "sync.nothing_new") else IntegrityFailure) as info:
         led.sync.import_file(path)
     err = info.value
     assert err.exit_code == 4
@@ -252,8 +252,9 @@ def test_flipped_bit(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path, where: 
     bad = tmp_path / "flipped.sync"
     bad.write_bytes(_flip(raw, where))
     assert isinstance(refused(b, bad, key), IntegrityFailure)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         b.workers.get(ID_1)
+    assert (err.value.key, err.value.params["value"]) == ("worker.unknown", ID_1)
     _good(a, b, tmp_path)
     assert b.workers.get(ID_1).name == "张三"
 
@@ -315,8 +316,9 @@ def test_segment_from_untrusted_origin(abc: tuple[Ledger, Ledger, Ledger], sqlit
     assert "GZ01" in err.message("en")
     r = b.sync.import_file(good)
     assert r.applied > 0 and b.workers.get(ID_3).name == "李四"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         b.workers.get(ID_1)
+    assert (err.value.key, err.value.params["value"]) == ("worker.unknown", ID_1)
 
 
 def test_replayed_old_file(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
@@ -532,8 +534,9 @@ def test_out_of_order_files_are_held_until_the_gap_fills(offices: Offices, tmp_p
     assert after["sync_held"] == 1
     moved = ("sync_held", "sync_file", "sync_peer", "audit_entry", "peers")  # the held segment, the file's record
     assert {k: v for k, v in after.items() if k not in moved} == {k: v for k, v in before.items() if k not in moved}
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         late.workers.get(ID_3)
+    assert (err.value.key, err.value.params["value"]) == ("worker.unknown", ID_3)
 
     r1 = late.sync.import_file(files[0])
     assert (r1.applied, r1.held) == (sizes[0], 0)
@@ -541,8 +544,9 @@ def test_out_of_order_files_are_held_until_the_gap_fills(offices: Offices, tmp_p
     assert late.sync.gaps() == list(r1.gaps)
     assert late.workers.get(ID_1).name == "张一"
     for hidden in (ID_2, ID_3):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput) as err:
             late.workers.get(hidden)
+        assert (err.value.key, err.value.params["value"]) == ("worker.unknown", hidden)
 
     r2 = late.sync.import_file(files[1])
     assert r2.applied == sizes[1] + sizes[2] and r2.held == 0 and r2.gaps == ()
@@ -606,8 +610,9 @@ def test_concurrent_edits_converge_and_keep_the_loser(abc: tuple[Ledger, Ledger,
     with pytest.raises(Conflict) as info:
         resolver.sync.resolve(cid, "winner")
     assert info.value.key == "sync.conflict_reviewed"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         resolver.sync.resolve(cid, "both")
+    assert (err.value.key, err.value.field) == ("sync.take", "take")
 
 
 def test_edit_after_seeing_the_other_is_no_conflict(abc: tuple[Ledger, Ledger, Ledger], tmp_path: Path) -> None:
@@ -728,7 +733,8 @@ def test_bulk_insert_without_capture_is_refused(abc: tuple[Ledger, Ledger, Ledge
            "wage": 500000, "base": 500000, "employer_amount": 80000, "employee_amount": 40000,
            "account_amount": 40000, "kind": "normal", "status": "paid", "recorded_on": TODAY,
            "batch_id": None, "exemption_id": None}
-    with pytest.raises(UncapturedChange), a.write() as s:
+    with pytest.raises(UncapturedChange, match=r"^bulk INSERT into synced tables not captured: \{.contribution.: 1"), \
+            a.write() as s:
         s.execute(insert(CONTRIBUTION), [row])
         audit.record_bulk(a, s, "contribution", {"source": "test"})  # audited, but not captured
     assert state(a) == before

@@ -86,8 +86,9 @@ def test_bulk_rows_column_by_column_equal_row_by_row(dialect: str) -> None:
     assert quick[0][:5] == (1, 7, "360100", 202401, "pension")
     assert quick[0][-1] == ("2026-11-23" if dialect == "sqlite" else dt.date(2026, 11, 23))
     older = {k: v for k, v in datas[0].items() if k != "recorded_on"}  # a field missing: its default
-    with pytest.raises(IntegrityFailure):  # recorded_on may not be empty
+    with pytest.raises(IntegrityFailure) as err:  # recorded_on may not be empty
         builder.rows([older])
+    assert (err.value.key, err.value.field) == ("sync.damaged", "file")
 
 
 @pytest.mark.parametrize("text", ['{"a":1} ', "[1,2", '"text"', "[" + ",".join(["1"] * 14) + "]", "", "null"])

@@ -74,7 +74,7 @@ def test_parameters_come_with_sources() -> None:
     assert r.step_working_days == 15
     assert all(r.sources[name] for name in r.sources)
     assert "66号" in r.sources["pooling_share"]
-    with pytest.raises(ValueError, match="pooling_share"):
+    with pytest.raises(ValueError, match=r"^transfer_rules.toml: \[pooling_share\] needs a value and a source$"):
         parse_rules({"pooling_share": {"value": "0.12"}})
 
 
@@ -87,8 +87,9 @@ def test_pooling_keys() -> None:
     assert pooling_key("500101") == "500000"
     assert pooling_key("440305") == "440300"
     assert province(TONGHE) == "230000"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         pooling_key("23012")
+    assert (err.value.key, err.value.field) == ("region.format", "region")
 
 
 # --- pooling fund ----------------------------------------------------------------------------
@@ -136,8 +137,9 @@ def test_pooling_repeats_and_since() -> None:
     assert pooling_transfer(months, since=M(201607)).total_fen == 360000
     # since before 1998 still starts in 1998
     assert pooling_transfer([pm(SHENYANG, 199706, 100000)], since=M(199501)).total_fen == 0
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         pm(SHENYANG, 201901, -1)
+    assert (err.value.key, err.value.field) == ("amount.format", "base_fen")
 
 
 # --- individual account ----------------------------------------------------------------------
@@ -189,8 +191,9 @@ def test_account_transfer_with_balance_before_1998() -> None:
 def test_account_transfer_edges() -> None:
     months = run(SHENYANG, 201601, 12, 500000, account=40000) + run(SHENYANG, 201701, 1, 500000)
     assert not account_transfer(months, rates({}), 2018).complete
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         account_transfer(run(SHENYANG, 201901, 1, 500000), rates({}), 2018)
+    assert (err.value.key, err.value.params) == ("month.future", {"value": "2019-01", "current": "2018-12"})
     empty = account_transfer([], rates({}), 2024)
     assert (empty.account_fen, empty.years) == (0, ())
 
@@ -242,10 +245,12 @@ def test_province_limits() -> None:
 def test_age_and_bad_input() -> None:
     assert age_on(D(1976, 2, 29), D(2026, 2, 28)) == 49
     assert age_on(D(1976, 2, 29), D(2026, 3, 1)) == 50
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         needs_temporary_account("X", D(1970, 1, 1), D(2025, 1, 1), TONGHE, SHENYANG, BEIJING)
-    with pytest.raises(InvalidInput):
+    assert (err.value.key, err.value.field) == ("sex.format", "sex")
+    with pytest.raises(InvalidInput) as err:
         needs_temporary_account("M", D(2026, 1, 1), D(2025, 1, 1), TONGHE, SHENYANG, BEIJING)
+    assert (err.value.key, err.value.field) == ("id.birth_future", "birth_date")
 
 
 # --- where the pension is paid ---------------------------------------------------------------
@@ -342,8 +347,9 @@ def test_medical_and_unemployment() -> None:
     # Under 1 year none; 1-<5 years 12; 5-<10 18; 10+ 24 (Regulations art. 17).
     expected = {0: 0, 11: 0, 12: 12, 59: 12, 60: 18, 119: 18, 120: 24, 300: 24}
     assert {n: unemployment_benefit_months(n) for n in expected} == expected
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         unemployment_benefit_months(-1)
+    assert (err.value.key, err.value.params) == ("amount.format", {"value": "-1"})
 
 
 def test_duplicate_months() -> None:

@@ -210,7 +210,7 @@ def test_sync_case_both_offices_agree_to_the_fen(synced: SyncCase) -> None:
     credited = Decimal("6000.00") * Decimal("0.08") * 12
     assert credited == Decimal("5760.00")
     rate_2024 = crediting_rate(2024)
-    assert rate_2024 is not None
+    assert rate_2024 == Decimal("0.0262")  # the published 2024 crediting rate
     interest_2024 = half_up(credited * rate_2024)  # on the 2023 closing; 2024's own money earns none
     balance = credited + interest_2024 + credited
     rate_2025 = crediting_rate(2025)  # entered by the office
@@ -544,8 +544,9 @@ def test_due_dates_overdue_first_and_estimated_beyond_the_calendar(offices: Offi
     assert not b.transfers.show(case.number).overdue and b.transfers.list(overdue=True) == []
     on_due_day = offices.open("B", clock=due)
     assert on_due_day.transfers.list(overdue=True) == []
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         b.transfers.list(status="lost")
+    assert (err.value.key, err.value.params["value"]) == ("transfer.status", "lost")
 
 
 # -- where the pension is paid, through the database --------------------------------------------
@@ -651,8 +652,9 @@ def test_settle_needs_every_past_years_crediting_rate(sqlite_template: Path, tmp
         a.users.add("clerk1", "clerk", "Clerk-pass-2026", must_change=False)
         a.users.add("chief1", "supervisor", "Chief-pass-2026", must_change=False)
         a.sign_in("clerk1", "Clerk-pass-2026")
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as err:
             a.transfers.settle(number, without_interest=True)
+        assert (err.value.key, err.value.params["needed"]) == ("role.refused", "审核主管")  # settling without interest
         a.sign_in("chief1", "Chief-pass-2026")
         table = a.transfers.settle(number, without_interest=True)
         credited = Decimal("5760.00")  # 8% of 12 x 6000.00 in 2024; no interest in 2025
