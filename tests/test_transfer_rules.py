@@ -815,10 +815,11 @@ def test_account_with_only_a_pre1998_balance_starts_in_1998() -> None:
     # 2000: + 2 x 40.00 = 80.00 -> 1172.00 (this year, no interest yet)
     months = run(SHENYANG, 200001, 2, 50000, account=4000)
     result = account_transfer(months, rates({1998: "0.05", 1999: "0.04"}), 2000, 100000)
-    assert [(y.year, y.months, y.opening_fen, y.interest_fen, y.closing_fen, y.employer_rate)
-            for y in result.years] == [
-        (1998, 0, 100000, 5000, 105000, None), (1999, 0, 105000, 4200, 109200, None),
-        (2000, 2, 109200, None, 117200, Decimal("0.0000"))]
+    assert result.years == (
+        tr.AccountYearRow(1998, 0, 0, 0, 0, None, None, None, 100000, 0, Decimal("0.05"), 5000, 105000),
+        tr.AccountYearRow(1999, 0, 0, 0, 0, None, None, None, 105000, 0, Decimal("0.04"), 4200, 109200),
+        tr.AccountYearRow(2000, 2, 100000, 0, 0, Decimal("0.0000"), Decimal("0.0000"), Decimal("0.0800"),
+                          109200, 8000, None, None, 117200))
     # lines: 1000.00; 1092.00 - 1000.00 = 92.00; 80.00; 1172.00
     assert (result.pre1998_fen, result.to_last_year_end_fen, result.this_year_principal_fen,
             result.account_fen) == (100000, 9200, 8000, 117200)
@@ -827,6 +828,16 @@ def test_account_with_only_a_pre1998_balance_starts_in_1998() -> None:
     assert [(y.year, y.opening_fen, y.interest_fen, y.closing_fen) for y in alone.years] == [
         (1998, 100000, None, 100000)]
     assert (alone.to_last_year_end_fen, alone.this_year_principal_fen, alone.account_fen) == (0, 0, 100000)
+
+
+def test_account_last_year_end_is_the_last_past_year() -> None:
+    # 100.00 credited in each of 2015, 2016, 2017; no rates known: year ends 100.00, 200.00,
+    # 300.00; moved in 2018 with nothing new: 300.00 to last year end, none this year
+    months = [pm(SHENYANG, 201501, 50000, 10000), pm(SHENYANG, 201601, 50000, 10000),
+              pm(SHENYANG, 201701, 50000, 10000)]
+    result = account_transfer(months, rates({}), 2018)
+    assert [y.closing_fen for y in result.years] == [10000, 20000, 30000, 30000]
+    assert (result.to_last_year_end_fen, result.this_year_principal_fen, result.account_fen) == (30000, 0, 30000)
 
 
 def test_account_moved_in_its_first_year() -> None:
@@ -885,6 +896,10 @@ def test_temporary_account_keeps_months_before_1998_and_drops_repeats() -> None:
     # 2018: 12 x (100.00 + 50.00) = 1800.00; 2019: 1800.00 x 10% = 180.00 -> 1980.00; 2020 (move)
     year = run(SHENYANG, 201801, 12, 0, employer=10000, employee=5000)
     assert temporary_account_total(year, rates({2019: "0.10", 2020: "0.50"}), 2020) == 198000
+    # money in each year: 2018-12 150.00; 2019: 150.00 x 10% = 15.00, + 150.00 -> 315.00;
+    # 2020 (the move): + 150.00 -> 465.00
+    each = [pm(SHENYANG, m, 0, employer=10000, employee=5000) for m in (201812, 201912, 202012)]
+    assert temporary_account_total(each, rates({2019: "0.10"}), 2020) == 46500
 
 
 # --- information table lines ---------------------------------------------------------------------
