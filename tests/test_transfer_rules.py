@@ -40,7 +40,7 @@ from desktop.core.transfer_rules import (
     unemployment_benefit_months,
     years_text,
 )
-from desktop.core.workdays import WorkCalendar
+from desktop.core.workdays import DueDate, WorkCalendar
 
 M = Month.from_int
 D = dt.date
@@ -1164,6 +1164,20 @@ def test_duplicate_months_more() -> None:
     rows = [(BEIJING, M(201905)), ("110108", M(201905)), ("440305", M(201906)), (SHENYANG, M(201906)),
             (BEIJING, M(201906))]
     assert duplicate_months(rows) == [(M(201906), ("110000", "210100", "440300"))]
+
+
+def test_step_due_asks_the_calendar_for_fifteen_working_days_a_step() -> None:
+    asked: list[object] = []
+
+    class Recording(WorkCalendar):
+        def add_workdays(self, start: dt.date, n: int) -> DueDate:
+            asked.append(n)
+            return DueDate(start, False)
+
+    for steps in (1, 2, 3):
+        step_due(D(2025, 3, 3), steps, Recording())
+    assert asked == [15, 30, 45]  # 1 x 15, 2 x 15, 3 x 15: whole days
+    assert all(type(n) is int for n in asked)
 
 
 def test_step_due_counts_fifteen_working_days_per_step() -> None:
