@@ -21,6 +21,7 @@ an entry is stale. Exit 2: mutmut could not run or its results could not be read
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -142,7 +143,9 @@ def score(results: dict[str, str], equivalents: dict[str, Equivalent], modules: 
 
 def mutmut(*args: str) -> str:
     """Run mutmut in the repository and return its standard output (exit 2 of this tool on failure)."""
-    done = subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=ROOT, capture_output=True,
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # a test file in the selection makes a QApplication
+    done = subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=False)
     if done.returncode != 0:
         print(done.stdout[-4000:], done.stderr[-4000:], sep="\n", file=sys.stderr)
