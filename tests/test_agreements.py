@@ -757,3 +757,66 @@ def test_total_posting_to_the_day(end: dt.date, special: bool, refused: bool) ->
     months, last = (120, "2036-12-31") if special else (96, "2034-12-31")
     assert why == (("agreement.total_too_long", "to", {"partner": "测试国", "months": months, "last": last})
                    if refused else None)
+
+
+# -- the same boundaries through the service (a real ledger; today is 2026-11-23) ----------------------
+
+@pytest.mark.parametrize(("end", "refused"), [
+    (dt.date(2032, 2, 27), False), (dt.date(2032, 2, 28), False), (dt.date(2032, 2, 29), True)])
+def test_a_german_posting_from_a_leap_day(ledger: Ledger, posted: str, end: dt.date, refused: bool) -> None:
+    # 2028-02-29 + 48 months = 2032-02-29 (a leap year again): the last day is the day before, 2032-02-28
+    if refused:
+        with pytest.raises(RefusedByRule) as err:
+            ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2028-02-29", end, passport="EA1234567")
+        assert (err.value.key, err.value.field) == ("agreement.too_long", "to")
+        assert err.value.params == {"partner": "德国", "months": 48, "last": "2032-02-28"}
+        return
+    cert = ledger.exemptions.issue(posted, "DE", EMPLOYER, HOST, "2028-02-29", end, passport="EA1234567")
+    assert (cert.valid_from, cert.valid_to) == (dt.date(2028, 2, 29), end)
+
+
+@pytest.mark.parametrize(("end", "refused"), [
+    (dt.date(2032, 1, 29), False), (dt.date(2032, 1, 30), False), (dt.date(2032, 1, 31), True)])
+def test_a_japanese_posting_from_a_month_end(ledger: Ledger, posted: str, end: dt.date, refused: bool) -> None:
+    # 2027-01-31 + 60 months = 2032-01-31: the last day is 2032-01-30
+    if refused:
+        with pytest.raises(RefusedByRule) as err:
+            ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2027-01-31", end, passport="EA1234567")
+        assert (err.value.key, err.value.params["last"]) == ("agreement.too_long", "2032-01-30")
+        return
+    assert ledger.exemptions.issue(posted, "JP", EMPLOYER, HOST, "2027-01-31", end,
+                                   passport="EA1234567").valid_to == end
+
+
+@pytest.mark.parametrize(("end", "special", "refused"), [
+    # 120 months from 2027-01-01: 2037-01-01, the last day 2036-12-31; special: 120 + 36 = 156 months,
+    # 2027 + 13 = 2040-01-01, the last day 2039-12-31
+    (dt.date(2036, 12, 31), False, False), (dt.date(2037, 1, 1), False, True),
+    (dt.date(2039, 12, 30), True, False), (dt.date(2039, 12, 31), True, False), (dt.date(2040, 1, 1), True, True)])
+def test_a_korean_extension_with_and_without_the_special_months(ledger: Ledger, posted: str, end: dt.date,
+                                                                 special: bool, refused: bool) -> None:
+    ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2027-01-01", "2031-12-31", passport="EA1234567")
+    if refused:
+        with pytest.raises(RefusedByRule) as err:
+            ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2032-01-01", end, extension=True,
+                                    special=special, passport="EA1234567")
+        assert (err.value.key, err.value.field) == ("agreement.total_too_long", "to")
+        assert err.value.params == {"partner": "韩国", "months": 156 if special else 120,
+                                    "last": "2039-12-31" if special else "2036-12-31"}
+        return
+    ext = ledger.exemptions.issue(posted, "KR", EMPLOYER, HOST, "2032-01-01", end, extension=True,
+                                  special=special, passport="EA1234567")
+    assert ext.extension and ext.valid_to == end
+
+
+@pytest.mark.parametrize(("paid", "accepted"), [("2026-07", False), ("2026-08", True), ("2026-09", True)])
+def test_still_contributing_to_the_month(ledger: Ledger, person: str, paid: str, accepted: bool) -> None:
+    # today 2026-11-23: a paid month within 3 months before, 2026-11 less 3 = 2026-08 at the earliest
+    ledger.contributions.record(person, EMPLOYER, paid, "8000")
+    if accepted:
+        assert ledger.exemptions.issue(person, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31",
+                                       passport="EA1234567").schemes == ("pension",)
+        return
+    with pytest.raises(RefusedByRule) as err:
+        ledger.exemptions.issue(person, "JP", EMPLOYER, HOST, "2027-01-01", "2027-12-31", passport="EA1234567")
+    assert (err.value.key, err.value.field, err.value.params["months"]) == ("exemption.not_insured", "worker", 3)
