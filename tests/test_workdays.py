@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -308,3 +311,24 @@ def test_csv_rows_line_numbers_spaces_and_blanks(tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_bytes("date,kind,name,source\r\n2027-10-09,workday,国庆节,通知\r\n".encode())
     assert read_rows(good) == [(D(2027, 10, 9), "workday")]
+
+
+def test_a_file_is_read_as_written_whatever_the_locale(tmp_path: Path) -> None:
+    # a line break inside a quoted value stays as written (\r\n), as the csv module reads it
+    path = tmp_path / "office.csv"
+    path.write_bytes(b'date,kind,name,source\r\n"2027-01\r\n-01",holiday,x,y\r\n')
+    with pytest.raises(ValueError, match=r"^office\.csv line 3: '2027-01\\r\\n-01' is not a date YYYY-MM-DD$"):
+        read_rows(path)
+    # UTF-8 even where the machine's own encoding is not (a Chinese Windows: GBK; here the C locale)
+    chinese = tmp_path / "chinese.csv"
+    chinese.write_text("date,kind,name,source\n2027-10-09,workday,国庆节调休,国办发明电〔2026〕7号\n",
+                       encoding="utf-8")
+    package_root = Path(__import__("desktop").__file__).resolve().parents[1]
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONIOENCODING": "utf-8"}
+    code = ("import locale, sys; from pathlib import Path; from desktop.core.workdays import read_rows; "
+            "print(locale.getpreferredencoding(False), read_rows(Path(sys.argv[1])))")
+    done = subprocess.run([sys.executable, "-c", code, str(chinese)], cwd=package_root, env=env,
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ANSI_X3.4-1968 [(datetime.date(2027, 10, 9), 'workday')]"
