@@ -608,11 +608,13 @@ def test_overrides_applied_in_order() -> None:
         ("YY", "self_employed_schemes", '["pension", "unemployment"]'),
         ("ZZ", "note", '"no such agreement"'), ("XX", "country", '"DE"'), ("XX", "phases", "[]"),
         ("XX", "no_time_limit", "true"), ("XX", "phase_until", '"2020-01-01"'),
+        ("XX", "note", '"after the skipped ones"'),
     ])
     xx, yy = out["XX"], out["YY"]
     assert (xx.in_force, xx.signed, xx.schemes, xx.disputed, xx.self_employed_schemes) == (
         DAY(2021, 4, 1), None, ("pension",), ("signed",), None)
     assert xx.first_posting_months == 36  # the later correction wins
+    assert xx.note == "after the skipped ones"  # a skipped correction does not stop the ones after it
     assert (xx.country, xx.no_time_limit, xx.phase_until) == ("XX", False, None)  # not editable: kept
     assert yy.self_employed_schemes == ("pension", "unemployment") and yy.schemes == ("pension", "unemployment")
     assert sorted(out) == ["XX", "YY"]
