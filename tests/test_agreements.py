@@ -685,7 +685,8 @@ def test_posting_who_is_covered() -> None:
 
 
 @pytest.mark.parametrize(("end", "refused"), [
-    (DAY(2032, 1, 30), False), (DAY(2032, 1, 31), False), (DAY(2032, 2, 1), True)])
+    (DAY(2031, 12, 31), False), (DAY(2032, 1, 30), False), (DAY(2032, 1, 31), False), (DAY(2032, 2, 1), True),
+    (DAY(2032, 2, 29), True)])  # a month before the last day and a month after it too
 def test_first_posting_of_sixty_months_to_the_day(end: dt.date, refused: bool) -> None:
     # 2027-02-01 + 60 months = 2032-02-01; the last day is the day before: 2032-01-31 (over a month end)
     why = _why(_refusal(_terms(), DAY(2027, 2, 1), end))
@@ -720,7 +721,8 @@ def test_extensions_which_agreements_allow() -> None:
 
 
 @pytest.mark.parametrize(("today", "refused"), [
-    (DAY(2031, 9, 29), False), (DAY(2031, 9, 30), False), (DAY(2031, 10, 1), True)])
+    (DAY(2031, 8, 30), False), (DAY(2031, 9, 29), False), (DAY(2031, 9, 30), False), (DAY(2031, 10, 1), True),
+    (DAY(2031, 10, 30), True)])  # a month before the deadline and a month after it too
 def test_extension_notice_to_the_day(today: dt.date, refused: bool) -> None:
     # a certificate ending 2031-12-31; three months' notice: 31 December less 3 months = 2031-09-30
     why = _why(_refusal(_terms(), DAY(2032, 1, 1), DAY(2032, 12, 31), chain=DAY(2027, 1, 1),
@@ -750,6 +752,7 @@ def test_no_notice_wanted_or_no_previous_certificate() -> None:
 @pytest.mark.parametrize(("end", "special", "refused"), [
     # 96 months from 2027-01-01: 2035-01-01, the last day 2034-12-31 (over a year end)
     (DAY(2034, 12, 30), False, False), (DAY(2034, 12, 31), False, False), (DAY(2035, 1, 1), False, True),
+    (DAY(2034, 11, 30), False, False), (DAY(2035, 1, 31), False, True),  # a month before and after
     # special: 96 + 24 = 120 months: 2037-01-01, the last day 2036-12-31
     (DAY(2036, 12, 30), True, False), (DAY(2036, 12, 31), True, False), (DAY(2037, 1, 1), True, True),
 ])
