@@ -551,6 +551,8 @@ def test_dates_from_text() -> None:
     assert _date("") is None
     assert _date("2016-10-18") == DAY(2016, 10, 18)
     assert _date(DAY(2016, 10, 18)) == DAY(2016, 10, 18)
+    # TOML gives a date-time for `in_force = 2016-10-18T00:00:00`: taken as it is, not read back from text
+    assert _date(dt.datetime(2016, 10, 18, 0, 0)) == dt.datetime(2016, 10, 18, 0, 0)
 
 
 MINIMAL = {"country": "ZZ", "partner_zh": "某国", "partner_en": "Someland", "name_zh": "某协定", "name_en": "Some"}
