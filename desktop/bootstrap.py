@@ -78,11 +78,11 @@ USAGE = """usage: python3 -m desktop.bootstrap COMMAND
   test [--at "YYYY-MM-DD HH:MM"] [PYTEST ARGS]
                        install with test extras and PostgreSQL, run the whole test suite;
                        with --at, under libfaketime with the system clock moved to that local time
-  mutation [--module desktop.core.NAME ...] [--max-children N]
+  mutation [--ci | --module desktop.core.NAME ...] [--max-children N]
                        install with test extras, check the five planted faults are caught
                        (tests/mutation/planted.py), run mutmut over the configured modules (all, or
                        those named) and score them (tests/mutation/score.py; fails under 90% or on
-                       a survivor not listed as equivalent)
+                       a survivor not listed as equivalent); --ci: the job sized for CI
   bundle [--out DIR]   write an offline bundle: the project's wheel, every dependency's wheel for
                        this Python and platform, install.sh / install.bat (no network needed);
                        default DIR dist/shebao-desk-VERSION-bundle"""

@@ -118,3 +118,20 @@ def test_the_shipped_lists_name_only_configured_modules_and_quote_a_line() -> No
         assert module_of(mutant) in modules, (mutant, item.source)
         assert item.source == f"equivalent_{module_of(mutant).rsplit('.', 1)[1]}.toml", mutant
         assert item.mutated.strip(), mutant
+
+
+def test_the_ci_job_narrows_only_the_modules_and_the_tests() -> None:
+    import tomllib
+
+    from tests.mutation.score import CI_MODULES, CI_TESTS, ROOT, ci_config
+
+    full = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    narrowed = tomllib.loads(ci_config(full))
+    before = tomllib.loads(full)
+    assert narrowed["tool"]["mutmut"]["only_mutate"] == list(CI_MODULES)
+    assert narrowed["tool"]["mutmut"]["pytest_add_cli_args_test_selection"] == list(CI_TESTS)
+    for key in ("source_paths", "also_copy", "pytest_add_cli_args"):
+        assert narrowed["tool"]["mutmut"][key] == before["tool"]["mutmut"][key]
+    assert {k: v for k, v in narrowed.items() if k != "tool"} == {k: v for k, v in before.items() if k != "tool"}
+    assert set(CI_MODULES) <= set(before["tool"]["mutmut"]["only_mutate"])
+    assert set(CI_TESTS) <= set(before["tool"]["mutmut"]["pytest_add_cli_args_test_selection"])

@@ -2,6 +2,11 @@
 
     python -m tests.mutation.score [--run] [--max-children N] [--module NAME ...] [--min 90]
                                    [--markdown FILE]
+    python -m tests.mutation.score --ci
+
+--ci is the job sized for CI: a fresh copy of the tree where mutmut mutates only CI_MODULES against
+only CI_TESTS (the modules whose tests are quick and kill every one of their mutants on their own),
+run and scored there by the same rules.
 
 With --run, mutmut runs first (only the mutants of the modules asked for, or all configured ones);
 then its results are read (`mutmut results --all true`) and scored, module by module:
@@ -23,8 +28,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +39,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = Path(__file__).resolve().parent
+# The CI job: these modules, against these test files only (the full run takes the whole selection).
+CI_MODULES = ("desktop/core/money.py", "desktop/core/calc.py", "desktop/core/workdays.py",
+              "desktop/core/agreements.py")
+CI_TESTS = ("tests/test_money.py", "tests/test_contributions.py", "tests/test_workdays.py",
+            "tests/test_agreements.py")
+COPY_SKIPS = (".git", ".venv", "mutants", "dist", "build", "__pycache__", ".hypothesis", ".pytest_cache",
+              ".mypy_cache", ".ruff_cache", "*.egg-info")
 DETECTED = frozenset({"killed", "timeout", "segfault", "caught by type check"})
 RESULT_LINE = re.compile(r"^\s+(?P<name>\S+): (?P<status>.+)$")
 
@@ -141,6 +155,47 @@ def score(results: dict[str, str], equivalents: dict[str, Equivalent], modules: 
     return scores, stale
 
 
+def ci_config(pyproject: str) -> str:
+    """pyproject.toml with [tool.mutmut] narrowed to CI_MODULES and CI_TESTS (the rest unchanged)."""
+    head, sep, tail = pyproject.partition("[tool.mutmut]")
+    if not sep:
+        raise SystemExit("pyproject.toml has no [tool.mutmut] section")
+    section, _, rest = tail.partition("\n[")
+    lines = section.splitlines()
+    kept = "\n".join(line for line in _without_lists(lines, ("only_mutate", "pytest_add_cli_args_test_selection")))
+    listed = "\n".join([f"only_mutate = {list(CI_MODULES)!r}",
+                        f"pytest_add_cli_args_test_selection = {list(CI_TESTS)!r}"]).replace("'", '"')
+    return head + sep + kept.rstrip("\n") + "\n" + listed + "\n" + (("\n[" + rest) if rest else "")
+
+
+def _without_lists(lines: list[str], keys: tuple[str, ...]) -> list[str]:
+    """The lines of a TOML section without the (possibly multi-line) arrays assigned to keys."""
+    out, skipping = [], False
+    for line in lines:
+        if skipping:
+            skipping = not line.strip().startswith("]")
+            continue
+        if line.split("=", 1)[0].strip() in keys:
+            skipping = not line.rstrip().endswith("]")
+            continue
+        out.append(line)
+    return out
+
+
+def run_ci(args: argparse.Namespace) -> int:
+    """The CI job: a fresh copy with the narrowed configuration, mutmut run and scored in it."""
+    with tempfile.TemporaryDirectory(prefix="shebao-mutation-") as tmp:
+        copy = Path(tmp) / "tree"
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*COPY_SKIPS))
+        pyproject = copy / "pyproject.toml"
+        pyproject.write_text(ci_config(pyproject.read_text(encoding="utf-8")), encoding="utf-8")
+        command = [sys.executable, "-m", "tests.mutation.score", "--run",
+                   "--max-children", str(args.max_children), "--min", str(args.min)]
+        if args.markdown:
+            command += ["--markdown", str(args.markdown.resolve())]
+        return subprocess.run(command, cwd=copy, check=False).returncode
+
+
 def mutmut(*args: str) -> str:
     """Run mutmut in the repository and return its standard output (exit 2 of this tool on failure)."""
     env = dict(os.environ)
@@ -184,7 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--module", action="append", help="a configured module, e.g. desktop.core.money")
     parser.add_argument("--min", type=float, default=90.0, help="minimum score in percent")
     parser.add_argument("--markdown", type=Path, help="write the README tables here")
+    parser.add_argument("--ci", action="store_true", help="the CI job (CI_MODULES against CI_TESTS)")
     args = parser.parse_args(argv)
+    if args.ci:
+        return run_ci(args)
     configured = configured_modules()
     modules = args.module or configured
     unknown = sorted(set(modules) - set(configured))
