@@ -367,3 +367,24 @@ def test_the_service_s_divisor_at_the_table_s_edges(ledger: Ledger, age_months: 
         assert (err.value.key, err.value.params["low"], err.value.params["high"]) == ("pension.divisor_age", 40, 70)
     else:
         assert str(ledger.pensions.divisor(age_months).value) == value
+
+
+@pytest.mark.parametrize(("retire_on", "age_months", "divisor", "source"), [
+    # 王建国 born 1967-05-10 turns 61 on 2028-05-10: the day before, the day, the day after
+    ("2028-05-09", 731, "132.6", "interpolated"),  # 60y11m: 139 + (132 - 139) x 11/12 = 132.583 -> 132.6
+    ("2028-05-10", 732, "132", "table"),
+    ("2028-05-11", 732, "132", "table"),
+    ("2028-06-10", 733, "131.4", "interpolated"),  # 61y1m: 132 + (125 - 132) x 1/12 = 131.417 -> 131.4
+    ("2027-05-10", 720, "139", "table"),  # 60: the earliest day of the flexible range
+])
+def test_the_estimate_s_age_and_divisor_around_a_birthday(ledger: Ledger, wang: str, retire_on: str,
+                                                          age_months: int, divisor: str, source: str) -> None:
+    e = ledger.pensions.estimate(wang, retire_on=retire_on, growth="0.05", interest="0.02")
+    assert (e.retirement_date, e.retirement_age_months) == (dt.date.fromisoformat(retire_on), age_months)
+    assert (str(e.divisor), e.divisor_source) == (divisor, source)
+
+
+def test_the_estimate_a_day_before_sixty_is_refused(ledger: Ledger, wang: str) -> None:
+    with pytest.raises(RefusedByRule) as err:  # 2027-05-09: 59 years 11 months, below the earliest 60
+        ledger.pensions.estimate(wang, retire_on="2027-05-09")
+    assert (err.value.key, err.value.params["earliest"]) == ("pension.start_range", "2027-05-10")
