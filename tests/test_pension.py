@@ -388,3 +388,21 @@ def test_the_estimate_a_day_before_sixty_is_refused(ledger: Ledger, wang: str) -
     with pytest.raises(RefusedByRule) as err:  # 2027-05-09: 59 years 11 months, below the earliest 60
         ledger.pensions.estimate(wang, retire_on="2027-05-09")
     assert (err.value.key, err.value.params["earliest"]) == ("pension.start_range", "2027-05-10")
+
+
+@pytest.mark.parametrize(("last", "months", "qualifies"), [
+    ("2025-11", 179, False), ("2025-12", 180, True), ("2026-01", 181, True)])
+def test_fifteen_years_at_179_180_181_months(ledger: Ledger, last: str, months: int, qualifies: bool) -> None:
+    """王建国 retires 2028-01-10; the minimum of 2028 is 15 years = 180 months. 156 deemed months
+    (1985-01..1997-12) and paid from 2024-01 to `last` (23, 24 or 25 months)."""
+    _office_data(ledger)
+    ledger.workers.register_citizen(WANG, "王建国", "360102", "urban")
+    ledger.records.add_opening(WANG, "deemed", "360100", "1985-01", "1997-12", "赣劳人〔1998〕档案")
+    year, month = 2024, 1
+    while f"{year}-{month:02d}" <= last:
+        ledger.contributions.record(WANG, EMPLOYER, f"{year}-{month:02d}", "8000", "pension")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    info = ledger.retirement.check(WANG)
+    assert (info.minimum_months, info.months_counted, info.missing_months) == (180, months, max(180 - months, 0))
+    stop = ledger.pensions.estimate(WANG, growth="0.05", interest="0.02").scenario("stop")
+    assert (stop.months_counted, stop.qualifies) == (months, qualifies)
