@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 from collections.abc import Callable
@@ -602,6 +603,22 @@ def test_scrypt_memory_is_openssls_figure() -> None:
     assert ScryptCost(4, 8, 1).memory() == 19_456
     # 128 x 2 x 34 = 8,704; + 128 x 2 x 5 = 1,280
     assert ScryptCost(5, 2, 5).memory() == 9_984
+
+
+def test_scrypt_is_given_the_cost_s_own_memory_need_and_one_mib_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory limit handed to OpenSSL bounds what a stored hash can make the program allocate:
+    the cost's need (OpenSSL refuses one byte less) plus 1 MiB, never OpenSSL's default or more."""
+    seen: list[dict[str, object]] = []
+    real = hashlib.scrypt
+
+    def spy(password: bytes, **kw: Any) -> bytes:
+        seen.append(kw)
+        return real(password, **kw)
+
+    monkeypatch.setattr(security.hashlib, "scrypt", spy)
+    assert verify_password("password", NACL_STORED)
+    # N = 2**10, r = 8, p = 16: 128 x 8 x 1026 = 1,050,624; + 128 x 8 x 16 = 16,384; + 1,048,576
+    assert seen == [{"salt": b"NaCl", "n": 1024, "r": 8, "p": 16, "dklen": 32, "maxmem": 2_115_584}]
 
 
 def test_burn_time_does_one_scrypt_at_the_current_cost(monkeypatch: pytest.MonkeyPatch) -> None:
