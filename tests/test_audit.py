@@ -41,6 +41,7 @@ from desktop.core.store.models import (
     OfficeSetting,
     SyncPeer,
 )
+from desktop.core.sync.rows import insert_many
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
 ENTRY_COLS = ("seq", "at", "actor", "role", "counter", "action", "table_name", "row_id", "worker_id",
@@ -447,26 +448,41 @@ def _wage(year: int, monthly: str) -> dict[str, object]:
 
 
 def test_a_bulk_entry_names_its_rows_and_proves_each(ledger: Ledger) -> None:
-    """29 wages (ids 1-29) are there: two bulk INSERTs (a list of 2, then one row) and an ORM insert
-    in one transaction; the bulk entry names rows 30-32 and hashes their snapshots."""
+    """29 wages (ids 1-29) are there: a bulk INSERT of a list of 2 (30, 31), an ORM insert (32), a
+    bulk INSERT of one row (33), and an ORM insert elsewhere whose row id reads "33" too, in one
+    transaction: the bulk entry names rows 30, 31 and 33 and hashes their snapshots."""
     assert _sql(ledger, "SELECT max(id), count(*) FROM average_wage") == [(29, 29)]
     head = _count(ledger)
     with ledger.write() as s:
         s.execute(insert(AW), [_wage(2030, "6100"), _wage(2031, "6200.5")])
-        s.execute(insert(AW), _wage(2032, "6300.01"))
-        s.add(AverageWage(region="360000", year=2033, monthly=Decimal("6400.00"), created_at=AT))
+        s.add(AverageWage(region="360000", year=2032, monthly=Decimal("6400.00"), created_at=AT))
+        s.flush()
+        s.execute(insert(AW), _wage(2033, "6300.01"))
+        s.add(OfficeSetting(key="33", value="x"))
         s.flush()
         audit.record_bulk(ledger, s, "average_wage", {"file": "w.csv"}, worker_id=None)
     entries = _entries(ledger, head)
     assert [(e[4], e[5], e[6], e[7], e[8]) for e in entries] == [
-        ("insert", "average_wage", "33", None, None), ("bulk_insert", "average_wage", None, None, None)]
+        ("insert", "average_wage", "32", None, None), ("insert", "office_setting", "33", None, None),
+        ("bulk_insert", "average_wage", None, None, None)]
     lines = [f'{{"created_at":"2026-11-23 09:00:00","id":{i},"monthly":"{m}","region":"360000","year":{y}}}'
-             for i, m, y in ((30, "6100.00", 2030), (31, "6200.50", 2031), (32, "6300.01", 2032))]
-    assert json.loads(str(entries[1][9])) == {
-        "rows": 3, "file": "w.csv", "ids": "30-32", "columns": "id,region,year,monthly,created_at",
+             for i, m, y in ((30, "6100.00", 2030), (31, "6200.50", 2031), (33, "6300.01", 2033))]
+    assert json.loads(str(entries[2][9])) == {
+        "rows": 3, "file": "w.csv", "ids": "30-31,33", "columns": "id,region,year,monthly,created_at",
         "rows_sha256": hashlib.sha256("".join(line + "\n" for line in lines).encode()).hexdigest(),
         "row_hashes": "".join(hashlib.sha256(line.encode()).hexdigest()[:8] for line in lines)}
     assert ledger.audit.verify().valid
+
+
+def test_a_bulk_entry_for_a_table_the_models_do_not_map(ledger: Ledger) -> None:
+    """Rows put with insert_many into a table of no model are counted; there is no row to name."""
+    head = _count(ledger)
+    with ledger.write() as s:
+        s.connection().exec_driver_sql("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT)")
+        insert_many(s, "scratch", ("id", "note"), [(1, "a"), (2, "b")])
+        audit.record_bulk(ledger, s, "scratch", {"file": "s.csv"})
+    assert [(e[4], e[5], e[9]) for e in _entries(ledger, head)] == [
+        ("bulk_insert", "scratch", '{"file":"s.csv","rows":2}')]
 
 
 def test_a_bulk_entry_into_an_empty_table_and_one_with_nothing_inserted(ledger: Ledger) -> None:

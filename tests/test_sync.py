@@ -1364,3 +1364,14 @@ def test_load_verify_key_reads_an_ed25519_public_key() -> None:
     assert hashlib.sha256(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).digest() == \
         hashlib.sha256(private.public_key().public_bytes(serialization.Encoding.Raw,
                                                          serialization.PublicFormat.Raw)).digest()
+
+
+def test_a_segment_blob_with_line_breaks_is_read_as_given() -> None:
+    """Only the first line break ends the index: a writer that spaces its JSON over lines is read,
+    and the blob kept byte for byte (its digest is over those bytes)."""
+    blob = '[\n[1,1,"worker","W1",null,"张三","2026-11-23 10:00:00"]\n]'.encode()
+    meta = {"origin": "NC01", "first": 1, "last": 1, "digest": "sha256-list:x", "signature": "c2ln",
+            "sealed_at": SEALED, "size": len(blob)}
+    opened = container.open_file(_hand_pack({}, _plain([meta], [blob]), {"SH01": SH_PUBLIC}))
+    got = container.decrypt(opened, "SH01", SH_KEY)
+    assert [(s.origin, s.first, s.last, s.changes, s.blob) for s in got] == [("NC01", 1, 1, [CHANGES[0]], blob)]
