@@ -161,7 +161,7 @@ def test_an_entry_appended_without_moving_the_head_is_found(trail: Ledger) -> No
     last = _count(trail)
     _forge(trail, last + 1, str(_entry(trail, last)["hash"]))
     v = trail.audit.verify()
-    assert (v.valid, v.reason) == (False, "audit.head")
+    assert (v.valid, v.first_bad, v.reason) == (False, last + 1, "audit.head")  # the appended one
 
 
 def test_reordered_entries_are_found(trail: Ledger) -> None:
