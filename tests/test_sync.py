@@ -1378,3 +1378,17 @@ def test_a_segment_blob_with_line_breaks_is_read_as_given() -> None:
     opened = container.open_file(_hand_pack({}, _plain([meta], [blob]), {"SH01": SH_PUBLIC}))
     got = container.decrypt(opened, "SH01", SH_KEY)
     assert [(s.origin, s.first, s.last, s.changes, s.blob) for s in got] == [("NC01", 1, 1, [CHANGES[0]], blob)]
+
+
+def test_a_size_past_the_end_is_damage_before_the_segment_is_read() -> None:
+    """The last segment's size one byte longer than the body: the file is damaged, whatever the
+    segment inside says (here a range of 3 for 2 changes, which alone is sync.segment_broken)."""
+    meta = {**_meta(_segments()[0], len(BLOB) + 1), "last": 3}
+    opened = container.open_file(_hand_pack({}, _plain([meta], [BLOB]), {"SH01": SH_PUBLIC}))
+    with pytest.raises(IntegrityFailure) as info:
+        container.decrypt(opened, "SH01", SH_KEY)
+    _refused(info, "sync.damaged")
+    exact = container.open_file(_hand_pack({}, _plain([{**meta, "size": len(BLOB)}], [BLOB]), {"SH01": SH_PUBLIC}))
+    with pytest.raises(IntegrityFailure) as info:
+        container.decrypt(exact, "SH01", SH_KEY)
+    _refused(info, "sync.segment_broken", origin="NC01")
