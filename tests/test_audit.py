@@ -585,3 +585,30 @@ def test_take_range_once(ledger: Ledger) -> None:
     assert ledger.take_written() == []
     with ledger.write() as s:
         assert audit.take_range(s) is None
+
+
+def test_rows_the_trail_does_not_cover_are_skipped_not_the_rest_of_the_flush(ledger: Ledger) -> None:
+    """Sync bookkeeping first, then an audited row, in one flush (inserted, then deleted)."""
+    head = _count(ledger)
+    with ledger.write() as s:
+        s.add(SyncPeer(code="BJ01", applied_seq=0, has_json="{}"))
+        s.add(OfficeSetting(key="outbox", value="D:/out"))
+    with ledger.write() as s:
+        s.delete(s.get_one(SyncPeer, "BJ01"))
+        s.delete(s.get_one(OfficeSetting, "outbox"))
+    assert [(e[4], e[5], e[6]) for e in _entries(ledger, head)] == [
+        ("insert", "office_setting", "outbox"), ("delete", "office_setting", "outbox")]
+
+
+def test_objects_touched_without_a_change_do_not_hide_the_changed_one(ledger: Ledger) -> None:
+    """Fifty settings given their own value again and one given a new value, in one flush: one entry,
+    whichever order the session lists its touched objects in."""
+    with ledger.write() as s:
+        for i in range(51):
+            s.add(OfficeSetting(key=f"k{i:02d}", value="same"))
+    head = _count(ledger)
+    with ledger.write() as s:
+        for i in range(51):
+            s.get_one(OfficeSetting, f"k{i:02d}").value = "new" if i == 25 else "same"
+    assert [(e[4], e[6], e[8], e[9]) for e in _entries(ledger, head)] == [
+        ("update", "k25", '{"value":"same"}', '{"value":"new"}')]
