@@ -612,3 +612,18 @@ def test_objects_touched_without_a_change_do_not_hide_the_changed_one(ledger: Le
             s.get_one(OfficeSetting, f"k{i:02d}").value = "new" if i == 25 else "same"
     assert [(e[4], e[6], e[8], e[9]) for e in _entries(ledger, head)] == [
         ("update", "k25", '{"value":"same"}', '{"value":"new"}')]
+
+
+def test_a_session_that_commits_twice_starts_the_second_transaction_afresh(ledger: Ledger) -> None:
+    """The trail is on the ledger's sessionmaker: a session of it that commits, then writes again,
+    carries neither the note nor the account of its first transaction into the second."""
+    head = _count(ledger)
+    with ledger._sessions() as s:
+        audit.note(s, "第一笔")
+        audit.act_as(s, Actor(9, "clerk9", "clerk"))
+        s.add(OfficeSetting(key="a", value="1"))
+        s.commit()
+        s.add(OfficeSetting(key="b", value="2"))
+        s.commit()
+    assert [(e[1], e[2], e[6], e[10]) for e in _entries(ledger, head)] == [
+        ("clerk9", "clerk", "a", "第一笔"), ("-", "", "b", "")]

@@ -1392,3 +1392,13 @@ def test_a_size_past_the_end_is_damage_before_the_segment_is_read() -> None:
     with pytest.raises(IntegrityFailure) as info:
         container.decrypt(exact, "SH01", SH_KEY)
     _refused(info, "sync.segment_broken", origin="NC01")
+
+
+def test_the_index_is_written_in_utf8_not_escaped() -> None:
+    """An origin named in Chinese is written as UTF-8 in the body's index line, as the changes are."""
+    seg = container.seal("赣01", [list(CHANGES[0])], NC_SIGN, SEALED)
+    _, _, compressed = _hand_open(_pack(segments=[seg], to={"SH01": SH_PUBLIC}), "SH01", SH_KEY)
+    index = zlib.decompress(compressed).partition(b"\n")[0]
+    assert index.startswith('{"segments":[{"origin":"赣01","first":1,"last":1,'.encode())
+    got = container.decrypt(container.open_file(_pack(segments=[seg], to={"SH01": SH_PUBLIC})), "SH01", SH_KEY)
+    assert [(s.origin, s.changes) for s in got] == [("赣01", [CHANGES[0]])]
