@@ -420,3 +420,33 @@ def test_parse_date_required() -> None:
     with pytest.raises(InvalidInput) as err:
         parse_date("  ", "birth_date")
     assert (err.value.key, err.value.field, err.value.params) == ("required", "birth_date", {})
+
+
+# Defence in depth: desktop.core.strict.is_decimal_text already refuses exponents, NaN and Infinity,
+# so the checks after it in parse_amount and parse_rate are reached only if that gate ever lets such
+# text through. Open the gate (as a looser pattern in strict.py would) and the value is still refused
+# with the same reason.
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("abc", "amount.format"),  # Decimal("abc") raises InvalidOperation
+    ("NaN", "amount.format"), ("sNaN", "amount.format"), ("Infinity", "amount.format"),
+    ("-Infinity", "amount.format"), ("1e13", "amount.format"), ("1e-3", "amount.fen"),
+])
+def test_parse_amount_without_the_strict_text_gate(monkeypatch: pytest.MonkeyPatch, text: str, key: str) -> None:
+    monkeypatch.setattr("desktop.core.money.is_decimal_text", lambda _text: True)
+    with pytest.raises(InvalidInput) as err:
+        parse_amount(text, "wage")
+    assert (err.value.key, err.value.field, err.value.params) == (key, "wage", {"value": text})
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("abc", "rate.format"), ("NaN", "rate.format"), ("sNaN", "rate.format"), ("Infinity", "rate.format"),
+    ("-Infinity", "rate.format"), ("2e-1x", "rate.format"), ("1e1", "rate.range"),
+])
+def test_parse_rate_without_the_strict_text_gate(monkeypatch: pytest.MonkeyPatch, text: str, key: str) -> None:
+    monkeypatch.setattr("desktop.core.money.is_decimal_text", lambda _text: True)
+    with pytest.raises(InvalidInput) as err:
+        parse_rate(text, "employer_rate")
+    assert (err.value.key, err.value.field, err.value.params) == (key, "employer_rate", {"value": text})
+    assert parse_rate("16e-2", "employer_rate") == Decimal("0.16")
