@@ -250,7 +250,7 @@ def test_base_limits_half_a_fen(ledger: Ledger, person: str) -> None:
     # 6000.10 x 0.55 = 3300.055 -> 3300.06 ; 6000.10 x 2.55 = 15300.255 -> 15300.26
     assert (up.floor, up.ceiling, up.base) == (D("3300.06"), D("15300.26"), D("3300.06"))
     down = ledger.contributions.record(person, EMPLOYER, "2026-02", "100", "pension", preview=True)
-    # 6000.10 x 0.5499999999 = 3300.05499994 -> 3300.05 ; x 2.5499999999 = 15300.25499994 -> 15300.25
+    # 6000.10 x 0.5499999999 = 3300.05499939999 -> 3300.05 ; x 2.5499999999 = 15300.25499939999 -> 15300.25
     assert (down.floor, down.ceiling, down.base) == (D("3300.05"), D("15300.25"), D("3300.05"))
     top = ledger.contributions.record(person, EMPLOYER, "2026-01", "15300.27", "pension", preview=True)
     assert (top.base, top.clamped) == (D("15300.26"), "ceiling")

@@ -255,7 +255,7 @@ def test_line_pooling_total_and_exempt() -> None:
 def test_base_at_and_limits_exact_half_up() -> None:
     assert base_at(600000, Decimal("0.6")) == 360000  # 6000.00 x 60% = 3600.00
     assert base_at(600010, Decimal("0.55")) == 330006  # 6000.10 x 55% = 3300.055 -> 3300.06
-    assert base_at(600010, Decimal("0.5499999999")) == 330005  # 3300.05499994 -> 3300.05
+    assert base_at(600010, Decimal("0.5499999999")) == 330005  # 6000.10 x 0.5499999999 = 3300.05499939999 -> 3300.05
     assert base_limits(600000, Decimal("0.6"), Decimal(3)) == (360000, 1800000)  # 3600.00, 18000.00
     assert base_limits(600010, Decimal("0.55"), Decimal("2.55")) == (330006, 1530026)  # 15300.255 -> .26
 
