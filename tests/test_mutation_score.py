@@ -135,3 +135,12 @@ def test_the_ci_job_narrows_only_the_modules_and_the_tests() -> None:
     assert {k: v for k, v in narrowed.items() if k != "tool"} == {k: v for k, v in before.items() if k != "tool"}
     assert set(CI_MODULES) <= set(before["tool"]["mutmut"]["only_mutate"])
     assert set(CI_TESTS) <= set(before["tool"]["mutmut"]["pytest_add_cli_args_test_selection"])
+
+
+def test_the_readme_lists_every_equivalent_mutant_with_its_reason() -> None:
+    from tests.mutation.score import ROOT, equivalents_table
+
+    table = equivalents_table(load_equivalents())
+    assert table.count("\n") == len(load_equivalents()) + 2
+    assert table in (ROOT / "README.md").read_text(encoding="utf-8"), \
+        "README's equivalent table differs: paste `python -m tests.mutation.score --list-equivalents`"

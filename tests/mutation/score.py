@@ -230,6 +230,22 @@ def markdown(scores: dict[str, ModuleScore], equivalents: dict[str, Equivalent])
     return "\n".join(rows) + "\n"
 
 
+def equivalents_table(equivalents: dict[str, Equivalent]) -> str:
+    """The equivalent lists as one Markdown table, module by module (the README's copy)."""
+    rows = ["| equivalent mutant | mutated line | why no input can tell it |", "|---|---|---|"]
+    for mutant, e in sorted(equivalents.items(), key=lambda kv: (module_of(kv[0]), _number(kv[0]))):
+        line = e.mutated.strip().replace("|", "\\|")
+        rows.append(f"| `{mutant.removeprefix('desktop.core.')}` | `{line}` | "
+                    f"{' '.join(e.reason.split()).replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
+def _number(mutant: str) -> tuple[str, int]:
+    """Sort key: the function, then the mutant's number as a number."""
+    name, _, number = mutant.rpartition("__mutmut_")
+    return name, int(number) if number.isdigit() else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run (optionally), score, print, and exit 0 only when every module meets the rules."""
     parser = argparse.ArgumentParser(prog="python -m tests.mutation.score", description=__doc__,
@@ -240,7 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min", type=float, default=90.0, help="minimum score in percent")
     parser.add_argument("--markdown", type=Path, help="write the README tables here")
     parser.add_argument("--ci", action="store_true", help="the CI job (CI_MODULES against CI_TESTS)")
+    parser.add_argument("--list-equivalents", action="store_true",
+                        help="print the equivalent lists as a Markdown table and stop")
     args = parser.parse_args(argv)
+    if args.list_equivalents:
+        print(equivalents_table(load_equivalents()), end="")
+        return 0
     if args.ci:
         return run_ci(args)
     configured = configured_modules()
