@@ -78,6 +78,11 @@ USAGE = """usage: python3 -m desktop.bootstrap COMMAND
   test [--at "YYYY-MM-DD HH:MM"] [PYTEST ARGS]
                        install with test extras and PostgreSQL, run the whole test suite;
                        with --at, under libfaketime with the system clock moved to that local time
+  mutation [--ci | --module desktop.core.NAME ...] [--max-children N]
+                       install with test extras, check the five planted faults are caught
+                       (tests/mutation/planted.py), run mutmut over the configured modules (all, or
+                       those named) and score them (tests/mutation/score.py; fails under 90% or on
+                       a survivor not listed as equivalent); --ci: the job sized for CI
   bundle [--out DIR]   write an offline bundle: the project's wheel, every dependency's wheel for
                        this Python and platform, install.sh / install.bat (no network needed);
                        default DIR dist/shebao-desk-VERSION-bundle"""
@@ -457,6 +462,21 @@ def run_tests(args: list[str]) -> int:
     return code
 
 
+def run_mutation(args: list[str]) -> int:
+    """Install with test extras, check the planted faults, run mutmut on the configured modules and
+    score them; non-zero when either fails."""
+    install("test")
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    planted = [str(venv_python()), "-m", "tests.mutation.planted"]
+    say(f"running {shlex.join(['python', *planted[1:]])}")
+    code = subprocess.run(planted, cwd=ROOT, env=env, check=False).returncode
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # a fresh copy of the code, every run
+    command = [str(venv_python()), "-m", "tests.mutation.score", "--run", *args]
+    say(f"running {shlex.join(['python', *command[1:]])}")
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode or code
+
+
 # The offline bundle (`bundle`): the project's wheel and every dependency's, for the interpreter and
 # platform it is built on, with installers that use no network. The `postgres` extra goes in too:
 # an office without internet cannot fetch it later.
@@ -744,7 +764,7 @@ def source_copy_ignore(directory: str, names: list[str]) -> list[str]:
     """What the wheel's source copy leaves out: the checkout's own folders and caches."""
     skipped = {"__pycache__"}
     if Path(directory).resolve() == ROOT:
-        skipped |= {name for name in names if name.startswith(".")} | {"build", "dist", "tmp"}
+        skipped |= {name for name in names if name.startswith(".")} | {"build", "dist", "tmp", "mutants"}
         skipped |= {name for name in names if name.endswith(".egg-info")}
     return [name for name in names if name in skipped]
 
@@ -859,6 +879,8 @@ def main(argv: list[str]) -> int:
         return run_demo()
     if command == "test":
         return run_tests(rest)
+    if command == "mutation":
+        return run_mutation(rest)
     if command == "bundle":
         return run_bundle(rest)
     print(USAGE, file=sys.stderr)

@@ -7,11 +7,12 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import EMPLOYER, TODAY, _office
-from sqlalchemy import insert, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from test_cli import run
 from test_security_support import (
     PASSWORD,
@@ -23,12 +24,24 @@ from test_security_support import (
     staffed_template,
 )
 
+from desktop.core import audit
 from desktop.core.audit import UnauditedChange, entry_hash
 from desktop.core.errors import Conflict
 from desktop.core.ledger import Ledger
 from desktop.core.privacy import PersonalDataFilter, error_report, mask_id, scrub
+from desktop.core.security import Actor
 from desktop.core.services.contributions import _CONTRIB
-from desktop.core.store.models import AuditEntry, Contribution
+from desktop.core.store.engine import make_engine, migrate
+from desktop.core.store.models import (
+    AuditEntry,
+    AverageWage,
+    Contribution,
+    LimitOverride,
+    Office,
+    OfficeSetting,
+    SyncPeer,
+)
+from desktop.core.sync.rows import insert_many
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
 ENTRY_COLS = ("seq", "at", "actor", "role", "counter", "action", "table_name", "row_id", "worker_id",
@@ -68,8 +81,9 @@ def test_every_change_says_who_where_when_before_and_after(staffed: Ledger) -> N
     assert masked.after is not None
     assert masked.after["id_number"] == "360102********123X" and masked.after["phone"] == "138****5678"
     before = len(staffed.audit.search(table="contribution", limit=1000))
-    with pytest.raises(Conflict):  # a refused change writes no audit entry either
+    with pytest.raises(Conflict) as err:  # a refused change writes no audit entry either
         as_(staffed, "clerk1").contributions.record(PERSON, EMPLOYER, "2026-10", "9000")
+    assert err.value.key == "contrib.exists"
     assert len(as_(staffed, "sup1").audit.search(table="contribution", limit=1000)) == before
 
 
@@ -148,7 +162,7 @@ def test_an_entry_appended_without_moving_the_head_is_found(trail: Ledger) -> No
     last = _count(trail)
     _forge(trail, last + 1, str(_entry(trail, last)["hash"]))
     v = trail.audit.verify()
-    assert (v.valid, v.reason) == (False, "audit.head")
+    assert (v.valid, v.first_bad, v.reason) == (False, last + 1, "audit.head")  # the appended one
 
 
 def test_reordered_entries_are_found(trail: Ledger) -> None:
@@ -199,9 +213,11 @@ def test_a_change_cannot_bypass_the_trail(ledger: Ledger) -> None:
     row = {"worker_id": 1, "employer_id": 1, "region": "360100", "month": 202610, "scheme": "pension",
            "wage": 1, "base": 1, "employer_amount": 1, "employee_amount": 1, "account_amount": 1,
            "kind": "regular", "status": "paid", "recorded_on": TODAY, "batch_id": None, "exemption_id": None}
-    with pytest.raises(UnauditedChange), ledger.write() as s:
+    with pytest.raises(UnauditedChange, match=r"^bulk INSERT not recorded in the audit trail: \{'contribution': 1\}"), \
+            ledger.write() as s:
         s.execute(insert(_CONTRIB), [row])
-    with pytest.raises(UnauditedChange), ledger.write() as s:
+    with pytest.raises(UnauditedChange, match="^bulk UPDATE/DELETE of contribution bypasses the audit trail"), \
+            ledger.write() as s:
         s.execute(update(Contribution).values(wage=0))
     assert _sql(ledger, "SELECT count(*) FROM contribution") == [(0,)]
     assert ledger.audit.verify().valid
@@ -230,7 +246,8 @@ def test_database_errors_carry_no_parameters(ledger: Ledger) -> None:
     from sqlalchemy.exc import IntegrityError
 
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
-    with pytest.raises(IntegrityError) as err, ledger.engine.begin() as conn:
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed: worker.ssn") as err, \
+            ledger.engine.begin() as conn:
         conn.execute(text("INSERT INTO worker (id_number, ssn, nationality, name, initials, sex, birth_date,"
                           " created_at) VALUES (:n, :n, 'CN', '张三', 'zs', 'M', '1985-11-11', '2026-01-01')"),
                      {"n": PERSON})
@@ -268,3 +285,349 @@ def test_cli_audit_verify(staffed: Ledger, capsys: pytest.CaptureFixture[str],
     monkeypatch.setenv("SHEBAO_USER", "clerk1")
     code, data, _ = run(capsys, "--db", db, "--json", "audit", "verify")
     assert code == 5
+
+
+# -- the trail's own functions (desktop/core/audit.py) --------------------------------------------
+
+def test_values_as_json_text() -> None:
+    assert audit.plain(Decimal("6000.10")) == "6000.10"
+    assert audit.plain(dt.datetime(2026, 11, 23, 10, 30, 5)) == "2026-11-23 10:30:05"
+    assert audit.plain(dt.date(2026, 11, 23)) == "2026-11-23"
+    assert audit.plain(b"\x00\xff") == "00ff"
+    assert (audit.plain(5), audit.plain(None), audit.plain("张三"), audit.plain(True)) == (5, None, "张三", True)
+    assert audit.to_json(None) is None
+    assert audit.to_json({}) == "{}"
+    assert audit.to_json({"b": Decimal("1.50"), "a": "张三", "c": None, "d": dt.date(2026, 1, 2)}) == \
+        '{"a":"张三","b":"1.50","c":null,"d":"2026-01-02"}'
+
+
+def test_an_entry_hash_covers_its_fields_in_order_then_the_previous_hash() -> None:
+    row = {"seq": 7, "at": dt.datetime(2026, 11, 23, 10, 30), "actor": "sup1", "role": "supervisor",
+           "counter": "窗口3", "action": "update", "table_name": "worker", "row_id": "1", "worker_id": 1,
+           "before_json": '{"name":"张三"}', "after_json": '{"name":"李四"}', "note": "改名"}
+    prev = "a" * 64
+    text_ = ('[7,"2026-11-23 10:30:00.000000","sup1","supervisor","窗口3","update","worker","1",1,'
+             '"{\\"name\\":\\"张三\\"}","{\\"name\\":\\"李四\\"}","改名","' + prev + '"]')
+    assert audit.canonical(row, prev) == text_.encode("utf-8")
+    # printf '%s' <the text above> | sha256sum
+    assert audit.entry_hash(row, prev) == "3c3305ba67ca96c3060eb060ed8b5ad07c93ccc0afa70e08e766f7c30c43a907"
+    as_text = {**row, "at": "2026-11-23 10:30:00"}  # a time already as text is taken as it is
+    assert audit.canonical(as_text, "b").startswith(b'[7,"2026-11-23 10:30:00","sup1"')
+    assert audit.canonical(as_text, "b").endswith(b'"\xe6\x94\xb9\xe5\x90\x8d","b"]')
+
+
+@pytest.mark.parametrize(("ids", "text_"), [
+    ([], ""), ([5], "5"), ([1, 2], "1-2"), ([1, 3], "1,3"), ([1, 2, 3, 5, 7, 8], "1-3,5,7-8"),
+    ([4, 6, 7, 8, 9, 11], "4,6-9,11"), ([30, 31, 32, 100], "30-32,100"),
+])
+def test_ids_as_ranges_and_back(ids: list[int], text_: str) -> None:
+    assert audit.id_ranges(ids) == text_
+    assert audit.parse_ranges(text_) == ids
+
+
+def test_parse_ranges_skips_empty_parts() -> None:
+    assert audit.parse_ranges(",2,,4-5,") == [2, 4, 5]
+    assert audit.parse_ranges("9-9") == [9]
+
+
+def test_row_snapshots_hide_secrets_but_not_their_absence() -> None:
+    assert audit.row_snapshot("user_account", ["id", "name", "password_hash"], [1, "clerk1", "scrypt$1"]) == \
+        {"id": 1, "name": "clerk1", "password_hash": "***"}
+    assert audit.row_snapshot("office", ["private_key", "enc_private_key", "public_key"], [None, "k", "p"]) == \
+        {"private_key": None, "enc_private_key": "***", "public_key": "p"}
+    assert audit.row_snapshot("worker", ["password_hash"], ["x"]) == {"password_hash": "x"}  # only those tables
+    with pytest.raises(ValueError, match="zip"):
+        audit.row_snapshot("worker", ["id", "name"], [1])
+    assert audit.row_line({"b": 1, "a": "张"}) == '{"a":"张","b":1}'
+    assert audit.row_line({}) == "{}"
+
+
+def test_mapper_of_a_table() -> None:
+    mapper = audit.mapper_of("office_setting")
+    assert mapper is not None and mapper.class_ is OfficeSetting
+    assert audit.mapper_of("no_such_table") is None
+
+
+def _entries(led: Ledger, after: int) -> list[tuple[object, ...]]:
+    return _sql(led, "SELECT seq, actor, role, counter, action, table_name, row_id, worker_id, before_json, "
+                     "after_json, note FROM audit_entry WHERE seq > :s ORDER BY seq", s=after)
+
+
+def test_inserts_updates_and_deletes_each_one_entry_with_its_note(ledger: Ledger) -> None:
+    ledger.counter = "窗口1"
+    head = _count(ledger)
+    with ledger.write() as s:
+        audit.note(s, "第一")
+        audit.note(s, "第二")
+        s.add(OfficeSetting(key="outbox", value="D:/发件"))
+    with ledger.write() as s:  # the note was the last transaction's only
+        s.get_one(OfficeSetting, "outbox").value = "E:/out"
+    with ledger.write() as s:
+        s.get_one(OfficeSetting, "outbox").value = "E:/out"  # the same value: no change, no entry
+    with ledger.write() as s:
+        s.delete(s.get_one(OfficeSetting, "outbox"))
+    assert _entries(ledger, head) == [
+        (head + 1, "-", "", "窗口1", "insert", "office_setting", "outbox", None, None,
+         '{"key":"outbox","value":"D:/发件"}', "第一; 第二"),
+        (head + 2, "-", "", "窗口1", "update", "office_setting", "outbox", None, '{"value":"D:/发件"}',
+         '{"value":"E:/out"}', ""),
+        (head + 3, "-", "", "窗口1", "delete", "office_setting", "outbox", None,
+         '{"key":"outbox","value":"E:/out"}', None, ""),
+    ]
+    assert ledger.take_written()[-3:] == [(head, head + 1), (head + 1, head + 2), (head + 2, head + 3)]
+    assert ledger.audit.verify().valid
+
+
+def test_a_long_note_is_cut_at_2000_characters(ledger: Ledger) -> None:
+    head = _count(ledger)
+    with ledger.write() as s:
+        audit.note(s, "甲" * 1998)
+        audit.note(s, "乙丙")  # "甲"*1998 + "; " = 2000 characters: the second note is cut off whole
+        s.add(OfficeSetting(key="a", value="1"))
+    with ledger.write() as s:
+        audit.note(s, "丁" * 2001)
+        s.add(OfficeSetting(key="b", value="2"))
+    notes = [str(e[10]) for e in _entries(ledger, head)]
+    assert notes == ["甲" * 1998 + "; ", "丁" * 2000]
+
+
+def test_a_savepoint_keeps_the_transactions_note_and_entries(ledger: Ledger) -> None:
+    head = _count(ledger)
+    with ledger.write() as s:
+        audit.note(s, "外层")
+        with s.begin_nested():
+            s.add(OfficeSetting(key="a", value="1"))
+        s.add(OfficeSetting(key="b", value="2"))
+    with ledger.write() as s:
+        s.add(OfficeSetting(key="c", value="3"))
+    assert [(e[6], e[10]) for e in _entries(ledger, head)] == [("a", "外层"), ("b", "外层"), ("c", "")]
+
+
+def test_secrets_changed_are_hidden_in_the_trail(ledger: Ledger) -> None:
+    head = _count(ledger)
+    with ledger.write() as s:
+        office = s.scalars(select(Office)).one()
+        assert office.private_key is None  # kept in the key store
+        office.private_key = "-----BEGIN PRIVATE KEY-----"
+    with ledger.write() as s:
+        s.scalars(select(Office)).one().private_key = None
+    assert [(e[4], e[8], e[9]) for e in _entries(ledger, head)] == [
+        ("update", '{"private_key":null}', '{"private_key":"***"}'),
+        ("update", '{"private_key":"***"}', '{"private_key":null}')]
+
+
+def test_entries_name_the_person_they_concern(ledger: Ledger) -> None:
+    head = _count(ledger)
+    ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
+    ledger.contributions.record(PERSON, EMPLOYER, "2026-10", "8000")
+    entries = _entries(ledger, head)
+    worker_id = _sql(ledger, "SELECT id FROM worker WHERE id_number = :n", n=PERSON)[0][0]
+    worker_entry = next(e for e in entries if e[5] == "worker")
+    assert (worker_entry[4], worker_entry[6], worker_entry[7]) == ("insert", str(worker_id), worker_id)
+    assert [e[7] for e in entries if e[5] == "contribution"] == [worker_id] * 4  # four schemes
+
+
+def test_an_event_entry(ledger: Ledger) -> None:
+    head = _count(ledger)
+    with ledger.write() as s:
+        audit.act_as(s, Actor(9, "clerk9", "clerk"))
+        audit.record_event(ledger, s, "backup", "x" * 39 + "yz", worker_id=3)
+        audit.record_event(ledger, s, "backup", "restored", {"file": "b.shebak", "rows": 2})
+    assert _entries(ledger, head) == [
+        (head + 1, "clerk9", "clerk", ledger.counter, "event", "backup", "x" * 39 + "y", 3, None, "{}", ""),
+        (head + 2, "clerk9", "clerk", ledger.counter, "event", "backup", "restored", None, None,
+         '{"file":"b.shebak","rows":2}', "")]
+    with ledger.write() as s:  # the account acted as was the last transaction's only
+        audit.record_event(ledger, s, "backup", "again")
+    assert _entries(ledger, head + 2)[0][1:3] == ("-", "")
+
+
+AW: Table = AverageWage.__table__  # type: ignore[assignment]
+LIMIT: Table = LimitOverride.__table__  # type: ignore[assignment]
+AT = dt.datetime(2026, 11, 23, 9, 0)
+
+
+def _wage(year: int, monthly: str) -> dict[str, object]:
+    return {"region": "360000", "year": year, "monthly": Decimal(monthly), "created_at": AT}
+
+
+def test_a_bulk_entry_names_its_rows_and_proves_each(ledger: Ledger) -> None:
+    """29 wages (ids 1-29) are there: a bulk INSERT of a list of 2 (30, 31), an ORM insert (32), a
+    bulk INSERT of one row (33), and an ORM insert elsewhere whose row id reads "33" too, in one
+    transaction: the bulk entry names rows 30, 31 and 33 and hashes their snapshots."""
+    assert _sql(ledger, "SELECT max(id), count(*) FROM average_wage") == [(29, 29)]
+    head = _count(ledger)
+    with ledger.write() as s:
+        s.execute(insert(AW), [_wage(2030, "6100"), _wage(2031, "6200.5")])
+        s.add(AverageWage(region="360000", year=2032, monthly=Decimal("6400.00"), created_at=AT))
+        s.flush()
+        s.execute(insert(AW), _wage(2033, "6300.01"))
+        s.add(OfficeSetting(key="33", value="x"))
+        s.flush()
+        audit.record_bulk(ledger, s, "average_wage", {"file": "w.csv"}, worker_id=None)
+    entries = _entries(ledger, head)
+    assert [(e[4], e[5], e[6], e[7], e[8]) for e in entries] == [
+        ("insert", "average_wage", "32", None, None), ("insert", "office_setting", "33", None, None),
+        ("bulk_insert", "average_wage", None, None, None)]
+    lines = [f'{{"created_at":"2026-11-23 09:00:00","id":{i},"monthly":"{m}","region":"360000","year":{y}}}'
+             for i, m, y in ((30, "6100.00", 2030), (31, "6200.50", 2031), (33, "6300.01", 2033))]
+    assert json.loads(str(entries[2][9])) == {
+        "rows": 3, "file": "w.csv", "ids": "30-31,33", "columns": "id,region,year,monthly,created_at",
+        "rows_sha256": hashlib.sha256("".join(line + "\n" for line in lines).encode()).hexdigest(),
+        "row_hashes": "".join(hashlib.sha256(line.encode()).hexdigest()[:8] for line in lines)}
+    assert ledger.audit.verify().valid
+
+
+def test_a_bulk_entry_for_a_table_the_models_do_not_map(ledger: Ledger) -> None:
+    """Rows put with insert_many into a table of no model are counted; there is no row to name."""
+    head = _count(ledger)
+    with ledger.write() as s:
+        s.connection().exec_driver_sql("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT)")
+        insert_many(s, "scratch", ("id", "note"), [(1, "a"), (2, "b")])
+        audit.record_bulk(ledger, s, "scratch", {"file": "s.csv"})
+    assert [(e[4], e[5], e[9]) for e in _entries(ledger, head)] == [
+        ("bulk_insert", "scratch", '{"file":"s.csv","rows":2}')]
+
+
+def test_a_bulk_entry_into_an_empty_table_and_one_with_nothing_inserted(ledger: Ledger) -> None:
+    assert _sql(ledger, "SELECT count(*) FROM limit_override") == [(0,)]
+    head = _count(ledger)
+    row = {"region": "360100", "from_month": 202601, "to_month": None, "floor": Decimal("0.6"),
+           "ceiling": Decimal(3), "created_at": AT}
+    with ledger.write() as s:
+        s.execute(insert(LIMIT), [row, {**row, "from_month": 202701}])
+        audit.record_bulk(ledger, s, "limit_override", {}, worker_id=5)
+        audit.record_bulk(ledger, s, "limit_override", {"again": True})  # nothing since: no rows
+    entries = _entries(ledger, head)
+    assert [e[7] for e in entries] == [5, None]
+    first = json.loads(str(entries[0][9]))
+    assert (first["rows"], first["ids"], first["columns"], len(first["row_hashes"])) == \
+        (2, "1-2", "id,region,from_month,to_month,floor,ceiling,created_at", 16)
+    assert json.loads(str(entries[1][9])) == {"rows": 0, "again": True}
+
+
+def test_bulk_changes_the_trail_cannot_see_are_refused(ledger: Ledger) -> None:
+    with pytest.raises(UnauditedChange, match=r"^bulk UPDATE/DELETE of office_setting bypasses the audit "
+                                              r"trail; change ORM objects$"), ledger.write() as s:
+        s.execute(delete(OfficeSetting))
+    with pytest.raises(UnauditedChange, match=r"^bulk INSERT not recorded in the audit trail: "
+                                              r"\{'average_wage': 3\}$"), ledger.write() as s:
+        s.execute(insert(AW), [_wage(2030, "1"), _wage(2031, "1")])
+        s.execute(insert(AW), _wage(2032, "1"))
+    head = _count(ledger)
+    with ledger.write() as s:  # sync bookkeeping is not audited: no entry, nothing to record
+        s.execute(insert(SyncPeer.__table__), {"code": "BJ01", "applied_seq": 0, "has_json": "{}"})
+        s.execute(update(SyncPeer.__table__).values(applied_seq=1))
+    assert _count(ledger) == head
+    assert _sql(ledger, "SELECT code, applied_seq FROM sync_peer") == [("BJ01", 1)]
+
+
+def test_the_first_entry_starts_the_chain_and_the_head(db_path: Path) -> None:
+    led = Ledger.open(db_path, clock=lambda: AT)
+    try:
+        assert _sql(led, "SELECT count(*) FROM audit_entry") == [(0,)]
+        assert _sql(led, "SELECT id, seq, hash FROM audit_head") == [(1, 0, "0" * 64)]
+        _sql(led, "DELETE FROM audit_head")  # no entries yet: the first write makes the head again
+        with led.write() as s:
+            s.add(OfficeSetting(key="a", value="1"))
+            s.add(OfficeSetting(key="b", value="2"))
+        rows = _sql(led, "SELECT seq, at, prev_hash, hash FROM audit_entry ORDER BY seq")
+        assert [(r[0], str(r[1])[:10], r[2]) for r in rows] == [
+            (1, "2026-11-23", "0" * 64), (2, "2026-11-23", rows[0][3])]
+        assert rows[0][1] == rows[1][1]  # one moment for the transaction
+        assert _sql(led, "SELECT id, seq, hash FROM audit_head") == [(1, 2, rows[1][3])]
+        assert led.take_written() == [(0, 2)]
+        assert led.audit.verify().valid
+    finally:
+        led.close()
+
+
+def test_a_missing_head_with_entries_refuses_to_write(ledger: Ledger) -> None:
+    _sql(ledger, "DELETE FROM audit_head")
+    head = _count(ledger)
+    with pytest.raises(UnauditedChange, match="^the audit head is missing: run shebao audit verify$"), \
+            ledger.write() as s:
+        s.add(OfficeSetting(key="a", value="1"))
+    assert _count(ledger) == head
+
+
+def test_a_migration_chains_its_rows(ledger: Ledger, db_path: Path) -> None:
+    head = _count(ledger)
+    rows = [("k1", {"key": "k1", "value": "一"}), ("k2", {"key": "k2", "value": Decimal("2.50")})]
+    with ledger.engine.begin() as conn:  # the rows, as a migration inserts them with SQL, then the trail
+        conn.execute(text("INSERT INTO office_setting (key, value) VALUES ('k1', '一'), ('k2', '2.50')"))
+        audit.chain_migrated(conn, "office_setting", rows, "migration 0099: test")
+        audit.chain_migrated(conn, "office_setting", [], "nothing")
+    got = _entries(ledger, head)
+    assert got == [
+        (head + 1, "-", "", "migration", "insert", "office_setting", "k1", None, None,
+         '{"key":"k1","value":"一"}', "migration 0099: test"),
+        (head + 2, "-", "", "migration", "insert", "office_setting", "k2", None, None,
+         '{"key":"k2","value":"2.50"}', "migration 0099: test")]
+    at = _sql(ledger, "SELECT at FROM audit_entry WHERE seq = :s", s=head + 1)[0][0]
+    assert str(at)[19:] in ("", ".000000")  # whole seconds
+    assert _sql(ledger, "SELECT seq FROM audit_head") == [(head + 2,)]
+    assert ledger.audit.verify().valid
+    ledger.close()
+    empty = make_engine(f"sqlite:///{db_path}.empty")
+    try:
+        migrate(empty)
+        with empty.begin() as conn:  # a database without a trail yet: nothing to chain to
+            conn.execute(text("DELETE FROM audit_head"))
+            audit.chain_migrated(conn, "office_setting", rows, "m")
+            assert conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one() == 0
+    finally:
+        empty.dispose()
+
+
+def test_take_range_once(ledger: Ledger) -> None:
+    head = _count(ledger)
+    ledger.take_written()  # the fixture's own writes
+    with ledger.write() as s:
+        s.add(OfficeSetting(key="a", value="1"))
+    assert ledger.take_written() == [(head, head + 1)]
+    assert ledger.take_written() == []
+    with ledger.write() as s:
+        assert audit.take_range(s) is None
+
+
+def test_rows_the_trail_does_not_cover_are_skipped_not_the_rest_of_the_flush(ledger: Ledger) -> None:
+    """Sync bookkeeping first, then an audited row, in one flush (inserted, then deleted)."""
+    head = _count(ledger)
+    with ledger.write() as s:
+        s.add(SyncPeer(code="BJ01", applied_seq=0, has_json="{}"))
+        s.add(OfficeSetting(key="outbox", value="D:/out"))
+    with ledger.write() as s:
+        s.delete(s.get_one(SyncPeer, "BJ01"))
+        s.delete(s.get_one(OfficeSetting, "outbox"))
+    assert [(e[4], e[5], e[6]) for e in _entries(ledger, head)] == [
+        ("insert", "office_setting", "outbox"), ("delete", "office_setting", "outbox")]
+
+
+def test_objects_touched_without_a_change_do_not_hide_the_changed_one(ledger: Ledger) -> None:
+    """Fifty settings given their own value again and one given a new value, in one flush: one entry,
+    whichever order the session lists its touched objects in."""
+    with ledger.write() as s:
+        for i in range(51):
+            s.add(OfficeSetting(key=f"k{i:02d}", value="same"))
+    head = _count(ledger)
+    with ledger.write() as s:
+        for i in range(51):
+            s.get_one(OfficeSetting, f"k{i:02d}").value = "new" if i == 25 else "same"
+    assert [(e[4], e[6], e[8], e[9]) for e in _entries(ledger, head)] == [
+        ("update", "k25", '{"value":"same"}', '{"value":"new"}')]
+
+
+def test_a_session_that_commits_twice_starts_the_second_transaction_afresh(ledger: Ledger) -> None:
+    """The trail is on the ledger's sessionmaker: a session of it that commits, then writes again,
+    carries neither the note nor the account of its first transaction into the second."""
+    head = _count(ledger)
+    with ledger._sessions() as s:
+        audit.note(s, "第一笔")
+        audit.act_as(s, Actor(9, "clerk9", "clerk"))
+        s.add(OfficeSetting(key="a", value="1"))
+        s.commit()
+        s.add(OfficeSetting(key="b", value="2"))
+        s.commit()
+    assert [(e[1], e[2], e[6], e[10]) for e in _entries(ledger, head)] == [
+        ("clerk9", "clerk", "a", "第一笔"), ("-", "", "b", "")]

@@ -70,8 +70,9 @@ def test_backup_and_restore_into_a_fresh_install(backed_up: tuple[Ledger, Path, 
         assert got[name] == expected[name], name
     assert got["audit_entry"][:-1] == expected["audit_entry"]  # plus one entry: the restore itself
     assert json.loads(got["audit_entry"][-1][11])["file"] == "office.sbk"
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         fresh.workers.get(PERSON)  # the restored office has accounts: sign in first
+    assert err.value.key == "auth.required"
     assert as_(fresh, "sup1").audit.verify().valid
     assert fresh.workers.get(PERSON).name == "张三"
     assert [d.voided for d in fresh.documents.list_for(PERSON)] == [True]
@@ -93,10 +94,11 @@ def test_a_backup_is_a_consistent_snapshot(staffed: Ledger, tmp_path: Path) -> N
     fresh.close()
 
 
-def _expect_refused(file: Path, key: Path, target: Path, key_name: str) -> IntegrityFailure | InvalidInput:
+def _expect_refused(file: Path, key: Path, target: Path, key_name: str,
+                    cls: type[IntegrityFailure | InvalidInput] = IntegrityFailure) -> IntegrityFailure | InvalidInput:
     fresh = Ledger.open(target)
     before = _tables(fresh)
-    with pytest.raises((IntegrityFailure, InvalidInput)) as err:
+    with pytest.raises(cls) as err:
         fresh.backups.restore(file, key)
     assert err.value.key == key_name, err.value.message("en")
     assert _tables(fresh) == before  # nothing written
@@ -132,7 +134,7 @@ def test_damaged_backups_are_refused_with_the_reason(backed_up: tuple[Ledger, Pa
     junk = tmp_path / "junk.sbk"
     junk.write_bytes(b"PK\x03\x04 not a backup at all")
     _expect_refused(junk, key, target, "backup.not_backup")
-    _expect_refused(file, tmp_path / "missing.key", target, "backup.no_key")
+    _expect_refused(file, tmp_path / "missing.key", target, "backup.no_key", InvalidInput)
 
 
 def _chunks(data: bytes, start: int) -> list[bytes]:
@@ -174,8 +176,9 @@ def test_restore_over_an_office_needs_force_and_an_administrator(backed_up: tupl
     source, file, key = backed_up
     source.reference.set_wage("360000", 2027, "7000")  # a change after the backup
     as_(source, "sup1")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         source.backups.restore(file, key, force=True)
+    assert (err.value.key, err.value.params["needed"]) == ("role.refused", "系统管理员")
     as_(source, "admin1")
     with pytest.raises(Conflict) as err:
         source.backups.restore(file, key)

@@ -91,7 +91,7 @@ def test_plan_then_recover(scene: Scene, capsys: pytest.CaptureFixture[str]) -> 
     code, done, _ = run(scene, capsys, "restore", "--recover", "--json")
     assert code == 0 and done["restored"]["file"] == str(scene.newest_backup)
     assert [(i["name"], i["error"]) for i in done["imported"]] == [("b-2.sync", None)]
-    assert done["own_missing"] is not None and done["not_imported"] == []
+    assert done["own_missing"] == {"first": 27, "last": 31} and done["not_imported"] == []
     assert run(scene, capsys, "check", "--json")[:2] == (0, {"ok": True, "kind": "quick", "problems": []})
     led = Ledger.open(scene.a_path, clock=scene.clock)
     try:

@@ -60,7 +60,7 @@ def test_maternity_is_collected_until_its_merger(ledger: Ledger, person: str) ->
     assert "maternity" not in [ln.scheme for ln in m2020.lines]
     with pytest.raises(RefusedByRule) as err:
         ledger.contributions.record(person, EMPLOYER, "2021-03", "6000", "maternity")
-    assert "并入" in err.value.message("zh")
+    assert err.value.key == "scheme.not_in_force" and "并入" in err.value.message("zh")
 
 
 def test_office_rate_overrides_the_shipped_one(ledger: Ledger, person: str) -> None:
@@ -112,7 +112,7 @@ def test_month_refusals(ledger: Ledger, person: str) -> None:
     assert err.value.key == "contrib.before_birth"
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.record(person, "91360100MA35F7Q10X", "2026-01", "6000")
-    assert err.value.field == "employer"
+    assert (err.value.key, err.value.field) == ("uscc.checksum", "employer")
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-01", "6000", "pension,nope")
     assert err.value.key == "scheme.unknown"
@@ -142,17 +142,117 @@ def test_regular_back_payment_and_arrears(ledger: Ledger, person: str) -> None:
     st = ledger.accounts.statement(person)
     pension = st.schemes[0]
     assert (pension.months_paid, pension.months_in_arrears) == (3, 1)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-09", "6000", arrears=True)
+    assert (err.value.key, err.value.params["month"]) == ("contrib.exists", "2026-09")
     paid = ledger.contributions.record(person, EMPLOYER, "2026-09", "6000")
     assert paid.status == "paid"
     st = ledger.accounts.statement(person)
     assert (st.schemes[0].months_paid, st.schemes[0].months_in_arrears) == (4, 0)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.contributions.record(person, EMPLOYER, "2026-09", "6000")
+    assert (err.value.key, err.value.params["month"]) == ("contrib.exists", "2026-09")
 
 
 def test_foreign_national_contributes_too(ledger: Ledger) -> None:
     f = ledger.workers.register_foreigner("KR", "M12345678", "KIM MINJUN", "M", "1988-02-03")
     m = ledger.contributions.record(f.ssn, EMPLOYER, "2026-10", "9000")
     assert _line(m, "pension").individual_account == D("720.00")
+
+
+# Half a fen at the counter: every share is rounded half up to the fen on its own, a product landing
+# exactly on half a fen goes up, one a hair below it goes down. Office 360100, 2026: average wage
+# 6000.00, floor 60% = 3600.00, ceiling 300% = 18000.00 (conftest and resources/base_limits.csv).
+
+
+def _stored(ledger: Ledger, person: str, month: str) -> object:
+    """The month as the ledger stored it (read back through the history service)."""
+    worker_id, keys = ledger.history.month_keys(person)
+    rows = ledger.history.rows(worker_id, keys)
+    return next(r for r in rows.values() if str(r.month) == month)
+
+
+def test_shipped_rates_exactly_half_a_fen_round_up(ledger: Ledger, person: str) -> None:
+    # resources/rates.csv from 2019-05: medical 6% + 2%, unemployment 0.5% + 0.5%
+    m = ledger.contributions.record(person, EMPLOYER, "2026-01", "6000.25", "medical")
+    # 6000.25 x 0.06 = 360.0150 -> 360.02 ; 6000.25 x 0.02 = 120.0050 -> 120.01
+    assert (_line(m, "medical").employer, _line(m, "medical").employee) == (D("360.02"), D("120.01"))
+    u = ledger.contributions.record(person, EMPLOYER, "2026-02", "6001.00", "unemployment")
+    # 6001.00 x 0.005 = 30.005 -> 30.01 (both shares)
+    assert (_line(u, "unemployment").employer, _line(u, "unemployment").employee) == (D("30.01"), D("30.01"))
+    below = ledger.contributions.record(person, EMPLOYER, "2026-03", "6000.99", "unemployment")
+    # 6000.99 x 0.005 = 30.00495 -> 30.00
+    assert (_line(below, "unemployment").employer, _line(below, "unemployment").employee) == (D("30.00"),
+                                                                                              D("30.00"))
+    jan = _stored(ledger, person, "2026-01").cells["medical"]  # type: ignore[attr-defined]
+    assert (jan.employer, jan.employee, jan.account) == (D("360.02"), D("120.01"), D("0.00"))
+    mar = _stored(ledger, person, "2026-03").cells["unemployment"]  # type: ignore[attr-defined]
+    assert (mar.employer, mar.employee) == (D("30.00"), D("30.00"))
+
+
+def test_half_a_fen_up_and_a_hair_below_down_for_every_share(ledger: Ledger, person: str) -> None:
+    """Pension rates set by the office so that a base of 10000.00 lands each share on x.xx5 in
+    2026-01 and on x.xx4999999 in 2026-02."""
+    ledger.reference.set_rate("360100", "pension", "2026-01", "0.1234565", "0.0123455", "2026-01",
+                              account="0.0876545")
+    ledger.reference.set_rate("360100", "pension", "2026-02", "0.12345649999", "0.01234549999", "2026-02",
+                              account="0.08765449999")
+    up = ledger.contributions.record(person, EMPLOYER, "2026-01", "10000.00", "pension")
+    down = ledger.contributions.record(person, EMPLOYER, "2026-02", "10000.00", "pension")
+    # 10000.00 x 0.1234565 = 1234.565 -> 1234.57 ; x 0.0123455 = 123.455 -> 123.46 ; x 0.0876545 = 876.545 -> 876.55
+    p = _line(up, "pension")
+    assert (p.employer, p.employee, p.individual_account) == (D("1234.57"), D("123.46"), D("876.55"))
+    assert p.pooling == D("481.48")  # 1234.57 + 123.46 - 876.55
+    # 10000.00 x 0.12345649999 = 1234.5649999 -> 1234.56 ; x 0.01234549999 = 123.4549999 -> 123.45 ;
+    # x 0.08765449999 = 876.5449999 -> 876.54
+    q = _line(down, "pension")
+    assert (q.employer, q.employee, q.individual_account) == (D("1234.56"), D("123.45"), D("876.54"))
+    for month, want in (("2026-01", (D("1234.57"), D("123.46"), D("876.55"))),
+                        ("2026-02", (D("1234.56"), D("123.45"), D("876.54")))):
+        cell = _stored(ledger, person, month).cells["pension"]  # type: ignore[attr-defined]
+        assert (cell.employer, cell.employee, cell.account) == want
+
+
+def test_account_before_2006_half_a_fen(ledger: Ledger, person: str) -> None:
+    # resources/rates.csv 1998-01..2005-12: pension 20% + 8%, 11% of the base to the account
+    up = ledger.contributions.record(person, EMPLOYER, "2005-06", "6000.50", "pension")
+    # 6000.50 x 0.11 = 660.0550 -> 660.06 ; x 0.20 = 1200.10 ; x 0.08 = 480.04
+    p = _line(up, "pension")
+    assert (p.employer, p.employee, p.individual_account) == (D("1200.10"), D("480.04"), D("660.06"))
+    down = ledger.contributions.record(person, EMPLOYER, "2005-07", "6000.49", "pension")
+    # 6000.49 x 0.11 = 660.0539 -> 660.05 ; x 0.20 = 1200.098 -> 1200.10 ; x 0.08 = 480.0392 -> 480.04
+    q = _line(down, "pension")
+    assert (q.employer, q.employee, q.individual_account) == (D("1200.10"), D("480.04"), D("660.05"))
+
+
+@pytest.mark.parametrize(("wage", "base", "clamped", "pension_employer"), [
+    ("3599.99", D("3600.00"), "floor", D("576.00")),  # 3600.00 x 0.16 = 576.00
+    ("3600.00", D("3600.00"), None, D("576.00")),
+    ("3600.01", D("3600.01"), None, D("576.00")),  # 3600.01 x 0.16 = 576.0016 -> 576.00
+    ("17999.99", D("17999.99"), None, D("2880.00")),  # 17999.99 x 0.16 = 2879.9984 -> 2880.00
+    ("18000.00", D("18000.00"), None, D("2880.00")),
+    ("18000.01", D("18000.00"), "ceiling", D("2880.00")),
+])
+def test_wage_a_fen_around_the_base_limits(ledger: Ledger, person: str, wage: str, base: Decimal,
+                                           clamped: str | None, pension_employer: Decimal) -> None:
+    m = ledger.contributions.record(person, EMPLOYER, "2026-01", wage, "pension")
+    assert (m.floor, m.ceiling, m.wage, m.base, m.clamped) == (D("3600.00"), D("18000.00"), D(wage), base,
+                                                               clamped)
+    assert _line(m, "pension").employer == pension_employer
+    row = _stored(ledger, person, "2026-01")
+    assert (row.wage, row.base) == (D(wage), base)  # type: ignore[attr-defined]
+
+
+def test_base_limits_half_a_fen(ledger: Ledger, person: str) -> None:
+    """Limits the office sets that land on half a fen: average 6000.10, floor 55%, ceiling 255%."""
+    ledger.reference.set_wage(PROVINCE, 2026, "6000.10")
+    ledger.reference.set_limits("360000", "2026-01", "0.55", "2.55", "2026-01")
+    ledger.reference.set_limits("360000", "2026-02", "0.5499999999", "2.5499999999", "2026-02")
+    up = ledger.contributions.record(person, EMPLOYER, "2026-01", "100", "pension", preview=True)
+    # 6000.10 x 0.55 = 3300.055 -> 3300.06 ; 6000.10 x 2.55 = 15300.255 -> 15300.26
+    assert (up.floor, up.ceiling, up.base) == (D("3300.06"), D("15300.26"), D("3300.06"))
+    down = ledger.contributions.record(person, EMPLOYER, "2026-02", "100", "pension", preview=True)
+    # 6000.10 x 0.5499999999 = 3300.05499939999 -> 3300.05 ; x 2.5499999999 = 15300.25499939999 -> 15300.25
+    assert (down.floor, down.ceiling, down.base) == (D("3300.05"), D("15300.25"), D("3300.05"))
+    top = ledger.contributions.record(person, EMPLOYER, "2026-01", "15300.27", "pension", preview=True)
+    assert (top.base, top.clamped) == (D("15300.26"), "ceiling")

@@ -141,7 +141,7 @@ def test_undecodable_bytes_name_the_line() -> None:
     data = b"employer_uscc,id_number,name,month,wage\n" + b"a,b,c,d,e\n" + b"\x81\x20\xff,x,y,z,w\n"
     with pytest.raises(InvalidInput) as err:
         parse_csv_bytes(data)
-    assert err.value.params["line"] == 3
+    assert (err.value.key, err.value.params["line"]) == ("import.encoding", 3)
 
 
 def test_other_file_types_and_damaged_xlsx(ledger: Ledger, tmp_path: Path) -> None:

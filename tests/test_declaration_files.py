@@ -183,6 +183,7 @@ EXPECTED_REASONS = [
 def _refusal(ledger: Ledger, path: Path) -> InvalidRows:
     with pytest.raises(InvalidRows) as err:
         ledger.contributions.import_file(path)
+    assert err.value.key == "import.bad_rows"
     return err.value
 
 

@@ -111,8 +111,9 @@ def test_next_entry_follows_the_latest_month_not_the_first_employer(ledger: Ledg
     assert taken.value.message("zh") == f"所属期：2026-07已在单位{EMPLOYER_2}记录，请选择未记录的月份"
     proposal.check_month(EMPLOYER, Month(2026, 7))  # another employer's month is free
     proposal.check_month(EMPLOYER_2, Month(2026, 8))  # a month in arrears may be paid
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as taken:
         proposal.check_month(EMPLOYER_2, Month(2026, 8), arrears=True)
+    assert (taken.value.key, taken.value.params["month"]) == ("entry.month_recorded", "2026-08")
 
 
 def test_the_clamped_base_is_named(ledger: Ledger, person: str) -> None:
@@ -148,6 +149,7 @@ def test_phone_numbers_refused(ledger: Ledger, phone: str, key: str) -> None:
 def test_the_mobile_message_names_the_field() -> None:
     with pytest.raises(InvalidInput) as refused:
         check_phone("1381234567")
+    assert (refused.value.key, refused.value.field) == ("phone.mobile", "phone")
     assert refused.value.message("zh") == ("联系电话：联系电话1381234567不是有效手机号码：应为11位数字，"
                                            "以1开头，第二位为3至9")
 

@@ -175,8 +175,9 @@ def test_the_office_overrides_the_flexible_rate(ledger: Ledger, person: str) -> 
     paid = ledger.flexible.pay(person, "2025-01", "2025-01", "1")
     # 6000 x 18% = 1080.00 paid; 8% = 480.00 to the account; the rest 600.00 to pooling
     assert (paid.total, paid.individual_account, paid.months[0].pooling) == (D("1080.00"), D("480.00"), D("600.00"))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.reference.set_rate("360000", "flexible", "2025-01", "0", "0.18")
+    assert (err.value.key, err.value.field) == ("required", "rate")
 
 
 # -- two offices ----------------------------------------------------------------------------

@@ -185,9 +185,10 @@ def test_another_offices_code_needs_trust(ledger: Ledger, person: str, tmp_path:
 
 
 def test_certificate_needs_a_pension_record(ledger: Ledger, person: str) -> None:
-    with pytest.raises(Exception) as err:
+    with pytest.raises(RefusedByRule) as err:
         ledger.documents.issue("transfer-certificate", person)
-    assert "养老" in err.value.message("zh")  # type: ignore[attr-defined]
+    assert (err.value.key, err.value.field) == ("document.no_pension", "worker")
+    assert "养老" in err.value.message("zh")
 
 
 def test_batch_with_progress_and_cancel(ledger: Ledger, person: str, tmp_path: Path) -> None:
@@ -208,6 +209,8 @@ def test_missing_font_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         with pytest.raises(fonts.FontMissing) as err:
             fonts.cjk_font()
+        assert err.value.key == "font.missing"
+        assert err.value.params == {"tried": "/nonexistent/custom.ttf; /nonexistent/simsun.ttc"}
         assert "fonts-wqy-microhei" in err.value.message("zh") and "SHEBAO_FONT" in err.value.message("en")
         assert "/nonexistent/custom.ttf" in err.value.message("en")
     finally:

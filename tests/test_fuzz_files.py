@@ -128,10 +128,26 @@ def test_form_toml(form_dir: Path, data: bytes) -> None:
     _load(form_dir, data)
 
 
+# Each bad form file of the corpus, the line and the start of the reason it is refused for.
+FORM_CORPUS_REASONS = {
+    "align-is-a-table.toml": (16, "align must be left, center or right, not {'a': 1}"),
+    "bom-and-nul.toml": (1, "not valid TOML: Invalid statement (at line 1, column 1)"),
+    "empty.toml": (1, "missing the [form] table"),
+    "latin1.toml": (1, "cannot read the file: 'utf-8' codec can't decode byte 0xe9 in position 6"),
+    "nan-width.toml": (16, "'w' must be a number from 0 to 210"),
+    "nested-deep.toml": (1, "not valid TOML: nested too deep"),
+    "not-toml.toml": (1, "not valid TOML: Expected ']' at the end of a table declaration"),
+    "type-is-a-list.toml": (16, "unknown element type ['x']"),
+    "wrong-types.toml": (5, "'font_size' must be a number from 5 to 30"),
+}
+
+
 @pytest.mark.parametrize("path", sorted((CORPUS / "forms").iterdir()), ids=lambda p: p.name)
 def test_form_corpus(tmp_path: Path, path: Path) -> None:
-    with pytest.raises(FormFileError):
+    with pytest.raises(FormFileError) as err:
         load_form(shutil.copy(path, tmp_path / "form.toml"), DATA_PATHS)
+    line, reason = FORM_CORPUS_REASONS[path.name]
+    assert err.value.line == line and err.value.reason.startswith(reason), str(err.value)
 
 
 @pytest.mark.parametrize("reader", ["sync", "backup"])

@@ -121,7 +121,7 @@ def test_batch_print_into_a_file_is_refused_before_any_number(
     try:
         with pytest.raises(InvalidInput) as refused:
             ledger.documents.batch("statement", [PERSON], tmp_path / "plain")
-        assert refused.value.field == "out"
+        assert (refused.value.key, refused.value.field) == ("out.not_a_folder", "out")
         written = ledger.documents.batch("statement", [PERSON], tmp_path / "batch")
         assert [p.name for p in written] == ["NC01-ZM2026000001.pdf"]
     finally:

@@ -25,8 +25,9 @@ __all__ = ["fast_hashing", "private_settings", "staffed", "staffed_template"]
 def test_the_setting_is_the_administrators(staffed: Ledger) -> None:
     as_(staffed, "clerk1")
     assert staffed.office.idle_seconds() == Decimal(900)  # the default: 15 minutes
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         staffed.office.set_idle("5")
+    assert (err.value.key, err.value.params["needed"]) == ("role.refused", "系统管理员")
     as_(staffed, "admin1")
     for bad in ("-1", "1441", "abc", "NaN"):
         with pytest.raises(InvalidInput) as err:

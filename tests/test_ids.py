@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidComponent
 
 from desktop.core.errors import InvalidInput
 from desktop.core.ids import parse_citizen_id, uscc_check_char, validate_uscc
@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 23)
 
 def test_real_number_with_a_later_place_code_is_accepted() -> None:
     # 510107 (Wuhou district) dates from 1990; the holder was born in 1985. stdnum refuses it.
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidComponent, match="^One of the parts of the number are invalid or unknown"):
         ric.validate("510107198511113215")
     cid = parse_citizen_id("510107198511113215", today=TODAY)
     assert cid.birth_date == dt.date(1985, 11, 11)
@@ -73,7 +73,8 @@ def test_impossible_date_unknown_region_future_birth() -> None:
 def test_wrong_check_character_says_the_number_is_wrong_not_what_to_change() -> None:
     with pytest.raises(InvalidInput) as err:
         parse_citizen_id("510107198511113214", today=TODAY)
-    assert err.value.params == {}  # the expected character is not named: a swapped digit is not "fixed" at the end
+    assert (err.value.key, err.value.params) == ("id.checksum", {})  # the expected character is not named:
+    # a swapped digit is not "fixed" at the end
     assert err.value.message("zh") == "身份证号码：身份证号码校验位不符，请核对号码"
     assert err.value.message("en") == "ID number: the ID number's check character does not match: check the number"
 
@@ -97,8 +98,9 @@ def test_any_single_changed_character_is_refused(place: str, born: dt.date, seq:
     if number[pos] == char or (char == "X" and pos != 17):
         return
     altered = number[:pos] + char + number[pos + 1:]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         parse_citizen_id(altered, today=TODAY)
+    assert (err.value.key, err.value.field) == ("id.checksum", "id_number")  # ISO 7064 finds every single change
 
 
 def test_uscc_every_authority_prefix() -> None:
@@ -133,8 +135,11 @@ def test_uscc_single_substitution_is_refused(tail: str, prefix: str, pos: int, c
     assert validate_uscc(code) == code
     if code[pos] == char:
         return
-    with pytest.raises(InvalidInput):
+    expected = ("uscc.authority" if pos == 0 and char not in "123456789ANY" else
+                "uscc.region" if 2 <= pos <= 7 and not char.isdigit() else "uscc.checksum")
+    with pytest.raises(InvalidInput) as err:
         validate_uscc(code[:pos] + char + code[pos + 1:])
+    assert (err.value.key, err.value.field) == (expected, "uscc")
 
 
 def test_regions() -> None:

@@ -56,11 +56,12 @@ def test_medical_years_add_up_over_three_regions(sqlite_template: Path, tmp_path
         assert (med.minimum_months, med.meets_minimum) == (300, False)
         nc.insured.carry(man, "medical", "310115", "1996-01", "2004-12", "上海市医保转移凭证（续）")
         assert (nc.insured.medical(man).months, nc.insured.medical(man).meets_minimum) == (370, True)
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as err:
             nc.insured.carry(man, "medical", "310115", "1996-01", "2004-12", "重复")
+        assert (err.value.key, err.value.params["first"]) == ("insured.carried_exists", "1996-01")
         with pytest.raises(InvalidInput) as err:
             nc.insured.carry(man, "medical", "310115", "1990-01", "1990-12", " ")
-        assert err.value.field == "document"
+        assert (err.value.key, err.value.field) == ("required", "document")
         send(nc, bj, tmp_path)  # the carried periods travel with the person
         assert bj.insured.medical(man).months == 370
     finally:

@@ -216,8 +216,9 @@ def test_a_new_store_needs_a_long_passphrase(tmp_path: Path, monkeypatch: pytest
         led.office.init("OFF01", "南昌市社保局", "360100")
     assert info.value.key == "keys.passphrase_short" and info.value.params == {"least": 12}
     lock(monkeypatch)
-    with pytest.raises(keystore.KeysLocked):
+    with pytest.raises(keystore.KeysLocked) as locked:
         led.office.init("OFF01", "南昌市社保局", "360100")
+    assert locked.value.key == "keys.locked"
     assert not led.office.exists()
     led.close()
 
@@ -241,8 +242,9 @@ def test_changing_the_passphrase_keeps_the_keys_working(ledger: Ledger, person: 
         assert stat.S_IMODE(file.stat().st_mode) == 0o600
     lock(monkeypatch)
     monkeypatch.setenv("SHEBAO_KEY_PASSPHRASE", KEY_PASSPHRASE)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as info:
         ledger.documents.issue("statement", person)
+    assert info.value.key == "keys.passphrase_wrong"  # the old passphrase no longer opens the store
     keystore.forget()
     monkeypatch.setenv("SHEBAO_KEY_PASSPHRASE", new)
     code = issue_statement(ledger, person)

@@ -111,8 +111,9 @@ def test_determination_at_the_pension_place_after_gathering(offices: Offices, fa
 
     add_staff(nc)
     clerk = as_(nc, "clerk1")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         clerk.pensions.determine(XU)
+    assert (err.value.key, err.value.params["needed"]) == ("role.refused", "审核主管")  # a clerk only requests it
     p = clerk.approvals.request_determination(XU)
     assert p.pending and p.kind == "pension.determine"
     _nothing_written(nc)

@@ -129,14 +129,14 @@ def test_private_key_is_not_extractable(softhsm: str) -> None:
 
     signer = token.generate_key(softhsm, LABEL, PIN)
     tok = pkcs11.lib(softhsm).get_token(token_label=LABEL)
-    with tok.open(user_pin=PIN) as session:
+    with tok.open(user_pin=PIN, rw=True) as session:  # read-write: a refused change is the token's, not the session's
         private = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=signer.key_id)
         assert private[Attribute.ID] == bytes.fromhex(signer.key_id)
         assert private[Attribute.SENSITIVE] is True and private[Attribute.EXTRACTABLE] is False
         assert private[Attribute.NEVER_EXTRACTABLE] is True and private[Attribute.ALWAYS_SENSITIVE] is True
         with pytest.raises(pkcs11.exceptions.AttributeSensitive):
             private[Attribute.VALUE]  # C_GetAttributeValue(CKA_VALUE) refused by the token
-        with pytest.raises(pkcs11.exceptions.PKCS11Error):
+        with pytest.raises(pkcs11.exceptions.AttributeReadOnly):
             private[Attribute.EXTRACTABLE] = True  # and it cannot be made extractable afterwards
 
 

@@ -64,14 +64,17 @@ def test_the_check_finds_a_damaged_page_and_every_write_is_refused(scene: Scene)
     before = counts(scene.a_path, *WRITTEN)
     with pytest.raises(DatabaseDamaged) as refused:
         led.reference.set_wage("360000", 2028, "7000")
+    assert refused.value.key == "db.damaged" and f"page {page}" in refused.value.params["problem"]
     message = refused.value.message()
     assert "已损坏" in message and f"page {page}" in message
     assert "shebao restore --plan" in message and "文件 → 从备份恢复" in message
     assert "shebao restore --plan" in refused.value.message("en") and refused.value.exit_code == 4
-    with pytest.raises(DatabaseDamaged):
+    with pytest.raises(DatabaseDamaged) as refused:
         led.workers.register_citizen("440305199201010020", "周八", "440305", "urban")
-    with pytest.raises(DatabaseDamaged):
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": health.problems[0]})
+    with pytest.raises(DatabaseDamaged) as refused:
         led.contributions.record(P1, A_EMP, "2026-09", "8000")
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": health.problems[0]})
     assert counts(scene.a_path, *WRITTEN) == before
     # what SQLite can still read is read: the person, the office, the import register
     assert led.workers.get(P1).name == "张三" and led.office.get().code == "NC01"
@@ -83,13 +86,15 @@ def test_damage_met_in_the_middle_of_a_write_rolls_it_back_and_refuses_the_next(
     led = _reopen(scene, check=False)  # not checked: the damage is met while working
     assert led.damage is None
     before = counts(scene.a_path, *WRITTEN)
-    with pytest.raises(DatabaseDamaged), led.write() as s:
+    with pytest.raises(DatabaseDamaged) as refused, led.write() as s:
         s.add(OfficeSetting(key="test.partial", value="written before the damage was met"))
         s.flush()
         s.execute(text("SELECT sum(wage) FROM contribution")).scalar()  # reads the damaged page
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": "database disk image is malformed"})
     assert led.damage is not None and not led.damage.ok
-    with pytest.raises(DatabaseDamaged):
+    with pytest.raises(DatabaseDamaged) as refused:
         led.reference.set_wage("360000", 2028, "7000")  # nothing touches the damaged page here
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": "database disk image is malformed"})
     assert counts(scene.a_path, *WRITTEN) == before
     with led.read() as s:
         assert s.get(OfficeSetting, "test.partial") is None
@@ -131,10 +136,11 @@ def test_restore_and_reimport_bring_back_what_backup_and_files_hold(scene: Scene
     assert led.workers.get(Q2).name == "赵六"
     assert pension_months(led, Q1) == 7
     assert pension_months(led, P1) == 6
-    with pytest.raises(InvalidInput):  # P3 was never sent anywhere: lost
+    with pytest.raises(InvalidInput) as err:  # P3 was never sent anywhere: lost
         led.workers.get(P3)
+    assert (err.value.key, err.value.params["value"]) == ("worker.unknown", P3)
     # A's own July and P2 went to B: they come back in a full file from B, numbered as before
-    assert done.own_missing is not None
+    assert done.own_missing == (27, 31)
     assert [(g.origin, g.first_missing, g.last_missing) for g in led.sync.gaps()] == \
         [("NC01", *done.own_missing)]
     full = scene.mail / "b-full.sync"
@@ -155,11 +161,13 @@ def test_a_file_that_is_not_a_database_any_more(scene: Scene) -> None:
     health = check_sqlite(scene.a_path)
     assert not health.ok and health.problems == ("file is not a database",)
     led = _reopen(scene)
-    assert led.damage is not None
-    with pytest.raises(DatabaseDamaged):
+    assert led.damage is not None and led.damage.problems == ("file is not a database",)
+    with pytest.raises(DatabaseDamaged) as refused:
         led.workers.get(P1)
-    with pytest.raises(DatabaseDamaged):
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": "file is not a database"})
+    with pytest.raises(DatabaseDamaged) as refused:
         led.reference.set_wage("360000", 2028, "7000")
+    assert (refused.value.key, refused.value.params) == ("db.damaged", {"problem": "file is not a database"})
     plan = led.recovery.plan([scene.backups])
     assert plan.backup is not None and plan.backup.file == scene.newest_backup
     assert not plan.lost.known and "not a database" in plan.lost.reason
@@ -172,7 +180,7 @@ def test_a_file_that_is_not_a_database_any_more(scene: Scene) -> None:
     assert [i.error for i in done.imported] == [None]
     assert led.check().ok and pension_months(led, Q1) == 7
     # B's manifest said how far it held A's changes: the numbering goes on after them
-    assert done.own_missing is not None
+    assert done.own_missing == (27, 31)
 
 
 def test_a_healthy_database_is_replaced_only_when_asked(scene: Scene) -> None:
@@ -180,8 +188,9 @@ def test_a_healthy_database_is_replaced_only_when_asked(scene: Scene) -> None:
     assert led.damage is None
     plan = led.recovery.plan()
     assert plan.health is None and plan.backup is not None
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         led.recovery.recover()
+    assert (err.value.key, err.value.field) == ("db.healthy", "db")
     assert pension_months(led, P1) == 8
     led.recovery.recover(force=True)
     assert pension_months(led, P1) == 6
@@ -213,12 +222,14 @@ def test_signing_in_on_a_damaged_database_writes_nothing(staffed: Ledger) -> Non
     led = Ledger.open(path, clock=staffed.clock)
     try:
         before = counts(path, "audit_entry", "user_account")
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as err:
             led.sign_in("clerk1", "wrong password!")
+        assert err.value.key == "auth.refused"
         assert led.sign_in("clerk1", PASSWORD).name == "clerk1"
         assert counts(path, "audit_entry", "user_account") == before
-        with pytest.raises(DatabaseDamaged):
+        with pytest.raises(DatabaseDamaged) as err:
             led.workers.register_citizen(P3, "孙七", "110105", "urban")
+        assert err.value.key == "db.damaged" and "invalid page number" in err.value.params["problem"]
         led.sign_in("admin1", PASSWORD)
         assert led.recovery.plan().backup is None  # no backup folder known, nothing written
         assert counts(path, "audit_entry", "user_account") == before

@@ -30,21 +30,24 @@ def test_grade_and_subsidy(ledger: Ledger, local: str) -> None:
     assert med.subsidy == Decimal("670.00")
     st = ledger.accounts.statement(local)
     assert ("resident_pension", 2024, Decimal("500.00"), Decimal("60.00")) in st.resident_years
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         ledger.residents.record(local, "resident_pension", 2024, "500")
+    assert (err.value.key, err.value.params["year"]) == ("resident.exists", 2024)
 
 
 def test_refusals(ledger: Ledger, local: str) -> None:
     with pytest.raises(InvalidInput) as err:
         ledger.residents.record(local, "resident_pension", 2024, "550")
-    assert err.value.field == "grade" and "2000" in err.value.message("zh")
-    with pytest.raises(InvalidInput):
+    assert (err.value.key, err.value.field) == ("resident.grade", "grade") and "2000" in err.value.message("zh")
+    with pytest.raises(InvalidInput) as err:
         ledger.residents.record(local, "pension", 2024, "500")
+    assert (err.value.key, err.value.field) == ("scheme.not_resident", "scheme")
     with pytest.raises(RefusedByRule) as err2:
         ledger.residents.record(local, "resident_medical", 2020, "250")
     assert err2.value.key == "resident.no_grades"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         ledger.residents.record(local, "resident_pension", 2027, "500")
+    assert (err.value.key, err.value.field) == ("year.format", "year")  # a year still to come
 
 
 def test_joined_only_at_the_hukou_place(ledger: Ledger, person: str) -> None:
@@ -53,16 +56,18 @@ def test_joined_only_at_the_hukou_place(ledger: Ledger, person: str) -> None:
         ledger.residents.record(person, "resident_pension", 2024, "500")
     assert (err.value.key, err.value.field) == ("resident.not_hukou", "worker")
     assert "510107" in err.value.message("zh") and "360100" in err.value.message("zh")
-    with pytest.raises(RefusedByRule):  # the medical scheme too, unless the office admits residence permits
+    with pytest.raises(RefusedByRule) as err:  # the medical scheme too, unless the office admits residence permits
         ledger.residents.record(person, "resident_medical", 2024, "400")
+    assert (err.value.key, err.value.params["scheme"]) == ("resident.not_hukou", "城乡居民基本医疗保险")
     ledger.residents.allow_residence_permit(True)
     with pytest.raises(InvalidInput) as missing:
         ledger.residents.record(person, "resident_medical", 2024, "400")
-    assert missing.value.field == "residence_permit"
+    assert (missing.value.key, missing.value.field) == ("required", "residence_permit")
     assert ledger.residents.record(person, "resident_medical", 2024, "400",
                                    residence_permit="赣居字360100123").subsidy == Decimal("670.00")
-    with pytest.raises(RefusedByRule):  # the residents' pension stays at the hukou place
+    with pytest.raises(RefusedByRule) as err:  # the residents' pension stays at the hukou place
         ledger.residents.record(person, "resident_pension", 2024, "500", residence_permit="赣居字360100123")
+    assert (err.value.key, err.value.params["scheme"]) == ("resident.not_hukou", "城乡居民基本养老保险")
     f = ledger.workers.register_foreigner("DE", "C01X00T47", "Anna Schmidt", "F", "1990-04-01")
     with pytest.raises(RefusedByRule) as err3:
         ledger.residents.record(f.ssn, "resident_pension", 2024, "500")

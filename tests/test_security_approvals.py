@@ -64,8 +64,9 @@ def test_nobody_approves_their_own_request(staffed: Ledger) -> None:
         staffed.approvals.approve(p.id)
     assert err.value.key == "approval.own" and err.value.exit_code == 5
     assert _void_state(staffed) == (None, None)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as err:
         as_(staffed, "admin1").approvals.approve(p.id)
+    assert (err.value.key, err.value.params["needed"]) == ("role.refused", "审核主管")  # not an approver
     assert as_(staffed, "sup2").approvals.approve(p.id).request.status == "approved"
 
 
@@ -75,12 +76,14 @@ def test_refusal_and_duplicates(staffed: Ledger) -> None:
         as_(staffed, "clerk2").approvals.request_void(STATEMENT, "另一个原因")
     assert dup.value.key == "approval.duplicate" and f"#{p.id}" in dup.value.message()
     as_(staffed, "sup1")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         staffed.approvals.refuse(p.id, " ")
+    assert (err.value.key, err.value.field) == ("required", "reason")
     refused = staffed.approvals.refuse(p.id, "原因不充分")
     assert (refused.status, refused.decision_note, refused.decided_by) == ("refused", "原因不充分", "sup1")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         staffed.approvals.approve(p.id)
+    assert (err.value.key, err.value.params["status"]) == ("approval.decided", "refused")
     assert _void_state(staffed) == (None, None)
     assert as_(staffed, "clerk1").approvals.list(None)[0].status == "refused"
 
@@ -154,7 +157,7 @@ def test_correct_in_open_mode(ledger: Ledger, posted: str) -> None:
     assert m.wage == Decimal(2000) and m.base == Decimal("3600.00")  # the floor
     with pytest.raises(InvalidInput) as err:
         ledger.contributions.correct(posted, EMPLOYER, "2026-10", "2500", " ")
-    assert err.value.field == "reason"
+    assert (err.value.key, err.value.field) == ("required", "reason")
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, user: str, password: str = PASSWORD) -> None:

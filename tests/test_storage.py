@@ -42,7 +42,7 @@ def test_ledger_round_trip(any_ledger: Ledger) -> None:
     assert any_ledger.workers.get("510107198511113215").name == "张三"
     with pytest.raises(Conflict) as err:
         any_ledger.workers.register_citizen("510107198511113215", "张三丰", "510107", "rural")
-    assert "张三" in err.value.message("zh")
+    assert err.value.key == "worker.exists" and "张三" in err.value.message("zh")
     f = any_ledger.workers.register_foreigner("DE", "C01X00T47", "Anna Schmidt", "F", "1990-04-01")
     assert f.ssn.startswith("F360100") and any_ledger.workers.get(f.ssn).passport == "C01X00T47"
     m = any_ledger.contributions.record(w.key, EMPLOYER, "2026-10", "8000")
@@ -60,8 +60,9 @@ def test_ledger_round_trip(any_ledger: Ledger) -> None:
 def test_a_failed_operation_writes_nothing(any_ledger: Ledger) -> None:
     w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
     any_ledger.contributions.record(w.key, EMPLOYER, "2026-09", "8000")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         any_ledger.contributions.record(w.key, EMPLOYER, "2026-09", "9000")
+    assert (err.value.key, err.value.params["month"]) == ("contrib.exists", "2026-09")
     with any_ledger.read() as s:
         assert s.execute(text("SELECT count(*) FROM contribution")).scalar() == 4
         assert s.execute(text("SELECT sum(base) FROM contribution")).scalar() == 4 * 800000
@@ -69,11 +70,13 @@ def test_a_failed_operation_writes_nothing(any_ledger: Ledger) -> None:
 
 def test_office_is_required_and_unique(db_target: str) -> None:
     led = Ledger.open(db_target, clock=lambda: TODAY)
-    with pytest.raises(RefusedByRule):
+    with pytest.raises(RefusedByRule) as err:
         led.employers.register(EMPLOYER, "x")
+    assert err.value.key == "office.missing"
     led.office.init("A1", "甲", "360100")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         led.office.init("A2", "乙", "360100")
+    assert (err.value.key, err.value.params["code"]) == ("office.exists", "A1")
     led.close()
 
 
@@ -114,7 +117,7 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(IntegrityFailure) as err:
         open_engine(path)
-    assert "9999" in err.value.message("en") and "upgrade" in err.value.message("en")
+    assert (err.value.key, err.value.params) == ("db.newer", {"found": "9999"}) and "upgrade" in err.value.message("en")
 
 
 def test_money_is_stored_as_whole_fen(any_ledger: Ledger) -> None:

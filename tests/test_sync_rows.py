@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
+from conftest import EMPLOYER
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
+from desktop.core.ledger import Ledger
+from desktop.core.store.models import Contribution, Employer, Worker
 from desktop.core.sync.rows import BulkRows, insert_many, parse_data, select_rows
 from desktop.core.sync.tables import (
     TABLES,
@@ -76,7 +81,10 @@ class _Keys:
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-def test_bulk_rows_column_by_column_equal_row_by_row(dialect: str) -> None:
+def test_bulk_rows_values_for_each_dialect_without_a_server(dialect: str) -> None:
+    """The row values (not SQL) BulkRows makes for a dialect, by name only, no server: column by
+    column equal to row by row, dates as ISO text for SQLite and date objects for PostgreSQL's
+    driver. `test_bulk_rows_written_to_a_real_database` writes them to real servers."""
     datas = [decode_data(SPEC, json.loads(text))
              for _k, text in one_by_one([row(), row(2, 202402, "medical")])]
     builder = BulkRows(SPEC, _Keys(), dialect)  # type: ignore[arg-type]
@@ -86,8 +94,9 @@ def test_bulk_rows_column_by_column_equal_row_by_row(dialect: str) -> None:
     assert quick[0][:5] == (1, 7, "360100", 202401, "pension")
     assert quick[0][-1] == ("2026-11-23" if dialect == "sqlite" else dt.date(2026, 11, 23))
     older = {k: v for k, v in datas[0].items() if k != "recorded_on"}  # a field missing: its default
-    with pytest.raises(IntegrityFailure):  # recorded_on may not be empty
+    with pytest.raises(IntegrityFailure) as err:  # recorded_on may not be empty
         builder.rows([older])
+    assert (err.value.key, err.value.field) == ("sync.damaged", "file")
 
 
 @pytest.mark.parametrize("text", ['{"a":1} ', "[1,2", '"text"', "[" + ",".join(["1"] * 14) + "]", "", "null"])
@@ -114,3 +123,32 @@ def test_driver_rows_in_each_parameter_style(style: str) -> None:
                            (1, "XX")) == [("NC01", 1, "100%"), ("BJ01", 2, None)]
         assert select_rows(conn, "SELECT count(*) FROM sync_peer_t WHERE note LIKE '%\\%' ESCAPE '\\'") == [(1,)]
     engine.dispose()
+
+
+def test_bulk_rows_written_to_a_real_database(any_ledger: Ledger) -> None:
+    """On a real SQLite file and the real loopback PostgreSQL server: the rows BulkRows makes for the
+    connection's own dialect go in with insert_many, are recorded in the trail, and read back as the
+    values the data named."""
+    led = any_ledger
+    led.workers.register_citizen(WORKERS[1], "张三", "510107", "rural")
+    with led.read() as s:
+        worker = s.scalars(select(Worker.id).where(Worker.id_number == WORKERS[1])).one()
+        employer = s.scalars(select(Employer.id).where(Employer.uscc == EMPLOYER)).one()
+    keys = _Keys()
+    keys.worker_id, keys.employer_id = {WORKERS[1]: worker}, {EMPLOYER: employer}
+    datas = [decode_data(SPEC, json.loads(data_text)) for data_text in (
+        encode_data(SPEC, data_of_row(SPEC, row(month=m, batch_id=None), WORKERS[1], EMPLOYER))
+        for m in (202401, 202402))]
+    with led.write() as s:
+        conn = s.connection()
+        builder = BulkRows(SPEC, keys, conn.dialect.name)  # type: ignore[arg-type]
+        insert_many(s, "contribution", builder.columns, builder.rows(datas))
+        audit.record_bulk(led, s, "contribution", {"test": "bulk rows"})
+    with led.read() as s:
+        got = [(c.worker_id, c.employer_id, c.region, c.month, c.scheme, c.wage, c.account_amount, c.kind,
+                c.status, c.recorded_on, c.batch_id)
+               for c in s.scalars(select(Contribution).order_by(Contribution.month))]
+    # the data in fen: 600000 fen = 6000.00 yuan wage, 48000 fen = 480.00 yuan to the account
+    assert got == [(worker, employer, "360100", month, "pension", Decimal("6000.00"), Decimal("480.00"),
+                    "regular", "paid", dt.date(2026, 11, 23), None) for month in (202401, 202402)]
+    assert led.audit.verify().valid

@@ -181,8 +181,9 @@ def life(o: Offices, route: str) -> dict[str, Any]:
         assert "临时缴费账户" in pdf_text(table.pdf or b"")
         assert (done.kind, done.status) == ("gather", "received")
         moved[key] = (table.case.account, table.case.pooling, table.case.total)
-        with pytest.raises(RefusedByRule):  # gathered once
+        with pytest.raises(RefusedByRule) as err:  # gathered once
             holder.transfers.settle(letter.case.number)
+        assert err.value.key == "transfer.already_settled"
     view = nc.records.view(XU)
     return {"moved": moved, "hz_paid": hz_paid, "fz_paid": fz_paid, "nc_paid": paid(nc, "360100"),
             "months": view.money.months_counted, "account": view.money.account_fen,
@@ -236,8 +237,9 @@ def test_a_temporary_account_is_gathered_only_by_the_relationship_office(offices
     nc = offices.at("NC", dt.date(2018, 3, 1))
     with nc.read() as s:
         before = s.scalar(select(TransferCase.id).order_by(TransferCase.id.desc()).limit(1))
-    with pytest.raises(RefusedByRule):
+    with pytest.raises(RefusedByRule) as err:
         nc.transfers.gather_temporary(XU, "330100")
+    assert (err.value.key, err.value.params["on"]) == ("temporary.not_yet", "2024-06-10")
     with nc.read() as s:
         assert s.scalar(select(TransferCase.id).order_by(TransferCase.id.desc()).limit(1)) == before
     letter = nc.transfers.gather_temporary(XU, "330100", approved="赣人社函〔2018〕12号")

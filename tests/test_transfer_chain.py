@@ -381,8 +381,7 @@ def test_a_registration_on_paper_continues_with_the_certificate(offices: Offices
     for led in (nc, ga):
         led.workers.register_citizen(WU, "吴小明", "360102", "rural")
     declare(nc, "NC", WU, span("2024-01", "2026-05"), "6000")
-    refused = pytest.raises(RefusedByRule)
-    with refused as info:
+    with pytest.raises(RefusedByRule) as info:
         nc.transfers.leave(WU, "110105")
     assert info.value.key == "transfer.leave_not_inside"
     cert = nc.transfers.leave(WU, "360702")

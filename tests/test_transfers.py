@@ -210,7 +210,7 @@ def test_sync_case_both_offices_agree_to_the_fen(synced: SyncCase) -> None:
     credited = Decimal("6000.00") * Decimal("0.08") * 12
     assert credited == Decimal("5760.00")
     rate_2024 = crediting_rate(2024)
-    assert rate_2024 is not None
+    assert rate_2024 == Decimal("0.0262")  # the published 2024 crediting rate
     interest_2024 = half_up(credited * rate_2024)  # on the 2023 closing; 2024's own money earns none
     balance = credited + interest_2024 + credited
     rate_2025 = crediting_rate(2025)  # entered by the office
@@ -493,6 +493,10 @@ def test_temporary_account_on_both_sides_of_the_age_and_province_limits(offices:
     assert (within.temporary_account, within.temporary_rule) == (False, "normal.within_province")
     # on the day before his 50th birthday he could still move
     assert not a.transfers.plan(people["man_50_today"], "110105", on="2026-11-22").temporary_account
+    # a month before both birthdays neither; a month after both (and the day after) both
+    for label in ("man_50_today", "woman_40_today"):
+        assert [a.transfers.plan(people[label], "110105", on=day).temporary_account
+                for day in ("2026-10-23", "2026-11-24", "2026-12-23")] == [False, True, True]
 
     for label in ("man_50_today", "woman_40_today"):  # the request opens a temporary account: no letter
         opened = b.transfers.request(people[label], "360100", BANK)
@@ -544,8 +548,9 @@ def test_due_dates_overdue_first_and_estimated_beyond_the_calendar(offices: Offi
     assert not b.transfers.show(case.number).overdue and b.transfers.list(overdue=True) == []
     on_due_day = offices.open("B", clock=due)
     assert on_due_day.transfers.list(overdue=True) == []
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         b.transfers.list(status="lost")
+    assert (err.value.key, err.value.params["value"]) == ("transfer.status", "lost")
 
 
 # -- where the pension is paid, through the database --------------------------------------------
@@ -568,6 +573,10 @@ def test_tonghe_worker_five_years_liaoning_then_beijing(offices: Offices) -> Non
     place = beijing.transfers.pension_place(worker, on=TODAY)  # 10 years
     assert (place.region, place.rule) == ("110105", "place.current_10_years")
     assert dict(place.months) == {"210000": 60, "110000": 120}
+    beijing.contributions.record(worker, uscc(EMP_BJ), "2026-11", "9000")
+    place = beijing.transfers.pension_place(worker, on=TODAY)  # 10 years and a month
+    assert (place.region, place.rule) == ("110105", "place.current_10_years")
+    assert dict(place.years) == {"210000": Decimal("5.00"), "110000": Decimal("10.08")}  # 121 / 12 = 10.083..
     # asked at the old office, which knows only its own five years and sees him in Beijing
     assert shenyang.transfers.pension_place(worker).rule == "place.back_to_hukou"
     assert shenyang.transfers.plan(worker, "110105").place_rule == "place.back_to_hukou"
@@ -651,8 +660,9 @@ def test_settle_needs_every_past_years_crediting_rate(sqlite_template: Path, tmp
         a.users.add("clerk1", "clerk", "Clerk-pass-2026", must_change=False)
         a.users.add("chief1", "supervisor", "Chief-pass-2026", must_change=False)
         a.sign_in("clerk1", "Clerk-pass-2026")
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as err:
             a.transfers.settle(number, without_interest=True)
+        assert (err.value.key, err.value.params["needed"]) == ("role.refused", "审核主管")  # settling without interest
         a.sign_in("chief1", "Chief-pass-2026")
         table = a.transfers.settle(number, without_interest=True)
         credited = Decimal("5760.00")  # 8% of 12 x 6000.00 in 2024; no interest in 2025
@@ -725,3 +735,25 @@ def test_yearly_report_equals_the_cases_counted_one_by_one(offices: Offices) -> 
            for x in a.transfers.report(2026).lines]
     assert got == expected
     assert {d for d, *_ in got} == {"in", "out"} and len(got) > 12
+
+
+def test_pooling_part_from_1998_01_the_month_before_at_and_after(offices: Offices) -> None:
+    """The 12% pooling part counts paid months from 1998-01 on; the months before are the pre-1998
+    record (an opening entry up to 1997-12 at most) and move no pooling money."""
+    sy = offices.open("L")
+    worker = citizen("230128", dt.date(1960, 4, 16), 15)
+    sy.workers.register_citizen(worker, "周一九", "230128", "rural")
+    # the pre-1998 record may run to 1997-12, not into 1998-01
+    refused(sy, InvalidInput, "record.pre1998_after", sy.records.add_opening, worker, "pre1998", "210100",
+            "1997-01", "1998-01", "沈阳市个人账户对账单", base="500", balance="1000.00")
+    sy.records.add_opening(worker, "pre1998", "210100", "1997-01", "1997-12", "沈阳市个人账户对账单",
+                           base="500", balance="1000.00")
+    # 1997-12 (the month before): in the opening entry, no pooling money
+    assert sy.transfers.plan(worker, "110105").pooling_fund == Decimal("0.00")
+    # 1998-01 (the month): base 5000.00 (between the floor 3600.00 and the ceiling 18000.00) x 12% = 600.00
+    assert sy.contributions.record(worker, uscc(EMP_SY), "1998-01", "5000").base == Decimal("5000.00")
+    assert sy.transfers.plan(worker, "110105").pooling_fund == Decimal("600.00")
+    # 1998-02 (the month after): 5000.00 + 5000.00 = 10000.00 x 12% = 1200.00
+    sy.contributions.record(worker, uscc(EMP_SY), "1998-02", "5000")
+    plan = sy.transfers.plan(worker, "110105")
+    assert (plan.pooling_fund, plan.months_counted) == (Decimal("1200.00"), 2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +330,7 @@ def test_a_case_from_request_to_receipt(offices: Offices, qtbot: Any, tmp_path: 
         qtbot.waitUntil(lambda: not receive.isVisible())
         qtbot.waitUntil(lambda: work_b.loaded and _row(work_b, case.number)[4] == "已办结")
         assert "已办结" in work_b.status.text() and _row(work_b, case.number)[5] == "—"
-        assert b.transfers.show(case.number).received_amount is not None
+        assert b.transfers.show(case.number).received_amount == Decimal("38592.00")
 
         # -- the yearly report at B: the transfer in, on screen and exported ------------------------
         work_b.tabs.setCurrentIndex(1)

@@ -57,8 +57,9 @@ def test_a_view_is_one_row_outside_the_audit_chain(staffed: Ledger) -> None:
     assert [v.actor for v in staffed.views.search(end="2026-11-24")] == ["clerk1", "-"]
     assert [v.actor for v in staffed.views.search(end="2026-11-23")] == ["-"]
     assert staffed.views.search(PERSON, reveal=True)[0].person == PERSON
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         staffed.views.search("110101199001011234")
+    assert (err.value.key, err.value.params["value"]) == ("worker.unknown", "110101199001011234")
 
 
 def test_the_command_line_logs_reads_and_searches_them(staffed: Ledger, tmp_path: Path,

@@ -34,7 +34,9 @@ LOCK_MINUTES = 15  # how long a lock lasts (an administrator can unlock sooner)
 MIN_LENGTH = 8
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,60}$")
 MIN_SCORE = 3  # zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10**8 guesses)
-_MAX_ESTIMATED = 100  # zxcvbn's time grows with the length; beyond this a password is long enough anyway
+# zxcvbn's time grows with the length, and it refuses (ValueError) more than 72 characters (its
+# max_length): only the first 72 are estimated; a password that long is long enough anyway.
+_MAX_ESTIMATED = 72
 # Common passwords of Chinese users that zxcvbn's English-language lists do not hold (pinyin, numbers
 # said like words: 5201314 "我爱你一生一世"); zxcvbn covers the 30,000 most common others.
 _COMMON = frozenset({

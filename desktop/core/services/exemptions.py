@@ -203,14 +203,14 @@ class ExemptionService:
                        start: dt.date, today: dt.date) -> None:
         employee_schemes = [c for c in covered if schemes()[c].kind == "employee"]
         recent = Month.of(today).add(-STILL_CONTRIBUTING_MONTHS).as_int()
-        for scheme in employee_schemes:
-            paid = s.scalar(select(func.count()).select_from(Contribution).where(
+        missing = [scheme for scheme in employee_schemes if not s.scalar(
+            select(func.count()).select_from(Contribution).where(
                 Contribution.worker_id == w.id, Contribution.scheme == scheme,
-                Contribution.status == "paid", Contribution.month >= recent))
-            if not paid:
-                names = "、".join(schemes()[c].name_zh for c in employee_schemes)
-                raise RefusedByRule("exemption.not_insured", "worker", schemes=names,
-                                    months=STILL_CONTRIBUTING_MONTHS)
+                Contribution.status == "paid", Contribution.month >= recent))]
+        if missing:  # named: the schemes without recent paid months, not every scheme covered
+            raise RefusedByRule("exemption.not_insured", "worker",
+                                schemes="、".join(schemes()[c].name_zh for c in missing),
+                                months=STILL_CONTRIBUTING_MONTHS)
         if a.min_prior_employment_months:
             before = s.scalar(select(func.count(func.distinct(Contribution.month))).where(
                 Contribution.worker_id == w.id, Contribution.employer_id == e.id,
