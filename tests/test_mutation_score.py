@@ -69,7 +69,7 @@ def test_score_counts_killed_and_timeouts_as_detected_and_every_other_survivor_a
     table = markdown(scores, eq)
     assert "| `desktop.core.money` | 4 | 2 | 1 | 1 | 50.0% |" in table
     assert "| **all** | 6 | 3 | 1 | 2 | **50.0%** |" in table
-    assert "| `desktop.core.money.x_round_fen__mutmut_2` | `return value.quantize(FEN, None)` | a reason |" in table
+    assert "| `money.x_round_fen__mutmut_2` | `return value.quantize(FEN, None)` | a reason |" in table
 
 
 @pytest.mark.parametrize(("status", "diff", "why"), [

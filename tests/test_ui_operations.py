@@ -90,6 +90,7 @@ def test_printing_a_statement_reloads_only_the_documents(
         window: MainWindow, ledger: Ledger, person: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
     ledger.contributions.record(person, EMPLOYER, "2026-10", "8000")
+    qtbot.waitUntil(lambda: window._mark == ledger.change_mark())  # the watch has seen the month above
     open_by_search(window, qtbot, "zs", "张三")
     calls = _count(ledger, monkeypatch)
     window.page.print_button.click()
@@ -106,6 +107,10 @@ def test_printing_a_statement_reloads_only_the_documents(
     qtbot.waitUntil(lambda: not window.runner.busy)
     assert len(calls["documents.list_for"]) == 1
     assert calls["history.month_keys"] == [] and calls["records.view"] == [] and calls["history.rows"] == []
+    window.check_for_changes()  # the window's own write is not taken for someone else's
+    qtbot.waitUntil(lambda: not window._watching and not window.runner.busy)
+    assert window._mark == ledger.change_mark()
+    assert len(calls["documents.list_for"]) == 1 and calls["records.view"] == []
 
 
 def test_an_unexpected_error_is_shown_and_logged_without_the_id_number(

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.mutation.score import COPY_SKIPS
+
 ROOT = Path(__file__).resolve().parents[2]
-COPY_SKIPS = shutil.ignore_patterns(".git", ".venv", "mutants", "dist", "build", "__pycache__",
-                                    ".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     faults = [f for f in FAULTS if not args.fault or f.name in args.fault]
     with tempfile.TemporaryDirectory(prefix="shebao-planted-") as tmp:
         clean = Path(tmp) / "clean"
-        shutil.copytree(ROOT, clean, ignore=COPY_SKIPS)
+        shutil.copytree(ROOT, clean, ignore=shutil.ignore_patterns(*COPY_SKIPS))
         code, seconds = pytest(clean, sorted({t for f in faults for t in f.tests}))
         print(f"unchanged copy: exit {code} in {seconds:.0f} s", flush=True)
         if code != 0:

@@ -44,6 +44,7 @@ CI_MODULES = ("desktop/core/money.py", "desktop/core/calc.py", "desktop/core/wor
               "desktop/core/agreements.py")
 CI_TESTS = ("tests/test_money.py", "tests/test_contributions.py", "tests/test_workdays.py",
             "tests/test_agreements.py")
+# What a copy of the tree leaves out (the score's CI copy and the planted faults' copies).
 COPY_SKIPS = (".git", ".venv", "mutants", "dist", "build", "__pycache__", ".hypothesis", ".pytest_cache",
               ".mypy_cache", ".ruff_cache", "*.egg-info")
 DETECTED = frozenset({"killed", "timeout", "segfault", "caught by type check"})
@@ -221,13 +222,8 @@ def markdown(scores: dict[str, ModuleScore], equivalents: dict[str, Equivalent])
         total.survivors += s.survivors
     rows.append(f"| **all** | {total.total} | {total.detected} | {len(total.equivalent)} | "
                 f"{len(total.survivors)} | **{total.score:.1f}%** |")
-    rows += ["", "| equivalent mutant | mutated line | why no input can tell it |", "|---|---|---|"]
-    for s in scores.values():
-        for mutant in s.equivalent:
-            e = equivalents[mutant]
-            line = e.mutated.strip().replace("|", "\\|")
-            rows.append(f"| `{mutant}` | `{line}` | {e.reason.strip().replace('|', '/')} |")
-    return "\n".join(rows) + "\n"
+    scored = {mutant: equivalents[mutant] for s in scores.values() for mutant in s.equivalent}
+    return "\n".join(rows) + "\n\n" + equivalents_table(scored)
 
 
 def equivalents_table(equivalents: dict[str, Equivalent]) -> str:
