@@ -40,6 +40,7 @@ from desktop.core.store.models import (
     Office,
     OfficeSetting,
     SyncPeer,
+    UserAccount,
 )
 from desktop.core.sync.rows import insert_many
 
@@ -504,6 +505,33 @@ def test_a_bulk_entry_into_an_empty_table_and_one_with_nothing_inserted(ledger: 
     assert (first["rows"], first["ids"], first["columns"], len(first["row_hashes"])) == \
         (2, "1-2", "id,region,from_month,to_month,floor,ceiling,created_at", 16)
     assert json.loads(str(entries[1][9])) == {"rows": 0, "again": True}
+    with ledger.write() as s:  # a transaction that inserted nothing at all (a declaration all recorded before)
+        audit.record_bulk(ledger, s, "contribution", {"file": "again.xlsx"})
+    assert [(e[4], e[5], e[9]) for e in _entries(ledger, head)[2:]] == [
+        ("bulk_insert", "contribution", '{"file":"again.xlsx","rows":0}')]
+
+
+def test_a_bulk_row_with_a_secret_is_proved_as_the_trail_shows_it(ledger: Ledger) -> None:
+    """A row INSERTed in bulk into a table with a secret column: its short hash is over the snapshot
+    with the secret as "***", as `audit verify` recomputes it, and the secret is in no entry."""
+    head = _count(ledger)
+    secret = "scrypt$16384$8$1$c2FsdA$aGFzaA"
+    with ledger.write() as s:
+        s.execute(insert(UserAccount.__table__), {
+            "name": "bulk1", "role": "clerk", "password_hash": secret, "must_change": True, "active": False,
+            "failed_attempts": 0, "password_changed_at": AT, "created_at": AT})
+        audit.record_bulk(ledger, s, "user_account", {"file": "staff.csv"})
+    [entry] = _entries(ledger, head)
+    after = json.loads(str(entry[9]))
+    assert (entry[4], after["rows"], after["ids"]) == ("bulk_insert", 1, "1")
+    assert secret not in str(entry[9])
+    names = after["columns"].split(",")
+    with ledger.read() as s:
+        row = s.execute(select(*(UserAccount.__table__.c[n] for n in names))).one()
+    shown = audit.row_line(audit.row_snapshot("user_account", names, row)).encode("utf-8")
+    assert after["row_hashes"] == hashlib.sha256(shown).hexdigest()[:8]
+    assert '"password_hash":"***"' in shown.decode("utf-8")
+    assert ledger.audit.verify().valid
 
 
 def test_bulk_changes_the_trail_cannot_see_are_refused(ledger: Ledger) -> None:
@@ -605,17 +633,51 @@ def test_rows_the_trail_does_not_cover_are_skipped_not_the_rest_of_the_flush(led
 
 
 def test_objects_touched_without_a_change_do_not_hide_the_changed_one(ledger: Ledger) -> None:
-    """Fifty settings given their own value again and one given a new value, in one flush: one entry,
-    whichever order the session lists its touched objects in."""
+    """Forty settings, loaded first so that one flush carries them all: the even ones given their own
+    value again, the odd ones a new value. One entry per odd setting, whichever order the session
+    lists its touched objects in."""
     with ledger.write() as s:
-        for i in range(51):
+        for i in range(40):
             s.add(OfficeSetting(key=f"k{i:02d}", value="same"))
     head = _count(ledger)
     with ledger.write() as s:
-        for i in range(51):
-            s.get_one(OfficeSetting, f"k{i:02d}").value = "new" if i == 25 else "same"
-    assert [(e[4], e[6], e[8], e[9]) for e in _entries(ledger, head)] == [
-        ("update", "k25", '{"value":"same"}', '{"value":"new"}')]
+        settings = {o.key: o for o in s.scalars(select(OfficeSetting).where(OfficeSetting.key.like("k%")))}
+        assert len(settings) == 40
+        for i in range(40):
+            settings[f"k{i:02d}"].value = "new" if i % 2 else "same"
+        assert len(s.dirty) == 40  # all touched, in one flush at the commit
+    entries = _entries(ledger, head)
+    assert sorted((e[4], e[6], e[8], e[9]) for e in entries) == [
+        ("update", f"k{i:02d}", '{"value":"same"}', '{"value":"new"}') for i in range(1, 40, 2)]
+
+
+def test_a_deleted_account_leaves_no_password_hash_in_the_trail(staffed: Ledger) -> None:
+    as_(staffed, "admin1")
+    [stored_hash] = [h for (h,) in _sql(staffed, "SELECT password_hash FROM user_account WHERE name = 'clerk2'")]
+    assert len(str(stored_hash)) > 40
+    head = _count(staffed)
+    with staffed.write() as s:
+        s.delete(s.scalars(select(UserAccount).where(UserAccount.name == "clerk2")).one())
+    [entry] = _entries(staffed, head)
+    assert (entry[4], entry[5]) == ("delete", "user_account")
+    before = json.loads(str(entry[8]))
+    assert before["name"] == "clerk2" and before["password_hash"] == "***"
+    assert str(stored_hash) not in str(entry[8])
+
+
+def test_a_value_set_without_being_read_is_recorded(ledger: Ledger) -> None:
+    """An attribute the session never loaded (expired) and then set: its history has no old value;
+    the update is still one entry with the new value."""
+    with ledger.write() as s:
+        s.add(OfficeSetting(key="outbox", value="D:/out"))
+    head = _count(ledger)
+    with ledger.write() as s:
+        setting = s.get_one(OfficeSetting, "outbox")
+        s.expire(setting, ["value"])
+        setting.value = "E:/out"
+    [entry] = _entries(ledger, head)
+    assert (entry[4], entry[6], json.loads(str(entry[9]))) == ("update", "outbox", {"value": "E:/out"})
+    assert ledger.audit.verify().valid
 
 
 def test_a_session_that_commits_twice_starts_the_second_transaction_afresh(ledger: Ledger) -> None:
