@@ -18,7 +18,9 @@ from sqlalchemy import inspect, text
 from test_cli import run
 from test_security_support import PASSWORD, PERSON, as_, fast_hashing, staffed, staffed_template
 
+from desktop import cli
 from desktop.core import backup as fmt
+from desktop.core.clock import Clock
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import SCHEMA_REVISION
@@ -49,7 +51,8 @@ def backed_up(staffed: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Path, P
 def test_backup_and_restore_into_a_fresh_install(backed_up: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
     source, file, key = backed_up
     header = source.backups.inspect(file)
-    assert header["format"] == 1 and header["office"] == "OFF01" and header["schema"] == SCHEMA_REVISION
+    assert header["format"] == 2 and header["office"] == "OFF01" and header["schema"] == SCHEMA_REVISION
+    assert header["kind"] == "full" and header["pages"] * header["page_size"] == header["plaintext_size"]
     assert header["key_fingerprint"] == fmt.fingerprint(fmt.load_key(key)) and header["dialect"] == "sqlite"
     assert header["audit_head"]["seq"] == source.audit.head()[0]
     raw = file.read_bytes()
@@ -128,7 +131,7 @@ def test_damaged_backups_are_refused_with_the_reason(backed_up: tuple[Ledger, Pa
     edited.write_bytes(data[:12] + new_head + data[start:])
     _expect_refused(edited, key, target, "backup.damaged")
     newer = tmp_path / "newer.sbk"
-    new_head = head.replace(b'"format": 1', b'"format": 9')
+    new_head = head.replace(b'"format": 2', b'"format": 9')
     newer.write_bytes(data[:12] + new_head + data[start:])
     assert "upgrade" in _expect_refused(newer, key, target, "backup.version").message("en")
     junk = tmp_path / "junk.sbk"
@@ -200,18 +203,147 @@ def test_daily_backups_are_named_by_date_and_rotated(staffed: Ledger, tmp_path: 
     (folder / "shebao-OTHER-2026-01-01.sbk").write_bytes(b"another office's")
     as_(staffed, "admin1")
     removed: list[Path] = []
-    for day in range(1, 6):
+    for day in range(1, 6):  # every backup full: nothing older is needed by a newer one
         staffed.clock = dt.date(2026, 11, day)
-        removed += staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key").removed
+        removed += staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key", full_every=1).removed
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["notes.txt", "shebao-OFF01-2026-11-03.sbk", "shebao-OFF01-2026-11-04.sbk",
                      "shebao-OFF01-2026-11-05.sbk", "shebao-OTHER-2026-01-01.sbk"]
     assert sorted(p.name for p in removed) == ["shebao-OFF01-2026-11-01.sbk", "shebao-OFF01-2026-11-02.sbk"]
     again = staffed.backups.daily(folder, keep=3, key_file=tmp_path / "k.key")  # same day: replaced
-    assert again.file.name == "shebao-OFF01-2026-11-05.sbk" and not again.removed
+    assert again.file.name == "shebao-OFF01-2026-11-05.sbk" and not again.removed and again.kind == "full"
     assert not any(p.name.endswith(".partial") for p in folder.iterdir())
     if os.name == "posix":
         assert (tmp_path / "k.key").stat().st_mode & 0o077 == 0
+
+
+def _day(n: int) -> str:
+    return f"shebao-OFF01-2026-11-{n:02d}.sbk"
+
+
+def test_daily_increments_hold_only_changed_pages_and_restore_from_their_chain(staffed: Ledger,
+                                                                               tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    states: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    results = []
+    for day in range(1, 5):
+        staffed.clock = dt.date(2026, 11, day)
+        if day > 1:  # a day's work: a wage set, a worker registered (the file grows on day 3)
+            staffed.reference.set_wage("360000", 2026 + day, f"{7000 + day}")
+            if day == 3:
+                for year in range(2100, 2300):
+                    staffed.reference.set_wage("360100", year, f"{8000 + year}")
+        states[_day(day)] = _tables(staffed)
+        results.append(staffed.backups.daily(folder, key_file=key))
+    assert [r.kind for r in results] == ["full", "increment", "increment", "increment"]
+    assert [r.parent for r in results] == [None, _day(1), _day(2), _day(3)]
+    full = fmt.read_header(results[0].file)[0]
+    for r in results[1:]:
+        h = fmt.read_header(r.file)[0]
+        assert h["base"] == {"file": _day(1), "image_digest": full["image_digest"]}
+        assert 0 < h["changed"] < h["pages"] / 4, (h["changed"], h["pages"])  # pages, not the file
+        assert h["plaintext_size"] == h["changed"] * (4 + h["page_size"])
+    assert results[1].size < results[0].size / 2 and results[3].size < results[0].size / 2
+    third = fmt.read_header(results[2].file)[0]
+    assert third["pages"] > fmt.read_header(results[1].file)[0]["pages"]  # grown on day 3
+    assert [fmt.read_header(r.file)[0]["depth"] for r in results] == [0, 1, 2, 3]
+    for day in (2, 3, 4):  # each day's backup brings back exactly that day's data
+        fresh = Ledger.open(tmp_path / f"fresh{day}" / "office.db", clock=lambda: TODAY)
+        fresh.backups.restore(folder / _day(day), key)
+        got = _tables(fresh)
+        for name, rows in states[_day(day)].items():
+            if name not in ("audit_entry", "audit_head", "audit_seen_head"):
+                assert got[name] == rows, (day, name)
+        assert got["audit_entry"][:-1] == states[_day(day)]["audit_entry"]
+        assert as_(fresh, "sup1").audit.verify().valid
+        fresh.close()
+    assert staffed.backups.check(folder / _day(4), key)["image_digest"] == results[3].sha256
+
+
+def test_a_chain_with_a_missing_replaced_or_damaged_link_is_refused_by_name(staffed: Ledger,
+                                                                           tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    for day in (1, 2, 3):
+        staffed.clock = dt.date(2026, 11, day)
+        staffed.reference.set_wage("360000", 2026 + day, "7000")
+        staffed.backups.daily(folder, key_file=key)
+    target = tmp_path / "target.db"
+    second = (folder / _day(2)).read_bytes()
+    (folder / _day(2)).unlink()
+    err = _expect_refused(folder / _day(3), key, target, "backup.chain_missing")
+    assert err.message() == (f"文件：备份{_day(3)}是增量备份，它所依据的备份{_day(2)}不在同一文件夹中："
+                             "请把它放回后再恢复")
+    with pytest.raises(IntegrityFailure) as refused:
+        staffed.backups.check(folder / _day(3), key)
+    assert refused.value.key == "backup.chain_missing"
+    staffed.backups.backup(folder / _day(2), key)  # another backup under the missing one's name
+    err = _expect_refused(folder / _day(3), key, target, "backup.chain_broken")
+    assert _day(2) in err.message() and _day(3) in err.message()
+    raw = bytearray(second)
+    raw[-40] ^= 1
+    (folder / _day(2)).write_bytes(bytes(raw))  # the right file, one bit flipped
+    _expect_refused(folder / _day(3), key, target, "backup.damaged")
+    (folder / _day(2)).write_bytes(second)
+    fresh = Ledger.open(target)
+    assert fresh.backups.restore(folder / _day(3), key).office == "OFF01"
+    fresh.close()
+    lone = fmt.read_header(folder / _day(3))[0]
+    with (tmp_path / "sink").open("wb") as sink, pytest.raises(IntegrityFailure):
+        fmt.decrypt_file(folder / _day(3), fmt.load_key(key), sink)  # an increment alone is no database
+    assert lone["kind"] == "increment"
+
+
+def test_an_increment_is_built_only_on_the_backup_it_knows(staffed: Ledger, tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    pages = Path(f"{staffed.engine.url.database}.backup-pages")
+
+    def day(n: int, full_every: int = 7) -> str:
+        staffed.clock = dt.date(2026, 11, n)
+        staffed.reference.set_wage("360000", 2026 + n, "7000")
+        return staffed.backups.daily(folder, key_file=key, full_every=full_every).kind
+
+    assert day(1) == "full" and pages.exists() and day(2) == "increment"
+    pages.unlink()  # the digests kept here are lost: full
+    assert day(3) == "full" and day(4) == "increment"
+    kept = bytearray(pages.read_bytes())
+    kept[-1] ^= 1  # the digests kept here do not match the backup they name: full
+    pages.write_bytes(bytes(kept))
+    assert day(5) == "full"
+    (folder / _day(5)).unlink()  # the backup they name is gone: full
+    assert day(6) == "full"
+    assert day(7, full_every=2) == "increment" and day(8, full_every=2) == "full"  # chains of two
+    other = tmp_path / "elsewhere"
+    staffed.clock = dt.date(2026, 11, 9)
+    assert staffed.backups.daily(other, key_file=key).kind == "full"  # another folder
+    assert staffed.backups.daily(other, key_file=tmp_path / "new.key").kind == "full"  # another key
+
+
+def test_rotation_keeps_what_the_newest_backups_are_built_on(staffed: Ledger, tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    removed: list[str] = []
+    kinds = []
+    for n in range(1, 9):
+        staffed.clock = dt.date(2026, 11, n)
+        r = staffed.backups.daily(folder, keep=2, key_file=key, full_every=3)
+        kinds.append(r.kind)
+        removed += [p.name for p in r.removed]
+    # fulls on days 1, 4, 7. Day 4 keeps 4 and 3, and 3 needs 2 and 1: nothing goes. Day 5 keeps 5
+    # and 4 (a full): 3, 2, 1 go. Day 6 keeps 6, 5 and 4; day 7 keeps 7, 6, 5, 4; day 8 keeps 8, 7.
+    assert kinds == ["full", "increment", "increment"] * 2 + ["full", "increment"]
+    assert sorted(p.name for p in folder.iterdir()) == [_day(7), _day(8)]
+    assert removed == [_day(3), _day(2), _day(1), _day(6), _day(5), _day(4)]
+    staffed.clock = dt.date(2026, 11, 9)
+    r = staffed.backups.daily(folder, keep=1, key_file=key, full_every=3)
+    assert r.kind == "increment" and r.removed == ()  # day 9 is built on 8, 8 on 7: all kept
+    staffed.clock = dt.date(2026, 11, 8)  # the clock went back a day: day 8 is what day 9 needs
+    with pytest.raises(Conflict) as err:
+        staffed.backups.daily(folder, keep=1, key_file=key)
+    assert err.value.key == "backup.needed_by" and err.value.params["needed_by"] == _day(9)
+    assert sorted(p.name for p in folder.iterdir()) == [_day(7), _day(8), _day(9)]
 
 
 @pytest.mark.postgres
@@ -268,6 +400,22 @@ def test_cli_backup_restore_and_a_damaged_file(staffed: Ledger, tmp_path: Path, 
     assert code == 0 and data["verified"] and data["key_created"] and data["key_file"] == str(tmp_path / "office.key")
     code, data, _ = run(capsys, "--db", db, "--json", "backup", "--daily", str(tmp_path / "daily"), "--keep", "2")
     assert code == 0 and Path(data["file"]).name.startswith("shebao-OFF01-") and Path(data["file"]).exists()
+    assert (data["kind"], data["built_on"]) == ("full", None)
+    first = Path(data["file"]).name
+    code, data, _ = run(capsys, "--db", db, "--json", "backup", "--daily", str(tmp_path / "daily"), "--keep", "2",
+                        "--full-every", "1")  # the same day again, full as asked
+    assert code == 0 and (data["kind"], data["built_on"], Path(data["file"]).name) == ("full", None, first)
+    code, data, _ = run(capsys, "--db", db, "--json", "backup", "--daily", str(tmp_path / "later"))
+    assert code == 0 and data["kind"] == "full"
+    first = Path(data["file"]).name
+    code = cli.main(["--db", db, "--json", "backup", "--daily", str(tmp_path / "later")],
+                    clock=Clock(day=lambda: TODAY + dt.timedelta(days=1)))
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and (data["kind"], data["built_on"]) == ("increment", first)
+    (tmp_path / "later" / first).unlink()
+    missing = tmp_path / "missing" / "office.db"
+    code, data, err = run(capsys, "--db", str(missing), "--json", "restore", data["file"])
+    assert code == 4 and data["error"]["key"] == "backup.chain_missing" and first in err and not missing.exists()
     new_db = tmp_path / "fresh" / "office.db"
     monkeypatch.delenv("SHEBAO_USER")
     code, data, _ = run(capsys, "--db", str(new_db), "--json", "restore", str(tmp_path / "b.sbk"))

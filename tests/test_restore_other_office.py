@@ -3,12 +3,14 @@ second time with that office's code (CLI --other-office, the window: typed); the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import TODAY
+from sqlalchemy import text
 from test_cli import run
 from test_security_support import PASSWORD, as_, fast_hashing, staffed, staffed_template
 from test_ui_support import private_settings
@@ -124,3 +126,47 @@ def test_the_window_restores_the_same_offices_backup_without_a_code(staffed: Led
     assert dialog.result_value.office == "OFF01" and dialog.result_value.kept is not None
     win.close()
     win.runner.wait()
+
+
+def test_the_window_names_the_chain_of_an_increment_and_a_missing_link(staffed: Ledger, tmp_path: Path,
+                                                                        qtbot: Any) -> None:
+    key, folder = tmp_path / "office.key", tmp_path / "daily"
+    as_(staffed, "admin1")
+    for day in (1, 2, 3):
+        staffed.clock = dt.date(2026, 11, day)
+        staffed.reference.set_wage("360000", 2026 + day, "7000")
+        staffed.backups.daily(folder, key_file=key)
+    names = [f"shebao-OFF01-2026-11-0{day}.sbk" for day in (1, 2, 3)]
+    (folder / names[1]).rename(tmp_path / names[1])  # the middle one is not in the folder
+    win, dialog = _missing_link(staffed, folder / names[2], qtbot)
+    assert dialog.error.text() == (f"文件：备份{names[2]}是增量备份，它所依据的备份{names[1]}不在同一文件夹中："
+                                   "请把它放回后再恢复")
+    assert dialog.about is None and not dialog.ok_button.isEnabled()
+    dialog.reject()
+    (tmp_path / names[1]).rename(folder / names[1])
+    dialog = win.open_restore_file(str(folder / names[2]))
+    assert isinstance(dialog, RestoreDialog)
+    qtbot.waitUntil(lambda: dialog.about is not None)
+    assert dialog.about.built_on == (names[0], names[1])
+    assert (f"这是增量备份，将与同一文件夹中它所依据的 2 份备份一起读取：{names[0]}、{names[1]}。"
+            in dialog.text.text())
+    dialog.key.setText(str(key))
+    assert dialog.ok_button.isEnabled()
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=30000)
+    assert dialog.result_value.office == "OFF01"
+    with as_(staffed, "admin1").read() as s:
+        assert s.execute(text("SELECT count(*) FROM average_wage WHERE year = 2029")).scalar() == 1
+    win.close()
+    win.runner.wait()
+
+
+def _missing_link(ledger: Ledger, file: Path, qtbot: Any) -> tuple[MainWindow, RestoreDialog]:
+    win = MainWindow(ledger)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.office is not None)
+    dialog = win.open_restore_file(str(file))
+    assert isinstance(dialog, RestoreDialog)
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
+    return win, dialog

@@ -432,7 +432,7 @@ def _check_backup(led: Ledger, r: Any) -> None:
     assert (r.file, r.key_file, r.key_created) == (backup, key, True)
     assert backup.stat().st_size == r.size > 0 and key.exists()
     header = led.backups.check(backup, key)  # decrypted whole with the key written beside it
-    assert header["plaintext_sha256"] == r.sha256
+    assert header["image_digest"] == r.sha256 and header["kind"] == "full"
 
 
 def _check_verify(led: Ledger, r: Any) -> None:

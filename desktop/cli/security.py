@@ -112,6 +112,9 @@ def add_parsers(sub: Any) -> None:
                                                                    "today's file in DIR, older ones rotated")))
     c.add_argument("--keep", type=int, default=14, help=zh_en("--daily：保留份数（默认 14）",
                                                               "--daily: how many files to keep (default 14)"))
+    c.add_argument("--full-every", type=int, default=7, metavar="N",
+                   help=zh_en("--daily：每 N 份做一次完整备份，其间只写改动的页（默认 7）",
+                              "--daily: a full backup every N, only the changed pages in between (default 7)"))
     c.add_argument("--key", help=zh_en("备份密钥文件（默认：SHEBAO_BACKUP_KEY 或用户数据目录中的）",
                                        "key file (default SHEBAO_BACKUP_KEY or the user data folder)"))
     c.set_defaults(handler=_backup)
@@ -143,11 +146,12 @@ def sign_in(ledger: Ledger, a: argparse.Namespace) -> None:
 
 
 def check_backup(file: str, key_file: str | None) -> None:
-    """Decrypt and check a whole backup file; refused with the reason (exit 4) when damaged."""
+    """Decrypt and check a whole backup file, with the backups it is built on; refused with the
+    reason (exit 4) when damaged or when one is missing."""
     from desktop.core import backup as fmt
 
     key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
-    fmt.decrypt_file(Path(file), key, None)
+    fmt.read_chain(Path(file), key, None)
 
 
 def first_admin(ledger: Ledger) -> dict[str, Any] | None:
@@ -298,8 +302,10 @@ def _approve(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]
 
 
 def _backup(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
-    r = (ledger.backups.daily(a.daily, a.keep, a.key) if a.daily else ledger.backups.backup(a.out, a.key))
+    r = (ledger.backups.daily(a.daily, a.keep, a.key, full_every=a.full_every) if a.daily
+         else ledger.backups.backup(a.out, a.key))
     return {"file": str(r.file), "size": r.size, "sha256": r.sha256, "verified": True,
+            "kind": r.kind, "built_on": r.parent,
             "key_file": str(r.key_file), "key_fingerprint": r.key_fingerprint,
             "key_created": r.key_created, "removed": [str(p) for p in r.removed]}
 

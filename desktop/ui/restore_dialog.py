@@ -28,6 +28,7 @@ class BackupAbout:
     name: str
     here_code: str
     here_name: str
+    built_on: tuple[str, ...] = ()  # an increment: the earlier backups it is read with, oldest first
 
     @property
     def other_office(self) -> bool:
@@ -38,9 +39,11 @@ class BackupAbout:
 def read_about(ledger: Ledger, file: str) -> BackupAbout:
     """The backup's office and date and this office (runs on the worker)."""
     header = ledger.backups.inspect(file)
+    chain = ledger.backups.chain(file)  # refused here, naming it, when one it needs is missing
     here = ledger.office.get()
     return BackupAbout(str(header.get("created", "")).replace("T", " "), str(header.get("office") or ""),
-                       str(header.get("office_name") or ""), here.code, here.name)
+                       str(header.get("office_name") or ""), here.code, here.name,
+                       tuple(p.name for p in chain[:-1]))
 
 
 class RestoreDialog(Retranslating, QDialog):
@@ -116,8 +119,11 @@ class RestoreDialog(Retranslating, QDialog):
         e = html.escape
         what = self.tr("用备份文件 {file} 替换本数据库的全部数据（备份制作于 {when}，"
                        "经办机构 {office}）。现有数据会先另存一份；恢复后须重新登录。")
-        self.text.setText("<p>" + e(what.format(file=Path(self.file).name, when=about.created, office=theirs))
-                          + "</p>")
+        text = "<p>" + e(what.format(file=Path(self.file).name, when=about.created, office=theirs)) + "</p>"
+        if about.built_on:
+            text += "<p>" + e(self.tr("这是增量备份，将与同一文件夹中它所依据的 {n} 份备份一起读取：{files}。").format(
+                n=len(about.built_on), files="、".join(about.built_on))) + "</p>"
+        self.text.setText(text)
         self.warning.setVisible(about.other_office)
         self.code_row.setVisible(about.other_office)
         if about.other_office:

@@ -3167,7 +3167,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../desktop/ui/restore_dialog.py" line="+112"/>
+        <location filename="../../desktop/ui/restore_dialog.py" line="+115"/>
         <source>正在读取备份文件…</source>
         <translation>Reading the backup file…</translation>
     </message>
@@ -3177,7 +3177,12 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Replace all data of this database by the backup {file} (made {when}, office {office}). The current data is kept first; sign in again afterwards.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
+        <source>这是增量备份，将与同一文件夹中它所依据的 {n} 份备份一起读取：{files}。</source>
+        <translation>This is an increment: it is read with the {n} earlier backups it is built on, in the same folder: {files}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>这是另一个经办机构的备份：{theirs}；本数据库是 {here}。恢复后本数据库将变成{theirs}的数据。确要恢复，请输入对方机构代码 {code} 再次确认。</source>
         <translation>This is another office&apos;s backup: {theirs}; this database is {here}. Restoring it turns this database into {theirs}&apos;s data. To restore it anyway, type that office&apos;s code {code} to confirm again.</translation>
     </message>

@@ -36,6 +36,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -192,6 +193,43 @@ def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
             "ledger_db_bytes": sizes[0], "raw_db_bytes": sizes[1]}
 
 
+def bench_backup(ledger: Ledger, path: Path, tmp: Path, newcomers: list[Person], month_file: Path) -> dict[str, Any]:
+    """Daily backups (day 1 full; day 2 a quiet day's increment; day 3 an increment after a month's
+    declaration) against copying the database file, each timed between two copies."""
+    folder, key, copy = tmp / "backups", tmp / "backup.key", tmp / "copy.sqlite"
+
+    def copy_s() -> float:
+        with ledger.engine.connect() as conn:  # the whole database in the file being copied
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        seconds = timed(lambda: shutil.copyfile(path, copy))
+        copy.unlink()
+        return seconds
+
+    def day(n: int) -> dict[str, Any]:
+        ledger.clock = TODAY + dt.timedelta(days=n)
+        before = copy_s()
+        done: list[Any] = []
+        seconds = timed(lambda: done.append(ledger.backups.daily(folder, key_file=key)))
+        after = copy_s()
+        header = ledger.backups.inspect(done[0].file)
+        return {"kind": done[0].kind, "seconds": seconds, "copy_s": (before + after) / 2,
+                "ratio": seconds / ((before + after) / 2), "bytes": done[0].size,
+                "pages": header["pages"], "changed_pages": header.get("changed", header["pages"]),
+                "db_bytes": header["pages"] * header["page_size"]}
+
+    out = {"full": day(1)}
+    ledger.reference.set_wage(PROVINCE, LAST.year + 1, "6100")
+    for n, name, _sex, _born, place, kind in newcomers:
+        ledger.workers.register_citizen(n, name, place, kind)
+    out["quiet_day"] = day(2)
+    out["import_day_rows"] = ledger.contributions.import_file(month_file).lines
+    out["import_day"] = day(3)
+    newest = folder / f"shebao-BENCH-{(TODAY + dt.timedelta(days=3)).isoformat()}.sbk"
+    out["chain_check_s"] = timed(lambda: ledger.backups.check(newest, key))
+    shutil.rmtree(folder)
+    return out
+
+
 def timed(fn: Callable[[], None]) -> float:
     """Seconds one call of fn takes."""
     t0 = time.perf_counter()
@@ -336,10 +374,19 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     result["lookup"] = bench_lookup(ledger, ledger_path, keys)
     result["find"] = bench_find(ledger, people, rng)
     result["statement"] = bench_statement(ledger, ledger_path, [p[0] for p in veterans])
+    newcomers = make_people(rng, 20, (1980, 2000), seen)
+    next_month = write_declaration(tmp / "decl-next.csv", people, employer, wages, [LAST.add(1)], months[0])
+    result["backup"] = bench_backup(ledger, ledger_path, tmp, newcomers, next_month)
     ledger.close()
     result["peak_rss_mb"] = peak_rss_mb()
     result["db_bytes"] = db_bytes(ledger_path)
-    result["targets"] = {"import_within_3x": result["import"]["ratio"] <= 3,
+    person_months = args.people * args.months
+    result["bytes_per_person_month"] = result["import"]["ledger_db_bytes"] / person_months
+    result["county_30_years_gb"] = result["bytes_per_person_month"] * 100_000 * 360 / 1e9
+    result["targets"] = {"bytes_per_person_month_at_most_200": result["bytes_per_person_month"] <= 200,
+                         "daily_backup_within_2x_copy": all(result["backup"][d]["ratio"] <= 2
+                                                            for d in ("quiet_day", "import_day")),
+                         "import_within_3x": result["import"]["ratio"] <= 3,
                          "lookup_within_2x": result["lookup"]["ratio"] <= 2,
                          "statement_under_20ms": result["statement"]["ledger_median_ms"] < 20}
     return result
@@ -359,6 +406,14 @@ def report(r: dict[str, Any]) -> str:
         (f"statement median ({st['pension_months']} months)", f"{st['ledger_median_ms']:.2f} ms",
          f"{st['raw_median_ms']:.2f} ms", f"{st['ratio']:.2f}x", "< 20 ms"),
         ("statement p95", f"{st['ledger_p95_ms']:.2f} ms", f"{st['raw_p95_ms']:.2f} ms", "", ""),
+        *[(f"daily backup, {label} ({b['kind']}, {b['changed_pages']:,} of {b['pages']:,} pages)",
+           f"{b['seconds']:.2f} s", f"{b['copy_s']:.2f} s (file copy)", f"{b['ratio']:.2f}x",
+           "<= 2x" if name != "full" else "info")
+          for name, label in (("full", "first"), ("quiet_day", "a quiet day"),
+                              ("import_day", "after a month's declaration"))
+          for b in [r["backup"][name]]],
+        ("bytes per person-month (all schemes, indexes, sync log)", f"{r['bytes_per_person_month']:.0f}",
+         "", f"30 years x 100,000: {r['county_30_years_gb']:.1f} GB", "<= 200"),
         ("workers.find id prefix / name / initials",
          f"{fnd['id_prefix_10_ms']:.1f} / {fnd['name_prefix_ms']:.1f} / {fnd['initials_ms']:.1f} ms",
          "", "", "info"),
@@ -369,6 +424,12 @@ def report(r: dict[str, Any]) -> str:
                  f"{r['long_import']['seconds']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MiB; "
                  f"db {r['db_bytes'] / 2**20:.0f} MiB at the end; after the imports "
                  f"{imp['ledger_db_bytes'] / 2**20:.0f} MiB (raw copy {imp['raw_db_bytes'] / 2**20:.0f} MiB)")
+    bk = r["backup"]
+    lines.append(f"backup sizes: full {bk['full']['bytes'] / 2**20:.1f} MiB of a "
+                 f"{bk['full']['db_bytes'] / 2**20:.0f} MiB database; "
+                 f"quiet day {bk['quiet_day']['bytes'] / 2**10:.0f} KiB; after "
+                 f"{bk['import_day_rows']:,} lines {bk['import_day']['bytes'] / 2**20:.1f} MiB; "
+                 f"checking the 3-file chain {bk['chain_check_s']:.2f} s")
     lines.append(f"commit {r['commit']}; Python {r['python']}, SQLite {r['sqlite']}, "
                  f"SQLAlchemy {r['sqlalchemy']}, {r['machine']}")
     return "\n".join(lines)
@@ -389,6 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.people < 100:
         parser.error("--people must be at least 100")
     with tempfile.TemporaryDirectory(prefix="shebao-bench-", dir=args.tmpdir) as tmp:
+        os.environ["SHEBAO_KEY_DIR"] = str(Path(tmp) / "keys")  # the throwaway office's keys
+        os.environ["SHEBAO_KEY_PASSPHRASE"] = "bench-office-key-passphrase"
         result = run(args, Path(tmp))
     print(report(result))
     if args.out:

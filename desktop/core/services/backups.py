@@ -21,7 +21,13 @@ from sqlalchemy import select
 
 from desktop.core import audit, audit_heads
 from desktop.core import backup as fmt
-from desktop.core.errors import Conflict, DatabaseDamaged, IntegrityFailure, InvalidInput
+from desktop.core.errors import (
+    Conflict,
+    DatabaseDamaged,
+    IntegrityFailure,
+    InvalidInput,
+    ShebaoError,
+)
 from desktop.core.progress import Progress
 from desktop.core.security import ADMIN
 from desktop.core.store.engine import SCHEMA_REVISION, backup_sqlite_file, known_revisions, migrate
@@ -46,6 +52,8 @@ class BackupResult:
     key_fingerprint: str
     key_created: bool
     removed: tuple[Path, ...] = ()
+    kind: str = "full"  # full | increment (SQLite), dump (PostgreSQL)
+    parent: str | None = None  # an increment: the backup it is built on (same folder)
 
 
 @dataclass(frozen=True)
@@ -85,11 +93,18 @@ class BackupService:
 
     def backup(self, out: str | Path, key_file: str | Path | None = None,
                progress: Progress | None = None) -> BackupResult:
-        """Write an encrypted, verified backup to out (the key file is made on first use)."""
+        """Write an encrypted, verified backup to out (the key file is made on first use): the whole
+        database, standing alone."""
         self._ledger.require(ADMIN)
         target = Path(out)
         if target.is_dir():
             raise InvalidInput("backup.is_dir", "out", path=str(target))
+        return self._write(target, key_file, progress, None)
+
+    def _write(self, target: Path, key_file: str | Path | None, progress: Progress | None,
+               chain: tuple[Path, int] | None) -> BackupResult:
+        """Write one backup; with chain (folder, full_every), an increment on the newest daily backup
+        in that folder when its page digests are kept here and it is not the base of a full chain."""
         key_path = Path(key_file) if key_file else fmt.default_key_path()
         key, created = fmt.load_or_create_key(key_path)
         with self._ledger.read() as s:
@@ -110,40 +125,117 @@ class BackupService:
         with tempfile.TemporaryDirectory(prefix="shebao-backup-", dir=self._work_dir()) as tmp:
             dump = Path(tmp) / "dump"
             if self.dialect == "sqlite":
-                fmt.sqlite_dump(self._sqlite_path(), dump, progress)
+                parent = self._parent(target, key, office, chain) if chain else None
+                page_size, digests = fmt.sqlite_dump(self._sqlite_path(), dump, progress, thorough=parent is None)
                 meta.update(fmt.sqlite_marks(dump))  # exactly where the copy stands
+                rest = _after_dump(progress)
+                if parent is not None and parent[0]["page_size"] == page_size:
+                    changed = fmt.changed_pages(parent[1], digests)
+                    header = fmt.encrypt_increment(dump, target, key, meta, page_size, digests, changed,
+                                                   parent[0], rest)
+                else:
+                    header = fmt.encrypt_image(dump, target, key, meta, page_size, digests, rest)
+                pages_file = self._pages_file()
+                if chain:
+                    fmt.save_pages(pages_file, {"file": target.name, "folder": str(chain[0].resolve()),
+                                                "office": office, "page_size": page_size,
+                                                "image_digest": header["image_digest"]}, digests)
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
-            header = fmt.encrypt_file(dump, target, key, meta, progress)
+                header = fmt.encrypt_file(dump, target, key, meta, progress)
         self._note_head(office, header.get("audit_head"))
-        return BackupResult(target, target.stat().st_size, str(header["plaintext_sha256"]), key_path,
-                            fmt.fingerprint(key), created)
+        return BackupResult(target, target.stat().st_size, _digest(header), key_path, fmt.fingerprint(key),
+                            created, kind=fmt.kind_of(header),
+                            parent=str(header["parent"]["file"]) if fmt.kind_of(header) == "increment" else None)
+
+    def _pages_file(self) -> Path:
+        """The page digests of the newest daily backup, kept beside the database."""
+        database = self._sqlite_path()
+        return database.with_name(database.name + ".backup-pages")
+
+    def _parent(self, target: Path, key: bytes, office: str | None,
+                chain: tuple[Path, int]) -> tuple[dict[str, Any], bytes] | None:
+        """The daily backup the next one can be an increment of, with its page digests (its header
+        with `file` its name): the one whose digests are kept here, when it is still in the folder as
+        it was made, is not the file being replaced and its chain is shorter than full_every."""
+        folder, full_every = chain
+        kept = fmt.load_pages(self._pages_file())
+        if kept is None:
+            return None
+        info, digests = kept
+        name = info.get("file")
+        if not isinstance(name, str) or name != Path(name).name or name == target.name \
+                or info.get("folder") != str(folder.resolve()) or info.get("office") != office:
+            return None
+        try:
+            header = fmt.authentic_header(folder / name, key)
+        except (ShebaoError, OSError):
+            return None
+        if fmt.kind_of(header) not in ("full", "increment") or header.get("office") != office \
+                or header.get("image_digest") != info.get("image_digest") \
+                or fmt.image_digest(int(info.get("page_size", 0)), digests) != header.get("image_digest") \
+                or int(header.get("depth", 0)) + 1 >= full_every:
+            return None
+        return {**header, "file": name}, digests
 
     def daily(self, folder: str | Path, keep: int = 14, key_file: str | Path | None = None,
-              progress: Progress | None = None) -> BackupResult:
-        """Today's backup `shebao-OFFICE-YYYY-MM-DD.sbk` in folder; only the newest `keep` are kept.
+              progress: Progress | None = None, full_every: int = 7) -> BackupResult:
+        """Today's backup `shebao-OFFICE-YYYY-MM-DD.sbk` in folder; only the newest `keep` are kept,
+        with the older ones they are built on.
 
-        For the Windows task scheduler or cron; running it twice a day replaces that day's file.
+        SQLite: a full backup, then increments (only the pages changed since the day before) until
+        full_every backups make a chain; restoring an increment reads its chain from the folder.
+        For the Windows task scheduler or cron; running it twice a day replaces that day's file
+        (with a full backup: an increment cannot be built on the file it replaces).
         """
         if keep < 1:
             raise InvalidInput("backup.keep", "keep")
+        if full_every < 1:
+            raise InvalidInput("backup.full_every", "full_every")
         self._ledger.require(ADMIN)
         with self._ledger.read() as s:
             office = s.scalars(select(Office.code)).first() or "office"
         base = Path(folder)
         base.mkdir(parents=True, exist_ok=True)
         name = f"shebao-{office}-{self._ledger.today().isoformat()}.sbk"
+        ours = self._ours(base, office)
+        for other, parent in ours.items():
+            if parent == name:
+                raise Conflict("backup.needed_by", "file", file=name, needed_by=other)
         self._remember_folder(base)  # before the copy, so that the copy knows it too
-        result = self.backup(base / name, key_file, progress)
-        ours = sorted((p for p in base.iterdir()
-                       if (m := DAILY_RE.match(p.name)) and m.group("office") == office),
-                      key=lambda p: p.name, reverse=True)
+        result = self._write(base / name, key_file, progress, (base, full_every))
+        ours[name] = result.parent
+        newest = sorted(ours, reverse=True)
+        needed = set(newest[:keep])
+        for kept in newest[:keep]:
+            parent = ours.get(kept)
+            while parent and parent not in needed and parent in ours:
+                needed.add(parent)
+                parent = ours[parent]
         removed = []
-        for old in ours[keep:]:
-            old.unlink()
-            removed.append(old)
-        return BackupResult(result.file, result.size, result.sha256, result.key_file,
-                            result.key_fingerprint, result.key_created, tuple(removed))
+        for old in newest[keep:]:
+            if old not in needed:
+                (base / old).unlink()
+                removed.append(base / old)
+        return BackupResult(result.file, result.size, result.sha256, result.key_file, result.key_fingerprint,
+                            result.key_created, tuple(removed), result.kind, result.parent)
+
+    @staticmethod
+    def _ours(folder: Path, office: str) -> dict[str, str | None]:
+        """This office's daily backups in folder: name -> the name of the backup it is built on."""
+        out: dict[str, str | None] = {}
+        for p in folder.iterdir():
+            m = DAILY_RE.match(p.name)
+            if not m or m.group("office") != office:
+                continue
+            try:
+                header = fmt.read_header(p)[0]
+            except ShebaoError:
+                out[p.name] = None
+                continue
+            parent = header.get("parent") if fmt.kind_of(header) == "increment" else None
+            out[p.name] = str(parent.get("file")) if isinstance(parent, dict) else None
+        return out
 
     def _note_head(self, office: str | None, value: Any) -> None:
         """Keep the audit head a backup holds (audit verify checks the chain still has it)."""
@@ -179,11 +271,16 @@ class BackupService:
         """A backup's header (no key needed): when, which office, schema, key fingerprint."""
         return fmt.read_header(Path(file))[0]
 
+    def chain(self, file: str | Path) -> list[Path]:
+        """The backup files a restore of file reads, oldest first (file alone unless it is an
+        increment); refused naming the first one missing or replaced (headers only, no key)."""
+        return [p for p, _h in fmt.chain_of(Path(file))]
+
     def check(self, file: str | Path, key_file: str | Path | None = None,
               progress: Progress | None = None) -> dict[str, Any]:
-        """Decrypt and check a backup completely without restoring it."""
+        """Decrypt and check a backup completely (with the backups it is built on) without restoring it."""
         key = fmt.load_key(Path(key_file) if key_file else fmt.default_key_path())
-        return fmt.decrypt_file(Path(file), key, None, progress)
+        return fmt.read_chain(Path(file), key, None, progress)
 
     def restore(self, file: str | Path, key_file: str | Path | None = None, force: bool = False,
                 progress: Progress | None = None, other_office: str | None = None) -> RestoreResult:
@@ -239,8 +336,7 @@ class BackupService:
             kept = self.backup(path.with_name(f"{path.stem}.before-restore-{stamp}.sbk"), key_file).file
         with tempfile.TemporaryDirectory(prefix="shebao-restore-", dir=self._work_dir()) as tmp:
             dump = Path(tmp) / "dump"
-            with os.fdopen(os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as sink:
-                fmt.decrypt_file(path, key, sink, progress)
+            fmt.read_chain(path, key, dump, progress)
             if self.dialect == "sqlite":
                 fmt.sqlite_check(dump)
                 database = self._sqlite_path()
@@ -262,7 +358,7 @@ class BackupService:
         with self._ledger.write(checked=False) as s:
             audit.act_as(s, restorer)
             audit.record_event(self._ledger, s, "backup", "restored", {
-                "file": path.name, "created": header.get("created"), "sha256": header.get("plaintext_sha256"),
+                "file": path.name, "created": header.get("created"), "sha256": _digest(header),
                 "restored_at": self._ledger.now().isoformat(timespec="seconds"),
                 "restored_head": header.get("audit_head"),
                 "replaced_head": {"seq": replaced[0], "hash": replaced[1]} if replaced else None})
@@ -289,3 +385,15 @@ def _keep_sqlite(database: Path, at: dt.datetime, damaged: bool) -> Path:
         os.replace(wal, Path(f"{aside}-wal"))
     Path(f"{database}-shm").unlink(missing_ok=True)
     return aside
+
+
+def _digest(header: dict[str, Any]) -> str:
+    """What a backup's content is checked against: a dump's SHA-256, an image's digest."""
+    return str(header.get("plaintext_sha256") or header.get("image_digest"))
+
+
+def _after_dump(progress: Progress | None) -> Progress | None:
+    """Progress of writing and reading back, as the last two thirds (the dump was the first)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(total + 2 * done, 3 * max(total, 1))
