@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from conftest import EMPLOYER, TODAY
 from pgserver import PostgresServer, create_database, drop_database
+from recovery_support import damage_table
 from sqlalchemy import inspect, text
 from test_cli import run
 from test_security_support import PASSWORD, PERSON, as_, fast_hashing, staffed, staffed_template
@@ -451,3 +452,55 @@ def test_restore_in_the_window_while_its_lock_guard_holds_the_database(backed_up
         assert conn.execute("SELECT count(*) FROM average_wage WHERE year = 2027").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_a_backup_of_the_first_format_still_restores(staffed: Ledger, tmp_path: Path) -> None:
+    """Format 1 (written before increments): the database file whole, checked by its SHA-256."""
+    as_(staffed, "admin1").reference.set_wage("360000", 2027, "7100")
+    expected = _tables(staffed)
+    dump = tmp_path / "dump.db"
+    fmt.sqlite_copy(Path(staffed.engine.url.database or ""), dump)
+    key = fmt.load_or_create_key(tmp_path / "k.key")[0]
+    header = {"format": 1, "cipher": "AES-256-GCM", "compression": "zlib", "chunk": fmt.CHUNK,
+              "key_fingerprint": fmt.fingerprint(key), "plaintext_sha256": fmt.file_sha256(dump),
+              "plaintext_size": dump.stat().st_size, "nonce_prefix": os.urandom(7).hex(), "dialect": "sqlite",
+              "office": "OFF01", "office_name": "南昌市社保局", "schema": SCHEMA_REVISION,
+              "created": "2026-11-20T09:00:00", "audit_head": {"seq": 1, "hash": "0" * 64},
+              "program": "shebao-desk"}
+    old = tmp_path / "old.sbk"
+    fmt._encrypt(iter([dump.read_bytes()]), old, key, header, lambda _p: None, None)
+    assert fmt.kind_of(fmt.read_header(old)[0]) == "dump" and "kind" not in fmt.read_header(old)[0]
+    assert staffed.backups.chain(old) == [old]
+    assert staffed.backups.check(old, tmp_path / "k.key")["plaintext_sha256"] == header["plaintext_sha256"]
+    fresh = Ledger.open(tmp_path / "fresh" / "office.db", clock=lambda: TODAY)
+    fresh.backups.restore(old, tmp_path / "k.key")
+    got = _tables(fresh)
+    for name, rows in expected.items():
+        if name not in ("audit_entry", "audit_head", "audit_seen_head"):
+            assert got[name] == rows, name
+    fresh.close()
+    raw = bytearray(old.read_bytes())
+    raw[-30] ^= 1
+    (tmp_path / "old-bad.sbk").write_bytes(bytes(raw))
+    _expect_refused(tmp_path / "old-bad.sbk", tmp_path / "k.key", tmp_path / "t.db", "backup.damaged")
+
+
+def test_a_damaged_database_is_not_backed_up_on_an_increment_day(staffed: Ledger, tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    staffed.clock = dt.date(2026, 11, 1)
+    staffed.backups.daily(folder, key_file=key)
+    database = Path(staffed.engine.url.database or "")
+    pages = Path(f"{database}.backup-pages")
+    kept = pages.read_bytes()
+    staffed.close()
+    damage_table(database, "audit_entry")
+    led = Ledger.open(database, clock=lambda: dt.date(2026, 11, 2), check=False)  # as a county-sized file
+    try:
+        as_(led, "admin1")
+        with pytest.raises(IntegrityFailure) as err:
+            led.backups.daily(folder, key_file=key)
+        assert err.value.key == "backup.source_damaged", err.value.key
+        assert sorted(p.name for p in folder.iterdir()) == [_day(1)] and pages.read_bytes() == kept
+    finally:
+        led.close()
