@@ -21,6 +21,13 @@ the same work on the same data in the same run (absolute times drift, ratios are
   rates and base limits for 1996-11..1997-12 are set as office overrides because resources/ has
   none before 1998-01) versus sqlite3 running the person's look-up and the GROUP BY queries that
   give the same figures (interleaved call by call). Target: median < 20 ms.
+* daily backups (`backups.daily`): the first (full), a quiet day's increment (a wage and 20 people
+  registered) and the increment after one more month's declaration, each timed between two copies
+  of the database file (`shutil.copyfile` after a WAL checkpoint, page cache to page cache, no
+  fsync: the fastest a copy can be here). Target for the daily increments: within 2x. Reported
+  with their sizes, the pages they hold and the time to check the three-file chain.
+* bytes per person-month: the database (all tables, indexes, the sync log) after the imports,
+  checkpointed, over people x months; extrapolated to 100,000 people x 360 months. Target <= 200.
 * peak RSS (getrusage) and database size. Temporary files are deleted at the end.
 
 --profile FILE writes cProfile stats of the ledger imports only (view with `python -m pstats`).
