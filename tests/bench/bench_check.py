@@ -45,6 +45,7 @@ from tests.bench.bench_ledger import (
     setup,
     write_declaration,
 )
+from tests.bench.office_keys import throwaway_keys
 
 
 def build(path: Path, people_count: int, months: int) -> None:
@@ -139,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
+    throwaway_keys(args.db.with_name(args.db.name + ".bench"))  # the office's keys, beside the file
     if not args.db.exists():
         t0 = time.perf_counter()
         build(args.db, args.people, args.months)

@@ -62,6 +62,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.workers import name_initials
 from desktop.core.store.models import Worker
+from tests.bench.office_keys import throwaway_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
@@ -457,8 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.people < 100:
         parser.error("--people must be at least 100")
     with tempfile.TemporaryDirectory(prefix="shebao-bench-", dir=args.tmpdir) as tmp:
-        os.environ["SHEBAO_KEY_DIR"] = str(Path(tmp) / "keys")  # the throwaway office's keys
-        os.environ["SHEBAO_KEY_PASSPHRASE"] = "bench-office-key-passphrase"
+        throwaway_keys(Path(tmp))
         result = run(args, Path(tmp))
     print(report(result))
     if args.out:

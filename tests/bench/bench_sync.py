@@ -50,6 +50,7 @@ from sqlalchemy import text
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import make_engine, migrate
 from tests.bench.bench_ledger import db_bytes, git_commit, make_people, peak_rss_mb, raw_connect
+from tests.bench.office_keys import throwaway_keys
 from tests.sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
 
 SEED = 20261123
@@ -262,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 1 <= args.months <= 12:
         parser.error("--months must be 1..12 (months of 2019, five schemes each)")
     with tempfile.TemporaryDirectory(prefix="shebao-bench-sync-", dir=args.tmpdir) as tmp:
+        throwaway_keys(Path(tmp))
         result = run(args, Path(tmp))
     print(report(result))
     if args.out:

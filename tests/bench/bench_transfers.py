@@ -66,6 +66,7 @@ from tests.bench.bench_ledger import (
     raw_connect,
     wage_text,
 )
+from tests.bench.office_keys import throwaway_keys
 
 TODAY = dt.date(2026, 11, 23)
 YEAR = 2026
@@ -365,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result: dict[str, Any] = {"commit": git_commit(), "python": platform.python_version(),
                               "sqlite": sqlite3.sqlite_version, "sqlalchemy": sqlalchemy.__version__}
     with tempfile.TemporaryDirectory(prefix="shebao-bench-", dir=args.tmpdir) as tmp:
+        throwaway_keys(Path(tmp))
         result["settle"] = bench_settle(Path(tmp), args.histories, rng)
         print(f"settle done: {result['settle']['ledger_median_ms']:.1f} ms", file=sys.stderr, flush=True)
         result["report"] = bench_report(Path(tmp), args.cases, rng)

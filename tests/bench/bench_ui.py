@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.bench.office_keys import throwaway_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
 
@@ -337,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(search_child(*args.child_search)))
         return 0
     with tempfile.TemporaryDirectory(prefix="shebao-bench-ui-", dir=args.tmpdir) as tmp:
+        throwaway_keys(Path(tmp))
         result = run(args, Path(tmp))
     print(report(result))
     if args.out:
