@@ -81,7 +81,11 @@ def child_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     path = [str(ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
     env.update({"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(path),
-                "XDG_CONFIG_HOME": str(tmp / "config")})
+                "XDG_CONFIG_HOME": str(tmp / "config"),
+                # byte-code cached as in an installed program (and as PySide6's own is), kept in
+                # the run's folder: a shell that forbids writing it would time compiling instead
+                "PYTHONPYCACHEPREFIX": str(tmp / "pycache")})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
