@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sync_support import EMP_NC, make_office
 from test_security_support import PASSWORD, fast_hashing, staffed, staffed_template
 
+from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, DatabaseDamaged, InvalidInput, NotAllowed, RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.store.health import check_sqlite
@@ -122,6 +123,20 @@ def test_the_plan_names_the_backup_the_files_since_and_exactly_what_is_lost(scen
     assert lost.people == ((P3, "孙七"), (P1, "张三")) and lost.people_count == 2
     assert plan.sent is not None and plan.sent.offices == ("BJ01",)
     assert dict(plan.sent.kinds) == {"contribution": SCHEMES_2026, "worker": 1}
+
+
+def test_the_plan_offers_an_increment_only_with_the_backup_it_is_built_on(scene: Scene) -> None:
+    assert fmt.read_header(scene.newest_backup)[0]["parent"]["file"] == scene.older_backup.name
+    damage_table(scene.a_path, "contribution")
+    led = _reopen(scene)
+    aside = scene.older_backup.with_name("elsewhere.bak")
+    scene.older_backup.rename(aside)  # the full backup the newest one is built on is gone
+    plan = led.recovery.plan()
+    assert plan.backup is None and plan.older == ()
+    aside.rename(scene.older_backup)
+    plan = led.recovery.plan()
+    assert plan.backup is not None and plan.backup.file == scene.newest_backup
+    assert [b.file for b in plan.older] == [scene.older_backup]
 
 
 def test_restore_and_reimport_bring_back_what_backup_and_files_hold(scene: Scene) -> None:

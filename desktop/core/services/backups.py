@@ -135,9 +135,8 @@ class BackupService:
                                                    parent[0], rest)
                 else:
                     header = fmt.encrypt_image(dump, target, key, meta, page_size, digests, rest)
-                pages_file = self._pages_file()
-                if chain:
-                    fmt.save_pages(pages_file, {"file": target.name, "folder": str(chain[0].resolve()),
+                if chain:  # what the next daily backup is built on (this one, whatever its kind)
+                    fmt.save_pages(self._pages_file(), {"file": target.name, "folder": str(chain[0].resolve()),
                                                 "office": office, "page_size": page_size,
                                                 "image_digest": header["image_digest"]}, digests)
             else:
@@ -169,12 +168,13 @@ class BackupService:
             return None
         try:
             header = fmt.authentic_header(folder / name, key)
-        except (ShebaoError, OSError):
+            page_size, depth = int(info.get("page_size", 0)), int(header.get("depth", 0))
+        except (ShebaoError, OSError, TypeError, ValueError):
             return None
         if fmt.kind_of(header) not in ("full", "increment") or header.get("office") != office \
                 or header.get("image_digest") != info.get("image_digest") \
-                or fmt.image_digest(int(info.get("page_size", 0)), digests) != header.get("image_digest") \
-                or int(header.get("depth", 0)) + 1 >= full_every:
+                or fmt.image_digest(page_size, digests) != header.get("image_digest") \
+                or depth + 1 >= full_every:
             return None
         return {**header, "file": name}, digests
 

@@ -269,7 +269,8 @@ class RecoveryService:
                             tuple(files), readable, lost, sent, sealed, int(state[0]) if state else None)
 
     def _backups(self, folders: Iterable[Path], office: str | None) -> list[BackupFound]:
-        """This office's backups (.sbk) in the folders, newest first (headers only; no key needed)."""
+        """This office's backups (.sbk) in the folders that can be restored (an increment with its chain),
+        newest first (headers only; no key needed)."""
         dialect = self._ledger.backups.dialect
         out: list[BackupFound] = []
         for folder in folders:
@@ -280,6 +281,8 @@ class RecoveryService:
             for path in files:
                 try:
                     header = fmt.read_header(path)[0]
+                    if fmt.kind_of(header) == "increment":
+                        fmt.chain_of(path)  # an increment without the backups it is built on cannot be restored
                 except ShebaoError:
                     continue
                 if header.get("dialect") != dialect or (office and header.get("office") != office):
