@@ -240,10 +240,8 @@ def json_value(value: Any) -> str:
 def line_maker(table: str, keys: list[str]) -> Callable[[Sequence[Any]], str]:
     """A function from a row's values (in `keys` order, as `row_snapshot` takes them) to its line:
     `row_line(row_snapshot(table, keys, values))`, the keys in sorted order, secrets as "***"."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    names = [json.dumps(keys[i]) + ":" for i in order]
-    secret = [(table, keys[i]) in REDACTED for i in order]
-    parts = list(zip(order, names, secret, strict=True))
+    parts = [(i, json.dumps(keys[i]) + ":", (table, keys[i]) in REDACTED)
+             for i in sorted(range(len(keys)), key=keys.__getitem__)]
 
     def line(values: Sequence[Any]) -> str:
         return "{" + ",".join([name + ('"***"' if hide and values[i] is not None else json_value(values[i]))
