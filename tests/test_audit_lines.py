@@ -15,16 +15,12 @@ from hypothesis import strategies as st
 from desktop.core import audit
 
 
-class Text(str):
-    """A str of another type: written by the general path, as json.dumps writes any str."""
-
-
 class Count(int):
     """An int of another type (as an IntEnum would be)."""
 
 
 VALUES = st.one_of(
-    st.text().map(Text), st.integers(-5, 5).map(Count),
+    st.integers(-5, 5).map(Count),
     st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.text(),
     st.text(alphabet=st.sampled_from('"\\/\n\t\x00\x1f\x7f\u2028é张三𠀀')),
     st.decimals(allow_nan=False, allow_infinity=False), st.decimals(places=2, allow_nan=False, allow_infinity=False),

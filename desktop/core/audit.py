@@ -219,8 +219,10 @@ _JSON_TEXT = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_a
 
 
 def json_value(value: Any) -> str:
-    """One stored value as `to_json` writes it inside a row's line (`row_line`), without building
-    the row's dict: the bulk proof's path, which must give the same text byte for byte."""
+    """One value, as the database driver returns it, as `to_json` writes it inside a row's line
+    (`row_line`), without building the row's dict: the bulk proof's path, which must give the same
+    text byte for byte. Text comes as `str` itself; any other type goes through json's defaults,
+    which escape non-ASCII text (the same for every type a row holds: numbers, dates, bytes)."""
     kind = type(value)
     if value is None:
         return "null"
@@ -234,7 +236,7 @@ def json_value(value: Any) -> str:
         return _JSON_TEXT(value.isoformat())
     if kind is dt.datetime:
         return _JSON_TEXT(value.isoformat(sep=" "))
-    return json.dumps(plain(value), ensure_ascii=False)
+    return json.dumps(plain(value))
 
 
 def line_maker(table: str, keys: list[str]) -> Callable[[Sequence[Any]], str]:
