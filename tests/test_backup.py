@@ -504,3 +504,11 @@ def test_a_damaged_database_is_not_backed_up_on_an_increment_day(staffed: Ledger
         assert sorted(p.name for p in folder.iterdir()) == [_day(1)] and pages.read_bytes() == kept
     finally:
         led.close()
+
+
+def test_daily_refuses_a_chain_length_below_one(staffed: Ledger, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        as_(staffed, "admin1").backups.daily(tmp_path / "daily", key_file=tmp_path / "k.key", full_every=0)
+    assert err.value.key == "backup.full_every"
+    assert err.value.message() == "完整备份间隔（份）：必须至少为1：每隔几份备份做一次完整备份"
+    assert not (tmp_path / "daily").exists()
