@@ -80,14 +80,22 @@ def test_the_command_line_needs_other_office(two_offices: tuple[Ledger, Path, Pa
     assert code == 0 and data["office"] == "OFF01" and data["kept"]
 
 
-def _restore_in_window(ledger: Ledger, file: Path, key: Path, qtbot: Any) -> tuple[MainWindow, RestoreDialog]:
+def _open_in_window(ledger: Ledger, file: Path, qtbot: Any) -> tuple[MainWindow, RestoreDialog]:
+    """The window on ledger, with the restore dialog for file once it has read the file (what the
+    backup is, or why it cannot be restored)."""
     win = MainWindow(ledger)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.office is not None)
     dialog = win.open_restore_file(str(file))
     assert isinstance(dialog, RestoreDialog)
-    qtbot.waitUntil(lambda: dialog.about is not None)
+    qtbot.waitUntil(lambda: dialog.about is not None or bool(dialog.error.text()))
+    return win, dialog
+
+
+def _restore_in_window(ledger: Ledger, file: Path, key: Path, qtbot: Any) -> tuple[MainWindow, RestoreDialog]:
+    win, dialog = _open_in_window(ledger, file, qtbot)
+    assert dialog.about is not None, dialog.error.text()
     dialog.key.setText(str(key))
     return win, dialog
 
@@ -138,7 +146,7 @@ def test_the_window_names_the_chain_of_an_increment_and_a_missing_link(staffed: 
         staffed.backups.daily(folder, key_file=key)
     names = [f"shebao-OFF01-2026-11-0{day}.sbk" for day in (1, 2, 3)]
     (folder / names[1]).rename(tmp_path / names[1])  # the middle one is not in the folder
-    win, dialog = _missing_link(staffed, folder / names[2], qtbot)
+    win, dialog = _open_in_window(staffed, folder / names[2], qtbot)
     assert dialog.error.text() == (f"文件：备份{names[2]}是增量备份，它所依据的备份{names[1]}不在同一文件夹中："
                                    "请把它放回后再恢复")
     assert dialog.about is None and not dialog.ok_button.isEnabled()
@@ -159,14 +167,3 @@ def test_the_window_names_the_chain_of_an_increment_and_a_missing_link(staffed: 
         assert s.execute(text("SELECT count(*) FROM average_wage WHERE year = 2029")).scalar() == 1
     win.close()
     win.runner.wait()
-
-
-def _missing_link(ledger: Ledger, file: Path, qtbot: Any) -> tuple[MainWindow, RestoreDialog]:
-    win = MainWindow(ledger)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.office is not None)
-    dialog = win.open_restore_file(str(file))
-    assert isinstance(dialog, RestoreDialog)
-    qtbot.waitUntil(lambda: bool(dialog.error.text()))
-    return win, dialog
