@@ -70,10 +70,12 @@ def damage_header(path: Path) -> None:
 
 
 def counts(path: Path, *tables: str) -> dict[str, tuple[int, int]]:
-    """(rows, highest id) of readable tables, through SQLite (to show that nothing was written)."""
+    """(rows, highest id) of readable tables, through SQLite (to show that nothing was written); the
+    change log has no row id: its highest sequence number."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {t: tuple(con.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM {t}").fetchone())
+        return {t: tuple(con.execute(f"SELECT count(*), coalesce(max({'seq' if t == 'sync_change' else 'rowid'}), 0) "
+                                     f"FROM {t}").fetchone())
                 for t in tables}
     finally:
         con.close()

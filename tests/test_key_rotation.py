@@ -456,6 +456,12 @@ def test_the_migration_fills_the_history_from_the_office_and_trusted_offices(two
     with sqlite3.connect(path) as db:  # as a database of the schema 0012: no key history (nor what later
         for table in ("office_key", "audit_seen_head", "audit_attested_head", "person_view"):  # migrations add)
             db.execute(f"DROP TABLE {table}")
+        db.execute("DROP TABLE sync_change")  # and the change log of then (empty: not what is checked)
+        db.execute("CREATE TABLE sync_change (id INTEGER NOT NULL PRIMARY KEY, origin VARCHAR(20) NOT NULL, "
+                   "seq BIGINT NOT NULL, lamport BIGINT NOT NULL, tbl VARCHAR(30) NOT NULL, key VARCHAR(200) "
+                   "NOT NULL, base VARCHAR(40), data TEXT NOT NULL, at VARCHAR(26) NOT NULL, "
+                   "CONSTRAINT uq_sync_change_origin_seq UNIQUE (origin, seq))")
+        db.execute("CREATE INDEX ix_sync_change_tbl_key ON sync_change (tbl, key)")
         db.execute("UPDATE alembic_version SET version_num = '0012'")
     old = Ledger.open(path, clock=lambda: TODAY)
     try:

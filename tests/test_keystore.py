@@ -18,6 +18,7 @@ from conftest import EMPLOYER, KEY_PASSPHRASE, TODAY
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from schema_support import newest_change_log
 from sqlalchemy import select
 
 from desktop import cli
@@ -280,7 +281,7 @@ def old_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Ed25519Pr
     engine = make_engine(f"sqlite:///{path}")
     command.upgrade(_alembic_config(engine), "0012")
     signing, encryption = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
-    with monkeypatch.context() as mp:
+    with monkeypatch.context() as mp, newest_change_log(engine):
         mp.setattr(audit, "REDACTED", OLD_REDACTED)
         led = Ledger(engine, clock=lambda: TODAY)
         with led.write() as s:

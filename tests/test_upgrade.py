@@ -1,10 +1,11 @@
-"""An office made by the previous release keeps everything when this version opens it: every
+"""An office made by an earlier release keeps everything when this version opens it: every
 person's record and account, the audit chain, every document's verification code, the accounts
-and the sync peer; and the previous release then refuses the upgraded database (no downgrade).
+and the sync peer; and that release then refuses the upgraded database (no downgrade).
 
-The previous release is the newest in packaging/releases.toml, taken from this repository's history
-(`git archive` of its commit) and run as that release was installed: from its own source tree.
-Each program runs in a process of its own, from a folder outside both trees.
+Every release in packaging/releases.toml is tried (so both the latest migrations alone and the
+whole chain run on a real office), each taken from this repository's
+history (`git archive` of its commit) and run as that release was installed: from its own source
+tree. Each program runs in a process of its own, from a folder outside both trees.
 """
 
 from __future__ import annotations
@@ -32,16 +33,25 @@ PEOPLE = ("510107198511113215", "360102199003071543")
 EMP_B = EMPLOYER_2
 
 
-def previous_release() -> dict[str, str]:
-    """The newest release named in packaging/releases.toml."""
-    releases = tomllib.loads((ROOT / "packaging/releases.toml").read_text(encoding="utf-8"))["release"]
-    return dict(releases[-1])
+def releases() -> list[dict[str, str]]:
+    """The releases named in packaging/releases.toml, oldest first."""
+    return [dict(r) for r in tomllib.loads((ROOT / "packaging/releases.toml").read_text(encoding="utf-8"))["release"]]
+
+
+def keys_in_database(release: dict[str, str]) -> bool:
+    """Whether the release kept the office's private keys in the database (before schema 0013)."""
+    return release["schema"] < "0013"
+
+
+@pytest.fixture(scope="module", params=releases(), ids=lambda r: r["version"])
+def release(request: pytest.FixtureRequest) -> dict[str, str]:
+    """One earlier release."""
+    return dict(request.param)
 
 
 @pytest.fixture(scope="module")
-def old_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The previous release's source tree, from git history."""
-    release = previous_release()
+def old_tree(release: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release's source tree, from git history."""
     folder = tmp_path_factory.mktemp(f"release-{release['version']}")
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", release["commit"]],
                              capture_output=True, timeout=120, check=False)
@@ -73,13 +83,16 @@ class Program:
 
 
 @pytest.fixture(scope="module")
-def upgraded(old_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Two offices made by the previous release, what it said of them, then opened by this one."""
+def upgraded(release: dict[str, str], old_tree: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Two offices made by the release, what it said of them, then opened by this one."""
     work = tmp_path_factory.mktemp("offices")
     # this version keeps the offices' keys in a key store (its passphrase in the environment, as a
-    # nightly script would have it): they move out of the database when it is first opened
-    old, new = Program(old_tree, work), Program(ROOT, work, {"SHEBAO_KEY_DIR": str(work / "keys"),
-                                                             "SHEBAO_KEY_PASSPHRASE": "upgrade passphrase 2026"})
+    # nightly script would have it): keys an older release kept in the database move out when it is
+    # first opened; a release that kept them in a store too is given the same store
+    store = {"SHEBAO_KEY_DIR": str(work / "keys"), "SHEBAO_KEY_PASSPHRASE": "upgrade passphrase 2026"}
+    old = Program(old_tree, work, None if keys_in_database(release) else store)
+    new = Program(ROOT, work, store)
     a, b = work / "NC01.db", work / "JDZ01.db"
     for db, code, name, region, emp in ((a, "NC01", "南昌市社保局", "360100", EMPLOYER),
                                         (b, "JDZ01", "景德镇市社保局", "360200", EMP_B)):
@@ -121,8 +134,9 @@ def upgraded(old_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     assert before["audit"]["valid"] is True and before["audit"]["entries"] > 20
     with sqlite3.connect(a) as conn:
         (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert revision == previous_release()["schema"]
-    yield {"old": old, "new": new, "a": a, "b": b, "work": work, "before": before, "documents": documents}
+    assert revision == release["schema"]
+    yield {"old": old, "new": new, "a": a, "b": b, "work": work, "before": before, "documents": documents,
+           "release": release}
 
 
 def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: dict[str, Any]) -> None:
@@ -130,10 +144,12 @@ def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: 
     audit = new.run(a, "audit", "verify")  # the first open migrates, after a copy of the file
     assert audit["valid"] is True and audit["entries"] >= before["audit"]["entries"]
     copies = sorted(p.name for p in a.parent.glob("NC01.db.before-*.bak"))
-    assert len(copies) == 1 and copies[0].startswith(f"NC01.db.before-{previous_release()['schema']}-")
+    release = upgraded["release"]
+    assert len(copies) == 1 and copies[0].startswith(f"NC01.db.before-{release['schema']}-")
     with sqlite3.connect(a) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_REVISION,)
-        assert [v for (v,) in conn.execute("SELECT version FROM program_release")] == [__version__]
+        noted = [v for (v,) in conn.execute("SELECT version FROM program_release")]  # from 0.2.0 on
+        assert noted == ([__version__] if release["schema"] < "0011" else [release["version"], __version__])
     for person in PEOPLE:
         assert new.run(a, "account", person) == before["accounts"][person]
         assert new.run(a, "worker", "show", person) == before["workers"][person]
@@ -161,21 +177,26 @@ def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: 
     assert applied is not None
     assert new.run(a, "audit", "verify")["valid"] is True
     assert new.run(upgraded["b"], "audit", "verify")["valid"] is True
-    for db in (a, upgraded["b"]):  # the keys moved out of the database on the first open
+    moved = keys_in_database(upgraded["release"])
+    for db in (a, upgraded["b"]):  # the keys are out of the database (moved out on the first open)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT private_key, enc_private_key FROM office").fetchone() == (None, None)
         status = new.run(db, "office", "keys", "status", user="admin")["key_store"]
         assert status["in_database"] is False and status["unlocked"] is True
-        # the exposed keys were replaced at once: the store keeps both pairs (files on their way to the
-        # old encryption key still open), and the old signing key is revoked from the next day
+        # moved keys were exposed, so replaced at once: the store keeps both pairs (files on their way
+        # to the old encryption key still open), and the old signing key is revoked from the next day;
+        # keys a release kept in the store stay as they were
         history = new.run(db, "office", "keys", "history", user="admin")["keys"]
         assert {k["key_id"] for k in status["stored"]} == {k["key_id"] for k in history}
-        assert len(history) == 4
+        assert len(history) == (4 if moved else 2)
         current = {k["purpose"]: k["key_id"] for k in history if k["current"]}
         assert current == {"sign": status["signing_key"], "encrypt": status["encryption_key"]}
         old_sign = [k for k in history if k["purpose"] == "sign" and not k["current"]]
-        assert len(old_sign) == 1 and old_sign[0]["revoked_at"] is not None
-        assert old_sign[0]["revoked_at"].endswith(" 00:00:00")
+        if moved:
+            assert len(old_sign) == 1 and old_sign[0]["revoked_at"] is not None
+            assert old_sign[0]["revoked_at"].endswith(" 00:00:00")
+        else:
+            assert old_sign == [] and all(k["revoked_at"] is None for k in history)
 
 
 def test_the_previous_release_refuses_the_upgraded_database(upgraded: dict[str, Any]) -> None:
@@ -197,4 +218,5 @@ def test_an_older_version_with_the_same_schema_is_refused_too(upgraded: dict[str
     assert "99.0.0" in refused["error"]["message"] and __version__ in refused["error"]["message"]
     with sqlite3.connect(copy) as conn:  # nothing was written by the refused program
         noted = sorted(v for (v,) in conn.execute("SELECT version FROM program_release"))
-        assert noted == sorted([__version__, "99.0.0"])
+        made_by = [upgraded["release"]["version"]] if upgraded["release"]["schema"] >= "0011" else []
+        assert noted == sorted([*made_by, __version__, "99.0.0"])

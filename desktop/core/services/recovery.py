@@ -37,14 +37,15 @@ from desktop.core.store.health import Health
 from desktop.core.store.models import (
     AuditEntry,
     Office,
-    SyncChange,
     SyncFile,
     SyncState,
     UserAccount,
     Worker,
 )
+from desktop.core.sync import capture
 from desktop.core.sync.container import MAGIC as SYNC_MAGIC
 from desktop.core.sync.rows import parse_data
+from desktop.core.sync.stored import DamagedChange
 from desktop.core.sync.tables import SYNCED, TABLES
 
 if TYPE_CHECKING:
@@ -231,6 +232,8 @@ class RecoveryService:
                 return what(s), ""
         except DatabaseDamaged as err:
             return None, str(err.params.get("problem", ""))
+        except DamagedChange as err:  # a change log row whose bytes do not read back
+            return None, str(err)
 
     def _require_admin(self) -> None:
         """Administrators only, as far as the accounts can be read."""
@@ -384,14 +387,9 @@ class RecoveryService:
         partly = ""
 
         def own_changes(s: Any) -> list[tuple[int, str, str, str, str]]:
-            q = select(SyncChange.seq, SyncChange.tbl, SyncChange.key, SyncChange.data, SyncChange.at) \
-                .where(SyncChange.origin == (own or ""))
-            if backup.own_seq is not None:
-                q = q.where(SyncChange.seq > backup.own_seq)
-            else:  # an older backup: by time
-                q = q.where(SyncChange.at >= backup.created_at.isoformat(sep=" "))
-            return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
-                    for r in s.execute(q.order_by(SyncChange.seq))]
+            since = backup.created_at if backup.own_seq is None else None  # an older backup: by time
+            return [(int(seq), str(tbl), str(key), str(data), str(at)) for seq, _lamport, tbl, key, _base, data, at
+                    in capture.own_changes(s, own or "", backup.own_seq, since)]
 
         changes, problem = self._read(own_changes)
         if changes is None or sealed is None:

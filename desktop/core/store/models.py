@@ -14,7 +14,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -451,19 +453,24 @@ class SyncState(Base):
 
 
 class SyncChange(Base):
-    """One change of one record, made here or at another office: the record's state after it."""
+    """One change of one record, made here or at another office: the record's state after it.
+
+    Kept small (see `desktop.core.sync.stored`): the table as a number, the key only when the data
+    does not name it, the data deflated, the time as a number; found by a digest of table and key.
+    """
 
     __tablename__ = "sync_change"
-    __table_args__ = (UniqueConstraint("origin", "seq"), Index("ix_sync_change_tbl_key", "tbl", "key"))
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    origin: Mapped[str] = mapped_column(String(20))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_sync_change_khash", "khash"), {"sqlite_with_rowid": False})
+    origin: Mapped[str] = mapped_column(String(20), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     lamport: Mapped[int] = mapped_column(BigInteger)
-    tbl: Mapped[str] = mapped_column(String(30))
-    key: Mapped[str] = mapped_column(String(200))
+    tbl: Mapped[int] = mapped_column(SmallInteger)  # stored.TABLE_CODES
+    khash: Mapped[int] = mapped_column(BigInteger)  # stored.key_hash(table, key)
+    key: Mapped[str | None] = mapped_column(String(200))  # only when the data does not name it
     base: Mapped[str | None] = mapped_column(String(40))  # "origin:seq" of the version it replaced
-    data: Mapped[str] = mapped_column(Text)
-    at: Mapped[str] = mapped_column(String(26))
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # stored.pack_data
+    at_us: Mapped[int | None] = mapped_column(BigInteger)  # microseconds since 1970, or
+    at: Mapped[str | None] = mapped_column(String(40))  # the time's text when no number gives it back
 
 
 class SyncSegment(Base):

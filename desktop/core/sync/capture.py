@@ -11,8 +11,9 @@ inserted into `sync_change`.
 Changes applied from another office's file are not captured again: they keep their origin.
 
 The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
-`lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `store_applied` and
-`capture_baseline`.
+`lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `versions`, `store_applied`,
+`own_changes` and `capture_baseline`. How a change is kept (small, and given back exactly as it
+travels) is `desktop.core.sync.stored`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
 from desktop.core.sync.rows import date_value, insert_many, select_rows
+from desktop.core.sync.stored import (
+    STORED_COLUMNS,
+    TABLE_CODES,
+    at_number,
+    key_hash,
+    key_of,
+    stored_row,
+    table_of,
+    travelling,
+    unpack_data,
+)
 from desktop.core.sync.tables import (
     SYNCED,
     TABLES,
@@ -42,8 +54,10 @@ if TYPE_CHECKING:
 
 _CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
 _STATE: Table = SyncState.__table__  # type: ignore[assignment]
-CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")  # a sync_change row
-_TRAVEL_FIELDS = "seq, lamport, tbl, key, base, data, at"  # a change as it travels (container.Change)
+# A change as it travels with its origin (what `store_applied` takes); stored as stored.STORED_COLUMNS.
+CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
+_STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at"  # what stored.travelling reads
+_LOOKUP = 500  # keys looked up in one statement
 
 # What capture keeps in `session.info` for the transaction (dropped when it ends); only this module
 # reads or writes these keys:
@@ -179,11 +193,35 @@ def office_code(ledger: Ledger, session: Session) -> str:
 
 def current_version(session: Session, table: str, key: str) -> tuple[int, str, int] | None:
     """The winning change of a record so far: (lamport, origin, seq), or None."""
-    row = session.connection().execute(
-        select(_CHANGE.c.lamport, _CHANGE.c.origin, _CHANGE.c.seq)
-        .where(_CHANGE.c.tbl == table, _CHANGE.c.key == key)
-        .order_by(_CHANGE.c.lamport.desc(), _CHANGE.c.origin.desc()).limit(1)).first()
-    return (int(row[0]), str(row[1]), int(row[2])) if row else None
+    return versions(session, table, [key]).get(key)
+
+
+def versions(session: Session, table: str, keys: Sequence[str]) -> dict[str, tuple[int, str, int]]:
+    """The winning change of each of many records of a table so far, by key: (lamport, origin, seq).
+
+    Found by the digest of table and key; a stored change whose digest matches but whose key is
+    another (two keys may share a digest) is not counted.
+    """
+    conn = session.connection()
+    code = TABLE_CODES[table]
+    wanted = {key_hash(table, k): k for k in set(keys)}
+    hashes = sorted(wanted)
+    out: dict[str, tuple[int, str, int]] = {}
+    if len(wanted) < len(set(keys)):  # two wanted keys share a digest: look each up alone
+        for k in set(keys) - set(wanted.values()):
+            out.update(versions(session, table, [k]))
+    for i in range(0, len(hashes), _LOOKUP):
+        chunk = hashes[i:i + _LOOKUP]
+        found = select_rows(conn, "SELECT khash, tbl, key, data, lamport, origin, seq FROM sync_change "
+                            f"WHERE khash IN ({', '.join('?' * len(chunk))})", chunk)
+        for khash, tbl, key, blob, lamport, origin, seq in found:
+            k = wanted[int(khash)]
+            if int(tbl) != code or (key if key is not None else key_of(table, None, unpack_data(blob))) != k:
+                continue
+            v = (int(lamport), str(origin), int(seq))
+            if k not in out or (v[0], v[1]) > out[k][:2]:
+                out[k] = v
+    return out
 
 
 def lock_state(session: Session) -> tuple[int, int, int]:
@@ -214,8 +252,8 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
         text = data if isinstance(data, str) else encode_data(TABLES[table], data)
-        rows.append((origin, seq, lamport, table, key, base, text, at))
-    insert_many(session, "sync_change", CHANGE_COLUMNS, rows)
+        rows.append(stored_row(origin, seq, lamport, table, key, base, text, at))
+    insert_many(session, "sync_change", STORED_COLUMNS, rows)
     conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
 
 
@@ -245,23 +283,46 @@ def changes(session: Session, origin: str, after: int, last: int | None = None) 
     """The stored changes of an origin after seq `after` (up to `last`), in order, as they travel
     (container.Change: seq, lamport, tbl, key, base, data, at)."""
     if last is None:
-        return select_rows(session.connection(), f"SELECT {_TRAVEL_FIELDS} FROM sync_change "
+        rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
                            "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, after))
-    return select_rows(session.connection(), f"SELECT {_TRAVEL_FIELDS} FROM sync_change "
-                       "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, after + 1, last))
+    else:
+        rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
+                           "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, after + 1, last))
+    return list(map(travelling, rows))
+
+
+def every_change(session: Session) -> list[tuple[Any, ...]]:
+    """Every stored change of every origin as it travels, with its origin first (CHANGE_COLUMNS),
+    by origin and seq (what a check or a comparison of two offices' logs reads)."""
+    rows = select_rows(session.connection(), f"SELECT origin, {_STORED_TRAVEL} FROM sync_change ORDER BY origin, seq")
+    return [(str(r[0]), *travelling(r[1:])) for r in rows]
+
+
+def own_changes(session: Session, origin: str, after_seq: int | None = None,
+                since: dt.datetime | None = None) -> list[tuple[Any, ...]]:
+    """An origin's changes after a seq, or else made at or after a time, in order, as they travel
+    (what a restore from an older backup would lose)."""
+    if after_seq is not None:
+        return changes(session, origin, after_seq)
+    moment = (since or dt.datetime.min).replace(tzinfo=None)
+    number = at_number(moment.isoformat(sep=" ", timespec="microseconds")) or 0
+    rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
+                       "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
+                       (origin, number, moment.isoformat(sep=" ")))
+    return list(map(travelling, rows))
 
 
 def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | None, str] | None:
     """A stored change's (table, base version, data text), or None when it is not stored here."""
     row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data)
                           .where(_CHANGE.c.origin == origin, _CHANGE.c.seq == seq)).first()
-    return (str(row[0]), row[1], str(row[2])) if row else None
+    return (table_of(row[0]), row[1], unpack_data(row[2])) if row else None
 
 
 def store_applied(session: Session, rows: Sequence[Sequence[Any]]) -> None:
     """Store changes applied from other offices' files (rows in CHANGE_COLUMNS order, with their own
     origin and sequence) and move this office's Lamport time up to the latest of them."""
-    insert_many(session, "sync_change", CHANGE_COLUMNS, rows)
+    insert_many(session, "sync_change", STORED_COLUMNS, [stored_row(*r) for r in rows])
     top = max((int(r[2]) for r in rows), default=0)
     lamport, _own, _sealed = lock_state(session)
     if top > lamport:

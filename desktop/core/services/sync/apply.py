@@ -55,7 +55,7 @@ from desktop.core.store.models import (
 )
 from desktop.core.sync import capture, container
 from desktop.core.sync.container import Segment
-from desktop.core.sync.rows import BulkRows, insert_many, parse_data, select_rows
+from desktop.core.sync.rows import BulkRows, insert_many, parse_data
 from desktop.core.sync.tables import (
     TABLES,
     Keys,
@@ -92,7 +92,7 @@ class _Incoming:
         return f"{self.origin}:{self.seq}"
 
     def row(self) -> tuple[Any, ...]:
-        """The change as a sync_change row (columns capture.CHANGE_COLUMNS)."""
+        """The change with its origin, as `capture.store_applied` takes it (capture.CHANGE_COLUMNS)."""
         return (self.origin, self.seq, self.lamport, self.tbl, self.key, self.base, self.data, self.at)
 
 
@@ -498,35 +498,12 @@ class Importer:
         pending.clear()
 
     def _versions(self, s: Session, incoming: list[_Incoming]) -> dict[tuple[str, str], tuple[int, str, int]]:
-        """The winning version of every record the changes touch, as stored here.
-
-        When this office holds few changes of a table beside the many arriving (a new office, a
-        big first file), one pass over the table's changes is cheaper than looking up each key.
-        """
-        conn = s.connection()
-        out: dict[tuple[str, str], tuple[int, str, int]] = {}
-        by_table: dict[str, set[str]] = {}
+        """The winning version of every record the changes touch, as stored here."""
+        by_table: dict[str, list[str]] = {}
         for c in incoming:
-            by_table.setdefault(c.tbl, set()).add(c.key)
-        for tbl, wanted in by_table.items():
-            (stored,), = select_rows(conn, "SELECT count(*) FROM sync_change WHERE tbl = ?", (tbl,))
-            if not stored:
-                continue
-            if stored <= 4 * len(wanted):
-                found = [r for r in select_rows(
-                    conn, "SELECT key, lamport, origin, seq FROM sync_change WHERE tbl = ?", (tbl,))
-                    if r[0] in wanted]
-            else:
-                ordered, found = sorted(wanted), []
-                for i in range(0, len(ordered), 500):
-                    chunk = ordered[i:i + 500]
-                    found += select_rows(conn, "SELECT key, lamport, origin, seq FROM sync_change "
-                                         f"WHERE tbl = ? AND key IN ({', '.join('?' * len(chunk))})", (tbl, *chunk))
-            for key, lam, origin, seq in found:
-                v = (int(lam), str(origin), int(seq))
-                if (tbl, key) not in out or (v[0], v[1]) > out[(tbl, key)][:2]:
-                    out[(tbl, key)] = v
-        return out
+            by_table.setdefault(c.tbl, []).append(c.key)
+        return {(tbl, key): v for tbl, keys in by_table.items()
+                for key, v in capture.versions(s, tbl, keys).items()}
 
     def _related(self, s: Session, by_id: dict[str, _Incoming], c: _Incoming, cur: tuple[int, str, int]) -> bool:
         """Whether one of the two versions had seen the other (so they do not conflict)."""

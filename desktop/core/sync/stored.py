@@ -1,0 +1,164 @@
+"""How a change is kept in `sync_change`: small, and given back exactly as it travels.
+
+A change travels as (origin, seq, lamport, tbl, key, base, data, at), all text but the numbers
+(see `container.Change`); the signed segments that carry it are relayed unchanged, so whatever is
+kept must give the same text back, byte for byte. The change log holds every change of every record
+for the office's whole life, four for each person and month, so each stored byte counts:
+
+- tbl is a small number (`TABLE_CODES`, append-only);
+- key is left empty when it is the record key of the data (always, for changes made here): the
+  data names the record. A key that differs is kept as it came;
+- data is raw deflate with a preset dictionary of the values every office writes (scheme names,
+  kinds, statuses), after a one-byte codec tag: 0 plain UTF-8, 1 deflate with dictionary 1. A codec's
+  dictionary never changes once released; a better one is a new tag. Data that deflate does not
+  make smaller is kept plain;
+- at is microseconds since 1970 when its text is exactly what that number formats to (always, for
+  changes made here), else the text itself;
+- khash, a 64-bit digest of table and key, is what the record's versions are looked up by (a short
+  index in place of one repeating the key's text). Two keys may share a digest: every lookup
+  compares the keys themselves.
+
+Nothing here touches a database: `capture` stores and reads the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.core.sync.tables import TABLES, decode_data, record_key
+
+# A synced table's number in the change log: only ever appended to.
+TABLE_CODES: dict[str, int] = {
+    "employer": 1, "worker": 2, "contribution": 3, "resident_contribution": 4, "transfer_case": 5,
+    "opening_entry": 6, "back_payment_document": 7, "carried_period": 8, "unemployment_claim": 9,
+    "temporary_account": 10, "scheme_switch": 11, "pension_determination": 12,
+}
+TABLE_NAMES: dict[int, str] = {code: name for name, code in TABLE_CODES.items()}
+
+# Codec 1's preset dictionary: values every office's change data repeats, the most frequent last
+# (deflate reaches the end of its window for the fewest bits). Never edit: stored data needs it.
+_DICT_1 = (
+    b'null,null,null,"CHN",null,"F","M","rural","urban",":00.000000","2026-01-01 00:00:00.",'
+    b'"transfer","pending","settled","received","data","paper",true,false,'
+    b'"arrears","exempt","flexible","lump_sum","maternity","unemployment","injury",0,0,'
+    b'"back_payment","paid","202","medical","pension",,"regular","paid","202'
+)
+PLAIN, DEFLATE_1 = 0, 1
+_EPOCH = dt.datetime(1970, 1, 1)
+_US = dt.timedelta(microseconds=1)
+# The columns of a stored change, in the order `stored_row` gives them.
+STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "data", "at_us", "at")
+
+
+class DamagedChange(ValueError):
+    """A stored change that cannot be read back (an unknown codec, table or damaged bytes)."""
+
+
+def key_hash(table: str, key: str) -> int:
+    """The 64-bit digest (a signed integer, as databases keep them) a record's versions are found by."""
+    digest = hashlib.blake2b(f"{table}\x1f{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def pack_data(text: str) -> bytes:
+    """Change data text as stored: a codec tag, then the deflated or plain UTF-8 text."""
+    raw = text.encode()
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 1, zlib.Z_DEFAULT_STRATEGY, _DICT_1)
+    packed = packer.compress(raw) + packer.flush()
+    if len(packed) < len(raw):
+        return bytes((DEFLATE_1,)) + packed
+    return bytes((PLAIN,)) + raw
+
+
+def unpack_data(blob: bytes | memoryview) -> str:
+    """The exact text `pack_data` was given."""
+    blob = bytes(blob)
+    try:
+        if blob[:1] == bytes((PLAIN,)):
+            return blob[1:].decode()
+        if blob[:1] == bytes((DEFLATE_1,)):
+            unpacker = zlib.decompressobj(-15, _DICT_1)
+            raw = unpacker.decompress(blob[1:]) + unpacker.flush()
+            if not unpacker.eof or unpacker.unused_data:
+                raise DamagedChange("change data: truncated or trailing bytes")
+            return raw.decode()
+    except (zlib.error, UnicodeDecodeError) as exc:
+        raise DamagedChange(f"change data: {exc}") from None
+    raise DamagedChange(f"change data: unknown codec {blob[:1].hex() or 'none'}")
+
+
+def at_number(text: str) -> int | None:
+    """A change's time as microseconds since 1970, when that number gives the same text back."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is not None:
+        return None
+    number = (moment - _EPOCH) // _US
+    return number if at_text(number) == text else None
+
+
+def at_text(number: int) -> str:
+    """The text of a change's time kept as a number."""
+    return (_EPOCH + number * _US).isoformat(sep=" ", timespec="microseconds")
+
+
+def derived_key(table: str, data: str) -> str | None:
+    """The record key the data names (None when the data is not a known table's record data)."""
+    spec = TABLES.get(table)
+    if spec is None:
+        return None
+    try:
+        return record_key(spec, decode_data(spec, json.loads(data)))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def stored_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,
+               at: str, key_known: bool = False) -> tuple[Any, ...]:
+    """A change as a row of `sync_change` (columns `STORED_COLUMNS`).
+
+    key_known: the caller made the key from this very data (a change captured here), so it is not
+    worked out again.
+    """
+    code = TABLE_CODES.get(table)
+    if code is None:
+        raise DamagedChange(f"change of an unknown table {table!r}")
+    same = key_known or derived_key(table, data) == key
+    number = at_number(at)
+    return (origin, seq, lamport, code, key_hash(table, key), None if same else key, base, pack_data(data),
+            number, None if number is not None else at)
+
+
+def table_of(code: int) -> str:
+    """The table a stored change's number stands for."""
+    name = TABLE_NAMES.get(int(code))
+    if name is None:
+        raise DamagedChange(f"change of an unknown table number {code}")
+    return name
+
+
+def key_of(table: str, key: str | None, data: str) -> str:
+    """A stored change's key: kept, or the record key of its data."""
+    if key is not None:
+        return key
+    derived = derived_key(table, data)
+    if derived is None:
+        raise DamagedChange(f"{table} change without a key and with data that names no record")
+    return derived
+
+
+def travelling(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A stored change (seq, lamport, tbl, key, base, data, at_us, at) as it travels:
+    (seq, lamport, tbl, key, base, data, at)."""
+    seq, lamport, code, key, base, blob, at_us, at = row
+    table = table_of(code)
+    data = unpack_data(blob)
+    return (int(seq), int(lamport), table, key_of(table, key, data), base, data,
+            at_text(int(at_us)) if at_us is not None else str(at))
