@@ -204,6 +204,25 @@ def test_a_records_versions_are_found_by_key_and_a_shared_digest_takes_nothing(t
     assert a.workers.get(ID_1).name == "张三"
 
 
+def test_every_stored_change_is_found_under_the_key_it_travels_with(two: Any, tmp_path: Path) -> None:
+    """Changes made here keep no key (their data names the record) and their digest is taken from the
+    key capture made: so the two must agree, for records saved one by one, a declaration's rows
+    INSERTed in bulk and changes applied from another office."""
+    a, b = two
+    history(a, b, tmp_path)
+    declaration = tmp_path / "declaration.csv"
+    declaration.write_text("employer_uscc,id_number,name,month,wage\n"
+                           + "".join(f"{employer_of(a)},{ID_2},李四光,2025-{m:02d},6543.21\n" for m in range(3, 13)),
+                           encoding="utf-8")
+    assert a.contributions.import_file(declaration).lines == 10 * 4
+    with a.read() as s:
+        log = capture.every_change(s)
+        stored = s.execute(text("SELECT origin, seq, khash, key FROM sync_change ORDER BY origin, seq")).all()
+    assert len(log) == len(stored) > 60 and sum(1 for r in log if r[3] == "contribution" and r[0] == "NC01") == 56
+    for (origin, seq, _l, tbl, key, _b, _d, _at), (o, q, khash, kept) in zip(log, stored, strict=True):
+        assert (origin, seq) == (o, q) and khash == key_hash(tbl, key) and kept is None
+
+
 def old_log(led: Ledger) -> list[tuple[Any, ...]]:
     """The change log of schema 0016, as its columns hold it."""
     with led.engine.connect() as conn:

@@ -34,6 +34,7 @@ from desktop.core.sync.stored import (
     at_number,
     key_hash,
     key_of,
+    own_row,
     stored_row,
     table_of,
     travelling,
@@ -243,6 +244,7 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
     lamport, seq, _sealed = lock_state(session)
     lamport += 1
     at = ledger.now().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    at_us = at_number(at)
     conn = session.connection()
     rows: list[tuple[Any, ...]] = []
     for (table, key), (data, known_before) in sorted(queue.items(), key=lambda kv: TABLES[kv[0][0]].rank):
@@ -252,7 +254,8 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
         text = data if isinstance(data, str) else encode_data(TABLES[table], data)
-        rows.append(stored_row(origin, seq, lamport, table, key, base, text, at))
+        rows.append(own_row(origin, seq, lamport, table, key, base, text, at_us) if at_us is not None
+                    else stored_row(origin, seq, lamport, table, key, base, text, at))
     insert_many(session, "sync_change", STORED_COLUMNS, rows)
     conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
 

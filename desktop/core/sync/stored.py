@@ -121,19 +121,23 @@ def derived_key(table: str, data: str) -> str | None:
 
 
 def stored_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,
-               at: str, key_known: bool = False) -> tuple[Any, ...]:
-    """A change as a row of `sync_change` (columns `STORED_COLUMNS`).
-
-    key_known: the caller made the key from this very data (a change captured here), so it is not
-    worked out again.
-    """
+               at: str) -> tuple[Any, ...]:
+    """A change as a row of `sync_change` (columns `STORED_COLUMNS`)."""
     code = TABLE_CODES.get(table)
     if code is None:
         raise DamagedChange(f"change of an unknown table {table!r}")
-    same = key_known or derived_key(table, data) == key
+    same = derived_key(table, data) == key
     number = at_number(at)
     return (origin, seq, lamport, code, key_hash(table, key), None if same else key, base, pack_data(data),
             number, None if number is not None else at)
+
+
+def own_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,
+            at_us: int) -> tuple[Any, ...]:
+    """A change made here as a row of `sync_change`: its key is the record key of this very data
+    (capture makes both from one record) and its time is `at_number` of the transaction's time, so
+    neither is worked out again for each of a declaration's many rows."""
+    return (origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), None, base, pack_data(data), at_us, None)
 
 
 def table_of(code: int) -> str:
