@@ -36,7 +36,7 @@ from desktop.core.sync.stored import (
     travelling,
     unpack_data,
 )
-from desktop.core.sync.tables import TABLES
+from desktop.core.sync.tables import TABLES, decode_data, record_key
 
 ID_1, ID_2, ID_3 = "510107198511113215", "360102199003071543", "110105199003071239"
 CONTRIB = ('["510107198511113215","91360100MA35F7Q10X","360100",202511,"pension",500000,500000,'
@@ -114,6 +114,22 @@ def test_any_change_reads_back_as_it_came(table: str, key: str, base: str | None
                                           seq: int, lamport: int) -> None:
     change = ("XX01", seq, lamport, table, key, base, data, at)
     assert back(stored_row(*change)) == change
+
+
+_VALUE = st.one_of(st.none(), st.integers(), st.text(max_size=8), st.booleans())
+
+
+@settings(max_examples=examples(300))
+@given(st.sampled_from(sorted(TABLE_CODES)), st.data())
+def test_the_key_read_from_data_is_the_record_key_of_its_fields(table: str, data: st.DataObject) -> None:
+    spec = TABLES[table]
+    values = data.draw(st.lists(_VALUE, max_size=len(spec.fields) + 1))
+    text_ = json.dumps(values, ensure_ascii=False)
+    try:
+        expected: str | None = record_key(spec, decode_data(spec, values))
+    except (KeyError, TypeError, ValueError):
+        expected = None
+    assert derived_key(table, text_) == expected
 
 
 @pytest.mark.parametrize(("blob", "why"), [

@@ -322,10 +322,17 @@ def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | N
     return (table_of(row[0]), row[1], unpack_data(row[2])) if row else None
 
 
-def store_applied(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+def store_applied(session: Session, rows: Sequence[Sequence[Any]],
+                  named: Sequence[bool | None] | None = None) -> None:
     """Store changes applied from other offices' files (rows in CHANGE_COLUMNS order, with their own
-    origin and sequence) and move this office's Lamport time up to the latest of them."""
-    insert_many(session, "sync_change", STORED_COLUMNS, [stored_row(*r) for r in rows])
+    origin and sequence) and move this office's Lamport time up to the latest of them.
+
+    named: for each row, whether its key is the record key of its data, where the caller knows.
+    """
+    flags = named if named is not None else [None] * len(rows)
+    insert_many(session, "sync_change", STORED_COLUMNS,
+                [stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n)
+                 for r, n in zip(rows, flags, strict=True)])
     top = max((int(r[2]) for r in rows), default=0)
     lamport, _own, _sealed = lock_state(session)
     if top > lamport:

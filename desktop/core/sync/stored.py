@@ -24,6 +24,7 @@ Nothing here touches a database: `capture` stores and reads the rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import zlib
@@ -92,6 +93,7 @@ def unpack_data(blob: bytes | memoryview) -> str:
     raise DamagedChange(f"change data: unknown codec {blob[:1].hex() or 'none'}")
 
 
+@functools.lru_cache(maxsize=4096)  # the changes of one transaction share their time
 def at_number(text: str) -> int | None:
     """A change's time as microseconds since 1970, when that number gives the same text back."""
     try:
@@ -104,9 +106,15 @@ def at_number(text: str) -> int | None:
     return number if at_text(number) == text else None
 
 
+@functools.lru_cache(maxsize=4096)
 def at_text(number: int) -> str:
     """The text of a change's time kept as a number."""
     return (_EPOCH + number * _US).isoformat(sep=" ", timespec="microseconds")
+
+
+# Where a table's key fields sit in its data array (the worker's key is worked out otherwise).
+_KEY_AT: dict[str, tuple[int, ...]] = {
+    name: tuple(spec.names.index(k) for k in spec.key_fields) for name, spec in TABLES.items() if name != "worker"}
 
 
 def derived_key(table: str, data: str) -> str | None:
@@ -115,18 +123,26 @@ def derived_key(table: str, data: str) -> str | None:
     if spec is None:
         return None
     try:
-        return record_key(spec, decode_data(spec, json.loads(data)))
+        value = json.loads(data)
+        at = _KEY_AT.get(table)
+        if at is not None and type(value) is list and max(at) < len(value) <= len(spec.fields):
+            return "|".join([str(value[i]) for i in at])  # record_key of decode_data, without the dict
+        return record_key(spec, decode_data(spec, value))
     except (KeyError, TypeError, ValueError):
         return None
 
 
 def stored_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,
-               at: str) -> tuple[Any, ...]:
-    """A change as a row of `sync_change` (columns `STORED_COLUMNS`)."""
+               at: str, named: bool | None = None) -> tuple[Any, ...]:
+    """A change as a row of `sync_change` (columns `STORED_COLUMNS`).
+
+    named: whether the key is the record key of the data, when the caller knows (it parsed the data
+    already); otherwise it is worked out here.
+    """
     code = TABLE_CODES.get(table)
     if code is None:
         raise DamagedChange(f"change of an unknown table {table!r}")
-    same = derived_key(table, data) == key
+    same = derived_key(table, data) == key if named is None else named
     number = at_number(at)
     return (origin, seq, lamport, code, key_hash(table, key), None if same else key, base, pack_data(data),
             number, None if number is not None else at)

@@ -91,6 +91,10 @@ class _Incoming:
     def vid(self) -> str:
         return f"{self.origin}:{self.seq}"
 
+    def named(self) -> bool | None:
+        """Whether the key is the record key of the parsed data (None: not parsed)."""
+        return record_key(TABLES[self.tbl], self.parsed) == self.key if self.parsed else None
+
     def row(self) -> tuple[Any, ...]:
         """The change with its origin, as `capture.store_applied` takes it (capture.CHANGE_COLUMNS)."""
         return (self.origin, self.seq, self.lamport, self.tbl, self.key, self.base, self.data, self.at)
@@ -319,7 +323,7 @@ class Importer:
                     any(told.get(k, 0) < int(v) for k, v in mine.items()):
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
-            capture.store_applied(s, [c.row() for c in incoming])
+            capture.store_applied(s, [c.row() for c in incoming], [c.named() for c in incoming])
             if missing:
                 set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
