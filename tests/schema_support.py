@@ -8,31 +8,28 @@ writes the log is turned into the newest layout and back, by the migration that 
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from desktop.core.store.engine import MIGRATIONS_DIR
 
 
-def _migration(name: str) -> ModuleType:
-    path = MIGRATIONS_DIR / "versions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _run(engine: Engine, step: str) -> None:
-    module = _migration("0017_small_change_log")
+    """Run migration 0017's upgrade or downgrade alone on the engine's database."""
+    module = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision("0017").module
     with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
         getattr(module, step)()
+
+
+def change_log_of_0016(engine: Engine) -> None:
+    """Turn the change log of a database of the newest schema into the layout before 0017 (every
+    change kept), for a test that makes an older database out of a new one."""
+    _run(engine, "downgrade")
 
 
 @contextmanager

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import func, select
+from schema_support import change_log_of_0016
+from sqlalchemy import select
 from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust_all, uscc
 from test_security_support import as_, fast_hashing, staffed, staffed_template
 
@@ -23,8 +24,9 @@ from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput, NotAll
 from desktop.core.keys import KeySigner, key_id, office_signer
 from desktop.core.ledger import Ledger
 from desktop.core.services.office import load_office
-from desktop.core.store.models import AuditEntry, OfficeKey, SyncChange, TrustedOffice
-from desktop.core.sync import container
+from desktop.core.store.engine import make_engine
+from desktop.core.store.models import AuditEntry, OfficeKey, TrustedOffice
+from desktop.core.sync import capture, container
 from desktop.core.verification import decode, make_code
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
@@ -113,7 +115,7 @@ def test_rotate_then_issue_then_verify_here_and_at_a_trusting_office(two: tuple[
             ("insert", rotated.encryption)])
         assert f"keys rotate: {k1} -> {k2}" in str(audited[-1].note)
         assert len(audited) == 6 + 2  # and Beijing's two keys, recorded when it was trusted
-        assert s.scalar(select(func.count()).select_from(SyncChange).where(SyncChange.tbl == "office_key")) == 0
+        assert "office_key" not in {c[3] for c in capture.every_change(s)}
     history = a.keys.history()
     assert [(k.key_id, k.purpose, k.current) for k in history if k.purpose == "sign"] == [(k1, "sign", False),
                                                                                           (k2, "sign", True)]
@@ -453,15 +455,12 @@ def test_the_migration_fills_the_history_from_the_office_and_trusted_offices(two
     path = tmp_path / "at-0012.db"
     a.close()  # all written to the file
     shutil.copy(str(a.engine.url.database), path)
+    engine = make_engine(f"sqlite:///{path}")
+    change_log_of_0016(engine)  # and the change log as it was kept then
+    engine.dispose()
     with sqlite3.connect(path) as db:  # as a database of the schema 0012: no key history (nor what later
         for table in ("office_key", "audit_seen_head", "audit_attested_head", "person_view"):  # migrations add)
             db.execute(f"DROP TABLE {table}")
-        db.execute("DROP TABLE sync_change")  # and the change log of then (empty: not what is checked)
-        db.execute("CREATE TABLE sync_change (id INTEGER NOT NULL PRIMARY KEY, origin VARCHAR(20) NOT NULL, "
-                   "seq BIGINT NOT NULL, lamport BIGINT NOT NULL, tbl VARCHAR(30) NOT NULL, key VARCHAR(200) "
-                   "NOT NULL, base VARCHAR(40), data TEXT NOT NULL, at VARCHAR(26) NOT NULL, "
-                   "CONSTRAINT uq_sync_change_origin_seq UNIQUE (origin, seq))")
-        db.execute("CREATE INDEX ix_sync_change_tbl_key ON sync_change (tbl, key)")
         db.execute("UPDATE alembic_version SET version_num = '0012'")
     old = Ledger.open(path, clock=lambda: TODAY)
     try:

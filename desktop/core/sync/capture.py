@@ -31,6 +31,7 @@ from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.stored import (
     STORED_COLUMNS,
     TABLE_CODES,
+    at_micros,
     at_number,
     key_hash,
     key_of,
@@ -308,10 +309,9 @@ def own_changes(session: Session, origin: str, after_seq: int | None = None,
     if after_seq is not None:
         return changes(session, origin, after_seq)
     moment = (since or dt.datetime.min).replace(tzinfo=None)
-    number = at_number(moment.isoformat(sep=" ", timespec="microseconds")) or 0
     rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
                        "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
-                       (origin, number, moment.isoformat(sep=" ")))
+                       (origin, at_micros(moment), moment.isoformat(sep=" ")))
     return list(map(travelling, rows))
 
 

@@ -102,8 +102,13 @@ def at_number(text: str) -> int | None:
         return None
     if moment.tzinfo is not None:
         return None
-    number = (moment - _EPOCH) // _US
+    number = at_micros(moment)
     return number if at_text(number) == text else None
+
+
+def at_micros(moment: dt.datetime) -> int:
+    """A local time (no zone) as microseconds since 1970, as change times are kept."""
+    return (moment - _EPOCH) // _US
 
 
 @functools.lru_cache(maxsize=4096)

@@ -6,7 +6,7 @@ Create Date: 2026-12-05
 
 The change log held each change's table name, key, data and time as text, found by an index that
 repeated the key: about 370 bytes a change, three quarters of a ledger. It is rebuilt in the layout
-of `desktop.core.sync.stored` (about a third of that): every change is copied in order and reads back
+of `desktop.core.sync.stored` (under half of that): every change is copied in order and reads back
 exactly as before (the copy is checked row by row). Synced records, the audit trail and the signed
 segments are not touched.
 """
