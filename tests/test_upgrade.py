@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,9 @@ def upgraded(release: dict[str, str], old_tree: Path,
         old.run(db, "user", "passwd", password=FIRST)  # a first password must be changed
         for year in ("2025", "2026"):
             old.run(db, "wage", "set", "--region", "360000", "--year", year, "--monthly", "6000", user="admin")
+        # the shipped crediting rates end at 2024; a statement refuses a past year without one
+        for year in range(2025, date.today().year):
+            old.run(db, "interest", "set", "--year", str(year), "--rate", "0.025", user="admin")
         old.run(db, "employer", "register", "--uscc", emp, "--name", f"{name}单位", "--risk-class", "2")
         old.run(db, "office", "identity", "--out", str(work / f"{code}.json"), user="admin")
     old.run(a, "office", "trust", str(work / "JDZ01.json"), user="admin")
@@ -123,6 +127,7 @@ def upgraded(release: dict[str, str], old_tree: Path,
     old.run(a, "sync", "export", "--out", str(work / "a1.sbs"), "--to", "JDZ01")
     old.run(b, "sync", "import", str(work / "a1.sbs"))
     before = {
+        "year": date.today().year,  # before the accounts are read (as_of)
         "accounts": {p: old.run(a, "account", p) for p in PEOPLE},
         "workers": {p: old.run(a, "worker", "show", p) for p in PEOPLE},
         "audit": old.run(a, "audit", "verify"),
@@ -139,6 +144,18 @@ def upgraded(release: dict[str, str], old_tree: Path,
            "release": release}
 
 
+def as_of(view: dict[str, Any], year: int) -> dict[str, Any]:
+    """An account view as it reads in `year`: when the clock has passed into a later year since (the
+    suite also runs from the last minute of a year), the account's rows from `year` on and whether
+    every past year's crediting rate is known are left out, as a new year changes them."""
+    if date.today().year == year:
+        return view
+    pension = dict(view["schemes"]["pension"])
+    pension.pop("interest_complete")
+    pension["years"] = [y for y in pension["years"] if y["year"] < year]
+    return {**view, "schemes": {**view["schemes"], "pension": pension}}
+
+
 def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: dict[str, Any]) -> None:
     new, a, before = upgraded["new"], upgraded["a"], upgraded["before"]
     audit = new.run(a, "audit", "verify")  # the first open migrates, after a copy of the file
@@ -151,7 +168,8 @@ def test_every_record_the_trail_and_the_documents_survive_the_upgrade(upgraded: 
         noted = [v for (v,) in conn.execute("SELECT version FROM program_release")]  # from 0.2.0 on
         assert noted == ([__version__] if release["schema"] < "0011" else [release["version"], __version__])
     for person in PEOPLE:
-        assert new.run(a, "account", person) == before["accounts"][person]
+        assert as_of(new.run(a, "account", person), before["year"]) == as_of(before["accounts"][person],
+                                                                             before["year"])
         assert new.run(a, "worker", "show", person) == before["workers"][person]
         assert new.run(a, "document", "list", person) == before["documents"][person]
     def accounts(data: dict[str, Any]) -> list[dict[str, Any]]:  # sign-ins since move last_sign_in
