@@ -8,10 +8,12 @@ for the office's whole life, four for each person and month, so each stored byte
 - tbl is a small number (`TABLE_CODES`, append-only);
 - key is left empty when it is the record key of the data (always, for changes made here): the
   data names the record. A key that differs is kept as it came;
-- data is raw deflate with a preset dictionary of the values every office writes (scheme names,
-  kinds, statuses), after a one-byte codec tag: 0 plain UTF-8, 1 deflate with dictionary 1. A codec's
-  dictionary never changes once released; a better one is a new tag. Data that deflate does not
-  make smaller is kept plain;
+- data is compressed with a dictionary of what every office's change data repeats (the arrays'
+  shapes, scheme names, kinds, statuses), after a one-byte codec tag: 0 plain UTF-8, 1 raw deflate
+  with the preset dictionary `DICT_1`, 2 Zstandard with the trained dictionary of `dictionary_2`
+  (a frame without magic number, checksum or dictionary id: the tag says all that). New data is
+  written with codec 2; codec 1 is read for data stored before it. A codec's dictionary never
+  changes once released; a better one is a new tag. Data no codec makes smaller is kept plain;
 - at is microseconds since 1970 when its text is exactly what that number formats to (always, for
   changes made here), else the text itself;
 - khash, a 64-bit digest of table and key, is what the record's versions are looked up by (a short
@@ -23,14 +25,17 @@ Nothing here touches a database: `capture` stores and reads the rows.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import hashlib
 import json
+import threading
 import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from desktop.core.sync import dictionary_2
 from desktop.core.sync.tables import TABLES, decode_data, record_key
 
 # A synced table's number in the change log: only ever appended to.
@@ -43,13 +48,13 @@ TABLE_NAMES: dict[int, str] = {code: name for name, code in TABLE_CODES.items()}
 
 # Codec 1's preset dictionary: values every office's change data repeats, the most frequent last
 # (deflate reaches the end of its window for the fewest bits). Never edit: stored data needs it.
-_DICT_1 = (
+DICT_1 = (
     b'null,null,null,"CHN",null,"F","M","rural","urban",":00.000000","2026-01-01 00:00:00.",'
     b'"transfer","pending","settled","received","data","paper",true,false,'
     b'"arrears","exempt","flexible","lump_sum","maternity","unemployment","injury",0,0,'
     b'"back_payment","paid","202","medical","pension",,"regular","paid","202'
 )
-PLAIN, DEFLATE_1 = 0, 1
+PLAIN, DEFLATE_1, ZSTD_2 = 0, 1, 2
 _EPOCH = dt.datetime(1970, 1, 1)
 _US = dt.timedelta(microseconds=1)
 # The columns of a stored change, in the order `stored_row` gives them.
@@ -66,31 +71,72 @@ def key_hash(table: str, key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+class _Zstd(threading.local):
+    """Codec 2's compressor and decompressor, made once in each thread that uses them (they keep
+    state between calls, so a thread never shares its own)."""
+
+    def __init__(self) -> None:
+        import zstandard  # loaded when the first change is stored or read, not at start
+
+        raw = base64.b64decode("".join(dictionary_2.DICTIONARY))
+        if hashlib.sha256(raw).hexdigest() != dictionary_2.SHA256:
+            raise DamagedChange("the change log's codec-2 dictionary is damaged (dictionary_2.py)")
+        params = zstandard.ZstdCompressionParameters.from_level(
+            ZSTD_LEVEL, format=zstandard.FORMAT_ZSTD1_MAGICLESS, write_content_size=1, write_checksum=0,
+            write_dict_id=0)
+        self.pack = zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(raw),
+                                             compression_params=params).compress
+        self.unpacker = zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(raw),
+                                                   format=zstandard.FORMAT_ZSTD1_MAGICLESS)
+        self.error: type[Exception] = zstandard.ZstdError
+
+
+ZSTD_LEVEL = 3  # measured: higher levels take 3 to 10 times as long for a byte or two less
+_ZSTD: _Zstd | None = None
+
+
+def _zstd() -> _Zstd:
+    global _ZSTD
+    if _ZSTD is None:
+        _ZSTD = _Zstd()
+    return _ZSTD
+
+
 def pack_data(text: str) -> bytes:
-    """Change data text as stored: a codec tag, then the deflated or plain UTF-8 text."""
+    """Change data text as stored: a codec tag, then the compressed or plain UTF-8 text."""
     raw = text.encode()
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 1, zlib.Z_DEFAULT_STRATEGY, _DICT_1)
-    packed = packer.compress(raw) + packer.flush()
+    packed = _zstd().pack(raw)
     if len(packed) < len(raw):
-        return bytes((DEFLATE_1,)) + packed
+        return bytes((ZSTD_2,)) + packed
     return bytes((PLAIN,)) + raw
 
 
 def unpack_data(blob: bytes | memoryview) -> str:
-    """The exact text `pack_data` was given."""
+    """The exact text `pack_data` was given (with any codec a release has stored)."""
     blob = bytes(blob)
+    tag = blob[:1]
     try:
-        if blob[:1] == bytes((PLAIN,)):
+        if tag == bytes((ZSTD_2,)):
+            codec = _zstd()
+            frame = codec.unpacker.decompressobj()
+            try:
+                raw = frame.decompress(blob[1:])
+            except codec.error as exc:
+                raise DamagedChange(f"change data: {exc}") from None
+            if not frame.eof or frame.unused_data:
+                raise DamagedChange("change data: truncated or trailing bytes")
+            return raw.decode()
+        if tag == bytes((PLAIN,)):
             return blob[1:].decode()
-        if blob[:1] == bytes((DEFLATE_1,)):
-            unpacker = zlib.decompressobj(-15, _DICT_1)
+        if tag == bytes((DEFLATE_1,)):
+            unpacker = zlib.decompressobj(-15, DICT_1)
             raw = unpacker.decompress(blob[1:]) + unpacker.flush()
             if not unpacker.eof or unpacker.unused_data:
                 raise DamagedChange("change data: truncated or trailing bytes")
             return raw.decode()
-    except (zlib.error, UnicodeDecodeError) as exc:
+    except (zlib.error, UnicodeDecodeError, MemoryError) as exc:
         raise DamagedChange(f"change data: {exc}") from None
-    raise DamagedChange(f"change data: unknown codec {blob[:1].hex() or 'none'}")
+    raise DamagedChange(f"change data: unknown codec {tag.hex() or 'none'}")
 
 
 @functools.lru_cache(maxsize=4096)  # the changes of one transaction share their time
