@@ -198,15 +198,17 @@ def current_version(session: Session, table: str, key: str) -> tuple[int, str, i
     return versions(session, table, [key]).get(key)
 
 
-def versions(session: Session, table: str, keys: Sequence[str]) -> dict[str, tuple[int, str, int]]:
+def versions(session: Session, table: str, keys: Sequence[str],
+             digests: dict[str, int] | None = None) -> dict[str, tuple[int, str, int]]:
     """The winning change of each of many records of a table so far, by key: (lamport, origin, seq).
 
     Found by the digest of table and key; a stored change whose digest matches but whose key is
-    another (two keys may share a digest) is not counted.
+    another (two keys may share a digest) is not counted. digests: the keys' `key_hash`, where the
+    caller has them.
     """
     conn = session.connection()
     code = TABLE_CODES[table]
-    wanted = {key_hash(table, k): k for k in set(keys)}
+    wanted = {key_hash(table, k) if digests is None else digests[k]: k for k in set(keys)}
     hashes = sorted(wanted)
     out: dict[str, tuple[int, str, int]] = {}
     if len(wanted) < len(set(keys)):  # two wanted keys share a digest: look each up alone
@@ -323,16 +325,18 @@ def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | N
 
 
 def store_applied(session: Session, rows: Sequence[Sequence[Any]],
-                  named: Sequence[bool | None] | None = None) -> None:
+                  named: Sequence[bool | None] | None = None, hashes: Sequence[int | None] | None = None) -> None:
     """Store changes applied from other offices' files (rows in CHANGE_COLUMNS order, with their own
     origin and sequence) and move this office's Lamport time up to the latest of them.
 
-    named: for each row, whether its key is the record key of its data, where the caller knows.
+    named: for each row, whether its key is the record key of its data, where the caller knows;
+    hashes: each row's `key_hash`, where the caller has it.
     """
     flags = named if named is not None else [None] * len(rows)
+    digests = hashes if hashes is not None else [None] * len(rows)
     insert_many(session, "sync_change", STORED_COLUMNS,
-                [stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n)
-                 for r, n in zip(rows, flags, strict=True)])
+                [stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n, khash=h)
+                 for r, n, h in zip(rows, flags, digests, strict=True)])
     top = max((int(r[2]) for r in rows), default=0)
     lamport, _own, _sealed = lock_state(session)
     if top > lamport:

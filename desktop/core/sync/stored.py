@@ -184,19 +184,19 @@ def derived_key(table: str, data: str) -> str | None:
 
 
 def stored_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,
-               at: str, named: bool | None = None) -> tuple[Any, ...]:
+               at: str, named: bool | None = None, khash: int | None = None) -> tuple[Any, ...]:
     """A change as a row of `sync_change` (columns `STORED_COLUMNS`).
 
     named: whether the key is the record key of the data, when the caller knows (it parsed the data
-    already); otherwise it is worked out here.
+    already); otherwise it is worked out here. khash: `key_hash(table, key)`, when the caller has it.
     """
     code = TABLE_CODES.get(table)
     if code is None:
         raise DamagedChange(f"change of an unknown table {table!r}")
     same = derived_key(table, data) == key if named is None else named
     number = at_number(at)
-    return (origin, seq, lamport, code, key_hash(table, key), None if same else key, base, pack_data(data),
-            number, None if number is not None else at)
+    return (origin, seq, lamport, code, key_hash(table, key) if khash is None else khash, None if same else key,
+            base, pack_data(data), number, None if number is not None else at)
 
 
 def own_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, data: str,

@@ -56,6 +56,7 @@ from desktop.core.store.models import (
 from desktop.core.sync import capture, container
 from desktop.core.sync.container import Segment
 from desktop.core.sync.rows import BulkRows, insert_many, parse_data
+from desktop.core.sync.stored import TABLE_CODES, key_hash
 from desktop.core.sync.tables import (
     TABLES,
     Keys,
@@ -86,6 +87,7 @@ class _Incoming:
     data: str
     at: str
     parsed: dict[str, Any] = field(default_factory=dict)
+    khash: int | None = None  # key_hash(tbl, key), once the record's versions were looked up
 
     @property
     def vid(self) -> str:
@@ -323,7 +325,8 @@ class Importer:
                     any(told.get(k, 0) < int(v) for k, v in mine.items()):
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
-            capture.store_applied(s, [c.row() for c in incoming], [c.named() for c in incoming])
+            capture.store_applied(s, [c.row() for c in incoming], [c.named() for c in incoming],
+                                  [c.khash for c in incoming])
             if missing:
                 set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
@@ -503,11 +506,13 @@ class Importer:
 
     def _versions(self, s: Session, incoming: list[_Incoming]) -> dict[tuple[str, str], tuple[int, str, int]]:
         """The winning version of every record the changes touch, as stored here."""
-        by_table: dict[str, list[str]] = {}
+        by_table: dict[str, dict[str, int]] = {}
         for c in incoming:
-            by_table.setdefault(c.tbl, []).append(c.key)
-        return {(tbl, key): v for tbl, keys in by_table.items()
-                for key, v in capture.versions(s, tbl, keys).items()}
+            if c.tbl in TABLE_CODES:  # (an unknown table is refused next)
+                c.khash = key_hash(c.tbl, c.key)
+                by_table.setdefault(c.tbl, {})[c.key] = c.khash
+        return {(tbl, key): v for tbl, hashes in by_table.items()
+                for key, v in capture.versions(s, tbl, list(hashes), hashes).items()}
 
     def _related(self, s: Session, by_id: dict[str, _Incoming], c: _Incoming, cur: tuple[int, str, int]) -> bool:
         """Whether one of the two versions had seen the other (so they do not conflict)."""
