@@ -3,7 +3,7 @@
 Run on demand (pytest does not collect tests/bench):
 
     cd /work/main && PYTHONPATH=. .venv/bin/python -m tests.bench.bench_ledger \
-        [--people 100000] [--months 60] [--out result.json] [--tmpdir DIR] [--profile FILE.prof]
+        [--people 100000] [--months 60] [--out result.json] [--tmpdir DIR] [--profile FILE.prof] [--postgres]
 
 The machine is shared and noisy, so each operation is reported as a RATIO to plain sqlite3 doing
 the same work on the same data in the same run (absolute times drift, ratios are what to quote):
@@ -30,6 +30,13 @@ the same work on the same data in the same run (absolute times drift, ratios are
   checkpointed, over people x months; extrapolated to 100,000 people x 360 months. Target <= 200.
 * peak RSS (getrusage) and database size. Temporary files are deleted at the end.
 
+--postgres measures the same on PostgreSQL, as a hub runs it: a throwaway server on loopback
+(tests/pgserver.py: its own cluster in a temporary folder, with fsync, synchronous commit and
+full-page writes off, for both sides alike). The plain side is psycopg `executemany` into a copy
+made with CREATE DATABASE ... TEMPLATE after setup, and psycopg for the lookups and the statement
+queries; bytes are every table of the office with its indexes and TOAST (pg_total_relation_size).
+Backups are not measured there (a hub is backed up with pg_dump, `shebao backup` on PostgreSQL).
+
 --profile FILE writes cProfile stats of the ledger imports only (view with `python -m pstats`).
 """
 
@@ -52,7 +59,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import sqlalchemy
 from sqlalchemy import insert
@@ -147,19 +154,75 @@ def raw_connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+class Raw:
+    """A plain driver connection, in autocommit mode, to the office's database: sqlite3 with the
+    ledger's PRAGMAs for a file, psycopg for a PostgreSQL database (its conninfo); SQL is written
+    with ? parameters for both."""
+
+    def __init__(self, target: Path | str) -> None:
+        self.pg = isinstance(target, str)
+        if self.pg:
+            import psycopg
+
+            self.con: Any = psycopg.connect(str(target), autocommit=True)
+        else:
+            self.con = raw_connect(Path(target))
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.pg else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.con.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: list[Any]) -> None:
+        if self.pg:
+            with self.con.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+        else:
+            self.con.executemany(sql, rows)
+
+    def columns(self, table: str) -> list[str]:
+        """The table's column names in their order."""
+        if self.pg:
+            return [r[0] for r in self.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                               "table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
+                                               (table,))]
+        return [r[1] for r in self.execute(f"PRAGMA table_info({table})")]
+
+    def size(self) -> int:
+        """Bytes the database takes: the SQLite file with its WAL (checkpointed first), or every
+        PostgreSQL table of the office with its indexes and TOAST."""
+        if self.pg:
+            return int(self.execute(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON "
+                "n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')").fetchone()[0])
+        self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (path,) = [r[2] for r in self.execute("PRAGMA database_list") if r[1] == "main"]
+        return db_bytes(Path(path))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
 def db_bytes(path: Path) -> int:
     """Size of a SQLite database with its WAL and shared-memory files."""
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
 
 
-def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
+def bench_import(ledger: Ledger, src: Path | str, dst: Path | str, files: list[Path],
                  profiler: cProfile.Profile | None) -> dict[str, Any]:
     """Ledger import of each month file alternating with raw executemany of the same rows."""
-    reader, raw = raw_connect(src), raw_connect(dst)
+    reader, raw = Raw(src), Raw(dst)
     led_times: list[float] = []
     raw_times: list[float] = []
     rows_total = 0
-    names = [r[1] for r in reader.execute("PRAGMA table_info(contribution)") if r[1] != "id"]
+    names = [n for n in reader.columns("contribution") if n != "id"]
     cols, marks = ", ".join(names), ",".join("?" * len(names))
     for k, path in enumerate(files):
         last_id = reader.execute("SELECT coalesce(max(id), 0) FROM contribution").fetchone()[0]
@@ -188,10 +251,9 @@ def bench_import(ledger: Ledger, src: Path, dst: Path, files: list[Path],
             print(f"  month {k + 1}/{len(files)}: ledger {sum(led_times):.1f}s "
                   f"raw {sum(raw_times):.1f}s", file=sys.stderr, flush=True)
     sizes = []
-    for con, path in ((reader, src), (raw, dst)):
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for con in (reader, raw):
+        sizes.append(con.size())
         con.close()
-        sizes.append(db_bytes(path))
     led, base = sum(led_times), sum(raw_times)
     return {"ledger_s": led, "raw_s": base, "ratio": led / base, "rows": rows_total,
             "ledger_rows_per_s": rows_total / led, "raw_rows_per_s": rows_total / base,
@@ -245,9 +307,9 @@ def timed(fn: Callable[[], None]) -> float:
     return time.perf_counter() - t0
 
 
-def bench_lookup(ledger: Ledger, path: Path, keys: list[str]) -> dict[str, Any]:
+def bench_lookup(ledger: Ledger, path: Path | str, keys: list[str]) -> dict[str, Any]:
     """workers.get versus an indexed raw SELECT of the same columns, alternating, best of 3."""
-    con = raw_connect(path)
+    con = Raw(path)
     sql = f"SELECT {WORKER_COLS} FROM worker WHERE id_number=?"
 
     def led() -> None:
@@ -281,7 +343,7 @@ def bench_find(ledger: Ledger, people: list[Person], rng: random.Random) -> dict
     return out
 
 
-def raw_statement(con: sqlite3.Connection, key: str) -> tuple[list[Any], ...]:
+def raw_statement(con: Raw, key: str) -> tuple[list[Any], ...]:
     """The statement's queries in plain SQL: the person, months by scheme/region, pension years."""
     wid = con.execute(f"SELECT {WORKER_COLS} FROM worker WHERE id_number=?", (key,)).fetchone()[0]
     per_region = con.execute(
@@ -296,9 +358,9 @@ def raw_statement(con: sqlite3.Connection, key: str) -> tuple[list[Any], ...]:
     return per_region, years, resident
 
 
-def bench_statement(ledger: Ledger, path: Path, keys: list[str], repeats: int = 10) -> dict[str, Any]:
+def bench_statement(ledger: Ledger, path: Path | str, keys: list[str], repeats: int = 10) -> dict[str, Any]:
     """Median and p95 of accounts.statement over repeats versus the raw aggregate queries."""
-    con = raw_connect(path)
+    con = Raw(path)
     first = ledger.accounts.statement(keys[0])
     pension = next(r for r in first.schemes if r.scheme == "pension")
     led: list[float] = []
@@ -341,8 +403,27 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     rng = random.Random(20261123)
     months = months_ending(LAST, args.months)
     t0 = time.perf_counter()
+    ledger_path, _raw_path = tmp / "ledger.sqlite", tmp / "raw.sqlite"
+    server = None
+    if args.postgres:
+        from tests.pgserver import PostgresServer, create_database
+
+        server = PostgresServer().start()
+        ledger = Ledger.open(create_database(server, "ledger"), clock=lambda: TODAY)
+    else:
+        ledger = Ledger.open(ledger_path, clock=lambda: TODAY)
+    try:
+        return measure(args, tmp, ledger, server, commit, rng, months, t0)
+    finally:
+        ledger.close()
+        if server is not None:
+            server.stop()
+
+
+def measure(args: argparse.Namespace, tmp: Path, ledger: Ledger, server: Any, commit: str, rng: random.Random,
+            months: list[Month], t0: float) -> dict[str, Any]:
+    """The measurements of `run` on the ledger it opened (server: the PostgreSQL server, or None)."""
     ledger_path, raw_path = tmp / "ledger.sqlite", tmp / "raw.sqlite"
-    ledger = Ledger.open(ledger_path, clock=lambda: TODAY)
     seen: set[str] = set()
     people = make_people(rng, args.people, (1960, 2000), seen)
     veterans = make_people(rng, LONG_PEOPLE, (1960, 1975), seen)
@@ -356,8 +437,16 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                                   [rng.randrange(300000, 900000) for _ in veterans], long_months,
                                   long_months[0])
     ledger.engine.dispose()
-    with sqlite3.connect(str(ledger_path)) as src, sqlite3.connect(str(raw_path)) as dst:
-        src.backup(dst)
+    led_target: Path | str = ledger_path
+    raw_target: Path | str = raw_path
+    if server is not None:
+        from tests.pgserver import create_database
+
+        create_database(server, "raw", template="ledger")
+        led_target, raw_target = server.dsn("ledger"), server.dsn("raw")
+    else:
+        with sqlite3.connect(str(ledger_path)) as src, sqlite3.connect(str(raw_path)) as dst:
+            src.backup(dst)
     setup_s = time.perf_counter() - t0
     print(f"setup: {setup_s:.1f}s ({args.people} people, {len(files)} month files written)",
           file=sys.stderr, flush=True)
@@ -367,9 +456,12 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "last_month": str(months[-1]), "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version, "sqlalchemy": sqlalchemy.__version__,
         "machine": f"{platform.machine()} x{os.cpu_count()}", "setup_s": setup_s,
-        "commit": commit,
+        "commit": commit, "database": "postgresql" if server is not None else "sqlite",
     }
-    result["import"] = bench_import(ledger, ledger_path, raw_path, files, profiler)
+    if server is not None:
+        with Raw(led_target) as con:
+            result["postgresql"] = con.execute("SHOW server_version").fetchone()[0]
+    result["import"] = bench_import(ledger, led_target, raw_target, files, profiler)
     if profiler:
         profiler.dump_stats(args.profile)
     for f in files:
@@ -379,21 +471,23 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     result["long_import"] = {"rows": done.rows, "lines": done.lines,
                              "seconds": time.perf_counter() - t0}
     keys = [p[0] for p in rng.sample(people, min(LOOKUPS, len(people)))]
-    result["lookup"] = bench_lookup(ledger, ledger_path, keys)
+    result["lookup"] = bench_lookup(ledger, led_target, keys)
     result["find"] = bench_find(ledger, people, rng)
-    result["statement"] = bench_statement(ledger, ledger_path, [p[0] for p in veterans])
-    newcomers = make_people(rng, 20, (1980, 2000), seen)
-    next_month = write_declaration(tmp / "decl-next.csv", people, employer, wages, [LAST.add(1)], months[0])
-    result["backup"] = bench_backup(ledger, ledger_path, tmp, newcomers, next_month)
-    ledger.close()
+    result["statement"] = bench_statement(ledger, led_target, [p[0] for p in veterans])
+    if server is None:
+        newcomers = make_people(rng, 20, (1980, 2000), seen)
+        next_month = write_declaration(tmp / "decl-next.csv", people, employer, wages, [LAST.add(1)], months[0])
+        result["backup"] = bench_backup(ledger, ledger_path, tmp, newcomers, next_month)
+    ledger.engine.dispose()
     result["peak_rss_mb"] = peak_rss_mb()
-    result["db_bytes"] = db_bytes(ledger_path)
+    with Raw(led_target) as con:
+        result["db_bytes"] = con.size()
     person_months = args.people * args.months
     result["bytes_per_person_month"] = result["import"]["ledger_db_bytes"] / person_months
     result["county_30_years_gb"] = result["bytes_per_person_month"] * 100_000 * 360 / 1e9
     result["targets"] = {"bytes_per_person_month_at_most_200": result["bytes_per_person_month"] <= 200,
-                         "daily_backup_within_2x_copy": all(result["backup"][d]["ratio"] <= 2
-                                                            for d in ("quiet_day", "import_day")),
+                         "daily_backup_within_2x_copy": "backup" in result and all(
+                             result["backup"][d]["ratio"] <= 2 for d in ("quiet_day", "import_day")),
                          "import_within_3x": result["import"]["ratio"] <= 3,
                          "lookup_within_2x": result["lookup"]["ratio"] <= 2,
                          "statement_under_20ms": result["statement"]["ledger_median_ms"] < 20}
@@ -404,7 +498,8 @@ def report(r: dict[str, Any]) -> str:
     """A compact table of the results."""
     imp, look, st, fnd = r["import"], r["lookup"], r["statement"], r["find"]
     rows = [
-        ("operation", "ledger", "raw sqlite3", "ratio", "target"),
+        ("operation", "ledger", "raw psycopg" if r["database"] == "postgresql" else "raw sqlite3", "ratio",
+         "target"),
         (f"import {r['months']} x {r['people']} ({imp['rows']:,} rows)", f"{imp['ledger_s']:.1f} s",
          f"{imp['raw_s']:.1f} s", f"{imp['ratio']:.2f}x", "<= 3x"),
         ("  rows/s", f"{imp['ledger_rows_per_s']:,.0f}", f"{imp['raw_rows_per_s']:,.0f}",
@@ -419,7 +514,7 @@ def report(r: dict[str, Any]) -> str:
            "<= 2x" if name != "full" else "info")
           for name, label in (("full", "first"), ("quiet_day", "a quiet day"),
                               ("import_day", "after a month's declaration"))
-          for b in [r["backup"][name]]],
+          for b in ([r["backup"][name]] if "backup" in r else [])],
         ("bytes per person-month (all schemes, indexes, sync log)", f"{r['bytes_per_person_month']:.0f}",
          "", f"30 years x 100,000: {r['county_30_years_gb']:.1f} GB", "<= 200"),
         ("workers.find id prefix / name / initials",
@@ -432,13 +527,17 @@ def report(r: dict[str, Any]) -> str:
                  f"{r['long_import']['seconds']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MiB; "
                  f"db {r['db_bytes'] / 2**20:.0f} MiB at the end; after the imports "
                  f"{imp['ledger_db_bytes'] / 2**20:.0f} MiB (raw copy {imp['raw_db_bytes'] / 2**20:.0f} MiB)")
-    bk = r["backup"]
-    lines.append(f"backup sizes: full {bk['full']['bytes'] / 2**20:.1f} MiB of a "
-                 f"{bk['full']['db_bytes'] / 2**20:.0f} MiB database; "
-                 f"quiet day {bk['quiet_day']['bytes'] / 2**10:.0f} KiB; after "
-                 f"{bk['import_day_rows']:,} lines {bk['import_day']['bytes'] / 2**20:.1f} MiB; "
-                 f"checking the 3-file chain {bk['chain_check_s']:.2f} s")
-    lines.append(f"commit {r['commit']}; Python {r['python']}, SQLite {r['sqlite']}, "
+    if "backup" in r:
+        bk = r["backup"]
+        lines.append(f"backup sizes: full {bk['full']['bytes'] / 2**20:.1f} MiB of a "
+                     f"{bk['full']['db_bytes'] / 2**20:.0f} MiB database; "
+                     f"quiet day {bk['quiet_day']['bytes'] / 2**10:.0f} KiB; after "
+                     f"{bk['import_day_rows']:,} lines {bk['import_day']['bytes'] / 2**20:.1f} MiB; "
+                     f"checking the 3-file chain {bk['chain_check_s']:.2f} s")
+    else:
+        lines.append("backups: not measured on PostgreSQL (the hub is backed up with pg_dump)")
+    engine = f"PostgreSQL {r['postgresql']}" if r["database"] == "postgresql" else f"SQLite {r['sqlite']}"
+    lines.append(f"commit {r['commit']}; Python {r['python']}, {engine}, "
                  f"SQLAlchemy {r['sqlalchemy']}, {r['machine']}")
     return "\n".join(lines)
 
@@ -452,6 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--tmpdir", type=Path, help="where the temporary databases go")
     parser.add_argument("--profile", type=Path, help="cProfile the ledger imports into this file")
+    parser.add_argument("--postgres", action="store_true",
+                        help="the office on a throwaway PostgreSQL server on loopback (tests/pgserver.py)")
     args = parser.parse_args(argv)
     if not 1 <= args.months <= 82:
         parser.error("--months must be 1..82 so every month is after 2019 (four schemes)")
