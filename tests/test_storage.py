@@ -57,6 +57,33 @@ def test_ledger_round_trip(any_ledger: Ledger) -> None:
     assert [x.name for x in any_ledger.workers.find("5101071985")] == ["张三"]
 
 
+def test_a_look_up_holds_no_transaction_and_sessions_keep_theirs(any_ledger: Ledger) -> None:
+    """The hot look-ups (workers.get, the statement's lines) run on the thread's own connection, on
+    PostgreSQL without a transaction around each (a BEGIN and a ROLLBACK were two more round trips
+    to the server): nothing stays open between look-ups, a look-up sees what another connection
+    committed at once, and the sessions' connections stay transactional."""
+    w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
+    for _ in range(3):
+        assert any_ledger.workers.get(w.key).name == "张三"
+        any_ledger.accounts.statement(w.key)
+    driver = any_ledger._local.driver
+    if any_ledger.engine.dialect.name == "postgresql":
+        import psycopg
+
+        assert driver.autocommit is True
+        assert driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    else:
+        assert not driver.in_transaction
+    with any_ledger.engine.begin() as conn:  # another connection renames the person
+        conn.execute(text("UPDATE worker SET name = '张三丰' WHERE id_number = :k"), {"k": w.key})
+    assert any_ledger.workers.get(w.key).name == "张三丰"
+    with any_ledger.read() as s:  # the sessions' connections are not the look-ups' one
+        session_driver = s.connection().connection.driver_connection
+        assert session_driver is not driver
+        if any_ledger.engine.dialect.name == "postgresql":
+            assert session_driver.autocommit is False
+
+
 def test_a_failed_operation_writes_nothing(any_ledger: Ledger) -> None:
     w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
     any_ledger.contributions.record(w.key, EMPLOYER, "2026-09", "8000")

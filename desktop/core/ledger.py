@@ -441,7 +441,16 @@ class Ledger:
         if conn is None:
             with self._noting_damage():
                 self._local.conn = self.engine.raw_connection()
-            conn = self._local.driver = self._local.conn.driver_connection
+                conn = self._local.conn.driver_connection
+                if self.engine.dialect.name == "postgresql":
+                    # One statement a look-up, so no transaction around it: on a server a BEGIN and
+                    # a ROLLBACK are each a round trip (they tripled a look-up's time). In this mode
+                    # the connection is this thread's alone: it never goes back to the pool.
+                    self._local.conn.detach()
+                    conn.rollback()
+                    conn.autocommit = True
+                    self._local.autocommit = True
+            self._local.driver = conn
         cur = conn.cursor()
         try:
             with self._noting_damage():
@@ -449,7 +458,8 @@ class Ledger:
                 rows: list[tuple[Any, ...]] = cur.fetchall()
         finally:
             cur.close()
-            conn.rollback()
+            if not getattr(self._local, "autocommit", False):
+                conn.rollback()
         return rows
 
     @property
@@ -522,4 +532,5 @@ class Ledger:
         if conn is not None:
             conn.close()
             self._local.conn = self._local.driver = None
+            self._local.autocommit = False
         self.engine.dispose()
