@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,31 @@ def test_gbk_with_chinese_headers_imports_every_row(ledger: Ledger, two_people: 
     again = ledger.contributions.import_file(path)
     assert (again.recorded, again.already_recorded) == (0, 4)
     assert _count(ledger) == 16
+
+
+def test_an_import_runs_with_the_garbage_collector_paused_and_restores_it(
+        ledger: Ledger, two_people: tuple[str, str], tmp_path: Path) -> None:
+    """The bulk step pauses the cyclic collector (its passes over the objects the rows make cost
+    time and free nothing) and turns it back on after, also when the file is refused."""
+    a, _b = two_people
+    seen: list[bool] = []
+
+    def progress(_done: int, _total: int) -> bool:
+        seen.append(gc.isenabled())
+        return True
+
+    path = _csv(tmp_path, [f"{EMPLOYER},{a},张三,2026-0{m},7000" for m in (7, 8, 9)])
+    assert ledger.contributions.import_file(path, progress=progress).recorded == 3
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(InvalidRows):
+        ledger.contributions.import_file(_csv(tmp_path, [f"{EMPLOYER},{a},王五,2026-10,7000"]))
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        ledger.contributions.import_file(_csv(tmp_path, [f"{EMPLOYER},{a},张三,2026-10,7000"]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_utf8_bom_and_xlsx(ledger: Ledger, two_people: tuple[str, str], tmp_path: Path) -> None:

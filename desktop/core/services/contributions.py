@@ -43,7 +43,7 @@ from desktop.core.ids import clean, is_foreign_ssn, parse_citizen_id, validate_u
 from desktop.core.messages import render
 from desktop.core.money import fen_of, fen_text, parse_amount, yuan_of
 from desktop.core.month import Month
-from desktop.core.progress import Progress
+from desktop.core.progress import Progress, without_gc
 from desktop.core.refdata import Reference, employee_schemes, schemes
 from desktop.core.security import ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import MAX_PROBLEMS, DeclarationRow, read_declaration
@@ -373,6 +373,7 @@ class ContributionService:
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
         return self.import_rows(rows, p.name, digest, progress)
 
+    @without_gc
     def import_rows(self, rows: list[DeclarationRow], filename: str = "", digest: str = "",
                     progress: Progress | None = None) -> ImportResult:
         """Validate and record parsed declaration rows in one transaction.

@@ -32,6 +32,7 @@ from desktop.core import audit, audit_heads, keyhistory
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
 from desktop.core.keys import office_decryption_keys
 from desktop.core.private import write_private
+from desktop.core.progress import without_gc
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import (
@@ -41,7 +42,6 @@ from desktop.core.services.sync.bookkeeping import (
     own_missing,
     ranges,
     set_own_missing,
-    without_gc,
 )
 from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ImportResult
 from desktop.core.store.engine import known_revisions

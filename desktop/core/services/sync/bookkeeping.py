@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 from collections.abc import Callable, Iterable
-from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
@@ -19,30 +16,6 @@ from desktop.core.sync.container import Segment
 # This office's own changes it sent out but lost in a restore: "first-last", to be received back.
 OWN_MISSING = "sync.own_missing"
 Progress = Callable[[int, int], bool]
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run a bulk step with the cyclic garbage collector paused.
-
-    A file of 100,000 changes makes about a million small objects, and the collector's repeated
-    passes over them while they are made cost time without freeing them (they are all in use).
-    """
-
-    @functools.wraps(fn)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
-
-    return run
 
 
 def clocks(s: Session) -> tuple[int, int, int]:
