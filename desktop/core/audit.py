@@ -295,13 +295,15 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     digest = hashlib.sha256()
     shorts: list[str] = []
     make_line = line_maker(table, names)
-    for values in session.connection().execute(stmt):
-        if str(values[pk]) in own:
-            continue  # an ORM insert of the same transaction: it has its own entry
-        line = make_line(values).encode("utf-8")
-        ids.append(int(values[pk]))
-        digest.update(line + b"\n")
-        shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
+    # read in batches (one driver call each, not one a row) without holding them all
+    for batch in session.connection().execute(stmt, execution_options={"stream_results": True}).partitions(5000):
+        for values in batch:
+            if str(values[pk]) in own:
+                continue  # an ORM insert of the same transaction: it has its own entry
+            line = make_line(values).encode("utf-8")
+            ids.append(int(values[pk]))
+            digest.update(line + b"\n")
+            shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
     return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
             "row_hashes": "".join(shorts)}
 
