@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import os
 import sqlite3
@@ -10,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -37,8 +38,30 @@ from desktop.core.store.health import (
 from desktop.core.store.models import AuditHead, UserAccount
 
 if TYPE_CHECKING:
-    from desktop.core.services.office import KeysMoved
-    from desktop.core.services.users import AccountInfo
+    from desktop.core.services.accounts import AccountService
+    from desktop.core.services.approvals import ApprovalService
+    from desktop.core.services.audit_trail import AuditService
+    from desktop.core.services.backups import BackupService
+    from desktop.core.services.contributions import ContributionService
+    from desktop.core.services.documents import DocumentService
+    from desktop.core.services.employers import EmployerService
+    from desktop.core.services.exemptions import ExemptionService
+    from desktop.core.services.flexible import FlexibleService
+    from desktop.core.services.history import HistoryService
+    from desktop.core.services.insured_time import InsuredTimeService
+    from desktop.core.services.keys import KeyService
+    from desktop.core.services.office import KeysMoved, OfficeService, ReferenceService
+    from desktop.core.services.pension import PensionService
+    from desktop.core.services.record import RecordService
+    from desktop.core.services.recovery import RecoveryService
+    from desktop.core.services.residents import ResidentService
+    from desktop.core.services.retirement import RetirementService
+    from desktop.core.services.scheme_switch import SchemeSwitchService
+    from desktop.core.services.sync import SyncService
+    from desktop.core.services.transfers import TransferService
+    from desktop.core.services.users import AccountInfo, UserService
+    from desktop.core.services.views import ViewLogService
+    from desktop.core.services.workers import WorkerService
 
 log = logging.getLogger(__name__)
 _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for reads
@@ -50,6 +73,37 @@ _GUARD_TTL = 2.0  # seconds an "office has no accounts" answer is trusted for re
 CHECK_ON_OPEN_BYTES = 64 * 2**20
 
 
+_S = TypeVar("_S")
+
+
+class _Service(Generic[_S]):
+    """One of a ledger's services, made (its module imported) the first time it is used, then kept
+    in the ledger like an attribute set in __init__; two threads asking at once get the same one."""
+
+    def __init__(self, module: str, name: str) -> None:
+        """module: the service's module in desktop.core.services; name: its class."""
+        self.module, self.name, self.attr = module, name, name
+
+    def __set_name__(self, owner: type, attr: str) -> None:
+        self.attr = attr
+
+    @overload
+    def __get__(self, ledger: None, owner: type | None = None) -> _Service[_S]: ...
+
+    @overload
+    def __get__(self, ledger: Ledger, owner: type | None = None) -> _S: ...
+
+    def __get__(self, ledger: Ledger | None, owner: type | None = None) -> _Service[_S] | _S:
+        if ledger is None:
+            return self
+        with ledger._making:
+            made = ledger.__dict__.get(self.attr)
+            if made is None:
+                made = getattr(importlib.import_module(f"desktop.core.services.{self.module}"), self.name)(ledger)
+                ledger.__dict__[self.attr] = made  # found there from now on, before this
+        return cast(_S, made)
+
+
 class Ledger:
     """An open office database and its services: office, reference, employers, workers,
     contributions, flexible workers' months, accounts, residents, documents, exemptions, users,
@@ -59,32 +113,35 @@ class Ledger:
     exists, every call needs a signed-in `actor` (`sign_in`), and each service checks its role.
     """
 
+    # The services, each made (its module imported) when first used: opening an office imports only
+    # what its first screen needs.
+    office: _Service[OfficeService] = _Service("office", "OfficeService")
+    reference: _Service[ReferenceService] = _Service("office", "ReferenceService")
+    employers: _Service[EmployerService] = _Service("employers", "EmployerService")
+    workers: _Service[WorkerService] = _Service("workers", "WorkerService")
+    contributions: _Service[ContributionService] = _Service("contributions", "ContributionService")
+    flexible: _Service[FlexibleService] = _Service("flexible", "FlexibleService")
+    accounts: _Service[AccountService] = _Service("accounts", "AccountService")
+    records: _Service[RecordService] = _Service("record", "RecordService")
+    retirement: _Service[RetirementService] = _Service("retirement", "RetirementService")
+    pensions: _Service[PensionService] = _Service("pension", "PensionService")
+    insured: _Service[InsuredTimeService] = _Service("insured_time", "InsuredTimeService")
+    residents: _Service[ResidentService] = _Service("residents", "ResidentService")
+    switches: _Service[SchemeSwitchService] = _Service("scheme_switch", "SchemeSwitchService")
+    documents: _Service[DocumentService] = _Service("documents", "DocumentService")
+    exemptions: _Service[ExemptionService] = _Service("exemptions", "ExemptionService")
+    history: _Service[HistoryService] = _Service("history", "HistoryService")
+    users: _Service[UserService] = _Service("users", "UserService")
+    approvals: _Service[ApprovalService] = _Service("approvals", "ApprovalService")
+    audit: _Service[AuditService] = _Service("audit_trail", "AuditService")
+    backups: _Service[BackupService] = _Service("backups", "BackupService")
+    sync: _Service[SyncService] = _Service("sync", "SyncService")
+    transfers: _Service[TransferService] = _Service("transfers", "TransferService")
+    recovery: _Service[RecoveryService] = _Service("recovery", "RecoveryService")
+    views: _Service[ViewLogService] = _Service("views", "ViewLogService")
+    keys: _Service[KeyService] = _Service("keys", "KeyService")
     def __init__(self, engine: Engine, clock: ClockLike = None, damage: Health | None = None) -> None:
         from desktop.core import audit
-        from desktop.core.services.accounts import AccountService
-        from desktop.core.services.approvals import ApprovalService
-        from desktop.core.services.audit_trail import AuditService
-        from desktop.core.services.backups import BackupService
-        from desktop.core.services.contributions import ContributionService
-        from desktop.core.services.documents import DocumentService
-        from desktop.core.services.employers import EmployerService
-        from desktop.core.services.exemptions import ExemptionService
-        from desktop.core.services.flexible import FlexibleService
-        from desktop.core.services.history import HistoryService
-        from desktop.core.services.insured_time import InsuredTimeService
-        from desktop.core.services.keys import KeyService
-        from desktop.core.services.office import OfficeService, ReferenceService
-        from desktop.core.services.pension import PensionService
-        from desktop.core.services.record import RecordService
-        from desktop.core.services.recovery import RecoveryService
-        from desktop.core.services.residents import ResidentService
-        from desktop.core.services.retirement import RetirementService
-        from desktop.core.services.scheme_switch import SchemeSwitchService
-        from desktop.core.services.sync import SyncService
-        from desktop.core.services.transfers import TransferService
-        from desktop.core.services.users import UserService
-        from desktop.core.services.views import ViewLogService
-        from desktop.core.services.workers import WorkerService
         from desktop.core.sync import capture
 
         self.engine = engine
@@ -101,31 +158,7 @@ class Ledger:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
         self._lock_guard: LockGuard | None = None
-        self.office = OfficeService(self)
-        self.reference = ReferenceService(self)
-        self.employers = EmployerService(self)
-        self.workers = WorkerService(self)
-        self.contributions = ContributionService(self)
-        self.flexible = FlexibleService(self)
-        self.accounts = AccountService(self)
-        self.records = RecordService(self)
-        self.retirement = RetirementService(self)
-        self.pensions = PensionService(self)
-        self.insured = InsuredTimeService(self)
-        self.residents = ResidentService(self)
-        self.switches = SchemeSwitchService(self)
-        self.documents = DocumentService(self)
-        self.exemptions = ExemptionService(self)
-        self.history = HistoryService(self)
-        self.users = UserService(self)
-        self.approvals = ApprovalService(self)
-        self.audit = AuditService(self)
-        self.backups = BackupService(self)
-        self.sync = SyncService(self)
-        self.transfers = TransferService(self)
-        self.recovery = RecoveryService(self)
-        self.views = ViewLogService(self)
-        self.keys = KeyService(self)
+        self._making = threading.RLock()  # services are made on first use (`_Service`)
 
     @classmethod
     def open(
