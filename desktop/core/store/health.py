@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.request import pathname2url
 
 QUICK = "quick"
 FULL = "full"
@@ -86,6 +85,8 @@ def check_sqlite(path: Path, full: bool = False, cancelled: Cancelled | None = N
     kind = FULL if full else QUICK
     if not path.exists():
         return Health(True, kind)
+    from urllib.request import pathname2url  # (http and email come with it: not at start)
+
     uri = f"file:{pathname2url(str(path))}?mode=ro"
     try:
         con = sqlite3.connect(uri, uri=True, check_same_thread=False)
