@@ -27,7 +27,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import __version__
 from desktop.core.errors import DatabaseDamaged, ShebaoError
-from desktop.core.keystore.pkcs11 import close_all as close_tokens
 from desktop.core.store.health import CheckCancelled, Health
 from desktop.ui import i18n
 from desktop.ui.operations import query
@@ -99,13 +98,15 @@ class Startup(QObject):
                 ledger = Ledger.open(self.target, progress=progress, check=False)  # checked next, with progress
             if ledger.damage is None:
                 ledger.hold_locks()  # before any file dialog can make this process lose its own
+            from desktop.core.keystore import pkcs11  # noqa: F401 - loaded here, not before the window shows
+
             return ledger
 
         task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
                                     cancellable=False, quiet=True)
         self.window = MainWindow(None, self.runner)
-        self.pin_prompt = TokenPinPrompt(self.window)  # a signature on a USB key asks its PIN here
-        self.pin_prompt.install()
+        self.pin_prompt = TokenPinPrompt(self.window)  # a signature on a USB key asks its PIN here,
+        # from when the database is open (`_opened`: nothing is signed before)
         self.window.ready.connect(lambda: self.window_ready.emit(self.window))
         task.dialog_parent = self.window  # a backup or migration is shown over the window
         self.window.show()
@@ -113,6 +114,8 @@ class Startup(QObject):
 
     def _opened(self, ledger: Ledger | None, error: BaseException | None) -> None:
         """The database is open: check it for damage on the runner (progress after half a second)."""
+        if self.pin_prompt is not None:
+            self.pin_prompt.install()
         if error is not None:
             self._fail(error)
             return
@@ -410,7 +413,9 @@ def main(argv: list[str] | None = None,
     if startup.ledger is not None:
         runner.run(startup.ledger.close)  # on the worker, so its own connection is closed too
     runner.wait()
-    close_tokens()  # USB key sessions closed: logged out, the PIN forgotten
+    tokens = sys.modules.get("desktop.core.keystore.pkcs11")  # (not loaded: no session to close)
+    if tokens is not None:
+        tokens.close_all()  # USB key sessions closed: logged out, the PIN forgotten
     if startup.ledger is not None:
         startup.ledger.release_locks()  # last: after every connection of this process is closed
     return exit_code[0] or int(code)

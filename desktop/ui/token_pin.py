@@ -14,7 +14,6 @@ import threading
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
-from desktop.core.keystore import pkcs11
 from desktop.ui.layout import Retranslating, heading, line_edit, vbox
 
 
@@ -67,6 +66,8 @@ class TokenPinPrompt(QObject):
 
     def install(self) -> None:
         """Ask this prompt whenever a signature needs a USB key's PIN."""
+        from desktop.core.keystore import pkcs11  # (loaded with the database, not at start)
+
         pkcs11.set_pin_source(self.pin_for)
 
     def close(self) -> None:
