@@ -456,7 +456,8 @@ class SyncChange(Base):
     """One change of one record, made here or at another office: the record's state after it.
 
     Kept small (see `desktop.core.sync.stored`): the table as a number, the key only when the data
-    does not name it, the data deflated, the time as a number; found by a digest of table and key.
+    does not name it, the data compressed (`stored.pack_data`), the time as a number; found by a
+    digest of table and key.
     """
 
     __tablename__ = "sync_change"

@@ -1,4 +1,4 @@
-"""sync_change kept small: table number, key only when the data does not name it, deflated data
+"""sync_change kept small: table number, key only when the data does not name it, compressed data
 
 Revision ID: 0017
 Revises: 0016
