@@ -22,6 +22,7 @@ from desktop.core.store.engine import (
     known_revisions,
     make_engine,
     open_engine,
+    sqlite_bytes,
 )
 from desktop.core.store.models import Base
 
@@ -157,3 +158,21 @@ def test_money_is_stored_as_whole_fen(any_ledger: Ledger) -> None:
 
 def test_clock_is_the_ledgers(any_ledger: Ledger) -> None:
     assert any_ledger.today() == dt.date(2026, 11, 23)
+
+
+def test_the_size_counts_a_wal_another_process_removes_as_empty(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process closing the database deletes its WAL at any moment, also between a look at the
+    folder and the size: the WAL that vanished counts as empty, not as an error that ends the command."""
+    db = tmp_path / "office.db"
+    db.write_bytes(b"x" * 4096)
+    wal = Path(f"{db}-wal")
+    wal.write_bytes(b"y" * 100)
+    assert sqlite_bytes(db) == 4196
+    wal.unlink()
+    assert sqlite_bytes(db) == 4096
+    seen = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda self: True if self == wal else seen(self))
+    assert sqlite_bytes(db) == 4096  # it was there a moment ago, not any more
+    db.unlink()
+    assert sqlite_bytes(db) == 0

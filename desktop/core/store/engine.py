@@ -282,8 +282,15 @@ def open_engine(
 
 
 def sqlite_bytes(path: Path) -> int:
-    """The size of a SQLite database with its WAL (from the directory, without opening them)."""
-    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    """The size of a SQLite database with its WAL (from the directory, without opening them). Another
+    process closing the database removes its WAL at any moment: a file gone counts as empty."""
+    total = 0
+    for part in (path, Path(f"{path}-wal")):
+        try:
+            total += part.stat().st_size
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def open_checked(
