@@ -3,6 +3,9 @@ recovered from the newest backup and the sync files received since, with what is
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from test_security_support import PASSWORD, fast_hashing, staffed, staffed_templ
 from desktop.core import backup as fmt
 from desktop.core.errors import Conflict, DatabaseDamaged, InvalidInput, NotAllowed, RefusedByRule
 from desktop.core.ledger import Ledger
-from desktop.core.store.health import check_sqlite
+from desktop.core.store.health import CheckCancelled, Health, check_sqlite
 from desktop.core.store.models import OfficeSetting
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
@@ -251,3 +254,48 @@ def test_signing_in_on_a_damaged_database_writes_nothing(staffed: Ledger) -> Non
     finally:
         led.close()
 
+
+
+def _big(path: Path) -> None:
+    """Pages enough for a check to take a while (a table of the test's own, beside the office's)."""
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT)")
+        con.executemany("INSERT INTO filler (text) VALUES (?)", ((f"{i:06d}" * 40,) for i in range(40000)))
+    con.close()
+
+
+def test_closing_the_ledger_stops_a_check_running_beside(db_path: Path) -> None:
+    """The window checks at start on a thread of its own while the clerk works; a restore (which
+    closes the ledger before it replaces the file) and the exit close it: the check stops first."""
+    _big(db_path)
+    led = Ledger.open(db_path, check=False)
+    asked = threading.Event()
+
+    def slowly() -> bool:  # SQLite asks every 20,000 steps: each answer takes a while here
+        asked.set()
+        time.sleep(0.05)
+        return False
+
+    ended: list[BaseException | Health] = []
+
+    def check() -> None:
+        try:
+            ended.append(led.check(cancelled=slowly))
+        except CheckCancelled as exc:
+            ended.append(exc)
+
+    beside = threading.Thread(target=check)
+    beside.start()
+    assert asked.wait(30)
+    started = time.monotonic()
+    led.close()  # returns once the check has stopped
+    assert time.monotonic() - started < 5
+    beside.join(5)
+    assert not beside.is_alive()
+    assert len(ended) == 1 and isinstance(ended[0], CheckCancelled)
+    assert led.damage is None
+    # the same check left alone runs to its end, and a ledger with no check running closes at once
+    led = Ledger.open(db_path, check=False)
+    assert led.check().ok
+    led.close()

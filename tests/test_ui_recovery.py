@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from recovery_support import P1, P3, Q1, Q2, Scene, build_scene, damage_table, pension_months
 from sync_support import uscc
-from test_ui_support import patient_waits, private_settings
+from test_ui_support import patient_waits, private_settings, type_keys
 
+from desktop.core.errors import DatabaseDamaged
 from desktop.core.ledger import Ledger
 from desktop.ui.app import Startup
 from desktop.ui.damage_dialog import DamageDialog
@@ -51,7 +52,7 @@ def _start(scene: Scene, qtbot: Any) -> tuple[Startup, Runner]:
     startup.start()
     assert startup.window is not None
     qtbot.addWidget(startup.window)
-    qtbot.waitUntil(lambda: isinstance(startup.dialog, DamageDialog))
+    qtbot.waitUntil(lambda: isinstance(startup.dialog, DamageDialog) and startup.health is not None)
     qtbot.addWidget(startup.dialog)
     return startup, runner
 
@@ -77,11 +78,13 @@ def test_the_check_at_start_shows_the_damage_and_the_plan_then_read_only(damaged
     assert "发往 BJ01 的 5 项修改不会丢失" in text and "shebao sync export --full --to NC01" in text
     assert dialog.restore_button.text() == "恢复(&R)" and dialog.read_only_button.text() == "只读打开(&O)"
 
-    qtbot.mouseClick(dialog.read_only_button, Qt.MouseButton.LeftButton)
     win = startup.window
     assert win is not None
-    qtbot.waitUntil(lambda: win.office is not None)
-    assert win.read_only and "只读（数据库已损坏）" in win.windowTitle()
+    # (the window may have been working already when the check found the damage: it opens again)
+    with qtbot.waitSignal(win.ready, timeout=20000):
+        qtbot.mouseClick(dialog.read_only_button, Qt.MouseButton.LeftButton)
+    assert win.office is not None and "只读（数据库已损坏）" in win.windowTitle()
+    assert win.read_only
     assert "数据库已损坏，只读打开" in win.status.text()
     assert win.recovery_action.isEnabled() and win.recovery_action.text() == "从备份恢复(&R)…"
     # a write from the window is refused with the reason; nothing is stored
@@ -114,10 +117,10 @@ def test_restore_from_the_damage_dialog_with_progress(damaged: Scene, qtbot: Any
     qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
     win = startup.window
     assert win is not None
-    qtbot.waitUntil(lambda: win.office is not None)
+    qtbot.waitUntil(lambda: win.office is not None and win.status.text() == "就绪")
     led = startup.ledger
     assert led is not None and led.damage is None and not win.read_only
-    assert win.status.text() == "就绪" and not win.recovery_action.isEnabled()
+    assert not win.recovery_action.isEnabled() and "只读" not in win.windowTitle()
     assert pension_months(led, P1) == 6 and pension_months(led, Q1) == 7 and led.workers.get(Q2).name == "赵六"
     assert not led.workers.find(P3)
     assert QApplication.activeModalWidget() is None
@@ -145,3 +148,51 @@ def test_the_window_menu_opens_the_plan_again(damaged: Scene, qtbot: Any) -> Non
     assert not dialog.isVisible() and win.read_only
     win.close()
     win.runner.wait()
+
+
+def test_damage_found_while_the_clerk_works_is_offered_at_once(damaged: Scene, qtbot: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check runs beside the work: the clerk finds a person before it ends; when it finds the
+    damage, the damage dialog comes over the working window, writes are refused from then on, and
+    the window opens again read-only."""
+    from test_ui_startup import held_check
+
+    with held_check(monkeypatch) as release:
+        runner = Runner()
+
+        def opener(target: Any, progress: Any = None) -> Ledger:
+            damaged.a = Ledger.open(target, progress=progress, clock=damaged.clock, check=False)
+            return damaged.a
+
+        startup = Startup(damaged.a_path, runner, ledger_factory=opener)
+        startup.start()
+        win = startup.window
+        assert win is not None
+        qtbot.addWidget(win)
+        qtbot.waitUntil(lambda: win.office is not None)
+        assert not win.read_only and win.checking.isVisible() and startup.dialog is None
+        type_keys(win.search.box, Q1[:12])
+        qtbot.waitUntil(lambda: [p.id_number for p in win.search.model.people] == [Q1])
+        release.set()
+        qtbot.waitUntil(lambda: isinstance(startup.dialog, DamageDialog))
+    dialog = startup.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and not win.checking.isVisible()
+    # the working window says so at once, behind the dialog
+    assert win.read_only and "只读（数据库已损坏）" in win.windowTitle() and win.recovery_action.isEnabled()
+    assert "数据库已损坏" in win.status.text()
+    assert startup.health is not None and not startup.health.ok and startup.health.kind == "quick"
+    assert dialog.problems.toPlainText().startswith("SQLite 报告：")
+    led = startup.ledger
+    assert led is not None and led.damage is not None
+    with pytest.raises(DatabaseDamaged):
+        led.employers.register(uscc("91360100MA35F8A2X"), "南昌新厂")
+    _plan_shown(dialog, qtbot)
+    with qtbot.waitSignal(win.ready, timeout=20000):  # the window opens again, read-only
+        qtbot.mouseClick(dialog.read_only_button, Qt.MouseButton.LeftButton)
+    assert "只读（数据库已损坏）" in win.windowTitle() and "只读打开" in win.status.text()
+    assert win.read_only and win.recovery_action.isEnabled()
+    qtbot.waitUntil(lambda: not runner.busy)  # the search typed before asked again, on the read-only ledger
+    assert [p.id_number for p in win.search.model.people] == [Q1]
+    win.close()
+    runner.wait()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import PySide6
+import pytest
 from conftest import TODAY
 from PySide6.QtCore import Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -16,6 +21,7 @@ from test_ui_support import patient_waits, private_settings, type_keys
 
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import _alembic_config, make_engine
+from desktop.core.store.health import CheckCancelled
 from desktop.ui.app import Startup, main
 from desktop.ui.office_dialog import OfficeDialog
 from desktop.ui.progress import ProgressDialog
@@ -146,3 +152,77 @@ def test_every_visible_string_has_an_english_translation(tmp_path: Path) -> None
                     name, m.findtext("source"), None) != m.findtext("translation"):
                 stale.append(m.findtext("source"))
     assert stale == [], "resources/i18n/shebao_en.qm is older than the .ts: run pyside6-lrelease"
+
+
+@contextmanager
+def held_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The start's check waits until the event is set, then runs for real (the time a county's
+    database takes, in a test)."""
+    from desktop.core import ledger as ledger_module
+
+    release = threading.Event()
+    real = ledger_module.check_sqlite
+
+    def held(path: Path, full: bool = False, cancelled: Any = None) -> Any:
+        while not release.wait(0.01):  # asking, as SQLite does while it reads, whether to stop
+            if cancelled is not None and cancelled():
+                raise CheckCancelled()
+        return real(path, full, cancelled)
+
+    monkeypatch.setattr(ledger_module, "check_sqlite", held)
+    try:
+        yield release
+    finally:
+        release.set()
+
+
+def test_the_window_answers_while_the_check_runs(ledger: Ledger, person: str, db_path: Path, qtbot: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check reads every page (minutes on a county's years): the clerk searches meanwhile, the
+    status bar says it runs, and its end takes the sign away."""
+    ledger.close()
+    with held_check(monkeypatch) as release:
+        runner = Runner()
+        startup = Startup(db_path, runner, ledger_factory=opener)
+        startup.start()
+        win = finish(startup, qtbot)
+        assert startup.check is not None and startup.check.running and startup.health is None
+        assert win.checking.isVisible() and win.checking_bar.isVisible()
+        assert win.checking.text() == "正在检查数据库…" and win.status.text() == "就绪"
+        type_keys(win.search.box, person[:10])
+        qtbot.waitUntil(lambda: [p.id_number for p in win.search.model.people] == [person])
+        assert startup.check.running and startup.health is None  # answered while the check still runs
+        release.set()
+        qtbot.waitUntil(lambda: startup.health is not None)
+    assert startup.health.ok and startup.health.kind == "quick" and not startup.check.running
+    assert not win.checking.isVisible() and not win.checking_bar.isVisible() and not win.read_only
+    win.close()
+    runner.wait()
+    startup.ledger.close()
+    startup.ledger.release_locks()
+
+
+def test_closing_during_the_check_stops_it(ledger: Ledger, db_path: Path, qtbot: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the window while the check runs ends it: the ledger closes on the runner, as at exit,
+    and stops the check first; nothing is concluded of a check that did not finish."""
+    ledger.close()
+    with held_check(monkeypatch):
+        runner = Runner()
+        startup = Startup(db_path, runner, ledger_factory=opener)
+        startup.start()
+        win = finish(startup, qtbot)
+        check = startup.check
+        assert check is not None and check.running
+        win.close()
+        closed = startup.ledger
+        assert closed is not None
+        started = time.monotonic()
+        runner.run(closed.close)
+        runner.wait()
+        assert time.monotonic() - started < 5
+        check.worker.join(5)
+        assert not check.running
+        qtbot.wait(50)  # the check's end reaches the window: nothing shown, nothing concluded
+        assert startup.health is None and closed.damage is None and not win.checking.isVisible()
+        closed.release_locks()

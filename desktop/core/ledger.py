@@ -158,6 +158,8 @@ class Ledger:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
         self._lock_guard: LockGuard | None = None
+        self._checks: set[threading.Event] = set()  # the stop flags of the checks running now
+        self._checks_done = threading.Condition()
         self._making = threading.RLock()  # services are made on first use (`_Service`)
 
     @classmethod
@@ -212,14 +214,35 @@ class Ledger:
 
         PostgreSQL: always ok. The server keeps its own data consistent (WAL, checksums when the
         cluster has them) and has no cheap page check to offer; its damage shows as errors.
+
+        A check may run on a thread of its own beside the work (the window checks so at start):
+        closing the ledger, which a restore does before it replaces the file, stops it first
+        (CheckCancelled in its thread).
         """
         path = sqlite_file(self.engine)
         if path is None:
             return Health(True, FULL if full else QUICK)
-        health = check_sqlite(path, full, cancelled)
+        stop = threading.Event()
+        with self._checks_done:
+            self._checks.add(stop)
+        try:
+            health = check_sqlite(path, full,
+                                  lambda: stop.is_set() or (cancelled is not None and cancelled()))
+        finally:
+            with self._checks_done:
+                self._checks.discard(stop)
+                self._checks_done.notify_all()
         if not health.ok:
             self.mark_damaged(health)
         return health
+
+    def stop_checks(self) -> None:
+        """Stop the checks running on other threads and wait until they have (SQLite asks whether to
+        go on every few thousand steps: milliseconds)."""
+        with self._checks_done:
+            for stop in self._checks:
+                stop.set()
+            self._checks_done.wait_for(lambda: not self._checks)
 
     def mark_damaged(self, health: Health) -> None:
         """Note damage: from now on every write is refused (DatabaseDamaged)."""
@@ -560,7 +583,8 @@ class Ledger:
             return int(s.execute(select(AuditHead.seq)).scalar() or 0)
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections (a check running on another thread is stopped first)."""
+        self.stop_checks()
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

@@ -1,8 +1,9 @@
 """Starting the application: the Qt application and the counter window at once, then the office
 database opened behind it on the runner (migrated after a backup, with progress shown; created
-on first run) and checked for damage (SQLite's quick_check, with progress; a damaged database
-offers the restore or a read-only start). The window takes keys at once; a search typed meanwhile
-runs when the database is open.
+on first run). The window takes keys at once; a search typed meanwhile runs when the database is
+open. The check for damage (SQLite's quick_check, which reads every page: minutes on a county's
+years) runs on a thread of its own beside the work, shown in the status bar; damage found offers
+the restore or a read-only start, at once if the clerk works already.
 
 SIGINT (Ctrl+C in the terminal that started it) and SIGTERM end it as closing the window does, with
 exit code 0. `--picture FILE` saves a picture of the screen a few seconds after the window shows
@@ -57,6 +58,34 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class StartCheck(QObject):
+    """SQLite's quick_check of the office database on a thread of its own, beside the clerk's work
+    (it reads every page: about 3 s a GB, minutes for a county's years). `finished(health, error)`
+    comes on the GUI thread; closing the ledger stops it (`Ledger.stop_checks`: CheckCancelled)."""
+
+    finished = Signal(object, object)
+
+    def __init__(self, ledger: Ledger, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.worker = threading.Thread(target=self._run, name="start-check", daemon=True)
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def _run(self) -> None:
+        try:
+            health = self.ledger.check()
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which says what it was
+            self.finished.emit(None, exc)
+            return
+        self.finished.emit(health, None)
+
+    @property
+    def running(self) -> bool:
+        return self.worker.is_alive()
+
+
 class Startup(QObject):
     """Opens the database on the runner, asks for the office on first run, then shows the window."""
 
@@ -74,7 +103,10 @@ class Startup(QObject):
         self.pin_prompt: TokenPinPrompt | None = None
         self.dialog: Any = None
         self.stages: list[str] = []
-        self.health: Health | None = None  # the startup check's finding (None: cancelled)
+        self.health: Health | None = None  # the startup check's finding (None: not known yet, or stopped)
+        self.check: StartCheck | None = None
+        self._attached = False  # the window works on the ledger
+        self._damage_offered = False  # the damage dialog has been shown for the damage known
         self._restore_connected = False
 
     def start(self) -> None:
@@ -113,7 +145,8 @@ class Startup(QObject):
         self.window.focus_search()
 
     def _opened(self, ledger: Ledger | None, error: BaseException | None) -> None:
-        """The database is open: check it for damage on the runner (progress after half a second)."""
+        """The database is open: on to signing in, with the check for damage running beside (the
+        window's status bar shows it; damage found is offered as when the file would not open)."""
         if self.pin_prompt is not None:
             self.pin_prompt.install()
         if error is not None:
@@ -121,24 +154,34 @@ class Startup(QObject):
             return
         assert ledger is not None  # no error: the open task returned it
         self.ledger = ledger
-        if ledger.damage is not None:  # SQLite refused it while opening ("not a database")
-            self._health_known(ledger.damage, None)
-            return
-
-        def check(task: Any) -> Health:
-            """SQLite's quick_check, stopped when the clerk cancels."""
-            return ledger.check(cancelled=lambda: task.cancelled)
-
-        task = self.runner.run_task(check, self._health_known, self.tr("正在检查数据库…"))
-        task.dialog_parent = self.window
-
-    def _health_known(self, health: Any, error: BaseException | None) -> None:
-        """Checked (or the check cancelled: the office works as before): on to signing in."""
-        if error is not None and not isinstance(error, CheckCancelled):
-            self._fail(error)
-            return
-        self.health = health
+        if ledger.damage is None:  # (SQLite refused it while opening, "not a database": known already)
+            self.check = StartCheck(ledger, self)
+            self.check.finished.connect(self._checked_beside)
+            if self.window is not None:
+                self.window.show_checking(True)
+            self.check.start()
+        else:
+            self.health = ledger.damage
         self._ask_accounts()
+
+    def _checked_beside(self, health: Health | None, error: BaseException | None) -> None:
+        """The start's check ended: damage found is offered now if the window works already (else
+        when signed in); stopped (the ledger closed for a restore or at exit) means nothing."""
+        if self.window is not None:
+            self.window.show_checking(False)
+        if isinstance(error, CheckCancelled):
+            return
+        if error is not None:
+            if self.window is not None:
+                self.window.show_status(lambda: self.tr("数据库检查未能完成：") + i18n.message(error), error=True)
+            return
+        assert health is not None
+        self.health = health
+        if not health.ok and self._attached:
+            if self.window is not None:
+                self.window.damage_found()
+            if not self._damage_offered:
+                self._offer_damage()
 
     def _ask_accounts(self) -> None:
         assert self.ledger is not None
@@ -174,20 +217,28 @@ class Startup(QObject):
         """Signed in (or no accounts): a damaged database first asks what to do."""
         assert self.ledger is not None
         if self.ledger.damage is not None:
-            from desktop.ui.damage_dialog import DamageDialog
-
-            self.dialog = DamageDialog(self.ledger, self.runner, self.ledger.damage, self.window)
-            self.dialog.restored.connect(lambda _result: self._restored())
-            self.dialog.read_only.connect(self._look_for_office)
-            self.dialog.open()
+            self._offer_damage()
             return
         self._look_for_office()
+
+    def _offer_damage(self) -> None:
+        """The damage dialog: restore from a backup, or work read-only (the window opens again on the
+        ledger, read-only)."""
+        from desktop.ui.damage_dialog import DamageDialog
+
+        assert self.ledger is not None and self.ledger.damage is not None
+        self._damage_offered = True
+        self.dialog = DamageDialog(self.ledger, self.runner, self.ledger.damage, self.window)
+        self.dialog.restored.connect(lambda _result: self._restored())
+        self.dialog.read_only.connect(self._look_for_office)
+        self.dialog.open()
 
     def _restored(self) -> None:
         """Restored: the restored data's accounts apply (the restorer goes on when it has one);
         the sound database's locks are now held by a guard, as on a normal start."""
         ledger = self.ledger
         assert ledger is not None
+        self._damage_offered = False
         query(self, lambda: ledger.hold_locks() if ledger.damage is None else False, self.runner) \
             .failure(lambda _error: None).run()
         self._ask_accounts()
@@ -236,6 +287,10 @@ class Startup(QObject):
             self.window.database_restored.connect(lambda _result: self._restored())
             self._restore_connected = True
         self.window.attach(self.ledger)
+        self._attached = True
+        if self.ledger.damage is not None and not self._damage_offered:  # found while signing in
+            self._offer_damage()
+            return
         self._ask_key_passphrase()
 
     def _ask_key_passphrase(self) -> None:

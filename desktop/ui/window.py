@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -90,6 +91,16 @@ class MainWindow(Retranslating, QMainWindow):
         self.status.setObjectName("status")
         self._status: Callable[[], str] | None = None
         self.statusBar().addWidget(self.status, 1)
+        self.checking = QLabel()  # the start's database check, running beside the work
+        self.checking.setObjectName("checking")
+        self.checking_bar = QProgressBar()
+        self.checking_bar.setRange(0, 0)  # SQLite says nothing of how far it is
+        self.checking_bar.setMaximumWidth(90)
+        self.checking_bar.setMaximumHeight(12)
+        self.checking_bar.setTextVisible(False)
+        self.statusBar().addPermanentWidget(self.checking)
+        self.statusBar().addPermanentWidget(self.checking_bar)
+        self.show_checking(False)
         self.office_label = QLabel()
         self.statusBar().addPermanentWidget(self.office_label)
         self._build_menus()
@@ -157,6 +168,14 @@ class MainWindow(Retranslating, QMainWindow):
     def read_only(self) -> bool:
         """Whether the database is damaged (then nothing is written; File → 从备份恢复)."""
         return self.ledger is not None and self.ledger.damage is not None
+
+    def damage_found(self) -> None:
+        """Damage became known while the window works (the start's check runs beside the work): the
+        title, the status line and File → 从备份恢复 say so; the ledger refuses every write."""
+        self.recovery_action.setEnabled(self.read_only)
+        if self.read_only:
+            self.show_status(self._damage_status, error=True)
+        self.retranslate()
 
     def _damage_status(self) -> str:
         return self.tr("数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…")
@@ -294,6 +313,7 @@ class MainWindow(Retranslating, QMainWindow):
         assert self.ledger is not None
         self.search.attach(self.ledger)
         self._enable_ledger_actions(True)
+        self.recovery_action.setEnabled(self.read_only)  # (damage may have been found since attach)
         if self.read_only:
             self.show_status(self._damage_status, error=True)
         else:
@@ -386,6 +406,11 @@ class MainWindow(Retranslating, QMainWindow):
         """Put the cursor in the search box, text selected, ready for the next person."""
         self.activateWindow()
         self.search.focus()
+
+    def show_checking(self, running: bool) -> None:
+        """Show (or hide) that the database is being checked for damage while the clerk works."""
+        self.checking.setVisible(running)
+        self.checking_bar.setVisible(running)
 
     def show_status(self, text: Message, error: bool = False) -> None:
         """A one-line message at the bottom of the window (a function of no arguments is asked
@@ -863,6 +888,9 @@ class MainWindow(Retranslating, QMainWindow):
         if self.read_only:
             title += " — " + self.tr("只读（数据库已损坏）")
         self.setWindowTitle(title)
+        self.checking.setText(self.tr("正在检查数据库…"))
+        self.checking.setToolTip(self.tr("SQLite 的快速检查（quick_check）读遍数据库的每一页；检查期间可照常工作，"
+                                         "发现损坏时会提示"))
         self.file_menu.setTitle(self.tr("文件(&F)"))
         self.register_menu.setTitle(self.tr("登记(&R)"))
         self.person_menu.setTitle(self.tr("参保人(&P)"))

@@ -1692,7 +1692,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+162"/>
+        <location filename="../../desktop/ui/window.py" line="+181"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1702,7 +1702,7 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+228"/>
+        <location line="+234"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -1840,6 +1840,16 @@
     </message>
     <message>
         <location line="+43"/>
+        <source>正在检查数据库…</source>
+        <translation>Checking the database…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SQLite 的快速检查（quick_check）读遍数据库的每一页；检查期间可照常工作，发现损坏时会提示</source>
+        <translation>SQLite&apos;s quick check (quick_check) reads every page of the database; work goes on meanwhile, and damage found is reported</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
@@ -2070,8 +2080,8 @@ The other actions and their keys are in the Person and View menus.</translation>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-613"/>
-        <location line="+613"/>
+        <location line="-621"/>
+        <location line="+621"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -3742,7 +3752,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+83"/>
+        <location filename="../../desktop/ui/app.py" line="+114"/>
         <source>正在备份数据库（升级前的副本）…</source>
         <translation>Backing up the database (a copy before the upgrade)…</translation>
     </message>
@@ -3752,17 +3762,17 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <source>正在检查数据库…</source>
-        <translation>Checking the database…</translation>
+        <location line="+39"/>
+        <source>数据库检查未能完成：</source>
+        <translation>The database check could not finish: </translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+143"/>
         <source>社保经办桌面</source>
         <translation>Shebao Desk</translation>
     </message>
@@ -4235,7 +4245,7 @@ SHA-256: {sha}</translation>
 <context>
     <name>TokenPinDialog</name>
     <message>
-        <location filename="../../desktop/ui/token_pin.py" line="+45"/>
+        <location filename="../../desktop/ui/token_pin.py" line="+44"/>
         <source>USB Key PIN — 社保经办桌面</source>
         <translation>USB key PIN — Shebao Desk</translation>
     </message>
