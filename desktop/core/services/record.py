@@ -336,6 +336,8 @@ def _held_back(s: Session, w: Worker, rows: list[Any]) -> tuple[tuple[HeldBack, 
     for r in rows:
         if r[6] == "lump_sum":
             lumps.setdefault(_day(r[7]), []).append(r)
+    if not lumps:
+        return (), rows  # (no lump sum: no document to look for)
     need = tr.rules().back_payment_document_years * tr.MONTHS_IN_YEAR
     documented = {d.paid_on for d in s.scalars(select(BackPaymentDocument).where(
         BackPaymentDocument.worker_id == w.id)) if d.issued_on < d.paid_on}
