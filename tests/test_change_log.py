@@ -23,7 +23,7 @@ from sqlalchemy import inspect, text
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all
 
 from desktop.core.ledger import Ledger
-from desktop.core.store.engine import _alembic_config
+from desktop.core.store.engine import _alembic_config, migrate
 from desktop.core.sync import capture, dictionary_2
 from desktop.core.sync.stored import (
     DEFLATE_1,
@@ -341,3 +341,22 @@ def test_a_contribution_change_costs_at_most_150_bytes_of_the_file(sqlite_templa
     # about 135 (160 with codec 1; the change log of schema 0016 took about 370: 260 the row, 110
     # its two indexes)
     assert size / changes <= 150, size / changes
+
+
+def test_the_migration_says_how_far_it_is(two: Any, tmp_path: Path) -> None:
+    """A county's change log is tens of millions of changes: the rebuild reports the changes copied
+    (by id) and the index after them, a tenth more, to the progress `migrate` is given."""
+    a, b = two
+    history(a, b, tmp_path)
+    with a.read() as s:
+        before = capture.every_change(s)
+    command.downgrade(_alembic_config(a.engine), "0016")
+    with a.engine.connect() as conn:
+        highest = conn.execute(text("SELECT max(id) FROM sync_change")).scalar_one()
+    assert highest >= len(before) > 20
+    seen: list[tuple[int, int]] = []
+    migrate(a.engine, steps=lambda done, total: seen.append((done, total)) is None)
+    total = highest + highest // 10
+    assert seen == [(0, total), (highest, total), (total, total)]
+    with a.read() as s:
+        assert capture.every_change(s) == before

@@ -43,9 +43,9 @@ def _start(scene: Scene, qtbot: Any) -> tuple[Startup, Runner]:
     """The application started on A, opened without the check (the window runs it on the runner)."""
     runner = Runner()
 
-    def opener(target: Any, progress: Any = None) -> Ledger:
+    def opener(target: Any, progress: Any = None, steps: Any = None) -> Ledger:
         """Ledger.open with the scene's clock, leaving the check to the window."""
-        scene.a = Ledger.open(target, progress=progress, clock=scene.clock, check=False)
+        scene.a = Ledger.open(target, progress=progress, clock=scene.clock, check=False, steps=steps)
         return scene.a
 
     startup = Startup(scene.a_path, runner, ledger_factory=opener)
@@ -160,8 +160,9 @@ def test_damage_found_while_the_clerk_works_is_offered_at_once(damaged: Scene, q
     with held_check(monkeypatch) as release:
         runner = Runner()
 
-        def opener(target: Any, progress: Any = None) -> Ledger:
-            damaged.a = Ledger.open(target, progress=progress, clock=damaged.clock, check=False)
+        def opener(target: Any, progress: Any = None, steps: Any = None) -> Ledger:
+            damaged.a = Ledger.open(target, progress=progress, clock=damaged.clock, check=False,
+                                    steps=steps)
             return damaged.a
 
         startup = Startup(damaged.a_path, runner, ledger_factory=opener)

@@ -33,9 +33,9 @@ __all__ = ["patient_waits", "private_settings"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def opener(target: Any, progress: Any = None) -> Ledger:
+def opener(target: Any, progress: Any = None, steps: Any = None) -> Ledger:
     """Ledger.open with the tests' fixed date."""
-    return Ledger.open(target, progress=progress, clock=lambda: TODAY)
+    return Ledger.open(target, progress=progress, clock=lambda: TODAY, steps=steps)
 
 
 def finish(startup: Startup, qtbot: Any) -> MainWindow:
@@ -226,3 +226,45 @@ def test_closing_during_the_check_stops_it(ledger: Ledger, db_path: Path, qtbot:
         qtbot.wait(50)  # the check's end reaches the window: nothing shown, nothing concluded
         assert startup.health is None and closed.damage is None and not win.checking.isVisible()
         closed.release_locks()
+
+
+def test_a_long_migration_shows_how_far_it_is(ledger: Ledger, person: str, db_path: Path, qtbot: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An office of the release before (schema 0016, its change log to be rebuilt) opens with the
+    migration's progress in the window's dialog: the changes copied, then the index."""
+    from alembic import command
+
+    command.downgrade(_alembic_config(ledger.engine), "0016")
+    with ledger.engine.connect() as conn:
+        highest = conn.execute(text("SELECT max(id) FROM sync_change")).scalar_one()
+    ledger.close()
+    runner = Runner()
+    seen: list[tuple[int, int]] = []
+    shown: list[tuple[int, int]] = []
+
+    def recording(target: Any, progress: Any = None, steps: Any = None) -> Ledger:
+        def both(done: int, total: int) -> bool:
+            seen.append((done, total))
+            return bool(steps(done, total))
+        return opener(target, progress, both)
+
+    original = ProgressDialog.set_progress
+
+    def set_progress(dialog: ProgressDialog, done: int, total: int) -> None:
+        shown.append((done, total))
+        original(dialog, done, total)
+
+    monkeypatch.setattr(ProgressDialog, "set_progress", set_progress)
+    startup = Startup(db_path, runner, ledger_factory=recording)
+    startup.start()
+    win = finish(startup, qtbot)
+    total = highest + highest // 10
+    assert startup.stages == ["backup", "migrate"]
+    assert seen == [(0, total), (highest, total), (total, total)]
+    assert shown and shown[-1] == (total, total)  # the dialog (shown at once for a named step) followed
+    assert win.office is not None
+    win.close()
+    runner.wait()
+    assert startup.ledger is not None
+    startup.ledger.close()
+    startup.ledger.release_locks()

@@ -22,7 +22,7 @@ from desktop.core.clock import Clock, ClockLike, as_clock
 from desktop.core.errors import DatabaseDamaged, NotAllowed
 from desktop.core.messages import role_names
 from desktop.core.outfile import StagedFile, check_target
-from desktop.core.progress import StageNote
+from desktop.core.progress import Progress, StageNote
 from desktop.core.security import ROLES, Actor, counter_name
 from desktop.core.store.engine import collision, open_checked, sqlite_file
 from desktop.core.store.guard import LockGuard, locks_held
@@ -165,17 +165,17 @@ class Ledger:
     @classmethod
     def open(
         cls, target: str | os.PathLike[str] | None = None, progress: StageNote | None = None,
-        clock: ClockLike = None, check: bool | None = None,
+        clock: ClockLike = None, check: bool | None = None, steps: Progress | None = None,
     ) -> Ledger:
         """Open (create, migrate) the database named by --db / SHEBAO_DB / the default path.
 
         check: run SQLite's quick_check first (default: when the file is at most
         CHECK_ON_OPEN_BYTES). A damaged file is opened all the same, without migrating it, and the
-        ledger refuses every write (`damage`).
+        ledger refuses every write (`damage`). steps: how far a long migration is (done, total).
         """
         chosen = as_clock(clock)
         engine, damage = open_checked(target, progress, chosen,
-                                      check if check is not None else CHECK_ON_OPEN_BYTES)
+                                      check if check is not None else CHECK_ON_OPEN_BYTES, steps)
         ledger = cls(engine, chosen, damage)
         if damage is None:
             ledger.keys_out_if_unlocked()

@@ -123,11 +123,12 @@ class Startup(QObject):
                 task.stage(labels.get(stage, stage))
 
             if factory is not None:
-                ledger = factory(self.target, progress=progress)
+                ledger = factory(self.target, progress=progress, steps=task.progress)
             else:
                 from desktop.core.ledger import Ledger
 
-                ledger = Ledger.open(self.target, progress=progress, check=False)  # checked next, with progress
+                # the check for damage runs beside the work, once the database is open (`_opened`)
+                ledger = Ledger.open(self.target, progress=progress, check=False, steps=task.progress)
             if ledger.damage is None:
                 ledger.hold_locks()  # before any file dialog can make this process lose its own
             from desktop.core.keystore import pkcs11  # noqa: F401 - loaded here, not before the window shows

@@ -28,8 +28,9 @@ the same work on the same data in the same run (absolute times drift, ratios are
   with their sizes, the pages they hold and the time to check the three-file chain.
 * open: from launching the window (`python -m desktop --db FILE`, offscreen) on the county
   database to the database open and the office loaded, so a search typed meanwhile answers (the
-  check for damage runs beside from then on), versus a bare PySide6 window started the same way (tests/bench/bench_ui.py's
-  measurement; --open-repeats runs of each, alternating, medians). Target <= 3x.
+  check for damage runs beside from then on), versus a bare PySide6 window started the same way
+  (tests/bench/bench_ui.py's measurement; --open-repeats runs of each, alternating, medians).
+  Target <= 3x.
 * bytes per person-month: the database (all tables, indexes, the sync log) after the imports,
   checkpointed, over people x months; extrapolated to 100,000 people x 360 months. Target <= 200.
 * peak RSS (getrusage) and database size. Temporary files are deleted at the end.

@@ -26,7 +26,7 @@ from desktop.core.errors import (
 )
 from desktop.core.paths import default_database
 from desktop.core.private import POSIX
-from desktop.core.progress import StageNote
+from desktop.core.progress import Progress, StageNote
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
 
@@ -182,13 +182,23 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _alembic_config(engine: Engine) -> Any:
+def _alembic_config(engine: Engine, steps: Progress | None = None) -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
+    cfg.attributes["steps"] = steps
     return cfg
+
+
+def migration_steps() -> Progress:
+    """Inside a migration: where it reports how far it is (done, total), when it rewrites enough
+    rows for that to matter; what `migrate` was given, or nothing."""
+    from alembic import context
+
+    steps = context.config.attributes.get("steps")
+    return steps if steps is not None else (lambda _done, _total: True)
 
 
 def known_revisions() -> list[str]:
@@ -214,9 +224,11 @@ def backup_sqlite_file(database: Path, revision: str, at: dt.datetime) -> Path:
     return target
 
 
-def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SYSTEM) -> Path | None:
+def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SYSTEM,
+            steps: Progress | None = None) -> Path | None:
     """Bring the schema to SCHEMA_REVISION; an older SQLite file is backed up first (named by
-    `clock`'s time).
+    `clock`'s time). steps: how far a migration that rewrites a large table is (done, total; its
+    answer is not asked: a migration is not stopped half-way).
 
     Returns the backup path when one was made. A database newer than this program is refused.
     """
@@ -235,7 +247,7 @@ def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SY
         progress("migrate")
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(_alembic_config(engine, steps), "head")
     return backup
 
 
@@ -270,11 +282,12 @@ def refuse_network_share(url: str) -> None:
 
 
 def open_engine(
-    target: str | os.PathLike[str] | None, progress: StageNote | None = None, clock: Clock = SYSTEM
+    target: str | os.PathLike[str] | None, progress: StageNote | None = None, clock: Clock = SYSTEM,
+    steps: Progress | None = None,
 ) -> Engine:
     """Open (creating if needed) and migrate the office database named by --db / SHEBAO_DB; a file
     SQLite finds damaged while migrating is refused (the Ledger opens it read-only instead)."""
-    engine, damage = open_checked(target, progress, clock, check=False)
+    engine, damage = open_checked(target, progress, clock, check=False, steps=steps)
     if damage is not None:
         engine.dispose()
         raise DatabaseDamaged(damage.summary)
@@ -295,13 +308,14 @@ def sqlite_bytes(path: Path) -> int:
 
 def open_checked(
     target: str | os.PathLike[str] | None, progress: StageNote | None = None, clock: Clock = SYSTEM,
-    check: bool | int = False,
+    check: bool | int = False, steps: Progress | None = None,
 ) -> tuple[Engine, Health | None]:
     """Open (creating if needed) and migrate the office database; a damaged SQLite file is still
     opened, not migrated, and its damage returned: what quick_check found, or the error SQLite gave
     while opening it ("file is not a database", "database disk image is malformed").
 
     check: True / False, or a size in bytes: checked when the file is at most that big.
+    steps: how far a long migration is (`migrate`).
     """
     url = database_url(target)
     refuse_network_share(url)
@@ -317,7 +331,7 @@ def open_checked(
         if not health.ok:
             return engine, health
     try:
-        migrate(engine, progress, clock)
+        migrate(engine, progress, clock, steps)
         note_program_version(engine, clock)
     except DBAPIError as exc:
         if is_corruption(exc):

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from desktop.core.store.engine import migration_steps
 from desktop.core.sync.stored import STORED_COLUMNS, stored_row, travelling
 
 revision = "0017"
@@ -69,6 +70,12 @@ def upgrade() -> None:
     conn = op.get_bind()
     insert = sa.text(f"INSERT INTO sync_change ({', '.join(STORED_COLUMNS)}) "
                      f"VALUES ({', '.join(':' + c for c in STORED_COLUMNS)})")
+    # how far: the changes copied by their id (a county's tens of millions take minutes), then the
+    # index, counted as a tenth more
+    steps = migration_steps()
+    highest = int(conn.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {old}")).scalar_one())
+    total = highest + highest // 10
+    steps(0, total)
     last = -1
     while True:
         rows = conn.execute(sa.text(f"SELECT id, {', '.join(_OLD)} FROM {old} WHERE id > :last ORDER BY id "
@@ -85,8 +92,10 @@ def upgrade() -> None:
                 raise RuntimeError(f"sync_change {change[0]}:{change[1]} does not read back the same")
             stored.append(dict(zip(STORED_COLUMNS, row, strict=True)))
         conn.execute(insert, stored)
+        steps(last, total)
     op.create_index("ix_sync_change_khash", "sync_change", ["khash"])
     op.drop_table(old)
+    steps(total, total)
 
 
 def downgrade() -> None:
