@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import EMPLOYER, TODAY
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
 from desktop.core.ledger import Ledger
@@ -21,6 +22,7 @@ from desktop.core.store.engine import (
     current_revision,
     known_revisions,
     make_engine,
+    migrate,
     open_engine,
     sqlite_bytes,
 )
@@ -134,6 +136,37 @@ def test_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> Non
         assert "ix_contribution_region_month" in names
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_migration_that_fails_part_way_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    """Every migration of a run is one transaction on SQLite too: a run that fails in its third
+    migration (here a table in the way) leaves the schema of the revision it started from, and once
+    the cause is gone the next open migrates to the end."""
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(_alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
+            "VALUES ('OLD', '旧库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
+        conn.execute(text("CREATE TABLE inbound_exemption (x INTEGER)"))  # 0005 makes it, after two others
+
+    def schema() -> list[tuple[str, str]]:
+        with engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(text(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"))]
+
+    before = schema()
+    with pytest.raises(OperationalError, match="inbound_exemption already exists"):
+        migrate(engine)
+    assert current_revision(engine) == "0002" and schema() == before  # not 0003's index, nor 0004's tables
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE inbound_exemption"))
+    migrate(engine)
+    assert current_revision(engine) == SCHEMA_REVISION
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM office")).scalar() == "旧库"
     engine.dispose()
 
 

@@ -194,10 +194,12 @@ def _alembic_config(engine: Engine, steps: Progress | None = None) -> Any:
 
 def migration_steps() -> Progress:
     """Inside a migration: where it reports how far it is (done, total), when it rewrites enough
-    rows for that to matter; what `migrate` was given, or nothing."""
+    rows for that to matter; what `migrate` was given, or nothing (also when the migration's
+    functions run outside Alembic's environment, as some tests run them)."""
     from alembic import context
 
-    steps = context.config.attributes.get("steps")
+    config = getattr(context, "config", None)  # (set only while Alembic runs migrations)
+    steps = config.attributes.get("steps") if config is not None else None
     return steps if steps is not None else (lambda _done, _total: True)
 
 
