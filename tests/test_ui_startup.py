@@ -268,3 +268,31 @@ def test_a_long_migration_shows_how_far_it_is(ledger: Ledger, person: str, db_pa
     assert startup.ledger is not None
     startup.ledger.close()
     startup.ledger.release_locks()
+
+
+def test_a_check_that_cannot_finish_says_so_and_the_work_goes_on(ledger: Ledger, db_path: Path, qtbot: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite failing for another reason than damage (a disk that will not read) ends the check with
+    its reason in the status bar: nothing is concluded, the window goes on working."""
+    import sqlite3
+
+    from desktop.core import ledger as ledger_module
+
+    def failing(path: Path, full: bool = False, cancelled: Any = None) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ledger_module, "check_sqlite", failing)
+    ledger.close()
+    runner = Runner()
+    startup = Startup(db_path, runner, ledger_factory=opener)
+    startup.start()
+    win = finish(startup, qtbot)
+    qtbot.waitUntil(lambda: "数据库检查未能完成" in win.checking.text())
+    assert win.checking.text() == "数据库检查未能完成：意外错误：OperationalError: disk I/O error"
+    assert win.checking.isVisible() and not win.checking_bar.isVisible() and win.status.text() == "就绪"
+    assert startup.health is None and not win.read_only and startup.ledger is not None
+    assert startup.ledger.damage is None
+    win.close()
+    runner.wait()
+    startup.ledger.close()
+    startup.ledger.release_locks()

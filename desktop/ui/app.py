@@ -174,7 +174,7 @@ class Startup(QObject):
             return
         if error is not None:
             if self.window is not None:
-                self.window.show_status(lambda: self.tr("数据库检查未能完成：") + i18n.message(error), error=True)
+                self.window.check_failed(lambda: self.tr("数据库检查未能完成：") + i18n.message(error))
             return
         assert health is not None
         self.health = health

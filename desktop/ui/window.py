@@ -100,6 +100,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.checking_bar.setTextVisible(False)
         self.statusBar().addPermanentWidget(self.checking)
         self.statusBar().addPermanentWidget(self.checking_bar)
+        self._checking_text: Callable[[], str] = lambda: ""
         self.show_checking(False)
         self.office_label = QLabel()
         self.statusBar().addPermanentWidget(self.office_label)
@@ -409,8 +410,20 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_checking(self, running: bool) -> None:
         """Show (or hide) that the database is being checked for damage while the clerk works."""
+        self._checking_text = lambda: self.tr("正在检查数据库…")
+        self.checking.setText(self._checking_text())
+        self.checking.setStyleSheet("")
         self.checking.setVisible(running)
         self.checking_bar.setVisible(running)
+
+    def check_failed(self, why: Message) -> None:
+        """The check ended without an answer (not damage: SQLite could not finish it): say why, in
+        the status bar's corner, where the clerk's own messages do not replace it."""
+        self._checking_text = why if callable(why) else (lambda: str(why))
+        self.checking.setText(self._checking_text())
+        self.checking.setStyleSheet("color: #b00020;")
+        self.checking.setVisible(True)
+        self.checking_bar.setVisible(False)
 
     def show_status(self, text: Message, error: bool = False) -> None:
         """A one-line message at the bottom of the window (a function of no arguments is asked
@@ -888,7 +901,7 @@ class MainWindow(Retranslating, QMainWindow):
         if self.read_only:
             title += " — " + self.tr("只读（数据库已损坏）")
         self.setWindowTitle(title)
-        self.checking.setText(self.tr("正在检查数据库…"))
+        self.checking.setText(self._checking_text())
         self.checking.setToolTip(self.tr("SQLite 的快速检查（quick_check）读遍数据库的每一页；检查期间可照常工作，"
                                          "发现损坏时会提示"))
         self.file_menu.setTitle(self.tr("文件(&F)"))

@@ -1692,7 +1692,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="+181"/>
+        <location filename="../../desktop/ui/window.py" line="+182"/>
         <source>数据库已损坏，只读打开：任何修改都不会保存。请选 文件 → 从备份恢复…</source>
         <translation>The database is damaged and open read-only: no change is saved. Choose File → Restore from backup…</translation>
     </message>
@@ -1702,7 +1702,7 @@
         <translation>Restored from the backup</translation>
     </message>
     <message>
-        <location line="+234"/>
+        <location line="+246"/>
         <source>正在打开…</source>
         <translation>Opening…</translation>
     </message>
@@ -1839,12 +1839,12 @@
         <translation>Declarations (*.csv *.xlsx *.xls *.txt)</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="-448"/>
         <source>正在检查数据库…</source>
         <translation>Checking the database…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+492"/>
         <source>SQLite 的快速检查（quick_check）读遍数据库的每一页；检查期间可照常工作，发现损坏时会提示</source>
         <translation>SQLite&apos;s quick check (quick_check) reads every page of the database; work goes on meanwhile, and damage found is reported</translation>
     </message>
@@ -2080,8 +2080,8 @@ The other actions and their keys are in the Person and View menus.</translation>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location line="-621"/>
-        <location line="+621"/>
+        <location line="-633"/>
+        <location line="+633"/>
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
@@ -3762,7 +3762,7 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Upgrading the database…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
