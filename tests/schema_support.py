@@ -10,13 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from alembic import command
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from desktop.core.store.engine import MIGRATIONS_DIR
+from desktop.core.store.engine import MIGRATIONS_DIR, _alembic_config, make_engine
+
+
+def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库") -> Engine:
+    """A SQLite office database at an older revision, with its office row (keys as placeholders),
+    as that release would have made it before anything was recorded; the engine is left open."""
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(_alembic_config(engine), revision)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
+            "VALUES (:code, :name, '360100', 'k', 'k', '2020-01-01 00:00:00')"), {"code": code, "name": name})
+    return engine
 
 
 def _run(engine: Engine, step: str) -> None:

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import EMPLOYER, TODAY
+from schema_support import office_at
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -18,7 +18,6 @@ from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import (
     SCHEMA_REVISION,
-    _alembic_config,
     current_revision,
     known_revisions,
     make_engine,
@@ -112,13 +111,7 @@ def test_office_is_required_and_unique(db_target: str) -> None:
 
 def test_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    engine = make_engine(f"sqlite:///{path}")
-    command.upgrade(_alembic_config(engine), "0001")
-    with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
-            "VALUES ('OLD', '旧库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
-    engine.dispose()
+    office_at(path, "0001").dispose()
     seen: list[str] = []
     engine = open_engine(path, progress=seen.append)
     assert seen == ["backup", "migrate"]
@@ -143,13 +136,8 @@ def test_a_migration_that_fails_part_way_leaves_the_database_as_it_was(tmp_path:
     """Every migration of a run is one transaction on SQLite too: a run that fails in its third
     migration (here a table in the way) leaves the schema of the revision it started from, and once
     the cause is gone the next open migrates to the end."""
-    path = tmp_path / "old.db"
-    engine = make_engine(f"sqlite:///{path}")
-    command.upgrade(_alembic_config(engine), "0002")
+    engine = office_at(tmp_path / "old.db", "0002")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
-            "VALUES ('OLD', '旧库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
         conn.execute(text("CREATE TABLE inbound_exemption (x INTEGER)"))  # 0005 makes it, after two others
 
     def schema() -> list[tuple[str, str]]:

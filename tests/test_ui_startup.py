@@ -16,11 +16,12 @@ import pytest
 from conftest import TODAY
 from PySide6.QtCore import Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
+from schema_support import office_at
 from sqlalchemy import text
 from test_ui_support import patient_waits, private_settings, type_keys
 
 from desktop.core.ledger import Ledger
-from desktop.core.store.engine import _alembic_config, make_engine
+from desktop.core.store.engine import _alembic_config
 from desktop.core.store.health import CheckCancelled
 from desktop.ui.app import Startup, main
 from desktop.ui.office_dialog import OfficeDialog
@@ -74,16 +75,8 @@ def test_first_run_asks_for_the_office(tmp_path: Path, qtbot: Any) -> None:
 
 
 def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path, qtbot: Any) -> None:
-    from alembic import command
-
     path = tmp_path / "office.db"
-    engine = make_engine(f"sqlite:///{path}")
-    command.upgrade(_alembic_config(engine), "0002")
-    with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO office (code, name, region, public_key, private_key, created_at) "
-            "VALUES ('OLD01', '老数据库', '360100', 'k', 'k', '2020-01-01 00:00:00')"))
-    engine.dispose()
+    office_at(path, "0002", "OLD01", "老数据库").dispose()
     runner = Runner()
     startup = Startup(path, runner, ledger_factory=opener)
     startup.start()

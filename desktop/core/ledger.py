@@ -140,6 +140,7 @@ class Ledger:
     recovery: _Service[RecoveryService] = _Service("recovery", "RecoveryService")
     views: _Service[ViewLogService] = _Service("views", "ViewLogService")
     keys: _Service[KeyService] = _Service("keys", "KeyService")
+
     def __init__(self, engine: Engine, clock: ClockLike = None, damage: Health | None = None) -> None:
         from desktop.core import audit
         from desktop.core.sync import capture
@@ -155,6 +156,8 @@ class Ledger:
         audit.install(self, self._sessions)
         capture.install(self, self._sessions)
         self._local = threading.local()
+        # PostgreSQL look-ups run without a transaction around each (`quick_rows`)
+        self._autocommit_lookups = engine.dialect.name == "postgresql"
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
         self._compile_lock = threading.Lock()
         self._lock_guard: LockGuard | None = None
@@ -498,14 +501,13 @@ class Ledger:
             with self._noting_damage():
                 self._local.conn = self.engine.raw_connection()
                 conn = self._local.conn.driver_connection
-                if self.engine.dialect.name == "postgresql":
+                if self._autocommit_lookups:
                     # One statement a look-up, so no transaction around it: on a server a BEGIN and
                     # a ROLLBACK are each a round trip (they tripled a look-up's time). In this mode
                     # the connection is this thread's alone: it never goes back to the pool.
                     self._local.conn.detach()
                     conn.rollback()
                     conn.autocommit = True
-                    self._local.autocommit = True
             self._local.driver = conn
         cur = conn.cursor()
         try:
@@ -514,7 +516,7 @@ class Ledger:
                 rows: list[tuple[Any, ...]] = cur.fetchall()
         finally:
             cur.close()
-            if not getattr(self._local, "autocommit", False):
+            if not self._autocommit_lookups:
                 conn.rollback()
         return rows
 
@@ -589,5 +591,4 @@ class Ledger:
         if conn is not None:
             conn.close()
             self._local.conn = self._local.driver = None
-            self._local.autocommit = False
         self.engine.dispose()

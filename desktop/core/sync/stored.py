@@ -78,7 +78,7 @@ class _Zstd(threading.local):
     def __init__(self) -> None:
         import zstandard  # loaded when the first change is stored or read, not at start
 
-        raw = base64.b64decode("".join(dictionary_2.DICTIONARY))
+        raw = base64.b64decode(dictionary_2.DICTIONARY)
         if hashlib.sha256(raw).hexdigest() != dictionary_2.SHA256:
             raise DamagedChange("the change log's codec-2 dictionary is damaged (dictionary_2.py)")
         params = zstandard.ZstdCompressionParameters.from_level(

@@ -20,8 +20,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.core.progress import Progress
 from desktop.core.services.sync.apply import FIRST_SYNC_SCHEMA, Importer
-from desktop.core.services.sync.bookkeeping import OWN_MISSING, Progress
+from desktop.core.services.sync.bookkeeping import OWN_MISSING
 from desktop.core.services.sync.export import Exporter
 from desktop.core.services.sync.results import (
     ConflictInfo,

@@ -32,11 +32,10 @@ from desktop.core import audit, audit_heads, keyhistory
 from desktop.core.errors import Conflict, IntegrityFailure, InvalidInput
 from desktop.core.keys import office_decryption_keys
 from desktop.core.private import write_private
-from desktop.core.progress import without_gc
+from desktop.core.progress import Progress, without_gc
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.sync.bookkeeping import (
-    Progress,
     find_gaps,
     new_peer,
     own_missing,

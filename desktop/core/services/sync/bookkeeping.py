@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
@@ -15,7 +15,6 @@ from desktop.core.sync.container import Segment
 
 # This office's own changes it sent out but lost in a restore: "first-last", to be received back.
 OWN_MISSING = "sync.own_missing"
-Progress = Callable[[int, int], bool]
 
 
 def clocks(s: Session) -> tuple[int, int, int]:

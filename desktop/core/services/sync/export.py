@@ -19,10 +19,10 @@ from desktop.core import audit_heads, keyhistory
 from desktop.core.errors import InvalidInput, RefusedByRule
 from desktop.core.keys import Signer, office_signer
 from desktop.core.private import write_private
-from desktop.core.progress import without_gc
+from desktop.core.progress import Progress, without_gc
 from desktop.core.security import ADMIN, COUNTER
 from desktop.core.services.office import load_office
-from desktop.core.services.sync.bookkeeping import Progress, clocks, new_peer, ranges
+from desktop.core.services.sync.bookkeeping import clocks, new_peer, ranges
 from desktop.core.services.sync.results import ExportResult
 from desktop.core.store.engine import SCHEMA_REVISION
 from desktop.core.store.models import OfficeSetting, SyncFile, SyncPeer, SyncSegment, TrustedOffice
