@@ -512,3 +512,36 @@ def test_daily_refuses_a_chain_length_below_one(staffed: Ledger, tmp_path: Path)
     assert err.value.key == "backup.full_every"
     assert err.value.message() == "完整备份间隔（份）：必须至少为1：每隔几份备份做一次完整备份"
     assert not (tmp_path / "daily").exists()
+
+
+def test_a_dump_is_written_without_waiting_for_the_disk_and_a_restore_with(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup's dump is a working copy removed once encrypted (the encrypted file is synced to the
+    disk): SQLite writes it with synchronous=OFF. A copy that stays (a restore, the copy kept before
+    a migration) is written as SQLite's default, waiting for the disk."""
+    source = tmp_path / "source.sqlite"
+    with sqlite3.connect(source) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (x)")
+        conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(1000)])
+    conn.close()
+    modes: list[tuple[bool, int]] = []
+    real_copy = fmt.sqlite_copy
+
+    def copy(*args: Any, **kwargs: Any) -> None:
+        def then(dst: sqlite3.Connection) -> None:
+            modes.append((kwargs.get("durable", True), dst.execute("PRAGMA synchronous").fetchone()[0]))
+            if given is not None:
+                given(dst)
+        given = kwargs.pop("then", None)
+        real_copy(*args, then=then, **kwargs)
+
+    monkeypatch.setattr(fmt, "sqlite_copy", copy)
+    page_size, digests = fmt.sqlite_dump(source, tmp_path / "dump")
+    fmt.sqlite_copy(source, tmp_path / "kept.sqlite")
+    assert modes == [(False, 0), (True, 2)]  # OFF for the dump, FULL otherwise
+    assert digests == fmt.file_page_digests(tmp_path / "dump", page_size)
+    with sqlite3.connect(tmp_path / "dump") as dump:
+        assert dump.execute("SELECT count(*), sum(x) FROM t").fetchone() == (1000, 499500)
+        assert dump.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    dump.close()
