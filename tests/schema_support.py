@@ -2,8 +2,9 @@
 
 A test that makes an office at an older revision (to see what opening it does) writes its records
 with this version's services, which keep the change log as the newest schema does. Around those
-writes the log is turned into the newest layout and back, by the migration that changed it
-(0017), so the database is one the older version could have made, its change records included.
+writes the log is turned into the newest layout and back, by the migrations that changed it
+(0017, and 0018 for changes kept by reference), so the database is one the older version could
+have made, its change records included.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
     return engine
 
 
-def _run(engine: Engine, step: str) -> None:
-    """Run migration 0017's upgrade or downgrade alone on the engine's database."""
-    module = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision("0017").module
+_CHANGE_LOG = ("0017", "0018")  # the migrations that changed the change log's layout, in order
+
+
+def _run(engine: Engine, revision: str, step: str) -> None:
+    """Run one migration's upgrade or downgrade alone on the engine's database."""
+    module = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(revision).module
     with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
         getattr(module, step)()
 
@@ -43,14 +47,16 @@ def _run(engine: Engine, step: str) -> None:
 def change_log_of_0016(engine: Engine) -> None:
     """Turn the change log of a database of the newest schema into the layout before 0017 (every
     change kept), for a test that makes an older database out of a new one."""
-    _run(engine, "downgrade")
+    for revision in reversed(_CHANGE_LOG):
+        _run(engine, revision, "downgrade")
 
 
 @contextmanager
 def newest_change_log(engine: Engine) -> Iterator[None]:
     """Within: the change log of a database older than 0017 in the newest layout; after: back."""
-    _run(engine, "upgrade")
+    for revision in _CHANGE_LOG:
+        _run(engine, revision, "upgrade")
     try:
         yield
     finally:
-        _run(engine, "downgrade")
+        change_log_of_0016(engine)

@@ -22,7 +22,6 @@ import base64
 import datetime as dt
 import hashlib
 import random
-import sqlite3
 import sys
 import tempfile
 import zlib
@@ -30,10 +29,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import zstandard
+from sqlalchemy.orm import Session
 
 from desktop.core.demo import build_demo
 from desktop.core.ledger import Ledger
-from desktop.core.sync import stored
+from desktop.core.store.engine import make_engine
+from desktop.core.sync import capture, stored
 from tests.bench import bench_ledger as bench
 from tests.bench.office_keys import throwaway_keys
 
@@ -68,9 +69,14 @@ def demo(folder: Path) -> Path:
 
 
 def change_data(path: Path) -> list[bytes]:
-    """Every change's data text (UTF-8) in an office's log."""
-    with sqlite3.connect(path) as conn:
-        return [stored.unpack_data(blob).encode() for (blob,) in conn.execute("SELECT data FROM sync_change")]
+    """Every change's data text (UTF-8) in an office's log, by origin and number (those kept by
+    reference to their rows made from them, as they travel)."""
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with Session(engine) as session:
+            return [change[6].encode() for change in capture.every_change(session)]
+    finally:
+        engine.dispose()
 
 
 def deflate_1(raw: bytes) -> bytes:

@@ -457,7 +457,8 @@ class SyncChange(Base):
 
     Kept small (see `desktop.core.sync.stored`): the table as a number, the key only when the data
     does not name it, the data compressed (`stored.pack_data`), the time as a number; found by a
-    digest of table and key.
+    digest of table and key. A contribution line a declaration import inserted keeps no data until
+    the line changes, only its row id (`ref`): the row is the data.
     """
 
     __tablename__ = "sync_change"
@@ -472,6 +473,7 @@ class SyncChange(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)  # stored.pack_data
     at_us: Mapped[int | None] = mapped_column(BigInteger)  # microseconds since 1970, or
     at: Mapped[str | None] = mapped_column(String(40))  # the time's text when no number gives it back
+    ref: Mapped[int | None] = mapped_column(BigInteger)  # the row that holds the data (data then empty)
 
 
 class SyncSegment(Base):

@@ -10,6 +10,12 @@ inserted into `sync_change`.
 
 Changes applied from another office's file are not captured again: they keep their origin.
 
+A contribution line a declaration import inserts is kept by reference (`stored.ref_row`): its change
+holds the line's row id, not a copy of its data. Whatever reads a change here gets its key and data
+made from the row (`_referred`), and before the session writes a change to such a row its change
+gets its data back from the row as it still is (`_keep_data`, on every flush, applying other
+offices' changes included).
+
 The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
 `lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `versions`, `store_applied`,
 `own_changes` and `capture_baseline`. How a change is kept (small, and given back exactly as it
@@ -19,23 +25,28 @@ travels) is `desktop.core.sync.stored`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, event, inspect, select, update
+from sqlalchemy import Connection, Table, bindparam, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
 from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.stored import (
+    BY_REFERENCE,
+    REF_COLUMNS,
     STORED_COLUMNS,
     TABLE_CODES,
+    DamagedChange,
     at_micros,
     at_number,
     key_hash,
     key_of,
     own_row,
+    pack_data,
+    ref_row,
     stored_row,
     table_of,
     travelling,
@@ -49,6 +60,8 @@ from desktop.core.sync.tables import (
     encode_data,
     encode_rows,
     record_key,
+    row_keys,
+    worker_key,
 )
 
 if TYPE_CHECKING:
@@ -58,8 +71,11 @@ _CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
 _STATE: Table = SyncState.__table__  # type: ignore[assignment]
 # A change as it travels with its origin (what `store_applied` takes); stored as stored.STORED_COLUMNS.
 CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
-_STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at"  # what stored.travelling reads
+_STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at, ref"  # stored.travelling's, and ref
 _LOOKUP = 500  # keys looked up in one statement
+_REFERRED = 20000  # changes kept by reference made into data at once (their rows held in memory)
+# The columns that name a row of a table kept by reference (its unique constraint's).
+_ROW_NAMES = {"contribution": ("worker_id", "employer_id", "month", "scheme")}
 
 # What capture keeps in `session.info` for the transaction (dropped when it ends); only this module
 # reads or writes these keys:
@@ -68,11 +84,18 @@ _LOOKUP = 500  # keys looked up in one statement
 # - _BULK: {table: rows INSERTed in bulk and not yet handed to `capture_rows`}; a commit with any
 #   left is refused;
 # - _KEYS: the `Keys` (local ids to person and employer keys) of the transaction;
-# - _APPLYING: True while the transaction applies other offices' changes (see `applying`).
+# - _APPLYING: True while the transaction applies other offices' changes (see `applying`);
+# - _AFTER: {table: the highest row id before the transaction's bulk rows not yet captured}, of the
+#   tables kept by reference (`capture_rows` finds the rows' ids after it).
 _QUEUE = "sync_queue"
 _BULK = "sync_bulk"
 _KEYS = "sync_keys"
 _APPLYING = "sync_applying"
+_AFTER = "sync_after"
+
+
+class _Ref(int):
+    """A queued change kept by reference: the id of the row that holds its data."""
 
 
 class UncapturedChange(RuntimeError):
@@ -104,6 +127,15 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
             if table in SYNCED:
                 raise UncapturedChange(f"{table} rows are never deleted: they travel between offices")
 
+    def before_flush(session: Session, _context: Any, _instances: Any) -> None:
+        changing: dict[str, list[int]] = {}
+        for obj in session.dirty:
+            table = str(inspect(obj).mapper.local_table.name)
+            if table in BY_REFERENCE and session.is_modified(obj):
+                changing.setdefault(table, []).append(int(obj.id))
+        for table, ids in changing.items():
+            _keep_data(session.connection(), table, ids)
+
     def before_commit(session: Session) -> None:
         session.flush()
         if session.info.get(_APPLYING):
@@ -113,6 +145,7 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
             raise UncapturedChange(f"bulk INSERT into synced tables not captured: {pending}")
         _write_queued(ledger, session)
 
+    event.listen(factory, "before_flush", before_flush)
     event.listen(factory, "after_flush", after_flush)
     event.listen(factory, "do_orm_execute", _count_bulk)
     event.listen(factory, "before_commit", before_commit)
@@ -128,7 +161,7 @@ def _keys(session: Session) -> Keys:
 
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
-        for key in (_QUEUE, _BULK, _KEYS, _APPLYING):
+        for key in (_QUEUE, _BULK, _KEYS, _APPLYING, _AFTER):
             session.info.pop(key, None)
 
 
@@ -156,6 +189,11 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
     """
     if not rows:
         return
+    if table in BY_REFERENCE and not session.info.get(_APPLYING):
+        after: dict[str, int] = session.info.setdefault(_AFTER, {})
+        if table not in after:
+            after[table] = int(session.connection().exec_driver_sql(
+                f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one())
     columns = tuple(rows[0])
     values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
     as_text = session.connection().dialect.name == "sqlite"
@@ -173,13 +211,135 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
 
 def capture_rows(session: Session, table: str, rows: Sequence[Mapping[str, Any]],
                  worker_keys: Mapping[int, str], employer_keys: Mapping[int, str]) -> None:
-    """Capture rows just inserted in bulk (money in fen; worker_id/employer_id local ids)."""
+    """Capture rows just inserted in bulk by `insert_dicts` (money in fen; worker_id/employer_id
+    local ids). A table's rows kept by reference are queued by their row ids, without their data."""
     spec = TABLES[table]
-    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.setdefault(_QUEUE, {})
-    for key, text in encode_rows(spec, rows, worker_keys, employer_keys):
-        queue[(table, key)] = (text, False)
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str | _Ref, bool]] = session.info.setdefault(_QUEUE, {})
+    if table in BY_REFERENCE:
+        ids = _inserted_ids(session, table, rows)
+        for key, rid in zip(row_keys(spec, rows, worker_keys, employer_keys), ids, strict=True):
+            queue[(table, key)] = (_Ref(rid), False)
+    else:
+        for key, text in encode_rows(spec, rows, worker_keys, employer_keys):
+            queue[(table, key)] = (text, False)
     pending: dict[str, int] = session.info.setdefault(_BULK, {})
     pending[table] = pending.get(table, 0) - len(rows)
+
+
+def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The row ids of rows `insert_dicts` just inserted, found by the columns that name a row among
+    the rows after the transaction's mark (PostgreSQL: other counters' rows committed meanwhile may
+    be among them, ours are all there)."""
+    after: dict[str, int] = session.info.get(_AFTER, {})
+    if table not in after:
+        raise UncapturedChange(f"{table} rows to capture were not inserted with insert_dicts")
+    names = _ROW_NAMES[table]
+    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
+        session.connection(), f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (after[table],))}
+    try:
+        ids = [found[tuple(r[n] for n in names)] for r in rows]
+    except KeyError:
+        raise UncapturedChange(f"{table} rows to capture are not in the table") from None
+    if ids:
+        after[table] = max(after[table], max(ids))
+    return ids
+
+
+def _id_runs(ids: Sequence[int], most: int = 2000) -> Iterator[list[int]]:
+    """Sorted ids in groups of at most `most`."""
+    for i in range(0, len(ids), most):
+        yield list(ids[i:i + most])
+
+
+def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The (record key, data text) of rows that changes kept by reference point to, by row id, made
+    from the rows as they are now: the text `capture_rows` would have made of them (`encode_rows`)."""
+    spec = TABLES[table]
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    names = ["worker_id" if f.kind == "worker" else "employer_id" if f.kind == "employer" else f.name
+             for f in spec.fields]
+    columns = ", ".join(names)
+    rows: list[tuple[Any, ...]] = []
+    for run in _id_runs(wanted):
+        if run[-1] - run[0] < 2 * len(run):  # mostly one declaration's rows, one after another
+            keep = set(run)
+            rows.extend(r for r in select_rows(conn, f"SELECT id, {columns} FROM {table} WHERE id >= ? AND id <= ?",
+                                               (run[0], run[-1])) if int(r[0]) in keep)
+        else:
+            rows.extend(select_rows(conn, f"SELECT id, {columns} FROM {table} WHERE id IN "
+                                    f"({', '.join('?' * len(run))})", run))
+    if len(rows) != len(wanted):
+        missing = sorted(set(wanted) - {int(r[0]) for r in rows})[:5]
+        raise DamagedChange(f"changes kept by reference to {table} rows that are not there: {missing}")
+    dicts = [dict(zip(names, r[1:], strict=True)) for r in rows]
+    workers = sorted({int(d["worker_id"]) for d in dicts})
+    employers = sorted({int(d["employer_id"]) for d in dicts if d.get("employer_id") is not None})
+    worker_keys: dict[int, str] = {}
+    for run in _id_runs(workers, _LOOKUP):
+        for wid, number, nationality, passport in select_rows(
+                conn, "SELECT id, id_number, nationality, passport FROM worker "
+                f"WHERE id IN ({', '.join('?' * len(run))})", run):
+            worker_keys[int(wid)] = worker_key(number, str(nationality), passport)
+    employer_keys: dict[int, str] = {}
+    for run in _id_runs(employers, _LOOKUP):
+        for eid, uscc in select_rows(conn, f"SELECT id, uscc FROM employer WHERE id IN ({', '.join('?' * len(run))})",
+                                     run):
+            employer_keys[int(eid)] = str(uscc)
+    try:
+        made = encode_rows(spec, dicts, worker_keys, employer_keys)
+    except KeyError as err:
+        raise DamagedChange(f"{table} rows of changes kept by reference name no stored record: {err}") from None
+    return {int(r[0]): pair for r, pair in zip(rows, made, strict=True)}
+
+
+def _keep_data(conn: Connection, table: str, ids: Sequence[int]) -> None:
+    """Give the changes kept by reference to these rows their data, from the rows as they still are
+    (called before the rows are written)."""
+    referred = _referred(conn, table, ids)
+    by_hash = {key_hash(table, key): rid for rid, (key, _text) in referred.items()}
+    hashes = sorted(by_hash)
+    kept: list[dict[str, Any]] = []
+    for i in range(0, len(hashes), _LOOKUP):
+        chunk = hashes[i:i + _LOOKUP]
+        for origin, seq, ref in select_rows(
+                conn, f"SELECT origin, seq, ref FROM sync_change WHERE khash IN ({', '.join('?' * len(chunk))}) "
+                "AND ref IS NOT NULL AND tbl = ?", (*chunk, TABLE_CODES[table])):
+            if int(ref) in referred:
+                kept.append({"o": origin, "s": int(seq), "d": pack_data(referred[int(ref)][1])})
+    if kept:
+        conn.execute(update(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s"))
+                     .values(data=bindparam("d"), ref=None), kept)
+
+
+def keep_all_data(conn: Connection) -> None:
+    """Give every change kept by reference its data (before a schema without references)."""
+    for table in sorted(BY_REFERENCE):
+        while True:
+            rows = select_rows(conn, "SELECT origin, seq, ref FROM sync_change WHERE ref IS NOT NULL AND tbl = ? "
+                               f"LIMIT {_REFERRED}", (TABLE_CODES[table],))
+            if not rows:
+                break
+            referred = _referred(conn, table, [int(r[2]) for r in rows])
+            conn.execute(update(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s"))
+                         .values(data=bindparam("d"), ref=None),
+                         [{"o": o, "s": int(q), "d": pack_data(referred[int(r)][1])} for o, q, r in rows])
+
+
+def _travel(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Stored changes (`_STORED_TRAVEL` columns) as they travel, those kept by reference made from
+    their rows (a run of them at a time)."""
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(rows), _REFERRED):
+        chunk = rows[i:i + _REFERRED]
+        wanted: dict[str, list[int]] = {}
+        for r in chunk:
+            if r[8] is not None:
+                wanted.setdefault(table_of(r[2]), []).append(int(r[8]))
+        referred = {table: _referred(conn, table, ids) for table, ids in wanted.items()}
+        out.extend(travelling(r[:8], None if r[8] is None else referred[table_of(r[2])][int(r[8])]) for r in chunk)
+    return out
 
 
 def office_code(ledger: Ledger, session: Session) -> str:
@@ -216,11 +376,16 @@ def versions(session: Session, table: str, keys: Sequence[str],
             out.update(versions(session, table, [k]))
     for i in range(0, len(hashes), _LOOKUP):
         chunk = hashes[i:i + _LOOKUP]
-        found = select_rows(conn, "SELECT khash, tbl, key, data, lamport, origin, seq FROM sync_change "
+        found = select_rows(conn, "SELECT khash, tbl, key, data, lamport, origin, seq, ref FROM sync_change "
                             f"WHERE khash IN ({', '.join('?' * len(chunk))})", chunk)
-        for khash, tbl, key, blob, lamport, origin, seq in found:
+        referred = _referred(conn, table, [int(r[7]) for r in found if r[7] is not None and int(r[1]) == code])
+        for khash, tbl, key, blob, lamport, origin, seq, ref in found:
             k = wanted[int(khash)]
-            if int(tbl) != code or (key if key is not None else key_of(table, None, unpack_data(blob))) != k:
+            if int(tbl) != code:
+                continue
+            if ref is not None:
+                key = referred[int(ref)][0]
+            if (key if key is not None else key_of(table, None, unpack_data(blob))) != k:
                 continue
             v = (int(lamport), str(origin), int(seq))
             if k not in out or (v[0], v[1]) > out[k][:2]:
@@ -238,7 +403,7 @@ def lock_state(session: Session) -> tuple[int, int, int]:
 
 def _write_queued(ledger: Ledger, session: Session) -> None:
     """Number the transaction's changes after this office's last one and store them."""
-    queue: dict[tuple[str, str], tuple[dict[str, Any] | str, bool]] = session.info.pop(_QUEUE, {})
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str | _Ref, bool]] = session.info.pop(_QUEUE, {})
     if not queue:
         return
     origin = office_code(ledger, session)
@@ -250,16 +415,24 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
     at_us = at_number(at)
     conn = session.connection()
     rows: list[tuple[Any, ...]] = []
+    by_reference: list[tuple[Any, ...]] = []
     for (table, key), (data, known_before) in sorted(queue.items(), key=lambda kv: TABLES[kv[0][0]].rank):
         seq += 1
         base = None
         if known_before:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
-        text = data if isinstance(data, str) else encode_data(TABLES[table], data)
+        if isinstance(data, _Ref) and at_us is not None:
+            by_reference.append(ref_row(origin, seq, lamport, table, key, base, int(data), at_us))
+            continue
+        if isinstance(data, _Ref):  # (a time that only its text gives back: kept with its data)
+            text = _referred(conn, table, [data])[data][1]
+        else:
+            text = data if isinstance(data, str) else encode_data(TABLES[table], data)
         rows.append(own_row(origin, seq, lamport, table, key, base, text, at_us) if at_us is not None
                     else stored_row(origin, seq, lamport, table, key, base, text, at))
     insert_many(session, "sync_change", STORED_COLUMNS, rows)
+    insert_many(session, "sync_change", REF_COLUMNS, by_reference)
     conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
 
 
@@ -294,14 +467,15 @@ def changes(session: Session, origin: str, after: int, last: int | None = None) 
     else:
         rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
                            "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, after + 1, last))
-    return list(map(travelling, rows))
+    return _travel(session.connection(), rows)
 
 
 def every_change(session: Session) -> list[tuple[Any, ...]]:
     """Every stored change of every origin as it travels, with its origin first (CHANGE_COLUMNS),
     by origin and seq (what a check or a comparison of two offices' logs reads)."""
     rows = select_rows(session.connection(), f"SELECT origin, {_STORED_TRAVEL} FROM sync_change ORDER BY origin, seq")
-    return [(str(r[0]), *travelling(r[1:])) for r in rows]
+    return [(str(r[0]), *change) for r, change in zip(rows, _travel(session.connection(), [r[1:] for r in rows]),
+                                                     strict=True)]
 
 
 def own_changes(session: Session, origin: str, after_seq: int | None = None,
@@ -314,14 +488,19 @@ def own_changes(session: Session, origin: str, after_seq: int | None = None,
     rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
                        "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
                        (origin, at_micros(moment), moment.isoformat(sep=" ")))
-    return list(map(travelling, rows))
+    return _travel(session.connection(), rows)
 
 
 def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | None, str] | None:
     """A stored change's (table, base version, data text), or None when it is not stored here."""
-    row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data)
+    row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data, _CHANGE.c.ref)
                           .where(_CHANGE.c.origin == origin, _CHANGE.c.seq == seq)).first()
-    return (table_of(row[0]), row[1], unpack_data(row[2])) if row else None
+    if row is None:
+        return None
+    table = table_of(row[0])
+    if row[3] is not None:
+        return table, row[1], _referred(session.connection(), table, [int(row[3])])[int(row[3])][1]
+    return table, row[1], unpack_data(row[2])
 
 
 def store_applied(session: Session, rows: Sequence[Sequence[Any]],

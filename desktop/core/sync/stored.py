@@ -18,7 +18,13 @@ for the office's whole life, four for each person and month, so each stored byte
   changes made here), else the text itself;
 - khash, a 64-bit digest of table and key, is what the record's versions are looked up by (a short
   index in place of one repeating the key's text). Two keys may share a digest: every lookup
-  compares the keys themselves.
+  compares the keys themselves;
+- ref: a contribution line made here by a declaration import is, until it changes, exactly the data
+  of its change: such a change keeps no data (an empty blob) and the line's row id instead, and its
+  key and data are made from that row when read (`capture`), the same text byte for byte. Before the
+  line changes (a correction here, a later version from another office) the change gets its data
+  back (`capture` does it as the session flushes the line); a row a change refers to is never
+  written in any other way (bulk UPDATE and DELETE statements are refused by the audit trail).
 
 Nothing here touches a database: `capture` stores and reads the rows.
 """
@@ -59,6 +65,10 @@ _EPOCH = dt.datetime(1970, 1, 1)
 _US = dt.timedelta(microseconds=1)
 # The columns of a stored change, in the order `stored_row` gives them.
 STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "data", "at_us", "at")
+# ... and of a change kept by reference (`ref_row`), since schema 0018.
+REF_COLUMNS = (*STORED_COLUMNS, "ref")
+# The tables whose changes made here may be kept by reference to their row.
+BY_REFERENCE = frozenset({"contribution"})
 
 
 class DamagedChange(ValueError):
@@ -207,6 +217,13 @@ def own_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str
     return (origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), None, base, pack_data(data), at_us, None)
 
 
+def ref_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, ref: int,
+            at_us: int) -> tuple[Any, ...]:
+    """A change made here kept by reference to the row that holds its data (`REF_COLUMNS`): no
+    data, no key (the row gives both back); time as `own_row`."""
+    return (origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), None, base, b"", at_us, None, ref)
+
+
 def table_of(code: int) -> str:
     """The table a stored change's number stands for."""
     name = TABLE_NAMES.get(int(code))
@@ -225,11 +242,15 @@ def key_of(table: str, key: str | None, data: str) -> str:
     return derived
 
 
-def travelling(row: Sequence[Any]) -> tuple[Any, ...]:
+def travelling(row: Sequence[Any], referred: tuple[str, str] | None = None) -> tuple[Any, ...]:
     """A stored change (seq, lamport, tbl, key, base, data, at_us, at) as it travels:
-    (seq, lamport, tbl, key, base, data, at)."""
+    (seq, lamport, tbl, key, base, data, at). referred: the (key, data) a change kept by reference
+    has from its row."""
     seq, lamport, code, key, base, blob, at_us, at = row
     table = table_of(code)
-    data = unpack_data(blob)
-    return (int(seq), int(lamport), table, key_of(table, key, data), base, data,
-            at_text(int(at_us)) if at_us is not None else str(at))
+    if referred is not None:
+        key, data = referred
+    else:
+        data = unpack_data(blob)
+        key = key_of(table, key, data)
+    return (int(seq), int(lamport), table, key, base, data, at_text(int(at_us)) if at_us is not None else str(at))

@@ -1,0 +1,200 @@
+"""The contribution lines a declaration import inserts keep no copy of their data in the change log,
+only their row id (`stored.ref_row`). They are read, sent, relayed and weighed exactly as if they
+kept it. Before a line changes, here or from another office's file, its change gets its data back
+from the line as it was, so a segment sealed before the change is relayed unchanged after it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, select, text
+from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust_all
+
+from desktop.core.ledger import Ledger
+from desktop.core.store.engine import _alembic_config
+from desktop.core.store.models import Contribution, Worker
+from desktop.core.sync import capture
+from desktop.core.sync.stored import DamagedChange, travelling
+from desktop.core.sync.tables import TABLES, Keys, data_of, encode_data, record_key
+
+ID_1, ID_2 = "510107198511113215", "360102199003071543"
+SPEC = TABLES["contribution"]
+
+
+@pytest.fixture
+def two(sqlite_template: Path, tmp_path: Path, db_target: str) -> Any:
+    """Office A (on SQLite, then on PostgreSQL) and office B, trusting each other."""
+    a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司",
+                    target=db_target)
+    b = make_office(sqlite_template, tmp_path, "BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
+    trust_all(a, b)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def third(sqlite_template: Path, tmp_path: Path, *others: Ledger) -> Ledger:
+    c = make_office(sqlite_template, tmp_path, "SH01", "上海市浦东新区社保中心", "310115", EMP_SH,
+                    "上海浦东贸易有限公司")
+    trust_all(c, *others)
+    return c
+
+
+def employer_of(led: Ledger) -> str:
+    return led.employers.list()[0].uscc
+
+
+def declare(led: Ledger, folder: Path, months: range, wage: str = "6543.21", name: str = "d.csv") -> int:
+    """A declaration of ID_1 and ID_2 for months of 2025, imported at led; its line count."""
+    path = folder / name
+    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{employer_of(led)},{p},张三,2025-{m:02d},{wage}\n" for p in (ID_1, ID_2) for m in months), encoding="utf-8")
+    return led.contributions.import_file(path).lines
+
+
+def people(led: Ledger) -> None:
+    for p in (ID_1, ID_2):
+        led.workers.register_citizen(p, "张三", "360100", "rural")
+
+
+def log(led: Ledger) -> list[tuple[Any, ...]]:
+    with led.read() as s:
+        return capture.every_change(s)
+
+
+def kept(led: Ledger) -> dict[tuple[str, int], tuple[int | None, int]]:
+    """(origin, seq) -> (ref, bytes of data) of every stored change."""
+    with led.read() as s:
+        return {(str(o), int(q)): (r, int(n)) for o, q, r, n in s.execute(text(
+            "SELECT origin, seq, ref, length(data) FROM sync_change"))}
+
+
+def lines(led: Ledger) -> dict[str, str]:
+    """Every contribution line here as its change data, by record key (made from the ORM rows)."""
+    with led.read() as s:
+        keys = Keys(s.connection())
+        out = {}
+        for row in s.scalars(select(Contribution)):
+            data = data_of(SPEC, row, keys)
+            out[record_key(SPEC, data)] = encode_data(SPEC, data)
+        return out
+
+
+def own_contributions(changes: list[tuple[Any, ...]], origin: str) -> dict[str, str]:
+    """The latest data of each contribution record an origin changed, by key."""
+    out = {}
+    for o, _seq, _lamport, tbl, key, _base, data, _at in changes:
+        if o == origin and tbl == "contribution":
+            out[key] = data
+    return out
+
+
+def test_a_declaration_keeps_its_rows_and_reads_back_as_their_data(two: Any, tmp_path: Path) -> None:
+    a, b = two
+    people(a)
+    assert declare(a, tmp_path, range(1, 4)) == 24
+    stored = kept(a)
+    by_reference = {k: v for k, v in stored.items() if v[0] is not None}
+    assert len(by_reference) == 24 and all(size == 0 for _ref, size in by_reference.values())
+    with a.read() as s:
+        ids = set(s.scalars(select(Contribution.id)))
+    assert {ref for ref, _size in by_reference.values()} == ids  # each line once
+    changes = log(a)
+    assert own_contributions(changes, "NC01") == lines(a)  # the text each line's data makes, as captured
+    assert len({(c[0], c[1]) for c in changes}) == len(changes) == len(stored)
+
+    send(a, b, tmp_path)  # they travel: B stores them with their data, and holds the same lines
+    assert lines(b) == lines(a)
+    assert [c for c in log(b) if c[0] == "NC01"] == [c for c in changes if c[0] == "NC01"]
+    assert all(ref is None and size > 0 for (o, _q), (ref, size) in kept(b).items() if o == "NC01")
+
+
+def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp_path: Path,
+                                                                     sqlite_template: Path) -> None:
+    a, b = two
+    people(a)
+    declare(a, tmp_path, range(1, 4))
+    before = log(a)
+    send(a, b, tmp_path)  # the declaration's changes sealed and signed as they were
+    with a.read() as s:
+        line = s.execute(select(Contribution.id).join(Worker, Worker.id == Contribution.worker_id).where(
+            Worker.id_number == ID_1, Contribution.month == 202502, Contribution.scheme == "pension")).scalar_one()
+    a.contributions.correct(ID_1, employer_of(a), "2025-02", "7000", "单位申报有误")
+    after = log(a)
+    assert after[:len(before)] == before  # every earlier version reads back as it was captured
+    stored = kept(a)
+    corrected = [k for k, (ref, size) in stored.items() if ref == line]
+    assert corrected == []  # the corrected line's first change holds its data again
+    firsts = {(c[0], c[1]): c for c in before if c[3] == "contribution"}
+    refs_left = [k for k in firsts if stored[k][0] is not None]
+    assert len(refs_left) == 24 - 4  # the month's four lines were computed again: their first versions kept
+    news = after[len(before):]
+    assert {c[3] for c in news} == {"contribution"} and len(news) == 4
+    assert all(c[5] and c[5].startswith("NC01:") for c in news)  # each built on the line's first version
+    assert own_contributions(after, "NC01") == lines(a)
+
+    send(a, b, tmp_path)
+    c = third(sqlite_template, tmp_path, a, b)
+    result = send(a, c, tmp_path)  # a new office gets A's segments, the one sealed before the correction too
+    assert result.applied == len(after)  # type: ignore[attr-defined]
+    assert lines(c) == lines(a) == lines(b)
+    assert [x for x in log(c) if x[0] == "NC01"] == after
+    c.close()
+
+
+def test_a_line_changed_by_another_office_keeps_its_first_version_here(two: Any, tmp_path: Path,
+                                                                       sqlite_template: Path) -> None:
+    a, b = two
+    people(a)
+    declare(a, tmp_path, range(1, 4))
+    before = log(a)
+    send(a, b, tmp_path)
+    for year in (2024, 2025):
+        b.reference.set_wage("360000", year, "6000")  # B corrects a line of A's region
+    b.contributions.correct(ID_2, employer_of(a), "2025-03", "8000", "单位申报有误")
+    assert send(b, a, tmp_path).conflicts == 0  # type: ignore[attr-defined]
+    after = log(a)
+    assert [x for x in after if x[0] == "NC01"] == before  # A's own versions, as they were captured
+    assert lines(a) == lines(b) and own_contributions(after, "BJ01") == {
+        k: v for k, v in lines(b).items() if "|202503|" in k and ID_2 in k}
+    c = third(sqlite_template, tmp_path, a, b)
+    send(a, c, tmp_path)  # A's sealed segment and B's changes, relayed
+    assert lines(c) == lines(a)
+    assert [x for x in log(c) if x[0] != "SH01"] == after  # (C's own: its employer)
+    c.close()
+
+
+def test_going_back_a_schema_gives_every_change_its_data(two: Any, tmp_path: Path) -> None:
+    a, _b = two
+    people(a)
+    declare(a, tmp_path, range(1, 7))
+    before = log(a)
+    command.downgrade(_alembic_config(a.engine), "0017")
+    assert "ref" not in {c["name"] for c in inspect(a.engine).get_columns("sync_change")}
+    with a.engine.connect() as conn:
+        rows = conn.execute(text("SELECT origin, seq, lamport, tbl, key, base, data, at_us, at FROM sync_change "
+                                 "ORDER BY origin, seq")).all()
+    assert [(str(r[0]), *travelling(r[1:])) for r in rows] == before
+    command.upgrade(_alembic_config(a.engine), "head")
+    assert log(a) == before
+
+
+def test_a_change_whose_line_is_gone_is_damaged_by_name(sqlite_template: Path, tmp_path: Path) -> None:
+    a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司")
+    people(a)
+    declare(a, tmp_path, range(1, 2))
+    path = str(a.engine.url.database)
+    a.close()
+    conn = sqlite3.connect(path)  # outside the program, as damage would
+    with conn:
+        gone = conn.execute("SELECT max(id) FROM contribution").fetchone()[0]
+        conn.execute("DELETE FROM contribution WHERE id = ?", (gone,))
+    conn.close()
+    a = Ledger.open(path, clock=lambda: TODAY)
+    with pytest.raises(DamagedChange, match=rf"contribution rows that are not there: \[{gone}\]"):
+        log(a)
+    a.close()
