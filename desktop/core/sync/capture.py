@@ -57,6 +57,7 @@ from desktop.core.sync.tables import (
     TABLES,
     Keys,
     data_of,
+    encode_columns,
     encode_data,
     encode_rows,
     record_key,
@@ -273,9 +274,9 @@ def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tup
     if len(rows) != len(wanted):
         missing = sorted(set(wanted) - {int(r[0]) for r in rows})[:5]
         raise DamagedChange(f"changes kept by reference to {table} rows that are not there: {missing}")
-    dicts = [dict(zip(names, r[1:], strict=True)) for r in rows]
-    workers = sorted({int(d["worker_id"]) for d in dicts})
-    employers = sorted({int(d["employer_id"]) for d in dicts if d.get("employer_id") is not None})
+    by_column = dict(zip(names, list(zip(*rows, strict=True))[1:], strict=True))
+    workers = sorted(set(map(int, by_column["worker_id"])))
+    employers = sorted({int(e) for e in by_column.get("employer_id", ()) if e is not None})
     worker_keys: dict[int, str] = {}
     for run in _id_runs(workers, _LOOKUP):
         for wid, number, nationality, passport in select_rows(
@@ -288,7 +289,7 @@ def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tup
                                      run):
             employer_keys[int(eid)] = str(uscc)
     try:
-        made = encode_rows(spec, dicts, worker_keys, employer_keys)
+        made = encode_columns(spec, by_column, worker_keys, employer_keys)
     except KeyError as err:
         raise DamagedChange(f"{table} rows of changes kept by reference name no stored record: {err}") from None
     return {int(r[0]): pair for r, pair in zip(rows, made, strict=True)}
