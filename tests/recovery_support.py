@@ -62,6 +62,24 @@ def damage_table(path: Path, table: str, length: int = 256) -> int:
     return page
 
 
+def damage_newest_rows(path: Path, table: str, length: int = 256) -> int:
+    """Overwrite the start (header and cell pointers) of the b-tree leaf page that holds the table's
+    newest rows (the rightmost, where rows with the highest ids go; its middle may be free space);
+    returns the page."""
+    settle(path)
+    con = sqlite3.connect(str(path))
+    try:
+        size = int(con.execute("PRAGMA page_size").fetchone()[0])
+        page = int(con.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' "
+                               "ORDER BY path DESC LIMIT 1", (table,)).fetchone()[0])
+    finally:
+        con.close()
+    with path.open("r+b") as f:
+        f.seek((page - 1) * size)
+        f.write(b"\xff" * length)
+    return page
+
+
 def damage_header(path: Path) -> None:
     """Overwrite the file's first 100 bytes (the header): SQLite says "file is not a database"."""
     settle(path)

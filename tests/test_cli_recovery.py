@@ -80,6 +80,7 @@ def test_plan_then_recover(scene: Scene, capsys: pytest.CaptureFixture[str]) -> 
     assert {k["kind"]: k["count"] for k in lost["kinds"]} == \
         {"contribution": 2 * SCHEMES_2026, "worker": 1, "average_wage": 1}
     assert [p["id"] for p in lost["people"]] == [P3, P1]  # no accounts here: numbers unmasked
+    assert lost["unnamed"] == 0  # every lost change names its person (see test_recovery for one that cannot)
     assert plan["sent"]["offices"] == ["BJ01"] and plan["sent"]["changes"] == SCHEMES_2026 + 1
     other = scene.mail / "elsewhere"
     other.mkdir()

@@ -22,6 +22,7 @@ from recovery_support import (
     build_scene,
     counts,
     damage_header,
+    damage_newest_rows,
     damage_table,
     months,
     pension_months,
@@ -35,6 +36,7 @@ from desktop.core.errors import Conflict, DatabaseDamaged, InvalidInput, NotAllo
 from desktop.core.ledger import Ledger
 from desktop.core.store.health import CheckCancelled, Health, check_sqlite
 from desktop.core.store.models import OfficeSetting
+from desktop.core.sync import capture
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
 WRITTEN = ("audit_entry", "sync_change", "sync_file", "office_setting", "average_wage", "worker")
@@ -126,6 +128,28 @@ def test_the_plan_names_the_backup_the_files_since_and_exactly_what_is_lost(scen
     assert lost.people == ((P3, "孙七"), (P1, "张三")) and lost.people_count == 2
     assert plan.sent is not None and plan.sent.offices == ("BJ01",)
     assert dict(plan.sent.kinds) == {"contribution": SCHEMES_2026, "worker": 1}
+
+
+def test_lost_declared_lines_on_a_damaged_page_are_counted_their_people_unnamed(scene: Scene,
+                                                                              tmp_path: Path) -> None:
+    """The change of a declared line is kept by reference to the line: when the line's page is what
+    is damaged, the plan still counts every lost change by kind from the change log, and says how
+    many of them name a person it cannot read (never a person guessed)."""
+    led = _reopen(scene)
+    declaration = tmp_path / "d.csv"
+    declaration.write_text("employer_uscc,id_number,name,month,wage\n"
+                           f"{A_EMP},{P2},王五,2026-09,7000\n{A_EMP},{P2},王五,2026-10,7000\n", encoding="utf-8")
+    assert led.contributions.import_file(declaration).lines == 2 * SCHEMES_2026
+    led.close()
+    damage_newest_rows(scene.a_path, "contribution")
+    led = _reopen(scene)
+    with pytest.raises(DatabaseDamaged), led.read(checked=False) as s:  # the lines cannot be read,
+        capture.own_changes(s, "NC01")  # nor can the data of their changes
+    lost = led.recovery.plan().lost
+    assert lost.known and not lost.partly
+    # the declaration's batch row as the audit trail tells it: inserted, then its count of lines set
+    assert dict(lost.kinds) == {"contribution": 4 * SCHEMES_2026, "worker": 1, "average_wage": 1, "import_batch": 2}
+    assert lost.people == ((P3, "孙七"), (P1, "张三")) and lost.unnamed == 2 * SCHEMES_2026
 
 
 def test_the_plan_offers_an_increment_only_with_the_backup_it_is_built_on(scene: Scene) -> None:

@@ -14,7 +14,19 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from recovery_support import P1, P3, Q1, Q2, Scene, build_scene, damage_table, pension_months
+from recovery_support import (
+    A_EMP,
+    P1,
+    P2,
+    P3,
+    Q1,
+    Q2,
+    Scene,
+    build_scene,
+    damage_newest_rows,
+    damage_table,
+    pension_months,
+)
 from sync_support import uscc
 from test_ui_support import patient_waits, private_settings, type_keys
 
@@ -60,6 +72,29 @@ def _start(scene: Scene, qtbot: Any) -> tuple[Startup, Runner]:
 def _plan_shown(dialog: DamageDialog, qtbot: Any) -> str:
     qtbot.waitUntil(lambda: dialog.plan is not None and dialog.restore_button.isEnabled())
     return dialog.plan_text.text()
+
+
+def test_the_plan_says_how_many_lost_changes_name_a_person_it_cannot_read(
+        sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> None:
+    """A declaration after the backup, never sent, whose lines' page is what is damaged: its
+    changes are counted, the people they name cannot be read and the plan says so."""
+    monkeypatch.setenv("SHEBAO_BACKUP_KEY", str(tmp_path / "backup.key"))
+    scene = build_scene(sqlite_template, tmp_path)
+    led = Ledger.open(scene.a_path, clock=scene.clock)
+    declaration = tmp_path / "d.csv"
+    declaration.write_text(f"employer_uscc,id_number,name,month,wage\n{A_EMP},{P2},王五,2026-09,7000\n",
+                           encoding="utf-8")
+    led.contributions.import_file(declaration)
+    led.close()
+    damage_newest_rows(scene.a_path, "contribution")
+    try:
+        startup, _runner = _start(scene, qtbot)
+        text = _plan_shown(startup.dialog, qtbot)
+        assert "共 16 项" in text and "缴费记录（险种月） 12" in text and "涉及 2 人" in text
+        assert "其中 4 项的人员无法读取（所在记录已损坏）" in text
+    finally:
+        scene.a.close()
+        scene.b.close()
 
 
 def test_the_check_at_start_shows_the_damage_and_the_plan_then_read_only(damaged: Scene, qtbot: Any) -> None:

@@ -96,7 +96,7 @@ def _lost_json(lost: Lost, masked: bool, lang: str) -> dict[str, Any]:
                 "total": None, "kinds": [], "people": [], "people_count": None}
     return {"known": True, "reason": None, "total": lost.total, "kinds": _kinds(lost.kinds, lang),
             "people": [{"id": mask_id(k) if masked else k, "name": n} for k, n in lost.people],
-            "people_count": lost.people_count,
+            "people_count": lost.people_count, "unnamed": lost.unnamed,
             "unreadable": render("recovery.unknown", lang, reason=lost.partly) if lost.partly else None}
 
 

@@ -495,6 +495,7 @@ RESULT_LABELS: dict[str, Pair] = {
     "sent": zh_en("已发出", "sent"),
     "known": zh_en("可知", "known"),
     "unreadable": zh_en("无法读取", "unreadable"),
+    "unnamed": zh_en("人员无法读取的修改", "changes whose person cannot be read"),
     "kinds": zh_en("按种类", "by kind"),
     "imported": zh_en("已导入", "imported"),
     "not_imported": zh_en("未导入", "not imported"),

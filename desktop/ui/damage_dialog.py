@@ -206,6 +206,9 @@ class DamageDialog(Retranslating, QDialog):
                 if lost.people_count > SHOWN_PEOPLE:
                     who += self.tr("等")
                 text += "<br>" + e(who)
+            if lost.unnamed:
+                unnamed = self.tr("其中 {n} 项的人员无法读取（所在记录已损坏）").format(n=lost.unnamed)
+                text += "<br>" + e(unnamed)
             text += "</p>"
         if lost.partly:
             partly = self.tr("审计记录已无法读取，其他种类的修改无法得知：{reason}").format(reason=lost.partly)

@@ -725,6 +725,11 @@
         <translation> and others</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>其中 {n} 项的人员无法读取（所在记录已损坏）</source>
+        <translation>of them {n} name a person who cannot be read (their records are damaged)</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>审计记录已无法读取，其他种类的修改无法得知：{reason}</source>
         <translation>The audit trail cannot be read, so other kinds of changes cannot be known: {reason}</translation>

@@ -127,6 +127,7 @@ class Lost:
     people: tuple[tuple[str, str], ...] = ()  # (person's key, name), at most PEOPLE_LIMIT
     people_count: int = 0
     partly: str = ""  # a part that could not be read while the rest could
+    unnamed: int = 0  # changes counted whose person cannot be read (their rows are damaged)
 
     @property
     def total(self) -> int:
@@ -386,20 +387,30 @@ class RecoveryService:
         sent_seqs: list[int] = []
         partly = ""
 
-        def own_changes(s: Any) -> list[tuple[int, str, str, str, str]]:
-            since = backup.created_at if backup.own_seq is None else None  # an older backup: by time
-            return [(int(seq), str(tbl), str(key), str(data), str(at)) for seq, _lamport, tbl, key, _base, data, at
+        since = backup.created_at if backup.own_seq is None else None  # an older backup: by time
+
+        def own_changes(s: Any) -> list[tuple[int, str, str | None, str | None]]:
+            return [(int(seq), str(tbl), str(key), str(data)) for seq, _lamport, tbl, key, _base, data, _at
                     in capture.own_changes(s, own or "", backup.own_seq, since)]
 
+        def as_kept(s: Any) -> list[tuple[int, str, str | None, str | None]]:
+            return capture.own_changes_kept(s, own or "", backup.own_seq, since)
+
         changes, problem = self._read(own_changes)
+        if changes is None:  # the rows of changes kept by reference may be what cannot be read
+            changes, _ = self._read(as_kept)
         if changes is None or sealed is None:
             return Lost(False, problem or "sync_state"), None
-        for seq, tbl, key, data, _at in changes:
+        unnamed = 0
+        for seq, tbl, key, data in changes:
             if seq <= sealed:
                 sent_seqs.append(seq)
                 sent_kinds[tbl] = sent_kinds.get(tbl, 0) + 1
                 continue
             kinds[tbl] = kinds.get(tbl, 0) + 1
+            if key is None or data is None:
+                unnamed += 1
+                continue
             person = _person_of(tbl, key, data)
             if person:
                 people.setdefault(person[0], person[1])
@@ -430,7 +441,8 @@ class RecoveryService:
                     people.setdefault(key, name)
         named = self._names(people)
         ordered = sorted(named.items())
-        lost = Lost(True, "", tuple(sorted(kinds.items())), tuple(ordered[:PEOPLE_LIMIT]), len(ordered), partly)
+        lost = Lost(True, "", tuple(sorted(kinds.items())), tuple(ordered[:PEOPLE_LIMIT]), len(ordered), partly,
+                    unnamed)
         sent = None
         if sent_seqs:
             offices = self._sent_to(backup)

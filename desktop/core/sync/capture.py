@@ -479,17 +479,40 @@ def every_change(session: Session) -> list[tuple[Any, ...]]:
                                                      strict=True)]
 
 
+def _own_rows(session: Session, origin: str, after_seq: int | None,
+              since: dt.datetime | None) -> list[tuple[Any, ...]]:
+    """The stored rows (`_STORED_TRAVEL`) of an origin's changes after a seq, or else made at or
+    after a time, in order."""
+    if after_seq is not None:
+        return select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
+                           "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, after_seq))
+    moment = (since or dt.datetime.min).replace(tzinfo=None)
+    return select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
+                       "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
+                       (origin, at_micros(moment), moment.isoformat(sep=" ")))
+
+
 def own_changes(session: Session, origin: str, after_seq: int | None = None,
                 since: dt.datetime | None = None) -> list[tuple[Any, ...]]:
     """An origin's changes after a seq, or else made at or after a time, in order, as they travel
     (what a restore from an older backup would lose)."""
-    if after_seq is not None:
-        return changes(session, origin, after_seq)
-    moment = (since or dt.datetime.min).replace(tzinfo=None)
-    rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
-                       "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
-                       (origin, at_micros(moment), moment.isoformat(sep=" ")))
-    return _travel(session.connection(), rows)
+    return _travel(session.connection(), _own_rows(session, origin, after_seq, since))
+
+
+def own_changes_kept(session: Session, origin: str, after_seq: int | None = None,
+                     since: dt.datetime | None = None) -> list[tuple[int, str, str | None, str | None]]:
+    """`own_changes` as (seq, table, key, data) from the change log alone: a change kept by
+    reference has neither key nor data here (None), its row is not read (what a database whose
+    rows cannot be read still tells)."""
+    out: list[tuple[int, str, str | None, str | None]] = []
+    for seq, _lamport, code, key, _base, blob, _at_us, _at, ref in _own_rows(session, origin, after_seq, since):
+        table = table_of(code)
+        if ref is not None:
+            out.append((int(seq), table, None, None))
+            continue
+        data = unpack_data(blob)
+        out.append((int(seq), table, key_of(table, key, data), data))
+    return out
 
 
 def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | None, str] | None:
