@@ -18,7 +18,10 @@ offices' changes included).
 
 The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
 `lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `versions`, `store_applied`,
-`own_changes` and `capture_baseline`. How a change is kept (small, and given back exactly as it
+`own_changes`, `own_changes_kept` and `capture_baseline` (and migration 0018's way back,
+`keep_all_data`). A write that reads changes kept by reference holds this office's sync clocks
+(`lock_state`) or, on SQLite, the write lock: a line corrected by another counter cannot commit
+between the change read and its row read. How a change is kept (small, and given back exactly as it
 travels) is `desktop.core.sync.stored`.
 """
 
