@@ -18,6 +18,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.store.engine import _alembic_config
 from desktop.core.store.models import Contribution, Worker
 from desktop.core.sync import capture
+from desktop.core.sync.rows import BulkRows, insert_many
 from desktop.core.sync.stored import DamagedChange, travelling
 from desktop.core.sync.tables import TABLES, Keys, data_of, encode_data, record_key
 
@@ -107,10 +108,38 @@ def test_a_declaration_keeps_its_rows_and_reads_back_as_their_data(two: Any, tmp
     assert own_contributions(changes, "NC01") == lines(a)  # the text each line's data makes, as captured
     assert len({(c[0], c[1]) for c in changes}) == len(changes) == len(stored)
 
-    send(a, b, tmp_path)  # they travel: B stores them with their data, and holds the same lines
+    send(a, b, tmp_path)  # they travel: B holds the same lines, and keeps their changes by reference too
     assert lines(b) == lines(a)
     assert [c for c in log(b) if c[0] == "NC01"] == [c for c in changes if c[0] == "NC01"]
-    assert all(ref is None and size > 0 for (o, _q), (ref, size) in kept(b).items() if o == "NC01")
+    at_b = {k: v for k, v in kept(b).items() if k[0] == "NC01"}
+    assert sum(1 for ref, size in at_b.values() if ref is not None and size == 0) == 24
+    assert all(size > 0 for ref, size in at_b.values() if ref is None)  # A's people and employer: data
+
+
+def test_a_change_whose_text_its_row_does_not_give_back_keeps_its_data(two: Any) -> None:
+    """A change from another office is kept by reference only when the text made from the row it
+    was inserted as is exactly the text that came (one from another version keeps its own)."""
+    a, _b = two
+    people(a)
+    with a.write() as s:
+        conn = s.connection()
+        keys = Keys(conn)
+        keys.load_workers([ID_1, ID_2])
+        eid = keys.employer(employer_of(a))
+        datas = [{"worker": p, "employer": employer_of(a), "region": "360100", "month": 202501, "scheme": "pension",
+                  "wage": 654321, "base": 654321, "employer_amount": 104691, "employee_amount": 52346,
+                  "account_amount": 52346, "kind": "regular", "status": "paid", "recorded_on": "2026-11-23"}
+                 for p in (ID_1, ID_2)]
+        builder = BulkRows(SPEC, keys, conn.dialect.name)
+        rows = builder.rows(datas)
+        mark = capture.row_mark(s, "contribution")
+        insert_many(s, "contribution", builder.columns, rows)
+        texts = [encode_data(SPEC, d) for d in datas]
+        refs = capture.referable(s, "contribution", mark, builder.columns, rows,
+                                 [texts[0], texts[1].replace(",", ", ")], keys.worker_key, keys.employer_key)
+        ids = dict(s.execute(select(Contribution.worker_id, Contribution.id).where(Contribution.id > mark)).all())
+        assert eid is not None and refs == [ids[keys.worker(ID_1)], None]
+        s.rollback()
 
 
 def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp_path: Path,
@@ -137,13 +166,20 @@ def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp
     assert all(c[5] and c[5].startswith("NC01:") for c in news)  # each built on the line's first version
     assert own_contributions(after, "NC01") == lines(a)
 
-    send(a, b, tmp_path)
+    send(a, b, tmp_path)  # B had kept A's first versions by reference too: the correction gives them data
+    assert [x for x in log(b) if x[0] == "NC01"] == after
     c = third(sqlite_template, tmp_path, a, b)
-    result = send(a, c, tmp_path)  # a new office gets A's segments, the one sealed before the correction too
-    assert result.applied == len(after)  # type: ignore[attr-defined]
+    result = send(b, c, tmp_path)  # B relays A's segments to a new office, the one sealed before the correction too
+    assert result.applied == len(after) + 1  # type: ignore[attr-defined]  # (and B's employer)
     assert lines(c) == lines(a) == lines(b)
     assert [x for x in log(c) if x[0] == "NC01"] == after
+    d = make_office(sqlite_template, tmp_path, "GZ01", "广州市社保局", "440100", "91440100MA5ABCDE1",
+                    "广州白云物流有限公司")
+    trust_all(d, a, b, c)
+    assert send(a, d, tmp_path).applied == len(after)  # type: ignore[attr-defined]  # and from A itself
+    assert [x for x in log(d) if x[0] == "NC01"] == after
     c.close()
+    d.close()
 
 
 def test_a_line_changed_by_another_office_keeps_its_first_version_here(two: Any, tmp_path: Path,

@@ -249,6 +249,36 @@ def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]
     return ids
 
 
+def row_mark(session: Session, table: str) -> int:
+    """The highest row id of a table now (before rows are inserted in bulk: see `referable`)."""
+    return int(session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one())
+
+
+def referable(session: Session, table: str, mark: int, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+              texts: Sequence[str], worker_keys: Mapping[int, str], employer_keys: Mapping[int, str],
+              ) -> list[int | None]:
+    """For rows just inserted in bulk (tuples in `columns` order, after `row_mark` gave `mark`) from
+    other offices' changes, whose data texts came as `texts`: each row's id where the text made from
+    the row is that very text, so its change can be kept by reference (`store_applied`); else None
+    (a text from another version, say, is kept as it came: it is relayed byte for byte)."""
+    if table not in BY_REFERENCE or not rows:
+        return [None] * len(rows)
+    try:
+        made = encode_columns(TABLES[table], dict(zip(columns, zip(*rows, strict=True), strict=True)),
+                              worker_keys, employer_keys)
+    except (KeyError, TypeError, ValueError):
+        return [None] * len(rows)
+    names = _ROW_NAMES[table]
+    at = [columns.index(n) for n in names]
+    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
+        session.connection(), f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))}
+    out: list[int | None] = []
+    for row, (_key, text), came in zip(rows, made, texts, strict=True):
+        rid = found.get(tuple(row[i] for i in at))
+        out.append(rid if rid is not None and text == came else None)
+    return out
+
+
 def _id_runs(ids: Sequence[int], most: int = 2000) -> Iterator[list[int]]:
     """Sorted ids in groups of at most `most`."""
     for i in range(0, len(ids), most):
@@ -531,18 +561,29 @@ def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | N
 
 
 def store_applied(session: Session, rows: Sequence[Sequence[Any]],
-                  named: Sequence[bool | None] | None = None, hashes: Sequence[int | None] | None = None) -> None:
+                  named: Sequence[bool | None] | None = None, hashes: Sequence[int | None] | None = None,
+                  refs: Sequence[int | None] | None = None) -> None:
     """Store changes applied from other offices' files (rows in CHANGE_COLUMNS order, with their own
     origin and sequence) and move this office's Lamport time up to the latest of them.
 
     named: for each row, whether its key is the record key of its data, where the caller knows;
-    hashes: each row's `key_hash`, where the caller has it.
+    hashes: each row's `key_hash`, where the caller has it; refs: the id of the row whose data is
+    exactly the change's (`referable`), for a change kept by reference, where there is one.
     """
     flags = named if named is not None else [None] * len(rows)
     digests = hashes if hashes is not None else [None] * len(rows)
-    insert_many(session, "sync_change", STORED_COLUMNS,
-                [stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n, khash=h)
-                 for r, n, h in zip(rows, flags, digests, strict=True)])
+    ids = refs if refs is not None else [None] * len(rows)
+    kept: list[tuple[Any, ...]] = []
+    by_reference: list[tuple[Any, ...]] = []
+    for r, n, h, ref in zip(rows, flags, digests, ids, strict=True):
+        if ref is not None and n:
+            number = at_number(str(r[7]))
+            by_reference.append((r[0], r[1], r[2], TABLE_CODES[r[3]], key_hash(r[3], r[4]) if h is None else h, None,
+                                 r[5], b"", number, None if number is not None else r[7], ref))
+        else:
+            kept.append(stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n, khash=h))
+    insert_many(session, "sync_change", STORED_COLUMNS, kept)
+    insert_many(session, "sync_change", REF_COLUMNS, by_reference)
     top = max((int(r[2]) for r in rows), default=0)
     lamport, _own, _sealed = lock_state(session)
     if top > lamport:

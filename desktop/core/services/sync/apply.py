@@ -87,6 +87,7 @@ class _Incoming:
     at: str
     parsed: dict[str, Any] = field(default_factory=dict)
     khash: int | None = None  # key_hash(tbl, key), once the record's versions were looked up
+    ref: int | None = None  # the row inserted from it whose data is exactly its data (kept by reference)
 
     @property
     def vid(self) -> str:
@@ -325,7 +326,7 @@ class Importer:
                 raise Conflict("sync.nothing_new", "file")  # older than a file already read from the sender
             conflicts = self._apply_changes(s, incoming, now, digest)
             capture.store_applied(s, [c.row() for c in incoming], [c.named() for c in incoming],
-                                  [c.khash for c in incoming])
+                                  [c.khash for c in incoming], [c.ref for c in incoming])
             if missing:
                 set_own_missing(s, (applied_to[own] + 1, missing[1]) if applied_to[own] < missing[1] else None)
             for origin, seq in applied_to.items():
@@ -373,6 +374,7 @@ class Importer:
         # each). Which are new is decided once the people and employers (lower rank) are applied,
         # so the contributions of people arriving in the same file take the bulk path too.
         bulk: dict[tuple[str, str], dict[str, Any]] = {}
+        bulk_change: dict[tuple[str, str], _Incoming] = {}  # the change each bulk row is made from
         new_contribs: set[tuple[str, str]] | None = None
         contribution_rank = TABLES["contribution"].rank
         # New rows of a rank are flushed together before the next rank (which refers to them).
@@ -393,6 +395,7 @@ class Importer:
                         # Every contribution is new here and comes once: no version to weigh, no
                         # conflict possible, so they skip the loop and go straight to the bulk insert.
                         bulk = {(x.tbl, x.key): x.parsed for x in contribs}
+                        bulk_change = {(x.tbl, x.key): x for x in contribs}
                         lane = True
                 if lane and c.tbl == "contribution":
                     continue
@@ -415,12 +418,21 @@ class Importer:
                 versions[record] = (c.lamport, c.origin, c.seq)
                 if new_contribs is not None and (record in new_contribs or record in bulk):
                     bulk[record] = c.parsed  # (only contribution keys are in either)
+                    bulk_change[record] = c
                     continue
                 self._upsert(s, conn, spec, c.parsed, keys, pending, absent)
             self._flush_new(s, pending, keys, fresh, digest)
             if bulk:
                 builder = BulkRows(TABLES["contribution"], keys, conn.dialect.name)
-                insert_many(s, "contribution", builder.columns, builder.rows(bulk.values()))
+                rows = builder.rows(bulk.values())
+                mark = capture.row_mark(s, "contribution")
+                insert_many(s, "contribution", builder.columns, rows)
+                # each row's change kept by reference where the row gives its data back exactly
+                changes = [bulk_change[k] for k in bulk]
+                for c, ref in zip(changes, capture.referable(
+                        s, "contribution", mark, builder.columns, rows, [c.data for c in changes],
+                        keys.worker_key, keys.employer_key), strict=True):
+                    c.ref = ref
         except MissingReference as err:
             raise IntegrityFailure("sync.missing_ref", "file", kind=err.kind, ref=err.key) from None
         if bulk:
