@@ -88,10 +88,17 @@ def test_the_plan_says_how_many_lost_changes_name_a_person_it_cannot_read(
     led.close()
     damage_newest_rows(scene.a_path, "contribution")
     try:
-        startup, _runner = _start(scene, qtbot)
-        text = _plan_shown(startup.dialog, qtbot)
+        startup, runner = _start(scene, qtbot)
+        dialog = startup.dialog
+        text = _plan_shown(dialog, qtbot)
         assert "共 16 项" in text and "缴费记录（险种月） 12" in text and "涉及 2 人" in text
         assert "其中 4 项的人员无法读取（所在记录已损坏）" in text
+        win = startup.window
+        assert win is not None
+        with qtbot.waitSignal(win.ready, timeout=20000):  # the start goes to its end before the test does
+            qtbot.mouseClick(dialog.read_only_button, Qt.MouseButton.LeftButton)
+        win.close()
+        runner.wait()
     finally:
         scene.a.close()
         scene.b.close()
