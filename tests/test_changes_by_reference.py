@@ -234,3 +234,38 @@ def test_a_change_whose_line_is_gone_is_damaged_by_name(sqlite_template: Path, t
     with pytest.raises(DamagedChange, match=rf"contribution rows that are not there: \[{gone}\]"):
         log(a)
     a.close()
+
+
+def test_rows_inserted_in_bulk_are_found_in_order_however_their_ids_came(two: Any) -> None:
+    """The ids of rows just inserted are worked out without a read where SQLite numbered them one
+    after another, and found by the columns that name each row where not (ids given, or a server's
+    sequence shared with other counters)."""
+    a, _b = two
+    people(a)
+    with a.write() as s:
+        keys = Keys(s.connection())
+        keys.load_workers([ID_1, ID_2])
+        eid = keys.employer(employer_of(a))
+        mark = capture.row_mark(s, "contribution")
+        names = ("worker_id", "employer_id", "month", "scheme")
+        wanted = [(keys.worker(p), eid, 202501, scheme) for p in (ID_1, ID_2) for scheme in ("pension", "medical")]
+        given = [mark + 7, mark + 3, mark + 11, mark + 5]
+        columns = ("id", *names, "region", "wage", "base", "employer_amount", "employee_amount", "account_amount",
+                   "kind", "status", "recorded_on")
+        insert_many(s, "contribution", columns, [
+            (i, *w, "360100", 1, 1, 0, 0, 0, "regular", "paid", TODAY.isoformat() if s.connection().dialect.name
+             == "sqlite" else TODAY) for i, w in zip(given, wanted, strict=True)])
+        assert capture._ids_after(s, "contribution", mark, names, wanted) == given
+        assert capture._ids_after(s, "contribution", mark, names, [(*wanted[0][:3], "injury")]) == [None]
+        s.rollback()
+    with a.write() as s:
+        mark = capture.row_mark(s, "contribution")
+        insert_many(s, "contribution", columns[1:], [
+            (*w, "360100", 1, 1, 0, 0, 0, "regular", "paid", TODAY.isoformat() if s.connection().dialect.name
+             == "sqlite" else TODAY) for w in wanted])
+        stored = {(r.worker_id, r.employer_id, r.month, r.scheme): r.id
+                  for r in s.scalars(select(Contribution).where(Contribution.id > mark))}
+        assert capture._ids_after(s, "contribution", mark, names, wanted) == [stored[w] for w in wanted]
+        if s.connection().dialect.name == "sqlite":
+            assert [stored[w] for w in wanted] == [mark + 1, mark + 2, mark + 3, mark + 4]
+        s.rollback()

@@ -238,15 +238,33 @@ def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]
     if table not in after:
         raise UncapturedChange(f"{table} rows to capture were not inserted with insert_dicts")
     names = _ROW_NAMES[table]
-    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
-        session.connection(), f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (after[table],))}
-    try:
-        ids = [found[tuple(r[n] for n in names)] for r in rows]
-    except KeyError:
-        raise UncapturedChange(f"{table} rows to capture are not in the table") from None
+    found = _ids_after(session, table, after[table], names, [tuple(r[n] for n in names) for r in rows])
+    ids = [i for i in found if i is not None]
+    if len(ids) != len(rows):
+        raise UncapturedChange(f"{table} rows to capture are not in the table")
     if ids:
         after[table] = max(after[table], max(ids))
     return ids
+
+
+def _ids_after(session: Session, table: str, mark: int, names: Sequence[str],
+               wanted: Sequence[tuple[Any, ...]]) -> list[int | None]:
+    """The ids of rows just inserted in bulk after `mark` (the table's highest id before), found by
+    the columns that name a row (`wanted`: their values, one tuple a row, in insertion order).
+
+    On SQLite, in the write transaction that inserted them (no other writer), a table without
+    AUTOINCREMENT gives each new row the highest id before it plus one: when exactly len(wanted)
+    rows lie after the mark and the last is mark + len(wanted), they are mark + 1 ... in order and
+    nothing is read. Otherwise (PostgreSQL: other counters' rows committed meanwhile may be among
+    them, ours are all there) each is found by its columns."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite" and wanted:
+        count, top = select_rows(conn, f"SELECT count(*), max(id) FROM {table} WHERE id > ?", (mark,))[0]
+        if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
+            return list(range(mark + 1, mark + len(wanted) + 1))
+    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
+        conn, f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))}
+    return [found.get(w) for w in wanted]
 
 
 def row_mark(session: Session, table: str) -> int:
@@ -270,13 +288,9 @@ def referable(session: Session, table: str, mark: int, columns: Sequence[str], r
         return [None] * len(rows)
     names = _ROW_NAMES[table]
     at = [columns.index(n) for n in names]
-    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
-        session.connection(), f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))}
-    out: list[int | None] = []
-    for row, (_key, text), came in zip(rows, made, texts, strict=True):
-        rid = found.get(tuple(row[i] for i in at))
-        out.append(rid if rid is not None and text == came else None)
-    return out
+    ids = _ids_after(session, table, mark, names, [tuple(row[i] for i in at) for row in rows])
+    return [rid if rid is not None and text == came else None
+            for rid, (_key, text), came in zip(ids, made, texts, strict=True)]
 
 
 def _id_runs(ids: Sequence[int], most: int = 2000) -> Iterator[list[int]]:
