@@ -457,8 +457,9 @@ class SyncChange(Base):
 
     Kept small (see `desktop.core.sync.stored`): the table as a number, the key only when the data
     does not name it, the data compressed (`stored.pack_data`), the time as a number; found by a
-    digest of table and key. A contribution line a declaration import inserted keeps no data until
-    the line changes, only its row id (`ref`): the row is the data.
+    digest of table and key. The change of a contribution line inserted in bulk (a declaration, or
+    another office's new lines) keeps no data until the line changes, only its row id (`ref`): the
+    row is the data.
     """
 
     __tablename__ = "sync_change"

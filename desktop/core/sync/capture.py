@@ -11,10 +11,11 @@ inserted into `sync_change`.
 Changes applied from another office's file are not captured again: they keep their origin.
 
 A contribution line a declaration import inserts is kept by reference (`stored.ref_row`): its change
-holds the line's row id, not a copy of its data. Whatever reads a change here gets its key and data
-made from the row (`_referred`), and before the session writes a change to such a row its change
-gets its data back from the row as it still is (`_keep_data`, on every flush, applying other
-offices' changes included).
+holds the line's row id, not a copy of its data; so is one inserted from another office's change
+when the row gives that change's text back exactly (`referable`, `store_applied`). Whatever reads
+a change here gets its key and data made from the row (`_referred`), and before the session writes
+a change to such a row its change gets its data back from the row as it still is (`_keep_data`, on
+every flush, applying other offices' changes included).
 
 The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
 `lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `versions`, `store_applied`,

@@ -19,8 +19,9 @@ for the office's whole life, four for each person and month, so each stored byte
 - khash, a 64-bit digest of table and key, is what the record's versions are looked up by (a short
   index in place of one repeating the key's text). Two keys may share a digest: every lookup
   compares the keys themselves;
-- ref: a contribution line made here by a declaration import is, until it changes, exactly the data
-  of its change: such a change keeps no data (an empty blob) and the line's row id instead, and its
+- ref: a contribution line inserted in bulk (a declaration imported here, or another office's new
+  lines applied here when the row gives their text back exactly) is, until it changes, exactly the
+  data of its change: such a change keeps no data (an empty blob) and the line's row id instead, and its
   key and data are made from that row when read (`capture`), the same text byte for byte. Before the
   line changes (a correction here, a later version from another office) the change gets its data
   back (`capture` does it as the session flushes the line); a row a change refers to is never
@@ -67,7 +68,7 @@ _US = dt.timedelta(microseconds=1)
 STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "data", "at_us", "at")
 # ... and of a change kept by reference (`ref_row`), since schema 0018.
 REF_COLUMNS = (*STORED_COLUMNS, "ref")
-# The tables whose changes made here may be kept by reference to their row.
+# The tables whose changes may be kept by reference to their row.
 BY_REFERENCE = frozenset({"contribution"})
 
 

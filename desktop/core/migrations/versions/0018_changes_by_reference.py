@@ -4,9 +4,10 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06
 
-Only added: one column, empty for every change stored before (each keeps its data). From now on a
-contribution line a declaration import inserts keeps its row id there and no copy of its data
-(see `desktop.core.sync.stored`). Going back gives every such change its data from its row first.
+Only added: one column, empty for every change stored before (each keeps its data). From now on the
+change of a contribution line inserted in bulk (a declaration, or another office's new lines) keeps
+the line's row id there and no copy of its data (see `desktop.core.sync.stored`). Going back gives
+every such change its data from its row first.
 """
 
 from __future__ import annotations
