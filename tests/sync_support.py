@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from desktop.core.ledger import Ledger
 
@@ -54,3 +57,21 @@ def send(src: Ledger, dst: Ledger, folder: Path, name: str | None = None) -> obj
     path = folder / (name or f"{src.office.get().code}-to-{code}-{src.sync.pending_changes()}.sync")
     src.sync.export(path, to=code)
     return dst.sync.import_file(path)
+
+
+@pytest.fixture
+def two(sqlite_template: Path, tmp_path: Path, db_target: str) -> Iterator[tuple[Ledger, Ledger]]:
+    """Office A (on SQLite, then on PostgreSQL) and office B, trusting each other (a test module
+    takes it by importing it)."""
+    a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司",
+                    target=db_target)
+    b = make_office(sqlite_template, tmp_path, "BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
+    trust_all(a, b)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def employer_of(led: Ledger) -> str:
+    """The credit code of the office's (first) employer."""
+    return led.employers.list()[0].uscc

@@ -20,7 +20,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, text
-from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all
+from sync_support import EMP_NC, employer_of, make_office, send, two
 
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import _alembic_config, migrate
@@ -42,6 +42,7 @@ from desktop.core.sync.stored import (
 )
 from desktop.core.sync.tables import TABLES, decode_data, record_key
 
+__all__ = ["two"]  # the fixture
 ID_1, ID_2, ID_3 = "510107198511113215", "360102199003071543", "110105199003071239"
 CONTRIB = ('["510107198511113215","91360100MA35F7Q10X","360100",202511,"pension",500000,500000,'
            '80000,40000,40000,"regular","paid","2026-11-23"]')
@@ -194,22 +195,6 @@ def test_a_change_without_a_key_whose_data_names_no_record_is_damaged() -> None:
 
 
 # -- in a ledger -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def two(sqlite_template: Path, tmp_path: Path, db_target: str) -> Any:
-    """Office A (on SQLite, then on PostgreSQL) and office B, trusting each other."""
-    a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司",
-                    target=db_target)
-    b = make_office(sqlite_template, tmp_path, "BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
-    trust_all(a, b)
-    yield a, b
-    a.close()
-    b.close()
-
-
-def employer_of(led: Ledger) -> str:
-    return led.employers.list()[0].uscc
 
 
 def history(a: Ledger, b: Ledger, folder: Path) -> None:

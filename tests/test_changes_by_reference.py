@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
-from sync_support import EMP_BJ, EMP_NC, EMP_SH, TODAY, make_office, send, trust_all
+from sync_support import EMP_NC, EMP_SH, TODAY, employer_of, make_office, send, trust_all, two
 
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import _alembic_config
@@ -22,20 +22,9 @@ from desktop.core.sync.rows import BulkRows, insert_many
 from desktop.core.sync.stored import DamagedChange, travelling
 from desktop.core.sync.tables import TABLES, Keys, data_of, encode_data, record_key
 
+__all__ = ["two"]  # the fixture
 ID_1, ID_2 = "510107198511113215", "360102199003071543"
 SPEC = TABLES["contribution"]
-
-
-@pytest.fixture
-def two(sqlite_template: Path, tmp_path: Path, db_target: str) -> Any:
-    """Office A (on SQLite, then on PostgreSQL) and office B, trusting each other."""
-    a = make_office(sqlite_template, tmp_path, "NC01", "南昌市社保局", "360100", EMP_NC, "南昌赣江机械制造有限公司",
-                    target=db_target)
-    b = make_office(sqlite_template, tmp_path, "BJ01", "北京市朝阳区社保中心", "110105", EMP_BJ, "北京朝阳科技有限公司")
-    trust_all(a, b)
-    yield a, b
-    a.close()
-    b.close()
 
 
 def third(sqlite_template: Path, tmp_path: Path, *others: Ledger) -> Ledger:
@@ -43,10 +32,6 @@ def third(sqlite_template: Path, tmp_path: Path, *others: Ledger) -> Ledger:
                     "上海浦东贸易有限公司")
     trust_all(c, *others)
     return c
-
-
-def employer_of(led: Ledger) -> str:
-    return led.employers.list()[0].uscc
 
 
 def declare(led: Ledger, folder: Path, months: range, wage: str = "6543.21", name: str = "d.csv") -> int:
@@ -60,6 +45,16 @@ def declare(led: Ledger, folder: Path, months: range, wage: str = "6543.21", nam
 def people(led: Ledger) -> None:
     for p in (ID_1, ID_2):
         led.workers.register_citizen(p, "张三", "360100", "rural")
+
+
+def declared_and_sent(a: Ledger, b: Ledger, folder: Path) -> list[tuple[Any, ...]]:
+    """ID_1 and ID_2 declared at A for three months and sent to B (the declaration's changes sealed
+    and signed as they were); A's log then."""
+    people(a)
+    declare(a, folder, range(1, 4))
+    before = log(a)
+    send(a, b, folder)
+    return before
 
 
 def log(led: Ledger) -> list[tuple[Any, ...]]:
@@ -145,10 +140,7 @@ def test_a_change_whose_text_its_row_does_not_give_back_keeps_its_data(two: Any)
 def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp_path: Path,
                                                                      sqlite_template: Path) -> None:
     a, b = two
-    people(a)
-    declare(a, tmp_path, range(1, 4))
-    before = log(a)
-    send(a, b, tmp_path)  # the declaration's changes sealed and signed as they were
+    before = declared_and_sent(a, b, tmp_path)
     with a.read() as s:
         line = s.execute(select(Contribution.id).join(Worker, Worker.id == Contribution.worker_id).where(
             Worker.id_number == ID_1, Contribution.month == 202502, Contribution.scheme == "pension")).scalar_one()
@@ -185,10 +177,7 @@ def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp
 def test_a_line_changed_by_another_office_keeps_its_first_version_here(two: Any, tmp_path: Path,
                                                                        sqlite_template: Path) -> None:
     a, b = two
-    people(a)
-    declare(a, tmp_path, range(1, 4))
-    before = log(a)
-    send(a, b, tmp_path)
+    before = declared_and_sent(a, b, tmp_path)
     for year in (2024, 2025):
         b.reference.set_wage("360000", year, "6000")  # B corrects a line of A's region
     b.contributions.correct(ID_2, employer_of(a), "2025-03", "8000", "单位申报有误")

@@ -197,8 +197,7 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
     if table in BY_REFERENCE and not session.info.get(_APPLYING):
         after: dict[str, int] = session.info.setdefault(_AFTER, {})
         if table not in after:
-            after[table] = int(session.connection().exec_driver_sql(
-                f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one())
+            after[table] = row_mark(session, table)
     columns = tuple(rows[0])
     values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
     as_text = session.connection().dialect.name == "sqlite"
@@ -349,17 +348,23 @@ def _keep_data(conn: Connection, table: str, ids: Sequence[int]) -> None:
     referred = _referred(conn, table, ids)
     by_hash = {key_hash(table, key): rid for rid, (key, _text) in referred.items()}
     hashes = sorted(by_hash)
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[str, int, str]] = []
     for i in range(0, len(hashes), _LOOKUP):
         chunk = hashes[i:i + _LOOKUP]
         for origin, seq, ref in select_rows(
                 conn, f"SELECT origin, seq, ref FROM sync_change WHERE khash IN ({', '.join('?' * len(chunk))}) "
                 "AND ref IS NOT NULL AND tbl = ?", (*chunk, TABLE_CODES[table])):
             if int(ref) in referred:
-                kept.append({"o": origin, "s": int(seq), "d": pack_data(referred[int(ref)][1])})
-    if kept:
+                kept.append((origin, int(seq), referred[int(ref)][1]))
+    _give_data(conn, kept)
+
+
+def _give_data(conn: Connection, changes: Sequence[tuple[str, int, str]]) -> None:
+    """Store (origin, seq, data text) changes kept by reference with their data, no longer by reference."""
+    if changes:
         conn.execute(update(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s"))
-                     .values(data=bindparam("d"), ref=None), kept)
+                     .values(data=bindparam("d"), ref=None),
+                     [{"o": o, "s": s, "d": pack_data(text)} for o, s, text in changes])
 
 
 def keep_all_data(conn: Connection) -> None:
@@ -371,9 +376,7 @@ def keep_all_data(conn: Connection) -> None:
             if not rows:
                 break
             referred = _referred(conn, table, [int(r[2]) for r in rows])
-            conn.execute(update(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s"))
-                         .values(data=bindparam("d"), ref=None),
-                         [{"o": o, "s": int(q), "d": pack_data(referred[int(r)][1])} for o, q, r in rows])
+            _give_data(conn, [(str(o), int(q), referred[int(r)][1]) for o, q, r in rows])
 
 
 def _travel(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
