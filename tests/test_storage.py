@@ -7,17 +7,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import EMPLOYER, TODAY
 from schema_support import office_at
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
 from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.store.engine import (
     SCHEMA_REVISION,
+    _alembic_config,
     current_revision,
     known_revisions,
     make_engine,
@@ -57,6 +59,31 @@ def test_ledger_round_trip(any_ledger: Ledger) -> None:
     assert [s.scheme for s in st.schemes] == ["pension", "medical", "unemployment", "injury"]
     assert [x.name for x in any_ledger.workers.find("zs")] == ["张三"]
     assert [x.name for x in any_ledger.workers.find("5101071985")] == ["张三"]
+
+
+def test_lines_are_not_indexed_by_region_and_month_from_0019_and_again_before_it(any_ledger: Ledger) -> None:
+    """0019 drops the index of contribution lines by collecting region and month (no query starts
+    from them); going back makes it again from the lines. The lines and a person's account are the
+    same either way."""
+    w = any_ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
+    for month in ("2026-08", "2026-09", "2026-10"):
+        any_ledger.contributions.record(w.key, EMPLOYER, month, "8000")
+    account = any_ledger.accounts.statement(w.key).individual_account_balance
+    engine = any_ledger.engine
+
+    def lines_and_indexes() -> tuple[list[tuple[object, ...]], set[str]]:
+        with engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(text("SELECT * FROM contribution ORDER BY id"))]
+        return rows, {ix["name"] for ix in inspect(engine).get_indexes("contribution") if ix["name"]}
+
+    rows, names = lines_and_indexes()
+    assert len(rows) == 12 and "ix_contribution_region_month" not in names
+    assert "ix_contribution_employer_month" in names
+    command.downgrade(_alembic_config(engine), "0018")
+    assert lines_and_indexes() == (rows, names | {"ix_contribution_region_month"})
+    command.upgrade(_alembic_config(engine), "head")
+    assert lines_and_indexes() == (rows, names)
+    assert any_ledger.accounts.statement(w.key).individual_account_balance == account == Decimal("1920.00")
 
 
 def test_a_look_up_holds_no_transaction_and_sessions_keep_theirs(any_ledger: Ledger) -> None:
@@ -126,7 +153,7 @@ def test_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> Non
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM office")).scalar() == "旧库"
         names = {r[1] for r in conn.execute(text("PRAGMA index_list('contribution')"))}
-        assert "ix_contribution_region_month" in names
+        assert names == {"sqlite_autoindex_contribution_1", "ix_contribution_employer_month"}  # 0002's gone in 0019
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()

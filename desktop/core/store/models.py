@@ -197,7 +197,6 @@ class Contribution(Base):
     __table_args__ = (
         UniqueConstraint("worker_id", "month", "scheme", "employer_id"),
         Index("ix_contribution_employer_month", "employer_id", "month"),
-        Index("ix_contribution_region_month", "region", "month"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
