@@ -34,7 +34,7 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
     return engine
 
 
-_CHANGE_LOG = ("0017", "0018")  # the migrations that changed the change log's layout, in order
+_CHANGE_LOG = ("0017", "0018", "0020")  # the migrations that changed the change log's layout, in order
 
 
 def _run(engine: Engine, revision: str, step: str) -> None:

@@ -19,7 +19,7 @@ from desktop.core.store.engine import _alembic_config
 from desktop.core.store.models import Contribution, Worker
 from desktop.core.sync import capture
 from desktop.core.sync.rows import BulkRows, insert_many
-from desktop.core.sync.stored import DamagedChange, travelling
+from desktop.core.sync.stored import DamagedChange, key_hash, travelling
 from desktop.core.sync.tables import TABLES, Keys, data_of, encode_data, record_key
 
 __all__ = ["two"]  # the fixture
@@ -63,10 +63,18 @@ def log(led: Ledger) -> list[tuple[Any, ...]]:
 
 
 def kept(led: Ledger) -> dict[tuple[str, int], tuple[int | None, int]]:
-    """(origin, seq) -> (ref, bytes of data) of every stored change."""
+    """(origin, seq) -> (ref, bytes of data) of every stored change (each change of a run by itself)."""
     with led.read() as s:
-        return {(str(o), int(q)): (r, int(n)) for o, q, r, n in s.execute(text(
-            "SELECT origin, seq, ref, length(data) FROM sync_change"))}
+        return {(str(o), int(q) + i): (None if r is None else int(r) + i, int(n))
+                for o, q, r, n, run in s.execute(text("SELECT origin, seq, ref, length(data), run FROM sync_change"))
+                for i in range(run or 1)}
+
+
+def runs(led: Ledger) -> list[tuple[str, int, int, int]]:
+    """(origin, first seq, first row, changes) of every run of changes kept by reference."""
+    with led.read() as s:
+        return [(str(o), int(q), int(r), int(n)) for o, q, r, n in s.execute(text(
+            "SELECT origin, seq, ref, run FROM sync_change WHERE ref IS NOT NULL ORDER BY origin, seq"))]
 
 
 def lines(led: Ledger) -> dict[str, str]:
@@ -99,6 +107,7 @@ def test_a_declaration_keeps_its_rows_and_reads_back_as_their_data(two: Any, tmp
     with a.read() as s:
         ids = set(s.scalars(select(Contribution.id)))
     assert {ref for ref, _size in by_reference.values()} == ids  # each line once
+    assert runs(a) == [("NC01", min(by_reference)[1], min(ids), 24)]  # in one row of the log
     changes = log(a)
     assert own_contributions(changes, "NC01") == lines(a)  # the text each line's data makes, as captured
     assert len({(c[0], c[1]) for c in changes}) == len(changes) == len(stored)
@@ -153,6 +162,7 @@ def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp
     firsts = {(c[0], c[1]): c for c in before if c[3] == "contribution"}
     refs_left = [k for k in firsts if stored[k][0] is not None]
     assert len(refs_left) == 24 - 4  # the month's four lines were computed again: their first versions kept
+    assert [n for _o, _q, _r, n in runs(a)] == [4, 16]  # the run went on around them
     news = after[len(before):]
     assert {c[3] for c in news} == {"contribution"} and len(news) == 4
     assert all(c[5] and c[5].startswith("NC01:") for c in news)  # each built on the line's first version
@@ -160,6 +170,7 @@ def test_a_line_corrected_after_the_import_keeps_its_first_version(two: Any, tmp
 
     send(a, b, tmp_path)  # B had kept A's first versions by reference too: the correction gives them data
     assert [x for x in log(b) if x[0] == "NC01"] == after
+    assert [n for o, _q, _r, n in runs(b) if o == "NC01"] == [4, 16]
     c = third(sqlite_template, tmp_path, a, b)
     result = send(b, c, tmp_path)  # B relays A's segments to a new office, the one sealed before the correction too
     assert result.applied == len(after) + 1  # type: ignore[attr-defined]  # (and B's employer)
@@ -191,6 +202,46 @@ def test_a_line_changed_by_another_office_keeps_its_first_version_here(two: Any,
     assert lines(c) == lines(a)
     assert [x for x in log(c) if x[0] != "SH01"] == after  # (C's own: its employer)
     c.close()
+
+
+def test_a_run_is_read_from_any_change_in_it(two: Any, tmp_path: Path) -> None:
+    """A declaration's changes are one row of the log; an export from any change in it, a range
+    ending in it and any one change of it read as the changes themselves."""
+    a, _b = two
+    people(a)
+    declare(a, tmp_path, range(1, 4))
+    everything = [c for c in log(a) if c[0] == "NC01"]
+    [(_origin, first, _row, count)] = runs(a)
+    assert count == 24 and everything[-1][1] == first + count - 1
+    with a.read() as s:
+        for after in (0, first - 1, first, first + 10, first + count - 2, first + count - 1):
+            assert [("NC01", *c) for c in capture.changes(s, "NC01", after)] == [c for c in everything if c[1] > after]
+            assert [("NC01", *c) for c in capture.changes(s, "NC01", after, after + 3)] == [
+                c for c in everything if after < c[1] <= after + 3]
+        for c in everything:
+            assert capture.stored_change(s, "NC01", c[1]) == (c[3], c[5], c[6])
+        assert capture.stored_change(s, "NC01", first + count) is None
+        assert capture.own_changes_kept(s, "NC01", first + 20) == [(q, "contribution", None, None)
+                                                                   for q in range(first + 21, first + count)]
+        found = capture.versions(s, "contribution", [c[4] for c in everything if c[3] == "contribution"])
+    assert found == {c[4]: (c[2], "NC01", c[1]) for c in everything if c[3] == "contribution"}
+
+
+def test_runs_are_changes_of_their_own_before_0020_and_joined_again_after(two: Any, tmp_path: Path) -> None:
+    a, _b = two
+    people(a)
+    declare(a, tmp_path, range(1, 4))
+    declare(a, tmp_path, range(4, 6), name="d2.csv")
+    before = log(a)
+    assert [n for _o, _q, _r, n in runs(a)] == [24, 16]  # a run a declaration
+    command.downgrade(_alembic_config(a.engine), "0019")
+    with a.engine.connect() as conn:
+        singles = conn.execute(text("SELECT origin, seq, khash, ref FROM sync_change WHERE ref IS NOT NULL")).all()
+    assert len(singles) == 40  # 0018's layout: a row each, found by its key's digest
+    by_seq = {c[1]: c for c in before}
+    assert all(khash == key_hash("contribution", by_seq[seq][4]) for _o, seq, khash, _r in singles)
+    command.upgrade(_alembic_config(a.engine), "head")
+    assert [n for _o, _q, _r, n in runs(a)] == [24, 16] and log(a) == before
 
 
 def test_going_back_a_schema_gives_every_change_its_data(two: Any, tmp_path: Path) -> None:

@@ -226,7 +226,7 @@ def _state(led: Ledger, sc: Scenario) -> State:
             contributions=one("SELECT count(*) FROM contribution"),
             people=len(ids & sc.people),
             employer=one("SELECT count(*) FROM employer WHERE uscc = :u", u=sc.employer),
-            changes=one("SELECT count(*) FROM sync_change WHERE origin = :o", o=A_CODE),
+            changes=one("SELECT sum(coalesce(run, 1)) FROM sync_change WHERE origin = :o", o=A_CODE),  # (a run: many)
             applied_seq=one("SELECT applied_seq FROM sync_peer WHERE code = :o", o=A_CODE),
             files_in=one("SELECT count(*) FROM sync_file WHERE direction = 'in'"),
         )

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -458,11 +459,15 @@ class SyncChange(Base):
     does not name it, the data compressed (`stored.pack_data`), the time as a number; found by a
     digest of table and key. The change of a contribution line inserted in bulk (a declaration, or
     another office's new lines) keeps no data until the line changes, only its row id (`ref`): the
-    row is the data.
+    row is the data. Such changes one after another, of rows one after another, are one row of the
+    log (a run: `run` changes from `seq`, of the rows from `ref`), found by their rows' ids.
     """
 
     __tablename__ = "sync_change"
-    __table_args__ = (Index("ix_sync_change_khash", "khash"), {"sqlite_with_rowid": False})
+    __table_args__ = (Index("ix_sync_change_khash", "khash"),
+                      Index("ix_sync_change_ref", "tbl", "ref", sqlite_where=text("ref IS NOT NULL"),
+                            postgresql_where=text("ref IS NOT NULL")),
+                      {"sqlite_with_rowid": False})
     origin: Mapped[str] = mapped_column(String(20), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     lamport: Mapped[int] = mapped_column(BigInteger)
@@ -474,6 +479,7 @@ class SyncChange(Base):
     at_us: Mapped[int | None] = mapped_column(BigInteger)  # microseconds since 1970, or
     at: Mapped[str | None] = mapped_column(String(40))  # the time's text when no number gives it back
     ref: Mapped[int | None] = mapped_column(BigInteger)  # the row that holds the data (data then empty)
+    run: Mapped[int | None] = mapped_column(Integer)  # with ref: changes seq.. of rows ref.., this many
 
 
 class SyncSegment(Base):

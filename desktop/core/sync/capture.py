@@ -10,17 +10,19 @@ inserted into `sync_change`.
 
 Changes applied from another office's file are not captured again: they keep their origin.
 
-A contribution line a declaration import inserts is kept by reference (`stored.ref_row`): its change
-holds the line's row id, not a copy of its data; so is one inserted from another office's change
-when the row gives that change's text back exactly (`referable`, `store_applied`). Whatever reads
-a change here gets its key and data made from the row (`_referred`), and before the session writes
-a change to such a row its change gets its data back from the row as it still is (`_keep_data`, on
-every flush, applying other offices' changes included).
+A contribution line a declaration import inserts is kept by reference: its change holds the line's
+row id, not a copy of its data; so is one inserted from another office's change when the row gives
+that change's text back exactly (`referable`, `store_applied`). Such changes one after another, of
+rows one after another, are one row of the log (`stored.run_row`: a run), found by their rows' ids
+(`_runs_at`), not by key digests. Whatever reads a change here gets its key and data made from the
+row (`_referred`, each change of a run by itself: `_expand`), and before the session writes a change
+to such a row its change gets its data back from the row as it still is, the rest of its run staying
+runs (`_keep_data`, on every flush, applying other offices' changes included).
 
 The sync service reaches `sync_state` and `sync_change` only through the calls here: `clocks`,
 `lock_state`, `move_clocks`, `mark_sealed`, `changes`, `stored_change`, `versions`, `store_applied`,
-`own_changes`, `own_changes_kept` and `capture_baseline` (and migration 0018's way back,
-`keep_all_data`). A write that reads changes kept by reference holds this office's sync clocks
+`own_changes`, `own_changes_kept` and `capture_baseline` (and the migrations' `keep_all_data`,
+`join_runs` and `split_runs`). A write that reads changes kept by reference holds this office's sync clocks
 (`lock_state`) or, on SQLite, the write lock: a line corrected by another counter cannot commit
 between the change read and its row read. How a change is kept (small, and given back exactly as it
 travels) is `desktop.core.sync.stored`.
@@ -29,18 +31,19 @@ travels) is `desktop.core.sync.stored`.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, bindparam, event, inspect, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, tuple_, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
 from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.stored import (
     BY_REFERENCE,
-    REF_COLUMNS,
+    RUN_COLUMNS,
     STORED_COLUMNS,
     TABLE_CODES,
     DamagedChange,
@@ -50,7 +53,8 @@ from desktop.core.sync.stored import (
     key_of,
     own_row,
     pack_data,
-    ref_row,
+    run_row,
+    runs_of,
     stored_row,
     table_of,
     travelling,
@@ -76,7 +80,7 @@ _CHANGE: Table = SyncChange.__table__  # type: ignore[assignment]
 _STATE: Table = SyncState.__table__  # type: ignore[assignment]
 # A change as it travels with its origin (what `store_applied` takes); stored as stored.STORED_COLUMNS.
 CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at")
-_STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at, ref"  # stored.travelling's, and ref
+_STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at, ref, run"  # stored.travelling's, ref, run
 _LOOKUP = 500  # keys looked up in one statement
 _REFERRED = 20000  # changes kept by reference made into data at once (their rows held in memory)
 # The columns that name a row of a table kept by reference (its unique constraint's).
@@ -139,7 +143,7 @@ def install(ledger: Ledger, factory: sessionmaker[Session]) -> None:
             if table in BY_REFERENCE and session.is_modified(obj):
                 changing.setdefault(table, []).append(int(obj.id))
         for table, ids in changing.items():
-            _keep_data(session.connection(), table, ids)
+            _keep_data(session, table, ids)
 
     def before_commit(session: Session) -> None:
         session.flush()
@@ -342,21 +346,122 @@ def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tup
     return {int(r[0]): pair for r, pair in zip(rows, made, strict=True)}
 
 
-def _keep_data(conn: Connection, table: str, ids: Sequence[int]) -> None:
+def _keep_data(session: Session, table: str, ids: Sequence[int]) -> None:
     """Give the changes kept by reference to these rows their data, from the rows as they still are
-    (called before the rows are written)."""
-    referred = _referred(conn, table, ids)
-    by_hash = {key_hash(table, key): rid for rid, (key, _text) in referred.items()}
-    hashes = sorted(by_hash)
-    kept: list[tuple[str, int, str]] = []
-    for i in range(0, len(hashes), _LOOKUP):
-        chunk = hashes[i:i + _LOOKUP]
-        for origin, seq, ref in select_rows(
-                conn, f"SELECT origin, seq, ref FROM sync_change WHERE khash IN ({', '.join('?' * len(chunk))}) "
-                "AND ref IS NOT NULL AND tbl = ?", (*chunk, TABLE_CODES[table])):
-            if int(ref) in referred:
-                kept.append((origin, int(seq), referred[int(ref)][1]))
-    _give_data(conn, kept)
+    (called before the rows are written): each becomes a change of its own with its data, and the
+    rest of the run it was in stays runs, before it and after it."""
+    conn = session.connection()
+    runs = _runs_at(conn, table, ids)
+    if not runs:
+        return
+    referred = _referred(conn, table, list(runs))
+    code = TABLE_CODES[table]
+    cuts: dict[tuple[str, int], tuple[tuple[Any, ...], list[int]]] = {}
+    for rid, r in runs.items():
+        cuts.setdefault((str(r[0]), int(r[1])), (r, []))[1].append(rid)
+    gone: list[dict[str, Any]] = []
+    kept: list[tuple[Any, ...]] = []
+    rest: list[tuple[Any, ...]] = []
+    for (origin, seq), (r, rids) in cuts.items():
+        _o, _s, lamport, khash, base, at_us, at, ref, run = r
+        ref, run = int(ref), int(run)
+        gone.append({"o": origin, "s": seq})
+        start = int(ref)
+        for rid in [*sorted(rids), int(ref) + int(run)]:
+            if rid > start:
+                rest.append(run_row(origin, seq + start - ref, lamport, code, khash, base, start, at_us, rid - start))
+            if rid < ref + run:
+                key, text = referred[rid]
+                number = seq + rid - ref
+                kept.append(own_row(origin, number, lamport, table, key, base, text, at_us) if at_us is not None
+                            else stored_row(origin, number, lamport, table, key, base, text, at, named=True))
+            start = rid + 1
+    conn.execute(delete(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s")), gone)
+    insert_many(session, "sync_change", STORED_COLUMNS, kept)
+    insert_many(session, "sync_change", RUN_COLUMNS, rest)
+
+
+# A run of changes kept by reference as `_runs_at` reads it.
+_RUN_SELECT = "origin, seq, lamport, khash, base, at_us, at, ref, run"
+
+
+def _runs_at(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """The runs (`_RUN_SELECT`) that hold the changes kept by reference of rows of a table, by row
+    id (a row whose change is not kept by reference is not there). Runs never overlap: a row's
+    change is kept by reference once, when the row is inserted."""
+    code = TABLE_CODES[table]
+    wanted = sorted(set(ids))
+    found: dict[int, tuple[Any, ...]] = {}
+    for chunk in _id_runs(wanted, _LOOKUP):
+        lo, hi = chunk[0], chunk[-1]
+        for r in [*select_rows(conn, f"SELECT {_RUN_SELECT} FROM sync_change WHERE tbl = ? AND ref IS NOT NULL "
+                               "AND ref < ? ORDER BY ref DESC LIMIT 1", (code, lo)),
+                  *select_rows(conn, f"SELECT {_RUN_SELECT} FROM sync_change WHERE tbl = ? AND ref IS NOT NULL "
+                               "AND ref >= ? AND ref <= ?", (code, lo, hi))]:
+            found[int(r[7])] = tuple(r)
+    starts = sorted(found)
+    out: dict[int, tuple[Any, ...]] = {}
+    for rid in wanted:
+        at = bisect_right(starts, rid) - 1
+        if at >= 0:
+            r = found[starts[at]]
+            if rid < int(r[7]) + int(r[8]):
+                out[rid] = r
+    return out
+
+
+def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str, tuple[int, str, int]]:
+    """The changes kept by reference of records of a table, by key: (lamport, origin, seq), found by
+    the rows the keys name (a key that names no row here has none)."""
+    spec = TABLES[table]
+    names = _ROW_NAMES[table]
+    lookup = Keys(conn)
+    by_row: dict[tuple[Any, ...], str] = {}
+    parsed: list[tuple[str, list[str]]] = []
+    for k in set(keys):
+        parts = k.rsplit("|", len(spec.key_fields) - 1)
+        if len(parts) == len(spec.key_fields):
+            parsed.append((k, parts))
+    kinds = {f.name: f.kind for f in spec.fields}
+    lookup.load_workers({p[spec.key_fields.index(f)] for _k, p in parsed for f in spec.key_fields
+                         if kinds[f] == "worker"})
+    for k, parts in parsed:
+        values: dict[str, Any] = {}
+        for field, part in zip(spec.key_fields, parts, strict=True):
+            kind = kinds[field]
+            if kind == "worker":
+                values["worker_id"] = lookup.worker_id.get(part)
+            elif kind == "employer":
+                values["employer_id"] = lookup.employer(part)
+            elif kind == "int":
+                values[field] = int(part) if part.lstrip("-").isdigit() else None
+            else:
+                values[field] = part
+        if all(values.get(n) is not None for n in names):
+            by_row[tuple(values[n] for n in names)] = k
+    model: Table = spec.model.__table__  # type: ignore[assignment]
+    columns = [model.c[n] for n in names]
+    ids: dict[int, str] = {}
+    wanted = list(by_row)
+    for i in range(0, len(wanted), 400):
+        for row in conn.execute(select(model.c.id, *columns).where(tuple_(*columns).in_(wanted[i:i + 400]))):
+            ids[int(row[0])] = by_row[tuple(row[1:])]
+    return {ids[rid]: (int(r[2]), str(r[0]), int(r[1]) + rid - int(r[7]))
+            for rid, r in _runs_at(conn, table, ids).items()}
+
+
+def _expand(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Stored rows (`_STORED_TRAVEL`) with each run of changes kept by reference as its changes, one
+    row each (`_STORED_TRAVEL` without run), in order."""
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        run = r[9]
+        if run is None or int(run) == 1:
+            out.append(tuple(r[:9]))
+            continue
+        seq, ref = int(r[0]), int(r[8])
+        out.extend((seq + i, r[1], r[2], r[3], r[4], r[5], r[6], r[7], ref + i) for i in range(int(run)))
+    return out
 
 
 def _give_data(conn: Connection, changes: Sequence[tuple[str, int, str]]) -> None:
@@ -377,6 +482,39 @@ def keep_all_data(conn: Connection) -> None:
                 break
             referred = _referred(conn, table, [int(r[2]) for r in rows])
             _give_data(conn, [(str(o), int(q), referred[int(r)][1]) for o, q, r in rows])
+
+
+def join_runs(conn: Connection) -> None:
+    """Join changes kept by reference one row each (`run` 1) into runs where one continues another
+    (schema 0020, after 0018 kept every such change in a row of its own)."""
+    rows = [(*r[:11], 1) for r in select_rows(conn, f"SELECT {', '.join(RUN_COLUMNS[:-1])} FROM sync_change "
+                                              "WHERE ref IS NOT NULL ORDER BY origin, seq")]
+    runs = runs_of(rows)
+    if len(runs) == len(rows):
+        return
+    conn.execute(delete(_CHANGE).where(_CHANGE.c.ref.is_not(None)))
+    conn.execute(_CHANGE.insert(), [dict(zip(RUN_COLUMNS, r, strict=True)) for r in runs])
+
+
+def split_runs(conn: Connection) -> None:
+    """Every run of changes kept by reference as changes of one row each, with their own key digests
+    (before a schema without runs: 0020's way back)."""
+    while True:
+        rows = select_rows(conn, f"SELECT {', '.join(RUN_COLUMNS)} FROM sync_change WHERE run > 1 LIMIT 100")
+        if not rows:
+            return
+        singles: list[dict[str, Any]] = []
+        for r in rows:
+            table = table_of(r[3])
+            refs = range(int(r[10]), int(r[10]) + int(r[11]))
+            referred = _referred(conn, table, refs)
+            singles.extend(dict(zip(RUN_COLUMNS, run_row(r[0], int(r[1]) + i, r[2], r[3],
+                                                         key_hash(table, referred[ref][0]), r[6], ref, r[8]),
+                                    strict=True))
+                           for i, ref in enumerate(refs))
+        conn.execute(delete(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s")),
+                     [{"o": r[0], "s": r[1]} for r in rows])
+        conn.execute(_CHANGE.insert(), singles)
 
 
 def _travel(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -416,7 +554,7 @@ def versions(session: Session, table: str, keys: Sequence[str],
 
     Found by the digest of table and key; a stored change whose digest matches but whose key is
     another (two keys may share a digest) is not counted. digests: the keys' `key_hash`, where the
-    caller has them.
+    caller has them. Changes kept by reference are found by the rows the keys name (`_run_versions`).
     """
     conn = session.connection()
     code = TABLE_CODES[table]
@@ -428,18 +566,19 @@ def versions(session: Session, table: str, keys: Sequence[str],
             out.update(versions(session, table, [k]))
     for i in range(0, len(hashes), _LOOKUP):
         chunk = hashes[i:i + _LOOKUP]
-        found = select_rows(conn, "SELECT khash, tbl, key, data, lamport, origin, seq, ref FROM sync_change "
-                            f"WHERE khash IN ({', '.join('?' * len(chunk))})", chunk)
-        referred = _referred(conn, table, [int(r[7]) for r in found if r[7] is not None and int(r[1]) == code])
-        for khash, tbl, key, blob, lamport, origin, seq, ref in found:
+        found = select_rows(conn, "SELECT khash, tbl, key, data, lamport, origin, seq FROM sync_change "
+                            f"WHERE khash IN ({', '.join('?' * len(chunk))}) AND ref IS NULL", chunk)
+        for khash, tbl, key, blob, lamport, origin, seq in found:
             k = wanted[int(khash)]
             if int(tbl) != code:
                 continue
-            if ref is not None:
-                key = referred[int(ref)][0]
             if (key if key is not None else key_of(table, None, unpack_data(blob))) != k:
                 continue
             v = (int(lamport), str(origin), int(seq))
+            if k not in out or (v[0], v[1]) > out[k][:2]:
+                out[k] = v
+    if table in BY_REFERENCE:
+        for k, v in _run_versions(conn, table, wanted.values()).items():
             if k not in out or (v[0], v[1]) > out[k][:2]:
                 out[k] = v
     return out
@@ -475,7 +614,8 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
         if isinstance(data, _Ref) and at_us is not None:
-            by_reference.append(ref_row(origin, seq, lamport, table, key, base, int(data), at_us))
+            by_reference.append(run_row(origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), base,
+                                        int(data), at_us))
             continue
         if isinstance(data, _Ref):  # (a time that only its text gives back: kept with its data)
             text = _referred(conn, table, [data])[data][1]
@@ -484,7 +624,7 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
         rows.append(own_row(origin, seq, lamport, table, key, base, text, at_us) if at_us is not None
                     else stored_row(origin, seq, lamport, table, key, base, text, at))
     insert_many(session, "sync_change", STORED_COLUMNS, rows)
-    insert_many(session, "sync_change", REF_COLUMNS, by_reference)
+    insert_many(session, "sync_change", RUN_COLUMNS, runs_of(by_reference))
     conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
 
 
@@ -513,34 +653,44 @@ def mark_sealed(session: Session, last_seq: int) -> None:
 def changes(session: Session, origin: str, after: int, last: int | None = None) -> list[Any]:
     """The stored changes of an origin after seq `after` (up to `last`), in order, as they travel
     (container.Change: seq, lamport, tbl, key, base, data, at)."""
+    return _travel(session.connection(), _after(session.connection(), origin, after, last))
+
+
+def _after(conn: Connection, origin: str, after: int, last: int | None = None) -> list[tuple[Any, ...]]:
+    """The stored changes of an origin after seq `after` (up to `last`), in order, one row each
+    (`_STORED_TRAVEL` without run): a run that begins before `after` gives its changes after it."""
     if last is None:
-        rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
-                           "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, after))
+        rows = select_rows(conn, f"SELECT {_STORED_TRAVEL} FROM sync_change WHERE origin = ? AND seq > ? "
+                           "ORDER BY seq", (origin, after))
     else:
-        rows = select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
-                           "WHERE origin = ? AND seq >= ? AND seq <= ? ORDER BY seq", (origin, after + 1, last))
-    return _travel(session.connection(), rows)
+        rows = select_rows(conn, f"SELECT {_STORED_TRAVEL} FROM sync_change WHERE origin = ? AND seq >= ? "
+                           "AND seq <= ? ORDER BY seq", (origin, after + 1, last))
+    before = select_rows(conn, f"SELECT {_STORED_TRAVEL} FROM sync_change WHERE origin = ? AND seq <= ? "
+                         "ORDER BY seq DESC LIMIT 1", (origin, after))
+    if before and before[0][9] is not None and int(before[0][0]) + int(before[0][9]) > after + 1:
+        rows = [*before, *rows]
+    return [r for r in _expand(rows) if after < int(r[0]) and (last is None or int(r[0]) <= last)]
 
 
 def every_change(session: Session) -> list[tuple[Any, ...]]:
     """Every stored change of every origin as it travels, with its origin first (CHANGE_COLUMNS),
     by origin and seq (what a check or a comparison of two offices' logs reads)."""
     rows = select_rows(session.connection(), f"SELECT origin, {_STORED_TRAVEL} FROM sync_change ORDER BY origin, seq")
-    return [(str(r[0]), *change) for r, change in zip(rows, _travel(session.connection(), [r[1:] for r in rows]),
-                                                     strict=True)]
+    origins = [str(r[0]) for r in rows for _ in range(1 if r[10] is None else int(r[10]))]
+    return [(o, *change) for o, change in zip(origins, _travel(session.connection(), _expand([r[1:] for r in rows])),
+                                              strict=True)]
 
 
 def _own_rows(session: Session, origin: str, after_seq: int | None,
               since: dt.datetime | None) -> list[tuple[Any, ...]]:
-    """The stored rows (`_STORED_TRAVEL`) of an origin's changes after a seq, or else made at or
-    after a time, in order."""
+    """The stored rows (`_STORED_TRAVEL` without run, one a change) of an origin's changes after a
+    seq, or else made at or after a time, in order."""
     if after_seq is not None:
-        return select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
-                           "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, after_seq))
+        return _after(session.connection(), origin, after_seq)
     moment = (since or dt.datetime.min).replace(tzinfo=None)
-    return select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
-                       "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
-                       (origin, at_micros(moment), moment.isoformat(sep=" ")))
+    return _expand(select_rows(session.connection(), f"SELECT {_STORED_TRAVEL} FROM sync_change "
+                               "WHERE origin = ? AND (at_us >= ? OR at >= ?) ORDER BY seq",
+                               (origin, at_micros(moment), moment.isoformat(sep=" "))))
 
 
 def own_changes(session: Session, origin: str, after_seq: int | None = None,
@@ -568,13 +718,16 @@ def own_changes_kept(session: Session, origin: str, after_seq: int | None = None
 
 def stored_change(session: Session, origin: str, seq: int) -> tuple[str, str | None, str] | None:
     """A stored change's (table, base version, data text), or None when it is not stored here."""
-    row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data, _CHANGE.c.ref)
-                          .where(_CHANGE.c.origin == origin, _CHANGE.c.seq == seq)).first()
-    if row is None:
-        return None
+    row = session.execute(select(_CHANGE.c.tbl, _CHANGE.c.base, _CHANGE.c.data, _CHANGE.c.ref, _CHANGE.c.seq,
+                                 _CHANGE.c.run)
+                          .where(_CHANGE.c.origin == origin, _CHANGE.c.seq <= seq)
+                          .order_by(_CHANGE.c.seq.desc()).limit(1)).first()
+    if row is None or (int(row[4]) != seq and (row[5] is None or int(row[4]) + int(row[5]) <= seq)):
+        return None  # (not stored, or a run that ends before it)
     table = table_of(row[0])
     if row[3] is not None:
-        return table, row[1], _referred(session.connection(), table, [int(row[3])])[int(row[3])][1]
+        ref = int(row[3]) + seq - int(row[4])
+        return table, row[1], _referred(session.connection(), table, [ref])[ref][1]
     return table, row[1], unpack_data(row[2])
 
 
@@ -594,14 +747,14 @@ def store_applied(session: Session, rows: Sequence[Sequence[Any]],
     kept: list[tuple[Any, ...]] = []
     by_reference: list[tuple[Any, ...]] = []
     for r, n, h, ref in zip(rows, flags, digests, ids, strict=True):
-        if ref is not None and n:
-            number = at_number(str(r[7]))
-            by_reference.append((r[0], r[1], r[2], TABLE_CODES[r[3]], key_hash(r[3], r[4]) if h is None else h, None,
-                                 r[5], b"", number, None if number is not None else r[7], ref))
+        number = at_number(str(r[7])) if ref is not None and n else None
+        if number is not None:
+            by_reference.append(run_row(r[0], r[1], r[2], TABLE_CODES[r[3]], key_hash(r[3], r[4]) if h is None else h,
+                                        r[5], int(ref), number))  # type: ignore[arg-type]
         else:
             kept.append(stored_row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], named=n, khash=h))
     insert_many(session, "sync_change", STORED_COLUMNS, kept)
-    insert_many(session, "sync_change", REF_COLUMNS, by_reference)
+    insert_many(session, "sync_change", RUN_COLUMNS, runs_of(by_reference))
     top = max((int(r[2]) for r in rows), default=0)
     lamport, _own, _sealed = lock_state(session)
     if top > lamport:

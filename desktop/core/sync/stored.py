@@ -25,7 +25,12 @@ for the office's whole life, four for each person and month, so each stored byte
   key and data are made from that row when read (`capture`), the same text byte for byte. Before the
   line changes (a correction here, a later version from another office) the change gets its data
   back (`capture` does it as the session flushes the line); a row a change refers to is never
-  written in any other way (bulk UPDATE and DELETE statements are refused by the audit trail).
+  written in any other way (bulk UPDATE and DELETE statements are refused by the audit trail);
+- run: such changes one after another (seq, seq + 1, ...) of rows one after another (ref, ref + 1,
+  ...), with one Lamport time, one time and no base, are kept as one row that says how many
+  (`run_row`, `runs_of`): a declaration of 10,000 people is a row, not 40,000. A run is found by
+  its rows' ids (an index on table and ref), not by khash (which holds its first change's digest
+  and finds nothing: lookups by khash leave rows with a ref aside).
 
 Nothing here touches a database: `capture` stores and reads the rows.
 """
@@ -66,8 +71,10 @@ _EPOCH = dt.datetime(1970, 1, 1)
 _US = dt.timedelta(microseconds=1)
 # The columns of a stored change, in the order `stored_row` gives them.
 STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "data", "at_us", "at")
-# ... and of a change kept by reference (`ref_row`), since schema 0018.
-REF_COLUMNS = (*STORED_COLUMNS, "ref")
+# ... and of changes kept by reference (`run_row`): since schema 0020 a run of them, one after
+# another (seq, seq + 1, ...), of rows one after another (ref, ref + 1, ...), with one base, Lamport
+# time and time, is one row.
+RUN_COLUMNS = (*STORED_COLUMNS, "ref", "run")
 # The tables whose changes may be kept by reference to their row.
 BY_REFERENCE = frozenset({"contribution"})
 
@@ -218,11 +225,28 @@ def own_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str
     return (origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), None, base, pack_data(data), at_us, None)
 
 
-def ref_row(origin: str, seq: int, lamport: int, table: str, key: str, base: str | None, ref: int,
-            at_us: int) -> tuple[Any, ...]:
-    """A change made here kept by reference to the row that holds its data (`REF_COLUMNS`): no
-    data, no key (the row gives both back); time as `own_row`."""
-    return (origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), None, base, b"", at_us, None, ref)
+def run_row(origin: str, seq: int, lamport: int, code: int, khash: int, base: str | None, ref: int,
+            at_us: int, run: int = 1) -> tuple[Any, ...]:
+    """`run` changes kept by reference (`RUN_COLUMNS`): seq, seq + 1, ... to the rows ref, ref + 1,
+    ... that hold their data; no data, no key (the rows give both back); one time (a number, as
+    `own_row`). khash: the first change's `key_hash` (the run is found by its rows, not by it)."""
+    return (origin, seq, lamport, code, khash, None, base, b"", at_us, None, ref, run)
+
+
+def runs_of(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Changes kept by reference, as `run_row`s of one change each in seq order, joined where one
+    continues the run before it (same origin, table, Lamport time, time and no base, the next seq
+    and the next row)."""
+    out: list[list[Any]] = []
+    for r in rows:
+        last = out[-1] if out else None
+        if (last is not None and r[6] is None and last[6] is None and r[0] == last[0] and r[3] == last[3]
+                and r[2] == last[2] and r[8] == last[8] and r[1] == last[1] + last[11]
+                and r[10] == last[10] + last[11]):
+            last[11] += int(r[11])
+        else:
+            out.append(list(r))
+    return [tuple(r) for r in out]
 
 
 def table_of(code: int) -> str:
