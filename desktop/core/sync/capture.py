@@ -425,6 +425,8 @@ def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str
     kinds = {f.name: f.kind for f in spec.fields}
     lookup.load_workers({p[spec.key_fields.index(f)] for _k, p in parsed for f in spec.key_fields
                          if kinds[f] == "worker"})
+    employers = {uscc: lookup.employer(uscc) for uscc in {p[spec.key_fields.index(f)] for _k, p in parsed
+                                                           for f in spec.key_fields if kinds[f] == "employer"}}
     for k, parts in parsed:
         values: dict[str, Any] = {}
         for field, part in zip(spec.key_fields, parts, strict=True):
@@ -432,7 +434,7 @@ def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str
             if kind == "worker":
                 values["worker_id"] = lookup.worker_id.get(part)
             elif kind == "employer":
-                values["employer_id"] = lookup.employer(part)
+                values["employer_id"] = employers[part]
             elif kind == "int":
                 values[field] = int(part) if part.lstrip("-").isdigit() else None
             else:
