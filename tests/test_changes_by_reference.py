@@ -227,6 +227,27 @@ def test_a_run_is_read_from_any_change_in_it(two: Any, tmp_path: Path) -> None:
     assert found == {c[4]: (c[2], "NC01", c[1]) for c in everything if c[3] == "contribution"}
 
 
+def test_lines_changed_anywhere_in_a_run_leave_it_and_the_rest_stays_runs(two: Any, tmp_path: Path) -> None:
+    """Lines changed in one flush at a run's first, inner and last rows each become a change of
+    their own with the data they had; what is between them stays runs, and the log reads as before
+    with the new versions after it, here and at an office that relays it."""
+    a, b = two
+    before = declared_and_sent(a, b, tmp_path)
+    [(_o, first_seq, first_row, count)] = runs(a)
+    with a.write() as s:
+        for offset in (0, 6, 7, 23):
+            s.get_one(Contribution, first_row + offset).status = "arrears"
+    assert [(q - first_seq, r - first_row, n) for _o, q, r, n in runs(a)] == [(1, 1, 5), (8, 8, 15)]
+    after = log(a)
+    assert after[:len(before)] == before and len(after) == len(before) + 4
+    assert own_contributions(after, "NC01") == lines(a)
+    send(a, b, tmp_path)
+    assert [x for x in log(b) if x[0] == "NC01"] == after and lines(b) == lines(a)
+    with a.read() as s:
+        assert capture.stored_change(s, "NC01", first_seq + 6)[2] == before[[c[1] for c in before].index(
+            first_seq + 6)][6]  # the first version of a line changed, its data kept
+
+
 def test_runs_are_changes_of_their_own_before_0020_and_joined_again_after(two: Any, tmp_path: Path) -> None:
     a, _b = two
     people(a)
