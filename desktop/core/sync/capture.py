@@ -366,8 +366,8 @@ def _keep_data(session: Session, table: str, ids: Sequence[int]) -> None:
         _o, _s, lamport, khash, base, at_us, at, ref, run = r
         ref, run = int(ref), int(run)
         gone.append({"o": origin, "s": seq})
-        start = int(ref)
-        for rid in [*sorted(rids), int(ref) + int(run)]:
+        start = ref
+        for rid in [*sorted(rids), ref + run]:
             if rid > start:
                 rest.append(run_row(origin, seq + start - ref, lamport, code, khash, base, start, at_us, rid - start))
             if rid < ref + run:
@@ -475,7 +475,8 @@ def _give_data(conn: Connection, changes: Sequence[tuple[str, int, str]]) -> Non
 
 
 def keep_all_data(conn: Connection) -> None:
-    """Give every change kept by reference its data (before a schema without references)."""
+    """Give every change kept by reference its data (before a schema without references: 0018's way
+    back, after 0020's has split the runs)."""
     for table in sorted(BY_REFERENCE):
         while True:
             rows = select_rows(conn, "SELECT origin, seq, ref FROM sync_change WHERE ref IS NOT NULL AND tbl = ? "
@@ -502,21 +503,18 @@ def split_runs(conn: Connection) -> None:
     """Every run of changes kept by reference as changes of one row each, with their own key digests
     (before a schema without runs: 0020's way back)."""
     while True:
-        rows = select_rows(conn, f"SELECT {', '.join(RUN_COLUMNS)} FROM sync_change WHERE run > 1 LIMIT 100")
+        rows = select_rows(conn, f"SELECT {', '.join(RUN_COLUMNS)} FROM sync_change WHERE run > 1 LIMIT 1")
         if not rows:
             return
-        singles: list[dict[str, Any]] = []
-        for r in rows:
-            table = table_of(r[3])
-            refs = range(int(r[10]), int(r[10]) + int(r[11]))
+        origin, first, lamport, code, _khash, _key, base, _data, at_us, _at, ref, run = rows[0]
+        table = table_of(code)
+        conn.execute(delete(_CHANGE).where(_CHANGE.c.origin == origin, _CHANGE.c.seq == first))
+        for start in range(int(ref), int(ref) + int(run), _REFERRED):  # (its rows' data held a part at a time)
+            refs = range(start, min(start + _REFERRED, int(ref) + int(run)))
             referred = _referred(conn, table, refs)
-            singles.extend(dict(zip(RUN_COLUMNS, run_row(r[0], int(r[1]) + i, r[2], r[3],
-                                                         key_hash(table, referred[ref][0]), r[6], ref, r[8]),
-                                    strict=True))
-                           for i, ref in enumerate(refs))
-        conn.execute(delete(_CHANGE).where(_CHANGE.c.origin == bindparam("o"), _CHANGE.c.seq == bindparam("s")),
-                     [{"o": r[0], "s": r[1]} for r in rows])
-        conn.execute(_CHANGE.insert(), singles)
+            conn.execute(_CHANGE.insert(), [dict(zip(RUN_COLUMNS, run_row(
+                origin, int(first) + r - int(ref), lamport, code, key_hash(table, referred[r][0]), base, r, at_us),
+                strict=True)) for r in refs])
 
 
 def _travel(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
