@@ -49,3 +49,20 @@ def test_known_lines_by_hand() -> None:
     assert make([None, None, None, None, None, None, True]) == (
         '{"amount":null,"at":null,"born":null,"n":true,"name":null,"note":null,"password_hash":null}')
     assert json.loads(make(["x", "h", Decimal("-0.05"), None, None, "", -1]))["amount"] == "-0.05"
+
+
+COLUMN_KINDS = st.sampled_from([
+    st.text(alphabet=st.sampled_from('"\\/\n\x00\x7f\u2028é张三𠀀a%')), st.integers(-2**63, 2**63 - 1),
+    st.decimals(places=2, allow_nan=False, allow_infinity=False), st.dates(), st.none(), st.datetimes(),
+    st.booleans(), st.integers(-5, 5).map(Count), VALUES])
+
+
+@given(NAMES, st.data())
+def test_lines_made_column_by_column_are_the_lines_made_row_by_row(names: list[str], data: Any) -> None:
+    """`audit.lines_of` (the bulk proof's path: a column of one type at a time) writes each row's
+    line as `line_maker` does, for columns of one type, of none, and of mixed types."""
+    keys = [*names, "password_hash"]
+    kinds = [data.draw(COLUMN_KINDS) for _ in keys]
+    rows = data.draw(st.lists(st.tuples(*kinds), max_size=6))
+    for table in ("contribution", "user_account"):
+        assert audit.lines_of(table, keys, rows) == [audit.line_maker(table, keys)(row) for row in rows]

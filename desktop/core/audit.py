@@ -252,6 +252,38 @@ def line_maker(table: str, keys: list[str]) -> Callable[[Sequence[Any]], str]:
     return line
 
 
+_NONE = type(None)
+
+
+def _json_column(values: Sequence[Any], hide: bool) -> list[str]:
+    """`json_value` of a column's values (one a row), a type at a time where the column holds one."""
+    if hide:
+        return ['"***"' if v is not None else "null" for v in values]
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(map(_JSON_TEXT, values))
+    if kinds == {int}:
+        return list(map(str, values))
+    if kinds == {Decimal}:
+        return list(map(_JSON_TEXT, map(str, values)))
+    if kinds == {dt.date}:
+        return list(map(_JSON_TEXT, map(dt.date.isoformat, values)))
+    if kinds == {_NONE}:
+        return ["null"] * len(values)
+    return list(map(json_value, values))
+
+
+def lines_of(table: str, keys: list[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    """`line_maker(table, keys)` of many rows, column by column: the same text, row for row."""
+    if not rows:
+        return []
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    template = "{" + ",".join(json.dumps(keys[i]).replace("%", "%%") + ":%s" for i in order) + "}"
+    columns = list(zip(*rows, strict=True))
+    texts = [_json_column(columns[i], (table, keys[i]) in REDACTED) for i in order]
+    return [template % values for values in zip(*texts, strict=True)]
+
+
 def id_ranges(ids: Iterable[int]) -> str:
     """Sorted ids as compact ranges: "1-500,502,510-900"."""
     parts: list[str] = []
@@ -294,13 +326,11 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     ids: list[int] = []
     digest = hashlib.sha256()
     shorts: list[str] = []
-    make_line = line_maker(table, names)
     # read in batches (one driver call each, not one a row) without holding them all
     for batch in session.connection().execute(stmt, execution_options={"stream_results": True}).partitions(5000):
-        for values in batch:
-            if str(values[pk]) in own:
-                continue  # an ORM insert of the same transaction: it has its own entry
-            line = make_line(values).encode("utf-8")
+        rows = [values for values in batch if str(values[pk]) not in own]  # (an ORM insert of the same
+        for values, text in zip(rows, lines_of(table, names, rows), strict=True):  # transaction has its own entry)
+            line = text.encode("utf-8")
             ids.append(int(values[pk]))
             digest.update(line + b"\n")
             shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
