@@ -233,7 +233,7 @@ def test_lines_changed_anywhere_in_a_run_leave_it_and_the_rest_stays_runs(two: A
     with the new versions after it, here and at an office that relays it."""
     a, b = two
     before = declared_and_sent(a, b, tmp_path)
-    [(_o, first_seq, first_row, count)] = runs(a)
+    [(_o, first_seq, first_row, _count)] = runs(a)
     with a.write() as s:
         for offset in (0, 6, 7, 23):
             s.get_one(Contribution, first_row + offset).status = "arrears"
