@@ -607,6 +607,7 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
     conn = session.connection()
     rows: list[tuple[Any, ...]] = []
     by_reference: list[tuple[Any, ...]] = []
+    named: dict[int, tuple[str, str]] = {}  # (table, key) of each change kept by reference, by seq
     for (table, key), (data, known_before) in sorted(queue.items(), key=lambda kv: TABLES[kv[0][0]].rank):
         seq += 1
         base = None
@@ -614,8 +615,8 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
         if isinstance(data, _Ref) and at_us is not None:
-            by_reference.append(run_row(origin, seq, lamport, TABLE_CODES[table], key_hash(table, key), base,
-                                        int(data), at_us))
+            by_reference.append(run_row(origin, seq, lamport, TABLE_CODES[table], 0, base, int(data), at_us))
+            named[seq] = (table, key)
             continue
         if isinstance(data, _Ref):  # (a time that only its text gives back: kept with its data)
             text = _referred(conn, table, [data])[data][1]
@@ -624,7 +625,8 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
         rows.append(own_row(origin, seq, lamport, table, key, base, text, at_us) if at_us is not None
                     else stored_row(origin, seq, lamport, table, key, base, text, at))
     insert_many(session, "sync_change", STORED_COLUMNS, rows)
-    insert_many(session, "sync_change", RUN_COLUMNS, runs_of(by_reference))
+    insert_many(session, "sync_change", RUN_COLUMNS, [(*r[:4], key_hash(*named[r[1]]), *r[5:])  # (digest: the first's)
+                                                      for r in runs_of(by_reference)])
     conn.execute(update(_STATE).where(_STATE.c.id == 1).values(lamport=lamport, own_seq=seq))
 
 
