@@ -209,6 +209,31 @@ def test_the_import_is_one_entry_with_its_row_count_and_file_hash(ledger: Ledger
     assert bulk["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_path: Path) -> None:
+    """The proof reads SQLite's rows through the driver and types them column by column
+    (`audit._typed_batches`): every value, of every mapped table with rows here (money, dates, times,
+    text, numbers, empty columns), is the one SQLAlchemy's own read gives, of the same type."""
+    ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{EMPLOYER},{PERSON},张三,2026-{m:02d},7000.05\n" for m in range(1, 4)), encoding="utf-8")
+    ledger.contributions.import_file(path)
+    checked = 0
+    with ledger.read() as s:
+        for mapper in Contribution.registry.mappers:
+            table = mapper.local_table
+            key = audit._single_key(str(table.name))
+            if key is None:
+                continue
+            columns = [a.columns[0] for a in mapper.column_attrs]
+            stmt = select(*columns).where(key > 0).order_by(key)
+            expected = [tuple(r) for r in s.execute(stmt)]
+            got = [tuple(r) for batch in audit._typed_batches(s, stmt, columns, key.name, 0) for r in batch]
+            assert [[(type(v), v) for v in r] for r in got] == [[(type(v), v) for v in r] for r in expected]
+            checked += len(expected)
+    assert checked > 12  # the lines, the person, the employer, the office's rows
+
+
 def test_a_change_cannot_bypass_the_trail(ledger: Ledger) -> None:
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
     row = {"worker_id": 1, "employer_id": 1, "region": "360100", "month": 202610, "scheme": "pension",

@@ -326,8 +326,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     ids: list[int] = []
     digest = hashlib.sha256()
     shorts: list[str] = []
-    # read in batches (one driver call each, not one a row) without holding them all
-    for batch in session.connection().execute(stmt, execution_options={"stream_results": True}).partitions(5000):
+    for batch in _typed_batches(session, stmt, [a.columns[0] for a in attrs], key.name, mark):
         rows = [values for values in batch if str(values[pk]) not in own]  # (an ORM insert of the same
         for values, text in zip(rows, lines_of(table, names, rows), strict=True):  # transaction has its own entry)
             line = text.encode("utf-8")
@@ -336,6 +335,32 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
             shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
     return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
             "row_hashes": "".join(shorts)}
+
+
+def _typed_batches(session: Session, stmt: Any, columns: Sequence[Any], key: str,
+                   mark: int) -> Iterator[Sequence[Sequence[Any]]]:
+    """The rows of `stmt` (the columns' table after `mark` by its key, in order) as SQLAlchemy
+    gives them, typed, in batches of 5,000 (one driver call each, not one a row) without holding
+    them all. On SQLite the driver's rows are typed column by column with the columns' own result
+    processors (what SQLAlchemy applies value by value), the same values at a fraction of the cost."""
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        yield from conn.execute(stmt, execution_options={"stream_results": True}).partitions(5000)
+        return
+    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+    quote = dialect.identifier_preparer.quote
+    table = quote(columns[0].table.name)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT {', '.join(quote(c.name) for c in columns)} FROM {table} "
+                       f"WHERE {quote(key)} > ? ORDER BY {quote(key)}", (mark,))
+        while batch := cursor.fetchmany(5000):
+            typed = [list(map(p, col)) if p is not None else col
+                     for p, col in zip(processors, zip(*batch, strict=True), strict=True)]
+            yield list(zip(*typed, strict=True))
+    finally:
+        cursor.close()
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:
