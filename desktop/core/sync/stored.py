@@ -72,8 +72,8 @@ _US = dt.timedelta(microseconds=1)
 # The columns of a stored change, in the order `stored_row` gives them.
 STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "data", "at_us", "at")
 # ... and of changes kept by reference (`run_row`): since schema 0020 a run of them, one after
-# another (seq, seq + 1, ...), of rows one after another (ref, ref + 1, ...), with one base, Lamport
-# time and time, is one row.
+# another (seq, seq + 1, ...), of rows one after another (ref, ref + 1, ...), with one Lamport time
+# and time and no base (a run of one may have one), is one row.
 RUN_COLUMNS = (*STORED_COLUMNS, "ref", "run")
 # The tables whose changes may be kept by reference to their row.
 BY_REFERENCE = frozenset({"contribution"})
@@ -229,7 +229,8 @@ def run_row(origin: str, seq: int, lamport: int, code: int, khash: int, base: st
             at_us: int, run: int = 1) -> tuple[Any, ...]:
     """`run` changes kept by reference (`RUN_COLUMNS`): seq, seq + 1, ... to the rows ref, ref + 1,
     ... that hold their data; no data, no key (the rows give both back); one time (a number, as
-    `own_row`). khash: the first change's `key_hash` (the run is found by its rows, not by it)."""
+    `own_row`). khash: the `key_hash` of the first change when the run was made (a run cut by a
+    line's change keeps it): nothing is found by it, a run is found by its rows."""
     return (origin, seq, lamport, code, khash, None, base, b"", at_us, None, ref, run)
 
 
