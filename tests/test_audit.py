@@ -228,7 +228,7 @@ def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_
             columns = [a.columns[0] for a in mapper.column_attrs]
             stmt = select(*columns).where(key > 0).order_by(key)
             expected = [tuple(r) for r in s.execute(stmt)]
-            got = [tuple(r) for batch in audit._typed_batches(s, stmt, columns, key.name, 0) for r in batch]
+            got = [tuple(r) for batch in audit._typed_batches(s, stmt) for r in batch]
             assert [[(type(v), v) for v in r] for r in got] == [[(type(v), v) for v in r] for r in expected]
             checked += len(expected)
     assert checked > 12  # the lines, the person, the employer, the office's rows

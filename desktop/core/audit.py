@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, event, func, insert, inspect, select, update
+from sqlalchemy import Select, Table, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from desktop.core.clock import Clock
@@ -239,19 +239,6 @@ def json_value(value: Any) -> str:
     return json.dumps(plain(value))
 
 
-def line_maker(table: str, keys: list[str]) -> Callable[[Sequence[Any]], str]:
-    """A function from a row's values (in `keys` order, as `row_snapshot` takes them) to its line:
-    `row_line(row_snapshot(table, keys, values))`, the keys in sorted order, secrets as "***"."""
-    parts = [(i, json.dumps(keys[i]) + ":", (table, keys[i]) in REDACTED)
-             for i in sorted(range(len(keys)), key=keys.__getitem__)]
-
-    def line(values: Sequence[Any]) -> str:
-        return "{" + ",".join([name + ('"***"' if hide and values[i] is not None else json_value(values[i]))
-                               for i, name, hide in parts]) + "}"
-
-    return line
-
-
 _NONE = type(None)
 
 
@@ -274,7 +261,9 @@ def _json_column(values: Sequence[Any], hide: bool) -> list[str]:
 
 
 def lines_of(table: str, keys: list[str], rows: Sequence[Sequence[Any]]) -> list[str]:
-    """`line_maker(table, keys)` of many rows, column by column: the same text, row for row."""
+    """Each row's line (values in `keys` order, as `row_snapshot` takes them), written column by
+    column: `row_line(row_snapshot(table, keys, values))` for each, the keys in sorted order,
+    secrets as "***"."""
     if not rows:
         return []
     order = sorted(range(len(keys)), key=keys.__getitem__)
@@ -326,7 +315,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     ids: list[int] = []
     digest = hashlib.sha256()
     shorts: list[str] = []
-    for batch in _typed_batches(session, stmt, [a.columns[0] for a in attrs], key.name, mark):
+    for batch in _typed_batches(session, stmt):
         rows = [values for values in batch if str(values[pk]) not in own]  # (an ORM insert of the same
         for values, text in zip(rows, lines_of(table, names, rows), strict=True):  # transaction has its own entry)
             line = text.encode("utf-8")
@@ -337,24 +326,22 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
             "row_hashes": "".join(shorts)}
 
 
-def _typed_batches(session: Session, stmt: Any, columns: Sequence[Any], key: str,
-                   mark: int) -> Iterator[Sequence[Sequence[Any]]]:
-    """The rows of `stmt` (the columns' table after `mark` by its key, in order) as SQLAlchemy
-    gives them, typed, in batches of 5,000 (one driver call each, not one a row) without holding
-    them all. On SQLite the driver's rows are typed column by column with the columns' own result
-    processors (what SQLAlchemy applies value by value), the same values at a fraction of the cost."""
+def _typed_batches(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
+    """The rows of a query of columns as SQLAlchemy gives them, typed, in batches of 5,000 (one
+    driver call each, not one a row) without holding them all. On SQLite the query runs through the
+    driver and its rows are typed column by column with the columns' own result processors (what
+    SQLAlchemy applies value by value), the same values at a fraction of the cost."""
     conn = session.connection()
     dialect = conn.dialect
     if dialect.name != "sqlite":
         yield from conn.execute(stmt, execution_options={"stream_results": True}).partitions(5000)
         return
-    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
-    quote = dialect.identifier_preparer.quote
-    table = quote(columns[0].table.name)
+    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
+    compiled = stmt.compile(dialect=dialect)
+    params = compiled.construct_params()
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(f"SELECT {', '.join(quote(c.name) for c in columns)} FROM {table} "
-                       f"WHERE {quote(key)} > ? ORDER BY {quote(key)}", (mark,))
+        cursor.execute(str(compiled), [params[name] for name in compiled.positiontup or ()])
         while batch := cursor.fetchmany(5000):
             typed = [list(map(p, col)) if p is not None else col
                      for p, col in zip(processors, zip(*batch, strict=True), strict=True)]

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from desktop.core.store.models import Office, SyncChange, SyncState
@@ -64,6 +64,7 @@ from desktop.core.sync.tables import (
     SYNCED,
     TABLES,
     Keys,
+    contribution_ids,
     data_of,
     encode_columns,
     encode_data,
@@ -83,8 +84,10 @@ CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at"
 _STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at, ref, run"  # stored.travelling's, ref, run
 _LOOKUP = 500  # keys looked up in one statement
 _REFERRED = 20000  # changes kept by reference made into data at once (their rows held in memory)
-# The columns that name a row of a table kept by reference (its unique constraint's).
+# The columns that name a row of a table kept by reference (its unique constraint's), and how the
+# ids of many rows are found by them (values in that order).
 _ROW_NAMES = {"contribution": ("worker_id", "employer_id", "month", "scheme")}
+_ROW_IDS = {"contribution": contribution_ids}
 
 # What capture keeps in `session.info` for the transaction (dropped when it ends); only this module
 # reads or writes these keys:
@@ -441,13 +444,7 @@ def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str
                 values[field] = part
         if all(values.get(n) is not None for n in names):
             by_row[tuple(values[n] for n in names)] = k
-    model: Table = spec.model.__table__  # type: ignore[assignment]
-    columns = [model.c[n] for n in names]
-    ids: dict[int, str] = {}
-    wanted = list(by_row)
-    for i in range(0, len(wanted), 400):
-        for row in conn.execute(select(model.c.id, *columns).where(tuple_(*columns).in_(wanted[i:i + 400]))):
-            ids[int(row[0])] = by_row[tuple(row[1:])]
+    ids = {rid: by_row[row] for row, rid in _ROW_IDS[table](conn, list(by_row)).items()}
     return {ids[rid]: (int(r[2]), str(r[0]), int(r[1]) + rid - int(r[7]))
             for rid, r in _runs_at(conn, table, ids).items()}
 

@@ -460,11 +460,17 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
 
 def existing_contributions(conn: Connection, wanted: list[tuple[int, int, int, str]]) -> set[tuple[int, int, int, str]]:
     """Which (worker_id, employer_id, month, scheme) of many already exist here."""
-    found: set[tuple[int, int, int, str]] = set()
+    return set(contribution_ids(conn, wanted))
+
+
+def contribution_ids(conn: Connection, wanted: Sequence[tuple[int, int, int, str]]
+                     ) -> dict[tuple[int, int, int, str], int]:
+    """The row ids of the contribution lines here among many (worker_id, employer_id, month, scheme)."""
+    found: dict[tuple[int, int, int, str], int] = {}
     c = Contribution
     for i in range(0, len(wanted), 400):
-        chunk = wanted[i:i + 400]
-        rows = conn.execute(select(c.worker_id, c.employer_id, c.month, c.scheme).where(
+        chunk = list(wanted[i:i + 400])
+        rows = conn.execute(select(c.id, c.worker_id, c.employer_id, c.month, c.scheme).where(
             tuple_(c.worker_id, c.employer_id, c.month, c.scheme).in_(chunk)))
-        found.update((int(a), int(b), int(m), str(s)) for a, b, m, s in rows)
+        found.update(((int(a), int(b), int(m), str(s)), int(rid)) for rid, a, b, m, s in rows)
     return found
