@@ -8,7 +8,14 @@ import pytest
 from conftest import EMPLOYER
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
-from test_ui_support import open_by_search, patient_waits, private_settings, type_keys, window
+from test_ui_support import (
+    open_by_search,
+    patient_waits,
+    press_shortcut,
+    private_settings,
+    type_keys,
+    window,
+)
 
 from desktop.core.ids import uscc_check_char
 from desktop.core.ledger import Ledger
@@ -22,7 +29,7 @@ __all__ = ["patient_waits", "private_settings", "window"]
 
 
 def test_register_a_person_by_typing(window: MainWindow, ledger: Ledger, qtbot: Any) -> None:
-    qtbot.keyClick(window.search.box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_N)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, RegisterDialog))
     dialog = window.active_dialog
     assert isinstance(dialog, RegisterDialog)
@@ -101,7 +108,7 @@ def test_register_a_foreign_national(window: MainWindow, ledger: Ledger, qtbot: 
 
 
 def test_register_an_employer(window: MainWindow, ledger: Ledger, qtbot: Any) -> None:
-    qtbot.keyClick(window.search.box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, EmployerDialog))
     dialog = window.active_dialog
     assert isinstance(dialog, EmployerDialog)
@@ -125,7 +132,7 @@ def test_record_a_month_and_see_the_amounts(
     open_by_search(window, qtbot, "zs", "张三")
     window.page.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.page.history_model.loaded_rows() == 1)
-    qtbot.keyClick(window.search.box, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, RecordMonthDialog))
     dialog = window.active_dialog
     assert isinstance(dialog, RecordMonthDialog)

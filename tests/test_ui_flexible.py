@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import PROVINCE
 from PySide6.QtCore import Qt
-from test_ui_support import open_by_search, patient_waits, private_settings, window
+from test_ui_support import open_by_search, patient_waits, press_shortcut, private_settings, window
 
 from desktop.core.ledger import Ledger
 from desktop.ui.flexible_dialog import FlexibleDialog
@@ -18,7 +18,7 @@ __all__ = ["patient_waits", "private_settings", "window"]
 
 
 def _dialog(win: MainWindow, qtbot: Any) -> FlexibleDialog:
-    qtbot.keyClick(win.search.box, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, win.search.box, Qt.Key.Key_G)
     qtbot.waitUntil(lambda: isinstance(win.active_dialog, FlexibleDialog))
     dialog = win.active_dialog
     assert isinstance(dialog, FlexibleDialog)

@@ -15,7 +15,7 @@ from conftest import EMPLOYER
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
-from test_ui_support import patient_waits, private_settings, window
+from test_ui_support import patient_waits, press_shortcut, private_settings, window
 
 from desktop.core.csvsafe import starts_like_formula, unquote
 from desktop.core.ledger import Ledger
@@ -42,7 +42,7 @@ def test_import_a_declaration_with_a_bad_row_and_see_it_listed(
                        f"{EMPLOYER},{person},李四,2026-10,7000",
                        f"{EMPLOYER},{person},张三,2026-1x,7000")
     monkeypatch.setattr(files, "open_file_name", lambda *a, **k: str(path))
-    qtbot.keyClick(window.search.box, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, ImportDialog))
     dialog = window.active_dialog
     assert isinstance(dialog, ImportDialog)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QTableWidget
 from stdnum.cn import ric
-from test_ui_support import open_by_search, patient_waits, private_settings
+from test_ui_support import open_by_search, patient_waits, press_shortcut, private_settings
 
 from desktop.core.ledger import Ledger
 from desktop.ui.documents import DocumentPreviewDialog
@@ -67,7 +67,7 @@ def test_medical_unemployment_and_residents_years_follow_the_database(
         page = win.page
         panel = page.insured
         qtbot.waitUntil(lambda: page.record is not None and page.record.medical is not None)
-        qtbot.keyClick(win.search.box, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_6)
         assert page.tabs.currentIndex() == 5 and page.tabs.tabText(5) == "医疗·失业·居民"
         assert panel.isVisible() and panel.medical_title.text() == "医疗保险累计缴费年限"
 
@@ -126,7 +126,7 @@ def test_without_the_office_minimum_or_enough_unemployment_time(ledger: Ledger, 
         open_by_search(win, qtbot, worker, "李四")
         page = win.page
         qtbot.waitUntil(lambda: page.record is not None and page.record.medical is not None)
-        qtbot.keyClick(win.search.box, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_6)
         panel = page.insured
         assert panel.medical_total.text() == "累计缴费 6 个月（0.50 年）"
         assert panel.medical_minimum.text() == "本地区退休最低缴费年限未设置（shebao insured minimum）"
@@ -153,7 +153,7 @@ def test_issue_the_medical_transfer_certificate_from_the_tab(ledger: Ledger, qtb
         page = win.page
         panel = page.insured
         qtbot.waitUntil(lambda: page.record is not None and page.record.medical is not None)
-        qtbot.keyClick(win.search.box, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_6)
         button = panel.medical_certificate_button
         assert button.isVisible() and button.text() == "开具医保转移凭证"
         assert not panel.medical_moves.isVisible()

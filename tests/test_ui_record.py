@@ -9,9 +9,15 @@ from typing import Any
 
 from conftest import EMPLOYER
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableWidget
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget
 from test_security_support import PERSON, as_, fast_hashing, staffed, staffed_template
-from test_ui_support import commit_text, open_by_search, patient_waits, private_settings
+from test_ui_support import (
+    commit_text,
+    open_by_search,
+    patient_waits,
+    press_shortcut,
+    private_settings,
+)
 
 from desktop.core.ledger import Ledger
 from desktop.ui import i18n
@@ -65,8 +71,7 @@ def _plan(win: MainWindow, qtbot: Any, region: str) -> TransferDialog:
 
 def _open_history(win: MainWindow, qtbot: Any) -> OpeningDialog:
     assert win.page.opening_button.isVisible() and win.page.opening_button.isEnabled()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)  # again, once a dialog has closed
-    qtbot.keyClick(win.search.box, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, win.search.box, Qt.Key.Key_H)
     qtbot.waitUntil(lambda: isinstance(win.active_dialog, OpeningDialog))
     dialog = win.active_dialog
     assert isinstance(dialog, OpeningDialog)
@@ -86,7 +91,7 @@ def test_a_supervisor_enters_deemed_years_and_the_pension_place_follows(staffed:
     win = _window(led, qtbot)
     try:
         page = win.page
-        qtbot.keyClick(win.search.box, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_5)
         assert page.tabs.currentIndex() == 4 and page.tabs.tabText(4) == "养老保险参保记录"
         assert _rows(page.pension_record.period_table) == [
             ["实际缴费", "360100 江西省南昌市", "2019-12 — 2026-11", "84", "本地缴费"]]
@@ -257,10 +262,9 @@ def test_a_clerk_cannot_enter_the_history(staffed: Ledger, qtbot: Any) -> None:
         page = win.page
         assert page.opening_button.isHidden() and not page.opening_button.isEnabled()
         assert page.pension_record.period_table.rowCount() == 1  # the record itself is for everyone
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-        qtbot.keyClick(win.search.box, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_H)
         assert win.open_opening() is None and win.active_dialog is None
-        qtbot.keyClick(win.search.box, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # the page's keys work
+        press_shortcut(qtbot, win.search.box, Qt.Key.Key_T)  # the page's keys work
         plan = win.active_dialog
         assert isinstance(plan, TransferDialog) and plan.opening_button.isHidden()
         plan.close()

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from test_pension import wang
 from test_transfer_chain import pdf_text
-from test_ui_support import open_by_search, patient_waits, private_settings, window
+from test_ui_support import open_by_search, patient_waits, press_shortcut, private_settings, window
 
 from desktop.core.ledger import Ledger
 from desktop.ui.documents import DocumentPreviewDialog
@@ -23,7 +23,7 @@ def test_a_clerk_reads_the_retirement_tab_changes_an_assumption_and_prints(
         window: MainWindow, ledger: Ledger, wang: str, qtbot: Any, tmp_path: Path) -> None:
     open_by_search(window, qtbot, wang, "王建国")
     page = window.page
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window, Qt.Key.Key_7)
     assert page.tabs.currentIndex() == 6 and page.tabs.tabText(6) == "退休"
     panel = page.retirement
     # born 1967-05-10: 28 birth months after 1965-01 -> 28 // 4 + 1 = 8 months: 60 and 8 months

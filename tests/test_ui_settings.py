@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_ui_support import patient_waits, private_settings, window
+from test_ui_support import patient_waits, press_shortcut, private_settings, window
 
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
@@ -20,7 +20,7 @@ __all__ = ["patient_waits", "private_settings", "window"]
 
 def open_settings(win: MainWindow, qtbot: Any) -> SettingsDialog:
     """Open the settings with Ctrl+, and wait for the values."""
-    qtbot.keyClick(win.search.box, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, win.search.box, Qt.Key.Key_Comma)
     qtbot.waitUntil(lambda: isinstance(win.active_dialog, SettingsDialog))
     dialog = win.active_dialog
     assert isinstance(dialog, SettingsDialog)

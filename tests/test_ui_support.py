@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from desktop.core.ledger import Ledger
 from desktop.ui import i18n
@@ -40,6 +41,20 @@ def commit_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def press_shortcut(qtbot: Any, widget: QWidget, key: Qt.Key,
+                   modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.ControlModifier) -> None:
+    """Press a window's shortcut on widget once its window is the active one again: a shortcut only
+    reaches the active window, and the window becomes active again some events after a dialog closes
+    (a clerk's next key comes after that too)."""
+    window = widget.window()
+    try:
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    except WaitTimeout as timeout:  # say which window has the keys instead
+        raise AssertionError(f"{window!r} is not the active window: {QApplication.activeWindow()!r} is") \
+            from timeout
+    qtbot.keyClick(widget, key, modifier)
 
 
 @pytest.fixture(autouse=True)

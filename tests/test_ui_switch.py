@@ -10,7 +10,7 @@ from conftest import EMPLOYER
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QTableWidget
 from stdnum.cn import ric
-from test_ui_support import open_by_search, patient_waits, private_settings
+from test_ui_support import open_by_search, patient_waits, press_shortcut, private_settings
 
 from desktop.core.ledger import Ledger
 from desktop.ui.documents import DocumentPreviewDialog
@@ -33,10 +33,12 @@ def _close(win: MainWindow) -> None:
 
 
 def _switch_dialog(win: MainWindow, qtbot: Any) -> SwitchDialog:
-    qtbot.keyClick(win.search.box, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: isinstance(win.active_dialog, SwitchDialog) and win.active_dialog.view is not None)
+    press_shortcut(qtbot, win.search.box, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: isinstance(win.active_dialog, SwitchDialog))
     dialog = win.active_dialog
     assert isinstance(dialog, SwitchDialog)
+    qtbot.waitUntil(lambda: dialog.view is not None or dialog.problem is not None)
+    assert dialog.problem is None, dialog.problem
     return dialog
 
 

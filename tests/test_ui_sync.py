@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
 from test_security_support import add_staff, as_, fast_hashing
-from test_ui_support import patient_waits, private_settings, window
+from test_ui_support import patient_waits, press_shortcut, private_settings, window
 
 from desktop.core.ledger import Ledger
 from desktop.ui.runner import Runner
@@ -176,7 +176,7 @@ def test_a_clerk_may_not_resolve_a_conflict(offices: tuple[Ledger, Ledger], runn
 def test_the_menu_opens_sync_and_an_office_with_no_partner_is_told_so(
         window: MainWindow, tmp_path: Path, qtbot: Any) -> None:
     assert window.sync_action.text() == "同步(&Y)…"
-    qtbot.keyClick(window.search.box, Qt.Key.Key_S,
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_S,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: isinstance(window.active_dialog, SyncDialog))
     dialog = window.active_dialog

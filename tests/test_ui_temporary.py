@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from sync_support import EMP_BJ, EMP_NC, make_office, send, trust_all, uscc
-from test_ui_support import commit_text, open_by_search, patient_waits, private_settings
+from test_ui_support import (
+    commit_text,
+    open_by_search,
+    patient_waits,
+    press_shortcut,
+    private_settings,
+)
 
 from desktop.core.ledger import Ledger
 from desktop.ui.documents import DocumentPreviewDialog
@@ -51,7 +57,7 @@ def _window(ledger: Ledger, qtbot: Any) -> MainWindow:
 
 
 def _temporary_dialog(win: MainWindow, qtbot: Any) -> TemporaryDialog:
-    qtbot.keyClick(win.page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, win.page, Qt.Key.Key_L)
     qtbot.waitUntil(lambda: isinstance(win.active_dialog, TemporaryDialog))
     dialog = win.active_dialog
     assert isinstance(dialog, TemporaryDialog)

@@ -11,6 +11,7 @@ from test_ui_support import (
     commit_text,
     open_by_search,
     patient_waits,
+    press_shortcut,
     private_settings,
     type_keys,
     window,
@@ -114,7 +115,7 @@ def test_unopened_actions_are_disabled_with_a_reason(
         assert not button.isEnabled()
         assert button.toolTip() == "尚未开放"
     assert page.tabs.tabText(3) == "已出具文书"
-    qtbot.keyClick(window.search.box, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    press_shortcut(qtbot, window.search.box, Qt.Key.Key_4)
     assert page.tabs.currentIndex() == 3
     assert page.documents.isVisible() and not page.document_table.isVisible()
     assert page.documents.text() == "尚未为此人出具任何文书。"
