@@ -50,15 +50,21 @@ def data_page(path: Path, table: str) -> tuple[int, int]:
 
 
 def damage_table(path: Path, table: str, length: int = 256) -> int:
-    """Overwrite `length` bytes in the middle of a b-tree page of the table's rows; returns the page.
+    """Overwrite `length` bytes in the middle of the rows of a b-tree page of the table (its cell
+    content area, from the offset its header gives to the page's end: the middle of a page not full
+    is free space, which no check reads); returns the page.
 
     The database must be closed (by every connection): the bytes are written straight into the file.
     """
     settle(path)
     page, size = data_page(path, table)
     with path.open("r+b") as f:
-        f.seek((page - 1) * size + size // 2 - length // 2)
-        f.write(b"\xff" * length)
+        header = (page - 1) * size + (100 if page == 1 else 0)
+        f.seek(header + 5)
+        content = int.from_bytes(f.read(2), "big") or 65536  # where the cells begin in the page
+        start = max(content, min((content + size) // 2 - length // 2, size - length))
+        f.seek((page - 1) * size + start)
+        f.write(b"\xff" * min(length, size - start))  # within the page
     return page
 
 

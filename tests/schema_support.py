@@ -3,8 +3,9 @@
 A test that makes an office at an older revision (to see what opening it does) writes its records
 with this version's services, which keep the change log as the newest schema does. Around those
 writes the log is turned into the newest layout and back, by the migrations that changed it
-(0017, and 0018 for changes kept by reference), so the database is one the older version could
-have made, its change records included.
+(0017, and 0018 and 0020 for changes kept by reference), as are the contribution lines (0021: the
+columns SQLite keeps as numbers), so the database is one the older version could have made, its
+change records included.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
     return engine
 
 
-_CHANGE_LOG = ("0017", "0018", "0020")  # the migrations that changed the change log's layout, in order
+# the migrations that changed how rows are kept, in order: the change log's layout (0017, 0018,
+# 0020) and the contribution lines' columns in SQLite (0021)
+_CHANGE_LOG = ("0017", "0018", "0020", "0021")
 
 
 def _run(engine: Engine, revision: str, step: str) -> None:

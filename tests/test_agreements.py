@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import EMPLOYER, EMPLOYER_2
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import select
 
 from desktop.core.agreements import (
     EDITABLE,
@@ -30,6 +30,7 @@ from desktop.core.agreements import (
 )
 from desktop.core.errors import Conflict, InvalidInput, RefusedByRule
 from desktop.core.ledger import Ledger
+from desktop.core.store.models import Contribution, Worker
 
 D = Decimal
 HOST = "Muster GmbH"
@@ -282,11 +283,11 @@ def test_inbound_exemption_in_a_declaration(ledger: Ledger, tmp_path: Path) -> N
             DeclarationRow(3, EMPLOYER, f.ssn, "KIM MINJUN", "2026-10", "8000")]
     assert ledger.contributions.import_rows(rows).recorded == 2
     with ledger.read() as s:
-        found = dict(s.execute(text(
-            "SELECT scheme, status || ':' || employer_amount FROM contribution c JOIN worker w ON w.id = c.worker_id "
-            "WHERE w.ssn = :ssn"), {"ssn": f.ssn}).all())
-    assert found == {"pension": "exempt:0", "unemployment": "exempt:0", "medical": "paid:48000",
-                     "injury": "paid:3200"}
+        found = {scheme: f"{status}:{amount}" for scheme, status, amount in s.execute(
+            select(Contribution.scheme, Contribution.status, Contribution.employer_amount)
+            .join(Worker, Worker.id == Contribution.worker_id).where(Worker.ssn == f.ssn))}
+    assert found == {"pension": "exempt:0.00", "unemployment": "exempt:0.00", "medical": "paid:480.00",
+                     "injury": "paid:32.00"}
     with pytest.raises(Conflict) as err:  # the month is recorded, exempt lines included
         ledger.contributions.record(f.ssn, EMPLOYER, "2026-10", "8000")
     assert err.value.key == "contrib.exists"

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import EMPLOYER, TODAY
 from schema_support import office_at
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
@@ -27,7 +27,16 @@ from desktop.core.store.engine import (
     open_engine,
     sqlite_bytes,
 )
-from desktop.core.store.models import Base
+from desktop.core.store.models import (
+    Base,
+    Contribution,
+    Day,
+    KindCode,
+    RegionCode,
+    SchemeCode,
+    StatusCode,
+)
+from desktop.core.sync import capture
 
 
 def test_schema_revision_is_the_newest_migration() -> None:
@@ -73,7 +82,7 @@ def test_lines_are_not_indexed_by_region_and_month_from_0019_and_again_before_it
 
     def lines_and_indexes() -> tuple[list[tuple[object, ...]], set[str]]:
         with engine.connect() as conn:
-            rows = [tuple(r) for r in conn.execute(text("SELECT * FROM contribution ORDER BY id"))]
+            rows = [tuple(r) for r in conn.execute(select(*Contribution.__table__.c).order_by(Contribution.id))]
         return rows, {ix["name"] for ix in inspect(engine).get_indexes("contribution") if ix["name"]}
 
     rows, names = lines_and_indexes()
@@ -84,6 +93,91 @@ def test_lines_are_not_indexed_by_region_and_month_from_0019_and_again_before_it
     command.upgrade(_alembic_config(engine), "head")
     assert lines_and_indexes() == (rows, names)
     assert any_ledger.accounts.statement(w.key).individual_account_balance == account == Decimal("1920.00")
+
+
+OTHER = "110105198001010016"
+
+
+def _typed_lines(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*Contribution.__table__.c).order_by(Contribution.id))]
+
+
+def _stored_types(engine: Engine) -> set[tuple[str, ...]]:
+    with engine.connect() as conn:
+        return {tuple(r) for r in conn.execute(text(
+            "SELECT typeof(region), typeof(scheme), typeof(kind), typeof(status), typeof(recorded_on) "
+            "FROM contribution"))}
+
+
+def test_lines_keep_their_text_as_numbers_in_sqlite_from_0021_and_as_text_before(ledger: Ledger) -> None:
+    """0021 keeps a line's region, scheme, kind, status and day as numbers in SQLite; a database
+    made by the code before it (lines of every kind: regular, back payment, lump sum, arrears,
+    flexible, exempt; recorded one by one, in a declaration, on two days) moves over and back with
+    every line, the account, the audit chain, an issued document's verification and the change
+    log's texts as they were."""
+    from desktop.core.services.declaration import DeclarationRow
+
+    w = ledger.workers.register_citizen("510107198511113215", "张三", "510107", "rural")
+    other = ledger.workers.register_citizen(OTHER, "李四", "110105", "urban")
+    ledger.contributions.record(w.key, EMPLOYER, "2026-10", "8000")  # regular
+    ledger.contributions.record(w.key, EMPLOYER, "2026-08", "8000")  # back payment
+    ledger.contributions.record(w.key, EMPLOYER, "2026-11", "8000", arrears=True)
+    issued = ledger.documents.issue("statement", w.key)  # (before 2020's lump sum, whose interest is unset)
+    ledger.contributions.back_pay(w.key, EMPLOYER, "2020-01", "2020-03", "5000")  # a lump sum
+    ledger.flexible.pay(other.key, "2025-01", "2025-03", "0.60")
+    f = ledger.workers.register_foreigner("KR", "M12345678", "KIM MINJUN", "M", "1988-02-03")
+    ledger.exemptions.record_inbound(f.ssn, "KR", "KR-77", "2026-01-01", "2026-12-31")
+    ledger.contributions.import_rows([DeclarationRow(2, EMPLOYER, f.ssn, "KIM MINJUN", "2026-10", "8000"),
+                                      DeclarationRow(3, EMPLOYER, other.key, "李四", "2026-10", "7000")])
+    engine = ledger.engine
+    lines = _typed_lines(engine)
+    kinds = {str(r[11]) for r in lines}
+    assert kinds == {"regular", "back_payment", "lump_sum", "flexible"}
+    assert {str(r[12]) for r in lines} == {"paid", "arrears", "exempt"}
+    assert _stored_types(engine) == {("integer",) * 5}
+    account = ledger.accounts.statement(w.key).individual_account_balance
+    with ledger.read() as s:
+        log_before = capture.every_change(s)
+
+    command.downgrade(_alembic_config(engine), "0020")  # as the code before kept them
+    assert _stored_types(engine) == {("text",) * 5}
+    assert _typed_lines(engine) == lines
+    with engine.connect() as conn:
+        raw = {tuple(r) for r in conn.execute(text(
+            "SELECT region, scheme, kind, status, recorded_on FROM contribution"))}
+    assert ("360100", "pension", "lump_sum", "paid", "2026-11-23") in raw
+    command.upgrade(_alembic_config(engine), "head")
+    assert _stored_types(engine) == {("integer",) * 5}
+    assert _typed_lines(engine) == lines
+    assert ledger.accounts.statement(w.key).individual_account_balance == account
+    with ledger.read() as s:
+        assert capture.every_change(s) == log_before
+    assert ledger.audit.verify().valid
+    assert ledger.documents.verify(issued.code).valid
+    assert {i["name"] for i in inspect(engine).get_indexes("contribution")} == {"ix_contribution_employer_month"}
+
+
+def test_a_line_s_text_is_kept_as_a_number_and_read_back_as_text() -> None:
+    """The columns SQLite keeps small: known text as its place in the list, unknown text as text,
+    text that SQLite could take for a number refused (it would read back as another value)."""
+    scheme, region, day = SchemeCode(), RegionCode(), Day()
+    names = ["pension", "injury", "unemployment", "a-later-scheme"]
+    stored = scheme.to_stored(names)
+    assert stored == [3, 0, 6, "a-later-scheme"] and scheme.from_stored(stored) == names
+    assert sorted(SchemeCode.NAMES) == list(SchemeCode.NAMES)  # ordered by scheme either way
+    for number_like in ("7", " 12", "1e3", "-4"):
+        with pytest.raises(ValueError):
+            scheme.to_stored([number_like])
+    assert KindCode().to_stored(["regular", "back_payment"]) == [0, 1]
+    assert StatusCode().from_stored([0, 1, 2, None]) == ["paid", "arrears", "exempt", None]
+    assert region.to_stored(["360100", "110105"]) == [360100, 110105]
+    assert region.from_stored([360100, 12345, "x"]) == ["360100", "012345", "x"]
+    with pytest.raises(ValueError):
+        region.to_stored(["36010"])
+    when = [dt.date(2026, 12, 6), dt.date(1998, 1, 1)]
+    assert day.to_stored(when) == [739956, dt.date(1998, 1, 1).toordinal()]
+    assert day.from_stored([739956, "2026-11-23", None]) == [dt.date(2026, 12, 6), dt.date(2026, 11, 23), None]
 
 
 def test_a_look_up_holds_no_transaction_and_sessions_keep_theirs(any_ledger: Ledger) -> None:

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from pgserver import PostgresServer, create_database, drop_database
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sync_support import EMP_NC, EMP_SH, TODAY, make_office, trust_all, uscc
 
 from desktop.core.errors import RefusedByRule
 from desktop.core.ledger import Ledger
 from desktop.core.services.sync import ImportResult
+from desktop.core.store.models import Contribution, Employer, Worker
 from desktop.core.sync import capture
 
 pytestmark = pytest.mark.postgres
@@ -69,9 +70,13 @@ def log(led: Ledger, origin: str | None = None) -> list[tuple[Any, ...]]:
 
 
 def contributions(led: Ledger, id_number: str) -> list[tuple[Any, ...]]:
-    return sorted(rows(led, "SELECT e.uscc, c.region, c.month, c.scheme, c.base, c.account_amount, c.status "
-                            "FROM contribution c JOIN worker w ON w.id = c.worker_id "
-                            "JOIN employer e ON e.id = c.employer_id WHERE w.id_number = :n", n=id_number))
+    """A person's lines as SQLAlchemy reads them (SQLite keeps some columns as numbers, PostgreSQL as text)."""
+    c = Contribution
+    with led.read() as s:
+        return sorted(tuple(r) for r in s.execute(
+            select(Employer.uscc, c.region, c.month, c.scheme, c.base, c.account_amount, c.status)
+            .join(Worker, Worker.id == c.worker_id).join(Employer, Employer.id == c.employer_id)
+            .where(Worker.id_number == id_number)))
 
 
 def segments(led: Ledger, origin: str) -> list[tuple[Any, ...]]:

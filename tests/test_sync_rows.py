@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
 from desktop.core.ledger import Ledger
-from desktop.core.store.models import Contribution, Employer, Worker
+from desktop.core.store.models import Contribution, Employer, SchemeCode, Worker
 from desktop.core.sync.rows import BulkRows, insert_many, parse_data, select_rows
 from desktop.core.sync.tables import (
     TABLES,
@@ -83,16 +83,21 @@ class _Keys:
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_bulk_rows_values_for_each_dialect_without_a_server(dialect: str) -> None:
     """The row values (not SQL) BulkRows makes for a dialect, by name only, no server: column by
-    column equal to row by row, dates as ISO text for SQLite and date objects for PostgreSQL's
-    driver. `test_bulk_rows_written_to_a_real_database` writes them to real servers."""
+    column equal to row by row, a contribution line's region, scheme and day as the numbers SQLite
+    keeps for them and as text and date objects for PostgreSQL's driver.
+    `test_bulk_rows_written_to_a_real_database` writes them to real servers."""
     datas = [decode_data(SPEC, json.loads(text))
              for _k, text in one_by_one([row(), row(2, 202402, "medical")])]
     builder = BulkRows(SPEC, _Keys(), dialect)  # type: ignore[arg-type]
     quick = builder.rows(datas)
     slow = [builder._converted(d) for d in datas]
     assert quick == slow
-    assert quick[0][:5] == (1, 7, "360100", 202401, "pension")
-    assert quick[0][-1] == ("2026-11-23" if dialect == "sqlite" else dt.date(2026, 11, 23))
+    if dialect == "sqlite":  # region, scheme and day as the numbers SQLite keeps (models.Compact)
+        assert quick[0][:5] == (1, 7, 360100, 202401, SchemeCode.NAMES.index("pension"))
+        assert quick[0][-1] == dt.date(2026, 11, 23).toordinal()
+    else:
+        assert quick[0][:5] == (1, 7, "360100", 202401, "pension")
+        assert quick[0][-1] == dt.date(2026, 11, 23)
     older = {k: v for k, v in datas[0].items() if k != "recorded_on"}  # a field missing: its default
     with pytest.raises(IntegrityFailure) as err:  # recorded_on may not be empty
         builder.rows([older])

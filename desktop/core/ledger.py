@@ -35,7 +35,7 @@ from desktop.core.store.health import (
     damage_of,
     is_corruption,
 )
-from desktop.core.store.models import AuditHead, UserAccount
+from desktop.core.store.models import AuditHead, Compact, UserAccount
 
 if TYPE_CHECKING:
     from desktop.core.services.accounts import AccountService
@@ -158,7 +158,7 @@ class Ledger:
         self._local = threading.local()
         # PostgreSQL look-ups run without a transaction around each (`quick_rows`)
         self._autocommit_lookups = engine.dialect.name == "postgresql"
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, tuple[tuple[int, Compact], ...]]] = {}
         self._compile_lock = threading.Lock()
         self._lock_guard: LockGuard | None = None
         self._checks: set[threading.Event] = set()  # the stop flags of the checks running now
@@ -485,15 +485,20 @@ class Ledger:
 
         For look-ups that run on every keystroke or every scanned card: it skips the session and
         statement machinery, so it costs little more than the driver itself. Values come back as
-        the driver gives them (no type processing); callers convert.
+        the driver gives them (no type processing); callers convert. Only the columns SQLite keeps
+        small (`models.Compact`) come back as they went in, column by column. Parameters are given
+        as the driver takes them.
         """
         compiled = self._compiled.get(name)
         if compiled is None:
             with self._compile_lock:
-                c = build().compile(dialect=self.engine.dialect)
-                compiled = (str(c), tuple(c.positiontup) if c.positional and c.positiontup else None)
+                stmt = build()
+                c = stmt.compile(dialect=self.engine.dialect)
+                compact = tuple((i, col.type) for i, col in enumerate(stmt.selected_columns)
+                                if isinstance(col.type, Compact)) if self.engine.dialect.name == "sqlite" else ()
+                compiled = (str(c), tuple(c.positiontup) if c.positional and c.positiontup else None, compact)
                 self._compiled[name] = compiled
-        sql, order = compiled
+        sql, order, compact = compiled
         if self.actor is None or self.actor.must_change:
             self._check_reader()
         conn = getattr(self._local, "driver", None)
@@ -518,6 +523,11 @@ class Ledger:
             cur.close()
             if not self._autocommit_lookups:
                 conn.rollback()
+        if compact and rows:
+            columns: list[Any] = list(zip(*rows, strict=True))
+            for i, kind in compact:
+                columns[i] = kind.from_stored(columns[i])
+            rows = list(zip(*columns, strict=True))
         return rows
 
     @property

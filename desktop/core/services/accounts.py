@@ -13,6 +13,7 @@ from desktop.core.money import ZERO, to_fen, yuan_of
 from desktop.core.month import Month
 from desktop.core.refdata import schemes, shipped_interest
 from desktop.core.services.workers import WorkerInfo
+from desktop.core.store.models import RegionCode, SchemeCode, StatusCode
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -173,8 +174,8 @@ class AccountService:
                                for sch, y, p, sub in sorted(resident)), earlier)
 
 
-_C = table("contribution", column("worker_id"), column("scheme"), column("region"), column("status"),
-           column("month"), column("base"), column("account_amount"))
+_C = table("contribution", column("worker_id"), column("scheme", SchemeCode()), column("region", RegionCode()),
+           column("status", StatusCode()), column("month"), column("base"), column("account_amount"))
 _R = table("resident_contribution", column("worker_id"), column("scheme"), column("year"),
            column("personal"), column("subsidy"))
 

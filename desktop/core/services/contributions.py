@@ -50,7 +50,18 @@ from desktop.core.services.declaration import MAX_PROBLEMS, DeclarationRow, read
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
-from desktop.core.store.models import Contribution, Employer, ImportBatch, Office, Worker
+from desktop.core.store.models import (
+    Contribution,
+    Day,
+    Employer,
+    ImportBatch,
+    KindCode,
+    Office,
+    RegionCode,
+    SchemeCode,
+    StatusCode,
+    Worker,
+)
 from desktop.core.sync import capture
 from desktop.core.sync.capture import insert_dicts
 from desktop.core.sync.tables import worker_key
@@ -59,11 +70,12 @@ if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
     from desktop.core.services.enrolment import EntryProposal
 
-_CONTRIB = table(
-    "contribution", column("worker_id"), column("employer_id"), column("region"),
-    column("month"), column("scheme"), column("wage"), column("base"),
+_CONTRIB = table(  # money as stored (fen); the columns SQLite keeps small with their types
+    "contribution", column("worker_id"), column("employer_id"), column("region", RegionCode()),
+    column("month"), column("scheme", SchemeCode()), column("wage"), column("base"),
     column("employer_amount"), column("employee_amount"), column("account_amount"),
-    column("kind"), column("status"), column("recorded_on"), column("batch_id"), column("exemption_id"),
+    column("kind", KindCode()), column("status", StatusCode()), column("recorded_on", Day()), column("batch_id"),
+    column("exemption_id"),
 )
 ComputedLine = tuple[str, int, int, int, int | None]  # scheme, employer, employee, account (fen), exemption
 _CHUNK = 500

@@ -34,8 +34,13 @@ from desktop.core.services.workers import require_worker
 from desktop.core.store.models import (
     BackPaymentDocument,
     Contribution,
+    Day,
+    KindCode,
     OfficeSetting,
     OpeningEntry,
+    RegionCode,
+    SchemeCode,
+    StatusCode,
     TemporaryAccount,
     TransferCase,
     Worker,
@@ -320,9 +325,10 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere, temporary)
 
 
-_LINES = table("contribution", column("worker_id"), column("scheme"), column("status"), column("region"),
-               column("month"), column("base"), column("account_amount"), column("employer_amount"),
-               column("employee_amount"), column("kind"), column("recorded_on"))
+_LINES = table("contribution", column("worker_id"), column("scheme", SchemeCode()), column("status", StatusCode()),
+               column("region", RegionCode()), column("month"), column("base"), column("account_amount"),
+               column("employer_amount"), column("employee_amount"), column("kind", KindCode()),
+               column("recorded_on", Day()))
 
 
 def _day(value: Any) -> dt.date:

@@ -33,7 +33,7 @@ from desktop.core.store.health import Health, check_sqlite, damage_of, is_corrup
 log = logging.getLogger(__name__)
 
 # The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0020"
+SCHEMA_REVISION = "0021"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # How long a SQLite connection waits for another program's write to end before giving up ("database
 # is locked"; the ledger reports it as a Conflict: another program holds the database, try again).

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -60,6 +61,158 @@ class Rate(TypeDecorator[Decimal]):
         if value is None:
             return None
         return Decimal(value)
+
+
+class Compact(TypeDecorator[Any]):
+    """A column kept small in SQLite (as a small whole number), as it is elsewhere: its values come
+    back as they went in. The declared type in SQLite is INTEGER, so SQLite keeps a number as a
+    number (a TEXT column would turn it back into text). Paths that write or read stored values
+    through the driver use `to_stored` and `from_stored`, column by column (SQLite only)."""
+
+    impl: Any = String(20)  # elsewhere
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(Integer() if dialect.name == "sqlite" else self.impl_instance)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return self.to_stored([value])[0]
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return self.from_stored([value])[0]
+
+    def to_stored(self, values: Sequence[Any]) -> list[Any]:
+        """Values as SQLite keeps them here."""
+        raise NotImplementedError
+
+    def from_stored(self, values: Sequence[Any]) -> list[Any]:
+        """Values as SQLite keeps them here, back as they went in."""
+        raise NotImplementedError
+
+
+class Coded(Compact):
+    """Text from a short list fixed by this schema, kept in SQLite as its place in the list (one
+    byte; the first two take none). Text not in the list is kept as text (it cannot look like a
+    number). The lists only grow at their end: a stored place never changes its meaning."""
+
+    cache_ok = True  # (not inherited)
+
+    NAMES: ClassVar[tuple[str, ...]] = ()
+    CODES: ClassVar[dict[str, int]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.CODES = {name: i for i, name in enumerate(cls.NAMES)}
+
+    def to_stored(self, values: Sequence[Any]) -> list[Any]:
+        codes = list(map(self.CODES.get, values))
+        if None not in codes:
+            return codes
+        out: list[Any] = []
+        for value, code in zip(values, codes, strict=True):
+            if code is None and value is not None and (not isinstance(value, str) or _numeric(value)):
+                raise ValueError(f"{value!r} cannot be kept in a coded column")
+            out.append(value if code is None else code)
+        return out
+
+    def from_stored(self, values: Sequence[Any]) -> list[Any]:
+        names = self.NAMES
+        try:
+            return list(map(names.__getitem__, values))
+        except TypeError:  # text kept as text, or none
+            return [names[v] if type(v) is int else v for v in values]
+
+
+def _numeric(text: str) -> bool:
+    """Whether SQLite could take this text for a number in an INTEGER column (made of nothing but
+    digits, signs, points, exponents and spaces)."""
+    return text != "" and not text.strip("0123456789.eE+- ")
+
+
+class SchemeCode(Coded):
+    """A contribution line's scheme (resources/schemes.csv ids), in the order of their names (a
+    list ordered by scheme is ordered the same way)."""
+
+    cache_ok = True  # (not inherited)
+
+    NAMES = ("injury", "maternity", "medical", "pension", "resident_medical", "resident_pension",
+             "unemployment")
+
+
+class KindCode(Coded):
+    """How a contribution line was paid."""
+
+    cache_ok = True  # (not inherited)
+
+    impl = String(12)
+    NAMES = ("regular", "back_payment", "lump_sum", "flexible")
+
+
+class StatusCode(Coded):
+    """Whether a contribution line is paid."""
+
+    cache_ok = True  # (not inherited)
+
+    impl = String(8)
+    NAMES = ("paid", "arrears", "exempt")
+
+
+class RegionCode(Compact):
+    """A six-digit region code, kept in SQLite as the number it spells (3 bytes instead of 6);
+    anything else is kept as text."""
+
+    cache_ok = True  # (not inherited)
+
+    impl = String(6)
+
+    def to_stored(self, values: Sequence[Any]) -> list[Any]:
+        if all(type(v) is str and len(v) == 6 for v in values):
+            joined = "".join(values)
+            if joined.isascii() and joined.isdigit():
+                return list(map(int, values))
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit():
+                out.append(int(v))
+            elif v is None or (isinstance(v, str) and not _numeric(v)):
+                out.append(v)
+            else:
+                raise ValueError(f"{v!r} cannot be kept as a region code")
+        return out
+
+    def from_stored(self, values: Sequence[Any]) -> list[Any]:
+        return [f"{v:06d}" if type(v) is int else v for v in values]
+
+
+class Day(Compact):
+    """A date, kept in SQLite as its day number (`date.toordinal`: 3 bytes instead of 10 of text);
+    text SQLite kept before (ISO) still reads."""
+
+    cache_ok = True  # (not inherited)
+
+    impl = Date
+
+    def to_stored(self, values: Sequence[Any]) -> list[Any]:
+        try:
+            return list(map(dt.date.toordinal, values))
+        except TypeError:
+            return [None if v is None else dt.date.toordinal(v) for v in values]
+
+    def from_stored(self, values: Sequence[Any]) -> list[Any]:
+        try:
+            return list(map(dt.date.fromordinal, values))
+        except TypeError:
+            return [v if v is None else dt.date.fromordinal(v) if type(v) is int
+                    else dt.date.fromisoformat(str(v)[:10]) for v in values]
+
+
+def compact_columns(table: str) -> dict[str, Compact]:
+    """The columns of a table kept small in SQLite, by name, with their types."""
+    return {c.name: c.type for c in Base.metadata.tables[table].columns if isinstance(c.type, Compact)}
 
 
 NAMING = {
@@ -202,17 +355,17 @@ class Contribution(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
-    region: Mapped[str] = mapped_column(String(6))
+    region: Mapped[str] = mapped_column(RegionCode)
     month: Mapped[int] = mapped_column(Integer)
-    scheme: Mapped[str] = mapped_column(String(20))
+    scheme: Mapped[str] = mapped_column(SchemeCode)
     wage: Mapped[Decimal] = mapped_column(Money)
     base: Mapped[Decimal] = mapped_column(Money)
     employer_amount: Mapped[Decimal] = mapped_column(Money)
     employee_amount: Mapped[Decimal] = mapped_column(Money)
     account_amount: Mapped[Decimal] = mapped_column(Money)
-    kind: Mapped[str] = mapped_column(String(12))  # regular | back_payment | lump_sum (一次性补缴) | flexible
-    status: Mapped[str] = mapped_column(String(8))  # paid | arrears
-    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(KindCode)  # regular | back_payment | lump_sum (一次性补缴) | flexible
+    status: Mapped[str] = mapped_column(StatusCode)  # paid | arrears | exempt
+    recorded_on: Mapped[dt.date] = mapped_column(Day)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     exemption_id: Mapped[int | None] = mapped_column(Integer)  # inbound_exemption.id when status = exempt
 

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from desktop.core.store.models import Office, SyncChange, SyncState
+from desktop.core.store.models import Office, SyncChange, SyncState, compact_columns
 from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.stored import (
     BY_REFERENCE,
@@ -196,8 +196,9 @@ def _count_uncaptured(session: Session, table: str, rows: int) -> None:
 def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT rows given as dicts of stored values (all with the same keys) via `rows.insert_many`.
 
-    Dates and times become what the database keeps (SQLite: the text SQLAlchemy writes), column by
-    column. Rows of a synced table count as inserted in bulk: `capture_rows` must follow.
+    Dates and times become what the database keeps (SQLite: the text SQLAlchemy writes, or the day
+    number of a `Day` column), column by column, as do the other columns SQLite keeps small
+    (`models.Compact`). Rows of a synced table count as inserted in bulk: `capture_rows` must follow.
     """
     if not rows:
         return
@@ -208,7 +209,11 @@ def insert_dicts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
     columns = tuple(rows[0])
     values: list[Any] = list(zip(*map(itemgetter(*columns), rows), strict=True))
     as_text = session.connection().dialect.name == "sqlite"
+    compact = compact_columns(table) if as_text else {}
     for i, col in enumerate(values):
+        if columns[i] in compact:
+            values[i] = compact[columns[i]].to_stored(col)
+            continue
         kinds = set(map(type, col))
         if not as_text or not kinds & {dt.date, dt.datetime}:
             continue
@@ -269,9 +274,24 @@ def _ids_after(session: Session, table: str, mark: int, names: Sequence[str],
         count, top = select_rows(conn, f"SELECT count(*), max(id) FROM {table} WHERE id > ?", (mark,))[0]
         if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
             return list(range(mark + 1, mark + len(wanted) + 1))
-    found = {tuple(r[1:]): int(r[0]) for r in select_rows(
-        conn, f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))}
+    rows = select_rows(conn, f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))
+    if conn.dialect.name == "sqlite":
+        rows = from_stored(table, ("id", *names), rows)
+    found = {tuple(r[1:]): int(r[0]) for r in rows}
     return [found.get(w) for w in wanted]
+
+
+def from_stored(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows read from SQLite through the driver (tuples in `columns` order) with the columns it
+    keeps small back as they went in (`models.Compact`)."""
+    compact = compact_columns(table)
+    at = [i for i, name in enumerate(columns) if name in compact]
+    if not rows or not at:
+        return [tuple(r) for r in rows]
+    values = list(zip(*rows, strict=True))
+    for i in at:
+        values[i] = tuple(compact[columns[i]].from_stored(values[i]))
+    return list(zip(*values, strict=True))
 
 
 def row_mark(session: Session, table: str) -> int:
@@ -288,6 +308,8 @@ def referable(session: Session, table: str, mark: int, columns: Sequence[str], r
     (a text from another version, say, is kept as it came: it is relayed byte for byte)."""
     if table not in BY_REFERENCE or not rows:
         return [None] * len(rows)
+    if session.connection().dialect.name == "sqlite":
+        rows = from_stored(table, columns, rows)
     try:
         made = encode_columns(TABLES[table], dict(zip(columns, zip(*rows, strict=True), strict=True)),
                               worker_keys, employer_keys)
@@ -328,6 +350,8 @@ def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tup
     if len(rows) != len(wanted):
         missing = sorted(set(wanted) - {int(r[0]) for r in rows})[:5]
         raise DamagedChange(f"changes kept by reference to {table} rows that are not there: {missing}")
+    if conn.dialect.name == "sqlite":
+        rows = from_stored(table, ("id", *names), rows)
     by_column = dict(zip(names, list(zip(*rows, strict=True))[1:], strict=True))
     workers = sorted(set(map(int, by_column["worker_id"])))
     employers = sorted({int(e) for e in by_column.get("employer_id", ()) if e is not None})

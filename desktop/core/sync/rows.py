@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
+from desktop.core.store.models import Compact, compact_columns
 from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
 
 _CHUNK = 20000
@@ -109,8 +110,13 @@ class BulkRows:
         self._get = itemgetter(*(f.name for f in spec.fields))
         self._types = tuple(_TYPES[f.kind] for f in spec.fields)
         self._refs = tuple((i, f.kind) for i, f in enumerate(spec.fields) if f.kind in ("worker", "employer"))
-        self._dates = tuple((i, f.kind) for i, f in enumerate(spec.fields) if f.kind in ("date", "datetime"))
         # SQLite keeps dates as ISO text (as SQLAlchemy writes them); other databases take date objects.
+        # Some columns SQLite keeps small (models.Compact): their values are made as it keeps them.
+        compact = compact_columns(spec.name) if dialect == "sqlite" else {}
+        self._compact = tuple((i, compact[c], f.kind) for i, (c, f) in enumerate(zip(self.columns, spec.fields,
+                                                                                      strict=True)) if c in compact)
+        self._dates = tuple((i, f.kind) for i, f in enumerate(spec.fields)
+                            if f.kind in ("date", "datetime") and self.columns[i] not in compact)
         self._as_text = dialect == "sqlite"
 
     def rows(self, datas: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
@@ -143,6 +149,8 @@ class BulkRows:
                 columns[i] = list(map(dt.date.isoformat, parsed))
             else:
                 columns[i] = [date_value(v, True) for v in parsed]
+        for i, codec, kind in self._compact:
+            columns[i] = _stored(codec, kind, columns[i])
         return list(zip(*columns, strict=True))
 
     def _ref_column(self, kind: str, column: Sequence[str]) -> list[int]:
@@ -176,6 +184,8 @@ class BulkRows:
             except ValueError:
                 raise IntegrityFailure("sync.damaged", "file") from None
             out[i] = date_value(parsed, self._as_text)
+        for i, codec, kind in self._compact:
+            out[i] = _stored(codec, kind, [out[i]])[0]
         return tuple(out)
 
     def _ref(self, kind: str, key: str) -> int:
@@ -199,7 +209,20 @@ class BulkRows:
                 out.append(date_value(parsed, self._as_text))
             else:
                 out.append(value)  # text, whole numbers and money in fen, true/false: stored as they are
+        for i, codec, kind in self._compact:
+            if out[i] is not None:
+                out[i] = _stored(codec, kind, [out[i]])[0]
         return tuple(out)
+
+
+def _stored(codec: Compact, kind: str, values: Sequence[Any]) -> list[Any]:
+    """A column's values from change data (dates as ISO text) as SQLite keeps them in a compact column."""
+    try:
+        if kind == "date":
+            values = [v if isinstance(v, dt.date) else dt.date.fromisoformat(v) for v in values]
+        return codec.to_stored(values)
+    except (TypeError, ValueError):
+        raise IntegrityFailure("sync.damaged", "file") from None
 
 
 def date_value(value: dt.date, as_text: bool) -> Any:
