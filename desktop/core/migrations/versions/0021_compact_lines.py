@@ -11,8 +11,8 @@ kept as numbers: a scheme, kind or status as its place in a list fixed by the sc
 (`models.SchemeCode`, `KindCode`, `StatusCode`: one byte, the first two none), the region as the
 number it spells (3 bytes), the day as its day number (`date.toordinal`, 3 bytes). The columns are
 declared INTEGER (a TEXT column would turn a number back into text), so the table is made again
-with the same rows, ids and indexes; the space the old table took is free pages of the file, which
-new lines fill (or `VACUUM` gives back). PostgreSQL keeps the text as before: nothing changes there.
+with the same rows, ids and indexes; the pages the old table took are free pages of the file, which
+new lines fill before it grows. PostgreSQL keeps the text as before: nothing changes there.
 Going back makes the text again.
 """
 
