@@ -351,6 +351,11 @@ def test_the_migration_says_how_far_it_is(two: Any, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     migrate(a.engine, steps=lambda done, total: seen.append((done, total)) is None)
     total = highest + highest // 10
-    assert seen == [(0, total), (highest, total), (total, total)]
+    assert seen[:3] == [(0, total), (highest, total), (total, total)]
+    lines = seen[3:]  # then, in SQLite, 0021's copy of the contribution lines, from none to all
+    if a.engine.dialect.name == "sqlite":
+        assert lines[0][0] == 0 and lines[-1][0] == lines[-1][1] > 0 and len({t for _d, t in lines}) == 1
+    else:
+        assert lines == []
     with a.read() as s:
         assert capture.every_change(s) == before

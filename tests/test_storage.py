@@ -21,6 +21,7 @@ from desktop.core.store.engine import (
     SCHEMA_REVISION,
     _alembic_config,
     current_revision,
+    give_back_free_pages,
     known_revisions,
     make_engine,
     migrate,
@@ -156,6 +157,50 @@ def test_lines_keep_their_text_as_numbers_in_sqlite_from_0021_and_as_text_before
     assert ledger.audit.verify().valid
     assert ledger.documents.verify(issued.code).valid
     assert {i["name"] for i in inspect(engine).get_indexes("contribution")} == {"ix_contribution_employer_month"}
+
+
+def _pages(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return (int(conn.exec_driver_sql("PRAGMA page_count").scalar_one()),
+                int(conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()))
+
+
+def test_an_upgrade_that_makes_the_lines_again_gives_back_the_pages_it_freed(
+        ledger: Ledger, db_path: Path, tmp_path: Path) -> None:
+    """0021 copies the lines into a new table, saying how far, and drops the old one, whose pages
+    are then free pages of the file; opening an older file gives them back (VACUUM), so the upgraded
+    file is smaller than before, not larger. A file with few free pages is left as it is."""
+    import random
+
+    from desktop.core.demo import citizen_id
+    from desktop.core.services.declaration import DeclarationRow
+
+    rng = random.Random(21)
+    people = sorted({citizen_id(rng, "360102", dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28), i % 2 == 0)
+                     for i in range(150)})
+    for number in people:
+        ledger.workers.register_citizen(number, "张三", "360102", "urban")
+    rows = [DeclarationRow(i, EMPLOYER, number, "张三", f"2025-{month:02d}", "8000")
+            for i, (number, month) in enumerate(((n, m) for m in range(1, 13) for n in people), start=2)]
+    assert ledger.contributions.import_rows(rows).recorded == len(people) * 12
+    lines = _typed_lines(ledger.engine)
+    ledger.close()
+    engine = make_engine(f"sqlite:///{db_path}")
+    command.downgrade(_alembic_config(engine), "0020")  # the lines as text, the numbers' table's pages free
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    text_pages, _free = _pages(engine)
+
+    stages: list[str] = []
+    steps: list[tuple[int, int]] = []
+    backup = migrate(engine, stages.append, steps=lambda done, total: steps.append((done, total)) or True)
+    assert backup is not None and stages == ["backup", "migrate", "compact"]
+    assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1] and [d for d, _t in steps] == sorted(d for d, _t in steps)
+    pages, free = _pages(engine)
+    assert free == 0 and pages < text_pages * 0.85  # smaller than the file of text lines it came from
+    assert _typed_lines(engine) == lines and _stored_types(engine) == {("integer",) * 5}
+    assert not give_back_free_pages(engine)  # nothing free: nothing done
+    engine.dispose()
 
 
 def test_a_line_s_text_is_kept_as_a_number_and_read_back_as_text() -> None:

@@ -112,7 +112,8 @@ class Startup(QObject):
     def start(self) -> None:
         """Open (back up, migrate) the database in the background and show the window meanwhile."""
         labels = {"backup": self.tr("正在备份数据库（升级前的副本）…"),
-                  "migrate": self.tr("正在升级数据库结构…")}
+                  "migrate": self.tr("正在升级数据库结构…"),
+                  "compact": self.tr("正在收回升级后空出的磁盘空间…")}
         factory = self.ledger_factory
 
         def open_ledger(task: Any) -> Ledger:

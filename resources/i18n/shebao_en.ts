@@ -3767,6 +3767,11 @@ Enter the amount the bank actually credited; the case closes only when it equals
         <translation>Upgrading the database…</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>正在收回升级后空出的磁盘空间…</source>
+        <translation>Giving back the disk space the upgrade freed…</translation>
+    </message>
+    <message>
         <location line="+23"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>

@@ -250,7 +250,38 @@ def migrate(engine: Engine, progress: StageNote | None = None, clock: Clock = SY
     from alembic import command
 
     command.upgrade(_alembic_config(engine, steps), "head")
+    if found is not None:
+        give_back_free_pages(engine, progress)
     return backup
+
+
+FREE_SHARE = 0.25  # the share of a SQLite file in free pages from which a migration gives them back
+
+
+def give_back_free_pages(engine: Engine, progress: StageNote | None = None) -> bool:
+    """After a migration: when a quarter or more of a SQLite file is free pages (a large table made
+    again leaves the old one's pages free, and the file as large as both), VACUUM rebuilds the file
+    without them. Nothing is done to a file mostly in use, or to one another program holds (its
+    free pages stay, and new rows fill them before the file grows); a failure (a full disk) leaves
+    the file as it was. True when the file was rebuilt."""
+    if sqlite_file(engine) is None:
+        return False
+    with engine.connect() as conn:
+        pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar_one())
+        free = int(conn.exec_driver_sql("PRAGMA freelist_count").scalar_one())
+    if not pages or free < pages * FREE_SHARE:
+        return False
+    if progress:
+        progress("compact")
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DBAPIError as err:
+        log.warning("the free pages of %s were not given back: %s", engine.url.database, err)
+        return False
+    log.info("%s: %d of %d pages were free and are given back", engine.url.database, free, pages)
+    return True
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

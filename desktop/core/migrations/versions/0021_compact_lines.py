@@ -11,14 +11,17 @@ kept as numbers: a scheme, kind or status as its place in a list fixed by the sc
 (`models.SchemeCode`, `KindCode`, `StatusCode`: one byte, the first two none), the region as the
 number it spells (3 bytes), the day as its day number (`date.toordinal`, 3 bytes). The columns are
 declared INTEGER (a TEXT column would turn a number back into text), so the table is made again
-with the same rows, ids and indexes; the pages the old table took are free pages of the file, which
-new lines fill before it grows. PostgreSQL keeps the text as before: nothing changes there.
+with the same rows, ids and indexes, 200,000 lines at a time, saying how far; the pages the old
+table took are free pages of the file, which the upgrade gives back (`engine.give_back_free_pages`).
+PostgreSQL keeps the text as before: nothing changes there.
 Going back makes the text again.
 """
 
 from __future__ import annotations
 
 from alembic import op
+
+from desktop.core.store.engine import migration_steps
 
 revision = "0021"
 down_revision = "0020"
@@ -29,6 +32,7 @@ depends_on = None
 SCHEMES = ("injury", "maternity", "medical", "pension", "resident_medical", "resident_pension", "unemployment")
 KINDS = ("regular", "back_payment", "lump_sum", "flexible")
 STATUSES = ("paid", "arrears", "exempt")
+_BATCH = 200_000  # lines copied at a time (ids), between reports of how far
 _ORDINAL = 1721424.5  # julianday(d) - _ORDINAL is date.toordinal(d)
 
 _TABLE = """CREATE TABLE contribution_{suffix} (
@@ -78,18 +82,29 @@ def _numeric(column: str, names: tuple[str, ...]) -> str:
 
 
 def _remake(columns: dict[str, str], types: dict[str, str]) -> None:
-    """Make the table again with these column types and the rows' values made by `columns`."""
+    """Make the table again with these column types and the rows' values made by `columns`,
+    saying how far (the rows copied by id, then the indexes counted as a fifth more)."""
+    conn = op.get_bind()
     names = ("id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
              "employee_amount", "account_amount", "kind", "status", "recorded_on", "batch_id", "exemption_id")
-    indexes = [str(sql) for (sql,) in op.get_bind().exec_driver_sql(
+    indexes = [str(sql) for (sql,) in conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contribution' AND sql IS NOT NULL")]
     op.execute(_TABLE.format(suffix="remade", **types))
-    op.execute(f"INSERT INTO contribution_remade ({', '.join(names)}) "
-               f"SELECT {', '.join(columns.get(n, n) for n in names)} FROM contribution ORDER BY id")
+    highest = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM contribution").scalar_one())
+    total = highest + highest // 5
+    steps = migration_steps() if highest else (lambda _done, _total: True)  # (no line: nothing to say)
+    steps(0, total)
+    copy = (f"INSERT INTO contribution_remade ({', '.join(names)}) "
+            f"SELECT {', '.join(columns.get(n, n) for n in names)} FROM contribution WHERE id > ? AND id <= ? "
+            "ORDER BY id")
+    for first in range(0, highest, _BATCH):
+        conn.exec_driver_sql(copy, (first, first + _BATCH))
+        steps(min(first + _BATCH, highest), total)
     op.execute("DROP TABLE contribution")  # and its indexes
     op.execute("ALTER TABLE contribution_remade RENAME TO contribution")
     for sql in indexes:  # as they were (an older schema's too, for a test's database made back)
         op.execute(sql)
+    steps(total, total)
 
 
 def upgrade() -> None:
