@@ -64,10 +64,11 @@ class Rate(TypeDecorator[Decimal]):
 
 
 class Compact(TypeDecorator[Any]):
-    """A column kept small in SQLite (as a small whole number), as it is elsewhere: its values come
-    back as they went in. The declared type in SQLite is INTEGER, so SQLite keeps a number as a
-    number (a TEXT column would turn it back into text). Paths that write or read stored values
-    through the driver use `to_stored` and `from_stored`, column by column (SQLite only)."""
+    """A column SQLite keeps as a small whole number, other databases as their declared type; its
+    values come back as they went in. Its declared type in SQLite is INTEGER, so that SQLite keeps
+    the number as a number (a TEXT column would turn it back into text). Paths that write or read
+    stored values through the driver use `to_stored` and `from_stored`, column by column (SQLite
+    only)."""
 
     impl: Any = String(20)  # elsewhere
     cache_ok = True
@@ -95,9 +96,11 @@ class Compact(TypeDecorator[Any]):
 
 
 class Coded(Compact):
-    """Text from a short list fixed by this schema, kept in SQLite as its place in the list (one
-    byte; the first two take none). Text not in the list is kept as text (it cannot look like a
-    number). The lists only grow at their end: a stored place never changes its meaning."""
+    """Text from a short list fixed by the schema, kept in SQLite as its place in the list (one
+    byte; the first two places take none). Text not in the list is kept as text, unless SQLite could
+    take it for a number (then it is refused: it would read back as another value). A list only
+    grows at its end: a stored place never changes its meaning (migration 0021 holds the lists as
+    it fixed them)."""
 
     cache_ok = True  # (not inherited)
 
@@ -134,8 +137,9 @@ def _numeric(text: str) -> bool:
 
 
 class SchemeCode(Coded):
-    """A contribution line's scheme (resources/schemes.csv ids), in the order of their names (a
-    list ordered by scheme is ordered the same way)."""
+    """A contribution line's scheme (resources/schemes.csv ids), in the order of their names, so
+    that lines ordered by scheme are ordered as their names are (a scheme added later goes at the
+    end, and orders after these)."""
 
     cache_ok = True  # (not inherited)
 
