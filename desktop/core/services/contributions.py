@@ -431,8 +431,9 @@ class ContributionService:
             worker_keys = {w.id: worker_key(w.id_number, w.nationality, w.passport) for w in workers.values()}  # type: ignore[attr-defined]
             employer_keys = {e.id: e.uscc for e in employers.values()}  # type: ignore[attr-defined]
             recorded = already = 0
+            region, batch_id = office.region, batch.id  # (read once: ORM attributes cost a call each)
             for i, (row, w, e, m, wage, base, kind, lines) in enumerate(planned):
-                key = (w.id, e.id, m.as_int())
+                wid, eid, month = key = (w.id, e.id, m.as_int())
                 old = existing.get(key)
                 if old is not None:
                     if old != wage:
@@ -443,11 +444,11 @@ class ContributionService:
                 recorded += 1
                 for sid, er, ee, acc, ex in lines:
                     inserts.append({
-                        "worker_id": w.id, "employer_id": e.id, "region": office.region,
-                        "month": m.as_int(), "scheme": sid, "wage": wage, "base": base,
+                        "worker_id": wid, "employer_id": eid, "region": region,
+                        "month": month, "scheme": sid, "wage": wage, "base": base,
                         "employer_amount": er, "employee_amount": ee, "account_amount": acc,
                         "kind": kind, "status": "exempt" if ex else "paid", "recorded_on": today,
-                        "batch_id": batch.id, "exemption_id": ex,
+                        "batch_id": batch_id, "exemption_id": ex,
                     })
                 if len(inserts) >= 20000:
                     insert_dicts(s, "contribution", inserts)

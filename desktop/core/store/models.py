@@ -45,6 +45,13 @@ class Money(TypeDecorator[Decimal]):
             return None
         return Decimal(int(value)).scaleb(-2)
 
+    def from_stored(self, values: Sequence[Any]) -> list[Decimal | None]:
+        """A column of fen as the database gives them, as yuan (`process_result_value` of each)."""
+        try:
+            return [Decimal(int(v)).scaleb(-2) for v in values]
+        except TypeError:  # none among them
+            return [None if v is None else Decimal(int(v)).scaleb(-2) for v in values]
+
 
 class Rate(TypeDecorator[Decimal]):
     """A Decimal fraction stored as its exact text."""
