@@ -35,7 +35,7 @@ from desktop.core.store.health import (
     damage_of,
     is_corruption,
 )
-from desktop.core.store.models import AuditHead, Compact, UserAccount
+from desktop.core.store.models import AuditHead, Compact, UserAccount, rows_from_stored
 
 if TYPE_CHECKING:
     from desktop.core.services.accounts import AccountService
@@ -523,12 +523,7 @@ class Ledger:
             cur.close()
             if not self._autocommit_lookups:
                 conn.rollback()
-        if compact and rows:
-            columns: list[Any] = list(zip(*rows, strict=True))
-            for i, kind in compact:
-                columns[i] = kind.from_stored(columns[i])
-            rows = list(zip(*columns, strict=True))
-        return rows
+        return rows_from_stored(rows, compact) if compact else rows
 
     @property
     def clock(self) -> Clock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -93,13 +94,24 @@ class Compact(TypeDecorator[Any]):
             return value
         return self.from_stored([value])[0]
 
+    @abstractmethod
     def to_stored(self, values: Sequence[Any]) -> list[Any]:
-        """Values as SQLite keeps them here."""
-        raise NotImplementedError
+        """Values as SQLite keeps them here (each kind of column says how)."""
 
+    @abstractmethod
     def from_stored(self, values: Sequence[Any]) -> list[Any]:
-        """Values as SQLite keeps them here, back as they went in."""
-        raise NotImplementedError
+        """Values as SQLite keeps them here, back as they went in (each kind of column says how)."""
+
+
+def rows_from_stored(rows: Sequence[Sequence[Any]], compact: Sequence[tuple[int, Compact]]) -> list[tuple[Any, ...]]:
+    """Rows read from SQLite through the driver with the columns at these places (kept small by
+    these types) back as they went in, column by column."""
+    if not rows or not compact:
+        return [tuple(r) for r in rows]
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for i, kind in compact:
+        columns[i] = kind.from_stored(columns[i])
+    return list(zip(*columns, strict=True))
 
 
 class Coded(Compact):

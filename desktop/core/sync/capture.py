@@ -39,7 +39,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from desktop.core.store.models import Office, SyncChange, SyncState, compact_columns
+from desktop.core.store.models import (
+    Office,
+    SyncChange,
+    SyncState,
+    compact_columns,
+    rows_from_stored,
+)
 from desktop.core.sync.rows import date_value, insert_many, select_rows
 from desktop.core.sync.stored import (
     BY_REFERENCE,
@@ -285,13 +291,7 @@ def from_stored(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     """Rows read from SQLite through the driver (tuples in `columns` order) with the columns it
     keeps small back as they went in (`models.Compact`)."""
     compact = compact_columns(table)
-    at = [i for i, name in enumerate(columns) if name in compact]
-    if not rows or not at:
-        return [tuple(r) for r in rows]
-    values = list(zip(*rows, strict=True))
-    for i in at:
-        values[i] = tuple(compact[columns[i]].from_stored(values[i]))
-    return list(zip(*values, strict=True))
+    return rows_from_stored(rows, [(i, compact[name]) for i, name in enumerate(columns) if name in compact])
 
 
 def row_mark(session: Session, table: str) -> int:
