@@ -310,14 +310,19 @@ def test_an_increment_is_built_only_on_the_backup_it_knows(staffed: Ledger, tmp_
     pages.unlink()  # the digests kept here are lost: full
     assert day(3) == "full" and day(4) == "increment"
     kept = bytearray(pages.read_bytes())
-    kept[-1] ^= 1  # the digests kept here do not match the backup they name: full
+    kept[-1] ^= 1  # a group digest kept here is not one the backup names: every page is digested
     pages.write_bytes(bytes(kept))
-    assert day(5) == "full"
-    (folder / _day(5)).unlink()  # the backup they name is gone: full
+    assert day(5) == "increment"
+    assert staffed.backups.check(folder / _day(5), key)["changed"] >= 1
+    kept = bytearray(pages.read_bytes())
+    kept[12 + int.from_bytes(kept[8:12], "big")] ^= 1  # a page digest does not match the backup: full
+    pages.write_bytes(bytes(kept))
     assert day(6) == "full"
-    assert day(7, full_every=2) == "increment" and day(8, full_every=2) == "full"  # chains of two
+    (folder / _day(6)).unlink()  # the backup they name is gone: full
+    assert day(7) == "full"
+    assert day(8, full_every=2) == "increment" and day(9, full_every=2) == "full"  # chains of two
     other = tmp_path / "elsewhere"
-    staffed.clock = dt.date(2026, 11, 9)
+    staffed.clock = dt.date(2026, 11, 10)
     assert staffed.backups.daily(other, key_file=key).kind == "full"  # another folder
     assert staffed.backups.daily(other, key_file=tmp_path / "new.key").kind == "full"  # another key
 
@@ -537,10 +542,12 @@ def test_a_dump_is_written_without_waiting_for_the_disk_and_a_restore_with(tmp_p
         real_copy(*args, then=then, **kwargs)
 
     monkeypatch.setattr(fmt, "sqlite_copy", copy)
-    page_size, digests = fmt.sqlite_dump(source, tmp_path / "dump")
+    page_size, digests, groups = fmt.sqlite_dump(source, tmp_path / "dump")
     fmt.sqlite_copy(source, tmp_path / "kept.sqlite")
     assert modes == [(False, 0), (True, 2)]  # OFF for the dump, FULL otherwise
+    assert (digests, groups) == fmt.file_digests(tmp_path / "dump", page_size)
     assert digests == fmt.file_page_digests(tmp_path / "dump", page_size)
+    assert len(groups) == -(-len(digests) // (32 * fmt.GROUP)) * 32
     with sqlite3.connect(tmp_path / "dump") as dump:
         assert dump.execute("SELECT count(*), sum(x) FROM t").fetchone() == (1000, 499500)
         assert dump.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -212,15 +212,18 @@ def changed_pages(parent: Digests, digests: Digests) -> list[int]:
     return [i for i in range(n) if i >= known or mv[i * DIGEST:(i + 1) * DIGEST] != pv[i * DIGEST:(i + 1) * DIGEST]]
 
 
-def encrypt_increment(image: Path, out: Path, key: bytes, meta: dict[str, Any], page_size: int,
-                      digests: Digests, changed: Sequence[int], parent: dict[str, Any],
-                      progress: Progress | None = None) -> dict[str, Any]:
+def encrypt_increment(image: Path | Callable[[int], bytes], out: Path, key: bytes, meta: dict[str, Any],
+                      page_size: int, digests: Digests, changed: Sequence[int], parent: dict[str, Any],
+                      progress: Progress | None = None,
+                      before_verify: Callable[[], object] | None = None) -> dict[str, Any]:
     """Write the pages of image that changed since the parent backup (kind `increment`), verified:
     each page read back must have the digest the image's digest was made from. Its header.
 
-    `parent` is the parent file's header (its name given as `file`)."""
+    image: an image file, or what reads page n (0-based) of one (the live database held still:
+    `live_image`). `parent` is the parent file's header (its name given as `file`). before_verify
+    runs once the file is written, before it is read back (it may refuse it by raising)."""
     pages = len(digests) // DIGEST
-    if pages * page_size != image.stat().st_size:
+    if isinstance(image, Path) and pages * page_size != image.stat().st_size:
         raise IntegrityFailure("backup.checksum", "file")
     size = len(changed) * (4 + page_size)
     header = _stream_header(key, {
@@ -230,18 +233,32 @@ def encrypt_increment(image: Path, out: Path, key: bytes, meta: dict[str, Any], 
         "base": parent["base"], "depth": int(parent["depth"]) + 1, **meta}, size)
 
     def blocks() -> Iterator[bytes]:
+        if not isinstance(image, Path):
+            yield from pages_of(image)
+            return
         with image.open("rb") as f:
-            batch: list[bytes] = []
-            for number in changed:
+            def read(number: int) -> bytes:
                 f.seek(number * page_size)
-                batch.append(struct.pack(">I", number) + f.read(page_size))
-                if len(batch) == 256:
-                    yield b"".join(batch)
-                    batch = []
-            if batch:
+                return f.read(page_size)
+
+            yield from pages_of(read)
+
+    def pages_of(read: Callable[[int], bytes]) -> Iterator[bytes]:
+        batch: list[bytes] = []
+        for number in changed:
+            page = read(number)
+            if len(page) != page_size:
+                raise IntegrityFailure("backup.checksum", "file")
+            batch.append(struct.pack(">I", number) + page)
+            if len(batch) == 256:
                 yield b"".join(batch)
+                batch = []
+        if batch:
+            yield b"".join(batch)
 
     def verify(partial: Path) -> None:
+        if before_verify is not None:
+            before_verify()
         seen = 0
         for number, page in _records(partial, key, page_size, pages, _then(progress, size, size * 2)):
             if hashlib.sha256(page).digest() != digests[number * DIGEST:(number + 1) * DIGEST]:
@@ -532,26 +549,86 @@ def _then_at(progress: Progress | None, offset: int, total: int) -> Progress | N
 # -- page digests --------------------------------------------------------------------------------
 
 
-class PageDigests:
-    """The SHA-256 of every page of an image given in pieces, concatenated."""
+GROUP = 16  # pages per group digest: what a daily increment reads to find the groups that changed
 
-    def __init__(self, page_size: int) -> None:
+
+def digest_block(data: bytes | memoryview, page_size: int, first: int, parent: Digests | None = None,
+                 parent_groups: Digests | None = None, groups: bool = True) -> tuple[bytes, bytes, list[int]]:
+    """The page digests and group digests of whole pages, the first of them page `first` (a
+    multiple of GROUP), and which of them differ from the parent image's (None: no parent, none
+    listed). With the parent's group digests, a group whose bytes are the parent's keeps the
+    parent's page digests: only the pages of groups that changed are digested one by one.
+    groups=False: no group digests (b"")."""
+    view = memoryview(data)
+    count = len(view) // page_size
+    span = GROUP * page_size
+    sha = hashlib.sha256
+    grouped = b"".join([sha(view[i:i + span]).digest() for i in range(0, count * page_size, span)]) \
+        if groups else b""
+    if parent is None:
+        return b"".join([sha(view[i:i + page_size]).digest() for i in range(0, count * page_size, page_size)]), \
+            grouped, []
+    known = len(parent) // DIGEST
+    g0 = first // GROUP
+    old_groups = parent_groups[g0 * DIGEST:g0 * DIGEST + len(grouped)] if parent_groups is not None and groups \
+        else b""
+    if old_groups and old_groups == grouped and first + count <= known:
+        return bytes(parent[first * DIGEST:(first + count) * DIGEST]), grouped, []
+    out: list[bytes] = []
+    changed: list[int] = []
+    for g in range(0, count, GROUP):
+        end = min(g + GROUP, count)
+        at = g // GROUP * DIGEST
+        if old_groups[at:at + DIGEST] == grouped[at:at + DIGEST] and len(old_groups) >= at + DIGEST \
+                and first + end <= known:
+            out.append(bytes(parent[(first + g) * DIGEST:(first + end) * DIGEST]))
+            continue
+        for n in range(g, end):
+            digest = sha(view[n * page_size:(n + 1) * page_size]).digest()
+            out.append(digest)
+            number = first + n
+            if number >= known or parent[number * DIGEST:(number + 1) * DIGEST] != digest:
+                changed.append(number)
+    return b"".join(out), grouped, changed
+
+
+def groups_digest(groups: Digests) -> str:
+    """The digest of an image's group digests (named in the backup's header, so that the next
+    increment can trust the group digests kept beside the database)."""
+    return hashlib.sha256(b"shebao-groups\0%d\0" % GROUP + bytes(groups)).hexdigest()
+
+
+class PageDigests:
+    """The SHA-256 of every page of an image given in pieces, concatenated (and, with groups, of
+    every GROUP pages: `groups`)."""
+
+    def __init__(self, page_size: int, groups: bool = False) -> None:
         self.page_size = page_size
         self.digests = bytearray()
+        self.groups = bytearray()
+        self._with_groups = groups
         self._rest = b""
 
     def update(self, data: bytes) -> None:
         buf = self._rest + data if self._rest else data
-        size = self.page_size
-        whole = len(buf) - len(buf) % size
-        view = memoryview(buf)
-        sha = hashlib.sha256
-        self.digests += b"".join([sha(view[i:i + size]).digest() for i in range(0, whole, size)])
-        self._rest = bytes(view[whole:])
+        span = GROUP * self.page_size
+        whole = len(buf) - len(buf) % span
+        if whole:
+            self._add(memoryview(buf)[:whole])
+        self._rest = bytes(buf[whole:])
+
+    def _add(self, view: memoryview) -> None:
+        pages, groups, _ = digest_block(view, self.page_size, len(self.digests) // DIGEST,
+                                        groups=self._with_groups)
+        self.digests += pages
+        self.groups += groups
 
     def finish(self) -> bytearray:
-        if self._rest:
+        if len(self._rest) % self.page_size:
             raise IntegrityFailure("backup.checksum", "file")
+        if self._rest:
+            self._add(memoryview(self._rest))
+            self._rest = b""
         return self.digests
 
 
@@ -566,10 +643,15 @@ def _aligned(page_size: int) -> int:
 
 def file_page_digests(path: Path, page_size: int) -> bytearray:
     """The page digests of a file (read in blocks of whole pages)."""
-    pages = PageDigests(page_size)
+    return file_digests(path, page_size, groups=False)[0]
+
+
+def file_digests(path: Path, page_size: int, groups: bool = True) -> tuple[bytearray, bytearray]:
+    """The page digests and group digests of a file."""
+    pages = PageDigests(page_size, groups)
     for block in _blocks(path, _aligned(page_size)):
         pages.update(block)
-    return pages.finish()
+    return pages.finish(), pages.groups
 
 
 def sqlite_page_size(path: Path) -> int:
@@ -585,20 +667,23 @@ def sqlite_page_size(path: Path) -> int:
 PAGES_MAGIC = b"SHEBAOPG"
 
 
-def save_pages(path: Path, info: dict[str, Any], digests: Digests) -> None:
-    """Keep the page digests of the newest daily backup beside the database (the next daily backup
-    writes only the pages whose digest changed). Written whole or not at all."""
+def save_pages(path: Path, info: dict[str, Any], digests: Digests, groups: Digests | None = None) -> None:
+    """Keep the page digests (and group digests) of the newest daily backup beside the database
+    (the next daily backup writes only the pages whose digest changed). Written whole or not at all."""
+    if groups:
+        info = {**info, "group_pages": GROUP, "page_count": len(digests) // DIGEST}
     head = json.dumps(info, ensure_ascii=False, sort_keys=True).encode("utf-8")
     partial = path.with_name(path.name + ".partial")
     with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-        f.write(PAGES_MAGIC + struct.pack(">I", len(head)) + head + bytes(digests))
+        f.write(PAGES_MAGIC + struct.pack(">I", len(head)) + head + bytes(digests) + bytes(groups or b""))
         f.flush()
         os.fsync(f.fileno())
     os.replace(partial, path)
 
 
-def load_pages(path: Path) -> tuple[dict[str, Any], bytes] | None:
-    """What save_pages kept (None: nothing, or not readable as such: the next backup is full)."""
+def load_pages(path: Path) -> tuple[dict[str, Any], bytes, bytes | None] | None:
+    """What save_pages kept: its facts, page digests and group digests (None when it kept none or
+    they do not fit the pages). None: nothing, or not readable as such (the next backup is full)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -613,7 +698,13 @@ def load_pages(path: Path) -> tuple[dict[str, Any], bytes] | None:
     digests = data[12 + length:]
     if not isinstance(info, dict) or len(digests) % DIGEST or not digests:
         return None
-    return info, digests
+    count = info.get("page_count")
+    if info.get("group_pages") is None or not isinstance(count, int):
+        return info, digests, None
+    if info.get("group_pages") != GROUP or count < 1 \
+            or len(digests) != count * DIGEST + -(-count // GROUP) * DIGEST:
+        return None
+    return info, digests[:count * DIGEST], digests[count * DIGEST:]
 
 
 # -- database dumps ----------------------------------------------------------------------------
@@ -645,9 +736,9 @@ def sqlite_copy(source: Path, target: Path, *, timeout: float = 5.0, pages: int 
 
 
 def sqlite_dump(database: Path, out: Path, progress: Progress | None = None,
-                thorough: bool = True) -> tuple[int, bytearray]:
+                thorough: bool = True) -> tuple[int, bytearray, bytearray]:
     """A consistent copy of a live SQLite database (online backup API), self-contained and checked;
-    its page size and page digests.
+    its page size, page digests and group digests.
 
     thorough: SQLite's integrity check; else its quick check (every page and the structure of every
     b-tree, without matching each index to its table). The check runs on one core while the page
@@ -663,9 +754,9 @@ def sqlite_dump(database: Path, out: Path, progress: Progress | None = None,
     page_size = sqlite_page_size(out)
     with ThreadPoolExecutor(1, thread_name_prefix="backup-check") as pool:
         checked = pool.submit(_check_dump, out, thorough)
-        digests = file_page_digests(out, page_size)
+        digests, groups = file_digests(out, page_size)
         checked.result()
-    return page_size, digests
+    return page_size, digests, groups
 
 
 def _check_dump(dump: Path, thorough: bool) -> None:
@@ -685,10 +776,15 @@ def sqlite_marks(dump: Path) -> dict[str, Any]:
     so that a recovery knows exactly which entries and changes came after it)."""
     conn = sqlite3.connect(str(dump))
     try:
-        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-        sync = conn.execute("SELECT lamport, own_seq, sealed_seq FROM sync_state WHERE id = 1").fetchone()
+        return marks_of(conn)
     finally:
         conn.close()
+
+
+def marks_of(conn: sqlite3.Connection) -> dict[str, Any]:
+    """sqlite_marks of the database a connection reads (in its transaction when one is open)."""
+    head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+    sync = conn.execute("SELECT lamport, own_seq, sealed_seq FROM sync_state WHERE id = 1").fetchone()
     marks: dict[str, Any] = {"audit_head": {"seq": int(head[0]), "hash": str(head[1])} if head
                              else {"seq": 0, "hash": "0" * 64}}
     if sync:

@@ -13,13 +13,14 @@ import os
 import re
 import sqlite3
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from desktop.core import audit, audit_heads
+from desktop.core import audit, audit_heads, live_image
 from desktop.core import backup as fmt
 from desktop.core.errors import (
     Conflict,
@@ -30,7 +31,13 @@ from desktop.core.errors import (
 )
 from desktop.core.progress import Progress
 from desktop.core.security import ADMIN
-from desktop.core.store.engine import SCHEMA_REVISION, backup_sqlite_file, known_revisions, migrate
+from desktop.core.store.engine import (
+    SCHEMA_REVISION,
+    backup_sqlite_file,
+    busy_seconds,
+    known_revisions,
+    migrate,
+)
 from desktop.core.store.health import check_sqlite, is_corruption
 from desktop.core.store.models import Office, OfficeSetting, SyncState, UserAccount
 
@@ -126,19 +133,25 @@ class BackupService:
             dump = Path(tmp) / "dump"
             if self.dialect == "sqlite":
                 parent = self._parent(target, key, office, chain) if chain else None
-                page_size, digests = fmt.sqlite_dump(self._sqlite_path(), dump, progress, thorough=parent is None)
-                meta.update(fmt.sqlite_marks(dump))  # exactly where the copy stands
-                rest = _after_dump(progress)
-                if parent is not None and parent[0]["page_size"] == page_size:
-                    changed = fmt.changed_pages(parent[1], digests)
-                    header = fmt.encrypt_increment(dump, target, key, meta, page_size, digests, changed,
-                                                   parent[0], rest)
+                live = self._live_increment(target, key, meta, parent, progress) if parent else None
+                if live is not None:
+                    header, page_size, digests, groups = live
                 else:
-                    header = fmt.encrypt_image(dump, target, key, meta, page_size, digests, rest)
+                    page_size, digests, groups = fmt.sqlite_dump(self._sqlite_path(), dump, progress,
+                                                                 thorough=parent is None)
+                    meta.update(fmt.sqlite_marks(dump))  # exactly where the copy stands
+                    meta.update(group_pages=fmt.GROUP, group_digest=fmt.groups_digest(groups))
+                    rest = _after_dump(progress)
+                    if parent is not None and parent[0]["page_size"] == page_size:
+                        changed = fmt.changed_pages(parent[1], digests)
+                        header = fmt.encrypt_increment(dump, target, key, meta, page_size, digests, changed,
+                                                       parent[0], rest)
+                    else:
+                        header = fmt.encrypt_image(dump, target, key, meta, page_size, digests, rest)
                 if chain:  # what the next daily backup is built on (this one, whatever its kind)
                     fmt.save_pages(self._pages_file(), {"file": target.name, "folder": str(chain[0].resolve()),
-                                                "office": office, "page_size": page_size,
-                                                "image_digest": header["image_digest"]}, digests)
+                                                        "office": office, "page_size": page_size,
+                                                        "image_digest": header["image_digest"]}, digests, groups)
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
                 header = fmt.encrypt_file(dump, target, key, meta, progress)
@@ -147,13 +160,54 @@ class BackupService:
                             created, kind=fmt.kind_of(header),
                             parent=str(header["parent"]["file"]) if fmt.kind_of(header) == "increment" else None)
 
+    def _live_increment(self, target: Path, key: bytes, meta: dict[str, Any],
+                        parent: tuple[dict[str, Any], bytes, bytes | None], progress: Progress | None,
+                        ) -> tuple[dict[str, Any], int, bytearray, bytearray] | None:
+        """An increment on parent read straight from the live database held still (desktop/core/
+        live_image.py): its header, page size, page digests and group digests; None when the
+        database cannot be held still (the caller copies it instead). The tables holding the changed
+        pages get SQLite's quick check (every table when a page is not found in one) while the
+        pages are written."""
+        with live_image.held_still(self._sqlite_path(), float(busy_seconds())) as still:
+            if still is None or still.page_size != parent[0]["page_size"]:
+                return None
+
+            def step(done: int, total: int) -> None:
+                if progress and not progress(done, total * 3):
+                    raise fmt.BackupCancelled()
+
+            with ThreadPoolExecutor(1, thread_name_prefix="backup-trees") as walker:  # beside the digests
+                trees = walker.submit(live_image.tree_pages, still, live_image.roots(still))
+                digests, groups, changed = live_image.digest_pages(still, parent[1], parent[2], step)
+                tables = live_image.owners(still, changed, trees.result())
+            meta = {**meta, **fmt.marks_of(still.conn),  # exactly where the held database stands
+                    "group_pages": fmt.GROUP, "group_digest": fmt.groups_digest(groups)}
+            pool, checked = live_image.check_beside(still, tables)  # the connection is the check's now
+
+            def checked_then_release() -> None:
+                fine = checked.result()
+                still.release()
+                if not fine:
+                    raise IntegrityFailure("backup.source_damaged", "db")
+
+            try:
+                header = fmt.encrypt_increment(lambda number: still.page(number + 1), target, key, meta,
+                                               still.page_size, digests, changed, parent[0],
+                                               _after_dump(progress), before_verify=checked_then_release)
+            except BaseException:
+                still.conn.interrupt()
+                raise
+            finally:
+                pool.shutdown(wait=True)
+            return header, still.page_size, digests, groups
+
     def _pages_file(self) -> Path:
         """The page digests of the newest daily backup, kept beside the database."""
         database = self._sqlite_path()
         return database.with_name(database.name + ".backup-pages")
 
     def _parent(self, target: Path, key: bytes, office: str | None,
-                chain: tuple[Path, int]) -> tuple[dict[str, Any], bytes] | None:
+                chain: tuple[Path, int]) -> tuple[dict[str, Any], bytes, bytes | None] | None:
         """The daily backup the next one can be an increment of, with its page digests (its header
         with `file` its name): the one whose digests are kept here, when it is still in the folder as
         it was made, is not the file being replaced and its chain is shorter than full_every."""
@@ -161,7 +215,7 @@ class BackupService:
         kept = fmt.load_pages(self._pages_file())
         if kept is None:
             return None
-        info, digests = kept
+        info, digests, groups = kept
         name = info.get("file")
         if not isinstance(name, str) or name != Path(name).name or name == target.name \
                 or info.get("folder") != str(folder.resolve()) or info.get("office") != office:
@@ -176,7 +230,10 @@ class BackupService:
                 or fmt.image_digest(page_size, digests) != header.get("image_digest") \
                 or depth + 1 >= full_every:
             return None
-        return {**header, "file": name}, digests
+        if groups is not None and (header.get("group_pages") != fmt.GROUP
+                                   or header.get("group_digest") != fmt.groups_digest(groups)):
+            groups = None  # kept beside the database, not the ones the backup names: digest every page
+        return {**header, "file": name}, digests, groups
 
     def daily(self, folder: str | Path, keep: int = 14, key_file: str | Path | None = None,
               progress: Progress | None = None, full_every: int = 7) -> BackupResult:

@@ -1,0 +1,335 @@
+"""A daily increment read straight from the live SQLite file, without copying the database first.
+
+The dump route (`backup.sqlite_dump`) copies the whole database through the online backup API,
+checks the copy and digests every page of it: for a county's 2 GB file about eight seconds to find
+a hundred changed pages, most of it copying and checking pages that did not change. Here the live
+file is held still instead, for as long as the increment takes to write:
+
+1. a write transaction is opened (`BEGIN IMMEDIATE`): other writers wait, within their busy bound;
+   readers go on;
+2. the WAL is checkpointed (PASSIVE) from a second connection. When every frame is then in the
+   main file, the file's first `page_count` pages are exactly the database as of that transaction,
+   and nothing can change them until it ends. When not (a reader still on an older snapshot, or a
+   database not in WAL mode), `held_still` gives None and the caller copies the database as before;
+3. the file is read in blocks on two threads (SHA-256 leaves Python's lock while it works) and
+   each group of 16 pages is digested whole (a quarter of the time of digesting its pages one by
+   one); only the groups whose digest is not the parent backup's are digested page by page, and
+   their pages compared with the parent's;
+4. the b-trees that hold the changed pages are found by walking the interior pages of every b-tree
+   from the schema's root pages (leaves are not read: SQLite's b-trees are balanced, so an interior
+   page whose first child is a leaf has only leaves below it) and the freelist's trunk pages.
+   SQLite's quick check then runs on the tables those pages belong to, with their indexes. A
+   changed page the walk does not reach (an overflow page of a long row, a pointer-map page) makes
+   it a quick check of the whole database, as on the dump route.
+
+The file is read through a descriptor opened once per file and kept until the process ends: on
+POSIX, closing any descriptor of a database file drops every lock the process holds on it, SQLite's
+own included. Where there is no `os.pread` (Windows, whose locks belong to the handle that took
+them), each block is read through a file opened and closed for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import struct
+import threading
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.backup import GROUP, digest_block
+from desktop.core.errors import IntegrityFailure
+
+BLOCK = 8 << 20  # bytes read and digested at a time by one thread
+THREADS = 2
+INTERIOR = (2, 5)  # b-tree page types: interior index, interior table
+LEAF = (10, 13)  # leaf index, leaf table
+
+_kept: dict[tuple[int, int], int] = {}
+_kept_lock = threading.Lock()
+
+
+def _descriptor(path: Path) -> int:
+    """A read-only descriptor of the file, opened on first use and never closed (see above)."""
+    st = os.stat(path)
+    key = (st.st_dev, st.st_ino)  # a kept descriptor keeps its inode: the number is not reused
+    with _kept_lock:
+        fd = _kept.get(key)
+        if fd is None:
+            fd = _kept[key] = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        return fd
+
+
+def read_at(path: Path, offset: int, size: int) -> bytes:
+    """size bytes of the file from offset (fewer only at its end)."""
+    if hasattr(os, "pread"):
+        fd = _descriptor(path)
+        parts = []
+        while size > 0:
+            part = os.pread(fd, size, offset)
+            if not part:
+                break
+            parts.append(part)
+            offset, size = offset + len(part), size - len(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    with path.open("rb") as f:  # pragma: no cover - Windows
+        f.seek(offset)
+        return f.read(size)
+
+
+@dataclass
+class Still:
+    """A SQLite database held still: a write transaction is open on `conn` and every committed
+    page is in the main file, whose first `pages` pages are the database."""
+
+    path: Path
+    conn: sqlite3.Connection
+    page_size: int
+    pages: int
+    reserved: int = 0  # bytes SQLite keeps unused at the end of each page (its header, byte 20)
+
+    def page(self, number: int) -> bytes:
+        """Page `number` (1-based, as SQLite counts)."""
+        return read_at(self.path, (number - 1) * self.page_size, self.page_size)
+
+    def release(self) -> None:
+        """End the transaction: writers go on (the pages read so far stay what they were)."""
+        if self.conn.in_transaction:
+            self.conn.rollback()
+
+
+@contextlib.contextmanager
+def held_still(path: Path, timeout: float) -> Iterator[Still | None]:
+    """The database at path held still (see the module's text), or None when it cannot be: not in
+    WAL mode, or the WAL not wholly checkpointed. Writers wait at most `timeout` seconds to begin;
+    so does this."""
+    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+    try:
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            yield None
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        other = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        try:
+            _busy, log, done = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            other.close()  # not the last connection: SQLite leaves the WAL as it is
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        if log < 0 or done != log or os.stat(path).st_size < pages * page_size:
+            yield None
+            return
+        reserved = read_at(path, 20, 1)
+        yield Still(path, conn, page_size, pages, reserved[0] if reserved else 0)
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+        conn.close()
+
+
+def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
+                  end: int) -> tuple[bytes, bytes, list[int]]:
+    """backup.digest_block of pages start..end-1 (0-based, as the backup counts) read from the file."""
+    size = still.page_size
+    data = read_at(still.path, start * size, (end - start) * size)
+    if len(data) != (end - start) * size:
+        raise IntegrityFailure("backup.source_damaged", "db")
+    return digest_block(data, size, start, parent, groups)
+
+
+def digest_pages(still: Still, parent: bytes, groups: bytes | None,
+                 progress: Callable[[int, int], object] | None = None) -> tuple[bytearray, bytearray, list[int]]:
+    """The page digests and group digests of the held database and the pages (0-based) whose
+    digest differs from the parent's (pages past the parent's end included). With the parent's
+    group digests only the groups that changed are digested page by page. progress(done, of) is
+    called after each block; it may raise to stop (the blocks not begun are not read)."""
+    per_block = max(BLOCK // (still.page_size * GROUP), 1) * GROUP
+    ranges = [(s, min(s + per_block, still.pages)) for s in range(0, still.pages, per_block)]
+    digests, grouped = bytearray(), bytearray()
+    changed: list[int] = []
+    pool = ThreadPoolExecutor(THREADS, thread_name_prefix="backup-pages")
+    try:
+        futures = [pool.submit(_digest_block, still, parent, groups, s, e) for s, e in ranges]
+        for (_s, end), future in zip(ranges, futures, strict=True):
+            block, block_groups, moved = future.result()
+            digests += block
+            grouped += block_groups
+            changed += moved
+            if progress is not None:
+                progress(end, still.pages)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return digests, grouped, changed
+
+
+Trees = list[tuple[str, "array[int]"]]  # (table, the pages of one of its b-trees) for every b-tree
+
+
+def roots(still: Still) -> list[tuple[int, str]]:
+    """The root page of every b-tree with the table it belongs to (an index's is its table's)."""
+    return [(1, "sqlite_schema")] + [
+        (int(root), str(table)) for root, table in still.conn.execute(
+            "SELECT rootpage, tbl_name FROM sqlite_schema WHERE rootpage > 0 ORDER BY rootpage")]
+
+
+def tree_pages(still: Still, starts: list[tuple[int, str]]) -> Trees:
+    """The pages of every b-tree reached from its root through interior pages (the overflow pages
+    of long rows are not among them). Reads only the interior pages and one child of each."""
+    out: Trees = []
+    for root, table in starts:
+        pages = array("I", (root,))
+        for children in _interior_children(still, root):
+            pages.extend(children)
+        out.append((table, pages))
+    return out
+
+
+def owners(still: Still, changed: Sequence[int], trees: Trees) -> set[str] | None:
+    """The tables whose b-trees (the table's or one of its indexes', from tree_pages) hold the
+    changed pages (0-based); None when a changed page is in no b-tree and not free.
+
+    A long row's overflow pages are found from the changed pages of the b-trees: a row written
+    since the parent is on a changed page, and its overflow chain is followed from there (the trees
+    with the fewest changed pages first, and only until every changed page is placed)."""
+    wanted = {n + 1 for n in changed}  # SQLite's page numbers
+    placed: dict[int, str] = {}
+    for table, pages in trees:
+        for number in wanted.intersection(pages):
+            placed.setdefault(number, table)
+    free = wanted.intersection(_free_pages(still))
+    missing = wanted - free - placed.keys()
+    tables = set(placed.values())
+    if missing:
+        by_table: dict[str, list[int]] = {}
+        for number, table in placed.items():
+            by_table.setdefault(table, []).append(number)
+        for _table, numbers in sorted(by_table.items(), key=lambda item: len(item[1])):
+            for number in sorted(numbers):
+                chained = missing.intersection(_overflow_pages(still, number))
+                missing -= chained
+                if not missing:
+                    return tables
+    return None if missing else tables
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """A SQLite varint at `at`: its value and where it ends."""
+    value = 0
+    for i in range(8):
+        byte = data[at + i]
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + i + 1
+    return (value << 8) | data[at + 8], at + 9
+
+
+def _overflow_pages(still: Still, number: int) -> list[int]:
+    """The overflow pages of the cells on b-tree page `number` (leaves and interior index pages):
+    every page of every cell's overflow chain."""
+    page = still.page(number)
+    head = 100 if number == 1 else 0
+    if len(page) < head + 8 or page[head] not in (2, 10, 13):
+        return []
+    kind = page[head]
+    usable = still.page_size - still.reserved
+    most = usable - 35 if kind == 13 else (usable - 12) * 64 // 255 - 23
+    least = (usable - 12) * 32 // 255 - 23
+    (count,) = struct.unpack_from(">H", page, head + 3)
+    start = head + (12 if kind == 2 else 8)
+    out: list[int] = []
+    try:
+        for (offset,) in struct.iter_unpack(">H", page[start:start + 2 * count]):
+            at = offset + (4 if kind == 2 else 0)
+            size, at = _varint(page, at)
+            if size <= most:
+                continue
+            if kind == 13:
+                _rowid, at = _varint(page, at)
+            local = least + (size - least) % (usable - 4)
+            if local > most:
+                local = least
+            (chain,) = struct.unpack_from(">I", page, at + local)
+            seen: set[int] = set()
+            while 1 <= chain <= still.pages and chain not in seen:
+                seen.add(chain)
+                out.append(chain)
+                (chain,) = struct.unpack_from(">I", still.page(chain), 0)
+    except (IndexError, struct.error):  # a damaged page: what was found so far (the check says the rest)
+        pass
+    return out
+
+
+_child = struct.Struct(">I").unpack_from
+
+
+def _interior_children(still: Still, root: int) -> Iterator[set[int]]:
+    """The children of every interior page of the b-tree at root (its interior pages and leaves);
+    a page that is not a b-tree page ends the walk of its branch (the quick check reports it)."""
+    stack, seen = [root], {root}
+    while stack:
+        number = stack.pop()
+        page = still.page(number)
+        head = 100 if number == 1 else 0
+        if len(page) < head + 12 or page[head] not in INTERIOR:
+            continue
+        (count,) = struct.unpack_from(">H", page, head + 3)
+        (right,) = struct.unpack_from(">I", page, head + 8)
+        if head + 12 + 2 * count > len(page):
+            continue
+        offsets = struct.unpack_from(f">{count}H", page, head + 12)
+        if offsets and max(offsets) + 4 > len(page):
+            offsets = tuple(o for o in offsets if o + 4 <= len(page))
+        children = {_child(page, o)[0] for o in offsets}
+        children.add(right)
+        children -= seen
+        if children and (min(children) < 1 or max(children) > still.pages):
+            children = {c for c in children if 1 <= c <= still.pages}
+        seen |= children
+        yield children
+        if children:
+            below = still.page(next(iter(children)))  # every child is at the same depth
+            if below and below[0] in INTERIOR:
+                stack.extend(children)
+
+
+def _free_pages(still: Still) -> list[int]:
+    """The freelist's trunk and leaf pages."""
+    header = still.page(1)
+    (trunk,) = struct.unpack_from(">I", header, 32)
+    out: list[int] = []
+    seen: set[int] = set()
+    while 1 <= trunk <= still.pages and trunk not in seen:
+        seen.add(trunk)
+        out.append(trunk)
+        page = still.page(trunk)
+        nxt, count = struct.unpack_from(">II", page, 0)
+        count = min(count, (len(page) - 8) // 4)
+        out += struct.unpack_from(f">{count}I", page, 8)
+        trunk = nxt
+    return out
+
+
+def quick_check(still: Still, tables: set[str] | None) -> bool:
+    """SQLite's quick check of the named tables with their indexes (None: the whole database), on
+    the held database: True when it finds nothing wrong."""
+    try:
+        if tables is None:
+            return bool(still.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+        for table in sorted(tables):
+            quoted = table.replace('"', '""')
+            if still.conn.execute(f'PRAGMA quick_check("{quoted}")').fetchone()[0] != "ok":
+                return False
+        return True
+    except (sqlite3.DatabaseError, MemoryError):  # a damaged cell can ask SQLite for any amount
+        return False
+
+
+def check_beside(still: Still, tables: set[str] | None) -> tuple[ThreadPoolExecutor, Future[bool]]:
+    """quick_check run on a thread of its own (SQLite leaves Python's lock while it reads); the
+    caller shuts the pool down."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="backup-check")
+    return pool, pool.submit(quick_check, still, tables)

@@ -1,0 +1,270 @@
+"""The daily increment read straight from the live SQLite file (desktop/core/live_image.py): the
+digests and changed pages it finds are those of a copy of the database, the b-trees it places the
+changed pages in are SQLite's own (dbstat), writers wait while it holds the file, an old reader
+sends the backup the long way, the process keeps its locks, and damage or a cancel leaves nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from recovery_support import damage_table
+from test_backup import _day, _tables
+from test_security_support import as_, fast_hashing, staffed, staffed_template
+
+from desktop.core import backup as fmt
+from desktop.core import live_image
+from desktop.core.errors import IntegrityFailure
+from desktop.core.ledger import Ledger
+from desktop.core.store.guard import locks_held
+
+__all__ = ["fast_hashing", "staffed", "staffed_template"]
+
+PAGE = 1024  # small pages: many of them, overflow rows from 1 KB
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), isolation_level=None, timeout=10, check_same_thread=False)
+    con.execute(f"PRAGMA page_size={PAGE}")
+    con.execute("PRAGMA journal_mode=WAL")
+    return con
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[tuple[Path, sqlite3.Connection]]:
+    """A WAL database of two tables, an index, short rows and long ones (overflow pages)."""
+    path = tmp_path / "live.sqlite"
+    con = _open(path)
+    con.execute("CREATE TABLE line (id INTEGER PRIMARY KEY, person INTEGER, month INTEGER, amount TEXT)")
+    con.execute("CREATE INDEX ix_line ON line (person, month)")
+    con.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body BLOB)")
+    rng = random.Random(7)
+    with con:
+        con.execute("BEGIN")
+        con.executemany("INSERT INTO line (person, month, amount) VALUES (?, ?, ?)",
+                        [(rng.randrange(500), 202000 + m, f"{rng.randrange(10**6)}.00") for m in range(40)
+                         for _ in range(50)])
+        con.executemany("INSERT INTO note (body) VALUES (?)", [(rng.randbytes(rng.choice((30, 3000))),)
+                                                               for _ in range(40)])
+    yield path, con
+    con.close()
+
+
+def _copy_digests(path: Path, con: sqlite3.Connection) -> tuple[bytearray, bytearray]:
+    """The page and group digests of a byte copy of the database, every change in the main file
+    (another way to the same bytes: no live_image code)."""
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = path.with_name("copy.sqlite")
+    shutil.copyfile(path, copy)
+    try:
+        return fmt.file_digests(copy, PAGE)
+    finally:
+        copy.unlink()
+
+
+def _day_of_work(con: sqlite3.Connection, rng: random.Random, edits: list[tuple[str, int]]) -> None:
+    with con:
+        con.execute("BEGIN")
+        for kind, n in edits:
+            if kind == "insert":
+                con.executemany("INSERT INTO line (person, month, amount) VALUES (?, ?, ?)",
+                                [(rng.randrange(500), 203000, "1.00") for _ in range(n * 20)])
+            elif kind == "update":
+                con.execute("UPDATE line SET amount = amount || '0' WHERE id % 97 = ?", (n % 97,))
+            elif kind == "delete":
+                con.execute("DELETE FROM line WHERE id IN (SELECT id FROM line ORDER BY id LIMIT ?)", (n * 30,))
+            elif kind == "long":
+                con.execute("INSERT INTO note (body) VALUES (?)", (rng.randbytes(1500 * n),))
+            else:
+                con.execute("DELETE FROM note WHERE id IN (SELECT id FROM note ORDER BY random() LIMIT ?)", (n,))
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["insert", "update", "delete", "long", "drop"]), st.integers(1, 6)),
+                 min_size=1, max_size=4)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**32 - 1), EDITS, st.booleans())
+def test_the_live_digests_are_a_copys_and_so_are_the_changed_pages(
+        office: tuple[Path, sqlite3.Connection], seed: int, edits: list[tuple[str, int]], grouped: bool) -> None:
+    path, con = office
+    parent, parent_groups = _copy_digests(path, con)
+    _day_of_work(con, random.Random(seed), edits)
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        digests, groups, changed = live_image.digest_pages(still, bytes(parent),
+                                                           bytes(parent_groups) if grouped else None)
+    expected, expected_groups = _copy_digests(path, con)
+    assert digests == expected and groups == expected_groups
+    assert changed == fmt.changed_pages(parent, expected)
+
+
+def _dbstat_tables(path: Path) -> tuple[dict[int, str], int]:
+    """Every page's table as SQLite's dbstat places it (an index's is its table's), and the page count."""
+    con = sqlite3.connect(str(path))
+    try:
+        table_of = {name: table for name, table in con.execute("SELECT name, tbl_name FROM sqlite_schema")}
+        table_of["sqlite_schema"] = table_of["sqlite_master"] = "sqlite_schema"
+        pages = {int(n): table_of[str(name)] for name, n in con.execute("SELECT name, pageno FROM dbstat")}
+        return pages, int(con.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_every_page_is_placed_in_the_table_sqlite_places_it_in(office: tuple[Path, sqlite3.Connection]) -> None:
+    path, con = office
+    _day_of_work(con, random.Random(3), [("delete", 5), ("drop", 4), ("long", 3)])  # free pages too
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    placed, count = _dbstat_tables(path)
+    with live_image.held_still(path, 5) as still:
+        assert still is not None and still.pages == count
+        trees = live_image.tree_pages(still, live_image.roots(still))
+        overflow = [n for n in range(1, count + 1) if n in placed
+                    and n not in {p for _t, pages in trees for p in pages}]
+        assert overflow, "no overflow page: the test shows nothing of them"
+        for number in set(range(1, count + 1)) - set(overflow):
+            assert live_image.owners(still, [number - 1], trees) == ({placed[number]} if number in placed else set()), \
+                number
+        for number in overflow:  # changed with the page of its row: found from there
+            leaves = [n for n, table in placed.items() if table == "note" and n not in overflow]
+            assert live_image.owners(still, [number - 1] + [n - 1 for n in leaves], trees) == {"note"}, number
+            assert live_image.owners(still, [number - 1], trees) is None  # alone: nobody knows, check all
+        assert live_image.owners(still, list(range(count)), trees) == set(placed.values())
+
+
+def test_writers_wait_while_the_file_is_held_and_readers_read(office: tuple[Path, sqlite3.Connection]) -> None:
+    path, con = office
+    before = con.execute("SELECT count(*) FROM line").fetchone()[0]
+    written: list[float] = []
+
+    def write() -> None:
+        other = _open(path)
+        other.execute("INSERT INTO line (person, month, amount) VALUES (1, 209901, '1.00')")
+        written.append(time.monotonic())
+        other.close()
+
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.5)
+        assert not written, "a write went through while the file was held"
+        assert con.execute("SELECT count(*) FROM line").fetchone()[0] == before  # a reader reads
+        released = time.monotonic()
+        still.release()
+        writer.join(10)
+    assert written and written[0] >= released
+    assert con.execute("SELECT count(*) FROM line").fetchone()[0] == before + 1
+
+
+def test_an_old_reader_or_a_rollback_journal_means_no_holding(office: tuple[Path, sqlite3.Connection],
+                                                              tmp_path: Path) -> None:
+    path, con = office
+    reader = _open(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM line").fetchone()  # a snapshot before the next write
+    con.execute("INSERT INTO line (person, month, amount) VALUES (2, 209901, '2.00')")
+    with live_image.held_still(path, 5) as still:
+        assert still is None  # the reader still needs the pages the checkpoint would overwrite
+    reader.rollback()
+    reader.close()
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+    plain = tmp_path / "plain.sqlite"
+    sqlite3.connect(str(plain)).close()
+    with live_image.held_still(plain, 5) as still:
+        assert still is None
+
+
+@pytest.mark.skipif(locks_held(Path("/proc/self/exe")) is None, reason="needs /proc/locks (Linux)")
+def test_reading_the_live_file_keeps_the_process_locks(office: tuple[Path, sqlite3.Connection]) -> None:
+    path, con = office
+    con.execute("BEGIN")
+    con.execute("SELECT count(*) FROM line").fetchone()  # a read transaction: SQLite's shared lock
+    held = locks_held(path)
+    assert held
+    for _ in range(3):
+        live_image.read_at(path, 0, 4096)
+    assert locks_held(path) == held
+    path.open("rb").close()  # what the module must never do: the locks are gone
+    assert locks_held(path) == 0, "closing a descriptor no longer drops the locks: the test shows nothing"
+    con.rollback()
+
+
+def test_a_daily_increment_reads_the_live_file_and_restores(staffed: Ledger, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    staffed.clock = dt.date(2026, 11, 1)
+    staffed.backups.daily(folder, key_file=key)
+    dumps: list[Any] = []
+    real_dump = fmt.sqlite_dump
+    monkeypatch.setattr(fmt, "sqlite_dump", lambda *a, **k: dumps.append(a) or real_dump(*a, **k))
+    staffed.clock = dt.date(2026, 11, 2)
+    for year in range(2100, 2200):  # the file grows
+        staffed.reference.set_wage("360100", year, f"{8000 + year}")
+    state = _tables(staffed)
+    seen: list[tuple[int, int]] = []
+    result = staffed.backups.daily(folder, key_file=key, progress=lambda d, t: seen.append((d, t)) or True)
+    assert result.kind == "increment" and not dumps, "the increment copied the database"
+    assert seen and seen[-1][0] == seen[-1][1] and all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+    header = fmt.read_header(result.file)[0]
+    kept = fmt.load_pages(Path(f"{staffed.engine.url.database}.backup-pages"))
+    assert kept is not None and kept[2] is not None and header["group_digest"] == fmt.groups_digest(kept[2])
+    assert fmt.image_digest(header["page_size"], kept[1]) == header["image_digest"]
+    fresh = Ledger.open(tmp_path / "fresh" / "office.db", clock=lambda: dt.date(2026, 11, 2))
+    try:
+        fresh.backups.restore(result.file, key)
+        got = _tables(fresh)
+        for name, rows in state.items():
+            if name not in ("audit_entry", "audit_head", "audit_seen_head"):
+                assert got[name] == rows, name
+        assert as_(fresh, "sup1").audit.verify().valid
+    finally:
+        fresh.close()
+    reader = sqlite3.connect(str(staffed.engine.url.database))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM average_wage").fetchone()
+    staffed.clock = dt.date(2026, 11, 3)
+    staffed.reference.set_wage("360000", 2031, "9100")  # after the reader's snapshot: the long way
+    assert staffed.backups.daily(folder, key_file=key).kind == "increment" and len(dumps) == 1
+    reader.close()
+    assert staffed.backups.check(folder / _day(3), key)["depth"] == 2
+
+
+def test_a_cancelled_or_damaged_live_increment_leaves_nothing(staffed: Ledger, tmp_path: Path) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    staffed.clock = dt.date(2026, 11, 1)
+    staffed.backups.daily(folder, key_file=key)
+    database = Path(staffed.engine.url.database or "")
+    pages = Path(f"{database}.backup-pages")
+    kept = pages.read_bytes()
+    staffed.clock = dt.date(2026, 11, 2)
+    staffed.reference.set_wage("360000", 2030, "9000")
+    with pytest.raises(fmt.BackupCancelled):
+        staffed.backups.daily(folder, key_file=key, progress=lambda _d, _t: False)
+    assert sorted(p.name for p in folder.iterdir()) == [_day(1)] and pages.read_bytes() == kept
+    staffed.reference.set_wage("360000", 2031, "9100")  # nobody waits on a backup that was cancelled
+    staffed.close()
+    damage_table(database, "average_wage")  # a page the day changed
+    led = Ledger.open(database, clock=lambda: dt.date(2026, 11, 2), check=False)
+    try:
+        as_(led, "admin1")
+        with pytest.raises(IntegrityFailure) as err:
+            led.backups.daily(folder, key_file=key)
+        assert err.value.key == "backup.source_damaged", err.value.key
+        assert sorted(p.name for p in folder.iterdir()) == [_day(1)] and pages.read_bytes() == kept
+    finally:
+        led.close()
