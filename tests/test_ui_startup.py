@@ -195,6 +195,45 @@ def test_the_window_answers_while_the_check_runs(ledger: Ledger, person: str, db
     startup.ledger.release_locks()
 
 
+def test_a_number_typed_before_the_database_opens_is_answered_from_the_file(
+        ledger: Ledger, person: str, db_path: Path, qtbot: Any) -> None:
+    """Loading the ledger (SQLAlchemy, the models) takes most of the start: what the clerk types or
+    scans meanwhile is answered from the file straight away, the same people the ledger finds,
+    and the ledger answers from when it is open."""
+    ledger.workers.register_citizen("360102196503041013", "李四", "360102", "urban")
+    ledger.close()
+    opening = threading.Event()
+
+    def slow_opener(target: Any, progress: Any = None, steps: Any = None) -> Ledger:
+        assert opening.wait(30)
+        return opener(target, progress, steps)
+
+    runner = Runner()
+    startup = Startup(db_path, runner, ledger_factory=slow_opener)
+    startup.start()
+    win = startup.window
+    assert win is not None and win.search.quick is not None
+    qtbot.addWidget(win)
+    type_keys(win.search.box, person[:12])
+    qtbot.waitUntil(lambda: [p.id_number for p in win.search.model.people] == [person])
+    assert startup.ledger is None and win.search.count.text() == "找到 1 人"
+    win.search.box.clear()
+    type_keys(win.search.box, "李")
+    qtbot.waitUntil(lambda: [p.name for p in win.search.model.people] == ["李四"])
+    opening.set()
+    finish(startup, qtbot)
+    assert win.search.quick is None  # the ledger answers now
+    assert win.search.box.selectedText() == "李"  # the window took the focus back, the text selected
+    type_keys(win.search.box, "李四")
+    qtbot.waitUntil(lambda: win.search.shown_text == "李四" and win.search._in_flight is None)
+    assert [p.name for p in win.search.model.people] == ["李四"]
+    win.close()
+    runner.wait()
+    assert startup.ledger is not None
+    startup.ledger.close()
+    startup.ledger.release_locks()
+
+
 def test_closing_during_the_check_stops_it(ledger: Ledger, db_path: Path, qtbot: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing the window while the check runs ends it: the ledger closes on the runner, as at exit,

@@ -18,9 +18,12 @@ from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 from stdnum.iso7064 import mod_11_2 as _mod_11_2
 
+from desktop.core import people
 from desktop.core.errors import InvalidInput
 from desktop.core.regions import ever_valid
 from desktop.core.strict import is_digits
+
+clean = people.clean  # upper-cased, without spaces and dashes (one definition: the search plans' too)
 
 _USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
 _USCC_AUTHORITIES = set("123456789ANY")
@@ -36,11 +39,6 @@ class CitizenId:
     birth_date: dt.date
     sex: str  # "M" or "F"
     place_code: str
-
-
-def clean(text: object) -> str:
-    """Upper-case the text and drop spaces and dashes (as typed or scanned)."""
-    return re.sub(r"[\s\-]", "", str(text)).upper()
 
 
 def parse_citizen_id(text: object, field: str = "id_number", *, today: dt.date) -> CitizenId:

@@ -105,14 +105,18 @@ class Still:
 @contextlib.contextmanager
 def held_still(path: Path, timeout: float) -> Iterator[Still | None]:
     """The database at path held still (see the module's text), or None when it cannot be: not in
-    WAL mode, or the WAL not wholly checkpointed. Writers wait at most `timeout` seconds to begin;
-    so does this."""
+    WAL mode, another writer still writing after `timeout` seconds, or the WAL not wholly
+    checkpointed. Writers wait at most their own busy bound for it to end."""
     conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             yield None
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # a writer kept on past the bound: copied instead, beside it
+            yield None
+            return
         other = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         try:
             _busy, log, done = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

@@ -76,3 +76,16 @@ def log_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("shebao-desk", appauthor=False)) / "logs"
+
+
+def database_target(target: str | os.PathLike[str] | None) -> str:
+    """A --db target as given, else SHEBAO_DB, else the default database."""
+    if target is None or str(target) == "":
+        return os.environ.get("SHEBAO_DB") or str(default_database())
+    return str(target)
+
+
+def database_file(target: str | os.PathLike[str] | None) -> Path | None:
+    """The SQLite file a --db target names (see database_target); None for a database URL."""
+    raw = database_target(target)
+    return None if "://" in raw else Path(raw).expanduser().resolve()

@@ -136,9 +136,14 @@ class Startup(QObject):
 
             return ledger
 
+        from desktop.core.quick_search import QuickSearch
+
+        quick = QuickSearch.open(self.target)  # a search typed before the ledger opens: from the file
         task = self.runner.run_task(open_ledger, self._opened, self.tr("正在打开数据库…"),
                                     cancellable=False, quiet=True)
         self.window = MainWindow(None, self.runner)
+        if quick is not None:
+            self.window.search.attach_quick(quick)
         self.pin_prompt = TokenPinPrompt(self.window)  # a signature on a USB key asks its PIN here,
         # from when the database is open (`_opened`: nothing is signed before)
         self.window.ready.connect(lambda: self.window_ready.emit(self.window))

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
+from desktop.core.people import NUMBER_PREFIX
 from desktop.ui import i18n
 from desktop.ui.layout import Retranslating, vbox
 from desktop.ui.list_model import Index, ListTableModel
@@ -22,16 +23,17 @@ from desktop.ui.runner import Runner
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
+    from desktop.core.quick_search import QuickSearch
     from desktop.core.services.workers import WorkerInfo
 
 LIMIT = 50
 FULL_NUMBER = re.compile(r"^([0-9]{17}[0-9X]|F[0-9]{14}[0-9X])$")
-NUMBER_PREFIX = re.compile(r"^([0-9]{1,17}[0-9X]?|F[0-9]{1,14}[0-9X]?)$")
 
 
 def find_people(ledger: Ledger, text: str) -> list[WorkerInfo]:
     """The search behind the box (worker thread): a number's beginning in number order (fast at
-    the first digit), anything else (name, pinyin initials, passport) by the ledger's search."""
+    the first digit), anything else (name, pinyin initials, passport) by the ledger's search (the
+    plans of `people.box_plan`, which the quick search before the ledger opens runs too)."""
     number = text.replace(" ", "").replace("-", "").upper()
     if NUMBER_PREFIX.match(number):
         return ledger.history.find_by_number(number, LIMIT)
@@ -80,6 +82,7 @@ class SearchPanel(Retranslating, QWidget):
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ledger: Ledger | None = None
+        self.quick: QuickSearch | None = None  # the file read straight away until the ledger opens
         self.runner = runner
         self.title = QLabel()
         self.box = QLineEdit()
@@ -109,9 +112,19 @@ class SearchPanel(Retranslating, QWidget):
         self.view.activated.connect(lambda index: self._open_row(index.row()))
         self.retranslate()
 
+    def attach_quick(self, quick: QuickSearch) -> None:
+        """Until the ledger is attached, answer from the database file straight away (the first
+        searches after start: `desktop/core/quick_search.py`)."""
+        self.quick = quick
+        if self.ledger is None and self._in_flight is None and self.text():
+            self._start(self.text())
+
     def attach(self, ledger: Ledger) -> None:
         """Search this ledger; whatever was typed while it opened is searched now."""
         self.ledger = ledger
+        if self.quick is not None:
+            self.quick.close()
+            self.quick = None
         if self._in_flight is None and self.text():
             self._start(self.text())
 
@@ -137,8 +150,11 @@ class SearchPanel(Retranslating, QWidget):
             self._show(text, [])
             return
         ledger = self.ledger
-        if ledger is None:
-            return  # still opening: attach() searches what was typed
+        if ledger is None:  # still opening: the quick search answers, else attach() searches
+            found = self.quick.find(text, LIMIT) if self.quick is not None else None
+            if found is not None:
+                self._show(text, found)
+            return
         self._in_flight = text
         query(self, lambda: find_people(ledger, text), self.runner) \
             .success(lambda result: self._answered(text, result, None)) \

@@ -489,7 +489,7 @@ def measure(args: argparse.Namespace, tmp: Path, ledger: Ledger, server: Any, co
         result["db_bytes"] = con.size()
     if server is None and args.open_repeats:
         ledger.close()  # the window opens the county database in a process of its own
-        result["open"] = bench_open(ledger_path, tmp, args.open_repeats)
+        result["open"] = bench_open(ledger_path, tmp, args.open_repeats, people[len(people) // 2][0])
     person_months = args.people * args.months
     result["bytes_per_person_month"] = result["import"]["ledger_db_bytes"] / person_months
     result["county_30_years_gb"] = result["bytes_per_person_month"] * 100_000 * 360 / 1e9
@@ -499,17 +499,18 @@ def measure(args: argparse.Namespace, tmp: Path, ledger: Ledger, server: Any, co
                          "import_within_3x": result["import"]["ratio"] <= 3,
                          "lookup_within_2x": result["lookup"]["ratio"] <= 2,
                          "statement_under_10ms": result["statement"]["ledger_median_ms"] < 10,
-                         "open_to_first_answer_within_3x": "open" in result and result["open"]["ratio"] <= 3}
+                         "open_to_first_answer_within_3x": "open" in result and result["open"]["answer_ratio"] <= 3}
     return result
 
 
-def bench_open(path: Path, tmp: Path, repeats: int) -> dict[str, Any]:
-    """From launching the window on the county database to the database open and the office loaded
-    (a search typed meanwhile answers; the check for damage runs beside), against a bare PySide6 window started the same
+def bench_open(path: Path, tmp: Path, repeats: int, query: str) -> dict[str, Any]:
+    """From launching the window on the county database to the first answer of a person's ID
+    number scanned as soon as the window takes keys, and to the database open and the office loaded
+    (the check for damage runs beside from then), against a bare PySide6 window started the same
     way: bench_ui's measurement, on this database."""
     from tests.bench.bench_ui import bench_start, child_env
 
-    return bench_start(path, repeats, child_env(tmp))
+    return bench_start(path, repeats, child_env(tmp), query)
 
 
 def report(r: dict[str, Any]) -> str:
@@ -537,9 +538,11 @@ def report(r: dict[str, Any]) -> str:
           for b in ([r["backup"][name]] if "backup" in r else [])],
         ("bytes per person-month (all schemes, indexes, sync log)", f"{r['bytes_per_person_month']:.0f}",
          "", f"30 years x 100,000: {r['county_30_years_gb']:.1f} GB", "<= 200"),
-        *[("start to the first answer (window, database open, office loaded)",
-           f"{o['app_median_s'] * 1e3:.0f} ms", f"{o['bare_median_s'] * 1e3:.0f} ms (bare window)",
-           f"{o['ratio']:.2f}x", "<= 3x") for o in ([r["open"]] if "open" in r else [])],
+        *[("start to the first answer (an ID number scanned at once)",
+           f"{o['answer_median_s'] * 1e3:.0f} ms", f"{o['bare_median_s'] * 1e3:.0f} ms (bare window)",
+           f"{o['answer_ratio']:.2f}x", "<= 3x") for o in ([r["open"]] if "open" in r else [])],
+        *[("  start to the database open and the office loaded", f"{o['app_median_s'] * 1e3:.0f} ms", "",
+           f"{o['ratio']:.2f}x", "info") for o in ([r["open"]] if "open" in r else [])],
         ("workers.find id prefix / name / initials",
          f"{fnd['id_prefix_10_ms']:.1f} / {fnd['name_prefix_ms']:.1f} / {fnd['initials_ms']:.1f} ms",
          "", "", "info"),

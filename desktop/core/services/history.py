@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from desktop.core.ids import clean
 from desktop.core.month import Month
+from desktop.core.people import number_plan
 from desktop.core.refdata import (
     RateRow,
     _shipped_interest,
@@ -22,7 +22,7 @@ from desktop.core.refdata import (
     _shipped_rates,
     _shipped_wages,
 )
-from desktop.core.services.workers import WorkerInfo, require_worker, worker_info
+from desktop.core.services.workers import WorkerInfo, require_worker, run_plan
 from desktop.core.store.models import (
     AverageWage,
     Contribution,
@@ -30,7 +30,6 @@ from desktop.core.store.models import (
     InterestOverride,
     LimitOverride,
     RateOverride,
-    Worker,
 )
 
 if TYPE_CHECKING:
@@ -167,25 +166,13 @@ class HistoryService:
         return out
 
     def find_by_number(self, prefix: str, limit: int = 50) -> list[WorkerInfo]:
-        """People whose ID number or social security number starts with prefix, in number order.
-
-        Ordering by the number lets the database walk its index and stop at `limit`, so the first
-        digits typed cost as little as the last (ordering by name would sort every match).
-        """
-        number = clean(prefix)
-        if not number:
+        """People whose ID number or social security number starts with prefix, in number order
+        (`people.number_plan`)."""
+        plan = number_plan(prefix)
+        if not plan:
             return []
-        upper = number[:-1] + chr(ord(number[-1]) + 1)
-        found: dict[int, WorkerInfo] = {}
         with self._ledger.read() as s:
-            for col in (Worker.id_number, Worker.ssn):
-                rows = s.scalars(select(Worker).where(col >= number, col < upper)
-                                 .order_by(col).limit(limit))
-                for w in rows:
-                    found.setdefault(w.id, worker_info(w))
-                if len(found) >= limit:
-                    break
-        return list(found.values())[:limit]
+            return run_plan(s, plan, limit)
 
     def reference_values(self) -> ReferenceValues:
         """Average wages, rates, base limits and crediting rates: the office's, then the shipped."""

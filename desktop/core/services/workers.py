@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from desktop.core import people
 from desktop.core.csvsafe import refuse_formula
 from desktop.core.errors import Conflict, InvalidInput
 from desktop.core.ids import (
@@ -20,6 +20,7 @@ from desktop.core.ids import (
     validate_passport,
 )
 from desktop.core.month import parse_date
+from desktop.core.people import Lookup, after, find_plan, info_from_row
 from desktop.core.regions import validate_region
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
@@ -32,28 +33,8 @@ if TYPE_CHECKING:
 _MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")  # a mainland mobile number: 11 digits, 1 then 3..9
 _LANDLINE_RE = re.compile(r"0[1-9][0-9]{8,10}")  # area code (with its 0) and number: 10 to 12 digits
 _INTERNATIONAL_RE = re.compile(r"\+[1-9][0-9]{6,14}")  # E.164
+WorkerInfo = people.WorkerInfo  # where the services and the window have it from
 _NAME_BAD = re.compile(r"[\x00-\x1f<>{}\[\]\\/|@#$%^*=+;:\"?!~`]")
-
-
-class WorkerInfo(NamedTuple):
-    """An insured person as the CLI and the window show them (immutable; cheap to build)."""
-
-    id: int
-    id_number: str | None
-    ssn: str
-    name: str
-    sex: str
-    birth_date: dt.date
-    hukou_region: str | None
-    hukou_type: str | None
-    nationality: str
-    passport: str | None
-    phone: str | None
-
-    @property
-    def key(self) -> str:
-        """The number a clerk knows the person by."""
-        return self.id_number or self.ssn
 
 
 def worker_info(w: Worker) -> WorkerInfo:
@@ -141,18 +122,24 @@ _GET_QUERIES = tuple((f"worker.get.{c.key}", _by_column(c))
                      for c in (Worker.id_number, Worker.ssn, Worker.passport))
 
 
-def _info_from_row(row: tuple[object, ...]) -> WorkerInfo:
-    born = row[5]
-    if isinstance(born, str):
-        born = dt.date.fromisoformat(born[:10])
-    return WorkerInfo(row[0], row[1], row[2], row[3], row[4], born, row[6], row[7],  # type: ignore[arg-type]
-                      row[8], row[9], row[10])  # type: ignore[arg-type]
-
-
-def _prefix_range(column: object, prefix: str) -> object:
-    """An index-friendly `column starts with prefix` condition."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (column >= prefix) & (column < upper)  # type: ignore[operator]
+def run_plan(session: Session, plan: list[Lookup], limit: int) -> list[WorkerInfo]:
+    """The people a search plan finds (desktop/core/people.py), each once, at most limit: each
+    look-up's rows in its order, until the limit is reached."""
+    found: dict[int, WorkerInfo] = {}
+    for look in plan:
+        column = getattr(Worker, look.column)
+        if look.kind == "prefix":
+            condition = (column >= look.value) & (column < after(look.value))
+        elif look.kind == "equal":
+            condition = column == look.value
+        else:
+            condition = column.contains(look.value, autoescape=True)
+        for w in session.scalars(select(Worker).where(condition).order_by(getattr(Worker, look.order))
+                                 .limit(limit)):
+            found.setdefault(w.id, worker_info(w))
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]
 
 
 class WorkerService:
@@ -276,7 +263,7 @@ class WorkerService:
         for name, build in _GET_QUERIES:
             rows = self._ledger.quick_rows(name, build, params)
             if rows:
-                return _info_from_row(rows[0])
+                return info_from_row(rows[0])
         raise InvalidInput("worker.unknown", "worker", value=k)
 
     def all_keys(self) -> list[str]:
@@ -286,31 +273,9 @@ class WorkerService:
                 select(Worker.id_number, Worker.ssn).order_by(Worker.name, Worker.id))]
 
     def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
-        """Search by ID number (or its beginning), name, or pinyin initials."""
-        q = " ".join(str(text).split())
-        if not q:
+        """Search by ID number (or its beginning), name, or pinyin initials (`people.find_plan`)."""
+        plan = find_plan(text)
+        if not plan:
             return []
-        found: dict[int, WorkerInfo] = {}
         with self._ledger.read() as s:
-            number = clean(q)
-            conditions: list[object] = []
-            if re.fullmatch(r"[0-9]{1,17}[0-9X]?", number) or re.fullmatch(r"F[0-9]*", number):
-                conditions += [_prefix_range(Worker.id_number, number),
-                               _prefix_range(Worker.ssn, number)]
-            if re.fullmatch(r"[A-Za-z0-9]{5,20}", q):
-                conditions.append(Worker.passport == number)
-            if q.isascii() and q.isalpha():
-                conditions.append(_prefix_range(Worker.initials, q.lower().replace(" ", "")))
-            conditions.append(_prefix_range(Worker.name, q))
-            for cond in conditions:
-                rows = s.scalars(select(Worker).where(cond).order_by(Worker.name).limit(limit))  # type: ignore[arg-type]
-                for w in rows:
-                    found.setdefault(w.id, worker_info(w))
-                if len(found) >= limit:
-                    break
-            if len(found) < limit and not q.isascii():
-                rows = s.scalars(select(Worker).where(Worker.name.contains(q, autoescape=True))
-                                 .order_by(Worker.name).limit(limit))
-                for w in rows:
-                    found.setdefault(w.id, worker_info(w))
-        return list(found.values())[:limit]
+            return run_plan(s, plan, limit)

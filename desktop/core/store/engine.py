@@ -24,16 +24,16 @@ from desktop.core.errors import (
     InvalidInput,
     ShebaoError,
 )
-from desktop.core.paths import default_database
+from desktop.core.paths import database_file, database_target
 from desktop.core.private import POSIX
 from desktop.core.progress import Progress, StageNote
+from desktop.core.store import revision
 from desktop.core.store.guard import network_filesystem
 from desktop.core.store.health import Health, check_sqlite, damage_of, is_corruption
 
 log = logging.getLogger(__name__)
 
-# The newest migration in desktop/core/migrations/versions (a test keeps the two equal).
-SCHEMA_REVISION = "0021"
+SCHEMA_REVISION = revision.SCHEMA_REVISION  # the newest migration (desktop/core/store/revision.py)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # How long a SQLite connection waits for another program's write to end before giving up ("database
 # is locked"; the ledger reports it as a Conflict: another program holds the database, try again).
@@ -57,13 +57,8 @@ def busy_seconds() -> Decimal:
 
 def database_url(target: str | os.PathLike[str] | None) -> str:
     """The SQLAlchemy URL for a --db target: a URL as given, else a SQLite file path."""
-    if target is None or str(target) == "":
-        target = os.environ.get("SHEBAO_DB") or default_database()
-    raw = str(target)
-    if "://" in raw:
-        return raw
-    path = Path(raw).expanduser().resolve()
-    return f"sqlite:///{path}"
+    path = database_file(target)
+    return f"sqlite:///{path}" if path is not None else database_target(target)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
