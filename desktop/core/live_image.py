@@ -5,19 +5,21 @@ checks the copy and digests every page of it: for a county's 2 GB file about eig
 a hundred changed pages, most of it copying and checking pages that did not change. Here the live
 file is held still instead, for as long as the increment takes to write:
 
-1. a write transaction is opened (`BEGIN IMMEDIATE`): other writers wait, within their busy bound;
-   readers go on;
-2. the WAL is checkpointed (PASSIVE) from a second connection. When every frame is then in the
-   main file, the file's first `page_count` pages are exactly the database as of that transaction,
-   and nothing can change them until it ends. When not (a reader still on an older snapshot, or a
-   database not in WAL mode), `held_still` gives None and the caller copies the database as before;
-3. the file is read in blocks on two threads (SHA-256 leaves Python's lock while it works) and
+1. a write transaction is opened (`BEGIN IMMEDIATE`; other writers wait, within their busy bound)
+   and the WAL is checkpointed (PASSIVE) from a second connection. When every frame is then in the
+   main file, a third connection begins a read transaction and the write transaction ends: writers
+   go on, into the WAL, and no checkpoint writes into the main file while that read is open (none
+   passes a reader's snapshot), so the file's first `page_count` pages stay the database as the
+   read sees it until the increment is written. When the frames are not all in the file (a reader
+   still on an older snapshot), or the database is not in WAL mode, or a writer goes on past the
+   bound, `held_still` gives None and the caller copies the database as before;
+2. the file is read in blocks on two threads (SHA-256 leaves Python's lock while it works) and
    each group of 16 pages is digested whole (a quarter of the time of digesting its pages one by
    one); only the groups whose digest is not the parent backup's are digested page by page, and
    their pages compared with the parent's;
-4. the b-trees that hold the changed pages are found by walking the interior pages of every b-tree
+3. the b-trees that hold the changed pages are found by walking the interior pages of every b-tree
    from the schema's root pages (leaves are not read: SQLite's b-trees are balanced, so an interior
-   page whose first child is a leaf has only leaves below it) and the freelist's trunk pages.
+   page one of whose children is a leaf has only leaves below it) and the freelist's trunk pages.
    SQLite's quick check then runs on the tables those pages belong to, with their indexes. A
    changed page the walk does not reach (an overflow page of a long row, a pointer-map page) makes
    it a quick check of the whole database, as on the dump route.
@@ -47,7 +49,6 @@ from desktop.core.errors import IntegrityFailure
 BLOCK = 8 << 20  # bytes read and digested at a time by one thread
 THREADS = 2
 INTERIOR = (2, 5)  # b-tree page types: interior index, interior table
-LEAF = (10, 13)  # leaf index, leaf table
 
 _kept: dict[tuple[int, int], int] = {}
 _kept_lock = threading.Lock()
@@ -83,8 +84,9 @@ def read_at(path: Path, offset: int, size: int) -> bytes:
 
 @dataclass
 class Still:
-    """A SQLite database held still: a write transaction is open on `conn` and every committed
-    page is in the main file, whose first `pages` pages are the database."""
+    """A SQLite database held still: every page committed before `conn`'s read transaction began
+    is in the main file, whose first `pages` pages are the database as that transaction reads it;
+    no checkpoint writes into the file while the transaction is open."""
 
     path: Path
     conn: sqlite3.Connection
@@ -97,7 +99,7 @@ class Still:
         return read_at(self.path, (number - 1) * self.page_size, self.page_size)
 
     def release(self) -> None:
-        """End the transaction: writers go on (the pages read so far stay what they were)."""
+        """End the read transaction: checkpoints may write into the file again."""
         if self.conn.in_transaction:
             self.conn.rollback()
 
@@ -106,14 +108,16 @@ class Still:
 def held_still(path: Path, timeout: float) -> Iterator[Still | None]:
     """The database at path held still (see the module's text), or None when it cannot be: not in
     WAL mode, another writer still writing after `timeout` seconds, or the WAL not wholly
-    checkpointed. Writers wait at most their own busy bound for it to end."""
-    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+    checkpointed. Writers wait only for the checkpoint; from then on the read transaction of the
+    Still's connection keeps every later change in the WAL."""
+    writer = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    reader: sqlite3.Connection | None = None
     try:
-        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        if str(writer.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             yield None
             return
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            writer.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:  # a writer kept on past the bound: copied instead, beside it
             yield None
             return
@@ -122,17 +126,25 @@ def held_still(path: Path, timeout: float) -> Iterator[Still | None]:
             _busy, log, done = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             other.close()  # not the last connection: SQLite leaves the WAL as it is
-        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        reader = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # the read begins: its snapshot
+        page_size = int(reader.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(reader.execute("PRAGMA page_count").fetchone()[0])
+        writer.rollback()  # writers go on, into the WAL: no checkpoint passes the reader's snapshot
         if log < 0 or done != log or os.stat(path).st_size < pages * page_size:
             yield None
             return
         reserved = read_at(path, 20, 1)
-        yield Still(path, conn, page_size, pages, reserved[0] if reserved else 0)
+        yield Still(path, reader, page_size, pages, reserved[0] if reserved else 0)
     finally:
-        if conn.in_transaction:
-            conn.rollback()
-        conn.close()
+        if writer.in_transaction:
+            writer.rollback()
+        writer.close()
+        if reader is not None:
+            if reader.in_transaction:
+                reader.rollback()
+            reader.close()
 
 
 def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
