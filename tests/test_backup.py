@@ -490,14 +490,20 @@ def test_a_backup_of_the_first_format_still_restores(staffed: Ledger, tmp_path: 
     _expect_refused(tmp_path / "old-bad.sbk", tmp_path / "k.key", tmp_path / "t.db", "backup.damaged")
 
 
-def test_a_damaged_database_is_not_backed_up_on_an_increment_day(staffed: Ledger, tmp_path: Path) -> None:
+def first_daily(staffed: Ledger, tmp_path: Path) -> tuple[Path, Path, Path, Path, bytes]:
+    """admin1's first daily backup (2026-11-01): the folder, key, database, the page digests kept
+    beside it and their bytes."""
     folder, key = tmp_path / "daily", tmp_path / "k.key"
     as_(staffed, "admin1")
     staffed.clock = dt.date(2026, 11, 1)
     staffed.backups.daily(folder, key_file=key)
     database = Path(staffed.engine.url.database or "")
     pages = Path(f"{database}.backup-pages")
-    kept = pages.read_bytes()
+    return folder, key, database, pages, pages.read_bytes()
+
+
+def test_a_damaged_database_is_not_backed_up_on_an_increment_day(staffed: Ledger, tmp_path: Path) -> None:
+    folder, key, database, pages, kept = first_daily(staffed, tmp_path)
     staffed.close()
     damage_table(database, "audit_entry")
     led = Ledger.open(database, clock=lambda: dt.date(2026, 11, 2), check=False)  # as a county-sized file

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from recovery_support import damage_table
-from test_backup import _day, _tables
+from test_backup import _day, _tables, first_daily
 from test_security_support import as_, fast_hashing, staffed, staffed_template
 
 from desktop.core import backup as fmt
@@ -242,13 +242,7 @@ def test_a_daily_increment_reads_the_live_file_and_restores(staffed: Ledger, tmp
 
 
 def test_a_cancelled_or_damaged_live_increment_leaves_nothing(staffed: Ledger, tmp_path: Path) -> None:
-    folder, key = tmp_path / "daily", tmp_path / "k.key"
-    as_(staffed, "admin1")
-    staffed.clock = dt.date(2026, 11, 1)
-    staffed.backups.daily(folder, key_file=key)
-    database = Path(staffed.engine.url.database or "")
-    pages = Path(f"{database}.backup-pages")
-    kept = pages.read_bytes()
+    folder, key, database, pages, kept = first_daily(staffed, tmp_path)
     staffed.clock = dt.date(2026, 11, 2)
     staffed.reference.set_wage("360000", 2030, "9000")
     with pytest.raises(fmt.BackupCancelled):

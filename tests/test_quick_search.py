@@ -19,7 +19,7 @@ from test_security_support import fast_hashing, staffed, staffed_template
 
 from desktop.core.demo import people
 from desktop.core.ledger import Ledger
-from desktop.core.people import NUMBER_PREFIX, WorkerInfo
+from desktop.core.people import WorkerInfo
 from desktop.core.quick_search import QuickSearch
 from desktop.core.store.revision import SCHEMA_REVISION
 
@@ -47,10 +47,7 @@ def registered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ledge
 
 def ledger_answer(ledger: Ledger, text: str, limit: int = LIMIT) -> list[WorkerInfo]:
     """What the window's search box shows once the ledger is open (desktop/ui/search.find_people)."""
-    number = text.replace(" ", "").replace("-", "").upper()
-    if NUMBER_PREFIX.match(number):
-        return ledger.history.find_by_number(number, limit)
-    return ledger.workers.find(text, limit)
+    return ledger.workers.search_box(text, limit)
 
 
 def quick_answer(ledger: Ledger, text: str, limit: int = LIMIT) -> list[WorkerInfo] | None:

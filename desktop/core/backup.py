@@ -736,9 +736,9 @@ def sqlite_copy(source: Path, target: Path, *, timeout: float = 5.0, pages: int 
 
 
 def sqlite_dump(database: Path, out: Path, progress: Progress | None = None,
-                thorough: bool = True) -> tuple[int, bytearray, bytearray]:
+                thorough: bool = True, groups: bool = True) -> tuple[int, bytearray, bytearray]:
     """A consistent copy of a live SQLite database (online backup API), self-contained and checked;
-    its page size, page digests and group digests.
+    its page size, page digests and group digests (none with groups=False: no increment follows).
 
     thorough: SQLite's integrity check; else its quick check (every page and the structure of every
     b-tree, without matching each index to its table). The check runs on one core while the page
@@ -754,9 +754,9 @@ def sqlite_dump(database: Path, out: Path, progress: Progress | None = None,
     page_size = sqlite_page_size(out)
     with ThreadPoolExecutor(1, thread_name_prefix="backup-check") as pool:
         checked = pool.submit(_check_dump, out, thorough)
-        digests, groups = file_digests(out, page_size)
+        digests, grouped = file_digests(out, page_size, groups)
         checked.result()
-    return page_size, digests, groups
+    return page_size, digests, grouped
 
 
 def _check_dump(dump: Path, thorough: bool) -> None:

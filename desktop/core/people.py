@@ -1,6 +1,6 @@
 """An insured person as the window and the command line show them, and what a search for people
 asks of the `worker` table, in order: one plan, run by the ledger through SQLAlchemy
-(`WorkerService.find`, `HistoryService.find_by_number`) and, while the ledger is still loading
+(`WorkerService.search_box`, `find`; `HistoryService.find_by_number`) and, while the ledger is still loading
 after start, straight through sqlite3 (`desktop/core/quick_search.py`). Light on purpose: nothing
 here loads SQLAlchemy."""
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
-from desktop.core.people import NUMBER_PREFIX
 from desktop.ui import i18n
 from desktop.ui.layout import Retranslating, vbox
 from desktop.ui.list_model import Index, ListTableModel
@@ -32,12 +31,8 @@ FULL_NUMBER = re.compile(r"^([0-9]{17}[0-9X]|F[0-9]{14}[0-9X])$")
 
 def find_people(ledger: Ledger, text: str) -> list[WorkerInfo]:
     """The search behind the box (worker thread): a number's beginning in number order (fast at
-    the first digit), anything else (name, pinyin initials, passport) by the ledger's search (the
-    plans of `people.box_plan`, which the quick search before the ledger opens runs too)."""
-    number = text.replace(" ", "").replace("-", "").upper()
-    if NUMBER_PREFIX.match(number):
-        return ledger.history.find_by_number(number, LIMIT)
-    return ledger.workers.find(text, LIMIT)
+    the first digit), anything else (name, pinyin initials, passport) by the ledger's search."""
+    return ledger.workers.search_box(text, LIMIT)
 
 
 class SearchModel(ListTableModel):

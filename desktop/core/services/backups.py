@@ -138,9 +138,10 @@ class BackupService:
                     header, page_size, digests, groups = live
                 else:
                     page_size, digests, groups = fmt.sqlite_dump(self._sqlite_path(), dump, progress,
-                                                                 thorough=parent is None)
+                                                                 thorough=parent is None, groups=bool(chain))
                     meta.update(fmt.sqlite_marks(dump))  # exactly where the copy stands
-                    meta.update(group_pages=fmt.GROUP, group_digest=fmt.groups_digest(groups))
+                    if chain:  # what the next increment trusts of the group digests kept here
+                        meta.update(group_pages=fmt.GROUP, group_digest=fmt.groups_digest(groups))
                     rest = _after_dump(progress)
                     if parent is not None and parent[0]["page_size"] == page_size:
                         changed = fmt.changed_pages(parent[1], digests)

@@ -20,7 +20,7 @@ from desktop.core.ids import (
     validate_passport,
 )
 from desktop.core.month import parse_date
-from desktop.core.people import Lookup, after, find_plan, info_from_row
+from desktop.core.people import Lookup, after, box_plan, find_plan, info_from_row
 from desktop.core.regions import validate_region
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
@@ -275,6 +275,16 @@ class WorkerService:
     def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
         """Search by ID number (or its beginning), name, or pinyin initials (`people.find_plan`)."""
         plan = find_plan(text)
+        if not plan:
+            return []
+        with self._ledger.read() as s:
+            return run_plan(s, plan, limit)
+
+    def search_box(self, text: str, limit: int = 50) -> list[WorkerInfo]:
+        """What the window's search box finds for text (`people.box_plan`: a number's beginning in
+        number order, anything else as `find`); the quick search before the ledger opens runs the
+        same plan."""
+        plan = box_plan(text)
         if not plan:
             return []
         with self._ledger.read() as s:
