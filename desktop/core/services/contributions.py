@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
@@ -79,6 +79,13 @@ _CONTRIB = table(  # money as stored (fen); the columns SQLite keeps small with 
 )
 ComputedLine = tuple[str, int, int, int, int | None]  # scheme, employer, employee, account (fen), exemption
 _CHUNK = 500
+# What a declaration reads of each person and employer it names (rows, not ORM objects).
+_PERSON = (Worker.id, Worker.id_number, Worker.ssn, Worker.name, Worker.birth_date, Worker.nationality,
+           Worker.passport)
+_PAYER = (Employer.id, Employer.uscc, Employer.risk_class)
+# A declaration row checked and computed: the row, its person and employer (`_PERSON`, `_PAYER`
+# rows), month, wage and base (fen), kind and lines.
+_Planned = tuple[DeclarationRow, Any, Any, Month, int, int, str, list[ComputedLine]]
 
 
 @dataclass(frozen=True)
@@ -400,14 +407,13 @@ class ContributionService:
             office = load_office(s)
             calc = MonthCalculator(Reference(s), office.region, today)
             keys = {r.id_number for r in rows}
-            workers = _load_by(s, Worker, Worker.id_number, keys)
+            workers = _load_by(s, _PERSON, Worker.id_number, keys)
             foreign = keys - workers.keys()  # foreign nationals are declared by social security number
             if foreign:
-                workers.update(_load_by(s, Worker, Worker.ssn, foreign))
-            employers = _load_by(s, Employer, Employer.uscc, {r.employer_uscc for r in rows})
-            calc.load_exemptions(s, [w.id for w in workers.values()  # type: ignore[attr-defined]
-                                     if w.nationality != "CN"])  # type: ignore[attr-defined]
-            planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]] = []
+                workers.update(_load_by(s, _PERSON, Worker.ssn, foreign))
+            employers = _load_by(s, _PAYER, Employer.uscc, {r.employer_uscc for r in rows})
+            calc.load_exemptions(s, [w.id for w in workers.values() if w.nationality != "CN"])
+            planned: list[_Planned] = []
             seen: dict[tuple[str, str, Month], int] = {}
             month_cache: dict[str, Month] = {}
             total = len(rows)
@@ -428,8 +434,8 @@ class ContributionService:
             s.add(batch)
             s.flush()
             inserts: list[dict[str, object]] = []
-            worker_keys = {w.id: worker_key(w.id_number, w.nationality, w.passport) for w in workers.values()}  # type: ignore[attr-defined]
-            employer_keys = {e.id: e.uscc for e in employers.values()}  # type: ignore[attr-defined]
+            worker_keys = {w.id: worker_key(w.id_number, w.nationality, w.passport) for w in workers.values()}
+            employer_keys = {e.id: e.uscc for e in employers.values()}
             recorded = already = 0
             region, batch_id = office.region, batch.id  # (read once: ORM attributes cost a call each)
             for i, (row, w, e, m, wage, base, kind, lines) in enumerate(planned):
@@ -473,8 +479,7 @@ class ContributionService:
                                 tuple(sorted({str(p[3]) for p in planned})), _totals(new))
 
 
-def _totals(planned: list[tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]],
-            ) -> tuple[SchemeTotal, ...]:
+def _totals(planned: list[_Planned]) -> tuple[SchemeTotal, ...]:
     """Employer and employee amounts per scheme over the planned months, schemes in their order."""
     sums: dict[str, list[int]] = {}
     for p in planned:
@@ -498,13 +503,15 @@ class ImportCancelled(ShebaoError):
         super().__init__("import.cancelled")
 
 
-def _load_by(session: Session, model: type, col: object, keys: set[str]) -> dict[str, object]:
-    out: dict[str, object] = {}
+def _load_by(session: Session, columns: tuple[Any, ...], col: Any, keys: set[str]) -> dict[str, Any]:
+    """The rows of columns (`_PERSON`, `_PAYER`) whose col is one of keys, by that key: plain rows,
+    not ORM objects (a declaration reads each person's few columns once a row)."""
+    out: dict[str, Any] = {}
     items = sorted(k for k in keys if k)
+    at = [c.key for c in columns].index(col.key)
     for i in range(0, len(items), _CHUNK):
-        found: list[object] = list(session.scalars(select(model).where(col.in_(items[i:i + _CHUNK]))))  # type: ignore[attr-defined]
-        for obj in found:
-            out[getattr(obj, col.key)] = obj  # type: ignore[attr-defined]
+        for row in session.execute(select(*columns).where(col.in_(items[i:i + _CHUNK]))):
+            out[row[at]] = row
     return out
 
 
@@ -521,10 +528,9 @@ def _existing(session: Session, worker_ids: list[int], months: set[int]) -> dict
     return out
 
 
-def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[str, object],
+def _check_row(row: DeclarationRow, workers: dict[str, Any], employers: dict[str, Any],
                calc: MonthCalculator, seen: dict[tuple[str, str, Month], int],
-               month_cache: dict[str, Month]
-               ) -> tuple[DeclarationRow, Worker, Employer, Month, int, int, str, list[ComputedLine]]:
+               month_cache: dict[str, Month]) -> _Planned:
     refuse_formula(row.name, "name")  # before anything else: this row's reason is the formula
     e = employers.get(row.employer_uscc)
     if e is None:
@@ -535,7 +541,6 @@ def _check_row(row: DeclarationRow, workers: dict[str, object], employers: dict[
         if not is_foreign_ssn(row.id_number):
             parse_citizen_id(row.id_number, "id_number", today=calc.today)
         raise InvalidInput("worker.unknown", "id_number", value=row.id_number)
-    assert isinstance(w, Worker) and isinstance(e, Employer)
     if e.uscc == FLEXIBLE_USCC:
         raise InvalidInput("flexible.system_employer", "employer_uscc", value=e.uscc)
     if not row.name.strip():  # a blank name is refused, not taken as "any name"

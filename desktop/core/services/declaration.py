@@ -92,6 +92,8 @@ def _header_map(header: list[str]) -> list[str | None]:
 
 
 def _cell(value: object) -> str:
+    if type(value) is str:  # every cell of a CSV file, most of a workbook's
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -111,6 +113,7 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
         raise InvalidInput("import.empty", "file")
     mapped = _header_map([_cell(c) for c in table[0]])
     width = len(mapped)
+    at_uscc, at_id, at_name, at_month, at_wage = (mapped.index(c) for c in COLUMNS)
     rows: list[DeclarationRow] = []
     problems: list[RowProblem] = []
     for offset, raw in enumerate(table[1:], start=1):
@@ -126,14 +129,14 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
             if len(problems) >= MAX_PROBLEMS:  # a file of nothing but bad rows: the first ones say enough
                 break
             continue
-        long = next((m for i, m in enumerate(mapped) if m and len(cells[i]) > MAX_FIELD), None)
-        if long is not None:
-            problems.append(RowProblem(line, long, "import.field_long", {"limit": MAX_FIELD}))
-            continue
-        values = {m: cells[i] for i, m in enumerate(mapped) if m}
-        rows.append(DeclarationRow(line, values["employer_uscc"].upper().replace(" ", ""),
-                                   values["id_number"].upper().replace(" ", ""), values["name"],
-                                   values["month"], values["wage"]))
+        if max(map(len, cells)) > MAX_FIELD:
+            long = next((m for i, m in enumerate(mapped) if m and len(cells[i]) > MAX_FIELD), None)
+            if long is not None:
+                problems.append(RowProblem(line, long, "import.field_long", {"limit": MAX_FIELD}))
+                continue
+        rows.append(DeclarationRow(line, cells[at_uscc].upper().replace(" ", ""),
+                                   cells[at_id].upper().replace(" ", ""), cells[at_name],
+                                   cells[at_month], cells[at_wage]))
     if problems:
         raise InvalidRows(problems)
     if not rows:
