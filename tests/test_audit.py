@@ -42,6 +42,7 @@ from desktop.core.store.models import (
     SyncPeer,
     UserAccount,
 )
+from desktop.core.store.reading import typed_batches
 from desktop.core.sync.rows import insert_many
 
 __all__ = ["fast_hashing", "staffed", "staffed_template"]
@@ -211,7 +212,7 @@ def test_the_import_is_one_entry_with_its_row_count_and_file_hash(ledger: Ledger
 
 def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_path: Path) -> None:
     """The proof reads SQLite's rows through the driver and types them column by column
-    (`audit._typed_batches`): every value, of every mapped table with rows here (money, dates, times,
+    (`store.reading.typed_batches`): every value, of every mapped table with rows here (money, dates, times,
     text, numbers, empty columns), is the one SQLAlchemy's own read gives, of the same type."""
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
     path = tmp_path / "d.csv"
@@ -228,7 +229,7 @@ def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_
             columns = [a.columns[0] for a in mapper.column_attrs]
             stmt = select(*columns).where(key > 0).order_by(key)
             expected = [tuple(r) for r in s.execute(stmt)]
-            got = [tuple(r) for batch in audit._typed_batches(s, stmt) for r in batch]
+            got = [tuple(r) for batch in typed_batches(s, stmt) for r in batch]
             assert [[(type(v), v) for v in r] for r in got] == [[(type(v), v) for v in r] for r in expected]
             checked += len(expected)
     assert checked > 12  # the lines, the person, the employer, the office's rows

@@ -25,12 +25,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, Table, event, func, insert, inspect, select, update
+from sqlalchemy import Table, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from desktop.core.clock import Clock
 from desktop.core.security import Actor
 from desktop.core.store.models import AuditEntry, AuditHead, Base
+from desktop.core.store.reading import typed_batches
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -315,7 +316,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     ids: list[int] = []
     digest = hashlib.sha256()
     shorts: list[str] = []
-    for batch in _typed_batches(session, stmt):
+    for batch in typed_batches(session, stmt):
         rows = [values for values in batch if str(values[pk]) not in own]  # (an ORM insert of the same
         for values, text in zip(rows, lines_of(table, names, rows), strict=True):  # transaction has its own entry)
             line = text.encode("utf-8")
@@ -324,41 +325,6 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
             shorts.append(hashlib.sha256(line).hexdigest()[:SHORT])
     return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
             "row_hashes": "".join(shorts)}
-
-
-def _typed_batches(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
-    """The rows of a query of columns as SQLAlchemy gives them, typed, in batches of 5,000 (one
-    driver call each, not one a row) without holding them all. On SQLite the query runs through the
-    driver and its rows are typed column by column with the columns' own result processors (what
-    SQLAlchemy applies value by value), the same values at a fraction of the cost: a type that reads
-    a whole column at once (`from_stored`: money, the columns SQLite keeps small) does so."""
-    conn = session.connection()
-    dialect = conn.dialect
-    if dialect.name != "sqlite":
-        yield from conn.execute(stmt, execution_options={"stream_results": True}).partitions(5000)
-        return
-    processors = [_column_reader(c.type, dialect) for c in stmt.selected_columns]
-    compiled = stmt.compile(dialect=dialect)
-    params = compiled.construct_params()
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), [params[name] for name in compiled.positiontup or ()])
-        while batch := cursor.fetchmany(5000):
-            typed = [p(col) if p is not None else col
-                     for p, col in zip(processors, zip(*batch, strict=True), strict=True)]
-            yield list(zip(*typed, strict=True))
-    finally:
-        cursor.close()
-
-
-def _column_reader(kind: Any, dialect: Any) -> Any:
-    """A function typing a whole column of a SQLite result as SQLAlchemy types its values one by
-    one (None: the values are already what SQLAlchemy gives)."""
-    whole = getattr(kind, "from_stored", None)
-    if whole is not None:
-        return whole
-    one = kind.dialect_impl(dialect).result_processor(dialect, None)
-    return None if one is None else (lambda column: list(map(one, column)))
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:

@@ -207,12 +207,21 @@ class PaidMonth:
     @classmethod
     def stored(cls, region: str, month: Month, base_fen: int, account_fen: int, employer_fen: int,
                employee_fen: int) -> PaidMonth:
-        """A month read back from the database, checked when it was recorded: not checked again."""
+        """A month read back from the database, checked when it was recorded: not checked again
+        (its slots set directly: a statement reads a working life of them)."""
         out = object.__new__(cls)
-        for name, value in zip(("region", "month", "base_fen", "account_fen", "employer_fen", "employee_fen"),
-                               (region, month, base_fen, account_fen, employer_fen, employee_fen), strict=True):
-            object.__setattr__(out, name, value)
+        _SET_REGION(out, region)
+        _SET_MONTH(out, month)
+        _SET_BASE(out, base_fen)
+        _SET_ACCOUNT(out, account_fen)
+        _SET_EMPLOYER(out, employer_fen)
+        _SET_EMPLOYEE(out, employee_fen)
         return out
+
+
+_SET_REGION, _SET_MONTH, _SET_BASE, _SET_ACCOUNT, _SET_EMPLOYER, _SET_EMPLOYEE = (
+    getattr(PaidMonth, name).__set__
+    for name in ("region", "month", "base_fen", "account_fen", "employer_fen", "employee_fen"))
 
 
 def _non_negative(amount: int, name: str = "amount") -> int:

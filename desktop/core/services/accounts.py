@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, column, select, table
+from sqlalchemy import bindparam, column, distinct, func, select, table
 
 from desktop.core.money import ZERO, to_fen, yuan_of
 from desktop.core.month import Month
@@ -141,28 +141,26 @@ class AccountService:
     def statement(self, worker: str) -> Statement:
         """The person's months by scheme and region and the individual account by year.
 
-        One indexed pass over the person's contribution lines, aggregated here: a person's lines
-        lie scattered through a large table, so each extra query would visit them all again. The
-        pension record is the one a transfer would move (see `_pension_record`).
+        One indexed pass over the person's contribution lines, counted by SQLite per scheme, region
+        and status (a person's lines lie scattered through a large table, so each extra query
+        would visit them all again; the rows themselves would cost more to carry out than to
+        count). The pension record is the one a transfer would move (see `_pension_record`).
         """
         info = self._ledger.workers.get(worker)
         this_year = self._ledger.today().year
-        lines = self._ledger.quick_rows("accounts.lines", _lines_query, {"w": info.id})
+        periods = self._ledger.quick_rows("accounts.periods", _periods_query, {"w": info.id})
         resident = self._ledger.quick_rows("accounts.resident", _resident_query, {"w": info.id})
         overrides = {int(y): Decimal(r) for y, r in self._ledger.quick_rows("accounts.interest", _interest_query, {})}
-        periods: dict[tuple[str, str, str], set[int]] = {}
-        for scheme, region, status, month, _base, _account in lines:
-            periods.setdefault((scheme, region, status), set()).add(month)
         records: list[SchemeRecord] = []
         for sid in schemes():
             keys = [k for k in periods if k[0] == sid]
             if not keys:
                 continue
-            paid = sorted((k for k in keys if k[2] == "paid"), key=lambda k: min(periods[k]))
-            regions = tuple(RegionPeriod(k[1], len(periods[k]), str(Month.from_int(min(periods[k]))),
-                                         str(Month.from_int(max(periods[k])))) for k in paid)
-            records.append(SchemeRecord(sid, sum(len(periods[k]) for k in paid),
-                                        sum(len(periods[k]) for k in keys if k[2] == "arrears"), regions))
+            paid = sorted((k for k in keys if k[2] == "paid"), key=lambda k: (k[4], k[1]))  # first month, region
+            regions = tuple(RegionPeriod(region, months, str(Month.from_int(first)), str(Month.from_int(last)))
+                            for _s, region, _st, months, first, last in paid)
+            records.append(SchemeRecord(sid, sum(k[3] for k in paid),
+                                        sum(k[3] for k in keys if k[2] == "arrears"), regions))
         years, balance, complete, pension, earlier = self._pension_record(info, this_year, overrides)
         arrears = next((r.months_in_arrears for r in records if r.scheme == "pension"), 0)
         records = [r for r in records if r.scheme != "pension"]
@@ -175,14 +173,16 @@ class AccountService:
 
 
 _C = table("contribution", column("worker_id"), column("scheme", SchemeCode()), column("region", RegionCode()),
-           column("status", StatusCode()), column("month"), column("base"), column("account_amount"))
+           column("status", StatusCode()), column("month"))
 _R = table("resident_contribution", column("worker_id"), column("scheme"), column("year"),
            column("personal"), column("subsidy"))
 
 
-def _lines_query() -> Any:
-    return select(_C.c.scheme, _C.c.region, _C.c.status, _C.c.month, _C.c.base,
-                  _C.c.account_amount).where(_C.c.worker_id == bindparam("w"))
+def _periods_query() -> Any:
+    """(scheme, region, status, months, first month, last month) of a person's lines."""
+    c = _C.c
+    return (select(c.scheme, c.region, c.status, func.count(distinct(c.month)), func.min(c.month), func.max(c.month))
+            .where(c.worker_id == bindparam("w")).group_by(c.scheme, c.region, c.status))
 
 
 def _resident_query() -> Any:

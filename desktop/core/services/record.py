@@ -45,6 +45,7 @@ from desktop.core.store.models import (
     TransferCase,
     Worker,
 )
+from desktop.core.store.reading import typed_rows
 from desktop.core.workdays import default_calendar
 
 if TYPE_CHECKING:
@@ -281,10 +282,10 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     cut = cutoff.as_int() if cutoff is not None else None
 
     col = _LINES.c  # money as stored, whole fen
-    rows = s.execute(select(col.region, col.month, col.base, col.account_amount, col.employer_amount,
-                            col.employee_amount, col.kind, col.recorded_on)
-                     .where(col.worker_id == w.id, col.scheme == "pension", col.status == "paid")
-                     .order_by(col.month)).all()
+    rows = typed_rows(s, select(col.region, col.month, col.base, col.account_amount, col.employer_amount,
+                                col.employee_amount, col.kind, col.recorded_on)
+                      .where(col.worker_id == w.id, col.scheme == "pension", col.status == "paid")
+                      .order_by(col.month))
     mine = [r for r in rows if unit_of(str(r[0])) == unit
             and (cut is None or r[1] > cut or (r[6] == "lump_sum" and _day(r[7]) in kept_back))]
     # months paid into a temporary account held in the unit are not the record's: they are
