@@ -98,8 +98,7 @@ def find_plan(text: str) -> list[Lookup]:
 def box_plan(text: str) -> list[Lookup]:
     """What the window's search box asks for text: a number's beginning in number order, anything
     else (name, pinyin initials, passport) as `find_plan`."""
-    number = text.replace(" ", "").replace("-", "").upper()
-    return number_plan(number) if NUMBER_PREFIX.match(number) else find_plan(text)
+    return number_plan(text) if NUMBER_PREFIX.match(clean(text)) else find_plan(text)
 
 
 def like_pattern(value: str) -> str:

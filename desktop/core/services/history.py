@@ -22,7 +22,7 @@ from desktop.core.refdata import (
     _shipped_rates,
     _shipped_wages,
 )
-from desktop.core.services.workers import WorkerInfo, require_worker, run_plan
+from desktop.core.services.workers import WorkerInfo, require_worker
 from desktop.core.store.models import (
     AverageWage,
     Contribution,
@@ -168,11 +168,7 @@ class HistoryService:
     def find_by_number(self, prefix: str, limit: int = 50) -> list[WorkerInfo]:
         """People whose ID number or social security number starts with prefix, in number order
         (`people.number_plan`)."""
-        plan = number_plan(prefix)
-        if not plan:
-            return []
-        with self._ledger.read() as s:
-            return run_plan(s, plan, limit)
+        return self._ledger.workers.search(number_plan(prefix), limit)
 
     def reference_values(self) -> ReferenceValues:
         """Average wages, rates, base limits and crediting rates: the office's, then the shipped."""

@@ -20,7 +20,7 @@ from desktop.core.ids import (
     validate_passport,
 )
 from desktop.core.month import parse_date
-from desktop.core.people import Lookup, after, box_plan, find_plan, info_from_row
+from desktop.core.people import INFO_COLUMNS, Lookup, after, box_plan, find_plan, info_from_row
 from desktop.core.regions import validate_region
 from desktop.core.security import COUNTER
 from desktop.core.services.office import load_office
@@ -124,7 +124,8 @@ _GET_QUERIES = tuple((f"worker.get.{c.key}", _by_column(c))
 
 def run_plan(session: Session, plan: list[Lookup], limit: int) -> list[WorkerInfo]:
     """The people a search plan finds (desktop/core/people.py), each once, at most limit: each
-    look-up's rows in its order, until the limit is reached."""
+    look-up's rows in its order, until the limit is reached. The columns a person is shown by are
+    read, as the quick search reads them, not whole ORM objects (it runs on every keystroke)."""
     found: dict[int, WorkerInfo] = {}
     for look in plan:
         column = getattr(Worker, look.column)
@@ -134,12 +135,15 @@ def run_plan(session: Session, plan: list[Lookup], limit: int) -> list[WorkerInf
             condition = column == look.value
         else:
             condition = column.contains(look.value, autoescape=True)
-        for w in session.scalars(select(Worker).where(condition).order_by(getattr(Worker, look.order))
-                                 .limit(limit)):
-            found.setdefault(w.id, worker_info(w))
+        for row in session.execute(select(*_INFO).where(condition).order_by(getattr(Worker, look.order))
+                                   .limit(limit)):
+            found.setdefault(row[0], info_from_row(tuple(row)))
         if len(found) >= limit:
             break
     return list(found.values())[:limit]
+
+
+_INFO = tuple(getattr(Worker, name) for name in INFO_COLUMNS)
 
 
 class WorkerService:
@@ -274,17 +278,16 @@ class WorkerService:
 
     def find(self, text: str, limit: int = 50) -> list[WorkerInfo]:
         """Search by ID number (or its beginning), name, or pinyin initials (`people.find_plan`)."""
-        plan = find_plan(text)
-        if not plan:
-            return []
-        with self._ledger.read() as s:
-            return run_plan(s, plan, limit)
+        return self.search(find_plan(text), limit)
 
     def search_box(self, text: str, limit: int = 50) -> list[WorkerInfo]:
         """What the window's search box finds for text (`people.box_plan`: a number's beginning in
         number order, anything else as `find`); the quick search before the ledger opens runs the
         same plan."""
-        plan = box_plan(text)
+        return self.search(box_plan(text), limit)
+
+    def search(self, plan: list[Lookup], limit: int = 50) -> list[WorkerInfo]:
+        """The people a search plan finds (`run_plan`); none for an empty plan."""
         if not plan:
             return []
         with self._ledger.read() as s:
