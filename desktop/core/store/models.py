@@ -371,10 +371,7 @@ class Contribution(Base):
     """One scheme's contribution of one person for one month, as collected by a region."""
 
     __tablename__ = "contribution"
-    __table_args__ = (
-        UniqueConstraint("worker_id", "month", "scheme", "employer_id"),
-        Index("ix_contribution_employer_month", "employer_id", "month"),
-    )
+    __table_args__ = (UniqueConstraint("worker_id", "month", "scheme", "employer_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
