@@ -462,6 +462,7 @@ def test_the_migration_fills_the_history_from_the_office_and_trusted_offices(two
         for table in ("office_key", "audit_seen_head", "audit_attested_head", "person_view"):  # migrations add)
             db.execute(f"DROP TABLE {table}")
         db.execute("CREATE INDEX ix_contribution_region_month ON contribution (region, month)")  # (0019 drops it)
+        db.execute("CREATE INDEX ix_contribution_employer_month ON contribution (employer_id, month)")  # (0022)
         db.execute("UPDATE alembic_version SET version_num = '0012'")
     old = Ledger.open(path, clock=lambda: TODAY)
     try:
