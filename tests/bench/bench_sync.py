@@ -22,7 +22,10 @@ imports into a fresh copy of B), the baseline before the first round and after e
 every import, so all runs share the machine's conditions. The medians are reported, and the ratio
 is (median export + median import) / median baseline. Target: within 5x.
 
-Also reported: the file's size and bytes per change, the database sizes, and peak RSS.
+Also reported: the file's size and bytes per change, the database sizes, and peak RSS; and, with
+--months below 12, the next month: A declares it and B (the last round's, which has every earlier
+month) imports A's file of it, where each incoming line is first looked for among B's lines (the
+hub's every month), in changes a second against the first import's into an empty B.
 --profile DIR writes export.prof and import.prof (cProfile, a separate run of each after the timed
 ones, on a fresh copy of B) and prints their top functions by cumulative time.
 """
@@ -85,7 +88,8 @@ def build(tmp: Path, people_count: int, months: int) -> tuple[Ledger, Path, dict
     assert done.lines == people_count * months * SCHEMES_BEFORE_2020, done
     return a, tmp / "BJ01.db", {"register_s": register_s, "declaration_import_s": declare_s,
                                 "contribution_rows": done.lines,
-                                "sample": [p[0] for p in rng.sample(people, 3)]}
+                                "sample": [p[0] for p in rng.sample(people, 3)],
+                                "people": [(p[0], p[1]) for p in people]}
 
 
 def baseline(src: Path, dst: Path) -> tuple[float, int]:
@@ -177,6 +181,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         assert contributions_b == copied and got == expected, (contributions_b, copied, got, expected)
         b.close()
         base.append(baseline(pristine_a, raw_path)[0])
+    people = setup.pop("people")
+    following = next_month(tmp, people, args.months + 1) if args.months < 12 else {}
     rss = peak_rss_mb()
 
     profiles: dict[str, Any] = {}
@@ -211,8 +217,38 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "file_bytes": size, "bytes_per_change": size / exported.changes,
         "a_db_bytes": db_bytes(a_path), "raw_db_bytes": db_bytes(raw_path),
         "peak_rss_mb": rss, "within_5x": (export_s + import_s) / baseline_s <= 5,
-        "profiles": profiles,
+        "profiles": profiles, "next_month": following,
     }
+
+
+def next_month(tmp: Path, people: list[tuple[str, str]], month: int) -> dict[str, Any]:
+    """A declares the next month, and B (the last round's, which has every earlier month of these
+    people) imports A's file of it: each incoming line is looked for among B's lines first."""
+    a = Ledger.open(tmp / "A-timed.db", clock=lambda: TODAY)
+    b = Ledger.open(tmp / "B-timed.db", clock=lambda: TODAY)
+    back = tmp / "back.sync"  # B's file to A says what B has: A's next file holds only the new
+    b.sync.export(back, to="NC01")
+    a.sync.import_file(back)
+    rng = random.Random(SEED + month)
+    declaration = tmp / "next.csv"
+    declaration.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{uscc(EMP_NC)},{n},{name},2019-{month:02d},{rng.randrange(3000, 30000)}\n" for n, name in people),
+        encoding="utf-8")
+    lines = a.contributions.import_file(declaration).lines
+    out = tmp / "next.sync"
+    exported = a.sync.export(out, to="BJ01")
+    with b.read() as sess:
+        before = int(sess.execute(text("SELECT count(*) FROM contribution")).scalar_one())
+    t0 = time.perf_counter()
+    imported = b.sync.import_file(out)
+    seconds = time.perf_counter() - t0
+    assert imported.applied == exported.changes == lines, (imported, exported, lines)
+    a.close()
+    b.close()
+    print(f"next month: import {seconds:.2f}s, {imported.applied} applied onto {before} lines",
+          file=sys.stderr, flush=True)
+    return {"changes": exported.changes, "lines_before": before, "import_s": seconds,
+            "changes_per_s": exported.changes / seconds}
 
 
 def report(r: dict[str, Any]) -> str:
@@ -242,6 +278,11 @@ def report(r: dict[str, Any]) -> str:
                  f"declaration {r['declaration_import_s']:.1f} s); A's database "
                  f"{r['a_db_bytes'] / 2**20:.0f} MiB, baseline file {r['raw_db_bytes'] / 2**20:.0f} MiB; "
                  f"commit {r['commit']}")
+    if r.get("next_month"):
+        x = r["next_month"]
+        lines.append(f"the next month into B, which has the earlier ones ({x['lines_before']:,} lines): import "
+                     f"{x['import_s']:.2f} s for {x['changes']:,} changes, {x['changes_per_s']:,.0f} changes/s "
+                     f"(the first import into an empty B: {n / r['import_s']:,.0f} changes/s)")
     for name, rows_ in r["profiles"].items():
         lines.append(f"\nprofile of {name} (cumulative seconds, own seconds, calls):")
         lines += [f"  {ct:7.2f} {tt:7.2f} {calls:8d}  {where}" for where, calls, tt, ct in rows_]
