@@ -468,7 +468,8 @@ def contribution_ids(conn: Connection, wanted: Sequence[tuple[int, int, int, str
     """The row ids of the contribution lines here among many (worker_id, employer_id, month, scheme).
 
     The keys are taken a few hundred people at a time, and their lines are found by person and
-    month (the first two columns of the lines' unique index), then matched to the keys. A row-value
+    month (the first two columns of the lines' unique index), then matched to the keys. What is
+    read is at most every line of the file's people (when each names other months); a row-value
     `IN` of the keys themselves reads the whole index on SQLite (it tests every line against the
     list): seconds a chunk on a county's 24 million lines."""
     found: dict[tuple[int, int, int, str], int] = {}
