@@ -52,7 +52,8 @@ def backed_up(staffed: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Path, P
 def test_backup_and_restore_into_a_fresh_install(backed_up: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
     source, file, key = backed_up
     header = source.backups.inspect(file)
-    assert header["format"] == 2 and header["office"] == "OFF01" and header["schema"] == SCHEMA_REVISION
+    assert header["format"] == 3 and header["compression"] == "zstd" and header["office"] == "OFF01"
+    assert header["schema"] == SCHEMA_REVISION
     assert header["kind"] == "full" and header["pages"] * header["page_size"] == header["plaintext_size"]
     assert header["key_fingerprint"] == fmt.fingerprint(fmt.load_key(key)) and header["dialect"] == "sqlite"
     assert header["audit_head"]["seq"] == source.audit.head()[0]
@@ -132,7 +133,7 @@ def test_damaged_backups_are_refused_with_the_reason(backed_up: tuple[Ledger, Pa
     edited.write_bytes(data[:12] + new_head + data[start:])
     _expect_refused(edited, key, target, "backup.damaged")
     newer = tmp_path / "newer.sbk"
-    new_head = head.replace(b'"format": 2', b'"format": 9')
+    new_head = head.replace(b'"format": 3', b'"format": 9')
     newer.write_bytes(data[:12] + new_head + data[start:])
     assert "upgrade" in _expect_refused(newer, key, target, "backup.version").message("en")
     junk = tmp_path / "junk.sbk"
@@ -488,6 +489,46 @@ def test_a_backup_of_the_first_format_still_restores(staffed: Ledger, tmp_path: 
     raw[-30] ^= 1
     (tmp_path / "old-bad.sbk").write_bytes(bytes(raw))
     _expect_refused(tmp_path / "old-bad.sbk", tmp_path / "k.key", tmp_path / "t.db", "backup.damaged")
+
+
+def test_backups_of_the_second_format_still_restore_and_a_chain_may_change_format(
+        staffed: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Format 2 (zlib) from before Zstandard: its full backup and an increment of its own format,
+    and the first increment of format 3 made on a format 2 parent (an office that upgraded between
+    two dailies), each restore to exactly what was backed up; a format 2 header that names
+    Zstandard is refused."""
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    states: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    monkeypatch.setattr(fmt, "FORMAT", 2)
+    monkeypatch.setattr(fmt, "COMPRESSION", "zlib")
+    for day in (1, 2, 3):
+        if day == 3:
+            monkeypatch.undo()  # the upgraded program: format 3, on the chain of format 2
+        staffed.clock = dt.date(2026, 11, day)
+        staffed.reference.set_wage("360000", 2030 + day, f"{8000 + day}")
+        result = staffed.backups.daily(folder, key_file=key)
+        header = fmt.read_header(result.file)[0]
+        assert (header["format"], header["compression"], result.kind) == (
+            (3, "zstd", "increment") if day == 3 else (2, "zlib", "full" if day == 1 else "increment"))
+        states[result.file.name] = _tables(staffed)
+    for name, state in states.items():
+        fresh = Ledger.open(tmp_path / name / "office.db", clock=lambda: dt.date(2026, 11, 3))
+        try:
+            fresh.backups.restore(folder / name, key)
+            got = _tables(fresh)
+            for table, rows in state.items():
+                if table not in ("audit_entry", "audit_head", "audit_seen_head"):
+                    assert got[table] == rows, (name, table)
+        finally:
+            fresh.close()
+    file = folder / _day(1)
+    data = file.read_bytes()
+    _header, head, start = fmt.read_header(file)
+    mislabelled = tmp_path / "zstd-in-2.sbk"
+    mislabelled.write_bytes(data[:12] + head.replace(b'"compression": "zlib"', b'"compression": "zstd"')
+                            + data[start:])
+    _expect_refused(mislabelled, key, tmp_path / "t.db", "backup.header")
 
 
 def first_daily(staffed: Ledger, tmp_path: Path) -> tuple[Path, Path, Path, Path, bytes]:

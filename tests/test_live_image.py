@@ -141,6 +141,64 @@ def test_every_page_is_placed_in_the_table_sqlite_places_it_in(office: tuple[Pat
         assert live_image.owners(still, list(range(count)), trees) == set(placed.values())
 
 
+def test_pages_placed_block_by_block_name_each_table_once_and_all_of_them(
+        office: tuple[Path, sqlite3.Connection]) -> None:
+    path, con = office
+    _day_of_work(con, random.Random(5), [("delete", 5), ("drop", 4), ("long", 3), ("insert", 4)])
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        trees = live_image.tree_pages(still, live_image.roots(still))
+        placer = live_image.Placer(still, trees)
+        pages = list(range(still.pages))
+        named: list[str] = []
+        for start in range(0, len(pages), 7):  # as the digest hands them over, block by block
+            named += placer.place(pages[start:start + 7])
+        assert len(named) == len(set(named)) and set(named) == live_image.owners(still, pages, trees)
+        assert placer.tables() == set(named)
+        in_trees = {p for _t, tree in trees for p in tree}
+        overflow = next(n for n in _dbstat_tables(path)[0] if n not in in_trees)
+        alone = live_image.Placer(still, trees)  # an overflow page alone: nobody knows, every table
+        assert alone.place([overflow - 1]) == [] and alone.tables() is None
+
+
+def test_the_checker_checks_each_table_once_as_named_and_stops_at_damage(
+        office: tuple[Path, sqlite3.Connection], monkeypatch: pytest.MonkeyPatch) -> None:
+    path, con = office
+    con.close()
+    checked: list[str | None] = []
+    real = live_image.quick_check
+
+    def counting(still: live_image.Still, tables: set[str] | None) -> bool:
+        checked.extend(sorted(tables) if tables is not None else [None])
+        return real(still, tables)
+
+    monkeypatch.setattr(live_image, "quick_check", counting)
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        checker = live_image.Checker(still)
+        checker.check(["note", "line"])
+        checker.check(["line", "note"])
+        assert checker.result() is True and checked == ["note", "line"]
+        checker.stop()
+    checked.clear()
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        checker = live_image.Checker(still)
+        checker.check(["note"])
+        checker.check_all()
+        assert checker.result() is True and checked == ["note", None]
+        checker.stop()
+    damage_table(path, "line")
+    checked.clear()
+    with live_image.held_still(path, 5) as still:
+        assert still is not None
+        checker = live_image.Checker(still)
+        checker.check(["line", "note"])
+        assert checker.result() is False and checked == ["line"]  # the rest is not worth checking
+        checker.stop()
+
+
 def test_writers_go_on_while_the_file_is_held_and_no_checkpoint_writes_into_it(
         office: tuple[Path, sqlite3.Connection]) -> None:
     path, con = office
@@ -239,6 +297,36 @@ def test_a_daily_increment_reads_the_live_file_and_restores(staffed: Ledger, tmp
     assert staffed.backups.daily(folder, key_file=key).kind == "increment" and len(dumps) == 1
     reader.close()
     assert staffed.backups.check(folder / _day(3), key)["depth"] == 2
+
+
+def test_a_tables_check_begins_with_its_first_changed_block(staffed: Ledger, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check of a table is asked for as soon as the digest finds a block with one of its pages
+    changed, before the rest of the file is digested; the increment still restores."""
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    as_(staffed, "admin1")
+    staffed.clock = dt.date(2026, 11, 1)
+    staffed.backups.daily(folder, key_file=key)
+    staffed.clock = dt.date(2026, 11, 2)
+    staffed.reference.set_wage("360000", 2031, "9100")
+    monkeypatch.setattr(live_image, "BLOCK", 1)  # a block of one group: many blocks
+    events: list[tuple[Any, ...]] = []
+    real_check = live_image.Checker.check
+
+    def noting(self: live_image.Checker, tables: Any) -> None:
+        named = list(tables)
+        events.append(("check", *named))
+        real_check(self, named)
+
+    monkeypatch.setattr(live_image.Checker, "check", noting)
+    result = staffed.backups.daily(folder, key_file=key,
+                                   progress=lambda d, t: events.append(("progress", d, t)) or True)
+    assert result.kind == "increment"
+    digested = next(i for i, e in enumerate(events) if e[0] == "progress" and e[1] * 3 == e[2])
+    asked = [i for i, e in enumerate(events) if e[0] == "check" and len(e) > 1]
+    assert asked and asked[0] < digested, events[:10]
+    assert "average_wage" in {t for i in asked for t in events[i][1:]}
+    assert staffed.backups.check(result.file, key)["depth"] == 1
 
 
 def test_a_cancelled_or_damaged_live_increment_leaves_nothing(staffed: Ledger, tmp_path: Path) -> None:

@@ -20,9 +20,12 @@ file is held still instead, for as long as the increment takes to write:
 3. the b-trees that hold the changed pages are found by walking the interior pages of every b-tree
    from the schema's root pages (leaves are not read: SQLite's b-trees are balanced, so an interior
    page one of whose children is a leaf has only leaves below it) and the freelist's trunk pages.
-   SQLite's quick check then runs on the tables those pages belong to, with their indexes. A
-   changed page the walk does not reach (an overflow page of a long row, a pointer-map page) makes
-   it a quick check of the whole database, as on the dump route.
+   SQLite's quick check runs on the tables those pages belong to, with their indexes, on a thread
+   of its own: a table's check begins as soon as a block of the file shows one of its pages
+   changed (`Placer`, `Checker`), so the check of the largest table goes on beside the digest of
+   the rest and the writing of the increment. A changed page the walk does not reach (an overflow
+   page of a long row, a pointer-map page) makes it a quick check of the whole database, as on the
+   dump route.
 
 The file is read through a descriptor opened once per file and kept until the process ends: on
 POSIX, closing any descriptor of a database file drops every lock the process holds on it, SQLite's
@@ -34,12 +37,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sqlite3
 import struct
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,11 +162,13 @@ def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
 
 
 def digest_pages(still: Still, parent: bytes, groups: bytes | None,
-                 progress: Callable[[int, int], object] | None = None) -> tuple[bytearray, bytearray, list[int]]:
+                 progress: Callable[[int, int], object] | None = None,
+                 found: Callable[[list[int]], object] | None = None) -> tuple[bytearray, bytearray, list[int]]:
     """The page digests and group digests of the held database and the pages (0-based) whose
     digest differs from the parent's (pages past the parent's end included). With the parent's
-    group digests only the groups that changed are digested page by page. progress(done, of) is
-    called after each block; it may raise to stop (the blocks not begun are not read)."""
+    group digests only the groups that changed are digested page by page. found(pages) is given
+    each block's changed pages as soon as they are known, block by block in order; progress(done,
+    of) is called after each block. Either may raise to stop (the blocks not begun are not read)."""
     per_block = max(BLOCK // (still.page_size * GROUP), 1) * GROUP
     ranges = [(s, min(s + per_block, still.pages)) for s in range(0, still.pages, per_block)]
     digests, grouped = bytearray(), bytearray()
@@ -175,6 +181,8 @@ def digest_pages(still: Still, parent: bytes, groups: bytes | None,
             digests += block
             grouped += block_groups
             changed += moved
+            if found is not None and moved:
+                found(moved)
             if progress is not None:
                 progress(end, still.pages)
     finally:
@@ -204,32 +212,74 @@ def tree_pages(still: Still, starts: list[tuple[int, str]]) -> Trees:
     return out
 
 
-def owners(still: Still, changed: Sequence[int], trees: Trees) -> set[str] | None:
-    """The tables whose b-trees (the table's or one of its indexes', from tree_pages) hold the
-    changed pages (0-based); None when a changed page is in no b-tree and not free.
+class Placer:
+    """Places changed pages in the tables whose b-trees hold them (from tree_pages), block by
+    block as the digest finds them, so that each table's check can begin as soon as one of its
+    pages is known to have changed."""
 
-    A long row's overflow pages are found from the changed pages of the b-trees: a row written
-    since the parent is on a changed page, and its overflow chain is followed from there (the trees
-    with the fewest changed pages first, and only until every changed page is placed)."""
-    wanted = {n + 1 for n in changed}  # SQLite's page numbers
-    placed: dict[int, str] = {}
-    for table, pages in trees:
-        for number in wanted.intersection(pages):
-            placed.setdefault(number, table)
-    free = wanted.intersection(_free_pages(still))
-    missing = wanted - free - placed.keys()
-    tables = set(placed.values())
-    if missing:
-        by_table: dict[str, list[int]] = {}
-        for number, table in placed.items():
-            by_table.setdefault(table, []).append(number)
-        for _table, numbers in sorted(by_table.items(), key=lambda item: len(item[1])):
+    def __init__(self, still: Still, trees: Trees) -> None:
+        self._still = still
+        self._names: list[str] = []
+        index: dict[str, int] = {}
+        owner = array("H", [_NOBODY]) * (still.pages + 1)  # SQLite's page number -> table's index
+        for table, pages in trees:
+            at = index.setdefault(table, len(self._names))
+            if at == len(self._names):
+                self._names.append(table)
+            for number in pages:
+                if 1 <= number <= still.pages and owner[number] == _NOBODY:
+                    owner[number] = at
+        self._owner = owner
+        self._placed: dict[str, list[int]] = {}
+        self._unplaced: list[int] = []
+
+    def place(self, changed: Iterable[int]) -> list[str]:
+        """Place changed pages (0-based); the tables met for the first time."""
+        new: list[str] = []
+        owner, limit = self._owner, len(self._owner)
+        for n in changed:
+            at = owner[n + 1] if n + 1 < limit else _NOBODY
+            if at == _NOBODY:
+                self._unplaced.append(n + 1)
+                continue
+            table = self._names[at]
+            pages = self._placed.get(table)
+            if pages is None:
+                pages = self._placed[table] = []
+                new.append(table)
+            pages.append(n + 1)
+        return new
+
+    def tables(self) -> set[str] | None:
+        """Every table holding a page placed so far; None when a changed page is in no b-tree and
+        not free.
+
+        A long row's overflow pages are found from the changed pages of the b-trees: a row written
+        since the parent is on a changed page, and its overflow chain is followed from there (the
+        trees with the fewest changed pages first, and only until every changed page is placed)."""
+        tables = set(self._placed)
+        missing = set(self._unplaced)
+        if missing:
+            missing -= set(_free_pages(self._still))
+        if not missing:
+            return tables
+        for _table, numbers in sorted(self._placed.items(), key=lambda item: len(item[1])):
             for number in sorted(numbers):
-                chained = missing.intersection(_overflow_pages(still, number))
-                missing -= chained
+                missing -= set(_overflow_pages(self._still, number))
                 if not missing:
                     return tables
-    return None if missing else tables
+        return None
+
+
+_NOBODY = 0xFFFF  # a page no b-tree reaches (free, overflow, pointer map, or past the walk)
+
+
+def owners(still: Still, changed: Sequence[int], trees: Trees) -> set[str] | None:
+    """The tables whose b-trees (the table's or one of its indexes', from tree_pages) hold the
+    changed pages (0-based); None when a changed page is in no b-tree and not free (`Placer`)."""
+    placer = Placer(still, trees)
+    placer.place(changed)
+    return placer.tables()
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -344,8 +394,49 @@ def quick_check(still: Still, tables: set[str] | None) -> bool:
         return False
 
 
-def check_beside(still: Still, tables: set[str] | None) -> tuple[ThreadPoolExecutor, Future[bool]]:
-    """quick_check run on a thread of its own (SQLite leaves Python's lock while it reads); the
-    caller shuts the pool down."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="backup-check")
-    return pool, pool.submit(quick_check, still, tables)
+_EVERY = object()  # Checker: the whole database
+_END = object()  # Checker: no more tables
+
+
+class Checker:
+    """SQLite's quick check of the held database, table by table as the changed pages are placed,
+    on a thread of its own (SQLite leaves Python's lock while it reads): the check of the largest
+    table begins while the rest of the file is still being digested. The Still's connection is the
+    checker's from its start; `result` ends it."""
+
+    def __init__(self, still: Still) -> None:
+        self._still = still
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="backup-check")
+        self._done = self._pool.submit(self._run)
+
+    def _run(self) -> bool:
+        checked: set[str] = set()
+        while (item := self._queue.get()) is not _END:
+            if item is _EVERY:
+                return quick_check(self._still, None)
+            if isinstance(item, str) and item not in checked:
+                checked.add(item)
+                if not quick_check(self._still, {item}):
+                    return False
+        return True
+
+    def check(self, tables: Iterable[str]) -> None:
+        """Check these tables with their indexes (each once, in the order given)."""
+        for table in tables:
+            self._queue.put(table)
+
+    def check_all(self) -> None:
+        """Check the whole database (the tables named so far again with it)."""
+        self._queue.put(_EVERY)
+
+    def result(self) -> bool:
+        """Once every table is named: True when the checks found nothing wrong."""
+        self._queue.put(_END)
+        return self._done.result()
+
+    def stop(self) -> None:
+        """End the check early (an error or a cancel): SQLite is interrupted, the thread joined."""
+        self._queue.put(_END)
+        self._still.conn.interrupt()
+        self._pool.shutdown(wait=True)

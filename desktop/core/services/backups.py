@@ -167,8 +167,9 @@ class BackupService:
         """An increment on parent read straight from the live database held still (desktop/core/
         live_image.py): its header, page size, page digests and group digests; None when the
         database cannot be held still (the caller copies it instead). The tables holding the changed
-        pages get SQLite's quick check (every table when a page is not found in one) while the
-        pages are written."""
+        pages get SQLite's quick check (every table when a page is not found in one), each table's
+        beginning as soon as the digest finds one of its pages changed, beside the digest and the
+        writing and reading back of the pages; the file gets its name once the check is done."""
         with live_image.held_still(self._sqlite_path(), float(busy_seconds())) as still:
             if still is None or still.page_size != parent[0]["page_size"]:
                 return None
@@ -177,29 +178,35 @@ class BackupService:
                 if progress and not progress(done, total * 3):
                     raise fmt.BackupCancelled()
 
-            with ThreadPoolExecutor(1, thread_name_prefix="backup-trees") as walker:  # beside the digests
-                trees = walker.submit(live_image.tree_pages, still, live_image.roots(still))
-                digests, groups, changed = live_image.digest_pages(still, parent[1], parent[2], step)
-                tables = live_image.owners(still, changed, trees.result())
-            meta = {**meta, **fmt.marks_of(still.conn),  # exactly where the held database stands
-                    "group_pages": fmt.GROUP, "group_digest": fmt.groups_digest(groups)}
-            pool, checked = live_image.check_beside(still, tables)  # the connection is the check's now
-
-            def checked_then_release() -> None:
-                fine = checked.result()
-                still.release()
-                if not fine:
-                    raise IntegrityFailure("backup.source_damaged", "db")
-
+            meta = {**meta, **fmt.marks_of(still.conn)}  # exactly where the held database stands
+            starts = live_image.roots(still)  # (read before the connection becomes the checker's)
+            checker = live_image.Checker(still)
             try:
+                with ThreadPoolExecutor(1, thread_name_prefix="backup-trees") as walker:  # beside the digests
+                    trees = walker.submit(live_image.tree_pages, still, starts)
+                    placed: list[live_image.Placer] = []
+
+                    def found(pages: list[int]) -> None:  # a table's check begins with its first changed page
+                        if not placed:
+                            placed.append(live_image.Placer(still, trees.result()))
+                        checker.check(placed[0].place(pages))
+
+                    digests, groups, changed = live_image.digest_pages(still, parent[1], parent[2], step, found)
+                    if placed and placed[0].tables() is None:  # a changed page no b-tree holds
+                        checker.check_all()
+                meta = {**meta, "group_pages": fmt.GROUP, "group_digest": fmt.groups_digest(groups)}
+
+                def checked_then_release() -> None:
+                    fine = checker.result()
+                    still.release()
+                    if not fine:
+                        raise IntegrityFailure("backup.source_damaged", "db")
+
                 header = fmt.encrypt_increment(lambda number: still.page(number + 1), target, key, meta,
                                                still.page_size, digests, changed, parent[0],
-                                               _after_dump(progress), before_verify=checked_then_release)
-            except BaseException:
-                still.conn.interrupt()
-                raise
+                                               _after_dump(progress), before_keep=checked_then_release)
             finally:
-                pool.shutdown(wait=True)
+                checker.stop()
             return header, still.page_size, digests, groups
 
     def _pages_file(self) -> Path:
