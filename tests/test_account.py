@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from decimal import Decimal
 from itertools import pairwise
+from pathlib import Path
 
-from conftest import EMPLOYER
+from conftest import EMPLOYER, EMPLOYER_2, REGION, TODAY
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from desktop.core.ledger import Ledger
 from desktop.core.money import to_fen
 from desktop.core.services.accounts import roll_account
+from desktop.core.services.record import gather, home_region
+from desktop.core.store.models import SchemeCode, Worker
 
 D = Decimal
 
@@ -62,3 +67,40 @@ def test_roll_adds_up(credits: dict[int, Decimal], rate: Decimal) -> None:
     assert years[-1].interest is None
     total_interest = sum((y.interest or D(0)) for y in years)
     assert years[-1].closing == sum(credits.values()) + total_interest
+
+
+
+def test_the_record_found_where_it_is_held_is_the_one_of_home_region(ledger: Ledger, person: str,
+                                                                     db_path: Path) -> None:
+    """gather with no region finds where the pension relationship is from its own read of the paid
+    pension months (the statement's path, one query fewer) exactly as `home_region` does: the latest
+    month's line with the highest id when two employers paid it, a transfer's region before that,
+    the office's when nothing is paid."""
+
+    def both(led: Ledger) -> tuple[str, str]:
+        with led.read() as s:
+            w = s.scalars(select(Worker).where(Worker.id_number == person)).one()
+            return gather(s, w, None, TODAY).region, home_region(s, w)
+
+    assert both(ledger) == (REGION, REGION)  # nothing paid: the office's
+    ledger.employers.register(EMPLOYER_2, "第二有限公司", REGION, 1)
+    for month in ("2026-08", "2026-09"):
+        ledger.contributions.record(person, EMPLOYER, month, "6000")
+    ledger.contributions.record(person, EMPLOYER_2, "2026-09", "6000")  # the same month, a higher id
+    assert both(ledger) == (REGION, REGION)
+    ledger.close()
+    con = sqlite3.connect(str(db_path))
+    with con:  # other regions' lines, as other offices' would be (straight into the file)
+        lines = con.execute("SELECT id FROM contribution WHERE scheme = ? ORDER BY id",
+                            (SchemeCode.NAMES.index("pension"),)).fetchall()
+        for (rid,), region in zip(lines, (360200, 360300, 360400), strict=True):
+            con.execute("UPDATE contribution SET region = ? WHERE id = ?", (region, rid))
+    con.close()
+    again = Ledger.open(db_path, clock=lambda: TODAY)
+    try:
+        assert both(again) == ("360400", "360400")
+        with again.write() as s:
+            s.scalars(select(Worker).where(Worker.id_number == person)).one().insured_region = "510100"
+        assert both(again) == ("510100", "510100")
+    finally:
+        again.close()

@@ -111,13 +111,13 @@ class AccountService:
         The same record a transfer would move (services.record.gather): months paid in the pooling
         unit, parts received by any route at their received values, opening entries.
         """
-        from desktop.core.services.record import gather, home_region  # (it builds on this module)
+        from desktop.core.services.record import gather  # (it builds on this module)
         from desktop.core.store.models import Worker
 
         with self._ledger.read() as s:
             w = s.get(Worker, info.id)
             assert w is not None
-            held = gather(s, w, home_region(s, w), self._ledger.today(), in_transit=True)
+            held = gather(s, w, None, self._ledger.today(), in_transit=True)  # (where it is held)
         money = held.money(lambda y: overrides.get(y, shipped_interest(y)), this_year)
         years = [AccountYear(y.year, y.months, yuan_of(y.base_total_fen), yuan_of(y.opening_fen),
                              y.interest_rate, None if y.interest_fen is None else yuan_of(y.interest_fen),

@@ -246,13 +246,23 @@ def opening_key(kind: str, region: str, first: int) -> str:
     return f"{kind}:{region}:{first}"
 
 
-def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool = False) -> HeldRecord:
-    """The person's record held in region's pooling unit, as this database knows it.
+def gather(s: Session, w: Worker, region: str | None, today: dt.date, in_transit: bool = False) -> HeldRecord:
+    """The person's record held in region's pooling unit, as this database knows it; region None:
+    where the person's pension relationship is (`home_region`, found from the same read of the
+    person's paid pension months: one query fewer, a round trip on a server). The record names the
+    region it was gathered for.
 
     in_transit: also count cases settled into the unit whose money has not been received yet (a
     statement shows where the record is going; a settle moves only what has arrived).
     """
     units = pooling_units(s)
+    col = _LINES.c  # money as stored, whole fen
+    rows = typed_rows(s, select(col.region, col.month, col.base, col.account_amount, col.employer_amount,
+                                col.employee_amount, col.kind, col.recorded_on)
+                      .where(col.worker_id == w.id, col.scheme == "pension", col.status == "paid")
+                      .order_by(col.month, col.id))  # (the last: the latest month paid, as home_region finds it)
+    if region is None:
+        region = w.insured_region or (str(rows[-1][0]) if rows else load_office(s).region)
     unit = units.unit(region, today)
 
     seen: dict[str, str] = {}
@@ -281,11 +291,6 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
         cutoff = Month.of(last_out.settled_on or today)
     cut = cutoff.as_int() if cutoff is not None else None
 
-    col = _LINES.c  # money as stored, whole fen
-    rows = typed_rows(s, select(col.region, col.month, col.base, col.account_amount, col.employer_amount,
-                                col.employee_amount, col.kind, col.recorded_on)
-                      .where(col.worker_id == w.id, col.scheme == "pension", col.status == "paid")
-                      .order_by(col.month))
     mine = [r for r in rows if unit_of(str(r[0])) == unit
             and (cut is None or r[1] > cut or (r[6] == "lump_sum" and _day(r[7]) in kept_back))]
     # months paid into a temporary account held in the unit are not the record's: they are
@@ -326,7 +331,8 @@ def gather(s: Session, w: Worker, region: str, today: dt.date, in_transit: bool 
     return HeldRecord(region, unit, own, tuple(parts), opening, held_back, elsewhere, temporary)
 
 
-_LINES = table("contribution", column("worker_id"), column("scheme", SchemeCode()), column("status", StatusCode()),
+_LINES = table("contribution", column("id"), column("worker_id"), column("scheme", SchemeCode()),
+               column("status", StatusCode()),
                column("region", RegionCode()), column("month"), column("base"), column("account_amount"),
                column("employer_amount"), column("employee_amount"), column("kind", KindCode()),
                column("recorded_on", Day()))

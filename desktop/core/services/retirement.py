@@ -20,7 +20,7 @@ from desktop.core import transfer_rules as tr
 from desktop.core.errors import ShebaoError
 from desktop.core.month import parse_date
 from desktop.core.security import ANY, COUNTER
-from desktop.core.services.record import gather, home_region
+from desktop.core.services.record import gather
 from desktop.core.services.workers import require_worker
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class RetirementService:
         with self._ledger.read() as s:
             w = require_worker(s, worker)
             group = tr.retirement_group(w.sex, w.retirement_group)
-            held = gather(s, w, home_region(s, w), self._ledger.today(), in_transit=True)
+            held = gather(s, w, None, self._ledger.today(), in_transit=True)  # (where it is held)
             counted = sum(p.months for p in pr.months_by_place(held.place_periods))
             key, birth = w.id_number or w.ssn, w.birth_date
         statutory = tr.retirement_date(group, birth)

@@ -39,7 +39,7 @@ from desktop.core.regions import name_of
 from desktop.core.security import ANY, COUNTER
 from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
 from desktop.core.services.office import contact_values, load_office
-from desktop.core.services.record import HeldRecord, gather, home_region
+from desktop.core.services.record import HeldRecord, gather
 from desktop.core.services.residents import refund_for
 from desktop.core.services.workers import require_worker
 from desktop.core.store.models import Office, ResidentContribution, SchemeSwitch, Worker
@@ -167,7 +167,7 @@ def _months(held: HeldRecord) -> tuple[set[Month], int]:
 def _plan(s: Session, w: Worker, today: dt.date) -> SwitchPlan:
     group = tr.retirement_group(w.sex, w.retirement_group)
     retire_on = tr.retirement_date(group, w.birth_date)
-    held = gather(s, w, home_region(s, w), today)
+    held = gather(s, w, None, today)  # (where it is held)
     known, loose = _months(held)
     employee = len(known) + loose
     rows = s.scalars(select(ResidentContribution).where(

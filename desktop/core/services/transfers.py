@@ -204,8 +204,8 @@ class TransferService:
                     tuple(sorted(place.years.items())))
 
     def _held_here(self, s: Session, w: Worker) -> tuple[str, HeldRecord]:
-        where = home_region(s, w)
-        return where, gather(s, w, where, self._ledger.today(), in_transit=True)
+        held = gather(s, w, None, self._ledger.today(), in_transit=True)  # (where it is held)
+        return held.region, held
 
     def pension_place(self, worker: str, on: object | None = None) -> tr.PlaceDecision:
         """Where the pension would be paid if claimed now (or with the record up to a day), and the rule."""
