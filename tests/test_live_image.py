@@ -302,7 +302,8 @@ def test_a_daily_increment_reads_the_live_file_and_restores(staffed: Ledger, tmp
 def test_a_tables_check_begins_with_its_first_changed_block(staffed: Ledger, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The check of a table is asked for as soon as the digest finds a block with one of its pages
-    changed, before the rest of the file is digested; the increment still restores."""
+    changed, before the rest of the file is digested; the progress bar stops short of its end
+    until the check is done; the increment still restores."""
     folder, key = tmp_path / "daily", tmp_path / "k.key"
     as_(staffed, "admin1")
     staffed.clock = dt.date(2026, 11, 1)
@@ -326,6 +327,9 @@ def test_a_tables_check_begins_with_its_first_changed_block(staffed: Ledger, tmp
     asked = [i for i, e in enumerate(events) if e[0] == "check" and len(e) > 1]
     assert asked and asked[0] < digested, events[:10]
     assert "average_wage" in {t for i in asked for t in events[i][1:]}
+    bar = [e[1] / e[2] for e in events if e[0] == "progress"]
+    assert bar[-1] == 1 and bar[-2] < 1, bar[-3:]  # short of its end until the check is done
+    assert all(a <= b for a, b in itertools.pairwise(bar))
     assert staffed.backups.check(result.file, key)["depth"] == 1
 
 

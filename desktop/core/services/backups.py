@@ -201,10 +201,15 @@ class BackupService:
                     still.release()
                     if not fine:
                         raise IntegrityFailure("backup.source_damaged", "db")
+                    if progress and not progress(1, 1):  # (the bar waited short of its end)
+                        raise fmt.BackupCancelled()
+
+                def writing(done: int, total: int) -> bool:  # a third to 19/20: the check may go on
+                    return progress is None or progress(20 * total + 37 * done, 60 * max(total, 1))
 
                 header = fmt.encrypt_increment(lambda number: still.page(number + 1), target, key, meta,
                                                still.page_size, digests, changed, parent[0],
-                                               _after_dump(progress), before_keep=checked_then_release)
+                                               writing if progress else None, before_keep=checked_then_release)
             finally:
                 checker.stop()
             return header, still.page_size, digests, groups
