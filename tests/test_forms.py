@@ -11,12 +11,14 @@ import zxingcpp
 from conftest import EMPLOYER, TODAY
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import event
 
 from desktop.core.errors import RefusedByRule
 from desktop.core.forms import fonts
 from desktop.core.forms.spec import FormFileError, load_form
 from desktop.core.ledger import Ledger
-from desktop.core.services.documents import DATA_PATHS, check_forms, forms
+from desktop.core.services.documents import DATA_PATHS, KINDS, check_forms, forms, numbers_under
+from desktop.core.store.models import Document
 from desktop.core.verification import normalise
 
 B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -216,3 +218,36 @@ def test_missing_font_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         monkeypatch.undo()
         fonts.cjk_font.cache_clear()
+
+
+def test_numbers_go_on_per_kind_and_year_on_the_index(ledger: Ledger, person: str) -> None:
+    """Each kind has a prefix of its own; a new number counts the kind's numbers of the year on the
+    number's index, never reading the documents' rows (which carry their whole data)."""
+    prefixes = [p for p, _zh, _en in KINDS.values()]
+    assert len(set(prefixes)) == len(prefixes)
+    ledger.contributions.record(person, EMPLOYER, "2026-10", "6000")
+    first = ledger.documents.issue("transfer-certificate", person)
+    statement = ledger.documents.issue("statement", person)
+    said: list[tuple[str, object]] = []
+
+    def heard(_conn: object, _cursor: object, sql: str, params: object, *_rest: object) -> None:
+        if "document" in sql and "count(" in sql:
+            said.append((sql, params))
+
+    event.listen(ledger.engine, "before_cursor_execute", heard)
+    try:
+        second = ledger.documents.issue("transfer-certificate", person)
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", heard)
+    assert (first.number, statement.number, second.number) == (
+        "OFF01-PZ2026000001", "OFF01-ZM2026000001", "OFF01-PZ2026000002")
+    assert said
+    with ledger.read() as s:
+        for sql, params in said:
+            plan = s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()  # type: ignore[arg-type]
+            assert all(str(step[-1]).startswith("SEARCH") and "COVERING INDEX" in str(step[-1])
+                       for step in plan), plan
+        # another year's or another office's numbers are not counted
+        assert numbers_under(s, Document.number, "OFF01-PZ2025") == 0
+        assert numbers_under(s, Document.number, "OFF01-PZ2026") == 2
+        assert numbers_under(s, Document.number, "OFF0-PZ2026") == 0

@@ -542,12 +542,18 @@ def person_values(w: Worker) -> dict[str, str]:
             "person.name_latin": latin_name(w.name, w.nationality)}
 
 
+def numbers_under(s: Any, column: Any, prefix: str) -> int:
+    """How many numbers in a unique number column begin with the prefix and go on with digits,
+    counted on a range of the column's index (a LIKE reads the whole index, and with the kind
+    asked too, every document's row with its whole data)."""
+    return int(s.scalar(select(func.count()).where(column >= prefix, column < prefix + ":")) or 0)
+
+
 def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:
-    """The next document number of the kind this year: OFFICE-PREFIXYYYYNNNNNN."""
-    prefix = KINDS[kind][0]
-    count = s.scalar(select(func.count()).select_from(Document).where(
-        Document.kind == kind, Document.number.like(f"{office.code}-{prefix}{today.year}%"))) or 0
-    return f"{office.code}-{prefix}{today.year}{count + 1:06d}"
+    """The next document number of the kind this year: OFFICE-PREFIXYYYYNNNNNN (each kind has a
+    prefix of its own, so the prefix alone finds the kind's numbers)."""
+    prefix = f"{office.code}-{KINDS[kind][0]}{today.year}"
+    return f"{prefix}{numbers_under(s, Document.number, prefix) + 1:06d}"
 
 
 def register(s: Any, kind: str, office: Office, w: Worker, data: DocumentData, number: str,

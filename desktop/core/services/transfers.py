@@ -32,7 +32,14 @@ from desktop.core.month import Month, parse_date
 from desktop.core.refdata import Reference
 from desktop.core.regions import name_of, validate_region
 from desktop.core.security import ANY, COUNTER, SUPERVISE
-from desktop.core.services.documents import KINDS, forms, next_number, person_values, register
+from desktop.core.services.documents import (
+    KINDS,
+    forms,
+    next_number,
+    numbers_under,
+    person_values,
+    register,
+)
 from desktop.core.services.office import contact_values, load_office, read_contact
 from desktop.core.services.record import (
     HeldBack,
@@ -966,9 +973,7 @@ def _case(s: Session, number: str) -> TransferCase:
 
 def _case_number(s: Session, office: Office, today: dt.date) -> str:
     prefix = f"{office.code}-ZY{today.year}"
-    count = s.scalar(select(func.count()).select_from(TransferCase).where(
-        TransferCase.number.like(f"{prefix}%"))) or 0
-    return f"{prefix}{count + 1:06d}"
+    return f"{prefix}{numbers_under(s, TransferCase.number, prefix) + 1:06d}"
 
 
 def _table_row(line: int, row: dict[str, object]) -> dict[str, Any]:
