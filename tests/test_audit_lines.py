@@ -11,8 +11,12 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Integer, String
+from sqlalchemy.dialects import sqlite
 
 from desktop.core import audit
+from desktop.core.store.models import Day, Money, RegionCode, SchemeCode, StatusCode
+from desktop.core.store.reading import column_reader
 
 
 class Count(int):
@@ -69,3 +73,37 @@ def test_lines_made_column_by_column_are_the_lines_made_row_by_row(names: list[s
     for table in ("contribution", "user_account"):
         assert audit.lines_of(table, keys, rows) == [audit.row_line(audit.row_snapshot(table, keys, row))
                                                      for row in rows]
+
+
+STORED_KINDS = [
+    (Money(), st.integers(-10**30, 10**30)), (Money(), st.integers(0, 10**7)),
+    (Day(), st.integers(1, 800_000)), (Day(), st.sampled_from(["2026-12-07", "1999-01-31"])),
+    (RegionCode(), st.sampled_from([360100, 110000, "36010A", "360"])),
+    (SchemeCode(), st.integers(0, 6)), (StatusCode(), st.sampled_from([0, 1, 2, "paid", "other"])),
+    (Integer(), st.integers(-2**63, 2**63 - 1)), (String(), st.text(alphabet=st.sampled_from('"\\é张a'))),
+]
+
+
+@given(st.sampled_from(STORED_KINDS), st.data())
+def test_a_column_written_from_its_stored_values_is_the_typed_column(kind_values: Any, data: Any) -> None:
+    """`audit.stored_json_column` (the bulk proof on SQLite: money straight from its fen, a column of
+    few distinct values typed once a value) writes what `json_value` writes of each typed value."""
+    kind, values = kind_values
+    dialect = sqlite.dialect()
+    stored = data.draw(st.lists(st.one_of(values, st.none()) if data.draw(st.booleans()) else values,
+                                min_size=1, max_size=40))
+    if data.draw(st.booleans()):  # few distinct values
+        stored = [stored[i % 2 if len(stored) > 1 else 0] for i in range(len(stored) * 5)]
+    reader = column_reader(kind, dialect)
+    typed = reader(stored) if reader is not None else stored
+    expected = [audit.json_value(v) for v in typed]
+    assert audit.stored_json_column(kind, dialect, stored, False) == expected
+    assert audit.stored_json_column(kind, dialect, stored, True) == [
+        '"***"' if v is not None else "null" for v in typed]
+
+
+def test_money_from_fen_by_hand() -> None:
+    dialect = sqlite.dialect()
+    assert audit.stored_json_column(Money(), dialect, [0, 5, 100, 1398544, 10**25], False) == [
+        '"0.00"', '"0.05"', '"1.00"', '"13985.44"', '"100000000000000000000000.00"']
+    assert audit.stored_json_column(Money(), dialect, [-5, 7], False) == ['"-0.05"', '"0.07"']
