@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from conftest import EMPLOYER, TODAY
+from conftest import EMPLOYER, TODAY, _office
+from pgserver import PostgresServer, drop_database, psql
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import event
@@ -18,6 +19,7 @@ from desktop.core.forms import fonts
 from desktop.core.forms.spec import FormFileError, load_form
 from desktop.core.ledger import Ledger
 from desktop.core.services.documents import DATA_PATHS, KINDS, check_forms, forms, numbers_under
+from desktop.core.store.engine import make_engine, migrate
 from desktop.core.store.models import Document
 from desktop.core.verification import normalise
 
@@ -251,3 +253,29 @@ def test_numbers_go_on_per_kind_and_year_on_the_index(ledger: Ledger, person: st
         assert numbers_under(s, Document.number, "OFF01-PZ2025") == 0
         assert numbers_under(s, Document.number, "OFF01-PZ2026") == 2
         assert numbers_under(s, Document.number, "OFF0-PZ2026") == 0
+
+
+def test_numbers_go_on_on_a_hub_whose_text_follows_a_locale(pg_server: PostgresServer) -> None:
+    """A PostgreSQL database may order text by a locale (here ICU's zh-CN), where ':' comes before
+    the digits: a range up to the prefix and ':' would find no number there, and every new document
+    would take the first number again. The numbers still go on."""
+    name = "t_numbers_zh"
+    psql(pg_server, f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu "
+                    "ICU_LOCALE 'zh-CN' LOCALE 'C.utf8'")
+    url = pg_server.admin_url(name)
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.connect() as conn:  # the collation this test is about
+            assert conn.exec_driver_sql("SELECT 'OFF01-PZ2026:' < 'OFF01-PZ2026000001'").scalar() is True
+        engine.dispose()
+        hub = _office(Ledger.open(url, clock=lambda: TODAY))
+        try:
+            person = hub.workers.register_citizen("510107198511113215", "张三", "510107", "rural").key
+            hub.contributions.record(person, EMPLOYER, "2026-10", "6000")
+            numbers = [hub.documents.issue("transfer-certificate", person).number for _ in range(2)]
+        finally:
+            hub.close()
+        assert numbers == ["OFF01-PZ2026000001", "OFF01-PZ2026000002"]
+    finally:
+        drop_database(pg_server, name)

@@ -543,10 +543,19 @@ def person_values(w: Worker) -> dict[str, str]:
 
 
 def numbers_under(s: Any, column: Any, prefix: str) -> int:
-    """How many numbers in a unique number column begin with the prefix and go on with digits,
-    counted on a range of the column's index (a LIKE reads the whole index, and with the kind
-    asked too, every document's row with its whole data)."""
-    return int(s.scalar(select(func.count()).where(column >= prefix, column < prefix + ":")) or 0)
+    """How many numbers in a unique number column begin with the prefix and go on with digits.
+
+    SQLite compares text byte by byte, so they are a range of the column's index (a LIKE reads the
+    whole index, and with the kind asked too, every document's row with its whole data). A
+    PostgreSQL database may order text by its locale's collation, where ':' need not follow the
+    digits: there the numbers are matched as before."""
+    wanted: tuple[Any, ...]
+    if s.connection().dialect.name == "sqlite":
+        wanted = (column >= prefix, column < prefix + ":")
+    else:
+        wanted = (column.like(prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%",
+                              escape="/"),)
+    return int(s.scalar(select(func.count()).where(*wanted)) or 0)
 
 
 def next_number(s: Any, office: Office, kind: str, today: dt.date) -> str:
