@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 from desktop.core.clock import Clock
 from desktop.core.security import Actor
 from desktop.core.store.models import AuditEntry, AuditHead, Base, Money
-from desktop.core.store.reading import column_reader, typed_batches
+from desktop.core.store.reading import column_reader, stored_columns, typed_batches
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -327,16 +327,10 @@ def _proof_batches(session: Session, table: str, names: list[str], stmt: Select[
         return
     kinds = [c.type for c in stmt.selected_columns]
     order, template = _line_template(names)
-    result = conn.execute(stmt)
-    cursor = result.cursor
-    try:
-        while batch := cursor.fetchmany(5000):
-            columns = list(zip(*batch, strict=True))
-            texts = [stored_json_column(kinds[i], conn.dialect, columns[i], (table, names[i]) in REDACTED)
-                     for i in order]
-            yield list(map(int, columns[pk])), [template % values for values in zip(*texts, strict=True)]
-    finally:
-        result.close()
+    for columns in stored_columns(session, stmt):
+        texts = [stored_json_column(kinds[i], conn.dialect, columns[i], (table, names[i]) in REDACTED)
+                 for i in order]
+        yield list(map(int, columns[pk])), [template % values for values in zip(*texts, strict=True)]
 
 
 def id_ranges(ids: Iterable[int]) -> str:

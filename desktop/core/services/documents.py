@@ -553,8 +553,7 @@ def numbers_under(s: Any, column: Any, prefix: str) -> int:
     if s.connection().dialect.name == "sqlite":
         wanted = (column >= prefix, column < prefix + ":")
     else:
-        wanted = (column.like(prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%",
-                              escape="/"),)
+        wanted = (column.startswith(prefix, autoescape=True),)
     return int(s.scalar(select(func.count()).where(*wanted)) or 0)
 
 

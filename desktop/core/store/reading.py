@@ -23,13 +23,20 @@ def typed_batches(session: Session, stmt: Select[Any], size: int = 5000) -> Iter
         yield from conn.execute(stmt, execution_options={"stream_results": True}).partitions(size)
         return
     processors = [column_reader(c.type, dialect) for c in stmt.selected_columns]
-    result = conn.execute(stmt)  # (its parameters bound as their types bind them)
-    cursor = result.cursor  # the driver's rows as they come, before SQLAlchemy types each value
+    for columns in stored_columns(session, stmt, size):
+        typed = [p(col) if p is not None else col for p, col in zip(processors, columns, strict=True)]
+        yield list(zip(*typed, strict=True))
+
+
+def stored_columns(session: Session, stmt: Select[Any], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a query on SQLite in batches of `size`, each batch as its columns of the values
+    the driver gives, before SQLAlchemy types any (`typed_batches` types them; the audit trail's
+    bulk proof writes some straight from them)."""
+    result = session.connection().execute(stmt)  # (its parameters bound as their types bind them)
+    cursor = result.cursor  # the driver's rows as they come
     try:
         while batch := cursor.fetchmany(size):
-            typed = [p(col) if p is not None else col
-                     for p, col in zip(processors, zip(*batch, strict=True), strict=True)]
-            yield list(zip(*typed, strict=True))
+            yield list(zip(*batch, strict=True))
     finally:
         result.close()
 
