@@ -10,8 +10,8 @@ from conftest import EMPLOYER, EMPLOYER_2, REGION
 from sqlalchemy import event, select
 
 from desktop.core.ledger import Ledger
+from desktop.core.store import line_store
 from desktop.core.store.models import Contribution, Employer, Worker
-from desktop.core.sync.tables import contribution_ids
 
 PEOPLE = ("510107198511113215", "360102196503041013", "110105199003071239")
 
@@ -45,10 +45,10 @@ def test_the_ids_of_the_keys_that_are_here_and_none_other(any_ledger: Ledger) ->
               (one, e1, 202601, "nothing")]
     wanted = list(lines) + absent
     with ledger.engine.connect() as conn:
-        assert contribution_ids(conn, wanted) == lines
+        assert line_store.ids_of(conn, wanted) == lines
         some = [k for k in lines if k[0] == three and k[2] == 202602] + absent[:2]
-        assert contribution_ids(conn, some) == {k: lines[k] for k in some if k in lines}
-        assert contribution_ids(conn, []) == {}
+        assert line_store.ids_of(conn, some) == {k: lines[k] for k in some if k in lines}
+        assert line_store.ids_of(conn, []) == {}
 
 
 def test_lines_are_found_through_the_unique_index(ledger: Ledger) -> None:
@@ -61,7 +61,7 @@ def test_lines_are_found_through_the_unique_index(ledger: Ledger) -> None:
     sent: list[tuple[str, Any]] = []
     with ledger.engine.connect() as conn:
         event.listen(conn, "before_cursor_execute", lambda _c, _cur, sql, params, *_a: sent.append((sql, params)))
-        assert contribution_ids(conn, list(lines)) == lines
+        assert line_store.ids_of(conn, list(lines)) == lines
         raw = conn.connection.driver_connection  # (the plans asked of the driver are not sent through it)
         plans = [" | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
                  for sql, params in sent]

@@ -19,7 +19,8 @@ from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
 from desktop.core.ledger import Ledger
 from desktop.core.store.models import Contribution, Employer, SchemeCode, Worker
-from desktop.core.sync.rows import BulkRows, insert_many, parse_data, select_rows
+from desktop.core.store.reading import select_rows
+from desktop.core.sync.rows import BulkRows, insert_many, parse_data
 from desktop.core.sync.tables import (
     TABLES,
     data_of_row,

@@ -50,8 +50,8 @@ from desktop.core.services.declaration import MAX_PROBLEMS, DeclarationRow, read
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
+from desktop.core.store import line_store
 from desktop.core.store.models import (
-    Contribution,
     Day,
     Employer,
     ImportBatch,
@@ -354,9 +354,7 @@ class ContributionService:
                 raise InvalidInput("employer.unknown", "employer", value=clean(employer))
             if e.uscc == FLEXIBLE_USCC:
                 raise InvalidInput("flexible.system_employer", "employer", value=e.uscc)
-            rows = {c.scheme: c for c in s.scalars(select(Contribution).where(
-                Contribution.worker_id == w.id, Contribution.employer_id == e.id,
-                Contribution.month == m.as_int()))}
+            rows = line_store.of_month(s, w.id, e.id, m.as_int())
             if not rows:
                 raise InvalidInput("contrib.not_recorded", "month", month=str(m), employer=e.uscc)
             first = next(iter(rows.values()))
@@ -593,9 +591,7 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
         kind = "lump_sum"
     status = "arrears" if arrears else "paid"
     if not preview:
-        existing = {c.scheme: c for c in s.scalars(select(Contribution).where(
-            Contribution.worker_id == w.id, Contribution.employer_id == e.id,
-            Contribution.month == m.as_int()))}
+        existing = line_store.of_month(s, w.id, e.id, m.as_int())
         for sid, _er, _ee, _acc, _ex in lines:
             old = existing.get(sid)
             if old is not None and not (old.status == "arrears" and not arrears):
@@ -612,9 +608,8 @@ def _record_month(s: Session, region: str, w: Worker, e: Employer, calc: MonthCa
                 for name, value in values.items():
                     setattr(old, name, value)
             else:
-                s.add(Contribution(worker_id=w.id, employer_id=e.id, region=region,
-                                   month=m.as_int(), scheme=sid, kind=kind, batch_id=None,
-                                   **values))
+                line_store.add(s, worker_id=w.id, employer_id=e.id, region=region, month=m.as_int(), scheme=sid,
+                          kind=kind, batch_id=None, **values)
     changed = NOTHING if preview else Changes.of_months([MonthRow(_key_of(w), m.as_int(), e.id)])
     return MonthResult(m, wage_amount, yuan_of(base), yuan_of(floor), yuan_of(ceiling), kind,
                        status, tuple(Line(sid, yuan_of(er), yuan_of(ee), yuan_of(acc),

@@ -38,6 +38,7 @@ from desktop.core.regions import NATIONAL, name_of, province_of
 from desktop.core.security import ANY, COUNTER
 from desktop.core.services.office import load_office
 from desktop.core.services.workers import require_worker
+from desktop.core.store import line_store
 from desktop.core.store.models import Contribution, Employer, Worker
 from desktop.core.strict import is_decimal_text
 
@@ -223,11 +224,11 @@ class FlexibleService:
             if not preview:
                 e = flexible_employer(s, self._ledger.now())
                 for fm in out:
-                    s.add(Contribution(
-                        worker_id=w.id, employer_id=e.id, region=office.region, month=fm.month.as_int(),
+                    line_store.add(
+                        s, worker_id=w.id, employer_id=e.id, region=office.region, month=fm.month.as_int(),
                         scheme=SCHEME, wage=fm.base, base=fm.base, employer_amount=Decimal("0.00"),
                         employee_amount=fm.amount, account_amount=fm.individual_account, kind=KIND,
-                        status="paid", recorded_on=today, batch_id=None, exemption_id=None))
+                        status="paid", recorded_on=today, batch_id=None, exemption_id=None)
             key = w.id_number or w.ssn
             return FlexiblePayment(key, r, tuple(out), not preview)
 
@@ -296,11 +297,11 @@ class FlexibleService:
             out = []
             for _line, w, months, r in planned:
                 for fm in months:
-                    s.add(Contribution(
-                        worker_id=w.id, employer_id=e.id, region=office.region, month=fm.month.as_int(),
+                    line_store.add(
+                        s, worker_id=w.id, employer_id=e.id, region=office.region, month=fm.month.as_int(),
                         scheme=SCHEME, wage=fm.base, base=fm.base, employer_amount=Decimal("0.00"),
                         employee_amount=fm.amount, account_amount=fm.individual_account, kind=KIND,
-                        status="paid", recorded_on=self._ledger.today(), batch_id=None, exemption_id=None))
+                        status="paid", recorded_on=self._ledger.today(), batch_id=None, exemption_id=None)
                 out.append(FlexiblePayment(w.id_number or w.ssn, r, tuple(months), True))
             return out
 

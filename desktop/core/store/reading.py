@@ -1,13 +1,14 @@
 """Reading many rows typed as SQLAlchemy types them, at a fraction of the cost on SQLite: the query
 runs through the driver and each column is typed whole with its type's own reader (the audit
-trail's bulk proof, a person's pension lines)."""
+trail's bulk proof, a person's pension lines), and plain driver rows of a query written with `?`
+marks (`select_rows`, in any DB-API parameter style)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Connection, Select
 from sqlalchemy.orm import Session
 
 
@@ -57,3 +58,40 @@ def typed_rows(session: Session, stmt: Select[Any]) -> list[Sequence[Any]]:
     if session.connection().dialect.name != "sqlite":
         return list(session.execute(stmt).all())
     return [row for batch in typed_batches(session, stmt) for row in batch]
+
+
+def driver_marks(conn: Connection, n: int) -> list[str]:
+    """The driver's placeholders for n positional parameters, in any DB-API parameter style.
+
+    "named" gets :p0, :p1, ... and its parameters are passed as a dict (see `driver_params`).
+    """
+    style = conn.dialect.paramstyle
+    if style == "qmark":
+        return ["?"] * n
+    if style in ("format", "pyformat"):
+        return ["%s"] * n
+    if style == "numeric":
+        return [f":{i}" for i in range(1, n + 1)]
+    return [f":p{i}" for i in range(n)]
+
+
+def driver_params(conn: Connection, values: Sequence[Any]) -> Sequence[Any] | dict[str, Any]:
+    """Positional values as the driver takes them (a dict for the "named" style)."""
+    if conn.dialect.paramstyle == "named":
+        return {f"p{i}": v for i, v in enumerate(values)}
+    return tuple(values)
+
+
+def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a query written with `?` marks, as the driver's plain tuples (same transaction)."""
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        sql = sql.replace("%", "%%")
+    pieces = sql.split("?")
+    marks = driver_marks(conn, len(pieces) - 1)
+    sql = pieces[0] + "".join(m + p for m, p in zip(marks, pieces[1:], strict=True))
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, driver_params(conn, params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

@@ -39,14 +39,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from desktop.core.store import line_store
 from desktop.core.store.models import (
     Office,
     SyncChange,
     SyncState,
     compact_columns,
-    rows_from_stored,
 )
-from desktop.core.sync.rows import date_value, insert_many, select_rows
+from desktop.core.store.reading import select_rows
+from desktop.core.sync.rows import date_value, insert_many
 from desktop.core.sync.stored import (
     BY_REFERENCE,
     RUN_COLUMNS,
@@ -70,7 +71,6 @@ from desktop.core.sync.tables import (
     SYNCED,
     TABLES,
     Keys,
-    contribution_ids,
     data_of,
     encode_columns,
     encode_data,
@@ -90,10 +90,6 @@ CHANGE_COLUMNS = ("origin", "seq", "lamport", "tbl", "key", "base", "data", "at"
 _STORED_TRAVEL = "seq, lamport, tbl, key, base, data, at_us, at, ref, run"  # stored.travelling's, ref, run
 _LOOKUP = 500  # keys looked up in one statement
 _REFERRED = 20000  # changes kept by reference made into data at once (their rows held in memory)
-# The columns that name a row of a table kept by reference (its unique constraint's), and how the
-# ids of many rows are found by them (values in that order).
-_ROW_NAMES = {"contribution": ("worker_id", "employer_id", "month", "scheme")}
-_ROW_IDS = {"contribution": contribution_ids}
 
 # What capture keeps in `session.info` for the transaction (dropped when it ends); only this module
 # reads or writes these keys:
@@ -255,7 +251,7 @@ def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]
     after: dict[str, int] = session.info.get(_AFTER, {})
     if table not in after:
         raise UncapturedChange(f"{table} rows to capture were not inserted with insert_dicts")
-    names = _ROW_NAMES[table]
+    names = line_store.KEY
     found = _ids_after(session, table, after[table], names, [tuple(r[n] for n in names) for r in rows])
     ids = [i for i in found if i is not None]
     if len(ids) != len(rows):
@@ -267,36 +263,24 @@ def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]
 
 def _ids_after(session: Session, table: str, mark: int, names: Sequence[str],
                wanted: Sequence[tuple[Any, ...]]) -> list[int | None]:
-    """The ids of rows just inserted in bulk after `mark` (the table's highest id before), found by
-    the columns that name a row (`wanted`: their values, one tuple a row, in insertion order).
-
-    On SQLite, in the write transaction that inserted them (no other writer), a table without
-    AUTOINCREMENT gives each new row the highest id before it plus one: when exactly len(wanted)
-    rows lie after the mark and the last is mark + len(wanted), they are mark + 1 ... in order and
-    nothing is read. Otherwise (PostgreSQL: other counters' rows committed meanwhile may be among
-    them, ours are all there) each is found by its columns."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and wanted:
-        count, top = select_rows(conn, f"SELECT count(*), max(id) FROM {table} WHERE id > ?", (mark,))[0]
-        if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
-            return list(range(mark + 1, mark + len(wanted) + 1))
-    rows = select_rows(conn, f"SELECT id, {', '.join(names)} FROM {table} WHERE id > ?", (mark,))
-    if conn.dialect.name == "sqlite":
-        rows = from_stored(table, ("id", *names), rows)
-    found = {tuple(r[1:]): int(r[0]) for r in rows}
-    return [found.get(w) for w in wanted]
+    """The ids of rows of a table kept by reference just inserted in bulk after `mark`, found by the
+    columns that name a row (`line_store.ids_after`)."""
+    _by_reference(table)
+    return line_store.ids_after(session.connection(), mark, names, wanted)
 
 
-def from_stored(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """Rows read from SQLite through the driver (tuples in `columns` order) with the columns it
-    keeps small back as they went in (`models.Compact`)."""
-    compact = compact_columns(table)
-    return rows_from_stored(rows, [(i, compact[name]) for i, name in enumerate(columns) if name in compact])
+def _by_reference(table: str) -> None:
+    """Refuse a table whose changes are not kept by reference (`BY_REFERENCE`: the contribution
+    lines, found by id only through `line_store`)."""
+    if table not in BY_REFERENCE:
+        raise ValueError(f"{table} changes are not kept by reference")
 
 
 def row_mark(session: Session, table: str) -> int:
-    """The highest row id of a table now (before rows are inserted in bulk: see `referable`)."""
-    return int(session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one())
+    """The highest row id of a table kept by reference now (before rows are inserted in bulk: see
+    `referable`)."""
+    _by_reference(table)
+    return line_store.last_id(session.connection())
 
 
 def referable(session: Session, table: str, mark: int, columns: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -309,13 +293,13 @@ def referable(session: Session, table: str, mark: int, columns: Sequence[str], r
     if table not in BY_REFERENCE or not rows:
         return [None] * len(rows)
     if session.connection().dialect.name == "sqlite":
-        rows = from_stored(table, columns, rows)
+        rows = line_store.from_stored(columns, rows)
     try:
         made = encode_columns(TABLES[table], dict(zip(columns, zip(*rows, strict=True), strict=True)),
                               worker_keys, employer_keys)
     except (KeyError, TypeError, ValueError):
         return [None] * len(rows)
-    names = _ROW_NAMES[table]
+    names = line_store.KEY
     at = [columns.index(n) for n in names]
     ids = _ids_after(session, table, mark, names, [tuple(row[i] for i in at) for row in rows])
     return [rid if rid is not None and text == came else None
@@ -337,21 +321,13 @@ def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tup
         return {}
     names = ["worker_id" if f.kind == "worker" else "employer_id" if f.kind == "employer" else f.name
              for f in spec.fields]
-    columns = ", ".join(names)
-    rows: list[tuple[Any, ...]] = []
-    for run in _id_runs(wanted):
-        if run[-1] - run[0] < 2 * len(run):  # mostly one declaration's rows, one after another
-            keep = set(run)
-            rows.extend(r for r in select_rows(conn, f"SELECT id, {columns} FROM {table} WHERE id >= ? AND id <= ?",
-                                               (run[0], run[-1])) if int(r[0]) in keep)
-        else:
-            rows.extend(select_rows(conn, f"SELECT id, {columns} FROM {table} WHERE id IN "
-                                    f"({', '.join('?' * len(run))})", run))
+    _by_reference(table)
+    rows = line_store.by_id(conn, wanted, names)
     if len(rows) != len(wanted):
         missing = sorted(set(wanted) - {int(r[0]) for r in rows})[:5]
         raise DamagedChange(f"changes kept by reference to {table} rows that are not there: {missing}")
     if conn.dialect.name == "sqlite":
-        rows = from_stored(table, ("id", *names), rows)
+        rows = line_store.from_stored(("id", *names), rows)
     by_column = dict(zip(names, list(zip(*rows, strict=True))[1:], strict=True))
     workers = sorted(set(map(int, by_column["worker_id"])))
     employers = sorted({int(e) for e in by_column.get("employer_id", ()) if e is not None})
@@ -441,7 +417,7 @@ def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str
     """The changes kept by reference of records of a table, by key: (lamport, origin, seq), found by
     the rows the keys name (a key that names no row here has none)."""
     spec = TABLES[table]
-    names = _ROW_NAMES[table]
+    names = line_store.KEY
     lookup = Keys(conn)
     by_row: dict[tuple[Any, ...], str] = {}
     parsed: list[tuple[str, list[str]]] = []
@@ -468,7 +444,7 @@ def _run_versions(conn: Connection, table: str, keys: Iterable[str]) -> dict[str
                 values[field] = part
         if all(values.get(n) is not None for n in names):
             by_row[tuple(values[n] for n in names)] = k
-    ids = {rid: by_row[row] for row, rid in _ROW_IDS[table](conn, list(by_row)).items()}
+    ids = {rid: by_row[row] for row, rid in line_store.ids_of(conn, list(by_row)).items()}
     return {ids[rid]: (int(r[2]), str(r[0]), int(r[1]) + rid - int(r[7]))
             for rid, r in _runs_at(conn, table, ids).items()}
 

@@ -19,38 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
 from desktop.core.store.models import Compact, compact_columns
+from desktop.core.store.reading import driver_marks, driver_params
 from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
 
 _CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
-
-
-def _marks(conn: Connection, n: int) -> list[str]:
-    """The driver's placeholders for n positional parameters, in any DB-API parameter style.
-
-    "named" gets :p0, :p1, ... and its parameters are passed as a dict (see `_params`).
-    """
-    style = conn.dialect.paramstyle
-    if style == "qmark":
-        return ["?"] * n
-    if style in ("format", "pyformat"):
-        return ["%s"] * n
-    if style == "numeric":
-        return [f":{i}" for i in range(1, n + 1)]
-    return [f":p{i}" for i in range(n)]
-
-
-def _params(conn: Connection, values: Sequence[Any]) -> Sequence[Any] | dict[str, Any]:
-    """Positional values as the driver takes them (a dict for the "named" style)."""
-    if conn.dialect.paramstyle == "named":
-        return {f"p{i}": v for i, v in enumerate(values)}
-    return tuple(values)
 
 
 def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -63,27 +41,12 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
         return
     conn = session.connection()
     audit.mark_bulk(session, table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(_marks(conn, len(columns)))})"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(driver_marks(conn, len(columns)))})"
     named = conn.dialect.paramstyle == "named"
     for i in range(0, len(rows), _CHUNK):
         chunk = rows[i:i + _CHUNK]
-        conn.exec_driver_sql(sql, [_params(conn, r) for r in chunk] if named else list(chunk))
+        conn.exec_driver_sql(sql, [driver_params(conn, r) for r in chunk] if named else list(chunk))
     audit.count_bulk(session, table, len(rows))
-
-
-def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Rows of a query written with `?` marks, as the driver's plain tuples (same transaction)."""
-    if conn.dialect.paramstyle in ("format", "pyformat"):
-        sql = sql.replace("%", "%%")
-    pieces = sql.split("?")
-    marks = _marks(conn, len(pieces) - 1)
-    sql = pieces[0] + "".join(m + p for m, p in zip(marks, pieces[1:], strict=True))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, _params(conn, params))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
 
 
 def parse_data(spec: TableSpec, text: Any) -> dict[str, Any]:

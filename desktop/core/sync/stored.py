@@ -47,6 +47,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from desktop.core.store import line_store
 from desktop.core.sync import dictionary_2
 from desktop.core.sync.tables import TABLES, decode_data, record_key
 
@@ -75,8 +76,9 @@ STORED_COLUMNS = ("origin", "seq", "lamport", "tbl", "khash", "key", "base", "da
 # another (seq, seq + 1, ...), of rows one after another (ref, ref + 1, ...), with one Lamport time
 # and time and no base (a run of one may have one), is one row.
 RUN_COLUMNS = (*STORED_COLUMNS, "ref", "run")
-# The tables whose changes may be kept by reference to their row.
-BY_REFERENCE = frozenset({"contribution"})
+# The tables whose changes may be kept by reference to their row: the contribution lines, whose
+# rows are found by id only through `line_store`.
+BY_REFERENCE = frozenset({line_store.TABLE})
 
 
 class DamagedChange(ValueError):

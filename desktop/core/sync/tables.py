@@ -23,7 +23,9 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
+from desktop.core.store import line_store
 from desktop.core.store.models import (
     BackPaymentDocument,
     Base,
@@ -414,6 +416,14 @@ def values_of(spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> dict[str,
     return out
 
 
+def local_row(s: Session, spec: TableSpec, local: int) -> Any:
+    """The row of a local id loaded to be changed in the session (a contribution line through
+    `line_store`, which alone finds lines by id), or None."""
+    if spec.name == line_store.TABLE:
+        return line_store.get(s, local)
+    return s.get(spec.model, local)
+
+
 def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys: Keys) -> int | None:
     """The local row id of the record the data is about, or None."""
     m: Any = spec.model
@@ -447,46 +457,10 @@ def find_local(conn: Connection, spec: TableSpec, data: Mapping[str, Any], keys:
         return conn.execute(select(m.id).where(
             m.worker_id == wid, m.paid_on == dt.date.fromisoformat(str(data["paid_on"])),
             m.number == data["number"])).scalar()
-    if spec.name == "contribution":
+    if spec.name == line_store.TABLE:
         eid = keys.employer(str(data["employer"]))
         if eid is None:
             return None
-        return conn.execute(select(m.id).where(
-            m.worker_id == wid, m.employer_id == eid, m.month == int(data["month"]),
-            m.scheme == data["scheme"])).scalar()
+        return line_store.id_of(conn, wid, eid, int(data["month"]), str(data["scheme"]))
     return conn.execute(select(m.id).where(m.worker_id == wid, m.scheme == data["scheme"],
                                            m.year == int(data["year"]))).scalar()
-
-
-def existing_contributions(conn: Connection, wanted: list[tuple[int, int, int, str]]) -> set[tuple[int, int, int, str]]:
-    """Which (worker_id, employer_id, month, scheme) of many already exist here."""
-    return set(contribution_ids(conn, wanted))
-
-
-def contribution_ids(conn: Connection, wanted: Sequence[tuple[int, int, int, str]]
-                     ) -> dict[tuple[int, int, int, str], int]:
-    """The row ids of the contribution lines here among many (worker_id, employer_id, month, scheme).
-
-    The keys are taken a few hundred people at a time, and their lines are found by person and
-    month (the first two columns of the lines' unique index), then matched to the keys. What is
-    read is at most every line of the file's people (when each names other months); a row-value
-    `IN` of the keys themselves reads the whole index on SQLite (it tests every line against the
-    list): seconds a chunk on a county's 24 million lines."""
-    found: dict[tuple[int, int, int, str], int] = {}
-    want = set(wanted)
-    by_worker: dict[int, set[int]] = {}
-    for w, _e, m, _s in want:
-        by_worker.setdefault(w, set()).add(m)
-    people = sorted(by_worker)
-    c = Contribution
-    for i in range(0, len(people), 200):
-        chunk = people[i:i + 200]
-        months = sorted(set().union(*(by_worker[w] for w in chunk)))
-        for j in range(0, len(months), 400):
-            rows = conn.execute(select(c.id, c.worker_id, c.employer_id, c.month, c.scheme).where(
-                c.worker_id.in_(chunk), c.month.in_(months[j:j + 400])))
-            for rid, a, b, m, s in rows:
-                key = (int(a), int(b), int(m), str(s))
-                if key in want:
-                    found[key] = int(rid)
-    return found

@@ -43,6 +43,7 @@ from desktop.core.services.sync.bookkeeping import (
     set_own_missing,
 )
 from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ImportResult
+from desktop.core.store import line_store
 from desktop.core.store.engine import known_revisions
 from desktop.core.store.models import (
     SyncConflict,
@@ -61,8 +62,8 @@ from desktop.core.sync.tables import (
     Keys,
     MissingReference,
     dumps,
-    existing_contributions,
     find_local,
+    local_row,
     record_key,
     values_of,
 )
@@ -467,7 +468,7 @@ class Importer:
                 cands[(wid, eid, int(d["month"]), str(d["scheme"]))] = (c.tbl, c.key)
             except (KeyError, TypeError, ValueError):
                 continue  # refused as damaged when it is stored
-        found = existing_contributions(conn, list(cands))
+        found = line_store.ids_of(conn, list(cands))
         return new | {v for k, v in cands.items() if k not in found}
 
     def _upsert(self, s: Session, conn: Any, spec: Any, data: dict[str, Any], keys: Keys,
@@ -488,7 +489,7 @@ class Importer:
             values = values_of(spec, data, keys)
         except (KeyError, TypeError, ValueError, InvalidOperation):
             raise IntegrityFailure("sync.damaged", "file") from None
-        obj = s.get(spec.model, local)
+        obj = local_row(s, spec, local)
         for name, value in values.items():
             if getattr(obj, name) != value:
                 setattr(obj, name, value)

@@ -14,7 +14,7 @@ from desktop.core.services.sync.bookkeeping import clocks, find_gaps, own_missin
 from desktop.core.services.sync.results import IGNORED_IN_CONFLICTS, ConflictInfo, Gap, PeerStatus
 from desktop.core.store.models import Contribution, SyncConflict, SyncPeer, TrustedOffice, Worker
 from desktop.core.sync import capture
-from desktop.core.sync.tables import TABLES, Keys, find_local, values_of
+from desktop.core.sync.tables import TABLES, Keys, find_local, local_row, values_of
 
 if TYPE_CHECKING:
     from desktop.core.ledger import Ledger
@@ -74,7 +74,7 @@ class Review:
                 data = json.loads(c.loser_data)
                 values = values_of(spec, data, keys)
                 local = find_local(s.connection(), spec, data, keys)
-                obj = s.get(spec.model, local) if local is not None else None
+                obj = local_row(s, spec, local) if local is not None else None
                 if obj is None:
                     raise RefusedByRule("sync.conflict_gone", "conflict")
                 for name, value in values.items():
