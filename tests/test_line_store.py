@@ -143,6 +143,9 @@ def test_ids_after_a_mark_in_insertion_order(any_ledger: Ledger) -> None:
         assert line_store.ids_after(conn, mark, line_store.KEY, wanted) == [i for _k, i in after]
         some = [after[3][0], first_three[0][0], (workers[0], employers[0], 203001, "pension"), after[1][0]]
         assert line_store.ids_after(conn, mark, line_store.KEY, some) == [after[3][1], None, None, after[1][1]]
+        c = Contribution
+        assert [tuple(r) for r in conn.execute(line_store.after(mark, [c.id, c.month]))] == [
+            (i, k[2]) for k, i in after]
 
 
 def test_a_months_lines_loaded_changed_and_added(ledger: Ledger) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from desktop.core.clock import Clock
 from desktop.core.security import Actor
+from desktop.core.store import line_store
 from desktop.core.store.models import AuditEntry, AuditHead, Base, Money
 from desktop.core.store.reading import column_reader, stored_columns, typed_batches
 
@@ -176,8 +177,11 @@ def mark_bulk(session: Session, table: str) -> None:
     if table in marks:
         return
     key = _single_key(table)
-    marks[table] = None if key is None else int(session.connection().execute(
-        select(func.coalesce(func.max(key), 0))).scalar_one())
+    conn = session.connection()
+    if table == line_store.TABLE:  # (contribution lines by id only through line_store)
+        marks[table] = line_store.last_id(conn)
+    else:
+        marks[table] = None if key is None else int(conn.execute(select(func.coalesce(func.max(key), 0))).scalar_one())
 
 
 def count_bulk(session: Session, table: str, rows: int) -> None:
@@ -370,7 +374,9 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
            if c["table_name"] == table and c["action"] == "insert"}
     attrs = list(mapper.column_attrs)
     names = [a.key for a in attrs]
-    stmt = select(*(a.columns[0] for a in attrs)).where(key > mark).order_by(key)
+    columns = [a.columns[0] for a in attrs]
+    stmt = (line_store.after(mark, columns) if table == line_store.TABLE
+            else select(*columns).where(key > mark).order_by(key))
     pk = names.index(key.key) if key.key in names else 0
     ids: list[int] = []
     digest = hashlib.sha256()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from desktop.core.store.models import Contribution, compact_columns, rows_from_stored
@@ -92,6 +92,12 @@ def ids_after(conn: Connection, mark: int, names: Sequence[str], wanted: Sequenc
         rows = from_stored(("id", *names), rows)
     found = {tuple(r[1:]): int(r[0]) for r in rows}
     return [found.get(w) for w in wanted]
+
+
+def after(mark: int, columns: Sequence[Any]) -> Select[Any]:
+    """A query of these columns of the lines inserted after `mark` (`last_id` before), in id order
+    (the audit trail's proof of a bulk insert)."""
+    return select(*columns).where(Contribution.id > mark).order_by(Contribution.id)
 
 
 def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:
