@@ -15,6 +15,7 @@ from sqlalchemy import inspect, select, text
 from sync_support import EMP_NC, EMP_SH, TODAY, employer_of, make_office, send, trust_all, two
 
 from desktop.core.ledger import Ledger
+from desktop.core.store import line_store
 from desktop.core.store.engine import _alembic_config
 from desktop.core.store.models import Contribution, Worker
 from desktop.core.sync import capture
@@ -236,7 +237,9 @@ def test_lines_changed_anywhere_in_a_run_leave_it_and_the_rest_stays_runs(two: A
     [(_o, first_seq, first_row, _count)] = runs(a)
     with a.write() as s:
         for offset in (0, 6, 7, 23):
-            s.get_one(Contribution, first_row + offset).status = "arrears"
+            line = line_store.get(s, first_row + offset)
+            assert line is not None
+            line.status = "arrears"
     assert [(q - first_seq, r - first_row, n) for _o, q, r, n in runs(a)] == [(1, 1, 5), (8, 8, 15)]
     after = log(a)
     assert after[:len(before)] == before and len(after) == len(before) + 4

@@ -162,11 +162,20 @@ def mapper_of(table: str) -> Mapper[Any] | None:
     return None
 
 
+def row_key(mapper: Mapper[Any]) -> list[Any]:
+    """The columns that name a row of a mapped table in the trail (its `row_id`): the table's
+    primary key, which may be less than what the session knows the row by (a contribution line's
+    mapper adds the line's key to its id)."""
+    table: Any = mapper.local_table
+    return list(table.primary_key.columns)
+
+
 def _single_key(table: str) -> Any:
     mapper = mapper_of(table)
-    if mapper is None or len(mapper.primary_key) != 1:
+    if mapper is None:
         return None
-    return mapper.primary_key[0]
+    key = row_key(mapper)
+    return key[0] if len(key) == 1 else None
 
 
 def mark_bulk(session: Session, table: str) -> None:
@@ -199,8 +208,8 @@ def _check_bulk_recorded(session: Session) -> None:
 
 
 def _row_id(obj: Any) -> str:
-    key = inspect(obj).mapper.primary_key_from_instance(obj)
-    return ",".join(str(k) for k in key)
+    state = inspect(obj)
+    return ",".join(str(state.dict.get(state.mapper.get_property_by_column(c).key)) for c in row_key(state.mapper))
 
 
 def _worker_id(table: str, values: dict[str, Any]) -> int | None:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.audit import NOT_AUDITED, REDACTED, SHORT, mapper_of, parse_ranges, plain
+from desktop.core.audit import NOT_AUDITED, REDACTED, SHORT, mapper_of, parse_ranges, plain, row_key
 from desktop.core.messages import field_label, render
 from desktop.core.store.models import AuditEntry, Base
 
@@ -170,9 +170,10 @@ def replay(s: Session) -> RowCheck:
         assert mapper is not None
         attrs = list(mapper.column_attrs)
         names = [a.key for a in attrs]
-        keys = [names.index(str(c.key)) for c in mapper.primary_key]
+        by_id = row_key(mapper)
+        keys = [names.index(mapper.get_property_by_column(c).key) for c in by_id]
         hidden = [k for t, k in REDACTED if t == table]  # as the trail's snapshots have them
-        stmt = select(*(a.columns[0] for a in attrs)).order_by(*mapper.primary_key).execution_options(yield_per=5000)
+        stmt = select(*(a.columns[0] for a in attrs)).order_by(*by_id).execution_options(yield_per=5000)
         for values in s.execute(stmt):
             rid = ",".join(str(values[i]) for i in keys)
             compared += 1

@@ -140,7 +140,7 @@ def of_month(s: Session, worker_id: int, employer_id: int, month: int) -> dict[s
 
 def get(s: Session, line_id: int) -> Contribution | None:
     """One line by its id, loaded to be changed in the session (another office's later version)."""
-    return s.get(Contribution, line_id)
+    return s.scalars(select(Contribution).where(Contribution.id == line_id)).first()
 
 
 def add(s: Session, **values: Any) -> Contribution:

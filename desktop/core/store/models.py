@@ -6,6 +6,7 @@ import datetime as dt
 from abc import abstractmethod
 from collections.abc import Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -388,6 +389,11 @@ class Contribution(Base):
     recorded_on: Mapped[dt.date] = mapped_column(Day)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     exemption_id: Mapped[int | None] = mapped_column(Integer)  # inbound_exemption.id when status = exempt
+
+    # The session knows a line by its id and its key: a line it changes is written with both in the
+    # WHERE (found through the unique key whatever holds the lines), while the table's primary key,
+    # and so the row id in the audit trail and the sync log, stays the id (`audit.row_key`).
+    __mapper_args__ = MappingProxyType({"primary_key": (id, worker_id, employer_id, month, scheme)})
 
 
 class ResidentContribution(Base):
