@@ -6,13 +6,16 @@ can change in that module alone)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EMPLOYER, EMPLOYER_2, REGION
 from sqlalchemy import event, select
 
 from desktop.core.ledger import Ledger
+from desktop.core.services.declaration import DeclarationRow
 from desktop.core.store import line_store
 from desktop.core.store.models import AuditEntry, Contribution, Employer, Worker
 from desktop.core.sync.stored import BY_REFERENCE
@@ -201,5 +204,32 @@ def test_a_changed_line_is_written_by_its_id_and_key(any_ledger: Ledger) -> None
         (row_id,) = s.scalars(select(AuditEntry.row_id).where(
             AuditEntry.table_name == "contribution", AuditEntry.action == "update"))
     assert row_id == str(line_id)
+    verdict = any_ledger.audit.verify()
+    assert verdict.valid, verdict
+
+
+def test_a_declarations_lines_go_in_through_line_store(any_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declaration's lines are inserted in bulk by `line_store.insert` (through
+    `sync.rows.insert_many`, which counts them for the trail and the sync log): every line, without
+    an id (the database gives them)."""
+    given: list[tuple[tuple[str, ...], int]] = []
+    real = line_store.insert
+
+    def insert(conn: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        given.append((tuple(columns), len(rows)))
+        real(conn, columns, rows)
+
+    monkeypatch.setattr(line_store, "insert", insert)
+    for number, name in zip(PEOPLE, ("张三", "李四", "王芳"), strict=True):
+        any_ledger.workers.register_citizen(number, name, number[:6], "urban")
+    people = zip(PEOPLE, ("张三", "李四", "王芳"), strict=True)
+    wanted = [(number, name, month) for number, name in people for month in ("2026-01", "2026-02")]
+    result = any_ledger.contributions.import_rows(
+        [DeclarationRow(i + 2, EMPLOYER, number, name, month, "8000")
+         for i, (number, name, month) in enumerate(wanted)])
+    assert result.lines == 24
+    assert sum(n for _c, n in given) == 24 and all("id" not in columns for columns, _n in given)
+    with any_ledger.engine.connect() as conn:
+        assert line_store.last_id(conn) == 24
     verdict = any_ledger.audit.verify()
     assert verdict.valid, verdict

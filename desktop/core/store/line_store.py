@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from desktop.core.store.models import Contribution, compact_columns, rows_from_stored
-from desktop.core.store.reading import select_rows
+from desktop.core.store.reading import execute_many, select_rows
 
 TABLE = "contribution"
 # The columns that name a line among all (its unique key), in the order a key tuple gives them.
@@ -98,6 +98,13 @@ def after(mark: int, columns: Sequence[Any]) -> Select[Any]:
     """A query of these columns of the lines inserted after `mark` (`last_id` before), in id order
     (the audit trail's proof of a bulk insert)."""
     return select(*columns).where(Contribution.id > mark).order_by(Contribution.id)
+
+
+def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Lines inserted in bulk (tuples in `columns` order, values as stored, without their ids: the
+    database gives them, one after another); only `sync.rows.insert_many` calls this, which counts
+    them for the audit trail and change capture."""
+    execute_many(conn, TABLE, columns, rows)
 
 
 def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:

@@ -82,6 +82,17 @@ def driver_params(conn: Connection, values: Sequence[Any]) -> Sequence[Any] | di
     return tuple(values)
 
 
+def execute_many(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                 chunk: int = 20000) -> None:
+    """INSERT rows (tuples in `columns` order, values as stored) with the driver's executemany, a
+    chunk at a time, in any DB-API parameter style."""
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(driver_marks(conn, len(columns)))})"
+    named = conn.dialect.paramstyle == "named"
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        conn.exec_driver_sql(sql, [driver_params(conn, r) for r in part] if named else list(part))
+
+
 def select_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Rows of a query written with `?` marks, as the driver's plain tuples (same transaction)."""
     if conn.dialect.paramstyle in ("format", "pyformat"):

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.errors import IntegrityFailure
+from desktop.core.store import line_store
 from desktop.core.store.models import Compact, compact_columns
-from desktop.core.store.reading import driver_marks, driver_params
+from desktop.core.store.reading import execute_many
 from desktop.core.sync.tables import Keys, MissingReference, TableSpec, checked, decode_data
 
-_CHUNK = 20000
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, one call a value
 
 
@@ -41,11 +41,10 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequ
         return
     conn = session.connection()
     audit.mark_bulk(session, table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(driver_marks(conn, len(columns)))})"
-    named = conn.dialect.paramstyle == "named"
-    for i in range(0, len(rows), _CHUNK):
-        chunk = rows[i:i + _CHUNK]
-        conn.exec_driver_sql(sql, [driver_params(conn, r) for r in chunk] if named else list(chunk))
+    if table == line_store.TABLE:
+        line_store.insert(conn, columns, rows)
+    else:
+        execute_many(conn, table, columns, rows)
     audit.count_bulk(session, table, len(rows))
 
 
