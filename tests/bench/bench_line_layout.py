@@ -154,6 +154,12 @@ def file_bytes(con: sqlite3.Connection, path: Path) -> int:
     return path.stat().st_size
 
 
+def with_key(line: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A line's id and key as `UPDATE ... WHERE id = ? AND worker_id = ? AND month = ? AND
+    employer_id = ? AND scheme = ?` takes them."""
+    return line[0], line[1], line[4], line[2], line[5]
+
+
 def timed_each(con: sqlite3.Connection, sql: str, params: Callable[[tuple[Any, ...]], Sequence[Any]],
                sample: list[tuple[Any, ...]]) -> float:
     """Seconds a statement, run once for each line of the sample in one transaction."""
@@ -195,7 +201,6 @@ def run(people: int, months: int, tmp: Path) -> dict[str, Any]:
     by_id = "UPDATE contribution SET status = 1 WHERE id = ?"
     by_key = ("UPDATE contribution SET status = 2 WHERE id = ? AND worker_id = ? AND month = ? "
               "AND employer_id = ? AND scheme = ?")
-    with_key = lambda line: (line[0], line[1], line[4], line[2], line[5])  # noqa: E731
     many, other = rng.sample(all_lines, 300), rng.sample(all_lines, 300)
     few = many[:3]  # (each a scan of the view)
     changes = {"by_id_plain_us": timed_each(cons["plain"], by_id, lambda line: (line[0],), many) * 1e6,

@@ -1,14 +1,15 @@
-"""Contribution lines: the one module that finds them by id or by key, and adds or loads a
-person-month's lines to change them.
+"""Contribution lines: the one module that finds them by id or by key, inserts them in bulk, and
+loads or adds a person-month's lines to change them.
 
 A line (`models.Contribution`) is one scheme's contribution of one person for one month and
 employer. A read of a person's lines (a statement, the record, the accounts, the counter) selects
 from the table by person, the first column of the lines' unique key, and stays where it is. What
 names a line by its id (the sync log's references to lines, the ids a bulk insert gave), finds the
-ids of lines by their keys, or writes a person-month's lines goes through here, and a test holds
-the rest of the code to that (`tests/test_line_store.py`). The lines' storage can then change in
-this module without the services changing: the lines of a person-month kept as one row, with each
-line's id still its own (README "A person-month's row without new line ids").
+ids of lines by their keys, inserts lines in bulk, or writes a person-month's lines goes through
+here, and a test holds the rest of the code to that (`tests/test_line_store.py`). The lines'
+storage can then change in this module without the services changing: the lines of a person-month
+kept as one row, with each line's id still its own (README "A person-month's row without new line
+ids", "The lines behind one module").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Reading many rows typed as SQLAlchemy types them, at a fraction of the cost on SQLite: the query
 runs through the driver and each column is typed whole with its type's own reader (the audit
-trail's bulk proof, a person's pension lines), and plain driver rows of a query written with `?`
-marks (`select_rows`, in any DB-API parameter style)."""
+trail's bulk proof, a person's pension lines); and, in any DB-API parameter style, the driver's
+plain rows of a query written with `?` marks (`select_rows`) and many rows inserted with its
+executemany (`execute_many`)."""
 
 from __future__ import annotations
 

@@ -315,13 +315,13 @@ def _id_runs(ids: Sequence[int], most: int = 2000) -> Iterator[list[int]]:
 def _referred(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """The (record key, data text) of rows that changes kept by reference point to, by row id, made
     from the rows as they are now: the text `capture_rows` would have made of them (`encode_rows`)."""
+    _by_reference(table)
     spec = TABLES[table]
     wanted = sorted(set(ids))
     if not wanted:
         return {}
     names = ["worker_id" if f.kind == "worker" else "employer_id" if f.kind == "employer" else f.name
              for f in spec.fields]
-    _by_reference(table)
     rows = line_store.by_id(conn, wanted, names)
     if len(rows) != len(wanted):
         missing = sorted(set(wanted) - {int(r[0]) for r in rows})[:5]
