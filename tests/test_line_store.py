@@ -143,13 +143,13 @@ def test_ids_after_a_mark_in_insertion_order(any_ledger: Ledger) -> None:
     """The ids of the lines a transaction inserted after its mark, by their keys in the order given;
     a key inserted before the mark, or never, gives None."""
     lines, workers, employers = _office_lines(any_ledger)
-    first_three = sorted(lines.items(), key=lambda kv: kv[1])
-    mark = first_three[2][1]
-    after = [(k, i) for k, i in first_three if i > mark]
+    by_id_order = sorted(lines.items(), key=lambda kv: kv[1])
+    mark = by_id_order[2][1]
+    after = [(k, i) for k, i in by_id_order if i > mark]
     with any_ledger.engine.connect() as conn:
         wanted = [k for k, _i in after]
         assert line_store.ids_after(conn, mark, line_store.KEY, wanted) == [i for _k, i in after]
-        some = [after[3][0], first_three[0][0], (workers[0], employers[0], 203001, "pension"), after[1][0]]
+        some = [after[3][0], by_id_order[0][0], (workers[0], employers[0], 203001, "pension"), after[1][0]]
         assert line_store.ids_after(conn, mark, line_store.KEY, some) == [after[3][1], None, None, after[1][1]]
         c = Contribution
         assert [tuple(r) for r in conn.execute(line_store.after(mark, [c.id, c.month]))] == [
