@@ -31,10 +31,18 @@ def settle(path: Path) -> None:
         con.close()
 
 
+def stored_in(con: sqlite3.Connection, table: str) -> str:
+    """The table that holds a table's rows: itself, or for the contribution lines kept as a view of
+    person-month rows (migration 0023), the rows' table (their lines declared are there)."""
+    kind = con.execute("SELECT type FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    return "contribution_month" if table == "contribution" and kind and kind[0] == "view" else table
+
+
 def data_page(path: Path, table: str) -> tuple[int, int]:
     """(page number, page size) of the b-tree leaf page holding the most rows of a table."""
     con = sqlite3.connect(str(path))
     try:
+        table = stored_in(con, table)
         size = int(con.execute("PRAGMA page_size").fetchone()[0])
         try:
             row = con.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' "
@@ -77,7 +85,7 @@ def damage_newest_rows(path: Path, table: str, length: int = 256) -> int:
     try:
         size = int(con.execute("PRAGMA page_size").fetchone()[0])
         page = int(con.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' "
-                               "ORDER BY path DESC LIMIT 1", (table,)).fetchone()[0])
+                               "ORDER BY path DESC LIMIT 1", (stored_in(con, table),)).fetchone()[0])
     finally:
         con.close()
     with path.open("r+b") as f:

@@ -4,8 +4,8 @@ A test that makes an office at an older revision (to see what opening it does) w
 with this version's services, which keep the change log as the newest schema does. Around those
 writes the log is turned into the newest layout and back, by the migrations that changed it
 (0017, and 0018 and 0020 for changes kept by reference), as are the contribution lines (0021: the
-columns SQLite keeps as numbers), so the database is one the older version could have made, its
-change records included.
+columns SQLite keeps as numbers; 0023: a person-month's lines as one row), so the database is one
+the older version could have made, its change records included.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
 
 
 # the migrations that changed how rows are kept, in order: the change log's layout (0017, 0018,
-# 0020) and the contribution lines' columns in SQLite (0021)
-_CHANGE_LOG = ("0017", "0018", "0020", "0021")
+# 0020), the contribution lines' columns in SQLite (0021) and their rows (0023)
+_CHANGE_LOG = ("0017", "0018", "0020", "0021", "0023")
 
 
 def _run(engine: Engine, revision: str, step: str) -> None:
@@ -56,10 +56,17 @@ def change_log_of_0016(engine: Engine) -> None:
 
 @contextmanager
 def newest_change_log(engine: Engine) -> Iterator[None]:
-    """Within: the change log of a database older than 0017 in the newest layout; after: back."""
+    """Within: the change log of a database older than 0017 in the newest layout; after: back (with
+    the indexes of contribution lines its schema had, which 0023 going back does not make)."""
+    with engine.connect() as conn:
+        indexes = [str(sql) for (sql,) in conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contribution' AND sql IS NOT NULL")]
     for revision in _CHANGE_LOG:
         _run(engine, revision, "upgrade")
     try:
         yield
     finally:
         change_log_of_0016(engine)
+        with engine.begin() as conn:
+            for sql in indexes:
+                conn.exec_driver_sql(sql)

@@ -60,9 +60,15 @@ def test_lines_are_found_through_the_unique_index(ledger: Ledger) -> None:
     lines, _workers, _employers = _lines(ledger)
     sent: list[tuple[str, Any]] = []
     with ledger.engine.connect() as conn:
+        rows = line_store.in_rows(conn)
         event.listen(conn, "before_cursor_execute", lambda _c, _cur, sql, params, *_a: sent.append((sql, params)))
         assert line_store.ids_of(conn, list(lines)) == lines
         raw = conn.connection.driver_connection  # (the plans asked of the driver are not sent through it)
         plans = [" | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
                  for sql, params in sent]
-    assert plans and all("SEARCH contribution USING" in p and "SCAN contribution" not in p for p in plans), plans
+    # (SQLite: the lines are a view of person-month rows and side lines, each searched by its key;
+    # the view's own result is read as it is made, "SCAN contribution" of its co-routine)
+    searched = ("SEARCH contribution_month USING", "SEARCH contribution_side USING") if rows else (
+        "SEARCH contribution USING",)
+    scans = ("SCAN contribution_month", "SCAN contribution_side") if rows else ("SCAN contribution",)
+    assert plans and all(all(s in p for s in searched) and not any(s in p for s in scans) for p in plans), plans

@@ -152,7 +152,7 @@ def test_ids_after_a_mark_in_insertion_order(any_ledger: Ledger) -> None:
         some = [after[3][0], by_id_order[0][0], (workers[0], employers[0], 203001, "pension"), after[1][0]]
         assert line_store.ids_after(conn, mark, line_store.KEY, some) == [after[3][1], None, None, after[1][1]]
         c = Contribution
-        assert [tuple(r) for r in conn.execute(line_store.after(mark, [c.id, c.month]))] == [
+        assert [tuple(r) for r in conn.execute(line_store.after(conn, mark, [c.id, c.month]))] == [
             (i, k[2]) for k, i in after]
 
 

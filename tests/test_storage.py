@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.core.errors import Conflict, IntegrityFailure, RefusedByRule
 from desktop.core.ledger import Ledger
+from desktop.core.store import line_store
 from desktop.core.store.engine import (
     SCHEMA_REVISION,
     _alembic_config,
@@ -45,9 +46,22 @@ def test_schema_revision_is_the_newest_migration() -> None:
 
 
 def test_migrations_match_the_models(db_target: str) -> None:
+    """Every table as the models say; on SQLite the contribution lines are a view of the
+    person-month rows (0023) with the model's columns in its order, the rows' tables not modelled."""
     engine = open_engine(db_target)
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        rows = conn.dialect.name == "sqlite"
+        kept = {"contribution", line_store.MONTH, line_store.SIDE} if rows else set()
+
+        def include(_obj: object, name: str | None, kind: str, _reflected: bool, _other: object) -> bool:
+            return not (kind == "table" and name in kept)
+
+        context = MigrationContext.configure(conn, opts={"include_object": include})
+        assert compare_metadata(context, Base.metadata) == []
+        if rows:
+            assert conn.exec_driver_sql("SELECT type FROM sqlite_master WHERE name = 'contribution'").scalar() == "view"
+            view = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(contribution)")]
+            assert view == [c.name for c in Contribution.__table__.columns]
     engine.dispose()
 
 
@@ -202,7 +216,10 @@ def test_an_upgrade_that_makes_the_lines_again_gives_back_the_pages_it_freed(
     steps: list[tuple[int, int]] = []
     backup = migrate(engine, stages.append, steps=lambda done, total: steps.append((done, total)) or True)
     assert backup is not None and stages == ["backup", "migrate", "compact"]
-    assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1] and [d for d, _t in steps] == sorted(d for d, _t in steps)
+    runs: dict[int, list[int]] = {}  # 0021's copy of the lines, then 0023's rows made, each from none to all
+    for done, total in steps:
+        runs.setdefault(total, []).append(done)
+    assert len(runs) == 2 and all(d[0] == 0 and d[-1] == t and d == sorted(d) for t, d in runs.items()), steps
     pages, free = _pages(engine)
     assert free == 0 and pages < text_pages * 0.85  # smaller than the file of text lines it came from
     assert _typed_lines(engine) == lines and _stored_types(engine) == {("integer",) * 5}
@@ -298,8 +315,10 @@ def test_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> Non
     old.dispose()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM office")).scalar() == "旧库"
-        names = {r[1] for r in conn.execute(text("PRAGMA index_list('contribution')"))}
-        assert names == {"sqlite_autoindex_contribution_1"}  # 0002's gone in 0019, the employer's in 0022
+        # 0002's index gone in 0019, the employer's in 0022; the lines a view of rows since 0023
+        for table in (line_store.MONTH, line_store.SIDE):
+            names = {r[1] for r in conn.execute(text(f"PRAGMA index_list('{table}')"))}
+            assert names == {f"sqlite_autoindex_{table}_1"}
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()

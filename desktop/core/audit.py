@@ -384,7 +384,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     attrs = list(mapper.column_attrs)
     names = [a.key for a in attrs]
     columns = [a.columns[0] for a in attrs]
-    stmt = (line_store.after(mark, columns) if table == line_store.TABLE
+    stmt = (line_store.after(session.connection(), mark, columns) if table == line_store.TABLE
             else select(*columns).where(key > mark).order_by(key))
     pk = names.index(key.key) if key.key in names else 0
     ids: list[int] = []

@@ -76,6 +76,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 # A unique key another writer took first, by table: the message key and the field it concerns.
 _TAKEN: dict[str, tuple[str, str | None]] = {
     "contribution": ("race.contribution", "month"),
+    "contribution_month": ("race.contribution", "month"),
+    "contribution_side": ("race.contribution", "month"),
     "resident_contribution": ("race.resident_year", "year"),
     "worker": ("race.worker", "worker"),
     "employer": ("race.employer", "employer"),
@@ -140,6 +142,13 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             event.listen(engine, "do_connect", _owner_only(Path(database)))
         event.listen(engine, "connect", _sqlite_pragmas)
+        # The contribution lines are a view written through its triggers (migration 0023), and
+        # SQLite counts no changed row for a statement on a view: the session's check that an
+        # UPDATE matched its rows would fail every time. A write transaction holds the file's write
+        # lock from its first read (`Ledger.write`), so no other writer can change or remove a row
+        # between its reading and its writing, which is what the check is for.
+        engine.dialect.supports_sane_rowcount = False
+        engine.dialect.supports_sane_multi_rowcount = False
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 

@@ -6,18 +6,25 @@ employer. A read of a person's lines (a statement, the record, the accounts, the
 from the table by person, the first column of the lines' unique key, and stays where it is. What
 names a line by its id (the sync log's references to lines, the ids a bulk insert gave), finds the
 ids of lines by their keys, inserts lines in bulk, or writes a person-month's lines goes through
-here, and a test holds the rest of the code to that (`tests/test_line_store.py`). The lines'
-storage can then change in this module without the services changing: the lines of a person-month
-kept as one row, with each line's id still its own (README "A person-month's row without new line
-ids", "The lines behind one module").
+here, and a test holds the rest of the code to that (`tests/test_line_store.py`).
+
+On SQLite (migration 0023) the lines of a person-month and employer are kept as one row of
+`contribution_month` (its id the first line's id; each scheme's place holding the line's distance
+from it, 0 to 7, and the line's own columns), a line that does not fit its row as a row of
+`contribution_side`, and `contribution` is a view giving the lines back, written through its
+triggers. A read by person, month or key reads the view as it read the table. What goes by id is
+written here against the two tables: a line id N lies in the row whose id is in N - 7 .. N, one
+index seek. Lines inserted in bulk are written as rows directly. PostgreSQL keeps a row a line
+(README "A person-month's row without new line ids", "The lines behind one module").
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, column, select, text
 from sqlalchemy.orm import Session
 
 from desktop.core.store.models import Contribution, compact_columns, rows_from_stored
@@ -31,10 +38,64 @@ _PEOPLE = 200  # people a query (`ids_of`)
 _MONTHS = 400  # months a query
 _IDS = 2000  # ids a query (`by_id`)
 
+# The person-month rows (SQLite, migration 0023): the tables, the schemes a row has places for (by
+# their stored number, `models.SchemeCode`), a line's own columns with their names in a place, what
+# a row's lines share, and the furthest a row's line lies from the row's id.
+MONTH, SIDE = "contribution_month", "contribution_side"
+SLOTS = {"pension": 3, "medical": 2, "unemployment": 6, "injury": 0, "maternity": 1}
+OWN = {"employer_amount": "employer", "employee_amount": "employee", "account_amount": "account",
+       "status": "status", "exemption_id": "exemption"}
+SHARED = ("region", "wage", "base", "kind", "recorded_on", "batch_id")
+REACH = 7
+_LINE = ("id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
+         "employee_amount", "account_amount", "kind", "status", "recorded_on", "batch_id", "exemption_id")
+_ROW = ("id", "worker_id", "employer_id", "month", *SHARED,
+        *(f"{s}_{p}" for s in SLOTS for p in ("offset", *OWN.values())))
+
+
+def in_rows(conn: Connection) -> bool:
+    """Whether this database keeps a person-month's lines as one row (SQLite at 0023 or later; a
+    file of an older schema is still read, by the migrations and the tests of them)."""
+    return conn.dialect.name == "sqlite" and conn.exec_driver_sql(
+        f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{MONTH}'").first() is not None
+
+
+def _line_column(name: str, scheme: str, code: int) -> str:
+    """A line's column as one scheme's place of a row (`m`) gives it."""
+    if name == "id":
+        return f"m.id + m.{scheme}_offset"
+    if name == "scheme":
+        return str(code)
+    if name in OWN:
+        return f"m.{scheme}_{OWN[name]}"
+    return f"m.{name}"
+
+
+def _lines_sql(names: Sequence[str], row: str, line: str, side: str, rows: str = f"{MONTH} m") -> str:
+    """The lines (columns `names`) of the rows (`m`, from `rows`) that meet `row`, each scheme's
+    line that meets `line` (`{id}`: the line's id), and the side lines (`s`) that meet `side`."""
+    branches = [f"SELECT {', '.join(_line_column(n, s, c) + ' AS ' + n for n in names)} FROM {rows} "
+                f"WHERE m.{s}_offset IS NOT NULL AND {row} AND {line.format(id=f'(m.id + m.{s}_offset)')}"
+                for s, c in SLOTS.items()]
+    branches.append(f"SELECT {', '.join('s.' + n for n in names)} FROM {SIDE} s WHERE {side}")
+    return " UNION ALL ".join(branches)
+
+
+def _after_sql(names: Sequence[str]) -> str:
+    """The lines (columns `names`) with ids above :m."""
+    return _lines_sql(names, f"m.id > :m - {REACH}", "{id} > :m", "s.id > :m")
+
 
 def last_id(conn: Connection) -> int:
-    """The highest line id now (0: none), taken before lines are inserted in bulk (`ids_after`)."""
-    return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {TABLE}").scalar_one())
+    """The highest line id now (0: none), taken before lines are inserted in bulk (`ids_after`).
+    In rows: the highest side line's, or the last rows' highest place (a line is at most `REACH`
+    from its row's id, so only the rows that close to the highest row id can hold it)."""
+    if not in_rows(conn):
+        return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {TABLE}").scalar_one())
+    places = ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS)
+    return int(conn.exec_driver_sql(
+        f"SELECT coalesce(max(x), 0) FROM (SELECT max(id) AS x FROM {SIDE} UNION ALL SELECT id + max({places}) "
+        f"FROM {MONTH} WHERE id >= (SELECT max(id) FROM {MONTH}) - {REACH})").scalar_one())
 
 
 def ids_of(conn: Connection, wanted: Sequence[LineKey]) -> dict[LineKey, int]:
@@ -84,28 +145,94 @@ def ids_after(conn: Connection, mark: int, names: Sequence[str], wanted: Sequenc
     lines lie after the mark and the last is mark + len(wanted), they are mark + 1 ... in order and
     nothing is read. Otherwise (PostgreSQL: other counters' lines committed meanwhile may be among
     them, ours are all there) each is found by its columns."""
-    if conn.dialect.name == "sqlite" and wanted:
-        count, top = select_rows(conn, f"SELECT count(*), max(id) FROM {TABLE} WHERE id > ?", (mark,))[0]
-        if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
-            return list(range(mark + 1, mark + len(wanted) + 1))
-    rows = select_rows(conn, f"SELECT id, {', '.join(names)} FROM {TABLE} WHERE id > ?", (mark,))
-    if conn.dialect.name == "sqlite":
-        rows = from_stored(("id", *names), rows)
+    if in_rows(conn):
+        if wanted:
+            count, top = conn.exec_driver_sql(f"SELECT count(*), max(id) FROM ({_after_sql(['id'])})",
+                                              {"m": mark}).one()
+            if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
+                return list(range(mark + 1, mark + len(wanted) + 1))
+        rows = from_stored(("id", *names), list(conn.exec_driver_sql(_after_sql(["id", *names]), {"m": mark})))
+    else:
+        rows = select_rows(conn, f"SELECT id, {', '.join(names)} FROM {TABLE} WHERE id > ?", (mark,))
     found = {tuple(r[1:]): int(r[0]) for r in rows}
     return [found.get(w) for w in wanted]
 
 
-def after(mark: int, columns: Sequence[Any]) -> Select[Any]:
-    """A query of these columns of the lines inserted after `mark` (`last_id` before), in id order
-    (the audit trail's proof of a bulk insert)."""
-    return select(*columns).where(Contribution.id > mark).order_by(Contribution.id)
+def after(conn: Connection, mark: int, columns: Sequence[Any]) -> Select[Any]:
+    """A query of these columns (of `Contribution`) of the lines inserted after `mark` (`last_id`
+    before), in id order (the audit trail's proof of a bulk insert)."""
+    if not in_rows(conn):
+        return select(*columns).where(Contribution.id > mark).order_by(Contribution.id)
+    lines = text(_after_sql([c.name for c in columns])).bindparams(m=mark).columns(
+        *(column(c.name, c.type) for c in columns)).subquery("lines")
+    return select(*(lines.c[c.name] for c in columns)).order_by(lines.c.id)
 
 
 def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Lines inserted in bulk (tuples in `columns` order, values as stored, without their ids: the
-    database gives them, one after another); only `sync.rows.insert_many` calls this, which counts
-    them for the audit trail and change capture."""
-    execute_many(conn, TABLE, columns, rows)
+    """Lines inserted in bulk (tuples in `columns` order, values as stored, without their ids: they
+    take the next ones, one after another); only `sync.rows.insert_many` calls this, which counts
+    them for the audit trail and change capture.
+
+    In rows: each run of a person-month's lines (one after another, the same person, employer and
+    month, sharing what a row shares, each a scheme with a place, no two the same) is written as
+    its row; a row whose person-month already has one, or has side lines, is not written, and its
+    lines go through the view's trigger with the lines that fit no row, which puts each where it
+    belongs (or refuses it as a line already there). Lines given with their ids all go through the
+    trigger, which refuses an id already taken."""
+    if not in_rows(conn):
+        execute_many(conn, TABLE, columns, rows)
+        return
+    if "id" in columns:
+        execute_many(conn, TABLE, columns, rows)
+        return
+    at = {name: i for i, name in enumerate(columns)}
+
+    def values(r: Sequence[Any], names: Sequence[str]) -> tuple[Any, ...]:
+        return tuple(r[at[n]] if n in at else None for n in names)
+
+    def key(r: Sequence[Any]) -> tuple[Any, ...]:
+        return values(r, ("worker_id", "employer_id", "month"))
+
+    def shared(r: Sequence[Any]) -> tuple[Any, ...]:
+        return values(r, SHARED)
+
+    def scheme(r: Sequence[Any]) -> Any:
+        return r[at["scheme"]]
+
+    codes = set(SLOTS.values())
+    made: list[tuple[Any, ...]] = []
+    runs: dict[int, list[tuple[int, Sequence[Any]]]] = {}  # by row id: its lines (id, line)
+    loose: list[tuple[int, Sequence[Any]]] = []
+    next_id = last_id(conn) + 1
+    i = 0
+    while i < len(rows):
+        first = rows[i]
+        j, seen = i, set()
+        while (j < len(rows) and j - i <= REACH and scheme(rows[j]) in codes and scheme(rows[j]) not in seen
+               and key(rows[j]) == key(first) and shared(rows[j]) == shared(first)):
+            seen.add(scheme(rows[j]))
+            j += 1
+        if j == i:
+            loose.append((next_id, first))
+            next_id, i = next_id + 1, i + 1
+            continue
+        places = {scheme(r): (off, *values(r, tuple(OWN))) for off, r in enumerate(rows[i:j])}
+        slots = [v for code in SLOTS.values() for v in places.get(code, (None,) * (1 + len(OWN)))]
+        made.append((next_id, *key(first), *shared(first), *slots, *key(first)))
+        runs[next_id] = [(next_id + k, r) for k, r in enumerate(rows[i:j])]
+        next_id, i = next_id + j - i, j
+    if made:
+        marks = ", ".join("?" * len(_ROW))
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE NOT EXISTS (SELECT 1 "
+            f"FROM {SIDE} WHERE worker_id = ? AND employer_id = ? AND month = ?)", made)
+        written = {int(r) for (r,) in conn.exec_driver_sql(f"SELECT id FROM {MONTH} WHERE id >= ?", (made[0][0],))}
+        loose.extend(line for rid, lines in runs.items() if rid not in written for line in lines)
+    if loose:
+        loose.sort(key=lambda line: line[0])
+        names = ("id", *columns)
+        conn.exec_driver_sql(f"INSERT INTO {TABLE} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                             [(rid, *line) for rid, line in loose])
 
 
 def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -117,6 +244,21 @@ def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tu
     scattered ones with `IN`, a few thousand a query."""
     columns = ", ".join(names)
     rows: list[tuple[Any, ...]] = []
+    if in_rows(conn):
+        for i in range(0, len(ids), _IDS):
+            run = list(ids[i:i + _IDS])
+            if run[-1] - run[0] < 2 * len(run):
+                keep = set(run)
+                sql = _lines_sql(["id", *names], f"m.id BETWEEN :lo - {REACH} AND :hi", "{id} BETWEEN :lo AND :hi",
+                                 "s.id BETWEEN :lo AND :hi")
+                rows.extend(r for r in conn.exec_driver_sql(sql, {"lo": run[0], "hi": run[-1]}) if int(r[0]) in keep)
+            else:
+                sql = _lines_sql(["id", *names], "1", "{id} = w.value", "s.id IN (SELECT value FROM json_each(:ids))",
+                                 rows=f"json_each(:ids) w JOIN {MONTH} m ON m.id BETWEEN w.value - {REACH} AND w.value")
+                rows.extend(conn.exec_driver_sql(sql, {"ids": json.dumps(run)}))
+        rows = [tuple(r) for r in rows]
+        rows.sort(key=lambda r: int(r[0]))
+        return rows
     for i in range(0, len(ids), _IDS):
         run = list(ids[i:i + _IDS])
         if run[-1] - run[0] < 2 * len(run):
@@ -147,13 +289,27 @@ def of_month(s: Session, worker_id: int, employer_id: int, month: int) -> dict[s
 
 
 def get(s: Session, line_id: int) -> Contribution | None:
-    """One line by its id, loaded to be changed in the session (another office's later version)."""
-    return s.scalars(select(Contribution).where(Contribution.id == line_id)).first()
+    """One line by its id, loaded to be changed in the session (another office's later version).
+    In rows the line's key is found first by its id, and the line read by its key."""
+    c = Contribution
+    if not in_rows(s.connection()):
+        return s.scalars(select(c).where(c.id == line_id)).first()
+    found = by_id(s.connection(), [line_id], KEY)
+    if not found:
+        return None
+    w, e, m, scheme = from_stored(("id", *KEY), found)[0][1:]
+    return s.scalars(select(c).where(c.worker_id == w, c.employer_id == e, c.month == m, c.scheme == scheme,
+                                     c.id == line_id)).first()
 
 
 def add(s: Session, **values: Any) -> Contribution:
     """A new line in the session (the flush inserts it, with its audit entry and change record):
-    every column but the id, by name."""
+    every column but the id, by name. In rows its id is given here (a view has no row id for the
+    database to give): the next after every line there and every line added in the session, in the
+    write transaction (`Ledger.write`: no other writer)."""
+    if in_rows(s.connection()):
+        pending = [o.id for o in s.new if isinstance(o, Contribution) and o.id is not None]
+        values["id"] = max(last_id(s.connection()), *pending, 0) + 1
     line = Contribution(**values)
     s.add(line)
     return line
