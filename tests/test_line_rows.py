@@ -19,6 +19,7 @@ import pytest
 from alembic import command
 from schema_support import office_at
 from sqlalchemy import create_engine, select
+from sqlalchemy.exc import IntegrityError
 
 from desktop.core.clock import Clock
 from desktop.core.demo import ACCOUNTS, build_demo
@@ -290,3 +291,45 @@ def test_the_migration_makes_rows_only_of_lines_that_fit_one(tmp_path: Path) -> 
             5, 6, 7, 8, 9, 17, 26]
     finally:
         con.close()
+
+
+def test_lines_inserted_in_bulk_are_rows_where_they_fit(tmp_path: Path) -> None:
+    """`line_store.insert` writes a declaration's person-months as rows; a line whose person-month
+    already has a row, or a side line, or whose lines come apart in the batch, goes through the
+    view's trigger to where it belongs; a line already there is refused and nothing is written."""
+    path = tmp_path / "bulk.sqlite"
+    engine = open_engine(str(path))
+    migrate(engine)
+    columns = LINE[1:]
+    shared = (360100, 5000, 5000, 0, 740000, None)
+    rng = random.Random(11)
+
+    def lines(*specs: tuple[int, int, int]) -> list[tuple[Any, ...]]:
+        return [_line(rng, None, w, m, s, shared)[1:] for w, m, s in specs]
+
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+        with engine.begin() as conn:
+            line_store.insert(conn, columns, lines((1, 202601, 3), (1, 202601, 2), (2, 202601, 3), (2, 202601, 5)))
+            line_store.insert(conn, columns, lines(
+                (1, 202601, 6),  # a person-month with a row: joins it (within reach)
+                (2, 202601, 2),  # one with a side line already (its residents' scheme): joins its row
+                (3, 202601, 3), (4, 202601, 3), (3, 202601, 2),  # apart in the batch: row, row, joins
+                (5, 202601, 3), (5, 202601, 2), (5, 202601, 6), (5, 202601, 0),  # one row
+                (1, 202602, 3)) + [_line(rng, None, 1, 202602, 2, (360100, 6000, 6000, 0, 740000, None))[1:]])
+            stored = conn.exec_driver_sql("SELECT id, worker_id, scheme FROM contribution ORDER BY id").fetchall()
+            assert [(w, s) for _i, w, s in stored] == [(1, 3), (1, 2), (2, 3), (2, 5), (1, 6), (2, 2), (3, 3), (4, 3),
+                                                      (3, 2), (5, 3), (5, 2), (5, 6), (5, 0), (1, 3), (1, 2)]
+            assert [i for i, _w, _s in stored] == list(range(1, 16))
+            assert conn.exec_driver_sql(f"SELECT id, pension_offset, medical_offset, unemployment_offset FROM "
+                                        f"{line_store.MONTH} ORDER BY id").fetchall() == [
+                (1, 0, 1, 4), (3, 0, 3, None), (7, 0, 2, None), (8, 0, None, None), (10, 0, 1, 2), (14, 0, None, None)]
+            # the residents' scheme, and a line whose wage is not its row's
+            assert [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {line_store.SIDE} ORDER BY id")] == [4, 15]
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            line_store.insert(conn, columns, lines((6, 202601, 3), (5, 202601, 1), (5, 202601, 6)))
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM contribution").scalar() == 15
+    finally:
+        engine.dispose()

@@ -74,7 +74,8 @@ from desktop.core.demo import GIVEN, HUKOU, SURNAMES, citizen_id, demo_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
 from desktop.core.services.workers import name_initials
-from desktop.core.store.models import Worker
+from desktop.core.store import line_store
+from desktop.core.store.models import Contribution, Worker
 from tests.bench.office_keys import throwaway_keys
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,8 +239,17 @@ def bench_import(ledger: Ledger, src: Path | str, dst: Path | str, files: list[P
         inserts[table] = (", ".join(names), sql)
     places = " + ".join(f"({s}_offset IS NOT NULL)" for s in ("pension", "medical", "unemployment", "injury",
                                                                  "maternity"))
+    # On SQLite, also the same lines into a table of lines as before 0023 (a row a line with its
+    # unique key, in the raw copy): the baseline of the figures before the person-month rows.
+    line_columns = [c.name for c in Contribution.__table__.columns]
+    line_names = [n for n in line_columns if n != "id"]
+    line_times: list[float] = []
+    if not reader.pg:
+        raw.execute(f"CREATE TABLE plain_lines ({', '.join(n + ' INTEGER' for n in line_columns)}, "
+                    "PRIMARY KEY (id), UNIQUE (worker_id, month, scheme, employer_id))")
     for k, path in enumerate(files):
         marks = {t: reader.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+        line_mark = None if reader.pg else reader.execute(line_store.LAST_ID_SQL).fetchone()[0]
         if profiler:
             profiler.enable()
         t0 = time.perf_counter()
@@ -264,6 +274,16 @@ def bench_import(ledger: Ledger, src: Path | str, dst: Path | str, files: list[P
             raw.executemany(inserts[table][1], rows[table])
         raw.execute("COMMIT")
         raw_times.append(time.perf_counter() - t0)
+        if not reader.pg:
+            line_rows = sorted(reader.execute(line_store.after_sql(["id", *line_names]), {"m": line_mark}).fetchall())
+            assert len(line_rows) == lines
+            t0 = time.perf_counter()
+            raw.execute("BEGIN")
+            raw.executemany(f"INSERT INTO plain_lines ({', '.join(line_names)}) "
+                            f"VALUES ({','.join('?' * len(line_names))})", [r[1:] for r in line_rows])
+            raw.execute("COMMIT")
+            line_times.append(time.perf_counter() - t0)
+            del line_rows
         del rows
         if k % 10 == 9 or k == len(files) - 1:
             print(f"  month {k + 1}/{len(files)}: ledger {sum(led_times):.1f}s "
@@ -278,7 +298,10 @@ def bench_import(ledger: Ledger, src: Path | str, dst: Path | str, files: list[P
             "median_month_ratio": statistics.median(a / b for a, b in zip(led_times, raw_times, strict=True)),
             "first_month_ratio": led_times[0] / raw_times[0],
             "last_month_ratio": led_times[-1] / raw_times[-1],
-            "ledger_db_bytes": sizes[0], "raw_db_bytes": sizes[1]}
+            "ledger_db_bytes": sizes[0], "raw_db_bytes": sizes[1],
+            **({"lines_s": sum(line_times), "lines_ratio": led / sum(line_times),
+                "lines_first_month_ratio": led_times[0] / line_times[0],
+                "lines_last_month_ratio": led_times[-1] / line_times[-1]} if line_times else {})}
 
 
 def bench_backup(ledger: Ledger, path: Path, tmp: Path, newcomers: list[Person], month_file: Path) -> dict[str, Any]:
@@ -538,6 +561,9 @@ def report(r: dict[str, Any]) -> str:
          f"med/month {imp['median_month_ratio']:.2f}x", ""),
         ("  first and last month", "", "", f"{imp['first_month_ratio']:.2f}x, {imp['last_month_ratio']:.2f}x",
          "<= 3x"),
+        *([("  against the lines into a table of lines (before 0023)", "", f"{imp['lines_s']:.1f} s",
+            (f"{imp['lines_ratio']:.2f}x; {imp['lines_first_month_ratio']:.2f}x, "
+             f"{imp['lines_last_month_ratio']:.2f}x"), "info")] if "lines_s" in imp else []),
         (f"workers.get x{look['lookups']}", f"{look['ledger_us']:.0f} us", f"{look['raw_us']:.0f} us",
          f"{look['ratio']:.2f}x", "<= 2x"),
         (f"statement median ({st['pension_months']} months)", f"{st['ledger_median_ms']:.2f} ms",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Select, column, select, text
@@ -81,8 +82,13 @@ def _lines_sql(names: Sequence[str], row: str, line: str, side: str, rows: str =
     return " UNION ALL ".join(branches)
 
 
-def _after_sql(names: Sequence[str]) -> str:
-    """The lines (columns `names`) with ids above :m."""
+LAST_ID_SQL = (f"SELECT coalesce(max(x), 0) FROM (SELECT max(id) AS x FROM {SIDE} UNION ALL SELECT id + max("
+               f"{', '.join(f'coalesce({s}_offset, 0)' for s in SLOTS)}) FROM {MONTH} "
+               f"WHERE id >= (SELECT max(id) FROM {MONTH}) - {REACH})")  # in rows: the highest line id (0: none)
+
+
+def after_sql(names: Sequence[str]) -> str:
+    """In rows: SQL of the lines (columns `names`) with ids above the parameter :m, in no order."""
     return _lines_sql(names, f"m.id > :m - {REACH}", "{id} > :m", "s.id > :m")
 
 
@@ -92,10 +98,7 @@ def last_id(conn: Connection) -> int:
     from its row's id, so only the rows that close to the highest row id can hold it)."""
     if not in_rows(conn):
         return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {TABLE}").scalar_one())
-    places = ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS)
-    return int(conn.exec_driver_sql(
-        f"SELECT coalesce(max(x), 0) FROM (SELECT max(id) AS x FROM {SIDE} UNION ALL SELECT id + max({places}) "
-        f"FROM {MONTH} WHERE id >= (SELECT max(id) FROM {MONTH}) - {REACH})").scalar_one())
+    return int(conn.exec_driver_sql(LAST_ID_SQL).scalar_one())
 
 
 def ids_of(conn: Connection, wanted: Sequence[LineKey]) -> dict[LineKey, int]:
@@ -147,11 +150,11 @@ def ids_after(conn: Connection, mark: int, names: Sequence[str], wanted: Sequenc
     them, ours are all there) each is found by its columns."""
     if in_rows(conn):
         if wanted:
-            count, top = conn.exec_driver_sql(f"SELECT count(*), max(id) FROM ({_after_sql(['id'])})",
+            count, top = conn.exec_driver_sql(f"SELECT count(*), max(id) FROM ({after_sql(['id'])})",
                                               {"m": mark}).one()
             if int(count) == len(wanted) and top is not None and int(top) == mark + len(wanted):
                 return list(range(mark + 1, mark + len(wanted) + 1))
-        rows = from_stored(("id", *names), list(conn.exec_driver_sql(_after_sql(["id", *names]), {"m": mark})))
+        rows = from_stored(("id", *names), list(conn.exec_driver_sql(after_sql(["id", *names]), {"m": mark})))
     else:
         rows = select_rows(conn, f"SELECT id, {', '.join(names)} FROM {TABLE} WHERE id > ?", (mark,))
     found = {tuple(r[1:]): int(r[0]) for r in rows}
@@ -163,7 +166,7 @@ def after(conn: Connection, mark: int, columns: Sequence[Any]) -> Select[Any]:
     before), in id order (the audit trail's proof of a bulk insert)."""
     if not in_rows(conn):
         return select(*columns).where(Contribution.id > mark).order_by(Contribution.id)
-    lines = text(_after_sql([c.name for c in columns])).bindparams(m=mark).columns(
+    lines = text(after_sql([c.name for c in columns])).bindparams(m=mark).columns(
         *(column(c.name, c.type) for c in columns)).subquery("lines")
     return select(*(lines.c[c.name] for c in columns)).order_by(lines.c.id)
 
@@ -187,39 +190,38 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
         return
     at = {name: i for i, name in enumerate(columns)}
 
-    def values(r: Sequence[Any], names: Sequence[str]) -> tuple[Any, ...]:
-        return tuple(r[at[n]] if n in at else None for n in names)
+    def columns_of(names: Sequence[str]) -> list[tuple[Any, ...]]:
+        """These columns of every line, a tuple a line (None where the lines have not the column)."""
+        idx = [at.get(n) for n in names]
+        if None in idx:
+            return [tuple(r[i] if i is not None else None for i in idx) for r in rows]
+        if len(idx) == 1:
+            return [(v,) for v in map(itemgetter(*idx), rows)]
+        return list(map(itemgetter(*idx), rows))
 
-    def key(r: Sequence[Any]) -> tuple[Any, ...]:
-        return values(r, ("worker_id", "employer_id", "month"))
-
-    def shared(r: Sequence[Any]) -> tuple[Any, ...]:
-        return values(r, SHARED)
-
-    def scheme(r: Sequence[Any]) -> Any:
-        return r[at["scheme"]]
-
+    keys, shares, owns = columns_of(("worker_id", "employer_id", "month")), columns_of(SHARED), columns_of(tuple(OWN))
+    schemes = [r[at["scheme"]] for r in rows]
     codes = set(SLOTS.values())
+    empty = (None,) * (1 + len(OWN))
     made: list[tuple[Any, ...]] = []
-    runs: dict[int, list[tuple[int, Sequence[Any]]]] = {}  # by row id: its lines (id, line)
+    runs: dict[int, tuple[int, int]] = {}  # by row id: its lines (from, to) in `rows`
     loose: list[tuple[int, Sequence[Any]]] = []
     next_id = last_id(conn) + 1
-    i = 0
-    while i < len(rows):
-        first = rows[i]
+    i, n = 0, len(rows)
+    while i < n:
+        key, shared = keys[i], shares[i]
         j, seen = i, set()
-        while (j < len(rows) and j - i <= REACH and scheme(rows[j]) in codes and scheme(rows[j]) not in seen
-               and key(rows[j]) == key(first) and shared(rows[j]) == shared(first)):
-            seen.add(scheme(rows[j]))
+        while (j < n and j - i <= REACH and schemes[j] in codes and schemes[j] not in seen
+               and keys[j] == key and shares[j] == shared):
+            seen.add(schemes[j])
             j += 1
         if j == i:
-            loose.append((next_id, first))
+            loose.append((next_id, rows[i]))
             next_id, i = next_id + 1, i + 1
             continue
-        places = {scheme(r): (off, *values(r, tuple(OWN))) for off, r in enumerate(rows[i:j])}
-        slots = [v for code in SLOTS.values() for v in places.get(code, (None,) * (1 + len(OWN)))]
-        made.append((next_id, *key(first), *shared(first), *slots, *key(first)))
-        runs[next_id] = [(next_id + k, r) for k, r in enumerate(rows[i:j])]
+        places = {schemes[k]: (k - i, *owns[k]) for k in range(i, j)}
+        made.append((next_id, *key, *shared, *(v for code in SLOTS.values() for v in places.get(code, empty)), *key))
+        runs[next_id] = (i, j)
         next_id, i = next_id + j - i, j
     if made:
         marks = ", ".join("?" * len(_ROW))
@@ -227,7 +229,7 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
             f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE NOT EXISTS (SELECT 1 "
             f"FROM {SIDE} WHERE worker_id = ? AND employer_id = ? AND month = ?)", made)
         written = {int(r) for (r,) in conn.exec_driver_sql(f"SELECT id FROM {MONTH} WHERE id >= ?", (made[0][0],))}
-        loose.extend(line for rid, lines in runs.items() if rid not in written for line in lines)
+        loose.extend((rid + k - a, rows[k]) for rid, (a, b) in runs.items() if rid not in written for k in range(a, b))
     if loose:
         loose.sort(key=lambda line: line[0])
         names = ("id", *columns)
