@@ -237,8 +237,7 @@ def bench_import(ledger: Ledger, src: Path | str, dst: Path | str, files: list[P
         names = [n for n in reader.columns(table) if n != "id" or not reader.pg]
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
         inserts[table] = (", ".join(names), sql)
-    places = " + ".join(f"({s}_offset IS NOT NULL)" for s in ("pension", "medical", "unemployment", "injury",
-                                                                 "maternity"))
+    places = " + ".join(f"({s}_offset IS NOT NULL)" for s in line_store.SLOTS)
     # On SQLite, also the same lines into a table of lines as before 0023 (a row a line with its
     # unique key, in the raw copy): the baseline of the figures before the person-month rows.
     line_columns = [c.name for c in Contribution.__table__.columns]

@@ -48,8 +48,6 @@ OWN = {"employer_amount": "employer", "employee_amount": "employee", "account_am
        "status": "status", "exemption_id": "exemption"}
 SHARED = ("region", "wage", "base", "kind", "recorded_on", "batch_id")
 REACH = 7
-_LINE = ("id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
-         "employee_amount", "account_amount", "kind", "status", "recorded_on", "batch_id", "exemption_id")
 _ROW = ("id", "worker_id", "employer_id", "month", *SHARED,
         *(f"{s}_{p}" for s in SLOTS for p in ("offset", *OWN.values())))
 
@@ -98,6 +96,10 @@ def last_id(conn: Connection) -> int:
     from its row's id, so only the rows that close to the highest row id can hold it)."""
     if not in_rows(conn):
         return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {TABLE}").scalar_one())
+    return _last_in_rows(conn)
+
+
+def _last_in_rows(conn: Connection) -> int:
     return int(conn.exec_driver_sql(LAST_ID_SQL).scalar_one())
 
 
@@ -182,10 +184,7 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
     lines go through the view's trigger with the lines that fit no row, which puts each where it
     belongs (or refuses it as a line already there). Lines given with their ids all go through the
     trigger, which refuses an id already taken."""
-    if not in_rows(conn):
-        execute_many(conn, TABLE, columns, rows)
-        return
-    if "id" in columns:
+    if "id" in columns or not in_rows(conn):
         execute_many(conn, TABLE, columns, rows)
         return
     at = {name: i for i, name in enumerate(columns)}
@@ -206,7 +205,7 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
     made: list[tuple[Any, ...]] = []
     runs: dict[int, tuple[int, int]] = {}  # by row id: its lines (from, to) in `rows`
     loose: list[tuple[int, Sequence[Any]]] = []
-    next_id = last_id(conn) + 1
+    next_id = _last_in_rows(conn) + 1
     i, n = 0, len(rows)
     while i < n:
         key, shared = keys[i], shares[i]
@@ -244,23 +243,10 @@ def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tu
 
     Ids mostly one after another (one declaration's lines) are read as a range and filtered;
     scattered ones with `IN`, a few thousand a query."""
+    if in_rows(conn):
+        return _by_id_in_rows(conn, ids, names)
     columns = ", ".join(names)
     rows: list[tuple[Any, ...]] = []
-    if in_rows(conn):
-        for i in range(0, len(ids), _IDS):
-            run = list(ids[i:i + _IDS])
-            if run[-1] - run[0] < 2 * len(run):
-                keep = set(run)
-                sql = _lines_sql(["id", *names], f"m.id BETWEEN :lo - {REACH} AND :hi", "{id} BETWEEN :lo AND :hi",
-                                 "s.id BETWEEN :lo AND :hi")
-                rows.extend(r for r in conn.exec_driver_sql(sql, {"lo": run[0], "hi": run[-1]}) if int(r[0]) in keep)
-            else:
-                sql = _lines_sql(["id", *names], "1", "{id} = w.value", "s.id IN (SELECT value FROM json_each(:ids))",
-                                 rows=f"json_each(:ids) w JOIN {MONTH} m ON m.id BETWEEN w.value - {REACH} AND w.value")
-                rows.extend(conn.exec_driver_sql(sql, {"ids": json.dumps(run)}))
-        rows = [tuple(r) for r in rows]
-        rows.sort(key=lambda r: int(r[0]))
-        return rows
     for i in range(0, len(ids), _IDS):
         run = list(ids[i:i + _IDS])
         if run[-1] - run[0] < 2 * len(run):
@@ -270,6 +256,25 @@ def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tu
         else:
             rows.extend(select_rows(conn, f"SELECT id, {columns} FROM {TABLE} WHERE id IN "
                                     f"({', '.join('?' * len(run))})", run))
+    rows.sort(key=lambda r: int(r[0]))
+    return rows
+
+
+def _by_id_in_rows(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """`by_id` where the lines are person-month rows and side lines (the rows in N - 7 .. N)."""
+    rows: list[tuple[Any, ...]] = []
+    for i in range(0, len(ids), _IDS):
+        run = list(ids[i:i + _IDS])
+        if run[-1] - run[0] < 2 * len(run):
+            keep = set(run)
+            sql = _lines_sql(["id", *names], f"m.id BETWEEN :lo - {REACH} AND :hi", "{id} BETWEEN :lo AND :hi",
+                             "s.id BETWEEN :lo AND :hi")
+            rows.extend(r for r in conn.exec_driver_sql(sql, {"lo": run[0], "hi": run[-1]}) if int(r[0]) in keep)
+        else:
+            sql = _lines_sql(["id", *names], "1", "{id} = w.value", "s.id IN (SELECT value FROM json_each(:ids))",
+                             rows=f"json_each(:ids) w JOIN {MONTH} m ON m.id BETWEEN w.value - {REACH} AND w.value")
+            rows.extend(conn.exec_driver_sql(sql, {"ids": json.dumps(run)}))
+    rows = [tuple(r) for r in rows]
     rows.sort(key=lambda r: int(r[0]))
     return rows
 
@@ -296,7 +301,7 @@ def get(s: Session, line_id: int) -> Contribution | None:
     c = Contribution
     if not in_rows(s.connection()):
         return s.scalars(select(c).where(c.id == line_id)).first()
-    found = by_id(s.connection(), [line_id], KEY)
+    found = _by_id_in_rows(s.connection(), [line_id], KEY)
     if not found:
         return None
     w, e, m, scheme = from_stored(("id", *KEY), found)[0][1:]
@@ -311,7 +316,7 @@ def add(s: Session, **values: Any) -> Contribution:
     write transaction (`Ledger.write`: no other writer)."""
     if in_rows(s.connection()):
         pending = [o.id for o in s.new if isinstance(o, Contribution) and o.id is not None]
-        values["id"] = max(last_id(s.connection()), *pending, 0) + 1
+        values["id"] = max(_last_in_rows(s.connection()), *pending, 0) + 1
     line = Contribution(**values)
     s.add(line)
     return line

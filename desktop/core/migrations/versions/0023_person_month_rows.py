@@ -51,7 +51,7 @@ SHARED = ("region", "wage", "base", "kind", "recorded_on", "batch_id")
 LINE = ("id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
         "employee_amount", "account_amount", "kind", "status", "recorded_on", "batch_id", "exemption_id")
 REACH = 7  # the furthest a row's line lies from the row's id
-_PEOPLE = 20_000  # people grouped at a time, between reports of how far
+_PEOPLE = 2_000  # people grouped at a time, between reports of how far
 _UNIQUE = ("UNIQUE constraint failed: contribution.worker_id, contribution.month, contribution.scheme, "
            "contribution.employer_id")
 
