@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import EMPLOYER, TODAY, _office
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import Integer, Table, delete, event, insert, select, text, update
 from test_cli import run
 from test_security_support import (
     PASSWORD,
@@ -31,6 +32,7 @@ from desktop.core.ledger import Ledger
 from desktop.core.privacy import PersonalDataFilter, error_report, mask_id, scrub
 from desktop.core.security import Actor
 from desktop.core.services.contributions import _CONTRIB
+from desktop.core.store import line_store
 from desktop.core.store.engine import make_engine, migrate
 from desktop.core.store.models import (
     AuditEntry,
@@ -233,6 +235,81 @@ def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_
             assert [[(type(v), v) for v in r] for r in got] == [[(type(v), v) for v in r] for r in expected]
             checked += len(expected)
     assert checked > 12  # the lines, the person, the employer, the office's rows
+
+
+def test_the_two_proofs_write_the_same_lines(ledger: Ledger, tmp_path: Path) -> None:
+    """A bulk insert's proof is written from the driver's values on SQLite (`_stored_proof`) and
+    from the typed rows elsewhere (`_typed_proof`): both give the same ids and the same lines, for
+    every mapped table with rows here (money with fen, days, codes, texts, empty columns, the lines
+    through their view, and secrets shown as "***")."""
+    ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{EMPLOYER},{PERSON},张三,2026-{m:02d},{7000 + m}.05\n" for m in range(1, 4)), encoding="utf-8")
+    ledger.contributions.import_file(path)
+    add_staff(ledger)
+    as_(ledger, "sup1")
+    proved: dict[str, list[tuple[int, str]]] = {}
+    with ledger.read() as s:
+        for mapper in Contribution.registry.mappers:
+            table = str(mapper.local_table.name)
+            key = audit._single_key(table)
+            if key is None or not isinstance(key.type, Integer):  # (a bulk entry's ids are numbers)
+                continue
+            names = [a.key for a in mapper.column_attrs]
+            columns = [a.columns[0] for a in mapper.column_attrs]
+            stmt = (line_store.after(s.connection(), 0, columns) if table == line_store.TABLE
+                    else select(*columns).where(key > 0).order_by(key))
+            pk = names.index(key.key)
+            ways = [[(i, line) for ids, lines in proof(s, table, names, stmt, pk)
+                     for i, line in zip(ids, lines, strict=True)]
+                    for proof in (audit._typed_proof, audit._stored_proof)]
+            assert ways[0] == ways[1], table
+            if ways[0]:
+                proved[table] = ways[0]
+    assert len(proved["contribution"]) == 12 and [i for i, _ in proved["contribution"]] == list(range(1, 13))
+    assert all('"password_hash":"***"' in line for _, line in proved["user_account"])
+    assert {"worker", "employer", "office", "import_batch"} <= proved.keys()
+
+
+def test_a_declarations_proof_on_sqlite_reads_its_lines_by_id_as_stored(ledger: Ledger, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the proof of a declaration's lines reads the lines written after the mark through
+    their ids (searches of the person-month rows and side lines, no scan of every line) and writes
+    each from the values as stored, column by column, not from rows typed one by one (`lines_of`:
+    the other databases' path, a county's file read twice as slowly). The entry proves the lines."""
+    for number, name in ((PERSON, "张三"), ("11010519491231002X", "李四")):
+        ledger.workers.register_citizen(number, name, number[:6], "rural")
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{EMPLOYER},{number},{name},2026-{m:02d},{7000 + m}.05\n"
+        for number, name in ((PERSON, "张三"), ("11010519491231002X", "李四")) for m in range(1, 4)), encoding="utf-8")
+    typed: list[object] = []
+    real = audit.lines_of
+    monkeypatch.setattr(audit, "lines_of", lambda *args: typed.append(args) or real(*args))
+    sent: list[tuple[str, object]] = []
+
+    def note(_conn: object, _cursor: object, sql: str, params: object, _context: object, many: bool) -> None:
+        if not many and sql.lstrip().upper().startswith("SELECT") and "contribution" in sql:
+            sent.append((sql, params))
+
+    event.listen(ledger.engine, "before_cursor_execute", note)
+    try:
+        ledger.contributions.import_file(path)
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", note)
+    assert typed == []
+    with ledger.engine.connect() as conn:
+        raw = conn.connection.driver_connection  # (the plans asked of the driver are not sent through it)
+        plans = [" | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+                 for sql, params in sent]
+    scans = [p for p in plans if re.search(r"SCAN (contribution_month|contribution_side|m|s)\b", p)]
+    assert plans and not scans, scans  # (SCAN of the view or a subquery: its rows read as they are made)
+    proof = [p for (sql, _), p in zip(sent, plans, strict=True) if "account_amount" in sql]
+    assert len(proof) == 1 and "SEARCH m USING INTEGER PRIMARY KEY (rowid>?)" in proof[0], proof
+    bulk = json.loads(str(_sql(ledger, "SELECT after_json FROM audit_entry WHERE action = 'bulk_insert'")[0][0]))
+    assert bulk["rows"] == 24
+    assert ledger.audit.verify().valid
 
 
 def test_a_change_cannot_bypass_the_trail(ledger: Ledger) -> None:

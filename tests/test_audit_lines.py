@@ -107,3 +107,76 @@ def test_money_from_fen_by_hand() -> None:
     assert audit.stored_json_column(Money(), dialect, [0, 5, 100, 1398544, 10**25], False) == [
         '"0.00"', '"0.05"', '"1.00"', '"13985.44"', '"100000000000000000000000.00"']
     assert audit.stored_json_column(Money(), dialect, [-5, 7], False) == ['"-0.05"', '"0.07"']
+
+
+class _Seen:
+    """Kinds of column whose `from_stored` notes every column it is given (what `column_reader`
+    hands `stored_json_column`'s general path)."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[Any]] = []
+
+    def money(self) -> Money:
+        seen = self
+
+        class SeenMoney(Money):
+            cache_ok = True
+
+            def from_stored(self, values: Any) -> list[Decimal | None]:
+                seen.columns.append(list(values))
+                return super().from_stored(values)
+
+        return SeenMoney()
+
+    def day(self) -> Day:
+        seen = self
+
+        class SeenDay(Day):
+            cache_ok = True
+
+            def from_stored(self, values: Any) -> list[Any]:
+                seen.columns.append(list(values))
+                return super().from_stored(values)
+
+        return SeenDay()
+
+
+def test_money_in_whole_fen_is_written_without_its_decimals() -> None:
+    """A money column of whole, non-negative fen below 10**26 (every amount a ledger keeps) is
+    written from the fen: its type never makes the Decimals. Anything else goes through the type."""
+    dialect = sqlite.dialect()
+    seen = _Seen()
+    money = seen.money()
+    for fen in ([0], [0, 5, 100, 1398544], [10**26 - 1, 0]):
+        assert audit.stored_json_column(money, dialect, fen, False) == [
+            audit.json_value(v) for v in Money().from_stored(fen)]
+    assert seen.columns == []
+    for fen in ([-5, 7], [10**26, 1], [None, 100], []):
+        assert audit.stored_json_column(money, dialect, fen, False) == [
+            audit.json_value(v) for v in Money().from_stored(fen)]
+    assert seen.columns == [[-5, 7], [10**26, 1], [None, 100], []]
+
+
+def test_a_column_of_few_values_is_typed_once_a_value() -> None:
+    """A column of one type, int or text, with at most a quarter as many distinct values as rows
+    (a declaration's day, region, status) is typed once a distinct value; any other column (more
+    distinct values, mixed types, another type) is typed whole."""
+    dialect = sqlite.dialect()
+    day = 739_000
+    cases: list[tuple[list[Any], list[Any]]] = [
+        ([day, day + 1] * 4, [day, day + 1]),  # 8 rows, 2 distinct: 2 x 4 <= 8
+        ([day] * 4, [day]),  # 4 rows, 1 distinct
+        ([day, day + 1, day + 2] * 2 + [day, day + 1], None),  # 8 rows, 3 distinct: 12 > 8
+        ([day, day + 1] * 3 + [day + 2], None),  # 7 rows, 3 distinct
+        ([day, None] + [day] * 6, None),  # two types: an int first
+        ([None] + [day] * 7, None),  # two types: None first
+        (["2026-12-07", "1999-01-31"] * 4, ["1999-01-31", "2026-12-07"]),  # text kept before, few values
+    ]
+    for stored, once in cases:
+        seen = _Seen()
+        kind = seen.day()
+        assert audit.stored_json_column(kind, dialect, stored, False) == [
+            audit.json_value(v) for v in Day().from_stored(stored)]
+        assert len(seen.columns) == 1, stored
+        given_ = seen.columns[0]
+        assert (sorted(given_) if once is not None else given_) == (once if once is not None else stored), stored

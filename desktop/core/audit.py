@@ -331,18 +331,29 @@ def stored_json_column(kind: Any, dialect: Any, stored: Sequence[Any], hide: boo
 def _proof_batches(session: Session, table: str, names: list[str], stmt: Select[Any],
                    pk: int) -> Iterator[tuple[list[int], list[str]]]:
     """The rows of the query (columns in `names` order) in batches, as (ids, lines): on SQLite
-    written from the driver's values column by column (`stored_json_column`), elsewhere from the
-    typed rows (`lines_of`); the same text either way."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        for batch in typed_batches(session, stmt):
-            yield [int(values[pk]) for values in batch], lines_of(table, names, batch)
-        return
+    written from the driver's values (`_stored_proof`), elsewhere from the typed rows
+    (`_typed_proof`); the same text either way."""
+    if session.connection().dialect.name != "sqlite":
+        return _typed_proof(session, table, names, stmt, pk)
+    return _stored_proof(session, table, names, stmt, pk)
+
+
+def _typed_proof(session: Session, table: str, names: list[str], stmt: Select[Any],
+                 pk: int) -> Iterator[tuple[list[int], list[str]]]:
+    """`_proof_batches` from the rows as SQLAlchemy types them, a row at a time (`lines_of`)."""
+    for batch in typed_batches(session, stmt):
+        yield [int(values[pk]) for values in batch], lines_of(table, names, batch)
+
+
+def _stored_proof(session: Session, table: str, names: list[str], stmt: Select[Any],
+                  pk: int) -> Iterator[tuple[list[int], list[str]]]:
+    """`_proof_batches` on SQLite: each column written from the values the driver gives
+    (`stored_json_column`), without typing the rows."""
+    dialect = session.connection().dialect
     kinds = [c.type for c in stmt.selected_columns]
     order, template = _line_template(names)
     for columns in stored_columns(session, stmt):
-        texts = [stored_json_column(kinds[i], conn.dialect, columns[i], (table, names[i]) in REDACTED)
-                 for i in order]
+        texts = [stored_json_column(kinds[i], dialect, columns[i], (table, names[i]) in REDACTED) for i in order]
         yield list(map(int, columns[pk])), [template % values for values in zip(*texts, strict=True)]
 
 
