@@ -57,6 +57,15 @@ def test_known_lines_by_hand() -> None:
     assert json.loads(make(["x", "h", Decimal("-0.05"), None, None, "", -1]))["amount"] == "-0.05"
 
 
+def test_a_key_with_a_percent_sign_is_written_as_it_is() -> None:
+    """The line's keys go into a %-template: a key with "%" in it is written as it is."""
+    keys = ["rate_%", "%s", "a%%b", "n"]
+    row = [Decimal("0.16"), "x", None, 1]
+    line = audit.lines_of("contribution", keys, [row])[0]
+    assert line == audit.row_line(audit.row_snapshot("contribution", keys, row))
+    assert json.loads(line) == {"rate_%": "0.16", "%s": "x", "a%%b": None, "n": 1}
+
+
 COLUMN_KINDS = st.sampled_from([
     st.text(alphabet=st.sampled_from('"\\/\n\x00\x7f\u2028é张三𠀀a%')), st.integers(-2**63, 2**63 - 1),
     st.decimals(places=2, allow_nan=False, allow_infinity=False), st.dates(), st.none(), st.datetimes(),
