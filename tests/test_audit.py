@@ -276,8 +276,8 @@ def test_a_declarations_proof_on_sqlite_reads_its_lines_by_id_as_stored(ledger: 
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """On SQLite the proof of a declaration's lines reads the lines written after the mark through
     their ids (searches of the person-month rows and side lines, no scan of every line) and writes
-    each from the values as stored, column by column, not from rows typed one by one (`lines_of`:
-    the other databases' path, a county's file read twice as slowly). The entry proves the lines."""
+    each from the values as stored, column by column, not from rows typed one by one (`lines_of`,
+    the other databases' path, which makes an object of every value). The entry proves the lines."""
     for number, name in ((PERSON, "张三"), ("11010519491231002X", "李四")):
         ledger.workers.register_citizen(number, name, number[:6], "rural")
     path = tmp_path / "d.csv"

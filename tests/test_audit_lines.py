@@ -172,7 +172,7 @@ def test_a_column_of_few_values_is_typed_once_a_value() -> None:
     distinct values, mixed types, another type) is typed whole."""
     dialect = sqlite.dialect()
     day = 739_000
-    cases: list[tuple[list[Any], list[Any]]] = [
+    cases: list[tuple[list[Any], list[Any] | None]] = [  # (the column, its distinct values if typed once a value)
         ([day, day + 1] * 4, [day, day + 1]),  # 8 rows, 2 distinct: 2 x 4 <= 8
         ([day] * 4, [day]),  # 4 rows, 1 distinct
         ([day, day + 1, day + 2] * 2 + [day, day + 1], None),  # 8 rows, 3 distinct: 12 > 8
@@ -187,5 +187,5 @@ def test_a_column_of_few_values_is_typed_once_a_value() -> None:
         assert audit.stored_json_column(kind, dialect, stored, False) == [
             audit.json_value(v) for v in Day().from_stored(stored)]
         assert len(seen.columns) == 1, stored
-        given_ = seen.columns[0]
-        assert (sorted(given_) if once is not None else given_) == (once if once is not None else stored), stored
+        typed = seen.columns[0]
+        assert (typed if once is None else sorted(typed)) == (stored if once is None else once), stored
