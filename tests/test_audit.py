@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EMPLOYER, TODAY, _office
 from sqlalchemy import Integer, Table, delete, event, insert, select, text, update
+from sqlalchemy.orm import Session
 from test_cli import run
 from test_security_support import (
     PASSWORD,
@@ -212,23 +214,34 @@ def test_the_import_is_one_entry_with_its_row_count_and_file_hash(ledger: Ledger
     assert bulk["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _declare(ledger: Ledger, tmp_path: Path, lines: list[tuple[str, str, int, str]]) -> Path:
+    """Import a declaration of these (ID number, name, month of 2026, wage) rows; its file."""
+    path = tmp_path / "d.csv"
+    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
+        f"{EMPLOYER},{number},{name},2026-{m:02d},{wage}\n" for number, name, m, wage in lines), encoding="utf-8")
+    ledger.contributions.import_file(path)
+    return path
+
+
+def _mapped(s: Session) -> Iterator[tuple[str, Any, list[str], list[Any]]]:
+    """(table, its one-column key, attribute names, columns) of every mapped table the trail can
+    prove in bulk (`audit._single_key`)."""
+    for mapper in Contribution.registry.mappers:
+        table = str(mapper.local_table.name)
+        key = audit._single_key(table)
+        if key is not None:
+            yield table, key, [a.key for a in mapper.column_attrs], [a.columns[0] for a in mapper.column_attrs]
+
+
 def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_path: Path) -> None:
     """The proof reads SQLite's rows through the driver and types them column by column
     (`store.reading.typed_batches`): every value, of every mapped table with rows here (money, dates, times,
     text, numbers, empty columns), is the one SQLAlchemy's own read gives, of the same type."""
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
-    path = tmp_path / "d.csv"
-    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
-        f"{EMPLOYER},{PERSON},张三,2026-{m:02d},7000.05\n" for m in range(1, 4)), encoding="utf-8")
-    ledger.contributions.import_file(path)
+    _declare(ledger, tmp_path, [(PERSON, "张三", m, "7000.05") for m in range(1, 4)])
     checked = 0
     with ledger.read() as s:
-        for mapper in Contribution.registry.mappers:
-            table = mapper.local_table
-            key = audit._single_key(str(table.name))
-            if key is None:
-                continue
-            columns = [a.columns[0] for a in mapper.column_attrs]
+        for _table, key, _names, columns in _mapped(s):
             stmt = select(*columns).where(key > 0).order_by(key)
             expected = [tuple(r) for r in s.execute(stmt)]
             got = [tuple(r) for batch in typed_batches(s, stmt) for r in batch]
@@ -243,21 +256,14 @@ def test_the_two_proofs_write_the_same_lines(ledger: Ledger, tmp_path: Path) -> 
     every mapped table with rows here (money with fen, days, codes, texts, empty columns, the lines
     through their view, and secrets shown as "***")."""
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
-    path = tmp_path / "d.csv"
-    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
-        f"{EMPLOYER},{PERSON},张三,2026-{m:02d},{7000 + m}.05\n" for m in range(1, 4)), encoding="utf-8")
-    ledger.contributions.import_file(path)
+    _declare(ledger, tmp_path, [(PERSON, "张三", m, f"{7000 + m}.05") for m in range(1, 4)])
     add_staff(ledger)
     as_(ledger, "sup1")
     proved: dict[str, list[tuple[int, str]]] = {}
     with ledger.read() as s:
-        for mapper in Contribution.registry.mappers:
-            table = str(mapper.local_table.name)
-            key = audit._single_key(table)
-            if key is None or not isinstance(key.type, Integer):  # (a bulk entry's ids are numbers)
+        for table, key, names, columns in _mapped(s):
+            if not isinstance(key.type, Integer):  # (a bulk entry's ids are numbers)
                 continue
-            names = [a.key for a in mapper.column_attrs]
-            columns = [a.columns[0] for a in mapper.column_attrs]
             stmt = (line_store.after(s.connection(), 0, columns) if table == line_store.TABLE
                     else select(*columns).where(key > 0).order_by(key))
             pk = names.index(key.key)
@@ -278,12 +284,9 @@ def test_a_declarations_proof_on_sqlite_reads_its_lines_by_id_as_stored(ledger: 
     their ids (searches of the person-month rows and side lines, no scan of every line) and writes
     each from the values as stored, column by column, not from rows typed one by one (`lines_of`,
     the other databases' path, which makes an object of every value). The entry proves the lines."""
-    for number, name in ((PERSON, "张三"), ("11010519491231002X", "李四")):
+    people = ((PERSON, "张三"), ("11010519491231002X", "李四"))
+    for number, name in people:
         ledger.workers.register_citizen(number, name, number[:6], "rural")
-    path = tmp_path / "d.csv"
-    path.write_text("employer_uscc,id_number,name,month,wage\n" + "".join(
-        f"{EMPLOYER},{number},{name},2026-{m:02d},{7000 + m}.05\n"
-        for number, name in ((PERSON, "张三"), ("11010519491231002X", "李四")) for m in range(1, 4)), encoding="utf-8")
     typed: list[object] = []
     real = audit.lines_of
     monkeypatch.setattr(audit, "lines_of", lambda *args: typed.append(args) or real(*args))
@@ -294,8 +297,9 @@ def test_a_declarations_proof_on_sqlite_reads_its_lines_by_id_as_stored(ledger: 
             sent.append((sql, params))
 
     event.listen(ledger.engine, "before_cursor_execute", note)
+    lines = [(number, name, m, f"{7000 + m}.05") for number, name in people for m in range(1, 4)]
     try:
-        ledger.contributions.import_file(path)
+        _declare(ledger, tmp_path, lines)
     finally:
         event.remove(ledger.engine, "before_cursor_execute", note)
     assert typed == []

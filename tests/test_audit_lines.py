@@ -125,29 +125,15 @@ class _Seen:
     def __init__(self) -> None:
         self.columns: list[list[Any]] = []
 
-    def money(self) -> Money:
+    def kind(self, base: type[Any]) -> Any:
+        """A kind of column like base whose `from_stored` notes its column first."""
         seen = self
 
-        class SeenMoney(Money):
-            cache_ok = True
+        def from_stored(kind: Any, values: Any) -> list[Any]:
+            seen.columns.append(list(values))
+            return base.from_stored(kind, values)
 
-            def from_stored(self, values: Any) -> list[Decimal | None]:
-                seen.columns.append(list(values))
-                return super().from_stored(values)
-
-        return SeenMoney()
-
-    def day(self) -> Day:
-        seen = self
-
-        class SeenDay(Day):
-            cache_ok = True
-
-            def from_stored(self, values: Any) -> list[Any]:
-                seen.columns.append(list(values))
-                return super().from_stored(values)
-
-        return SeenDay()
+        return type(f"Seen{base.__name__}", (base,), {"cache_ok": True, "from_stored": from_stored})()
 
 
 def test_money_in_whole_fen_is_written_without_its_decimals() -> None:
@@ -155,7 +141,7 @@ def test_money_in_whole_fen_is_written_without_its_decimals() -> None:
     written from the fen: its type never makes the Decimals. Anything else goes through the type."""
     dialect = sqlite.dialect()
     seen = _Seen()
-    money = seen.money()
+    money = seen.kind(Money)
     for fen in ([0], [0, 5, 100, 1398544], [10**26 - 1, 0]):
         assert audit.stored_json_column(money, dialect, fen, False) == [
             audit.json_value(v) for v in Money().from_stored(fen)]
@@ -183,7 +169,7 @@ def test_a_column_of_few_values_is_typed_once_a_value() -> None:
     ]
     for stored, once in cases:
         seen = _Seen()
-        kind = seen.day()
+        kind = seen.kind(Day)
         assert audit.stored_json_column(kind, dialect, stored, False) == [
             audit.json_value(v) for v in Day().from_stored(stored)]
         assert len(seen.columns) == 1, stored
