@@ -4,8 +4,8 @@ A test that makes an office at an older revision (to see what opening it does) w
 with this version's services, which keep the change log as the newest schema does. Around those
 writes the log is turned into the newest layout and back, by the migrations that changed it
 (0017, and 0018 and 0020 for changes kept by reference), as are the contribution lines (0021: the
-columns SQLite keeps as numbers; 0023: a person-month's lines as one row), so the database is one
-the older version could have made, its change records included.
+columns SQLite keeps as numbers; 0023: a person-month's lines as one row; 0024: the rows of closed
+years apart), so the database is one the older version could have made, its change records included.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
 
 
 # the migrations that changed how rows are kept, in order: the change log's layout (0017, 0018,
-# 0020), the contribution lines' columns in SQLite (0021) and their rows (0023)
-_CHANGE_LOG = ("0017", "0018", "0020", "0021", "0023")
+# 0020), the contribution lines' columns in SQLite (0021), their rows (0023) and closed years (0024)
+_CHANGE_LOG = ("0017", "0018", "0020", "0021", "0023", "0024")
 
 
 def _run(engine: Engine, revision: str, step: str) -> None:

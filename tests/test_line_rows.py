@@ -134,7 +134,7 @@ def test_any_writes_read_back_as_a_table_of_lines(both: sqlite3.Connection, seed
     ins = f"INSERT INTO {{t}} VALUES ({', '.join('?' * len(LINE))})"
     shared_of: dict[tuple[int, int], tuple[int, ...]] = {}
     next_id = 1
-    refused = 0
+    refused = closed = 0
     for _step in range(400):
         lines = _same(con) if _step % 20 == 0 else con.execute("SELECT * FROM plain").fetchall()
         op = rng.random()
@@ -164,20 +164,29 @@ def test_any_writes_read_back_as_a_table_of_lines(both: sqlite3.Connection, seed
         elif op < 0.9:
             worker = rng.randrange(1, 6)
             assert _run(con, "UPDATE {t} SET wage = wage + 1, status = 1 WHERE worker_id = ?", (worker,)) is None
+        elif op < 0.93:  # the rows of the months before a cut kept with the closed years (0024)
+            cut = 202601 + rng.randrange(5)
+            for sql in line_store.CLOSE_SQL:
+                con.execute(sql, (cut,))
+            closed += con.execute(f"SELECT count(*) FROM {line_store.CLOSED}").fetchone()[0]
         else:
             line = rng.choice(lines)
             assert _run(con, "DELETE FROM {t} WHERE id = ?", (line[0],)) is None
     lines = _same(con)
     path = tmp_path / "rows.sqlite"
-    assert lines and refused  # (the run wrote lines and met refusals)
-    rows = con.execute(f"SELECT count(*) FROM {line_store.MONTH}").fetchone()[0]
+    assert lines and refused and closed  # (the run wrote lines, met refusals and closed rows)
+    rows = sum(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in line_store.ROWS)
     side = con.execute(f"SELECT count(*) FROM {line_store.SIDE}").fetchone()[0]
     assert rows + side <= len(lines)
-    # every row holds a line, and no line lies further than REACH from its row's id
-    assert con.execute(f"SELECT count(*) FROM {line_store.MONTH} WHERE " + " AND ".join(
-        f"{s}_offset IS NULL" for s in line_store.SLOTS)).fetchone()[0] == 0
-    assert con.execute(f"SELECT count(*) FROM {line_store.MONTH} WHERE " + " OR ".join(
-        f"{s}_offset > {line_store.REACH}" for s in line_store.SLOTS)).fetchone()[0] == 0
+    # every row holds a line, no line lies further than REACH from its row's id, and a person-month
+    # has its row open or closed, not both
+    for table in line_store.ROWS:
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE " + " AND ".join(
+            f"{s}_offset IS NULL" for s in line_store.SLOTS)).fetchone()[0] == 0
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE " + " OR ".join(
+            f"{s}_offset > {line_store.REACH}" for s in line_store.SLOTS)).fetchone()[0] == 0
+    assert con.execute(f"SELECT count(*) FROM {line_store.MONTH} m JOIN {line_store.CLOSED} c USING "
+                       "(worker_id, month, employer_id)").fetchone()[0] == 0
     # what goes by id finds every line: the highest, all of them (as a range and scattered), a few
     engine = create_engine(f"sqlite:///{path}")
     try:

@@ -1,4 +1,4 @@
-"""Contributions: `shebao contrib record|import|template|correct|back-pay`."""
+"""Contributions: `shebao contrib record|import|template|correct|back-pay|close`."""
 
 from __future__ import annotations
 
@@ -78,6 +78,17 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("--schemes", default="pension", help=zh_en("险种，逗号分隔（默认 pension 养老）",
                                                               "schemes, comma-separated (default pension)"))
     c.set_defaults(handler=_back_pay)
+    c = grp.add_parser("close", help=zh_en("把往年的缴费记录归入往年表（管理员；只改存放位置，记录不变）："
+                                           "此后申报只改动当年的表，每日备份只检查和写出当年的部分。"
+                                           "每组每日备份的第一份完整备份前会自动做",
+                                           "keep the contribution rows of closed years in their own table (admin; "
+                                           "where they are kept changes, not what they say): a declaration then "
+                                           "changes only the open years, which is all a daily backup checks and "
+                                           "writes. The first daily backup of a chain does it before its full copy"))
+    c.add_argument("--before", dest="close_before", metavar="YYYY-MM",  # (`before`: a check before opening)
+                   help=zh_en("归入此月以前的月份（默认：上一年的1月）",
+                              "the months before this one (default: January of last year)"))
+    c.set_defaults(handler=_close)
 
 
 def _lines(m: Any) -> list[dict[str, Any]]:
@@ -135,3 +146,8 @@ def _back_pay(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any
             "kind": "lump_sum", "base": _amount(months[0].base),
             "individual_account": _amount(sum((ln.individual_account for m in months for ln in m.lines
                                                if ln.scheme == "pension"), start=Decimal(0)))}
+
+
+def _close(ledger: Ledger, a: argparse.Namespace, lang: str) -> dict[str, Any]:
+    closed = ledger.contributions.close_years(a.close_before)
+    return {"before": str(closed.before), "rows_moved": closed.rows}

@@ -133,6 +133,8 @@ class BackupService:
             dump = Path(tmp) / "dump"
             if self.dialect == "sqlite":
                 parent = self._parent(target, key, office, chain) if chain else None
+                if chain and parent is None:
+                    self._close_years()
                 live = self._live_increment(target, key, meta, parent, progress) if parent else None
                 if live is not None:
                     header, page_size, digests, groups = live
@@ -160,6 +162,15 @@ class BackupService:
         return BackupResult(target, target.stat().st_size, _digest(header), key_path, fmt.fingerprint(key),
                             created, kind=fmt.kind_of(header),
                             parent=str(header["parent"]["file"]) if fmt.kind_of(header) == "increment" else None)
+
+    def _close_years(self) -> None:
+        """Before a chain's full copy: the rows of closed years kept apart (`close_years`), so that
+        their pages go into the full copy and the increments after it check and write the open
+        years only. A database known to be damaged is copied as it is (the copy says what is wrong)."""
+        try:
+            self._ledger.contributions.close_years()
+        except DatabaseDamaged:
+            pass
 
     def _live_increment(self, target: Path, key: bytes, meta: dict[str, Any],
                         parent: tuple[dict[str, Any], bytes, bytes | None], progress: Progress | None,

@@ -45,7 +45,7 @@ from desktop.core.money import fen_of, fen_text, parse_amount, yuan_of
 from desktop.core.month import Month
 from desktop.core.progress import Progress, without_gc
 from desktop.core.refdata import Reference, employee_schemes, schemes
-from desktop.core.security import ANY, COUNTER, SUPERVISE
+from desktop.core.security import ADMIN, ANY, COUNTER, SUPERVISE
 from desktop.core.services.declaration import MAX_PROBLEMS, DeclarationRow, read_declaration
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.services.office import load_office
@@ -111,6 +111,14 @@ class MonthResult:
         if self.base < self.wage:
             return "ceiling"
         return None
+
+
+@dataclass(frozen=True)
+class ClosedYears:
+    """What `close_years` did: the months before `before` are kept with the closed years."""
+
+    before: Month
+    rows: int  # person-month rows moved now (0: none were left open, or a database without them)
 
 
 @dataclass(frozen=True)
@@ -475,6 +483,22 @@ class ContributionService:
                 progress(total * 2, total * 2)
             return ImportResult(total, recorded, already, n_lines,
                                 tuple(sorted({str(p[3]) for p in planned})), _totals(new))
+
+    def close_years(self, before: object = None) -> ClosedYears:
+        """Keep the person-month rows of the months before `before` (YYYY-MM; default: January of
+        last year, so that last year's late declarations still find their rows open) with the
+        closed years (`line_store.close_months`): nothing a statement, a transfer or a sync file
+        reads changes, and a month's declaration no longer changes the table they are in, so a
+        daily backup after it checks and writes only the open years. The first daily backup of a
+        chain does this before its full copy (`Backups.daily`)."""
+        self._ledger.require(ADMIN)
+        this_month = Month.of(self._ledger.today())
+        cut = Month(this_month.year - 1, 1) if before is None else Month.parse(before, "before")
+        if cut > this_month:
+            raise InvalidInput("close.future", "before", value=str(cut), now=str(this_month))
+        with self._ledger.write() as s:
+            moved = line_store.close_months(s.connection(), cut.as_int())
+        return ClosedYears(cut, moved)
 
 
 def _totals(planned: list[_Planned]) -> tuple[SchemeTotal, ...]:

@@ -78,6 +78,7 @@ _TAKEN: dict[str, tuple[str, str | None]] = {
     "contribution": ("race.contribution", "month"),
     "contribution_month": ("race.contribution", "month"),
     "contribution_side": ("race.contribution", "month"),
+    "contribution_closed": ("race.contribution", "month"),
     "resident_contribution": ("race.resident_year", "year"),
     "worker": ("race.worker", "worker"),
     "employer": ("race.employer", "employer"),

@@ -12,10 +12,13 @@ On SQLite (migration 0023) the lines of a person-month and employer are kept as 
 `contribution_month` (its id the first line's id; each scheme's place holding the line's distance
 from it, 0 to 7, and the line's own columns), a line that does not fit its row as a row of
 `contribution_side`, and `contribution` is a view giving the lines back, written through its
-triggers. A read by person, month or key reads the view as it read the table. What goes by id is
-written here against the two tables: a line id N lies in the row whose id is in N - 7 .. N, one
-index seek. Lines inserted in bulk are written as rows directly. PostgreSQL keeps a row a line
-(README "A person-month's row without new line ids", "The lines behind one module").
+triggers. The rows of closed years (migration 0024) are moved into `contribution_closed`, a table
+of the same shape that a month's declaration does not change (`close_months`), so a daily backup
+checks and writes only the open years' rows. A read by person, month or key reads the view as it
+read the table. What goes by id is written here against the three tables: a line id N lies in the
+row whose id is in N - 7 .. N, one index seek a table of rows. Lines inserted in bulk are written
+as rows directly. PostgreSQL keeps a row a line (README "A person-month's row without new line ids",
+"The lines behind one module", "Closed years").
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ _IDS = 2000  # ids a query (`by_id`)
 # The person-month rows (SQLite, migration 0023): the tables, the schemes a row has places for (by
 # their stored number, `models.SchemeCode`), a line's own columns with their names in a place, what
 # a row's lines share, and the furthest a row's line lies from the row's id.
-MONTH, SIDE = "contribution_month", "contribution_side"
+MONTH, SIDE, CLOSED = "contribution_month", "contribution_side", "contribution_closed"
+ROWS = (MONTH, CLOSED)  # the tables of person-month rows: the open years', the closed years'
 SLOTS = {"pension": 3, "medical": 2, "unemployment": 6, "injury": 0, "maternity": 1}
 OWN = {"employer_amount": "employer", "employee_amount": "employee", "account_amount": "account",
        "status": "status", "exemption_id": "exemption"}
@@ -70,19 +74,21 @@ def _line_column(name: str, scheme: str, code: int) -> str:
     return f"m.{name}"
 
 
-def _lines_sql(names: Sequence[str], row: str, line: str, side: str, rows: str = f"{MONTH} m") -> str:
-    """The lines (columns `names`) of the rows (`m`, from `rows`) that meet `row`, each scheme's
-    line that meets `line` (`{id}`: the line's id), and the side lines (`s`) that meet `side`."""
-    branches = [f"SELECT {', '.join(_line_column(n, s, c) + ' AS ' + n for n in names)} FROM {rows} "
+def _lines_sql(names: Sequence[str], row: str, line: str, side: str, rows: str = "{table} m") -> str:
+    """The lines (columns `names`) of the rows (`m`, from `rows`, `{table}`: each table of rows)
+    that meet `row`, each scheme's line that meets `line` (`{id}`: the line's id), and the side
+    lines (`s`) that meet `side`."""
+    branches = [f"SELECT {', '.join(_line_column(n, s, c) + ' AS ' + n for n in names)} "
+                f"FROM {rows.format(table=table)} "
                 f"WHERE m.{s}_offset IS NOT NULL AND {row} AND {line.format(id=f'(m.id + m.{s}_offset)')}"
-                for s, c in SLOTS.items()]
+                for table in ROWS for s, c in SLOTS.items()]
     branches.append(f"SELECT {', '.join('s.' + n for n in names)} FROM {SIDE} s WHERE {side}")
     return " UNION ALL ".join(branches)
 
 
-LAST_ID_SQL = (f"SELECT coalesce(max(x), 0) FROM (SELECT max(id) AS x FROM {SIDE} UNION ALL SELECT id + max("
-               f"{', '.join(f'coalesce({s}_offset, 0)' for s in SLOTS)}) FROM {MONTH} "
-               f"WHERE id >= (SELECT max(id) FROM {MONTH}) - {REACH})")  # in rows: the highest line id (0: none)
+LAST_ID_SQL = (f"SELECT coalesce(max(x), 0) FROM (SELECT max(id) AS x FROM {SIDE}" + "".join(
+    f" UNION ALL SELECT id + max({', '.join(f'coalesce({s}_offset, 0)' for s in SLOTS)}) FROM {table} "
+    f"WHERE id >= (SELECT max(id) FROM {table}) - {REACH}" for table in ROWS) + ")")  # in rows: the highest line id
 
 
 def after_sql(names: Sequence[str]) -> str:
@@ -92,8 +98,9 @@ def after_sql(names: Sequence[str]) -> str:
 
 def last_id(conn: Connection) -> int:
     """The highest line id now (0: none), taken before lines are inserted in bulk (`ids_after`).
-    In rows: the highest side line's, or the last rows' highest place (a line is at most `REACH`
-    from its row's id, so only the rows that close to the highest row id can hold it)."""
+    In rows: the highest side line's, or the highest place of the last rows of either table of rows
+    (a line is at most `REACH` from its row's id, so only the rows that close to a table's highest
+    row id can hold it)."""
     if not in_rows(conn):
         return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {TABLE}").scalar_one())
     return _last_in_rows(conn)
@@ -180,7 +187,8 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
 
     In rows: each run of a person-month's lines (one after another, the same person, employer and
     month, sharing what a row shares, each a scheme with a place, no two the same) is written as
-    its row; a row whose person-month already has one, or has side lines, is not written, and its
+    its row; a row whose person-month already has one (open or closed), or has side lines, is not
+    written, and its
     lines go through the view's trigger with the lines that fit no row, which puts each where it
     belongs (or refuses it as a line already there). Lines given with their ids all go through the
     trigger, which refuses an id already taken."""
@@ -223,10 +231,11 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
         runs[next_id] = (i, j)
         next_id, i = next_id + j - i, j
     if made:
-        marks = ", ".join("?" * len(_ROW))
+        marks, k = ", ".join("?" * len(_ROW)), len(_ROW)
+        elsewhere = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE worker_id = ?{k + 1} AND employer_id = "
+                                 f"?{k + 2} AND month = ?{k + 3})" for table in (SIDE, CLOSED))
         conn.exec_driver_sql(
-            f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE NOT EXISTS (SELECT 1 "
-            f"FROM {SIDE} WHERE worker_id = ? AND employer_id = ? AND month = ?)", made)
+            f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE {elsewhere}", made)
         written = {int(r) for (r,) in conn.exec_driver_sql(f"SELECT id FROM {MONTH} WHERE id >= ?", (made[0][0],))}
         loose.extend((rid + k - a, rows[k]) for rid, (a, b) in runs.items() if rid not in written for k in range(a, b))
     if loose:
@@ -234,6 +243,28 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
         names = ("id", *columns)
         conn.exec_driver_sql(f"INSERT INTO {TABLE} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                              [(rid, *line) for rid, line in loose])
+
+
+_COLUMNS = ", ".join(_ROW)
+# The rows of the months before the parameter (YYYYMM) moved from the open years' table to the
+# closed years' (`close_months`).
+CLOSE_SQL = (f"INSERT INTO {CLOSED} ({_COLUMNS}) SELECT {_COLUMNS} FROM {MONTH} WHERE month < ?",
+             f"DELETE FROM {MONTH} WHERE month < ?")
+
+
+def close_months(conn: Connection, before: int) -> int:
+    """Move the person-month rows of the months before `before` (YYYYMM) into the closed years'
+    table, in the caller's write transaction; the number of rows moved (0 on a database without
+    rows: PostgreSQL). Where the rows are kept changes, not what they say: the view gives the same
+    lines with the same ids, found by the same keys, and a later change of a moved line is written
+    where it now is. A month's declaration then changes only the open years' table, which is all a
+    daily backup after it checks and writes of the lines."""
+    if not in_rows(conn):
+        return 0
+    moved = conn.exec_driver_sql(CLOSE_SQL[0], (before,)).rowcount
+    if moved:
+        conn.exec_driver_sql(CLOSE_SQL[1], (before,))
+    return int(moved)
 
 
 def by_id(conn: Connection, ids: Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -272,7 +303,7 @@ def _by_id_in_rows(conn: Connection, ids: Sequence[int], names: Sequence[str]) -
             rows.extend(r for r in conn.exec_driver_sql(sql, {"lo": run[0], "hi": run[-1]}) if int(r[0]) in keep)
         else:
             sql = _lines_sql(["id", *names], "1", "{id} = w.value", "s.id IN (SELECT value FROM json_each(:ids))",
-                             rows=f"json_each(:ids) w JOIN {MONTH} m ON m.id BETWEEN w.value - {REACH} AND w.value")
+                             rows=f"json_each(:ids) w JOIN {{table}} m ON m.id BETWEEN w.value - {REACH} AND w.value")
             rows.extend(conn.exec_driver_sql(sql, {"ids": json.dumps(run)}))
     rows = [tuple(r) for r in rows]
     rows.sort(key=lambda r: int(r[0]))

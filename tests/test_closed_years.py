@@ -1,0 +1,211 @@
+"""The person-month rows of closed years kept in a table of their own (migration 0024): moving them
+changes no line, a moved line is found, changed and deleted where it now is, a new line of a closed
+person-month is a side line, the first daily backup of a chain moves them, and an increment after a
+month's declaration checks none of their pages. (That every sequence of writes with moves between
+them reads back as a table of lines: `test_line_rows.test_any_writes_read_back_as_a_table_of_lines`.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from conftest import EMPLOYER
+from schema_support import office_at
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from stdnum.cn import ric
+from test_backup import _tables
+from test_cli import office, run
+from test_line_rows import LINE, _line
+from test_security_support import PERSON, as_, fast_hashing, staffed, staffed_template
+
+from desktop.core import live_image
+from desktop.core.errors import InvalidInput, NotAllowed
+from desktop.core.ledger import Ledger
+from desktop.core.store import line_store
+from desktop.core.store.engine import _alembic_config, make_engine, migrate, open_engine
+from desktop.core.store.models import Contribution
+
+__all__ = ["fast_hashing", "office", "staffed", "staffed_template"]
+
+SHARED = (360100, 5000, 5000, 0, 740000, None)
+
+
+def _count(conn: Any, table: str, where: str = "1") -> int:
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE {where}").scalar_one())
+
+
+def _view(conn: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM contribution ORDER BY id")]
+
+
+def test_closed_rows_are_found_changed_and_deleted_where_they_are(tmp_path: Path) -> None:
+    engine = open_engine(str(tmp_path / "closed.sqlite"))
+    migrate(engine)
+    rng = random.Random(24)
+
+    def lines(*specs: tuple[int, int, int]) -> list[tuple[Any, ...]]:
+        return [_line(rng, None, w, m, s, SHARED)[1:] for w, m, s in specs]
+
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+        with engine.begin() as conn:
+            line_store.insert(conn, LINE[1:], lines(*((w, m, s) for m in (202501, 202601) for w in (1, 2, 3)
+                                                      for s in (3, 2, 6, 0))))
+            before = _view(conn)
+            assert line_store.close_months(conn, 202601) == 3
+            assert _view(conn) == before  # where the rows are kept, not what they say
+            assert _count(conn, line_store.CLOSED) == 3 and _count(conn, line_store.MONTH) == 3
+            assert _count(conn, line_store.MONTH, "month < 202601") == 0
+            assert line_store.close_months(conn, 202601) == 0  # nothing left to move
+            ids = [r[0] for r in before]
+            assert line_store.by_id(conn, ids, LINE[1:]) == before
+            assert line_store.by_id(conn, ids[:4:3], LINE[1:]) == [before[0], before[3]]  # scattered
+            assert line_store.last_id(conn) == 24
+            assert line_store.ids_after(conn, 0, ("worker_id", "month"), [(r[1], r[4]) for r in before]) == ids
+
+            # a new line of a closed person-month is a side line; a new person-month has its row open
+            line_store.insert(conn, LINE[1:], lines((1, 202501, 1), (4, 202501, 3), (4, 202501, 2)))
+            assert [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {line_store.SIDE}")] == [25]
+            assert conn.exec_driver_sql(f"SELECT id, worker_id FROM {line_store.MONTH} WHERE month = 202501"
+                                        ).fetchall() == [(26, 4)]
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # a closed line's key again
+            line_store.insert(conn, LINE[1:], lines((5, 202601, 3), (2, 202501, 6)))
+        with engine.begin() as conn:
+            assert _count(conn, "contribution") == 27
+            first = conn.exec_driver_sql(f"SELECT id FROM {line_store.CLOSED} WHERE worker_id = 2").scalar_one()
+            # a line's own column changes in its closed row; a shared one takes it out to the side
+            conn.exec_driver_sql("UPDATE contribution SET status = 2, employer_amount = 7 WHERE id = ?", (first + 1,))
+            assert conn.exec_driver_sql(f"SELECT medical_status, medical_employer FROM {line_store.CLOSED} "
+                                        "WHERE id = ?", (first,)).one() == (2, 7)
+            conn.exec_driver_sql("UPDATE contribution SET wage = 6100 WHERE id = ?", (first + 2,))
+            assert conn.exec_driver_sql(f"SELECT unemployment_offset FROM {line_store.CLOSED} WHERE id = ?",
+                                        (first,)).scalar_one() is None
+            assert conn.exec_driver_sql(f"SELECT wage FROM {line_store.SIDE} WHERE id = ?",
+                                        (first + 2,)).scalar_one() == 6100
+            # a closed row goes with its last line
+            conn.exec_driver_sql("DELETE FROM contribution WHERE worker_id = 2 AND month = 202501")
+            assert _count(conn, line_store.CLOSED, "worker_id = 2") == 0
+            assert _count(conn, "contribution", "worker_id = 2") == 4
+            assert line_store.id_of(conn, 3, 1, 202501, "pension") is not None
+    finally:
+        engine.dispose()
+
+
+def test_an_office_of_0023_keeps_its_lines_closed_and_back(tmp_path: Path) -> None:
+    """Lines written at 0023, migrated to 0024 and some closed, then taken back to 0023: every line
+    with its id each way, the closed rows back among the open ones."""
+    path = tmp_path / "old.db"
+    office_at(path, "0023").dispose()
+    rng = random.Random(23)
+    lines = [_line(rng, i + 1, 1 + i // 8, 202412 + (i // 4) % 2 * 89, (3, 2, 6, 0)[i % 4], SHARED) for i in range(32)]
+    con = sqlite3.connect(str(path))
+    with con:  # (the people and the employer the lines name: what their foreign keys need)
+        con.executemany("INSERT INTO worker (id, ssn, nationality, name, initials, sex, birth_date, created_at) "
+                        "VALUES (?, ?, 'CN', '张三', 'zs', 'M', '1980-01-01', '2026-01-01 00:00:00')",
+                        [(w, f"S{w}") for w in range(1, 5)])
+        con.execute("INSERT INTO employer (id, uscc, name, region, created_at) "
+                    "VALUES (1, 'U1', '单位', '360100', '2026-01-01 00:00:00')")
+        con.executemany(f"INSERT INTO contribution VALUES ({', '.join('?' * len(LINE))})", lines)
+    con.close()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate(engine)
+        with engine.begin() as conn:
+            assert _view(conn) == lines
+            assert line_store.close_months(conn, 202501) == 4
+        command.downgrade(_alembic_config(engine), "0023")
+        with engine.connect() as conn:
+            assert _view(conn) == lines
+            assert _count(conn, "sqlite_master", f"name = '{line_store.CLOSED}'") == 0
+            assert _count(conn, line_store.MONTH) == 8
+        migrate(engine)
+        with engine.connect() as conn:
+            assert _view(conn) == lines and _count(conn, line_store.CLOSED) == 0
+    finally:
+        engine.dispose()
+
+
+def _citizen(seq: int) -> str:
+    body = f"360102199001{seq:02d}{seq * 2 + 1:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_the_first_daily_backup_closes_years_and_increments_check_none_of_them(
+        staffed: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    staffed.clock = dt.date(2026, 11, 1)
+    for month in ("2024-05", "2024-06", "2025-03"):  # a person's earlier years
+        as_(staffed, "clerk1").contributions.record(PERSON, EMPLOYER, month, "8000")
+    with staffed.read() as s:
+        lines = [tuple(r) for r in s.execute(select(*Contribution.__table__.columns).order_by(Contribution.id))]
+    statement = staffed.accounts.statement(PERSON)
+    assert as_(staffed, "admin1").backups.daily(folder, key_file=key).kind == "full"
+    with staffed.read() as s:
+        conn = s.connection()
+        assert sorted(r[0] for r in conn.exec_driver_sql(f"SELECT month FROM {line_store.CLOSED}")) == [
+            202405, 202406]  # before January of last year
+        assert _count(conn, line_store.MONTH, "month = 202503") == 1
+        assert [tuple(r) for r in s.execute(select(*Contribution.__table__.columns).order_by(Contribution.id))] \
+            == lines
+    assert staffed.accounts.statement(PERSON) == statement
+    assert as_(staffed, "sup1").audit.verify().valid
+
+    as_(staffed, "clerk1")
+    staffed.clock = dt.date(2026, 11, 2)
+    newcomer = _citizen(1)
+    staffed.workers.register_citizen(newcomer, "李四", "360102", "urban")
+    staffed.contributions.record(newcomer, EMPLOYER, "2026-11", "7000")
+    staffed.contributions.record(PERSON, EMPLOYER, "2024-07", "8000")  # a late line of a closed year: open
+    asked: list[str] = []
+    real_check = live_image.Checker.check
+    monkeypatch.setattr(live_image.Checker, "check",
+                        lambda self, tables: real_check(self, [t for t in tables if asked.append(t) is None]))
+    state = _tables(staffed)
+    result = as_(staffed, "admin1").backups.daily(folder, key_file=key)
+    assert result.kind == "increment"
+    assert line_store.MONTH in asked and line_store.CLOSED not in asked, asked
+    fresh = Ledger.open(tmp_path / "fresh" / "office.db", clock=lambda: dt.date(2026, 11, 2))
+    try:
+        fresh.backups.restore(result.file, key)
+        got = _tables(fresh)
+        for name in (line_store.MONTH, line_store.CLOSED, line_store.SIDE, "worker"):
+            assert got[name] == state[name], name
+    finally:
+        fresh.close()
+
+
+def test_closing_is_an_admins_and_only_of_past_months(staffed: Ledger) -> None:
+    with pytest.raises(NotAllowed):
+        as_(staffed, "clerk1").contributions.close_years("2026-01")
+    as_(staffed, "admin1")
+    with pytest.raises(InvalidInput) as err:
+        staffed.contributions.close_years("2027-01")
+    assert err.value.field == "before" and "2027-01" in err.value.message("zh") and "2026-11" in err.value.message("zh")
+    with pytest.raises(InvalidInput) as err:
+        staffed.contributions.close_years("2026-13")
+    assert err.value.field == "before"
+    closed = staffed.contributions.close_years("2026-06")
+    assert (str(closed.before), closed.rows) == ("2026-06", 5)  # PERSON's 2026-01..05
+    assert staffed.contributions.close_years().rows == 0  # (January of 2025: nothing older)
+
+
+def test_shebao_contrib_close(office: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", office, "worker", "register", "--id-number", PERSON, "--name", "张三",
+               "--hukou-region", "510107", "--hukou-type", "rural")[0] == 0
+    for month in ("2026-01", "2026-02", "2026-03"):
+        assert run(capsys, "--db", office, "contrib", "record", "--worker", PERSON, "--employer", EMPLOYER,
+                   "--month", month, "--wage", "7000")[0] == 0
+    before = run(capsys, "--db", office, "--json", "account", PERSON)[1]
+    code, data, _ = run(capsys, "--db", office, "--json", "contrib", "close", "--before", "2026-03")
+    assert code == 0 and data == {"before": "2026-03", "rows_moved": 2}
+    assert run(capsys, "--db", office, "--json", "account", PERSON)[1] == before
+    code, data, _ = run(capsys, "--db", office, "--json", "--lang", "en", "contrib", "close", "--before", "2030-01")
+    assert code == 2 and data["error"]["field"] == "before" and "after this month" in data["error"]["message"]
