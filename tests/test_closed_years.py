@@ -209,3 +209,38 @@ def test_shebao_contrib_close(office: str, capsys: pytest.CaptureFixture[str]) -
     assert run(capsys, "--db", office, "--json", "account", PERSON)[1] == before
     code, data, _ = run(capsys, "--db", office, "--json", "--lang", "en", "contrib", "close", "--before", "2030-01")
     assert code == 2 and data["error"]["field"] == "before" and "after this month" in data["error"]["message"]
+
+
+def test_a_move_takes_the_pages_it_frees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows moved a group of people at a time: 1,200 people (twelve groups of 100 here, a small
+    part of the file as a county's groups are of its) lose half their months to the closed table,
+    every line reads back as before, and the file grows by little (the pages one group's delete
+    frees take the next group's copies; moved at once, the file grows by two fifths)."""
+    monkeypatch.setattr(line_store, "_CLOSE_PEOPLE", 100)
+    path = tmp_path / "move.sqlite"
+    engine = open_engine(str(path))
+    migrate(engine)
+    rng = random.Random(5)
+    months = [202507 + m for m in range(6)] + [202601 + m for m in range(6)]
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+        with engine.begin() as conn:
+            for month in months:
+                line_store.insert(conn, LINE[1:], [_line(rng, None, w, month, s, SHARED)[1:]
+                                                   for w in range(1, 1201) for s in (3, 2, 6, 0)])
+        with engine.begin() as conn:
+            before = _view(conn)
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+        with engine.begin() as conn:
+            assert line_store.close_months(conn, 202601) == 1200 * 6
+        with engine.begin() as conn:
+            assert _view(conn) == before
+            assert _count(conn, line_store.MONTH, "month < 202601") == 0
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            grown = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+            free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
+        assert grown < pages * 1.15 and free < grown * 0.05, (pages, grown, free)
+    finally:
+        engine.dispose()

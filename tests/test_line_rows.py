@@ -167,7 +167,7 @@ def test_any_writes_read_back_as_a_table_of_lines(both: sqlite3.Connection, seed
         elif op < 0.93:  # the rows of the months before a cut kept with the closed years (0024)
             cut = 202601 + rng.randrange(5)
             for sql in line_store.CLOSE_SQL:
-                con.execute(sql, (cut,))
+                con.execute(sql, (cut, 0, 10**9))
             closed += con.execute(f"SELECT count(*) FROM {line_store.CLOSED}").fetchone()[0]
         else:
             line = rng.choice(lines)
