@@ -73,6 +73,7 @@ from typing import Any, Self
 import sqlalchemy
 from sqlalchemy import insert
 
+from desktop.core import live_image
 from desktop.core.demo import GIVEN, HUKOU, SURNAMES, citizen_id, demo_uscc
 from desktop.core.ledger import Ledger
 from desktop.core.month import Month
@@ -318,17 +319,34 @@ def bench_backup(ledger: Ledger, path: Path, tmp: Path, newcomers: list[Person],
         copy.unlink()
         return seconds
 
+    checks: dict[str, float] = {}  # the increment's quick checks: seconds by table
+    real_check = live_image.quick_check
+
+    def timed_check(still: live_image.Still, tables: set[str] | None) -> bool:
+        t0 = time.perf_counter()
+        try:
+            return real_check(still, tables)
+        finally:
+            name = "(every table)" if tables is None else ", ".join(sorted(tables))
+            checks[name] = checks.get(name, 0.0) + time.perf_counter() - t0
+
     def day(n: int) -> dict[str, Any]:
         ledger.clock = TODAY + dt.timedelta(days=n)
         before = copy_s()
         done: list[Any] = []
-        seconds = timed(lambda: done.append(ledger.backups.daily(folder, key_file=key)))
+        checks.clear()
+        live_image.quick_check = timed_check
+        try:
+            seconds = timed(lambda: done.append(ledger.backups.daily(folder, key_file=key)))
+        finally:
+            live_image.quick_check = real_check
         after = copy_s()
         header = ledger.backups.inspect(done[0].file)
         return {"kind": done[0].kind, "seconds": seconds, "copy_s": (before + after) / 2,
                 "ratio": seconds / ((before + after) / 2), "bytes": done[0].size,
                 "pages": header["pages"], "changed_pages": header.get("changed", header["pages"]),
-                "db_bytes": header["pages"] * header["page_size"]}
+                "db_bytes": header["pages"] * header["page_size"],
+                "checks_s": dict(sorted(checks.items(), key=lambda kv: -kv[1]))}
 
     out = {"full": day(1)}
     with ledger.engine.connect() as conn:  # the rows of closed years the first daily backup moved (0024)
@@ -612,6 +630,9 @@ def report(r: dict[str, Any]) -> str:
                      f"quiet day {bk['quiet_day']['bytes'] / 2**10:.0f} KiB; after "
                      f"{bk['import_day_rows']:,} lines {bk['import_day']['bytes'] / 2**20:.1f} MiB; "
                      f"checking the 3-file chain {bk['chain_check_s']:.2f} s")
+        for name, label in (("quiet_day", "a quiet day"), ("import_day", "after a declaration")):
+            checked = "; ".join(f"{t} {v:.2f} s" for t, v in bk[name].get("checks_s", {}).items())
+            lines.append(f"the increment of {label} checked: {checked or 'nothing'}")
         lines.append(f"closed years: the first backup kept {bk['closed_rows']:,} person-month rows apart, "
                      f"{bk['open_rows']:,} open; the next month's import after it {bk['import_day_import_s']:.1f} s")
     else:
