@@ -266,6 +266,8 @@ class BackupService:
 
         SQLite: a full backup, then increments (only the pages changed since the day before) until
         full_every backups make a chain; restoring an increment reads its chain from the folder.
+        Before a full backup the rows of closed years are kept apart (`close_years`), so that the
+        increments after it check and write the open years' rows only.
         For the Windows task scheduler or cron; running it twice a day replaces that day's file
         (with a full backup: an increment cannot be built on the file it replaces).
         """

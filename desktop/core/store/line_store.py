@@ -188,10 +188,9 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
     In rows: each run of a person-month's lines (one after another, the same person, employer and
     month, sharing what a row shares, each a scheme with a place, no two the same) is written as
     its row; a row whose person-month already has one (open or closed), or has side lines, is not
-    written, and its
-    lines go through the view's trigger with the lines that fit no row, which puts each where it
-    belongs (or refuses it as a line already there). Lines given with their ids all go through the
-    trigger, which refuses an id already taken."""
+    written, and its lines go through the view's trigger with the lines that fit no row, which puts
+    each where it belongs (or refuses it as a line already there). Lines given with their ids all
+    go through the trigger, which refuses an id already taken."""
     if "id" in columns or not in_rows(conn):
         execute_many(conn, TABLE, columns, rows)
         return
@@ -231,9 +230,9 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
         runs[next_id] = (i, j)
         next_id, i = next_id + j - i, j
     if made:
-        marks, k = ", ".join("?" * len(_ROW)), len(_ROW)
-        elsewhere = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE worker_id = ?{k + 1} AND employer_id = "
-                                 f"?{k + 2} AND month = ?{k + 3})" for table in (SIDE, CLOSED))
+        marks, last = ", ".join("?" * len(_ROW)), len(_ROW)  # (the row's key follows it, numbered)
+        elsewhere = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE worker_id = ?{last + 1} AND "
+                                 f"employer_id = ?{last + 2} AND month = ?{last + 3})" for table in (SIDE, CLOSED))
         conn.exec_driver_sql(
             f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE {elsewhere}", made)
         written = {int(r) for (r,) in conn.exec_driver_sql(f"SELECT id FROM {MONTH} WHERE id >= ?", (made[0][0],))}
