@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 from test_backup import _tables
 from test_cli import office, run
-from test_line_rows import LINE, _line
+from test_line_rows import LINE, _line, bare_rows, write_lines
 from test_security_support import PERSON, as_, fast_hashing, staffed, staffed_template
 
 from desktop.core import live_image
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
 from desktop.core.store import line_store
-from desktop.core.store.engine import _alembic_config, make_engine, migrate, open_engine
+from desktop.core.store.engine import _alembic_config, make_engine, migrate
 from desktop.core.store.models import Contribution
 
 __all__ = ["fast_hashing", "office", "staffed", "staffed_template"]
@@ -46,16 +45,12 @@ def _view(conn: Any) -> list[tuple[Any, ...]]:
 
 
 def test_closed_rows_are_found_changed_and_deleted_where_they_are(tmp_path: Path) -> None:
-    engine = open_engine(str(tmp_path / "closed.sqlite"))
-    migrate(engine)
     rng = random.Random(24)
 
     def lines(*specs: tuple[int, int, int]) -> list[tuple[Any, ...]]:
         return [_line(rng, None, w, m, s, SHARED)[1:] for w, m, s in specs]
 
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+    with bare_rows(tmp_path / "closed.sqlite") as engine:
         with engine.begin() as conn:
             line_store.insert(conn, LINE[1:], lines(*((w, m, s) for m in (202501, 202601) for w in (1, 2, 3)
                                                       for s in (3, 2, 6, 0))))
@@ -95,8 +90,6 @@ def test_closed_rows_are_found_changed_and_deleted_where_they_are(tmp_path: Path
             assert _count(conn, line_store.CLOSED, "worker_id = 2") == 0
             assert _count(conn, "contribution", "worker_id = 2") == 4
             assert line_store.id_of(conn, 3, 1, 202501, "pension") is not None
-    finally:
-        engine.dispose()
 
 
 def test_an_office_of_0023_keeps_its_lines_closed_and_back(tmp_path: Path) -> None:
@@ -106,15 +99,7 @@ def test_an_office_of_0023_keeps_its_lines_closed_and_back(tmp_path: Path) -> No
     office_at(path, "0023").dispose()
     rng = random.Random(23)
     lines = [_line(rng, i + 1, 1 + i // 8, 202412 + (i // 4) % 2 * 89, (3, 2, 6, 0)[i % 4], SHARED) for i in range(32)]
-    con = sqlite3.connect(str(path))
-    with con:  # (the people and the employer the lines name: what their foreign keys need)
-        con.executemany("INSERT INTO worker (id, ssn, nationality, name, initials, sex, birth_date, created_at) "
-                        "VALUES (?, ?, 'CN', '张三', 'zs', 'M', '1980-01-01', '2026-01-01 00:00:00')",
-                        [(w, f"S{w}") for w in range(1, 5)])
-        con.execute("INSERT INTO employer (id, uscc, name, region, created_at) "
-                    "VALUES (1, 'U1', '单位', '360100', '2026-01-01 00:00:00')")
-        con.executemany(f"INSERT INTO contribution VALUES ({', '.join('?' * len(LINE))})", lines)
-    con.close()
+    write_lines(path, lines)
     engine = make_engine(f"sqlite:///{path}")
     try:
         migrate(engine)
@@ -217,14 +202,9 @@ def test_a_move_takes_the_pages_it_frees(tmp_path: Path, monkeypatch: pytest.Mon
     every line reads back as before, and the file grows by little (the pages one group's delete
     frees take the next group's copies; moved at once, the file grows by two fifths)."""
     monkeypatch.setattr(line_store, "_CLOSE_PEOPLE", 100)
-    path = tmp_path / "move.sqlite"
-    engine = open_engine(str(path))
-    migrate(engine)
     rng = random.Random(5)
     months = [202507 + m for m in range(6)] + [202601 + m for m in range(6)]
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+    with bare_rows(tmp_path / "move.sqlite") as engine:
         with engine.begin() as conn:
             for month in months:
                 line_store.insert(conn, LINE[1:], [_line(rng, None, w, month, s, SHARED)[1:]
@@ -241,6 +221,4 @@ def test_a_move_takes_the_pages_it_frees(tmp_path: Path, monkeypatch: pytest.Mon
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             grown = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
             free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
-        assert grown < pages * 1.15 and free < grown * 0.05, (pages, grown, free)
-    finally:
-        engine.dispose()
+    assert grown < pages * 1.15 and free < grown * 0.05, (pages, grown, free)

@@ -12,13 +12,14 @@ import datetime as dt
 import random
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from schema_support import office_at
-from sqlalchemy import create_engine, select
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop.core.clock import Clock
@@ -46,6 +47,34 @@ def both(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     con.execute("CREATE TABLE plain (" + ", ".join(n + (" INTEGER PRIMARY KEY" if n == "id" else " INTEGER")
                                                    for n in LINE) + ", UNIQUE (worker_id, month, scheme, employer_id))")
     yield con
+    con.close()
+
+
+@contextmanager
+def bare_rows(path: Path) -> Iterator[Engine]:
+    """A migrated file's engine with foreign keys off (lines of no people or employers), disposed
+    after."""
+    engine = open_engine(str(path))
+    migrate(engine)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def write_lines(path: Path, lines: list[tuple[Any, ...]]) -> None:
+    """Lines (tuples in `LINE` order) written straight into `contribution` of a file, with the
+    people and the employer they name (what their foreign keys need)."""
+    con = sqlite3.connect(str(path))
+    with con:
+        con.executemany("INSERT INTO worker (id, ssn, nationality, name, initials, sex, birth_date, created_at) "
+                        "VALUES (?, ?, 'CN', '张三', 'zs', 'M', '1980-01-01', '2026-01-01 00:00:00')",
+                        [(w, f"S{w}") for w in sorted({line[1] for line in lines})])
+        con.execute("INSERT INTO employer (id, uscc, name, region, created_at) "
+                    "VALUES (1, 'U1', '单位', '360100', '2026-01-01 00:00:00')")
+        con.executemany(f"INSERT INTO contribution VALUES ({', '.join('?' * len(LINE))})", lines)
     con.close()
 
 
@@ -281,15 +310,7 @@ def test_the_migration_makes_rows_only_of_lines_that_fit_one(tmp_path: Path) -> 
         line = list(_line(rng, line_id, worker, month, 0, shared))
         line[5], line[6], line[7] = scheme, wage, wage
         lines.append(tuple(line))
-    con = sqlite3.connect(str(path))
-    with con:  # (the people and the employer the lines name: what their foreign keys need)
-        con.executemany("INSERT INTO worker (id, ssn, nationality, name, initials, sex, birth_date, created_at) "
-                        "VALUES (?, ?, 'CN', '张三', 'zs', 'M', '1980-01-01', '2026-01-01 00:00:00')",
-                        [(w, f"S{w}") for w in range(1, 7)])
-        con.execute("INSERT INTO employer (id, uscc, name, region, created_at) "
-                    "VALUES (1, 'U1', '单位', '360100', '2026-01-01 00:00:00')")
-        con.executemany(f"INSERT INTO contribution VALUES ({', '.join('?' * len(LINE))})", lines)
-    con.close()
+    write_lines(path, lines)
     engine = open_engine(str(path))  # migrated as it opens
     engine.dispose()
     con = sqlite3.connect(str(path))
@@ -306,9 +327,6 @@ def test_lines_inserted_in_bulk_are_rows_where_they_fit(tmp_path: Path) -> None:
     """`line_store.insert` writes a declaration's person-months as rows; a line whose person-month
     already has a row, or a side line, or whose lines come apart in the batch, goes through the
     view's trigger to where it belongs; a line already there is refused and nothing is written."""
-    path = tmp_path / "bulk.sqlite"
-    engine = open_engine(str(path))
-    migrate(engine)
     columns = LINE[1:]
     shared = (360100, 5000, 5000, 0, 740000, None)
     rng = random.Random(11)
@@ -316,9 +334,7 @@ def test_lines_inserted_in_bulk_are_rows_where_they_fit(tmp_path: Path) -> None:
     def lines(*specs: tuple[int, int, int]) -> list[tuple[Any, ...]]:
         return [_line(rng, None, w, m, s, shared)[1:] for w, m, s in specs]
 
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (no people or employers here)
+    with bare_rows(tmp_path / "bulk.sqlite") as engine:
         with engine.begin() as conn:
             line_store.insert(conn, columns, lines((1, 202601, 3), (1, 202601, 2), (2, 202601, 3), (2, 202601, 5)))
             line_store.insert(conn, columns, lines(
@@ -340,5 +356,3 @@ def test_lines_inserted_in_bulk_are_rows_where_they_fit(tmp_path: Path) -> None:
             line_store.insert(conn, columns, lines((6, 202601, 3), (5, 202601, 1), (5, 202601, 6)))
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM contribution").scalar() == 15
-    finally:
-        engine.dispose()
