@@ -356,13 +356,15 @@ def test_the_audit_window_shows_a_changed_row(two: Offices, qtbot: Any, tmp_path
 def test_rows_of_an_old_style_bulk_entry_are_counted_not_provable(ledger: Ledger, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop.core import audit
+    from desktop.core.services import contributions
 
     ledger.workers.register_citizen(ID_1, "张三", "510107", "rural")
     path = tmp_path / "d.csv"
     path.write_text("employer_uscc,id_number,name,month,wage\n" +
                     "".join(f"{EMPLOYER},{ID_1},张三,2026-{m:02d},7000\n" for m in range(1, 4)), encoding="utf-8")
-    with monkeypatch.context() as m:  # the program before bulk entries named their rows
+    with monkeypatch.context() as m:  # the program before bulk entries named their rows (the row path)
         m.setattr(audit, "_bulk_rows", lambda _s, _t: {})
+        m.setattr(contributions, "BULK", False)
         ledger.contributions.import_file(path)
     ledger.contributions.correct(ID_1, EMPLOYER, "2026-02", "7100", "录入错误")
     rows = _row(ledger, "SELECT count(*) FROM contribution")[0]

@@ -399,18 +399,63 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
             else select(*columns).where(key > mark).order_by(key))
     pk = names.index(key.key) if key.key in names else 0
     ids: list[int] = []
-    digest = hashlib.sha256()
-    shorts: list[str] = []
+    proof = _Proof()
     for batch_ids, lines in _proof_batches(session, table, names, stmt, pk):
         if own:  # an ORM insert of the same transaction has its own entry
             kept = [i for i, row_id in enumerate(batch_ids) if str(row_id) not in own]
             batch_ids, lines = [batch_ids[i] for i in kept], [lines[i] for i in kept]
-        encoded = [line.encode("utf-8") for line in lines]
         ids.extend(batch_ids)
-        digest.update(b"".join(line + b"\n" for line in encoded))
-        shorts.extend(hashlib.sha256(line).hexdigest()[:SHORT] for line in encoded)
-    return {"ids": id_ranges(ids), "columns": ",".join(names), "rows_sha256": digest.hexdigest(),
-            "row_hashes": "".join(shorts)}
+        proof.add(lines)
+    return proof.result(id_ranges(ids), names)
+
+
+class _Proof:
+    """What proves a bulk entry's rows, their lines (`row_line` texts) given in id order, a batch at
+    a time: the SHA-256 over every line (each followed by a newline) and a short hash of each."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.shorts: list[str] = []
+        self.count = 0
+
+    def add(self, lines: Sequence[str]) -> None:
+        if lines:
+            self.add_block("\n".join(lines).encode("utf-8") + b"\n")
+
+    def add_block(self, block: bytes) -> None:
+        """Lines as one text in UTF-8, each followed by a newline (a line holds no newline: JSON)."""
+        self.digest.update(block)
+        sha256 = hashlib.sha256
+        lines = block.split(b"\n")
+        lines.pop()
+        self.shorts.append("".join([sha256(line).hexdigest()[:SHORT] for line in lines]))
+        self.count += len(lines)
+
+    def result(self, ids: str, names: Sequence[str]) -> dict[str, Any]:
+        return {"ids": ids, "columns": ",".join(names), "rows_sha256": self.digest.hexdigest(),
+                "row_hashes": "".join(self.shorts)}
+
+
+def proof_columns(table: str) -> list[str]:
+    """The columns a bulk entry of the table proves, in the order its `columns` names them."""
+    mapper = mapper_of(table)
+    assert mapper is not None
+    return [a.key for a in mapper.column_attrs]
+
+
+def record_proved(ledger: Ledger, session: Session, table: str, details: dict[str, Any], ids: str,
+                  blocks: Iterable[bytes]) -> int:
+    """One bulk entry (as `record_bulk` makes) for rows a set-based statement inserted, whose lines
+    the caller made: `row_line` of each row's snapshot as `_bulk_rows` would read it back, in id
+    order, given as blocks of UTF-8 text, each line followed by a newline (ids: their `id_ranges`).
+    The rows' count is the number of lines; it is returned."""
+    proof = _Proof()
+    for block in blocks:
+        proof.add_block(block)
+    after = {"rows": proof.count, **details, **proof.result(ids, proof_columns(table))}
+    queue(ledger, session, [{"action": "bulk_insert", "table_name": table, "row_id": None,
+                             "worker_id": None, "before_json": None, "after_json": to_json(after)}])
+    return proof.count
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:

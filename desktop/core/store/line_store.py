@@ -52,8 +52,9 @@ OWN = {"employer_amount": "employer", "employee_amount": "employee", "account_am
        "status": "status", "exemption_id": "exemption"}
 SHARED = ("region", "wage", "base", "kind", "recorded_on", "batch_id")
 REACH = 7
-_ROW = ("id", "worker_id", "employer_id", "month", *SHARED,
-        *(f"{s}_{p}" for s in SLOTS for p in ("offset", *OWN.values())))
+# The columns of a person-month row, in the order `insert` writes them.
+ROW = ("id", "worker_id", "employer_id", "month", *SHARED,
+       *(f"{s}_{p}" for s in SLOTS for p in ("offset", *OWN.values())))
 
 
 def in_rows(conn: Connection) -> bool:
@@ -230,11 +231,11 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
         runs[next_id] = (i, j)
         next_id, i = next_id + j - i, j
     if made:
-        marks, last = ", ".join("?" * len(_ROW)), len(_ROW)  # (the row's key follows it, numbered)
+        marks, last = ", ".join("?" * len(ROW)), len(ROW)  # (the row's key follows it, numbered)
         elsewhere = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {table} WHERE worker_id = ?{last + 1} AND "
                                  f"employer_id = ?{last + 2} AND month = ?{last + 3})" for table in (SIDE, CLOSED))
         conn.exec_driver_sql(
-            f"INSERT OR IGNORE INTO {MONTH} ({', '.join(_ROW)}) SELECT {marks} WHERE {elsewhere}", made)
+            f"INSERT OR IGNORE INTO {MONTH} ({', '.join(ROW)}) SELECT {marks} WHERE {elsewhere}", made)
         written = {int(r) for (r,) in conn.exec_driver_sql(f"SELECT id FROM {MONTH} WHERE id >= ?", (made[0][0],))}
         loose.extend((rid + k - a, rows[k]) for rid, (a, b) in runs.items() if rid not in written for k in range(a, b))
     if loose:
@@ -244,7 +245,41 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
                              [(rid, *line) for rid, line in loose])
 
 
-_COLUMNS = ", ".join(_ROW)
+def recorded_sql(worker: str, month: str, employer: str) -> str:
+    """A SQL condition: the person-month these SQL expressions name has lines here, in a row of
+    either table or as side lines (what `insert_made` must not be given)."""
+    key = f"c.worker_id = {worker} AND c.month = {month} AND c.employer_id = {employer}"
+    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {table} c WHERE {key})" for table in (*ROWS, SIDE)) + ")"
+
+
+def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int) -> int:
+    """Person-month rows made by a query, in the caller's write transaction (SQLite, in rows): each
+    row of `source` (a SELECT) gives its place in the order `pos`, its line count `n` and the columns
+    of `ROW` after `id` by name; each row is written with its first line's id, the lines' ids one
+    after another from the next free one in that order (as `insert` gives a declaration's lines).
+    The person-months must have no lines here (`recorded_sql`): a row whose key is taken is refused
+    by the unique key. The first line's id; a RuntimeError unless exactly `rows` rows of `lines`
+    lines were written."""
+    first = _last_in_rows(conn) + 1
+    earlier = "coalesce(sum(n) OVER (ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
+    conn.exec_driver_sql(f"INSERT INTO {MONTH} ({', '.join(ROW)}) SELECT ? + {earlier}, {', '.join(ROW[1:])} "
+                         f"FROM ({source}) ORDER BY pos", (first, *params))
+    last = "max(" + ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS) + ")"
+    count, top = conn.exec_driver_sql(f"SELECT count(*), max(id + {last}) FROM {MONTH} WHERE id >= ?", (first,)).one()
+    if int(count) != rows or (top or first - 1) != first + lines - 1:
+        raise RuntimeError(f"rows made in bulk: {count} rows up to line {top}, "
+                           f"not {rows} rows of lines {first}..{first + lines - 1}")
+    return first
+
+
+def made_since(conn: Connection, first: int, expressions: Sequence[str], params: Sequence[Any] = ()) -> Any:
+    """The result of these SQL expressions (their `?` given by params) over the rows `insert_made`
+    wrote from `first` on, in id order."""
+    return conn.exec_driver_sql(f"SELECT {', '.join(expressions)} FROM {MONTH} WHERE id >= ? ORDER BY id",
+                                (*params, first))
+
+
+_COLUMNS = ", ".join(ROW)
 # The rows of the months before the first parameter (YYYYMM) of the people whose ids lie between
 # the other two moved from the open years' table to the closed years' (`close_months`).
 _CLOSING = "month < ? AND worker_id BETWEEN ? AND ?"

@@ -34,7 +34,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import Connection, Table, bindparam, delete, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
@@ -110,6 +110,18 @@ _AFTER = "sync_after"
 
 class _Ref(int):
     """A queued change kept by reference: the id of the row that holds its data."""
+
+
+class _Run(int):
+    """Queued changes kept by reference to rows one after another: the first row's id, and how many
+    (`capture_run`); numbered one after another, as the same rows queued one by one would be."""
+
+    count: int
+
+    def __new__(cls, first: int, count: int) -> Self:
+        run = super().__new__(cls, first)
+        run.count = count
+        return run
 
 
 class UncapturedChange(RuntimeError):
@@ -242,6 +254,20 @@ def capture_rows(session: Session, table: str, rows: Sequence[Mapping[str, Any]]
             queue[(table, key)] = (text, False)
     pending: dict[str, int] = session.info.setdefault(_BULK, {})
     pending[table] = pending.get(table, 0) - len(rows)
+
+
+def capture_run(session: Session, table: str, first: int, count: int, key: str) -> None:
+    """Capture `count` new rows of a table kept by reference, with the ids first, first + 1, ...,
+    inserted with SQL in this transaction (a declaration recorded in bulk, `declaration_bulk`); key:
+    the record key of the first. The same changes as `capture_rows` of the same rows: numbered one
+    after another, stored as one run (`stored.runs_of`), without their keys or data."""
+    _by_reference(table)
+    if count <= 0:
+        return
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str | _Ref | _Run, bool]] = session.info.setdefault(_QUEUE, {})
+    if (table, key) in queue:
+        raise UncapturedChange(f"{table} {key} is captured twice in one transaction")
+    queue[(table, key)] = (_Run(first, count), False)
 
 
 def _inserted_ids(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
@@ -591,7 +617,7 @@ def lock_state(session: Session) -> tuple[int, int, int]:
 
 def _write_queued(ledger: Ledger, session: Session) -> None:
     """Number the transaction's changes after this office's last one and store them."""
-    queue: dict[tuple[str, str], tuple[dict[str, Any] | str | _Ref, bool]] = session.info.pop(_QUEUE, {})
+    queue: dict[tuple[str, str], tuple[dict[str, Any] | str | _Ref | _Run, bool]] = session.info.pop(_QUEUE, {})
     if not queue:
         return
     origin = office_code(ledger, session)
@@ -611,6 +637,19 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
         if known_before:
             cur = current_version(session, table, key)
             base = f"{cur[1]}:{cur[2]}" if cur else None
+        if isinstance(data, _Run) and at_us is not None:
+            by_reference.append(run_row(origin, seq, lamport, TABLE_CODES[table], 0, base, int(data), at_us,
+                                        data.count))
+            named[seq] = (table, key)
+            seq += data.count - 1
+            continue
+        if isinstance(data, _Run):  # (a time that only its text gives back: each kept with its data)
+            referred = _referred(conn, table, range(data, data + data.count))
+            for n, rid in enumerate(range(data, data + data.count)):
+                line_key, text = referred[rid]
+                rows.append(stored_row(origin, seq + n, lamport, table, line_key, None, text, at))
+            seq += data.count - 1
+            continue
         if isinstance(data, _Ref) and at_us is not None:
             by_reference.append(run_row(origin, seq, lamport, TABLE_CODES[table], 0, base, int(data), at_us))
             named[seq] = (table, key)
