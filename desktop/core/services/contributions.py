@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column, select, table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
@@ -422,9 +424,13 @@ class ContributionService:
                 clean = declaration_bulk.plan(s, calc, rows)
                 if clean is not None:
                     try:
-                        return self._record_planned(s, clean, office.region, today, filename, digest, progress)
-                    finally:
-                        declaration_bulk.drop(s)
+                        result = self._record_planned(s, clean, office.region, today, filename, digest, progress)
+                    except BaseException:
+                        with suppress(SQLAlchemyError):  # (the transaction is rolled back: the reason stays)
+                            declaration_bulk.drop(s)
+                        raise
+                    declaration_bulk.drop(s)
+                    return result
             keys = {r.id_number for r in rows}
             workers = _load_by(s, _PERSON, Worker.id_number, keys)
             foreign = keys - workers.keys()  # foreign nationals are declared by social security number
