@@ -39,12 +39,13 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from desktop.core.audit import id_ranges, proof_columns, stored_json_column
-from desktop.core.calc import MIN_CONTRIBUTION_AGE, WAGE_CEILING_TIMES, is_back_payment
+from desktop.core.calc import MIN_CONTRIBUTION_AGE, implausible_wage, is_back_payment
 from desktop.core.csvsafe import FORMULA_START
 from desktop.core.errors import ShebaoError
 from desktop.core.money import fen_of, parse_amount
 from desktop.core.month import Month
 from desktop.core.refdata import employee_schemes
+from desktop.core.refdata import schemes as all_schemes
 from desktop.core.services.declaration import DeclarationRow
 from desktop.core.services.flexible import FLEXIBLE_USCC
 from desktop.core.store import line_store
@@ -87,58 +88,71 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
     if (not rows or not line_store.in_rows(conn) or any(s not in line_store.SLOTS for s in schemes)
             or set(proof_columns(line_store.TABLE)) != _PROVED):
         return None
-    read = _values(rows)
+    read = _values(rows, calc, schemes)
     if read is None:
         return None
-    values, months = read
-    if months[-1] > calc.current:
-        return None
+    values, months, lines = read
     _create(conn)
-    conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?)", values)
+    conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
     risks = [r for (r,) in conn.exec_driver_sql(
         f"SELECT DISTINCT e.risk_class FROM (SELECT DISTINCT uscc FROM {ROWS}) d "
         "JOIN employer e ON e.uscc = d.uscc")]
     rates = _rates(calc, months, risks, schemes) if risks else None  # (no employer known: the row path says so)
-    if not rates:
+    if not rates or not _clean(conn, rates):
         drop(session)
         return None
-    conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
-    if not _clean(conn):
-        drop(session)
-        return None
-    lines = int(conn.exec_driver_sql(
-        f"SELECT coalesce(sum(r.n), 0) FROM {ROWS} d JOIN employer e ON e.uscc = d.uscc "
-        f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class").scalar_one())
-    return Plan(len(values), months, schemes, lines)
+    return Plan(len(values), tuple(months), schemes, lines)
 
 
-def _values(rows: Sequence[DeclarationRow]) -> tuple[list[tuple[Any, ...]], tuple[Month, ...]] | None:
-    """(position, ID number, name, employer code, month YYYYMM, wage in fen) of each row, and the
-    months in order; None when a month or a wage does not read, or a name starts like a formula (the
-    row path says which)."""
+def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequence[str],
+            ) -> tuple[list[tuple[Any, ...]], dict[Month, int], int] | None:
+    """(position, ID number, name, employer code, month YYYYMM, wage and base in fen, the row's first
+    line's distance from the file's first line) of each row; the months in order with their number of
+    lines; the number of lines. None when a month or a wage does not read, a month is after the
+    current one or has no floor and ceiling, a wage is not positive or implausibly high, or a name
+    starts like a formula (the row path says which)."""
     months: dict[str, int | None] = {}
+    limits: dict[int, tuple[int, int, int]] = {}  # YYYYMM: floor, ceiling (fen), lines
     out: list[tuple[Any, ...]] = []
-    match = _WAGE.fullmatch
     starts = FORMULA_START
+    at = 0
     for pos, r in enumerate(rows):
         month = months.get(r.month, 0)
         if month == 0:
             month = months[r.month] = _month(r.month)
         if month is None:
             return None
-        name, wage = r.name, r.wage
+        limit = limits.get(month)
+        if limit is None:
+            found_limits = _limits(calc, month, schemes)
+            if found_limits is None:
+                return None
+            limit = limits[month] = found_limits
+        name = r.name
         if name[:1] in starts or name.lstrip()[:1] in starts:
             return None
-        found = match(wage)
-        if found is None:
-            fen = _fen(wage)
-            if fen is None:
-                return None
-        else:
-            yuan, cents = found.groups()
-            fen = int(yuan) * 100 + (0 if cents is None else int(cents) * (10 if len(cents) == 1 else 1))
-        out.append((pos, r.id_number, name, r.employer_uscc, month, fen))
-    return out, tuple(sorted({Month.from_int(m) for m in months.values() if m is not None}))
+        fen = wage_fen(r.wage)
+        floor, ceiling, lines = limit
+        if fen is None or fen <= 0 or implausible_wage(fen, ceiling):
+            return None
+        out.append((pos, r.id_number, name, r.employer_uscc, month, fen,
+                    floor if fen < floor else min(fen, ceiling), at))  # (`calc.contribution_base`)
+        at += lines
+    return out, {Month.from_int(m): n for m, (_f, _c, n) in sorted(limits.items())}, at
+
+
+def _limits(calc: MonthCalculator, number: int, schemes: Sequence[str]) -> tuple[int, int, int] | None:
+    """A month's floor and ceiling (fen) and how many lines a row has that month (the employees'
+    schemes collected then); None for a month after the current one or without reference data."""
+    month = Month.from_int(number)
+    if month > calc.current:
+        return None
+    try:
+        floor, ceiling = calc.limits_fen(month)
+    except ShebaoError:
+        return None
+    every = all_schemes()
+    return floor, ceiling, sum(1 for s in schemes if every[s].collected_in(month))
 
 
 def _month(text: str) -> int | None:
@@ -148,7 +162,13 @@ def _month(text: str) -> int | None:
         return None
 
 
-def _fen(text: str) -> int | None:
+def wage_fen(text: str) -> int | None:
+    """A declared wage in fen, as `parse_amount` reads it (most files' plain yuan and one or two
+    decimals without it); None when it does not read."""
+    found = _WAGE.fullmatch(text)
+    if found is not None:
+        yuan, cents = found.groups()
+        return int(yuan) * 100 + (0 if cents is None else int(cents) * (10 if len(cents) == 1 else 1))
     try:
         return fen_of(parse_amount(text, "wage"))
     except ShebaoError:
@@ -158,12 +178,11 @@ def _fen(text: str) -> int | None:
 def _create(conn: Connection) -> None:
     drop_sql(conn)
     conn.exec_driver_sql(f"CREATE TABLE {ROWS} (pos INTEGER PRIMARY KEY, id_number TEXT, name TEXT, uscc TEXT, "
-                         "month INTEGER, wage INTEGER)")
+                         "month INTEGER, wage INTEGER, base INTEGER, at INTEGER)")
     places = ", ".join(f"{s}_{p} INTEGER" for s in line_store.SLOTS
                        for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
-    conn.exec_driver_sql(f"CREATE TABLE {RATES} (month INTEGER, risk INTEGER, floor INTEGER, ceiling INTEGER, "
-                         f"too_high INTEGER, born_before TEXT, kind INTEGER, n INTEGER, {places}, "
-                         "PRIMARY KEY (month, risk))")
+    conn.exec_driver_sql(f"CREATE TABLE {RATES} (month INTEGER, risk INTEGER, born_before TEXT, kind INTEGER, "
+                         f"{places}, PRIMARY KEY (month, risk))")
 
 
 def drop(session: Session) -> None:
@@ -176,26 +195,25 @@ def drop_sql(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
 
-def _rates(calc: MonthCalculator, months: Sequence[Month], risks: Sequence[int | None],
+def _rates(calc: MonthCalculator, months: dict[Month, int], risks: Sequence[int | None],
            schemes: Sequence[str]) -> list[tuple[Any, ...]] | None:
-    """A row of `RATES` for each month and risk class: floor, ceiling, the highest plausible wage,
-    the first birth day too young for the month, kind, lines, and each scheme's place and rates
-    (NULL: not collected that month); None when reference data is missing (the row path says
-    what)."""
+    """A row of `RATES` for each month and risk class: the first birth day too young for the month,
+    kind, and each scheme's place and rates (NULL: not collected that month); None when reference
+    data is missing (the row path says what)."""
     kinds = compact_columns("contribution")["kind"]
     out: list[tuple[Any, ...]] = []
-    for month in months:
+    for month, lines in months.items():
         young = Month(month.year - MIN_CONTRIBUTION_AGE, month.month).add(1).first_day()
         kind = kinds.to_stored(["back_payment" if is_back_payment(month, calc.current) else "regular"])[0]
         for risk in risks:
             if risk is None:
                 return None
             try:
-                floor, ceiling = calc.limits_fen(month)
                 collected = calc.rates(month, (), risk)  # (in line order)
             except ShebaoError:
                 return None
-            if [r.scheme for r in collected] != [s for s in schemes if s in {r.scheme for r in collected}]:
+            if [r.scheme for r in collected] != [s for s in schemes if s in {r.scheme for r in collected}] \
+                    or len(collected) != lines:
                 return None
             found = {r.scheme: (offset, r) for offset, r in enumerate(collected)}
             places: list[Any] = []
@@ -205,19 +223,19 @@ def _rates(calc: MonthCalculator, months: Sequence[Month], risks: Sequence[int |
                     continue
                 offset, rate = found[scheme]
                 places += [offset, *rate.employer, *rate.employee, *(rate.account or (0, 1))]
-            out.append((month.as_int(), risk, floor, ceiling, WAGE_CEILING_TIMES * ceiling, young.isoformat(),
-                        kind, len(found), *places))
+            out.append((month.as_int(), risk, young.isoformat(), kind, *places))
     return out
 
 
-def _clean(conn: Connection) -> bool:
+def _clean(conn: Connection, rates: list[tuple[Any, ...]]) -> bool:
     """Whether no row needs the row path (see the module), the same person-month twice included."""
+    conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
     bad = conn.exec_driver_sql(
         f"SELECT 1 FROM {ROWS} d LEFT JOIN worker w ON w.id_number = d.id_number "
         "LEFT JOIN employer e ON e.uscc = d.uscc "
         f"LEFT JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class "
         "WHERE w.id IS NULL OR e.id IS NULL OR r.month IS NULL OR e.uscc = ? "
-        "OR w.nationality IS NOT 'CN' OR w.name IS NOT d.name OR d.wage <= 0 OR d.wage > r.too_high "
+        "OR w.nationality IS NOT 'CN' OR w.name IS NOT d.name "
         "OR typeof(w.birth_date) IS NOT 'text' OR w.birth_date >= r.born_before "
         f"OR {line_store.recorded_sql('w.id', 'd.month', 'e.id')} LIMIT 1", (FLEXIBLE_USCC,)).first()
     if bad is not None:
@@ -236,7 +254,7 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
     paid = int(stored["status"].to_stored(["paid"])[0])
     rate_columns = ", ".join(f"r.{s}_{p}" for s in line_store.SLOTS
                              for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
-    made = ["pos", "n", "worker_id", "employer_id", "month", "? AS region", "wage", "base", "kind",
+    made = ["at", "worker_id", "employer_id", "month", "? AS region", "wage", "base", "kind",
             "? AS recorded_on", "? AS batch_id"]
     for s in line_store.SLOTS:
         made.append(f"{s}_offset")
@@ -244,9 +262,8 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
                  for part in _RATE_PARTS]
         made += [f"CASE WHEN {s}_offset IS NULL THEN NULL ELSE {paid} END AS {s}_status", f"NULL AS {s}_exemption"]
     source = (
-        f"SELECT {', '.join(made)} FROM (SELECT d.pos AS pos, r.n AS n, w.id AS worker_id, e.id AS employer_id, "
-        "d.month AS month, d.wage AS wage, CASE WHEN d.wage < r.floor THEN r.floor WHEN d.wage > r.ceiling "
-        f"THEN r.ceiling ELSE d.wage END AS base, r.kind AS kind, {rate_columns} "
+        f"SELECT {', '.join(made)} FROM (SELECT d.at AS at, w.id AS worker_id, e.id AS employer_id, "
+        f"d.month AS month, d.wage AS wage, d.base AS base, r.kind AS kind, {rate_columns} "
         f"FROM {ROWS} d JOIN worker w ON w.id_number = d.id_number JOIN employer e ON e.uscc = d.uscc "
         f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class)")
     shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id)

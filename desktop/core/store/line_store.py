@@ -254,16 +254,15 @@ def recorded_sql(worker: str, month: str, employer: str) -> str:
 
 def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int) -> int:
     """Person-month rows made by a query, in the caller's write transaction (SQLite, in rows): each
-    row of `source` (a SELECT) gives its place in the order `pos`, its line count `n` and the columns
-    of `ROW` after `id` by name; each row is written with its first line's id, the lines' ids one
-    after another from the next free one in that order (as `insert` gives a declaration's lines).
+    row of `source` (a SELECT) gives `at`, its first line's distance from the first line of all,
+    and the columns of `ROW` after `id` by name; each row is written with its first line's id, the
+    lines' ids one after another from the next free one (as `insert` gives a declaration's lines).
     The person-months must have no lines here (`recorded_sql`): a row whose key is taken is refused
     by the unique key. The first line's id; a RuntimeError unless exactly `rows` rows of `lines`
     lines were written."""
     first = _last_in_rows(conn) + 1
-    earlier = "coalesce(sum(n) OVER (ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
-    conn.exec_driver_sql(f"INSERT INTO {MONTH} ({', '.join(ROW)}) SELECT ? + {earlier}, {', '.join(ROW[1:])} "
-                         f"FROM ({source}) ORDER BY pos", (first, *params))
+    conn.exec_driver_sql(f"INSERT INTO {MONTH} ({', '.join(ROW)}) SELECT ? + at, {', '.join(ROW[1:])} "
+                         f"FROM ({source}) ORDER BY at", (first, *params))
     last = "max(" + ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS) + ")"
     count, top = conn.exec_driver_sql(f"SELECT count(*), max(id + {last}) FROM {MONTH} WHERE id >= ?", (first,)).one()
     if int(count) != rows or (top or first - 1) != first + lines - 1:
