@@ -5,19 +5,22 @@ plain insert of the rows.
 A county's month is 100,000 rows. Checked, computed, written, captured and proved one row at a time
 in Python it took ten times the plain `executemany` of the rows it stores (README, Benchmarks). Here:
 
-1. `plan`: the rows' values (month and wage as numbers, the texts as read) go into a temporary
-   table, with the reference data of each month and employer risk class beside them (floor,
-   ceiling, and each scheme's rates as integer ratios, from the same `MonthCalculator`). One query
-   then looks for anything the row path would refuse or treat apart: a person not found by ID
-   number, a name that differs, a foreign national (their home-country certificates), an unknown or
-   system employer, a month in the future or before the person's sixteenth year, a wage that is not
-   a plain positive amount or is implausibly high, a person-month already recorded (open, closed or
-   as side lines), the same person-month twice in the file, a name that starts like a formula,
-   reference data missing. Any such row, and the whole file takes the row path, which reports each
-   problem exactly as before (or records the file as before): nothing has been written yet.
-2. `write`: one INSERT ... SELECT computes every person-month row (base and amounts in whole fen
-   with the same integer rounding as `calc.rate_times_fen`, line ids one after another in file
-   order as `line_store.insert` gives them) and writes it.
+1. `plan`: each row's values are read (month and wage as numbers, the texts as read) with its
+   base (the wage between the month's floor and ceiling, `calc.contribution_base`) and its first
+   line's distance from the file's first line (the lines a row has that month), and go into a
+   temporary table, with each month's and employer risk class's rates beside them (integer
+   ratios, from the same `MonthCalculator`). One query then looks for anything the row path would
+   refuse or treat apart: a person not found by ID number, a name that differs, a foreign national
+   (their home-country certificates), an unknown or system employer, a month before the person's
+   sixteenth year, a person-month already recorded (open, closed or as side lines), the same
+   person-month twice in the file. A month in the future or without reference data, a wage that
+   does not read, is not positive or is implausibly high, and a name that starts like a formula are
+   found while the values are read. Any such row, and the whole file takes the row path, which
+   reports each problem exactly as before (or records the file as before): nothing has been
+   written yet.
+2. `write`: one INSERT ... SELECT (`line_store.insert_made`) computes each scheme's amounts in whole
+   fen with the integer rounding of `calc.rate_times_fen` and writes every person-month row, the
+   line ids one after another in file order as `line_store.insert` gives them.
 3. `proof_lines`: SQLite writes each line's proof text (`audit.row_line` of its snapshot, the text
    `audit.record_bulk` reads back) and `audit.record_proved` hashes them; the change log gets one
    run of changes kept by reference (`capture.capture_run`), as the row path's changes are stored.
