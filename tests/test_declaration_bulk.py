@@ -289,3 +289,23 @@ def test_a_wage_reads_as_parse_amount_reads_it(wage: str) -> None:
     except ShebaoError:
         expected = None
     assert declaration_bulk.wage_fen(wage) == expected
+
+
+def test_changes_kept_with_their_data_when_the_time_needs_its_text(office_file: tuple[Path, list[tuple[str, str]]],
+                                                                   tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the transaction's time is one that only its text gives back (no number of microseconds
+    does), each change is stored with its data, not by reference: the same rows as the row path's."""
+    from desktop.core.sync import capture
+    from desktop.core.sync.stored import TABLE_CODES
+
+    monkeypatch.setattr(capture, "at_number", lambda _text: None)
+    path, people = office_file
+    outcomes, taken, led = _both(tmp_path, path, _rows(people[:6], ["2026-10"], random.Random(12)),
+                                 monkeypatch=monkeypatch)
+    assert taken == [True] and outcomes[0].lines == 24
+    with led.engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT count(*), count(ref) FROM sync_change WHERE tbl = ?",
+                                    (TABLE_CODES["contribution"],)).one()
+    assert tuple(kept) == (24, 0)
+    led.close()
