@@ -427,9 +427,9 @@ class ContributionService:
                         result = self._record_planned(s, clean, office.region, today, filename, digest, progress)
                     except BaseException:
                         with suppress(SQLAlchemyError):  # (the transaction is rolled back: the reason stays)
-                            declaration_bulk.drop(s)
+                            declaration_bulk.drop(s.connection())
                         raise
-                    declaration_bulk.drop(s)
+                    declaration_bulk.drop(s.connection())
                     return result
             keys = {r.id_number for r in rows}
             workers = _load_by(s, _PERSON, Worker.id_number, keys)

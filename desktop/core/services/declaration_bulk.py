@@ -66,6 +66,9 @@ _WAGE = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,2}))?")
 _MONEY = ("wage", "base", "employer_amount", "employee_amount", "account_amount")
 _OWN_MONEY = {"employer_amount": "employer", "employee_amount": "employee", "account_amount": "account"}
 _RATE_PARTS = ("employer", "employee", "account")
+# A scheme's place in `RATES`: its line's distance from the row's id, and its rates as integer ratios.
+_RATE_COLUMNS = tuple(f"{s}_{p}" for s in line_store.SLOTS
+                      for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
 # The columns of a line its proof text has (`audit.proof_columns`), each written by `proof_lines`; a
 # line with any other goes the row path until `proof_lines` writes it too.
 _PROVED = frozenset({"id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
@@ -81,6 +84,7 @@ class Plan:
     months: tuple[Month, ...]
     schemes: tuple[str, ...]  # the employees' schemes in line order
     lines: int  # lines the rows make
+    first_key: str  # the change log's record key of the first line (the first row's first scheme)
 
 
 def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]) -> Plan | None:
@@ -101,10 +105,16 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
         f"SELECT DISTINCT e.risk_class FROM (SELECT DISTINCT uscc FROM {ROWS}) d "
         "JOIN employer e ON e.uscc = d.uscc")]
     rates = _rates(calc, months, risks, schemes) if risks else None  # (no employer known: the row path says so)
-    if not rates or not _clean(conn, rates):
-        drop(session)
+    if rates:
+        conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
+    if not rates or not _clean(conn):
+        drop(conn)
         return None
-    return Plan(len(values), tuple(months), schemes, lines)
+    _id, number, _name, uscc, month, *_rest = values[0]  # (a citizen, found by ID number: it is their key)
+    first = next(s for s in schemes if all_schemes()[s].collected_in(Month.from_int(month)))
+    key = row_keys(TABLES[line_store.TABLE], [{"worker_id": 0, "employer_id": 0, "month": month, "scheme": first}],
+                   {0: worker_key(number, "CN", None)}, {0: uscc})[0]
+    return Plan(len(values), tuple(months), schemes, lines, key)
 
 
 def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequence[str],
@@ -179,21 +189,16 @@ def wage_fen(text: str) -> int | None:
 
 
 def _create(conn: Connection) -> None:
-    drop_sql(conn)
+    drop(conn)
     conn.exec_driver_sql(f"CREATE TABLE {ROWS} (pos INTEGER PRIMARY KEY, id_number TEXT, name TEXT, uscc TEXT, "
                          "month INTEGER, wage INTEGER, base INTEGER, at INTEGER)")
-    places = ", ".join(f"{s}_{p} INTEGER" for s in line_store.SLOTS
-                       for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
+    places = ", ".join(f"{name} INTEGER" for name in _RATE_COLUMNS)
     conn.exec_driver_sql(f"CREATE TABLE {RATES} (month INTEGER, risk INTEGER, born_before TEXT, kind INTEGER, "
                          f"{places}, PRIMARY KEY (month, risk))")
 
 
-def drop(session: Session) -> None:
+def drop(conn: Connection) -> None:
     """Drop the temporary tables of `plan` (when there are any)."""
-    drop_sql(session.connection())
-
-
-def drop_sql(conn: Connection) -> None:
     for name in (ROWS, RATES):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
@@ -230,9 +235,8 @@ def _rates(calc: MonthCalculator, months: dict[Month, int], risks: Sequence[int 
     return out
 
 
-def _clean(conn: Connection, rates: list[tuple[Any, ...]]) -> bool:
+def _clean(conn: Connection) -> bool:
     """Whether no row needs the row path (see the module), the same person-month twice included."""
-    conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
     bad = conn.exec_driver_sql(
         f"SELECT 1 FROM {ROWS} d LEFT JOIN worker w ON w.id_number = d.id_number "
         "LEFT JOIN employer e ON e.uscc = d.uscc "
@@ -255,8 +259,7 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
     conn = session.connection()
     stored = compact_columns("contribution")
     paid = int(stored["status"].to_stored(["paid"])[0])
-    rate_columns = ", ".join(f"r.{s}_{p}" for s in line_store.SLOTS
-                             for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
+    rate_columns = ", ".join(f"r.{name}" for name in _RATE_COLUMNS)
     made = ["at", "worker_id", "employer_id", "month", "? AS region", "wage", "base", "kind",
             "? AS recorded_on", "? AS batch_id"]
     for s in line_store.SLOTS:
@@ -271,21 +274,8 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
         f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class)")
     shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id)
     first = line_store.insert_made(conn, source, shares, planned.rows, planned.lines)
-    capture.capture_run(session, line_store.TABLE, first, planned.lines, _first_key(conn, first, planned))
+    capture.capture_run(session, line_store.TABLE, first, planned.lines, planned.first_key)
     return first
-
-
-def _first_key(conn: Connection, first: int, planned: Plan) -> str:
-    """The change log's record key of the line `first` (the first of the run)."""
-    row = line_store.made_since(conn, first, ["worker_id", "employer_id", "month",
-                                              *(f"{s}_offset" for s in planned.schemes)]).first()
-    number, nationality, passport = conn.exec_driver_sql(
-        "SELECT id_number, nationality, passport FROM worker WHERE id = ?", (row[0],)).one()
-    (uscc,) = conn.exec_driver_sql("SELECT uscc FROM employer WHERE id = ?", (row[1],)).one()
-    scheme = next(s for s, offset in zip(planned.schemes, row[3:], strict=True) if offset == 0)
-    line = {"worker_id": row[0], "employer_id": row[1], "month": row[2], "scheme": scheme}
-    return row_keys(TABLES[line_store.TABLE], [line], {row[0]: worker_key(number, nationality, passport)},
-                    {row[1]: uscc})[0]
 
 
 def proof_lines(session: Session, planned: Plan, first: int, region: str, today: dt.date, batch_id: int,

@@ -644,10 +644,11 @@ def _write_queued(ledger: Ledger, session: Session) -> None:
             seq += data.count - 1
             continue
         if isinstance(data, _Run):  # (a time that only its text gives back: each kept with its data)
-            referred = _referred(conn, table, range(data, data + data.count))
-            for n, rid in enumerate(range(data, data + data.count)):
-                line_key, text = referred[rid]
-                rows.append(stored_row(origin, seq + n, lamport, table, line_key, None, text, at))
+            for start in range(data, data + data.count, _REFERRED):  # (its rows' data held a part at a time)
+                part = range(start, min(start + _REFERRED, data + data.count))
+                referred = _referred(conn, table, part)
+                rows.extend(stored_row(origin, seq + rid - data, lamport, table, referred[rid][0], None,
+                                       referred[rid][1], at) for rid in part)
             seq += data.count - 1
             continue
         if isinstance(data, _Ref) and at_us is not None:
