@@ -397,8 +397,11 @@ class ContributionService:
                                           calc.notes.get(ex, "") if ex else "")
                                      for sid, er, ee, acc, ex in lines), changed)
 
+    @without_gc
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportResult:
-        """Import an employer's declaration: every row or none; bad rows listed with their lines."""
+        """Import an employer's declaration: every row or none; bad rows listed with their lines.
+        (The collector is paused while the file is read too: its passes over the rows being made
+        took a third of the reading of a county's month.)"""
         p = Path(path)
         rows = read_declaration(p)
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
