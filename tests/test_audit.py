@@ -253,9 +253,9 @@ def test_the_bulk_proof_reads_rows_typed_as_sqlalchemy_does(ledger: Ledger, tmp_
 
 def test_the_two_proofs_write_the_same_lines(ledger: Ledger, tmp_path: Path) -> None:
     """A bulk insert's proof is written from the driver's values on SQLite (`_stored_proof`) and
-    from the typed rows elsewhere (`_typed_proof`): both give the same ids and the same lines, for
-    every mapped table with rows here (money with fen, days, codes, texts, empty columns, the lines
-    through their view, and secrets shown as "***")."""
+    from the typed rows elsewhere (`_typed_proof`): both give the same ids and the same value texts,
+    for every mapped table with rows here (money with fen, days, codes, texts, empty columns, the
+    lines through their view, and secrets shown as "***"), and each row's texts make its line."""
     ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
     _declare(ledger, tmp_path, [(PERSON, "张三", m, f"{7000 + m}.05") for m in range(1, 4)])
     add_staff(ledger)
@@ -268,14 +268,20 @@ def test_the_two_proofs_write_the_same_lines(ledger: Ledger, tmp_path: Path) -> 
             stmt = (line_store.after(s.connection(), 0, columns) if table == line_store.TABLE
                     else select(*columns).where(key > 0).order_by(key))
             pk = names.index(key.key)
-            ways = [[(i, line) for ids, lines in proof(s, table, names, stmt, pk)
-                     for i, line in zip(ids, lines, strict=True)]
+            ways = [[(i, texts) for ids, columns in proof(s, table, names, stmt, pk)
+                     for i, texts in zip(ids, zip(*columns, strict=True), strict=True)]
                     for proof in (audit._typed_proof, audit._stored_proof)]
             assert ways[0] == ways[1], table
+            rows = {values[names.index(key.key)]: values for values in
+                    s.execute(select(*columns).order_by(key)).all()}
+            for i, texts in ways[0]:
+                line = "{" + ",".join(f"{json.dumps(n)}:{t}" for n, t in sorted(zip(names, texts, strict=True))) + "}"
+                assert line == audit.row_line(audit.row_snapshot(table, names, rows[i])), (table, i)
             if ways[0]:
                 proved[table] = ways[0]
     assert len(proved["contribution"]) == 12 and [i for i, _ in proved["contribution"]] == list(range(1, 13))
-    assert all('"password_hash":"***"' in line for _, line in proved["user_account"])
+    assert all(texts[names.index("password_hash")] == '"***"' for _, texts in proved["user_account"]
+               for names in [audit.proof_columns("user_account")])
     assert {"worker", "employer", "office", "import_batch"} <= proved.keys()
 
 
@@ -587,6 +593,49 @@ def test_a_bulk_entry_names_its_rows_and_proves_each(ledger: Ledger) -> None:
         "rows_sha256": hashlib.sha256("".join(line + "\n" for line in lines).encode()).hexdigest(),
         "row_hashes": "".join(hashlib.sha256(line.encode()).hexdigest()[:8] for line in lines)}
     assert ledger.audit.verify().valid
+
+
+def test_a_declarations_entry_proves_a_person_month_at_a_time(ledger: Ledger, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declaration's lines are proved a person-month at a time (`audit.GROUPED`): a text of the
+    month's shared values and then each line's own, one short hash each, the groups' sizes given.
+    An entry written before, a line at a time, still proves its lines and names the one changed."""
+    ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
+    head = _count(ledger)
+    _declare(ledger, tmp_path, [(PERSON, "张三", m, f"{7000 + m}.05") for m in (1, 2)])
+    [entry] = [e for e in _entries(ledger, head) if e[4] == "bulk_insert"]
+    after = json.loads(str(entry[9]))
+    names = after["columns"].split(",")
+    shared = after["shared"].split(",")
+    assert (after["rows"], after["ids"], after["groups"], len(after["row_hashes"])) == (8, "1-8", "4*2", 16)
+    assert shared == [n for n in names if n in {"worker_id", "employer_id", "region", "month", "wage", "base",
+                                                "kind", "recorded_on", "batch_id"}]
+    with ledger.read() as s:
+        rows = s.execute(select(*(Contribution.__table__.c[n] for n in names)).order_by(text("id"))).all()
+    lines = [json.loads(audit.row_line(audit.row_snapshot("contribution", names, row))) for row in rows]
+    own = [n for n in names if n not in shared]
+    texts = [json.dumps([*(group[0][n] for n in shared), *(line[n] for line in group for n in own)],
+                        ensure_ascii=False, separators=(",", ":")) for group in (lines[:4], lines[4:])]
+    assert texts[0].startswith('[1,1,"360100",202601,"7001.05","7001.05","back_payment","2026-11-23",1,1,"pension",')
+    assert after["rows_sha256"] == hashlib.sha256("".join(t + "\n" for t in texts).encode()).hexdigest()
+    assert after["row_hashes"] == "".join(hashlib.sha256(t.encode()).hexdigest()[:8] for t in texts)
+    assert ledger.audit.verify().valid
+
+    monkeypatch.setattr(audit, "GROUPED", {})  # as written before the groups
+    monkeypatch.setattr(contributions, "BULK", False)
+    head = _count(ledger)
+    _declare(ledger, tmp_path, [(PERSON, "张三", 3, "7003.05")])
+    [entry] = [e for e in _entries(ledger, head) if e[4] == "bulk_insert"]
+    assert {"shared", "groups"}.isdisjoint(json.loads(str(entry[9])))
+    monkeypatch.undo()
+    assert ledger.audit.verify().valid
+    with ledger.engine.begin() as conn:  # outside the program: the old entry's second line, the first month's
+        conn.exec_driver_sql("UPDATE contribution_month SET medical_employee = medical_employee + 1 "
+                                       "WHERE month IN (202601, 202603)")
+    v = ledger.audit.verify()
+    assert [(p.reason, p.row) for p in v.row_problems[:2]] == [("audit.row_changed", "10"),
+                                                               ("audit.row_changed", "1-4")]
+    assert v.row_problem_count == 4 + 1 + 2  # the lines, each entry's SHA-256 over all
 
 
 def test_a_bulk_entry_for_a_table_the_models_do_not_map(ledger: Ledger) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sync_support import EMP_BJ, EMP_NC, TODAY, make_office, trust_all, uscc
 from test_cli import run
 
-from desktop.core.audit import entry_hash
+from desktop.core.audit import entry_hash, parse_ranges
 from desktop.core.ledger import Ledger
 from desktop.core.sync import container
 
@@ -141,10 +141,22 @@ def test_a_row_of_a_bulk_import_changed_is_found(two: Offices) -> None:
     plain, corrected = (_row(two.a, "SELECT c.id FROM contribution c JOIN worker w ON w.id = c.worker_id "
                                     f"WHERE w.id_number = '{ID_2}' AND c.month = {m} ORDER BY c.id LIMIT 1")[0]
                         for m in (202601, 202603))
+    # the entry proves a person-month's lines together (one short hash), so it names them together
+    month = "{}-{}".format(*_row(two.a, "SELECT min(c.id), max(c.id) FROM contribution c JOIN worker w "
+                                        f"ON w.id = c.worker_id WHERE w.id_number = '{ID_2}' AND c.month = 202601"))
+    assert month == f"{plain}-{int(str(plain)) + 3}"
     a = two.tamper(f"UPDATE contribution SET base = base + 1 WHERE id = {plain}")
     assert _verdict(a) == (False, "audit.row_changed_bulk",
-                           {"table": "contribution", "row": str(plain), "field": ""})
+                           {"table": "contribution", "row": month, "field": ""})
+    v = a.audit.verify()
+    assert v.row_problem_count == 4 + 1  # the four lines, and the entry's SHA-256 over all
+    assert v.message("en") == \
+        f"row {month} of contribution differs from what its bulk import recorded: changed outside the program"
     a = two.tamper(f"UPDATE contribution SET base = base - 1 WHERE id = {plain}",
+                   f"UPDATE contribution SET employee_amount = employee_amount + 1 WHERE id = {plain} + 2")
+    assert _verdict(a) == (False, "audit.row_changed_bulk",
+                           {"table": "contribution", "row": month, "field": ""})
+    a = two.tamper(f"UPDATE contribution SET employee_amount = employee_amount - 1 WHERE id = {plain} + 2",
                    f"UPDATE contribution SET wage = 750000 WHERE id = {corrected}")  # as corrected: fine
     assert _verdict(a)[:2] == (True, "audit.ok")
     a = two.tamper(f"UPDATE contribution SET wage = 700000 WHERE id = {corrected}")
@@ -302,8 +314,12 @@ def test_cli_audit_verify_reports_rows_heads_and_backups(two: Offices, capsys: p
     first = _row(two.a, "SELECT min(id) FROM contribution")[0]
     two.tamper("UPDATE contribution SET wage = wage * 10")
     code, data, err = run(capsys, *args)
-    assert code == 4 and not data["valid"] and len(data["row_problems"]) == 20
-    assert data["rows_differing"] == _row(two.a, "SELECT count(*) FROM contribution")[0]
+    lines = _row(two.a, "SELECT count(*) FROM contribution")[0]
+    # every line is named once: a line the trail holds whole by itself, a person-month's lines
+    # proved together by a bulk entry as one problem
+    assert code == 4 and not data["valid"] and data["rows_differing"] == lines
+    assert sum(len(parse_ranges(p["row"])) for p in data["row_problems"]) == lines
+    assert any("-" in p["row"] for p in data["row_problems"])
     assert data["row_problems"][0] == {
         "table": "contribution", "row": str(first), "field": "wage",
         "problem": f"contribution表第{first}行与审计记录不符（字段缴费工资），数据被绕过程序改动"}
@@ -325,11 +341,11 @@ def test_rows_are_replayed_on_both_databases(any_ledger: Ledger, tmp_path: Path)
     v = led.audit.verify(backups=[])
     assert (v.valid, v.not_provable, v.row_problem_count) == (True, 0, 0) and v.rows > 40
     with led.engine.begin() as conn:  # another connection, outside the program's sessions
-        target = conn.exec_driver_sql("SELECT min(id) FROM contribution WHERE month = 202605").scalar_one()
+        target, last = conn.exec_driver_sql("SELECT min(id), max(id) FROM contribution WHERE month = 202605").one()
         conn.exec_driver_sql(f"UPDATE contribution SET wage = wage * 10 WHERE id = {target}")
     v = led.audit.verify(backups=[])
     assert (v.valid, v.reason, v.params) == (False, "audit.row_changed_bulk",
-                                            {"table": "contribution", "row": str(target), "field": ""})
+                                            {"table": "contribution", "row": f"{target}-{last}", "field": ""})
 
 
 def test_the_audit_window_shows_a_changed_row(two: Offices, qtbot: Any, tmp_path: Path) -> None:

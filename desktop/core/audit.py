@@ -23,7 +23,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, event, func, insert, inspect, select, update
@@ -74,6 +75,13 @@ _ACTOR = "audit_actor"
 _RANGE = "audit_range"
 _MARK = "audit_bulk_mark"
 SHORT = 8  # hex digits of a bulk row's short hash (it only locates a row; the SHA-256 proves)
+# The tables whose bulk entries prove their rows a group at a time, with the columns a group's rows
+# share: a run of rows (in id order) that agree in these is one group, written as one text, the
+# shared values once and then each row's own (`group_text`), with one short hash. The lines: the
+# lines of one person-month, which SQLite keeps as one row, are a group, so that a declaration's
+# proof is a text and a hash a person-month (a third of the text and a quarter of the hashes of a
+# line each: the proof of a county's month took longer than writing it).
+GROUPED = {line_store.TABLE: frozenset(("worker_id", "employer_id", "month", *line_store.SHARED))}
 
 
 class UnauditedChange(RuntimeError):
@@ -329,32 +337,107 @@ def stored_json_column(kind: Any, dialect: Any, stored: Sequence[Any], hide: boo
 
 
 def _proof_batches(session: Session, table: str, names: list[str], stmt: Select[Any],
-                   pk: int) -> Iterator[tuple[list[int], list[str]]]:
-    """The rows of the query (columns in `names` order) in batches, as (ids, lines): on SQLite
-    written from the driver's values (`_stored_proof`), elsewhere from the typed rows
-    (`_typed_proof`); the same text either way."""
+                   pk: int) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """The rows of the query (columns in `names` order) in batches, as (ids, each column's values
+    as a row's line writes them): on SQLite from the driver's values (`_stored_proof`), elsewhere
+    from the typed rows (`_typed_proof`); the same text either way."""
     if session.connection().dialect.name != "sqlite":
         return _typed_proof(session, table, names, stmt, pk)
     return _stored_proof(session, table, names, stmt, pk)
 
 
 def _typed_proof(session: Session, table: str, names: list[str], stmt: Select[Any],
-                 pk: int) -> Iterator[tuple[list[int], list[str]]]:
-    """`_proof_batches` from the rows as SQLAlchemy types them, a row at a time (`lines_of`)."""
+                 pk: int) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """`_proof_batches` from the rows as SQLAlchemy types them (`_json_column` of each column)."""
     for batch in typed_batches(session, stmt):
-        yield [int(values[pk]) for values in batch], lines_of(table, names, batch)
+        columns = list(zip(*batch, strict=True))
+        yield ([int(values[pk]) for values in batch],
+               [_json_column(columns[i], (table, name) in REDACTED) for i, name in enumerate(names)])
 
 
 def _stored_proof(session: Session, table: str, names: list[str], stmt: Select[Any],
-                  pk: int) -> Iterator[tuple[list[int], list[str]]]:
+                  pk: int) -> Iterator[tuple[list[int], list[list[str]]]]:
     """`_proof_batches` on SQLite: each column written from the values the driver gives
     (`stored_json_column`), without typing the rows."""
     dialect = session.connection().dialect
     kinds = [c.type for c in stmt.selected_columns]
-    order, template = _line_template(names)
     for columns in stored_columns(session, stmt):
-        texts = [stored_json_column(kinds[i], dialect, columns[i], (table, names[i]) in REDACTED) for i in order]
-        yield list(map(int, columns[pk])), [template % values for values in zip(*texts, strict=True)]
+        yield (list(map(int, columns[pk])),
+               [stored_json_column(kinds[i], dialect, columns[i], (table, name) in REDACTED)
+                for i, name in enumerate(names)])
+
+
+def group_text(shared: Sequence[str], own: Iterable[Sequence[str]]) -> str:
+    """A group of rows (`GROUPED`) as the one line its hashes cover: a JSON array of the values the
+    rows share, then each row's own values, columns in the entry's order, each value as a row's
+    line writes it (`json_value`)."""
+    return "[" + ",".join([*shared, *chain.from_iterable(own)]) + "]"
+
+
+def _picker(places: Sequence[int]) -> Any:
+    """A function giving a row's values at these places as a tuple."""
+    if len(places) == 1:
+        return lambda row: (row[places[0]],)
+    return itemgetter(*places) if places else (lambda _row: ())
+
+
+class _Groups:
+    """Rows in id order, each as its values' texts in column order, cut into groups (`GROUPED`):
+    the texts of the groups complete so far, and the size of each group."""
+
+    def __init__(self, names: Sequence[str], shared: frozenset[str]) -> None:
+        self.shared = [n for n in names if n in shared]
+        self._shared = _picker([i for i, n in enumerate(names) if n in shared])
+        self._own = _picker([i for i, n in enumerate(names) if n not in shared])
+        self.sizes: list[int] = []
+        self._key: tuple[str, ...] | None = None
+        self._rows: list[tuple[str, ...]] = []
+
+    def add(self, rows: Iterable[Sequence[str]]) -> list[str]:
+        done: list[str] = []
+        for row in rows:
+            key = self._shared(row)
+            if key != self._key:
+                if self._rows:
+                    done.append(self._close())
+                self._key = key
+            self._rows.append(self._own(row))
+        return done
+
+    def finish(self) -> list[str]:
+        return [self._close()] if self._rows else []
+
+    def _close(self) -> str:
+        assert self._key is not None
+        text = group_text(self._key, self._rows)
+        self.sizes.append(len(self._rows))
+        self._rows = []
+        return text
+
+
+def runs(sizes: Iterable[int]) -> str:
+    """Group sizes as runs, "size*count" each: "4*99980,5*20"."""
+    out: list[str] = []
+    last, count = None, 0
+    for size in sizes:
+        if size == last:
+            count += 1
+            continue
+        if last is not None:
+            out.append(f"{last}*{count}")
+        last, count = size, 1
+    if last is not None:
+        out.append(f"{last}*{count}")
+    return ",".join(out)
+
+
+def parse_runs(text: str) -> list[int]:
+    """The group sizes of `runs` text."""
+    out: list[int] = []
+    for part in filter(None, text.split(",")):
+        size, _, count = part.partition("*")
+        out.extend([int(size)] * int(count or 1))
+    return out
 
 
 def id_ranges(ids: Iterable[int]) -> str:
@@ -400,18 +483,28 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     pk = names.index(key.key) if key.key in names else 0
     ids: list[int] = []
     proof = _Proof()
-    for batch_ids, lines in _proof_batches(session, table, names, stmt, pk):
+    shared = GROUPED.get(table)
+    groups = _Groups(names, shared) if shared else None
+    order, template = _line_template(names)
+    for batch_ids, texts in _proof_batches(session, table, names, stmt, pk):
         if own:  # an ORM insert of the same transaction has its own entry
             kept = [i for i, row_id in enumerate(batch_ids) if str(row_id) not in own]
-            batch_ids, lines = [batch_ids[i] for i in kept], [lines[i] for i in kept]
+            batch_ids, texts = [batch_ids[i] for i in kept], [[c[i] for i in kept] for c in texts]
         ids.extend(batch_ids)
-        proof.add(lines)
-    return proof.result(id_ranges(ids), names)
+        if groups is not None:
+            proof.add(groups.add(zip(*texts, strict=True)))
+        else:
+            proof.add([template % values for values in zip(*(texts[i] for i in order), strict=True)])
+    if groups is None:
+        return proof.result(id_ranges(ids), names)
+    proof.add(groups.finish())
+    return proof.result(id_ranges(ids), names, groups.shared, runs(groups.sizes))
 
 
 class _Proof:
-    """What proves a bulk entry's rows, their lines (`row_line` texts) given in id order, a batch at
-    a time: the SHA-256 over every line (each followed by a newline) and a short hash of each."""
+    """What proves a bulk entry's rows, their lines (`row_line` texts, or a group's `group_text`)
+    given in id order, a batch at a time: the SHA-256 over every line (each followed by a newline)
+    and a short hash of each."""
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
@@ -431,9 +524,15 @@ class _Proof:
         self.shorts.append("".join([sha256(line).hexdigest()[:SHORT] for line in lines]))
         self.count += len(lines)
 
-    def result(self, ids: str, names: Sequence[str]) -> dict[str, Any]:
-        return {"ids": ids, "columns": ",".join(names), "rows_sha256": self.digest.hexdigest(),
-                "row_hashes": "".join(self.shorts)}
+    def result(self, ids: str, names: Sequence[str], shared: Sequence[str] = (),
+               groups: str | None = None) -> dict[str, Any]:
+        """The entry's proof; of groups (`GROUPED`), with the columns they share and their sizes
+        (`runs`)."""
+        out = {"ids": ids, "columns": ",".join(names), "rows_sha256": self.digest.hexdigest(),
+               "row_hashes": "".join(self.shorts)}
+        if groups is not None:
+            out |= {"shared": ",".join(shared), "groups": groups}
+        return out
 
 
 def proof_columns(table: str) -> list[str]:
@@ -444,18 +543,31 @@ def proof_columns(table: str) -> list[str]:
 
 
 def record_proved(ledger: Ledger, session: Session, table: str, details: dict[str, Any], ids: str,
-                  blocks: Iterable[bytes]) -> int:
+                  blocks: Iterable[bytes], groups: str | None = None) -> int:
     """One bulk entry (as `record_bulk` makes) for rows a set-based statement inserted, whose lines
-    the caller made: `row_line` of each row's snapshot as `_bulk_rows` would read it back, in id
-    order, given as blocks of UTF-8 text, each line followed by a newline (ids: their `id_ranges`).
-    The rows' count is the number of lines; it is returned."""
+    the caller made as `_bulk_rows` would read them back, in id order, given as blocks of UTF-8
+    text, each line followed by a newline (ids: their `id_ranges`): `row_line` of each row's
+    snapshot, or for a table of `GROUPED` each group's `group_text`, the groups' sizes given
+    (`runs`). The rows' count is returned; a RuntimeError when the lines are not as many as the
+    rows or groups."""
     proof = _Proof()
     for block in blocks:
         proof.add_block(block)
-    after = {"rows": proof.count, **details, **proof.result(ids, proof_columns(table))}
+    names = proof_columns(table)
+    shared = GROUPED.get(table)
+    if (groups is None) != (shared is None):
+        raise RuntimeError(f"a bulk entry of {table} proved {'without' if groups is None else 'with'} groups")
+    if groups is None or shared is None:
+        rows, result = proof.count, proof.result(ids, names)
+    else:
+        sizes = parse_runs(groups)
+        if len(sizes) != proof.count:
+            raise RuntimeError(f"a bulk entry of {table}: {proof.count} texts for {len(sizes)} groups")
+        rows, result = sum(sizes), proof.result(ids, names, [n for n in names if n in shared], groups)
+    after = {"rows": rows, **details, **result}
     queue(ledger, session, [{"action": "bulk_insert", "table_name": table, "row_id": None,
                              "worker_id": None, "before_json": None, "after_json": to_json(after)}])
-    return proof.count
+    return rows
 
 
 def _snapshot(obj: Any, table: str) -> dict[str, Any]:

@@ -7,7 +7,9 @@ updates since. Then one pass per table over the current rows compares (the same 
 trail takes, `audit.row_snapshot`): a row with no entry, an entry whose row is gone without a
 delete, or a value that differs is tampering, named by table, row and the first differing field.
 A row inserted in bulk is taken back through its updates (their `before` values) to its state at
-the insert, and every bulk entry's SHA-256 over its rows' snapshots must come out again.
+the insert, and every bulk entry's SHA-256 over its rows' snapshots must come out again. An entry
+that proves its rows a group at a time (`audit.GROUPED`: a person-month's lines) has a short hash a
+group: a changed row names its group's rows, and the rows must still agree in what the group shares.
 
 Entries written before bulk entries named their rows cannot prove those rows: a row with no entry
 in a table that has such an old bulk entry, or whose first entry is an update, is counted as "not
@@ -26,7 +28,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.audit import NOT_AUDITED, REDACTED, SHORT, mapper_of, parse_ranges, plain, row_key
+from desktop.core.audit import (
+    NOT_AUDITED,
+    REDACTED,
+    SHORT,
+    id_ranges,
+    mapper_of,
+    parse_ranges,
+    parse_runs,
+    plain,
+    row_key,
+)
 from desktop.core.messages import field_label, render
 from desktop.core.store.models import AuditEntry, Base
 
@@ -63,7 +75,7 @@ class RowCheck:
     rows: int
     not_provable: int
     problems: tuple[RowProblem, ...]
-    total_problems: int
+    total_problems: int  # the rows they are of
 
     @property
     def valid(self) -> bool:
@@ -86,7 +98,10 @@ class _Bulk:
     sha: str
     shorts: str
     columns: tuple[str, ...] | None  # the columns its snapshots had (None: all, as in the first version)
-    lines: dict[int, str] = field(default_factory=dict)
+    shared: tuple[str, ...] | None = None  # proved a group at a time (`audit.GROUPED`): what the rows share
+    sizes: list[int] = field(default_factory=list)  # the groups' sizes
+    lines: dict[int, str] = field(default_factory=dict)  # the texts hashed, by row (or group) index
+    states: dict[int, dict[str, Any]] = field(default_factory=dict)  # of a group's rows, by row index
 
 
 class _Found:
@@ -95,8 +110,9 @@ class _Found:
         self.total = 0
         self._keep = keep
 
-    def add(self, problem: RowProblem) -> None:
-        self.total += 1
+    def add(self, problem: RowProblem, rows: int = 1) -> None:
+        """A problem of this many rows (a group of a bulk entry's rows is one problem)."""
+        self.total += rows
         if len(self.items) < self._keep:
             self.items.append(problem)
 
@@ -142,8 +158,11 @@ def replay(s: Session) -> RowCheck:
                 continue
             ids = parse_ranges(str(after["ids"]))
             cols = after.get("columns")
+            shared = after.get("shared")
             bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")), str(after.get("row_hashes", "")),
-                               tuple(str(cols).split(",")) if cols else None)
+                               tuple(str(cols).split(",")) if cols else None,
+                               tuple(filter(None, str(shared).split(","))) if shared is not None else None,
+                               parse_runs(str(after.get("groups", ""))))
             for i, bid in enumerate(ids):
                 known[str(bid)] = _Row(bulk=(seq, i))
             continue
@@ -211,14 +230,50 @@ def replay(s: Session) -> RowCheck:
             elif row.bulk is not None:
                 _back_to_bulk(table, rid, row.deleted, row, bulks, names)
         for bseq, bulk in bulks.items():
-            if bulk.table != table or len(bulk.lines) != len(bulk.ids):
+            if bulk.table != table:
+                continue
+            texts = len(bulk.ids)
+            if bulk.shared is not None:
+                if sum(bulk.sizes) != len(bulk.ids) or len(bulk.shorts) != len(bulk.sizes) * SHORT:
+                    found.add(RowProblem("audit.bulk_changed", table, str(bseq)))
+                    continue
+                _check_groups(bulk, found)
+                texts = len(bulk.sizes)
+            if len(bulk.lines) != texts:
                 continue
             digest = hashlib.sha256()
-            for i in range(len(bulk.ids)):
+            for i in range(texts):
                 digest.update(bulk.lines[i].encode("utf-8") + b"\n")
             if digest.hexdigest() != bulk.sha:
                 found.add(RowProblem("audit.bulk_changed", table, str(bseq)))
     return RowCheck(compared, unprovable, tuple(found.items), found.total)
+
+
+def _check_groups(bulk: _Bulk, found: _Found) -> None:
+    """Check each group of a bulk entry proved a group at a time (`audit.GROUPED`) whose rows were
+    all taken back to their insert: the rows must share what the group shares, and the group's text
+    (`audit.group_text`) must give its short hash; otherwise the group's rows are named (by their id
+    ranges: the short hash locates no row within the group). The texts are kept for the entry's
+    SHA-256."""
+    assert bulk.shared is not None and bulk.columns is not None
+    shared = bulk.shared
+    own = [c for c in bulk.columns if c not in set(shared)]
+    start = 0
+    for g, size in enumerate(bulk.sizes):
+        places = range(start, start + size)
+        start += size
+        states = [bulk.states.get(i) for i in places]
+        if any(state is None for state in states):
+            continue
+        first = states[0]
+        assert first is not None
+        values = [first[c] for c in shared]
+        text = _dumps([*values, *(state[c] for state in states if state is not None for c in own)])
+        bulk.lines[g] = text
+        alike = all(state is not None and [state[c] for c in shared] == values for state in states)
+        short = bulk.shorts[g * SHORT:(g + 1) * SHORT]
+        if not alike or hashlib.sha256(text.encode("utf-8")).hexdigest()[:SHORT] != short:
+            found.add(RowProblem("audit.row_changed", bulk.table, id_ranges(bulk.ids[i] for i in places)), size)
 
 
 def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks: dict[int, _Bulk],
@@ -242,6 +297,9 @@ def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks:
         if not state.keys() >= set(bulk.columns):
             return "not provable"
         state = {c: state[c] for c in bulk.columns}  # (a column added since is not in the hash)
+    if bulk.shared is not None:  # checked with its group's other rows (`_check_groups`)
+        bulk.states[index] = state
+        return None
     line = _dumps(state)  # (the values are plain already: the same text as audit.row_line)
     bulk.lines[index] = line
     short = bulk.shorts[index * SHORT:(index + 1) * SHORT]

@@ -524,7 +524,8 @@ class ContributionService:
                                      {"batch": batch.id, "file": filename[:400], "sha256": digest,
                                       "people_months": planned.rows},
                                      declaration_bulk.line_ids(first, planned.lines),
-                                     declaration_bulk.proof_lines(s, planned, first, region, today, batch.id))
+                                     declaration_bulk.proof_lines(s, planned, first, region, today, batch.id),
+                                     planned.groups)
         if proved != planned.lines:
             raise RuntimeError(f"a declaration written in bulk proved {proved} lines of {planned.lines}")
         batch.recorded = planned.rows

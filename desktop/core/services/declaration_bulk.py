@@ -21,9 +21,10 @@ in Python it took ten times the plain `executemany` of the rows it stores (READM
 2. `write`: one INSERT ... SELECT (`line_store.insert_made`) computes each scheme's amounts in whole
    fen with the integer rounding of `calc.rate_times_fen` and writes every person-month row, the
    line ids one after another in file order as `line_store.insert` gives them.
-3. `proof_lines`: SQLite writes each line's proof text (`audit.row_line` of its snapshot, the text
-   `audit.record_bulk` reads back) and `audit.record_proved` hashes them; the change log gets one
-   run of changes kept by reference (`capture.capture_run`), as the row path's changes are stored.
+3. `proof_lines`: SQLite writes each person-month's proof text (`audit.group_text` of its lines,
+   the text `audit.record_bulk` makes of them when it reads them back) and `audit.record_proved`
+   hashes them; the change log gets one run of changes kept by reference (`capture.capture_run`),
+   as the row path's changes are stored.
 
 The tests compare the two paths on the same files: the same rows, audit entry and change log.
 PostgreSQL keeps the row path (its import is within 3x already).
@@ -41,7 +42,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from desktop.core.audit import id_ranges, proof_columns, stored_json_column
+from desktop.core.audit import (
+    GROUPED,
+    group_text,
+    id_ranges,
+    proof_columns,
+    runs,
+    stored_json_column,
+)
 from desktop.core.calc import MIN_CONTRIBUTION_AGE, implausible_wage, is_back_payment
 from desktop.core.csvsafe import FORMULA_START
 from desktop.core.errors import ShebaoError
@@ -85,6 +93,7 @@ class Plan:
     schemes: tuple[str, ...]  # the employees' schemes in line order
     lines: int  # lines the rows make
     first_key: str  # the change log's record key of the first line (the first row's first scheme)
+    groups: str  # the lines each row makes, in file order (`audit.runs`): the proof's groups
 
 
 def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]) -> Plan | None:
@@ -98,7 +107,7 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
     read = _values(rows, calc, schemes)
     if read is None:
         return None
-    values, months, lines = read
+    values, months, lines, groups = read
     _create(conn)
     conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
     risks = [r for (r,) in conn.exec_driver_sql(
@@ -114,21 +123,22 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
     first = next(s for s in schemes if all_schemes()[s].collected_in(Month.from_int(month)))
     key = row_keys(TABLES[line_store.TABLE], [{"worker_id": 0, "employer_id": 0, "month": month, "scheme": first}],
                    {0: worker_key(number, "CN", None)}, {0: uscc})[0]
-    return Plan(len(values), tuple(months), schemes, lines, key)
+    return Plan(len(values), tuple(months), schemes, lines, key, groups)
 
 
 def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequence[str],
-            ) -> tuple[list[tuple[Any, ...]], dict[Month, int], int] | None:
+            ) -> tuple[list[tuple[Any, ...]], dict[Month, int], int, str] | None:
     """(position, ID number, name, employer code, month YYYYMM, wage and base in fen, the row's first
     line's distance from the file's first line) of each row; the months in order with their number of
-    lines; the number of lines. None when a month or a wage does not read, a month is after the
-    current one or has no floor and ceiling, a wage is not positive or implausibly high, or a name
-    starts like a formula (the row path says which)."""
+    lines; the number of lines; the lines of each row in order (`audit.runs`). None when a month or a
+    wage does not read, a month is after the current one or has no floor and ceiling, a wage is not
+    positive or implausibly high, or a name starts like a formula (the row path says which)."""
     months: dict[str, int | None] = {}
     limits: dict[int, tuple[int, int, int]] = {}  # YYYYMM: floor, ceiling (fen), lines
     out: list[tuple[Any, ...]] = []
     starts = FORMULA_START
     at = 0
+    sizes: list[int] = []
     for pos, r in enumerate(rows):
         month = months.get(r.month, 0)
         if month == 0:
@@ -151,7 +161,8 @@ def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequ
         out.append((pos, r.id_number, name, r.employer_uscc, month, fen,
                     floor if fen < floor else min(fen, ceiling), at))  # (`calc.contribution_base`)
         at += lines
-    return out, {Month.from_int(m): n for m, (_f, _c, n) in sorted(limits.items())}, at
+        sizes.append(lines)
+    return out, {Month.from_int(m): n for m, (_f, _c, n) in sorted(limits.items())}, at, runs(sizes)
 
 
 def _limits(calc: MonthCalculator, number: int, schemes: Sequence[str]) -> tuple[int, int, int] | None:
@@ -280,9 +291,10 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
 
 def proof_lines(session: Session, planned: Plan, first: int, region: str, today: dt.date, batch_id: int,
                 batch: int = 20_000) -> Iterator[bytes]:
-    """The written lines' proof texts in id order, `batch` rows at a time as one block of UTF-8 text,
-    each line followed by a newline: each line's `audit.row_line` (keys sorted, values as
-    `audit.stored_json_column` writes them), written by SQLite's printf, a row's lines together."""
+    """The written rows' proof texts in id order, `batch` rows at a time as one block of UTF-8 text,
+    each text followed by a newline: each person-month row's lines as one group (`audit.GROUPED`),
+    its `audit.group_text` (values as `audit.stored_json_column` writes them), written by SQLite's
+    printf, one call a row."""
     conn = session.connection()
     dialect = conn.dialect
     types = {c.name: c.type for c in Contribution.__table__.columns}
@@ -301,34 +313,40 @@ def proof_lines(session: Session, planned: Plan, first: int, region: str, today:
              "batch_id": literal("batch_id", batch_id),
              "status": literal("status", stored["status"].to_stored(["paid"])[0]),
              "exemption_id": "null"}
-    selects: list[str] = []
+
+    def piece(name: str, scheme: str | None) -> tuple[str, list[str]]:
+        """A value's text in the format, and the printf arguments it takes."""
+        if name in _MONEY:
+            value = name if scheme is None else f"{scheme}_{_OWN_MONEY[name]}"
+            return '"%d.%02d"', [f"{value} / 100", f"{value} % 100"]
+        if name == "id":
+            return "%d", [f"id + {scheme}_offset"]
+        if name in ("worker_id", "employer_id", "month"):
+            return "%d", [name]
+        if name == "kind":
+            return "%s", [kind_case]
+        if name == "scheme":
+            return literal("scheme", stored["scheme"].to_stored([scheme])[0]), []
+        return fixed[name], []
+
+    names = proof_columns(line_store.TABLE)
+    shared = [n for n in names if n in GROUPED[line_store.TABLE]]
+    own = [n for n in names if n not in GROUPED[line_store.TABLE]]
+    combos = conn.exec_driver_sql(
+        f"SELECT DISTINCT {', '.join(f'{x}_offset IS NOT NULL' for x in planned.schemes)} FROM {RATES}").all()
     formats: list[str] = []
-    for scheme in planned.schemes:
-        pieces: list[str] = []
-        args: list[str] = []
-        for name in sorted(proof_columns(line_store.TABLE)):
-            key = _json_key(name)
-            column = _OWN_MONEY.get(name)
-            if name in _MONEY:
-                pieces.append(f'{key}:"%d.%02d"')
-                value = name if column is None else f"{scheme}_{column}"
-                args += [f"{value} / 100", f"{value} % 100"]
-            elif name == "id":
-                pieces.append(f"{key}:%d")
-                args.append(f"id + {scheme}_offset")
-            elif name in ("worker_id", "employer_id", "month"):
-                pieces.append(f"{key}:%d")
-                args.append(name)
-            elif name == "kind":
-                pieces.append(f"{key}:%s")
-                args.append(kind_case)
-            elif name == "scheme":
-                pieces.append(f"{key}:" + literal("scheme", stored["scheme"].to_stored([scheme])[0]))
-            else:
-                pieces.append(f"{key}:{fixed[name]}")
-        formats.append("{" + ",".join(pieces) + "}")
-        selects.append(f"CASE WHEN {scheme}_offset IS NULL THEN '' ELSE printf(?, {', '.join(args)}) || char(10) END")
-    result = line_store.made_since(conn, first, [" || ".join(selects)], formats)
+    cases: list[str] = []
+    for combo in combos:  # the schemes a row has (by its month): one format each
+        present = [x for x, has in zip(planned.schemes, combo, strict=True) if has]
+        parts = [piece(n, None) for n in shared] + [piece(n, x) for x in present for n in own]
+        formats.append(group_text([text for text, _ in parts[:len(shared)]],
+                                  [[text for text, _ in parts[len(shared):]]]) + "\n")
+        call = f"printf(?, {', '.join(arg for _, args in parts for arg in args)})"
+        when = " AND ".join(f"{x}_offset IS {'NOT ' if has else ''}NULL" for x, has in zip(planned.schemes, combo,
+                                                                                            strict=True))
+        cases.append(call if len(combos) == 1 else f"WHEN {when} THEN {call}")
+    expression = cases[0] if len(combos) == 1 else f"CASE {' '.join(cases)} END"
+    result = line_store.made_since(conn, first, [expression], formats)
     while rows := result.fetchmany(batch):
         yield "".join([text for (text,) in rows]).encode("utf-8")
 
