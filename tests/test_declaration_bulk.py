@@ -90,14 +90,25 @@ def _both(tmp_path: Path, path: Path, *imports: list[DeclarationRow],
     (result, or the refusal), whether each import went the set-based way, and the set-based copy
     (its files compared with the other's here)."""
     taken: list[bool] = []
-    real = declaration_bulk.plan
+    real_plan, real_write = declaration_bulk.plan, declaration_bulk.write
 
     def plan(*args: Any) -> declaration_bulk.Plan | None:
-        found = real(*args)
-        taken.append(found is not None)
+        found = real_plan(*args)
+        if found is None:
+            taken.append(False)
         return found
 
+    def write(*args: Any) -> int:
+        try:
+            first = real_write(*args)
+        except declaration_bulk.Unclean:
+            taken.append(False)
+            raise
+        taken.append(True)
+        return first
+
     monkeypatch.setattr(declaration_bulk, "plan", plan)
+    monkeypatch.setattr(declaration_bulk, "write", write)
     outcomes: list[list[Any]] = []
     ledgers: list[Ledger] = []
     for bulk in (True, False):

@@ -357,6 +357,10 @@ class Ledger:
 
     # -- sessions ---------------------------------------------------------------------------
 
+    def in_write(self) -> bool:
+        """Whether a write is open on this thread (a write now would join it)."""
+        return getattr(self._local, "session", None) is not None
+
     @contextmanager
     def read(self, checked: bool = True) -> Iterator[Session]:
         """A session for reading (inside a write on this thread: that write's session)."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column, select, table
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop.core import audit
@@ -416,24 +414,15 @@ class ContributionService:
         its row count and the file's SHA-256, besides the entry for the import_batch row.
         """
         self._ledger.require(COUNTER)
+        if BULK and not self._ledger.in_write():  # (its own transaction: one it would join may hold more)
+            done = self._import_planned(rows, filename, digest, progress)
+            if done is not None:
+                return done
         today = self._ledger.today()
         problems: list[RowProblem] = []
         with self._ledger.write() as s:
             office = load_office(s)
             calc = MonthCalculator(Reference(s), office.region, today)
-            if BULK:
-                if progress and not progress(0, len(rows) * 2):
-                    raise ImportCancelled()
-                clean = declaration_bulk.plan(s, calc, rows)
-                if clean is not None:
-                    try:
-                        result = self._record_planned(s, clean, office.region, today, filename, digest, progress)
-                    except BaseException:
-                        with suppress(SQLAlchemyError):  # (the transaction is rolled back: the reason stays)
-                            declaration_bulk.drop(s.connection())
-                        raise
-                    declaration_bulk.drop(s.connection())
-                    return result
             keys = {r.id_number for r in rows}
             workers = _load_by(s, _PERSON, Worker.id_number, keys)
             foreign = keys - workers.keys()  # foreign nationals are declared by social security number
@@ -505,6 +494,26 @@ class ContributionService:
                 progress(total * 2, total * 2)
             return ImportResult(total, recorded, already, n_lines,
                                 tuple(sorted({str(p[3]) for p in planned})), _totals(new))
+
+    def _import_planned(self, rows: list[DeclarationRow], filename: str, digest: str,
+                        progress: Progress | None) -> ImportResult | None:
+        """`import_rows` with set-based SQL (`declaration_bulk`) in a transaction of its own; None when
+        the file must take the row path (nothing is written then: a row `write` found unclean rolls
+        the transaction back, the temporary tables with it)."""
+        if progress and not progress(0, len(rows) * 2):
+            raise ImportCancelled()
+        try:
+            with self._ledger.write() as s:
+                office = load_office(s)
+                today = self._ledger.today()
+                planned = declaration_bulk.plan(s, MonthCalculator(Reference(s), office.region, today), rows)
+                if planned is None:
+                    return None
+                result = self._record_planned(s, planned, office.region, today, filename, digest, progress)
+                declaration_bulk.drop(s.connection())
+                return result
+        except declaration_bulk.Unclean:
+            return None
 
     def _record_planned(self, s: Session, planned: declaration_bulk.Plan, region: str, today: dt.date,
                         filename: str, digest: str, progress: Progress | None) -> ImportResult:

@@ -9,18 +9,20 @@ in Python it took ten times the plain `executemany` of the rows it stores (READM
    base (the wage between the month's floor and ceiling, `calc.contribution_base`) and its first
    line's distance from the file's first line (the lines a row has that month), and go into a
    temporary table, with each month's and employer risk class's rates beside them (integer
-   ratios, from the same `MonthCalculator`). One query then looks for anything the row path would
-   refuse or treat apart: a person not found by ID number, a name that differs, a foreign national
-   (their home-country certificates), an unknown or system employer, a month before the person's
-   sixteenth year, a person-month already recorded (open, closed or as side lines), the same
-   person-month twice in the file. A month in the future or without reference data, a wage that
-   does not read, is not positive or is implausibly high, and a name that starts like a formula are
-   found while the values are read. Any such row, and the whole file takes the row path, which
-   reports each problem exactly as before (or records the file as before): nothing has been
-   written yet.
+   ratios, from the same `MonthCalculator`). A month in the future or without reference data, a
+   wage that does not read, is not positive or is implausibly high, and a name that starts like a
+   formula are found while the values are read: the file takes the row path, which reports each
+   problem exactly as before (or records the file as before).
 2. `write`: one INSERT ... SELECT (`line_store.insert_made`) computes each scheme's amounts in whole
    fen with the integer rounding of `calc.rate_times_fen` and writes every person-month row, the
-   line ids one after another in file order as `line_store.insert` gives them.
+   line ids one after another in file order as `line_store.insert` gives them. It writes only the
+   rows the row path would write as they are: a person found by ID number under the same name, a
+   citizen (a foreign national has home-country certificates), an employer known and not the
+   system's, a month from the person's sixteenth year, a person-month with no lines as closed years
+   or side lines; a person-month already in a row, or twice in the file, is refused by the rows'
+   unique key. Any row left out or refused, and `Unclean` is raised: the caller rolls the
+   transaction back and the file takes the row path (one statement instead of a query for such
+   rows before the INSERT, which did the same joins again: a tenth of a county's month).
 3. `proof_lines`: SQLite writes each person-month's proof text (`audit.group_text` of its lines,
    the text `audit.record_bulk` makes of them when it reads them back) and `audit.record_proved`
    hashes them; the change log gets one run of changes kept by reference (`capture.capture_run`),
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.core.audit import (
@@ -96,9 +99,14 @@ class Plan:
     groups: str  # the lines each row makes, in file order (`audit.runs`): the proof's groups
 
 
+class Unclean(Exception):
+    """A planned row `write` must not write (see the module): the file takes the row path, in a new
+    transaction (this one has written rows)."""
+
+
 def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]) -> Plan | None:
-    """Load the rows and check them (see the module); None when the file must take the row path (the
-    temporary tables are dropped then). Nothing outside the temporary tables is written."""
+    """Load the rows and read their values (see the module); None when the file must take the row
+    path (the temporary tables are dropped then). Nothing outside the temporary tables is written."""
     conn = session.connection()
     schemes = tuple(employee_schemes())
     if (not rows or not line_store.in_rows(conn) or any(s not in line_store.SLOTS for s in schemes)
@@ -109,17 +117,17 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
         return None
     values, months, lines, groups = read
     _create(conn)
-    conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+    conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", values)
     risks = [r for (r,) in conn.exec_driver_sql(
         f"SELECT DISTINCT e.risk_class FROM (SELECT DISTINCT uscc FROM {ROWS}) d "
         "JOIN employer e ON e.uscc = d.uscc")]
     rates = _rates(calc, months, risks, schemes) if risks else None  # (no employer known: the row path says so)
     if rates:
         conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
-    if not rates or not _clean(conn):
+    if not rates:
         drop(conn)
         return None
-    _id, number, _name, uscc, month, *_rest = values[0]  # (a citizen, found by ID number: it is their key)
+    number, _name, uscc, month, *_rest = values[0]  # (a citizen, found by ID number: it is their key)
     first = next(s for s in schemes if all_schemes()[s].collected_in(Month.from_int(month)))
     key = row_keys(TABLES[line_store.TABLE], [{"worker_id": 0, "employer_id": 0, "month": month, "scheme": first}],
                    {0: worker_key(number, "CN", None)}, {0: uscc})[0]
@@ -128,7 +136,7 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
 
 def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequence[str],
             ) -> tuple[list[tuple[Any, ...]], dict[Month, int], int, str] | None:
-    """(position, ID number, name, employer code, month YYYYMM, wage and base in fen, the row's first
+    """(ID number, name, employer code, month YYYYMM, wage and base in fen, the row's first
     line's distance from the file's first line) of each row; the months in order with their number of
     lines; the number of lines; the lines of each row in order (`audit.runs`). None when a month or a
     wage does not read, a month is after the current one or has no floor and ceiling, a wage is not
@@ -139,7 +147,7 @@ def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequ
     starts = FORMULA_START
     at = 0
     sizes: list[int] = []
-    for pos, r in enumerate(rows):
+    for r in rows:
         month = months.get(r.month, 0)
         if month == 0:
             month = months[r.month] = _month(r.month)
@@ -158,7 +166,7 @@ def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequ
         floor, ceiling, lines = limit
         if fen is None or fen <= 0 or implausible_wage(fen, ceiling):
             return None
-        out.append((pos, r.id_number, name, r.employer_uscc, month, fen,
+        out.append((r.id_number, name, r.employer_uscc, month, fen,
                     floor if fen < floor else min(fen, ceiling), at))  # (`calc.contribution_base`)
         at += lines
         sizes.append(lines)
@@ -201,8 +209,9 @@ def wage_fen(text: str) -> int | None:
 
 def _create(conn: Connection) -> None:
     drop(conn)
-    conn.exec_driver_sql(f"CREATE TABLE {ROWS} (pos INTEGER PRIMARY KEY, id_number TEXT, name TEXT, uscc TEXT, "
-                         "month INTEGER, wage INTEGER, base INTEGER, at INTEGER)")
+    # (`at` the key: the rows are read in its order, which `write` keeps, without a sort)
+    conn.exec_driver_sql(f"CREATE TABLE {ROWS} (id_number TEXT, name TEXT, uscc TEXT, month INTEGER, wage INTEGER, "
+                         "base INTEGER, at INTEGER PRIMARY KEY)")
     places = ", ".join(f"{name} INTEGER" for name in _RATE_COLUMNS)
     conn.exec_driver_sql(f"CREATE TABLE {RATES} (month INTEGER, risk INTEGER, born_before TEXT, kind INTEGER, "
                          f"{places}, PRIMARY KEY (month, risk))")
@@ -246,27 +255,10 @@ def _rates(calc: MonthCalculator, months: dict[Month, int], risks: Sequence[int 
     return out
 
 
-def _clean(conn: Connection) -> bool:
-    """Whether no row needs the row path (see the module), the same person-month twice included."""
-    bad = conn.exec_driver_sql(
-        f"SELECT 1 FROM {ROWS} d LEFT JOIN worker w ON w.id_number = d.id_number "
-        "LEFT JOIN employer e ON e.uscc = d.uscc "
-        f"LEFT JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class "
-        "WHERE w.id IS NULL OR e.id IS NULL OR r.month IS NULL OR e.uscc = ? "
-        "OR w.nationality IS NOT 'CN' OR w.name IS NOT d.name "
-        "OR typeof(w.birth_date) IS NOT 'text' OR w.birth_date >= r.born_before "
-        f"OR {line_store.recorded_sql('w.id', 'd.month', 'e.id')} LIMIT 1", (FLEXIBLE_USCC,)).first()
-    if bad is not None:
-        return False
-    twice = conn.exec_driver_sql(f"SELECT 1 FROM {ROWS} GROUP BY id_number, uscc, month HAVING count(*) > 1 "
-                                 "LIMIT 1").first()
-    return twice is None
-
-
 def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id: int) -> int:
     """Write the planned person-month rows (`line_store.insert_made`: the lines' ids one after another
     from the next free id, in file order); the first line's id. The change log's run of them is
-    queued."""
+    queued. Unclean when a row must take the row path (see the module): rows may have been written."""
     conn = session.connection()
     stored = compact_columns("contribution")
     paid = int(stored["status"].to_stored(["paid"])[0])
@@ -282,9 +274,18 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
         f"SELECT {', '.join(made)} FROM (SELECT d.at AS at, w.id AS worker_id, e.id AS employer_id, "
         f"d.month AS month, d.wage AS wage, d.base AS base, r.kind AS kind, {rate_columns} "
         f"FROM {ROWS} d JOIN worker w ON w.id_number = d.id_number JOIN employer e ON e.uscc = d.uscc "
-        f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class)")
-    shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id)
-    first = line_store.insert_made(conn, source, shares, planned.rows, planned.lines)
+        f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class "
+        "WHERE w.name IS d.name AND w.nationality IS 'CN' AND e.uscc IS NOT ? "
+        "AND typeof(w.birth_date) IS 'text' AND w.birth_date < r.born_before "
+        f"AND NOT {line_store.recorded_sql('w.id', 'd.month', 'e.id', keyed=True)})")
+    shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id,
+              FLEXIBLE_USCC)
+    try:
+        first = line_store.insert_made(conn, source, shares, planned.rows, planned.lines)
+    except IntegrityError:  # a person-month recorded in a row already, or twice in the file
+        raise Unclean() from None
+    if first is None:
+        raise Unclean()
     capture.capture_run(session, line_store.TABLE, first, planned.lines, planned.first_key)
     return first
 

@@ -245,26 +245,32 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
                              [(rid, *line) for rid, line in loose])
 
 
-def recorded_sql(worker: str, month: str, employer: str) -> str:
+def recorded_sql(worker: str, month: str, employer: str, keyed: bool = False) -> str:
     """A SQL condition: the person-month these SQL expressions name has lines here, in a row of
-    either table or as side lines (what `insert_made` must not be given)."""
+    either table or as side lines (what `insert_made` must not be given); keyed: in the closed
+    years' rows or as side lines (the open years' rows refuse `insert_made` a person-month they
+    have by their unique key)."""
     key = f"c.worker_id = {worker} AND c.month = {month} AND c.employer_id = {employer}"
-    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {table} c WHERE {key})" for table in (*ROWS, SIDE)) + ")"
+    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {table} c WHERE {key})" for table in (*ROWS, SIDE)
+                             if not keyed or table != MONTH) + ")"
 
 
-def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int) -> int:
+def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int) -> int | None:
     """Person-month rows made by a query, in the caller's write transaction (SQLite, in rows): each
     row of `source` (a SELECT) gives `at`, its first line's distance from the first line of all,
     and the columns of `ROW` after `id` by name; each row is written with its first line's id, the
     lines' ids one after another from the next free one (as `insert` gives a declaration's lines).
     The person-months must have no lines here (`recorded_sql`): a row whose key is taken is refused
-    by the unique key. The first line's id; a RuntimeError unless exactly `rows` rows of `lines`
-    lines were written."""
+    by the unique key (IntegrityError). The first line's id; None when the source gave fewer rows
+    (the rows written are the caller's to roll back); a RuntimeError unless the rows written make
+    exactly `lines` lines."""
     first = _last_in_rows(conn) + 1
     conn.exec_driver_sql(f"INSERT INTO {MONTH} ({', '.join(ROW)}) SELECT ? + at, {', '.join(ROW[1:])} "
                          f"FROM ({source}) ORDER BY at", (first, *params))
     last = "max(" + ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS) + ")"
     count, top = conn.exec_driver_sql(f"SELECT count(*), max(id + {last}) FROM {MONTH} WHERE id >= ?", (first,)).one()
+    if int(count) < rows:
+        return None
     if int(count) != rows or (top or first - 1) != first + lines - 1:
         raise RuntimeError(f"rows made in bulk: {count} rows up to line {top}, "
                            f"not {rows} rows of lines {first}..{first + lines - 1}")
