@@ -482,7 +482,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
             else select(*columns).where(key > mark).order_by(key))
     pk = names.index(key.key) if key.key in names else 0
     ids: list[int] = []
-    proof = _Proof()
+    proof = Proof()
     shared = GROUPED.get(table)
     groups = _Groups(names, shared) if shared else None
     order, template = _line_template(names)
@@ -501,7 +501,7 @@ def _bulk_rows(session: Session, table: str) -> dict[str, Any]:
     return proof.result(id_ranges(ids), names, groups.shared, runs(groups.sizes))
 
 
-class _Proof:
+class Proof:
     """What proves a bulk entry's rows, their lines (`row_line` texts, or a group's `group_text`)
     given in id order, a batch at a time: the SHA-256 over every line (each followed by a newline)
     and a short hash of each."""
@@ -543,16 +543,12 @@ def proof_columns(table: str) -> list[str]:
 
 
 def record_proved(ledger: Ledger, session: Session, table: str, details: dict[str, Any], ids: str,
-                  blocks: Iterable[bytes], groups: str | None = None) -> int:
-    """One bulk entry (as `record_bulk` makes) for rows a set-based statement inserted, whose lines
-    the caller made as `_bulk_rows` would read them back, in id order, given as blocks of UTF-8
-    text, each line followed by a newline (ids: their `id_ranges`): `row_line` of each row's
-    snapshot, or for a table of `GROUPED` each group's `group_text`, the groups' sizes given
-    (`runs`). The rows' count is returned; a RuntimeError when the lines are not as many as the
-    rows or groups."""
-    proof = _Proof()
-    for block in blocks:
-        proof.add_block(block)
+                  proof: Proof, groups: str | None = None) -> int:
+    """One bulk entry (as `record_bulk` makes) for rows a set-based statement inserted, proved by the
+    caller from their lines as `_bulk_rows` would read them back, in id order (`Proof.add_block`;
+    ids: their `id_ranges`): `row_line` of each row's snapshot, or for a table of `GROUPED` each
+    group's `group_text`, the groups' sizes given (`runs`). The rows' count is returned; a
+    RuntimeError when the lines are not as many as the rows or groups."""
     names = proof_columns(table)
     shared = GROUPED.get(table)
     if (groups is None) != (shared is None):

@@ -526,15 +526,17 @@ class ContributionService:
         s.flush()
         if progress and not progress(planned.rows, total):
             raise ImportCancelled()
-        first = declaration_bulk.write(s, planned, region, today, batch.id)
-        if progress and not progress(planned.rows * 3 // 2, total):
-            raise ImportCancelled()
+        first = line_store.next_id(s.connection())
+        query = declaration_bulk.proof_sql(s, planned, first, region, today, batch.id)
+        with declaration_bulk.Beside(self._ledger.engine, planned, query) as beside:
+            declaration_bulk.write(s, planned, region, today, batch.id, first)
+            if progress and not progress(planned.rows * 3 // 2, total):
+                raise ImportCancelled()
+            proof = beside.proof()
         proved = audit.record_proved(self._ledger, s, line_store.TABLE,
                                      {"batch": batch.id, "file": filename[:400], "sha256": digest,
                                       "people_months": planned.rows},
-                                     declaration_bulk.line_ids(first, planned.lines),
-                                     declaration_bulk.proof_lines(s, planned, first, region, today, batch.id),
-                                     planned.groups)
+                                     declaration_bulk.line_ids(first, planned.lines), proof, planned.groups)
         if proved != planned.lines:
             raise RuntimeError(f"a declaration written in bulk proved {proved} lines of {planned.lines}")
         batch.recorded = planned.rows

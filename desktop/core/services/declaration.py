@@ -116,16 +116,19 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
     at_uscc, at_id, at_name, at_month, at_wage = (mapped.index(c) for c in COLUMNS)
     rows: list[DeclarationRow] = []
     problems: list[RowProblem] = []
+    strip = str.strip
+    make = tuple.__new__  # (a DeclarationRow of its six values, without the named tuple's own __new__ in Python)
     for offset, raw in enumerate(table[1:], start=1):
         try:
-            cells = [c.strip() for c in cast("list[str]", raw)]  # (every cell of a CSV file is text: `_cell` of each)
-        except AttributeError:
+            cells = list(map(strip, cast("list[str]", raw)))  # (every cell of a CSV file is text: `_cell` of each)
+        except TypeError:
             cells = [_cell(c) for c in raw]
         if not any(cells) or cells[0].startswith(NOTE):
             continue
         line = first_line + offset
-        while len(cells) > width and cells[-1] == "":
-            cells.pop()
+        if len(cells) != width:
+            while len(cells) > width and cells[-1] == "":
+                cells.pop()
         if len(cells) != width:
             problems.append(RowProblem(line, "", "import.cells",
                                        {"line": line, "found": len(cells), "expected": width}))
@@ -137,9 +140,9 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
             if long is not None:
                 problems.append(RowProblem(line, long, "import.field_long", {"limit": MAX_FIELD}))
                 continue
-        rows.append(DeclarationRow(line, cells[at_uscc].upper().replace(" ", ""),
-                                   cells[at_id].upper().replace(" ", ""), cells[at_name],
-                                   cells[at_month], cells[at_wage]))
+        rows.append(make(DeclarationRow, (line, cells[at_uscc].upper().replace(" ", ""),
+                                          cells[at_id].upper().replace(" ", ""), cells[at_name],
+                                          cells[at_month], cells[at_wage])))
     if problems:
         raise InvalidRows(problems)
     if not rows:
@@ -206,10 +209,8 @@ def _csv_table(data: bytes) -> list[list[object]]:
     sample = text[:2048]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table: list[list[object]] = []
     try:
-        for row in reader:
-            table.append(list(row))
+        table: list[list[object]] = [*reader]
     except csv.Error as exc:  # a quoted field over the csv module's limit
         raise InvalidInput("import.csv_damaged", "file", line=reader.line_num, reason=str(exc)) from None
     return table

@@ -37,18 +37,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.core.audit import (
     GROUPED,
+    Proof,
     group_text,
-    id_ranges,
     proof_columns,
     runs,
     stored_json_column,
@@ -97,6 +99,7 @@ class Plan:
     lines: int  # lines the rows make
     first_key: str  # the change log's record key of the first line (the first row's first scheme)
     groups: str  # the lines each row makes, in file order (`audit.runs`): the proof's groups
+    loaded: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = field(repr=False, compare=False)  # the tables'
 
 
 class Unclean(Exception):
@@ -117,21 +120,20 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
         return None
     values, months, lines, groups = read
     _create(conn)
-    conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+    _load(conn, (values, []))
     risks = [r for (r,) in conn.exec_driver_sql(
         f"SELECT DISTINCT e.risk_class FROM (SELECT DISTINCT uscc FROM {ROWS}) d "
         "JOIN employer e ON e.uscc = d.uscc")]
     rates = _rates(calc, months, risks, schemes) if risks else None  # (no employer known: the row path says so)
-    if rates:
-        conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
     if not rates:
         drop(conn)
         return None
+    _load(conn, (values, rates), rows_loaded=True)
     number, _name, uscc, month, *_rest = values[0]  # (a citizen, found by ID number: it is their key)
     first = next(s for s in schemes if all_schemes()[s].collected_in(Month.from_int(month)))
     key = row_keys(TABLES[line_store.TABLE], [{"worker_id": 0, "employer_id": 0, "month": month, "scheme": first}],
                    {0: worker_key(number, "CN", None)}, {0: uscc})[0]
-    return Plan(len(values), tuple(months), schemes, lines, key, groups)
+    return Plan(len(values), tuple(months), schemes, lines, key, groups, (values, rates))
 
 
 def _values(rows: Sequence[DeclarationRow], calc: MonthCalculator, schemes: Sequence[str],
@@ -217,6 +219,16 @@ def _create(conn: Connection) -> None:
                          f"{places}, PRIMARY KEY (month, risk))")
 
 
+def _load(conn: Connection, loaded: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
+          rows_loaded: bool = False) -> None:
+    """Fill the temporary tables of `_create`: the declared rows (unless loaded already), the rates."""
+    values, rates = loaded
+    if not rows_loaded:
+        conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+    if rates:
+        conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
+
+
 def drop(conn: Connection) -> None:
     """Drop the temporary tables of `plan` (when there are any)."""
     for name in (ROWS, RATES):
@@ -255,11 +267,12 @@ def _rates(calc: MonthCalculator, months: dict[Month, int], risks: Sequence[int 
     return out
 
 
-def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id: int) -> int:
-    """Write the planned person-month rows (`line_store.insert_made`: the lines' ids one after another
-    from the next free id, in file order); the first line's id. The change log's run of them is
-    queued. Unclean when a row must take the row path (see the module): rows may have been written."""
-    conn = session.connection()
+def _source(region: str, today: dt.date, batch_id: int, checked: bool = True) -> tuple[str, tuple[Any, ...]]:
+    """The query of the person-month rows to write, as `line_store.insert_made` takes it (each row's
+    `at` and the columns of `line_store.ROW` after `id`), with its parameters: the rows the row
+    path would write as they are (see the module; unless not `checked`: every declared row of a
+    known person and employer), amounts in whole fen with the integer rounding of
+    `calc.rate_times_fen`, in the order of `at`."""
     stored = compact_columns("contribution")
     paid = int(stored["status"].to_stored(["paid"])[0])
     rate_columns = ", ".join(f"r.{name}" for name in _RATE_COLUMNS)
@@ -274,28 +287,34 @@ def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id
         f"SELECT {', '.join(made)} FROM (SELECT d.at AS at, w.id AS worker_id, e.id AS employer_id, "
         f"d.month AS month, d.wage AS wage, d.base AS base, r.kind AS kind, {rate_columns} "
         f"FROM {ROWS} d JOIN worker w ON w.id_number = d.id_number JOIN employer e ON e.uscc = d.uscc "
-        f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class "
-        "WHERE w.name IS d.name AND w.nationality IS 'CN' AND e.uscc IS NOT ? "
-        "AND typeof(w.birth_date) IS 'text' AND w.birth_date < r.born_before "
-        f"AND NOT {line_store.recorded_sql('w.id', 'd.month', 'e.id', keyed=True)})")
-    shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id,
-              FLEXIBLE_USCC)
+        f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class" + (
+            " WHERE w.name IS d.name AND w.nationality IS 'CN' AND e.uscc IS NOT ? "
+            "AND typeof(w.birth_date) IS 'text' AND w.birth_date < r.born_before "
+            f"AND NOT {line_store.recorded_sql('w.id', 'd.month', 'e.id', keyed=True)}" if checked else "") + ")")
+    shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id)
+    return source, (*shares, FLEXIBLE_USCC) if checked else shares
+
+
+def write(session: Session, planned: Plan, region: str, today: dt.date, batch_id: int, first: int) -> None:
+    """Write the planned person-month rows (`line_store.insert_made`: the lines' ids one after another
+    from `first`, the next free id, in file order) and queue the change log's run of them. Unclean
+    when a row must take the row path (see the module): rows may have been written."""
+    source, params = _source(region, today, batch_id)
     try:
-        first = line_store.insert_made(conn, source, shares, planned.rows, planned.lines)
+        made = line_store.insert_made(session.connection(), source, params, planned.rows, planned.lines, first)
     except IntegrityError:  # a person-month recorded in a row already, or twice in the file
         raise Unclean() from None
-    if first is None:
+    if made is None:
         raise Unclean()
     capture.capture_run(session, line_store.TABLE, first, planned.lines, planned.first_key)
-    return first
 
 
-def proof_lines(session: Session, planned: Plan, first: int, region: str, today: dt.date, batch_id: int,
-                batch: int = 20_000) -> Iterator[bytes]:
-    """The written rows' proof texts in id order, `batch` rows at a time as one block of UTF-8 text,
-    each text followed by a newline: each person-month row's lines as one group (`audit.GROUPED`),
-    its `audit.group_text` (values as `audit.stored_json_column` writes them), written by SQLite's
-    printf, one call a row."""
+def proof_sql(session: Session, planned: Plan, first: int, region: str, today: dt.date,
+              batch_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The query of the planned rows' proof texts in id order, with its parameters, as they will be
+    written from `first` on (`write`), from the declared rows (`_source`): each person-month
+    row's lines as one group (`audit.GROUPED`), its `audit.group_text` (values as
+    `audit.stored_json_column` writes them), written by SQLite's printf, one call a row."""
     conn = session.connection()
     dialect = conn.dialect
     types = {c.name: c.type for c in Contribution.__table__.columns}
@@ -347,9 +366,50 @@ def proof_lines(session: Session, planned: Plan, first: int, region: str, today:
                                                                                             strict=True))
         cases.append(call if len(combos) == 1 else f"WHEN {when} THEN {call}")
     expression = cases[0] if len(combos) == 1 else f"CASE {' '.join(cases)} END"
-    result = line_store.made_since(conn, first, [expression], formats)
-    while rows := result.fetchmany(batch):
-        yield "".join([text for (text,) in rows]).encode("utf-8")
+    source, params = _source(region, today, batch_id, checked=False)  # (a row it would leave out: not written)
+    return (f"SELECT {expression} FROM (SELECT ? + at AS id, * FROM ({source})) ORDER BY at",
+            (*formats, first, *params))
+
+
+class Beside:
+    """The proof of the planned rows (`proof_sql`), made on a connection of its own in a thread of
+    its own while `write` runs: SQLite gives up Python's lock for its statements, so the INSERT on
+    one core and the proof's printf and hashes on the other take the time of the INSERT, not of
+    both (a third of a county's month). The connection reads the rows as they were before the
+    INSERT (the writer's transaction holds the write lock from its start: nothing else can have
+    changed them) and keeps its own copy of the declared rows and rates in its temporary tables."""
+
+    def __init__(self, engine: Engine, planned: Plan, query: tuple[str, tuple[Any, ...]]) -> None:
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="declaration-proof")
+        self._done = self._pool.submit(self._prove, engine, planned, query)
+
+    def _prove(self, engine: Engine, planned: Plan, query: tuple[str, tuple[Any, ...]]) -> Proof:
+        proof = Proof()
+        with engine.connect() as conn:
+            _create(conn)
+            try:
+                _load(conn, planned.loaded)
+                result = conn.exec_driver_sql(*query)
+                while not self._stop.is_set() and (rows := result.fetchmany(20_000)):
+                    proof.add_block("".join([text for (text,) in rows]).encode("utf-8"))
+                result.close()
+            finally:
+                conn.rollback()
+                drop(conn)
+                conn.commit()
+        return proof
+
+    def proof(self) -> Proof:
+        """The proof (what the thread raised, raised here)."""
+        return self._done.result()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()  # (left early: the thread stops at its next batch)
+        self._pool.shutdown(wait=True)
 
 
 def _json_key(name: str) -> str:
@@ -357,5 +417,5 @@ def _json_key(name: str) -> str:
 
 
 def line_ids(first: int, lines: int) -> str:
-    """The written lines' ids as the audit entry names them (`audit.id_ranges`)."""
-    return id_ranges(range(first, first + lines))
+    """The written lines' ids as the audit entry names them (`audit.id_ranges` of the one range)."""
+    return str(first) if lines == 1 else f"{first}-{first + lines - 1}"

@@ -255,16 +255,24 @@ def recorded_sql(worker: str, month: str, employer: str, keyed: bool = False) ->
                              if not keyed or table != MONTH) + ")"
 
 
-def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int) -> int | None:
+def next_id(conn: Connection) -> int:
+    """The id the next line written here takes (`insert`, `insert_made`)."""
+    return _last_in_rows(conn) + 1
+
+
+def insert_made(conn: Connection, source: str, params: Sequence[Any], rows: int, lines: int,
+                first: int) -> int | None:
     """Person-month rows made by a query, in the caller's write transaction (SQLite, in rows): each
     row of `source` (a SELECT) gives `at`, its first line's distance from the first line of all,
     and the columns of `ROW` after `id` by name; each row is written with its first line's id, the
-    lines' ids one after another from the next free one (as `insert` gives a declaration's lines).
+    lines' ids one after another from `first`, the next free one (`next_id`; as `insert` gives a
+    declaration's lines).
     The person-months must have no lines here (`recorded_sql`): a row whose key is taken is refused
     by the unique key (IntegrityError). The first line's id; None when the source gave fewer rows
     (the rows written are the caller's to roll back); a RuntimeError unless the rows written make
     exactly `lines` lines."""
-    first = _last_in_rows(conn) + 1
+    if first != next_id(conn):
+        raise RuntimeError(f"rows made in bulk from line {first}, not from the next free line {next_id(conn)}")
     conn.exec_driver_sql(f"INSERT INTO {MONTH} ({', '.join(ROW)}) SELECT ? + at, {', '.join(ROW[1:])} "
                          f"FROM ({source}) ORDER BY at", (first, *params))
     last = "max(" + ", ".join(f"coalesce({s}_offset, 0)" for s in SLOTS) + ")"
