@@ -319,3 +319,59 @@ def test_changes_kept_with_their_data_when_the_time_needs_its_text(office_file: 
                                     (TABLE_CODES["contribution"],)).one()
     assert tuple(kept) == (24, 0)
     led.close()
+
+
+def test_inside_another_write_a_declaration_takes_the_row_path(office_file: tuple[Path, list[tuple[str, str]]],
+                                                               tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import inside a write it joins (an approval and what it approves commit together) goes the
+    row path: the set-based path rolls its own transaction back when a row must go the row path,
+    which would take the outer write's work with it. Rolled back whole with the outer write."""
+    path, people = office_file
+    led = _copy(path, tmp_path / "w.db")
+    called: list[object] = []
+    monkeypatch.setattr(declaration_bulk, "plan", lambda *args: called.append(args))
+    rows = _rows(people[:5], ["2026-10"], random.Random(13))
+    with pytest.raises(RuntimeError, match="^the approval fails$"), led.write():
+        assert led.contributions.import_rows(rows, "d.csv").lines == 20
+        raise RuntimeError("the approval fails")
+    assert called == []
+    with led.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contribution").scalar_one() == 0
+    monkeypatch.undo()
+    assert led.contributions.import_rows(rows, "d.csv").lines == 20
+    led.close()
+
+
+def test_a_failing_proof_writes_nothing_and_leaves_no_table(office_file: tuple[Path, list[tuple[str, str]]],
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proof made beside the INSERT on a connection of its own: what it meets is raised in the
+    import, which writes nothing; neither connection keeps its temporary tables, and the next import
+    is proved as usual."""
+    path, people = office_file
+    led = _copy(path, tmp_path / "p.db")
+    real = declaration_bulk.Beside._prove
+
+    def failing(self: declaration_bulk.Beside, *args: Any) -> Any:
+        real(self, *args)
+        raise RuntimeError("the proof failed")
+
+    monkeypatch.setattr(declaration_bulk.Beside, "_prove", failing)
+    rows = _rows(people, ["2026-09", "2026-10"], random.Random(14))
+    with pytest.raises(RuntimeError, match="^the proof failed$"):
+        led.contributions.import_rows(rows, "d.csv")
+    with led.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contribution").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar_one() == 0
+    monkeypatch.undo()
+    idle = led.engine.pool.checkedin()  # type: ignore[attr-defined]
+    connections = [led.engine.connect() for _ in range(idle)]  # every connection the pool keeps
+    try:
+        assert idle >= 2 and [c.exec_driver_sql("SELECT name FROM sqlite_temp_master").all()
+                              for c in connections] == [[]] * idle
+    finally:
+        for c in connections:
+            c.close()
+    assert led.contributions.import_rows(rows, "d.csv").lines == 320
+    assert led.audit.verify().valid
+    led.close()
