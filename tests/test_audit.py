@@ -633,9 +633,37 @@ def test_a_declarations_entry_proves_a_person_month_at_a_time(ledger: Ledger, tm
         conn.exec_driver_sql("UPDATE contribution_month SET medical_employee = medical_employee + 1 "
                                        "WHERE month IN (202601, 202603)")
     v = ledger.audit.verify()
-    assert [(p.reason, p.row) for p in v.row_problems[:2]] == [("audit.row_changed", "10"),
-                                                               ("audit.row_changed", "1-4")]
+    assert [(p.reason, p.row) for p in v.row_problems[:2]] == [("audit.row_changed", "1-4"),
+                                                               ("audit.row_changed", "10")]
     assert v.row_problem_count == 4 + 1 + 2  # the lines, each entry's SHA-256 over all
+
+
+def test_a_person_month_group_with_a_line_deleted_or_an_entry_out_of_shape(ledger: Ledger, tmp_path: Path) -> None:
+    """The replay of an entry of groups (`audit_replay._to_group`): a line deleted outside the program
+    is named as missing, and its group is not checked (nor the entry's SHA-256, which needs every
+    group); an entry whose groups do not add up to its ids names itself, not its rows."""
+    from desktop.core.audit_replay import replay
+
+    ledger.workers.register_citizen(PERSON, "张三", "510107", "rural")
+    _declare(ledger, tmp_path, [(PERSON, "张三", m, "7000") for m in (1, 2, 3)])
+    with ledger.read() as s:
+        assert replay(s).valid
+    with ledger.engine.begin() as conn:  # the medical line of February, outside the program
+        conn.exec_driver_sql("UPDATE contribution_month SET medical_offset = NULL, medical_employer = NULL, "
+                             "medical_employee = NULL, medical_account = NULL, medical_status = NULL "
+                             "WHERE month = 202602")
+    with ledger.read() as s:
+        check = replay(s)
+    assert [(p.reason, p.row) for p in check.problems] == [("audit.row_missing", "6")]
+    assert check.total_problems == 1
+    with ledger.engine.begin() as conn:  # the groups' sizes written short of the ids
+        conn.exec_driver_sql("UPDATE audit_entry SET after_json = replace(after_json, '\"groups\":\"4*3\"', "
+                             "'\"groups\":\"4*2\"') WHERE action = 'bulk_insert'")
+    with ledger.read() as s:
+        check = replay(s)
+    seq = _sql(ledger, "SELECT seq FROM audit_entry WHERE action = 'bulk_insert'")[0][0]
+    assert [(p.reason, p.row) for p in check.problems] == [("audit.bulk_changed", str(seq)),
+                                                           ("audit.row_missing", "6")]
 
 
 def test_a_bulk_entry_for_a_table_the_models_do_not_map(ledger: Ledger) -> None:

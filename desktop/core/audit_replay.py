@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import select
@@ -101,7 +103,13 @@ class _Bulk:
     shared: tuple[str, ...] | None = None  # proved a group at a time (`audit.GROUPED`): what the rows share
     sizes: list[int] = field(default_factory=list)  # the groups' sizes
     lines: dict[int, str] = field(default_factory=dict)  # the texts hashed, by row (or group) index
-    states: dict[int, dict[str, Any]] = field(default_factory=dict)  # of a group's rows, by row index
+    # Of an entry of groups: each group's first row's index, the states of the rows of the groups
+    # not complete yet (by group, then row index), the SHA-256 over the texts of the groups in order
+    # so far and their number (a group's text is digested, and dropped, once those before it are).
+    starts: list[int] = field(default_factory=list)
+    states: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    digest: Any = field(default_factory=hashlib.sha256)
+    digested: int = 0
 
 
 class _Found:
@@ -146,6 +154,7 @@ def replay(s: Session) -> RowCheck:
     rows: dict[str, dict[str, _Row]] = {t: {} for t in tables}
     bulks: dict[int, _Bulk] = {}
     old_bulk: dict[str, int] = {}  # rows inserted by old-style bulk entries, by table
+    found = _Found()
     for seq, action, table, row_id, before_text, after_text in _entries(s):
         if table not in tables:
             continue
@@ -159,10 +168,16 @@ def replay(s: Session) -> RowCheck:
             ids = parse_ranges(str(after["ids"]))
             cols = after.get("columns")
             shared = after.get("shared")
-            bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")), str(after.get("row_hashes", "")),
-                               tuple(str(cols).split(",")) if cols else None,
-                               tuple(filter(None, str(shared).split(","))) if shared is not None else None,
-                               parse_runs(str(after.get("groups", ""))))
+            bulk = bulks[seq] = _Bulk(table, ids, str(after.get("rows_sha256", "")),
+                                      str(after.get("row_hashes", "")), tuple(str(cols).split(",")) if cols else None)
+            if shared is not None:
+                bulk.shared = tuple(filter(None, str(shared).split(",")))
+                bulk.sizes = parse_runs(str(after.get("groups", "")))
+                bulk.starts = [0, *accumulate(bulk.sizes)]
+                if bulk.starts[-1] != len(ids) or len(bulk.shorts) != len(bulk.sizes) * SHORT \
+                        or bulk.columns is None or not set(bulk.shared) <= set(bulk.columns):
+                    found.add(RowProblem("audit.bulk_changed", table, str(seq)))  # (its rows: not proved)
+                    bulk.sizes = []
             for i, bid in enumerate(ids):
                 known[str(bid)] = _Row(bulk=(seq, i))
             continue
@@ -181,7 +196,6 @@ def replay(s: Session) -> RowCheck:
                 row.updates.append((json.loads(before_text or "{}"), after))
         else:  # delete
             row.deleted = json.loads(before_text or "{}")
-    found = _Found()
     compared = unprovable = 0
     for table in sorted(tables):
         known = rows.pop(table)
@@ -216,7 +230,7 @@ def replay(s: Session) -> RowCheck:
                 if diff is not None:
                     found.add(RowProblem("audit.row_changed", table, rid, diff))
             elif row.bulk is not None:
-                problem = _back_to_bulk(table, rid, current, row, bulks, names)
+                problem = _back_to_bulk(table, rid, current, row, bulks, names, found)
                 if isinstance(problem, RowProblem):
                     found.add(problem)
                 elif problem is not None:  # "not provable"
@@ -228,56 +242,54 @@ def replay(s: Session) -> RowCheck:
             if row.deleted is None:
                 found.add(RowProblem("audit.row_missing", table, rid))
             elif row.bulk is not None:
-                _back_to_bulk(table, rid, row.deleted, row, bulks, names)
+                _back_to_bulk(table, rid, row.deleted, row, bulks, names, found)
         for bseq, bulk in bulks.items():
             if bulk.table != table:
                 continue
-            texts = len(bulk.ids)
-            if bulk.shared is not None:
-                if sum(bulk.sizes) != len(bulk.ids) or len(bulk.shorts) != len(bulk.sizes) * SHORT:
+            if bulk.shared is not None:  # (its groups checked and digested as their rows came)
+                if bulk.sizes and bulk.digested == len(bulk.sizes) and bulk.digest.hexdigest() != bulk.sha:
                     found.add(RowProblem("audit.bulk_changed", table, str(bseq)))
-                    continue
-                _check_groups(bulk, found)
-                texts = len(bulk.sizes)
-            if len(bulk.lines) != texts:
+                continue
+            if len(bulk.lines) != len(bulk.ids):
                 continue
             digest = hashlib.sha256()
-            for i in range(texts):
+            for i in range(len(bulk.ids)):
                 digest.update(bulk.lines[i].encode("utf-8") + b"\n")
             if digest.hexdigest() != bulk.sha:
                 found.add(RowProblem("audit.bulk_changed", table, str(bseq)))
     return RowCheck(compared, unprovable, tuple(found.items), found.total)
 
 
-def _check_groups(bulk: _Bulk, found: _Found) -> None:
-    """Check each group of a bulk entry proved a group at a time (`audit.GROUPED`) whose rows were
-    all taken back to their insert: the rows must share what the group shares, and the group's text
+def _to_group(bulk: _Bulk, index: int, state: dict[str, Any], found: _Found) -> None:
+    """A row of an entry proved a group at a time (`audit.GROUPED`), taken back to its insert: once
+    its group's rows are all here, they must share what the group shares, and the group's text
     (`audit.group_text`) must give its short hash; otherwise the group's rows are named (by their id
-    ranges: the short hash locates no row within the group). The texts are kept for the entry's
-    SHA-256."""
-    assert bulk.shared is not None and bulk.columns is not None
+    ranges: the short hash locates no row within the group). The group's text then goes into the
+    entry's SHA-256 (in the groups' order: a text waits for those before it)."""
+    if not bulk.sizes or bulk.shared is None or bulk.columns is None:
+        return  # (a damaged entry: named once, when it was read)
+    g = bisect_right(bulk.starts, index) - 1
+    rows = bulk.states.setdefault(g, {})
+    rows[index] = state
+    if len(rows) < bulk.sizes[g]:
+        return
+    del bulk.states[g]
+    states = [rows[i] for i in range(bulk.starts[g], bulk.starts[g + 1])]
     shared = bulk.shared
-    own = [c for c in bulk.columns if c not in set(shared)]
-    start = 0
-    for g, size in enumerate(bulk.sizes):
-        places = range(start, start + size)
-        start += size
-        states = [bulk.states.get(i) for i in places]
-        if any(state is None for state in states):
-            continue
-        first = states[0]
-        assert first is not None
-        values = [first[c] for c in shared]
-        text = _dumps([*values, *(state[c] for state in states if state is not None for c in own)])
-        bulk.lines[g] = text
-        alike = all(state is not None and [state[c] for c in shared] == values for state in states)
-        short = bulk.shorts[g * SHORT:(g + 1) * SHORT]
-        if not alike or hashlib.sha256(text.encode("utf-8")).hexdigest()[:SHORT] != short:
-            found.add(RowProblem("audit.row_changed", bulk.table, id_ranges(bulk.ids[i] for i in places)), size)
+    values = [states[0][c] for c in shared]
+    text = _dumps([*values, *(state[c] for state in states for c in bulk.columns if c not in shared)])
+    alike = all([state[c] for c in shared] == values for state in states)
+    if not alike or hashlib.sha256(text.encode("utf-8")).hexdigest()[:SHORT] != bulk.shorts[g * SHORT:(g + 1) * SHORT]:
+        found.add(RowProblem("audit.row_changed", bulk.table,
+                             id_ranges(bulk.ids[bulk.starts[g]:bulk.starts[g + 1]])), len(states))
+    bulk.lines[g] = text
+    while bulk.digested in bulk.lines:
+        bulk.digest.update(bulk.lines.pop(bulk.digested).encode("utf-8") + b"\n")
+        bulk.digested += 1
 
 
 def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks: dict[int, _Bulk],
-                  order: list[str]) -> RowProblem | str | None:
+                  order: list[str], found: _Found) -> RowProblem | str | None:
     """Take a bulk-inserted row back through its updates to its state at the insert and check it
     against the bulk entry's short hash (kept for the entry's SHA-256 over all its rows).
 
@@ -297,8 +309,8 @@ def _back_to_bulk(table: str, rid: str, state: dict[str, Any], row: _Row, bulks:
         if not state.keys() >= set(bulk.columns):
             return "not provable"
         state = {c: state[c] for c in bulk.columns}  # (a column added since is not in the hash)
-    if bulk.shared is not None:  # checked with its group's other rows (`_check_groups`)
-        bulk.states[index] = state
+    if bulk.shared is not None:  # checked with its group's other rows
+        _to_group(bulk, index, state, found)
         return None
     line = _dumps(state)  # (the values are plain already: the same text as audit.row_line)
     bulk.lines[index] = line

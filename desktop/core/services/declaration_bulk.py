@@ -23,10 +23,11 @@ in Python it took ten times the plain `executemany` of the rows it stores (READM
    unique key. Any row left out or refused, and `Unclean` is raised: the caller rolls the
    transaction back and the file takes the row path (one statement instead of a query for such
    rows before the INSERT, which did the same joins again: a tenth of a county's month).
-3. `proof_lines`: SQLite writes each person-month's proof text (`audit.group_text` of its lines,
-   the text `audit.record_bulk` makes of them when it reads them back) and `audit.record_proved`
-   hashes them; the change log gets one run of changes kept by reference (`capture.capture_run`),
-   as the row path's changes are stored.
+3. `proof_sql` and `Beside`: while the INSERT runs, a second connection in a second thread has
+   SQLite write each person-month's proof text (`audit.group_text` of its lines, the text
+   `audit.record_bulk` makes of them when it reads them back) from its own copy of the declared
+   rows, and hashes them; `audit.record_proved` records them. The change log gets one run of
+   changes kept by reference (`capture.capture_run`), as the row path's changes are stored.
 
 The tests compare the two paths on the same files: the same rows, audit entry and change log.
 PostgreSQL keeps the row path (its import is within 3x already).
@@ -99,7 +100,8 @@ class Plan:
     lines: int  # lines the rows make
     first_key: str  # the change log's record key of the first line (the first row's first scheme)
     groups: str  # the lines each row makes, in file order (`audit.runs`): the proof's groups
-    loaded: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = field(repr=False, compare=False)  # the tables'
+    # what the temporary tables were given (the declared rows, the rates), for `Beside`'s own copy
+    loaded: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = field(repr=False, compare=False)
 
 
 class Unclean(Exception):
