@@ -414,7 +414,8 @@ class ContributionService:
         its row count and the file's SHA-256, besides the entry for the import_batch row.
         """
         self._ledger.require(COUNTER)
-        if BULK and not self._ledger.in_write():  # (its own transaction: one it would join may hold more)
+        if BULK and not self._ledger.in_write() and self._ledger.engine.dialect.name == "sqlite":
+            # (SQLite only, in a transaction of its own: one it would join may hold more)
             done = self._import_planned(rows, filename, digest, progress)
             if done is not None:
                 return done
