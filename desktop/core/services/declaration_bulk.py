@@ -83,8 +83,8 @@ _RATE_PARTS = ("employer", "employee", "account")
 # A scheme's place in `RATES`: its line's distance from the row's id, and its rates as integer ratios.
 _RATE_COLUMNS = tuple(f"{s}_{p}" for s in line_store.SLOTS
                       for p in ("offset", *(f"{part}_{x}" for part in _RATE_PARTS for x in ("num", "den"))))
-# The columns of a line its proof text has (`audit.proof_columns`), each written by `proof_lines`; a
-# line with any other goes the row path until `proof_lines` writes it too.
+# The columns of a line its proof text has (`audit.proof_columns`), each written by `proof_sql`; a
+# line with any other goes the row path until `proof_sql` writes it too.
 _PROVED = frozenset({"id", "worker_id", "employer_id", "region", "month", "scheme", "wage", "base", "employer_amount",
                      "employee_amount", "account_amount", "kind", "status", "recorded_on", "batch_id",
                      "exemption_id"})
@@ -122,7 +122,7 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
         return None
     values, months, lines, groups = read
     _create(conn)
-    _load(conn, (values, []))
+    _load(conn, values, [])
     risks = [r for (r,) in conn.exec_driver_sql(
         f"SELECT DISTINCT e.risk_class FROM (SELECT DISTINCT uscc FROM {ROWS}) d "
         "JOIN employer e ON e.uscc = d.uscc")]
@@ -130,7 +130,7 @@ def plan(session: Session, calc: MonthCalculator, rows: Sequence[DeclarationRow]
     if not rates:
         drop(conn)
         return None
-    _load(conn, (values, rates), rows_loaded=True)
+    _load(conn, None, rates)
     number, _name, uscc, month, *_rest = values[0]  # (a citizen, found by ID number: it is their key)
     first = next(s for s in schemes if all_schemes()[s].collected_in(Month.from_int(month)))
     key = row_keys(TABLES[line_store.TABLE], [{"worker_id": 0, "employer_id": 0, "month": month, "scheme": first}],
@@ -221,11 +221,9 @@ def _create(conn: Connection) -> None:
                          f"{places}, PRIMARY KEY (month, risk))")
 
 
-def _load(conn: Connection, loaded: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
-          rows_loaded: bool = False) -> None:
-    """Fill the temporary tables of `_create`: the declared rows (unless loaded already), the rates."""
-    values, rates = loaded
-    if not rows_loaded:
+def _load(conn: Connection, values: list[tuple[Any, ...]] | None, rates: list[tuple[Any, ...]]) -> None:
+    """Fill the temporary tables of `_create`: the declared rows (None: given already), the rates."""
+    if values is not None:
         conn.exec_driver_sql(f"INSERT INTO {ROWS} VALUES (?, ?, ?, ?, ?, ?, ?)", values)
     if rates:
         conn.exec_driver_sql(f"INSERT INTO {RATES} VALUES ({', '.join('?' * len(rates[0]))})", rates)
@@ -391,7 +389,7 @@ class Beside:
         with engine.connect() as conn:
             _create(conn)
             try:
-                _load(conn, planned.loaded)
+                _load(conn, *planned.loaded)
                 result = conn.exec_driver_sql(*query)
                 while not self._stop.is_set() and (rows := result.fetchmany(20_000)):
                     proof.add_block("".join([text for (text,) in rows]).encode("utf-8"))
