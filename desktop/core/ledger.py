@@ -466,7 +466,7 @@ class Ledger:
         elevated: skip role checks for the calls inside (a clerk's request is checked as the
         supervisor's action would be, without being performed).
         """
-        if getattr(self._local, "session", None) is not None:
+        if self.in_write():
             raise RuntimeError("dry_run inside a write")
         self._local.dry, self._local.elevated = True, elevated
         try:

@@ -117,7 +117,6 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
     rows: list[DeclarationRow] = []
     problems: list[RowProblem] = []
     strip = str.strip
-    make = tuple.__new__  # (a DeclarationRow of its six values, without the named tuple's own __new__ in Python)
     for offset, raw in enumerate(table[1:], start=1):
         try:
             cells = list(map(strip, cast("list[str]", raw)))  # (every cell of a CSV file is text: `_cell` of each)
@@ -140,9 +139,9 @@ def rows_from_table(table: list[list[object]], first_line: int = 1) -> list[Decl
             if long is not None:
                 problems.append(RowProblem(line, long, "import.field_long", {"limit": MAX_FIELD}))
                 continue
-        rows.append(make(DeclarationRow, (line, cells[at_uscc].upper().replace(" ", ""),
-                                          cells[at_id].upper().replace(" ", ""), cells[at_name],
-                                          cells[at_month], cells[at_wage])))
+        rows.append(DeclarationRow(line, cells[at_uscc].upper().replace(" ", ""),
+                                   cells[at_id].upper().replace(" ", ""), cells[at_name],
+                                   cells[at_month], cells[at_wage]))
     if problems:
         raise InvalidRows(problems)
     if not rows:

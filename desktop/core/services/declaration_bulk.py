@@ -36,7 +36,6 @@ PostgreSQL keeps the row path (its import is within 3x already).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 from collections.abc import Sequence
@@ -290,7 +289,7 @@ def _source(region: str, today: dt.date, batch_id: int, checked: bool = True) ->
         f"JOIN {RATES} r ON r.month = d.month AND r.risk = e.risk_class" + (
             " WHERE w.name IS d.name AND w.nationality IS 'CN' AND e.uscc IS NOT ? "
             "AND typeof(w.birth_date) IS 'text' AND w.birth_date < r.born_before "
-            f"AND NOT {line_store.recorded_sql('w.id', 'd.month', 'e.id', keyed=True)}" if checked else "") + ")")
+            f"AND NOT {line_store.recorded_sql('w.id', 'd.month', 'e.id')}" if checked else "") + ")")
     shares = (stored["region"].to_stored([region])[0], stored["recorded_on"].to_stored([today])[0], batch_id)
     return source, (*shares, FLEXIBLE_USCC) if checked else shares
 
@@ -410,10 +409,6 @@ class Beside:
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()  # (left early: the thread stops at its next batch)
         self._pool.shutdown(wait=True)
-
-
-def _json_key(name: str) -> str:
-    return json.dumps(name).replace("%", "%%")
 
 
 def line_ids(first: int, lines: int) -> str:

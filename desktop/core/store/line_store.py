@@ -245,14 +245,12 @@ def insert(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any
                              [(rid, *line) for rid, line in loose])
 
 
-def recorded_sql(worker: str, month: str, employer: str, keyed: bool = False) -> str:
-    """A SQL condition: the person-month these SQL expressions name has lines here, in a row of
-    either table or as side lines (what `insert_made` must not be given); keyed: in the closed
-    years' rows or as side lines (the open years' rows refuse `insert_made` a person-month they
-    have by their unique key)."""
+def recorded_sql(worker: str, month: str, employer: str) -> str:
+    """A SQL condition: the person-month these SQL expressions name has lines in the closed years'
+    rows or as side lines (what `insert_made` must not be given, with those the open years' rows
+    have: their unique key refuses those)."""
     key = f"c.worker_id = {worker} AND c.month = {month} AND c.employer_id = {employer}"
-    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {table} c WHERE {key})" for table in (*ROWS, SIDE)
-                             if not keyed or table != MONTH) + ")"
+    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {table} c WHERE {key})" for table in (CLOSED, SIDE)) + ")"
 
 
 def next_id(conn: Connection) -> int:
