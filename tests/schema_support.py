@@ -36,8 +36,9 @@ def office_at(path: Path, revision: str, code: str = "OLD", name: str = "旧库"
 
 
 # the migrations that changed how rows are kept, in order: the change log's layout (0017, 0018,
-# 0020), the contribution lines' columns in SQLite (0021), their rows (0023) and closed years (0024)
-_CHANGE_LOG = ("0017", "0018", "0020", "0021", "0023", "0024")
+# 0020), the contribution lines' columns in SQLite (0021), their rows (0023), closed years (0024)
+# and the count of their writes (0025)
+_CHANGE_LOG = ("0017", "0018", "0020", "0021", "0023", "0024", "0025")
 
 
 def _run(engine: Engine, revision: str, step: str) -> None:

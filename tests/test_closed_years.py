@@ -24,6 +24,7 @@ from test_cli import office, run
 from test_line_rows import LINE, _line, bare_rows, write_lines
 from test_security_support import PERSON, as_, fast_hashing, staffed, staffed_template
 
+from desktop.core import backup as fmt
 from desktop.core import live_image
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.ledger import Ledger
@@ -135,9 +136,9 @@ def test_the_first_daily_backup_closes_years_and_increments_check_none_of_them(
     assert as_(staffed, "admin1").backups.daily(folder, key_file=key).kind == "full"
     with staffed.read() as s:
         conn = s.connection()
-        assert sorted(r[0] for r in conn.exec_driver_sql(f"SELECT month FROM {line_store.CLOSED}")) == [
-            202405, 202406]  # before January of last year
-        assert _count(conn, line_store.MONTH, "month = 202503") == 1
+        closed = sorted(r[0] for r in conn.exec_driver_sql(f"SELECT month FROM {line_store.CLOSED}"))
+        assert {202405, 202406, 202503} <= set(closed) and max(closed) == 202609  # before last month
+        assert _count(conn, line_store.MONTH, "month < 202610") == 0 and _count(conn, line_store.MONTH) > 0
         assert [tuple(r) for r in s.execute(select(*Contribution.__table__.columns).order_by(Contribution.id))] \
             == lines
     assert staffed.accounts.statement(PERSON) == statement
@@ -179,7 +180,9 @@ def test_closing_is_an_admins_and_only_of_past_months(staffed: Ledger) -> None:
     assert err.value.field == "before"
     closed = staffed.contributions.close_years("2026-06")
     assert (str(closed.before), closed.rows) == ("2026-06", 5)  # PERSON's 2026-01..05
-    assert staffed.contributions.close_years().rows == 0  # (January of 2025: nothing older)
+    closed = staffed.contributions.close_years()
+    assert (str(closed.before), closed.rows) == ("2026-10", 4)  # (last month: 2026-06..09)
+    assert staffed.contributions.close_years().rows == 0
 
 
 def test_shebao_contrib_close(office: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -222,3 +225,184 @@ def test_a_move_takes_the_pages_it_frees(tmp_path: Path, monkeypatch: pytest.Mon
             grown = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
             free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
     assert grown < pages * 1.15 and free < grown * 0.05, (pages, grown, free)
+
+
+def _county_in_small(led: Ledger, people: int = 40) -> None:
+    """`people` more workers, each with a line of four schemes in every month of 2000-2025 written
+    straight as rows (12,480 person-months with 40: b-trees of a few levels, hundreds of leaves)."""
+    rng = random.Random(9)
+    with led.engine.begin() as conn:
+        first = int(conn.exec_driver_sql("SELECT max(id) FROM worker").scalar_one()) + 1
+        for n in range(people):
+            number = _citizen(50 + n)
+            conn.exec_driver_sql(
+                "INSERT INTO worker (id_number, ssn, nationality, name, initials, sex, birth_date, hukou_region, "
+                "hukou_type, created_at) VALUES (?, ?, 'CN', ?, 'ZS', 'M', '1990-01-01', '360102', 'urban', "
+                "'2026-01-01 00:00:00')", (number, number, f"张{n}"))
+        employer = int(conn.exec_driver_sql("SELECT min(id) FROM employer").scalar_one())
+        months = [y * 100 + m for y in range(2000, 2026) for m in range(1, 13)]
+        lines = [_line(rng, None, w, month, s, SHARED)[1:] for w in range(first, first + people) for month in months
+                 for s in (3, 2, 6, 0)]
+        line_store.insert(conn, LINE[1:], [(line[0], employer, *line[2:]) for line in lines])
+
+
+def _daily(led: Ledger, folder: Path, key: Path, day: int) -> dict[str, Any]:
+    led.clock = dt.date(2026, 11, day)
+    result = as_(led, "admin1").backups.daily(folder, key_file=key)
+    as_(led, "clerk1")
+    return led.backups.inspect(result.file) | {"file": result.file}
+
+
+def _closed_pages(led: Ledger) -> set[int]:
+    """The pages (0-based, as backups count them) of the closed table and its unique key."""
+    with led.engine.connect() as conn:
+        return {int(n) - 1 for (n,) in conn.exec_driver_sql("SELECT pageno FROM dbstat WHERE name IN (?, ?)", (
+            line_store.CLOSED, f"sqlite_autoindex_{line_store.CLOSED}_1"))}
+
+
+def _restores_as(led: Ledger, file: Path, key: Path, where: Path) -> None:
+    """A restore of file into a fresh office gives every row the live one has of the lines' tables,
+    the people and the count of closed writes (what was signed in since is not in the backup)."""
+    state = _tables(led)
+    fresh = Ledger.open(where / "office.db", clock=lambda: dt.date(2026, 11, 30))
+    try:
+        fresh.backups.restore(file, key)
+        got = _tables(fresh)
+        for name in (line_store.MONTH, line_store.CLOSED, line_store.SIDE, "worker", "contribution_closed_writes"):
+            assert got[name] == state[name], name
+    finally:
+        fresh.close()
+
+
+def test_an_increment_takes_the_closed_years_pages_from_its_parent_unread(
+        staffed: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While no row of the closed table is written (its count of writes, migration 0025, the one
+    the parent noted), a daily increment neither reads nor digests the groups of pages wholly its;
+    the next increment takes what its parent carried again after checking the b-trees' interior
+    pages; a write to a closed row makes the next increment read the file whole; every increment
+    restores to the live database, row for row."""
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    _county_in_small(staffed)
+    as_(staffed, "clerk1")
+    full = _daily(staffed, folder, key, 1)
+    with staffed.read() as s:
+        moved = _count(s.connection(), line_store.CLOSED)
+    assert full["kind"] == "full" and moved > 12480 and full["closed_writes"] == moved  # (one a row moved in)
+    closed = _closed_pages(staffed)
+    assert len(closed) > 300
+
+    read: list[tuple[int, int]] = []
+    real_read = live_image.read_at
+    monkeypatch.setattr(live_image, "read_at", lambda path, offset, size: (
+        read.append((offset, size)), real_read(path, offset, size))[1])
+    walked: list[int] = []
+    real_walk = live_image._interior_pages
+    monkeypatch.setattr(live_image, "_interior_pages", lambda still, root: (
+        walked.append(root), real_walk(still, root))[1])
+
+    def pages_read(page_size: int = 4096) -> set[int]:
+        return {n for offset, size in read for n in range(offset // page_size, (offset + size) // page_size)}
+
+    staffed.workers.register_citizen(_citizen(1), "李四", "360102", "urban")
+    first = _daily(staffed, folder, key, 2)
+    carried = live_image.Carried.from_json(fmt.load_pages(tmp_path / "office.db.backup-pages")[0]["carried"])
+    assert first["kind"] == "increment" and carried is not None and first["carried_digest"] == carried.digest()
+    taken = {g * fmt.GROUP + i for a, b in carried.runs for g in range(a, b) for i in range(fmt.GROUP)}
+    assert taken <= closed and len(taken) > len(closed) // 2, (len(taken), len(closed))
+    # of them only what the walk looks at to know a level is the leaves: a child of each interior page
+    assert len(taken & pages_read()) <= len(carried.interior) < len(taken) // 20
+    inner = {n - 1 for n in carried.interior}  # (SQLite counts pages from 1)
+    assert inner <= closed and not inner & taken
+    _restores_as(staffed, first["file"], key, tmp_path / "r1")
+
+    read.clear()
+    walked.clear()
+    staffed.workers.register_citizen(_citizen(2), "王五", "360102", "urban")
+    second = _daily(staffed, folder, key, 3)
+    assert second["carried_digest"] == carried.digest()
+    assert not set(carried.roots) & set(walked), walked  # taken again: its b-trees not walked
+    assert not taken & pages_read()
+    _restores_as(staffed, second["file"], key, tmp_path / "r2")
+
+    read.clear()
+    with staffed.engine.begin() as conn:  # a closed line changed (as a correction of an old month would)
+        line = conn.exec_driver_sql(f"SELECT min(id) FROM {line_store.CLOSED}").scalar_one()
+        conn.exec_driver_sql("UPDATE contribution SET employer_amount = employer_amount + 1 WHERE id = ?", (line,))
+    third = _daily(staffed, folder, key, 4)
+    assert third["closed_writes"] == moved + 1 and "carried_digest" not in third
+    assert taken <= pages_read()  # read and digested whole
+    _restores_as(staffed, third["file"], key, tmp_path / "r3")
+    fourth = _daily(staffed, folder, key, 5)  # nothing written since: carried again, walked afresh
+    assert "carried_digest" in fourth
+    _restores_as(staffed, fourth["file"], key, tmp_path / "r4")
+
+
+def test_what_an_increment_carried_is_not_taken_again_unless_it_is_the_parents(
+        staffed: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What was carried, kept beside the database, is taken again only as the parent's header names
+    it (a changed list is walked afresh), and only while the b-trees' interior pages are the
+    parent's (one changed under SQLite: the file is read whole)."""
+    folder, key = tmp_path / "daily", tmp_path / "k.key"
+    _county_in_small(staffed)
+    as_(staffed, "clerk1")
+    _daily(staffed, folder, key, 1)
+    _daily(staffed, folder, key, 2)
+    pages_file = tmp_path / "office.db.backup-pages"
+    info, digests, groups = fmt.load_pages(pages_file)
+    carried = live_image.Carried.from_json(info["carried"])
+    assert carried is not None and groups is not None
+    widened = carried.to_json() | {"runs": [[0, carried.runs[-1][1]]]}  # every group up to the last
+    fmt.save_pages(pages_file, {k: v for k, v in info.items() if k not in ("group_pages", "page_count")}
+                   | {"carried": widened}, digests, groups)
+    walked: list[int] = []
+    real_walk = live_image._interior_pages
+    monkeypatch.setattr(live_image, "_interior_pages", lambda still, root: (
+        walked.append(root), real_walk(still, root))[1])
+    staffed.workers.register_citizen(_citizen(1), "李四", "360102", "urban")
+    third = _daily(staffed, folder, key, 3)
+    assert set(carried.roots) <= set(walked) and third["carried_digest"] == carried.digest()
+    _restores_as(staffed, third["file"], key, tmp_path / "r3")
+
+    with live_image.held_still(tmp_path / "office.db", 5.0) as still:
+        assert still is not None
+        starts = live_image.roots(still)
+        info, digests, groups = fmt.load_pages(pages_file)
+        writes = int(info["carried"]["writes"])
+        assert live_image.carried_groups(still, starts, line_store.CLOSED, writes, digests, groups) == carried
+        inner = carried.interior[0]  # the table's root, an interior page here
+        other = bytearray(digests)
+        other[(inner - 1) * fmt.DIGEST] ^= 1  # its digest not the parent's: not carried, walked or taken again
+        assert live_image.carried_groups(still, starts, line_store.CLOSED, writes, bytes(other), groups) is None
+        assert live_image.carried_groups(still, starts, line_store.CLOSED, writes, bytes(other), groups,
+                                         carried) is None
+        still.release()
+
+
+def test_the_closed_tables_writes_are_counted_whoever_writes(tmp_path: Path) -> None:
+    """Migration 0025: a row moved in, changed through the view or deleted straight from the table
+    each counts one; going back to 0024 drops the count and its triggers."""
+    rng = random.Random(3)
+    with bare_rows(tmp_path / "count.sqlite") as engine:
+        with engine.begin() as conn:
+            line_store.insert(conn, LINE[1:], [_line(rng, None, w, m, s, SHARED)[1:]
+                                               for w in (1, 2) for m in (202401, 202402) for s in (3, 2)])
+            assert line_store.close_months(conn, 202402) == 2
+
+        def writes() -> int:
+            with engine.connect() as conn:
+                return int(conn.exec_driver_sql("SELECT writes FROM contribution_closed_writes").scalar_one())
+
+        assert writes() == 2
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE contribution SET employer_amount = 1 WHERE month = 202401 AND scheme = 3")
+        assert writes() == 4
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DELETE FROM {line_store.CLOSED} WHERE worker_id = 1")
+        assert writes() == 5
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE contribution SET employer_amount = 2 WHERE month = 202402")  # open rows
+        assert writes() == 5
+        command.downgrade(_alembic_config(engine), "0024")
+        with engine.connect() as conn:
+            assert not conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE "
+                                            "'contribution_closed_writes%'").all()

@@ -86,8 +86,8 @@ def add_parsers(sub: Any) -> None:
                                            "changes only the open years, which is all a daily backup checks and "
                                            "writes. The first daily backup of a chain does it before its full copy"))
     c.add_argument("--before", dest="close_before", metavar="YYYY-MM",  # (`before`: a check before opening)
-                   help=zh_en("归入此月以前的月份（默认：上一年的1月）",
-                              "the months before this one (default: January of last year)"))
+                   help=zh_en("归入此月以前的月份（默认：上个月）",
+                              "the months before this one (default: last month)"))
     c.set_defaults(handler=_close)
 
 

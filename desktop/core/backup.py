@@ -823,7 +823,20 @@ def marks_of(conn: sqlite3.Connection) -> dict[str, Any]:
                              else {"seq": 0, "hash": "0" * 64}}
     if sync:
         marks["sync"] = {"lamport": int(sync[0]), "own_seq": int(sync[1]), "sealed_seq": int(sync[2])}
+    writes = closed_writes(conn)
+    if writes is not None:
+        marks["closed_writes"] = writes
     return marks
+
+
+def closed_writes(conn: sqlite3.Connection) -> int | None:
+    """How many rows were ever written to the closed years' table (migration 0025), as the
+    connection reads it; None on a database without the count."""
+    try:
+        row = conn.execute("SELECT writes FROM contribution_closed_writes WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:  # an older schema
+        return None
+    return int(row[0]) if row else None
 
 
 def sqlite_check(path: Path) -> str | None:

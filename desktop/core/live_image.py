@@ -36,6 +36,8 @@ them), each block is read through a file opened and closed for it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import queue
 import sqlite3
@@ -46,8 +48,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from desktop.core.backup import GROUP, digest_block
+from desktop.core.backup import DIGEST, GROUP, digest_block
 from desktop.core.errors import IntegrityFailure
 
 BLOCK = 8 << 20  # bytes read and digested at a time by one thread
@@ -151,8 +154,8 @@ def held_still(path: Path, timeout: float) -> Iterator[Still | None]:
             reader.close()
 
 
-def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
-                  end: int) -> tuple[bytes, bytes, list[int]]:
+def _digest_read(still: Still, parent: bytes, groups: bytes | None, start: int,
+                 end: int) -> tuple[bytes, bytes, list[int]]:
     """backup.digest_block of pages start..end-1 (0-based, as the backup counts) read from the file."""
     size = still.page_size
     data = read_at(still.path, start * size, (end - start) * size)
@@ -161,21 +164,48 @@ def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
     return digest_block(data, size, start, parent, groups)
 
 
+def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int, end: int,
+                  carried: bytes | bytearray | None = None) -> tuple[bytes, bytes, list[int]]:
+    """_digest_read of pages start..end-1, but the groups marked in carried (one byte a group, see
+    carried_groups) take the parent's page and group digests without being read."""
+    if carried is None or groups is None:
+        return _digest_read(still, parent, groups, start, end)
+    pages, grouped, changed = [], [], []
+    at = start
+    while at < end:
+        carry = bool(carried[at // GROUP]) if at // GROUP < len(carried) else False
+        stop = at
+        while stop < end and (bool(carried[stop // GROUP]) if stop // GROUP < len(carried) else False) == carry:
+            stop = min(stop + GROUP, end)
+        if carry:  # whole groups only (carried_groups marks no group past the parent's end)
+            pages.append(parent[at * DIGEST:stop * DIGEST])
+            grouped.append(groups[at // GROUP * DIGEST:stop // GROUP * DIGEST])
+        else:
+            block, block_groups, moved = _digest_read(still, parent, groups, at, stop)
+            pages.append(block)
+            grouped.append(block_groups)
+            changed += moved
+        at = stop
+    return b"".join(pages), b"".join(grouped), changed
+
+
 def digest_pages(still: Still, parent: bytes, groups: bytes | None,
                  progress: Callable[[int, int], object] | None = None,
-                 found: Callable[[list[int]], object] | None = None) -> tuple[bytearray, bytearray, list[int]]:
+                 found: Callable[[list[int]], object] | None = None,
+                 carried: bytes | bytearray | None = None) -> tuple[bytearray, bytearray, list[int]]:
     """The page digests and group digests of the held database and the pages (0-based) whose
     digest differs from the parent's (pages past the parent's end included). With the parent's
-    group digests only the groups that changed are digested page by page. found(pages) is given
-    each block's changed pages as soon as they are known, block by block in order; progress(done,
-    of) is called after each block. Either may raise to stop (the blocks not begun are not read)."""
+    group digests only the groups that changed are digested page by page, and the groups marked
+    in carried (`carried_groups`) are not read at all. found(pages) is given each block's changed
+    pages as soon as they are known, block by block in order; progress(done, of) is called after
+    each block. Either may raise to stop (the blocks not begun are not read)."""
     per_block = max(BLOCK // (still.page_size * GROUP), 1) * GROUP
     ranges = [(s, min(s + per_block, still.pages)) for s in range(0, still.pages, per_block)]
     digests, grouped = bytearray(), bytearray()
     changed: list[int] = []
     pool = ThreadPoolExecutor(THREADS, thread_name_prefix="backup-pages")
     try:
-        futures = [pool.submit(_digest_block, still, parent, groups, s, e) for s, e in ranges]
+        futures = [pool.submit(_digest_block, still, parent, groups, s, e, carried) for s, e in ranges]
         for (_s, end), future in zip(ranges, futures, strict=True):
             block, block_groups, moved = future.result()
             digests += block
@@ -210,6 +240,93 @@ def tree_pages(still: Still, starts: list[tuple[int, str]]) -> Trees:
             pages.extend(children)
         out.append((table, pages))
     return out
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What an increment took from its parent unread (`carried_groups`): the groups of pages of a
+    table none of whose rows was written since (`writes`: the table's count of writes, migration
+    0025), found from its b-trees' roots and interior pages. Kept beside the database with the
+    page digests, its digest named in the backup's header, so the next increment checks it
+    instead of walking the b-trees again."""
+
+    writes: int
+    roots: tuple[int, ...]  # the b-trees' root pages
+    interior: tuple[int, ...]  # their interior pages (roots included)
+    runs: tuple[tuple[int, int], ...]  # the carried groups: [first, end) runs, rising
+
+    def marks(self, count: int) -> bytearray:
+        """One byte a group of the count (1: carried)."""
+        out = bytearray(count)
+        for first, end in self.runs:
+            out[first:min(end, count)] = b"\1" * (min(end, count) - first)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"writes": self.writes, "roots": list(self.roots), "interior": list(self.interior),
+                "runs": [list(r) for r in self.runs]}
+
+    @staticmethod
+    def from_json(data: object) -> Carried | None:
+        """The Carried a to_json gave (None: not one)."""
+        try:
+            assert isinstance(data, dict)
+            return Carried(int(data["writes"]), tuple(int(x) for x in data["roots"]),
+                           tuple(int(x) for x in data["interior"]),
+                           tuple((int(a), int(b)) for a, b in data["runs"]))
+        except (AssertionError, KeyError, TypeError, ValueError):
+            return None
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode("ascii")).hexdigest()
+
+
+def carried_groups(still: Still, starts: list[tuple[int, str]], table: str, writes: int, parent: bytes,
+                   groups: bytes, known: Carried | None = None) -> Carried | None:
+    """The groups of pages an increment may take from its parent unread, when no row of `table`
+    was written since the parent was made (the caller has compared the table's count of writes,
+    migration 0025): the groups every page of which is a page of one of the table's b-trees. A
+    b-tree whose rows were not written has the same pages with the same bytes; its root and
+    interior pages, which say which pages those are, are read and digested here and must be the
+    parent's, page for page (else None: the file is digested whole). `known`, what the parent
+    carried, is taken again when its roots and interior pages are still the parent's (no walk of
+    the leaves). A leaf of the table that changed all the same (the disk, not SQLite) keeps the
+    parent's copy in the increment; the next full backup copies and checks the file whole."""
+    known_pages = min(len(parent) // DIGEST, len(groups) // DIGEST * GROUP, still.pages)
+    sha = hashlib.sha256
+
+    def same(number: int, page: bytes | None = None) -> bool:
+        return 1 <= number <= known_pages and sha(still.page(number) if page is None else page).digest() \
+            == parent[(number - 1) * DIGEST:number * DIGEST]
+
+    roots = tuple(sorted(root for root, name in starts if name == table))
+    if known is not None and known.writes == writes and known.roots == roots \
+            and all(end <= known_pages // GROUP for _first, end in known.runs) \
+            and all(same(number) for number in known.interior):
+        return known
+    interior: list[int] = []
+    mine = bytearray(still.pages + 1)  # SQLite's page number -> 1: a page of the table's b-trees
+    for root in roots:
+        if not same(root):  # (a root that is a leaf is checked here)
+            return None
+        interior.append(root)
+        mine[root] = 1
+        for number, page, children in _interior_pages(still, root):
+            if number != root:
+                if not same(number, page):
+                    return None
+                interior.append(number)
+            for child in children:
+                mine[child] = 1
+    runs: list[tuple[int, int]] = []
+    whole = b"\1" * GROUP
+    for g in range(known_pages // GROUP):
+        if mine[g * GROUP + 1:g * GROUP + 1 + GROUP] == whole:
+            if runs and runs[-1][1] == g:
+                runs[-1] = (runs[-1][0], g + 1)
+            else:
+                runs.append((g, g + 1))
+    return Carried(writes, roots, tuple(interior), tuple(runs))
 
 
 class Placer:
@@ -335,6 +452,13 @@ _child = struct.Struct(">I").unpack_from
 def _interior_children(still: Still, root: int) -> Iterator[set[int]]:
     """The children of every interior page of the b-tree at root (its interior pages and leaves);
     a page that is not a b-tree page ends the walk of its branch (the quick check reports it)."""
+    for _number, _page, children in _interior_pages(still, root):
+        yield children
+
+
+def _interior_pages(still: Still, root: int) -> Iterator[tuple[int, bytes, set[int]]]:
+    """Every interior page of the b-tree at root (its number and bytes) with its children not seen
+    before (see _interior_children); a root that is a leaf gives nothing."""
     stack, seen = [root], {root}
     while stack:
         number = stack.pop()
@@ -355,7 +479,7 @@ def _interior_children(still: Still, root: int) -> Iterator[set[int]]:
         if children and (min(children) < 1 or max(children) > still.pages):
             children = {c for c in children if 1 <= c <= still.pages}
         seen |= children
-        yield children
+        yield number, page, children
         if children:
             below = still.page(next(iter(children)))  # every child is at the same depth
             if below and below[0] in INTERIOR:

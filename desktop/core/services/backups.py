@@ -31,6 +31,7 @@ from desktop.core.errors import (
 )
 from desktop.core.progress import Progress
 from desktop.core.security import ADMIN
+from desktop.core.store import line_store
 from desktop.core.store.engine import (
     SCHEMA_REVISION,
     backup_sqlite_file,
@@ -136,8 +137,9 @@ class BackupService:
                 if chain and parent is None:
                     self._close_years()
                 live = self._live_increment(target, key, meta, parent, progress) if parent else None
+                carried: live_image.Carried | None = None
                 if live is not None:
-                    header, page_size, digests, groups = live
+                    header, page_size, digests, groups, carried = live
                 else:
                     page_size, digests, groups = fmt.sqlite_dump(self._sqlite_path(), dump, progress,
                                                                  thorough=parent is None, groups=bool(chain))
@@ -154,7 +156,9 @@ class BackupService:
                 if chain:  # what the next daily backup is built on (this one, whatever its kind)
                     fmt.save_pages(self._pages_file(), {"file": target.name, "folder": str(chain[0].resolve()),
                                                         "office": office, "page_size": page_size,
-                                                        "image_digest": header["image_digest"]}, digests, groups)
+                                                        "image_digest": header["image_digest"],
+                                                        **({"carried": carried.to_json()} if carried else {})},
+                                   digests, groups)
             else:
                 fmt.pg_dump(str(self._ledger.engine.url.render_as_string(hide_password=False)), dump)
                 header = fmt.encrypt_file(dump, target, key, meta, progress)
@@ -174,7 +178,7 @@ class BackupService:
 
     def _live_increment(self, target: Path, key: bytes, meta: dict[str, Any],
                         parent: tuple[dict[str, Any], bytes, bytes | None], progress: Progress | None,
-                        ) -> tuple[dict[str, Any], int, bytearray, bytearray] | None:
+                        ) -> tuple[dict[str, Any], int, bytearray, bytearray, live_image.Carried | None] | None:
         """An increment on parent read straight from the live database held still (desktop/core/
         live_image.py): its header, page size, page digests and group digests; None when the
         database cannot be held still (the caller copies it instead). The tables holding the changed
@@ -191,10 +195,14 @@ class BackupService:
 
             meta = {**meta, **fmt.marks_of(still.conn)}  # exactly where the held database stands
             starts = live_image.roots(still)  # (read before the connection becomes the checker's)
+            carried = self._carried(still, starts, meta, parent)
+            if carried is not None:  # (the next increment checks what it takes again by this)
+                meta["carried_digest"] = carried.digest()
             checker = live_image.Checker(still)
             try:
                 with ThreadPoolExecutor(1, thread_name_prefix="backup-trees") as walker:  # beside the digests
-                    trees = walker.submit(live_image.tree_pages, still, starts)
+                    trees = walker.submit(live_image.tree_pages, still, [  # (a carried page is no changed one)
+                        s for s in starts if carried is None or s[1] != line_store.CARRIED])
                     placed: list[live_image.Placer] = []
 
                     def found(pages: list[int]) -> None:  # a table's check begins with its first changed page
@@ -202,7 +210,9 @@ class BackupService:
                             placed.append(live_image.Placer(still, trees.result()))
                         checker.check(placed[0].place(pages))
 
-                    digests, groups, changed = live_image.digest_pages(still, parent[1], parent[2], step, found)
+                    digests, groups, changed = live_image.digest_pages(
+                        still, parent[1], parent[2], step, found,
+                        None if carried is None else carried.marks(-(-still.pages // fmt.GROUP)))
                     if placed and placed[0].tables() is None:  # a changed page no b-tree holds
                         checker.check_all()
                 meta = {**meta, "group_pages": fmt.GROUP, "group_digest": fmt.groups_digest(groups)}
@@ -223,7 +233,20 @@ class BackupService:
                                                writing if progress else None, before_keep=checked_then_release)
             finally:
                 checker.stop()
-            return header, still.page_size, digests, groups
+            return header, still.page_size, digests, groups, carried
+
+    @staticmethod
+    def _carried(still: live_image.Still, starts: list[tuple[int, str]], meta: dict[str, Any],
+                 parent: tuple[dict[str, Any], bytes, bytes | None]) -> live_image.Carried | None:
+        """The groups of pages this increment takes from its parent unread (`live_image.
+        carried_groups`): the closed years' table, when the parent noted the same count of its
+        writes (migration 0025) and the file is not one whose pages SQLite moves (auto-vacuum)."""
+        writes = meta.get("closed_writes")
+        if writes is None or parent[0].get("closed_writes") != writes or parent[2] is None \
+                or still.conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 0:
+            return None
+        return live_image.carried_groups(still, starts, line_store.CARRIED, writes, parent[1], parent[2],
+                                         live_image.Carried.from_json(parent[0].get("carried")))
 
     def _pages_file(self) -> Path:
         """The page digests of the newest daily backup, kept beside the database."""
@@ -257,7 +280,10 @@ class BackupService:
         if groups is not None and (header.get("group_pages") != fmt.GROUP
                                    or header.get("group_digest") != fmt.groups_digest(groups)):
             groups = None  # kept beside the database, not the ones the backup names: digest every page
-        return {**header, "file": name}, digests, groups
+        carried = live_image.Carried.from_json(info.get("carried"))  # what it took from its parent unread
+        if carried is not None and header.get("carried_digest") != carried.digest():
+            carried = None
+        return {**header, "file": name, "carried": carried.to_json() if carried else None}, digests, groups
 
     def daily(self, folder: str | Path, keep: int = 14, key_file: str | Path | None = None,
               progress: Progress | None = None, full_every: int = 7) -> BackupResult:
@@ -266,8 +292,9 @@ class BackupService:
 
         SQLite: a full backup, then increments (only the pages changed since the day before) until
         full_every backups make a chain; restoring an increment reads its chain from the folder.
-        Before a full backup the rows of closed years are kept apart (`close_years`), so that the
-        increments after it check and write the open years' rows only.
+        Before a full backup the rows of closed months are kept apart (`close_years`), so that the
+        increments after it check and write the open months' rows only, and take the closed
+        table's pages from their parent unread while none of its rows is written.
         For the Windows task scheduler or cron; running it twice a day replaces that day's file
         (with a full backup: an increment cannot be built on the file it replaces).
         """

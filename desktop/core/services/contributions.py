@@ -552,15 +552,18 @@ class ContributionService:
                             totals)
 
     def close_years(self, before: object = None) -> ClosedYears:
-        """Keep the person-month rows of the months before `before` (YYYY-MM; default: January of
-        last year, so that last year's late declarations still find their rows open) with the
-        closed years (`line_store.close_months`): nothing a statement, a transfer or a sync file
-        reads changes, and a month's declaration no longer changes the table they are in, so a
-        daily backup after it checks and writes only the open years. The first daily backup of a
-        chain does this before its full copy (`Backups.daily`)."""
+        """Keep the person-month rows of the months before `before` (YYYY-MM; default: last month,
+        so that this month's and last month's declarations find their rows open) with the closed
+        years (`line_store.close_months`): nothing a statement, a transfer or a sync file reads
+        changes, and a month's declaration no longer changes the table they are in, so a daily
+        backup after it checks and writes only the open months, and carries the closed table's
+        pages from the backup before it unread (migration 0025). A later line of a closed
+        person-month is a side line; a change of a closed line is written where it is (the next
+        increment then reads and checks the closed table too). The first daily backup of a chain
+        does this before its full copy (`Backups.daily`)."""
         self._ledger.require(ADMIN)
         this_month = Month.of(self._ledger.today())
-        cut = Month(this_month.year - 1, 1) if before is None else Month.parse(before, "before")
+        cut = this_month.add(-1) if before is None else Month.parse(before, "before")
         if cut > this_month:
             raise InvalidInput("close.future", "before", value=str(cut), now=str(this_month))
         with self._ledger.write() as s:

@@ -47,6 +47,9 @@ _IDS = 2000  # ids a query (`by_id`)
 # a row's lines share, and the furthest a row's line lies from the row's id.
 MONTH, SIDE, CLOSED = "contribution_month", "contribution_side", "contribution_closed"
 ROWS = (MONTH, CLOSED)  # the tables of person-month rows: the open years', the closed years'
+# The closed years' table counts every row written to it (migration 0025: `CLOSED_WRITES`); while the
+# count stays, a daily increment takes the pages of its b-trees from its parent unread.
+CARRIED, CLOSED_WRITES = CLOSED, "contribution_closed_writes"
 SLOTS = {"pension": 3, "medical": 2, "unemployment": 6, "injury": 0, "maternity": 1}
 OWN = {"employer_amount": "employer", "employee_amount": "employee", "account_amount": "account",
        "status": "status", "exemption_id": "exemption"}

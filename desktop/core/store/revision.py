@@ -2,4 +2,4 @@
 newest file in desktop/core/migrations/versions). Light on purpose: the window's first searches
 check it before SQLAlchemy is loaded."""
 
-SCHEMA_REVISION = "0024"
+SCHEMA_REVISION = "0025"
