@@ -180,11 +180,12 @@ class BackupService:
                         parent: tuple[dict[str, Any], bytes, bytes | None], progress: Progress | None,
                         ) -> tuple[dict[str, Any], int, bytearray, bytearray, live_image.Carried | None] | None:
         """An increment on parent read straight from the live database held still (desktop/core/
-        live_image.py): its header, page size, page digests and group digests; None when the
-        database cannot be held still (the caller copies it instead). The tables holding the changed
-        pages get SQLite's quick check (every table when a page is not found in one), each table's
-        beginning as soon as the digest finds one of its pages changed, beside the digest and the
-        writing and reading back of the pages; the file gets its name once the check is done."""
+        live_image.py): its header, page size, page digests, group digests and what it took from
+        the parent unread (`_carried`); None when the database cannot be held still (the caller
+        copies it instead). The tables holding the changed pages get SQLite's quick check (every
+        table when a page is not found in one), each table's beginning as soon as the digest finds
+        one of its pages changed, beside the digest and the writing and reading back of the pages;
+        the file gets its name once the check is done."""
         with live_image.held_still(self._sqlite_path(), float(busy_seconds())) as still:
             if still is None or still.page_size != parent[0]["page_size"]:
                 return None
