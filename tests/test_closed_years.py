@@ -229,7 +229,7 @@ def test_a_move_takes_the_pages_it_frees(tmp_path: Path, monkeypatch: pytest.Mon
 
 def _county_in_small(led: Ledger, people: int = 40) -> None:
     """`people` more workers, each with a line of four schemes in every month of 2000-2025 written
-    straight as rows (12,480 person-months with 40: b-trees of a few levels, hundreds of leaves)."""
+    straight as rows (12,480 person-months with 40: b-trees of two levels, hundreds of leaves)."""
     rng = random.Random(9)
     with led.engine.begin() as conn:
         first = int(conn.exec_driver_sql("SELECT max(id) FROM worker").scalar_one()) + 1

@@ -171,6 +171,7 @@ def _digest_block(still: Still, parent: bytes, groups: bytes | None, start: int,
     carried_groups) take the parent's page and group digests without being read."""
     if carried is None or groups is None:
         return _digest_read(still, parent, groups, start, end)
+
     def taken(page: int) -> bool:
         return page // GROUP < len(carried) and carried[page // GROUP] == 1
 

@@ -246,8 +246,10 @@ class BackupService:
         if writes is None or parent[0].get("closed_writes") != writes or parent[2] is None \
                 or still.conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 0:
             return None
-        return live_image.carried_groups(still, starts, line_store.CARRIED, writes, parent[1], parent[2],
-                                         live_image.Carried.from_json(parent[0].get("carried")))
+        known = live_image.Carried.from_json(parent[0].get("carried"))  # what the parent carried
+        if known is not None and known.digest() != parent[0].get("carried_digest"):
+            known = None  # kept beside the database, not what the parent's header names: walk afresh
+        return live_image.carried_groups(still, starts, line_store.CARRIED, writes, parent[1], parent[2], known)
 
     def _pages_file(self) -> Path:
         """The page digests of the newest daily backup, kept beside the database."""
@@ -281,10 +283,8 @@ class BackupService:
         if groups is not None and (header.get("group_pages") != fmt.GROUP
                                    or header.get("group_digest") != fmt.groups_digest(groups)):
             groups = None  # kept beside the database, not the ones the backup names: digest every page
-        carried = live_image.Carried.from_json(info.get("carried"))  # what it took from its parent unread
-        if carried is not None and header.get("carried_digest") != carried.digest():
-            carried = None
-        return {**header, "file": name, "carried": carried.to_json() if carried else None}, digests, groups
+        # (what it took from its parent unread, as kept here: `_carried` trusts it by the header's digest)
+        return {**header, "file": name, "carried": info.get("carried")}, digests, groups
 
     def daily(self, folder: str | Path, keep: int = 14, key_file: str | Path | None = None,
               progress: Progress | None = None, full_every: int = 7) -> BackupResult:
